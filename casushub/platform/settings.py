@@ -1,0 +1,136 @@
+"""Settings read from environment variables (12-factor).
+
+Every variable is documented in the README's configuration table; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+__all__ = ["Settings", "asyncpg_url", "get_settings", "url_with_user"]
+
+_ROLE_PREFIX = re.compile(r"^[a-z][a-z0-9_]{0,17}$")
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = _env(name)
+    if not raw:
+        return default
+    return raw.lower() in {"1", "true", "yes", "on", "ja"}
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    return int(raw) if raw else default
+
+
+def asyncpg_url(url: str) -> str:
+    """Normalise a libpq-style URL to SQLAlchemy's asyncpg dialect."""
+    for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    msg = f"DATABASE_URL moet een PostgreSQL-URL zijn, niet {urlsplit(url).scheme!r}"
+    raise ValueError(msg)
+
+
+def url_with_user(url: str, user: str, password: str) -> str:
+    parts = urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    auth = quote(user, safe="") + (":" + quote(password, safe="") if password else "")
+    return urlunsplit((parts.scheme, f"{auth}@{host}", parts.path, parts.query, parts.fragment))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed view of the environment.
+
+    The database is reached with two roles on purpose: ``database_url`` is the owner that runs
+    migrations and provisions tenants (creates schemas and roles); ``app_database_url`` is the
+    login role that web and workers use, which holds no rights on any tenant schema outside a
+    ``SET LOCAL ROLE`` (DESIGN.md §3, defence in depth).
+    """
+
+    environment: str = "development"
+    """``development``, ``test`` or ``production``."""
+    database_url: str = ""
+    """Owner connection (migrations, provisioning), asyncpg dialect."""
+    app_database_url: str = ""
+    """Runtime login connection for web and workers, asyncpg dialect."""
+    db_role_prefix: str = "casushub"
+    """Prefix of every database role this installation creates (roles are cluster-wide)."""
+    app_db_password: str = ""
+    """Password given to the runtime login role when it is created (empty: trust/peer auth)."""
+    db_pool_size: int = 10
+    data_dir: Path = field(default_factory=lambda: Path(".data"))
+    """Local state for development: embedded PostgreSQL data, mail sink, uploads."""
+    secret_key: str = ""
+    """Signs CSRF tokens; required in production."""
+    base_url: str = "http://localhost:8000"
+    secure_cookies: bool = True
+    """Only switch off for local development over plain http."""
+    force_https: bool = False
+    """Send HSTS even when the request arrived over http (TLS terminated at a proxy)."""
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @property
+    def app_role(self) -> str:
+        return f"{self.db_role_prefix}_app"
+
+    def tenant_role(self, slug: str) -> str:
+        return f"{self.db_role_prefix}_t_{slug}"
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        environment = _env("CASUSHUB_ENV", "development")
+        prefix = _env("DB_ROLE_PREFIX", "casushub")
+        if not _ROLE_PREFIX.match(prefix):
+            msg = "DB_ROLE_PREFIX: kleine letters, cijfers en _, hooguit 18 tekens"
+            raise ValueError(msg)
+        raw_db = _env("DATABASE_URL")
+        database_url = asyncpg_url(raw_db) if raw_db else ""
+        app_password = _env("APP_DB_PASSWORD")
+        raw_app = _env("APP_DATABASE_URL")
+        if raw_app:
+            app_url = asyncpg_url(raw_app)
+        elif database_url:
+            app_url = url_with_user(database_url, f"{prefix}_app", app_password)
+        else:
+            app_url = ""
+        secret = _env("SECRET_KEY")
+        if environment == "production" and len(secret) < 32:
+            msg = "SECRET_KEY moet in productie minstens 32 tekens lang zijn"
+            raise ValueError(msg)
+        return cls(
+            environment=environment,
+            database_url=database_url,
+            app_database_url=app_url,
+            db_role_prefix=prefix,
+            app_db_password=app_password,
+            db_pool_size=_env_int("DB_POOL_SIZE", 10),
+            data_dir=Path(_env("DATA_DIR", ".data")),
+            secret_key=secret or "development-only-secret-key-not-for-production",
+            base_url=_env("BASE_URL", "http://localhost:8000").rstrip("/"),
+            secure_cookies=_env_bool("SECURE_COOKIES", environment != "development"),
+            force_https=_env_bool("FORCE_HTTPS", False),
+            log_level=_env("LOG_LEVEL", "INFO").upper(),
+            log_json=_env_bool("LOG_JSON", True),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()

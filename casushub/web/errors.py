@@ -1,0 +1,111 @@
+"""Dutch error pages for people, ``application/problem+json`` for the API; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException
+from litestar.response import Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
+
+from casushub.platform.logs import request_id_var
+from casushub.platform.registry import TenantUnavailable
+
+if TYPE_CHECKING:
+    from litestar.types import ExceptionHandlersMap
+
+__all__ = ["exception_handlers"]
+
+_log = logging.getLogger("casushub.errors")
+
+TITLES = {
+    400: "Ongeldig verzoek",
+    401: "U bent niet ingelogd",
+    403: "Geen toegang",
+    404: "Pagina niet gevonden",
+    405: "Deze handeling is hier niet mogelijk",
+    409: "Conflict met de huidige gegevens",
+    413: "Het bestand of formulier is te groot",
+    415: "Dit soort bestand of inhoud wordt niet ondersteund",
+    422: "De invoer klopt niet",
+    429: "Te veel verzoeken",
+    500: "Er ging iets mis",
+    503: "Tijdelijk niet beschikbaar",
+}
+DETAILS = {
+    400: "Het verzoek kon niet worden verwerkt. Controleer de invoer en probeer het opnieuw.",
+    401: "Log in om verder te gaan.",
+    403: "U heeft geen toegang tot deze pagina of deze gegevens.",
+    404: "De pagina of de gegevens die u zoekt bestaan niet, of u heeft er geen toegang toe.",
+    405: "Deze handeling is op deze pagina niet toegestaan.",
+    409: "De gegevens zijn intussen gewijzigd. Laad de pagina opnieuw.",
+    413: "Maak het bestand of de invoer kleiner en probeer het opnieuw.",
+    415: "Gebruik een ondersteund formaat.",
+    422: "Controleer de invoer en probeer het opnieuw.",
+    429: "U heeft te veel verzoeken gedaan. Wacht even en probeer het dan opnieuw.",
+    500: "Er is een fout opgetreden. Probeer het later opnieuw; blijft het misgaan, neem dan "
+    "contact op met de beheerder en noem het referentienummer.",
+    503: "Deze gegevens zijn tijdelijk niet beschikbaar wegens onderhoud. Probeer het over "
+    "enkele minuten opnieuw.",
+}
+
+
+def wants_json(request: Request[Any, Any, Any]) -> bool:
+    if request.url.path.startswith("/api/"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "json" in accept and "text/html" not in accept
+
+
+def error_response(
+    request: Request[Any, Any, Any], status: int, detail: str | None = None
+) -> Response[Any]:
+    title = TITLES.get(status, TITLES[500] if status >= 500 else TITLES[400])
+    detail = detail or DETAILS.get(status, DETAILS[500] if status >= 500 else DETAILS[400])
+    request_id = request_id_var.get() or ""
+    if wants_json(request):
+        return Response(
+            {"type": "about:blank", "title": title, "status": status, "detail": detail},
+            status_code=status,
+            media_type="application/problem+json",
+        )
+    return Template(
+        "errors/error.html",
+        context={"status": status, "title": title, "detail": detail, "request_id": request_id},
+        status_code=status,
+        media_type=MediaType.HTML,
+    )
+
+
+def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    detail = None
+    # Validation messages from Litestar are English and may echo input; keep our own text
+    # unless a handler raised with a Dutch message on purpose.
+    if status < 500 and exc.extra == {"dutch": True}:
+        detail = exc.detail
+    response = error_response(request, status, detail)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def _tenant_unavailable(request: Request[Any, Any, Any], exc: TenantUnavailable) -> Response[Any]:
+    _log.warning("tenant niet beschikbaar", extra={"tenant": exc.slug, "reason": exc.reason})
+    response = error_response(request, HTTP_503_SERVICE_UNAVAILABLE)
+    response.headers["Retry-After"] = "120"
+    return response
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    _log.exception("onverwachte fout", exc_info=exc)
+    return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+exception_handlers: ExceptionHandlersMap = {
+    HTTPException: _http_exception,
+    TenantUnavailable: _tenant_unavailable,
+    Exception: _unexpected,
+}

@@ -1,0 +1,42 @@
+"""Dependencies that give a handler a session for the **active** tenant.
+
+The active tenant comes only from the server-side session (the context the user picked from
+their own memberships), never from a URL or form field. An object id from another tenant
+therefore simply does not exist in this tenant's schema: 404, same as any unknown id.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncGenerator
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.exceptions import NotAuthorizedException
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.platform.registry import servable_tenant
+from casushub.platform.tenancy import TenantRef, tenant_session
+
+# Litestar reads handler and dependency signatures at runtime: these imports stay real.
+
+__all__ = ["ACTIVE_TENANT_KEY", "provide_tenant", "provide_tenant_db"]
+
+ACTIVE_TENANT_KEY = "active_tenant_id"
+
+
+async def provide_tenant(request: Request[object, object, State], state: State) -> TenantRef:
+    raw = request.session.get(ACTIVE_TENANT_KEY) if request.session else None
+    if not raw:
+        raise NotAuthorizedException
+    async with state.engine.connect() as conn:
+        # Raises TenantUnavailable (503) when suspended or not at head: never a wrong schema.
+        return await servable_tenant(conn, uuid.UUID(str(raw)))
+
+
+async def provide_tenant_db(
+    tenant: NamedDependency[TenantRef], state: State
+) -> AsyncGenerator[AsyncSession, None]:
+    async with tenant_session(state.engine, tenant, state.settings) as session:
+        yield session

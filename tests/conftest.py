@@ -1,0 +1,161 @@
+"""Test fixtures on a real PostgreSQL.
+
+One database per test session (and per xdist worker), on the server in ``DATABASE_URL`` when
+set, otherwise on an embedded PostgreSQL started for the session. Roles are cluster-wide, so
+every database gets its own role prefix and the roles are dropped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from casushub.platform.database import create_admin_engine, create_app_engine
+from casushub.platform.devdb import create_database, start_embedded, with_database
+from casushub.platform.migrate import migrate_platform
+from casushub.platform.registry import create_hub, create_tenant
+from casushub.platform.settings import Settings, asyncpg_url, get_settings, url_with_user
+from casushub.platform.tenancy import TenantRef
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A PostgreSQL server URL (libpq style) the tests may create databases on."""
+    external = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if external:
+        yield external
+        return
+    server, url = start_embedded(tmp_path_factory.mktemp("pg"), cleanup_mode="delete")
+    yield url
+    server.cleanup()
+
+
+def _libpq(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+async def _drop_database(server_url: str, database: str, role_prefix: str) -> None:
+    conn = await asyncpg.connect(_libpq(with_database(server_url, "postgres")))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        roles = await conn.fetch(
+            "SELECT rolname FROM pg_roles WHERE rolname LIKE $1", role_prefix + "\\_%"
+        )
+        for role in roles:
+            await conn.execute(f'DROP ROLE IF EXISTS "{role["rolname"]}"')
+    finally:
+        await conn.close()
+
+
+DatabaseFactory = Callable[[], Awaitable[Settings]]
+
+
+@pytest.fixture(scope="session")
+async def database_factory(server_url: str) -> AsyncIterator[DatabaseFactory]:
+    """Creates fresh, platform-migrated databases, each with its own role prefix."""
+    created: list[tuple[str, str]] = []
+
+    async def make() -> Settings:
+        suffix = secrets.token_hex(4)
+        database, prefix = f"casushub_test_{suffix}", f"cht{suffix}"
+        await create_database(server_url, database)
+        created.append((database, prefix))
+        url = asyncpg_url(with_database(server_url, database))
+        app_url = url_with_user(url, f"{prefix}_app", "")
+        settings = replace(
+            Settings(),
+            environment="test",
+            database_url=url,
+            app_database_url=app_url,
+            db_role_prefix=prefix,
+            secure_cookies=False,
+            secret_key="test-secret-key-0123456789abcdef0123",
+            log_json=True,
+            db_pool_size=5,
+        )
+        engine = create_admin_engine(settings)
+        try:
+            await migrate_platform(engine, settings)
+        finally:
+            await engine.dispose()
+        return settings
+
+    yield make
+    for database, prefix in created:
+        await _drop_database(server_url, database, prefix)
+
+
+@pytest.fixture(scope="session")
+async def settings(database_factory: DatabaseFactory) -> AsyncIterator[Settings]:
+    """The session's main database, also exported to the environment for CLI tests."""
+    settings = await database_factory()
+    saved = {k: os.environ.get(k) for k in ("DATABASE_URL", "APP_DATABASE_URL", "DB_ROLE_PREFIX")}
+    os.environ["DATABASE_URL"] = settings.database_url
+    os.environ["APP_DATABASE_URL"] = settings.app_database_url
+    os.environ["DB_ROLE_PREFIX"] = settings.db_role_prefix
+    os.environ["CASUSHUB_ENV"] = "test"
+    get_settings.cache_clear()
+    yield settings
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+async def admin_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    engine = create_admin_engine(settings)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def app_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    engine = create_app_engine(settings)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def hub(admin_engine: AsyncEngine) -> str:
+    await create_hub(admin_engine, slug="testhub", name="Test-ZVH", type="zvh")
+    return "testhub"
+
+
+@pytest.fixture(scope="session")
+async def tenant_a(admin_engine: AsyncEngine, settings: Settings, hub: str) -> TenantRef:
+    return await create_tenant(
+        admin_engine, settings, slug="alfa", name="Gemeente Alfa", gemeentecode="9801", hub_slug=hub
+    )
+
+
+@pytest.fixture(scope="session")
+async def tenant_b(admin_engine: AsyncEngine, settings: Settings, hub: str) -> TenantRef:
+    return await create_tenant(
+        admin_engine,
+        settings,
+        slug="bravo",
+        name="Gemeente Bravo",
+        gemeentecode="9802",
+        hub_slug=hub,
+    )
+
+
+_codes = iter(range(9000, 9800))
+
+
+@pytest.fixture
+def unique_code() -> Callable[[], str]:
+    """Fresh gemeentecodes and slugs for tests that create their own tenants."""
+    return lambda: f"{next(_codes):04d}"
