@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import multiprocessing
 import os
+import uuid
+import weakref
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -124,7 +128,8 @@ async def _set_local_search_path(conn: AsyncConnection, schema: str) -> None:
 async def upgrade_tenant_schema(conn: AsyncConnection, tenant: TenantRef, target: str) -> None:
     """Migrate one tenant inside the caller's transaction and record its revision."""
     await _set_local_search_path(conn, tenant.schema)
-    await conn.run_sync(_upgrade_sync, "tenant", tenant.schema, target)
+    async with _alembic_lock():
+        await conn.run_sync(_upgrade_sync, "tenant", tenant.schema, target)
     await conn.execute(update(Tenant).where(Tenant.id == tenant.id).values(schema_revision=target))
 
 
@@ -155,6 +160,15 @@ async def bootstrap_roles(conn: AsyncConnection, settings: Settings) -> None:
         "ALTER DEFAULT PRIVILEGES IN SCHEMA platform "
         f'GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO "{app}"'
     )
+    # The PostgreSQL broker's queue tables (revision p0003): workers and the web enqueue and
+    # consume as the runtime role; the queue's identity column needs its sequence.
+    broker = await conn.exec_driver_sql("SELECT to_regnamespace('dramatiq')")
+    if broker.scalar() is not None:
+        await conn.exec_driver_sql(f'GRANT USAGE ON SCHEMA dramatiq TO "{app}"')
+        await conn.exec_driver_sql(
+            f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA dramatiq TO "{app}"'
+        )
+        await conn.exec_driver_sql(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA dramatiq TO "{app}"')
 
 
 async def migrate_platform(admin_engine: AsyncEngine, settings: Settings) -> str:
@@ -165,7 +179,8 @@ async def migrate_platform(admin_engine: AsyncEngine, settings: Settings) -> str
         await conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PLATFORM_LOCK})")
         await conn.exec_driver_sql("CREATE SCHEMA IF NOT EXISTS platform")
         await _set_local_search_path(conn, "platform")
-        await conn.run_sync(_upgrade_sync, "platform", "platform", target)
+        async with _alembic_lock():
+            await conn.run_sync(_upgrade_sync, "platform", "platform", target)
         await bootstrap_roles(conn, settings)
     return target
 
@@ -234,21 +249,86 @@ async def _migrate_behind(
     report.total = len(rows)
     behind = [TenantRef(row.id, row.slug) for row in rows if row.schema_revision != report.target]
     report.up_to_date = len(rows) - len(behind)
-    done = 0
-    gate = asyncio.Semaphore(max(1, concurrency))
 
-    async def one(tenant: TenantRef) -> None:
-        nonlocal done
-        async with gate:
-            try:
-                async with admin_engine.begin() as conn:
-                    await upgrade_tenant_schema(conn, tenant, report.target)
-            except Exception as exc:
-                report.failed[tenant.slug] = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
-            else:
-                report.migrated.append(tenant.slug)
-            done += 1
-            if progress is not None:
-                progress(done, len(behind), tenant.slug)
+    def record(done: int, slug: str, error: str | None) -> None:
+        if error is None:
+            report.migrated.append(slug)
+        else:
+            report.failed[slug] = error
+        if progress is not None:
+            progress(done, len(behind), slug)
 
-    await asyncio.gather(*(one(tenant) for tenant in behind))
+    if concurrency > 1 and len(behind) > 1:
+        await _migrate_in_processes(admin_engine, behind, report.target, concurrency, record)
+        return
+    for done, tenant in enumerate(behind, start=1):
+        record(done, tenant.slug, await _migrate_one(admin_engine, tenant, report.target))
+
+
+async def _migrate_one(engine: AsyncEngine, tenant: TenantRef, target: str) -> str | None:
+    """Migrate one tenant in its own transaction; the error text, or ``None`` on success."""
+    try:
+        async with engine.begin() as conn:
+            await upgrade_tenant_schema(conn, tenant, target)
+    except Exception as exc:  # noqa: BLE001 - reported per tenant; the run goes on
+        return f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
+    return None
+
+
+# Alembic's `op` and `context` are module-level proxies, so two migrations interleaving in one
+# process (greenlets on one event loop) would send one tenant's DDL to another tenant's
+# connection. Within a process migrations therefore run one at a time (this lock); parallel
+# runs use separate processes, each with its own proxies.
+_alembic_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _alembic_lock() -> asyncio.Lock:
+    loop = asyncio.get_running_loop()
+    lock = _alembic_locks.get(loop)
+    if lock is None:
+        lock = _alembic_locks[loop] = asyncio.Lock()
+    return lock
+
+
+async def _migrate_in_processes(
+    admin_engine: AsyncEngine,
+    behind: list[TenantRef],
+    target: str,
+    concurrency: int,
+    record: Callable[[int, str, str | None], None],
+) -> None:
+    url = admin_engine.url.render_as_string(hide_password=False)
+    loop = asyncio.get_running_loop()
+    with ProcessPoolExecutor(
+        max_workers=min(concurrency, len(behind)),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_process_init,
+        initargs=(url, str(MIGRATIONS_DIR)),
+    ) as pool:
+        jobs = [
+            loop.run_in_executor(pool, _process_migrate, str(t.id), t.slug, target) for t in behind
+        ]
+        for done, finished in enumerate(asyncio.as_completed(jobs), start=1):
+            slug, error = await finished
+            record(done, slug, error)
+
+
+_process_state: dict[str, Any] = {}
+
+
+def _process_init(url: str, migrations_dir: str) -> None:
+    """Runs once in each migration process: its own event loop and engine."""
+    global MIGRATIONS_DIR  # the worker process follows its parent's directory
+    MIGRATIONS_DIR = Path(migrations_dir)
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    _process_state["loop"] = asyncio.new_event_loop()
+    _process_state["engine"] = create_async_engine(url, pool_size=1, max_overflow=0)
+
+
+def _process_migrate(tenant_id: str, slug: str, target: str) -> tuple[str, str | None]:
+    loop: asyncio.AbstractEventLoop = _process_state["loop"]
+    tenant = TenantRef(uuid.UUID(tenant_id), slug)
+    return slug, loop.run_until_complete(_migrate_one(_process_state["engine"], tenant, target))
