@@ -1,0 +1,99 @@
+"""Writing the access log, in the same transaction as the processing it records."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.platform.tenancy import session_tenant
+from casushub.tenants.actor import Actor
+from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
+
+__all__ = ["GENESIS", "entry_hash", "record"]
+
+GENESIS = "0" * 64
+_CHAIN_FIELDS = (
+    "volgnummer",
+    "tijdstip",
+    "user_id",
+    "organisation_id",
+    "rol",
+    "casus_id",
+    "persoon_id",
+    "gegevensgroep",
+    "actie",
+    "doel",
+    "request_id",
+    "detail",
+    "vorige_hash",
+)
+
+
+def entry_hash(entry: Verwerking) -> str:
+    """SHA-256 over every field of the entry and its predecessor's hash."""
+    parts = []
+    for name in _CHAIN_FIELDS:
+        value = getattr(entry, name)
+        parts.append(
+            ""
+            if value is None
+            else value.isoformat()
+            if isinstance(value, datetime)
+            else str(value)
+        )
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _lock_key(tenant_id: uuid.UUID) -> int:
+    return int.from_bytes(tenant_id.bytes[:8], "big", signed=True)
+
+
+async def record(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    actie: Actie,
+    gegevensgroep: str,
+    doel: str,
+    casus_id: uuid.UUID | None = None,
+    persoon_id: uuid.UUID | None = None,
+    detail: str | None = None,
+) -> Verwerking:
+    """Append one entry; commits with the caller's transaction or not at all."""
+    tenant = session_tenant(session)
+    if tenant is None:
+        msg = "het verwerkingenlog kan alleen in een tenant-sessie worden geschreven"
+        raise RuntimeError(msg)
+    # Appends are serialised per tenant so the chain has one order; the lock ends with the
+    # transaction.
+    await session.execute(select(func.pg_advisory_xact_lock(_lock_key(tenant.id))))
+    last = (
+        await session.execute(
+            select(Verwerking.volgnummer, Verwerking.hash)
+            .order_by(Verwerking.volgnummer.desc())
+            .limit(1)
+        )
+    ).first()
+    entry = Verwerking(
+        volgnummer=(last.volgnummer + 1) if last else 1,
+        tijdstip=datetime.now(UTC),
+        user_id=actor.user_id,
+        organisation_id=actor.organisation_id,
+        rol=actor.role,
+        casus_id=casus_id,
+        persoon_id=persoon_id,
+        gegevensgroep=gegevensgroep,
+        actie=actie.value,
+        doel=doel,
+        request_id=actor.request_id,
+        detail=detail,
+        vorige_hash=last.hash if last else GENESIS,
+    )
+    entry.hash = entry_hash(entry)
+    session.add(entry)
+    await session.flush()
+    return entry
