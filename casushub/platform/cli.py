@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -163,6 +164,102 @@ def tenants_migrate(
         click.echo(f"MISLUKT {slug}: {message}", err=True)
     if not report.ok:
         sys.exit(1)
+
+
+@main.command("worker")
+@click.argument("modules", nargs=-1)
+@click.option(
+    "--threads", default=None, type=click.IntRange(1, 64), help="Standaard: WORKER_THREADS."
+)
+def worker(modules: tuple[str, ...], threads: int | None) -> None:
+    """Start een worker voor achtergrondtaken (extra modules met actors mogen erbij)."""
+    from casushub.platform.logs import configure_logging
+    from casushub.workers.worker import run_worker
+
+    settings = get_settings()
+    configure_logging(settings)
+    sys.exit(run_worker(settings, threads=threads, modules=modules))
+
+
+@main.command("scheduler")
+def scheduler() -> None:
+    """Start de planner (één tegelijk actief; een tweede wacht stand-by)."""
+    from casushub.platform.logs import configure_logging
+    from casushub.workers.scheduler import run_scheduler
+
+    settings = get_settings()
+    configure_logging(settings)
+    sys.exit(asyncio.run(run_scheduler(settings)))
+
+
+@main.command("mailsink")
+@click.option("--port", default=8025, show_default=True, type=int)
+def mailsink(port: int) -> None:
+    """Ontwikkeling: vang alle e-mail op (DATA_DIR/mail) in plaats van te versturen."""
+    from casushub.platform.mailsink import run_mailsink
+
+    sys.exit(run_mailsink(get_settings(), port))
+
+
+@main.group()
+def jobs() -> None:
+    """Achtergrondtaken: mislukte berichten bekijken en opnieuw starten."""
+
+
+@jobs.command("failed")
+@click.option("--all", "include_retried", is_flag=True, help="Ook al opnieuw gestarte berichten.")
+def jobs_failed(include_retried: bool) -> None:
+    """Toon berichten waarvan alle pogingen mislukt zijn."""
+    from casushub.platform.database import create_app_engine
+    from casushub.workers.deadletters import list_dead_letters
+
+    async def fetch() -> list[tuple[str, ...]]:
+        engine = create_app_engine(get_settings())
+        try:
+            rows = await list_dead_letters(engine, include_retried=include_retried)
+        finally:
+            await engine.dispose()
+        return [
+            (
+                str(r.message_id),
+                r.actor_name,
+                str(r.tenant_id or "-"),
+                r.failed_at.isoformat(timespec="seconds"),
+                "opnieuw gestart" if r.retried_at else r.error,
+            )
+            for r in rows
+        ]
+
+    rows = asyncio.run(fetch())
+    if not rows:
+        click.echo("geen mislukte berichten")
+    for row in rows:
+        click.echo("  ".join(row))
+
+
+@jobs.command("retry")
+@click.argument("message_id", type=click.UUID)
+def jobs_retry(message_id: uuid.UUID) -> None:
+    """Verstuur een mislukt bericht opnieuw (zelfde id, nieuwe pogingen)."""
+    from casushub.platform.database import create_app_engine
+    from casushub.workers.broker import configure
+    from casushub.workers.deadletters import UnknownDeadLetter, retry_dead_letter
+
+    async def retry() -> None:
+        settings = get_settings()
+        broker = configure(settings)
+        engine = create_app_engine(settings)
+        try:
+            await retry_dead_letter(engine, broker, message_id)
+        finally:
+            await engine.dispose()
+            broker.close()
+
+    try:
+        asyncio.run(retry())
+    except UnknownDeadLetter as exc:
+        _fail(str(exc))
+    click.echo(f"bericht {message_id} opnieuw verstuurd")
 
 
 @main.command("demo")

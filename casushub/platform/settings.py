@@ -33,6 +33,13 @@ def _env_int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _smtp_tls(value: str) -> str:
+    if value not in {"starttls", "tls", "none"}:
+        msg = "SMTP_TLS moet starttls, tls of none zijn"
+        raise ValueError(msg)
+    return value
+
+
 def asyncpg_url(url: str) -> str:
     """Normalise a libpq-style URL to SQLAlchemy's asyncpg dialect."""
     for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
@@ -81,6 +88,28 @@ class Settings:
     """Send HSTS even when the request arrived over http (TLS terminated at a proxy)."""
     log_level: str = "INFO"
     log_json: bool = True
+    broker_url: str = ""
+    """Message broker: empty for the PostgreSQL broker on the application database (schema
+    ``dramatiq``), ``amqp://…`` for RabbitMQ, ``redis://…`` for Redis."""
+    worker_threads: int = 4
+    """Worker threads per ``casushub worker`` process."""
+    job_max_retries: int = 5
+    """Attempts after the first before a message goes to the dead letters."""
+    job_min_backoff_ms: int = 15_000
+    """First retry delay; doubles per attempt (dramatiq's exponential backoff)."""
+    worker_heartbeat_ttl: float = 60.0
+    """PostgreSQL broker: seconds without heartbeat after which a worker counts as dead and
+    its unfinished messages are handed out again."""
+    scheduler_sweep_seconds: int = 60
+    """How often the scheduler enqueues the outbox and mail sweeps (safety nets)."""
+    smtp_host: str = ""
+    """SMTP server; empty in development means the local mail sink (``casushub dev``)."""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_tls: str = "starttls"
+    """``starttls``, ``tls`` (implicit TLS, port 465) or ``none`` (local sink only)."""
+    mail_from: str = "casushub <noreply@localhost>"
 
     @property
     def app_role(self) -> str:
@@ -128,6 +157,18 @@ class Settings:
             force_https=_env_bool("FORCE_HTTPS", False),
             log_level=_env("LOG_LEVEL", "INFO").upper(),
             log_json=_env_bool("LOG_JSON", True),
+            broker_url=_env("BROKER_URL"),
+            worker_threads=_env_int("WORKER_THREADS", 4),
+            job_max_retries=_env_int("JOB_MAX_RETRIES", 5),
+            job_min_backoff_ms=_env_int("JOB_MIN_BACKOFF_MS", 15_000),
+            worker_heartbeat_ttl=float(_env("WORKER_HEARTBEAT_TTL", "60")),
+            scheduler_sweep_seconds=_env_int("SCHEDULER_SWEEP_SECONDS", 60),
+            smtp_host=_env("SMTP_HOST"),
+            smtp_port=_env_int("SMTP_PORT", 25),
+            smtp_username=_env("SMTP_USERNAME"),
+            smtp_password=_env("SMTP_PASSWORD"),
+            smtp_tls=_smtp_tls(_env("SMTP_TLS", "starttls")),
+            mail_from=_env("MAIL_FROM", "casushub <noreply@localhost>"),
         )
 
 

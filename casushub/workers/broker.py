@@ -1,0 +1,128 @@
+"""The dramatiq broker, built from settings.
+
+Default: the PostgreSQL broker (``dramatiq-postgres``) on the application database, with its
+queue tables in schema ``dramatiq`` (created by platform revision p0003), so development and
+small installations need no extra server. ``BROKER_URL=amqp://…`` selects RabbitMQ,
+``redis://…`` Redis.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+import dramatiq
+from dramatiq.middleware import AsyncIO, CurrentMessage, Retries
+
+from casushub.workers.middleware import DeadLetters, TenantMiddleware
+
+if TYPE_CHECKING:
+    from dramatiq import Broker
+
+    from casushub.platform.settings import Settings
+
+__all__ = [
+    "BROKER_SCHEMA",
+    "add_middleware",
+    "build_broker",
+    "configure",
+    "declaring_broker",
+    "libpq_url",
+]
+
+BROKER_SCHEMA = "dramatiq"
+# Modules whose import declares actors; configure() imports them after the broker is set.
+ACTOR_MODULES = ("casushub.workers.actors",)
+
+
+def libpq_url(url: str) -> str:
+    """SQLAlchemy's ``postgresql+asyncpg://`` URL as the libpq URL psycopg expects."""
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+def build_broker(settings: Settings) -> Broker:
+    url = settings.broker_url
+    broker: Broker
+    if url.startswith(("amqp://", "amqps://")):
+        from dramatiq.brokers.rabbitmq import RabbitmqBroker
+
+        broker = RabbitmqBroker(url=url)
+    elif url.startswith(("redis://", "rediss://")):
+        from dramatiq.brokers.redis import RedisBroker
+
+        broker = RedisBroker(url=url)  # type: ignore[no-untyped-call]  # dramatiq leaves it untyped
+    elif not url or url.startswith(("postgresql://", "postgres://", "postgresql+asyncpg://")):
+        from dramatiq_postgres import PostgresBroker
+
+        ttl = settings.worker_heartbeat_ttl
+        broker = PostgresBroker(
+            url=libpq_url(url or settings.app_database_url),
+            schema=BROKER_SCHEMA,
+            results=False,
+            # A worker that stops heartbeating for `ttl` seconds is dead: its claimed
+            # messages are handed out again (the kill test shortens this).
+            heartbeat_interval=max(ttl / 4, 0.5),
+            heartbeat_ttl=ttl,
+            maintenance_interval=max(ttl / 2, 1.0),
+        )
+    else:
+        msg = "BROKER_URL moet leeg zijn of beginnen met postgresql://, amqp:// of redis://"
+        raise ValueError(msg)
+    for middleware in broker.middleware:
+        if isinstance(middleware, Retries):
+            middleware.max_retries = settings.job_max_retries
+            middleware.min_backoff = settings.job_min_backoff_ms
+    add_middleware(broker)
+    return broker
+
+
+def add_middleware(broker: Broker) -> None:
+    # dramatiq 2 does not add these by default: the event loop for our async services, and the
+    # current message (its tenant and id) for the actor wrappers.
+    broker.add_middleware(AsyncIO())
+    broker.add_middleware(CurrentMessage())
+    broker.add_middleware(TenantMiddleware())
+    broker.add_middleware(DeadLetters())
+
+
+def declaring_broker() -> Broker:
+    """The broker actors are declared on at import time.
+
+    Importing an actor module before ``configure`` (tests, the web app) must not create
+    dramatiq's default RabbitMQ broker: a stub with our middleware holds the actors until
+    ``configure`` moves them to the real broker.
+    """
+    if not _has_global_broker():
+        from dramatiq.brokers.stub import StubBroker
+
+        stub = StubBroker()
+        add_middleware(stub)
+        dramatiq.set_broker(stub)
+    return dramatiq.get_broker()
+
+
+def configure(settings: Settings) -> Broker:
+    """Make a broker from ``settings`` the global one and declare every actor on it.
+
+    Calling it again (tests switch brokers) moves the already declared actors over.
+    """
+    from casushub.workers import runtime
+
+    previous = dramatiq.get_broker() if _has_global_broker() else None
+    broker = build_broker(settings)
+    dramatiq.set_broker(broker)
+    runtime.configure(settings, broker)
+    if previous is not None and previous is not broker:
+        for actor in list(previous.actors.values()):
+            actor.broker = broker
+            broker.declare_actor(actor)
+        previous.close()
+    for module in ACTOR_MODULES:
+        importlib.import_module(module)
+    return broker
+
+
+def _has_global_broker() -> bool:
+    import dramatiq.broker as broker_module
+
+    return broker_module.global_broker is not None
