@@ -262,6 +262,46 @@ def jobs_retry(message_id: uuid.UUID) -> None:
     click.echo(f"bericht {message_id} opnieuw verstuurd")
 
 
+@main.group()
+def audit() -> None:
+    """Het verwerkingenlog (toegangslog) controleren."""
+
+
+@audit.command("verify")
+@click.option("--tenant", "slug", default=None, help="Alleen deze gemeente (slug).")
+def audit_verify(slug: str | None) -> None:
+    """Herbereken de hashketen van het verwerkingenlog; meldt de eerste gebroken regel."""
+    from casushub.platform.database import create_app_engine
+    from casushub.tenants.verwerkingenlog.audit import UnknownTenant, verify_tenants
+    from casushub.tenants.verwerkingenlog.chain import ChainReport
+
+    async def run() -> list[tuple[str, ChainReport]]:
+        settings = get_settings()
+        engine = create_app_engine(settings)
+        try:
+            return await verify_tenants(engine, settings, slug)
+        finally:
+            await engine.dispose()
+
+    try:
+        reports = asyncio.run(run())
+    except UnknownTenant as exc:
+        _fail(str(exc))
+    broken = 0
+    for tenant_slug, report in reports:
+        if report.ok:
+            head = f", laatste {report.head[0]} {report.head[1]}" if report.head else ""
+            click.echo(f"{tenant_slug}: in orde ({report.checked} regels{head})")
+        else:
+            broken += 1
+            click.echo(
+                f"{tenant_slug}: GEBROKEN bij volgnummer {report.broken_at}: {report.reason}",
+                err=True,
+            )
+    if broken:
+        sys.exit(1)
+
+
 @main.command("demo")
 def demo() -> None:
     """Laad de demoregio (idempotent)."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +15,7 @@ from casushub.platform.tenancy import session_tenant
 from casushub.tenants.actor import Actor
 from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
 
-__all__ = ["GENESIS", "entry_hash", "record"]
+__all__ = ["GENESIS", "entry_hash", "record", "search_term_detail"]
 
 GENESIS = "0" * 64
 _CHAIN_FIELDS = (
@@ -33,19 +35,35 @@ _CHAIN_FIELDS = (
 )
 
 
-def entry_hash(entry: Verwerking) -> str:
-    """SHA-256 over every field of the entry and its predecessor's hash."""
+def entry_hash(entry: Any) -> str:
+    """SHA-256 over every field of the entry and its predecessor's hash.
+
+    ``entry`` is a ``Verwerking`` or any row with the same attribute names (verification and
+    the benchmark's bulk load hash plain rows). Times are hashed in UTC, so the value does not
+    depend on the session's time zone when the row is read back.
+    """
     parts = []
     for name in _CHAIN_FIELDS:
         value = getattr(entry, name)
         parts.append(
             ""
             if value is None
-            else value.isoformat()
+            else value.astimezone(UTC).isoformat()
             if isinstance(value, datetime)
             else str(value)
         )
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def search_term_detail(term: str, key: bytes) -> str:
+    """What a search logs: the fact and a keyed hash of the term, never the term itself.
+
+    A search term is often a name; a plain hash of a name is easy to reverse by guessing, an
+    HMAC under the installation's secret is not, yet equal terms still give equal values (so
+    the FG can see that the same person was looked up twice).
+    """
+    digest = hmac.new(key, term.strip().casefold().encode(), hashlib.sha256).hexdigest()
+    return f"zoekterm:hmac-sha256:{digest[:32]}"
 
 
 def _lock_key(tenant_id: uuid.UUID) -> int:

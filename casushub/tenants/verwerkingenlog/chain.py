@@ -1,0 +1,116 @@
+"""Checking the access log's hash chain, and shortening it under its own retention period.
+
+Verification reads with the tenant role (SELECT only) and streams, so a million entries need
+memory for one batch. It reports the first entry where the chain breaks:
+
+- an entry whose stored ``hash`` differs from the recomputed one was edited;
+- an entry whose ``vorige_hash`` differs from its predecessor's hash, or a gap in the
+  ``volgnummer`` sequence, means entries were removed or reordered.
+
+Known limit: removing the *newest* entries leaves a valid, shorter chain. ``head`` in the
+result (last volgnummer and hash) is printed by ``casushub audit verify`` so an operator can
+record it elsewhere and compare later.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.platform.ids import new_id
+from casushub.platform.tenancy import session_tenant
+from casushub.tenants.verwerkingenlog.models import Verwerking, VerwerkingAnker
+from casushub.tenants.verwerkingenlog.services import GENESIS, entry_hash
+
+__all__ = ["ChainReport", "purge_before", "verify_chain"]
+
+_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    broken_at: int | None
+    """The volgnummer of the first broken entry (for a removed entry: its number)."""
+    reason: str | None
+    head: tuple[int, str] | None
+    """The last entry's volgnummer and hash, to record outside the database."""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+async def verify_chain(session: AsyncSession) -> ChainReport:
+    """Recompute the tenant's chain from its anchor (or the start) to the newest entry."""
+    anchor = (
+        await session.execute(
+            select(VerwerkingAnker.tot_volgnummer, VerwerkingAnker.hash)
+            .order_by(VerwerkingAnker.tot_volgnummer.desc())
+            .limit(1)
+        )
+    ).first()
+    expected_number, previous = (anchor[0] + 1, anchor[1]) if anchor else (1, GENESIS)
+    checked = 0
+    columns = [getattr(Verwerking, name) for name in _COLUMNS]
+    result = await session.stream(
+        select(*columns).order_by(Verwerking.volgnummer).execution_options(yield_per=_BATCH)
+    )
+    async for row in result:
+        if row.volgnummer != expected_number:
+            reason = (
+                f"volgnummer {expected_number} ontbreekt"
+                if row.volgnummer > expected_number
+                else f"volgnummer {row.volgnummer} staat voor het anker"
+            )
+            return ChainReport(checked, expected_number, reason, None)
+        if row.vorige_hash != previous:
+            reason = "verwijst niet naar de hash van de vorige regel"
+            return ChainReport(checked, row.volgnummer, reason, None)
+        if entry_hash(row) != row.hash:
+            return ChainReport(checked, row.volgnummer, "inhoud gewijzigd na vastleggen", None)
+        checked += 1
+        expected_number, previous = row.volgnummer + 1, row.hash
+    head = (expected_number - 1, previous) if checked or anchor else None
+    return ChainReport(checked, None, None, head)
+
+
+_COLUMNS = (
+    "volgnummer",
+    "tijdstip",
+    "user_id",
+    "organisation_id",
+    "rol",
+    "casus_id",
+    "persoon_id",
+    "gegevensgroep",
+    "actie",
+    "doel",
+    "request_id",
+    "detail",
+    "vorige_hash",
+    "hash",
+)
+
+
+async def purge_before(session: AsyncSession, grens: datetime) -> int:
+    """Remove the log's entries older than ``grens`` (the log's own retention); returns how many.
+
+    Goes through the database function ``verwerkingenlog_opschonen``: the tenant role cannot
+    delete log entries itself, and the function refuses a limit younger than one year and
+    records the anchor that keeps the rest of the chain verifiable.
+    """
+    tenant = session_tenant(session)
+    if tenant is None:
+        msg = "het verwerkingenlog kan alleen in een tenant-sessie worden opgeschoond"
+        raise RuntimeError(msg)
+    # Functions are not subject to schema_translate_map; the schema comes from the validated
+    # TenantRef, and the tenant role may only use its own schema anyway.
+    purge = getattr(func, tenant.schema).verwerkingenlog_opschonen
+    anker_id: uuid.UUID = new_id()
+    removed = (await session.execute(select(purge(grens, anker_id)))).scalar_one()
+    return int(removed)
