@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.database import create_admin_engine, create_app_engine
 from casushub.platform.devdb import create_database, start_embedded, with_database
+from casushub.platform.identity.devidp import DevIdp, node_config, start_dev_idp
 from casushub.platform.migrate import migrate_platform
 from casushub.platform.registry import create_hub, create_tenant
 from casushub.platform.settings import Settings, asyncpg_url, get_settings, url_with_user
@@ -28,15 +31,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_url() -> Iterator[str]:
     """A PostgreSQL server URL (libpq style) the tests may create databases on."""
     external = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
     if external:
         yield external
         return
-    server, url = start_embedded(tmp_path_factory.mktemp("pg"), cleanup_mode="delete")
+    # Not under pytest's basetemp: concurrent pytest runs prune each other's old basetemps.
+    data_dir = Path(tempfile.mkdtemp(prefix="casushub-test-pg-"))
+    server, url = start_embedded(data_dir / "pg", cleanup_mode="delete")
     yield url
     server.cleanup()
+    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def _libpq(url: str) -> str:
@@ -159,3 +165,30 @@ _codes = iter(range(9000, 9800))
 def unique_code() -> Callable[[], str]:
     """Fresh gemeentecodes and slugs for tests that create their own tenants."""
     return lambda: f"{next(_codes):04d}"
+
+
+# The test relying party's public URL (AsyncTestClient's default host): redirect URIs at the
+# development identity provider point here.
+TEST_RP_URL = "http://testserver.local"
+TEST_CLIENT_ID = "casushub"
+
+
+@pytest.fixture(scope="session")
+def dev_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevIdp]:
+    """The bundled OIDC provider (real `oidc-provider` process) with two independent issuers,
+    ``a`` and ``b``, on free loopback ports; any login name signs in (see devidp/server.mjs)."""
+    providers = [
+        {
+            "key": key,
+            "client_secret": f"test-geheim-{key}-0123456789",
+            "users": [],
+            "any_user": True,
+        }
+        for key in ("a", "b")
+    ]
+    config = node_config(
+        providers, client_id=TEST_CLIENT_ID, base_port=0, rp_base_urls=[TEST_RP_URL]
+    )
+    idp = start_dev_idp(config, tmp_path_factory.mktemp("devidp") / "config.json")
+    yield idp
+    idp.stop()
