@@ -89,6 +89,7 @@ class JobView:
     total: int | None
     message: str
     params: dict[str, Any]
+    attempts: int = 0
 
     @property
     def finished(self) -> bool:
@@ -185,4 +186,5 @@ def _view(row: Any) -> JobView:
         total=row.total,
         message=row.message,
         params=dict(row.params or {}),
+        attempts=row.attempts,
     )
