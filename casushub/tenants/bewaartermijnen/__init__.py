@@ -1,0 +1,1 @@
+"""Bewaartermijnen (retention): parameters and the sweep (DESIGN.md rule 7)."""

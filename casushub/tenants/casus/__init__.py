@@ -1,0 +1,1 @@
+"""Casus: see DESIGN.md §2."""

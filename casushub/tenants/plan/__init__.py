@@ -1,0 +1,1 @@
+"""Plan: see DESIGN.md §2."""

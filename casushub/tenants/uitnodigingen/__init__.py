@@ -1,0 +1,1 @@
+"""Uitnodigingen: see DESIGN.md §2."""

@@ -1,0 +1,1 @@
+"""Weging: see DESIGN.md §2."""
