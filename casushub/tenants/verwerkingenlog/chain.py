@@ -1,6 +1,6 @@
 """Checking the access log's hash chain, and shortening it under its own retention period.
 
-Verification reads with the tenant role (SELECT only) and streams, so a million entries need
+Verification reads with the tenant role (SELECT only) in batches, so a million entries need
 memory for one batch. It reports the first entry where the chain breaks:
 
 - an entry whose stored ``hash`` differs from the recomputed one was edited;
@@ -57,24 +57,32 @@ async def verify_chain(session: AsyncSession) -> ChainReport:
     expected_number, previous = (anchor[0] + 1, anchor[1]) if anchor else (1, GENESIS)
     checked = 0
     columns = [getattr(Verwerking, name) for name in _COLUMNS]
-    result = await session.stream(
-        select(*columns).order_by(Verwerking.volgnummer).execution_options(yield_per=_BATCH)
-    )
-    async for row in result:
-        if row.volgnummer != expected_number:
-            reason = (
-                f"volgnummer {expected_number} ontbreekt"
-                if row.volgnummer > expected_number
-                else f"volgnummer {row.volgnummer} staat voor het anker"
-            )
-            return ChainReport(checked, expected_number, reason, None)
-        if row.vorige_hash != previous:
-            reason = "verwijst niet naar de hash van de vorige regel"
-            return ChainReport(checked, row.volgnummer, reason, None)
-        if entry_hash(row) != row.hash:
-            return ChainReport(checked, row.volgnummer, "inhoud gewijzigd na vastleggen", None)
-        checked += 1
-        expected_number, previous = row.volgnummer + 1, row.hash
+    after = expected_number - 1 if anchor else None
+    while True:
+        # Keyset batches on the unique volgnummer index: constant cost per batch, no
+        # server-side cursor to keep open for the length of the check.
+        query = select(*columns).order_by(Verwerking.volgnummer).limit(_BATCH)
+        if after is not None:
+            query = query.where(Verwerking.volgnummer > after)
+        rows = (await session.execute(query)).all()
+        for row in rows:
+            if row.volgnummer != expected_number:
+                reason = (
+                    f"volgnummer {expected_number} ontbreekt"
+                    if row.volgnummer > expected_number
+                    else f"volgnummer {row.volgnummer} staat voor het anker"
+                )
+                return ChainReport(checked, expected_number, reason, None)
+            if row.vorige_hash != previous:
+                reason = "verwijst niet naar de hash van de vorige regel"
+                return ChainReport(checked, row.volgnummer, reason, None)
+            if entry_hash(row) != row.hash:
+                return ChainReport(checked, row.volgnummer, "inhoud gewijzigd na vastleggen", None)
+            checked += 1
+            expected_number, previous = row.volgnummer + 1, row.hash
+        if len(rows) < _BATCH:
+            break
+        after = rows[-1].volgnummer
     head = (expected_number - 1, previous) if checked or anchor else None
     return ChainReport(checked, None, None, head)
 
