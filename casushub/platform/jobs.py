@@ -90,6 +90,7 @@ class JobView:
     message: str
     params: dict[str, Any]
     attempts: int = 0
+    tenant_id: uuid.UUID | None = None
 
     @property
     def finished(self) -> bool:
@@ -187,4 +188,5 @@ def _view(row: Any) -> JobView:
         message=row.message,
         params=dict(row.params or {}),
         attempts=row.attempts,
+        tenant_id=row.tenant_id,
     )

@@ -20,6 +20,7 @@ from casushub.platform.logs import configure_logging
 from casushub.platform.settings import Settings, get_settings
 from casushub.web.errors import exception_handlers
 from casushub.web.health import healthz, readyz
+from casushub.web.jobs import job_progress
 from casushub.web.middleware import request_context_middleware, security_headers_middleware
 from casushub.web.pages import start, werkruimte
 
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             start,
             werkruimte,
+            job_progress,
             healthz,
             readyz,
             create_static_files_router(
