@@ -1,0 +1,185 @@
+"""Information items on a casus (rule 4): source, category, onward-sharing restriction.
+
+Items in ``bijzonder`` or ``strafrechtelijk`` are listed without their text; showing one is an
+explicit action with a recorded purpose (``toon_item``), and never open to invited parties.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.tenants.actor import Actor
+from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
+from casushub.tenants.casus.models import Bijlage, InformatieItem
+from casushub.tenants.casus.rules import UITGENODIGD_ROL, Categorie, direct_zichtbaar
+from casushub.tenants.casus.toegang import controleer_casus_toegang, laad_casus, log
+from casushub.tenants.personen.services import controleer_persoonsvelden
+from casushub.tenants.signalen.services import BijlageInvoer
+from casushub.tenants.verwerkingenlog.models import Actie
+
+__all__ = ["ItemWeergave", "lijst_items", "toon_item", "voeg_item_toe", "weergave"]
+
+GROEP = {
+    Categorie.GEWOON: "informatie",
+    Categorie.BIJZONDER: "informatie_bijzonder",
+    Categorie.STRAFRECHTELIJK: "informatie_strafrechtelijk",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ItemWeergave:
+    item_id: uuid.UUID
+    casus_id: uuid.UUID
+    datum: date
+    categorie: str
+    bron_organisatie_id: uuid.UUID
+    deelbeperking: str | None
+    # None while a special or criminal item has not been opened with a purpose.
+    tekst: str | None
+    bijlagen: tuple[str, ...]
+
+    @property
+    def verborgen(self) -> bool:
+        return self.tekst is None
+
+
+async def voeg_item_toe(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    casus_id: uuid.UUID,
+    tekst: str,
+    bron_organisatie_id: uuid.UUID,
+    datum: date,
+    categorie: str,
+    deelbeperking: str | None = None,
+    bijlagen: Sequence[BijlageInvoer] = (),
+) -> InformatieItem:
+    if actor.role == UITGENODIGD_ROL:
+        raise GeenToegang("Een uitgenodigde partij kan geen informatie aan de casus toevoegen.")
+    casus = await laad_casus(session, casus_id)
+    await controleer_casus_toegang(session, actor, casus)
+    if not tekst.strip():
+        raise RegelFout("Vul de informatie in.", "tekst")
+    try:
+        soort = Categorie(categorie)
+    except ValueError:
+        raise RegelFout("Kies de soort gegevens.", "categorie") from None
+    await controleer_persoonsvelden(
+        session,
+        {
+            "tekst": tekst,
+            "deelbeperking": deelbeperking,
+            **{f"bijlage.{b.bestandsnaam}": b.bestandsnaam for b in bijlagen},
+        },
+    )
+    item = InformatieItem(
+        casus_id=casus.id,
+        tekst=tekst.strip(),
+        bron_organisatie_id=bron_organisatie_id,
+        datum=datum,
+        categorie=soort,
+        deelbeperking=(deelbeperking or "").strip() or None,
+        vastgelegd_door=actor.user_id,
+    )
+    session.add(item)
+    await session.flush()
+    for bijlage in bijlagen:
+        session.add(
+            Bijlage(
+                item_id=item.id,
+                bestandsnaam=bijlage.bestandsnaam,
+                mediatype=bijlage.mediatype,
+                inhoud=bijlage.inhoud,
+            )
+        )
+    await session.flush()
+    await log(session, actor, Actie.CREATE, GROEP[soort], "informatie inbrengen", casus_id=casus.id)
+    return item
+
+
+async def _bijlagen(
+    session: AsyncSession, item_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[str]]:
+    if not item_ids:
+        return {}
+    rows = await session.execute(
+        select(Bijlage.item_id, Bijlage.bestandsnaam).where(Bijlage.item_id.in_(item_ids))
+    )
+    result: dict[uuid.UUID, list[str]] = {}
+    for item_id, naam in rows:
+        if item_id is not None:
+            result.setdefault(item_id, []).append(naam)
+    return result
+
+
+def weergave(item: InformatieItem, bijlagen: Sequence[str], *, open: bool) -> ItemWeergave:
+    return ItemWeergave(
+        item_id=item.id,
+        casus_id=item.casus_id,
+        datum=item.datum,
+        categorie=item.categorie,
+        bron_organisatie_id=item.bron_organisatie_id,
+        deelbeperking=item.deelbeperking,
+        tekst=item.tekst if open else None,
+        bijlagen=tuple(bijlagen) if open else (),
+    )
+
+
+async def lijst_items(
+    session: AsyncSession, actor: Actor, casus_id: uuid.UUID, *, doel: str = "casusoverleg"
+) -> list[ItemWeergave]:
+    """All items of a casus for regie and participants; special ones stay closed."""
+    if actor.role == UITGENODIGD_ROL:
+        raise GeenToegang("Een uitgenodigde partij ziet alleen de informatie uit de uitnodiging.")
+    casus = await laad_casus(session, casus_id)
+    await controleer_casus_toegang(session, actor, casus)
+    items = list(
+        (
+            await session.execute(
+                select(InformatieItem)
+                .where(InformatieItem.casus_id == casus.id)
+                .order_by(InformatieItem.datum.desc(), InformatieItem.id)
+            )
+        ).scalars()
+    )
+    bijlagen = await _bijlagen(session, [i.id for i in items])
+    result = []
+    for item in items:
+        open_ = direct_zichtbaar(rol=actor.role, categorie=item.categorie)
+        result.append(weergave(item, bijlagen.get(item.id, []), open=open_))
+    # One read of the ordinary items; the closed ones show only their category and source.
+    await log(session, actor, Actie.READ, "informatie", doel, casus_id=casus.id)
+    return result
+
+
+async def toon_item(
+    session: AsyncSession, actor: Actor, item_id: uuid.UUID, *, doel: str
+) -> ItemWeergave:
+    """The explicit action that opens a special or criminal item; the purpose is logged."""
+    item = await session.get(InformatieItem, item_id)
+    if item is None:
+        raise NietGevonden("Deze informatie bestaat niet (meer).")
+    if actor.role == UITGENODIGD_ROL:
+        raise GeenToegang("Bijzondere en strafrechtelijke gegevens zijn niet voor u zichtbaar.")
+    casus = await laad_casus(session, item.casus_id)
+    await controleer_casus_toegang(session, actor, casus)
+    if not doel.strip():
+        raise RegelFout("Geef aan waarvoor u deze gegevens inziet.", "doel")
+    await log(
+        session,
+        actor,
+        Actie.READ,
+        GROEP[Categorie(item.categorie)],
+        doel.strip()[:200],
+        casus_id=casus.id,
+        detail=f"item={item.id}",
+    )
+    bijlagen = await _bijlagen(session, [item.id])
+    return weergave(item, bijlagen.get(item.id, []), open=True)

@@ -1,0 +1,1 @@
+"""Instellingen: see DESIGN.md §2."""

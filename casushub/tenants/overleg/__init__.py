@@ -1,0 +1,1 @@
+"""Overleg: see DESIGN.md §2."""

@@ -1,0 +1,275 @@
+"""Agenda items, minutes, decisions, attendance, and the meeting view (DESIGN.md §3).
+
+A regional meeting discusses cases of several municipalities, but each agenda item lives in
+its casus's tenant schema. The meeting view therefore asks each tenant the viewer may access,
+in that tenant's own session, for the items the viewer may see there — and never opens a
+session for a tenant the viewer has no context in.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from casushub.platform.settings import Settings
+from casushub.platform.tenancy import TenantRef, session_tenant, tenant_session
+from casushub.tenants.actor import Actor
+from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
+from casushub.tenants.casus.models import Casus
+from casushub.tenants.casus.rules import DEELNEMER_ROL, UITGENODIGD_ROL, Status
+from casushub.tenants.casus.toegang import (
+    deelnemende_casus_ids,
+    is_regie,
+    laad_casus,
+    log,
+    vereis_regie,
+)
+from casushub.tenants.overleg.models import DOELEN, Aanwezigheid, AgendaActie, Agendapunt
+from casushub.tenants.personen.models import Persoon
+from casushub.tenants.personen.services import controleer_persoonsvelden
+from casushub.tenants.plan.models import Interventie
+from casushub.tenants.plan.services import InterventieInvoer, voeg_interventie_toe
+from casushub.tenants.uitnodigingen.models import Uitnodiging
+from casushub.tenants.uitnodigingen.rules import controleer_gebruik
+from casushub.tenants.verwerkingenlog.models import Actie
+
+__all__ = [
+    "AgendaRegel",
+    "actie_naar_interventie",
+    "agenda_voor_bijeenkomst",
+    "agendeer",
+    "leg_actie_vast",
+    "notuleer",
+    "registreer_aanwezigheid",
+    "vergaderoverzicht",
+]
+
+
+async def agendeer(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    casus_id: uuid.UUID,
+    bijeenkomst_id: uuid.UUID,
+    doel: str,
+) -> Agendapunt:
+    vereis_regie(actor)
+    casus = await laad_casus(session, casus_id)
+    if doel not in DOELEN:
+        raise RegelFout("Kies het doel van de bespreking.", "doel")
+    if casus.status == Status.AFGESLOTEN:
+        raise RegelFout("Een afgesloten casus kan niet worden geagendeerd.", "casus")
+    bestaand = await session.scalar(
+        select(Agendapunt.id).where(
+            Agendapunt.casus_id == casus.id, Agendapunt.bijeenkomst_id == bijeenkomst_id
+        )
+    )
+    if bestaand is not None:
+        raise RegelFout("Deze casus staat al op de agenda van deze bijeenkomst.", "casus")
+    punt = Agendapunt(bijeenkomst_id=bijeenkomst_id, casus_id=casus.id, doel=doel, notulen="")
+    session.add(punt)
+    await session.flush()
+    await log(session, actor, Actie.CREATE, "agenda", "agenderen", casus_id=casus.id)
+    return punt
+
+
+async def _punt(session: AsyncSession, agendapunt_id: uuid.UUID) -> Agendapunt:
+    punt = await session.get(Agendapunt, agendapunt_id)
+    if punt is None:
+        raise NietGevonden("Dit agendapunt bestaat niet (meer).")
+    return punt
+
+
+async def notuleer(
+    session: AsyncSession, actor: Actor, agendapunt_id: uuid.UUID, notulen: str
+) -> Agendapunt:
+    vereis_regie(actor)
+    punt = await _punt(session, agendapunt_id)
+    await controleer_persoonsvelden(session, {"notulen": notulen})
+    punt.notulen = notulen.strip()
+    await session.flush()
+    await log(session, actor, Actie.UPDATE, "notulen", "notuleren", casus_id=punt.casus_id)
+    return punt
+
+
+async def leg_actie_vast(
+    session: AsyncSession, actor: Actor, agendapunt_id: uuid.UUID, *, soort: str, tekst: str
+) -> AgendaActie:
+    vereis_regie(actor)
+    punt = await _punt(session, agendapunt_id)
+    if soort not in {"besluit", "actie"}:
+        raise RegelFout("Kies besluit of actie.", "soort")
+    if not tekst.strip():
+        raise RegelFout("Beschrijf het besluit of de actie.", "tekst")
+    await controleer_persoonsvelden(session, {"tekst": tekst})
+    actie = AgendaActie(agendapunt_id=punt.id, soort=soort, tekst=tekst.strip())
+    session.add(actie)
+    await session.flush()
+    await log(
+        session, actor, Actie.CREATE, "notulen", f"{soort} vastleggen", casus_id=punt.casus_id
+    )
+    return actie
+
+
+async def actie_naar_interventie(
+    session: AsyncSession, actor: Actor, actie_id: uuid.UUID, invoer: InterventieInvoer
+) -> Interventie:
+    """An action agreed in the meeting becomes an intervention of the plan."""
+    actie = await session.get(AgendaActie, actie_id)
+    if actie is None:
+        raise NietGevonden("Deze actie bestaat niet (meer).")
+    if actie.soort != "actie":
+        raise RegelFout("Alleen een actie kan een interventie worden.", "soort")
+    if actie.interventie_id is not None:
+        raise RegelFout("Deze actie is al een interventie.", "actie")
+    punt = await _punt(session, actie.agendapunt_id)
+    interventie = await voeg_interventie_toe(session, actor, punt.casus_id, invoer)
+    actie.interventie_id = interventie.id
+    await session.flush()
+    return interventie
+
+
+async def registreer_aanwezigheid(
+    session: AsyncSession,
+    actor: Actor,
+    bijeenkomst_id: uuid.UUID,
+    aanwezig: dict[uuid.UUID, bool],
+) -> None:
+    """Attendance per organisation (no personal data: organisations only)."""
+    vereis_regie(actor)
+    bestaand = {
+        a.organisatie_id: a
+        for a in (
+            await session.execute(
+                select(Aanwezigheid).where(Aanwezigheid.bijeenkomst_id == bijeenkomst_id)
+            )
+        ).scalars()
+    }
+    for organisatie_id, is_aanwezig in aanwezig.items():
+        if organisatie_id in bestaand:
+            bestaand[organisatie_id].aanwezig = is_aanwezig
+        else:
+            session.add(
+                Aanwezigheid(
+                    bijeenkomst_id=bijeenkomst_id,
+                    organisatie_id=organisatie_id,
+                    aanwezig=is_aanwezig,
+                )
+            )
+    await session.flush()
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaRegel:
+    tenant: str
+    agendapunt_id: uuid.UUID
+    casus_id: uuid.UUID
+    naam: str
+    doel: str
+    # None for invited parties: minutes cover the whole discussion, not just their scope.
+    notulen: str | None
+    uitnodiging_id: uuid.UUID | None = None
+
+
+async def agenda_voor_bijeenkomst(
+    session: AsyncSession,
+    actor: Actor,
+    bijeenkomst_id: uuid.UUID,
+    *,
+    nu: datetime | None = None,
+) -> list[AgendaRegel]:
+    """This tenant's items of one meeting that ``actor`` may see; each one is a logged read.
+
+    Regie (and the procesregisseur for it) sees all; a participant the items of cases it
+    takes part in; an invited party only the item its valid, accepted invitation covers.
+    """
+    nu = nu or datetime.now(UTC)
+    tenant = session_tenant(session)
+    query = (
+        select(Agendapunt, Casus, Persoon.naam)
+        .join(Casus, Casus.id == Agendapunt.casus_id)
+        .join(Persoon, Persoon.id == Casus.persoon_id)
+        .where(Agendapunt.bijeenkomst_id == bijeenkomst_id)
+        .order_by(Agendapunt.created_at, Agendapunt.id)
+    )
+    uitnodigingen: dict[uuid.UUID, uuid.UUID] = {}
+    if is_regie(actor):
+        pass
+    elif actor.role == DEELNEMER_ROL and actor.organisation_id is not None:
+        ids = await deelnemende_casus_ids(session, actor.organisation_id)
+        query = query.where(Casus.id.in_(ids))
+    elif actor.role == UITGENODIGD_ROL and actor.organisation_id is not None:
+        for uitnodiging in (
+            await session.execute(
+                select(Uitnodiging).where(
+                    Uitnodiging.organisatie_id == actor.organisation_id,
+                    Uitnodiging.bijeenkomst_id == bijeenkomst_id,
+                )
+            )
+        ).scalars():
+            if uitnodiging.user_id not in (None, actor.user_id):
+                continue
+            try:
+                controleer_gebruik(
+                    nu=nu,
+                    uitgenodigd_op=uitnodiging.uitgenodigd_op,
+                    vervalt=uitnodiging.vervalt_op,
+                    geaccepteerd_op=uitnodiging.geaccepteerd_op,
+                    ingetrokken=uitnodiging.ingetrokken,
+                )
+            except GeenToegang:
+                continue
+            uitnodigingen[uitnodiging.casus_id] = uitnodiging.id
+        query = query.where(Casus.id.in_(list(uitnodigingen)))
+    else:
+        return []
+    regels = []
+    for punt, casus, naam in await session.execute(query):
+        invited = actor.role == UITGENODIGD_ROL
+        regels.append(
+            AgendaRegel(
+                tenant=tenant.slug if tenant else "",
+                agendapunt_id=punt.id,
+                casus_id=casus.id,
+                naam=naam,
+                doel=punt.doel,
+                notulen=None if invited else punt.notulen,
+                uitnodiging_id=uitnodigingen.get(casus.id),
+            )
+        )
+        await log(
+            session,
+            actor,
+            Actie.READ,
+            "agenda",
+            "bijeenkomst casusoverleg",
+            casus_id=casus.id,
+            persoon_id=casus.persoon_id,
+        )
+    return regels
+
+
+async def vergaderoverzicht(
+    engine: AsyncEngine,
+    settings: Settings,
+    bijeenkomst_id: uuid.UUID,
+    contexten: Sequence[tuple[TenantRef, Actor]],
+    *,
+    nu: datetime | None = None,
+) -> list[AgendaRegel]:
+    """The whole meeting as this viewer may see it.
+
+    ``contexten`` are the tenants the viewer has a context in, each with the actor (role,
+    organisation) of that context, as the identity layer resolved them; other tenants are
+    never opened, so their items cannot appear, not even as a count.
+    """
+    regels: list[AgendaRegel] = []
+    for tenant, actor in contexten:
+        async with tenant_session(engine, tenant, settings) as session, session.begin():
+            regels.extend(await agenda_voor_bijeenkomst(session, actor, bijeenkomst_id, nu=nu))
+    return regels

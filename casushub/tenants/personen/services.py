@@ -1,0 +1,161 @@
+"""Persons: the BSN check, search (logged without its terms) and linked persons (derden)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.tenants.actor import Actor
+from casushub.tenants.casus.errors import GeenToegang, RegelFout
+from casushub.tenants.casus.models import Casus
+from casushub.tenants.casus.rules import DEELNEMER_ROL
+from casushub.tenants.casus.toegang import (
+    controleer_casus_toegang,
+    deelnemende_casus_ids,
+    is_regie,
+    laad_casus,
+    log,
+)
+from casushub.tenants.instellingen.services import lees_instellingen
+from casushub.tenants.personen.models import Derde, Persoon
+from casushub.tenants.personen.rules import controleer_geen_bsn
+from casushub.tenants.verwerkingenlog.models import Actie
+
+__all__ = [
+    "PersoonTreffer",
+    "controleer_persoonsvelden",
+    "lees_derden",
+    "voeg_derde_toe",
+    "zoek_personen",
+    "zoekterm_hash",
+]
+
+
+async def controleer_persoonsvelden(session: AsyncSession, values: Mapping[str, object]) -> None:
+    """Rule 5 for any free text or identifier the services store."""
+    instelling = await lees_instellingen(session)
+    controleer_geen_bsn(values, bsn_toegestaan=instelling.bsn_toegestaan)
+
+
+def zoekterm_hash(sleutel: str, naam: str | None, geboortedatum: date | None) -> str:
+    """A keyed hash of the search terms: the log proves what was searched, not in clear text."""
+    terms = (
+        f"{(naam or '').strip().lower()}\x1f{geboortedatum.isoformat() if geboortedatum else ''}"
+    )
+    return hmac.new(sleutel.encode(), terms.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class PersoonTreffer:
+    persoon_id: uuid.UUID
+    naam: str
+    geboortedatum: date | None
+    casus_ids: tuple[uuid.UUID, ...]
+
+
+async def zoek_personen(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    sleutel: str,
+    naam: str | None = None,
+    geboortedatum: date | None = None,
+    doel: str = "zoeken binnen de gemeente",
+) -> list[PersoonTreffer]:
+    """Search by (part of a) name or alias and/or date of birth, within this tenant only.
+
+    The search and its result count are logged, also when nothing is found; the terms only as
+    an HMAC with the installation's secret key.
+    """
+    naam = (naam or "").strip() or None
+    if naam is None and geboortedatum is None:
+        raise RegelFout("Zoek op naam of geboortedatum.", "naam")
+    if not is_regie(actor) and actor.role != DEELNEMER_ROL:
+        raise GeenToegang("Zoeken is voorbehouden aan de gemeente en de deelnemers.")
+    query = select(Persoon)
+    if naam is not None:
+        pattern = f"%{naam.lower().replace('%', '').replace('_', '')}%"
+        query = query.where(
+            or_(
+                func.lower(Persoon.naam).like(pattern),
+                func.lower(cast(Persoon.aliassen, String)).like(pattern),
+            )
+        )
+    if geboortedatum is not None:
+        query = query.where(Persoon.geboortedatum == geboortedatum)
+    personen = list((await session.execute(query.order_by(Persoon.naam).limit(50))).scalars())
+    casussen: dict[uuid.UUID, list[uuid.UUID]] = {}
+    if personen:
+        rows = await session.execute(
+            select(Casus.persoon_id, Casus.id).where(Casus.persoon_id.in_([p.id for p in personen]))
+        )
+        for persoon_id, casus_id in rows:
+            casussen.setdefault(persoon_id, []).append(casus_id)
+    if not is_regie(actor):
+        # A participant finds only persons of the cases it takes part in.
+        mine = (
+            await deelnemende_casus_ids(session, actor.organisation_id)
+            if actor.organisation_id
+            else set()
+        )
+        personen = [p for p in personen if mine.intersection(casussen.get(p.id, []))]
+    await log(
+        session,
+        actor,
+        Actie.SEARCH,
+        "persoon",
+        doel,
+        detail=f"hmac={zoekterm_hash(sleutel, naam, geboortedatum)} treffers={len(personen)}",
+    )
+    for persoon in personen:
+        await log(session, actor, Actie.READ, "persoon", doel, persoon_id=persoon.id)
+    return [
+        PersoonTreffer(p.id, p.naam, p.geboortedatum, tuple(casussen.get(p.id, [])))
+        for p in personen
+    ]
+
+
+async def voeg_derde_toe(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    casus_id: uuid.UUID,
+    naam: str,
+    relatie: str,
+    geboortedatum: date | None = None,
+) -> Derde:
+    casus = await laad_casus(session, casus_id)
+    await controleer_casus_toegang(session, actor, casus)
+    if not naam.strip():
+        raise RegelFout("Vul de naam in.", "naam")
+    if not relatie.strip():
+        raise RegelFout("Vul de relatie tot de betrokkene in.", "relatie")
+    await controleer_persoonsvelden(session, {"naam": naam, "relatie": relatie})
+    derde = Derde(
+        casus_id=casus.id, naam=naam.strip(), relatie=relatie.strip(), geboortedatum=geboortedatum
+    )
+    session.add(derde)
+    await session.flush()
+    await log(session, actor, Actie.CREATE, "derde", "casusoverleg", casus_id=casus.id)
+    return derde
+
+
+async def lees_derden(session: AsyncSession, actor: Actor, casus_id: uuid.UUID) -> list[Derde]:
+    casus = await laad_casus(session, casus_id)
+    await controleer_casus_toegang(session, actor, casus)
+    derden = list(
+        (
+            await session.execute(
+                select(Derde).where(Derde.casus_id == casus.id).order_by(Derde.naam)
+            )
+        ).scalars()
+    )
+    await log(session, actor, Actie.READ, "derde", "casusoverleg", casus_id=casus.id)
+    return derden

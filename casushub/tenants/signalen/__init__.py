@@ -1,0 +1,1 @@
+"""Signalen: see DESIGN.md §2."""

@@ -1,0 +1,189 @@
+"""Registering signals, the list the weegploeg works from, and destroying a signal."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.tenants.actor import Actor
+from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
+from casushub.tenants.casus.models import Bijlage, Casus
+from casushub.tenants.casus.rules import DEELNEMER_ROL
+from casushub.tenants.casus.toegang import is_regie, log
+from casushub.tenants.personen.models import Persoon
+from casushub.tenants.personen.services import controleer_persoonsvelden
+from casushub.tenants.signalen.models import Signaal, SignaalStatus
+from casushub.tenants.verwerkingenlog.models import Actie
+from casushub.tenants.weging.models import Weging
+
+__all__ = [
+    "BijlageInvoer",
+    "NieuwSignaal",
+    "lees_signaal",
+    "registreer_signaal",
+    "te_wegen_signalen",
+    "vernietig_signaal",
+]
+
+_GEMEENTECODE_LENGTE = 4
+
+
+@dataclass(frozen=True, slots=True)
+class BijlageInvoer:
+    bestandsnaam: str
+    mediatype: str
+    inhoud: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class NieuwSignaal:
+    naam: str
+    gemeente_van_verblijf: str
+    omschrijving: str
+    bron_organisatie_id: uuid.UUID
+    ontvangen_op: date
+    geboortedatum: date | None = None
+    adres: str | None = None
+    aliassen: Sequence[str] = ()
+    bijlagen: Sequence[BijlageInvoer] = field(default_factory=tuple)
+    # An already known person (e.g. a second signal about the same betrokkene).
+    persoon_id: uuid.UUID | None = None
+
+
+def _vereis_signaalrecht(actor: Actor) -> None:
+    if not is_regie(actor) and actor.role != DEELNEMER_ROL:
+        raise GeenToegang("Alleen de gemeente en de deelnemers kunnen signalen inbrengen.")
+
+
+async def registreer_signaal(session: AsyncSession, actor: Actor, invoer: NieuwSignaal) -> Signaal:
+    _vereis_signaalrecht(actor)
+    if not invoer.omschrijving.strip():
+        raise RegelFout("Beschrijf het signaal.", "omschrijving")
+    if invoer.ontvangen_op > date.today():
+        raise RegelFout("De ontvangstdatum kan niet in de toekomst liggen.", "ontvangen_op")
+    await controleer_persoonsvelden(
+        session,
+        {
+            "naam": invoer.naam,
+            "adres": invoer.adres,
+            "aliassen": list(invoer.aliassen),
+            "omschrijving": invoer.omschrijving,
+            **{f"bijlage.{b.bestandsnaam}": b.bestandsnaam for b in invoer.bijlagen},
+        },
+    )
+    if invoer.persoon_id is not None:
+        persoon = await session.get(Persoon, invoer.persoon_id)
+        if persoon is None:
+            raise NietGevonden("Deze persoon bestaat niet (meer).")
+    else:
+        if not invoer.naam.strip():
+            raise RegelFout("Vul de naam van de betrokkene in.", "naam")
+        code = invoer.gemeente_van_verblijf.strip()
+        if len(code) != _GEMEENTECODE_LENGTE or not code.isdigit():
+            raise RegelFout("Kies de gemeente van verblijf.", "gemeente_van_verblijf")
+        persoon = Persoon(
+            naam=invoer.naam.strip(),
+            geboortedatum=invoer.geboortedatum,
+            gemeente_van_verblijf=code,
+            adres=(invoer.adres or "").strip() or None,
+            aliassen=[a.strip() for a in invoer.aliassen if a.strip()],
+        )
+        session.add(persoon)
+        await session.flush()
+    signaal = Signaal(
+        persoon_id=persoon.id,
+        bron_organisatie_id=invoer.bron_organisatie_id,
+        ontvangen_op=invoer.ontvangen_op,
+        ontvangen_door=actor.user_id,
+        omschrijving=invoer.omschrijving.strip(),
+        status=SignaalStatus.TE_WEGEN,
+    )
+    session.add(signaal)
+    await session.flush()
+    for bijlage in invoer.bijlagen:
+        session.add(
+            Bijlage(
+                signaal_id=signaal.id,
+                bestandsnaam=bijlage.bestandsnaam,
+                mediatype=bijlage.mediatype,
+                inhoud=bijlage.inhoud,
+            )
+        )
+    await session.flush()
+    await log(session, actor, Actie.CREATE, "signaal", "signaal inbrengen", persoon_id=persoon.id)
+    return signaal
+
+
+@dataclass(frozen=True, slots=True)
+class SignaalRegel:
+    signaal_id: uuid.UUID
+    persoon_id: uuid.UUID
+    naam: str
+    ontvangen_op: date
+    vervolgdatum: date | None
+
+
+async def te_wegen_signalen(session: AsyncSession, actor: Actor) -> list[SignaalRegel]:
+    """The weegploeg's queue; each person shown is a logged read."""
+    _vereis_signaalrecht(actor)
+    rows = await session.execute(
+        select(Signaal, Persoon.naam)
+        .join(Persoon, Persoon.id == Signaal.persoon_id)
+        .where(Signaal.status == SignaalStatus.TE_WEGEN)
+        .order_by(Signaal.ontvangen_op)
+    )
+    result = [
+        SignaalRegel(s.id, s.persoon_id, naam, s.ontvangen_op, s.vervolgdatum) for s, naam in rows
+    ]
+    for regel in result:
+        await log(
+            session,
+            actor,
+            Actie.READ,
+            "signaal",
+            "weging voorbereiden",
+            persoon_id=regel.persoon_id,
+        )
+    return result
+
+
+async def lees_signaal(session: AsyncSession, actor: Actor, signaal_id: uuid.UUID) -> Signaal:
+    _vereis_signaalrecht(actor)
+    signaal = await session.get(Signaal, signaal_id)
+    if signaal is None:
+        raise NietGevonden("Dit signaal bestaat niet (meer).")
+    await log(session, actor, Actie.READ, "signaal", "weging", persoon_id=signaal.persoon_id)
+    return signaal
+
+
+async def vernietig_signaal(session: AsyncSession, signaal_id: uuid.UUID) -> None:
+    """Delete a signal with its wegingen and attachments, and its person if nothing else
+    refers to it. Called by the retention sweep and by erasure decisions; they log and
+    receipt the destruction themselves (no personal data may survive it)."""
+    signaal = await session.get(Signaal, signaal_id)
+    if signaal is None:
+        return
+    if await session.scalar(
+        select(Casus.id)
+        .join(Weging, Weging.id == Casus.weging_id)
+        .where(Weging.signaal_id == signaal.id)
+    ):
+        raise RegelFout("Dit signaal hoort bij een casus: vernietig de casus.", "signaal")
+    persoon_id = signaal.persoon_id
+    await session.execute(delete(Bijlage).where(Bijlage.signaal_id == signaal.id))
+    await session.execute(delete(Weging).where(Weging.signaal_id == signaal.id))
+    await session.execute(delete(Signaal).where(Signaal.id == signaal.id))
+    await _verwijder_persoon_als_wees(session, persoon_id)
+
+
+async def _verwijder_persoon_als_wees(session: AsyncSession, persoon_id: uuid.UUID) -> None:
+    in_use = await session.scalar(
+        select(Signaal.id).where(Signaal.persoon_id == persoon_id).limit(1)
+    ) or await session.scalar(select(Casus.id).where(Casus.persoon_id == persoon_id).limit(1))
+    if in_use is None:
+        await session.execute(delete(Persoon).where(Persoon.id == persoon_id))

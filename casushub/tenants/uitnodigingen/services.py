@@ -1,0 +1,249 @@
+"""Inviting a third party, its acceptance of confidentiality, and what it may then see."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.tenants.actor import Actor
+from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
+from casushub.tenants.casus.items import ItemWeergave, weergave
+from casushub.tenants.casus.models import Bijlage, InformatieItem
+from casushub.tenants.casus.rules import UITGENODIGD_ROL, Status, uitgenodigde_mag_zien
+from casushub.tenants.casus.toegang import laad_casus, log, vereis_regie
+from casushub.tenants.instellingen.services import lees_instellingen
+from casushub.tenants.personen.services import controleer_persoonsvelden
+from casushub.tenants.uitnodigingen.models import Uitnodiging, UitnodigingItem
+from casushub.tenants.uitnodigingen.rules import (
+    controleer_gebruik,
+    controleer_uitnodiging,
+    vervalt_op,
+)
+from casushub.tenants.verwerkingenlog.models import Actie
+
+__all__ = [
+    "accepteer",
+    "geldige_uitnodiging",
+    "lees_uitnodiging",
+    "mijn_uitnodigingen",
+    "nodig_uit",
+    "trek_in",
+]
+
+
+async def nodig_uit(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    casus_id: uuid.UUID,
+    bijeenkomst_id: uuid.UUID,
+    einde_bijeenkomst: datetime,
+    organisatie_id: uuid.UUID,
+    reden: str,
+    item_ids: Collection[uuid.UUID],
+    user_id: uuid.UUID | None = None,
+    nu: datetime | None = None,
+) -> Uitnodiging:
+    """The procesregisseur invites one organisation (or one person of it) for one meeting."""
+    vereis_regie(actor)
+    nu = nu or datetime.now(UTC)
+    casus = await laad_casus(session, casus_id)
+    if casus.status == Status.AFGESLOTEN:
+        raise RegelFout("Deze casus is afgesloten.", "casus")
+    controleer_uitnodiging(
+        reden=reden, item_ids=item_ids, nu=nu, einde_bijeenkomst=einde_bijeenkomst
+    )
+    await controleer_persoonsvelden(session, {"reden": reden})
+    items = list(
+        (
+            await session.execute(
+                select(InformatieItem).where(InformatieItem.id.in_(list(item_ids)))
+            )
+        ).scalars()
+    )
+    if len(items) != len(set(item_ids)) or any(i.casus_id != casus.id for i in items):
+        raise RegelFout("Kies alleen informatie uit deze casus.", "items")
+    if any(not uitgenodigde_mag_zien(i.categorie) for i in items):
+        raise RegelFout(
+            "Bijzondere en strafrechtelijke gegevens worden niet met uitgenodigde partijen "
+            "gedeeld.",
+            "items",
+        )
+    instelling = await lees_instellingen(session)
+    uitnodiging = Uitnodiging(
+        casus_id=casus.id,
+        bijeenkomst_id=bijeenkomst_id,
+        organisatie_id=organisatie_id,
+        user_id=user_id,
+        reden=reden.strip(),
+        uitgenodigd_op=nu,
+        vervalt_op=vervalt_op(einde_bijeenkomst, instelling.uitnodiging_uitloop_uren),
+        uitgenodigd_door=actor.user_id,
+        ingetrokken=False,
+    )
+    session.add(uitnodiging)
+    await session.flush()
+    for item in items:
+        session.add(UitnodigingItem(uitnodiging_id=uitnodiging.id, item_id=item.id))
+    await session.flush()
+    await log(
+        session,
+        actor,
+        Actie.CREATE,
+        "uitnodiging",
+        "derde uitnodigen",
+        casus_id=casus.id,
+        detail=f"organisatie={organisatie_id} items={len(items)}",
+    )
+    return uitnodiging
+
+
+def _is_voor(actor: Actor, uitnodiging: Uitnodiging) -> bool:
+    return (
+        actor.role == UITGENODIGD_ROL
+        and actor.organisation_id == uitnodiging.organisatie_id
+        and (uitnodiging.user_id is None or uitnodiging.user_id == actor.user_id)
+    )
+
+
+async def _laad(session: AsyncSession, actor: Actor, uitnodiging_id: uuid.UUID) -> Uitnodiging:
+    uitnodiging = await session.get(Uitnodiging, uitnodiging_id)
+    if uitnodiging is None:
+        raise NietGevonden("Deze uitnodiging bestaat niet (meer).")
+    if not _is_voor(actor, uitnodiging):
+        raise GeenToegang("Deze uitnodiging is niet voor u.")
+    return uitnodiging
+
+
+async def accepteer(
+    session: AsyncSession,
+    actor: Actor,
+    uitnodiging_id: uuid.UUID,
+    *,
+    geheimhouding_geaccepteerd: bool,
+    nu: datetime | None = None,
+) -> Uitnodiging:
+    """Until the invitee accepts the confidentiality duty, the invitation shows nothing."""
+    nu = nu or datetime.now(UTC)
+    uitnodiging = await _laad(session, actor, uitnodiging_id)
+    if not geheimhouding_geaccepteerd:
+        raise RegelFout("Accepteer de geheimhoudingsplicht.", "geheimhouding")
+    if uitnodiging.ingetrokken or nu > uitnodiging.vervalt_op:
+        raise GeenToegang("Deze uitnodiging is niet (meer) geldig.")
+    uitnodiging.geaccepteerd_op = nu
+    uitnodiging.geaccepteerd_door = actor.user_id
+    await session.flush()
+    await log(
+        session,
+        actor,
+        Actie.UPDATE,
+        "uitnodiging",
+        "geheimhouding geaccepteerd",
+        casus_id=uitnodiging.casus_id,
+    )
+    return uitnodiging
+
+
+async def geldige_uitnodiging(
+    session: AsyncSession, actor: Actor, uitnodiging: Uitnodiging, nu: datetime
+) -> None:
+    if not _is_voor(actor, uitnodiging):
+        raise GeenToegang("Deze uitnodiging is niet voor u.")
+    controleer_gebruik(
+        nu=nu,
+        uitgenodigd_op=uitnodiging.uitgenodigd_op,
+        vervalt=uitnodiging.vervalt_op,
+        geaccepteerd_op=uitnodiging.geaccepteerd_op,
+        ingetrokken=uitnodiging.ingetrokken,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class UitnodigingWeergave:
+    uitnodiging: Uitnodiging
+    items: list[ItemWeergave]
+
+
+async def lees_uitnodiging(
+    session: AsyncSession, actor: Actor, uitnodiging_id: uuid.UUID, *, nu: datetime | None = None
+) -> UitnodigingWeergave:
+    """What the invitee sees: only the items in scope, only inside the window."""
+    nu = nu or datetime.now(UTC)
+    uitnodiging = await _laad(session, actor, uitnodiging_id)
+    await geldige_uitnodiging(session, actor, uitnodiging, nu)
+    items = list(
+        (
+            await session.execute(
+                select(InformatieItem)
+                .join(UitnodigingItem, UitnodigingItem.item_id == InformatieItem.id)
+                .where(UitnodigingItem.uitnodiging_id == uitnodiging.id)
+                .order_by(InformatieItem.datum.desc())
+            )
+        ).scalars()
+    )
+    # A category may have been changed after the invitation: check again on every read.
+    items = [i for i in items if uitgenodigde_mag_zien(i.categorie)]
+    namen: dict[uuid.UUID, list[str]] = {}
+    if items:
+        rows = await session.execute(
+            select(Bijlage.item_id, Bijlage.bestandsnaam).where(
+                Bijlage.item_id.in_([i.id for i in items])
+            )
+        )
+        for item_id, naam in rows:
+            if item_id is not None:
+                namen.setdefault(item_id, []).append(naam)
+    await log(
+        session,
+        actor,
+        Actie.READ,
+        "informatie",
+        "uitnodiging casusoverleg",
+        casus_id=uitnodiging.casus_id,
+        detail=f"uitnodiging={uitnodiging.id}",
+    )
+    return UitnodigingWeergave(
+        uitnodiging, [weergave(i, namen.get(i.id, []), open=True) for i in items]
+    )
+
+
+async def mijn_uitnodigingen(
+    session: AsyncSession, actor: Actor, *, nu: datetime | None = None
+) -> list[Uitnodiging]:
+    """The invitee's open invitations (no personal data: casus and meeting ids only)."""
+    nu = nu or datetime.now(UTC)
+    if actor.role != UITGENODIGD_ROL or actor.organisation_id is None:
+        return []
+    rows = await session.execute(
+        select(Uitnodiging)
+        .where(
+            Uitnodiging.organisatie_id == actor.organisation_id,
+            Uitnodiging.ingetrokken.is_(False),
+            Uitnodiging.vervalt_op >= nu,
+        )
+        .order_by(Uitnodiging.vervalt_op)
+    )
+    return [u for u in rows.scalars() if u.user_id is None or u.user_id == actor.user_id]
+
+
+async def trek_in(session: AsyncSession, actor: Actor, uitnodiging_id: uuid.UUID) -> Uitnodiging:
+    vereis_regie(actor)
+    uitnodiging = await session.get(Uitnodiging, uitnodiging_id)
+    if uitnodiging is None:
+        raise NietGevonden("Deze uitnodiging bestaat niet (meer).")
+    uitnodiging.ingetrokken = True
+    await session.flush()
+    await log(
+        session,
+        actor,
+        Actie.UPDATE,
+        "uitnodiging",
+        "uitnodiging ingetrokken",
+        casus_id=uitnodiging.casus_id,
+    )
+    return uitnodiging

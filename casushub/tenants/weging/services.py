@@ -1,0 +1,154 @@
+"""Recording and finalising a weging; its outcome moves the signal on."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.tenants.actor import Actor
+from casushub.tenants.bewaartermijnen.rules import destroy_on
+from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
+from casushub.tenants.casus.rules import DEELNEMER_ROL
+from casushub.tenants.casus.toegang import is_regie, log
+from casushub.tenants.personen.services import controleer_persoonsvelden
+from casushub.tenants.signalen.models import Signaal, SignaalStatus
+from casushub.tenants.verwerkingenlog.models import Actie
+from casushub.tenants.weging.models import Weging, WegingAanwezige
+from casushub.tenants.weging.rules import Beoordeling, Uitkomst, controleer_vaststelling
+
+__all__ = ["Aanwezige", "WegingInvoer", "lees_weging", "weeg_signaal"]
+
+
+@dataclass(frozen=True, slots=True)
+class Aanwezige:
+    organisatie_id: uuid.UUID
+    organisatie_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class WegingInvoer:
+    signaal_id: uuid.UUID
+    datum: date
+    aanwezigen: Sequence[Aanwezige]
+    criteria: Mapping[str, Beoordeling]
+    redenering: str
+    uitkomst: str | None
+    vervolgdatum: date | None = None
+
+
+_SIGNAAL_NA = {
+    Uitkomst.GEEN_ACTIE: SignaalStatus.GEEN_ACTIE,
+    # 'meer informatie nodig' sends the signal back to the queue with a follow-up date.
+    Uitkomst.MEER_INFORMATIE: SignaalStatus.TE_WEGEN,
+    Uitkomst.OPNAME: SignaalStatus.OPNAME,
+    Uitkomst.STRAFRECHTELIJK: SignaalStatus.STRAFRECHTELIJK,
+}
+
+
+async def weeg_signaal(
+    session: AsyncSession,
+    actor: Actor,
+    invoer: WegingInvoer,
+    *,
+    vaststellen: bool,
+    bewaarparameters: Mapping[str, int] | None = None,
+) -> Weging:
+    """Record a weging; ``vaststellen`` finalises it, which only a complete weging can be."""
+    if not is_regie(actor) and actor.role != DEELNEMER_ROL:
+        raise GeenToegang("Alleen de weegploeg kan een signaal wegen.")
+    signaal = await session.get(Signaal, invoer.signaal_id)
+    if signaal is None:
+        raise NietGevonden("Dit signaal bestaat niet (meer).")
+    if signaal.status != SignaalStatus.TE_WEGEN:
+        raise RegelFout("Dit signaal is al gewogen.", "signaal")
+    await controleer_persoonsvelden(
+        session,
+        {
+            "redenering": invoer.redenering,
+            **{f"criteria.{k}": v.toelichting for k, v in invoer.criteria.items()},
+        },
+    )
+    uitkomst: Uitkomst | None = None
+    if vaststellen:
+        uitkomst = controleer_vaststelling(
+            datum=invoer.datum,
+            aanwezige_types={a.organisatie_type for a in invoer.aanwezigen},
+            criteria=invoer.criteria,
+            uitkomst=invoer.uitkomst,
+            redenering=invoer.redenering,
+            vervolgdatum=invoer.vervolgdatum,
+        )
+    weging = Weging(
+        signaal_id=signaal.id,
+        datum=invoer.datum,
+        criteria={
+            k: {"beoordeling": v.beoordeling, "toelichting": v.toelichting}
+            for k, v in invoer.criteria.items()
+        },
+        uitkomst=uitkomst.value if uitkomst else invoer.uitkomst or None,
+        redenering=invoer.redenering,
+        vervolgdatum=invoer.vervolgdatum,
+    )
+    if not vaststellen:
+        # A draft never carries an outcome the database would treat as final.
+        weging.uitkomst = None
+    session.add(weging)
+    await session.flush()
+    for aanwezige in {a.organisatie_id: a for a in invoer.aanwezigen}.values():
+        session.add(
+            WegingAanwezige(
+                weging_id=weging.id,
+                organisatie_id=aanwezige.organisatie_id,
+                organisatie_type=aanwezige.organisatie_type,
+            )
+        )
+    if uitkomst is not None:
+        weging.vastgesteld_op = datetime.now(UTC)
+        weging.vastgesteld_door = actor.user_id
+        signaal.status = _SIGNAAL_NA[uitkomst]
+        signaal.vervolgdatum = invoer.vervolgdatum if uitkomst is Uitkomst.MEER_INFORMATIE else None
+        if uitkomst is Uitkomst.GEEN_ACTIE:
+            # Rule 7: 'geen actie' starts the signal's short retention clock.
+            signaal.destroy_on = destroy_on(
+                "signaal", uitkomst.value, invoer.datum, bewaarparameters
+            )
+    await session.flush()
+    await log(
+        session,
+        actor,
+        Actie.CREATE,
+        "weging",
+        "weging vaststellen" if vaststellen else "weging voorbereiden",
+        persoon_id=signaal.persoon_id,
+    )
+    return weging
+
+
+async def lees_weging(session: AsyncSession, actor: Actor, weging_id: uuid.UUID) -> Weging:
+    if not is_regie(actor) and actor.role != DEELNEMER_ROL:
+        raise GeenToegang()
+    weging = await session.get(Weging, weging_id)
+    if weging is None:
+        raise NietGevonden("Deze weging bestaat niet (meer).")
+    signaal = await session.get(Signaal, weging.signaal_id)
+    await log(
+        session,
+        actor,
+        Actie.READ,
+        "weging",
+        "weging inzien",
+        persoon_id=signaal.persoon_id if signaal else None,
+    )
+    return weging
+
+
+async def aanwezigen_van(session: AsyncSession, weging_id: uuid.UUID) -> list[WegingAanwezige]:
+    rows = await session.execute(
+        select(WegingAanwezige).where(WegingAanwezige.weging_id == weging_id)
+    )
+    return list(rows.scalars())
