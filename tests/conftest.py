@@ -11,9 +11,11 @@ import os
 import secrets
 import shutil
 import tempfile
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -22,10 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from casushub.platform.database import create_admin_engine, create_app_engine
 from casushub.platform.devdb import create_database, start_embedded, with_database
 from casushub.platform.identity.devidp import DevIdp, node_config, start_dev_idp
+from casushub.platform.identity.roles import Role
 from casushub.platform.migrate import migrate_platform
 from casushub.platform.registry import create_hub, create_tenant
 from casushub.platform.settings import Settings, asyncpg_url, get_settings, url_with_user
 from casushub.platform.tenancy import TenantRef
+from casushub.web.app import SESSION_COOKIE
+from casushub.web.auth.testing import SignedIn, create_signed_in_session
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -192,3 +197,28 @@ def dev_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevIdp]:
     idp = start_dev_idp(config, tmp_path_factory.mktemp("devidp") / "config.json")
     yield idp
     idp.stop()
+
+
+@pytest.fixture
+def sign_in_as(admin_engine: AsyncEngine, settings: Settings) -> Callable[..., Awaitable[SignedIn]]:
+    """Sign a test client in as a fresh user with one role (default: gemeente regie) in
+    ``tenant`` (or ``hub_id``), without a provider round trip. The identity tests sign in
+    through the real development provider instead."""
+
+    async def sign_in(
+        client: Any,
+        tenant: TenantRef | None = None,
+        role: Role | None = Role.GEMEENTE_REGIE,
+        hub_id: uuid.UUID | None = None,
+    ) -> SignedIn:
+        signed_in = await create_signed_in_session(
+            admin_engine,
+            settings,
+            role=role,
+            tenant_id=tenant.id if tenant else None,
+            hub_id=hub_id,
+        )
+        client.cookies.set(SESSION_COOKIE, signed_in.cookie)
+        return signed_in
+
+    return sign_in

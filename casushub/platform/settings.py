@@ -5,6 +5,8 @@ Every variable is documented in the README's configuration table; keep the two i
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -14,6 +16,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 __all__ = ["Settings", "asyncpg_url", "get_settings", "url_with_user"]
 
+# Development and tests only; production refuses to start without its own SECRET_KEY.
+_DEV_SECRET = "development-only-secret-key-not-for-production"  # noqa: S105 - not a real secret
 _ROLE_PREFIX = re.compile(r"^[a-z][a-z0-9_]{0,17}$")
 
 
@@ -88,6 +92,19 @@ class Settings:
     """Send HSTS even when the request arrived over http (TLS terminated at a proxy)."""
     log_level: str = "INFO"
     log_json: bool = True
+    encryption_key: str = ""
+    """Base64 of 32 bytes: encrypts OIDC client secrets at rest (AES-GCM); required in
+    production."""
+    session_idle_minutes: int = 30
+    """A signed-in session ends after this long without activity."""
+    session_absolute_hours: int = 10
+    """A signed-in session ends this long after sign-in, active or not."""
+    oidc_timeout_seconds: float = 5.0
+    """Upper bound per request to an identity provider (discovery, JWKS, token)."""
+    oidc_cache_seconds: int = 3600
+    """How long a provider's discovery document and JWKS are cached."""
+    dev_idp_port: int = 9400
+    """First loopback port of the development identity provider (``make dev``)."""
     broker_url: str = ""
     """Message broker: empty for the PostgreSQL broker on the application database (schema
     ``dramatiq``), ``amqp://…`` for RabbitMQ, ``redis://…`` for Redis."""
@@ -151,12 +168,18 @@ class Settings:
             app_db_password=app_password,
             db_pool_size=_env_int("DB_POOL_SIZE", 10),
             data_dir=Path(_env("DATA_DIR", ".data")),
-            secret_key=secret or "development-only-secret-key-not-for-production",
+            secret_key=secret or _DEV_SECRET,
             base_url=_env("BASE_URL", "http://localhost:8000").rstrip("/"),
             secure_cookies=_env_bool("SECURE_COOKIES", environment != "development"),
             force_https=_env_bool("FORCE_HTTPS", False),
             log_level=_env("LOG_LEVEL", "INFO").upper(),
             log_json=_env_bool("LOG_JSON", True),
+            encryption_key=_encryption_key(environment, secret or _DEV_SECRET),
+            session_idle_minutes=_env_int("SESSION_IDLE_MINUTES", 30),
+            session_absolute_hours=_env_int("SESSION_ABSOLUTE_HOURS", 10),
+            oidc_timeout_seconds=float(_env("OIDC_TIMEOUT_SECONDS", "5")),
+            oidc_cache_seconds=_env_int("OIDC_CACHE_SECONDS", 3600),
+            dev_idp_port=_env_int("DEV_IDP_PORT", 9400),
             broker_url=_env("BROKER_URL"),
             worker_threads=_env_int("WORKER_THREADS", 4),
             job_max_retries=_env_int("JOB_MAX_RETRIES", 5),
@@ -170,6 +193,19 @@ class Settings:
             smtp_tls=_smtp_tls(_env("SMTP_TLS", "starttls")),
             mail_from=_env("MAIL_FROM", "casushub <noreply@localhost>"),
         )
+
+
+def _encryption_key(environment: str, secret: str) -> str:
+    raw = _env("ENCRYPTION_KEY")
+    if raw:
+        return raw
+    if environment == "production":
+        msg = "ENCRYPTION_KEY (base64 van 32 bytes) is verplicht in productie"
+        raise ValueError(msg)
+    # Development and tests only: a key derived from SECRET_KEY, so a restart can still
+    # decrypt the secrets it stored.
+    digest = hashlib.sha256(b"casushub.encryption:" + secret.encode()).digest()
+    return base64.b64encode(digest).decode()
 
 
 @lru_cache(maxsize=1)

@@ -6,18 +6,24 @@ from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from casushub.platform.database import create_app_engine
+from casushub.platform.identity.discovery import ProviderMetadataCache
+from casushub.platform.identity.roles import TENANT_ROLES
 from casushub.platform.logs import configure_logging
 from casushub.platform.settings import Settings, get_settings
+from casushub.web.auth.admin import SessionAdminController
+from casushub.web.auth.controllers import AuthController
+from casushub.web.auth.guards import public, roles, route_policy
+from casushub.web.auth.middleware import identity_middleware
+from casushub.web.auth.session_store import PostgresStore, RotatingSessionConfig
 from casushub.web.errors import exception_handlers
 from casushub.web.health import healthz, readyz
 from casushub.web.jobs import job_progress
@@ -32,13 +38,20 @@ CSRF_COOKIE = "casushub_csrf"
 CSRF_HEADER = "x-csrftoken"
 
 
-def session_config(settings: Settings) -> ServerSideSessionConfig:
-    return ServerSideSessionConfig(
+SESSION_STORE = "sessions"
+
+
+def session_config(settings: Settings) -> RotatingSessionConfig:
+    # Server-side sessions in PostgreSQL (store registered in create_app); the id is rotated at
+    # sign-in. The cookie lives as long as the absolute timeout; the idle timeout is enforced
+    # per request by casushub.web.auth.middleware.
+    return RotatingSessionConfig(
         key=SESSION_COOKIE,
         secure=settings.secure_cookies,
         httponly=True,
         samesite="lax",
-        max_age=10 * 60 * 60,
+        max_age=settings.session_absolute_hours * 60 * 60,
+        store=SESSION_STORE,
     )
 
 
@@ -56,26 +69,49 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await state.engine.dispose()
 
     session = session_config(settings)
+    state = State(
+        {
+            "settings": settings,
+            "oidc_cache": ProviderMetadataCache(
+                ttl=settings.oidc_cache_seconds, timeout=settings.oidc_timeout_seconds
+            ),
+        }
+    )
+    # Every route declares who may use it (casushub.web.auth.guards); the app-wide guard
+    # refuses a route that declares nothing.
     return Litestar(
         route_handlers=[
-            start,
-            werkruimte,
-            job_progress,
-            healthz,
-            readyz,
-            create_static_files_router(
-                path="/static",
-                directories=[WEB_DIR / "static"],
-                cache_control=CacheControlHeader(max_age=3600, public=True),
-                include_in_schema=False,
+            AuthController,
+            SessionAdminController,
+            Router("/", opt=roles(*TENANT_ROLES), route_handlers=[werkruimte]),
+            Router("/", opt=public(), route_handlers=[start]),
+            # Progress of background work (jobs/voortgang.html); tenant jobs only in their own
+            # tenant context (casushub.web.jobs).
+            Router("/", opt=roles(*TENANT_ROLES), route_handlers=[job_progress]),
+            Router(
+                "/",
+                opt=public(),
+                route_handlers=[
+                    healthz,
+                    readyz,
+                    create_static_files_router(
+                        path="/static",
+                        directories=[WEB_DIR / "static"],
+                        cache_control=CacheControlHeader(max_age=3600, public=True),
+                        include_in_schema=False,
+                    ),
+                ],
             ),
         ],
+        guards=[route_policy],
+        stores={SESSION_STORE: PostgresStore(state)},
         lifespan=[database],
-        state=State({"settings": settings}),
+        state=state,
         middleware=[
             request_context_middleware,
             security_headers_middleware(settings),
             session.middleware,
+            identity_middleware(settings),
         ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

@@ -13,9 +13,10 @@ from collections.abc import AsyncGenerator
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform.identity.access import AccessDenied, Identity, check_tenant_access
 from casushub.platform.registry import servable_tenant
 from casushub.platform.tenancy import TenantRef, tenant_session
 
@@ -30,9 +31,17 @@ async def provide_tenant(request: Request[object, object, State], state: State) 
     raw = request.session.get(ACTIVE_TENANT_KEY) if request.session else None
     if not raw:
         raise NotAuthorizedException
+    tenant_id = uuid.UUID(str(raw))
+    # The session names the tenant, but only a live membership of the signed-in user for it
+    # opens it (and later, per casus, need-to-know): see casushub.platform.identity.access.
+    user = request.scope.get("user")
+    try:
+        check_tenant_access(user if isinstance(user, Identity) else None, tenant_id)
+    except AccessDenied as exc:
+        raise PermissionDeniedException(detail=exc.message, extra={"dutch": True}) from exc
     async with state.engine.connect() as conn:
         # Raises TenantUnavailable (503) when suspended or not at head: never a wrong schema.
-        return await servable_tenant(conn, uuid.UUID(str(raw)))
+        return await servable_tenant(conn, tenant_id)
 
 
 async def provide_tenant_db(

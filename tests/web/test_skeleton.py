@@ -14,7 +14,6 @@ from casushub.platform.models import Tenant
 from casushub.platform.registry import create_tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef
-from casushub.web.tenancy import ACTIVE_TENANT_KEY
 
 
 async def test_healthz_and_readyz(client: AsyncTestClient[Litestar]) -> None:
@@ -90,9 +89,9 @@ async def test_workspace_needs_an_active_tenant(client: AsyncTestClient[Litestar
 
 
 async def test_workspace_of_the_active_tenant(
-    client: AsyncTestClient[Litestar], tenant_a: TenantRef
+    client: AsyncTestClient[Litestar], tenant_a: TenantRef, sign_in_as
 ) -> None:
-    await client.set_session_data({ACTIVE_TENANT_KEY: str(tenant_a.id)})
+    await sign_in_as(client, tenant_a)
     response = await client.get("/werkruimte")
     assert response.status_code == 200
     assert "Geregistreerde personen" in response.text
@@ -103,6 +102,7 @@ async def test_tenant_not_at_head_gets_dutch_maintenance_page(
     admin_engine: AsyncEngine,
     settings: Settings,
     unique_code,
+    sign_in_as,
 ) -> None:
     code = unique_code()
     tenant = await create_tenant(
@@ -112,7 +112,7 @@ async def test_tenant_not_at_head_gets_dutch_maintenance_page(
         await conn.execute(
             update(Tenant).where(Tenant.id == tenant.id).values(schema_revision="t0000")
         )
-    await client.set_session_data({ACTIVE_TENANT_KEY: str(tenant.id)})
+    await sign_in_as(client, tenant)
     response = await client.get("/werkruimte", headers={"accept": "text/html"})
     assert response.status_code == 503
     assert "onderhoud" in response.text
@@ -124,6 +124,7 @@ async def test_suspended_tenant_is_not_served(
     admin_engine: AsyncEngine,
     settings: Settings,
     unique_code,
+    sign_in_as,
 ) -> None:
     code = unique_code()
     tenant = await create_tenant(
@@ -131,7 +132,7 @@ async def test_suspended_tenant_is_not_served(
     )
     async with admin_engine.begin() as conn:
         await conn.execute(update(Tenant).where(Tenant.id == tenant.id).values(status="suspended"))
-    await client.set_session_data({ACTIVE_TENANT_KEY: str(tenant.id)})
+    await sign_in_as(client, tenant)
     response = await client.get("/werkruimte")
     assert response.status_code == 503
 
@@ -142,6 +143,7 @@ async def test_unexpected_error_shows_no_traceback(
     settings: Settings,
     unique_code,
     capsys,
+    sign_in_as,
 ) -> None:
     configure_logging(settings)  # bind the JSON log handler to the captured stdout
     code = unique_code()
@@ -150,7 +152,7 @@ async def test_unexpected_error_shows_no_traceback(
     )
     async with admin_engine.begin() as conn:
         await conn.exec_driver_sql(f"DROP TABLE {tenant.schema}.persoon")
-    await client.set_session_data({ACTIVE_TENANT_KEY: str(tenant.id)})
+    await sign_in_as(client, tenant)
     response = await client.get("/werkruimte", headers={"accept": "text/html"})
     assert response.status_code == 500
     assert "Er ging iets mis" in response.text

@@ -1,0 +1,109 @@
+"""Provider metadata (OpenID Connect Discovery) and signing keys, cached per process.
+
+Both are cached for ``OIDC_CACHE_SECONDS``. A token signed with a key id that the cached JWKS
+does not hold triggers exactly one refresh (the provider may have rotated its keys); if the key
+is still unknown the token is refused. Every request to a provider is bounded by
+``OIDC_TIMEOUT_SECONDS`` so a slow provider gives a Dutch error page, not a hanging request.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from casushub.platform.identity.errors import ProviderUnavailable
+
+__all__ = ["ProviderMetadata", "ProviderMetadataCache"]
+
+_REQUIRED = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
+
+
+@dataclass(frozen=True)
+class ProviderMetadata:
+    issuer: str
+    authorization_endpoint: str
+    token_endpoint: str
+    jwks_uri: str
+    end_session_endpoint: str | None
+    raw: dict[str, Any]
+
+
+@dataclass
+class _Entry:
+    value: Any
+    fetched_at: float
+
+
+@dataclass
+class ProviderMetadataCache:
+    ttl: float
+    timeout: float
+    _metadata: dict[str, _Entry] = field(default_factory=dict)
+    _keys: dict[str, _Entry] = field(default_factory=dict)
+
+    def _fresh(self, entry: _Entry | None) -> bool:
+        return entry is not None and time.monotonic() - entry.fetched_at < self.ttl
+
+    async def _get_json(self, url: str) -> dict[str, Any]:
+        try:
+            async with httpx.AsyncClient(timeout=self.timeout) as client:
+                response = await client.get(url, headers={"accept": "application/json"})
+                response.raise_for_status()
+                data = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise ProviderUnavailable(f"{type(exc).__name__} bij {url}") from exc
+        if not isinstance(data, dict):
+            raise ProviderUnavailable(f"geen JSON-object van {url}")
+        return data
+
+    async def metadata(self, discovery_url: str, expected_issuer: str) -> ProviderMetadata:
+        entry = self._metadata.get(discovery_url)
+        if entry is None or not self._fresh(entry):
+            raw = await self._get_json(discovery_url)
+            if any(not isinstance(raw.get(name), str) for name in _REQUIRED):
+                raise ProviderUnavailable("discovery-document onvolledig")
+            # OpenID Connect Discovery §4.3: the document must name the issuer we configured,
+            # otherwise one provider could pose as another.
+            if raw["issuer"] != expected_issuer:
+                raise ProviderUnavailable("issuer in discovery-document wijkt af")
+            entry = _Entry(
+                ProviderMetadata(
+                    issuer=raw["issuer"],
+                    authorization_endpoint=raw["authorization_endpoint"],
+                    token_endpoint=raw["token_endpoint"],
+                    jwks_uri=raw["jwks_uri"],
+                    end_session_endpoint=raw.get("end_session_endpoint"),
+                    raw=raw,
+                ),
+                time.monotonic(),
+            )
+            self._metadata[discovery_url] = entry
+        metadata: ProviderMetadata = entry.value
+        return metadata
+
+    async def _fetch_keys(self, jwks_uri: str) -> KeySet:
+        raw = await self._get_json(jwks_uri)
+        try:
+            keys = KeySet.import_key_set(raw)  # type: ignore[arg-type]  # checked by joserfc
+        except (JoseError, ValueError, TypeError, KeyError) as exc:
+            raise ProviderUnavailable("JWKS onleesbaar") from exc
+        self._keys[jwks_uri] = _Entry(keys, time.monotonic())
+        return keys
+
+    async def keys_for(self, jwks_uri: str, kid: str | None) -> KeySet:
+        """The provider's key set, refreshed once when ``kid`` is not in the cached one."""
+        entry = self._keys.get(jwks_uri)
+        if entry is None or not self._fresh(entry):
+            return await self._fetch_keys(jwks_uri)
+        keys: KeySet = entry.value
+        if kid is not None and not any(key.kid == kid for key in keys.keys):
+            return await self._fetch_keys(jwks_uri)
+        return keys
+
+    def forget(self, discovery_url: str) -> None:
+        self._metadata.pop(discovery_url, None)

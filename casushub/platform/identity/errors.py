@@ -1,0 +1,29 @@
+"""Why a sign-in was refused: a reason code for the audit log, a Dutch message for people."""
+
+from __future__ import annotations
+
+__all__ = ["LoginRefused", "ProviderUnavailable"]
+
+
+class LoginRefused(Exception):
+    """The sign-in must not go on. ``reason`` is logged; the user sees only ``message``."""
+
+    def __init__(self, reason: str, message: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.message = message or (
+            "Het inloggen is niet gelukt. Probeer het opnieuw; blijft het misgaan, neem dan "
+            "contact op met de beheerder van uw organisatie."
+        )
+
+
+class ProviderUnavailable(Exception):
+    """The organisation's identity provider did not answer (in time) or answered nonsense."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.message = (
+            "De inlogdienst van uw organisatie is op dit moment niet bereikbaar. Probeer het "
+            "over enkele minuten opnieuw."
+        )

@@ -1,0 +1,242 @@
+"""Organisations and their identity providers; home-realm discovery by e-mail domain."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, insert, select, update
+
+from casushub.platform.identity.audit import AuditAction, record
+from casushub.platform.identity.encryption import SecretBox
+from casushub.platform.identity.models import OidcProvider, Organisation
+from casushub.platform.identity.roles import OrganisationType
+from casushub.platform.identity.sessions import end_sessions
+from casushub.platform.registry import RegistryError, validate_slug
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
+    from casushub.platform.settings import Settings
+
+__all__ = [
+    "ProviderConfig",
+    "create_organisation",
+    "deactivate_organisation",
+    "domain_of",
+    "provider_for_domain",
+    "provider_for_organisation",
+    "save_provider",
+]
+
+_DOMAIN = re.compile(r"^(?=.{3,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9-]{1,63})+$")
+_SIGNING_ALGORITHMS = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    """What the sign-in needs of a provider, with the client secret decrypted."""
+
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    organisation_name: str
+    organisation_active: bool
+    issuer: str
+    discovery_url: str
+    client_id: str
+    client_secret: str
+    scopes: str
+    allowed_algorithms: tuple[str, ...]
+    required_acr: tuple[str, ...]
+    claim_mappings: tuple[dict[str, Any], ...]
+    post_logout_redirect_uri: str | None
+
+
+def domain_of(email: str) -> str | None:
+    email = email.strip().lower()
+    if email.count("@") != 1:
+        return None
+    local, domain = email.split("@")
+    if not local or not _DOMAIN.match(domain):
+        return None
+    return domain
+
+
+async def create_organisation(
+    conn: AsyncConnection,
+    *,
+    slug: str,
+    name: str,
+    type: str,
+    email_domains: list[str],
+    hub_id: uuid.UUID | None = None,
+    tenant_id: uuid.UUID | None = None,
+) -> uuid.UUID:
+    validate_slug(slug)
+    if type not in {t.value for t in OrganisationType}:
+        msg = "Onbekend soort organisatie."
+        raise RegistryError(msg, "type")
+    domains = sorted({d.strip().lower() for d in email_domains})
+    if not domains or any(not _DOMAIN.match(d) for d in domains):
+        msg = "Geef een of meer geldige e-maildomeinen op, bijvoorbeeld politie.nl."
+        raise RegistryError(msg, "email_domains")
+    # One domain picks one organisation, or home-realm discovery would be ambiguous.
+    clash = await conn.execute(
+        select(Organisation.slug).where(Organisation.email_domains.overlap(domains))
+    )
+    if (row := clash.first()) is not None:
+        msg = f"Een van deze e-maildomeinen is al in gebruik bij {row.slug!r}."
+        raise RegistryError(msg, "email_domains")
+    result = await conn.execute(
+        insert(Organisation)
+        .values(
+            slug=slug,
+            name=name.strip(),
+            type=type,
+            email_domains=domains,
+            hub_id=hub_id,
+            tenant_id=tenant_id,
+        )
+        .returning(Organisation.id)
+    )
+    return result.scalar_one()
+
+
+async def save_provider(
+    conn: AsyncConnection,
+    settings: Settings,
+    *,
+    organisation_id: uuid.UUID,
+    issuer: str,
+    client_id: str,
+    client_secret: str,
+    discovery_url: str | None = None,
+    scopes: str = "openid email profile",
+    allowed_algorithms: tuple[str, ...] = ("RS256",),
+    required_acr: tuple[str, ...] = (),
+    claim_mappings: tuple[dict[str, Any], ...] = (),
+    post_logout_redirect_uri: str | None = None,
+    actor_user_id: uuid.UUID | None = None,
+) -> uuid.UUID:
+    """Create or replace an organisation's provider; the secret is stored encrypted only."""
+    if not allowed_algorithms or not set(allowed_algorithms) <= _SIGNING_ALGORITHMS:
+        msg = "Kies toegestane ondertekeningsalgoritmen, bijvoorbeeld RS256 (nooit 'none')."
+        raise RegistryError(msg, "allowed_algorithms")
+    if "openid" not in scopes.split():
+        msg = "De scopes moeten 'openid' bevatten."
+        raise RegistryError(msg, "scopes")
+    values: dict[str, Any] = {
+        "issuer": issuer,
+        "discovery_url": discovery_url or issuer.rstrip("/") + "/.well-known/openid-configuration",
+        "client_id": client_id,
+        "client_secret_encrypted": SecretBox.from_settings(settings).encrypt(client_secret),
+        "scopes": scopes,
+        "allowed_algorithms": list(allowed_algorithms),
+        "required_acr": list(required_acr),
+        "claim_mappings": list(claim_mappings),
+        "post_logout_redirect_uri": post_logout_redirect_uri,
+    }
+    existing = (
+        await conn.execute(
+            select(OidcProvider.id).where(OidcProvider.organisation_id == organisation_id)
+        )
+    ).scalar()
+    if existing is None:
+        provider_id = (
+            await conn.execute(
+                insert(OidcProvider)
+                .values(organisation_id=organisation_id, **values)
+                .returning(OidcProvider.id)
+            )
+        ).scalar_one()
+    else:
+        provider_id = existing
+        await conn.execute(
+            update(OidcProvider)
+            .where(OidcProvider.id == existing)
+            .values(**values, updated_at=func.now())
+        )
+    await record(
+        conn,
+        AuditAction.PROVIDER_SAVED,
+        actor_user_id=actor_user_id,
+        organisation_id=organisation_id,
+        target=issuer,
+        details={"client_id": client_id},
+    )
+    return provider_id
+
+
+def _config(row: Any, box: SecretBox) -> ProviderConfig:
+    provider = row
+    return ProviderConfig(
+        id=provider.id,
+        organisation_id=provider.organisation_id,
+        organisation_name=row.organisation_name,
+        organisation_active=row.organisation_active,
+        issuer=provider.issuer,
+        discovery_url=provider.discovery_url,
+        client_id=provider.client_id,
+        client_secret=box.decrypt(provider.client_secret_encrypted),
+        scopes=provider.scopes,
+        allowed_algorithms=tuple(provider.allowed_algorithms),
+        required_acr=tuple(provider.required_acr),
+        claim_mappings=tuple(provider.claim_mappings),
+        post_logout_redirect_uri=provider.post_logout_redirect_uri,
+    )
+
+
+def _provider_query() -> Any:
+    return select(
+        *OidcProvider.__table__.c,
+        Organisation.name.label("organisation_name"),
+        Organisation.active.label("organisation_active"),
+    ).join(Organisation, Organisation.id == OidcProvider.organisation_id)
+
+
+async def provider_for_domain(
+    conn: AsyncConnection, settings: Settings, domain: str
+) -> ProviderConfig | None:
+    """The active organisation's provider for an e-mail domain (home-realm discovery)."""
+    row = (
+        await conn.execute(
+            _provider_query().where(
+                Organisation.email_domains.contains([domain]), Organisation.active.is_(True)
+            )
+        )
+    ).first()
+    return None if row is None else _config(row, SecretBox.from_settings(settings))
+
+
+async def provider_for_organisation(
+    conn: AsyncConnection, settings: Settings, provider_id: uuid.UUID
+) -> ProviderConfig | None:
+    row = (await conn.execute(_provider_query().where(OidcProvider.id == provider_id))).first()
+    return None if row is None else _config(row, SecretBox.from_settings(settings))
+
+
+async def deactivate_organisation(
+    conn: AsyncConnection,
+    organisation_id: uuid.UUID,
+    *,
+    actor_user_id: uuid.UUID | None = None,
+    ip: str = "",
+) -> int:
+    """Switch an organisation off and end every session of its users at once."""
+    await conn.execute(
+        update(Organisation).where(Organisation.id == organisation_id).values(active=False)
+    )
+    ended = await end_sessions(conn, organisation_id=organisation_id, reason="organisatie_uit")
+    await record(
+        conn,
+        AuditAction.ORGANISATION_DEACTIVATED,
+        actor_user_id=actor_user_id,
+        organisation_id=organisation_id,
+        details={"sessies_beeindigd": ended},
+        ip=ip,
+    )
+    return ended

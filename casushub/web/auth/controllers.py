@@ -1,0 +1,249 @@
+"""Sign-in, sign-out, session status and the context switcher (``/auth``)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.exceptions import NotFoundException
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_303_SEE_OTHER,
+    HTTP_400_BAD_REQUEST,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
+
+from casushub.platform.identity.audit import AuditAction, record
+from casushub.platform.identity.errors import LoginRefused, ProviderUnavailable
+from casushub.platform.identity.login import finish_login, safe_return_path, start_login
+from casushub.platform.identity.organisations import provider_for_organisation
+from casushub.platform.identity.roles import ROLE_LABELS
+from casushub.platform.identity.sessions import check_session, end_for_logout, touch_session
+from casushub.web.auth.guards import current_identity, public, signed_in
+from casushub.web.auth.middleware import (
+    ACTIVE_CONTEXT_KEY,
+    SESSION_ENDED_STATE,
+    SESSION_ID_KEY,
+)
+from casushub.web.auth.session_store import rotate_session_id
+from casushub.web.tenancy import ACTIVE_TENANT_KEY
+
+__all__ = ["AuthController"]
+
+AnyRequest = Request[Any, Any, State]
+# Seconds before the idle timeout at which the page offers to extend the session (WCAG 2.2.1).
+WARNING_SECONDS = 300
+_EXPIRED_REASONS = {"verlopen": "Uw sessie is verlopen. Log opnieuw in om verder te gaan."}
+
+
+def _ip(request: AnyRequest) -> str:
+    return request.client.host if request.client else ""
+
+
+def _failure(message: str, status: int) -> Template:
+    return Template(
+        "auth/mislukt.html",
+        context={"message": message},
+        status_code=status,
+        media_type=MediaType.HTML,
+    )
+
+
+def _forward(url: str, title: str) -> Template:
+    """A page that sends the browser on to an external provider.
+
+    Why not a plain 303: the CSP has ``form-action 'self'``, and Chrome applies form-action to
+    redirects that follow a form POST, so a POST answered with a redirect to the provider is
+    blocked. Widening form-action per response would need the provider's origin in our CSP;
+    instead this page ends the form navigation on our own origin and moves on with a
+    ``<meta http-equiv="refresh">`` (a new navigation, not a form submission), with a normal
+    link as fallback for browsers that ignore meta refresh. No script is needed.
+    """
+    return Template(
+        "auth/doorsturen.html",
+        context={"url": url, "title": title},
+        status_code=HTTP_200_OK,
+        media_type=MediaType.HTML,
+    )
+
+
+def session_status(request: AnyRequest) -> dict[str, Any]:
+    identity = current_identity(request)
+    if identity is None:
+        ended = request.scope["state"].get(SESSION_ENDED_STATE)
+        return {"signed_in": False, **({"ended": ended} if ended else {})}
+    active = identity.active
+    return {
+        "signed_in": True,
+        "user": {
+            "name": identity.name,
+            "email": identity.email,
+            "organisation": identity.organisation_name,
+        },
+        "has_access": identity.has_access,
+        "context": None
+        if active is None
+        else {
+            "role": active.role.value,
+            "label": active.label,
+            "tenant": active.tenant_slug,
+        },
+        "expires_at": identity.expires_at.isoformat(),
+        "idle_expires_at": identity.idle_deadline.isoformat(),
+        "absolute_expires_at": identity.absolute_deadline.isoformat(),
+        "warning_seconds": WARNING_SECONDS,
+    }
+
+
+class AuthController(Controller):
+    path = "/auth"
+
+    @get("/login", opt=public(), name="auth:login")
+    async def login_page(
+        self, volgende: FromQuery[str | None] = None, reden: FromQuery[str | None] = None
+    ) -> Template:
+        return Template(
+            "auth/login.html",
+            context={
+                "volgende": safe_return_path(volgende),
+                "notice": _EXPIRED_REASONS.get(reden or ""),
+                "error": None,
+                "email": "",
+            },
+        )
+
+    @post("/login", opt=public(), status_code=HTTP_200_OK)
+    async def login_start(self, request: AnyRequest, state: State) -> Template:
+        form = await request.form()
+        email = str(form.get("email", ""))[:320]
+        volgende = safe_return_path(str(form.get("volgende", "/")))
+        try:
+            started = await start_login(
+                state.engine, state.settings, state.oidc_cache, email=email, return_to=volgende
+            )
+        except LoginRefused as exc:
+            return Template(
+                "auth/login.html",
+                context={
+                    "volgende": volgende,
+                    "notice": None,
+                    "error": exc.message,
+                    "email": email,
+                },
+                status_code=HTTP_400_BAD_REQUEST,
+            )
+        except ProviderUnavailable as exc:
+            return _failure(exc.message, HTTP_503_SERVICE_UNAVAILABLE)
+        return _forward(started.url, "Doorsturen naar de inlogdienst van uw organisatie")
+
+    @get("/callback", opt=public())
+    async def callback(self, request: AnyRequest, state: State) -> Response[Any]:
+        params = {k: v for k, v in request.query_params.items() if isinstance(v, str)}
+        try:
+            result = await finish_login(
+                state.engine,
+                state.settings,
+                state.oidc_cache,
+                params=params,
+                ip=_ip(request),
+                user_agent=request.headers.get("user-agent", ""),
+            )
+        except LoginRefused as exc:
+            return _failure(exc.message, HTTP_400_BAD_REQUEST)
+        except ProviderUnavailable as exc:
+            return _failure(exc.message, HTTP_503_SERVICE_UNAVAILABLE)
+        # A fresh session under a fresh id: nothing from before the sign-in carries over.
+        rotate_session_id(request)
+        request.set_session({SESSION_ID_KEY: str(result.session_id)})
+        target = result.return_to if result.has_access else "/auth/geen-toegang"
+        return Redirect(target, status_code=HTTP_303_SEE_OTHER)
+
+    @get("/geen-toegang", opt=signed_in())
+    async def no_access(self, request: AnyRequest) -> Template:
+        return Template("auth/geen_toegang.html", context={"identity": current_identity(request)})
+
+    @post("/logout", opt=public(), status_code=HTTP_200_OK)
+    async def logout(self, request: AnyRequest, state: State) -> Response[Any]:
+        identity = current_identity(request)
+        request.clear_session()
+        if identity is None:
+            return Redirect("/auth/uitgelogd", status_code=HTTP_303_SEE_OTHER)
+        async with state.engine.begin() as conn:
+            ended = await end_for_logout(conn, identity.session_id)
+            await record(
+                conn,
+                AuditAction.LOGOUT,
+                actor_user_id=identity.user_id,
+                organisation_id=identity.organisation_id,
+                details={"sessie": str(identity.session_id)},
+                ip=_ip(request),
+            )
+            provider = (
+                await provider_for_organisation(conn, state.settings, ended[0]) if ended else None
+            )
+        if provider is None or ended is None:
+            return Redirect("/auth/uitgelogd", status_code=HTTP_303_SEE_OTHER)
+        try:
+            metadata = await state.oidc_cache.metadata(provider.discovery_url, provider.issuer)
+        except ProviderUnavailable:
+            # Signed out here in any case; the provider's own session stays.
+            return Redirect("/auth/uitgelogd", status_code=HTTP_303_SEE_OTHER)
+        if not metadata.end_session_endpoint:
+            return Redirect("/auth/uitgelogd", status_code=HTTP_303_SEE_OTHER)
+        query = {
+            "client_id": provider.client_id,
+            "post_logout_redirect_uri": provider.post_logout_redirect_uri
+            or state.settings.base_url + "/auth/uitgelogd",
+        }
+        if ended[1]:
+            query["id_token_hint"] = ended[1]
+        url = metadata.end_session_endpoint + "?" + urlencode(query)
+        return _forward(url, "Uitloggen bij de inlogdienst van uw organisatie")
+
+    @get("/uitgelogd", opt=public())
+    async def logged_out(self) -> Template:
+        return Template("auth/uitgelogd.html")
+
+    @get("/session", opt=public())
+    async def status(self, request: AnyRequest) -> Response[dict[str, Any]]:
+        return Response(session_status(request), headers={"cache-control": "no-store"})
+
+    @post("/session/verlengen", opt=signed_in(), status_code=HTTP_200_OK)
+    async def extend(self, request: AnyRequest, state: State) -> Response[dict[str, Any]]:
+        identity = current_identity(request)
+        assert identity is not None  # noqa: S101 - the guard let only signed-in users through
+        async with state.engine.begin() as conn:
+            check = await check_session(conn, state.settings, identity.session_id)
+            if check.live and check.session is not None:
+                await touch_session(conn, check.session, force=True)
+        return Response({"extended": check.live}, headers={"cache-control": "no-store"})
+
+    @get("/context", opt=signed_in())
+    async def context_page(self, request: AnyRequest) -> Template:
+        return Template(
+            "auth/context.html",
+            context={"identity": current_identity(request), "labels": ROLE_LABELS},
+        )
+
+    @post("/context", opt=signed_in(), status_code=HTTP_303_SEE_OTHER)
+    async def choose_context(self, request: AnyRequest) -> Redirect:
+        identity = current_identity(request)
+        assert identity is not None  # noqa: S101 - the guard let only signed-in users through
+        form = await request.form()
+        try:
+            chosen = identity.membership(uuid.UUID(str(form.get("membership", ""))))
+        except ValueError:
+            chosen = None
+        if chosen is None:
+            raise NotFoundException
+        request.session[ACTIVE_CONTEXT_KEY] = str(chosen.id)
+        if chosen.tenant_id is not None:
+            request.session[ACTIVE_TENANT_KEY] = str(chosen.tenant_id)
+        else:
+            request.session.pop(ACTIVE_TENANT_KEY, None)
+        return Redirect("/", status_code=HTTP_303_SEE_OTHER)
