@@ -32,7 +32,7 @@ __all__ = [
 
 BROKER_SCHEMA = "dramatiq"
 # Modules whose import declares actors; configure() imports them after the broker is set.
-ACTOR_MODULES = ("casushub.workers.actors",)
+ACTOR_MODULES = ("casushub.workers.actors", "casushub.workers.retention")
 
 
 def libpq_url(url: str) -> str:

@@ -1,0 +1,233 @@
+"""The retention sweep: dry run first, then destruction with receipts; holds stop it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from privacykit import FreshTenant
+from retentiekit import REGIE, SYSTEEM, afgesloten_casus, signaal_geen_actie
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from casushub.platform.settings import Settings
+from casushub.platform.tenancy import TenantRef, tenant_session
+from casushub.tenants.bewaartermijnen.models import JuridischeBlokkade, Vernietigingsbewijs
+from casushub.tenants.bewaartermijnen.services import hef_blokkade_op, stel_blokkade_in
+from casushub.tenants.bewaartermijnen.sweep import proefrun, vernietig
+from casushub.tenants.casus.models import Bijlage, Casus, InformatieItem
+from casushub.tenants.personen.models import Persoon
+from casushub.tenants.signalen.models import Signaal
+from casushub.tenants.verwerkingenlog.models import Verwerking
+from casushub.tenants.weging.models import Weging
+
+
+async def _count(session: AsyncSession, model: type, *where: object) -> int:
+    return int(
+        (await session.execute(select(func.count()).select_from(model).where(*where))).scalar_one()
+    )
+
+
+async def _leftovers(
+    session: AsyncSession, casus_id: uuid.UUID, persoon_id: uuid.UUID, signaal_id: uuid.UUID
+) -> dict[str, int]:
+    items = select(InformatieItem.id).where(InformatieItem.casus_id == casus_id)
+    return {
+        "casus": await _count(session, Casus, Casus.id == casus_id),
+        "items": await _count(session, InformatieItem, InformatieItem.casus_id == casus_id),
+        "bijlagen": await _count(
+            session,
+            Bijlage,
+            or_(Bijlage.item_id.in_(items), Bijlage.signaal_id == signaal_id),
+        ),
+        "signaal": await _count(session, Signaal, Signaal.id == signaal_id),
+        "weging": await _count(session, Weging, Weging.signaal_id == signaal_id),
+        "persoon": await _count(session, Persoon, Persoon.id == persoon_id),
+    }
+
+
+async def test_dry_run_lists_but_destroys_nothing(
+    app_engine: AsyncEngine, settings: Settings, fresh_tenant: FreshTenant
+) -> None:
+    tenant = await fresh_tenant()
+    async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+        due = await afgesloten_casus(session, "Dirk Droog")
+        later = await afgesloten_casus(session, "Lotte Later", afgesloten_jaren_geleden=1)
+    async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+        rapport = await proefrun(session, REGIE)
+    assert [k.record_id for k in rapport.te_vernietigen] == [due.casus_id]
+    assert rapport.te_vernietigen[0].regel.startswith("casus: 5 jaar")
+    assert later.casus_id not in {k.record_id for k in rapport.te_vernietigen}
+    async with tenant_session(app_engine, tenant, settings) as session:
+        assert await _leftovers(session, due.casus_id, due.persoon_id, due.signaal_id) == {
+            "casus": 1,
+            "items": 1,
+            "bijlagen": 2,
+            "signaal": 1,
+            "weging": 1,
+            "persoon": 1,
+        }
+        assert await _count(session, Vernietigingsbewijs) == 0
+
+
+async def test_sweep_destroys_everything_and_leaves_a_receipt_without_personal_data(
+    app_engine: AsyncEngine, settings: Settings, fresh_tenant: FreshTenant
+) -> None:
+    tenant = await fresh_tenant()
+    naam = "Bernardus Vernietigd"
+    async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+        due = await afgesloten_casus(session, naam)
+    assert due.casus_id is not None
+    batch = uuid.uuid4()
+    async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+        ronde = await vernietig(session, SYSTEEM, batch_id=batch)
+    assert [k.record_id for k in ronde.vernietigd] == [due.casus_id]
+    assert ronde.mislukt == []
+
+    async with tenant_session(app_engine, tenant, settings) as session:
+        assert set(
+            (await _leftovers(session, due.casus_id, due.persoon_id, due.signaal_id)).values()
+        ) == {0}
+        receipts = list((await session.execute(select(Vernietigingsbewijs))).scalars())
+        log = list(
+            (
+                await session.execute(select(Verwerking).where(Verwerking.casus_id == due.casus_id))
+            ).scalars()
+        )
+    assert len(receipts) == 1
+    receipt = receipts[0]
+    assert (receipt.soort, receipt.record_id, receipt.batch_id, receipt.tenant_id) == (
+        "casus",
+        due.casus_id,
+        batch,
+        tenant.id,
+    )
+    assert receipt.regel.startswith("casus: 5 jaar")
+    assert receipt.bewaren_tot is not None
+    assert receipt.bewaren_tot <= date.today()
+    # The casus's access-log entries outlive it, with ids only: no trace of the person's name.
+    assert any(e.actie == "delete" and e.detail == f"batch:{batch}" for e in log)
+    assert any(e.actie == "create" for e in log)
+    for row in [receipt, *log]:
+        for column in row.__table__.columns:
+            value = getattr(row, column.key)
+            assert naam.split()[1] not in str(value)
+
+
+async def test_signal_weighed_geen_actie_goes_after_a_year(
+    app_engine: AsyncEngine, settings: Settings, fresh_tenant: FreshTenant
+) -> None:
+    tenant = await fresh_tenant()
+    async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+        oud = await signaal_geen_actie(session, "Saskia Signaal", dagen_geleden=370)
+        jong = await signaal_geen_actie(session, "Jan Jong", dagen_geleden=300)
+    async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+        ronde = await vernietig(session, SYSTEEM)
+    assert [(k.soort, k.record_id) for k in ronde.vernietigd] == [("signaal", oud.signaal_id)]
+    async with tenant_session(app_engine, tenant, settings) as session:
+        assert await _count(session, Signaal, Signaal.id == oud.signaal_id) == 0
+        assert await _count(session, Persoon, Persoon.id == oud.persoon_id) == 0
+        assert await _count(session, Signaal, Signaal.id == jong.signaal_id) == 1
+        (receipt,) = (await session.execute(select(Vernietigingsbewijs))).scalars()
+    assert receipt.soort == "signaal"
+    assert receipt.regel.startswith("signaal:geen_actie: 1 jaar")
+
+
+async def test_legal_hold_stops_destruction_until_lifted(
+    app_engine: AsyncEngine, settings: Settings, fresh_tenant: FreshTenant
+) -> None:
+    tenant = await fresh_tenant()
+    async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+        due = await afgesloten_casus(session, "Hanna Houvast")
+        blokkade = await stel_blokkade_in(
+            session, REGIE, due.persoon_id, grond="bezwaar", reden="bezwaar tegen verwerking"
+        )
+    async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+        rapport = await proefrun(session, REGIE)
+        ronde = await vernietig(session, SYSTEEM)
+    assert rapport.te_vernietigen == []
+    assert [k.blokkade for k in rapport.geblokkeerd] == ["juridische blokkade: bezwaar"]
+    assert ronde.vernietigd == []
+    assert [k.record_id for k in ronde.geblokkeerd] == [due.casus_id]
+    async with tenant_session(app_engine, tenant, settings) as session:
+        assert await _count(session, Casus, Casus.id == due.casus_id) == 1
+
+    async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+        await hef_blokkade_op(session, REGIE, blokkade.id, reden="bezwaar ongegrond verklaard")
+    async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+        ronde = await vernietig(session, SYSTEEM)
+    assert [k.record_id for k in ronde.vernietigd] == [due.casus_id]
+    async with tenant_session(app_engine, tenant, settings) as session:
+        assert await _count(session, Casus, Casus.id == due.casus_id) == 0
+        # The hold went with the person; its setting and lifting stay in the access log.
+        assert await _count(session, JuridischeBlokkade) == 0
+        logged = (
+            await session.execute(
+                select(Verwerking.actie, Verwerking.detail)
+                .where(Verwerking.gegevensgroep == "juridische_blokkade")
+                .order_by(Verwerking.volgnummer)
+            )
+        ).all()
+    assert [actie for actie, _ in logged] == ["create", "update"]
+    assert all(str(blokkade.id) in (detail or "") for _, detail in logged)
+
+
+async def test_workflow_hold_flag_also_stops_destruction(
+    app_engine: AsyncEngine, settings: Settings, fresh_tenant: FreshTenant
+) -> None:
+    tenant = await fresh_tenant()
+    async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+        due = await afgesloten_casus(session, "Frits Vlag")
+        await session.execute(update(Casus).where(Casus.id == due.casus_id).values(legal_hold=True))
+    async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+        ronde = await vernietig(session, SYSTEEM)
+    assert ronde.vernietigd == []
+    assert [k.blokkade for k in ronde.geblokkeerd] == ["bewaarplicht op casus"]
+
+
+async def test_sweep_of_tenant_a_never_touches_tenant_b(
+    app_engine: AsyncEngine, settings: Settings, fresh_tenant: FreshTenant
+) -> None:
+    tenant_a, tenant_b = await fresh_tenant(), await fresh_tenant()
+    built: dict[TenantRef, uuid.UUID | None] = {}
+    for tenant in (tenant_a, tenant_b):
+        async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+            built[tenant] = (await afgesloten_casus(session, "Anna Apart")).casus_id
+    async with tenant_session(app_engine, tenant_a, settings) as session, session.begin():
+        ronde = await vernietig(session, SYSTEEM)
+    assert [k.record_id for k in ronde.vernietigd] == [built[tenant_a]]
+    async with tenant_session(app_engine, tenant_b, settings) as session:
+        assert await _count(session, Casus, Casus.id == built[tenant_b]) == 1
+        assert await _count(session, Vernietigingsbewijs) == 0
+
+
+async def test_receipts_cannot_be_changed(
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    fresh_tenant: FreshTenant,
+) -> None:
+    tenant = await fresh_tenant()
+    async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+        await afgesloten_casus(session, "Rita Reçu")
+    async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+        await vernietig(session, SYSTEEM)
+    with pytest.raises(DBAPIError, match="permission denied"):
+        async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+            await session.execute(update(Vernietigingsbewijs).values(regel="anders"))
+    with pytest.raises(DBAPIError, match="vernietigingsbewijs kan niet"):
+        async with admin_engine.begin() as conn:
+            await conn.exec_driver_sql(f"DELETE FROM {tenant.schema}.vernietigingsbewijs")
+
+
+async def test_sweep_dated_later_also_destroys_what_falls_due_by_then(
+    app_engine: AsyncEngine, settings: Settings, fresh_tenant: FreshTenant
+) -> None:
+    tenant = await fresh_tenant()
+    async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+        later = await afgesloten_casus(session, "Lotte Later", afgesloten_jaren_geleden=1)
+    async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+        ronde = await vernietig(session, SYSTEEM, vandaag=date.today() + timedelta(days=5 * 365))
+    assert [k.record_id for k in ronde.vernietigd] == [later.casus_id]
