@@ -1,0 +1,177 @@
+"""Rectification (art. 16 AVG) and passing it on to every recipient (art. 19 AVG).
+
+The field is corrected in place and the old value kept in ``Rectificatie`` (history). Who
+received the old value is read from the access log: every organisation and user that read,
+exported or printed data of the person or their casus before the correction. Each gets a
+``RectificatieMelding``; an outbox message makes the worker send them an e-mail without
+personal data (a link into the platform only).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.tenants.actor import Actor
+from casushub.tenants.casus.models import InformatieItem
+from casushub.tenants.outbox.services import record as outbox
+from casushub.tenants.overleg.models import Agendapunt
+from casushub.tenants.personen.models import Persoon
+from casushub.tenants.signalen.models import Signaal
+from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
+from casushub.tenants.verwerkingenlog.services import record
+from casushub.tenants.verzoeken import bronnen
+from casushub.tenants.verzoeken.models import Rectificatie, RectificatieMelding
+from casushub.tenants.verzoeken.rules import VerzoekRegelFout
+from casushub.tenants.verzoeken.services import DOEL, VerzoekNietGevonden
+
+__all__ = ["MELD_ACTOR", "VELDEN", "ontvangers", "rectificeer"]
+
+MELD_ACTOR = "verzoeken.rectificatie_melden"
+# Actions after which an organisation holds (a copy of) the value.
+_ONTVANGEN = (Actie.READ.value, Actie.EXPORT.value, Actie.PRINT.value)
+
+
+def _tekst(value: str) -> str | None:
+    value = value.strip()
+    if not value:
+        msg = "Vul de juiste waarde in."
+        raise VerzoekRegelFout(msg, "nieuwe_waarde")
+    return value
+
+
+def _datum(value: str) -> date | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        msg = "Vul een datum in als jaar-maand-dag, bijvoorbeeld 1990-03-17."
+        raise VerzoekRegelFout(msg, "nieuwe_waarde") from None
+
+
+@dataclass(frozen=True)
+class Veld:
+    model: type[Any]
+    attribuut: str
+    lees: Callable[[str], Any]
+
+
+# What can be corrected: (item kind, field) -> where it lives and how the new value is read.
+VELDEN: dict[tuple[str, str], Veld] = {
+    ("persoon", "naam"): Veld(Persoon, "naam", _tekst),
+    ("persoon", "geboortedatum"): Veld(Persoon, "geboortedatum", _datum),
+    ("persoon", "adres"): Veld(Persoon, "adres", lambda v: v.strip() or None),
+    ("signaal", "omschrijving"): Veld(Signaal, "omschrijving", _tekst),
+    ("informatie_item", "tekst"): Veld(InformatieItem, "tekst", _tekst),
+    ("agendapunt", "notulen"): Veld(Agendapunt, "notulen", _tekst),
+}
+
+
+def _als_tekst(value: object) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+async def ontvangers(
+    session: AsyncSession,
+    persoon_id: uuid.UUID,
+    casus_id: uuid.UUID | None,
+    *,
+    voor: datetime,
+) -> set[tuple[uuid.UUID | None, uuid.UUID | None]]:
+    """(organisation, user) pairs that received data of the person or casus before ``voor``."""
+    over = [Verwerking.persoon_id == persoon_id]
+    if casus_id is not None:
+        over.append(Verwerking.casus_id == casus_id)
+    rows = await session.execute(
+        select(Verwerking.organisation_id, Verwerking.user_id)
+        .where(
+            or_(*over),
+            Verwerking.actie.in_(_ONTVANGEN),
+            Verwerking.tijdstip < voor,
+            Verwerking.organisation_id.is_not(None),
+        )
+        .distinct()
+    )
+    return {(row.organisation_id, row.user_id) for row in rows}
+
+
+async def rectificeer(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    item_soort: str,
+    item_id: uuid.UUID,
+    veld: str,
+    nieuwe_waarde: str,
+    verzoek_id: uuid.UUID | None = None,
+) -> tuple[Rectificatie, list[RectificatieMelding]]:
+    """Correct one field, keep the old value, and notify everyone who had the old one."""
+    spec = VELDEN.get((item_soort, veld))
+    if spec is None:
+        msg = "Dit gegeven kan hier niet worden verbeterd."
+        raise VerzoekRegelFout(msg, "veld")
+    target = await session.get(spec.model, item_id)
+    if target is None:
+        raise VerzoekNietGevonden("Dit gegeven bestaat niet (meer).")
+    if item_soort == "persoon":
+        persoon_id, casus_id = item_id, None
+    else:
+        ref = await bronnen.item(session, item_soort, item_id)
+        if ref is None:
+            raise VerzoekNietGevonden("Dit gegeven bestaat niet (meer).")
+        persoon_id, casus_id = ref.persoon_id, ref.casus_id
+    nieuw = spec.lees(nieuwe_waarde)
+    oud = getattr(target, spec.attribuut)
+    if oud == nieuw:
+        msg = "De nieuwe waarde is gelijk aan de oude."
+        raise VerzoekRegelFout(msg, "nieuwe_waarde")
+    nu = datetime.now(UTC)
+    # Recipients first: the correction's own log entry must not count as one.
+    wie = await ontvangers(session, persoon_id, casus_id, voor=nu)
+    setattr(target, spec.attribuut, nieuw)
+    correctie = Rectificatie(
+        verzoek_id=verzoek_id,
+        persoon_id=persoon_id,
+        casus_id=casus_id,
+        item_soort=item_soort,
+        item_id=item_id,
+        veld=veld,
+        oude_waarde=_als_tekst(oud),
+        nieuwe_waarde=_als_tekst(nieuw),
+        gecorrigeerd_op=nu,
+        gecorrigeerd_door=actor.user_id,
+    )
+    session.add(correctie)
+    await session.flush()
+    meldingen = [
+        RectificatieMelding(
+            rectificatie_id=correctie.id, organisatie_id=org, user_id=user, status="open"
+        )
+        for org, user in sorted(wie, key=lambda pair: (str(pair[0]), str(pair[1])))
+        if user is None or user != actor.user_id
+    ]
+    session.add_all(meldingen)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        actie=Actie.UPDATE,
+        gegevensgroep=item_soort,
+        doel=DOEL,
+        persoon_id=persoon_id,
+        casus_id=casus_id,
+        detail=f"rectificatie={correctie.id};veld={veld};ontvangers={len(meldingen)}",
+    )
+    if meldingen:
+        outbox(session, MELD_ACTOR, rectificatie_id=correctie.id)
+    return correctie, meldingen
