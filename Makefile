@@ -4,8 +4,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := casushub/web/static/vendor
+CHECKOV_VENV := .venv-checkov
 
-.PHONY: dev test lint typecheck pytest bench deps assets lock clean dev-stop
+.PHONY: dev test lint typecheck pytest bench deps assets lock clean dev-stop checkov
 
 deps: $(VENV)/.installed node_modules/.installed assets
 
@@ -24,6 +25,16 @@ assets: node_modules/.installed
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	cp node_modules/@utrecht/component-library-css/dist/index.css $(VENDOR)/utrecht.css
 
+# checkov scans the rendered Helm chart (tests/deploy). It brings ~100 dependencies of its own,
+# so it lives in its own virtualenv, pinned by requirements-checkov.lock.
+checkov: $(CHECKOV_VENV)/.installed
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.lock
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/pip install --quiet -c requirements-checkov.lock checkov
+	touch $@
+
 dev: deps
 	$(BIN)/casushub dev
 
@@ -37,10 +48,10 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
-pytest: deps
+pytest: deps checkov
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: deps lint typecheck pytest
+test: deps checkov lint typecheck pytest
 
 bench: deps
 	$(BIN)/python bench/tenancy.py $(BENCH_ARGS)
@@ -51,4 +62,4 @@ lock:
 	$(BIN)/pip freeze --exclude-editable --exclude casushub > requirements.lock
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) node_modules $(VENDOR) .mypy_cache .ruff_cache .pytest_cache

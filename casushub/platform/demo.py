@@ -21,6 +21,7 @@ DEMO_HUB = ("zvh_noord", "Zorg- en Veiligheidshuis Regio Noord")
 DEMO_TENANTS = (
     ("oostdam", "Gemeente Oostdam", "9901"),
     ("westwoude", "Gemeente Westwoude", "9902"),
+    ("noordhaven", "Gemeente Noordhaven", "9903"),
 )
 
 
@@ -43,4 +44,29 @@ async def load_demo(admin_engine: AsyncEngine, settings: Settings) -> list[str]:
                 hub_slug=DEMO_HUB[0],
             )
             done.append(f"gemeente {slug} aangemaakt")
+    done += await _load_casussen(admin_engine, settings)
     return done or ["demodata was al geladen"]
+
+
+async def _load_casussen(admin_engine: AsyncEngine, settings: Settings) -> list[str]:
+    """Fictitious cases in every phase (casushub/tenants/demo.py), through the app role."""
+    from casushub.platform.database import create_app_engine
+    from casushub.platform.identity.models import Organisation
+    from casushub.platform.tenancy import TenantRef
+    from casushub.tenants.demo import load_casus_demo
+
+    slugs = [slug for slug, _, _ in DEMO_TENANTS]
+    async with admin_engine.connect() as conn:
+        rows = (
+            await conn.execute(
+                select(Tenant.id, Tenant.slug, Tenant.gemeentecode).where(Tenant.slug.in_(slugs))
+            )
+        ).all()
+        organisaties = dict((await conn.execute(select(Organisation.slug, Organisation.id))).all())
+    rows.sort(key=lambda row: slugs.index(row.slug))
+    tenants = [(TenantRef(row.id, row.slug), row.gemeentecode) for row in rows]
+    engine = create_app_engine(settings)
+    try:
+        return await load_casus_demo(engine, settings, tenants, organisaties)
+    finally:
+        await engine.dispose()

@@ -127,6 +127,8 @@ class Settings:
     smtp_tls: str = "starttls"
     """``starttls``, ``tls`` (implicit TLS, port 465) or ``none`` (local sink only)."""
     mail_from: str = "casushub <noreply@localhost>"
+    metrics_token: str = ""
+    """Bearer token Prometheus sends to ``/metrics``; empty: the endpoint is off in production."""
 
     @property
     def app_role(self) -> str:
@@ -192,6 +194,7 @@ class Settings:
             smtp_password=_env("SMTP_PASSWORD"),
             smtp_tls=_smtp_tls(_env("SMTP_TLS", "starttls")),
             mail_from=_env("MAIL_FROM", "casushub <noreply@localhost>"),
+            metrics_token=_env("METRICS_TOKEN"),
         )
 
 

@@ -27,6 +27,7 @@ from casushub.web.auth.session_store import PostgresStore, RotatingSessionConfig
 from casushub.web.errors import exception_handlers
 from casushub.web.health import healthz, readyz
 from casushub.web.jobs import job_progress
+from casushub.web.metrics import metrics, request_metrics
 from casushub.web.middleware import request_context_middleware, security_headers_middleware
 from casushub.web.pages import start, werkruimte
 
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 route_handlers=[
                     healthz,
                     readyz,
+                    metrics,  # guards itself with METRICS_TOKEN
                     create_static_files_router(
                         path="/static",
                         directories=[WEB_DIR / "static"],
@@ -108,6 +110,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[database],
         state=state,
         middleware=[
+            request_metrics.middleware,
             request_context_middleware,
             security_headers_middleware(settings),
             session.middleware,

@@ -1,0 +1,210 @@
+"""Prometheus metrics at ``/metrics``: requests, background jobs and tenant migrations.
+
+Requests are counted per process by Litestar's Prometheus middleware, labelled with the route
+*template* (``/casus/{casus_id}``), never the raw path: ids stay out of the monitoring system
+and cannot blow up its cardinality. Jobs and tenant migrations are read from the ``platform``
+registry when Prometheus scrapes, so the figures are right whichever process did the work (the
+migration Job has long exited when Prometheus comes by). Nothing here carries personal data:
+only counts, statuses, revision ids and actor names.
+
+The ingress forwards every path, so the endpoint guards itself: with ``METRICS_TOKEN`` set it
+wants ``Authorization: Bearer <token>``; without a token it is served outside production only.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from litestar import Request, Response, get
+from litestar.datastructures import State
+from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.plugins.prometheus import PrometheusConfig
+from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from casushub.platform.migrate import platform_head, platform_revision, tenant_head
+from casushub.platform.models import Tenant, TenantStatus
+from casushub.platform.settings import Settings
+
+__all__ = ["RegistryFigures", "metrics", "read_figures", "request_metrics"]
+
+request_metrics = PrometheusConfig(
+    app_name="casushub",
+    prefix="casushub",
+    group_path=True,
+    # Probes and static files would drown the real traffic; the scrape is not traffic either.
+    exclude=[r"^/metrics$", r"^/healthz$", r"^/readyz$", r"^/static/"],
+)
+
+
+@dataclass
+class RegistryFigures:
+    """What the registry says at one moment; every field becomes one metric family."""
+
+    database_up: bool = False
+    platform_at_head: bool = False
+    tenants_by_status: dict[str, int] = field(default_factory=dict)
+    tenants_by_revision: dict[str, int] = field(default_factory=dict)
+    tenants_behind_head: int = 0
+    jobs: dict[tuple[str, str], int] = field(default_factory=dict)
+    dead_letters: dict[str, int] = field(default_factory=dict)
+    mail_outbox: dict[str, int] = field(default_factory=dict)
+    queue_messages: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+async def _exists(conn: AsyncConnection, table: str) -> bool:
+    found = await conn.execute(text("SELECT to_regclass(:t) IS NOT NULL"), {"t": table})
+    return bool(found.scalar())
+
+
+async def _counts(conn: AsyncConnection, table: str, sql: str) -> list[tuple[str, ...]]:
+    """Rows of ``sql`` when ``table`` exists (background work may not be migrated yet)."""
+    if not await _exists(conn, table):
+        return []
+    return [tuple(str(v) for v in row) for row in (await conn.execute(text(sql))).all()]
+
+
+async def read_figures(engine: AsyncEngine) -> RegistryFigures:
+    """Read the registry with the runtime role (``platform`` only, never a tenant schema)."""
+    figures = RegistryFigures()
+    try:
+        async with engine.connect() as conn:
+            figures.platform_at_head = await platform_revision(conn) == platform_head()
+            rows = await conn.execute(
+                select(Tenant.status, Tenant.schema_revision, func.count()).group_by(
+                    Tenant.status, Tenant.schema_revision
+                )
+            )
+            head = tenant_head()
+            for status, revision, count in rows.all():
+                figures.tenants_by_status[status] = figures.tenants_by_status.get(status, 0) + count
+                if status == TenantStatus.TERMINATED.value:
+                    continue
+                key = revision or "none"
+                figures.tenants_by_revision[key] = figures.tenants_by_revision.get(key, 0) + count
+                if revision != head:
+                    figures.tenants_behind_head += count
+            for kind, job_status, n in await _counts(
+                conn,
+                "platform.jobs",
+                "SELECT kind, status, count(*) FROM platform.jobs GROUP BY kind, status",
+            ):
+                figures.jobs[(kind, job_status)] = int(n)
+            for actor, n in await _counts(
+                conn,
+                "platform.dead_letters",
+                "SELECT actor_name, count(*) FROM platform.dead_letters "
+                "WHERE retried_at IS NULL GROUP BY actor_name",
+            ):
+                figures.dead_letters[actor] = int(n)
+            for mail_status, n in await _counts(
+                conn,
+                "platform.mail_outbox",
+                "SELECT status, count(*) FROM platform.mail_outbox GROUP BY status",
+            ):
+                figures.mail_outbox[mail_status] = int(n)
+            for queue, state, n in await _counts(
+                conn,
+                "dramatiq.queue",
+                "SELECT queue_name, state::text, count(*) FROM dramatiq.queue "
+                "GROUP BY queue_name, state",
+            ):
+                figures.queue_messages[(queue, state)] = int(n)
+    except Exception:  # noqa: BLE001 - a scrape reports an unreachable database, it does not fail
+        return RegistryFigures(database_up=False)
+    figures.database_up = True
+    return figures
+
+
+class _FiguresCollector(Collector):
+    """Turns one ``RegistryFigures`` into metric families for a throw-away registry."""
+
+    def __init__(self, figures: RegistryFigures) -> None:
+        self.figures = figures
+
+    def collect(self) -> Iterator[Metric]:
+        f = self.figures
+        yield GaugeMetricFamily(
+            "casushub_database_up", "1 when the registry could be read", value=int(f.database_up)
+        )
+        yield GaugeMetricFamily(
+            "casushub_platform_schema_at_head",
+            "1 when the platform schema is at this release's head revision",
+            value=int(f.platform_at_head),
+        )
+        head = GaugeMetricFamily(
+            "casushub_tenant_schema_head",
+            "The tenant head revision of this release",
+            labels=["revision"],
+        )
+        head.add_metric([tenant_head()], 1)
+        yield head
+        yield _family("casushub_tenants", "Tenants per status", ["status"], f.tenants_by_status)
+        yield _family(
+            "casushub_tenant_schema_revision_tenants",
+            "Tenants (not terminated) per recorded schema revision",
+            ["revision"],
+            f.tenants_by_revision,
+        )
+        yield GaugeMetricFamily(
+            "casushub_tenants_behind_head",
+            "Tenants (not terminated) whose schema is not at the head revision",
+            value=f.tenants_behind_head,
+        )
+        yield _family("casushub_jobs", "Jobs per kind and status", ["kind", "status"], f.jobs)
+        yield _family(
+            "casushub_dead_letters",
+            "Dead letters not yet retried, per actor",
+            ["actor"],
+            f.dead_letters,
+        )
+        yield _family(
+            "casushub_mail_outbox", "Outgoing e-mail per status", ["status"], f.mail_outbox
+        )
+        yield _family(
+            "casushub_queue_messages",
+            "Messages in the PostgreSQL broker per queue and state",
+            ["queue", "state"],
+            f.queue_messages,
+        )
+
+
+def _family(
+    name: str,
+    documentation: str,
+    labels: list[str],
+    values: Mapping[str, int] | Mapping[tuple[str, str], int],
+) -> GaugeMetricFamily:
+    family = GaugeMetricFamily(name, documentation, labels=labels)
+    for key, value in sorted(values.items()):
+        family.add_metric(list(key) if isinstance(key, tuple) else [str(key)], value)
+    return family
+
+
+def _check_access(request: Request[object, object, State], settings: Settings) -> None:
+    if not settings.metrics_token:
+        if settings.is_production:
+            # Without a token the endpoint would be public behind the ingress: it does not exist.
+            raise NotFoundException
+        return
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    expected = settings.metrics_token.encode()
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
+        raise NotAuthorizedException
+
+
+@get("/metrics", include_in_schema=False)
+async def metrics(request: Request[object, object, State], state: State) -> Response[bytes]:
+    """The Prometheus text format: this process's request metrics plus the registry figures."""
+    settings: Settings = state.settings
+    _check_access(request, settings)
+    scrape = CollectorRegistry(auto_describe=False)
+    scrape.register(_FiguresCollector(await read_figures(state.engine)))
+    body = generate_latest(REGISTRY) + generate_latest(scrape)
+    return Response(body, media_type=CONTENT_TYPE_LATEST, headers={"cache-control": "no-store"})
