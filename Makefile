@@ -55,6 +55,7 @@ test: deps checkov lint typecheck pytest
 
 bench: deps
 	$(BIN)/python bench/tenancy.py $(BENCH_ARGS)
+	$(BIN)/python bench/workers.py
 	$(BIN)/python bench/verwerkingenlog.py $(LOG_BENCH_ARGS)
 
 # Refresh the pinned versions after changing dependencies in pyproject.toml.

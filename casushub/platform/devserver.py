@@ -18,12 +18,20 @@ from casushub.platform.settings import get_settings
 
 __all__ = ["dev_processes", "run_dev"]
 
+# The development mail sink: messages land in DATA_DIR/mail/*.eml and on the console.
+DEV_MAIL_PORT = 8025
+
 
 def _prepare_environment(port: int) -> None:
     os.environ.setdefault("CASUSHUB_ENV", "development")
     os.environ.setdefault("SECURE_COOKIES", "false")
     os.environ.setdefault("BASE_URL", f"http://localhost:{port}")
     os.environ.setdefault("LOG_JSON", "false")
+    if not os.environ.get("SMTP_HOST"):
+        # All development mail goes to the local sink (`casushub mailsink`), never outside.
+        os.environ["SMTP_HOST"] = "127.0.0.1"
+        os.environ.setdefault("SMTP_PORT", str(DEV_MAIL_PORT))
+        os.environ.setdefault("SMTP_TLS", "none")
     if not os.environ.get("DATABASE_URL"):
         from casushub.platform.devdb import create_database, start_embedded, with_database
 
@@ -58,6 +66,9 @@ def dev_processes(port: int) -> dict[str, list[str]]:
     python = sys.executable
     return {
         "web": [python, "-m", "casushub", "serve", "--port", str(port)],
+        "worker": [python, "-m", "casushub", "worker"],
+        "scheduler": [python, "-m", "casushub", "scheduler"],
+        "mail": [python, "-m", "casushub", "mailsink", "--port", str(DEV_MAIL_PORT)],
     }
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from casushub.platform.jobs import finish_job, start_job
 from casushub.tenants.personen.models import Persoon
+from casushub.workers.actors import HOUSEKEEPING_TASKS
 from casushub.workers.declare import TenantJob, tenant_actor
 
 
@@ -52,3 +53,11 @@ async def probe_effect(job: TenantJob, job_id: str) -> None:
         msg = "probe faalt op verzoek"
         raise RuntimeError(msg)
     await finish_job(engine, uuid.UUID(job_id), "effect")
+
+
+async def _housekeeping_probe(job: TenantJob) -> None:
+    """A daily task as later issues add them: leaves a trace in each tenant it ran for."""
+    job.session.add(Persoon(naam="housekeeping-probe", gemeente_van_verblijf="0000"))
+
+
+HOUSEKEEPING_TASKS.append(_housekeeping_probe)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import smtplib
 import socket
+import subprocess
+import sys
+import uuid
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,9 +19,9 @@ from aiosmtpd.controller import Controller
 from conftest import StartWorker
 from dramatiq import Broker
 from sqlalchemy.ext.asyncio import AsyncEngine
-from workerkit import wait_for
+from workerkit import ROOT, WorkerProcess, child_env, wait_for, wait_for_line
 
-from casushub.platform.mail import MailError, queue_mail
+from casushub.platform.mail import MailError, compose, queue_mail
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.personen.models import Persoon
@@ -104,3 +109,39 @@ async def test_mail_refuses_anything_but_a_fixed_text_and_a_path(
 ) -> None:
     with pytest.raises(MailError):
         await queue_mail(app_engine, recipient, kind, link)
+
+
+@pytest.fixture
+def mail_sink(tmp_path: Path, settings: Settings) -> Iterator[tuple[int, Path]]:
+    """`casushub mailsink` as `make dev` starts it, with its own DATA_DIR."""
+    port = _free_port()
+    sink = subprocess.Popen(  # noqa: S603 - fixed command
+        [sys.executable, "-m", "casushub", "mailsink", "--port", str(port)],
+        cwd=ROOT,
+        env=child_env(settings, DATA_DIR=str(tmp_path)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    process = WorkerProcess(sink)
+    try:
+        wait_for_line(sink, "mail-sink op")
+        process.drain()
+        yield port, tmp_path / "mail"
+    finally:
+        process.stop()
+
+
+async def test_dev_mail_sink_keeps_every_message(
+    mail_sink: tuple[int, Path], settings: Settings
+) -> None:
+    port, directory = mail_sink
+    message = compose(settings, uuid.uuid4(), "a@b.example.nl", "herinnering", "/werkruimte")
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+        smtp.send_message(message)
+
+    async def stored() -> list[Path]:
+        return sorted(directory.glob("*.eml"))
+
+    files = await wait_for(stored, what="bericht in DATA_DIR/mail")
+    assert "Herinnering: er wacht iets op u in casushub" in files[0].read_text()
