@@ -59,6 +59,7 @@ __all__ = [
     "mijn_casussen",
     "plannen_te_laat",
     "registreer_herbeoordeling",
+    "reviews_te_melden",
     "reviews_verlopen",
     "sluit_af",
     "verhuis",
@@ -243,6 +244,17 @@ async def reviews_verlopen(
     session: AsyncSession, actor: Actor, *, vandaag: date | None = None
 ) -> list[CasusRegel]:
     return [r for r in await mijn_casussen(session, actor, vandaag=vandaag) if r.review_verlopen]
+
+
+async def reviews_te_melden(session: AsyncSession, vandaag: date) -> list[uuid.UUID]:
+    """Ids of open cases whose necessity review is overdue, for the reminder job.
+
+    Ids only: the job notifies the regie users with a link, never with personal data.
+    """
+    rows = await session.execute(
+        select(Casus.id).where(Casus.status != Status.AFGESLOTEN, Casus.volgende_review < vandaag)
+    )
+    return list(rows.scalars())
 
 
 async def plannen_te_laat(

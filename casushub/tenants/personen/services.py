@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +25,7 @@ from casushub.tenants.instellingen.services import lees_instellingen
 from casushub.tenants.personen.models import Derde, Persoon
 from casushub.tenants.personen.rules import controleer_geen_bsn
 from casushub.tenants.verwerkingenlog.models import Actie
+from casushub.tenants.verwerkingenlog.services import search_term_detail
 
 __all__ = [
     "PersoonTreffer",
@@ -45,11 +44,9 @@ async def controleer_persoonsvelden(session: AsyncSession, values: Mapping[str, 
 
 
 def zoekterm_hash(sleutel: str, naam: str | None, geboortedatum: date | None) -> str:
-    """A keyed hash of the search terms: the log proves what was searched, not in clear text."""
-    terms = (
-        f"{(naam or '').strip().lower()}\x1f{geboortedatum.isoformat() if geboortedatum else ''}"
-    )
-    return hmac.new(sleutel.encode(), terms.encode(), hashlib.sha256).hexdigest()[:32]
+    """The access log's keyed hash of the search terms (name and date of birth together)."""
+    terms = f"{naam or ''}\x1f{geboortedatum.isoformat() if geboortedatum else ''}"
+    return search_term_detail(terms, sleutel.encode())
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +109,7 @@ async def zoek_personen(
         Actie.SEARCH,
         "persoon",
         doel,
-        detail=f"hmac={zoekterm_hash(sleutel, naam, geboortedatum)} treffers={len(personen)}",
+        detail=f"{zoekterm_hash(sleutel, naam, geboortedatum)} treffers={len(personen)}",
     )
     for persoon in personen:
         await log(session, actor, Actie.READ, "persoon", doel, persoon_id=persoon.id)

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
@@ -83,22 +83,26 @@ async def weeg_signaal(
             redenering=invoer.redenering,
             vervolgdatum=invoer.vervolgdatum,
         )
-    weging = Weging(
-        signaal_id=signaal.id,
-        datum=invoer.datum,
-        criteria={
-            k: {"beoordeling": v.beoordeling, "toelichting": v.toelichting}
-            for k, v in invoer.criteria.items()
-        },
-        uitkomst=uitkomst.value if uitkomst else invoer.uitkomst or None,
-        redenering=invoer.redenering,
-        vervolgdatum=invoer.vervolgdatum,
+    # One open draft per signal: saving again updates it, finalising turns it into the weging.
+    weging = await session.scalar(
+        select(Weging).where(Weging.signaal_id == signaal.id, Weging.vastgesteld_op.is_(None))
     )
-    if not vaststellen:
-        # A draft never carries an outcome the database would treat as final.
-        weging.uitkomst = None
-    session.add(weging)
+    if weging is None:
+        weging = Weging(signaal_id=signaal.id)
+        session.add(weging)
+    weging.datum = invoer.datum
+    weging.criteria = {
+        k: {"beoordeling": v.beoordeling, "toelichting": v.toelichting}
+        for k, v in invoer.criteria.items()
+    }
+    # A draft keeps the outcome chosen so far (if it is one); only ``vastgesteld_op`` makes it
+    # count, and intake checks that.
+    gekozen = uitkomst.value if uitkomst else invoer.uitkomst
+    weging.uitkomst = gekozen if gekozen in set(Uitkomst) else None
+    weging.redenering = invoer.redenering
+    weging.vervolgdatum = invoer.vervolgdatum
     await session.flush()
+    await session.execute(delete(WegingAanwezige).where(WegingAanwezige.weging_id == weging.id))
     for aanwezige in {a.organisatie_id: a for a in invoer.aanwezigen}.values():
         session.add(
             WegingAanwezige(

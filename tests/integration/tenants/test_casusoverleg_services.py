@@ -26,6 +26,7 @@ from casushub.tenants.casus.services import (
     maak_casus,
     mijn_casussen,
     registreer_herbeoordeling,
+    reviews_te_melden,
     reviews_verlopen,
     sluit_af,
     verhuis,
@@ -66,7 +67,8 @@ async def test_weging_without_om_cannot_be_finalised(
         # A draft may be saved without OM; it finalises nothing.
         concept = await weeg_signaal(s, orgs.regie, zonder_om, vaststellen=False)
         assert concept.vastgesteld_op is None
-        assert concept.uitkomst is None
+        again = await weeg_signaal(s, orgs.regie, zonder_om, vaststellen=False)
+        assert again.id == concept.id, "one draft per signal"
     async with sessie(tenant_a) as s:
         gewogen = await weging(s, orgs, signaal)
         assert gewogen.vastgesteld_op is not None
@@ -209,6 +211,7 @@ async def test_overdue_review_blocks_lopend_until_reassessed(
         casus = await nieuwe_casus(s, orgs, intake_datum=intake)
         assert casus.volgende_review < VANDAAG
         assert casus.id in {r.casus_id for r in await reviews_verlopen(s, orgs.regie)}
+        assert casus.id in await reviews_te_melden(s, VANDAAG)
     with pytest.raises(RegelFout, match="noodzaaktoets is verlopen"):
         async with sessie(tenant_a) as s:
             await wijzig_status(s, orgs.regie, casus.id, "lopend")
@@ -357,7 +360,7 @@ async def test_search_logs_the_fact_not_the_terms(
     assert [e.detail.split()[-1] for e in entries] == ["treffers=1", "treffers=0"]  # type: ignore[union-attr]
     for entry in entries:
         assert entry.detail is not None
-        assert entry.detail.startswith("hmac=")
+        assert entry.detail.startswith("zoekterm:hmac-sha256:")
         assert "zoekbaar" not in entry.detail.lower()
         assert "niemand" not in entry.detail
     # A participant finds only persons of the cases it takes part in.
