@@ -19,6 +19,7 @@ from casushub.platform.migrate import MigrationLocked, migrate_tenants, tenant_h
 from casushub.platform.models import Tenant, TenantStatus
 from casushub.platform.registry import RegistryError, create_tenant
 from casushub.platform.tenancy import TenantRef
+from casushub.tenants.outbox.services import prune_delivery_records
 from casushub.workers.declare import (
     PlatformJob,
     TenantJob,
@@ -40,6 +41,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+# Processed-message marks only need to outlive any redelivery (retries end within days).
+DELIVERY_RECORD_DAYS = 30
 
 # Later issues (retention, review reminders, request deadlines) append their daily per-tenant
 # work here; each runs inside the tenant's own transaction.
@@ -142,6 +146,7 @@ async def housekeeping(job: PlatformJob) -> None:
 @tenant_actor("housekeeping.tenant", idempotent=False)
 async def housekeeping_tenant(job: TenantJob) -> None:
     """Daily work for one tenant; safe to repeat, so no processed-message mark."""
+    await prune_delivery_records(job.session, keep_days=DELIVERY_RECORD_DAYS)
     for task in HOUSEKEEPING_TASKS:
         await task(job)
 

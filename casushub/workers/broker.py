@@ -27,6 +27,7 @@ __all__ = [
     "build_broker",
     "configure",
     "declaring_broker",
+    "ensure_configured",
     "libpq_url",
 ]
 
@@ -120,6 +121,21 @@ def configure(settings: Settings) -> Broker:
     for module in ACTOR_MODULES:
         importlib.import_module(module)
     return broker
+
+
+def ensure_configured() -> Broker:
+    """The configured broker; configures one from the environment in a process that has not.
+
+    The web process sends messages without ever consuming: without this, a send before any
+    ``configure`` would land in the declaring stub and be lost.
+    """
+    from dramatiq.brokers.stub import StubBroker
+
+    from casushub.platform.settings import get_settings
+
+    if not _has_global_broker() or isinstance(dramatiq.get_broker(), StubBroker):
+        return configure(get_settings())
+    return dramatiq.get_broker()
 
 
 def _has_global_broker() -> bool:

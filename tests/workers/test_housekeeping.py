@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime, timedelta
+
 from conftest import StartWorker
 from dramatiq import Broker
 from sqlalchemy import delete, func, select
@@ -10,8 +13,9 @@ from workerkit import wait_for
 
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
+from casushub.tenants.outbox.models import ProcessedMessage
 from casushub.tenants.personen.models import Persoon
-from casushub.workers.actors import housekeeping
+from casushub.workers.actors import DELIVERY_RECORD_DAYS, housekeeping
 
 PROBE = "housekeeping-probe"
 
@@ -35,6 +39,11 @@ async def test_housekeeping_runs_once_in_every_active_tenant(
     for tenant in (tenant_a, tenant_b):
         async with tenant_session(app_engine, tenant, settings) as session, session.begin():
             await session.execute(delete(Persoon).where(Persoon.naam == PROBE))
+    old, recent = uuid.uuid4(), uuid.uuid4()
+    async with tenant_session(app_engine, tenant_a, settings) as session, session.begin():
+        long_ago = datetime.now(UTC) - timedelta(days=DELIVERY_RECORD_DAYS + 1)
+        session.add(ProcessedMessage(message_id=old, actor_name="x", processed_at=long_ago))
+        session.add(ProcessedMessage(message_id=recent, actor_name="x"))
     start_worker()
     housekeeping.send()
 
@@ -45,3 +54,12 @@ async def test_housekeeping_runs_once_in_every_active_tenant(
     await wait_for(both, what="housekeeping in alfa en bravo")
     assert await _traces(app_engine, settings, tenant_a) == 1
     assert await _traces(app_engine, settings, tenant_b) == 1
+    async with tenant_session(app_engine, tenant_a, settings) as session:
+        kept = set(
+            await session.scalars(
+                select(ProcessedMessage.message_id).where(
+                    ProcessedMessage.message_id.in_([old, recent])
+                )
+            )
+        )
+    assert kept == {recent}  # old delivery records are pruned, recent ones kept

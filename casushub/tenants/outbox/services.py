@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert
 
 from casushub.platform.ids import new_id
@@ -20,7 +22,7 @@ from casushub.tenants.outbox.models import OutboxEntry, ProcessedMessage
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-__all__ = ["NotAnId", "claim_once", "record"]
+__all__ = ["NotAnId", "claim_once", "prune_delivery_records", "record"]
 
 _ACTOR_NAME = re.compile(r"^[a-z][a-z0-9_.]{0,99}$")
 
@@ -62,3 +64,14 @@ async def claim_once(session: AsyncSession, message_id: uuid.UUID, actor_name: s
         .returning(ProcessedMessage.message_id)
     )
     return result.first() is not None
+
+
+async def prune_delivery_records(session: AsyncSession, *, keep_days: int) -> None:
+    """Drop relayed outbox entries and processed marks older than any redelivery can be."""
+    cutoff = datetime.now(UTC) - timedelta(days=keep_days)
+    await session.execute(
+        delete(OutboxEntry).where(
+            OutboxEntry.relayed_at.is_not(None), OutboxEntry.relayed_at < cutoff
+        )
+    )
+    await session.execute(delete(ProcessedMessage).where(ProcessedMessage.processed_at < cutoff))
