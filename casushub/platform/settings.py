@@ -129,6 +129,10 @@ class Settings:
     mail_from: str = "casushub <noreply@localhost>"
     metrics_token: str = ""
     """Bearer token Prometheus sends to ``/metrics``; empty: the endpoint is off in production."""
+    contactpunt_limiet_client: int = 10
+    """Public contactpunt form: submissions per client (IP address) per hour, valid or not."""
+    contactpunt_limiet_email: int = 3
+    """Public contactpunt form: requests per e-mail address per 24 hours."""
 
     @property
     def app_role(self) -> str:
@@ -195,6 +199,8 @@ class Settings:
             smtp_tls=_smtp_tls(_env("SMTP_TLS", "starttls")),
             mail_from=_env("MAIL_FROM", "casushub <noreply@localhost>"),
             metrics_token=_env("METRICS_TOKEN"),
+            contactpunt_limiet_client=_env_int("CONTACTPUNT_LIMIET_CLIENT", 10),
+            contactpunt_limiet_email=_env_int("CONTACTPUNT_LIMIET_EMAIL", 3),
         )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import BigInteger, ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
@@ -72,41 +72,54 @@ def _period(van: datetime | None, tot: datetime | None) -> list[ColumnElement[bo
     return conditions
 
 
+def _grouped(keys: list[Any], where: list[ColumnElement[bool]]) -> Query:
+    """Per ``keys``: the actions, how many, first and last time.
+
+    Two steps, because ``array_agg(DISTINCT actie)`` would sort inside every group: first a
+    hash aggregate per key and action (few actions, so few rows), then one row per key.
+    """
+    per_action = (
+        select(
+            *keys,
+            Verwerking.actie,
+            func.count().label("n"),
+            func.min(Verwerking.tijdstip).label("eerste"),
+            func.max(Verwerking.tijdstip).label("laatste"),
+        )
+        .where(*where)
+        .group_by(*keys, Verwerking.actie)
+        .subquery()
+    )
+    outer_keys = [per_action.c[key.key] for key in keys]
+    laatste = func.max(per_action.c.laatste)
+    return (
+        select(
+            *outer_keys,
+            func.array_agg(per_action.c.actie).label("acties"),
+            func.sum(per_action.c.n).cast(BigInteger).label("aantal"),
+            func.min(per_action.c.eerste).label("eerste"),
+            laatste.label("laatste"),
+        )
+        .group_by(*outer_keys)
+        .order_by(laatste.desc())
+    )
+
+
 def viewers_of_casus_query(
     casus_id: uuid.UUID, van: datetime | None = None, tot: datetime | None = None
 ) -> Query:
-    query = select(
-        Verwerking.user_id,
-        Verwerking.organisation_id,
-        Verwerking.rol,
-        func.array_agg(func.distinct(Verwerking.actie)).label("acties"),
-        func.count().label("aantal"),
-        func.min(Verwerking.tijdstip).label("eerste"),
-        func.max(Verwerking.tijdstip).label("laatste"),
-    ).where(Verwerking.casus_id == casus_id)
-    return (
-        query.where(*_period(van, tot))
-        .group_by(Verwerking.user_id, Verwerking.organisation_id, Verwerking.rol)
-        .order_by(func.max(Verwerking.tijdstip).desc())
+    return _grouped(
+        [Verwerking.user_id, Verwerking.organisation_id, Verwerking.rol],
+        [Verwerking.casus_id == casus_id, *_period(van, tot)],
     )
 
 
 def seen_by_user_query(
     user_id: uuid.UUID, van: datetime | None = None, tot: datetime | None = None
 ) -> Query:
-    query = select(
-        Verwerking.casus_id,
-        Verwerking.persoon_id,
-        Verwerking.gegevensgroep,
-        func.array_agg(func.distinct(Verwerking.actie)).label("acties"),
-        func.count().label("aantal"),
-        func.min(Verwerking.tijdstip).label("eerste"),
-        func.max(Verwerking.tijdstip).label("laatste"),
-    ).where(Verwerking.user_id == user_id)
-    return (
-        query.where(*_period(van, tot))
-        .group_by(Verwerking.casus_id, Verwerking.persoon_id, Verwerking.gegevensgroep)
-        .order_by(func.max(Verwerking.tijdstip).desc())
+    return _grouped(
+        [Verwerking.casus_id, Verwerking.persoon_id, Verwerking.gegevensgroep],
+        [Verwerking.user_id == user_id, *_period(van, tot)],
     )
 
 
