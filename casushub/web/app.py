@@ -24,6 +24,7 @@ from casushub.web.auth.controllers import AuthController
 from casushub.web.auth.guards import public, roles, route_policy
 from casushub.web.auth.middleware import identity_middleware
 from casushub.web.auth.session_store import PostgresStore, RotatingSessionConfig
+from casushub.web.contactpunt import contactpunt_handlers
 from casushub.web.errors import exception_handlers
 from casushub.web.health import healthz, readyz
 from casushub.web.jobs import job_progress
@@ -86,6 +87,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SessionAdminController,
             Router("/", opt=roles(*TENANT_ROLES), route_handlers=[werkruimte]),
             Router("/", opt=public(), route_handlers=[start]),
+            # The contactpunt of each municipality is open to the public (no sign-in).
+            Router("/", opt=public(), route_handlers=contactpunt_handlers),
             # Progress of background work (jobs/voortgang.html); tenant jobs only in their own
             # tenant context (casushub.web.jobs).
             Router("/", opt=roles(*TENANT_ROLES), route_handlers=[job_progress]),

@@ -14,7 +14,7 @@ __all__ = ["FORM_VELDEN", "Invoerfouten", "NieuwVerzoek", "lees_formulier"]
 
 _EMAIL = re.compile(r"^[^@\s<>\"]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$")
 _TELEFOON = re.compile(r"^\+?[0-9 ()-]{8,20}$")
-FORM_VELDEN = ("naam", "geboortedatum", "email", "telefoon", "adres", "type", "bericht")
+FORM_VELDEN = ("type", "naam", "geboortedatum", "email", "telefoon", "adres", "bericht")
 MAX_BERICHT = 4000
 
 

@@ -1,0 +1,250 @@
+"""The public contactpunt page: explanation, form, receipt, Dutch errors, limits, abuse."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from casushub.platform.registry import create_tenant
+from casushub.platform.settings import Settings
+from casushub.platform.tenancy import TenantRef, tenant_session
+from casushub.tenants.verzoeken.models import Verzoek
+from casushub.tenants.verzoeken.rules import termijn, valideer_ontvangstnummer
+from casushub.tenants.verzoeken.services import vandaag
+from casushub.web.app import create_app, session_config
+from casushub.web.contactpunt import TE_VEEL, TE_VEEL_EMAIL
+
+CSRF_FIELD = "_csrf_token"
+Client = AsyncTestClient[Litestar]
+
+
+def _app(settings: Settings, **limits: int) -> Litestar:
+    return create_app(replace(settings, **limits))
+
+
+@pytest.fixture(scope="module")
+def ruim_app(settings: Settings) -> Litestar:
+    # Generous limits, so these tests do not trip the limiter the last test checks.
+    return _app(settings, contactpunt_limiet_client=1000, contactpunt_limiet_email=1000)
+
+
+async def _client(app: Litestar, settings: Settings) -> AsyncIterator[Client]:
+    async with AsyncTestClient(app, session_config=session_config(settings)) as client:
+        yield client
+
+
+@pytest.fixture
+async def client(ruim_app: Litestar, settings: Settings) -> AsyncIterator[Client]:
+    async for client in _client(ruim_app, settings):
+        yield client
+
+
+@pytest.fixture
+async def gemeente(
+    admin_engine: AsyncEngine, settings: Settings, hub: str, unique_code: Callable[[], str]
+) -> TenantRef:
+    code = unique_code()
+    return await create_tenant(
+        admin_engine,
+        settings,
+        slug=f"cp{code}",
+        name=f"Gemeente Cp{code}",
+        gemeentecode=code,
+        hub_slug=hub,
+    )
+
+
+async def _token(client: Client, slug: str) -> str:
+    page = await client.get(f"/contactpunt/{slug}")
+    assert page.status_code == 200
+    found = re.search(rf'name="{CSRF_FIELD}" value="([^"]+)"', page.text)
+    assert found, "the form carries the CSRF token"
+    return found.group(1)
+
+
+def _formulier(**extra: str) -> dict[str, str]:
+    return {
+        "type": "inzage",
+        "naam": "Fatima el Amrani",
+        "geboortedatum": "17-03-1990",
+        "email": "fatima@voorbeeld.nl",
+        "telefoon": "",
+        "adres": "",
+        "bericht": "Ik wil weten wat er over mij is vastgelegd.",
+        "website": "",
+        **extra,
+    }
+
+
+async def _verzoeken(
+    app_engine: AsyncEngine, settings: Settings, tenant: TenantRef
+) -> list[Verzoek]:
+    async with tenant_session(app_engine, tenant, settings) as session:
+        return list((await session.scalars(select(Verzoek))).all())
+
+
+async def test_the_page_explains_rights_in_plain_dutch_with_a_protected_form(
+    client: Client, gemeente: TenantRef
+) -> None:
+    page = await client.get(f"/contactpunt/{gemeente.slug}")
+    assert page.status_code == 200
+    html = page.text
+    assert "<h1>Uw gegevens en uw rechten</h1>" in html
+    assert "Gemeente Cp" in html
+    for woord in ("Inzage", "Verbetering", "Verwijdering", "Beperking", "Bezwaar"):
+        assert woord in html
+    assert "paspoort, identiteitskaart of rijbewijs" in html
+    assert "binnen één maand" in html
+    assert f'name="{CSRF_FIELD}"' in html
+    assert 'name="website"' in html  # the honeypot
+    # Strict CSP: no inline scripts or styles.
+    assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html) is None
+    assert "<style" not in html
+    assert " style=" not in html
+    assert "unsafe-inline" not in page.headers["content-security-policy"]
+    # Public: no sign-in needed, and no session id is required to see it.
+    assert "/auth/login" not in str(page.url)
+
+
+async def test_unknown_municipality_is_404(client: Client) -> None:
+    for slug in ("bestaatniet", "NIET-GELDIG", "a"):
+        page = await client.get(f"/contactpunt/{slug}")
+        assert page.status_code == 404
+        assert "Pagina niet gevonden" in page.text
+
+
+async def test_a_valid_submission_lands_in_the_queue_with_day_zero_and_a_receipt(
+    client: Client, gemeente: TenantRef, app_engine: AsyncEngine, settings: Settings
+) -> None:
+    token = await _token(client, gemeente.slug)
+    sent = await client.post(
+        f"/contactpunt/{gemeente.slug}",
+        data=_formulier(**{CSRF_FIELD: token}),
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    assert sent.headers["location"] == f"/contactpunt/{gemeente.slug}/ontvangen"
+    (stored,) = await _verzoeken(app_engine, settings, gemeente)
+    assert stored.type == "inzage"
+    assert stored.kanaal == "webformulier"
+    assert stored.indiener_naam == "Fatima el Amrani"
+    assert stored.betrokkene_geboortedatum == date(1990, 3, 17)
+    assert stored.ontvangen_op == vandaag()
+    assert stored.termijn == termijn(vandaag())
+    assert valideer_ontvangstnummer(stored.ontvangstnummer)
+    # The number is not in the URL (access logs); the receipt page shows it.
+    assert stored.ontvangstnummer not in sent.headers["location"]
+    receipt = await client.get(sent.headers["location"])
+    assert receipt.status_code == 200
+    assert stored.ontvangstnummer in receipt.text
+    assert "Wij hebben uw verzoek ontvangen" in receipt.text
+
+
+async def test_validation_errors_are_dutch_and_keep_the_input(
+    client: Client, gemeente: TenantRef, app_engine: AsyncEngine, settings: Settings
+) -> None:
+    token = await _token(client, gemeente.slug)
+    sent = await client.post(
+        f"/contactpunt/{gemeente.slug}",
+        data=_formulier(
+            naam="",
+            type="",
+            email="geen-adres",
+            telefoon="06-ABC",
+            bericht="Mijn gegevens kloppen niet.",
+            **{CSRF_FIELD: token},
+        ),
+    )
+    assert sent.status_code == 422
+    html = sent.text
+    assert "Er is een probleem" in html
+    assert "Vul uw naam in." in html
+    assert "Kies wat u wilt vragen." in html
+    assert "Vul een e-mailadres in zoals naam@voorbeeld.nl." in html
+    assert "Vul een telefoonnummer in" in html
+    assert 'value="geen-adres"' in html
+    assert 'value="06-ABC"' in html
+    assert "Mijn gegevens kloppen niet.</textarea>" in html
+    assert 'aria-invalid="true"' in html
+    assert html.index('href="#type"') < html.index('href="#naam"') < html.index('href="#email"')
+    assert await _verzoeken(app_engine, settings, gemeente) == []
+
+
+async def test_a_contact_route_is_required(client: Client, gemeente: TenantRef) -> None:
+    token = await _token(client, gemeente.slug)
+    sent = await client.post(
+        f"/contactpunt/{gemeente.slug}",
+        data=_formulier(email="", **{CSRF_FIELD: token}),
+    )
+    assert sent.status_code == 422
+    assert "ten minste één manier" in sent.text
+
+
+async def test_post_without_csrf_token_is_refused(
+    client: Client, gemeente: TenantRef, app_engine: AsyncEngine, settings: Settings
+) -> None:
+    await _token(client, gemeente.slug)
+    sent = await client.post(f"/contactpunt/{gemeente.slug}", data=_formulier())
+    assert sent.status_code == 403
+    assert await _verzoeken(app_engine, settings, gemeente) == []
+
+
+async def test_honeypot_filled_stores_nothing(
+    client: Client, gemeente: TenantRef, app_engine: AsyncEngine, settings: Settings
+) -> None:
+    token = await _token(client, gemeente.slug)
+    sent = await client.post(
+        f"/contactpunt/{gemeente.slug}",
+        data=_formulier(website="http://spam.example", **{CSRF_FIELD: token}),
+    )
+    assert sent.status_code == 400
+    assert await _verzoeken(app_engine, settings, gemeente) == []
+
+
+async def test_too_many_submissions_from_one_client_get_429_in_dutch(
+    settings: Settings, gemeente: TenantRef
+) -> None:
+    app = _app(settings, contactpunt_limiet_client=2, contactpunt_limiet_email=1000)
+    async for client in _client(app, settings):
+        token = await _token(client, gemeente.slug)
+        for _ in range(2):
+            sent = await client.post(
+                f"/contactpunt/{gemeente.slug}", data=_formulier(naam="", **{CSRF_FIELD: token})
+            )
+            assert sent.status_code == 422
+        blocked = await client.post(
+            f"/contactpunt/{gemeente.slug}", data=_formulier(**{CSRF_FIELD: token})
+        )
+        assert blocked.status_code == 429
+        assert TE_VEEL in blocked.text
+        assert "Te veel verzoeken" in blocked.text
+        assert blocked.headers["retry-after"] == "3600"
+
+
+async def test_too_many_requests_for_one_e_mail_address_get_429(
+    settings: Settings, gemeente: TenantRef, app_engine: AsyncEngine
+) -> None:
+    app = _app(settings, contactpunt_limiet_client=1000, contactpunt_limiet_email=1)
+    async for client in _client(app, settings):
+        token = await _token(client, gemeente.slug)
+        first = await client.post(
+            f"/contactpunt/{gemeente.slug}",
+            data=_formulier(**{CSRF_FIELD: token}),
+            follow_redirects=False,
+        )
+        assert first.status_code == 303
+        again = await client.post(
+            f"/contactpunt/{gemeente.slug}",
+            data=_formulier(email="FATIMA@voorbeeld.nl", **{CSRF_FIELD: token}),
+        )
+        assert again.status_code == 429
+        assert TE_VEEL_EMAIL in again.text
+    assert len(await _verzoeken(app_engine, settings, gemeente)) == 1
