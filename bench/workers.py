@@ -357,7 +357,11 @@ def machine() -> str:
         mem = free.stdout.splitlines()[1].split()[1] + " GB"
     except (OSError, subprocess.CalledProcessError, IndexError):
         mem = "unknown"
-    return f"{cores} cores, {mem} memory, {platform.system()} {platform.release()}"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{cores} cores, {mem} memory, {platform.system()} {platform.release()} "
+        f"(load average at the end: {load})"
+    )
 
 
 def markdown_table(rows: Sequence[Row]) -> str:
@@ -390,6 +394,12 @@ benchmark's own process.
   heartbeat, keeps the message until it is acknowledged and runs a thread pool.
 - Enqueue is synchronous (psycopg for PostgreSQL, pika for RabbitMQ); web handlers call it
   through `asyncio.to_thread` (`casushub.workers.enqueue`).
+- The PostgreSQL p95 is set by a race in `dramatiq-postgres`' consumer, not by PostgreSQL:
+  it clears its wake-up event *after* a claim that found nothing, so a `NOTIFY` arriving in
+  between is lost and the consumer sleeps until its poll timeout (the worker's
+  `worker_timeout`: 100 ms here, 200 ms in `casushub worker`). It hits when a message is sent
+  while the previous one is being acknowledged. Clearing the event before claiming would fix
+  it upstream; the message is never lost, only late.
 {SECTION_END}
 """
 

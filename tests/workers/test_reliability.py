@@ -36,13 +36,14 @@ async def _effects(
 
 
 async def test_killed_worker_job_is_retried_and_happens_once(
-    broker: Broker,
+    any_broker: tuple[str, Broker],
     start_worker: StartWorker,
     app_engine: AsyncEngine,
     settings: Settings,
     tenant_a: TenantRef,
 ) -> None:
-    first = start_worker()
+    kind, _broker = any_broker
+    first = start_worker(kind)
     job_id = await create_job(app_engine, "probe.effect", params={"hold": True})
     send_for_tenant(probe_effect, tenant_a, job_id=job_id)
 
@@ -52,7 +53,7 @@ async def test_killed_worker_job_is_retried_and_happens_once(
 
     await wait_for(running, what="eerste poging loopt")
     first.kill()  # mid-job: the row is flushed, not committed; the message not acked
-    start_worker()
+    start_worker(kind)
 
     done = await wait_for_job(app_engine, job_id)
     assert done.message == "effect"
