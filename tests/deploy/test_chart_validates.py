@@ -78,54 +78,81 @@ def test_kubernetes_validate_catches_a_wrong_manifest(
         _kubernetes_validate([broken], tmp_path)
 
 
-def _checkov(manifests: list[Manifest], tmp_path: Path, *skips: str) -> dict[str, Any]:
-    if not CHECKOV.exists():
-        pytest.fail(f"{CHECKOV} is missing: `make checkov` creates its own virtualenv")
-    path = tmp_path / "rendered.yaml"
-    path.write_text(to_yaml(manifests))
-    command = [str(CHECKOV), "-f", str(path), "--framework", "kubernetes", "--skip-download"]
-    command += ["-o", "json"]
-    if skips:
-        command += ["--skip-check", ",".join(skips)]
-    result = subprocess.run(  # noqa: S603 - fixed executable, our own file
-        command, capture_output=True, text=True, check=False, cwd=tmp_path
-    )
-    report: dict[str, Any] = json.loads(result.stdout)
-    return report
+# The default values name an image by tag only (an evaluation install): CKV_K8S_43 is skipped
+# there, on the workloads only, the way an operator would annotate them. The production render
+# pins a digest and is scanned without that skip.
+TAG_ONLY_SKIP = "CKV_K8S_43=default values only: a tag for evaluation, production pins a digest"
+
+Findings = dict[str, dict[str, list[dict[str, Any]]]]
 
 
-def _assert_clean(report: dict[str, Any]) -> None:
-    results = report["results"]
-    failed = [(c["check_id"], c["resource"]) for c in results["failed_checks"]]
-    assert failed == []
-    assert len(results["passed_checks"]) > 100  # the scan really looked at the workloads
-    for skipped in results["skipped_checks"]:
-        assert skipped["check_id"] in DOCUMENTED_SKIPS, skipped["check_id"]
+def _with_tag_skip(manifests: list[Manifest]) -> list[Manifest]:
+    annotated = []
+    for manifest in manifests:
+        if manifest["kind"] in {"Deployment", "Job"}:
+            manifest = merge(
+                manifest, {"metadata": {"annotations": {"checkov.io/skip9": TAG_ONLY_SKIP}}}
+            )
+        annotated.append(manifest)
+    return annotated
 
 
-def test_checkov_default_render(default_manifests: list[Manifest], tmp_path: Path) -> None:
-    # The default values name an image by tag only (an evaluation install); CKV_K8S_43 is
-    # enforced on the production render below, which pins a digest.
-    _assert_clean(_checkov(default_manifests, tmp_path, "CKV_K8S_43"))
-
-
-def test_checkov_production_render(production_manifests: list[Manifest], tmp_path: Path) -> None:
-    report = _checkov(production_manifests, tmp_path)
-    _assert_clean(report)
-    skipped = {c["check_id"] for c in report["results"]["skipped_checks"]}
-    assert "CKV_K8S_43" not in skipped
-
-
-def test_checkov_fails_an_insecure_pod(
-    production_manifests: list[Manifest], tmp_path: Path
-) -> None:
-    """Guard against a scan that passes everything: a privileged web pod must fail."""
-    insecure = merge(by_kind(production_manifests, "Deployment")["casushub-web"], {})
+def _insecure_web(manifests: list[Manifest]) -> Manifest:
+    insecure = merge(by_kind(manifests, "Deployment")["casushub-web"], {})
     container = insecure["spec"]["template"]["spec"]["containers"][0]
     container["securityContext"]["privileged"] = True
     container["securityContext"]["allowPrivilegeEscalation"] = True
-    report = _checkov([insecure], tmp_path)
-    failed = {c["check_id"] for c in report["results"]["failed_checks"]}
+    return insecure
+
+
+@pytest.fixture(scope="session")
+def checkov_findings(
+    default_manifests: list[Manifest],
+    production_manifests: list[Manifest],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Findings:
+    """One checkov run (it takes seconds to start) over three renders; results per file."""
+    if not CHECKOV.exists():
+        pytest.fail(f"{CHECKOV} is missing: `make checkov` creates its own virtualenv")
+    directory = tmp_path_factory.mktemp("checkov")
+    (directory / "default.yaml").write_text(to_yaml(_with_tag_skip(default_manifests)))
+    (directory / "production.yaml").write_text(to_yaml(production_manifests))
+    (directory / "insecure.yaml").write_text(to_yaml([_insecure_web(production_manifests)]))
+    command = [str(CHECKOV), "-d", str(directory), "--framework", "kubernetes"]
+    command += ["--skip-download", "-o", "json"]
+    result = subprocess.run(  # noqa: S603 - fixed executable, our own files
+        command, capture_output=True, text=True, check=False, cwd=directory
+    )
+    report: dict[str, Any] = json.loads(result.stdout)
+    findings: Findings = {}
+    for outcome in ("passed_checks", "failed_checks", "skipped_checks"):
+        for check in report["results"][outcome]:
+            per_file = findings.setdefault(Path(check["file_path"]).stem, {})
+            per_file.setdefault(outcome, []).append(check)
+    return findings
+
+
+def _assert_clean(findings: dict[str, list[dict[str, Any]]]) -> None:
+    failed = [(c["check_id"], c["resource"]) for c in findings.get("failed_checks", [])]
+    assert failed == []
+    assert len(findings["passed_checks"]) > 100  # the scan really looked at the workloads
+    for skipped in findings["skipped_checks"]:
+        assert skipped["check_id"] in DOCUMENTED_SKIPS, skipped["check_id"]
+
+
+def test_checkov_default_render(checkov_findings: Findings) -> None:
+    _assert_clean(checkov_findings["default"])
+
+
+def test_checkov_production_render(checkov_findings: Findings) -> None:
+    _assert_clean(checkov_findings["production"])
+    skipped = {c["check_id"] for c in checkov_findings["production"]["skipped_checks"]}
+    assert "CKV_K8S_43" not in skipped
+
+
+def test_checkov_fails_an_insecure_pod(checkov_findings: Findings) -> None:
+    """Guard against a scan that passes everything: a privileged web pod must fail."""
+    failed = {c["check_id"] for c in checkov_findings["insecure"]["failed_checks"]}
     assert {"CKV_K8S_16", "CKV_K8S_20"} <= failed
 
 
