@@ -484,14 +484,17 @@ def machine() -> str:
     return f"{cores} cores, {mem} memory, {platform.system()} {platform.release()}"
 
 
-def section(rows: Sequence[Row], args: argparse.Namespace, server: str, pg_version: str) -> str:
+def section(
+    rows: Sequence[Row], args: argparse.Namespace, server: str, pg_version: str, load: str
+) -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"""{SECTION_START}
 ## Tenancy
 
 `bench/tenancy.py` (issue 3; issue 11 items 1–2). Measured {when} on {machine()};
 PostgreSQL {pg_version} ({server}); {args.tenants} tenants per migrate-all run,
-{args.provision_runs} provisioning runs.
+{args.provision_runs} provisioning runs; load average (1 min) {load}. Other work on the
+machine slows figure and floor alike: compare ratios, not absolute times, across runs.
 
 {markdown_table(rows)}
 
@@ -578,15 +581,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             server, server_url = start_embedded(Path(tmp) / "pg", cleanup_mode="delete")
             where = "embedded"
         try:
+            load_before = os.getloadavg()[0]
             version = asyncio.run(pg_version(server_url))
             rows = asyncio.run(Bench(args, server_url, migrations).run())
         finally:
             if server is not None:
                 server.cleanup()
-    print()
+    print(f"\nload average (1 min): {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} now")
     print(text_table(rows))
     if not args.no_readme:
-        write_readme(README, section(rows, args, where, version))
+        load = f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+        write_readme(README, section(rows, args, where, version, load))
         print(f"\nwritten to {README.relative_to(ROOT)}")
     return 0 if all(r.passed is not False for r in rows) else 1
 

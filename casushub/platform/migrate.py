@@ -6,18 +6,28 @@ deploys slow (django-tenants' issue tracker is full of it). Here the revision sc
 loaded once per process, each tenant runs in one transaction on an already open connection,
 and the registry's ``schema_revision`` (updated in the same transaction as the tenant's own
 ``alembic_version``) tells which tenants are behind without touching their schemas.
+
+Tenant revisions are written without a schema (the runner sets a transaction-local
+``search_path``), so the SQL for "revision A to revision B" is the same for every tenant except
+the version table's schema. It is therefore rendered once per process with Alembic's offline
+(``--sql``) machinery and sent to each tenant as one script in one round trip. In a migrate
+run that script also checks the schema is at the revision the registry recorded (otherwise the
+tenant is retried the slow way, from its own version table) and updates the registry row, so a
+tenant costs BEGIN, one script, COMMIT: close to sending the DDL by hand (bench/tenancy.py).
+As no Alembic proxy is involved while a script runs, tenants migrate concurrently in one
+process. A revision that cannot be rendered offline (it reads data or inspects the live
+schema) or sets ``online_only = True`` runs through Alembic on the connection instead, one at
+a time (``_alembic_lock``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import multiprocessing
+import io
 import os
-import uuid
 import weakref
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -127,10 +137,147 @@ async def _set_local_search_path(conn: AsyncConnection, schema: str) -> None:
 
 async def upgrade_tenant_schema(conn: AsyncConnection, tenant: TenantRef, target: str) -> None:
     """Migrate one tenant inside the caller's transaction and record its revision."""
-    await _set_local_search_path(conn, tenant.schema)
-    async with _alembic_lock():
-        await conn.run_sync(_upgrade_sync, "tenant", tenant.schema, target)
+    current = await _schema_revision(conn, tenant.schema)
+    if current != target:
+        script = await _tenant_script(current, target)
+        if script is not None:
+            await _run_script(conn, tenant.schema, script)
+        else:
+            await _set_local_search_path(conn, tenant.schema)
+            async with _alembic_lock():
+                await conn.run_sync(_upgrade_sync, "tenant", tenant.schema, target)
     await conn.execute(update(Tenant).where(Tenant.id == tenant.id).values(schema_revision=target))
+
+
+async def _migrate_by_script(
+    engine: AsyncEngine, tenant: TenantRef, recorded: str, target: str
+) -> bool:
+    """A migrate run's path for one tenant: BEGIN, one script, COMMIT (as lean as by hand).
+
+    The script checks the schema is at ``recorded`` (the registry's revision; _RevisionDrift
+    when not), migrates it and updates the registry row, all in one transaction. False when
+    the revisions must run through Alembic online instead.
+    """
+    script = await _tenant_script(recorded, target)
+    if script is None:
+        return False
+    record = update(Tenant).where(Tenant.id == tenant.id).values(schema_revision=target)
+    async with engine.connect() as conn:
+        registry = record.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+        raw = await conn.get_raw_connection()
+        driver = raw.driver_connection
+        if driver is None:  # pragma: no cover - asyncpg connections always have one
+            return False
+        async with driver.transaction():
+            await _execute_script(
+                driver, tenant.schema, _drift_guard(recorded) + script + f"{registry};\n"
+            )
+    return True
+
+
+class _RevisionDrift(RuntimeError):
+    """The schema's version table disagrees with the revision the registry recorded."""
+
+
+_DRIFT_SQLSTATE = "CHREV"  # a class of our own: cannot be mistaken for a PostgreSQL error
+
+
+def _drift_guard(recorded: str) -> str:
+    # Constant identifiers; the revision id (from the registry) is quoted as a literal.
+    return (
+        "DO $guard$ BEGIN IF NOT EXISTS (SELECT 1 FROM "  # noqa: S608
+        f"{_SCHEMA_PLACEHOLDER}.{VERSION_TABLE} WHERE version_num = {_quote_literal(recorded)}) "
+        f"THEN RAISE EXCEPTION 'revision drift' USING ERRCODE = '{_DRIFT_SQLSTATE}'; "
+        "END IF; END $guard$;\n"
+    )
+
+
+async def _schema_revision(conn: AsyncConnection, schema: str) -> str | None:
+    """The revision in the schema's own version table (the truth; the registry mirrors it)."""
+    table = f'"{schema}".{VERSION_TABLE}'
+    exists = await conn.execute(text("SELECT to_regclass(:t)"), {"t": table})
+    if exists.scalar() is None:
+        return None
+    row = await conn.exec_driver_sql(f"SELECT version_num FROM {table} FOR UPDATE")  # noqa: S608 - schema from a validated TenantRef
+    return row.scalar()
+
+
+# Stands for the tenant's schema in rendered scripts; only the version table is qualified.
+_SCHEMA_PLACEHOLDER = "casushub_tenant_schema_placeholder"
+# Rendered scripts per revision directory: {(from, to): SQL, or None when it must run online}.
+_scripts: weakref.WeakKeyDictionary[ScriptDirectory, dict[tuple[str | None, str], str | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def _tenant_script(start: str | None, target: str) -> str | None:
+    script = _script("tenant")
+    rendered = _scripts.setdefault(script, {})
+    key = (start, target)
+    if key not in rendered:
+        # Rendering installs Alembic's global proxies: never while an online run is under way.
+        async with _alembic_lock():
+            if key not in rendered:
+                rendered[key] = _render_sql(script, start, target)
+    return rendered[key]
+
+
+def _render_sql(script: ScriptDirectory, start: str | None, target: str) -> str | None:
+    """The SQL that takes a tenant schema from ``start`` to ``target``, or ``None``."""
+    for revision in script.iterate_revisions(target, start or "base"):
+        if getattr(revision.module, "online_only", False):
+            return None
+    buffer = io.StringIO()
+
+    def upgrade(rev: Any, _context: Any) -> Any:
+        return script._upgrade_revs(target, rev)
+
+    try:
+        with EnvironmentContext(
+            _config("tenant"),
+            script,
+            fn=upgrade,
+            as_sql=True,
+            starting_rev=start,
+            destination_rev=target,
+        ) as env:
+            env.configure(
+                dialect_name="postgresql",
+                output_buffer=buffer,
+                literal_binds=True,
+                version_table_schema=_SCHEMA_PLACEHOLDER,
+                version_table=VERSION_TABLE,
+                transactional_ddl=False,
+            )
+            env.run_migrations()
+    except Exception:  # noqa: BLE001 - a revision that needs a live connection runs online
+        return None
+    return buffer.getvalue()
+
+
+async def _run_script(conn: AsyncConnection, schema: str, script: str) -> None:
+    """Run a rendered script for one tenant inside the caller's transaction."""
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    # _schema_revision opened the caller's transaction; a script outside it would lose the
+    # all-or-nothing guarantee.
+    if driver is None or not driver.is_in_transaction():
+        msg = "tenant migration must run inside a transaction"
+        raise RuntimeError(msg)
+    await _execute_script(driver, schema, script)
+
+
+async def _execute_script(driver: Any, schema: str, script: str) -> None:
+    """One simple-protocol round trip (several statements, no parameters) on asyncpg."""
+    quoted = f'"{schema}"'
+    try:
+        await driver.execute(
+            f"SET LOCAL search_path TO {quoted};\n" + script.replace(_SCHEMA_PLACEHOLDER, quoted)
+        )
+    except Exception as exc:
+        if getattr(exc, "sqlstate", None) == _DRIFT_SQLSTATE:
+            raise _RevisionDrift(schema) from exc
+        raise
 
 
 def _quote_literal(value: str) -> str:
@@ -247,7 +394,11 @@ async def _migrate_behind(
         for missing in sorted(wanted - {row.slug for row in rows}):
             report.failed[missing] = "Onbekende gemeente (slug bestaat niet)."
     report.total = len(rows)
-    behind = [TenantRef(row.id, row.slug) for row in rows if row.schema_revision != report.target]
+    behind = [
+        (TenantRef(row.id, row.slug), row.schema_revision)
+        for row in rows
+        if row.schema_revision != report.target
+    ]
     report.up_to_date = len(rows) - len(behind)
 
     def record(done: int, slug: str, error: str | None) -> None:
@@ -258,18 +409,38 @@ async def _migrate_behind(
         if progress is not None:
             progress(done, len(behind), slug)
 
-    if concurrency > 1 and len(behind) > 1:
-        await _migrate_in_processes(admin_engine, behind, report.target, concurrency, record)
-        return
-    for done, tenant in enumerate(behind, start=1):
-        record(done, tenant.slug, await _migrate_one(admin_engine, tenant, report.target))
+    # Concurrent tenants share this process: rendered scripts involve no Alembic proxy, and a
+    # revision that must run online takes _alembic_lock, so one tenant's DDL never reaches
+    # another tenant's connection.
+    gate = asyncio.Semaphore(max(1, concurrency))
+    done = 0
+
+    async def one(tenant: TenantRef, recorded: str | None) -> None:
+        nonlocal done
+        async with gate:
+            error = await _migrate_one(admin_engine, tenant, report.target, recorded)
+        done += 1
+        record(done, tenant.slug, error)
+
+    await asyncio.gather(*(one(tenant, recorded) for tenant, recorded in behind))
 
 
-async def _migrate_one(engine: AsyncEngine, tenant: TenantRef, target: str) -> str | None:
+async def _migrate_one(
+    engine: AsyncEngine, tenant: TenantRef, target: str, recorded: str | None = None
+) -> str | None:
     """Migrate one tenant in its own transaction; the error text, or ``None`` on success."""
     try:
-        async with engine.begin() as conn:
-            await upgrade_tenant_schema(conn, tenant, target)
+        done = False
+        if recorded is not None:
+            try:
+                done = await _migrate_by_script(engine, tenant, recorded, target)
+            except _RevisionDrift:
+                # Registry and schema disagree (changed by hand?): the schema's own version
+                # table is the truth, as with plain Alembic. Nothing of the attempt was kept.
+                done = False
+        if not done:
+            async with engine.begin() as conn:
+                await upgrade_tenant_schema(conn, tenant, target)
     except Exception as exc:  # noqa: BLE001 - reported per tenant; the run goes on
         return f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
     return None
@@ -277,8 +448,8 @@ async def _migrate_one(engine: AsyncEngine, tenant: TenantRef, target: str) -> s
 
 # Alembic's `op` and `context` are module-level proxies, so two migrations interleaving in one
 # process (greenlets on one event loop) would send one tenant's DDL to another tenant's
-# connection. Within a process migrations therefore run one at a time (this lock); parallel
-# runs use separate processes, each with its own proxies.
+# connection. Everything that installs them (online runs, rendering a script) therefore takes
+# this lock; running an already rendered script does not need it.
 _alembic_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
     weakref.WeakKeyDictionary()
 )
@@ -290,45 +461,3 @@ def _alembic_lock() -> asyncio.Lock:
     if lock is None:
         lock = _alembic_locks[loop] = asyncio.Lock()
     return lock
-
-
-async def _migrate_in_processes(
-    admin_engine: AsyncEngine,
-    behind: list[TenantRef],
-    target: str,
-    concurrency: int,
-    record: Callable[[int, str, str | None], None],
-) -> None:
-    url = admin_engine.url.render_as_string(hide_password=False)
-    loop = asyncio.get_running_loop()
-    with ProcessPoolExecutor(
-        max_workers=min(concurrency, len(behind)),
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_process_init,
-        initargs=(url, str(MIGRATIONS_DIR)),
-    ) as pool:
-        jobs = [
-            loop.run_in_executor(pool, _process_migrate, str(t.id), t.slug, target) for t in behind
-        ]
-        for done, finished in enumerate(asyncio.as_completed(jobs), start=1):
-            slug, error = await finished
-            record(done, slug, error)
-
-
-_process_state: dict[str, Any] = {}
-
-
-def _process_init(url: str, migrations_dir: str) -> None:
-    """Runs once in each migration process: its own event loop and engine."""
-    global MIGRATIONS_DIR  # the worker process follows its parent's directory
-    MIGRATIONS_DIR = Path(migrations_dir)
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    _process_state["loop"] = asyncio.new_event_loop()
-    _process_state["engine"] = create_async_engine(url, pool_size=1, max_overflow=0)
-
-
-def _process_migrate(tenant_id: str, slug: str, target: str) -> tuple[str, str | None]:
-    loop: asyncio.AbstractEventLoop = _process_state["loop"]
-    tenant = TenantRef(uuid.UUID(tenant_id), slug)
-    return slug, loop.run_until_complete(_migrate_one(_process_state["engine"], tenant, target))
