@@ -12,7 +12,7 @@ from typing import Any
 
 import helm_python
 import pytest
-from chartrender import CHART_DIR, ROOT, Manifest, Render, by_kind, merge, to_yaml
+from chartrender import CHART_DIR, ROOT, Manifest, Render, by_kind, load_values, merge, to_yaml
 
 CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
 KUBERNETES_VALIDATE = Path(sys.executable).parent / "kubernetes-validate"
@@ -27,11 +27,18 @@ DOCUMENTED_SKIPS = {
 }
 
 
-def test_chart_lints_without_warnings(default_values: dict[str, Any]) -> None:
-    report = helm_python.lint(CHART_DIR, default_values, strict=True, namespace="casushub")
+@pytest.mark.parametrize("name", ["default", "production"])
+def test_chart_lints_without_warnings(name: str) -> None:
+    report = helm_python.lint(CHART_DIR, load_values(name), strict=True, namespace="casushub")
     problems = [m for m in report["messages"] if m["severity"] >= 2]
     assert problems == [], problems
     assert report["errors"] == []
+
+
+def test_lint_reports_schema_errors() -> None:
+    """Guard against a lint that passes everything: the bare defaults miss required values."""
+    report = helm_python.lint(CHART_DIR, strict=True, namespace="casushub")
+    assert any("/image/repository" in error for error in report["errors"])
 
 
 def _kubernetes_validate(manifests: list[Manifest], tmp_path: Path) -> None:
