@@ -75,6 +75,8 @@ def make_org(admin_engine: AsyncEngine, rp_settings: Settings, dev_idp: DevIdp) 
                 client_secret=client_secret or f"test-geheim-{provider}-0123456789",
                 required_acr=required_acr,
                 claim_mappings=claim_mappings,
+                # The groups claim is only released for the "groups" scope.
+                scopes="openid email profile groups" if claim_mappings else "openid email profile",
             )
         return Org(org_id, slug, domain, issuer, provider)
 
