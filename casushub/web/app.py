@@ -26,6 +26,7 @@ from casushub.web.auth.middleware import identity_middleware
 from casushub.web.auth.session_store import PostgresStore, RotatingSessionConfig
 from casushub.web.contactpunt import contactpunt_handlers
 from casushub.web.errors import exception_handlers
+from casushub.web.fg import fg_handlers
 from casushub.web.health import healthz, readyz
 from casushub.web.jobs import job_progress
 from casushub.web.metrics import metrics, request_metrics
@@ -86,6 +87,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AuthController,
             SessionAdminController,
             Router("/", opt=roles(*TENANT_ROLES), route_handlers=[werkruimte]),
+            # The FG's access-log screens and the retention dry run; roles per handler.
+            Router("/", route_handlers=fg_handlers),
             Router("/", opt=public(), route_handlers=[start]),
             # The contactpunt of each municipality is open to the public (no sign-in).
             Router("/", opt=public(), route_handlers=contactpunt_handlers),

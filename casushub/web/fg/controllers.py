@@ -1,0 +1,182 @@
+"""The FG's screens: "wie heeft casus N gezien", "wat heeft gebruiker U gezien", the period
+export (CSV, Logboek Dataverwerkingen JSON); and the regie's "wat wordt volgende week
+vernietigd". Every answer is itself logged by the service it calls.
+
+The question forms use GET (nothing changes but the access log), so a result page can be
+bookmarked and reloaded; the period is in whole days, Dutch time, both ends included.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from litestar import Response, get
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromQuery
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.platform.identity.roles import Role
+from casushub.platform.tenancy import TenantRef
+from casushub.tenants.actor import Actor
+from casushub.tenants.bewaartermijnen.rules import PLACEHOLDER_NOTE
+from casushub.tenants.bewaartermijnen.sweep import proefrun
+from casushub.tenants.verwerkingenlog.export import export_csv, export_logboek_json
+from casushub.tenants.verwerkingenlog.fg import seen_by_user, viewers_of_casus
+from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.context import provide_actor
+from casushub.web.tenancy import provide_tenant, provide_tenant_db
+
+__all__ = ["fg_handlers"]
+
+DEPS = {
+    "tenant": Provide(provide_tenant),
+    "db": Provide(provide_tenant_db),
+    "actor": Provide(provide_actor),
+}
+ZONE = ZoneInfo("Europe/Amsterdam")
+_NO_CACHE = {"Cache-Control": "no-store"}
+
+
+def _day(raw: str | None, field: str, errors: dict[str, str]) -> date | None:
+    if not raw or not raw.strip():
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        errors[field] = "Vul een geldige datum in (jjjj-mm-dd)."
+        return None
+
+
+def _period(
+    van: str | None, tot: str | None, errors: dict[str, str], prefix: str
+) -> tuple[datetime | None, datetime | None]:
+    first = _day(van, f"{prefix}-van", errors)
+    last = _day(tot, f"{prefix}-tot", errors)
+    if first and last and last < first:
+        errors[f"{prefix}-tot"] = "De einddatum ligt vóór de begindatum."
+    start = datetime.combine(first, time.min, ZONE) if first else None
+    end = datetime.combine(last + timedelta(days=1), time.min, ZONE) if last else None
+    return start, end
+
+
+def _uuid(raw: str | None, field: str, message: str, errors: dict[str, str]) -> uuid.UUID | None:
+    try:
+        return uuid.UUID((raw or "").strip())
+    except ValueError:
+        errors[field] = message
+        return None
+
+
+def _page(context: dict[str, Any]) -> Template:
+    base: dict[str, Any] = {"errors": {}, "vraag": {}, "kijkers": None, "inzagen": None}
+    return Template("fg/index.html", context={**base, **context}, headers=_NO_CACHE)
+
+
+@get("/fg", name="fg", opt=roles(Role.FG_AUDITOR), dependencies=DEPS)
+async def fg_index(tenant: NamedDependency[TenantRef]) -> Template:
+    return _page({"tenant": tenant})
+
+
+@get("/fg/casus", name="fg-casus", opt=roles(Role.FG_AUDITOR), dependencies=DEPS)
+async def fg_casus(
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    casus: FromQuery[str | None] = None,
+    van: FromQuery[str | None] = None,
+    tot: FromQuery[str | None] = None,
+) -> Template:
+    errors: dict[str, str] = {}
+    casus_id = _uuid(
+        casus, "casus", "Vul het kenmerk van de casus in (zoals in de adresbalk).", errors
+    )
+    start, end = _period(van, tot, errors, "casus")
+    vraag = {"casus": casus or "", "casus-van": van or "", "casus-tot": tot or ""}
+    if errors or casus_id is None:
+        return _page({"tenant": tenant, "errors": errors, "vraag": vraag})
+    async with db.begin():
+        kijkers = await viewers_of_casus(db, actor, casus_id, van=start, tot=end)
+    return _page({"tenant": tenant, "vraag": vraag, "kijkers": kijkers, "casus_id": casus_id})
+
+
+@get("/fg/gebruiker", name="fg-gebruiker", opt=roles(Role.FG_AUDITOR), dependencies=DEPS)
+async def fg_gebruiker(
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    gebruiker: FromQuery[str | None] = None,
+    van: FromQuery[str | None] = None,
+    tot: FromQuery[str | None] = None,
+) -> Template:
+    errors: dict[str, str] = {}
+    user_id = _uuid(gebruiker, "gebruiker", "Vul het kenmerk van de gebruiker in.", errors)
+    start, end = _period(van, tot, errors, "gebruiker")
+    vraag = {"gebruiker": gebruiker or "", "gebruiker-van": van or "", "gebruiker-tot": tot or ""}
+    if errors or user_id is None:
+        return _page({"tenant": tenant, "errors": errors, "vraag": vraag})
+    async with db.begin():
+        inzagen = await seen_by_user(db, actor, user_id, van=start, tot=end)
+    return _page({"tenant": tenant, "vraag": vraag, "inzagen": inzagen, "user_id": user_id})
+
+
+@get("/fg/export", name="fg-export", opt=roles(Role.FG_AUDITOR), dependencies=DEPS)
+async def fg_export(
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    van: FromQuery[str | None] = None,
+    tot: FromQuery[str | None] = None,
+    vorm: FromQuery[str] = "csv",
+) -> Response[Any] | Template:
+    errors: dict[str, str] = {}
+    start, end = _period(van, tot, errors, "export")
+    if start is None and "export-van" not in errors:
+        errors["export-van"] = "Vul de begindatum van de periode in."
+    if end is None and "export-tot" not in errors:
+        errors["export-tot"] = "Vul de einddatum van de periode in."
+    if vorm not in {"csv", "json"}:
+        errors["export-vorm"] = "Kies CSV of JSON."
+    if errors or start is None or end is None:
+        vraag = {"export-van": van or "", "export-tot": tot or "", "export-vorm": vorm}
+        return _page({"tenant": tenant, "errors": errors, "vraag": vraag})
+    out = io.StringIO()
+    async with db.begin():
+        if vorm == "csv":
+            await export_csv(db, actor, out, van=start, tot=end)
+        else:
+            await export_logboek_json(db, actor, out, van=start, tot=end)
+    name = f"verwerkingenlog-{tenant.slug}-{van}-{tot}.{vorm}"
+    media = "text/csv; charset=utf-8" if vorm == "csv" else "application/json"
+    return Response(
+        out.getvalue(),
+        media_type=media,
+        headers={**_NO_CACHE, "Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@get(
+    "/bewaartermijnen/proefrun",
+    name="vernietiging-proefrun",
+    opt=roles(Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.FG_AUDITOR),
+    dependencies=DEPS,
+)
+async def vernietiging_proefrun(
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    async with db.begin():
+        rapport = await proefrun(db, actor)
+    return Template(
+        "fg/proefrun.html",
+        context={"tenant": tenant, "rapport": rapport, "voorlopig": PLACEHOLDER_NOTE},
+        headers=_NO_CACHE,
+    )
+
+
+fg_handlers = [fg_index, fg_casus, fg_gebruiker, fg_export, vernietiging_proefrun]
