@@ -28,7 +28,7 @@ from casushub.tenants.bewaartermijnen.sweep import proefrun
 from casushub.tenants.verwerkingenlog.export import export_csv, export_logboek_json
 from casushub.tenants.verwerkingenlog.fg import seen_by_user, viewers_of_casus
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.context import provide_actor
+from casushub.web.fg.context import provide_actor
 from casushub.web.tenancy import provide_tenant, provide_tenant_db
 
 __all__ = ["fg_handlers"]
