@@ -41,11 +41,17 @@ def test_lint_reports_schema_errors() -> None:
     assert any("/image/repository" in error for error in report["errors"])
 
 
-def _kubernetes_validate(manifests: list[Manifest], tmp_path: Path) -> None:
+# The oldest release Chart.yaml admits (kubeVersion) and the newest the validator knows.
+KUBERNETES_VERSIONS = ("1.27.0", "1.37.0")
+
+
+def _kubernetes_validate(
+    manifests: list[Manifest], tmp_path: Path, version: str = KUBERNETES_VERSIONS[-1]
+) -> None:
     path = tmp_path / "rendered.yaml"
     path.write_text(to_yaml(manifests))
     result = subprocess.run(  # noqa: S603 - fixed executable, our own file
-        [str(KUBERNETES_VALIDATE), "--strict", str(path)],
+        [str(KUBERNETES_VALIDATE), "--strict", "-k", version, str(path)],
         capture_output=True,
         text=True,
         check=False,
@@ -62,10 +68,11 @@ def test_default_render_passes_kubernetes_validate_strict(
     _kubernetes_validate(default_manifests, tmp_path)
 
 
+@pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
 def test_production_render_passes_kubernetes_validate_strict(
-    production_manifests: list[Manifest], tmp_path: Path
+    production_manifests: list[Manifest], tmp_path: Path, version: str
 ) -> None:
-    _kubernetes_validate(production_manifests, tmp_path)
+    _kubernetes_validate(production_manifests, tmp_path, version)
 
 
 def test_plain_job_render_passes_kubernetes_validate_strict(
