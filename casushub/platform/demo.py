@@ -44,8 +44,16 @@ async def load_demo(admin_engine: AsyncEngine, settings: Settings) -> list[str]:
                 hub_slug=DEMO_HUB[0],
             )
             done.append(f"gemeente {slug} aangemaakt")
+    done += await _load_identity(admin_engine, settings)
     done += await _load_casussen(admin_engine, settings)
     return done or ["demodata was al geladen"]
+
+
+async def _load_identity(admin_engine: AsyncEngine, settings: Settings) -> list[str]:
+    """Organisations with their own provider at the development IdP; users pre-invited."""
+    from casushub.platform.identity.demo import load_identity_demo
+
+    return await load_identity_demo(admin_engine, settings)
 
 
 async def _load_casussen(admin_engine: AsyncEngine, settings: Settings) -> list[str]:

@@ -7,6 +7,7 @@ Each process is a plain child process; Ctrl-C stops them all. Later parts add th
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -62,9 +63,28 @@ async def _migrate_and_seed() -> None:
         await engine.dispose()
 
 
+def _dev_idp_command(port: int) -> list[str]:
+    """The development OIDC provider: one issuer per demo organisation (devidp/)."""
+    from casushub.platform.identity.devidp import demo_config, node_command, node_config
+
+    settings = get_settings()
+    demo = demo_config()
+    config = node_config(
+        demo["providers"],
+        client_id=demo["client_id"],
+        base_port=settings.dev_idp_port,
+        rp_base_urls=[f"http://localhost:{port}", f"http://127.0.0.1:{port}", settings.base_url],
+    )
+    path = settings.data_dir / "devidp.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(config), "utf-8")
+    return node_command(path)
+
+
 def dev_processes(port: int) -> dict[str, list[str]]:
     python = sys.executable
     return {
+        "idp": _dev_idp_command(port),
         "web": [python, "-m", "casushub", "serve", "--port", str(port)],
         "worker": [python, "-m", "casushub", "worker"],
         "scheduler": [python, "-m", "casushub", "scheduler"],
@@ -79,7 +99,10 @@ def run_dev(port: int) -> int:
         name: subprocess.Popen(command)  # noqa: S603 - fixed commands built above
         for name, command in dev_processes(port).items()
     }
+    from casushub.platform.identity.demo import demo_logins
+
     print(f"\ncasushub draait op http://localhost:{port}/  (stoppen: Ctrl-C)\n")
+    print("\n".join(demo_logins()) + "\n")
     try:
         while all(child.poll() is None for child in children.values()):
             time.sleep(0.5)

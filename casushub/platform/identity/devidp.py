@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEVIDP_DIR", "DevIdp", "demo_config", "node_config", "start_dev_idp"]
+__all__ = ["DEVIDP_DIR", "DevIdp", "demo_config", "node_command", "node_config", "start_dev_idp"]
 
 DEVIDP_DIR = Path(__file__).resolve().parents[3] / "devidp"
 
