@@ -93,3 +93,20 @@ async def test_first_sign_in_without_invitation_has_no_access(
     assert status["signed_in"] is True
     assert status["has_access"] is False
     assert (await browser.get("/werkruimte")).status_code == 403
+
+
+async def test_header_shows_who_is_signed_in_and_loads_the_session_warning(
+    browser: AsyncTestClient[Litestar], make_org: OrgFactory
+) -> None:
+    anonymous = await browser.get("/")
+    assert 'href="/auth/login"' in anonymous.text
+    assert '<script src="/static/session.js" defer></script>' in anonymous.text
+    org = await make_org("a")
+    await sign_in(browser, org.email("kop"))
+    page = await browser.get("/")
+    assert "kop" in page.text
+    assert 'action="/auth/logout"' in page.text
+    assert 'name="_csrf_token"' in page.text
+    script = await browser.get("/static/session.js")
+    assert script.status_code == 200
+    assert "/auth/session/verlengen" in script.text
