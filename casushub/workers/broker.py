@@ -33,7 +33,11 @@ __all__ = [
 
 BROKER_SCHEMA = "dramatiq"
 # Modules whose import declares actors; configure() imports them after the broker is set.
-ACTOR_MODULES = ("casushub.workers.actors", "casushub.workers.retention")
+ACTOR_MODULES = (
+    "casushub.workers.actors",
+    "casushub.workers.retention",
+    "casushub.workers.verzoeken",
+)
 
 
 def libpq_url(url: str) -> str:
@@ -53,10 +57,10 @@ def build_broker(settings: Settings) -> Broker:
 
         broker = RedisBroker(url=url)  # type: ignore[no-untyped-call]  # dramatiq leaves it untyped
     elif not url or url.startswith(("postgresql://", "postgres://", "postgresql+asyncpg://")):
-        from dramatiq_postgres import PostgresBroker
+        from casushub.workers.pgbroker import CasushubPostgresBroker
 
         ttl = settings.worker_heartbeat_ttl
-        broker = PostgresBroker(
+        broker = CasushubPostgresBroker(
             url=libpq_url(url or settings.app_database_url),
             schema=BROKER_SCHEMA,
             results=False,

@@ -7,6 +7,7 @@ job, not this module's. Each change is written to the access log in the same tra
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -15,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
+from casushub.tenants.bewaartermijnen.models import Blokkadegrond, JuridischeBlokkade
+from casushub.tenants.bewaartermijnen.services import hef_blokkade_op, stel_blokkade_in
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken import bronnen
@@ -59,6 +62,7 @@ __all__ = [
     "draag_over",
     "hef_beperking_op",
     "laat_beperkingen_vervallen",
+    "laat_los",
     "neem_besluit",
     "open_verzoeken",
     "registreer",
@@ -249,7 +253,53 @@ async def start_consultaties(
     if nieuw and found.status == VerzoekStatus.ONTVANGEN:
         found.status = VerzoekStatus.IN_BEHANDELING.value
     await session.flush()
+    await _houd_vast(session, actor, found)
     return nieuw
+
+
+def _als_systeem(actor: Actor) -> Actor:
+    # The hold follows from the law (a pending request), not from the user's own authority.
+    return dataclasses.replace(actor, role="systeem")
+
+
+async def _houd_vast(session: AsyncSession, actor: Actor, found: Verzoek) -> None:
+    """A pending request suspends destruction of the person's data (DESIGN.md rule 7)."""
+    if found.persoon_id is None:
+        return
+    bestaand = await session.scalar(
+        select(JuridischeBlokkade.id).where(
+            JuridischeBlokkade.verzoek_id == found.id,
+            JuridischeBlokkade.opgeheven_op.is_(None),
+        )
+    )
+    if bestaand is None:
+        await stel_blokkade_in(
+            session,
+            _als_systeem(actor),
+            found.persoon_id,
+            grond=Blokkadegrond.VERZOEK,
+            reden=f"Lopend verzoek {found.ontvangstnummer} ({found.type}) bij het contactpunt.",
+            verzoek_id=found.id,
+        )
+
+
+async def laat_los(session: AsyncSession, actor: Actor, found: Verzoek) -> None:
+    """Lift the request's hold once it is decided (or carried out)."""
+    open_holds = (
+        await session.scalars(
+            select(JuridischeBlokkade.id).where(
+                JuridischeBlokkade.verzoek_id == found.id,
+                JuridischeBlokkade.opgeheven_op.is_(None),
+            )
+        )
+    ).all()
+    for blokkade_id in open_holds:
+        await hef_blokkade_op(
+            session,
+            _als_systeem(actor),
+            blokkade_id,
+            reden=f"Verzoek {found.ontvangstnummer} is afgehandeld.",
+        )
 
 
 async def consultaties(session: AsyncSession, verzoek_id: uuid.UUID) -> list[Consultatie]:
@@ -592,6 +642,10 @@ async def neem_besluit(
         persoon_id=found.persoon_id,
         detail=f"verzoek={found.id};besluit={uitkomst.value};onthouden={len(beperkingen)}",
     )
+    # A granted erasure or objection keeps the hold until it is carried out (uitvoering).
+    wacht_op_uitvoering = found.type in {VerzoekType.VERWIJDERING, VerzoekType.BEZWAAR}
+    if not wacht_op_uitvoering or uitkomst is Besluituitkomst.AFGEWEZEN:
+        await laat_los(session, actor, found)
     return besluit
 
 

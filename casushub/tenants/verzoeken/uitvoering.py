@@ -29,7 +29,7 @@ from casushub.tenants.verzoeken.rules import (
     VerzoekType,
     check_overgang,
 )
-from casushub.tenants.verzoeken.services import DOEL, GEGEVENSGROEP, verzoek
+from casushub.tenants.verzoeken.services import DOEL, GEGEVENSGROEP, laat_los, verzoek
 
 __all__ = ["UITVOERBAAR", "voer_uit"]
 
@@ -54,6 +54,9 @@ async def voer_uit(session: AsyncSession, actor: Actor, verzoek_id: uuid.UUID) -
     if persoon_id is None:
         msg = "Koppel het verzoek eerst aan de persoon in uw gemeente."
         raise VerzoekRegelFout(msg, "persoon")
+    # This request's own hold must not stop the erasure it asked for; other holds were
+    # weighed in the decision.
+    await laat_los(session, actor, found)
     casussen = (await session.scalars(select(Casus.id).where(Casus.persoon_id == persoon_id))).all()
     for casus_id in casussen:
         await vernietig_casus(session, casus_id)

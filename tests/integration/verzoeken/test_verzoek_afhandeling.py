@@ -17,6 +17,7 @@ from verzoeken_casusdata import Casusdata, Organisaties, maak_casusdata
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import tenant_session
 from casushub.tenants.actor import Actor
+from casushub.tenants.bewaartermijnen.services import actieve_blokkades
 from casushub.tenants.casus.models import Casus, InformatieItem
 from casushub.tenants.exports.rules import ExportDoel
 from casushub.tenants.outbox.models import OutboxEntry
@@ -25,6 +26,7 @@ from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
 from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken import services
+from casushub.tenants.verzoeken.bewaking import bewaak
 from casushub.tenants.verzoeken.inzage import inzage_document, render_html, render_pdf
 from casushub.tenants.verzoeken.models import Onthouding, Rectificatie, Verzoek
 from casushub.tenants.verzoeken.rectificatie import MELD_ACTOR, rectificeer
@@ -412,3 +414,67 @@ async def test_granted_erasure_destroys_everything_of_the_person(
     assert refreshed is not None
     assert refreshed.status == VerzoekStatus.UITGEVOERD
     assert refreshed.persoon_id is None
+
+
+async def test_a_pending_request_holds_destruction_until_it_is_decided(
+    app_engine: AsyncEngine,
+    settings: Settings,
+    nieuwe_gemeente: GemeenteFactory,
+    organisaties: Organisaties,
+) -> None:
+    session, data, stored, contactpunt = await _opzet(
+        app_engine, settings, nieuwe_gemeente, organisaties
+    )
+    async with session:
+        async with session.begin():
+            holds = await actieve_blokkades(session, data.persoon.id)
+        assert [(h.grond, h.verzoek_id) for h in holds] == [("verzoek", stored.id)]
+        async with session.begin():
+            await services.neem_besluit(
+                session,
+                contactpunt,
+                stored.id,
+                uitkomst=Besluituitkomst.TOEGEWEZEN,
+                motivering=MOTIVERING,
+            )
+        async with session.begin():
+            assert await actieve_blokkades(session, data.persoon.id) == []
+
+
+async def test_the_daily_watch_reminds_once_per_day_and_lets_restrictions_lapse(
+    app_engine: AsyncEngine,
+    settings: Settings,
+    nieuwe_gemeente: GemeenteFactory,
+    organisaties: Organisaties,
+) -> None:
+    vandaag = services.vandaag()
+    ontvangen = datetime.combine(vandaag - timedelta(days=27), datetime.min.time(), tzinfo=AMS)
+    session, data, stored, _ = await _opzet(
+        app_engine, settings, nieuwe_gemeente, organisaties, ontvangen=ontvangen
+    )
+    systeem = Actor.system("test")
+    async with session:
+        async with session.begin():
+            beperking = await services.beperk_inzage(
+                session,
+                organisaties.actor(organisaties.om),
+                item_soort="informatie_item",
+                item_id=data.item_om_strafrechtelijk.id,
+                grond="opsporing",
+                herzien_op=vandaag + timedelta(days=3),
+            )
+            beperking_id = beperking.id
+        async with session.begin():
+            eerste = await bewaak(session, systeem, vandaag)
+        async with session.begin():
+            tweede = await bewaak(session, systeem, vandaag)
+        # Days later: deadline passed, consultations unanswered, the restriction unconfirmed.
+        later = stored.termijn + timedelta(days=1)
+        async with session.begin():
+            derde = await bewaak(session, systeem, later)
+    assert ("termijn_nadert", stored.id) in eerste.herinneringen
+    assert ("beperking_herzien", beperking_id) in eerste.herinneringen
+    assert tweede.herinneringen == []
+    assert ("termijn_verstreken", stored.id) in derde.herinneringen
+    assert sum(soort == "consultatie_verlopen" for soort, _ in derde.herinneringen) == 4
+    assert derde.vervallen == 1
