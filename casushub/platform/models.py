@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, String, func
+from sqlalchemy import Date, DateTime, ForeignKey, MetaData, String, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from casushub.platform.ids import new_id
@@ -67,6 +67,17 @@ class Tenant(PlatformBase):
     gemeentecode: Mapped[str] = mapped_column(String(4), unique=True)
     status: Mapped[str] = mapped_column(String(20), default=TenantStatus.PROVISIONING.value)
     schema_revision: Mapped[str | None] = mapped_column(String(64))
+    # The burgemeester is the contactpunt for data-subject requests (Besluit art. 2(2)).
+    contactpunt_functie: Mapped[str] = mapped_column(String(200), default="")
+    contactpunt_postadres: Mapped[str] = mapped_column(String(400), default="")
+    contactpunt_email: Mapped[str] = mapped_column(String(320), default="")
+    # The hub processes for the municipality under this agreement (DESIGN.md rule 9).
+    verwerkersovereenkomst: Mapped[str] = mapped_column(String(200), default="")
+    verwerkersovereenkomst_start: Mapped[date | None] = mapped_column(Date)
+    verwerkersovereenkomst_eind: Mapped[date | None] = mapped_column(Date)
+    situatie: Mapped[str] = mapped_column(String(20), default="zvh")
+    beeindigd_op: Mapped[date | None] = mapped_column(Date)
+    vernietigen_op: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select, text, update
 
@@ -33,6 +34,9 @@ __all__ = [
 ]
 
 _GEMEENTECODE = re.compile(r"^[0-9]{4}$")
+
+
+ProvisionStep = Callable[["AsyncConnection", TenantRef], Awaitable[None]]
 
 
 class RegistryError(ValueError):
@@ -130,8 +134,16 @@ async def create_tenant(
     name: str,
     gemeentecode: str,
     hub_slug: str | None = None,
+    profiel: Mapping[str, Any] | None = None,
+    na_provisioning: Sequence[ProvisionStep] = (),
 ) -> TenantRef:
-    """Register and provision a municipality atomically; returns its reference."""
+    """Register and provision a municipality atomically; returns its reference.
+
+    ``profiel`` holds further registry columns (contactpunt, processor agreement …);
+    ``na_provisioning`` steps run on the same connection after the migrations, inside the same
+    transaction (e.g. the checklist, or settings in the new schema), so they too commit with
+    the tenant or not at all.
+    """
     validate_slug(slug)
     name = _validate_name(name)
     gemeentecode = validate_gemeentecode(gemeentecode)
@@ -170,6 +182,7 @@ async def create_tenant(
                     name=name,
                     gemeentecode=gemeentecode,
                     status=TenantStatus.PROVISIONING.value,
+                    **(profiel or {}),
                 )
                 .returning(Tenant.id)
             )
@@ -177,6 +190,8 @@ async def create_tenant(
         tenant = TenantRef(tenant_id, slug)
         await _create_schema_and_role(conn, tenant, role, settings.app_role)
         await upgrade_tenant_schema(conn, tenant, tenant_head())
+        for step in na_provisioning:
+            await step(conn, tenant)
         await conn.execute(
             update(Tenant).where(Tenant.id == tenant_id).values(status=TenantStatus.ACTIVE.value)
         )

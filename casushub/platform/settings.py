@@ -127,6 +127,8 @@ class Settings:
     smtp_tls: str = "starttls"
     """``starttls``, ``tls`` (implicit TLS, port 465) or ``none`` (local sink only)."""
     mail_from: str = "casushub <noreply@localhost>"
+    termination_days: int = 30
+    """Days between terminating a municipality and destroying the hub's copy of its data."""
     metrics_token: str = ""
     """Bearer token Prometheus sends to ``/metrics``; empty: the endpoint is off in production."""
     contactpunt_limiet_client: int = 10
@@ -198,6 +200,7 @@ class Settings:
             smtp_password=_env("SMTP_PASSWORD"),
             smtp_tls=_smtp_tls(_env("SMTP_TLS", "starttls")),
             mail_from=_env("MAIL_FROM", "casushub <noreply@localhost>"),
+            termination_days=_env_int("TERMINATION_DAYS", 30),
             metrics_token=_env("METRICS_TOKEN"),
             contactpunt_limiet_client=_env_int("CONTACTPUNT_LIMIET_CLIENT", 10),
             contactpunt_limiet_email=_env_int("CONTACTPUNT_LIMIET_EMAIL", 3),

@@ -1,0 +1,68 @@
+"""Periodic authorisation review: an organisation's own admin confirms who has access.
+
+The confirmation is logged in the admin audit log; the next review date follows from the
+configured interval, and the scheduler reminds the admin when it has passed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from casushub.platform.hub.models import AutorisatieReview
+from casushub.platform.identity import audit
+from casushub.platform.identity.models import Membership, User
+
+__all__ = ["bevestig", "reviews_verlopen"]
+
+
+async def bevestig(
+    conn: AsyncConnection,
+    organisation_id: uuid.UUID,
+    door: uuid.UUID,
+    vandaag: date,
+    interval_dagen: int,
+) -> date:
+    aantal = (
+        await conn.execute(
+            select(func.count(func.distinct(Membership.user_id)))
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.organisation_id == organisation_id, User.active.is_(True))
+        )
+    ).scalar_one()
+    volgende = vandaag + timedelta(days=interval_dagen)
+    await conn.execute(
+        insert(AutorisatieReview).values(
+            organisation_id=organisation_id,
+            bevestigd_door=door,
+            volgende_op=volgende,
+            aantal_gebruikers=aantal,
+        )
+    )
+    await audit.record(
+        conn,
+        "autorisaties_bevestigd",
+        actor_user_id=door,
+        organisation_id=organisation_id,
+        details={"gebruikers": aantal, "volgende_review": volgende.isoformat()},
+    )
+    return volgende
+
+
+async def reviews_verlopen(conn: AsyncConnection, vandaag: date) -> list[uuid.UUID]:
+    """Organisations whose latest review is due (for the scheduler's reminder)."""
+    laatste = (
+        select(
+            AutorisatieReview.organisation_id,
+            func.max(AutorisatieReview.volgende_op).label("volgende_op"),
+        )
+        .group_by(AutorisatieReview.organisation_id)
+        .subquery()
+    )
+    rows = await conn.execute(
+        select(laatste.c.organisation_id).where(laatste.c.volgende_op <= vandaag)
+    )
+    return list(rows.scalars())

@@ -1,0 +1,135 @@
+"""Instructions on handling these personal data, versioned per hub, and recorded training.
+
+Before a user's first access to case data they accept the hub's current instructions; a new
+version must be accepted again. The FG sees who accepted which version and when.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from casushub.platform.hub.models import Instructie, InstructieAcceptatie, Training
+from casushub.platform.identity.models import User
+from casushub.platform.models import Hub
+from casushub.platform.registry import RegistryError
+
+__all__ = ["accepteer", "heeft_geaccepteerd", "huidige", "leg_training_vast", "publiceer"]
+
+
+async def publiceer(
+    conn: AsyncConnection, hub_id: uuid.UUID, tekst: str, door: uuid.UUID | None
+) -> int:
+    tekst = tekst.strip()
+    if len(tekst) < 20:
+        msg = "Schrijf de instructie uit (minstens 20 tekens)."
+        raise RegistryError(msg, "tekst")
+    # Lock the hub row so two admins publishing at once get consecutive versions.
+    await conn.execute(select(Hub.id).where(Hub.id == hub_id).with_for_update())
+    versie = (
+        await conn.execute(
+            select(func.coalesce(func.max(Instructie.versie), 0) + 1).where(
+                Instructie.hub_id == hub_id
+            )
+        )
+    ).scalar_one()
+    await conn.execute(
+        insert(Instructie).values(hub_id=hub_id, versie=versie, tekst=tekst, gepubliceerd_door=door)
+    )
+    return int(versie)
+
+
+@dataclass(frozen=True)
+class Versie:
+    id: uuid.UUID
+    versie: int
+    tekst: str
+
+
+async def huidige(conn: AsyncConnection, hub_id: uuid.UUID) -> Versie | None:
+    row = (
+        await conn.execute(
+            select(Instructie.id, Instructie.versie, Instructie.tekst)
+            .where(Instructie.hub_id == hub_id)
+            .order_by(Instructie.versie.desc())
+            .limit(1)
+        )
+    ).first()
+    return Versie(*row) if row else None
+
+
+async def heeft_geaccepteerd(conn: AsyncConnection, hub_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+    """True when the user accepted the hub's current version (or the hub has none yet)."""
+    instructie = await huidige(conn, hub_id)
+    if instructie is None:
+        return True
+    row = await conn.execute(
+        select(InstructieAcceptatie.geaccepteerd_op).where(
+            InstructieAcceptatie.user_id == user_id,
+            InstructieAcceptatie.instructie_id == instructie.id,
+        )
+    )
+    return row.first() is not None
+
+
+async def accepteer(
+    conn: AsyncConnection, hub_id: uuid.UUID, user_id: uuid.UUID, versie: int
+) -> None:
+    instructie = await huidige(conn, hub_id)
+    if instructie is None or instructie.versie != versie:
+        msg = "Er is intussen een nieuwere versie van de instructie: lees die eerst."
+        raise RegistryError(msg, "versie")
+    await conn.execute(
+        pg_insert(InstructieAcceptatie)
+        .values(user_id=user_id, instructie_id=instructie.id)
+        .on_conflict_do_nothing()
+    )
+
+
+@dataclass(frozen=True)
+class Acceptatie:
+    naam: str
+    email: str
+    versie: int
+    geaccepteerd_op: datetime
+
+
+async def acceptaties(conn: AsyncConnection, hub_id: uuid.UUID) -> list[Acceptatie]:
+    rows = await conn.execute(
+        select(User.name, User.email, Instructie.versie, InstructieAcceptatie.geaccepteerd_op)
+        .join(InstructieAcceptatie, InstructieAcceptatie.user_id == User.id)
+        .join(Instructie, Instructie.id == InstructieAcceptatie.instructie_id)
+        .where(Instructie.hub_id == hub_id)
+        .order_by(InstructieAcceptatie.geaccepteerd_op.desc(), Instructie.versie.desc())
+    )
+    return [Acceptatie(*row) for row in rows]
+
+
+async def leg_training_vast(
+    conn: AsyncConnection,
+    hub_id: uuid.UUID,
+    user_id: uuid.UUID,
+    datum: date,
+    omschrijving: str,
+    door: uuid.UUID | None,
+) -> None:
+    if not omschrijving.strip():
+        msg = "Beschrijf de gevolgde training."
+        raise RegistryError(msg, "omschrijving")
+    if datum > date.today():
+        msg = "Een training kan niet in de toekomst gevolgd zijn."
+        raise RegistryError(msg, "datum")
+    await conn.execute(
+        insert(Training).values(
+            user_id=user_id,
+            hub_id=hub_id,
+            datum=datum,
+            omschrijving=omschrijving.strip()[:300],
+            vastgelegd_door=door,
+        )
+    )
