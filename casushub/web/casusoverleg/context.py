@@ -1,0 +1,34 @@
+"""From the signed-in identity to the domain's ``Actor``, and domain refusals to HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+
+from casushub.platform.identity.access import Identity
+from casushub.platform.logs import request_id_var
+from casushub.tenants.actor import Actor
+from casushub.tenants.casus.errors import GeenToegang, NietGevonden
+
+__all__ = ["provide_actor", "weigering"]
+
+
+async def provide_actor(request: Request[Any, Any, Any]) -> Actor:
+    identity = request.scope.get("user")
+    if not isinstance(identity, Identity) or identity.active is None:
+        raise NotAuthorizedException
+    return Actor(
+        user_id=identity.user_id,
+        organisation_id=identity.active.organisation_id,
+        role=identity.active.role.value,
+        request_id=request_id_var.get(),
+    )
+
+
+def weigering(exc: GeenToegang | NietGevonden) -> Exception:
+    """The HTTP error for a domain refusal, with its Dutch message shown on the error page."""
+    if isinstance(exc, NietGevonden):
+        return NotFoundException(detail=exc.message, extra={"dutch": True})
+    return PermissionDeniedException(detail=exc.message, extra={"dutch": True})

@@ -1,0 +1,344 @@
+"""Controllers of the casusoverleg screens (Dutch UI, htmx fragments, logged reads).
+
+Each handler opens one transaction on the active tenant, calls the services (which check
+need-to-know and write the access log in that same transaction) and renders. The casus page
+loads each data group as its own fragment, so each read is logged per data group, and only
+when it is actually shown.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from litestar import get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.platform.identity.roles import Role
+from casushub.platform.tenancy import TenantRef
+from casushub.tenants.actor import Actor
+from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
+from casushub.tenants.casus.items import lijst_items, toon_item
+from casushub.tenants.casus.services import lees_casus, mijn_casussen
+from casushub.tenants.casus.toegang import log_weigering
+from casushub.tenants.personen.services import lees_derden, zoek_personen
+from casushub.tenants.plan.rules import DOMEINEN
+from casushub.tenants.plan.services import lees_plan
+from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal, te_wegen_signalen
+from casushub.tenants.uitnodigingen.services import accepteer, lees_uitnodiging, mijn_uitnodigingen
+from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.context import provide_actor, weigering
+from casushub.web.tenancy import provide_tenant, provide_tenant_db
+
+__all__ = ["casusoverleg_handlers"]
+
+DEPS = {
+    "tenant": Provide(provide_tenant),
+    "db": Provide(provide_tenant_db),
+    "actor": Provide(provide_actor),
+}
+WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
+ALLEN = (*WERKERS, Role.INVITED_PARTY)
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+def _datum(value: str) -> date | None:
+    """Dutch (dd-mm-jjjj) or ISO dates; empty is None; anything else raises ValueError."""
+    value = value.strip()
+    if not value:
+        return None
+    for pattern in ("%d-%m-%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
+@get("/casusoverleg", name="casusoverleg", opt=roles(*ALLEN), dependencies=DEPS)
+async def dashboard(
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    context: dict[str, Any] = {"tenant": tenant, "actor": actor}
+    async with db.begin():
+        if actor.role == Role.INVITED_PARTY:
+            context["uitnodigingen"] = await mijn_uitnodigingen(db, actor)
+        else:
+            casussen = await mijn_casussen(db, actor)
+            context["signalen"] = await te_wegen_signalen(db, actor)
+            context["casussen"] = casussen
+            context["reviews"] = [c for c in casussen if c.review_verlopen]
+            context["plannen"] = [c for c in casussen if c.plan_te_laat]
+    return Template("casusoverleg/dashboard.html", context=context)
+
+
+@get(
+    "/casusoverleg/casussen/{casus_id:uuid}",
+    name="casus",
+    opt=roles(*WERKERS),
+    dependencies=DEPS,
+)
+async def casus_pagina(
+    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+) -> Template:
+    try:
+        async with db.begin():
+            casus = await lees_casus(db, actor, casus_id)
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+    return Template("casusoverleg/casus.html", context={"casus": casus})
+
+
+@get(
+    "/casusoverleg/casussen/{casus_id:uuid}/informatie",
+    name="casus-informatie",
+    opt=roles(*WERKERS),
+    dependencies=DEPS,
+)
+async def casus_informatie(
+    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+) -> Template:
+    try:
+        async with db.begin():
+            items = await lijst_items(db, actor, casus_id)
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+    return Template("casusoverleg/_informatie.html", context={"items": items, "fouten": {}})
+
+
+@post(
+    "/casusoverleg/informatie/{item_id:uuid}/tonen",
+    name="item-tonen",
+    opt=roles(*WERKERS),
+    dependencies=DEPS,
+)
+async def item_tonen(
+    item_id: FromPath[uuid.UUID],
+    data: Form,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    """The explicit action that opens a special or criminal item, with its purpose."""
+    doel = data.get("doel", "")
+    try:
+        async with db.begin():
+            item = await toon_item(db, actor, item_id, doel=doel)
+    except RegelFout as fout:
+        return Template(
+            "casusoverleg/_item.html",
+            context={"item": {"item_id": item_id}, "gesloten": True, "fout": fout.message},
+            status_code=422,
+        )
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+    return Template("casusoverleg/_item.html", context={"item": item, "gesloten": False})
+
+
+@get(
+    "/casusoverleg/casussen/{casus_id:uuid}/plan",
+    name="casus-plan",
+    opt=roles(*WERKERS),
+    dependencies=DEPS,
+)
+async def casus_plan(
+    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+) -> Template:
+    try:
+        async with db.begin():
+            plan = await lees_plan(db, actor, casus_id)
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+    return Template("casusoverleg/_plan.html", context={"plan": plan, "domeinen": DOMEINEN})
+
+
+@get(
+    "/casusoverleg/casussen/{casus_id:uuid}/derden",
+    name="casus-derden",
+    opt=roles(*WERKERS),
+    dependencies=DEPS,
+)
+async def casus_derden(
+    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+) -> Template:
+    try:
+        async with db.begin():
+            derden = await lees_derden(db, actor, casus_id)
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+    return Template("casusoverleg/_derden.html", context={"derden": derden})
+
+
+_SIGNAAL_VELDEN = (
+    "naam",
+    "geboortedatum",
+    "gemeente_van_verblijf",
+    "adres",
+    "aliassen",
+    "omschrijving",
+    "ontvangen_op",
+)
+
+
+def _signaal_formulier(
+    waarden: dict[str, str], fouten: dict[str, str], status_code: int = 200
+) -> Template:
+    return Template(
+        "casusoverleg/signaal.html",
+        context={"waarden": waarden, "fouten": fouten},
+        status_code=status_code,
+    )
+
+
+@get("/casusoverleg/signalen/nieuw", name="signaal-nieuw", opt=roles(*WERKERS), dependencies=DEPS)
+async def signaal_nieuw(actor: NamedDependency[Actor]) -> Template:
+    return _signaal_formulier({"ontvangen_op": date.today().strftime("%d-%m-%Y")}, {})
+
+
+@post(
+    "/casusoverleg/signalen/nieuw",
+    name="signaal-opslaan",
+    opt=roles(*WERKERS),
+    dependencies=DEPS,
+)
+async def signaal_opslaan(
+    data: Form, db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+) -> Template | Redirect:
+    waarden = {k: str(data.get(k, "")) for k in _SIGNAAL_VELDEN}
+    fouten: dict[str, str] = {}
+    datums: dict[str, date | None] = {}
+    for veld in ("geboortedatum", "ontvangen_op"):
+        try:
+            datums[veld] = _datum(waarden[veld])
+        except ValueError:
+            fouten[veld] = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 05-03-2026."
+    if not fouten and datums["ontvangen_op"] is None:
+        fouten["ontvangen_op"] = "Vul de datum van ontvangst in."
+    if fouten or actor.organisation_id is None:
+        return _signaal_formulier(waarden, fouten, 422)
+    invoer = NieuwSignaal(
+        naam=waarden["naam"],
+        gemeente_van_verblijf=waarden["gemeente_van_verblijf"],
+        omschrijving=waarden["omschrijving"],
+        bron_organisatie_id=actor.organisation_id,
+        ontvangen_op=datums["ontvangen_op"] or date.today(),
+        geboortedatum=datums["geboortedatum"],
+        adres=waarden["adres"] or None,
+        aliassen=[a for a in waarden["aliassen"].split(",") if a.strip()],
+    )
+    try:
+        async with db.begin():
+            await registreer_signaal(db, actor, invoer)
+    except RegelFout as fout:
+        return _signaal_formulier(waarden, {fout.field or "omschrijving": fout.message}, 422)
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+    return Redirect("/casusoverleg", status_code=303)
+
+
+@get("/casusoverleg/zoeken", name="zoeken", opt=roles(*WERKERS), dependencies=DEPS)
+async def zoeken(
+    state: State,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    naam: FromQuery[str] = "",
+    geboortedatum: FromQuery[str] = "",
+) -> Template:
+    context: dict[str, Any] = {"naam": naam, "geboortedatum": geboortedatum, "fouten": {}}
+    if naam.strip() or geboortedatum.strip():
+        try:
+            geboren = _datum(geboortedatum)
+        except ValueError:
+            context["fouten"] = {"geboortedatum": "Vul een datum in als dd-mm-jjjj."}
+            return Template("casusoverleg/zoeken.html", context=context, status_code=422)
+        try:
+            async with db.begin():
+                context["treffers"] = await zoek_personen(
+                    db, actor, sleutel=state.settings.secret_key, naam=naam, geboortedatum=geboren
+                )
+        except GeenToegang as exc:
+            raise weigering(exc) from exc
+    return Template("casusoverleg/zoeken.html", context=context)
+
+
+@get(
+    "/casusoverleg/uitnodigingen/{uitnodiging_id:uuid}",
+    name="uitnodiging",
+    opt=roles(Role.INVITED_PARTY),
+    dependencies=DEPS,
+)
+async def uitnodiging(
+    uitnodiging_id: FromPath[uuid.UUID],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    try:
+        async with db.begin():
+            weergave = await lees_uitnodiging(db, actor, uitnodiging_id)
+    except GeenToegang as exc:
+        if "geheimhoudingsplicht" in exc.message:
+            return Template(
+                "casusoverleg/geheimhouding.html", context={"uitnodiging_id": uitnodiging_id}
+            )
+        # The refusal is logged in its own transaction: the refused one was rolled back.
+        async with db.begin():
+            await log_weigering(
+                db, actor, gegevensgroep="informatie", casus_id=None, reden=exc.message
+            )
+        raise weigering(exc) from exc
+    except NietGevonden as exc:
+        raise weigering(exc) from exc
+    return Template("casusoverleg/uitnodiging.html", context={"weergave": weergave})
+
+
+@post(
+    "/casusoverleg/uitnodigingen/{uitnodiging_id:uuid}/accepteren",
+    name="uitnodiging-accepteren",
+    opt=roles(Role.INVITED_PARTY),
+    dependencies=DEPS,
+)
+async def uitnodiging_accepteren(
+    uitnodiging_id: FromPath[uuid.UUID],
+    data: Form,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template | Redirect:
+    try:
+        async with db.begin():
+            await accepteer(
+                db,
+                actor,
+                uitnodiging_id,
+                geheimhouding_geaccepteerd=data.get("geheimhouding") == "ja",
+            )
+    except RegelFout as fout:
+        return Template(
+            "casusoverleg/geheimhouding.html",
+            context={"uitnodiging_id": uitnodiging_id, "fout": fout.message},
+            status_code=422,
+        )
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+    return Redirect(f"/casusoverleg/uitnodigingen/{uitnodiging_id}", status_code=303)
+
+
+casusoverleg_handlers = [
+    dashboard,
+    casus_pagina,
+    casus_informatie,
+    item_tonen,
+    casus_plan,
+    casus_derden,
+    signaal_nieuw,
+    signaal_opslaan,
+    zoeken,
+    uitnodiging,
+    uitnodiging_accepteren,
+]

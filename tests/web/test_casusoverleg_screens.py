@@ -1,0 +1,279 @@
+"""The casusoverleg screens: full pages and fragments, need-to-know, logged reads, forms."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from casushub.platform.identity.roles import Role
+from casushub.platform.registry import create_tenant
+from casushub.platform.settings import Settings
+from casushub.platform.tenancy import TenantRef, tenant_session
+from casushub.tenants.actor import Actor
+from casushub.tenants.casus.items import voeg_item_toe
+from casushub.tenants.casus.services import Deelnemer, maak_casus
+from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
+from casushub.tenants.verwerkingenlog.models import Verwerking
+from casushub.tenants.weging.rules import CRITERIA, Beoordeling
+from casushub.tenants.weging.services import Aanwezige, WegingInvoer, weeg_signaal
+
+Client = AsyncTestClient[Litestar]
+CSRF_FIELD = "_csrf_token"
+SYSTEEM = Actor.system("test")
+
+
+@pytest.fixture
+async def gemeente(
+    admin_engine: AsyncEngine, settings: Settings, hub: str, unique_code: Callable[[], str]
+) -> TenantRef:
+    code = unique_code()
+    return await create_tenant(
+        admin_engine,
+        settings,
+        slug=f"co{code}",
+        name=f"Gemeente Co{code}",
+        gemeentecode=code,
+        hub_slug=hub,
+    )
+
+
+async def _casus(
+    app_engine: AsyncEngine,
+    settings: Settings,
+    tenant: TenantRef,
+    naam: str,
+    deelnemer: uuid.UUID,
+) -> uuid.UUID:
+    gemeente, politie, om = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    async with tenant_session(app_engine, tenant, settings) as s, s.begin():
+        signaal = await registreer_signaal(
+            s,
+            SYSTEEM,
+            NieuwSignaal(naam, "9801", "zorgen", politie, date.today() - timedelta(days=9)),
+        )
+        weging = await weeg_signaal(
+            s,
+            SYSTEEM,
+            WegingInvoer(
+                signaal.id,
+                date.today() - timedelta(days=2),
+                [
+                    Aanwezige(gemeente, "gemeente"),
+                    Aanwezige(politie, "politie"),
+                    Aanwezige(om, "om"),
+                ],
+                {k: Beoordeling("ernstige_zorg", "toelichting") for k in CRITERIA},
+                "zorgelijk",
+                "opname",
+            ),
+            vaststellen=True,
+        )
+        casus = await maak_casus(
+            s,
+            SYSTEEM,
+            weging_id=weging.id,
+            regie_gemeente="9801",
+            intake_datum=date.today(),
+            deelnemers=[Deelnemer(gemeente, "gemeente"), Deelnemer(deelnemer, "politie")],
+        )
+        for categorie, tekst in (("gewoon", "volgt een opleiding"), ("bijzonder", "diagnose X")):
+            await voeg_item_toe(
+                s,
+                SYSTEEM,
+                casus_id=casus.id,
+                tekst=tekst,
+                bron_organisatie_id=politie,
+                datum=date.today(),
+                categorie=categorie,
+            )
+    return casus.id
+
+
+def _token(html: str) -> str:
+    found = re.search(rf'name="{CSRF_FIELD}" value="([^"]+)"', html)
+    assert found, "the form carries the CSRF token"
+    return found.group(1)
+
+
+async def _reads(
+    app_engine: AsyncEngine, settings: Settings, tenant: TenantRef, user: uuid.UUID
+) -> list[str]:
+    async with tenant_session(app_engine, tenant, settings) as s:
+        rows = await s.execute(
+            select(Verwerking.gegevensgroep)
+            .where(Verwerking.user_id == user)
+            .order_by(Verwerking.volgnummer)
+        )
+        return list(rows.scalars())
+
+
+async def test_casus_page_fragments_and_special_items(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+    app_engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    casus_id = await _casus(app_engine, settings, gemeente, "Sanne Schermtest", uuid.uuid4())
+    user = await sign_in_as(client, gemeente, Role.GEMEENTE_REGIE)
+    dashboard = await client.get("/casusoverleg")
+    assert dashboard.status_code == 200
+    assert "Sanne Schermtest" in dashboard.text
+    page = await client.get(f"/casusoverleg/casussen/{casus_id}")
+    assert page.status_code == 200
+    assert f'hx-get="/casusoverleg/casussen/{casus_id}/informatie"' in page.text
+    # The page itself reads only the casus header; the items are read when their fragment loads.
+    assert "volgt een opleiding" not in page.text
+    fragment = await client.get(
+        f"/casusoverleg/casussen/{casus_id}/informatie", headers={"HX-Request": "true"}
+    )
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.text
+    assert "volgt een opleiding" in fragment.text
+    assert "diagnose X" not in fragment.text
+    item_id = re.search(r"/casusoverleg/informatie/([0-9a-f-]+)/tonen", fragment.text).group(1)  # type: ignore[union-attr]
+    token = _token(fragment.text)
+    zonder_doel = await client.post(
+        f"/casusoverleg/informatie/{item_id}/tonen",
+        data={CSRF_FIELD: token, "doel": ""},
+        headers={"HX-Request": "true"},
+    )
+    assert zonder_doel.status_code == 422
+    assert "waarvoor" in zonder_doel.text
+    getoond = await client.post(
+        f"/casusoverleg/informatie/{item_id}/tonen",
+        data={CSRF_FIELD: token, "doel": "voorbereiding bespreking"},
+        headers={"HX-Request": "true"},
+    )
+    assert getoond.status_code == 200
+    assert "diagnose X" in getoond.text
+    assert await _reads(app_engine, settings, gemeente, user.user_id) == [
+        "casus",  # the dashboard row
+        "casus",  # the casus page header
+        "informatie",  # the fragment
+        "informatie_bijzonder",  # the explicit action
+    ]
+
+
+async def test_participant_outside_the_casus_and_other_tenant_are_refused(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+    tenant_b: TenantRef,
+    app_engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    casus_id = await _casus(app_engine, settings, gemeente, "Piet Partnertest", uuid.uuid4())
+    await sign_in_as(client, gemeente, Role.PARTICIPANT)
+    refused = await client.get(f"/casusoverleg/casussen/{casus_id}")
+    assert refused.status_code == 403
+    assert "neemt niet deel" in refused.text
+    assert "Piet Partnertest" not in (await client.get("/casusoverleg")).text
+    fragment = await client.get(f"/casusoverleg/casussen/{casus_id}/informatie")
+    assert fragment.status_code == 403
+
+
+async def test_another_municipality_does_not_find_the_casus(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+    tenant_b: TenantRef,
+    app_engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    casus_id = await _casus(app_engine, settings, gemeente, "Gerda Grens", uuid.uuid4())
+    await sign_in_as(client, tenant_b, Role.GEMEENTE_REGIE)
+    # The casus simply does not exist in the other municipality's schema.
+    elders = await client.get(f"/casusoverleg/casussen/{casus_id}")
+    assert elders.status_code == 404
+    assert "Gerda Grens" not in (await client.get("/casusoverleg")).text
+    zoek = await client.get("/casusoverleg/zoeken", params={"naam": "Gerda Grens"})
+    assert "Geen personen gevonden" in zoek.text
+
+
+async def test_participant_of_the_casus_sees_it(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+    app_engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    user = await sign_in_as(client, gemeente, Role.PARTICIPANT)
+    casus_id = await _casus(app_engine, settings, gemeente, "Dirk Deelnemer", user.organisation_id)
+    page = await client.get(f"/casusoverleg/casussen/{casus_id}")
+    assert page.status_code == 200
+    assert "Dirk Deelnemer" in page.text
+
+
+async def test_signal_form_refuses_bsn_keeps_input_and_saves(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+    app_engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    await sign_in_as(client, gemeente, Role.GEMEENTE_REGIE)
+    form = await client.get("/casusoverleg/signalen/nieuw")
+    assert form.status_code == 200
+    velden = {
+        CSRF_FIELD: _token(form.text),
+        "naam": "Femke Formulier",
+        "geboortedatum": "05-03-2001",
+        "gemeente_van_verblijf": "9801",
+        "ontvangen_op": date.today().strftime("%d-%m-%Y"),
+        "omschrijving": "BSN 111222333 genoemd in melding",
+    }
+    refused = await client.post("/casusoverleg/signalen/nieuw", data=velden)
+    assert refused.status_code == 422
+    assert "burgerservicenummer" in refused.text
+    assert 'value="Femke Formulier"' in refused.text
+    wrong_date = await client.post(
+        "/casusoverleg/signalen/nieuw", data={**velden, "geboortedatum": "31-02-2001"}
+    )
+    assert wrong_date.status_code == 422
+    assert "dd-mm-jjjj" in wrong_date.text
+    saved = await client.post(
+        "/casusoverleg/signalen/nieuw",
+        data={**velden, "omschrijving": "zorgen over uitingen"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    assert "Femke Formulier" in (await client.get("/casusoverleg")).text
+
+
+async def test_search_is_logged_without_terms(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+    app_engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    await _casus(app_engine, settings, gemeente, "Zara Zoektest", uuid.uuid4())
+    user = await sign_in_as(client, gemeente, Role.GEMEENTE_REGIE)
+    found = await client.get("/casusoverleg/zoeken", params={"naam": "zoektest"})
+    assert found.status_code == 200
+    assert "Zara Zoektest" in found.text
+    none = await client.get("/casusoverleg/zoeken", params={"naam": "bestaat-niet"})
+    assert "Geen personen gevonden" in none.text
+    async with tenant_session(app_engine, gemeente, settings) as s:
+        details = list(
+            (
+                await s.execute(
+                    select(Verwerking.detail).where(
+                        Verwerking.user_id == user.user_id, Verwerking.actie == "search"
+                    )
+                )
+            ).scalars()
+        )
+        assert await s.scalar(select(func.count()).select_from(Verwerking)) > 0
+    assert len(details) == 2
+    assert all("zoektest" not in (d or "") and "bestaat" not in (d or "") for d in details)
