@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 VENDOR := casushub/web/static/vendor
 CHECKOV_VENV := .venv-checkov
 
-.PHONY: dev test lint typecheck pytest bench deps assets lock clean dev-stop checkov
+.PHONY: dev test lint typecheck pytest bench deps assets lock clean dev-stop checkov chromium
 
 deps: $(VENV)/.installed node_modules/.installed assets
 
@@ -24,6 +24,20 @@ assets: node_modules/.installed
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	cp node_modules/@utrecht/component-library-css/dist/index.css $(VENDOR)/utrecht.css
+
+# The browser tests (tests/browser) drive Debian's Chromium; Playwright's own browser download
+# does not work here. Installed only when missing (CI runs as root). If it cannot be installed
+# the browser tests skip with a loud warning instead of failing the whole run.
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update && apt-get install -y chromium) \
+	      || echo "WARNING: chromium could not be installed: browser tests will be SKIPPED" >&2; \
+	  else \
+	    echo "WARNING: $(CHROMIUM) missing and not root (run: sudo apt-get install -y chromium): browser tests will be SKIPPED" >&2; \
+	  fi; \
+	fi
 
 # checkov scans the rendered Helm chart (tests/deploy). It brings ~100 dependencies of its own,
 # so it lives in its own virtualenv, pinned by requirements-checkov.lock.
@@ -48,10 +62,10 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
-pytest: deps checkov
+pytest: deps checkov chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: deps checkov lint typecheck pytest
+test: deps checkov chromium lint typecheck pytest
 
 bench: deps
 	$(BIN)/python bench/tenancy.py $(BENCH_ARGS)

@@ -28,10 +28,12 @@ from casushub.web.contactpunt import contactpunt_handlers
 from casushub.web.errors import exception_handlers
 from casushub.web.fg import fg_handlers
 from casushub.web.health import healthz, readyz
+from casushub.web.info_pages import privacyverklaring, toegankelijkheidsverklaring
 from casushub.web.jobs import job_progress
 from casushub.web.metrics import metrics, request_metrics
 from casushub.web.middleware import request_context_middleware, security_headers_middleware
 from casushub.web.pages import start, werkruimte
+from casushub.web.pattern_library import pattern_handlers
 
 __all__ = ["create_app", "session_config"]
 
@@ -95,6 +97,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # Progress of background work (jobs/voortgang.html); tenant jobs only in their own
             # tenant context (casushub.web.jobs).
             Router("/", opt=roles(*TENANT_ROLES), route_handlers=[job_progress]),
+            Router(
+                "/",
+                opt=public(),
+                route_handlers=[
+                    toegankelijkheidsverklaring,
+                    privacyverklaring,
+                    # The pattern library shows fictitious data only, but is not the product.
+                    *([] if settings.is_production else pattern_handlers),
+                ],
+            ),
             Router(
                 "/",
                 opt=public(),

@@ -1,0 +1,251 @@
+"""Browser tests: the real app under uvicorn, driven by Debian's Chromium through Playwright.
+
+PAGES below is the one list of pages every page-level check runs on (axe, CSP, keyboard,
+reflow): a new screen adds its path there. Chromium comes from Debian (`make chromium`);
+Playwright's own browser download does not work on these machines. Without Chromium the
+tests skip with a loud message, never silently.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from casushub.platform.settings import Settings
+from casushub.platform.tenancy import TenantRef
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page to check: where it is, the <h1> it must show, and its HTTP status."""
+
+    path: str
+    heading: str
+    status: int = 200
+
+    def __str__(self) -> str:
+        return self.path
+
+
+# Every page that exists. Add each new screen here. Pages behind a sign-in still need a
+# signed-in browser fixture (through the development identity provider); until then they
+# are covered as the page an anonymous visitor gets. "alfa" is the `tenant_a` fixture.
+PAGES = [
+    PageSpec("/", "casushub"),
+    PageSpec("/toegankelijkheid", "Toegankelijkheidsverklaring"),
+    PageSpec("/privacy", "Privacyverklaring"),
+    PageSpec("/bestaat-niet", "Pagina niet gevonden", status=404),
+    PageSpec("/werkruimte", "U bent niet ingelogd", status=401),
+    PageSpec("/auth/login", "Inloggen"),
+    PageSpec("/auth/uitgelogd", "U bent uitgelogd"),
+    PageSpec("/contactpunt/alfa", "Uw gegevens en uw rechten"),
+    PageSpec("/ontwikkeling/patronen", "Patronen"),
+    PageSpec("/ontwikkeling/patronen?sorteer=casussen&richting=aflopend", "Patronen"),
+]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "page_spec" in metafunc.fixturenames:
+        metafunc.parametrize("page_spec", PAGES, ids=[p.path for p in PAGES])
+
+
+# --- loud skip -------------------------------------------------------------------------------
+
+_skipped_because: list[str] = []
+
+
+def _chromium_problem() -> str | None:
+    if not CHROMIUM.exists():
+        return (
+            f"Chromium ontbreekt ({CHROMIUM}): browser tests OVERGESLAGEN. "
+            "Installeer met `make chromium` (apt-get install -y chromium)."
+        )
+    try:
+        import playwright  # noqa: F401 - only checking that it is installed
+    except ImportError:
+        return "Python-pakket playwright ontbreekt: browser tests OVERGESLAGEN (make deps)."
+    return None
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _skipped_because:
+        line = "WARNING: " + _skipped_because[0]
+        terminalreporter.write_sep("!", "BROWSER TESTS SKIPPED", red=True, bold=True)
+        terminalreporter.write_line(line, red=True, bold=True)
+
+
+# --- the app under test ----------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def live_server(settings: Settings, tenant_a: TenantRef) -> Iterator[str]:
+    """The real app under uvicorn on a free loopback port, on the session's test database."""
+    problem = _chromium_problem()
+    if problem:
+        _skipped_because.append(problem)
+        pytest.skip(problem)
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "APP_DATABASE_URL": settings.app_database_url,
+        "DB_ROLE_PREFIX": settings.db_role_prefix,
+        "CASUSHUB_ENV": "test",
+        "SECURE_COOKIES": "false",
+        "SECRET_KEY": settings.secret_key,
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "casushub.web.app:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    base_url = f"http://127.0.0.1:{port}"
+    with (ARTIFACTS / "browser-server.log").open("w") as log:
+        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603 - fixed argv
+        try:
+            _wait_until_up(server, base_url)
+            yield base_url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def _wait_until_up(server: subprocess.Popen[bytes], base_url: str) -> None:
+    # A startup deadline, not a timing assertion: the app normally answers within a second.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            log = (ARTIFACTS / "browser-server.log").read_text()
+            pytest.fail(f"uvicorn stopped with {server.returncode}:\n{log[-3000:]}")
+        try:
+            if httpx.get(base_url + "/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    pytest.fail("uvicorn did not answer /healthz within 30 s (test-artifacts/browser-server.log)")
+
+
+# --- the browser -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+async def browser(live_server: str) -> AsyncIterator[Any]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS
+        )
+        yield chromium
+        await chromium.close()
+
+
+# Registered before any page script runs (Playwright injects it through the DevTools
+# protocol, outside the page's CSP), so no violation can slip past.
+_CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+    + " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+_CSP_CONSOLE = re.compile(r"Content Security Policy|Refused to (load|execute|apply|connect)", re.I)
+
+
+@dataclass
+class Tab:
+    """A browser page with everything it said on the console."""
+
+    page: Any
+    base_url: str
+    console: list[str] = field(default_factory=list)
+
+    async def goto(self, path: str, status: int = 200) -> Any:
+        response = await self.page.goto(self.base_url + path, wait_until="load")
+        assert response is not None
+        assert response.status == status, f"{path}: {response.status}"
+        return response
+
+    async def csp_violations(self) -> list[str]:
+        from_events: list[str] = await self.page.evaluate("window.__cspViolations || []")
+        return [line for line in self.console if _CSP_CONSOLE.search(line)] + from_events
+
+    async def active(self, script: str = "e => e") -> Any:
+        """Evaluate `script` on document.activeElement (the element with keyboard focus)."""
+        return await self.page.evaluate(f"({script})(document.activeElement)")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when == "call":
+        item.stash[_failed] = report.failed
+
+
+_failed = pytest.StashKey[bool]()
+
+
+@pytest.fixture
+async def tab(browser: Any, live_server: str, request: pytest.FixtureRequest) -> AsyncIterator[Tab]:
+    context = await browser.new_context(
+        viewport={"width": 1280, "height": 800}, locale="nl-NL", base_url=live_server
+    )
+    # Short waits: a missing element should fail the test quickly, with a screenshot.
+    context.set_default_timeout(10_000)
+    page = await context.new_page()
+    await page.add_init_script(_CSP_LISTENER)
+    tab = Tab(page=page, base_url=live_server)
+    page.on("console", lambda message: tab.console.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: tab.console.append(f"pageerror: {error}"))
+    yield tab
+    if request.node.stash.get(_failed, False):
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
+        ARTIFACTS.mkdir(exist_ok=True)
+        await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        (ARTIFACTS / f"{name}.console.txt").write_text("\n".join(tab.console))
+    await context.close()
