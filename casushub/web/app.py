@@ -24,6 +24,7 @@ from casushub.web.auth.controllers import AuthController
 from casushub.web.auth.guards import public, roles, route_policy
 from casushub.web.auth.middleware import identity_middleware
 from casushub.web.auth.session_store import PostgresStore, RotatingSessionConfig
+from casushub.web.casusoverleg import casusoverleg_handlers
 from casushub.web.contactpunt import contactpunt_handlers
 from casushub.web.errors import exception_handlers
 from casushub.web.fg import fg_handlers
@@ -91,6 +92,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             Router("/", opt=roles(*TENANT_ROLES), route_handlers=[werkruimte]),
             # The FG's access-log screens and the retention dry run; roles per handler.
             Router("/", route_handlers=fg_handlers),
+            # The casusoverleg screens; each handler declares its own roles.
+            Router("/", route_handlers=casusoverleg_handlers),
             Router("/", opt=public(), route_handlers=[start]),
             # The contactpunt of each municipality is open to the public (no sign-in).
             Router("/", opt=public(), route_handlers=contactpunt_handlers),
