@@ -36,6 +36,7 @@ from casushub.tenants.personen.models import Persoon
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken import services
+from casushub.tenants.verzoeken.rules import Kanaal, VerzoekType
 from casushub.tenants.verzoeken.schemas import NieuwVerzoek
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ __all__ = [
     "Uitkomst",
     "overdracht_tekst",
     "routeer",
+    "verplaats",
     "zoek_contactpunt",
 ]
 
@@ -217,6 +219,89 @@ async def routeer(
                 naar_tenant_id=doel.id,
                 nummer=stored.ontvangstnummer,
             )
+    return Routering(
+        Uitkomst.DOORGESTUURD, contactpunt.gemeentecode, doel, stored.id, stored.ontvangstnummer
+    )
+
+
+async def verplaats(
+    engine: AsyncEngine,
+    settings: Settings,
+    actor: Actor,
+    *,
+    van: TenantRef,
+    verzoek_id: uuid.UUID,
+) -> Routering:
+    """The person moved (DESIGN.md rule 10): a running request follows the new contactpunt.
+
+    The new gemeente van verblijf is read from the person's record. Day 0, the deadline (with
+    any extension) and the receipt number stay as they were: a move does not restart the
+    clock, and the person keeps the number they were given.
+    """
+    async with tenant_session(engine, van, settings) as session, session.begin():
+        found = await services.verzoek(session, verzoek_id)
+        if found.status not in {"ontvangen", "in_behandeling"}:
+            msg = "Alleen een lopend verzoek gaat mee naar de nieuwe gemeente van verblijf."
+            raise RegistryError(msg, "verzoek")
+        if found.persoon_id is None:
+            msg = "Koppel het verzoek eerst aan de persoon; daarin staat waar die nu woont."
+            raise RegistryError(msg, "persoon")
+        persoon = await session.get(Persoon, found.persoon_id)
+        if persoon is None:
+            msg = "Deze persoon bestaat niet (meer) in uw gemeente."
+            raise RegistryError(msg, "persoon")
+        code = persoon.gemeente_van_verblijf
+        aanvraag = NieuwVerzoek(
+            type=VerzoekType(found.type),
+            betrokkene_naam=found.betrokkene_naam,
+            indiener_naam=found.indiener_naam,
+            kanaal=Kanaal(found.kanaal),
+            betrokkene_geboortedatum=found.betrokkene_geboortedatum,
+            indiener_email=found.indiener_email,
+            indiener_telefoon=found.indiener_telefoon,
+            indiener_adres=found.indiener_adres,
+            bericht=found.bericht,
+        )
+        bewaard = (
+            found.ontvangen_tijdstip,
+            found.ontvangstnummer,
+            found.termijn,
+            found.verlengd_maanden,
+        )
+    if code == found.gemeente_van_verblijf:
+        return Routering(Uitkomst.ONTVANGEN, code, van, found.id, found.ontvangstnummer)
+    async with engine.connect() as conn:
+        contactpunt = await zoek_contactpunt(conn, code)
+    if contactpunt.tenant is None or contactpunt.tenant.id == van.id:
+        tekst = overdracht_tekst(contactpunt.gemeentecode)
+        async with tenant_session(engine, van, settings) as session, session.begin():
+            await services.zet_in_overdracht(
+                session, actor, verzoek_id, gemeentecode=contactpunt.gemeentecode, tekst=tekst
+            )
+        return Routering(
+            Uitkomst.OVERDRACHT, contactpunt.gemeentecode, van, verzoek_id, bewaard[1], tekst
+        )
+    doel = contactpunt.tenant
+    ontvangen, nummer, termijn, verlengd = bewaard
+    async with tenant_session(engine, doel, settings) as session, session.begin():
+        stored = await services.registreer(
+            session,
+            dataclasses.replace(actor, role="systeem"),
+            aanvraag,
+            gemeentecode=contactpunt.gemeentecode,
+            ontvangen_bij=van.slug,
+            ontvangen=ontvangen,
+            nummer=nummer,
+        )
+        stored.termijn, stored.verlengd_maanden = termijn, verlengd
+    async with tenant_session(engine, van, settings) as session, session.begin():
+        await services.vervang_door_doorzending(
+            session,
+            actor,
+            verzoek_id,
+            naar_gemeentecode=contactpunt.gemeentecode,
+            naar_tenant_id=doel.id,
+        )
     return Routering(
         Uitkomst.DOORGESTUURD, contactpunt.gemeentecode, doel, stored.id, stored.ontvangstnummer
     )

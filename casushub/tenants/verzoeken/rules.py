@@ -100,10 +100,19 @@ class VerzoekStatus(enum.StrEnum):
 
 
 _OVERGANGEN: dict[VerzoekStatus, frozenset[VerzoekStatus]] = {
+    # OVERDRACHT from a running request: the person moved to a municipality not on the hub
+    # (DESIGN.md rule 10); the contactpunt moves with them.
     VerzoekStatus.ONTVANGEN: frozenset(
-        {VerzoekStatus.IN_BEHANDELING, VerzoekStatus.BESLOTEN, VerzoekStatus.INGETROKKEN}
+        {
+            VerzoekStatus.IN_BEHANDELING,
+            VerzoekStatus.BESLOTEN,
+            VerzoekStatus.INGETROKKEN,
+            VerzoekStatus.OVERDRACHT,
+        }
     ),
-    VerzoekStatus.IN_BEHANDELING: frozenset({VerzoekStatus.BESLOTEN, VerzoekStatus.INGETROKKEN}),
+    VerzoekStatus.IN_BEHANDELING: frozenset(
+        {VerzoekStatus.BESLOTEN, VerzoekStatus.INGETROKKEN, VerzoekStatus.OVERDRACHT}
+    ),
     VerzoekStatus.BESLOTEN: frozenset({VerzoekStatus.UITGEVOERD}),
     VerzoekStatus.OVERDRACHT: frozenset({VerzoekStatus.OVERGEDRAGEN}),
     VerzoekStatus.UITGEVOERD: frozenset(),

@@ -70,7 +70,9 @@ __all__ = [
     "start_consultaties",
     "vandaag",
     "verleng",
+    "vervang_door_doorzending",
     "verzoek",
+    "zet_in_overdracht",
 ]
 
 GEGEVENSGROEP = "verzoek"
@@ -125,6 +127,7 @@ async def registreer(
     ontvangen_bij: str | None = None,
     ontvangen: datetime | None = None,
     overdracht_aan: str | None = None,
+    nummer: str | None = None,
 ) -> Verzoek:
     """Put a request in this municipality's contactpunt queue; day 0 is the day of receipt.
 
@@ -134,7 +137,8 @@ async def registreer(
     moment = (ontvangen or datetime.now(UTC)).astimezone(TIJDZONE)
     dag0 = moment.date()
     nieuw = Verzoek(
-        ontvangstnummer=await _vrij_nummer(session, gemeentecode, dag0.year),
+        # A moved request keeps the number the person was given.
+        ontvangstnummer=nummer or await _vrij_nummer(session, gemeentecode, dag0.year),
         type=aanvraag.type.value,
         status=(VerzoekStatus.OVERDRACHT if overdracht_aan else VerzoekStatus.ONTVANGEN).value,
         kanaal=aanvraag.kanaal.value,
@@ -408,6 +412,7 @@ async def draag_over(session: AsyncSession, actor: Actor, verzoek_id: uuid.UUID)
     check_overgang(VerzoekStatus(found.status), VerzoekStatus.OVERGEDRAGEN)
     found.status = VerzoekStatus.OVERGEDRAGEN.value
     await session.flush()
+    await laat_los(session, actor, found)
     await record(
         session,
         actor,
@@ -417,6 +422,57 @@ async def draag_over(session: AsyncSession, actor: Actor, verzoek_id: uuid.UUID)
         detail=f"verzoek={found.id};overgedragen=GM{found.gemeente_van_verblijf}",
     )
     return found
+
+
+async def zet_in_overdracht(
+    session: AsyncSession, actor: Actor, verzoek_id: uuid.UUID, *, gemeentecode: str, tekst: str
+) -> Verzoek:
+    """The person moved to a municipality not on the hub: pass the running request on."""
+    found = await verzoek(session, verzoek_id)
+    check_overgang(VerzoekStatus(found.status), VerzoekStatus.OVERDRACHT)
+    found.status = VerzoekStatus.OVERDRACHT.value
+    found.gemeente_van_verblijf = gemeentecode
+    found.overdracht_aan = tekst
+    await session.flush()
+    await record(
+        session,
+        actor,
+        actie=Actie.UPDATE,
+        gegevensgroep=GEGEVENSGROEP,
+        doel=DOEL,
+        persoon_id=found.persoon_id,
+        detail=f"verzoek={found.id};overdracht=GM{gemeentecode}",
+    )
+    return found
+
+
+async def vervang_door_doorzending(
+    session: AsyncSession,
+    actor: Actor,
+    verzoek_id: uuid.UUID,
+    *,
+    naar_gemeentecode: str,
+    naar_tenant_id: uuid.UUID,
+) -> Doorzending:
+    """After a move the request lives at the new contactpunt: keep only a receipt here."""
+    found = await verzoek(session, verzoek_id)
+    if found.status not in (*_OPEN, VerzoekStatus.OVERDRACHT):
+        msg = "Alleen een lopend verzoek gaat mee naar de nieuwe gemeente van verblijf."
+        raise VerzoekRegelFout(msg)
+    await laat_los(session, actor, found)
+    receipt = await registreer_doorzending(
+        session,
+        actor,
+        type=VerzoekType(found.type),
+        ontvangen_op=found.ontvangen_op,
+        naar_gemeentecode=naar_gemeentecode,
+        naar_tenant_id=naar_tenant_id,
+        nummer=found.ontvangstnummer,
+    )
+    # Its consultations, extensions and personal fields go with the row (ON DELETE CASCADE).
+    await session.delete(found)
+    await session.flush()
+    return receipt
 
 
 # --- inzage beperkt ---------------------------------------------------------------------------

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from verzoeken_casusdata import Organisaties, maak_casusdata
 
-from casushub.platform.contactpunt import Uitkomst, routeer
+from casushub.platform.contactpunt import Uitkomst, routeer, verplaats
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import tenant_session
+from casushub.tenants.bewaartermijnen.services import actieve_blokkades
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
 from casushub.tenants.verzoeken.models import Consultatie, Doorzending, Verzoek
@@ -211,3 +212,42 @@ async def test_the_hub_registers_for_a_municipality_or_hands_over_without_storin
     assert elders.uitkomst is Uitkomst.OVERDRACHT
     assert elders.tenant is None
     assert elders.verzoek_id is None
+
+
+async def test_a_running_request_follows_the_person_who_moves(
+    app_engine: AsyncEngine,
+    settings: Settings,
+    nieuwe_gemeente: GemeenteFactory,
+    organisaties: Organisaties,
+) -> None:
+    oud, nieuw = await nieuwe_gemeente(), await nieuwe_gemeente()
+    async with tenant_session(app_engine, oud.ref, settings) as s, s.begin():
+        data = await maak_casusdata(s, organisaties, oud.code, "Mo Verhuizer")
+    actor = organisaties.actor(organisaties.gemeente, "gemeente_regie")
+    eerst = await routeer(app_engine, settings, actor, _aanvraag(data.persoon.id), van=oud.ref)
+    assert eerst.verzoek_id is not None
+    async with tenant_session(app_engine, oud.ref, settings) as s, s.begin():
+        persoon = await s.get(Persoon, data.persoon.id)
+        assert persoon is not None
+        persoon.gemeente_van_verblijf = nieuw.code
+        before = await s.get(Verzoek, eerst.verzoek_id)
+        assert before is not None
+        dag0, deadline = before.ontvangen_op, before.termijn
+
+    moved = await verplaats(app_engine, settings, actor, van=oud.ref, verzoek_id=eerst.verzoek_id)
+
+    assert moved.uitkomst is Uitkomst.DOORGESTUURD
+    assert moved.tenant == nieuw.ref
+    async with tenant_session(app_engine, nieuw.ref, settings) as s:
+        (stored,) = (await s.scalars(select(Verzoek))).all()
+    assert stored.ontvangstnummer == eerst.ontvangstnummer
+    assert (stored.ontvangen_op, stored.termijn) == (dag0, deadline)
+    assert stored.persoon_id is None
+    assert stored.ontvangen_bij == oud.ref.slug
+    async with tenant_session(app_engine, oud.ref, settings) as s, s.begin():
+        assert await s.scalar(select(func.count()).select_from(Verzoek)) == 0
+        assert await s.scalar(select(func.count()).select_from(Consultatie)) == 0
+        (receipt,) = (await s.scalars(select(Doorzending))).all()
+        assert await actieve_blokkades(s, data.persoon.id) == []
+    assert receipt.ontvangstnummer == eerst.ontvangstnummer
+    assert receipt.naar_tenant_id == nieuw.ref.id
