@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
@@ -73,34 +73,22 @@ def _period(van: datetime | None, tot: datetime | None) -> list[ColumnElement[bo
 
 
 def _grouped(keys: list[Any], where: list[ColumnElement[bool]]) -> Query:
-    """Per ``keys``: the actions, how many, first and last time.
+    """Per ``keys``: the actions, how many, first and last time, newest first.
 
-    Two steps, because ``array_agg(DISTINCT actie)`` would sort inside every group: first a
-    hash aggregate per key and action (few actions, so few rows), then one row per key.
+    The matching index starts with the question's id and then ``keys``, so the rows arrive
+    in group order and the aggregate streams (see revision t0003).
     """
-    per_action = (
-        select(
-            *keys,
-            Verwerking.actie,
-            func.count().label("n"),
-            func.min(Verwerking.tijdstip).label("eerste"),
-            func.max(Verwerking.tijdstip).label("laatste"),
-        )
-        .where(*where)
-        .group_by(*keys, Verwerking.actie)
-        .subquery()
-    )
-    outer_keys = [per_action.c[key.key] for key in keys]
-    laatste = func.max(per_action.c.laatste)
+    laatste = func.max(Verwerking.tijdstip)
     return (
         select(
-            *outer_keys,
-            func.array_agg(per_action.c.actie).label("acties"),
-            func.sum(per_action.c.n).cast(BigInteger).label("aantal"),
-            func.min(per_action.c.eerste).label("eerste"),
+            *keys,
+            func.array_agg(func.distinct(Verwerking.actie)).label("acties"),
+            func.count().label("aantal"),
+            func.min(Verwerking.tijdstip).label("eerste"),
             laatste.label("laatste"),
         )
-        .group_by(*outer_keys)
+        .where(*where)
+        .group_by(*keys)
         .order_by(laatste.desc())
     )
 

@@ -141,20 +141,22 @@ def upgrade() -> None:
             name="ck_verwerking_actie",
         ),
     )
-    # The FG's two questions ("wie zag casus N", "wat zag gebruiker U") and the period export
-    # (on the volgnummer/tijdstip order). INCLUDE makes the grouped answers index-only scans.
+    # The FG's two questions ("wie zag casus N", "wat zag gebruiker U"): each index leads with
+    # the question's id followed by the answer's grouping columns, so PostgreSQL reads one
+    # key range of one index in group order (index-only, no sort: a busy user's history
+    # sorted in memory would spill to disk) and filters the period on the way.
     op.create_index(
         "ix_verwerking_casus_id",
         "verwerking",
-        ["casus_id", "tijdstip"],
-        postgresql_include=["user_id", "organisation_id", "rol", "actie"],
+        ["casus_id", "user_id", "organisation_id", "rol", "tijdstip"],
+        postgresql_include=["actie"],
         postgresql_where=sa.text("casus_id IS NOT NULL"),
     )
     op.create_index(
         "ix_verwerking_user_id",
         "verwerking",
-        ["user_id", "tijdstip"],
-        postgresql_include=["casus_id", "persoon_id", "gegevensgroep", "actie"],
+        ["user_id", "casus_id", "persoon_id", "gegevensgroep", "tijdstip"],
+        postgresql_include=["actie"],
     )
     op.create_index("ix_verwerking_persoon_id", "verwerking", ["persoon_id", "tijdstip"])
     op.create_index("ix_verwerking_tijdstip", "verwerking", ["tijdstip"])
