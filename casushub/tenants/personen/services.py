@@ -11,7 +11,7 @@ from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
-from casushub.tenants.casus.errors import GeenToegang, RegelFout
+from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.models import Casus
 from casushub.tenants.casus.rules import DEELNEMER_ROL
 from casushub.tenants.casus.toegang import (
@@ -32,6 +32,7 @@ __all__ = [
     "controleer_persoonsvelden",
     "lees_derden",
     "voeg_derde_toe",
+    "wijzig_persoon",
     "zoek_personen",
     "zoekterm_hash",
 ]
@@ -156,3 +157,36 @@ async def lees_derden(session: AsyncSession, actor: Actor, casus_id: uuid.UUID) 
     )
     await log(session, actor, Actie.READ, "derde", "casusoverleg", casus_id=casus.id)
     return derden
+
+
+async def wijzig_persoon(
+    session: AsyncSession,
+    actor: Actor,
+    persoon_id: uuid.UUID,
+    *,
+    naam: str,
+    geboortedatum: date | None,
+    adres: str | None,
+    aliassen: list[str],
+    doel: str = "rectificatie",
+) -> Persoon:
+    """Correct the person's data (e.g. after a rectification request); regie only, logged.
+
+    The gemeente van verblijf changes only through a move (``casus.services.verhuis``), which
+    also hands the casus over.
+    """
+    if not is_regie(actor):
+        raise GeenToegang("Alleen de gemeente kan persoonsgegevens wijzigen.")
+    persoon = await session.get(Persoon, persoon_id)
+    if persoon is None:
+        raise NietGevonden("Deze persoon bestaat niet (meer).")
+    if not naam.strip():
+        raise RegelFout("Vul de naam in.", "naam")
+    await controleer_persoonsvelden(session, {"naam": naam, "adres": adres, "aliassen": aliassen})
+    persoon.naam = naam.strip()
+    persoon.geboortedatum = geboortedatum
+    persoon.adres = (adres or "").strip() or None
+    persoon.aliassen = [a.strip() for a in aliassen if a.strip()]
+    await session.flush()
+    await log(session, actor, Actie.UPDATE, "persoon", doel, persoon_id=persoon.id)
+    return persoon

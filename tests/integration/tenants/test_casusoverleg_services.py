@@ -34,7 +34,7 @@ from casushub.tenants.casus.services import (
 )
 from casushub.tenants.instellingen.services import Wijziging, wijzig_instellingen
 from casushub.tenants.personen.models import Persoon
-from casushub.tenants.personen.services import zoek_personen
+from casushub.tenants.personen.services import wijzig_persoon, zoek_personen
 from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
 from casushub.tenants.verwerkingenlog.models import Verwerking
@@ -434,3 +434,49 @@ async def test_special_items_need_an_explicit_action_with_purpose(
             "informatie_bijzonder",
             "voorbereiding zorgbespreking",
         )
+
+
+async def test_rectification_of_a_person_is_checked_and_logged(
+    sessie: Sessie, tenant_a: TenantRef, orgs: Organisaties
+) -> None:
+    async with sessie(tenant_a) as s:
+        signaal = await nieuw_signaal(s, orgs, "Verkeerd Gespeld")
+    with pytest.raises(RegelFout, match="burgerservicenummer"):
+        async with sessie(tenant_a) as s:
+            await wijzig_persoon(
+                s,
+                orgs.regie,
+                signaal.persoon_id,
+                naam="Goed Gespeld",
+                geboortedatum=None,
+                adres=None,
+                aliassen=["111222333"],
+            )
+    with pytest.raises(GeenToegang):
+        async with sessie(tenant_a) as s:
+            await wijzig_persoon(
+                s,
+                orgs.actor("politie", "participant"),
+                signaal.persoon_id,
+                naam="X",
+                geboortedatum=None,
+                adres=None,
+                aliassen=[],
+            )
+    async with sessie(tenant_a) as s:
+        persoon = await wijzig_persoon(
+            s,
+            orgs.regie,
+            signaal.persoon_id,
+            naam="Goed Gespeld",
+            geboortedatum=None,
+            adres="Dorpsstraat 1",
+            aliassen=["GG"],
+        )
+        assert (persoon.naam, persoon.aliassen) == ("Goed Gespeld", ["GG"])
+        entry = await s.scalar(
+            select(Verwerking.doel).where(
+                Verwerking.persoon_id == persoon.id, Verwerking.actie == "update"
+            )
+        )
+        assert entry == "rectificatie"
