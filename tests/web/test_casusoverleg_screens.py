@@ -14,6 +14,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from casushub.platform.identity.memberships import grant_membership
 from casushub.platform.identity.roles import Role
 from casushub.platform.registry import create_tenant
 from casushub.platform.settings import Settings
@@ -21,6 +22,7 @@ from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.items import voeg_item_toe
 from casushub.tenants.casus.services import Deelnemer, maak_casus
+from casushub.tenants.overleg.services import agendeer
 from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
 from casushub.tenants.verwerkingenlog.models import Verwerking
 from casushub.tenants.weging.rules import CRITERIA, Beoordeling
@@ -277,3 +279,57 @@ async def test_search_is_logged_without_terms(
         assert await s.scalar(select(func.count()).select_from(Verwerking)) > 0
     assert len(details) == 2
     assert all("zoektest" not in (d or "") and "bestaat" not in (d or "") for d in details)
+
+
+async def test_meeting_view_shows_only_items_of_municipalities_and_cases_of_the_viewer(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    hub: str,
+    unique_code: Callable[[], str],
+) -> None:
+    async def tenant() -> TenantRef:
+        code = unique_code()
+        return await create_tenant(
+            admin_engine,
+            settings,
+            slug=f"bk{code}",
+            name=f"Gemeente Bk{code}",
+            gemeentecode=code,
+            hub_slug=hub,
+        )
+
+    alfa, bravo, charlie = await tenant(), await tenant(), await tenant()
+    user = await sign_in_as(client, alfa, Role.PARTICIPANT)
+    async with admin_engine.begin() as conn:
+        await grant_membership(
+            conn,
+            user_id=user.user_id,
+            organisation_id=user.organisation_id,
+            role=Role.PARTICIPANT,
+            tenant_id=bravo.id,
+        )
+    bijeenkomst = uuid.uuid4()
+    for where, naam, deelnemer in (
+        (alfa, "Anna Agenda", user.organisation_id),
+        (bravo, "Bert Agenda", user.organisation_id),
+        (bravo, "Bas Agenda", uuid.uuid4()),  # the viewer's organisation does not take part
+        (charlie, "Cees Agenda", user.organisation_id),  # no membership in this municipality
+    ):
+        casus_id = await _casus(app_engine, settings, where, naam, deelnemer)
+        async with tenant_session(app_engine, where, settings) as s, s.begin():
+            await agendeer(
+                s, SYSTEEM, casus_id=casus_id, bijeenkomst_id=bijeenkomst, doel="bespreking"
+            )
+    page = await client.get(f"/casusoverleg/bijeenkomsten/{bijeenkomst}")
+    assert page.status_code == 200
+    assert "Anna Agenda" in page.text
+    assert "Bert Agenda" in page.text
+    assert "Bas Agenda" not in page.text
+    assert "Cees Agenda" not in page.text
+    # Each item shown is a logged read in its own municipality.
+    assert await _reads(app_engine, settings, alfa, user.user_id) == ["agenda"]
+    assert await _reads(app_engine, settings, bravo, user.user_id) == ["agenda"]
+    assert await _reads(app_engine, settings, charlie, user.user_id) == []

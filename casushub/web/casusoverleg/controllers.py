@@ -33,6 +33,7 @@ from casushub.tenants.plan.services import lees_plan
 from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal, te_wegen_signalen
 from casushub.tenants.uitnodigingen.services import accepteer, lees_uitnodiging, mijn_uitnodigingen
 from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.bijeenkomst import bijeenkomst
 from casushub.web.casusoverleg.context import provide_actor, weigering
 from casushub.web.tenancy import provide_tenant, provide_tenant_db
 
@@ -341,4 +342,5 @@ casusoverleg_handlers = [
     zoeken,
     uitnodiging,
     uitnodiging_accepteren,
+    bijeenkomst,
 ]

@@ -1,0 +1,81 @@
+"""The meeting view: one regional meeting, assembled from every municipality the viewer may
+open, each in its own tenant session and under the viewer's role there (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Request, get
+from litestar.datastructures import State
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import FromPath
+from litestar.response import Template
+
+from casushub.platform.identity.access import Identity
+from casushub.platform.identity.roles import Role
+from casushub.platform.logs import request_id_var
+from casushub.platform.registry import TenantUnavailable, servable_tenant
+from casushub.platform.tenancy import TenantRef
+from casushub.tenants.actor import Actor
+from casushub.tenants.overleg.services import vergaderoverzicht
+from casushub.web.auth.guards import roles
+
+__all__ = ["bijeenkomst"]
+
+# Contexts that may contribute agenda items; the FG and the contactpunt read no agenda.
+_AGENDA_ROLLEN = frozenset(
+    {Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT, Role.INVITED_PARTY}
+)
+
+
+async def _contexten(state: State, identity: Identity) -> list[tuple[TenantRef, Actor, str]]:
+    """Every live tenant membership of the viewer, once per tenant (the broadest role wins)."""
+    rang = [Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT, Role.INVITED_PARTY]
+    gekozen: dict[uuid.UUID, Any] = {}
+    for membership in identity.memberships:
+        if membership.tenant_id is None or membership.role not in _AGENDA_ROLLEN:
+            continue
+        huidig = gekozen.get(membership.tenant_id)
+        if huidig is None or rang.index(membership.role) < rang.index(huidig.role):
+            gekozen[membership.tenant_id] = membership
+    result = []
+    async with state.engine.connect() as conn:
+        for tenant_id, membership in gekozen.items():
+            try:
+                tenant = await servable_tenant(conn, tenant_id)
+            except TenantUnavailable:
+                continue  # a suspended municipality contributes nothing, not even a count
+            actor = Actor(
+                user_id=identity.user_id,
+                organisation_id=membership.organisation_id,
+                role=membership.role.value,
+                request_id=request_id_var.get(),
+            )
+            result.append((tenant, actor, membership.tenant_name or tenant.slug))
+    return result
+
+
+@get(
+    "/casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}",
+    name="bijeenkomst",
+    opt=roles(*_AGENDA_ROLLEN),
+)
+async def bijeenkomst(
+    bijeenkomst_id: FromPath[uuid.UUID], request: Request[Any, Any, Any], state: State
+) -> Template:
+    identity = request.scope.get("user")
+    if not isinstance(identity, Identity):
+        raise NotAuthorizedException
+    contexten = await _contexten(state, identity)
+    namen = {tenant.slug: naam for tenant, _, naam in contexten}
+    regels = await vergaderoverzicht(
+        state.engine,
+        state.settings,
+        bijeenkomst_id,
+        [(tenant, actor) for tenant, actor, _ in contexten],
+    )
+    return Template(
+        "casusoverleg/bijeenkomst.html",
+        context={"regels": regels, "namen": namen, "bijeenkomst_id": bijeenkomst_id},
+    )
