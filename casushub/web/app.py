@@ -95,8 +95,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # The casusoverleg screens; each handler declares its own roles.
             Router("/", route_handlers=casusoverleg_handlers),
             Router("/", opt=public(), route_handlers=[start]),
-            # The contactpunt of each municipality is open to the public (no sign-in).
-            Router("/", opt=public(), route_handlers=contactpunt_handlers),
+            # The contactpunt: a public page per municipality and its staff's screens; each
+            # handler declares its own access (public, or the contactpunt roles).
+            *contactpunt_handlers,
             # Progress of background work (jobs/voortgang.html); tenant jobs only in their own
             # tenant context (casushub.web.jobs).
             Router("/", opt=roles(*TENANT_ROLES), route_handlers=[job_progress]),

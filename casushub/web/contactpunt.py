@@ -9,9 +9,12 @@ and per e-mail address (keys are keyed hashes, so the limiter holds no addresses
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import json
 import time
+import uuid
 from collections import deque
 from dataclasses import dataclass
 from datetime import date
@@ -19,22 +22,40 @@ from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import ClientException, NotAuthorizedException, NotFoundException
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Response, Template
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform.contactpunt import routeer
+from casushub.platform.identity.access import Identity
+from casushub.platform.identity.models import Organisation
+from casushub.platform.identity.roles import Role
 from casushub.platform.logs import request_id_var
 from casushub.platform.models import Tenant, TenantStatus
-from casushub.platform.registry import servable_tenant
+from casushub.platform.registry import RegistryError, servable_tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import SLUG_PATTERN, TenantRef, tenant_session
 from casushub.tenants.actor import Actor
-from casushub.tenants.verzoeken import services
-from casushub.tenants.verzoeken.rules import VerzoekType
+from casushub.tenants.exports.rules import Formaat
+from casushub.tenants.verwerkingenlog.models import Actie
+from casushub.tenants.verwerkingenlog.services import record
+from casushub.tenants.verzoeken import bronnen, services
+from casushub.tenants.verzoeken.inzage import inzage_document, render_pdf
+from casushub.tenants.verzoeken.models import Besluit
+from casushub.tenants.verzoeken.rules import (
+    Besluituitkomst,
+    Kanaal,
+    VerzoekRegelFout,
+    VerzoekType,
+)
 from casushub.tenants.verzoeken.schemas import Invoerfouten, lees_formulier
+from casushub.web.auth.guards import roles
 from casushub.web.errors import error_response
+from casushub.web.tenancy import provide_tenant, provide_tenant_db
 
 __all__ = ["Limiet", "contactpunt_handlers"]
 
@@ -257,4 +278,394 @@ async def contactpunt_ontvangen(
     )
 
 
-contactpunt_handlers = [contactpunt_pagina, contactpunt_indienen, contactpunt_ontvangen]
+# Each handler declares who may use it (public page, or the contactpunt's staff).
+contactpunt_handlers: list[Any] = [contactpunt_pagina, contactpunt_indienen, contactpunt_ontvangen]
+
+
+# --- the contactpunt's own screens (staff of the municipality) ---------------------------------
+
+STAF = (Role.CONTACTPUNT, Role.GEMEENTE_REGIE)
+
+
+async def provide_actor(request: Request[Any, Any, Any]) -> Actor:
+    """The signed-in user in their active context, as the domain's ``Actor``."""
+    identity = request.scope.get("user")
+    if not isinstance(identity, Identity) or identity.active is None:
+        raise NotAuthorizedException
+    return Actor(
+        user_id=identity.user_id,
+        organisation_id=identity.active.organisation_id,
+        role=identity.active.role.value,
+        request_id=request_id_var.get(),
+    )
+
+
+TAKEN = "/contactpunt-taken"
+STAF_DEPS = {
+    "tenant": Provide(provide_tenant),
+    "db": Provide(provide_tenant_db),
+    "actor": Provide(provide_actor),
+}
+KANALEN = [
+    ("brief", "Brief"),
+    ("email", "E-mail"),
+    ("balie", "Balie"),
+]
+UITKOMSTEN = [
+    ("", "Kies het besluit"),
+    (Besluituitkomst.TOEGEWEZEN.value, "Toegewezen"),
+    (Besluituitkomst.DEELS_TOEGEWEZEN.value, "Deels toegewezen"),
+    (Besluituitkomst.AFGEWEZEN.value, "Afgewezen"),
+]
+STATUS_TEKST = {
+    "ontvangen": "Ontvangen",
+    "in_behandeling": "In behandeling",
+    "besloten": "Besloten",
+    "uitgevoerd": "Uitgevoerd",
+    "overdracht": "Doorsturen naar andere gemeente",
+    "overgedragen": "Doorgestuurd",
+    "ingetrokken": "Ingetrokken",
+}
+
+
+async def _organisatienamen(state: State, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    async with state.engine.connect() as conn:
+        rows = await conn.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
+        )
+        return {row.id: row.name for row in rows}
+
+
+def _niet_gevonden(exc: services.VerzoekNietGevonden) -> NotFoundException:
+    return NotFoundException(detail=exc.message, extra={"dutch": True})
+
+
+@get(TAKEN, name="contactpunt-taken", opt=roles(*STAF), dependencies=STAF_DEPS)
+async def taken(db: NamedDependency[AsyncSession]) -> Template:
+    """The queue, most urgent first. No names here: the list itself needs no access log."""
+    async with db.begin():
+        open_verzoeken = await services.open_verzoeken(db)
+    vandaag = services.vandaag()
+    rijen = [
+        {
+            "id": v.id,
+            "nummer": v.ontvangstnummer,
+            "soort": VerzoekType(v.type).value,
+            "status": STATUS_TEKST.get(v.status, v.status),
+            "ontvangen_op": datum_nl(v.ontvangen_op.isoformat()),
+            "termijn": datum_nl(v.termijn.isoformat()),
+            "dagen": (v.termijn - vandaag).days,
+            "verlengd": v.verlengd_maanden,
+        }
+        for v in open_verzoeken
+    ]
+    return Template("contactpunt/taken.html", context={"rijen": rijen})
+
+
+def _registratie_formulier(
+    waarden: dict[str, str], fouten: dict[str, str], status_code: int = 200
+) -> Template:
+    return Template(
+        "contactpunt/registreren.html",
+        context={
+            "waarden": waarden,
+            "fouten": fouten,
+            "soorten": SOORTEN,
+            "kanalen": KANALEN,
+        },
+        status_code=status_code,
+    )
+
+
+@get(f"{TAKEN}/nieuw", name="contactpunt-registreren", opt=roles(*STAF), dependencies=STAF_DEPS)
+async def registreren(tenant: NamedDependency[TenantRef]) -> Template:
+    return _registratie_formulier({"kanaal": "brief"}, {})
+
+
+@post(
+    f"{TAKEN}/nieuw",
+    name="contactpunt-registreren-opslaan",
+    opt=roles(*STAF),
+    dependencies=STAF_DEPS,
+)
+async def registreren_opslaan(
+    data: FormData,
+    tenant: NamedDependency[TenantRef],
+    actor: NamedDependency[Actor],
+    state: State,
+) -> Template:
+    """Staff register a request received by letter, e-mail or at the desk; it is routed to
+    the contactpunt of the gemeente van verblijf (which may be another municipality)."""
+    waarden = {k: str(v) for k, v in data.items() if isinstance(v, str)}
+    fouten: dict[str, str] = {}
+    try:
+        kanaal = Kanaal(waarden.get("kanaal", ""))
+    except ValueError:
+        fouten["kanaal"] = "Kies hoe het verzoek binnenkwam."
+        kanaal = Kanaal.BRIEF
+    try:
+        aanvraag = lees_formulier(waarden, kanaal=kanaal, vandaag=services.vandaag())
+    except Invoerfouten as exc:
+        fouten.update(exc.fouten)
+        aanvraag = None
+    code = waarden.get("gemeente_van_verblijf", "").strip()
+    if not code:
+        fouten["gemeente_van_verblijf"] = (
+            "Vul de CBS-code in van de gemeente waar de persoon woont."
+        )
+    if fouten or aanvraag is None:
+        return _registratie_formulier(waarden, fouten, 422)
+    try:
+        routing = await routeer(
+            state.engine, state.settings, actor, aanvraag, van=tenant, gemeente_van_verblijf=code
+        )
+    except RegistryError as exc:
+        return _registratie_formulier(
+            waarden, {exc.field or "gemeente_van_verblijf": exc.message}, 422
+        )
+    return Template(
+        "contactpunt/geregistreerd.html",
+        context={"routing": routing, "uitkomst": routing.uitkomst.value},
+    )
+
+
+async def _detail_context(
+    db: AsyncSession, actor: Actor, state: State, verzoek_id: uuid.UUID
+) -> dict[str, Any]:
+    found = await services.verzoek(db, verzoek_id)
+    await record(
+        db,
+        actor,
+        actie=Actie.READ,
+        gegevensgroep=services.GEGEVENSGROEP,
+        doel=services.DOEL,
+        persoon_id=found.persoon_id,
+        detail=f"verzoek={found.id}",
+    )
+    taken_ = await services.consultaties(db, found.id)
+    besluit = await db.scalar(select(Besluit).where(Besluit.verzoek_id == found.id))
+    onthouden = await services.onthoudingen(db, besluit.id) if besluit else []
+    namen = await _organisatienamen(
+        state,
+        {t.organisatie_id for t in taken_} | {o.gevraagd_door_organisatie for o in onthouden},
+    )
+    return {
+        "v": found,
+        "soort": VerzoekType(found.type).label,
+        "status": STATUS_TEKST.get(found.status, found.status),
+        "ontvangen_op": datum_nl(found.ontvangen_op.isoformat()),
+        "termijn": datum_nl(found.termijn.isoformat()),
+        "consultaties": [
+            {
+                "organisatie": namen.get(t.organisatie_id, str(t.organisatie_id)[:8]),
+                "termijn": datum_nl(t.termijn.isoformat()),
+                "antwoord": t.antwoord,
+            }
+            for t in taken_
+        ],
+        "besluit": besluit,
+        "onthouden": [
+            {
+                "grond": services.grond_tekst(o.grond),
+                "door": namen.get(
+                    o.gevraagd_door_organisatie, str(o.gevraagd_door_organisatie)[:8]
+                ),
+                "op": datum_nl(o.gevraagd_op.date().isoformat()),
+            }
+            for o in onthouden
+        ],
+        "uitkomsten": UITKOMSTEN,
+        "open": found.status in {"ontvangen", "in_behandeling"},
+        "inzage": found.type == "inzage"
+        and besluit is not None
+        and besluit.uitkomst != Besluituitkomst.AFGEWEZEN,
+    }
+
+
+async def _detail(
+    db: AsyncSession,
+    actor: Actor,
+    state: State,
+    verzoek_id: uuid.UUID,
+    *,
+    fouten: dict[str, str] | None = None,
+    waarden: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    try:
+        async with db.begin():
+            context = await _detail_context(db, actor, state, verzoek_id)
+    except services.VerzoekNietGevonden as exc:
+        raise _niet_gevonden(exc) from exc
+    context.update(fouten=fouten or {}, waarden=waarden or {})
+    return Template("contactpunt/verzoek.html", context=context, status_code=status_code)
+
+
+@get(
+    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}",
+    name="contactpunt-verzoek",
+    opt=roles(*STAF),
+    dependencies=STAF_DEPS,
+)
+async def verzoek_pagina(
+    verzoek_id: FromPath[uuid.UUID],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    state: State,
+) -> Template:
+    return await _detail(db, actor, state, verzoek_id)
+
+
+@post(
+    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/besluit",
+    name="contactpunt-besluit",
+    opt=roles(*STAF),
+    dependencies=STAF_DEPS,
+)
+async def besluit_nemen(
+    verzoek_id: FromPath[uuid.UUID],
+    data: FormData,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    state: State,
+) -> Template | Redirect:
+    waarden = {k: str(v) for k, v in data.items() if isinstance(v, str)}
+    try:
+        uitkomst = Besluituitkomst(waarden.get("uitkomst", ""))
+    except ValueError:
+        return await _detail(
+            db,
+            actor,
+            state,
+            verzoek_id,
+            fouten={"uitkomst": "Kies het besluit."},
+            waarden=waarden,
+            status_code=422,
+        )
+    try:
+        async with db.begin():
+            await services.neem_besluit(
+                db, actor, verzoek_id, uitkomst=uitkomst, motivering=waarden.get("motivering", "")
+            )
+    except VerzoekRegelFout as exc:
+        return await _detail(
+            db,
+            actor,
+            state,
+            verzoek_id,
+            fouten={exc.field or "motivering": exc.message},
+            waarden=waarden,
+            status_code=422,
+        )
+    except services.VerzoekNietGevonden as exc:
+        raise _niet_gevonden(exc) from exc
+    return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+
+
+@post(
+    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/verlengen",
+    name="contactpunt-verlengen",
+    opt=roles(*STAF),
+    dependencies=STAF_DEPS,
+)
+async def verlengen(
+    verzoek_id: FromPath[uuid.UUID],
+    data: FormData,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    state: State,
+) -> Template | Redirect:
+    waarden = {k: str(v) for k, v in data.items() if isinstance(v, str)}
+    maanden = waarden.get("maanden", "")
+    if maanden not in {"1", "2"}:
+        return await _detail(
+            db,
+            actor,
+            state,
+            verzoek_id,
+            fouten={"maanden": "Kies één of twee maanden."},
+            waarden=waarden,
+            status_code=422,
+        )
+    try:
+        async with db.begin():
+            await services.verleng(
+                db, actor, verzoek_id, maanden=int(maanden), reden=waarden.get("reden", "")
+            )
+    except VerzoekRegelFout as exc:
+        return await _detail(
+            db,
+            actor,
+            state,
+            verzoek_id,
+            fouten={exc.field or "reden": exc.message},
+            waarden=waarden,
+            status_code=422,
+        )
+    except services.VerzoekNietGevonden as exc:
+        raise _niet_gevonden(exc) from exc
+    return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+
+
+@get(
+    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/inzage/{{formaat:str}}",
+    name="contactpunt-inzage",
+    opt=roles(*STAF),
+    dependencies=STAF_DEPS,
+)
+async def inzage_download(
+    verzoek_id: FromPath[uuid.UUID],
+    formaat: FromPath[str],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    state: State,
+) -> Response[Any]:
+    """The person's inzage as JSON or PDF; passes the export guard and is logged."""
+    if formaat not in {"json", "pdf"}:
+        raise NotFoundException
+    try:
+        async with db.begin():
+            found = await services.verzoek(db, verzoek_id)
+            namen = await _organisatienamen(
+                state,
+                await bronnen.bron_organisaties(db, found.persoon_id)
+                if found.persoon_id
+                else set(),
+            )
+            inzage = await inzage_document(
+                db,
+                actor,
+                verzoek_id,
+                formaat=Formaat.PDF if formaat == "pdf" else Formaat.JSON,
+                organisatienamen=namen,
+            )
+    except services.VerzoekNietGevonden as exc:
+        raise _niet_gevonden(exc) from exc
+    except VerzoekRegelFout as exc:
+        raise ClientException(detail=exc.message, extra={"dutch": True}) from exc
+    bestand = f"inzage-{found.ontvangstnummer}.{formaat}"
+    headers = {
+        "Content-Disposition": f'attachment; filename="{bestand}"',
+        "Cache-Control": "no-store",
+    }
+    if formaat == "pdf":
+        pdf = await asyncio.to_thread(render_pdf, inzage.document)
+        return Response(pdf, media_type="application/pdf", headers=headers)
+    return Response(
+        json.dumps(inzage.document, ensure_ascii=False, indent=2).encode(),
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+contactpunt_handlers += [
+    taken,
+    registreren,
+    registreren_opslaan,
+    verzoek_pagina,
+    besluit_nemen,
+    verlengen,
+    inzage_download,
+]

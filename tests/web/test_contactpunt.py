@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 from litestar import Litestar
@@ -13,11 +14,23 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from casushub.platform.identity.roles import Role
 from casushub.platform.registry import create_tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
+from casushub.tenants.actor import Actor
+from casushub.tenants.personen.models import Persoon
+from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
+from casushub.tenants.verzoeken import services
 from casushub.tenants.verzoeken.models import Verzoek
-from casushub.tenants.verzoeken.rules import termijn, valideer_ontvangstnummer
+from casushub.tenants.verzoeken.rules import (
+    Besluituitkomst,
+    Kanaal,
+    VerzoekType,
+    termijn,
+    valideer_ontvangstnummer,
+)
+from casushub.tenants.verzoeken.schemas import NieuwVerzoek
 from casushub.tenants.verzoeken.services import vandaag
 from casushub.web.app import create_app, session_config
 from casushub.web.contactpunt import TE_VEEL, TE_VEEL_EMAIL
@@ -248,3 +261,155 @@ async def test_too_many_requests_for_one_e_mail_address_get_429(
         assert again.status_code == 429
         assert TE_VEEL_EMAIL in again.text
     assert len(await _verzoeken(app_engine, settings, gemeente)) == 1
+
+
+# --- the contactpunt's staff screens -----------------------------------------------------------
+
+
+async def _staff_token(client: Client, path: str) -> str:
+    page = await client.get(path)
+    assert page.status_code == 200, page.text[:300]
+    found = re.search(rf'name="{CSRF_FIELD}" value="([^"]+)"', page.text)
+    assert found
+    return found.group(1)
+
+
+async def test_staff_register_a_letter_decide_and_see_the_queue(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+    app_engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    await sign_in_as(client, gemeente, Role.CONTACTPUNT)
+    leeg = await client.get("/contactpunt-taken")
+    assert leeg.status_code == 200
+    assert "Geen lopende verzoeken" in leeg.text
+    token = await _staff_token(client, "/contactpunt-taken/nieuw")
+    own_code = gemeente.slug.removeprefix("cp")
+    sent = await client.post(
+        "/contactpunt-taken/nieuw",
+        data={
+            **_formulier(naam="Bram Briefschrijver", kanaal="brief", type="rectificatie"),
+            "gemeente_van_verblijf": own_code,
+            CSRF_FIELD: token,
+        },
+    )
+    assert sent.status_code == 200
+    assert "Verzoek geregistreerd" in sent.text
+    (stored,) = await _verzoeken(app_engine, settings, gemeente)
+    assert stored.kanaal == "brief"
+    assert stored.ontvangstnummer in sent.text
+    queue = await client.get("/contactpunt-taken")
+    assert stored.ontvangstnummer in queue.text
+    assert "Bram Briefschrijver" not in queue.text  # the list shows no names
+    detail = await client.get(f"/contactpunt-taken/verzoek/{stored.id}")
+    assert detail.status_code == 200
+    assert "Bram Briefschrijver" in detail.text
+    async with tenant_session(app_engine, gemeente, settings) as s:
+        reads = (
+            await s.scalars(
+                select(Verwerking).where(
+                    Verwerking.actie == Actie.READ, Verwerking.detail == f"verzoek={stored.id}"
+                )
+            )
+        ).all()
+    assert len(reads) == 1
+    token = await _staff_token(client, f"/contactpunt-taken/verzoek/{stored.id}")
+    kort = await client.post(
+        f"/contactpunt-taken/verzoek/{stored.id}/besluit",
+        data={"uitkomst": "toegewezen", "motivering": "ja", CSRF_FIELD: token},
+    )
+    assert kort.status_code == 422
+    assert "Motiveer het besluit" in kort.text
+    besloten = await client.post(
+        f"/contactpunt-taken/verzoek/{stored.id}/besluit",
+        data={
+            "uitkomst": "toegewezen",
+            "motivering": "De naam wordt verbeterd zoals gevraagd.",
+            CSRF_FIELD: token,
+        },
+        follow_redirects=False,
+    )
+    assert besloten.status_code == 303
+    after = await client.get(f"/contactpunt-taken/verzoek/{stored.id}")
+    assert "De naam wordt verbeterd zoals gevraagd." in after.text
+    assert stored.ontvangstnummer not in (await client.get("/contactpunt-taken")).text
+
+
+async def test_staff_registration_for_a_municipality_elsewhere_says_whom_to_send_it_to(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+) -> None:
+    await sign_in_as(client, gemeente, Role.GEMEENTE_REGIE)
+    token = await _staff_token(client, "/contactpunt-taken/nieuw")
+    sent = await client.post(
+        "/contactpunt-taken/nieuw",
+        data={
+            **_formulier(kanaal="balie"),
+            "gemeente_van_verblijf": "0150",
+            CSRF_FIELD: token,
+        },
+    )
+    assert sent.status_code == 200
+    assert "Doorsturen naar de gemeente van verblijf" in sent.text
+    assert "GM0150" in sent.text
+
+
+async def test_inzage_download_for_the_person_is_logged(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+    app_engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    user = await sign_in_as(client, gemeente, Role.CONTACTPUNT)
+    actor = Actor(user.user_id, user.organisation_id, "contactpunt")
+    async with tenant_session(app_engine, gemeente, settings) as s, s.begin():
+        persoon = Persoon(naam="Ines Inzage", gemeente_van_verblijf="9999")
+        s.add(persoon)
+        await s.flush()
+        stored = await services.registreer(
+            s,
+            actor,
+            NieuwVerzoek(
+                type=VerzoekType.INZAGE,
+                betrokkene_naam="Ines Inzage",
+                indiener_naam="Ines Inzage",
+                kanaal=Kanaal.BALIE,
+                persoon_id=persoon.id,
+            ),
+            gemeentecode="9999",
+        )
+        await services.neem_besluit(
+            s,
+            actor,
+            stored.id,
+            uitkomst=Besluituitkomst.TOEGEWEZEN,
+            motivering="Alle gegevens worden verstrekt.",
+        )
+    as_json = await client.get(f"/contactpunt-taken/verzoek/{stored.id}/inzage/json")
+    assert as_json.status_code == 200
+    assert as_json.json()["persoon"]["naam"] == "Ines Inzage"
+    assert "attachment" in as_json.headers["content-disposition"]
+    as_pdf = await client.get(f"/contactpunt-taken/verzoek/{stored.id}/inzage/pdf")
+    assert as_pdf.status_code == 200
+    assert as_pdf.content.startswith(b"%PDF")
+    async with tenant_session(app_engine, gemeente, settings) as s:
+        exports = (
+            await s.scalars(select(Verwerking).where(Verwerking.actie == Actie.EXPORT))
+        ).all()
+    assert len(exports) == 2
+    assert {e.user_id for e in exports} == {user.user_id}
+
+
+async def test_staff_screens_are_for_the_contactpunt_only(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+) -> None:
+    anonymous = await client.get("/contactpunt-taken", follow_redirects=False)
+    assert anonymous.status_code in {302, 303, 401}
+    await sign_in_as(client, gemeente, Role.PARTICIPANT)
+    assert (await client.get("/contactpunt-taken")).status_code == 403
