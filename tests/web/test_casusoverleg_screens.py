@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.identity.memberships import grant_membership
+from casushub.platform.identity.organisations import create_organisation
 from casushub.platform.identity.roles import Role
+from casushub.platform.models import Hub
 from casushub.platform.registry import create_tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
@@ -333,3 +335,77 @@ async def test_meeting_view_shows_only_items_of_municipalities_and_cases_of_the_
     assert await _reads(app_engine, settings, alfa, user.user_id) == ["agenda"]
     assert await _reads(app_engine, settings, bravo, user.user_id) == ["agenda"]
     assert await _reads(app_engine, settings, charlie, user.user_id) == []
+
+
+async def test_weging_screen_refuses_without_om_then_takes_the_person_in(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    hub: str,
+) -> None:
+    suffix = uuid.uuid4().hex[:6]
+    async with admin_engine.begin() as conn:
+        hub_id = await conn.scalar(select(Hub.id).where(Hub.slug == hub))
+        orgs = {
+            soort: await create_organisation(
+                conn,
+                slug=f"w{soort}{suffix}",
+                name=f"{soort.upper()} {suffix}",
+                type=soort,
+                email_domains=[f"{soort}{suffix}.test"],
+                hub_id=None if soort == "gemeente" else hub_id,
+                tenant_id=gemeente.id if soort == "gemeente" else None,
+            )
+            for soort in ("gemeente", "politie", "om")
+        }
+    async with tenant_session(app_engine, gemeente, settings) as s, s.begin():
+        signaal = await registreer_signaal(
+            s,
+            SYSTEEM,
+            NieuwSignaal("Wendy Weegtest", "9801", "zorgen", orgs["politie"], date.today()),
+        )
+    await sign_in_as(client, gemeente, Role.GEMEENTE_REGIE)
+    dashboard = await client.get("/casusoverleg")
+    assert f"/casusoverleg/signalen/{signaal.id}/weging" in dashboard.text
+    form = await client.get(f"/casusoverleg/signalen/{signaal.id}/weging")
+    assert form.status_code == 200
+    assert f'value="{orgs["om"]}"' in form.text
+    velden: dict[str, Any] = {
+        CSRF_FIELD: _token(form.text),
+        "datum": date.today().strftime("%d-%m-%Y"),
+        "aanwezig": [str(orgs["gemeente"]), str(orgs["politie"])],
+        "redenering": "samenhangend zorgelijk beeld",
+        "uitkomst": "opname",
+        "actie": "vaststellen",
+        **{f"{k}_beoordeling": "ernstige_zorg" for k in CRITERIA},
+        **{f"{k}_toelichting": "toelichting" for k in CRITERIA},
+    }
+    zonder_om = await client.post(f"/casusoverleg/signalen/{signaal.id}/weging", data=velden)
+    assert zonder_om.status_code == 422
+    assert "Ontbreekt: OM" in zonder_om.text
+    assert "samenhangend zorgelijk beeld" in zonder_om.text  # the input is kept
+    velden["aanwezig"] = [str(o) for o in orgs.values()]
+    vastgesteld = await client.post(
+        f"/casusoverleg/signalen/{signaal.id}/weging", data=velden, follow_redirects=False
+    )
+    assert vastgesteld.status_code == 303
+    opname = await client.get(vastgesteld.headers["location"])
+    assert opname.status_code == 200
+    casus = await client.post(
+        vastgesteld.headers["location"],
+        data={CSRF_FIELD: _token(opname.text)},
+        follow_redirects=False,
+    )
+    assert casus.status_code == 303
+    page = await client.get(casus.headers["location"])
+    assert page.status_code == 200
+    assert "Wendy Weegtest" in page.text
+    # Once taken in, a second casus from the same weging is refused.
+    again = await client.post(
+        vastgesteld.headers["location"], data={CSRF_FIELD: _token(opname.text)}
+    )
+    assert again.status_code == 422
+    assert "al een casus" in again.text

@@ -9,12 +9,12 @@ when it is actually shown.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from litestar import get, post
 from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -34,32 +34,15 @@ from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal,
 from casushub.tenants.uitnodigingen.services import accepteer, lees_uitnodiging, mijn_uitnodigingen
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijeenkomst import bijeenkomst
-from casushub.web.casusoverleg.context import provide_actor, weigering
-from casushub.web.tenancy import provide_tenant, provide_tenant_db
+from casushub.web.casusoverleg.context import weigering
+from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.weging import weging_handlers
 
 __all__ = ["casusoverleg_handlers"]
 
-DEPS = {
-    "tenant": Provide(provide_tenant),
-    "db": Provide(provide_tenant_db),
-    "actor": Provide(provide_actor),
-}
 WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
 ALLEN = (*WERKERS, Role.INVITED_PARTY)
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-
-
-def _datum(value: str) -> date | None:
-    """Dutch (dd-mm-jjjj) or ISO dates; empty is None; anything else raises ValueError."""
-    value = value.strip()
-    if not value:
-        return None
-    for pattern in ("%d-%m-%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(value)
 
 
 @get("/casusoverleg", name="casusoverleg", opt=roles(*ALLEN), dependencies=DEPS)
@@ -217,7 +200,7 @@ async def signaal_opslaan(
     datums: dict[str, date | None] = {}
     for veld in ("geboortedatum", "ontvangen_op"):
         try:
-            datums[veld] = _datum(waarden[veld])
+            datums[veld] = datum(waarden[veld])
         except ValueError:
             fouten[veld] = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 05-03-2026."
     if not fouten and datums["ontvangen_op"] is None:
@@ -255,7 +238,7 @@ async def zoeken(
     context: dict[str, Any] = {"naam": naam, "geboortedatum": geboortedatum, "fouten": {}}
     if naam.strip() or geboortedatum.strip():
         try:
-            geboren = _datum(geboortedatum)
+            geboren = datum(geboortedatum)
         except ValueError:
             context["fouten"] = {"geboortedatum": "Vul een datum in als dd-mm-jjjj."}
             return Template("casusoverleg/zoeken.html", context=context, status_code=422)
@@ -343,4 +326,5 @@ casusoverleg_handlers = [
     uitnodiging,
     uitnodiging_accepteren,
     bijeenkomst,
+    *weging_handlers,
 ]

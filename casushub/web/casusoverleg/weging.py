@@ -1,0 +1,221 @@
+"""The weegploeg's screen: weigh a signal against the five criteria, then take it in."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath
+from litestar.response import Redirect, Template
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.platform.identity.models import Organisation
+from casushub.platform.identity.roles import Role
+from casushub.platform.models import Tenant
+from casushub.platform.tenancy import TenantRef
+from casushub.tenants.actor import Actor
+from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
+from casushub.tenants.casus.services import Deelnemer, maak_casus
+from casushub.tenants.plan.rules import DEELNEMER_TYPES
+from casushub.tenants.signalen.services import lees_signaal
+from casushub.tenants.weging.rules import BEOORDELINGEN, CRITERIA, Beoordeling, Uitkomst
+from casushub.tenants.weging.services import Aanwezige, WegingInvoer, aanwezigen_van, weeg_signaal
+from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.context import weigering
+from casushub.web.casusoverleg.deps import DEPS, datum
+
+__all__ = ["weging_handlers"]
+
+AnyForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+WEEGPLOEG = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
+
+
+async def deelnemende_organisaties(state: State, tenant: TenantRef) -> list[tuple[str, str, str]]:
+    """(id, name, type) of the statutory participants of this municipality's casusoverleg:
+    its own gemeente organisation and the hub's other participants (no personal data)."""
+    async with state.engine.connect() as conn:
+        hub_id = await conn.scalar(select(Tenant.hub_id).where(Tenant.id == tenant.id))
+        rows = await conn.execute(
+            select(Organisation.id, Organisation.name, Organisation.type)
+            .where(
+                Organisation.active.is_(True),
+                Organisation.type.in_(sorted(DEELNEMER_TYPES)),
+                or_(
+                    Organisation.tenant_id == tenant.id,
+                    (Organisation.hub_id == hub_id) & (Organisation.type != "gemeente"),
+                ),
+            )
+            .order_by(Organisation.type, Organisation.name)
+        )
+        return [(str(i), n, t) for i, n, t in rows]
+
+
+def _lijst(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _scherm(
+    signaal: Any,
+    organisaties: list[tuple[str, str, str]],
+    waarden: dict[str, Any],
+    fouten: dict[str, str],
+    status_code: int = 200,
+) -> Template:
+    return Template(
+        "casusoverleg/weging.html",
+        context={
+            "signaal": signaal,
+            "organisaties": organisaties,
+            "waarden": waarden,
+            "fouten": fouten,
+            "criteria": CRITERIA,
+            "beoordelingen": list(BEOORDELINGEN.items()),
+            "uitkomsten": [(u.value, u.label) for u in Uitkomst],
+        },
+        status_code=status_code,
+    )
+
+
+@get(
+    "/casusoverleg/signalen/{signaal_id:uuid}/weging",
+    name="weging",
+    opt=roles(*WEEGPLOEG),
+    dependencies=DEPS,
+)
+async def weging_formulier(
+    signaal_id: FromPath[uuid.UUID],
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    try:
+        async with db.begin():
+            signaal = await lees_signaal(db, actor, signaal_id)
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+    organisaties = await deelnemende_organisaties(state, tenant)
+    return _scherm(signaal, organisaties, {"datum": date.today().strftime("%d-%m-%Y")}, {})
+
+
+@post(
+    "/casusoverleg/signalen/{signaal_id:uuid}/weging",
+    name="weging-opslaan",
+    opt=roles(*WEEGPLOEG),
+    dependencies=DEPS,
+)
+async def weging_opslaan(
+    signaal_id: FromPath[uuid.UUID],
+    data: AnyForm,
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template | Redirect:
+    organisaties = await deelnemende_organisaties(state, tenant)
+    soort = {i: t for i, _, t in organisaties}
+    waarden = {k: v for k, v in data.items() if k != "_csrf_token"}
+    waarden["aanwezig"] = [a for a in _lijst(data.get("aanwezig")) if a in soort]
+    fouten: dict[str, str] = {}
+    try:
+        weegdatum = datum(str(data.get("datum", "")))
+        vervolg = datum(str(data.get("vervolgdatum", "")))
+    except ValueError:
+        weegdatum = vervolg = None
+        fouten["datum"] = "Vul datums in als dd-mm-jjjj."
+    if weegdatum is None and not fouten:
+        fouten["datum"] = "Vul de datum van de weging in."
+    invoer = WegingInvoer(
+        signaal_id=signaal_id,
+        datum=weegdatum or date.today(),
+        aanwezigen=[Aanwezige(uuid.UUID(a), soort[a]) for a in waarden["aanwezig"]],
+        criteria={
+            key: Beoordeling(
+                str(data.get(f"{key}_beoordeling", "")), str(data.get(f"{key}_toelichting", ""))
+            )
+            for key in CRITERIA
+            if data.get(f"{key}_beoordeling")
+        },
+        redenering=str(data.get("redenering", "")),
+        uitkomst=str(data.get("uitkomst", "")) or None,
+        vervolgdatum=vervolg,
+    )
+    vaststellen = data.get("actie") == "vaststellen"
+    try:
+        if fouten:
+            raise RegelFout(fouten["datum"], "datum")
+        async with db.begin():
+            weging = await weeg_signaal(db, actor, invoer, vaststellen=vaststellen)
+    except RegelFout as fout:
+        async with db.begin():
+            signaal = await lees_signaal(db, actor, signaal_id)
+        veld = (fout.field or "redenering").replace(".", "_")
+        return _scherm(signaal, organisaties, waarden, {veld: fout.message}, 422)
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+    if vaststellen and weging.uitkomst == Uitkomst.OPNAME:
+        return Redirect(f"/casusoverleg/wegingen/{weging.id}/opname", status_code=303)
+    return Redirect("/casusoverleg", status_code=303)
+
+
+@get(
+    "/casusoverleg/wegingen/{weging_id:uuid}/opname",
+    name="opname",
+    opt=roles(Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR),
+    dependencies=DEPS,
+)
+async def opname_formulier(weging_id: FromPath[uuid.UUID]) -> Template:
+    return Template("casusoverleg/opname.html", context={"weging_id": weging_id, "fout": None})
+
+
+@post(
+    "/casusoverleg/wegingen/{weging_id:uuid}/opname",
+    name="opname-opslaan",
+    opt=roles(Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR),
+    dependencies=DEPS,
+)
+async def opname_opslaan(
+    weging_id: FromPath[uuid.UUID],
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template | Redirect:
+    """Take the person in: the participants are the organisations that weighed the signal."""
+    async with state.engine.connect() as conn:
+        code = await conn.scalar(select(Tenant.gemeentecode).where(Tenant.id == tenant.id))
+    try:
+        async with db.begin():
+            deelnemers = [
+                Deelnemer(a.organisatie_id, a.organisatie_type)
+                for a in await aanwezigen_van(db, weging_id)
+            ]
+            casus = await maak_casus(
+                db,
+                actor,
+                weging_id=weging_id,
+                regie_gemeente=code or "",
+                intake_datum=date.today(),
+                deelnemers=deelnemers,
+                procesregisseur_id=actor.user_id if actor.role == Role.PROCESREGISSEUR else None,
+            )
+    except RegelFout as fout:
+        return Template(
+            "casusoverleg/opname.html",
+            context={"weging_id": weging_id, "fout": fout.message},
+            status_code=422,
+        )
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+    return Redirect(f"/casusoverleg/casussen/{casus.id}", status_code=303)
+
+
+weging_handlers = [weging_formulier, weging_opslaan, opname_formulier, opname_opslaan]
