@@ -71,8 +71,10 @@ async def _load_casussen(admin_engine: AsyncEngine, settings: Settings) -> list[
             )
         ).all()
         organisaties = dict((await conn.execute(select(Organisation.slug, Organisation.id))).all())
-    rows.sort(key=lambda row: slugs.index(row.slug))
-    tenants = [(TenantRef(row.id, row.slug), row.gemeentecode) for row in rows]
+    tenants = [
+        (TenantRef(row.id, row.slug), row.gemeentecode)
+        for row in sorted(rows, key=lambda row: slugs.index(row.slug))
+    ]
     engine = create_app_engine(settings)
     try:
         return await load_casus_demo(engine, settings, tenants, organisaties)
