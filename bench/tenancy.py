@@ -332,7 +332,9 @@ class Bench:
     async def fill(self, engine: Any, pool: asyncpg.Pool) -> None:
         """Tenants for the migrate-all runs (2 × N) and up to the no-op size, plus floor schemas.
 
-        Through ``create_tenant`` itself (the real path), ``concurrency`` at a time.
+        The 2 × N tenants that get migrated are made by ``create_tenant`` itself (the real
+        path), ``concurrency`` at a time. The rest only have to exist for the no-op run: with
+        ``--bulk-fill`` (the default) they get the same DDL and registry row in batches.
         """
         from casushub.platform.registry import count_tenants
 
@@ -341,8 +343,8 @@ class Bench:
         self.group4 = [f"four{i:04d}" for i in range(n)]
         async with engine.connect() as conn:
             existing = await count_tenants(conn)
-        rest = max(0, self.args.noop_tenants - existing - 2 * n)
-        slugs = self.group1 + self.group4 + [f"rest{i:04d}" for i in range(rest)]
+        rest = [f"rest{i:04d}" for i in range(max(0, self.args.noop_tenants - existing - 2 * n))]
+        real = self.group1 + self.group4 + ([] if self.args.bulk_fill else rest)
         start = time.perf_counter()
         gate = asyncio.Semaphore(self.args.concurrency)
 
@@ -350,16 +352,45 @@ class Bench:
             async with gate:
                 await self._provision(engine, slug)
 
-        await asyncio.gather(*(one(s) for s in slugs))
+        await asyncio.gather(*(one(s) for s in real))
+        if self.args.bulk_fill:
+            await self._bulk(pool, rest)
         self.floor1 = [f"fone{i:04d}" for i in range(n)]
         self.floor4 = [f"ffour{i:04d}" for i in range(n)]
         for name in self.floor1 + self.floor4:
             await self._provision_floor(pool, name)
+        bulk = len(rest) if self.args.bulk_fill else 0
         print(
-            f"created {len(slugs)} tenants in {time.perf_counter() - start:.1f} s "
-            f"(concurrency {self.args.concurrency}) and {2 * n} floor schemas",
+            f"created {len(real)} tenants through create_tenant and {bulk} in bulk "
+            f"in {time.perf_counter() - start:.1f} s, and {2 * n} floor schemas",
             flush=True,
         )
+
+    async def _bulk(self, pool: asyncpg.Pool, slugs: Sequence[str]) -> None:
+        """Registered, migrated tenants, 10 to a transaction (more overflows the lock table)."""
+        from casushub.platform.ids import new_id
+
+        async with pool.acquire() as conn:
+            hub_id = await conn.fetchval("SELECT id FROM platform.hubs WHERE slug = 'benchhub'")
+            for first in range(0, len(slugs), 10):
+                batch = slugs[first : first + 10]
+                ddl = "".join(
+                    schema_ddl(self.settings.tenant_role(slug), f"t_{slug}", self.settings.app_role)
+                    + for_schema(self.full_ddl, f"t_{slug}")
+                    + ";\n"
+                    for slug in batch
+                )
+                rows = [
+                    (new_id(), hub_id, slug, f"Gemeente {slug}", self.code(), "active", self.head)
+                    for slug in batch
+                ]
+                async with conn.transaction():
+                    await conn.execute(ddl)
+                    await conn.executemany(
+                        "INSERT INTO platform.tenants (id, hub_id, slug, name, gemeentecode, "
+                        "status, schema_revision) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        rows,
+                    )
 
     # 3. no-op migrate ---------------------------------------------------------------------------
 
@@ -505,7 +536,8 @@ machine slows figure and floor alike: compare ratios, not absolute times, across
   index on `persoon`), one transaction per tenant. Floor: that revision's `--sql` DDL over an
   asyncpg pool, one transaction per schema, same concurrency.
 - *no-op migrate*: every tenant at head; the revisions come from the registry, no schema is
-  opened. The CLI row is the whole `casushub tenants migrate --all` process (start-up and
+  opened. Tenants beyond the 2 × N migrated ones are created with the floor's DDL and a
+  registry row in batches (`--no-bulk-fill`: through `create_tenant`). The CLI row is the whole `casushub tenants migrate --all` process (start-up and
   imports included) for reference.
 - For scale (issue 11): django-tenants on this kind of machine needs about 0.7 s to create a
   tenant, about 150 ms per tenant for one small migration and over 100 ms per tenant when
@@ -536,6 +568,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--provision-runs", type=int, default=20, help="provisioning runs (20)")
     parser.add_argument("--concurrency", type=int, default=4, help="the parallel run's level (4)")
+    parser.add_argument(
+        "--bulk-fill",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="tenants needed only for the no-op run: same DDL in batches (default) or "
+        "--no-bulk-fill: one by one through create_tenant",
+    )
     parser.add_argument(
         "--profile",
         action="store_true",
