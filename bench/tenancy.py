@@ -526,6 +526,8 @@ def section(
 PostgreSQL {pg_version} ({server}); {args.tenants} tenants per migrate-all run,
 {args.provision_runs} provisioning runs; load average (1 min) {load}. Other work on the
 machine slows figure and floor alike: compare ratios, not absolute times, across runs.
+Run it alone with `.venv/bin/python bench/tenancy.py` (`--help`: `--tenants`,
+`--noop-tenants`, `--profile` for a pyinstrument breakdown, `--strict` to exit 1 on a miss).
 
 {markdown_table(rows)}
 
@@ -537,8 +539,8 @@ machine slows figure and floor alike: compare ratios, not absolute times, across
   asyncpg pool, one transaction per schema, same concurrency.
 - *no-op migrate*: every tenant at head; the revisions come from the registry, no schema is
   opened. Tenants beyond the 2 × N migrated ones are created with the floor's DDL and a
-  registry row in batches (`--no-bulk-fill`: through `create_tenant`). The CLI row is the whole `casushub tenants migrate --all` process (start-up and
-  imports included) for reference.
+  registry row in batches (`--no-bulk-fill`: through `create_tenant`). The CLI row is the
+  whole `casushub tenants migrate --all` process (start-up and imports included).
 - For scale (issue 11): django-tenants on this kind of machine needs about 0.7 s to create a
   tenant, about 150 ms per tenant for one small migration and over 100 ms per tenant when
   nothing is to be applied.
@@ -580,6 +582,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="profile casushub's side of each measurement with pyinstrument (stderr)",
     )
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--no-readme", action="store_true", help="do not write bench/README.md")
     return parser.parse_args(argv)
 
@@ -632,7 +635,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         load = f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
         write_readme(README, section(rows, args, where, version, load))
         print(f"\nwritten to {README.relative_to(ROOT)}")
-    return 0 if all(r.passed is not False for r in rows) else 1
+    # A missed target is a result, not a crash: `make bench` goes on with the other benchmarks.
+    missed = any(r.passed is False for r in rows)
+    return 1 if missed and args.strict else 0
 
 
 if __name__ == "__main__":
