@@ -1,7 +1,8 @@
 """The FG's and auditor's questions: "wie heeft casus N gezien", "wat heeft gebruiker U gezien".
 
-Both answer from one index each (``ix_verwerking_casus_id``, ``ix_verwerking_user_id``, with
-the grouped columns INCLUDEd so PostgreSQL reads only the index); ``bench/verwerkingenlog.py``
+Both answer from one index each (``ix_verwerking_casus_id``, ``ix_verwerking_user_id``: the
+question's id, then the answer's grouping columns, so PostgreSQL reads one key range of the
+index only, already in group order); ``bench/verwerkingenlog.py``
 times them on a tenant with a million entries. Reading the log is itself a processing and is
 logged (gegevensgroep ``verwerkingenlog``): the log holds ids, but who looked at whose trail
 is exactly what rule 6 wants on record.
