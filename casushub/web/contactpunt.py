@@ -24,7 +24,12 @@ from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import ClientException, NotAuthorizedException, NotFoundException
+from litestar.exceptions import (
+    ClientException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Response, Template
 from sqlalchemy import select
@@ -47,6 +52,7 @@ from casushub.tenants.verzoeken import bronnen, services
 from casushub.tenants.verzoeken.inzage import inzage_document, render_pdf
 from casushub.tenants.verzoeken.models import Besluit
 from casushub.tenants.verzoeken.rules import (
+    BEPERKING_GRONDEN,
     Besluituitkomst,
     Kanaal,
     VerzoekRegelFout,
@@ -660,6 +666,147 @@ async def inzage_download(
     )
 
 
+DEELNEMERS = (Role.PARTICIPANT, Role.GEMEENTE_REGIE)
+RAADPLEGINGEN = f"{TAKEN}/raadplegingen"
+
+
+async def _raadplegingen(
+    db: AsyncSession,
+    actor: Actor,
+    *,
+    fouten: dict[str, str] | None = None,
+    waarden: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    """A participant's open consultations, each with its own items about the person."""
+    if actor.organisation_id is None:
+        raise NotAuthorizedException
+    taken_: list[dict[str, Any]] = []
+    async with db.begin():
+        for taak, found in await services.open_consultaties(db, actor.organisation_id):
+            items = (
+                await bronnen.eigen_items(db, found.persoon_id, actor.organisation_id)
+                if found.persoon_id
+                else []
+            )
+            # The participant sees whom the request is about to answer it: a logged read.
+            await record(
+                db,
+                actor,
+                actie=Actie.READ,
+                gegevensgroep=services.GEGEVENSGROEP,
+                doel=services.DOEL,
+                persoon_id=found.persoon_id,
+                detail=f"consultatie={taak.id}",
+            )
+            taken_.append(
+                {
+                    "id": taak.id,
+                    "soort": VerzoekType(found.type).label,
+                    "betrokkene": found.betrokkene_naam,
+                    "termijn": datum_nl(taak.termijn.isoformat()),
+                    "items": items,
+                }
+            )
+    return Template(
+        "contactpunt/raadplegingen.html",
+        context={
+            "taken": taken_,
+            "gronden": [("", "Kies een grond"), *BEPERKING_GRONDEN.items()],
+            "fouten": fouten or {},
+            "waarden": waarden or {},
+        },
+        status_code=status_code,
+    )
+
+
+@get(
+    RAADPLEGINGEN, name="contactpunt-raadplegingen", opt=roles(*DEELNEMERS), dependencies=STAF_DEPS
+)
+async def raadplegingen(
+    db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+) -> Template:
+    return await _raadplegingen(db, actor)
+
+
+@post(
+    f"{RAADPLEGINGEN}/{{consultatie_id:uuid}}",
+    name="contactpunt-raadpleging-antwoord",
+    opt=roles(*DEELNEMERS),
+    dependencies=STAF_DEPS,
+)
+async def raadpleging_beantwoorden(
+    consultatie_id: FromPath[uuid.UUID],
+    data: FormData,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template | Redirect:
+    antwoord = str(data.get("antwoord", ""))
+    veld = f"antwoord-{consultatie_id}"
+    try:
+        async with db.begin():
+            await services.beantwoord_consultatie(db, actor, consultatie_id, antwoord)
+    except VerzoekRegelFout as exc:
+        return await _raadplegingen(
+            db, actor, fouten={veld: exc.message}, waarden={veld: antwoord}, status_code=422
+        )
+    except services.VerzoekGeenToegang as exc:
+        raise PermissionDeniedException(detail=exc.message, extra={"dutch": True}) from exc
+    except services.VerzoekNietGevonden as exc:
+        raise _niet_gevonden(exc) from exc
+    return Redirect(RAADPLEGINGEN, status_code=303)
+
+
+@post(
+    f"{RAADPLEGINGEN}/beperken",
+    name="contactpunt-inzage-beperken",
+    opt=roles(*DEELNEMERS),
+    dependencies=STAF_DEPS,
+)
+async def inzage_beperken(
+    data: FormData, db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+) -> Template | Redirect:
+    """The source withholds one of its items from inzage, on a legal ground, until review."""
+    waarden = {k: str(v) for k, v in data.items() if isinstance(v, str)}
+    try:
+        soort, _, raw_id = waarden.get("item", "").partition(":")
+        item_id = uuid.UUID(raw_id)
+    except ValueError:
+        return await _raadplegingen(
+            db, actor, fouten={"item": "Kies het gegeven."}, waarden=waarden, status_code=422
+        )
+    try:
+        herzien_op = date.fromisoformat(waarden.get("herzien_op", "").strip())
+    except ValueError:
+        return await _raadplegingen(
+            db,
+            actor,
+            fouten={"herzien_op": "Vul de datum van herbeoordeling in als jjjj-mm-dd."},
+            waarden=waarden,
+            status_code=422,
+        )
+    try:
+        async with db.begin():
+            await services.beperk_inzage(
+                db,
+                actor,
+                item_soort=soort,
+                item_id=item_id,
+                grond=waarden.get("grond", ""),
+                herzien_op=herzien_op,
+                toelichting=waarden.get("toelichting", ""),
+            )
+    except VerzoekRegelFout as exc:
+        return await _raadplegingen(
+            db, actor, fouten={exc.field or "grond": exc.message}, waarden=waarden, status_code=422
+        )
+    except services.VerzoekGeenToegang as exc:
+        raise PermissionDeniedException(detail=exc.message, extra={"dutch": True}) from exc
+    except services.VerzoekNietGevonden as exc:
+        raise _niet_gevonden(exc) from exc
+    return Redirect(RAADPLEGINGEN, status_code=303)
+
+
 contactpunt_handlers += [
     taken,
     registreren,
@@ -668,4 +815,7 @@ contactpunt_handlers += [
     besluit_nemen,
     verlengen,
     inzage_download,
+    raadplegingen,
+    raadpleging_beantwoorden,
+    inzage_beperken,
 ]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -20,9 +21,10 @@ from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
 from casushub.tenants.personen.models import Persoon
+from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
 from casushub.tenants.verzoeken import services
-from casushub.tenants.verzoeken.models import Verzoek
+from casushub.tenants.verzoeken.models import Consultatie, InzageBeperking, Verzoek
 from casushub.tenants.verzoeken.rules import (
     Besluituitkomst,
     Kanaal,
@@ -412,4 +414,77 @@ async def test_staff_screens_are_for_the_contactpunt_only(
     anonymous = await client.get("/contactpunt-taken", follow_redirects=False)
     assert anonymous.status_code in {302, 303, 401}
     await sign_in_as(client, gemeente, Role.PARTICIPANT)
+    assert (await client.get("/contactpunt-taken")).status_code == 403
+
+
+async def test_a_participant_answers_its_consultation_and_withholds_its_item(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+    app_engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    user = await sign_in_as(client, gemeente, Role.PARTICIPANT)
+    contactpunt = Actor(uuid.uuid4(), uuid.uuid4(), "contactpunt")
+    async with tenant_session(app_engine, gemeente, settings) as s, s.begin():
+        persoon = Persoon(naam="Rik Raadpleging", gemeente_van_verblijf="9999")
+        s.add(persoon)
+        await s.flush()
+        signaal = Signaal(
+            persoon_id=persoon.id,
+            bron_organisatie_id=user.organisation_id,
+            ontvangen_op=date(2027, 1, 4),
+            omschrijving="Melding uit lopend onderzoek.",
+            status="te_wegen",
+            legal_hold=False,
+        )
+        s.add(signaal)
+        await s.flush()
+        signaal_id = signaal.id
+        await services.registreer(
+            s,
+            contactpunt,
+            NieuwVerzoek(
+                type=VerzoekType.INZAGE,
+                betrokkene_naam="Rik Raadpleging",
+                indiener_naam="Rik Raadpleging",
+                kanaal=Kanaal.BALIE,
+                persoon_id=persoon.id,
+            ),
+            gemeentecode="9999",
+        )
+        (taak,) = (await s.scalars(select(Consultatie))).all()
+        taak_id = taak.id
+    page = await client.get("/contactpunt-taken/raadplegingen")
+    assert page.status_code == 200
+    assert "Rik Raadpleging" in page.text
+    assert "Melding uit lopend onderzoek." in page.text
+    token = re.search(rf'name="{CSRF_FIELD}" value="([^"]+)"', page.text)
+    assert token
+    answered = await client.post(
+        f"/contactpunt-taken/raadplegingen/{taak_id}",
+        data={"antwoord": "Eén melding graag achterhouden.", CSRF_FIELD: token.group(1)},
+        follow_redirects=False,
+    )
+    assert answered.status_code == 303
+    herzien = (vandaag() + timedelta(days=30)).isoformat()
+    restricted = await client.post(
+        "/contactpunt-taken/raadplegingen/beperken",
+        data={
+            "item": f"signaal:{signaal_id}",
+            "grond": "opsporing",
+            "herzien_op": herzien,
+            "toelichting": "Onderzoek loopt nog.",
+            CSRF_FIELD: token.group(1),
+        },
+        follow_redirects=False,
+    )
+    assert restricted.status_code == 303
+    async with tenant_session(app_engine, gemeente, settings) as s:
+        (beperking,) = (await s.scalars(select(InzageBeperking))).all()
+        antwoord = await s.scalar(select(Consultatie.antwoord).where(Consultatie.id == taak_id))
+    assert (beperking.item_id, beperking.grond) == (signaal_id, "opsporing")
+    assert beperking.gevraagd_door_organisatie == user.organisation_id
+    assert antwoord == "Eén melding graag achterhouden."
+    # The contactpunt's own screens stay closed to the participant.
     assert (await client.get("/contactpunt-taken")).status_code == 403

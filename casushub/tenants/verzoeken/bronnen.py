@@ -22,7 +22,7 @@ from casushub.tenants.plan.rules import DEELNEMER_TYPES
 from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.weging.models import Weging, WegingAanwezige
 
-__all__ = ["ITEM_SOORTEN", "ItemRef", "bron_organisaties", "item"]
+__all__ = ["ITEM_SOORTEN", "EigenItem", "ItemRef", "bron_organisaties", "eigen_items", "item"]
 
 
 @dataclass(frozen=True)
@@ -141,3 +141,37 @@ async def bron_organisaties(session: AsyncSession, persoon_id: uuid.UUID) -> set
     for query in queries:
         found.update((await session.scalars(query.distinct())).all())
     return found
+
+
+@dataclass(frozen=True)
+class EigenItem:
+    soort: str
+    id: uuid.UUID
+    datum: str
+    tekst: str
+
+
+async def eigen_items(
+    session: AsyncSession, persoon_id: uuid.UUID, organisatie_id: uuid.UUID
+) -> list[EigenItem]:
+    """What one participant supplied on the person: the items it may withhold from inzage."""
+    casussen = select(Casus.id).where(Casus.persoon_id == persoon_id).scalar_subquery()
+    signalen = (
+        await session.scalars(
+            select(Signaal).where(
+                Signaal.persoon_id == persoon_id, Signaal.bron_organisatie_id == organisatie_id
+            )
+        )
+    ).all()
+    items = (
+        await session.scalars(
+            select(InformatieItem).where(
+                InformatieItem.casus_id.in_(casussen),
+                InformatieItem.bron_organisatie_id == organisatie_id,
+            )
+        )
+    ).all()
+    return [
+        *(EigenItem("signaal", s.id, s.ontvangen_op.isoformat(), s.omschrijving) for s in signalen),
+        *(EigenItem("informatie_item", i.id, i.datum.isoformat(), i.tekst) for i in items),
+    ]

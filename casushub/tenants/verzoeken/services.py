@@ -64,6 +64,7 @@ __all__ = [
     "laat_beperkingen_vervallen",
     "laat_los",
     "neem_besluit",
+    "open_consultaties",
     "open_verzoeken",
     "registreer",
     "registreer_doorzending",
@@ -316,6 +317,23 @@ async def consultaties(session: AsyncSession, verzoek_id: uuid.UUID) -> list[Con
             )
         ).all()
     )
+
+
+async def open_consultaties(
+    session: AsyncSession, organisatie_id: uuid.UUID
+) -> list[tuple[Consultatie, Verzoek]]:
+    """A participant's consultation tasks that still wait for its answer."""
+    rows = await session.execute(
+        select(Consultatie, Verzoek)
+        .join(Verzoek, Verzoek.id == Consultatie.verzoek_id)
+        .where(
+            Consultatie.organisatie_id == organisatie_id,
+            Consultatie.status == Consultatiestatus.OPEN.value,
+            Verzoek.status.in_(_OPEN),
+        )
+        .order_by(Consultatie.termijn)
+    )
+    return [(row[0], row[1]) for row in rows]
 
 
 async def beantwoord_consultatie(
