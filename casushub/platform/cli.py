@@ -339,3 +339,13 @@ def dev(port: int) -> None:
     from casushub.platform.devserver import run_dev
 
     sys.exit(run_dev(port))
+
+
+def _identity_commands() -> None:
+    from casushub.platform.identity.commands import gebruikers, organisaties
+
+    main.add_command(organisaties)
+    main.add_command(gebruikers)
+
+
+_identity_commands()

@@ -199,6 +199,11 @@ async def test_signature_by_an_unknown_key_is_refused_after_one_refresh(
         await validate_id_token(sign(stranger, claims()), expected, cache)
     assert info.value.reason == "unknown_key"
     assert jwks.hits == 2  # exactly one refresh for the unknown kid
+    # More made-up key ids right after: refused without hammering the provider.
+    for kid in ("verzonnen-1", "verzonnen-2"):
+        with pytest.raises(LoginRefused):
+            await validate_id_token(sign(rsa_key(kid), claims()), expected, cache)
+    assert jwks.hits == 2
 
 
 async def test_known_kid_but_other_key_fails_the_signature(jwks: JwksServer) -> None:

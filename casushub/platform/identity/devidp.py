@@ -72,16 +72,21 @@ def node_command(config_path: Path) -> list[str]:
     return [node, str(DEVIDP_DIR / "server.mjs"), str(config_path)]
 
 
-def start_dev_idp(config: dict[str, Any], config_path: Path, timeout: float = 30.0) -> DevIdp:
-    """Start the process and wait for its ``ready`` line with every issuer."""
+def start_dev_idp(config: dict[str, Any], config_path: Path, timeout: float = 60.0) -> DevIdp:
+    """Start the process and wait for its ``ready`` line with every issuer.
+
+    Its diagnostics go to ``<config>.log`` beside the config file; a start that fails says why.
+    """
     config_path.write_text(json.dumps(config), "utf-8")
-    process = subprocess.Popen(  # noqa: S603 - fixed command, our own script
-        node_command(config_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        cwd=DEVIDP_DIR.parent,
-        env={**os.environ, "NODE_ENV": "development"},
-    )
+    log_path = config_path.with_suffix(".log")
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 - fixed command, our own script
+            node_command(config_path),
+            stdout=subprocess.PIPE,
+            stderr=log,
+            cwd=DEVIDP_DIR.parent,
+            env={**os.environ, "NODE_ENV": "development"},
+        )
     assert process.stdout is not None  # noqa: S101 - stdout=PIPE above
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -98,5 +103,6 @@ def start_dev_idp(config: dict[str, Any], config_path: Path, timeout: float = 30
     process.kill()
     process.wait()
     process.stdout.close()
-    msg = "de ontwikkel-inlogdienst (devidp) startte niet"
+    tail = log_path.read_text("utf-8", errors="replace")[-2000:]
+    msg = f"de ontwikkel-inlogdienst (devidp) startte niet (exit {process.returncode}): {tail}"
     raise RuntimeError(msg)

@@ -2,7 +2,9 @@
 
 Both are cached for ``OIDC_CACHE_SECONDS``. A token signed with a key id that the cached JWKS
 does not hold triggers exactly one refresh (the provider may have rotated its keys); if the key
-is still unknown the token is refused. Every request to a provider is bounded by
+is still unknown the token is refused. Such forced refreshes happen at most once per
+``FORCED_REFRESH_INTERVAL`` per provider, so a stream of tokens with made-up key ids cannot
+turn casushub into a load generator against the provider. Every request to a provider is bounded by
 ``OIDC_TIMEOUT_SECONDS`` so a slow provider gives a Dutch error page, not a hanging request.
 """
 
@@ -20,6 +22,7 @@ from casushub.platform.identity.errors import ProviderUnavailable
 
 __all__ = ["ProviderMetadata", "ProviderMetadataCache"]
 
+FORCED_REFRESH_INTERVAL = 10.0
 _REQUIRED = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
 
 
@@ -45,6 +48,7 @@ class ProviderMetadataCache:
     timeout: float
     _metadata: dict[str, _Entry] = field(default_factory=dict)
     _keys: dict[str, _Entry] = field(default_factory=dict)
+    _forced: dict[str, float] = field(default_factory=dict)
 
     def _fresh(self, entry: _Entry | None) -> bool:
         return entry is not None and time.monotonic() - entry.fetched_at < self.ttl
@@ -102,7 +106,13 @@ class ProviderMetadataCache:
             return await self._fetch_keys(jwks_uri)
         keys: KeySet = entry.value
         if kid is not None and not any(key.kid == kid for key in keys.keys):
-            return await self._fetch_keys(jwks_uri)
+            now = time.monotonic()
+            if (
+                now - self._forced.get(jwks_uri, -FORCED_REFRESH_INTERVAL)
+                >= FORCED_REFRESH_INTERVAL
+            ):
+                self._forced[jwks_uri] = now
+                return await self._fetch_keys(jwks_uri)
         return keys
 
     def forget(self, discovery_url: str) -> None:
