@@ -36,18 +36,10 @@ SYSTEEM = Actor.system("test")
 
 
 @pytest.fixture
-async def gemeente(
-    admin_engine: AsyncEngine, settings: Settings, hub: str, unique_code: Callable[[], str]
-) -> TenantRef:
-    code = unique_code()
-    return await create_tenant(
-        admin_engine,
-        settings,
-        slug=f"co{code}",
-        name=f"Gemeente Co{code}",
-        gemeentecode=code,
-        hub_slug=hub,
-    )
+def gemeente(tenant_a: TenantRef) -> TenantRef:
+    # The shared test municipality: every name here is unique, and fewer tenants keep the
+    # suite's migrate-all runs short.
+    return tenant_a
 
 
 async def _casus(
@@ -285,6 +277,8 @@ async def test_search_is_logged_without_terms(
 
 async def test_meeting_view_shows_only_items_of_municipalities_and_cases_of_the_viewer(
     client: Client,
+    tenant_a: TenantRef,
+    tenant_b: TenantRef,
     sign_in_as: Callable[..., Awaitable[Any]],
     admin_engine: AsyncEngine,
     app_engine: AsyncEngine,
@@ -303,7 +297,7 @@ async def test_meeting_view_shows_only_items_of_municipalities_and_cases_of_the_
             hub_slug=hub,
         )
 
-    alfa, bravo, charlie = await tenant(), await tenant(), await tenant()
+    alfa, bravo, charlie = tenant_a, tenant_b, await tenant()
     user = await sign_in_as(client, alfa, Role.PARTICIPANT)
     async with admin_engine.begin() as conn:
         await grant_membership(
