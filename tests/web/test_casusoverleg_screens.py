@@ -23,6 +23,7 @@ from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.items import voeg_item_toe
+from casushub.tenants.casus.models import InformatieItem
 from casushub.tenants.casus.services import Deelnemer, maak_casus
 from casushub.tenants.overleg.services import agendeer
 from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
@@ -403,3 +404,44 @@ async def test_weging_screen_refuses_without_om_then_takes_the_person_in(
     )
     assert again.status_code == 422
     assert "al een casus" in again.text
+
+
+async def test_adding_information_keeps_input_on_error_and_tags_the_source(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+    app_engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    user = await sign_in_as(client, gemeente, Role.PARTICIPANT)
+    casus_id = await _casus(app_engine, settings, gemeente, "Ivo Invoer", user.organisation_id)
+    fragment = await client.get(f"/casusoverleg/casussen/{casus_id}/informatie")
+    token = _token(fragment.text)
+    url = f"/casusoverleg/casussen/{casus_id}/informatie"
+    fout = await client.post(
+        url,
+        data={CSRF_FIELD: token, "tekst": "meldt BSN 111222333", "categorie": "gewoon"},
+        headers={"HX-Request": "true"},
+    )
+    assert fout.status_code == 422
+    assert "burgerservicenummer" in fout.text
+    assert "meldt BSN 111222333" in fout.text
+    ok = await client.post(
+        url,
+        data={CSRF_FIELD: token, "tekst": "heeft werk gevonden", "categorie": "bijzonder"},
+        headers={"HX-Request": "true"},
+    )
+    assert ok.status_code == 200
+    # Added as special data: listed closed, even to the one who added it.
+    assert "heeft werk gevonden" not in ok.text
+    assert "Bijzondere gegevens" in ok.text
+    async with tenant_session(app_engine, gemeente, settings) as s:
+        item = (
+            await s.execute(
+                select(InformatieItem).where(
+                    InformatieItem.casus_id == casus_id,
+                    InformatieItem.tekst == "heeft werk gevonden",
+                )
+            )
+        ).scalar_one()
+    assert item.bron_organisatie_id == user.organisation_id

@@ -24,7 +24,7 @@ from casushub.platform.identity.roles import Role
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
-from casushub.tenants.casus.items import lijst_items, toon_item
+from casushub.tenants.casus.items import lijst_items, toon_item, voeg_item_toe
 from casushub.tenants.casus.services import lees_casus, mijn_casussen
 from casushub.tenants.casus.toegang import log_weigering
 from casushub.tenants.personen.services import lees_derden, zoek_personen
@@ -92,10 +92,77 @@ async def casus_informatie(
 ) -> Template:
     try:
         async with db.begin():
-            items = await lijst_items(db, actor, casus_id)
+            return await _informatie(db, actor, casus_id)
     except (GeenToegang, NietGevonden) as exc:
         raise weigering(exc) from exc
-    return Template("casusoverleg/_informatie.html", context={"items": items, "fouten": {}})
+
+
+_CATEGORIEEN = [
+    ("gewoon", "Gewone gegevens"),
+    ("bijzonder", "Bijzondere gegevens (zoals gezondheid, religie, politieke opvattingen)"),
+    ("strafrechtelijk", "Strafrechtelijke gegevens"),
+]
+
+
+async def _informatie(
+    db: AsyncSession,
+    actor: Actor,
+    casus_id: uuid.UUID,
+    waarden: dict[str, str] | None = None,
+    fouten: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    items = await lijst_items(db, actor, casus_id)
+    return Template(
+        "casusoverleg/_informatie.html",
+        context={
+            "items": items,
+            "casus_id": casus_id,
+            "waarden": waarden or {"categorie": "gewoon"},
+            "fouten": fouten or {},
+            "categorieen": _CATEGORIEEN,
+        },
+        status_code=status_code,
+    )
+
+
+@post(
+    "/casusoverleg/casussen/{casus_id:uuid}/informatie",
+    name="casus-informatie-toevoegen",
+    opt=roles(*WERKERS),
+    dependencies=DEPS,
+)
+async def casus_informatie_toevoegen(
+    casus_id: FromPath[uuid.UUID],
+    data: Form,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    """Add an item; the source is the actor's own organisation (rule 4)."""
+    waarden = {k: str(data.get(k, "")) for k in ("tekst", "categorie", "deelbeperking")}
+    if actor.organisation_id is None:
+        raise weigering(GeenToegang())
+    try:
+        async with db.begin():
+            await voeg_item_toe(
+                db,
+                actor,
+                casus_id=casus_id,
+                tekst=waarden["tekst"],
+                bron_organisatie_id=actor.organisation_id,
+                datum=date.today(),
+                categorie=waarden["categorie"],
+                deelbeperking=waarden["deelbeperking"] or None,
+            )
+    except RegelFout as fout:
+        async with db.begin():
+            return await _informatie(
+                db, actor, casus_id, waarden, {fout.field or "tekst": fout.message}, 422
+            )
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+    async with db.begin():
+        return await _informatie(db, actor, casus_id)
 
 
 @post(
@@ -317,6 +384,7 @@ casusoverleg_handlers = [
     dashboard,
     casus_pagina,
     casus_informatie,
+    casus_informatie_toevoegen,
     item_tonen,
     casus_plan,
     casus_derden,
