@@ -16,7 +16,7 @@ from litestar.template.config import TemplateConfig
 
 from casushub.platform.database import create_app_engine
 from casushub.platform.identity.discovery import ProviderMetadataCache
-from casushub.platform.identity.roles import TENANT_ROLES
+from casushub.platform.identity.roles import HUB_STAFF_ROLES, TENANT_ROLES
 from casushub.platform.logs import configure_logging
 from casushub.platform.settings import Settings, get_settings
 from casushub.web.auth.admin import SessionAdminController
@@ -98,9 +98,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # The contactpunt: a public page per municipality and its staff's screens; each
             # handler declares its own access (public, or the contactpunt roles).
             *contactpunt_handlers,
-            # Progress of background work (jobs/voortgang.html); tenant jobs only in their own
-            # tenant context (casushub.web.jobs).
-            Router("/", opt=roles(*TENANT_ROLES), route_handlers=[job_progress]),
+            # Progress of background work (jobs/voortgang.html): hub staff watch provisioning
+            # and migrations; tenant jobs only in their own tenant context (casushub.web.jobs).
+            Router("/", opt=roles(*TENANT_ROLES, *HUB_STAFF_ROLES), route_handlers=[job_progress]),
             Router(
                 "/",
                 opt=public(),

@@ -346,3 +346,21 @@ async def test_tenant_in_session_without_membership_is_refused(
     with pytest.raises(AccessDenied):
         check_tenant_access(None, tenant_a.id)
     assert browser.cookies.get(SESSION_COOKIE)
+
+
+async def test_signing_in_again_in_the_same_browser_ends_the_earlier_session(
+    browser: AsyncTestClient[Litestar],
+    make_org: OrgFactory,
+    admin_engine: AsyncEngine,
+    tenant_a: TenantRef,
+) -> None:
+    first_user, _ = await _signed_in_user(browser, make_org, admin_engine, tenant_a, "eerste")
+    await _signed_in_user(browser, make_org, admin_engine, tenant_a, "tweede")
+    async with admin_engine.connect() as conn:
+        reason = (
+            await conn.execute(
+                select(IdentitySession.end_reason).where(IdentitySession.user_id == first_user)
+            )
+        ).scalar_one()
+    assert reason == "vervangen"
+    assert (await browser.get("/auth/session")).json()["user"]["email"].startswith("tweede@")

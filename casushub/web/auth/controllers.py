@@ -23,7 +23,12 @@ from casushub.platform.identity.errors import LoginRefused, ProviderUnavailable
 from casushub.platform.identity.login import finish_login, safe_return_path, start_login
 from casushub.platform.identity.organisations import provider_for_organisation
 from casushub.platform.identity.roles import ROLE_LABELS
-from casushub.platform.identity.sessions import check_session, end_for_logout, touch_session
+from casushub.platform.identity.sessions import (
+    check_session,
+    end_for_logout,
+    end_session,
+    touch_session,
+)
 from casushub.web.auth.guards import current_identity, public, signed_in
 from casushub.web.auth.middleware import (
     ACTIVE_CONTEXT_KEY,
@@ -157,6 +162,12 @@ class AuthController(Controller):
             return _failure(exc.message, HTTP_400_BAD_REQUEST)
         except ProviderUnavailable as exc:
             return _failure(exc.message, HTTP_503_SERVICE_UNAVAILABLE)
+        previous = current_identity(request)
+        if previous is not None:
+            # Someone else (or the same person again) signs in in this browser: the earlier
+            # session ends here instead of lingering unreachable until it times out.
+            async with state.engine.begin() as conn:
+                await end_session(conn, previous.session_id, "vervangen")
         # A fresh session under a fresh id: nothing from before the sign-in carries over.
         rotate_session_id(request)
         request.set_session({SESSION_ID_KEY: str(result.session_id)})

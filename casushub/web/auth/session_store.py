@@ -17,6 +17,7 @@ from litestar.middleware.session.server_side import (
     ServerSideSessionConfig,
 )
 from litestar.stores.base import Store
+from litestar.types import Empty
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 
@@ -135,12 +136,17 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         message: Message,
         connection: ASGIConnection[Any, Any, Any, Any],
     ) -> None:
-        if connection.scope["state"].get(_ROTATE):
-            old = connection.cookies.get(self.config.key)
-            if old and old != "null":
-                await self.delete(
-                    old, store=self.config.get_store_from_app(connection.scope["app"])
-                )
+        incoming = connection.cookies.get(self.config.key)
+        has_cookie = bool(incoming) and incoming != "null"
+        if not scope_session and scope_session is not Empty and not has_cookie:
+            # An anonymous visitor with nothing to keep: no row, no cookie. Otherwise every
+            # visit to a public page would write a session (and fail during a database
+            # outage instead of showing the page).
+            return
+        if connection.scope["state"].get(_ROTATE) and has_cookie and incoming is not None:
+            await self.delete(
+                incoming, store=self.config.get_store_from_app(connection.scope["app"])
+            )
         await super().store_in_message(scope_session, message, connection)
 
 
