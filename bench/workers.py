@@ -394,12 +394,12 @@ benchmark's own process.
   heartbeat, keeps the message until it is acknowledged and runs a thread pool.
 - Enqueue is synchronous (psycopg for PostgreSQL, pika for RabbitMQ); web handlers call it
   through `asyncio.to_thread` (`casushub.workers.enqueue`).
-- The PostgreSQL p95 is set by a race in `dramatiq-postgres`' consumer, not by PostgreSQL:
-  it clears its wake-up event *after* a claim that found nothing, so a `NOTIFY` arriving in
-  between is lost and the consumer sleeps until its poll timeout (the worker's
-  `worker_timeout`: 100 ms here, 200 ms in `casushub worker`). It hits when a message is sent
-  while the previous one is being acknowledged. Clearing the event before claiming would fix
-  it upstream; the message is never lost, only late.
+- `dramatiq-postgres` 1.4's consumer clears its wake-up event *after* a claim that found
+  nothing, so a `NOTIFY` arriving in between was lost and the consumer slept until its poll
+  timeout (`worker_timeout`): the PostgreSQL p95 was 105 ms beside an 18 ms floor (23:04 UTC,
+  same machine). `casushub.workers.pgbroker` clears the event before claiming; this run is
+  with that fix. The machine was shared with other test runs (see the load average), so
+  the throughput figures in particular are noisy.
 {SECTION_END}
 """
 
