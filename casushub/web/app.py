@@ -15,6 +15,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from casushub.platform.database import create_app_engine
+from casushub.platform.identity.access import InstructionsNotAccepted
 from casushub.platform.identity.discovery import ProviderMetadataCache
 from casushub.platform.identity.roles import HUB_STAFF_ROLES, TENANT_ROLES
 from casushub.platform.logs import configure_logging
@@ -29,6 +30,7 @@ from casushub.web.contactpunt import contactpunt_handlers
 from casushub.web.errors import exception_handlers
 from casushub.web.fg import fg_handlers
 from casushub.web.health import healthz, readyz
+from casushub.web.hub import hub_handlers, instructies_redirect
 from casushub.web.info_pages import privacyverklaring, toegankelijkheidsverklaring
 from casushub.web.jobs import job_progress
 from casushub.web.metrics import metrics, request_metrics
@@ -58,6 +60,9 @@ def session_config(settings: Settings) -> RotatingSessionConfig:
         samesite="lax",
         max_age=settings.session_absolute_hours * 60 * 60,
         store=SESSION_STORE,
+        # Probes, metrics and static files never need a session; without this a database
+        # outage would fail /healthz and make Kubernetes restart healthy web pods.
+        exclude=["^/healthz$", "^/readyz$", "^/metrics$", "^/static/"],
     )
 
 
@@ -94,13 +99,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             Router("/", route_handlers=fg_handlers),
             # The casusoverleg screens; each handler declares its own roles.
             Router("/", route_handlers=casusoverleg_handlers),
+            # Hub administration (casushub.web.hub); each controller declares its roles.
+            Router("/", route_handlers=hub_handlers),
+            # Progress of background work (jobs/voortgang.html): hub staff watch provisioning
+            # and migrations; tenant jobs only in their own tenant context (casushub.web.jobs).
+            Router("/", opt=roles(*TENANT_ROLES, *HUB_STAFF_ROLES), route_handlers=[job_progress]),
             Router("/", opt=public(), route_handlers=[start]),
             # The contactpunt: a public page per municipality and its staff's screens; each
             # handler declares its own access (public, or the contactpunt roles).
             *contactpunt_handlers,
-            # Progress of background work (jobs/voortgang.html): hub staff watch provisioning
-            # and migrations; tenant jobs only in their own tenant context (casushub.web.jobs).
-            Router("/", opt=roles(*TENANT_ROLES, *HUB_STAFF_ROLES), route_handlers=[job_progress]),
             Router(
                 "/",
                 opt=public(),
@@ -150,6 +157,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
         plugins=[HTMXPlugin()],
-        exception_handlers=exception_handlers,
+        # Tenant routes send users to the instructions until they accepted the current one.
+        exception_handlers={**exception_handlers, InstructionsNotAccepted: instructies_redirect},
         debug=False,
     )

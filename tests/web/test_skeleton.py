@@ -102,11 +102,17 @@ async def test_tenant_not_at_head_gets_dutch_maintenance_page(
     admin_engine: AsyncEngine,
     settings: Settings,
     unique_code,
+    hub: str,
     sign_in_as,
 ) -> None:
     code = unique_code()
     tenant = await create_tenant(
-        admin_engine, settings, slug=f"achter{code}", name="Achterstand", gemeentecode=code
+        admin_engine,
+        settings,
+        slug=f"achter{code}",
+        name="Achterstand",
+        gemeentecode=code,
+        hub_slug=hub,
     )
     async with admin_engine.begin() as conn:
         await conn.execute(
@@ -124,11 +130,17 @@ async def test_suspended_tenant_is_not_served(
     admin_engine: AsyncEngine,
     settings: Settings,
     unique_code,
+    hub: str,
     sign_in_as,
 ) -> None:
     code = unique_code()
     tenant = await create_tenant(
-        admin_engine, settings, slug=f"geschorst{code}", name="Geschorst", gemeentecode=code
+        admin_engine,
+        settings,
+        slug=f"geschorst{code}",
+        name="Geschorst",
+        gemeentecode=code,
+        hub_slug=hub,
     )
     async with admin_engine.begin() as conn:
         await conn.execute(update(Tenant).where(Tenant.id == tenant.id).values(status="suspended"))
@@ -142,16 +154,17 @@ async def test_unexpected_error_shows_no_traceback(
     admin_engine: AsyncEngine,
     settings: Settings,
     unique_code,
+    hub: str,
     capsys,
     sign_in_as,
 ) -> None:
     configure_logging(settings)  # bind the JSON log handler to the captured stdout
     code = unique_code()
     tenant = await create_tenant(
-        admin_engine, settings, slug=f"kapot{code}", name="Kapot", gemeentecode=code
+        admin_engine, settings, slug=f"kapot{code}", name="Kapot", gemeentecode=code, hub_slug=hub
     )
     async with admin_engine.begin() as conn:
-        await conn.exec_driver_sql(f"DROP TABLE {tenant.schema}.persoon")
+        await conn.exec_driver_sql(f"DROP TABLE {tenant.schema}.persoon CASCADE")
     await sign_in_as(client, tenant)
     response = await client.get("/werkruimte", headers={"accept": "text/html"})
     assert response.status_code == 500
