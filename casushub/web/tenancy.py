@@ -16,7 +16,13 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casushub.platform.identity.access import AccessDenied, Identity, check_tenant_access
+from casushub.platform.identity.access import (
+    AccessDenied,
+    Identity,
+    InstructionsNotAccepted,
+    check_case_data_access,
+    check_tenant_access,
+)
 from casushub.platform.registry import servable_tenant
 from casushub.platform.tenancy import TenantRef, tenant_session
 
@@ -35,13 +41,24 @@ async def provide_tenant(request: Request[object, object, State], state: State) 
     # The session names the tenant, but only a live membership of the signed-in user for it
     # opens it (and later, per casus, need-to-know): see casushub.platform.identity.access.
     user = request.scope.get("user")
+    identity = user if isinstance(user, Identity) else None
     try:
-        check_tenant_access(user if isinstance(user, Identity) else None, tenant_id)
+        check_tenant_access(identity, tenant_id)
     except AccessDenied as exc:
         raise PermissionDeniedException(detail=exc.message, extra={"dutch": True}) from exc
     async with state.engine.connect() as conn:
         # Raises TenantUnavailable (503) when suspended or not at head: never a wrong schema.
-        return await servable_tenant(conn, tenant_id)
+        tenant = await servable_tenant(conn, tenant_id)
+        # Hub staff only under a running processor agreement; the current instructions
+        # accepted (InstructionsNotAccepted redirects to the page to read and accept them).
+        try:
+            assert identity is not None  # noqa: S101 - check_tenant_access refused None
+            await check_case_data_access(conn, identity, tenant_id)
+        except InstructionsNotAccepted:
+            raise
+        except AccessDenied as exc:
+            raise PermissionDeniedException(detail=exc.message, extra={"dutch": True}) from exc
+        return tenant
 
 
 async def provide_tenant_db(

@@ -36,6 +36,7 @@ __all__ = [
     "mail_deliver",
     "mail_sweep",
     "outbox_sweep",
+    "tenants_export",
     "tenants_migrate_all",
     "tenants_provision",
 ]
@@ -72,19 +73,59 @@ async def tenants_provision(job: PlatformJob, job_id: str) -> None:
         return
     await report_progress(current.app_engine, started.id, 1, 2)
     try:
-        await create_tenant(
-            current.admin_engine,
-            current.settings,
-            slug=params["slug"],
-            name=params["name"],
-            gemeentecode=params["gemeentecode"],
-            hub_slug=params.get("hub"),
-        )
+        if "aanmelding" in params:
+            # Onboarding from the hub screens/API: profile, settings and checklist, atomically.
+            from casushub.platform.hub.onboarding import (
+                OnboardingInvalid,
+                aanmelding_uit_params,
+                meld_gemeente_aan,
+            )
+
+            try:
+                await meld_gemeente_aan(
+                    current.admin_engine,
+                    current.settings,
+                    uuid.UUID(params["hub_id"]),
+                    aanmelding_uit_params(params["aanmelding"]),
+                )
+            except OnboardingInvalid as exc:
+                raise RegistryError(str(exc)) from exc
+        else:
+            await create_tenant(
+                current.admin_engine,
+                current.settings,
+                slug=params["slug"],
+                name=params["name"],
+                gemeentecode=params["gemeentecode"],
+                hub_slug=params.get("hub"),
+            )
     except RegistryError as exc:
         await fail_job(current.app_engine, started.id, exc.message)
         return  # bad input: retrying cannot help
     await report_progress(current.app_engine, started.id, 2, 2)
     await finish_job(current.app_engine, started.id, f"Gemeente {params['slug']} aangemaakt")
+
+
+@platform_actor("tenants.export", tracked=True, max_retries=3)
+async def tenants_export(job: PlatformJob, job_id: str) -> None:
+    """A terminated municipality's complete export (lifecycle.exporteer), with progress."""
+    from casushub.platform.hub.lifecycle import exporteer
+
+    current = job.runtime
+    started = await start_job(current.app_engine, uuid.UUID(job_id))
+    if started is None or started.tenant_id is None:
+        return
+    async with current.app_engine.connect() as conn:
+        slug = (
+            await conn.execute(select(Tenant.slug).where(Tenant.id == started.tenant_id))
+        ).scalar()
+    if slug is None:
+        await fail_job(current.app_engine, started.id, "Onbekende gemeente.")
+        return
+    await report_progress(current.app_engine, started.id, 0, 1)
+    await exporteer(current.app_engine, current.settings, TenantRef(started.tenant_id, slug))
+    await report_progress(current.app_engine, started.id, 1, 1)
+    await finish_job(current.app_engine, started.id, "Export gemaakt")
 
 
 @platform_actor("tenants.migrate_all", tracked=True, max_retries=3, time_limit=3_600_000)

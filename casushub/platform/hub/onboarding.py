@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
 
@@ -32,7 +32,14 @@ if TYPE_CHECKING:
     from casushub.platform.settings import Settings
     from casushub.platform.tenancy import TenantRef
 
-__all__ = ["GemeenteAanmelding", "OnboardingInvalid", "meld_gemeente_aan", "valideer"]
+__all__ = [
+    "GemeenteAanmelding",
+    "OnboardingInvalid",
+    "aanmelding_naar_params",
+    "aanmelding_uit_params",
+    "meld_gemeente_aan",
+    "valideer",
+]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -57,6 +64,23 @@ class GemeenteAanmelding:
     situatie: str
     bsn_toegestaan: bool = False
     bsn_grondslag: str = ""
+
+
+def aanmelding_naar_params(a: GemeenteAanmelding) -> dict[str, Any]:
+    """JSON for the job row (the queue message itself carries the job id only)."""
+    params = asdict(a)
+    for veld in ("verwerkersovereenkomst_start", "verwerkersovereenkomst_eind"):
+        waarde = params[veld]
+        params[veld] = waarde.isoformat() if waarde else None
+    return params
+
+
+def aanmelding_uit_params(params: dict[str, Any]) -> GemeenteAanmelding:
+    waarden = dict(params)
+    for veld in ("verwerkersovereenkomst_start", "verwerkersovereenkomst_eind"):
+        waarde = waarden.get(veld)
+        waarden[veld] = date.fromisoformat(waarde) if waarde else None
+    return GemeenteAanmelding(**waarden)
 
 
 def valideer(a: GemeenteAanmelding) -> dict[str, str]:

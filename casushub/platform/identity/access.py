@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from casushub.platform.identity.memberships import MembershipView
-from casushub.platform.identity.roles import Role
+from casushub.platform.identity.roles import HUB_STAFF_ROLES, OrganisationType, Role
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
 __all__ = [
     "AccessDenied",
     "Identity",
+    "InstructionsNotAccepted",
     "NeedToKnowPolicy",
     "TenantMembershipPolicy",
+    "check_case_data_access",
     "check_tenant_access",
 ]
 
@@ -31,6 +36,15 @@ class AccessDenied(PermissionError):
     def __init__(self, message: str = "U heeft geen toegang tot deze gegevens.") -> None:
         super().__init__(message)
         self.message = message
+
+
+class InstructionsNotAccepted(AccessDenied):
+    """The hub's current instructions must be read and accepted before any case data."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Lees en accepteer eerst de instructies over de omgang met deze persoonsgegevens."
+        )
 
 
 @dataclass(frozen=True)
@@ -91,3 +105,51 @@ def check_tenant_access(identity: Identity | None, tenant_id: uuid.UUID) -> None
         raise AccessDenied("U bent niet ingelogd.")
     if not _policy.may_enter_tenant(identity, tenant_id):
         raise AccessDenied()
+
+
+NO_PROCESSOR_AGREEMENT = (
+    "De verwerkersovereenkomst met deze gemeente loopt niet: medewerkers van de hub hebben "
+    "geen toegang tot haar casusgegevens."
+)
+
+
+async def check_case_data_access(
+    conn: AsyncConnection, identity: Identity, tenant_id: uuid.UUID, today: date | None = None
+) -> None:
+    """The data-dependent half of tenant access, after :func:`check_tenant_access`.
+
+    Hub staff (the hub's own organisation, or a hub staff role) may see a municipality's case
+    data only while its processor agreement runs (DESIGN.md rule 9); everyone accepts the
+    hub's current instructions before their first access to case data (issue 6).
+    """
+    # Imported here: the hub domain imports identity models, which import this package.
+    from sqlalchemy import select
+
+    from casushub.platform.hub.instructies import heeft_geaccepteerd
+    from casushub.platform.hub.lifecycle import verwerkersovereenkomst_actief
+    from casushub.platform.identity.models import Organisation
+    from casushub.platform.models import Tenant
+
+    active = identity.active
+    if active is None:
+        raise AccessDenied
+    # A row with the Tenant's columns (core connection), read like the model.
+    tenant: Any = (await conn.execute(select(Tenant).where(Tenant.id == tenant_id))).first()
+    if tenant is None:
+        raise AccessDenied
+    organisation = (
+        await conn.execute(
+            select(Organisation.type, Organisation.hub_id).where(
+                Organisation.id == active.organisation_id
+            )
+        )
+    ).first()
+    hub_staff = active.role in HUB_STAFF_ROLES or (
+        organisation is not None
+        and organisation.type == OrganisationType.HUB.value
+        and organisation.hub_id == tenant.hub_id
+    )
+    if hub_staff and not verwerkersovereenkomst_actief(tenant, today or date.today()):
+        raise AccessDenied(NO_PROCESSOR_AGREEMENT)
+    if not await heeft_geaccepteerd(conn, tenant.hub_id, identity.user_id):
+        raise InstructionsNotAccepted

@@ -1,0 +1,16 @@
+"""Hub administration screens: the platform operator's hubs and the hub admin's municipalities,
+organisations, users, regional casusoverleg, instructions, audit log and API tokens."""
+
+from litestar.types import ControllerRouterHandler
+
+from casushub.web.hub.export import export_downloaden
+from casushub.web.hub.gemeenten import GemeentenController
+from casushub.web.hub.instructies import instructies_handlers, instructies_redirect
+
+__all__ = ["hub_handlers", "instructies_redirect"]
+
+hub_handlers: list[ControllerRouterHandler] = [
+    GemeentenController,
+    export_downloaden,
+    *instructies_handlers,
+]

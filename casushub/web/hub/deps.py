@@ -1,0 +1,95 @@
+"""What every hub screen needs: the admin's own hub, form parsing, fragment-or-page."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import Body
+from litestar.response import Template
+
+from casushub.platform.identity.access import Identity
+from casushub.platform.identity.memberships import Actor
+from casushub.web.auth.guards import current_identity
+
+__all__ = ["AnyRequest", "Form", "HubAdmin", "datum", "hub_admin", "render"]
+
+AnyRequest = Request[Any, Any, State]
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+NAVIGATIE = [
+    {"label": "Gemeenten", "href": "/hub/gemeenten"},
+    {"label": "Organisaties", "href": "/hub/organisaties"},
+    {"label": "Gebruikers", "href": "/hub/gebruikers"},
+    {"label": "Casusoverleggen", "href": "/hub/casusoverleggen"},
+    {"label": "Instructies", "href": "/hub/instructies"},
+    {"label": "Auditlog", "href": "/hub/audit"},
+    {"label": "API-tokens", "href": "/hub/api-tokens"},
+]
+
+
+class HubAdmin:
+    """The signed-in hub admin and the one hub their active context is for."""
+
+    def __init__(self, identity: Identity, hub_id: uuid.UUID, ip: str) -> None:
+        self.identity = identity
+        self.hub_id = hub_id
+        self.ip = ip
+
+    @property
+    def user_id(self) -> uuid.UUID:
+        return self.identity.user_id
+
+    @property
+    def actor(self) -> Actor:
+        assert self.identity.active is not None  # noqa: S101 - hub_admin() checked it
+        return Actor(self.user_id, self.identity.active.role, self.hub_id, self.ip)
+
+
+def hub_admin(request: AnyRequest) -> HubAdmin:
+    """Scope of every hub screen: only the hub of the active context, never one from a URL."""
+    identity = current_identity(request)
+    if identity is None or identity.active is None or identity.active.hub_id is None:
+        raise PermissionDeniedException
+    return HubAdmin(identity, identity.active.hub_id, request.client.host if request.client else "")
+
+
+def in_hub(row_hub_id: uuid.UUID | None, admin: HubAdmin) -> None:
+    """Another hub's object does not exist here: 404, same as an unknown id."""
+    if row_hub_id != admin.hub_id:
+        raise NotFoundException
+
+
+def datum(value: str) -> date | None:
+    """Dutch (dd-mm-jjjj) or ISO dates; empty is None; anything else raises ValueError."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    for pattern in ("%d-%m-%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
+def render(
+    request: AnyRequest,
+    page: str,
+    context: dict[str, Any],
+    *,
+    fragment: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    """The whole page, or just its fragment for an htmx request that targets it."""
+    name = fragment if fragment and request.headers.get("hx-request") == "true" else page
+    return Template(
+        name,
+        context={"navigation": NAVIGATIE, **context},
+        status_code=status_code,
+        headers={"Cache-Control": "no-store"},
+    )

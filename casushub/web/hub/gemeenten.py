@@ -1,0 +1,499 @@
+"""The hub admin's municipalities: overview, onboarding wizard, municipality page, lifecycle.
+
+Onboarding validates in the request (errors inline, input kept) and then provisions in a
+background job (``tenants.provision`` with the aanmelding in the job row); the page polls the
+job and ends on the new municipality's page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import date
+from typing import Any
+
+from litestar import Controller, Response, get, post
+from litestar.datastructures import State
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlalchemy import func, select
+
+from casushub.platform.hub import checklist, lifecycle
+from casushub.platform.hub.casusoverleg import DEELNEMER_TYPES, zet_deelnemers
+from casushub.platform.hub.checklist import StapWijziging
+from casushub.platform.hub.models import Implementatiestap, Situatie, StapStatus, TenantDeelnemer
+from casushub.platform.hub.onboarding import (
+    GemeenteAanmelding,
+    aanmelding_naar_params,
+    valideer,
+)
+from casushub.platform.identity.audit import record
+from casushub.platform.identity.models import Membership, Organisation
+from casushub.platform.identity.roles import Role
+from casushub.platform.jobs import create_job, get_job
+from casushub.platform.models import Tenant, TenantStatus
+from casushub.platform.registry import RegistryError, validate_gemeentecode
+from casushub.web.auth.guards import roles
+from casushub.web.hub.deps import AnyRequest, Form, HubAdmin, datum, hub_admin, in_hub, render
+from casushub.web.jobs import job_context
+
+__all__ = ["STATUS_LABELS", "GemeentenController", "start_onboarding", "tenant_clash"]
+
+STATUS_LABELS = {
+    TenantStatus.PROVISIONING.value: "in aanmaak",
+    TenantStatus.ACTIVE.value: "actief",
+    TenantStatus.SUSPENDED.value: "opgeschort",
+    TenantStatus.TERMINATING.value: "wordt beëindigd",
+    TenantStatus.TERMINATED.value: "beëindigd",
+}
+SITUATIES = [
+    (
+        Situatie.ZVH.value,
+        "De burgemeester gebruikt de faciliteiten van een Zorg- en Veiligheidshuis",
+    ),
+    (Situatie.GEEN_CONVENANT.value, "Geen convenant en geen Zorg- en Veiligheidshuis"),
+    (Situatie.CONVENANT.value, "Wel een convenant, geen Zorg- en Veiligheidshuis"),
+]
+STAP_STATUS = [
+    (StapStatus.OPEN.value, "open"),
+    (StapStatus.BEZIG.value, "bezig"),
+    (StapStatus.GEREED.value, "gereed"),
+    (StapStatus.NVT.value, "niet van toepassing"),
+]
+VELDEN = (
+    "naam",
+    "gemeentecode",
+    "slug",
+    "contactpunt_functie",
+    "contactpunt_postadres",
+    "contactpunt_email",
+    "verwerkersovereenkomst",
+    "verwerkersovereenkomst_start",
+    "verwerkersovereenkomst_eind",
+    "situatie",
+    "bsn_grondslag",
+)
+DATUM_FOUT = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 01-07-2025."
+
+
+def aanmelding_uit_formulier(
+    waarden: dict[str, str], bsn: bool
+) -> tuple[GemeenteAanmelding, dict[str, str]]:
+    fouten: dict[str, str] = {}
+    datums: dict[str, date | None] = {}
+    for veld in ("verwerkersovereenkomst_start", "verwerkersovereenkomst_eind"):
+        try:
+            datums[veld] = datum(waarden.get(veld, ""))
+        except ValueError:
+            datums[veld] = None
+            fouten[veld] = DATUM_FOUT
+    aanmelding = GemeenteAanmelding(
+        naam=waarden.get("naam", "").strip(),
+        gemeentecode=waarden.get("gemeentecode", "").strip(),
+        slug=waarden.get("slug", "").strip(),
+        contactpunt_functie=waarden.get("contactpunt_functie", ""),
+        contactpunt_postadres=waarden.get("contactpunt_postadres", ""),
+        contactpunt_email=waarden.get("contactpunt_email", ""),
+        verwerkersovereenkomst=waarden.get("verwerkersovereenkomst", ""),
+        verwerkersovereenkomst_start=datums["verwerkersovereenkomst_start"],
+        verwerkersovereenkomst_eind=datums["verwerkersovereenkomst_eind"],
+        situatie=waarden.get("situatie", ""),
+        bsn_toegestaan=bsn,
+        bsn_grondslag=waarden.get("bsn_grondslag", ""),
+    )
+    fouten = {**valideer(aanmelding), **fouten}
+    # Keep the form order in the error summary.
+    volgorde = [*VELDEN, "algemeen"]
+    return aanmelding, {
+        k: fouten[k]
+        for k in sorted(
+            fouten, key=lambda k: (k not in volgorde, volgorde.index(k) if k in volgorde else 0)
+        )
+    }
+
+
+async def tenant_clash(state: State, a: GemeenteAanmelding) -> dict[str, str]:
+    """Duplicate slug or gemeentecode, found before anything is queued."""
+    try:
+        code = validate_gemeentecode(a.gemeentecode)
+    except RegistryError:
+        code = a.gemeentecode
+    async with state.engine.connect() as conn:
+        row = (
+            await conn.execute(
+                select(Tenant.slug, Tenant.gemeentecode).where(
+                    (Tenant.slug == a.slug) | (Tenant.gemeentecode == code)
+                )
+            )
+        ).first()
+    if row is None:
+        return {}
+    if row.slug == a.slug:
+        return {"slug": "Deze korte naam is al in gebruik bij een andere gemeente."}
+    return {"gemeentecode": "Deze gemeentecode is al in gebruik bij een andere gemeente."}
+
+
+async def start_onboarding(
+    state: State, admin_user: uuid.UUID | None, hub_id: uuid.UUID, a: GemeenteAanmelding
+) -> uuid.UUID:
+    """Queue provisioning: parameters wait in the job row, the message carries the id only."""
+    from casushub.workers.actors import tenants_provision
+    from casushub.workers.broker import ensure_configured
+
+    ensure_configured()
+    params = {
+        "slug": a.slug,
+        "name": a.naam,
+        "gemeentecode": validate_gemeentecode(a.gemeentecode),
+        "hub_id": str(hub_id),
+        "aangevraagd_door": str(admin_user) if admin_user else None,
+        "aanmelding": aanmelding_naar_params(a),
+    }
+    job_id = await create_job(state.engine, "tenants.provision", params=params)
+    await asyncio.to_thread(tenants_provision.send, job_id=str(job_id))
+    return job_id
+
+
+async def start_export(state: State, tenant_id: uuid.UUID) -> uuid.UUID:
+    from casushub.workers.actors import tenants_export
+    from casushub.workers.broker import ensure_configured
+
+    ensure_configured()
+    job_id = await create_job(state.engine, "tenants.export", tenant_id=tenant_id)
+    await asyncio.to_thread(tenants_export.send, job_id=str(job_id))
+    return job_id
+
+
+async def _tenant(state: State, admin: HubAdmin, tenant_id: uuid.UUID) -> Any:
+    async with state.engine.connect() as conn:
+        row = (await conn.execute(select(Tenant).where(Tenant.id == tenant_id))).first()
+    if row is None:
+        raise NotFoundException
+    in_hub(row.hub_id, admin)
+    return row
+
+
+class GemeentenController(Controller):
+    path = "/hub/gemeenten"
+    opt = roles(Role.HUB_ADMIN)
+
+    @get("", name="hub-gemeenten")
+    async def overzicht(self, request: AnyRequest, state: State) -> Template:
+        admin = hub_admin(request)
+        async with state.engine.connect() as conn:
+            voortgang = {v.tenant_id: v for v in await checklist.voortgang(conn, admin.hub_id)}
+            tenants = (
+                await conn.execute(
+                    select(Tenant.id, Tenant.name, Tenant.slug, Tenant.status)
+                    .where(Tenant.hub_id == admin.hub_id)
+                    .order_by(Tenant.name)
+                )
+            ).all()
+        rijen = [
+            {
+                "id": t.id,
+                "naam": t.name,
+                "slug": t.slug,
+                "status": STATUS_LABELS.get(t.status, t.status),
+                "voortgang": voortgang.get(t.id),
+            }
+            for t in tenants
+        ]
+        return render(
+            request,
+            "hub/gemeenten.html",
+            {"gemeenten": rijen},
+            fragment="hub/_gemeenten_tabel.html",
+        )
+
+    @get("/nieuw", name="hub-gemeente-nieuw")
+    async def nieuw(self, request: AnyRequest) -> Template:
+        hub_admin(request)
+        return render(
+            request,
+            "hub/gemeente_nieuw.html",
+            {"waarden": {"situatie": Situatie.ZVH.value}, "fouten": {}, "situaties": SITUATIES},
+        )
+
+    @post("/nieuw", name="hub-gemeente-aanmelden")
+    async def aanmelden(self, request: AnyRequest, state: State, data: Form) -> Template:
+        admin = hub_admin(request)
+        waarden = {k: str(data.get(k, "")) for k in VELDEN}
+        bsn = data.get("bsn_toegestaan") == "ja"
+        aanmelding, fouten = aanmelding_uit_formulier(waarden, bsn)
+        if not fouten:
+            fouten = await tenant_clash(state, aanmelding)
+        if fouten:
+            waarden["bsn_toegestaan"] = "ja" if bsn else ""
+            return render(
+                request,
+                "hub/gemeente_nieuw.html",
+                {"waarden": waarden, "fouten": fouten, "situaties": SITUATIES},
+                fragment="hub/_gemeente_formulier.html",
+                status_code=422,
+            )
+        job_id = await start_onboarding(state, admin.user_id, admin.hub_id, aanmelding)
+        job = await get_job(state.engine, job_id)
+        assert job is not None  # noqa: S101 - just created
+        return render(
+            request,
+            "hub/gemeente_aanmaken.html",
+            {**job_context(job), "naam": aanmelding.naam},
+            fragment="hub/_gemeente_aanmaken.html",
+        )
+
+    @get("/taken/{job_id:uuid}", name="hub-gemeente-taak")
+    async def taak(
+        self, request: AnyRequest, state: State, job_id: FromPath[uuid.UUID]
+    ) -> Response[Any]:
+        admin = hub_admin(request)
+        job = await get_job(state.engine, job_id)
+        if (
+            job is None
+            or job.kind != "tenants.provision"
+            or job.params.get("hub_id") != str(admin.hub_id)
+        ):
+            raise NotFoundException
+        headers = {"Cache-Control": "no-store"}
+        if job.status == "done":
+            async with state.engine.connect() as conn:
+                tenant_id = (
+                    await conn.execute(select(Tenant.id).where(Tenant.slug == job.params["slug"]))
+                ).scalar()
+            if tenant_id is not None:
+                # Done: the page ends on the new municipality's page.
+                headers["HX-Redirect"] = f"/hub/gemeenten/{tenant_id}"
+        return Template(
+            "jobs/_inhoud.html",
+            context=job_context(job),
+            status_code=286 if job.finished else 200,
+            headers=headers,
+        )
+
+    @get("/{tenant_id:uuid}", name="hub-gemeente")
+    async def gemeente(
+        self, request: AnyRequest, state: State, tenant_id: FromPath[uuid.UUID]
+    ) -> Template:
+        admin = hub_admin(request)
+        tenant = await _tenant(state, admin, tenant_id)
+        return render(request, "hub/gemeente.html", await _gemeente_context(state, admin, tenant))
+
+    @post("/{tenant_id:uuid}/stappen/{stap_id:uuid}", name="hub-stap")
+    async def stap(
+        self,
+        request: AnyRequest,
+        state: State,
+        tenant_id: FromPath[uuid.UUID],
+        stap_id: FromPath[uuid.UUID],
+        data: Form,
+    ) -> Template:
+        admin = hub_admin(request)
+        tenant = await _tenant(state, admin, tenant_id)
+        fout: dict[str, str] = {}
+        try:
+            status = StapStatus(str(data.get("status", "")))
+        except ValueError:
+            status = StapStatus.OPEN
+            fout["status"] = "Kies een status."
+        try:
+            gereed_op = datum(str(data.get("datum", "")))
+        except ValueError:
+            gereed_op = None
+            fout["datum"] = DATUM_FOUT
+        if not fout:
+            try:
+                async with state.engine.begin() as conn:
+                    await checklist.werk_stap_bij(
+                        conn,
+                        tenant.id,
+                        stap_id,
+                        StapWijziging(
+                            status=status,
+                            verplicht=data.get("verplicht") == "ja",
+                            datum=gereed_op,
+                            verantwoordelijke=str(data.get("verantwoordelijke", "")),
+                            documentreferentie=str(data.get("documentreferentie", "")),
+                        ),
+                    )
+                    await record(
+                        conn,
+                        "implementatiestap_bijgewerkt",
+                        actor_user_id=admin.user_id,
+                        target=tenant.slug,
+                        details={"stap": str(stap_id), "status": status.value},
+                        ip=admin.ip,
+                    )
+            except RegistryError as exc:
+                if exc.field == "stap":
+                    raise NotFoundException from exc
+                fout[exc.field or "status"] = exc.message
+        context = await _gemeente_context(state, admin, tenant)
+        context["stap_fouten"] = {stap_id: fout} if fout else {}
+        context["waarden_stap"] = {stap_id: data} if fout else {}
+        return render(
+            request,
+            "hub/gemeente.html",
+            context,
+            fragment="hub/_checklist.html",
+            status_code=422 if fout else 200,
+        )
+
+    @post("/{tenant_id:uuid}/deelnemers", name="hub-deelnemers")
+    async def deelnemers(
+        self, request: AnyRequest, state: State, tenant_id: FromPath[uuid.UUID], data: Form
+    ) -> Template:
+        admin = hub_admin(request)
+        tenant = await _tenant(state, admin, tenant_id)
+        gekozen = data.get("organisaties", [])
+        gekozen = [gekozen] if isinstance(gekozen, str) else list(gekozen)
+        fout = ""
+        try:
+            ids = [uuid.UUID(o) for o in gekozen]
+            async with state.engine.begin() as conn:
+                # Only this hub's organisations can be chosen.
+                eigen = set(
+                    (
+                        await conn.execute(
+                            select(Organisation.id).where(
+                                Organisation.hub_id == admin.hub_id, Organisation.id.in_(ids)
+                            )
+                        )
+                    ).scalars()
+                )
+                if eigen != set(ids):
+                    raise RegistryError("Onbekende organisatie gekozen.", "organisaties")
+                await zet_deelnemers(conn, admin.hub_id, tenant.id, ids)
+                await record(
+                    conn,
+                    "deelnemers_gewijzigd",
+                    actor_user_id=admin.user_id,
+                    target=tenant.slug,
+                    details={"organisaties": sorted(map(str, ids))},
+                    ip=admin.ip,
+                )
+        except ValueError:
+            fout = "Onbekende organisatie gekozen."
+        except RegistryError as exc:
+            fout = exc.message
+        context = await _gemeente_context(state, admin, tenant)
+        context["deelnemer_fout"] = fout
+        return render(
+            request,
+            "hub/gemeente.html",
+            context,
+            fragment="hub/_deelnemers.html",
+            status_code=422 if fout else 200,
+        )
+
+    @post("/{tenant_id:uuid}/opschorten", name="hub-opschorten", status_code=303)
+    async def opschorten(
+        self, request: AnyRequest, state: State, tenant_id: FromPath[uuid.UUID]
+    ) -> Response[Any]:
+        return await _overgang(request, state, tenant_id, "opgeschort")
+
+    @post("/{tenant_id:uuid}/hervatten", name="hub-hervatten", status_code=303)
+    async def hervatten(
+        self, request: AnyRequest, state: State, tenant_id: FromPath[uuid.UUID]
+    ) -> Response[Any]:
+        return await _overgang(request, state, tenant_id, "hervat")
+
+    @post("/{tenant_id:uuid}/beeindigen", name="hub-beeindigen", status_code=303)
+    async def beeindigen(
+        self, request: AnyRequest, state: State, tenant_id: FromPath[uuid.UUID]
+    ) -> Response[Any]:
+        return await _overgang(request, state, tenant_id, "beeindigd")
+
+
+async def _overgang(
+    request: AnyRequest, state: State, tenant_id: uuid.UUID, actie: str
+) -> Response[Any]:
+    admin = hub_admin(request)
+    tenant = await _tenant(state, admin, tenant_id)
+    try:
+        async with state.engine.begin() as conn:
+            details: dict[str, Any] = {}
+            if actie == "opgeschort":
+                await lifecycle.schort_op(conn, tenant.id)
+            elif actie == "hervat":
+                await lifecycle.hervat(conn, tenant.id)
+            else:
+                vernietigen = await lifecycle.beeindig(
+                    conn, tenant.id, state.settings, date.today()
+                )
+                details["vernietigen_op"] = vernietigen.isoformat()
+            await record(
+                conn,
+                f"gemeente_{actie}",
+                actor_user_id=admin.user_id,
+                target=tenant.slug,
+                details=details,
+                ip=admin.ip,
+            )
+    except RegistryError as exc:
+        context = await _gemeente_context(state, admin, tenant)
+        context["status_fout"] = exc.message
+        return render(request, "hub/gemeente.html", context, status_code=409)
+    if actie == "beeindigd":
+        await start_export(state, tenant.id)
+    return Redirect(f"/hub/gemeenten/{tenant.id}", status_code=303)
+
+
+async def _gemeente_context(state: State, admin: HubAdmin, tenant: Any) -> dict[str, Any]:
+    async with state.engine.connect() as conn:
+        stappen = (
+            await conn.execute(
+                select(Implementatiestap)
+                .where(Implementatiestap.tenant_id == tenant.id)
+                .order_by(Implementatiestap.volgorde)
+            )
+        ).all()
+        organisaties = (
+            await conn.execute(
+                select(Organisation.id, Organisation.name, Organisation.type)
+                .where(
+                    Organisation.hub_id == admin.hub_id,
+                    Organisation.type.in_([t.value for t in DEELNEMER_TYPES]),
+                    Organisation.active.is_(True),
+                )
+                .order_by(Organisation.name)
+            )
+        ).all()
+        deelnemers = set(
+            (
+                await conn.execute(
+                    select(TenantDeelnemer.organisation_id).where(
+                        TenantDeelnemer.tenant_id == tenant.id
+                    )
+                )
+            ).scalars()
+        )
+        gebruikers = dict(
+            (
+                await conn.execute(
+                    select(Membership.role, func.count(func.distinct(Membership.user_id)))
+                    .where(Membership.tenant_id == tenant.id)
+                    .group_by(Membership.role)
+                )
+            ).all()
+        )
+        gereed = await checklist.gereed_voor_livegang(conn, tenant.id)
+    from casushub.platform.migrate import tenant_head
+
+    return {
+        "tenant": tenant,
+        "status": STATUS_LABELS.get(tenant.status, tenant.status),
+        "schema_bij": tenant.schema_revision == tenant_head(),
+        "stappen": stappen,
+        "stap_status": STAP_STATUS,
+        "stap_fouten": {},
+        "waarden_stap": {},
+        "organisaties": organisaties,
+        "deelnemers": deelnemers,
+        "gebruikers": {Role(r).value: n for r, n in gebruikers.items()},
+        "gebruikers_totaal": sum(gebruikers.values()),
+        "gereed": gereed,
+        "overeenkomst_actief": lifecycle.verwerkersovereenkomst_actief(tenant, date.today()),
+        "deelnemer_fout": "",
+        "status_fout": "",
+    }

@@ -1,0 +1,234 @@
+"""Instructions on handling these personal data: publish (hub admin), read and accept (every
+user, before their first access to case data), recorded training, and the FG's overview."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Controller, Response, get, post
+from litestar.datastructures import State
+from litestar.exceptions import PermissionDeniedException
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+from litestar.types import ControllerRouterHandler
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from casushub.platform.hub import instructies
+from casushub.platform.hub.models import Instructie, Training
+from casushub.platform.identity.access import Identity, InstructionsNotAccepted
+from casushub.platform.identity.audit import record
+from casushub.platform.identity.models import Organisation, User
+from casushub.platform.identity.roles import Role
+from casushub.platform.models import Tenant
+from casushub.platform.registry import RegistryError
+from casushub.web.auth.guards import current_identity, roles, signed_in
+from casushub.web.hub.deps import AnyRequest, Form, datum, hub_admin, render
+
+__all__ = ["InstructiesController", "instructies_handlers", "instructies_redirect"]
+
+
+def instructies_redirect(request: AnyRequest, _: InstructionsNotAccepted) -> Response[Any]:
+    """Tenant routes send a user who has not accepted the current version to read it first."""
+    volgende = quote(request.url.path, safe="")
+    target = f"/instructies?volgende={volgende}"
+    if request.headers.get("hx-request") == "true":
+        return Response(b"", status_code=204, headers={"HX-Redirect": target})
+    return Redirect(target, status_code=303)
+
+
+async def _hub_of_context(conn: AsyncConnection, identity: Identity | None) -> uuid.UUID:
+    active = identity.active if identity else None
+    if active is None:
+        raise PermissionDeniedException
+    if active.hub_id is not None:
+        return active.hub_id
+    hub_id = (
+        await conn.execute(select(Tenant.hub_id).where(Tenant.id == active.tenant_id))
+    ).scalar()
+    if hub_id is None:
+        raise PermissionDeniedException
+    return hub_id
+
+
+def _veilig(volgende: str) -> str:
+    # Only a local path: never an open redirect.
+    return volgende if volgende.startswith("/") and not volgende.startswith("//") else "/"
+
+
+@get("/instructies", name="instructies-lezen", opt=signed_in())
+async def lezen(request: AnyRequest, state: State, volgende: FromQuery[str] = "/") -> Template:
+    async with state.engine.connect() as conn:
+        hub_id = await _hub_of_context(conn, current_identity(request))
+        huidige = await instructies.huidige(conn, hub_id)
+    return Template(
+        "hub/instructies_lezen.html",
+        context={"instructie": huidige, "volgende": _veilig(volgende), "fout": ""},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@post("/instructies/accepteren", name="instructies-accepteren", opt=signed_in(), status_code=303)
+async def accepteren(request: AnyRequest, state: State, data: Form) -> Response[Any]:
+    identity = current_identity(request)
+    volgende = _veilig(str(data.get("volgende", "/")))
+    try:
+        versie = int(str(data.get("versie", "")))
+    except ValueError:
+        versie = -1
+    try:
+        async with state.engine.begin() as conn:
+            hub_id = await _hub_of_context(conn, identity)
+            if data.get("gelezen") != "ja":
+                raise RegistryError("Bevestig dat u de instructie heeft gelezen.", "gelezen")
+            assert identity is not None  # noqa: S101 - _hub_of_context refused None
+            await instructies.accepteer(conn, hub_id, identity.user_id, versie)
+            await record(
+                conn,
+                "instructie_geaccepteerd",
+                actor_user_id=identity.user_id,
+                organisation_id=identity.organisation_id,
+                details={"versie": versie},
+            )
+    except RegistryError as exc:
+        async with state.engine.connect() as conn:
+            huidige = await instructies.huidige(conn, hub_id)
+        return Template(
+            "hub/instructies_lezen.html",
+            context={"instructie": huidige, "volgende": volgende, "fout": exc.message},
+            status_code=422,
+        )
+    return Redirect(volgende, status_code=303)
+
+
+@get("/fg/instructies", name="fg-instructies", opt=roles(Role.FG_AUDITOR))
+async def fg_overzicht(request: AnyRequest, state: State) -> Template:
+    async with state.engine.connect() as conn:
+        hub_id = await _hub_of_context(conn, current_identity(request))
+        lijst = await instructies.acceptaties(conn, hub_id)
+    return Template(
+        "hub/instructies_fg.html",
+        context={"acceptaties": lijst},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+class InstructiesController(Controller):
+    path = "/hub/instructies"
+    opt = roles(Role.HUB_ADMIN)
+
+    async def _context(self, conn: AsyncConnection, hub_id: uuid.UUID) -> dict[str, Any]:
+        versies = (
+            await conn.execute(
+                select(Instructie.versie, Instructie.created_at)
+                .where(Instructie.hub_id == hub_id)
+                .order_by(Instructie.versie.desc())
+            )
+        ).all()
+        gebruikers = (
+            await conn.execute(
+                select(User.id, User.name, User.email)
+                .join(Organisation, Organisation.id == User.organisation_id)
+                .where(Organisation.hub_id == hub_id, User.active.is_(True))
+                .order_by(User.name)
+            )
+        ).all()
+        trainingen = (
+            await conn.execute(
+                select(User.name, Training.datum, Training.omschrijving)
+                .join(User, User.id == Training.user_id)
+                .where(Training.hub_id == hub_id)
+                .order_by(Training.datum.desc())
+            )
+        ).all()
+        return {
+            "huidige": await instructies.huidige(conn, hub_id),
+            "versies": versies,
+            "acceptaties": await instructies.acceptaties(conn, hub_id),
+            "gebruikers": gebruikers,
+            "trainingen": trainingen,
+            "fouten": {},
+            "waarden": {},
+        }
+
+    @get("", name="hub-instructies")
+    async def overzicht(self, request: AnyRequest, state: State) -> Template:
+        admin = hub_admin(request)
+        async with state.engine.connect() as conn:
+            context = await self._context(conn, admin.hub_id)
+        return render(request, "hub/instructies.html", context)
+
+    @post("", name="hub-instructies-publiceren")
+    async def publiceren(self, request: AnyRequest, state: State, data: Form) -> Template:
+        admin = hub_admin(request)
+        fouten: dict[str, str] = {}
+        try:
+            async with state.engine.begin() as conn:
+                versie = await instructies.publiceer(
+                    conn, admin.hub_id, str(data.get("tekst", "")), admin.user_id
+                )
+                await record(
+                    conn,
+                    "instructie_gepubliceerd",
+                    actor_user_id=admin.user_id,
+                    details={"versie": versie},
+                    ip=admin.ip,
+                )
+        except RegistryError as exc:
+            fouten[exc.field or "tekst"] = exc.message
+        async with state.engine.connect() as conn:
+            context = await self._context(conn, admin.hub_id)
+        context.update(fouten=fouten, waarden=dict(data) if fouten else {})
+        return render(request, "hub/instructies.html", context, status_code=422 if fouten else 200)
+
+    @post("/training", name="hub-training")
+    async def training(self, request: AnyRequest, state: State, data: Form) -> Template:
+        admin = hub_admin(request)
+        fouten: dict[str, str] = {}
+        try:
+            gevolgd = datum(str(data.get("datum", ""))) or date.today()
+        except ValueError:
+            gevolgd = date.today()
+            fouten["datum"] = "Vul een datum in als dd-mm-jjjj."
+        try:
+            user_id = uuid.UUID(str(data.get("gebruiker", "")))
+        except ValueError:
+            user_id = None
+            fouten["gebruiker"] = "Kies een gebruiker."
+        if not fouten and user_id is not None:
+            try:
+                async with state.engine.begin() as conn:
+                    eigen = (
+                        await conn.execute(
+                            select(User.id)
+                            .join(Organisation, Organisation.id == User.organisation_id)
+                            .where(User.id == user_id, Organisation.hub_id == admin.hub_id)
+                        )
+                    ).first()
+                    if eigen is None:
+                        raise RegistryError("Kies een gebruiker.", "gebruiker")
+                    await instructies.leg_training_vast(
+                        conn,
+                        admin.hub_id,
+                        user_id,
+                        gevolgd,
+                        str(data.get("omschrijving", "")),
+                        admin.user_id,
+                    )
+            except RegistryError as exc:
+                fouten[exc.field or "omschrijving"] = exc.message
+        async with state.engine.connect() as conn:
+            context = await self._context(conn, admin.hub_id)
+        context.update(fouten=fouten, waarden=dict(data) if fouten else {})
+        return render(request, "hub/instructies.html", context, status_code=422 if fouten else 200)
+
+
+instructies_handlers: list[ControllerRouterHandler] = [
+    lezen,
+    accepteren,
+    fg_overzicht,
+    InstructiesController,
+]
