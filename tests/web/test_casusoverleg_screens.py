@@ -102,14 +102,17 @@ def _token(html: str) -> str:
 
 
 async def _reads(
-    app_engine: AsyncEngine, settings: Settings, tenant: TenantRef, user: uuid.UUID
+    app_engine: AsyncEngine,
+    settings: Settings,
+    tenant: TenantRef,
+    user: uuid.UUID,
+    casus_id: uuid.UUID | None = None,
 ) -> list[str]:
     async with tenant_session(app_engine, tenant, settings) as s:
-        rows = await s.execute(
-            select(Verwerking.gegevensgroep)
-            .where(Verwerking.user_id == user)
-            .order_by(Verwerking.volgnummer)
-        )
+        query = select(Verwerking.gegevensgroep).where(Verwerking.user_id == user)
+        if casus_id is not None:
+            query = query.where(Verwerking.casus_id == casus_id)
+        rows = await s.execute(query.order_by(Verwerking.volgnummer))
         return list(rows.scalars())
 
 
@@ -153,7 +156,7 @@ async def test_casus_page_fragments_and_special_items(
     )
     assert getoond.status_code == 200
     assert "diagnose X" in getoond.text
-    assert await _reads(app_engine, settings, gemeente, user.user_id) == [
+    assert await _reads(app_engine, settings, gemeente, user.user_id, casus_id) == [
         "casus",  # the dashboard row
         "casus",  # the casus page header
         "informatie",  # the fragment

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.models import Casus
 from casushub.tenants.casus.services import Deelnemer, maak_casus
@@ -41,6 +44,9 @@ class Organisaties:
             Aanwezige(self.om, "om"),
         ]
 
+
+# One tenant transaction, committed at the end of the block (the ``sessie`` fixture).
+Sessie = Callable[[TenantRef], AbstractAsyncContextManager[AsyncSession]]
 
 ALLE_CRITERIA = {k: Beoordeling("enige_zorg", f"toelichting {k}") for k in CRITERIA}
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
-from casusfabriek import Organisaties
+from casusfabriek import Organisaties, Sessie
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from casushub.platform.settings import Settings
@@ -17,9 +17,6 @@ from casushub.platform.tenancy import TenantRef, tenant_session
 @pytest.fixture
 def orgs() -> Organisaties:
     return Organisaties(*(uuid.uuid4() for _ in range(5)))
-
-
-Sessie = Callable[[TenantRef], AbstractAsyncContextManager[AsyncSession]]
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from casusfabriek import ALLE_CRITERIA, Organisaties, nieuw_signaal, nieuwe_casus, weging
-from conftest import Sessie
+from casusfabriek import ALLE_CRITERIA, Organisaties, Sessie, nieuw_signaal, nieuwe_casus, weging
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine

@@ -6,8 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from casusfabriek import Organisaties, nieuwe_casus
-from conftest import Sessie
+from casusfabriek import Organisaties, Sessie, nieuwe_casus
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 

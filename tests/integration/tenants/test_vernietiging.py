@@ -5,8 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from casusfabriek import ALLE_CRITERIA, Organisaties, nieuw_signaal, nieuwe_casus, weging
-from conftest import Sessie
+from casusfabriek import ALLE_CRITERIA, Organisaties, Sessie, nieuw_signaal, nieuwe_casus, weging
 from sqlalchemy import func, select
 
 from casushub.platform.tenancy import TenantRef
