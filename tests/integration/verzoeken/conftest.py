@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
-from verzoeken_casusdata import Organisaties
+from verzoeken_casusdata import Gemeente, GemeenteFactory, Organisaties
 
 from casushub.platform.registry import create_tenant
 from casushub.platform.settings import Settings
-from casushub.platform.tenancy import TenantRef
-
-
-@dataclass(frozen=True)
-class Gemeente:
-    ref: TenantRef
-    code: str
-
-
-GemeenteFactory = Callable[[], Awaitable[Gemeente]]
 
 
 @pytest.fixture

@@ -5,10 +5,9 @@ from __future__ import annotations
 import dataclasses
 import uuid
 
-from conftest import GemeenteFactory
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from verzoeken_casusdata import Organisaties, maak_casusdata
+from verzoeken_casusdata import GemeenteFactory, Organisaties, maak_casusdata
 
 from casushub.platform.contactpunt import Uitkomst, routeer, verplaats
 from casushub.platform.settings import Settings

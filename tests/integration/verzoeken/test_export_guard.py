@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from conftest import GemeenteFactory
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
-from verzoeken_casusdata import Casusdata, Organisaties, maak_casusdata
+from verzoeken_casusdata import Casusdata, GemeenteFactory, Organisaties, maak_casusdata
 
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import tenant_session

@@ -9,10 +9,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import GemeenteFactory
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
-from verzoeken_casusdata import Casusdata, Organisaties, maak_casusdata
+from verzoeken_casusdata import Casusdata, GemeenteFactory, Organisaties, maak_casusdata
 
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import tenant_session

@@ -7,11 +7,13 @@ workflow services' own rules.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.models import Casus, InformatieItem
 from casushub.tenants.overleg.models import Agendapunt
@@ -19,6 +21,15 @@ from casushub.tenants.personen.models import Persoon
 from casushub.tenants.plan.models import Interventie, Plan
 from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.weging.models import Weging, WegingAanwezige
+
+
+@dataclass(frozen=True)
+class Gemeente:
+    ref: TenantRef
+    code: str
+
+
+GemeenteFactory = Callable[[], Awaitable[Gemeente]]
 
 
 @dataclass
