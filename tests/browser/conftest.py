@@ -21,9 +21,11 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef
+from casushub.web.app import SESSION_COOKIE
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -42,19 +44,21 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 @dataclass(frozen=True)
 class PageSpec:
-    """A page to check: where it is, the <h1> it must show, and its HTTP status."""
+    """A page to check: where it is, the <h1> it must show, its HTTP status, and the role
+    (in tenant "alfa") of the user who visits it; None means not signed in."""
 
     path: str
     heading: str
     status: int = 200
+    role: str | None = None
 
     def __str__(self) -> str:
         return self.path
 
 
-# Every page that exists. Add each new screen here. Pages behind a sign-in still need a
-# signed-in browser fixture (through the development identity provider); until then they
-# are covered as the page an anonymous visitor gets. "alfa" is the `tenant_a` fixture.
+# Every page that exists. Add each new screen here, with the role that may see it. Signed-in
+# pages get a session made by casushub.web.auth.testing (the identity tests cover the real
+# provider round trip). "alfa" is the `tenant_a` fixture.
 PAGES = [
     PageSpec("/", "casushub"),
     PageSpec("/toegankelijkheid", "Toegankelijkheidsverklaring"),
@@ -63,6 +67,12 @@ PAGES = [
     PageSpec("/werkruimte", "U bent niet ingelogd", status=401),
     PageSpec("/auth/login", "Inloggen"),
     PageSpec("/auth/uitgelogd", "U bent uitgelogd"),
+    PageSpec("/werkruimte", "Werkruimte", role="gemeente_regie"),
+    PageSpec("/auth/context", "Kies in welke rol u werkt", role="gemeente_regie"),
+    PageSpec("/casusoverleg", "Casusoverleg", role="gemeente_regie"),
+    PageSpec("/casusoverleg/signalen/nieuw", "Signaal inbrengen", role="gemeente_regie"),
+    PageSpec("/casusoverleg/zoeken", "Zoeken in deze gemeente", role="gemeente_regie"),
+    PageSpec("/fg", "Verwerkingenlog", role="fg_auditor"),
     PageSpec("/contactpunt/alfa", "Uw gegevens en uw rechten"),
     PageSpec("/ontwikkeling/patronen", "Patronen"),
     PageSpec("/ontwikkeling/patronen?sorteer=casussen&richting=aflopend", "Patronen"),
@@ -71,7 +81,8 @@ PAGES = [
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "page_spec" in metafunc.fixturenames:
-        metafunc.parametrize("page_spec", PAGES, ids=[p.path for p in PAGES])
+        ids = [f"{p.path}@{p.role}" if p.role else p.path for p in PAGES]
+        metafunc.parametrize("page_spec", PAGES, ids=ids)
 
 
 # --- loud skip -------------------------------------------------------------------------------
@@ -155,7 +166,7 @@ def live_server(settings: Settings, tenant_a: TenantRef) -> Iterator[str]:
 
 def _wait_until_up(server: subprocess.Popen[bytes], base_url: str) -> None:
     # A startup deadline, not a timing assertion: the app normally answers within a second.
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
             log = (ARTIFACTS / "browser-server.log").read_text()
@@ -166,7 +177,24 @@ def _wait_until_up(server: subprocess.Popen[bytes], base_url: str) -> None:
         except httpx.TransportError:
             pass
         time.sleep(0.1)
-    pytest.fail("uvicorn did not answer /healthz within 30 s (test-artifacts/browser-server.log)")
+    pytest.fail("uvicorn did not answer /healthz within 120 s (test-artifacts/browser-server.log)")
+
+
+@pytest.fixture(scope="session")
+async def session_cookies(
+    admin_engine: AsyncEngine, settings: Settings, tenant_a: TenantRef
+) -> dict[str, str]:
+    """One signed-in session per role used in PAGES, all in tenant "alfa"."""
+    from casushub.platform.identity.roles import Role
+    from casushub.web.auth.testing import create_signed_in_session
+
+    cookies: dict[str, str] = {}
+    for role in sorted({page.role for page in PAGES if page.role}):
+        signed_in = await create_signed_in_session(
+            admin_engine, settings, role=Role(role), tenant_id=tenant_a.id
+        )
+        cookies[role] = signed_in.cookie
+    return cookies
 
 
 # --- the browser -----------------------------------------------------------------------------
@@ -231,10 +259,20 @@ _failed = pytest.StashKey[bool]()
 
 
 @pytest.fixture
-async def tab(browser: Any, live_server: str, request: pytest.FixtureRequest) -> AsyncIterator[Tab]:
+async def tab(
+    browser: Any,
+    live_server: str,
+    session_cookies: dict[str, str],
+    request: pytest.FixtureRequest,
+) -> AsyncIterator[Tab]:
     context = await browser.new_context(
         viewport={"width": 1280, "height": 800}, locale="nl-NL", base_url=live_server
     )
+    callspec = getattr(request.node, "callspec", None)
+    spec = callspec.params.get("page_spec") if callspec else None
+    if spec is not None and spec.role:
+        cookie = {"name": SESSION_COOKIE, "value": session_cookies[spec.role], "url": live_server}
+        await context.add_cookies([cookie])
     # Short waits: a missing element should fail the test quickly, with a screenshot.
     context.set_default_timeout(10_000)
     page = await context.new_page()
