@@ -9,6 +9,8 @@ from pathlib import Path
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -20,6 +22,7 @@ from casushub.platform.identity.discovery import ProviderMetadataCache
 from casushub.platform.identity.roles import HUB_STAFF_ROLES, TENANT_ROLES
 from casushub.platform.logs import configure_logging
 from casushub.platform.settings import Settings, get_settings
+from casushub.web.api import api_router
 from casushub.web.auth.admin import SessionAdminController
 from casushub.web.auth.controllers import AuthController
 from casushub.web.auth.guards import public, roles, route_policy
@@ -34,7 +37,7 @@ from casushub.web.hub import hub_handlers, instructies_redirect
 from casushub.web.info_pages import privacyverklaring, toegankelijkheidsverklaring
 from casushub.web.jobs import job_progress
 from casushub.web.metrics import metrics, request_metrics
-from casushub.web.middleware import request_context_middleware, security_headers_middleware
+from casushub.web.middleware import request_context_middleware, security_headers_hook
 from casushub.web.pages import start, werkruimte
 from casushub.web.pattern_library import pattern_handlers
 
@@ -101,6 +104,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             Router("/", route_handlers=casusoverleg_handlers),
             # Hub administration (casushub.web.hub); each controller declares its roles.
             Router("/", route_handlers=hub_handlers),
+            # The admin API: bearer API tokens only (casushub.web.api, guards.api_token).
+            api_router,
             # Progress of background work (jobs/voortgang.html): hub staff watch provisioning
             # and migrations; tenant jobs only in their own tenant context (casushub.web.jobs).
             Router("/", opt=roles(*TENANT_ROLES, *HUB_STAFF_ROLES), route_handlers=[job_progress]),
@@ -135,13 +140,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         ],
         guards=[route_policy],
+        before_send=[security_headers_hook(settings)],
         stores={SESSION_STORE: PostgresStore(state)},
         lifespan=[database],
         state=state,
         middleware=[
             request_metrics.middleware,
             request_context_middleware,
-            security_headers_middleware(settings),
             session.middleware,
             identity_middleware(settings),
         ],
@@ -157,6 +162,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
         plugins=[HTMXPlugin()],
+        # The admin API's schema (JSON) at /api/v1/schema/openapi.json; see casushub.web.api.
+        openapi_config=OpenAPIConfig(
+            title="casushub beheer-API",
+            version="1",
+            # Public: the schema describes the API, it holds no data.
+            openapi_router=Router("/api/v1/schema", opt=public(), route_handlers=[]),
+            render_plugins=[JsonRenderPlugin()],
+        ),
         # Tenant routes send users to the instructions until they accepted the current one.
         exception_handlers={**exception_handlers, InstructionsNotAccepted: instructies_redirect},
         debug=False,

@@ -4,7 +4,11 @@ Declarations are machine-readable in the handler's ``opt`` (a test enumerates al
 
 - ``opt=public()``: anyone, signed in or not (start page, sign-in, probes, static files);
 - ``opt=signed_in()``: any signed-in person, also one whose account has no access yet;
-- ``opt=roles(Role.X, …)``: the active context must hold one of these roles.
+- ``opt=roles(Role.X, …)``: the active context must hold one of these roles;
+- ``opt=api_token()`` (``{"api": "hub_admin"}``): the admin API under ``/api/``. Only a bearer
+  API token authenticates there, never a browser session cookie: this guard refuses a request
+  without ``Authorization: Bearer …`` (401), and the API router's own guard
+  (``casushub.web.api.auth``) verifies the token and scopes the request to the token's hub.
 
 A route that declares nothing is refused (deny by default). Scope (which hub, which tenant) is
 checked where the data are opened: ``provide_tenant`` asks ``check_tenant_access``; hub pages
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ANY_SIGNED_IN",
+    "api_token",
     "current_identity",
     "public",
     "requires_role",
@@ -36,6 +41,8 @@ __all__ = [
 ]
 
 PUBLIC_OPT = "public"
+API_OPT = "api"
+API_HUB_ADMIN = "hub_admin"
 ROLES_OPT = "roles"
 ANY_SIGNED_IN = "signed_in"
 LOGIN_PATH = "/auth/login"
@@ -47,6 +54,10 @@ NO_ACCESS_YET = (
 
 def public() -> dict[str, Any]:
     return {PUBLIC_OPT: True}
+
+
+def api_token() -> dict[str, Any]:
+    return {API_OPT: API_HUB_ADMIN}
 
 
 def signed_in() -> dict[str, Any]:
@@ -95,6 +106,12 @@ def _check(
 def route_policy(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     """The app-wide guard: enforces each handler's ``opt`` declaration."""
     if handler.opt.get(PUBLIC_OPT) is True:
+        return
+    if handler.opt.get(API_OPT) == API_HUB_ADMIN:
+        scheme, _, token = connection.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            # A session cookie alone never opens the API (no CSRF protection there).
+            raise NotAuthorizedException(headers={"WWW-Authenticate": "Bearer"})
         return
     _check(connection, handler.opt.get(ROLES_OPT))
 

@@ -1,0 +1,16 @@
+"""The admin API ``/api/v1`` (JSON, OpenAPI at ``/api/v1/schema``), bearer API tokens only."""
+
+from litestar import Router
+
+from casushub.web.api.auth import require_api_token
+from casushub.web.api.controllers import JobsApi, OrganisationsApi, TenantsApi, UsersApi
+from casushub.web.auth.guards import api_token
+
+__all__ = ["api_router"]
+
+api_router = Router(
+    "/api/v1",
+    opt=api_token(),
+    guards=[require_api_token],
+    route_handlers=[TenantsApi, JobsApi, OrganisationsApi, UsersApi],
+)

@@ -1,0 +1,413 @@
+"""The admin API ``/api/v1``: tenants, organisations, providers and users of the token's hub.
+
+The same services as the screens; errors as ``application/problem+json`` (casushub.web.errors).
+Another hub's object does not exist here (404).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post, put
+from litestar.datastructures import State
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, JSONBody
+from sqlalchemy import select
+
+from casushub.platform.hub.onboarding import GemeenteAanmelding, valideer
+from casushub.platform.identity.memberships import deactivate_user
+from casushub.platform.identity.models import Membership, OidcProvider, Organisation, User
+from casushub.platform.identity.organisations import create_organisation, save_provider
+from casushub.platform.jobs import get_job
+from casushub.platform.models import Tenant
+from casushub.platform.registry import RegistryError
+from casushub.web.api.auth import api_hub_id
+from casushub.web.hub.gemeenten import STATUS_LABELS, start_onboarding, tenant_clash
+
+__all__ = ["OrganisationsApi", "TenantsApi", "UsersApi"]
+
+AnyRequest = Request[Any, Any, State]
+
+
+def _problem(status: int, detail: str, fouten: dict[str, str] | None = None) -> Response[Any]:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": "De invoer klopt niet",
+        "status": status,
+        "detail": detail,
+    }
+    if fouten:
+        body["fouten"] = fouten
+    return Response(body, status_code=status, media_type="application/problem+json")
+
+
+@dataclass
+class NieuweGemeente:
+    naam: str
+    gemeentecode: str
+    slug: str
+    contactpunt_functie: str
+    contactpunt_postadres: str
+    contactpunt_email: str
+    verwerkersovereenkomst: str
+    verwerkersovereenkomst_start: str
+    situatie: str
+    verwerkersovereenkomst_eind: str | None = None
+    bsn_toegestaan: bool = False
+    bsn_grondslag: str = ""
+
+
+def _tenant_json(t: Any) -> dict[str, Any]:
+    return {
+        "id": str(t.id),
+        "slug": t.slug,
+        "naam": t.name,
+        "gemeentecode": t.gemeentecode,
+        "status": t.status,
+        "status_label": STATUS_LABELS.get(t.status, t.status),
+        "schema_revision": t.schema_revision,
+        "verwerkersovereenkomst": t.verwerkersovereenkomst,
+    }
+
+
+class TenantsApi(Controller):
+    path = "/tenants"
+
+    @get("", summary="Gemeenten van de hub")
+    async def lijst(self, request: AnyRequest, state: State) -> list[dict[str, Any]]:
+        hub_id = api_hub_id(request)
+        async with state.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(Tenant).where(Tenant.hub_id == hub_id).order_by(Tenant.name)
+                )
+            ).all()
+        return [_tenant_json(t) for t in rows]
+
+    @get("/{tenant_id:uuid}", summary="Eén gemeente")
+    async def een(
+        self, request: AnyRequest, state: State, tenant_id: FromPath[uuid.UUID]
+    ) -> dict[str, Any]:
+        hub_id = api_hub_id(request)
+        async with state.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(Tenant).where(Tenant.id == tenant_id, Tenant.hub_id == hub_id)
+                )
+            ).first()
+        if row is None:
+            raise NotFoundException
+        return _tenant_json(row)
+
+    @post("", summary="Gemeente aanmelden (provisioning als achtergrondtaak)", status_code=202)
+    async def aanmelden(
+        self, request: AnyRequest, state: State, data: JSONBody[NieuweGemeente]
+    ) -> Response[Any]:
+        from datetime import date
+
+        hub_id = api_hub_id(request)
+        fouten: dict[str, str] = {}
+        datums: dict[str, date | None] = {}
+        for veld in ("verwerkersovereenkomst_start", "verwerkersovereenkomst_eind"):
+            waarde = getattr(data, veld)
+            try:
+                datums[veld] = date.fromisoformat(waarde) if waarde else None
+            except ValueError:
+                datums[veld] = None
+                fouten[veld] = "Geef een datum als JJJJ-MM-DD."
+        a = GemeenteAanmelding(
+            naam=data.naam,
+            gemeentecode=data.gemeentecode,
+            slug=data.slug,
+            contactpunt_functie=data.contactpunt_functie,
+            contactpunt_postadres=data.contactpunt_postadres,
+            contactpunt_email=data.contactpunt_email,
+            verwerkersovereenkomst=data.verwerkersovereenkomst,
+            verwerkersovereenkomst_start=datums["verwerkersovereenkomst_start"],
+            verwerkersovereenkomst_eind=datums["verwerkersovereenkomst_eind"],
+            situatie=data.situatie,
+            bsn_toegestaan=data.bsn_toegestaan,
+            bsn_grondslag=data.bsn_grondslag,
+        )
+        fouten = {**valideer(a), **fouten}
+        if not fouten:
+            fouten = await tenant_clash(state, a)
+        if fouten:
+            return _problem(422, " ".join(fouten.values()), fouten)
+        job_id = await start_onboarding(state, None, hub_id, a)
+        return Response(
+            {"job": str(job_id)}, status_code=202, headers={"Location": f"/api/v1/jobs/{job_id}"}
+        )
+
+
+class JobsApi(Controller):
+    path = "/jobs"
+
+    @get("/{job_id:uuid}", summary="Voortgang van een aanmelding")
+    async def taak(
+        self, request: AnyRequest, state: State, job_id: FromPath[uuid.UUID]
+    ) -> dict[str, Any]:
+        hub_id = api_hub_id(request)
+        job = await get_job(state.engine, job_id)
+        if job is None or job.params.get("hub_id") != str(hub_id):
+            raise NotFoundException
+        return {
+            "id": str(job.id),
+            "status": job.status,
+            "done": job.done,
+            "total": job.total,
+            "bericht": job.message,
+        }
+
+
+@dataclass
+class NieuweOrganisatie:
+    slug: str
+    naam: str
+    type: str
+    email_domeinen: list[str] = field(default_factory=list)
+
+
+@dataclass
+class OrganisatieWijziging:
+    naam: str | None = None
+    actief: bool | None = None
+
+
+@dataclass
+class Inlogdienst:
+    issuer: str
+    client_id: str
+    client_secret: str
+    scopes: str = "openid email profile"
+
+
+def _org_json(o: Any, provider: Any = None) -> dict[str, Any]:
+    return {
+        "id": str(o.id),
+        "slug": o.slug,
+        "naam": o.name,
+        "type": o.type,
+        "email_domeinen": list(o.email_domains),
+        "actief": o.active,
+        # The client secret is never returned.
+        "inlogdienst": {"issuer": provider.issuer, "client_id": provider.client_id}
+        if provider
+        else None,
+    }
+
+
+async def _org(state: State, hub_id: uuid.UUID, organisation_id: uuid.UUID) -> tuple[Any, Any]:
+    async with state.engine.connect() as conn:
+        org = (
+            await conn.execute(
+                select(Organisation).where(
+                    Organisation.id == organisation_id, Organisation.hub_id == hub_id
+                )
+            )
+        ).first()
+        if org is None:
+            raise NotFoundException
+        provider = (
+            await conn.execute(
+                select(OidcProvider.issuer, OidcProvider.client_id).where(
+                    OidcProvider.organisation_id == organisation_id
+                )
+            )
+        ).first()
+    return org, provider
+
+
+class OrganisationsApi(Controller):
+    path = "/organisations"
+
+    @get("", summary="Organisaties van de hub")
+    async def lijst(self, request: AnyRequest, state: State) -> list[dict[str, Any]]:
+        hub_id = api_hub_id(request)
+        async with state.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(Organisation)
+                    .where(Organisation.hub_id == hub_id)
+                    .order_by(Organisation.name)
+                )
+            ).all()
+        return [_org_json(o) for o in rows]
+
+    @get("/{organisation_id:uuid}", summary="Eén organisatie")
+    async def een(
+        self, request: AnyRequest, state: State, organisation_id: FromPath[uuid.UUID]
+    ) -> dict[str, Any]:
+        return _org_json(*await _org(state, api_hub_id(request), organisation_id))
+
+    @post("", summary="Organisatie toevoegen", status_code=201)
+    async def maak(
+        self, request: AnyRequest, state: State, data: JSONBody[NieuweOrganisatie]
+    ) -> Response[Any]:
+        hub_id = api_hub_id(request)
+        try:
+            async with state.engine.begin() as conn:
+                org_id = await create_organisation(
+                    conn,
+                    slug=data.slug,
+                    name=data.naam,
+                    type=data.type,
+                    email_domains=data.email_domeinen,
+                    hub_id=hub_id,
+                )
+        except RegistryError as exc:
+            return _problem(422, exc.message, {exc.field or "algemeen": exc.message})
+        return Response(_org_json(*await _org(state, hub_id, org_id)), status_code=201)
+
+    @put("/{organisation_id:uuid}", summary="Organisatie wijzigen")
+    async def wijzig(
+        self,
+        request: AnyRequest,
+        state: State,
+        organisation_id: FromPath[uuid.UUID],
+        data: JSONBody[OrganisatieWijziging],
+    ) -> dict[str, Any]:
+        from sqlalchemy import update
+
+        from casushub.platform.identity.organisations import deactivate_organisation
+
+        hub_id = api_hub_id(request)
+        await _org(state, hub_id, organisation_id)
+        async with state.engine.begin() as conn:
+            if data.naam is not None and data.naam.strip():
+                await conn.execute(
+                    update(Organisation)
+                    .where(Organisation.id == organisation_id)
+                    .values(name=data.naam.strip()[:200])
+                )
+            if data.actief is False:
+                await deactivate_organisation(conn, organisation_id)
+            elif data.actief is True:
+                await conn.execute(
+                    update(Organisation)
+                    .where(Organisation.id == organisation_id)
+                    .values(active=True)
+                )
+        return _org_json(*await _org(state, hub_id, organisation_id))
+
+    @put(
+        "/{organisation_id:uuid}/provider",
+        summary="Inlogdienst instellen (het geheim wordt nooit teruggegeven)",
+    )
+    async def provider(
+        self,
+        request: AnyRequest,
+        state: State,
+        organisation_id: FromPath[uuid.UUID],
+        data: JSONBody[Inlogdienst],
+    ) -> Response[Any]:
+        from casushub.web.hub.verbinding import issuer_fout
+
+        hub_id = api_hub_id(request)
+        await _org(state, hub_id, organisation_id)
+        if fout := issuer_fout(data.issuer):
+            return _problem(422, fout, {"issuer": fout})
+        try:
+            async with state.engine.begin() as conn:
+                await save_provider(
+                    conn,
+                    state.settings,
+                    organisation_id=organisation_id,
+                    issuer=data.issuer.strip(),
+                    client_id=data.client_id.strip(),
+                    client_secret=data.client_secret,
+                    scopes=data.scopes,
+                )
+        except RegistryError as exc:
+            return _problem(422, exc.message, {exc.field or "algemeen": exc.message})
+        return Response(_org_json(*await _org(state, hub_id, organisation_id)))
+
+
+@dataclass
+class Uitnodiging:
+    organisatie_id: uuid.UUID
+    email: str
+    rol: str
+    gemeente_ids: list[uuid.UUID] = field(default_factory=list)
+
+
+class UsersApi(Controller):
+    path = "/users"
+
+    @get("", summary="Gebruikers van de organisaties van de hub")
+    async def lijst(self, request: AnyRequest, state: State) -> list[dict[str, Any]]:
+        hub_id = api_hub_id(request)
+        async with state.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(
+                        User.id,
+                        User.name,
+                        User.email,
+                        User.active,
+                        User.last_login_at,
+                        Organisation.slug,
+                    )
+                    .join(Organisation, Organisation.id == User.organisation_id)
+                    .where(Organisation.hub_id == hub_id)
+                    .order_by(User.name)
+                )
+            ).all()
+            rollen = (
+                await conn.execute(
+                    select(Membership.user_id, Membership.role, Membership.tenant_id).where(
+                        Membership.user_id.in_([r.id for r in rows])
+                    )
+                )
+            ).all()
+        per_user: dict[uuid.UUID, list[dict[str, Any]]] = {}
+        for m in rollen:
+            per_user.setdefault(m.user_id, []).append(
+                {"rol": m.role, "gemeente": str(m.tenant_id) if m.tenant_id else None}
+            )
+        return [
+            {
+                "id": str(r.id),
+                "naam": r.name,
+                "email": r.email,
+                "actief": r.active,
+                "organisatie": r.slug,
+                "laatst_ingelogd": r.last_login_at.isoformat() if r.last_login_at else None,
+                "rollen": per_user.get(r.id, []),
+            }
+            for r in rows
+        ]
+
+    @post("/invitations", summary="Gebruiker uitnodigen", status_code=201)
+    async def uitnodigen(
+        self, request: AnyRequest, state: State, data: JSONBody[Uitnodiging]
+    ) -> Response[Any]:
+        hub_id = api_hub_id(request)
+        from casushub.web.hub.gebruikers import nodig_uit
+
+        fouten = await nodig_uit(
+            state, hub_id, None, data.organisatie_id, data.email, data.rol, data.gemeente_ids
+        )
+        if fouten:
+            return _problem(422, " ".join(fouten.values()), fouten)
+        return Response({"uitgenodigd": data.email.strip().lower()}, status_code=201)
+
+    @post("/{user_id:uuid}/deactivate", summary="Gebruiker uitschakelen", status_code=200)
+    async def uitschakelen(
+        self, request: AnyRequest, state: State, user_id: FromPath[uuid.UUID]
+    ) -> dict[str, Any]:
+        hub_id = api_hub_id(request)
+        async with state.engine.begin() as conn:
+            eigen = (
+                await conn.execute(
+                    select(User.id)
+                    .join(Organisation, Organisation.id == User.organisation_id)
+                    .where(User.id == user_id, Organisation.hub_id == hub_id)
+                )
+            ).first()
+            if eigen is None:
+                raise NotFoundException
+            beeindigd = await deactivate_user(conn, user_id)
+        return {"id": str(user_id), "actief": False, "sessies_beeindigd": beeindigd}
