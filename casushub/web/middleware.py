@@ -6,7 +6,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from litestar.datastructures import MutableScopeHeaders
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from casushub.platform.settings import Settings
 
-__all__ = ["CONTENT_SECURITY_POLICY", "request_context_middleware", "security_headers_middleware"]
+__all__ = ["CONTENT_SECURITY_POLICY", "request_context_middleware", "security_headers_hook"]
 
 # No 'unsafe-inline' anywhere: scripts and styles come only from our own static files.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -84,35 +84,28 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-def security_headers_middleware(settings: Settings) -> Callable[[ASGIApp], ASGIApp]:
-    """Security headers on every response; HSTS only where TLS is in play."""
+def security_headers_hook(settings: Settings) -> Callable[[Message, Scope], Awaitable[None]]:
+    """Security headers on every response; HSTS only where TLS is in play.
 
-    def factory(app: ASGIApp) -> ASGIApp:
-        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != ScopeType.HTTP:
-                await app(scope, receive, send)
-                return
-            https = scope.get("scheme") == "https" or settings.force_https
+    A ``before_send`` hook rather than middleware: Litestar runs app middleware only for
+    matched routes, and the 404 for an unknown path must carry the same headers.
+    """
 
-            async def send_wrapper(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    headers = MutableScopeHeaders.from_message(message)
-                    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-                    headers["X-Content-Type-Options"] = "nosniff"
-                    headers["Referrer-Policy"] = "same-origin"
-                    headers["X-Frame-Options"] = "DENY"
-                    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-                    headers["Cross-Origin-Opener-Policy"] = "same-origin"
-                    if "cache-control" not in headers:
-                        # Default for every page: personal data must not sit in shared caches
-                        # or the back/forward cache. Static files set their own.
-                        headers["Cache-Control"] = "no-store"
-                    if https:
-                        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-                await send(message)
+    async def hook(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
+            return
+        headers = MutableScopeHeaders.from_message(message)
+        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["Referrer-Policy"] = "same-origin"
+        headers["X-Frame-Options"] = "DENY"
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if "cache-control" not in headers:
+            # Default for every page: personal data must not sit in shared caches or the
+            # back/forward cache. Static files set their own.
+            headers["Cache-Control"] = "no-store"
+        if scope.get("scheme") == "https" or settings.force_https:
+            headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
 
-            await app(scope, receive, send_wrapper)
-
-        return middleware
-
-    return factory
+    return hook

@@ -179,3 +179,13 @@ async def test_unexpected_error_shows_no_traceback(
     assert errors
     assert errors[-1]["request_id"] == request_id
     assert "Traceback" in errors[-1]["exception"]
+
+
+async def test_unknown_path_carries_the_security_headers(
+    client: AsyncTestClient[Litestar],
+) -> None:
+    response = await client.get("/bestaat-echt-niet", headers={"accept": "text/html"})
+    assert response.status_code == 404
+    assert "unsafe-inline" not in response.headers["content-security-policy"]
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["x-content-type-options"] == "nosniff"
