@@ -23,6 +23,7 @@ from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.models import Casus
 from casushub.tenants.casus.rules import DEELNEMER_ROL, UITGENODIGD_ROL, Status
 from casushub.tenants.casus.toegang import (
+    controleer_casus_toegang,
     deelnemende_casus_ids,
     is_regie,
     laad_casus,
@@ -40,9 +41,13 @@ from casushub.tenants.verwerkingenlog.models import Actie
 
 __all__ = [
     "AgendaRegel",
+    "AgendapuntWeergave",
     "actie_naar_interventie",
     "agenda_voor_bijeenkomst",
+    "agendapunten_van_casus",
     "agendeer",
+    "lees_aanwezigheid",
+    "lees_agendapunt",
     "leg_actie_vast",
     "notuleer",
     "registreer_aanwezigheid",
@@ -273,3 +278,72 @@ async def vergaderoverzicht(
         async with tenant_session(engine, tenant, settings) as session, session.begin():
             regels.extend(await agenda_voor_bijeenkomst(session, actor, bijeenkomst_id, nu=nu))
     return regels
+
+
+@dataclass(frozen=True, slots=True)
+class AgendapuntWeergave:
+    punt: Agendapunt
+    naam: str
+    acties: list[AgendaActie]
+
+
+async def agendapunten_van_casus(
+    session: AsyncSession, actor: Actor, casus_id: uuid.UUID
+) -> list[Agendapunt]:
+    """The meetings a casus is (or was) on; a logged read of the agenda group."""
+    casus = await laad_casus(session, casus_id)
+    await controleer_casus_toegang(session, actor, casus)
+    punten = list(
+        (
+            await session.execute(
+                select(Agendapunt)
+                .where(Agendapunt.casus_id == casus.id)
+                .order_by(Agendapunt.created_at, Agendapunt.id)
+            )
+        ).scalars()
+    )
+    await log(session, actor, Actie.READ, "agenda", "casusoverleg", casus_id=casus.id)
+    return punten
+
+
+async def lees_agendapunt(
+    session: AsyncSession, actor: Actor, agendapunt_id: uuid.UUID, *, doel: str = "notulen"
+) -> AgendapuntWeergave:
+    """One agenda item with its minutes, decisions and actions (not for invited parties:
+    the minutes cover the whole discussion, not just their scope)."""
+    punt = await _punt(session, agendapunt_id)
+    casus = await laad_casus(session, punt.casus_id)
+    await controleer_casus_toegang(session, actor, casus)
+    persoon = await session.get(Persoon, casus.persoon_id)
+    acties = list(
+        (
+            await session.execute(
+                select(AgendaActie)
+                .where(AgendaActie.agendapunt_id == punt.id)
+                .order_by(AgendaActie.created_at, AgendaActie.id)
+            )
+        ).scalars()
+    )
+    await log(
+        session,
+        actor,
+        Actie.READ,
+        "notulen",
+        doel,
+        casus_id=casus.id,
+        persoon_id=casus.persoon_id,
+    )
+    return AgendapuntWeergave(punt, persoon.naam if persoon else "", acties)
+
+
+async def lees_aanwezigheid(
+    session: AsyncSession, actor: Actor, bijeenkomst_id: uuid.UUID
+) -> dict[uuid.UUID, bool]:
+    """Attendance recorded by this municipality (organisations only, no personal data)."""
+    vereis_regie(actor)
+    rows = await session.execute(
+        select(Aanwezigheid.organisatie_id, Aanwezigheid.aanwezig).where(
+            Aanwezigheid.bijeenkomst_id == bijeenkomst_id
+        )
+    )
+    return {o: a for o, a in rows.all()}

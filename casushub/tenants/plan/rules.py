@@ -12,6 +12,7 @@ __all__ = [
     "DOMEINEN",
     "InterventieStatus",
     "controleer_interventie",
+    "interventie_te_laat",
     "plan_te_laat",
     "plan_uiterlijk",
 ]
@@ -42,6 +43,16 @@ def plan_uiterlijk(intake: date, weken: int) -> date:
 
 def plan_te_laat(*, uiterlijk: date | None, vastgesteld_op: date | None, vandaag: date) -> bool:
     return uiterlijk is not None and vastgesteld_op is None and vandaag > uiterlijk
+
+
+def interventie_te_laat(*, status: str, deadline: date | None, vandaag: date) -> bool:
+    """An intervention still open after its due date is flagged (finished or stopped ones
+    are not: their outcome is recorded)."""
+    return (
+        deadline is not None
+        and status in {InterventieStatus.GEPLAND, InterventieStatus.LOPEND}
+        and vandaag > deadline
+    )
 
 
 def controleer_interventie(

@@ -20,6 +20,7 @@ from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.overleg.services import vergaderoverzicht
 from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.bijeenkomsten import lees_bijeenkomst
 
 __all__ = ["bijeenkomst"]
 
@@ -75,7 +76,16 @@ async def bijeenkomst(
         bijeenkomst_id,
         [(tenant, actor) for tenant, actor, _ in contexten],
     )
+    info = await lees_bijeenkomst(state.engine, bijeenkomst_id)
+    actief = identity.active.role if identity.active else None
     return Template(
         "casusoverleg/bijeenkomst.html",
-        context={"regels": regels, "namen": namen, "bijeenkomst_id": bijeenkomst_id},
+        context={
+            "regels": regels,
+            "namen": namen,
+            "bijeenkomst_id": bijeenkomst_id,
+            "info": info,
+            "regie": actief in {Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR},
+            "werker": actief in {Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT},
+        },
     )

@@ -28,14 +28,16 @@ from casushub.tenants.casus.items import lijst_items, toon_item, voeg_item_toe
 from casushub.tenants.casus.services import lees_casus, mijn_casussen
 from casushub.tenants.casus.toegang import log_weigering
 from casushub.tenants.personen.services import lees_derden, zoek_personen
-from casushub.tenants.plan.rules import DOMEINEN
-from casushub.tenants.plan.services import lees_plan
 from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal, te_wegen_signalen
 from casushub.tenants.uitnodigingen.services import accepteer, lees_uitnodiging, mijn_uitnodigingen
 from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.agenda import agenda_handlers
 from casushub.web.casusoverleg.bijeenkomst import bijeenkomst
+from casushub.web.casusoverleg.bijeenkomsten import bijeenkomsten_info, komende_bijeenkomsten
 from casushub.web.casusoverleg.context import weigering
 from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.planscherm import plan_fragment, plan_handlers
+from casushub.web.casusoverleg.verloop import verloop_handlers
 from casushub.web.casusoverleg.weging import weging_handlers
 
 __all__ = ["casusoverleg_handlers"]
@@ -47,6 +49,7 @@ Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED
 
 @get("/casusoverleg", name="casusoverleg", opt=roles(*ALLEN), dependencies=DEPS)
 async def dashboard(
+    state: State,
     tenant: NamedDependency[TenantRef],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
@@ -54,8 +57,12 @@ async def dashboard(
     context: dict[str, Any] = {"tenant": tenant, "actor": actor}
     async with db.begin():
         if actor.role == Role.INVITED_PARTY:
-            context["uitnodigingen"] = await mijn_uitnodigingen(db, actor)
+            uitnodigingen = await mijn_uitnodigingen(db, actor)
+            context["uitnodigingen"] = uitnodigingen
+            info = await bijeenkomsten_info(state.engine, {u.bijeenkomst_id for u in uitnodigingen})
+            context["bijeenkomsten"] = sorted(info.values(), key=lambda b: b.begint_op)
         else:
+            context["bijeenkomsten"] = await komende_bijeenkomsten(state.engine, tenant.id)
             casussen = await mijn_casussen(db, actor)
             context["signalen"] = await te_wegen_signalen(db, actor)
             context["casussen"] = casussen
@@ -200,14 +207,17 @@ async def item_tonen(
     dependencies=DEPS,
 )
 async def casus_plan(
-    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+    casus_id: FromPath[uuid.UUID],
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
 ) -> Template:
     try:
         async with db.begin():
-            plan = await lees_plan(db, actor, casus_id)
+            return await plan_fragment(state, tenant, db, actor, casus_id)
     except (GeenToegang, NietGevonden) as exc:
         raise weigering(exc) from exc
-    return Template("casusoverleg/_plan.html", context={"plan": plan, "domeinen": DOMEINEN})
 
 
 @get(
@@ -224,7 +234,7 @@ async def casus_derden(
             derden = await lees_derden(db, actor, casus_id)
     except (GeenToegang, NietGevonden) as exc:
         raise weigering(exc) from exc
-    return Template("casusoverleg/_derden.html", context={"derden": derden})
+    return Template("casusoverleg/_derden.html", context={"derden": derden, "casus_id": casus_id})
 
 
 _SIGNAAL_VELDEN = (
@@ -395,4 +405,7 @@ casusoverleg_handlers = [
     uitnodiging_accepteren,
     bijeenkomst,
     *weging_handlers,
+    *plan_handlers,
+    *verloop_handlers,
+    *agenda_handlers,
 ]

@@ -155,8 +155,12 @@ async def weging_opslaan(
         async with db.begin():
             weging = await weeg_signaal(db, actor, invoer, vaststellen=vaststellen)
     except RegelFout as fout:
-        async with db.begin():
-            signaal = await lees_signaal(db, actor, signaal_id)
+        # An unknown signal (or another tenant's id) is a 404 here too, not a 500.
+        try:
+            async with db.begin():
+                signaal = await lees_signaal(db, actor, signaal_id)
+        except (GeenToegang, NietGevonden) as exc:
+            raise weigering(exc) from exc
         veld = (fout.field or "redenering").replace(".", "_")
         return _scherm(signaal, organisaties, waarden, {veld: fout.message}, 422)
     except (GeenToegang, NietGevonden) as exc:

@@ -1,0 +1,686 @@
+"""Meetings from the casus side and per agenda item: put a casus on the agenda of a meeting of
+the municipality's regional casusoverleg, invite a third party for one meeting, minutes per
+item with decisions and actions (an action can become an intervention), attendance, and the
+printable agenda and minutes (tagged PDF, purpose-bound and logged) and the .ics invitation.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.params import Body, FromPath, FromQuery
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.platform.identity.roles import Role
+from casushub.platform.tenancy import TenantRef
+from casushub.tenants.actor import Actor
+from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
+from casushub.tenants.casus.items import lijst_items
+from casushub.tenants.casus.toegang import is_regie, log_weigering
+from casushub.tenants.exports.rules import Bestemming, ExportDoel, ExportGeweigerd, ExportItem
+from casushub.tenants.exports.rules import Formaat as ExportFormaat
+from casushub.tenants.exports.services import exporteer
+from casushub.tenants.overleg.models import DOELEN
+from casushub.tenants.overleg.services import (
+    actie_naar_interventie,
+    agenda_voor_bijeenkomst,
+    agendapunten_van_casus,
+    agendeer,
+    lees_aanwezigheid,
+    lees_agendapunt,
+    leg_actie_vast,
+    notuleer,
+    registreer_aanwezigheid,
+)
+from casushub.tenants.plan.rules import DEELNEMER_TYPES, DOMEINEN
+from casushub.tenants.uitnodigingen.services import mijn_uitnodigingen, nodig_uit
+from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.bijeenkomsten import (
+    bijeenkomst_van_tenant,
+    bijeenkomsten_info,
+    ics,
+    komende_bijeenkomsten,
+    lees_bijeenkomst,
+)
+from casushub.web.casusoverleg.context import weigering
+from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.planscherm import (
+    INTERVENTIE_VELDEN,
+    interventie_invoer,
+    organisaties_van_hub,
+)
+from casushub.web.casusoverleg.weging import deelnemende_organisaties
+
+__all__ = ["agenda_handlers"]
+
+AnyForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
+REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
+ALLEN = (*WERKERS, Role.INVITED_PARTY)
+# The only purpose a print of agenda or minutes serves (the export guard checks it).
+AFDRUK_DOELEN = [
+    ("", "Kies een doel"),
+    (ExportDoel.CASUSOVERLEG.value, ExportDoel.CASUSOVERLEG.value),
+]
+
+
+def _lijst(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+# --- the casus's meetings ------------------------------------------------------------------
+
+
+async def _bijeenkomsten_fragment(
+    state: State,
+    tenant: TenantRef,
+    db: AsyncSession,
+    actor: Actor,
+    casus_id: uuid.UUID,
+    *,
+    waarden: dict[str, Any] | None = None,
+    fouten: dict[str, str] | None = None,
+    melding: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    punten = await agendapunten_van_casus(db, actor, casus_id)
+    info = await bijeenkomsten_info(state.engine, {p.bijeenkomst_id for p in punten})
+    regie = is_regie(actor)
+    context: dict[str, Any] = {
+        "casus_id": casus_id,
+        "punten": [(p, info.get(p.bijeenkomst_id)) for p in punten],
+        "regie": regie,
+        "waarden": waarden or {},
+        "fouten": fouten or {},
+        "melding": melding,
+        "doelen": list(DOELEN.items()),
+    }
+    if regie:
+        komend = await komende_bijeenkomsten(state.engine, tenant.id)
+        context["bijeenkomsten"] = [(str(b.id), b.omschrijving) for b in komend]
+        context["partijen"] = [
+            (i, n)
+            for i, n, t in await organisaties_van_hub(state, tenant)
+            if t not in DEELNEMER_TYPES
+        ]
+        # Only ordinary items can be shared with an invited party (rule 4).
+        context["items"] = [
+            i
+            for i in await lijst_items(db, actor, casus_id, doel="uitnodiging voorbereiden")
+            if i.categorie == "gewoon"
+        ]
+    return Template("casusoverleg/_bijeenkomsten.html", context=context, status_code=status_code)
+
+
+@get(
+    "/casusoverleg/casussen/{casus_id:uuid}/bijeenkomsten",
+    name="casus-bijeenkomsten",
+    opt=roles(*WERKERS),
+    dependencies=DEPS,
+)
+async def casus_bijeenkomsten(
+    casus_id: FromPath[uuid.UUID],
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    try:
+        async with db.begin():
+            return await _bijeenkomsten_fragment(state, tenant, db, actor, casus_id)
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+
+
+@post(
+    "/casusoverleg/casussen/{casus_id:uuid}/agenderen",
+    name="casus-agenderen",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def casus_agenderen(
+    casus_id: FromPath[uuid.UUID],
+    data: AnyForm,
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    """The procesregisseur picks a meeting of this municipality's casusoverleg."""
+    waarden = {k: str(data.get(k, "")) for k in ("bijeenkomst", "doel")}
+    gekozen = _uuid(waarden["bijeenkomst"])
+    info = await bijeenkomst_van_tenant(state.engine, tenant.id, gekozen) if gekozen else None
+    try:
+        if info is None:
+            raise RegelFout("Kies een bijeenkomst van uw casusoverleg.", "bijeenkomst")
+        async with db.begin():
+            await agendeer(
+                db, actor, casus_id=casus_id, bijeenkomst_id=info.id, doel=waarden["doel"]
+            )
+    except RegelFout as fout:
+        veld = "agenda-doel" if fout.field == "doel" else "bijeenkomst"
+        async with db.begin():
+            return await _bijeenkomsten_fragment(
+                state,
+                tenant,
+                db,
+                actor,
+                casus_id,
+                waarden=waarden,
+                fouten={veld: fout.message},
+                status_code=422,
+            )
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+    async with db.begin():
+        return await _bijeenkomsten_fragment(
+            state, tenant, db, actor, casus_id, melding="De casus staat op de agenda."
+        )
+
+
+@post(
+    "/casusoverleg/casussen/{casus_id:uuid}/uitnodigen",
+    name="casus-uitnodigen",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def casus_uitnodigen(
+    casus_id: FromPath[uuid.UUID],
+    data: AnyForm,
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    """Invite a third party for one meeting: necessity, scope (items), window."""
+    waarden: dict[str, Any] = {
+        k: str(data.get(k, "")) for k in ("uitnodiging_bijeenkomst", "partij", "reden")
+    }
+    waarden["items"] = _lijst(data.get("items"))
+    gekozen = _uuid(waarden["uitnodiging_bijeenkomst"])
+    info = await bijeenkomst_van_tenant(state.engine, tenant.id, gekozen) if gekozen else None
+    partijen = {
+        i for i, _, t in await organisaties_van_hub(state, tenant) if t not in DEELNEMER_TYPES
+    }
+    try:
+        if info is None:
+            raise RegelFout("Kies een bijeenkomst van uw casusoverleg.", "uitnodiging_bijeenkomst")
+        if waarden["partij"] not in partijen:
+            raise RegelFout("Kies de partij die u uitnodigt.", "partij")
+        item_ids = [u for u in (_uuid(i) for i in waarden["items"]) if u is not None]
+        async with db.begin():
+            await nodig_uit(
+                db,
+                actor,
+                casus_id=casus_id,
+                bijeenkomst_id=info.id,
+                einde_bijeenkomst=info.eindigt_op,
+                organisatie_id=uuid.UUID(waarden["partij"]),
+                reden=waarden["reden"],
+                item_ids=item_ids,
+            )
+    except RegelFout as fout:
+        veld = {
+            "bijeenkomst": "uitnodiging_bijeenkomst",
+            "items": "uitnodiging-items",
+        }.get(fout.field or "", fout.field or "reden")
+        async with db.begin():
+            return await _bijeenkomsten_fragment(
+                state,
+                tenant,
+                db,
+                actor,
+                casus_id,
+                waarden=waarden,
+                fouten={veld: fout.message},
+                status_code=422,
+            )
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+    async with db.begin():
+        return await _bijeenkomsten_fragment(
+            state,
+            tenant,
+            db,
+            actor,
+            casus_id,
+            melding="De partij is uitgenodigd; zij ziet pas iets na het accepteren van de "
+            "geheimhoudingsplicht.",
+        )
+
+
+# --- one agenda item: minutes, decisions, actions -------------------------------------------
+
+
+async def _agendapunt(
+    state: State,
+    tenant: TenantRef,
+    db: AsyncSession,
+    actor: Actor,
+    agendapunt_id: uuid.UUID,
+    *,
+    waarden: dict[str, Any] | None = None,
+    fouten: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    weergave = await lees_agendapunt(db, actor, agendapunt_id)
+    organisaties = await organisaties_van_hub(state, tenant)
+    return Template(
+        "casusoverleg/agendapunt.html",
+        context={
+            "w": weergave,
+            "info": await lees_bijeenkomst(state.engine, weergave.punt.bijeenkomst_id),
+            "regie": is_regie(actor),
+            "waarden": waarden or {},
+            "fouten": fouten or {},
+            "domeinen": DOMEINEN,
+            "verantwoordelijken": [(i, f"{n} ({t})") for i, n, t in organisaties],
+            "deelnemers": [("", "Geen (de verantwoordelijke is een deelnemer)")]
+            + [(i, n) for i, n, t in organisaties if t in DEELNEMER_TYPES],
+            "afdruk_doelen": AFDRUK_DOELEN,
+        },
+        status_code=status_code,
+    )
+
+
+@get(
+    "/casusoverleg/agendapunten/{agendapunt_id:uuid}",
+    name="agendapunt",
+    opt=roles(*WERKERS),
+    dependencies=DEPS,
+)
+async def agendapunt(
+    agendapunt_id: FromPath[uuid.UUID],
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    try:
+        async with db.begin():
+            return await _agendapunt(state, tenant, db, actor, agendapunt_id)
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+
+
+async def _na_agendapunt(
+    state: State,
+    tenant: TenantRef,
+    db: AsyncSession,
+    actor: Actor,
+    agendapunt_id: uuid.UUID,
+    fout: RegelFout | None,
+    veld: str,
+    waarden: dict[str, Any],
+) -> Template:
+    async with db.begin():
+        if fout is None:
+            return await _agendapunt(state, tenant, db, actor, agendapunt_id)
+        return await _agendapunt(
+            state,
+            tenant,
+            db,
+            actor,
+            agendapunt_id,
+            waarden=waarden,
+            fouten={veld: fout.message},
+            status_code=422,
+        )
+
+
+@post(
+    "/casusoverleg/agendapunten/{agendapunt_id:uuid}/notulen",
+    name="agendapunt-notulen",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def agendapunt_notulen(
+    agendapunt_id: FromPath[uuid.UUID],
+    data: AnyForm,
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    waarden = {"notulen": str(data.get("notulen", ""))}
+    try:
+        async with db.begin():
+            await notuleer(db, actor, agendapunt_id, waarden["notulen"])
+    except RegelFout as fout:
+        return await _na_agendapunt(
+            state, tenant, db, actor, agendapunt_id, fout, "notulen", waarden
+        )
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+    return await _na_agendapunt(state, tenant, db, actor, agendapunt_id, None, "", {})
+
+
+@post(
+    "/casusoverleg/agendapunten/{agendapunt_id:uuid}/acties",
+    name="agendapunt-actie",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def agendapunt_actie(
+    agendapunt_id: FromPath[uuid.UUID],
+    data: AnyForm,
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    waarden = {k: str(data.get(k, "")) for k in ("soort", "tekst")}
+    try:
+        async with db.begin():
+            await leg_actie_vast(
+                db, actor, agendapunt_id, soort=waarden["soort"], tekst=waarden["tekst"]
+            )
+    except RegelFout as fout:
+        veld = "soort" if fout.field == "soort" else "actie-tekst"
+        return await _na_agendapunt(state, tenant, db, actor, agendapunt_id, fout, veld, waarden)
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+    return await _na_agendapunt(state, tenant, db, actor, agendapunt_id, None, "", {})
+
+
+@post(
+    "/casusoverleg/agendapunten/{agendapunt_id:uuid}/acties/{actie_id:uuid}/interventie",
+    name="actie-interventie",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def actie_interventie(
+    agendapunt_id: FromPath[uuid.UUID],
+    actie_id: FromPath[uuid.UUID],
+    data: AnyForm,
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    """An action agreed in the meeting becomes an intervention of the plan."""
+    waarden = {k: str(data.get(k, "")) for k in INTERVENTIE_VELDEN}
+    invoer, fouten = interventie_invoer(waarden, await organisaties_van_hub(state, tenant))
+    try:
+        if invoer is None:
+            raise RegelFout(next(iter(fouten.values())), next(iter(fouten)))
+        async with db.begin():
+            await actie_naar_interventie(db, actor, actie_id, invoer)
+    except RegelFout as fout:
+        return await _na_agendapunt(
+            state,
+            tenant,
+            db,
+            actor,
+            agendapunt_id,
+            fout,
+            fout.field or "omschrijving",
+            waarden | {"actie_id": str(actie_id)},
+        )
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+    return await _na_agendapunt(state, tenant, db, actor, agendapunt_id, None, "", {})
+
+
+# --- attendance -----------------------------------------------------------------------------
+
+
+async def _aanwezigheid(
+    state: State,
+    tenant: TenantRef,
+    db: AsyncSession,
+    actor: Actor,
+    bijeenkomst_id: uuid.UUID,
+    *,
+    melding: str | None = None,
+) -> Template:
+    info = await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id)
+    if info is None:
+        raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
+    async with db.begin():
+        aanwezig = await lees_aanwezigheid(db, actor, bijeenkomst_id)
+    return Template(
+        "casusoverleg/aanwezigheid.html",
+        context={
+            "info": info,
+            "organisaties": await deelnemende_organisaties(state, tenant),
+            "aanwezig": {str(k) for k, v in aanwezig.items() if v},
+            "melding": melding,
+        },
+    )
+
+
+@get(
+    "/casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}/aanwezigheid",
+    name="aanwezigheid",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def aanwezigheid(
+    bijeenkomst_id: FromPath[uuid.UUID],
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    try:
+        return await _aanwezigheid(state, tenant, db, actor, bijeenkomst_id)
+    except GeenToegang as exc:
+        raise weigering(exc) from exc
+
+
+@post(
+    "/casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}/aanwezigheid",
+    name="aanwezigheid-opslaan",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def aanwezigheid_opslaan(
+    bijeenkomst_id: FromPath[uuid.UUID],
+    data: AnyForm,
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    if await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id) is None:
+        raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
+    organisaties = [uuid.UUID(i) for i, _, _ in await deelnemende_organisaties(state, tenant)]
+    aangevinkt = set(_lijst(data.get("aanwezig")))
+    try:
+        async with db.begin():
+            await registreer_aanwezigheid(
+                db, actor, bijeenkomst_id, {o: str(o) in aangevinkt for o in organisaties}
+            )
+        return await _aanwezigheid(
+            state, tenant, db, actor, bijeenkomst_id, melding="De aanwezigheid is vastgelegd."
+        )
+    except GeenToegang as exc:
+        raise weigering(exc) from exc
+
+
+# --- print (PDF/UA) and calendar ------------------------------------------------------------
+
+
+def _pdf(request: Request[Any, Any, Any], template: str, context: dict[str, Any]) -> bytes:
+    """A tagged PDF (PDF/UA-1) from the same Jinja environment as the screens."""
+    # WeasyPrint ships no type information (no py.typed).
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+    engine = request.app.template_engine
+    if engine is None:  # pragma: no cover - the app always configures Jinja
+        raise RuntimeError("no template engine")
+    html = engine.get_template(template).render(**context)
+    pdf: bytes = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    return pdf
+
+
+def _afdruk_geweigerd(titel: str, actie: str, fout: str, status_code: int = 422) -> Template:
+    return Template(
+        "casusoverleg/afdruk.html",
+        context={"titel": titel, "actie": actie, "fout": fout, "doelen": AFDRUK_DOELEN},
+        status_code=status_code,
+    )
+
+
+@get(
+    "/casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}/agenda.pdf",
+    name="agenda-pdf",
+    opt=roles(*WERKERS),
+    dependencies=DEPS,
+)
+async def agenda_pdf(
+    bijeenkomst_id: FromPath[uuid.UUID],
+    request: Request[Any, Any, Any],
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    doel: FromQuery[str] = "",
+) -> Response[bytes] | Template:
+    """This municipality's part of the agenda, as the viewer may see it; the print is
+    purpose-bound (export guard) and logged as a print per casus."""
+    info = await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id)
+    if info is None:
+        raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
+    actie = f"/casusoverleg/bijeenkomsten/{bijeenkomst_id}/agenda.pdf"
+    try:
+        async with db.begin():
+            regels = await agenda_voor_bijeenkomst(db, actor, bijeenkomst_id)
+            # One logged print per casus on the agenda (or one without a casus for an
+            # empty agenda), so the log answers "who printed this casus".
+            afdrukken: list[tuple[uuid.UUID | None, list[ExportItem]]] = [
+                (r.casus_id, [ExportItem("agendapunt", r.agendapunt_id)]) for r in regels
+            ] or [(None, [])]
+            for casus_id, items in afdrukken:
+                await exporteer(
+                    db,
+                    actor,
+                    doel=doel,
+                    bestemming=Bestemming.CASUSOVERLEG,
+                    formaat=ExportFormaat.AFDRUK,
+                    items=items,
+                    casus_id=casus_id,
+                )
+    except ExportGeweigerd as fout:
+        async with db.begin():
+            await log_weigering(
+                db, actor, gegevensgroep="export", casus_id=None, reden=fout.message
+            )
+        return _afdruk_geweigerd("Agenda afdrukken", actie, fout.message)
+    pdf = _pdf(request, "casusoverleg/agenda_pdf.html", {"info": info, "regels": regels})
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="agenda.pdf"'},
+    )
+
+
+@get(
+    "/casusoverleg/agendapunten/{agendapunt_id:uuid}/notulen.pdf",
+    name="notulen-pdf",
+    opt=roles(*WERKERS),
+    dependencies=DEPS,
+)
+async def notulen_pdf(
+    agendapunt_id: FromPath[uuid.UUID],
+    request: Request[Any, Any, Any],
+    state: State,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    doel: FromQuery[str] = "",
+) -> Response[bytes] | Template:
+    actie = f"/casusoverleg/agendapunten/{agendapunt_id}/notulen.pdf"
+    try:
+        async with db.begin():
+            weergave = await lees_agendapunt(db, actor, agendapunt_id, doel="notulen afdrukken")
+            await exporteer(
+                db,
+                actor,
+                doel=doel,
+                bestemming=Bestemming.CASUSOVERLEG,
+                formaat=ExportFormaat.AFDRUK,
+                items=[ExportItem("agendapunt", weergave.punt.id)],
+                casus_id=weergave.punt.casus_id,
+            )
+    except ExportGeweigerd as fout:
+        async with db.begin():
+            await log_weigering(
+                db, actor, gegevensgroep="export", casus_id=None, reden=fout.message
+            )
+        return _afdruk_geweigerd("Notulen afdrukken", actie, fout.message)
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+    info = await lees_bijeenkomst(state.engine, weergave.punt.bijeenkomst_id)
+    pdf = _pdf(request, "casusoverleg/notulen_pdf.html", {"info": info, "w": weergave})
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="notulen.pdf"'},
+    )
+
+
+@get(
+    "/casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}/uitnodiging.ics",
+    name="bijeenkomst-ics",
+    opt=roles(*ALLEN),
+    dependencies=DEPS,
+)
+async def bijeenkomst_ics(
+    bijeenkomst_id: FromPath[uuid.UUID],
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Response[str]:
+    """The calendar invitation: no personal data, so nothing to log; still only for a
+    meeting of the viewer's casusoverleg (or the one an invited party was invited to)."""
+    if actor.role == Role.INVITED_PARTY:
+        async with db.begin():
+            eigen = {u.bijeenkomst_id for u in await mijn_uitnodigingen(db, actor)}
+        info = (
+            await lees_bijeenkomst(state.engine, bijeenkomst_id)
+            if bijeenkomst_id in eigen
+            else None
+        )
+    else:
+        info = await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id)
+    if info is None:
+        raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
+    return Response(
+        ics(info),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="casusoverleg.ics"'},
+    )
+
+
+agenda_handlers = [
+    casus_bijeenkomsten,
+    casus_agenderen,
+    casus_uitnodigen,
+    agendapunt,
+    agendapunt_notulen,
+    agendapunt_actie,
+    actie_interventie,
+    aanwezigheid,
+    aanwezigheid_opslaan,
+    agenda_pdf,
+    notulen_pdf,
+    bijeenkomst_ics,
+]

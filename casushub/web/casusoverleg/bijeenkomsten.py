@@ -1,0 +1,176 @@
+"""The hub's meetings as the casusoverleg screens need them (platform data, no personal data).
+
+A meeting belongs to a regional casusoverleg; a municipality may only put its cases on the
+agenda of a meeting of a casusoverleg it belongs to. The iCalendar invitation is built here
+from the meeting row alone, so it cannot carry a name, a case or an agenda item.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from casushub.platform.hub.models import Bijeenkomst, Casusoverleg, CasusoverlegGemeente
+
+__all__ = [
+    "BijeenkomstInfo",
+    "bijeenkomst_van_tenant",
+    "bijeenkomsten_info",
+    "ics",
+    "komende_bijeenkomsten",
+    "lees_bijeenkomst",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class BijeenkomstInfo:
+    id: uuid.UUID
+    casusoverleg: str
+    begint_op: datetime
+    eindigt_op: datetime
+    locatie: str
+    videolink: str
+
+    @property
+    def omschrijving(self) -> str:
+        """The option label: date, time, casusoverleg (the same text in every screen)."""
+        begin = self.begint_op.astimezone(_LOKAAL)
+        return f"{begin:%d-%m-%Y %H:%M} – {self.casusoverleg}"
+
+    @property
+    def eindtijd(self) -> str:
+        return f"{self.eindigt_op.astimezone(_LOKAAL):%H:%M}"
+
+
+# Dutch wall-clock time for the screens; the .ics carries UTC.
+_LOKAAL = ZoneInfo("Europe/Amsterdam")
+
+
+def _query() -> Select[Bijeenkomst, str]:
+    return select(Bijeenkomst, Casusoverleg.naam).join(
+        Casusoverleg, Casusoverleg.id == Bijeenkomst.casusoverleg_id
+    )
+
+
+def _info(row: Bijeenkomst, naam: str) -> BijeenkomstInfo:
+    return BijeenkomstInfo(
+        row.id, naam, row.begint_op, row.eindigt_op, row.locatie or "", row.videolink or ""
+    )
+
+
+async def komende_bijeenkomsten(
+    engine: AsyncEngine, tenant_id: uuid.UUID, *, nu: datetime | None = None, limiet: int = 10
+) -> list[BijeenkomstInfo]:
+    """Meetings not yet over of every casusoverleg this municipality belongs to."""
+    nu = nu or datetime.now(UTC)
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            _query()
+            .join(
+                CasusoverlegGemeente,
+                CasusoverlegGemeente.casusoverleg_id == Bijeenkomst.casusoverleg_id,
+            )
+            .where(
+                CasusoverlegGemeente.tenant_id == tenant_id,
+                Bijeenkomst.eindigt_op > nu,
+                Bijeenkomst.geannuleerd.is_(False),
+            )
+            .order_by(Bijeenkomst.begint_op)
+            .limit(limiet)
+        )
+        return [_info(b, n) for b, n in rows.all()]
+
+
+async def lees_bijeenkomst(
+    engine: AsyncEngine, bijeenkomst_id: uuid.UUID
+) -> BijeenkomstInfo | None:
+    async with engine.connect() as conn:
+        row = (await conn.execute(_query().where(Bijeenkomst.id == bijeenkomst_id))).first()
+    return None if row is None else _info(row[0], row[1])
+
+
+async def bijeenkomsten_info(
+    engine: AsyncEngine, ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, BijeenkomstInfo]:
+    if not ids:
+        return {}
+    async with engine.connect() as conn:
+        rows = await conn.execute(_query().where(Bijeenkomst.id.in_(list(ids))))
+        return {b.id: _info(b, n) for b, n in rows.all()}
+
+
+async def bijeenkomst_van_tenant(
+    engine: AsyncEngine, tenant_id: uuid.UUID, bijeenkomst_id: uuid.UUID
+) -> BijeenkomstInfo | None:
+    """The meeting if it is one of this municipality's casusoverleg, else None."""
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(
+                _query()
+                .join(
+                    CasusoverlegGemeente,
+                    CasusoverlegGemeente.casusoverleg_id == Bijeenkomst.casusoverleg_id,
+                )
+                .where(
+                    Bijeenkomst.id == bijeenkomst_id,
+                    CasusoverlegGemeente.tenant_id == tenant_id,
+                    Bijeenkomst.geannuleerd.is_(False),
+                )
+            )
+        ).first()
+    return None if row is None else _info(row[0], row[1])
+
+
+def _tekst(value: str) -> str:
+    """RFC 5545 TEXT escaping."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def _tijd(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def ics(info: BijeenkomstInfo, *, nu: datetime | None = None) -> str:
+    """An iCalendar invitation with date, time, place or video link and the casusoverleg's
+    name only: a calendar leaves the platform's protection (mail servers, phones, shared
+    agendas), so no case, person or agenda item goes into it."""
+    regels = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//casushub//casusoverleg//NL",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:{info.id}@casushub",
+        f"DTSTAMP:{_tijd(nu or datetime.now(UTC))}",
+        f"DTSTART:{_tijd(info.begint_op)}",
+        f"DTEND:{_tijd(info.eindigt_op)}",
+        f"SUMMARY:{_tekst('Casusoverleg ' + info.casusoverleg)}",
+    ]
+    if info.locatie:
+        regels.append(f"LOCATION:{_tekst(info.locatie)}")
+    if info.videolink:
+        regels.append(f"URL:{info.videolink}")
+        if not info.locatie:
+            regels.append(f"LOCATION:{_tekst(info.videolink)}")
+    regels += ["CLASS:CONFIDENTIAL", "END:VEVENT", "END:VCALENDAR"]
+    # Lines longer than 75 octets are folded (RFC 5545 §3.1).
+    gevouwen = []
+    for regel in regels:
+        while len(regel.encode()) > 75:
+            gevouwen.append(regel[:74])
+            regel = " " + regel[74:]
+        gevouwen.append(regel)
+    return "\r\n".join(gevouwen) + "\r\n"

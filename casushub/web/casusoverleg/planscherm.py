@@ -1,0 +1,289 @@
+"""The plan van aanpak on the casus page: interventions under each participant's own power.
+
+The fragment is the plan's logged read; the regie (and the procesregisseur) add and update
+interventions inline (htmx) and adopt the plan. An invited third party can only be made
+responsible when a participant of the casus commissioned it, and the commission is recorded.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from litestar import post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath
+from litestar.response import Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.platform.identity.models import Organisation
+from casushub.platform.identity.roles import Role
+from casushub.platform.models import Tenant
+from casushub.platform.tenancy import TenantRef
+from casushub.tenants.actor import Actor
+from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
+from casushub.tenants.casus.toegang import is_regie
+from casushub.tenants.plan.rules import DEELNEMER_TYPES, DOMEINEN, InterventieStatus
+from casushub.tenants.plan.rules import interventie_te_laat as te_laat
+from casushub.tenants.plan.services import (
+    InterventieInvoer,
+    lees_plan,
+    stel_plan_vast,
+    voeg_interventie_toe,
+    wijzig_interventie,
+)
+from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.context import weigering
+from casushub.web.casusoverleg.deps import DEPS, datum
+
+__all__ = [
+    "INTERVENTIE_VELDEN",
+    "interventie_invoer",
+    "organisaties_van_hub",
+    "plan_fragment",
+    "plan_handlers",
+]
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
+INTERVENTIE_VELDEN = (
+    "omschrijving",
+    "domein",
+    "verantwoordelijke",
+    "bevoegdheid",
+    "deadline",
+    "reviewdatum",
+    "opdrachtgever",
+    "opdracht",
+)
+_STATUSSEN = [(s.value, s.value) for s in InterventieStatus]
+
+
+async def organisaties_van_hub(state: State, tenant: TenantRef) -> list[tuple[str, str, str]]:
+    """(id, name, type) of every active organisation that can act in this municipality's
+    cases: its own gemeente, the hub's statutory participants and its other partners
+    (who may act only when commissioned). Organisation data, no personal data."""
+    async with state.engine.connect() as conn:
+        hub_id = await conn.scalar(select(Tenant.hub_id).where(Tenant.id == tenant.id))
+        rows = await conn.execute(
+            select(Organisation.id, Organisation.name, Organisation.type)
+            .where(
+                Organisation.active.is_(True),
+                Organisation.type != "hub",
+                (Organisation.tenant_id == tenant.id)
+                | ((Organisation.hub_id == hub_id) & (Organisation.type != "gemeente")),
+            )
+            .order_by(Organisation.type, Organisation.name)
+        )
+        return [(str(i), n, str(t)) for i, n, t in rows]
+
+
+def interventie_invoer(
+    waarden: dict[str, str], organisaties: list[tuple[str, str, str]]
+) -> tuple[InterventieInvoer | None, dict[str, str]]:
+    """Parse the intervention form; field errors for what cannot even be parsed."""
+    soort = {i: t for i, _, t in organisaties}
+    fouten: dict[str, str] = {}
+    datums: dict[str, date | None] = {}
+    for veld in ("deadline", "reviewdatum"):
+        try:
+            datums[veld] = datum(waarden.get(veld, ""))
+        except ValueError:
+            fouten[veld] = "Vul een datum in als dd-mm-jjjj."
+    verantwoordelijke = waarden.get("verantwoordelijke", "")
+    if verantwoordelijke not in soort:
+        fouten["verantwoordelijke"] = "Kies wie verantwoordelijk is."
+    opdrachtgever = waarden.get("opdrachtgever", "")
+    if opdrachtgever and opdrachtgever not in soort:
+        fouten["opdrachtgever"] = "Kies de opdrachtgever uit de lijst."
+    if fouten:
+        return None, fouten
+    return (
+        InterventieInvoer(
+            omschrijving=waarden.get("omschrijving", ""),
+            domein=waarden.get("domein", ""),
+            verantwoordelijke_id=uuid.UUID(verantwoordelijke),
+            verantwoordelijke_type=soort[verantwoordelijke],
+            bevoegdheid=waarden.get("bevoegdheid", ""),
+            deadline=datums["deadline"],
+            reviewdatum=datums["reviewdatum"],
+            opdrachtgever_id=uuid.UUID(opdrachtgever) if opdrachtgever else None,
+            opdracht=waarden.get("opdracht") or None,
+        ),
+        {},
+    )
+
+
+async def plan_fragment(
+    state: State,
+    tenant: TenantRef,
+    db: AsyncSession,
+    actor: Actor,
+    casus_id: uuid.UUID,
+    *,
+    waarden: dict[str, str] | None = None,
+    fouten: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    """The plan fragment (a logged read of the plan group); call inside a transaction."""
+    plan = await lees_plan(db, actor, casus_id)
+    organisaties = await organisaties_van_hub(state, tenant)
+    namen = {i: n for i, n, _ in organisaties}
+    vandaag = date.today()
+    return Template(
+        "casusoverleg/_plan.html",
+        context={
+            "plan": plan,
+            "casus_id": casus_id,
+            "domeinen": DOMEINEN,
+            "regie": is_regie(actor),
+            "namen": namen,
+            "te_laat": {
+                i.id
+                for i in plan.interventies
+                if te_laat(status=i.status, deadline=i.deadline, vandaag=vandaag)
+            },
+            "verantwoordelijken": [
+                (i, f"{n} ({t})" if t in DEELNEMER_TYPES else f"{n} (uitgenodigde partij)")
+                for i, n, t in organisaties
+            ],
+            "deelnemers": [("", "Geen (de verantwoordelijke is een deelnemer)")]
+            + [(i, n) for i, n, t in organisaties if t in DEELNEMER_TYPES],
+            "statussen": _STATUSSEN,
+            "waarden": waarden or {},
+            "fouten": fouten or {},
+        },
+        status_code=status_code,
+    )
+
+
+@post(
+    "/casusoverleg/casussen/{casus_id:uuid}/interventies",
+    name="interventie-toevoegen",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def interventie_toevoegen(
+    casus_id: FromPath[uuid.UUID],
+    data: Form,
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    waarden = {k: str(data.get(k, "")) for k in INTERVENTIE_VELDEN}
+    invoer, fouten = interventie_invoer(waarden, await organisaties_van_hub(state, tenant))
+    try:
+        if invoer is None:
+            raise RegelFout(next(iter(fouten.values())), next(iter(fouten)))
+        async with db.begin():
+            await voeg_interventie_toe(db, actor, casus_id, invoer)
+    except RegelFout as fout:
+        async with db.begin():
+            return await plan_fragment(
+                state,
+                tenant,
+                db,
+                actor,
+                casus_id,
+                waarden=waarden,
+                fouten=fouten or {fout.field or "omschrijving": fout.message},
+                status_code=422,
+            )
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+    async with db.begin():
+        return await plan_fragment(state, tenant, db, actor, casus_id)
+
+
+@post(
+    "/casusoverleg/casussen/{casus_id:uuid}/interventies/{interventie_id:uuid}",
+    name="interventie-bijwerken",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def interventie_bijwerken(
+    casus_id: FromPath[uuid.UUID],
+    interventie_id: FromPath[uuid.UUID],
+    data: Form,
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    veld = f"status-{interventie_id}"
+    try:
+        try:
+            review = datum(str(data.get("reviewdatum", "")))
+        except ValueError:
+            raise RegelFout(
+                "Vul een datum in als dd-mm-jjjj.", f"reviewdatum-{interventie_id}"
+            ) from None
+        async with db.begin():
+            await wijzig_interventie(
+                db,
+                actor,
+                interventie_id,
+                status=str(data.get("status", "")),
+                resultaat=str(data.get("resultaat", "")) or None,
+                reviewdatum=review,
+            )
+    except RegelFout as fout:
+        async with db.begin():
+            return await plan_fragment(
+                state,
+                tenant,
+                db,
+                actor,
+                casus_id,
+                fouten={fout.field if fout.field and "-" in fout.field else veld: fout.message},
+                status_code=422,
+            )
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+    async with db.begin():
+        return await plan_fragment(state, tenant, db, actor, casus_id)
+
+
+@post(
+    "/casusoverleg/casussen/{casus_id:uuid}/plan/vaststellen",
+    name="plan-vaststellen",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def plan_vaststellen(
+    casus_id: FromPath[uuid.UUID],
+    data: Form,
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    doel = str(data.get("doel", ""))
+    try:
+        async with db.begin():
+            await stel_plan_vast(db, actor, casus_id, doel=doel, op=date.today())
+    except RegelFout as fout:
+        veld = "plan-doel"
+        async with db.begin():
+            return await plan_fragment(
+                state,
+                tenant,
+                db,
+                actor,
+                casus_id,
+                waarden={"plan-doel": doel},
+                fouten={veld: fout.message},
+                status_code=422,
+            )
+    except (GeenToegang, NietGevonden) as exc:
+        raise weigering(exc) from exc
+    async with db.begin():
+        return await plan_fragment(state, tenant, db, actor, casus_id)
+
+
+plan_handlers = [interventie_toevoegen, interventie_bijwerken, plan_vaststellen]

@@ -1,0 +1,283 @@
+"""Plan van aanpak, status, necessity review, closure, reopening, move and derden screens."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from typing import Any
+
+from bouwstenen import CSRF_FIELD, casus, hub_id, partijen, token, verwerkingen
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from casushub.platform.identity.roles import Role
+from casushub.platform.settings import Settings
+from casushub.platform.tenancy import TenantRef
+from casushub.tenants.weging.rules import CRITERIA
+
+Client = AsyncTestClient[Litestar]
+HX = {"HX-Request": "true"}
+
+
+async def test_plan_fragment_adds_interventions_inline_and_flags_overdue(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    tenant_a: TenantRef,
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    hub: str,
+) -> None:
+    orgs = await partijen(admin_engine, await hub_id(admin_engine, hub))
+    casus_id, _ = await casus(
+        app_engine, settings, tenant_a, "Pim Planscherm", [(orgs.politie, "politie")]
+    )
+    user = await sign_in_as(
+        client, tenant_a, Role.GEMEENTE_REGIE
+    )  # the regie may do all the procesregisseur does
+    fragment = await client.get(f"/casusoverleg/casussen/{casus_id}/plan", headers=HX)
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.text
+    assert "Interventie toevoegen" in fragment.text
+    url = f"/casusoverleg/casussen/{casus_id}/interventies"
+    basis = {
+        CSRF_FIELD: token(fragment.text),
+        "omschrijving": "Begeleiding naar werk",
+        "domein": "werk_inkomen",
+        "verantwoordelijke": str(orgs.politie),
+        "bevoegdheid": "",
+        "deadline": (date.today() - timedelta(days=1)).strftime("%d-%m-%Y"),
+    }
+    # No legal power: refused inline, the input kept.
+    fout = await client.post(url, data=basis, headers=HX)
+    assert fout.status_code == 422
+    assert "geen bevoegdheden" in fout.text
+    assert "Begeleiding naar werk" in fout.text
+    # A satellite partner without a recorded commission cannot be responsible.
+    partner = await client.post(
+        url,
+        data=basis | {"verantwoordelijke": str(orgs.partner), "bevoegdheid": "Wmo"},
+        headers=HX,
+    )
+    assert partner.status_code == 422
+    assert "in opdracht van een deelnemer" in partner.text
+    goed = await client.post(url, data=basis | {"bevoegdheid": "Politiewet art. 3"}, headers=HX)
+    assert goed.status_code == 200, goed.text
+    assert "Begeleiding naar werk" in goed.text
+    assert "te laat" in goed.text  # the due date has passed and it is still planned
+    # Commissioned by a participant of the casus, the partner may act.
+    opdracht = await client.post(
+        url,
+        data=basis
+        | {
+            "omschrijving": "Zorgtraject",
+            "domein": "zorg",
+            "verantwoordelijke": str(orgs.partner),
+            "bevoegdheid": "Wmo 2015",
+            "deadline": "",
+            "opdrachtgever": str(orgs.politie),
+            "opdracht": "Start een zorgtraject",
+        },
+        headers=HX,
+    )
+    assert opdracht.status_code == 200, opdracht.text
+    assert "Start een zorgtraject" in opdracht.text
+    vast = await client.post(
+        f"/casusoverleg/casussen/{casus_id}/plan/vaststellen",
+        data={CSRF_FIELD: token(opdracht.text), "doel": "Perspectief op werk"},
+        headers=HX,
+    )
+    assert vast.status_code == 200
+    assert "Vastgesteld op" in vast.text
+    groepen = [g for g, _, _ in await verwerkingen(app_engine, settings, tenant_a, user.user_id)]
+    assert groepen.count("plan") >= 4  # each render is a logged read, each change a write
+
+
+async def test_participant_sees_the_plan_but_cannot_change_it(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    tenant_a: TenantRef,
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    hub: str,
+) -> None:
+    orgs = await partijen(admin_engine, await hub_id(admin_engine, hub))
+    user = await sign_in_as(client, tenant_a, Role.PARTICIPANT)
+    casus_id, _ = await casus(
+        app_engine, settings, tenant_a, "Paula Partner", [(user.organisation_id, "politie")]
+    )
+    fragment = await client.get(f"/casusoverleg/casussen/{casus_id}/plan", headers=HX)
+    assert fragment.status_code == 200
+    assert "Interventie toevoegen" not in fragment.text
+    geweigerd = await client.post(
+        f"/casusoverleg/casussen/{casus_id}/status",
+        data={CSRF_FIELD: token((await client.get("/casusoverleg/signalen/nieuw")).text)}
+        | {"naar": "lopend"},
+    )
+    assert geweigerd.status_code == 403
+    assert orgs  # the hub's organisations exist; the participant still may not act
+
+
+async def test_status_review_closure_and_reopening(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    tenant_a: TenantRef,
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    hub: str,
+) -> None:
+    orgs = await partijen(admin_engine, await hub_id(admin_engine, hub))
+    casus_id, _ = await casus(
+        app_engine, settings, tenant_a, "Vera Verloop", [(orgs.politie, "politie")]
+    )
+    user = await sign_in_as(client, tenant_a, Role.GEMEENTE_REGIE)
+    pagina = await client.get(f"/casusoverleg/casussen/{casus_id}")
+    assert f'hx-get="/casusoverleg/casussen/{casus_id}/verloop"' in pagina.text
+    assert f'hx-get="/casusoverleg/casussen/{casus_id}/bijeenkomsten"' in pagina.text
+    fragment = await client.get(f"/casusoverleg/casussen/{casus_id}/verloop", headers=HX)
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.text
+    csrf = token(fragment.text)
+    base = f"/casusoverleg/casussen/{casus_id}"
+    lopend = await client.post(f"{base}/status", data={CSRF_FIELD: csrf, "naar": "lopend"})
+    assert lopend.status_code == 200
+    assert 'id="casus-status">lopend' in lopend.text
+    monitor = await client.post(f"{base}/status", data={CSRF_FIELD: csrf, "naar": "monitoren"})
+    assert 'id="casus-status">monitoren' in monitor.text
+    # Back to lopend needs a recorded re-assessment against the five criteria.
+    terug = await client.post(f"{base}/status", data={CSRF_FIELD: csrf, "naar": "lopend"})
+    assert terug.status_code == 422
+    assert "herbeoordeling" in terug.text
+    onvolledig = await client.post(
+        f"{base}/herbeoordeling",
+        data={CSRF_FIELD: csrf, "herbeoordeling_datum": "", "h_redenering": "nog zorgen"},
+    )
+    assert onvolledig.status_code == 422
+    assert "nog zorgen" in onvolledig.text  # input kept
+    criteria = {f"h_{k}_beoordeling": "enige_zorg" for k in CRITERIA} | {
+        f"h_{k}_toelichting": "besproken" for k in CRITERIA
+    }
+    herbeoordeeld = await client.post(
+        f"{base}/herbeoordeling",
+        data={
+            CSRF_FIELD: csrf,
+            "herbeoordeling_datum": date.today().strftime("%d-%m-%Y"),
+            "h_redenering": "opnieuw zorgen",
+            **criteria,
+        },
+    )
+    assert herbeoordeeld.status_code == 200, herbeoordeeld.text
+    terug = await client.post(f"{base}/status", data={CSRF_FIELD: csrf, "naar": "lopend"})
+    assert 'id="casus-status">lopend' in terug.text
+    zonder_reden = await client.post(
+        f"{base}/afsluiten",
+        data={CSRF_FIELD: csrf, "afsluit_reden": "", "afsluit_datum": "01-01-2026"},
+    )
+    assert zonder_reden.status_code == 422
+    assert "reden van afsluiting" in zonder_reden.text
+    dicht = await client.post(
+        f"{base}/afsluiten",
+        data={
+            CSRF_FIELD: csrf,
+            "afsluit_reden": "doelen bereikt",
+            "afsluit_datum": date.today().strftime("%d-%m-%Y"),
+        },
+    )
+    assert dicht.status_code == 200
+    assert 'id="destroy-on"' in dicht.text
+    assert "Casus heropenen" in dicht.text
+    open_ = await client.post(f"{base}/heropenen", data={CSRF_FIELD: csrf})
+    assert open_.status_code == 200
+    assert 'id="casus-status">lopend' in open_.text
+    assert 'id="destroy-on"' not in open_.text
+    doelen = [d for _, a, d in await verwerkingen(app_engine, settings, tenant_a, user.user_id)]
+    assert "afsluiten" in doelen
+    assert "afsluiting teruggedraaid" in doelen
+    assert "noodzaaktoets" in doelen
+
+
+async def test_overdue_review_blocks_lopend_on_the_screen(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    tenant_a: TenantRef,
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    hub: str,
+) -> None:
+    orgs = await partijen(admin_engine, await hub_id(admin_engine, hub))
+    casus_id, _ = await casus(
+        app_engine,
+        settings,
+        tenant_a,
+        "Otto Overtijd",
+        [(orgs.politie, "politie")],
+        intake=date.today() - timedelta(days=800),
+    )
+    await sign_in_as(client, tenant_a, Role.GEMEENTE_REGIE)
+    dashboard = await client.get("/casusoverleg")
+    reviews = dashboard.text.split("<h2>Reviews verlopen</h2>")[1].split("<h2>")[0]
+    assert "Otto Overtijd" in reviews
+    fragment = await client.get(f"/casusoverleg/casussen/{casus_id}/verloop", headers=HX)
+    assert "noodzaaktoets verlopen" in fragment.text
+    geweigerd = await client.post(
+        f"/casusoverleg/casussen/{casus_id}/status",
+        data={CSRF_FIELD: token(fragment.text), "naar": "lopend"},
+    )
+    assert geweigerd.status_code == 422
+    assert "noodzaaktoets is verlopen" in geweigerd.text
+
+
+async def test_move_and_linked_persons(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    tenant_a: TenantRef,
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    hub: str,
+) -> None:
+    orgs = await partijen(admin_engine, await hub_id(admin_engine, hub))
+    casus_id, _ = await casus(
+        app_engine, settings, tenant_a, "Mo Verhuisd", [(orgs.politie, "politie")]
+    )
+    user = await sign_in_as(
+        client, tenant_a, Role.GEMEENTE_REGIE
+    )  # the regie may do all the procesregisseur does
+    fragment = await client.get(f"/casusoverleg/casussen/{casus_id}/verloop", headers=HX)
+    csrf = token(fragment.text)
+    fout = await client.post(
+        f"/casusoverleg/casussen/{casus_id}/verhuizing",
+        data={CSRF_FIELD: csrf, "naar_gemeente": "98", "verhuis_datum": "01-02-2026"},
+    )
+    assert fout.status_code == 422
+    assert 'value="98"' in fout.text
+    verhuisd = await client.post(
+        f"/casusoverleg/casussen/{casus_id}/verhuizing",
+        data={CSRF_FIELD: csrf, "naar_gemeente": "9802", "verhuis_datum": "01-02-2026"},
+    )
+    assert verhuisd.status_code == 200
+    assert "overdrachtstaak" in verhuisd.text
+    assert "<dd>9802</dd>" in verhuisd.text
+    derden = await client.get(f"/casusoverleg/casussen/{casus_id}/derden", headers=HX)
+    assert "Geen betrokken personen" in derden.text
+    leeg = await client.post(
+        f"/casusoverleg/casussen/{casus_id}/derden",
+        data={CSRF_FIELD: csrf, "derde_naam": "Ria Moeder", "relatie": ""},
+        headers=HX,
+    )
+    assert leeg.status_code == 422
+    assert "Ria Moeder" in leeg.text
+    toegevoegd = await client.post(
+        f"/casusoverleg/casussen/{casus_id}/derden",
+        data={CSRF_FIELD: csrf, "derde_naam": "Ria Moeder", "relatie": "moeder"},
+        headers=HX,
+    )
+    assert toegevoegd.status_code == 200
+    assert "Ria Moeder (moeder)" in toegevoegd.text
+    groepen = [g for g, _, _ in await verwerkingen(app_engine, settings, tenant_a, user.user_id)]
+    assert "verhuizing" in groepen
+    assert "derde" in groepen
