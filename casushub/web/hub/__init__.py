@@ -3,14 +3,19 @@ organisations, users, regional casusoverleg, instructions, audit log and API tok
 
 from litestar.types import ControllerRouterHandler
 
+from casushub.web.hub.beheer import ApiTokensController, AuditController
 from casushub.web.hub.export import export_downloaden
 from casushub.web.hub.gemeenten import GemeentenController
 from casushub.web.hub.instructies import instructies_handlers, instructies_redirect
+from casushub.web.hub.organisaties import OrganisatiesController
 
 __all__ = ["hub_handlers", "instructies_redirect"]
 
 hub_handlers: list[ControllerRouterHandler] = [
     GemeentenController,
+    ApiTokensController,
+    AuditController,
+    OrganisatiesController,
     export_downloaden,
     *instructies_handlers,
 ]

@@ -14,7 +14,9 @@ def issuer_fout(issuer: str) -> str | None:
         delen = urlsplit(issuer)
     except ValueError:
         return "De issuer is geen geldige URL."
-    if delen.scheme != "https" or not delen.hostname:
+    # Plain http only on the loopback interface: the bundled development provider.
+    loopback = delen.hostname in {"127.0.0.1", "localhost", "::1"}
+    if not delen.hostname or not (delen.scheme == "https" or (delen.scheme == "http" and loopback)):
         return "De issuer moet een https-adres zijn, zoals https://login.voorbeeld.nl."
     if delen.query or delen.fragment:
         return "De issuer mag geen vraagteken- of #-deel hebben."

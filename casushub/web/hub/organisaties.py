@@ -1,0 +1,294 @@
+"""Partner organisations of the hub and their identity provider ("Verbinding testen")."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Controller, get, post
+from litestar.datastructures import State
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlalchemy import select, update
+
+from casushub.platform.identity.discovery import ProviderMetadataCache
+from casushub.platform.identity.errors import ProviderUnavailable
+from casushub.platform.identity.models import OidcProvider, Organisation
+from casushub.platform.identity.organisations import (
+    create_organisation,
+    deactivate_organisation,
+    save_provider,
+)
+from casushub.platform.identity.roles import OrganisationType, Role
+from casushub.platform.registry import RegistryError
+from casushub.web.auth.guards import roles
+from casushub.web.hub.deps import AnyRequest, Form, HubAdmin, hub_admin, in_hub, render
+from casushub.web.hub.verbinding import issuer_fout
+
+__all__ = ["OrganisatiesController", "verbinding_testen"]
+
+TYPES = [
+    (OrganisationType.GEMEENTE.value, "Gemeente"),
+    (OrganisationType.POLITIE.value, "Politie"),
+    (OrganisationType.OM.value, "Openbaar Ministerie"),
+    (OrganisationType.RECLASSERING.value, "Reclassering"),
+    (OrganisationType.RVDK.value, "Raad voor de Kinderbescherming"),
+    (OrganisationType.JENV.value, "Minister van JenV"),
+    (OrganisationType.SATELLIETPARTNER.value, "Satellietpartner"),
+    (OrganisationType.HUB.value, "Hub (eigen organisatie)"),
+]
+
+
+def _domeinen(tekst: str) -> list[str]:
+    return [d.strip().lower() for d in tekst.replace(",", " ").split() if d.strip()]
+
+
+async def verbinding_testen(
+    state: State, issuer: str, discovery_url: str | None = None
+) -> list[str]:
+    """Fetch discovery and JWKS; Dutch lines saying what was found or what is wrong."""
+    if fout := issuer_fout(issuer):
+        return [fout]
+    issuer = issuer.strip()
+    url = discovery_url or issuer.rstrip("/") + "/.well-known/openid-configuration"
+    # A cache of its own: a test must really fetch, and must not fill the sign-in cache.
+    cache = ProviderMetadataCache(ttl=0, timeout=state.settings.oidc_timeout_seconds)
+    try:
+        metadata = await cache.metadata(url, issuer)
+    except ProviderUnavailable as exc:
+        return [f"Het discovery-document op {url} kon niet worden gebruikt: {exc}."]
+    regels = [
+        f"Discovery-document gevonden; issuer {metadata.issuer} klopt.",
+        f"Inlogadres: {metadata.authorization_endpoint}.",
+    ]
+    if metadata.end_session_endpoint:
+        regels.append("Uitloggen bij de inlogdienst wordt ondersteund.")
+    try:
+        sleutels = await cache.keys_for(metadata.jwks_uri, None)
+    except ProviderUnavailable as exc:
+        regels.append(
+            f"De sleutels (JWKS) op {metadata.jwks_uri} konden niet worden gelezen: {exc}."
+        )
+        return regels
+    regels.append(f"{len(sleutels.keys)} ondertekeningssleutel(s) gevonden.")
+    return regels
+
+
+async def _organisatie(state: State, admin: HubAdmin, organisation_id: uuid.UUID) -> Any:
+    async with state.engine.connect() as conn:
+        org = (
+            await conn.execute(select(Organisation).where(Organisation.id == organisation_id))
+        ).first()
+        if org is None:
+            raise NotFoundException
+        in_hub(org.hub_id, admin)
+        provider = (
+            await conn.execute(
+                select(OidcProvider.issuer, OidcProvider.client_id, OidcProvider.scopes).where(
+                    OidcProvider.organisation_id == organisation_id
+                )
+            )
+        ).first()
+    return org, provider
+
+
+class OrganisatiesController(Controller):
+    path = "/hub/organisaties"
+    opt = roles(Role.HUB_ADMIN)
+
+    @get("", name="hub-organisaties")
+    async def overzicht(self, request: AnyRequest, state: State) -> Template:
+        admin = hub_admin(request)
+        async with state.engine.connect() as conn:
+            orgs = (
+                await conn.execute(
+                    select(Organisation)
+                    .where(Organisation.hub_id == admin.hub_id)
+                    .order_by(Organisation.name)
+                )
+            ).all()
+        return render(
+            request,
+            "hub/organisaties.html",
+            {"organisaties": orgs, "types": dict(TYPES)},
+            fragment="hub/_organisaties_tabel.html",
+        )
+
+    @get("/nieuw", name="hub-organisatie-nieuw")
+    async def nieuw(self, request: AnyRequest) -> Template:
+        hub_admin(request)
+        return render(
+            request, "hub/organisatie_nieuw.html", {"waarden": {}, "fouten": {}, "types": TYPES}
+        )
+
+    @post("/nieuw", name="hub-organisatie-maken")
+    async def maken(self, request: AnyRequest, state: State, data: Form) -> Template | Redirect:
+        admin = hub_admin(request)
+        waarden = {k: str(data.get(k, "")) for k in ("naam", "slug", "type", "email_domeinen")}
+        fouten: dict[str, str] = {}
+        if not waarden["naam"].strip():
+            fouten["naam"] = "Vul de naam van de organisatie in."
+        if not fouten:
+            try:
+                async with state.engine.begin() as conn:
+                    org_id = await create_organisation(
+                        conn,
+                        slug=waarden["slug"].strip(),
+                        name=waarden["naam"],
+                        type=waarden["type"],
+                        email_domains=_domeinen(waarden["email_domeinen"]),
+                        hub_id=admin.hub_id,
+                    )
+            except RegistryError as exc:
+                veld = {"email_domains": "email_domeinen"}.get(exc.field or "", exc.field or "naam")
+                fouten[veld] = exc.message
+        if fouten:
+            return render(
+                request,
+                "hub/organisatie_nieuw.html",
+                {"waarden": waarden, "fouten": fouten, "types": TYPES},
+                status_code=422,
+            )
+        return Redirect(f"/hub/organisaties/{org_id}", status_code=303)
+
+    @get("/{organisation_id:uuid}", name="hub-organisatie")
+    async def organisatie(
+        self, request: AnyRequest, state: State, organisation_id: FromPath[uuid.UUID]
+    ) -> Template:
+        admin = hub_admin(request)
+        org, provider = await _organisatie(state, admin, organisation_id)
+        return render(request, "hub/organisatie.html", _context(org, provider))
+
+    @post("/{organisation_id:uuid}", name="hub-organisatie-wijzigen")
+    async def wijzigen(
+        self, request: AnyRequest, state: State, organisation_id: FromPath[uuid.UUID], data: Form
+    ) -> Template:
+        admin = hub_admin(request)
+        org, provider = await _organisatie(state, admin, organisation_id)
+        naam = str(data.get("naam", "")).strip()
+        domeinen = sorted(set(_domeinen(str(data.get("email_domeinen", "")))))
+        fouten: dict[str, str] = {}
+        if not naam:
+            fouten["naam"] = "Vul de naam van de organisatie in."
+        if not domeinen:
+            fouten["email_domeinen"] = "Geef een of meer e-maildomeinen op."
+        async with state.engine.begin() as conn:
+            if domeinen:
+                clash = (
+                    await conn.execute(
+                        select(Organisation.name).where(
+                            Organisation.email_domains.overlap(domeinen),
+                            Organisation.id != organisation_id,
+                        )
+                    )
+                ).first()
+                if clash is not None:
+                    fouten["email_domeinen"] = (
+                        f"Een van deze e-maildomeinen is al in gebruik bij {clash.name}."
+                    )
+            if not fouten:
+                await conn.execute(
+                    update(Organisation)
+                    .where(Organisation.id == organisation_id)
+                    .values(name=naam[:200], email_domains=domeinen)
+                )
+                actief = data.get("actief") == "ja"
+                if org.active and not actief:
+                    await deactivate_organisation(
+                        conn, organisation_id, actor_user_id=admin.user_id, ip=admin.ip
+                    )
+                elif actief and not org.active:
+                    await conn.execute(
+                        update(Organisation)
+                        .where(Organisation.id == organisation_id)
+                        .values(active=True)
+                    )
+        if not fouten:
+            org, provider = await _organisatie(state, admin, organisation_id)
+        context = _context(org, provider)
+        context["fouten"] = fouten
+        if fouten:
+            context["waarden"] = {**context["waarden"], **{k: str(v) for k, v in data.items()}}
+        return render(request, "hub/organisatie.html", context, status_code=422 if fouten else 200)
+
+    @post("/{organisation_id:uuid}/inlogdienst", name="hub-inlogdienst")
+    async def inlogdienst(
+        self, request: AnyRequest, state: State, organisation_id: FromPath[uuid.UUID], data: Form
+    ) -> Template:
+        admin = hub_admin(request)
+        org, provider = await _organisatie(state, admin, organisation_id)
+        issuer = str(data.get("issuer", "")).strip()
+        client_id = str(data.get("client_id", "")).strip()
+        geheim = str(data.get("client_secret", ""))
+        fouten: dict[str, str] = {}
+        if fout := issuer_fout(issuer):
+            fouten["issuer"] = fout
+        if not client_id:
+            fouten["client_id"] = "Vul de client-id in die de inlogdienst heeft uitgegeven."
+        if not geheim:
+            fouten["client_secret"] = "Vul het clientgeheim in (wordt niet opnieuw getoond)."  # noqa: S105 - an error message, not a secret
+        if not fouten:
+            try:
+                async with state.engine.begin() as conn:
+                    await save_provider(
+                        conn,
+                        state.settings,
+                        organisation_id=organisation_id,
+                        issuer=issuer,
+                        client_id=client_id,
+                        client_secret=geheim,
+                        scopes=str(data.get("scopes", "")) or "openid email profile",
+                        actor_user_id=admin.user_id,
+                    )
+            except RegistryError as exc:
+                fouten[exc.field or "issuer"] = exc.message
+        if not fouten:
+            org, provider = await _organisatie(state, admin, organisation_id)
+        context = _context(org, provider)
+        context["provider_fouten"] = fouten
+        context["provider_opgeslagen"] = not fouten
+        if fouten:
+            context["provider_waarden"] = {"issuer": issuer, "client_id": client_id}
+        return render(
+            request,
+            "hub/organisatie.html",
+            context,
+            fragment="hub/_inlogdienst.html",
+            status_code=422 if fouten else 200,
+        )
+
+    @post("/{organisation_id:uuid}/inlogdienst/testen", name="hub-inlogdienst-testen")
+    async def testen(
+        self, request: AnyRequest, state: State, organisation_id: FromPath[uuid.UUID], data: Form
+    ) -> Template:
+        admin = hub_admin(request)
+        _, provider = await _organisatie(state, admin, organisation_id)
+        issuer = str(data.get("issuer", "")).strip() or (provider.issuer if provider else "")
+        regels = await verbinding_testen(state, issuer)
+        ok = len(regels) > 1 and "konden niet" not in regels[-1]
+        return Template(
+            "hub/_verbindingstest.html",
+            context={"regels": regels, "ok": ok},
+            headers={"Cache-Control": "no-store"},
+        )
+
+
+def _context(org: Any, provider: Any) -> dict[str, Any]:
+    return {
+        "organisatie": org,
+        "provider": provider,
+        "types": dict(TYPES),
+        "waarden": {
+            "naam": org.name,
+            "email_domeinen": " ".join(org.email_domains),
+            "actief": "ja" if org.active else "",
+        },
+        "fouten": {},
+        "provider_fouten": {},
+        "provider_waarden": {
+            "issuer": provider.issuer if provider else "",
+            "client_id": provider.client_id if provider else "",
+        },
+        "provider_opgeslagen": False,
+    }
