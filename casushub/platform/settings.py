@@ -128,6 +128,8 @@ class Settings:
     """``starttls``, ``tls`` (implicit TLS, port 465) or ``none`` (local sink only)."""
     mail_from: str = "casushub <noreply@localhost>"
     termination_days: int = 30
+    # Days between two authorisation reviews of an organisation (reminder when passed).
+    authorisation_review_days: int = 180
     """Days between terminating a municipality and destroying the hub's copy of its data."""
     metrics_token: str = ""
     """Bearer token Prometheus sends to ``/metrics``; empty: the endpoint is off in production."""
@@ -201,6 +203,7 @@ class Settings:
             smtp_tls=_smtp_tls(_env("SMTP_TLS", "starttls")),
             mail_from=_env("MAIL_FROM", "casushub <noreply@localhost>"),
             termination_days=_env_int("TERMINATION_DAYS", 30),
+            authorisation_review_days=_env_int("AUTHORISATION_REVIEW_DAYS", 180),
             metrics_token=_env("METRICS_TOKEN"),
             contactpunt_limiet_client=_env_int("CONTACTPUNT_LIMIET_CLIENT", 10),
             contactpunt_limiet_email=_env_int("CONTACTPUNT_LIMIET_EMAIL", 3),

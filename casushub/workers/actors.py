@@ -10,11 +10,12 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import date
 
 from sqlalchemy import select
 
 from casushub.platform.jobs import fail_job, finish_job, report_progress, start_job
-from casushub.platform.mail import deliver_mail, pending_mail
+from casushub.platform.mail import deliver_mail, pending_mail, queue_mail
 from casushub.platform.migrate import MigrationLocked, migrate_tenants, tenant_head
 from casushub.platform.models import Tenant, TenantStatus
 from casushub.platform.registry import RegistryError, create_tenant
@@ -182,6 +183,16 @@ async def housekeeping(job: PlatformJob) -> None:
     for row in rows:
         await asyncio.to_thread(send_for_tenant, housekeeping_tenant, TenantRef(row.id, row.slug))
     log.info("housekeeping fanned out", extra={"tenants": len(rows)})
+    # Authorisation reviews that are due: remind the organisations' own admins (issue 6).
+    from casushub.platform.hub.autorisatiereview import review_herinneringen
+
+    async with current.app_engine.connect() as conn:
+        adressen = await review_herinneringen(conn, date.today())
+    for adres in adressen:
+        mail_id = await queue_mail(
+            current.app_engine, adres, "herinnering", "/hub/gebruikers/review"
+        )
+        await asyncio.to_thread(mail_deliver.send, mail_id=str(mail_id))
 
 
 @tenant_actor("housekeeping.tenant", idempotent=False)

@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from casushub.platform.hub.models import AutorisatieReview
 from casushub.platform.identity import audit
 from casushub.platform.identity.models import Membership, User
+from casushub.platform.identity.roles import Role
 
-__all__ = ["bevestig", "reviews_verlopen"]
+__all__ = ["bevestig", "review_herinneringen", "reviews_verlopen"]
 
 
 async def bevestig(
@@ -66,3 +67,26 @@ async def reviews_verlopen(conn: AsyncConnection, vandaag: date) -> list[uuid.UU
         select(laatste.c.organisation_id).where(laatste.c.volgende_op <= vandaag)
     )
     return list(rows.scalars())
+
+
+async def review_herinneringen(conn: AsyncConnection, vandaag: date) -> list[str]:
+    """E-mail addresses of the admins of every organisation whose review is due.
+
+    An organisation's own admin is a user of that organisation holding a hub admin
+    membership through it.
+    """
+    verlopen = await reviews_verlopen(conn, vandaag)
+    if not verlopen:
+        return []
+    rows = await conn.execute(
+        select(func.distinct(User.email))
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            User.organisation_id.in_(verlopen),
+            Membership.organisation_id == User.organisation_id,
+            Membership.role == Role.HUB_ADMIN.value,
+            User.active.is_(True),
+            User.email != "",
+        )
+    )
+    return sorted(rows.scalars())

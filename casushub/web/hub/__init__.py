@@ -5,6 +5,7 @@ from litestar.types import ControllerRouterHandler
 
 from casushub.web.hub.beheer import ApiTokensController, AuditController
 from casushub.web.hub.export import export_downloaden
+from casushub.web.hub.gebruikers import GebruikersController
 from casushub.web.hub.gemeenten import GemeentenController
 from casushub.web.hub.instructies import instructies_handlers, instructies_redirect
 from casushub.web.hub.organisaties import OrganisatiesController
@@ -16,6 +17,7 @@ hub_handlers: list[ControllerRouterHandler] = [
     ApiTokensController,
     AuditController,
     OrganisatiesController,
+    GebruikersController,
     export_downloaden,
     *instructies_handlers,
 ]

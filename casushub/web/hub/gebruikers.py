@@ -3,17 +3,34 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
+from litestar import Controller, get, post
 from litestar.datastructures import State
-from sqlalchemy import select
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlalchemy import select, update
 
-from casushub.platform.identity.memberships import invite
-from casushub.platform.identity.models import Organisation
+from casushub.platform.hub.autorisatiereview import bevestig
+from casushub.platform.hub.models import AutorisatieReview
+from casushub.platform.identity.audit import record
+from casushub.platform.identity.memberships import deactivate_user, invite
+from casushub.platform.identity.models import Invitation, Membership, Organisation, User
 from casushub.platform.identity.organisations import domain_of
-from casushub.platform.identity.roles import HUB_STAFF_ROLES, TENANT_ROLES, OrganisationType, Role
+from casushub.platform.identity.roles import (
+    HUB_STAFF_ROLES,
+    ROLE_LABELS,
+    TENANT_ROLES,
+    OrganisationType,
+    Role,
+)
 from casushub.platform.models import Tenant
+from casushub.web.auth.guards import roles
+from casushub.web.hub.deps import AnyRequest, Form, HubAdmin, hub_admin, in_hub, render
 
-__all__ = ["nodig_uit"]
+__all__ = ["GebruikersController", "nodig_uit"]
 
 
 async def nodig_uit(
@@ -81,3 +98,239 @@ async def nodig_uit(
                 invited_by=door,
             )
     return {}
+
+
+async def _gebruikers(
+    state: State, hub_id: uuid.UUID, organisation_id: uuid.UUID | None = None
+) -> dict[str, Any]:
+    async with state.engine.connect() as conn:
+        query = (
+            select(
+                User.id,
+                User.name,
+                User.email,
+                User.active,
+                User.last_login_at,
+                Organisation.name.label("organisatie"),
+            )
+            .join(Organisation, Organisation.id == User.organisation_id)
+            .where(Organisation.hub_id == hub_id)
+            .order_by(Organisation.name, User.name)
+        )
+        if organisation_id is not None:
+            query = query.where(User.organisation_id == organisation_id)
+        users = (await conn.execute(query)).all()
+        rollen = (
+            await conn.execute(
+                select(Membership.user_id, Membership.role, Tenant.name)
+                .outerjoin(Tenant, Tenant.id == Membership.tenant_id)
+                .where(Membership.user_id.in_([u.id for u in users]))
+            )
+        ).all()
+        uitnodigingen = (
+            await conn.execute(
+                select(
+                    Invitation.id,
+                    Invitation.email,
+                    Invitation.role,
+                    Invitation.expires_at,
+                    Organisation.name.label("organisatie"),
+                    Tenant.name.label("gemeente"),
+                )
+                .join(Organisation, Organisation.id == Invitation.organisation_id)
+                .outerjoin(Tenant, Tenant.id == Invitation.tenant_id)
+                .where(Organisation.hub_id == hub_id, Invitation.accepted_at.is_(None))
+                .order_by(Invitation.created_at.desc())
+            )
+        ).all()
+        organisaties = (
+            await conn.execute(
+                select(Organisation.id, Organisation.name)
+                .where(Organisation.hub_id == hub_id, Organisation.active.is_(True))
+                .order_by(Organisation.name)
+            )
+        ).all()
+        gemeenten = (
+            await conn.execute(
+                select(Tenant.id, Tenant.name).where(Tenant.hub_id == hub_id).order_by(Tenant.name)
+            )
+        ).all()
+    per_user: dict[uuid.UUID, list[str]] = {}
+    for r in rollen:
+        per_user.setdefault(r.user_id, []).append(
+            ROLE_LABELS[Role(r.role)] + (f" ({r.name})" if r.name else "")
+        )
+    return {
+        "gebruikers": users,
+        "rollen": per_user,
+        "uitnodigingen": uitnodigingen,
+        "organisaties": organisaties,
+        "gemeenten": gemeenten,
+        "rol_opties": [(r.value, ROLE_LABELS[r]) for r in Role if r != Role.PLATFORM_OPERATOR],
+        "role_labels": {r.value: ROLE_LABELS[r] for r in Role},
+        "fouten": {},
+        "waarden": {},
+        "melding": "",
+    }
+
+
+async def _eigen_gebruiker(state: State, admin: HubAdmin, user_id: uuid.UUID) -> Any:
+    async with state.engine.connect() as conn:
+        row = (
+            await conn.execute(
+                select(User.id, User.email, Organisation.hub_id)
+                .join(Organisation, Organisation.id == User.organisation_id)
+                .where(User.id == user_id)
+            )
+        ).first()
+    if row is None:
+        raise NotFoundException
+    in_hub(row.hub_id, admin)
+    return row
+
+
+class GebruikersController(Controller):
+    path = "/hub/gebruikers"
+    opt = roles(Role.HUB_ADMIN)
+
+    @get("", name="hub-gebruikers")
+    async def overzicht(self, request: AnyRequest, state: State) -> Template:
+        admin = hub_admin(request)
+        return render(
+            request,
+            "hub/gebruikers.html",
+            await _gebruikers(state, admin.hub_id),
+            fragment="hub/_gebruikers.html",
+        )
+
+    @post("/uitnodigen", name="hub-gebruiker-uitnodigen")
+    async def uitnodigen(self, request: AnyRequest, state: State, data: Form) -> Template:
+        admin = hub_admin(request)
+        gekozen = data.get("gemeenten", [])
+        gekozen = [gekozen] if isinstance(gekozen, str) else list(gekozen)
+        fouten: dict[str, str] = {}
+        try:
+            organisation_id = uuid.UUID(str(data.get("organisatie", "")))
+            gemeente_ids = [uuid.UUID(g) for g in gekozen]
+        except ValueError:
+            fouten["organisatie"] = "Kies een organisatie van deze hub."
+        email = str(data.get("email", "")).strip()
+        if not fouten:
+            fouten = await nodig_uit(
+                state,
+                admin.hub_id,
+                admin.user_id,
+                organisation_id,
+                email,
+                str(data.get("rol", "")),
+                gemeente_ids,
+            )
+        if not fouten:
+            await _mail(state, email, "uitnodiging")
+        context = await _gebruikers(state, admin.hub_id)
+        context.update(
+            fouten=fouten,
+            waarden={
+                **{k: str(v) for k, v in data.items() if k != "gemeenten"},
+                "gemeenten": gekozen,
+            }
+            if fouten
+            else {},
+            melding="" if fouten else f"{email} is uitgenodigd.",
+        )
+        return render(
+            request,
+            "hub/gebruikers.html",
+            context,
+            fragment="hub/_gebruikers.html",
+            status_code=422 if fouten else 200,
+        )
+
+    @post("/uitnodigingen/{invitation_id:uuid}/opnieuw", name="hub-uitnodiging-opnieuw")
+    async def opnieuw(
+        self, request: AnyRequest, state: State, invitation_id: FromPath[uuid.UUID]
+    ) -> Template:
+        admin = hub_admin(request)
+        async with state.engine.begin() as conn:
+            row = (
+                await conn.execute(
+                    select(Invitation.email, Organisation.hub_id, Invitation.organisation_id)
+                    .join(Organisation, Organisation.id == Invitation.organisation_id)
+                    .where(Invitation.id == invitation_id, Invitation.accepted_at.is_(None))
+                )
+            ).first()
+            if row is None:
+                raise NotFoundException
+            in_hub(row.hub_id, admin)
+            # A resent invitation is valid for another 30 days from now.
+            await conn.execute(
+                update(Invitation)
+                .where(Invitation.id == invitation_id)
+                .values(expires_at=datetime.now(UTC) + timedelta(days=30))
+            )
+            await record(
+                conn,
+                "uitnodiging_opnieuw_verstuurd",
+                actor_user_id=admin.user_id,
+                organisation_id=row.organisation_id,
+                target=row.email,
+                ip=admin.ip,
+            )
+        await _mail(state, row.email, "uitnodiging")
+        context = await _gebruikers(state, admin.hub_id)
+        context["melding"] = f"De uitnodiging aan {row.email} is opnieuw verstuurd."
+        return render(request, "hub/gebruikers.html", context, fragment="hub/_gebruikers.html")
+
+    @post("/{user_id:uuid}/uitschakelen", name="hub-gebruiker-uitschakelen", status_code=303)
+    async def uitschakelen(
+        self, request: AnyRequest, state: State, user_id: FromPath[uuid.UUID]
+    ) -> Redirect:
+        admin = hub_admin(request)
+        await _eigen_gebruiker(state, admin, user_id)
+        async with state.engine.begin() as conn:
+            await deactivate_user(conn, user_id, actor=admin.actor)
+        return Redirect("/hub/gebruikers", status_code=303)
+
+    @get("/review", name="hub-review")
+    async def review(self, request: AnyRequest, state: State) -> Template:
+        admin = hub_admin(request)
+        return render(request, "hub/review.html", await _review_context(state, admin))
+
+    @post("/review", name="hub-review-bevestigen")
+    async def bevestigen(self, request: AnyRequest, state: State) -> Template:
+        admin = hub_admin(request)
+        async with state.engine.begin() as conn:
+            # Confirmed by the organisation's own admin: the admin's own organisation only.
+            volgende = await bevestig(
+                conn,
+                admin.identity.organisation_id,
+                admin.user_id,
+                date.today(),
+                state.settings.authorisation_review_days,
+            )
+        context = await _review_context(state, admin)
+        context["melding"] = f"Bevestigd. De volgende review is op {volgende.strftime('%d-%m-%Y')}."
+        return render(request, "hub/review.html", context)
+
+
+async def _review_context(state: State, admin: HubAdmin) -> dict[str, Any]:
+    context = await _gebruikers(state, admin.hub_id, admin.identity.organisation_id)
+    async with state.engine.connect() as conn:
+        laatste = (
+            await conn.execute(
+                select(AutorisatieReview.bevestigd_op, AutorisatieReview.volgende_op)
+                .where(AutorisatieReview.organisation_id == admin.identity.organisation_id)
+                .order_by(AutorisatieReview.bevestigd_op.desc())
+                .limit(1)
+            )
+        ).first()
+    context["laatste"] = laatste
+    context["organisatie"] = admin.identity.organisation_name
+    return context
+
+
+async def _mail(state: State, email: str, kind: str) -> None:
+    from casushub.workers.enqueue import send_mail
+
+    # The mail holds a fixed text and a link only (no personal data of citizens).
+    await send_mail(state.engine, email, kind, "/auth/login")
