@@ -9,6 +9,7 @@ from casushub.web.hub.gebruikers import GebruikersController
 from casushub.web.hub.gemeenten import GemeentenController
 from casushub.web.hub.instructies import instructies_handlers, instructies_redirect
 from casushub.web.hub.organisaties import OrganisatiesController
+from casushub.web.hub.overleggen import OverleggenController
 
 __all__ = ["hub_handlers", "instructies_redirect"]
 
@@ -18,6 +19,7 @@ hub_handlers: list[ControllerRouterHandler] = [
     AuditController,
     OrganisatiesController,
     GebruikersController,
+    OverleggenController,
     export_downloaden,
     *instructies_handlers,
 ]

@@ -1,0 +1,251 @@
+"""The regional casusoverleg: name, municipalities, chair, meeting schedule (no personal data)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from litestar import Controller, get, post
+from litestar.datastructures import State
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlalchemy import select
+
+from casushub.platform.hub.casusoverleg import maak_casusoverleg, plan_bijeenkomst
+from casushub.platform.hub.models import Bijeenkomst, Casusoverleg, CasusoverlegGemeente
+from casushub.platform.identity.audit import record
+from casushub.platform.identity.models import Membership, User
+from casushub.platform.identity.roles import Role
+from casushub.platform.models import Tenant
+from casushub.platform.registry import RegistryError
+from casushub.web.auth.guards import roles
+from casushub.web.hub.deps import AnyRequest, Form, HubAdmin, datum, hub_admin, in_hub, render
+
+__all__ = ["OverleggenController"]
+
+TIJDZONE = ZoneInfo("Europe/Amsterdam")
+
+
+def _lijst(data: dict[str, Any], naam: str) -> list[str]:
+    waarde = data.get(naam, [])
+    return [waarde] if isinstance(waarde, str) else list(waarde)
+
+
+async def _keuzes(state: State, hub_id: uuid.UUID) -> dict[str, Any]:
+    async with state.engine.connect() as conn:
+        gemeenten = (
+            await conn.execute(
+                select(Tenant.id, Tenant.name).where(Tenant.hub_id == hub_id).order_by(Tenant.name)
+            )
+        ).all()
+        # The chair: a procesregisseur of one of the hub's municipalities.
+        voorzitters = (
+            await conn.execute(
+                select(User.id, User.name, User.email)
+                .join(Membership, Membership.user_id == User.id)
+                .join(Tenant, Tenant.id == Membership.tenant_id)
+                .where(Tenant.hub_id == hub_id, Membership.role == Role.PROCESREGISSEUR.value)
+                .distinct()
+                .order_by(User.name)
+            )
+        ).all()
+    return {"gemeenten": gemeenten, "voorzitters": voorzitters}
+
+
+class OverleggenController(Controller):
+    path = "/hub/casusoverleggen"
+    opt = roles(Role.HUB_ADMIN)
+
+    async def _overzicht(self, state: State, admin: HubAdmin) -> dict[str, Any]:
+        async with state.engine.connect() as conn:
+            overleggen = (
+                await conn.execute(
+                    select(Casusoverleg.id, Casusoverleg.naam)
+                    .where(Casusoverleg.hub_id == admin.hub_id)
+                    .order_by(Casusoverleg.naam)
+                )
+            ).all()
+            leden = (
+                await conn.execute(
+                    select(CasusoverlegGemeente.casusoverleg_id, Tenant.name)
+                    .join(Tenant, Tenant.id == CasusoverlegGemeente.tenant_id)
+                    .where(Tenant.hub_id == admin.hub_id)
+                )
+            ).all()
+        per_overleg: dict[uuid.UUID, list[str]] = {}
+        for overleg_id, naam in leden:
+            per_overleg.setdefault(overleg_id, []).append(naam)
+        return {
+            "overleggen": overleggen,
+            "leden": per_overleg,
+            "fouten": {},
+            "waarden": {},
+            **await _keuzes(state, admin.hub_id),
+        }
+
+    @get("", name="hub-overleggen")
+    async def overzicht(self, request: AnyRequest, state: State) -> Template:
+        admin = hub_admin(request)
+        return render(
+            request,
+            "hub/overleggen.html",
+            await self._overzicht(state, admin),
+            fragment="hub/_overleggen.html",
+        )
+
+    @post("", name="hub-overleg-maken")
+    async def maken(self, request: AnyRequest, state: State, data: Form) -> Template | Redirect:
+        admin = hub_admin(request)
+        fouten: dict[str, str] = {}
+        try:
+            tenant_ids = [uuid.UUID(t) for t in _lijst(data, "gemeenten")]
+            voorzitter = str(data.get("voorzitter", ""))
+            voorzitter_id = uuid.UUID(voorzitter) if voorzitter else None
+        except ValueError:
+            tenant_ids, voorzitter_id = [], None
+            fouten["gemeenten"] = "Kies een of meer gemeenten van deze hub."
+        if voorzitter_id is not None and voorzitter_id not in {
+            v.id for v in (await _keuzes(state, admin.hub_id))["voorzitters"]
+        }:
+            fouten["voorzitter"] = "Kies een procesregisseur van deze hub als voorzitter."
+        if not fouten:
+            try:
+                async with state.engine.begin() as conn:
+                    overleg_id = await maak_casusoverleg(
+                        conn, admin.hub_id, str(data.get("naam", "")), tenant_ids, voorzitter_id
+                    )
+                    await record(
+                        conn,
+                        "casusoverleg_aangemaakt",
+                        actor_user_id=admin.user_id,
+                        target=str(overleg_id),
+                        ip=admin.ip,
+                    )
+            except RegistryError as exc:
+                fouten[exc.field or "naam"] = exc.message
+        if fouten:
+            context = await self._overzicht(state, admin)
+            context.update(
+                fouten=fouten,
+                waarden={
+                    "naam": str(data.get("naam", "")),
+                    "gemeenten": _lijst(data, "gemeenten"),
+                    "voorzitter": str(data.get("voorzitter", "")),
+                },
+            )
+            return render(
+                request,
+                "hub/overleggen.html",
+                context,
+                fragment="hub/_overleggen.html",
+                status_code=422,
+            )
+        return Redirect(f"/hub/casusoverleggen/{overleg_id}", status_code=303)
+
+    async def _overleg(self, state: State, admin: HubAdmin, overleg_id: uuid.UUID) -> Any:
+        async with state.engine.connect() as conn:
+            overleg = (
+                await conn.execute(
+                    select(Casusoverleg.id, Casusoverleg.naam, Casusoverleg.hub_id).where(
+                        Casusoverleg.id == overleg_id
+                    )
+                )
+            ).first()
+            if overleg is None:
+                raise NotFoundException
+            in_hub(overleg.hub_id, admin)
+            bijeenkomsten = (
+                await conn.execute(
+                    select(Bijeenkomst)
+                    .where(Bijeenkomst.casusoverleg_id == overleg_id)
+                    .order_by(Bijeenkomst.begint_op)
+                )
+            ).all()
+            gemeenten = (
+                (
+                    await conn.execute(
+                        select(Tenant.name)
+                        .join(CasusoverlegGemeente, CasusoverlegGemeente.tenant_id == Tenant.id)
+                        .where(CasusoverlegGemeente.casusoverleg_id == overleg_id)
+                        .order_by(Tenant.name)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+        return {
+            "overleg": overleg,
+            "bijeenkomsten": bijeenkomsten,
+            "gemeenten": gemeenten,
+            "tijdzone": TIJDZONE,
+            "fouten": {},
+            "waarden": {},
+        }
+
+    @get("/{overleg_id:uuid}", name="hub-overleg")
+    async def overleg(
+        self, request: AnyRequest, state: State, overleg_id: FromPath[uuid.UUID]
+    ) -> Template:
+        admin = hub_admin(request)
+        return render(
+            request,
+            "hub/overleg.html",
+            await self._overleg(state, admin, overleg_id),
+            fragment="hub/_bijeenkomsten.html",
+        )
+
+    @post("/{overleg_id:uuid}/bijeenkomsten", name="hub-bijeenkomst-plannen")
+    async def plannen(
+        self, request: AnyRequest, state: State, overleg_id: FromPath[uuid.UUID], data: Form
+    ) -> Template:
+        admin = hub_admin(request)
+        context = await self._overleg(state, admin, overleg_id)
+        waarden = {
+            k: str(data.get(k, "")) for k in ("datum", "begin", "einde", "locatie", "videolink")
+        }
+        fouten: dict[str, str] = {}
+        try:
+            dag = datum(waarden["datum"])
+            if dag is None:
+                raise ValueError(waarden["datum"])
+        except ValueError:
+            dag = None
+            fouten["datum"] = "Vul de datum in als dd-mm-jjjj."
+        tijden: dict[str, datetime] = {}
+        for veld in ("begin", "einde"):
+            try:
+                uur, minuut = (int(x) for x in waarden[veld].split(":"))
+                if dag is not None:
+                    tijden[veld] = datetime(
+                        dag.year, dag.month, dag.day, uur, minuut, tzinfo=TIJDZONE
+                    )
+            except ValueError:
+                fouten[veld] = "Vul een tijd in als uu:mm, bijvoorbeeld 09:30."
+        if not fouten:
+            try:
+                async with state.engine.begin() as conn:
+                    await plan_bijeenkomst(
+                        conn,
+                        admin.hub_id,
+                        overleg_id,
+                        tijden["begin"],
+                        tijden["einde"],
+                        waarden["locatie"],
+                        waarden["videolink"].strip(),
+                    )
+            except RegistryError as exc:
+                veld = {"begint_op": "begin", "eindigt_op": "einde"}.get(exc.field or "", exc.field)
+                fouten[veld or "datum"] = exc.message
+        context = await self._overleg(state, admin, overleg_id)
+        if fouten:
+            context.update(fouten=fouten, waarden=waarden)
+        return render(
+            request,
+            "hub/overleg.html",
+            context,
+            fragment="hub/_bijeenkomsten.html",
+            status_code=422 if fouten else 200,
+        )
