@@ -237,8 +237,8 @@ class OverleggenController(Controller):
                         waarden["videolink"].strip(),
                     )
             except RegistryError as exc:
-                veld = {"begint_op": "begin", "eindigt_op": "einde"}.get(exc.field or "", exc.field)
-                fouten[veld or "datum"] = exc.message
+                naar_veld = {"begint_op": "begin", "eindigt_op": "einde"}
+                fouten[naar_veld.get(exc.field or "", exc.field or "datum")] = exc.message
         context = await self._overleg(state, admin, overleg_id)
         if fouten:
             context.update(fouten=fouten, waarden=waarden)
