@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.hub.models import Bijeenkomst, Casusoverleg, CasusoverlegGemeente
@@ -52,16 +52,21 @@ class BijeenkomstInfo:
 _LOKAAL = ZoneInfo("Europe/Amsterdam")
 
 
-def _query() -> Select[Bijeenkomst, str]:
-    return select(Bijeenkomst, Casusoverleg.naam).join(
-        Casusoverleg, Casusoverleg.id == Bijeenkomst.casusoverleg_id
-    )
+def _query() -> Select[uuid.UUID, str, datetime, datetime, str, str]:
+    # Core rows (a connection, not an ORM session): select the columns themselves.
+    return select(
+        Bijeenkomst.id,
+        Casusoverleg.naam,
+        Bijeenkomst.begint_op,
+        Bijeenkomst.eindigt_op,
+        Bijeenkomst.locatie,
+        Bijeenkomst.videolink,
+    ).join(Casusoverleg, Casusoverleg.id == Bijeenkomst.casusoverleg_id)
 
 
-def _info(row: Bijeenkomst, naam: str) -> BijeenkomstInfo:
-    return BijeenkomstInfo(
-        row.id, naam, row.begint_op, row.eindigt_op, row.locatie or "", row.videolink or ""
-    )
+def _info(row: Row[uuid.UUID, str, datetime, datetime, str, str]) -> BijeenkomstInfo:
+    i, naam, begin, einde, locatie, videolink = row
+    return BijeenkomstInfo(i, naam, begin, einde, locatie or "", videolink or "")
 
 
 async def komende_bijeenkomsten(
@@ -84,7 +89,7 @@ async def komende_bijeenkomsten(
             .order_by(Bijeenkomst.begint_op)
             .limit(limiet)
         )
-        return [_info(b, n) for b, n in rows.all()]
+        return [_info(r) for r in rows.all()]
 
 
 async def lees_bijeenkomst(
@@ -92,7 +97,7 @@ async def lees_bijeenkomst(
 ) -> BijeenkomstInfo | None:
     async with engine.connect() as conn:
         row = (await conn.execute(_query().where(Bijeenkomst.id == bijeenkomst_id))).first()
-    return None if row is None else _info(row[0], row[1])
+    return None if row is None else _info(row)
 
 
 async def bijeenkomsten_info(
@@ -102,7 +107,7 @@ async def bijeenkomsten_info(
         return {}
     async with engine.connect() as conn:
         rows = await conn.execute(_query().where(Bijeenkomst.id.in_(list(ids))))
-        return {b.id: _info(b, n) for b, n in rows.all()}
+        return {r[0]: _info(r) for r in rows.all()}
 
 
 async def bijeenkomst_van_tenant(
@@ -124,7 +129,7 @@ async def bijeenkomst_van_tenant(
                 )
             )
         ).first()
-    return None if row is None else _info(row[0], row[1])
+    return None if row is None else _info(row)
 
 
 def _tekst(value: str) -> str:

@@ -1,0 +1,325 @@
+"""Meetings from the casus and per agenda item: agenda on a real hub meeting, invitations,
+minutes with decisions and actions, attendance, the printed agenda and minutes (tagged PDF,
+purpose-bound, logged) and the .ics invitation without personal data."""
+
+from __future__ import annotations
+
+import re
+import uuid
+import zlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bouwstenen import CSRF_FIELD, bijeenkomst, casus, hub_id, partijen, token, verwerkingen
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from casushub.platform.identity.roles import Role
+from casushub.platform.settings import Settings
+from casushub.platform.tenancy import TenantRef, tenant_session
+from casushub.tenants.overleg.models import Aanwezigheid
+from casushub.tenants.uitnodigingen.models import Uitnodiging
+
+Client = AsyncTestClient[Litestar]
+HX = {"HX-Request": "true"}
+
+
+def _ontpakt(pdf: bytes) -> bytes:
+    """The PDF with its compressed (object) streams inflated, to look for structure keys."""
+    delen = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, flags=re.DOTALL):
+        try:
+            delen.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    return b"".join(delen)
+
+
+async def test_agenda_minutes_actions_and_attendance(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    tenant_a: TenantRef,
+    tenant_b: TenantRef,
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    hub: str,
+) -> None:
+    hub_uuid = await hub_id(admin_engine, hub)
+    orgs = await partijen(admin_engine, hub_uuid)
+    meeting, naam = await bijeenkomst(admin_engine, hub_uuid, [tenant_a])
+    elders, _ = await bijeenkomst(admin_engine, hub_uuid, [tenant_b])
+    casus_id, item_id = await casus(
+        app_engine, settings, tenant_a, "Ada Agendapunt", [(orgs.politie, "politie")]
+    )
+    user = await sign_in_as(client, tenant_a, Role.GEMEENTE_REGIE)
+    dashboard = await client.get("/casusoverleg")
+    komend = dashboard.text.split("Komende bijeenkomsten")[1]
+    assert naam in komend
+    assert str(elders) not in komend  # a meeting of a casusoverleg the municipality is not in
+    fragment = await client.get(f"/casusoverleg/casussen/{casus_id}/bijeenkomsten", headers=HX)
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.text
+    assert "nog op geen agenda" in fragment.text
+    csrf = token(fragment.text)
+    base = f"/casusoverleg/casussen/{casus_id}"
+    vreemd = await client.post(
+        f"{base}/agenderen",
+        data={CSRF_FIELD: csrf, "bijeenkomst": str(elders), "doel": "bespreking"},
+        headers=HX,
+    )
+    assert vreemd.status_code == 422
+    assert "Kies een bijeenkomst van uw casusoverleg" in vreemd.text
+    geagendeerd = await client.post(
+        f"{base}/agenderen",
+        data={CSRF_FIELD: csrf, "bijeenkomst": str(meeting), "doel": "bespreking"},
+        headers=HX,
+    )
+    assert geagendeerd.status_code == 200
+    assert "De casus staat op de agenda" in geagendeerd.text
+    punt = re.search(r"/casusoverleg/agendapunten/([0-9a-f-]+)", geagendeerd.text)
+    assert punt is not None
+    punt_url = f"/casusoverleg/agendapunten/{punt.group(1)}"
+
+    # The meeting view shows date and place and the item.
+    view = await client.get(f"/casusoverleg/bijeenkomsten/{meeting}")
+    assert view.status_code == 200
+    assert "Stadhuis, zaal 3" in view.text
+    assert "Ada Agendapunt" in view.text
+    assert naam in view.text
+
+    # Minutes, a decision and an action; the action becomes an intervention.
+    pagina = await client.get(punt_url)
+    assert pagina.status_code == 200
+    csrf = token(pagina.text)
+    genotuleerd = await client.post(
+        f"{punt_url}/notulen", data={CSRF_FIELD: csrf, "notulen": "Besproken: voortgang."}
+    )
+    assert genotuleerd.status_code == 200
+    assert "Besproken: voortgang." in genotuleerd.text
+    leeg = await client.post(
+        f"{punt_url}/acties", data={CSRF_FIELD: csrf, "soort": "actie", "tekst": ""}
+    )
+    assert leeg.status_code == 422
+    await client.post(
+        f"{punt_url}/acties", data={CSRF_FIELD: csrf, "soort": "besluit", "tekst": "Door"}
+    )
+    met_actie = await client.post(
+        f"{punt_url}/acties",
+        data={CSRF_FIELD: csrf, "soort": "actie", "tekst": "Gesprek met school"},
+    )
+    assert "Gesprek met school" in met_actie.text
+    actie = re.search(r"/acties/([0-9a-f-]+)/interventie", met_actie.text)
+    assert actie is not None
+    naar_plan = f"{punt_url}/acties/{actie.group(1)}/interventie"
+    fout = await client.post(
+        naar_plan,
+        data={
+            CSRF_FIELD: csrf,
+            "omschrijving": "Gesprek met school",
+            "domein": "onderwijs",
+            "verantwoordelijke": str(orgs.politie),
+            "bevoegdheid": "",
+        },
+    )
+    assert fout.status_code == 422
+    assert "geen bevoegdheden" in fout.text
+    interventie = await client.post(
+        naar_plan,
+        data={
+            CSRF_FIELD: csrf,
+            "omschrijving": "Gesprek met school",
+            "domein": "onderwijs",
+            "verantwoordelijke": str(orgs.politie),
+            "bevoegdheid": "Politiewet art. 3",
+        },
+    )
+    assert interventie.status_code == 200
+    assert "(interventie in het plan van aanpak)" in interventie.text
+    plan = await client.get(f"{base}/plan", headers=HX)
+    assert "Gesprek met school" in plan.text
+
+    # Attendance per organisation.
+    aanwezig = await client.get(f"/casusoverleg/bijeenkomsten/{meeting}/aanwezigheid")
+    assert aanwezig.status_code == 200
+    opgeslagen = await client.post(
+        f"/casusoverleg/bijeenkomsten/{meeting}/aanwezigheid",
+        data={CSRF_FIELD: token(aanwezig.text), "aanwezig": [str(orgs.politie)]},
+    )
+    assert opgeslagen.status_code == 200
+    assert "De aanwezigheid is vastgelegd" in opgeslagen.text
+    async with tenant_session(app_engine, tenant_a, settings) as s:
+        rows = (
+            await s.execute(
+                select(Aanwezigheid.organisatie_id, Aanwezigheid.aanwezig).where(
+                    Aanwezigheid.bijeenkomst_id == meeting
+                )
+            )
+        ).all()
+    assert (orgs.politie, True) in [tuple(r) for r in rows]
+    assert item_id  # the ordinary item exists (used by the invitation test)
+    doelen = [d for _, _, d in await verwerkingen(app_engine, settings, tenant_a, user.user_id)]
+    assert "agenderen" in doelen
+    assert "notuleren" in doelen
+
+
+async def test_procesregisseur_invites_a_party_for_one_meeting(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    tenant_a: TenantRef,
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    hub: str,
+) -> None:
+    hub_uuid = await hub_id(admin_engine, hub)
+    orgs = await partijen(admin_engine, hub_uuid)
+    meeting, _ = await bijeenkomst(admin_engine, hub_uuid, [tenant_a])
+    casus_id, item_id = await casus(
+        app_engine, settings, tenant_a, "Ivo Uitgenodigd", [(orgs.politie, "politie")]
+    )
+    await sign_in_as(client, tenant_a, Role.GEMEENTE_REGIE)
+    fragment = await client.get(f"/casusoverleg/casussen/{casus_id}/bijeenkomsten", headers=HX)
+    assert "Partij uitnodigen" in fragment.text
+    assert f'value="{orgs.partner}"' in fragment.text
+    csrf = token(fragment.text)
+    zonder_reden = await client.post(
+        f"/casusoverleg/casussen/{casus_id}/uitnodigen",
+        data={
+            CSRF_FIELD: csrf,
+            "uitnodiging_bijeenkomst": str(meeting),
+            "partij": str(orgs.partner),
+            "reden": "",
+            "items": [str(item_id)],
+        },
+        headers=HX,
+    )
+    assert zonder_reden.status_code == 422
+    assert "noodzaak" in zonder_reden.text
+    uitgenodigd = await client.post(
+        f"/casusoverleg/casussen/{casus_id}/uitnodigen",
+        data={
+            CSRF_FIELD: csrf,
+            "uitnodiging_bijeenkomst": str(meeting),
+            "partij": str(orgs.partner),
+            "reden": "Zorgaanbieder van de betrokkene",
+            "items": [str(item_id)],
+        },
+        headers=HX,
+    )
+    assert uitgenodigd.status_code == 200, uitgenodigd.text
+    async with tenant_session(app_engine, tenant_a, settings) as s:
+        uitnodiging = await s.scalar(select(Uitnodiging).where(Uitnodiging.casus_id == casus_id))
+    assert uitnodiging is not None
+    assert uitnodiging.bijeenkomst_id == meeting
+    assert uitnodiging.organisatie_id == orgs.partner
+
+
+async def test_printed_agenda_and_minutes_need_a_purpose_and_are_logged(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    tenant_a: TenantRef,
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    hub: str,
+) -> None:
+    hub_uuid = await hub_id(admin_engine, hub)
+    orgs = await partijen(admin_engine, hub_uuid)
+    meeting, _ = await bijeenkomst(admin_engine, hub_uuid, [tenant_a])
+    casus_id, _ = await casus(
+        app_engine, settings, tenant_a, "Pieter Printbaar", [(orgs.politie, "politie")]
+    )
+    user = await sign_in_as(client, tenant_a, Role.GEMEENTE_REGIE)
+    fragment = await client.get(f"/casusoverleg/casussen/{casus_id}/bijeenkomsten", headers=HX)
+    geagendeerd = await client.post(
+        f"/casusoverleg/casussen/{casus_id}/agenderen",
+        data={CSRF_FIELD: token(fragment.text), "bijeenkomst": str(meeting), "doel": "intake"},
+        headers=HX,
+    )
+    punt = re.search(r"/casusoverleg/agendapunten/([0-9a-f-]+)", geagendeerd.text)
+    assert punt is not None
+    agenda_url = f"/casusoverleg/bijeenkomsten/{meeting}/agenda.pdf"
+
+    zonder = await client.get(agenda_url)
+    assert zonder.status_code == 422
+    assert "doel" in zonder.text
+    assert zonder.headers["content-type"].startswith("text/html")
+    log = await verwerkingen(app_engine, settings, tenant_a, user.user_id)
+    assert ("export", "read", "toegang geweigerd") in log
+    assert not [a for _, a, _ in log if a in {"print", "export"}]
+
+    doel = "voorbereiding en verslag van het casusoverleg"
+    pdf = await client.get(agenda_url, params={"doel": doel})
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    # Tagged for accessibility (PDF/UA): a structure tree, the language, the UA claim.
+    inhoud = _ontpakt(pdf.content)
+    assert b"/StructTreeRoot" in inhoud
+    assert b"/Lang" in inhoud
+    assert b"pdfuaid" in inhoud
+
+    notulen = await client.get(
+        f"/casusoverleg/agendapunten/{punt.group(1)}/notulen.pdf", params={"doel": doel}
+    )
+    assert notulen.status_code == 200
+    assert notulen.content.startswith(b"%PDF-")
+    geen_doel = await client.get(f"/casusoverleg/agendapunten/{punt.group(1)}/notulen.pdf")
+    assert geen_doel.status_code == 422
+
+    log = await verwerkingen(app_engine, settings, tenant_a, user.user_id)
+    afdrukken = [(g, d) for g, a, d in log if a == "print"]
+    assert len(afdrukken) == 2  # agenda and minutes, each with its purpose
+    assert all(d == doel for _, d in afdrukken)
+
+
+async def test_ics_invitation_has_no_personal_data(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    tenant_a: TenantRef,
+    tenant_b: TenantRef,
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    hub: str,
+) -> None:
+    hub_uuid = await hub_id(admin_engine, hub)
+    orgs = await partijen(admin_engine, hub_uuid)
+    meeting, naam = await bijeenkomst(admin_engine, hub_uuid, [tenant_a])
+    casus_id, _ = await casus(
+        app_engine, settings, tenant_a, "Karel Kalendervrij", [(orgs.politie, "politie")]
+    )
+    await sign_in_as(client, tenant_a, Role.GEMEENTE_REGIE)
+    fragment = await client.get(f"/casusoverleg/casussen/{casus_id}/bijeenkomsten", headers=HX)
+    await client.post(
+        f"/casusoverleg/casussen/{casus_id}/agenderen",
+        data={CSRF_FIELD: token(fragment.text), "bijeenkomst": str(meeting), "doel": "review"},
+        headers=HX,
+    )
+    response = await client.get(f"/casusoverleg/bijeenkomsten/{meeting}/uitnodiging.ics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/calendar")
+    tekst = response.text.replace("\r\n ", "")  # unfold
+    assert "BEGIN:VEVENT" in tekst
+    assert f"SUMMARY:Casusoverleg {naam}" in tekst
+    assert "LOCATION:Stadhuis\\, zaal 3" in tekst
+    assert "URL:https://video.example.test/overleg" in tekst
+    for persoonsgegeven in ("Karel", "Kalendervrij", str(casus_id), "review", "9801"):
+        assert persoonsgegeven not in tekst
+    velden = {regel.split(":", 1)[0].split(";")[0] for regel in tekst.splitlines()}
+    assert velden <= {
+        "BEGIN", "END", "VERSION", "PRODID", "CALSCALE", "METHOD", "UID", "DTSTAMP",
+        "DTSTART", "DTEND", "SUMMARY", "LOCATION", "URL", "CLASS",
+    }  # fmt: skip
+    # Another municipality gets no calendar for a meeting that is not its own.
+    client.cookies.clear()
+    await sign_in_as(client, tenant_b, Role.GEMEENTE_REGIE)
+    assert (
+        await client.get(f"/casusoverleg/bijeenkomsten/{meeting}/uitnodiging.ics")
+    ).status_code == 404
+    assert (
+        await client.get(f"/casusoverleg/bijeenkomsten/{uuid.uuid4()}/uitnodiging.ics")
+    ).status_code == 404
