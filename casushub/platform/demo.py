@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -45,8 +47,74 @@ async def load_demo(admin_engine: AsyncEngine, settings: Settings) -> list[str]:
             )
             done.append(f"gemeente {slug} aangemaakt")
     done += await _load_identity(admin_engine, settings)
-    done += await _load_casussen(admin_engine, settings)
+    bijeenkomst, gepland = await _load_overleg(admin_engine)
+    done += gepland
+    done += await _load_casussen(admin_engine, settings, bijeenkomst)
     return done or ["demodata was al geladen"]
+
+
+DEMO_OVERLEG = "Casusoverleg Regio Noord"
+
+
+async def _load_overleg(admin_engine: AsyncEngine) -> tuple[tuple[uuid.UUID, datetime], list[str]]:
+    """The region's casusoverleg (all three municipalities) and its coming meetings; returns
+    the next meeting (id, end) for the demo agenda items and invitations."""
+    from casushub.platform.hub.casusoverleg import maak_casusoverleg, plan_bijeenkomst
+    from casushub.platform.hub.models import Bijeenkomst, Casusoverleg
+
+    done: list[str] = []
+    nu = datetime.now(UTC)
+    async with admin_engine.begin() as conn:
+        hub_id = await conn.scalar(select(Hub.id).where(Hub.slug == DEMO_HUB[0]))
+        if hub_id is None:  # pragma: no cover - load_demo created it just before
+            msg = "demo hub missing"
+            raise RuntimeError(msg)
+        overleg_id = await conn.scalar(
+            select(Casusoverleg.id).where(
+                Casusoverleg.hub_id == hub_id, Casusoverleg.naam == DEMO_OVERLEG
+            )
+        )
+        if overleg_id is None:
+            slugs = [slug for slug, _, _ in DEMO_TENANTS]
+            tenant_ids = list(
+                (await conn.execute(select(Tenant.id).where(Tenant.slug.in_(slugs)))).scalars()
+            )
+            overleg_id = await maak_casusoverleg(conn, hub_id, DEMO_OVERLEG, tenant_ids)
+            done.append("casusoverleg Regio Noord aangemaakt")
+        volgende = (
+            await conn.execute(
+                select(Bijeenkomst.id, Bijeenkomst.eindigt_op)
+                .where(Bijeenkomst.casusoverleg_id == overleg_id, Bijeenkomst.eindigt_op > nu)
+                .order_by(Bijeenkomst.begint_op)
+                .limit(1)
+            )
+        ).first()
+        if volgende is not None:
+            return (volgende[0], volgende[1]), done
+        # Every other Thursday at 09:30 (Dutch time; 08:30 UTC in winter is close enough for a
+        # demo), the first one within a week.
+        eerste = (nu + timedelta(days=(3 - nu.weekday()) % 7 or 7)).replace(
+            hour=8, minute=30, second=0, microsecond=0
+        )
+        ids = []
+        for week in (0, 2, 4):
+            begin = eerste + timedelta(weeks=week)
+            ids.append(
+                (
+                    await plan_bijeenkomst(
+                        conn,
+                        hub_id,
+                        overleg_id,
+                        begin,
+                        begin + timedelta(hours=2, minutes=30),
+                        locatie="Zorg- en Veiligheidshuis, Stationsplein 1, Oostdam",
+                        videolink="https://video.example.test/casusoverleg-noord",
+                    ),
+                    begin + timedelta(hours=2, minutes=30),
+                )
+            )
+        done.append("bijeenkomsten casusoverleg gepland")
+    return ids[0], done
 
 
 async def _load_identity(admin_engine: AsyncEngine, settings: Settings) -> list[str]:
@@ -56,7 +124,9 @@ async def _load_identity(admin_engine: AsyncEngine, settings: Settings) -> list[
     return await load_identity_demo(admin_engine, settings)
 
 
-async def _load_casussen(admin_engine: AsyncEngine, settings: Settings) -> list[str]:
+async def _load_casussen(
+    admin_engine: AsyncEngine, settings: Settings, bijeenkomst: tuple[uuid.UUID, datetime]
+) -> list[str]:
     """Fictitious cases in every phase (casushub/tenants/demo.py), through the app role."""
     from casushub.platform.database import create_app_engine
     from casushub.platform.identity.models import Organisation
@@ -77,6 +147,8 @@ async def _load_casussen(admin_engine: AsyncEngine, settings: Settings) -> list[
     ]
     engine = create_app_engine(settings)
     try:
-        return await load_casus_demo(engine, settings, tenants, organisaties)
+        return await load_casus_demo(
+            engine, settings, tenants, organisaties, bijeenkomst=bijeenkomst
+        )
     finally:
         await engine.dispose()

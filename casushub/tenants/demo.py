@@ -40,7 +40,8 @@ from casushub.tenants.weging.services import Aanwezige, WegingInvoer, weeg_signa
 __all__ = ["DEMO_BIJEENKOMST_ID", "DEMO_ORGANISATIES", "demo_organisatie_id", "load_casus_demo"]
 
 _NS = uuid.UUID("6f1c1f43-3a55-4c1e-9d1e-6a1f0d3c9b77")
-# The next regional meeting of the demo hub; the hub-level calendar may adopt this id.
+# Only for callers without a hub calendar (the security tests' single municipality): `make dev`
+# passes the real next meeting of the demo casusoverleg (casushub/platform/demo.py).
 DEMO_BIJEENKOMST_ID = uuid.uuid5(_NS, "bijeenkomst:zvh_noord:volgende")
 # Organisation slugs of devidp/demo-users.json, with their type.
 DEMO_ORGANISATIES: Mapping[str, str] = {
@@ -149,7 +150,14 @@ async def _casus(
     )
 
 
-async def _vul(s: AsyncSession, orgs: _Orgs, code: str, naar: str, prefix: str) -> None:
+async def _vul(
+    s: AsyncSession,
+    orgs: _Orgs,
+    code: str,
+    naar: str,
+    prefix: str,
+    bijeenkomst: tuple[uuid.UUID, datetime],
+) -> None:
     vandaag = date.today()
     # Signals in the weegploeg's queue and after each outcome.
     await _signaal(s, orgs, code, f"{prefix} Voorbeeld", date(2006, 3, 14), 3, "Melding school.")
@@ -230,7 +238,7 @@ async def _vul(s: AsyncSession, orgs: _Orgs, code: str, naar: str, prefix: str) 
         op=vandaag - timedelta(days=30),
     )
     punt = await agendeer(
-        s, _SYSTEEM, casus_id=lopend.id, bijeenkomst_id=DEMO_BIJEENKOMST_ID, doel="bespreking"
+        s, _SYSTEEM, casus_id=lopend.id, bijeenkomst_id=bijeenkomst[0], doel="bespreking"
     )
     await notuleer(s, _SYSTEEM, punt.id, "Voortgang besproken; school positief.")
     await leg_actie_vast(s, _SYSTEEM, punt.id, soort="actie", tekst="Zorgaanbod verkennen")
@@ -238,8 +246,8 @@ async def _vul(s: AsyncSession, orgs: _Orgs, code: str, naar: str, prefix: str) 
         s,
         _SYSTEEM,
         casus_id=lopend.id,
-        bijeenkomst_id=DEMO_BIJEENKOMST_ID,
-        einde_bijeenkomst=datetime.now(UTC) + timedelta(days=7),
+        bijeenkomst_id=bijeenkomst[0],
+        einde_bijeenkomst=bijeenkomst[1],
         organisatie_id=orgs.ggz,
         reden="Behandelrelatie; nodig om zorgaanbod af te stemmen.",
         item_ids=[gewoon.id],
@@ -257,9 +265,7 @@ async def _vul(s: AsyncSession, orgs: _Orgs, code: str, naar: str, prefix: str) 
         redenering="Afname van zorgen; monitoren volstaat.",
     )
     await wijzig_status(s, _SYSTEEM, monitor.id, "monitoren")
-    await agendeer(
-        s, _SYSTEEM, casus_id=monitor.id, bijeenkomst_id=DEMO_BIJEENKOMST_ID, doel="review"
-    )
+    await agendeer(s, _SYSTEEM, casus_id=monitor.id, bijeenkomst_id=bijeenkomst[0], doel="review")
 
     # Review overdue: taken in 14 months ago, never re-assessed.
     verlopen = await _casus(s, orgs, code, f"{prefix} Bedachtsma", date(2000, 12, 1), 425)
@@ -288,8 +294,11 @@ async def load_casus_demo(
     settings: Settings,
     tenants: Sequence[tuple[TenantRef, str]],
     organisaties: Mapping[str, uuid.UUID],
+    *,
+    bijeenkomst: tuple[uuid.UUID, datetime] | None = None,
 ) -> list[str]:
-    """Fill each ``(tenant, gemeentecode)`` once; ``organisaties`` maps demo slugs to ids.
+    """Fill each ``(tenant, gemeentecode)`` once; ``organisaties`` maps demo slugs to ids;
+    ``bijeenkomst`` is the (id, end) of the meeting the demo puts cases on the agenda of.
 
     A tenant that already holds a signal is left alone, so running it again changes nothing.
     """
@@ -307,6 +316,13 @@ async def load_casus_demo(
         async with tenant_session(engine, tenant, settings) as s, s.begin():
             if await s.scalar(select(Signaal.id).limit(1)) is not None:
                 continue
-            await _vul(s, orgs, code, naar, _VOORNAMEN.get(tenant.slug, "Demo"))
+            await _vul(
+                s,
+                orgs,
+                code,
+                naar,
+                _VOORNAMEN.get(tenant.slug, "Demo"),
+                bijeenkomst or (DEMO_BIJEENKOMST_ID, datetime.now(UTC) + timedelta(days=7)),
+            )
         done.append(f"casussen voor {tenant.slug} geladen")
     return done
