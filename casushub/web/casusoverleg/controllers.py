@@ -21,6 +21,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform.identity.roles import Role
+from casushub.platform.overdracht import inkomende_overdrachten
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
@@ -63,6 +64,8 @@ async def dashboard(
             context["bijeenkomsten"] = sorted(info.values(), key=lambda b: b.begint_op)
         else:
             context["bijeenkomsten"] = await komende_bijeenkomsten(state.engine, tenant.id)
+            if actor.role in {Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR}:
+                context["overdrachten"] = await inkomende_overdrachten(state.engine, tenant.id)
             casussen = await mijn_casussen(db, actor)
             context["signalen"] = await te_wegen_signalen(db, actor)
             context["casussen"] = casussen

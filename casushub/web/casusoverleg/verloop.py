@@ -13,13 +13,16 @@ from datetime import date
 from typing import Annotated, Any
 
 from litestar import get, post
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform.identity.roles import Role
+from casushub.platform.overdracht import meld_overdracht, rond_overdracht_af
+from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.rules import Status
@@ -255,6 +258,8 @@ async def casus_heropenen(
 async def casus_verhuizing(
     casus_id: FromPath[uuid.UUID],
     data: Form,
+    state: State,
+    tenant: NamedDependency[TenantRef],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
@@ -267,7 +272,13 @@ async def casus_verhuizing(
         if op is None:
             raise RegelFout("Vul de datum van de verhuizing in.", "verhuis_datum")
         async with db.begin():
-            await verhuis(db, actor, casus_id, naar_gemeente=waarden["naar_gemeente"], datum=op)
+            taak = await verhuis(
+                db, actor, casus_id, naar_gemeente=waarden["naar_gemeente"], datum=op
+            )
+        # The new municipality sees the task when it is on the hub (a platform-level notice).
+        naar = await meld_overdracht(
+            state.engine, state.settings, actor, van=tenant, taak_id=taak.id
+        )
     except RegelFout as fout:
         veld = "verhuis_datum" if fout.field == "verhuis_datum" else "naar_gemeente"
         return await _na_schrijven(db, actor, casus_id, fout, veld, waarden, "")
@@ -280,7 +291,13 @@ async def casus_verhuizing(
         None,
         "",
         {},
-        "De verhuizing is vastgelegd; er staat een overdrachtstaak klaar voor de nieuwe gemeente.",
+        "De verhuizing is vastgelegd; er staat een overdrachtstaak klaar"
+        + (
+            " en de nieuwe gemeente ziet die op haar overzicht."
+            if naar is not None
+            else ". De nieuwe gemeente werkt niet op deze hub: draag de casus buiten het "
+            "platform over."
+        ),
     )
 
 
@@ -343,7 +360,30 @@ async def casus_derde_toevoegen(
         return await _derden(db, actor, casus_id)
 
 
+@post(
+    "/casusoverleg/overdrachten/{melding_id:uuid}/afgehandeld",
+    name="overdracht-afgehandeld",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def overdracht_afgehandeld(
+    melding_id: FromPath[uuid.UUID],
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    actor: NamedDependency[Actor],
+) -> Redirect:
+    """The receiving municipality has taken the casus over from the sending one."""
+    try:
+        gevonden = await rond_overdracht_af(state.engine, actor, tenant.id, melding_id)
+    except GeenToegang as exc:
+        raise weigering(exc) from exc
+    if not gevonden:
+        raise weigering(NietGevonden("Deze overdracht bestaat niet (meer)."))
+    return Redirect("/casusoverleg", status_code=303)
+
+
 verloop_handlers = [
+    overdracht_afgehandeld,
     casus_verloop,
     casus_status,
     casus_herbeoordeling,

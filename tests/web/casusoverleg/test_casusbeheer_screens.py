@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
@@ -235,6 +236,7 @@ async def test_move_and_linked_persons(
     client: Client,
     sign_in_as: Callable[..., Awaitable[Any]],
     tenant_a: TenantRef,
+    tenant_b: TenantRef,
     admin_engine: AsyncEngine,
     app_engine: AsyncEngine,
     settings: Settings,
@@ -261,6 +263,7 @@ async def test_move_and_linked_persons(
     )
     assert verhuisd.status_code == 200
     assert "overdrachtstaak" in verhuisd.text
+    assert "de nieuwe gemeente ziet die op haar overzicht" in verhuisd.text
     assert "<dd>9802</dd>" in verhuisd.text
     derden = await client.get(f"/casusoverleg/casussen/{casus_id}/derden", headers=HX)
     assert "Geen betrokken personen" in derden.text
@@ -278,6 +281,38 @@ async def test_move_and_linked_persons(
     )
     assert toegevoegd.status_code == 200
     assert "Ria Moeder (moeder)" in toegevoegd.text
-    groepen = [g for g, _, _ in await verwerkingen(app_engine, settings, tenant_a, user.user_id)]
+    log = await verwerkingen(app_engine, settings, tenant_a, user.user_id)
+    groepen = [g for g, _, _ in log]
     assert "verhuizing" in groepen
     assert "derde" in groepen
+    assert ("verhuizing", "create", "overdrachtstaak gemeld aan nieuwe gemeente") in log
+
+    # The new municipality (a tenant of the hub) sees the task, without personal data.
+    client.cookies.clear()
+    await sign_in_as(client, tenant_b, Role.GEMEENTE_REGIE)
+    dashboard = await client.get("/casusoverleg")
+    overdrachten = dashboard.text.split("Overdrachten naar uw gemeente")[1].split("<h2")[0]
+    assert "Gemeente Alfa (9801)" in overdrachten
+    assert "01-02-2026" in overdrachten
+    assert "Mo Verhuisd" not in dashboard.text
+    melding = re.search(r"/casusoverleg/overdrachten/([0-9a-f-]+)/afgehandeld", overdrachten)
+    assert melding is not None
+    klaar = await client.post(
+        melding.group(0), data={CSRF_FIELD: token(dashboard.text)}, follow_redirects=False
+    )
+    assert klaar.status_code == 303
+    assert melding.group(1) not in (await client.get("/casusoverleg")).text
+    # A move to a municipality that is not on the hub keeps the task with the sender.
+    client.cookies.clear()
+    await sign_in_as(client, tenant_a, Role.GEMEENTE_REGIE)
+    fragment = await client.get(f"/casusoverleg/casussen/{casus_id}/verloop", headers=HX)
+    buiten = await client.post(
+        f"/casusoverleg/casussen/{casus_id}/verhuizing",
+        data={
+            CSRF_FIELD: token(fragment.text),
+            "naar_gemeente": "0363",
+            "verhuis_datum": "02-02-2026",
+        },
+    )
+    assert buiten.status_code == 200
+    assert "buiten het platform" in buiten.text
