@@ -8,9 +8,19 @@ import re
 import uuid
 import zlib
 from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bouwstenen import CSRF_FIELD, bijeenkomst, casus, hub_id, partijen, token, verwerkingen
+from bouwstenen import (
+    CSRF_FIELD,
+    SYSTEEM,
+    bijeenkomst,
+    casus,
+    hub_id,
+    partijen,
+    token,
+    verwerkingen,
+)
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
@@ -21,6 +31,7 @@ from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.overleg.models import Aanwezigheid
 from casushub.tenants.uitnodigingen.models import Uitnodiging
+from casushub.tenants.uitnodigingen.services import nodig_uit
 
 Client = AsyncTestClient[Litestar]
 HX = {"HX-Request": "true"}
@@ -323,3 +334,76 @@ async def test_ics_invitation_has_no_personal_data(
     assert (
         await client.get(f"/casusoverleg/bijeenkomsten/{uuid.uuid4()}/uitnodiging.ics")
     ).status_code == 404
+
+
+async def test_dashboards_per_role(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    tenant_a: TenantRef,
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    hub: str,
+) -> None:
+    hub_uuid = await hub_id(admin_engine, hub)
+    orgs = await partijen(admin_engine, hub_uuid)
+    meeting, naam = await bijeenkomst(admin_engine, hub_uuid, [tenant_a], locatie="Zaal Dash")
+    ander, _ = await bijeenkomst(admin_engine, hub_uuid, [tenant_a])
+    casus_id, item_id = await casus(
+        app_engine,
+        settings,
+        tenant_a,
+        "Dirk Dashboard",
+        [(orgs.politie, "politie")],
+        intake=date.today() - timedelta(days=60),
+    )
+    # The regie: every heading, the late plan flagged, the coming meeting listed.
+    await sign_in_as(client, tenant_a, Role.GEMEENTE_REGIE)
+    regie = (await client.get("/casusoverleg")).text
+    for kop in (
+        "Te wegen signalen",
+        "Reviews verlopen",
+        "Plannen te laat",
+        "Mijn casussen",
+        "Komende bijeenkomsten",
+    ):
+        assert kop in regie, kop
+    te_laat = regie.split("<h2>Plannen te laat</h2>")[1].split("<h2>")[0]
+    assert "Dirk Dashboard" in te_laat
+    assert naam in regie.split("Komende bijeenkomsten")[1]
+
+    # An invited party: its invitations and the meeting it is invited to, nothing else.
+    client.cookies.clear()
+    gast = await sign_in_as(client, tenant_a, Role.INVITED_PARTY)
+    async with tenant_session(app_engine, tenant_a, settings) as s, s.begin():
+        uitnodiging = await nodig_uit(
+            s,
+            SYSTEEM,
+            casus_id=casus_id,
+            bijeenkomst_id=meeting,
+            einde_bijeenkomst=datetime.now(UTC) + timedelta(days=4),
+            organisatie_id=gast.organisation_id,
+            reden="Betrokken hulpverlener",
+            item_ids=[item_id],
+        )
+    scherm = (await client.get("/casusoverleg")).text
+    assert "Mijn uitnodigingen" in scherm
+    assert f"/casusoverleg/uitnodigingen/{uitnodiging.id}" in scherm
+    assert "Te wegen signalen" not in scherm
+    assert "Dirk Dashboard" not in scherm  # not even the name before acceptance
+    komend = scherm.split("Komende bijeenkomsten")[1]
+    assert "Zaal Dash" in komend
+    assert str(ander) not in komend
+    assert (
+        await client.get(f"/casusoverleg/bijeenkomsten/{meeting}/uitnodiging.ics")
+    ).status_code == 200
+    assert (
+        await client.get(f"/casusoverleg/bijeenkomsten/{ander}/uitnodiging.ics")
+    ).status_code == 404
+    # Nor may it print the agenda.
+    assert (
+        await client.get(
+            f"/casusoverleg/bijeenkomsten/{meeting}/agenda.pdf",
+            params={"doel": "voorbereiding en verslag van het casusoverleg"},
+        )
+    ).status_code == 403
