@@ -1,0 +1,192 @@
+"""Two municipalities on two hubs, filled through the services, for the security tests.
+
+Each side gets the full demo (signals in every phase, cases with plan, items, meeting,
+invitation), plus a request with consultations, a job and distinctive marker strings that must
+never appear in a response to the other side.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from casushub.platform.hub.api_tokens import maak_token
+from casushub.platform.hub.models import Implementatiestap
+from casushub.platform.identity.roles import TENANT_ROLES, OrganisationType, Role
+from casushub.platform.jobs import create_job
+from casushub.platform.models import Hub, Tenant
+from casushub.platform.registry import RegistryError, create_hub, create_tenant
+from casushub.platform.settings import Settings
+from casushub.platform.tenancy import TenantRef, tenant_session
+from casushub.tenants.actor import Actor
+from casushub.tenants.base import TenantBase
+from casushub.tenants.casus.items import voeg_item_toe
+from casushub.tenants.casus.models import Casus
+from casushub.tenants.demo import load_casus_demo
+from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
+from casushub.tenants.verzoeken.rules import Kanaal, VerzoekType
+from casushub.tenants.verzoeken.schemas import NieuwVerzoek
+from casushub.tenants.verzoeken.services import registreer
+from casushub.web.app import create_app, session_config
+from casushub.web.auth.testing import SignedIn, create_signed_in_session
+
+SYSTEEM = Actor.system("beveiligingstest")
+
+
+@dataclass
+class Side:
+    """One municipality on its own hub, with what was seeded into it."""
+
+    name: str
+    hub_id: uuid.UUID
+    tenant: TenantRef
+    markers: list[str]
+    # Table name -> ids of rows in this tenant (platform rows under their own names).
+    ids: dict[str, list[uuid.UUID]] = field(default_factory=dict)
+    signed_in: dict[Role, SignedIn] = field(default_factory=dict)
+    api_token: str = ""
+
+    def all_ids(self) -> set[uuid.UUID]:
+        return {i for ids in self.ids.values() for i in ids}
+
+
+@dataclass
+class World:
+    sides: dict[str, Side]
+    admin_engine: AsyncEngine
+    settings: Settings
+
+    def other(self, name: str) -> Side:
+        return next(s for n, s in self.sides.items() if n != name)
+
+    async def sign_in(self, side: Side, role: Role) -> SignedIn:
+        if role not in side.signed_in:
+            tenant_role = role in TENANT_ROLES
+            signed = await create_signed_in_session(
+                self.admin_engine,
+                self.settings,
+                role=role,
+                tenant_id=side.tenant.id if tenant_role else None,
+                hub_id=side.hub_id if role == Role.HUB_ADMIN else None,
+                organisation_type=(
+                    OrganisationType.GEMEENTE if tenant_role else OrganisationType.HUB
+                ),
+            )
+            side.signed_in[role] = signed
+            for key, value in (
+                ("user", signed.user_id),
+                ("session", signed.session_id),
+                ("membership", signed.membership_id),
+                ("organisation", signed.organisation_id),
+            ):
+                if value is not None:
+                    side.ids.setdefault(key, []).append(value)
+        return side.signed_in[role]
+
+
+async def _tenant(admin_engine: AsyncEngine, settings: Settings, hub: str, naam: str) -> TenantRef:
+    for _ in range(20):
+        code = f"{secrets.choice(range(9850, 10000)) % 10000:04d}"
+        try:
+            return await create_tenant(
+                admin_engine,
+                settings,
+                slug=f"sec_{secrets.token_hex(3)}",
+                name=f"Gemeente {naam}",
+                gemeentecode=code,
+                hub_slug=hub,
+            )
+        except RegistryError as exc:  # a code taken by another test: pick another
+            if exc.field != "gemeentecode":
+                raise
+    raise AssertionError("geen vrije gemeentecode")
+
+
+async def _seed(app_engine: AsyncEngine, settings: Settings, side: Side, code: str) -> None:
+    await load_casus_demo(app_engine, settings, [(side.tenant, code)], {})
+    marker_naam, marker_tekst, marker_verzoek = side.markers
+    async with tenant_session(app_engine, side.tenant, settings) as s, s.begin():
+        await registreer_signaal(
+            s,
+            SYSTEEM,
+            NieuwSignaal(marker_naam, code, marker_tekst, uuid.uuid4(), date.today()),
+        )
+        casus = (await s.scalars(select(Casus).order_by(Casus.id).limit(1))).one()
+        await voeg_item_toe(
+            s,
+            SYSTEEM,
+            casus_id=casus.id,
+            tekst=marker_tekst,
+            bron_organisatie_id=uuid.uuid4(),
+            datum=date.today(),
+            categorie="gewoon",
+        )
+        await registreer(
+            s,
+            SYSTEEM,
+            NieuwVerzoek(
+                type=VerzoekType.INZAGE,
+                betrokkene_naam=marker_verzoek,
+                indiener_naam=marker_verzoek,
+                kanaal=Kanaal.BRIEF,
+                persoon_id=casus.persoon_id,
+            ),
+            gemeentecode=code,
+            ontvangen=datetime.now(UTC) - timedelta(days=1),
+        )
+    async with tenant_session(app_engine, side.tenant, settings) as s, s.begin():
+        for table in TenantBase.metadata.sorted_tables:
+            if "id" in table.c:
+                rows = await s.execute(select(table.c.id).limit(3))
+                side.ids[table.name] = list(rows.scalars())
+
+
+@pytest.fixture(scope="session")
+async def world(admin_engine: AsyncEngine, app_engine: AsyncEngine, settings: Settings) -> World:
+    sides = {}
+    for name in ("A", "B"):
+        suffix = secrets.token_hex(3)
+        hub_slug = f"sechub_{suffix}"
+        await create_hub(admin_engine, slug=hub_slug, name=f"Beveiligingshub {name}")
+        async with admin_engine.connect() as conn:
+            hub_id = (await conn.execute(select(Hub.id).where(Hub.slug == hub_slug))).scalar_one()
+        tenant = await _tenant(admin_engine, settings, hub_slug, f"Lek{name}{suffix}")
+        markers = [f"Lekproef{name}{suffix}{kind}" for kind in ("Naam", "Tekst", "Verzoek")]
+        side = Side(name, hub_id, tenant, markers)
+        async with admin_engine.connect() as conn:
+            code = (
+                await conn.execute(select(Tenant.gemeentecode).where(Tenant.id == tenant.id))
+            ).scalar_one()
+        await _seed(app_engine, settings, side, code)
+        side.ids["tenant"] = [tenant.id]
+        async with admin_engine.begin() as conn:
+            stappen = await conn.execute(
+                select(Implementatiestap.id).where(Implementatiestap.tenant_id == tenant.id)
+            )
+            side.ids["implementatiestap"] = list(stappen.scalars())[:2]
+            _, side.api_token = await maak_token(conn, hub_id, f"beveiliging {name}", 1, None)
+        side.ids["job"] = [await create_job(admin_engine, "beveiligingstest", tenant_id=tenant.id)]
+        sides[name] = side
+    return World(sides, admin_engine, settings)
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> Litestar:
+    return create_app(settings)
+
+
+@pytest.fixture
+async def anon_client(
+    app: Litestar, settings: Settings
+) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app, session_config=session_config(settings)) as client:
+        yield client

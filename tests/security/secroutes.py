@@ -1,0 +1,153 @@
+"""The app's route table, enumerated: every (method, path) with its access declaration.
+
+Used by every security test here, so a route added anywhere in the app is covered without
+touching these tests (the role table in test_role_table.py then fails until it names it).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from casushub.platform.identity.roles import Role
+from casushub.web.app import CSRF_COOKIE, SESSION_COOKIE
+from casushub.web.auth.guards import ANY_SIGNED_IN, PUBLIC_OPT, ROLES_OPT
+
+__all__ = [
+    "ID_SOURCES",
+    "PUBLIC",
+    "SIGNED_IN",
+    "UNSAFE",
+    "Route",
+    "csrf_token",
+    "declaration",
+    "enumerate_routes",
+    "fill_path",
+    "normalise_body",
+    "use_session",
+]
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+UNDECLARED = "undeclared"
+API_OPT = "api"  # casushub.web.auth.guards.api_token()
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Path parameter / form field name -> the seeded table(s) its ids come from. An id name not
+# listed here gets a sample of every id of the other side, so a new route is covered anyway.
+ID_SOURCES: dict[str, tuple[str, ...]] = {
+    "casus_id": ("casus",),
+    "item_id": ("informatie_item",),
+    "signaal_id": ("signaal",),
+    "weging_id": ("weging",),
+    "uitnodiging_id": ("uitnodiging",),
+    "verzoek_id": ("verzoek",),
+    "consultatie_id": ("verzoek_consultatie",),
+    "bijeenkomst_id": ("agendapunt",),
+    "persoon_id": ("persoon",),
+    "tenant_id": ("tenant",),
+    "job_id": ("job",),
+    "stap_id": ("implementatiestap",),
+    "user_id": ("user",),
+    "session_id": ("session",),
+    "membership_id": ("membership",),
+    "organisatie_id": ("organisation",),
+}
+_PARAM = re.compile(r"\{(\w+):(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # Litestar's template, e.g. /casusoverleg/casussen/{casus_id:uuid}
+    allowed: frozenset[Role] | str  # PUBLIC, SIGNED_IN, UNDECLARED, api:<who> or the roles
+    opt: Mapping[str, Any]
+
+    @property
+    def params(self) -> list[tuple[str, str]]:
+        return _PARAM.findall(self.path)
+
+    @property
+    def is_api(self) -> bool:
+        return self.path.startswith("/api/")
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def declaration(opt: Mapping[str, Any]) -> frozenset[Role] | str:
+    if opt.get(PUBLIC_OPT) is True:
+        return PUBLIC
+    if opt.get(API_OPT):
+        return f"api:{opt[API_OPT]}"
+    value = opt.get(ROLES_OPT)
+    if value == ANY_SIGNED_IN:
+        return SIGNED_IN
+    if isinstance(value, frozenset):
+        return frozenset(Role(r) for r in value)
+    return UNDECLARED
+
+
+def enumerate_routes(app: Litestar) -> list[Route]:
+    """Every HTTP method of every route (OPTIONS and HEAD are Litestar's own)."""
+    found = []
+    for route in app.routes:
+        handler_map = getattr(route, "route_handler_map", None)
+        if handler_map is None:  # websocket or mounted ASGI app: none exist yet
+            found.append(Route("ASGI", route.path, UNDECLARED, {}))
+            continue
+        for method, (handler, _) in handler_map.items():
+            if method in {"OPTIONS", "HEAD"}:
+                continue
+            found.append(Route(method, route.path, declaration(handler.opt), dict(handler.opt)))
+    return sorted(found, key=lambda r: (r.path, r.method))
+
+
+def fill_path(route: Route, values: Mapping[str, str], default_id: uuid.UUID) -> str:
+    """The path with each parameter filled: given values by name, uuids with ``default_id``."""
+
+    def one(match: re.Match[str]) -> str:
+        name, kind = match.group(1), match.group(2)
+        if name in values:
+            return values[name]
+        if kind == "uuid":
+            return str(default_id)
+        if kind == "path":
+            return "app.css"
+        return "x"
+
+    return _PARAM.sub(one, route.path)
+
+
+_VOLATILE = (
+    # Request ids, CSRF tokens, nonces and ids echoed back differ per request by design.
+    re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+    re.compile(r"[0-9a-f]{16,}"),
+    re.compile(r'(name="_csrf_token" value=|name="csrf-token" content=|nonce=)"[^"]*"'),
+    re.compile(r"[A-Za-z0-9_\-]{40,}"),
+)
+
+
+def normalise_body(body: str, echoed: Iterable[str] = ()) -> str:
+    for value in echoed:
+        body = body.replace(value, "<id>")
+    for pattern in _VOLATILE:
+        body = pattern.sub("<v>", body)
+    return body
+
+
+async def csrf_token(client: AsyncTestClient[Litestar]) -> str:
+    """A valid CSRF token for this client (the middleware sets its cookie on a safe request)."""
+    if CSRF_COOKIE not in client.cookies:
+        await client.get("/toegankelijkheid")
+    return str(client.cookies[CSRF_COOKIE])
+
+
+def use_session(client: AsyncTestClient[Litestar], cookie: str) -> None:
+    client.cookies.set(SESSION_COOKIE, cookie)
