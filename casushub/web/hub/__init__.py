@@ -7,6 +7,7 @@ from casushub.web.hub.beheer import ApiTokensController, AuditController
 from casushub.web.hub.export import export_downloaden
 from casushub.web.hub.gebruikers import GebruikersController
 from casushub.web.hub.gemeenten import GemeentenController
+from casushub.web.hub.hubs import HubsController
 from casushub.web.hub.instructies import instructies_handlers, instructies_redirect
 from casushub.web.hub.organisaties import OrganisatiesController
 from casushub.web.hub.overleggen import OverleggenController
@@ -20,6 +21,7 @@ hub_handlers: list[ControllerRouterHandler] = [
     OrganisatiesController,
     GebruikersController,
     OverleggenController,
+    HubsController,
     export_downloaden,
     *instructies_handlers,
 ]

@@ -93,3 +93,25 @@ def render(
         status_code=status_code,
         headers={"Cache-Control": "no-store"},
     )
+
+
+async def mail_versturen(state: State, email: str, kind: str, link_path: str) -> None:
+    """Queue a mail (fixed text and a link, no personal data of citizens), then send it.
+
+    The mail row is committed first; when the broker cannot take the message now, the
+    ``mail.sweep`` job sends it later, so the admin's action does not fail on it.
+    """
+    import asyncio
+    import logging
+
+    from casushub.platform.mail import queue_mail
+
+    mail_id = await queue_mail(state.engine, email, kind, link_path)
+    try:
+        from casushub.workers.actors import mail_deliver
+        from casushub.workers.broker import ensure_configured
+
+        ensure_configured()
+        await asyncio.to_thread(mail_deliver.send, mail_id=str(mail_id))
+    except Exception:  # noqa: BLE001 - any broker failure: the sweep delivers it later
+        logging.getLogger(__name__).warning("mail later verstuurd door mail.sweep")

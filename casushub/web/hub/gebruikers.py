@@ -28,7 +28,15 @@ from casushub.platform.identity.roles import (
 )
 from casushub.platform.models import Tenant
 from casushub.web.auth.guards import roles
-from casushub.web.hub.deps import AnyRequest, Form, HubAdmin, hub_admin, in_hub, render
+from casushub.web.hub.deps import (
+    AnyRequest,
+    Form,
+    HubAdmin,
+    hub_admin,
+    in_hub,
+    mail_versturen,
+    render,
+)
 
 __all__ = ["GebruikersController", "nodig_uit"]
 
@@ -330,7 +338,4 @@ async def _review_context(state: State, admin: HubAdmin) -> dict[str, Any]:
 
 
 async def _mail(state: State, email: str, kind: str) -> None:
-    from casushub.workers.enqueue import send_mail
-
-    # The mail holds a fixed text and a link only (no personal data of citizens).
-    await send_mail(state.engine, email, kind, "/auth/login")
+    await mail_versturen(state, email, kind, "/auth/login")
