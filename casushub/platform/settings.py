@@ -137,6 +137,10 @@ class Settings:
     """Public contactpunt form: submissions per client (IP address) per hour, valid or not."""
     contactpunt_limiet_email: int = 3
     """Public contactpunt form: requests per e-mail address per 24 hours."""
+    login_limiet_client: int = 100
+    """Sign-in (start and callback): attempts per client address per 10 minutes (then 429)."""
+    login_limiet_account: int = 20
+    """Sign-in start: attempts per e-mail address per 10 minutes (then 429)."""
 
     @property
     def app_role(self) -> str:
@@ -207,6 +211,8 @@ class Settings:
             metrics_token=_env("METRICS_TOKEN"),
             contactpunt_limiet_client=_env_int("CONTACTPUNT_LIMIET_CLIENT", 10),
             contactpunt_limiet_email=_env_int("CONTACTPUNT_LIMIET_EMAIL", 3),
+            login_limiet_client=_env_int("LOGIN_LIMIET_CLIENT", 100),
+            login_limiet_account=_env_int("LOGIN_LIMIET_ACCOUNT", 20),
         )
 
 

@@ -10,12 +10,8 @@ and per e-mail address (keys are keyed hashes, so the limiter holds no addresses
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
-import time
 import uuid
-from collections import deque
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
@@ -61,6 +57,7 @@ from casushub.tenants.verzoeken.rules import (
 from casushub.tenants.verzoeken.schemas import Invoerfouten, lees_formulier
 from casushub.web.auth.guards import roles
 from casushub.web.errors import error_response
+from casushub.web.ratelimit import Limiet
 from casushub.web.tenancy import provide_tenant, provide_tenant_db
 
 __all__ = ["Limiet", "contactpunt_handlers"]
@@ -99,43 +96,6 @@ def datum_nl(iso: str) -> str:
     """``2027-03-01`` as ``1 maart 2027``: how people read a date."""
     day = date.fromisoformat(iso)
     return f"{day.day} {MAANDEN[day.month - 1]} {day.year}"
-
-
-class Limiet:
-    """Sliding-window counter per key, in memory (per process; a restart forgets it)."""
-
-    MAX_KEYS = 50_000
-
-    def __init__(self, secret: str, aantal: int, venster: float) -> None:
-        self._secret = secret.encode()
-        self._aantal = aantal
-        self._venster = venster
-        self._pogingen: dict[str, deque[float]] = {}
-
-    def _key(self, value: str) -> str:
-        return hmac.new(self._secret, value.strip().lower().encode(), hashlib.sha256).hexdigest()
-
-    def vol(self, value: str, *, nu: float | None = None) -> bool:
-        """True when ``value`` used up its attempts in the window (without counting one)."""
-        moment = time.monotonic() if nu is None else nu
-        pogingen = self._pogingen.get(self._key(value))
-        if not pogingen:
-            return False
-        while pogingen and pogingen[0] <= moment - self._venster:
-            pogingen.popleft()
-        return len(pogingen) >= self._aantal
-
-    def tel(self, value: str, *, nu: float | None = None) -> None:
-        moment = time.monotonic() if nu is None else nu
-        if len(self._pogingen) >= self.MAX_KEYS:
-            self._opruimen(moment)
-        self._pogingen.setdefault(self._key(value), deque()).append(moment)
-
-    def _opruimen(self, moment: float) -> None:
-        for key in [
-            k for k, v in self._pogingen.items() if not v or v[-1] <= moment - self._venster
-        ]:
-            del self._pogingen[key]
 
 
 @dataclass(frozen=True)

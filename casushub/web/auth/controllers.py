@@ -36,6 +36,7 @@ from casushub.web.auth.middleware import (
     SESSION_ID_KEY,
 )
 from casushub.web.auth.session_store import rotate_session_id
+from casushub.web.ratelimit import client_key, limiet, te_veel
 from casushub.web.tenancy import ACTIVE_TENANT_KEY
 
 __all__ = ["AuthController"]
@@ -48,6 +49,27 @@ _EXPIRED_REASONS = {"verlopen": "Uw sessie is verlopen. Log opnieuw in om verder
 
 def _ip(request: AnyRequest) -> str:
     return request.client.host if request.client else ""
+
+
+LOGIN_WINDOW = 600.0
+TOO_MANY_LOGINS = (
+    "Er is te vaak geprobeerd in te loggen. Wacht tien minuten en probeer het opnieuw."
+)
+
+
+def _rate_limited(request: AnyRequest, state: State, account: str = "") -> Response[Any] | None:
+    """Per client address (start and callback) and per account (start): 429 when used up."""
+    settings = state.settings
+    per_client = limiet(state, "login_client", settings.login_limiet_client, LOGIN_WINDOW)
+    per_account = limiet(state, "login_account", settings.login_limiet_account, LOGIN_WINDOW)
+    client = client_key(request)
+    account = account.strip().lower()
+    if per_client.vol(client) or (account and per_account.vol(account)):
+        return te_veel(request, TOO_MANY_LOGINS, LOGIN_WINDOW)
+    per_client.tel(client)
+    if account:
+        per_account.tel(account)
+    return None
 
 
 def _failure(message: str, status: int) -> Template:
@@ -123,9 +145,11 @@ class AuthController(Controller):
         )
 
     @post("/login", opt=public(), status_code=HTTP_200_OK)
-    async def login_start(self, request: AnyRequest, state: State) -> Template:
+    async def login_start(self, request: AnyRequest, state: State) -> Response[Any]:
         form = await request.form()
         email = str(form.get("email", ""))[:320]
+        if refused := _rate_limited(request, state, email):
+            return refused
         volgende = safe_return_path(str(form.get("volgende", "/")))
         try:
             started = await start_login(
@@ -148,6 +172,8 @@ class AuthController(Controller):
 
     @get("/callback", opt=public())
     async def callback(self, request: AnyRequest, state: State) -> Response[Any]:
+        if refused := _rate_limited(request, state):
+            return refused
         params = {k: v for k, v in request.query_params.items() if isinstance(v, str)}
         try:
             result = await finish_login(
