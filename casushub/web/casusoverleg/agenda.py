@@ -57,6 +57,7 @@ from casushub.web.casusoverleg.planscherm import (
     organisaties_van_hub,
 )
 from casushub.web.casusoverleg.weging import deelnemende_organisaties
+from casushub.web.casusoverleg.weigeringen import als_http
 
 __all__ = ["agenda_handlers"]
 
@@ -175,7 +176,7 @@ async def casus_agenderen(
             )
     except RegelFout as fout:
         veld = "agenda-doel" if fout.field == "doel" else "bijeenkomst"
-        async with db.begin():
+        async with als_http(), db.begin():
             return await _bijeenkomsten_fragment(
                 state,
                 tenant,
@@ -240,7 +241,7 @@ async def casus_uitnodigen(
             "bijeenkomst": "uitnodiging_bijeenkomst",
             "items": "uitnodiging-items",
         }.get(fout.field or "", fout.field or "reden")
-        async with db.begin():
+        async with als_http(), db.begin():
             return await _bijeenkomsten_fragment(
                 state,
                 tenant,
@@ -329,7 +330,7 @@ async def _na_agendapunt(
     veld: str,
     waarden: dict[str, Any],
 ) -> Template:
-    async with db.begin():
+    async with als_http(), db.begin():
         if fout is None:
             return await _agendapunt(state, tenant, db, actor, agendapunt_id)
         return await _agendapunt(

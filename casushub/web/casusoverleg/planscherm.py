@@ -39,6 +39,7 @@ from casushub.tenants.plan.services import (
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.context import weigering
 from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.weigeringen import als_http
 
 __all__ = [
     "INTERVENTIE_VELDEN",
@@ -183,7 +184,7 @@ async def interventie_toevoegen(
         async with db.begin():
             await voeg_interventie_toe(db, actor, casus_id, invoer)
     except RegelFout as fout:
-        async with db.begin():
+        async with als_http(), db.begin():
             return await plan_fragment(
                 state,
                 tenant,
@@ -233,7 +234,7 @@ async def interventie_bijwerken(
                 reviewdatum=review,
             )
     except RegelFout as fout:
-        async with db.begin():
+        async with als_http(), db.begin():
             return await plan_fragment(
                 state,
                 tenant,
@@ -269,7 +270,7 @@ async def plan_vaststellen(
             await stel_plan_vast(db, actor, casus_id, doel=doel, op=date.today())
     except RegelFout as fout:
         veld = "plan-doel"
-        async with db.begin():
+        async with als_http(), db.begin():
             return await plan_fragment(
                 state,
                 tenant,

@@ -40,6 +40,7 @@ from casushub.tenants.weging.rules import BEOORDELINGEN, CRITERIA, Beoordeling
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.context import weigering
 from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.weigeringen import als_http
 
 __all__ = ["verloop_handlers"]
 
@@ -114,7 +115,7 @@ async def _na_schrijven(
     waarden: dict[str, Any],
     melding: str,
 ) -> Template:
-    async with db.begin():
+    async with als_http(), db.begin():
         if fout is not None:
             return await _verloop(
                 db, actor, casus_id, waarden=waarden, fouten={veld: fout.message}, status_code=422
@@ -352,7 +353,7 @@ async def casus_derde_toevoegen(
             )
     except RegelFout as fout:
         veld = {"naam": "derde_naam"}.get(fout.field or "", fout.field or "derde_naam")
-        async with db.begin():
+        async with als_http(), db.begin():
             return await _derden(db, actor, casus_id, waarden, {veld: fout.message}, 422)
     except (GeenToegang, NietGevonden) as exc:
         raise weigering(exc) from exc
