@@ -108,6 +108,7 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "POST /casusoverleg/casussen/{casus_id:uuid}/verhuizing": frozenset({PR, REGIE}),
     "GET /casusoverleg/casussen/{casus_id:uuid}/verloop": frozenset({DEELN, PR, REGIE}),
     "POST /casusoverleg/informatie/{item_id:uuid}/tonen": frozenset({DEELN, PR, REGIE}),
+    "POST /casusoverleg/overdrachten/{melding_id:uuid}/afgehandeld": frozenset({PR, REGIE}),
     "GET /casusoverleg/signalen/nieuw": frozenset({DEELN, PR, REGIE}),
     "POST /casusoverleg/signalen/nieuw": frozenset({DEELN, PR, REGIE}),
     "GET /casusoverleg/signalen/{signaal_id:uuid}/weging": frozenset({DEELN, PR, REGIE}),
