@@ -172,10 +172,18 @@ def ics(info: BijeenkomstInfo, *, nu: datetime | None = None) -> str:
             regels.append(f"LOCATION:{_tekst(info.videolink)}")
     regels += ["CLASS:CONFIDENTIAL", "END:VEVENT", "END:VCALENDAR"]
     # Lines longer than 75 octets are folded (RFC 5545 §3.1).
-    gevouwen = []
-    for regel in regels:
-        while len(regel.encode()) > 75:
-            gevouwen.append(regel[:74])
-            regel = " " + regel[74:]
-        gevouwen.append(regel)
-    return "\r\n".join(gevouwen) + "\r\n"
+    return "\r\n".join(_vouw(regel) for regel in regels) + "\r\n"
+
+
+def _vouw(regel: str) -> str:
+    """Fold at 75 octets without splitting a UTF-8 character (RFC 5545 §3.1)."""
+    delen, huidig, lengte = [], "", 0
+    for teken in regel:
+        grootte = len(teken.encode())
+        if lengte + grootte > 75:
+            delen.append(huidig)
+            huidig, lengte = " ", 1
+        huidig += teken
+        lengte += grootte
+    delen.append(huidig)
+    return "\r\n".join(delen)
