@@ -4,7 +4,6 @@ import uuid
 from collections.abc import Callable
 
 import pytest
-from hubkit import MakeTenant, aanmelding
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -14,6 +13,7 @@ from casushub.platform.models import Hub
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef
 from casushub.web.auth.testing import SignedIn, create_signed_in_session
+from hub.hubkit import MakeTenant, aanmelding
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from hubkit import cookies
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
@@ -14,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from casushub.platform.hub.api_tokens import verifieer
 from casushub.platform.identity.models import OidcProvider, Organisation
 from casushub.web.auth.testing import SignedIn
+from hub.hubkit import cookies
 
 Client = AsyncTestClient[Litestar]
 HX = {"HX-Request": "true"}

@@ -6,7 +6,6 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from hubkit import MakeTenant, cookies
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from casushub.platform.identity.models import AdminAuditEntry, Invitation, Organ
 from casushub.platform.identity.organisations import create_organisation
 from casushub.platform.mail import MailMessage
 from casushub.web.auth.testing import SignedIn
+from hub.hubkit import MakeTenant, cookies
 
 Client = AsyncTestClient[Litestar]
 HX = {"HX-Request": "true"}

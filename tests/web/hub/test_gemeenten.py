@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from hubkit import MakeTenant, cookies
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
@@ -16,6 +15,7 @@ from casushub.platform.jobs import Job
 from casushub.platform.models import Tenant
 from casushub.platform.settings import Settings
 from casushub.web.auth.testing import SignedIn, create_signed_in_session
+from hub.hubkit import MakeTenant, cookies
 
 Client = AsyncTestClient[Litestar]
 HX = {"HX-Request": "true"}

@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from hubkit import aanmelding, cookies
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import insert, select
@@ -30,6 +29,7 @@ from casushub.platform.jobs import create_job
 from casushub.platform.models import Hub
 from casushub.web.app import create_app, session_config
 from casushub.web.auth.testing import create_signed_in_session
+from hub.hubkit import aanmelding, cookies
 
 Client = AsyncTestClient[Litestar]
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hubkit import cookies
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -30,6 +29,7 @@ from casushub.platform.models import Tenant
 from casushub.platform.settings import Settings
 from casushub.web.app import create_app, session_config
 from casushub.web.auth.testing import SignedIn
+from hub.hubkit import cookies
 
 # The identity tests' scripted browser (login form, consent, callback) is reused as is.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "identity"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from hubkit import MakeTenant, cookies
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
@@ -12,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.hub.models import Bijeenkomst, Casusoverleg
 from casushub.web.auth.testing import SignedIn
+from hub.hubkit import MakeTenant, cookies
 
 Client = AsyncTestClient[Litestar]
 HX = {"HX-Request": "true"}

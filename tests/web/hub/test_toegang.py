@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from hubkit import aanmelding, cookies
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
@@ -24,6 +23,7 @@ from casushub.platform.models import Hub
 from casushub.platform.registry import create_hub
 from casushub.web.app import create_app, session_config
 from casushub.web.auth.testing import create_signed_in_session
+from hub.hubkit import aanmelding, cookies
 
 
 @pytest.fixture
