@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 VENDOR := casushub/web/static/vendor
 CHECKOV_VENV := .venv-checkov
 
-.PHONY: dev test lint typecheck pytest bench deps assets lock clean dev-stop checkov chromium
+.PHONY: dev test test-long lint typecheck pytest bench deps assets lock clean dev-stop checkov chromium
 
 deps: $(VENV)/.installed node_modules/.installed assets
 
@@ -66,6 +66,11 @@ pytest: deps checkov chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: deps checkov chromium lint typecheck pytest
+
+# Runs longer than a few minutes: the security matrix in full (every role on every route in
+# both directions, more ids per route). CI runs it after `make test`.
+test-long: deps
+	CASUSHUB_SECURITY_FULL=1 $(BIN)/pytest -q tests/security/test_cross_tenant.py $(PYTEST_ARGS)
 
 bench: deps
 	$(BIN)/python bench/tenancy.py $(BENCH_ARGS)

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
+from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
+from sqlalchemy.exc import DBAPIError
 
 from casushub.platform.logs import request_id_var
 from casushub.platform.registry import TenantUnavailable
@@ -99,6 +104,34 @@ def _tenant_unavailable(request: Request[Any, Any, Any], exc: TenantUnavailable)
     return response
 
 
+# SQLSTATEs: 22021 = a character the database cannot store (NUL in text input); class 08
+# and 57P0x = the connection is gone or the server is shutting down/starting up.
+_BAD_CHARACTER = "22021"
+_UNAVAILABLE_PREFIXES = ("08", "57P")
+BAD_CHARACTER_DETAIL = "De invoer bevat een teken dat niet is toegestaan (zoals een nulteken)."
+
+
+def _sqlstate(exc: DBAPIError) -> str:
+    for source in (exc.orig, getattr(exc.orig, "__cause__", None)):
+        code = getattr(source, "sqlstate", None) or getattr(source, "pgcode", None)
+        if isinstance(code, str):
+            return code
+    return ""
+
+
+def _database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
+    """Bad input is the user's 400; a lost database a clean 503; anything else a 500."""
+    code = _sqlstate(exc)
+    if code == _BAD_CHARACTER:
+        return error_response(request, HTTP_400_BAD_REQUEST, BAD_CHARACTER_DETAIL)
+    if exc.connection_invalidated or code.startswith(_UNAVAILABLE_PREFIXES):
+        _log.warning("database niet bereikbaar", extra={"sqlstate": code})
+        response = error_response(request, HTTP_503_SERVICE_UNAVAILABLE)
+        response.headers["Retry-After"] = "30"
+        return response
+    return _unexpected(request, exc)
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     _log.exception("onverwachte fout", exc_info=exc)
     return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR)
@@ -107,5 +140,6 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
 exception_handlers: ExceptionHandlersMap = {
     HTTPException: _http_exception,
     TenantUnavailable: _tenant_unavailable,
+    DBAPIError: _database_error,
     Exception: _unexpected,
 }
