@@ -15,12 +15,12 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from browserkit import CSP_LISTENER, PageSpec, Tab
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.settings import Settings
@@ -39,21 +39,6 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """A page to check: where it is, the <h1> it must show, its HTTP status, and the role
-    (in tenant "alfa") of the user who visits it; None means not signed in."""
-
-    path: str
-    heading: str
-    status: int = 200
-    role: str | None = None
-
-    def __str__(self) -> str:
-        return self.path
 
 
 # Every page that exists. Add each new screen here, with the role that may see it. Signed-in
@@ -212,41 +197,6 @@ async def browser(live_server: str) -> AsyncIterator[Any]:
         await chromium.close()
 
 
-# Registered before any page script runs (Playwright injects it through the DevTools
-# protocol, outside the page's CSP), so no violation can slip past.
-_CSP_LISTENER = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push(e.violatedDirective + " blocked " + (e.blockedURI || "inline")
-    + " at " + e.sourceFile + ":" + e.lineNumber);
-});
-"""
-_CSP_CONSOLE = re.compile(r"Content Security Policy|Refused to (load|execute|apply|connect)", re.I)
-
-
-@dataclass
-class Tab:
-    """A browser page with everything it said on the console."""
-
-    page: Any
-    base_url: str
-    console: list[str] = field(default_factory=list)
-
-    async def goto(self, path: str, status: int = 200) -> Any:
-        response = await self.page.goto(self.base_url + path, wait_until="load")
-        assert response is not None
-        assert response.status == status, f"{path}: {response.status}"
-        return response
-
-    async def csp_violations(self) -> list[str]:
-        from_events: list[str] = await self.page.evaluate("window.__cspViolations || []")
-        return [line for line in self.console if _CSP_CONSOLE.search(line)] + from_events
-
-    async def active(self, script: str = "e => e") -> Any:
-        """Evaluate `script` on document.activeElement (the element with keyboard focus)."""
-        return await self.page.evaluate(f"({script})(document.activeElement)")
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     outcome = yield
@@ -276,7 +226,7 @@ async def tab(
     # Short waits: a missing element should fail the test quickly, with a screenshot.
     context.set_default_timeout(10_000)
     page = await context.new_page()
-    await page.add_init_script(_CSP_LISTENER)
+    await page.add_init_script(CSP_LISTENER)
     tab = Tab(page=page, base_url=live_server)
     page.on("console", lambda message: tab.console.append(f"{message.type}: {message.text}"))
     page.on("pageerror", lambda error: tab.console.append(f"pageerror: {error}"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import WCAG_TAGS, PageSpec, Tab
+from browserkit import WCAG_TAGS, PageSpec, Tab
 
 pytestmark = pytest.mark.browser
 

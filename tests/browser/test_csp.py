@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from conftest import PageSpec, Tab
+from browserkit import PageSpec, Tab
 
 from casushub.web.middleware import CONTENT_SECURITY_POLICY
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PageSpec, Tab
+from browserkit import PageSpec, Tab
 
 pytestmark = pytest.mark.browser
 

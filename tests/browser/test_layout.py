@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from conftest import Tab
+from browserkit import Tab
 
 from casushub.web.theming import hub_stylesheet
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from dramatiq import Broker
-from workerkit import ROOT, WorkerProcess, broker_settings, child_env, wait_for_line
+from workerkit import ROOT, StartWorker, WorkerProcess, broker_settings, child_env, wait_for_line
 
 from casushub.platform.settings import Settings
 from casushub.workers.broker import configure
@@ -62,9 +62,6 @@ def _configure(settings: Settings) -> Broker:
     for actor in list(broker.actors.values()):
         broker.declare_actor(actor)
     return broker
-
-
-StartWorker = Callable[..., WorkerProcess]
 
 
 @pytest.fixture

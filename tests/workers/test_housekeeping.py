@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from conftest import StartWorker
 from dramatiq import Broker
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from workerkit import wait_for
+from workerkit import StartWorker, wait_for
 
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session

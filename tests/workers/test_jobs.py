@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import pytest
-from conftest import StartWorker
 from dramatiq import Broker
 from litestar import Litestar
 from litestar.datastructures import State
@@ -19,7 +18,7 @@ from litestar.template.config import TemplateConfig
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from workerkit import wait_for_job
+from workerkit import StartWorker, wait_for_job
 
 from casushub.platform.database import create_app_engine
 from casushub.platform.jobs import create_job, fail_job, report_progress, start_job

@@ -16,10 +16,9 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import StartWorker
 from dramatiq import Broker
 from sqlalchemy.ext.asyncio import AsyncEngine
-from workerkit import ROOT, WorkerProcess, child_env, wait_for, wait_for_line
+from workerkit import ROOT, StartWorker, WorkerProcess, child_env, wait_for, wait_for_line
 
 from casushub.platform.mail import MailError, compose, queue_mail
 from casushub.platform.settings import Settings

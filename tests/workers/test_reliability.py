@@ -8,12 +8,11 @@ import subprocess
 import sys
 import uuid
 
-from conftest import StartWorker
 from dramatiq import Broker, Message
 from probe_actors import probe_effect
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
-from workerkit import ROOT, child_env, wait_for, wait_for_job
+from workerkit import ROOT, StartWorker, child_env, wait_for, wait_for_job
 
 from casushub.platform.jobs import Job, create_job, get_job
 from casushub.platform.settings import Settings

@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from conftest import StartWorker
 from dramatiq import Broker
 from probe_actors import probe_count
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from workerkit import wait_for, wait_for_job
+from workerkit import StartWorker, wait_for, wait_for_job
 
 from casushub.platform.jobs import DeadLetter, create_job
 from casushub.platform.settings import Settings

@@ -127,3 +127,7 @@ async def wait_for_job(
 
     result: JobView = await wait_for(check, what=f"job {job_id} {status}")
     return result
+
+
+# The `start_worker` fixture's type (tests/workers/conftest.py).
+StartWorker = Callable[..., WorkerProcess]

@@ -1,0 +1,61 @@
+"""Shared pieces of the browser tests (imported by name: a bare ``conftest`` import would pick
+whichever conftest module happened to load first)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["CSP_LISTENER", "WCAG_TAGS", "PageSpec", "Tab"]
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page to check: where it is, the <h1> it must show, its HTTP status, and the role
+    (in tenant "alfa") of the user who visits it; None means not signed in."""
+
+    path: str
+    heading: str
+    status: int = 200
+    role: str | None = None
+
+    def __str__(self) -> str:
+        return self.path
+
+
+# Registered before any page script runs (Playwright injects it through the DevTools
+# protocol, outside the page's CSP), so no violation can slip past.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+    + " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+_CSP_CONSOLE = re.compile(r"Content Security Policy|Refused to (load|execute|apply|connect)", re.I)
+
+
+@dataclass
+class Tab:
+    """A browser page with everything it said on the console."""
+
+    page: Any
+    base_url: str
+    console: list[str] = field(default_factory=list)
+
+    async def goto(self, path: str, status: int = 200) -> Any:
+        response = await self.page.goto(self.base_url + path, wait_until="load")
+        assert response is not None
+        assert response.status == status, f"{path}: {response.status}"
+        return response
+
+    async def csp_violations(self) -> list[str]:
+        from_events: list[str] = await self.page.evaluate("window.__cspViolations || []")
+        return [line for line in self.console if _CSP_CONSOLE.search(line)] + from_events
+
+    async def active(self, script: str = "e => e") -> Any:
+        """Evaluate `script` on document.activeElement (the element with keyboard focus)."""
+        return await self.page.evaluate(f"({script})(document.activeElement)")
