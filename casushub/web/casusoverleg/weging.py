@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform.hub.checklist import gereed_voor_livegang
 from casushub.platform.identity.models import Organisation
 from casushub.platform.identity.roles import Role
 from casushub.platform.models import Tenant
@@ -196,6 +197,14 @@ async def opname_opslaan(
     """Take the person in: the participants are the organisations that weighed the signal."""
     async with state.engine.connect() as conn:
         code = await conn.scalar(select(Tenant.gemeentecode).where(Tenant.id == tenant.id))
+        live = await gereed_voor_livegang(conn, tenant.id)
+    if not live:
+        # Issue 6: no casus before the hub has seen the required implementation steps done.
+        return Template(
+            "casusoverleg/opname.html",
+            context={"weging_id": weging_id, "fout": NOG_NIET_LIVE},
+            status_code=422,
+        )
     try:
         async with db.begin():
             deelnemers = [
@@ -221,5 +230,10 @@ async def opname_opslaan(
         raise weigering(exc) from exc
     return Redirect(f"/casusoverleg/casussen/{casus.id}", status_code=303)
 
+
+NOG_NIET_LIVE = (
+    "Deze gemeente is nog niet live: er kan nog geen casus worden aangemaakt tot de hub de "
+    "verplichte implementatiestappen heeft afgerond. De weging is bewaard."
+)
 
 weging_handlers = [weging_formulier, weging_opslaan, opname_formulier, opname_opslaan]
