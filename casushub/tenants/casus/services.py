@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
+from casushub.tenants.bewaartermijnen import services as bewaartermijnen
 from casushub.tenants.bewaartermijnen.rules import destroy_on
 from casushub.tenants.casus.errors import NietGevonden, RegelFout
 from casushub.tenants.casus.models import (
@@ -347,6 +348,10 @@ async def sluit_af(
     """Closure with reason and date; computes ``destroy_on`` (rule 7)."""
     vereis_regie(actor)
     vandaag = vandaag or date.today()
+    if bewaarparameters is None:
+        # The tenant's own periods (with their recorded reasons), defaults otherwise. Read
+        # before the casus changes, so no autoflush writes a half-closed casus.
+        bewaarparameters = await bewaartermijnen.bewaarparameters(session)
     casus = await laad_casus(session, casus_id)
     afgesloten_op = controleer_afsluiting(
         status=casus.status, reden=reden, datum=datum, vandaag=vandaag

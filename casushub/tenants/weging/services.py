@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
+from casushub.tenants.bewaartermijnen import services as bewaartermijnen
 from casushub.tenants.bewaartermijnen.rules import destroy_on
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.rules import DEELNEMER_ROL
@@ -83,6 +84,9 @@ async def weeg_signaal(
             redenering=invoer.redenering,
             vervolgdatum=invoer.vervolgdatum,
         )
+    if uitkomst is Uitkomst.GEEN_ACTIE and bewaarparameters is None:
+        # The tenant's own periods, read before anything changes (no half-written autoflush).
+        bewaarparameters = await bewaartermijnen.bewaarparameters(session)
     # One open draft per signal: saving again updates it, finalising turns it into the weging.
     weging = await session.scalar(
         select(Weging).where(Weging.signaal_id == signaal.id, Weging.vastgesteld_op.is_(None))
