@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -44,6 +44,13 @@ async def load_demo(admin_engine: AsyncEngine, settings: Settings) -> list[str]:
                 name=name,
                 gemeentecode=code,
                 hub_slug=DEMO_HUB[0],
+                # Hub staff may only see case data under a running processor agreement.
+                profiel={
+                    "verwerkersovereenkomst": f"DEMO-VO-{code}",
+                    "verwerkersovereenkomst_start": date(2025, 7, 1),
+                    "contactpunt_functie": f"de burgemeester van {name.removeprefix('Gemeente ')}",
+                    "contactpunt_email": f"contactpunt@{slug}.example",
+                },
             )
             done.append(f"gemeente {slug} aangemaakt")
     done += await _load_identity(admin_engine, settings)
