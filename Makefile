@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := casushub/web/static/vendor
 CHECKOV_VENV := .venv-checkov
+# Two workers: each gets its own embedded PostgreSQL and database; a file stays on one worker.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: dev test test-long lint typecheck pytest bench deps assets lock clean dev-stop checkov chromium
 
