@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from casushub.platform.identity.sessions import purge_expired_sessions
 from casushub.platform.jobs import fail_job, finish_job, report_progress, start_job
 from casushub.platform.mail import deliver_mail, pending_mail, queue_mail
 from casushub.platform.migrate import MigrationLocked, migrate_tenants, tenant_head
@@ -183,6 +184,12 @@ async def housekeeping(job: PlatformJob) -> None:
     for row in rows:
         await asyncio.to_thread(send_for_tenant, housekeeping_tenant, TenantRef(row.id, row.slug))
     log.info("housekeeping fanned out", extra={"tenants": len(rows)})
+    async with current.app_engine.begin() as conn:
+        purge = await purge_expired_sessions(conn, current.settings)
+    log.info(
+        "expired sessions purged",
+        extra={"ended": purge.ended, "web_sessions_removed": purge.web_sessions_removed},
+    )
     # Authorisation reviews that are due: remind the organisations' own admins (issue 6).
     from casushub.platform.hub.autorisatiereview import review_herinneringen
 

@@ -12,9 +12,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 
-from casushub.platform.identity.models import IdentitySession, Organisation, User
+from casushub.platform.identity.models import (
+    IdentitySession,
+    Organisation,
+    User,
+    WebSessionData,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
@@ -24,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SessionCheck",
+    "SessionPurge",
     "SessionRow",
     "check_session",
     "create_session",
@@ -31,6 +37,7 @@ __all__ = [
     "end_session",
     "end_sessions",
     "list_sessions",
+    "purge_expired_sessions",
     "touch_session",
 ]
 
@@ -227,3 +234,46 @@ async def end_for_logout(
         return None
     await end_session(conn, session_id, "uitgelogd")
     return row.provider_id, row.id_token
+
+
+@dataclass(frozen=True)
+class SessionPurge:
+    ended: int
+    web_sessions_removed: int
+
+
+async def purge_expired_sessions(conn: AsyncConnection, settings: Settings) -> SessionPurge:
+    """The daily clean-up of sessions nobody came back to.
+
+    A session that idled out or passed its absolute limit is normally ended by the next request
+    that presents it; one that is never presented again would keep its ID token (the user's
+    name and e-mail address) and its server-side session row forever. Data minimisation
+    (AVG art. 5(1)(c)) asks for neither: such sessions are ended with the same reasons as on
+    a request, and their ID tokens and expired ``web_sessions`` rows are removed. The session
+    rows themselves stay, as the record of who was signed in when.
+    """
+    now = utcnow()
+    idle_since = now - timedelta(minutes=settings.session_idle_minutes)
+    ended = 0
+    for reason, condition in (
+        ("absolute_timeout", IdentitySession.expires_at <= now),
+        ("idle_timeout", IdentitySession.last_seen_at <= idle_since),
+    ):
+        result = await conn.execute(
+            update(IdentitySession)
+            .where(IdentitySession.ended_at.is_(None), condition)
+            .values(ended_at=now, end_reason=reason, id_token="")
+        )
+        ended += int(result.rowcount)
+    removed = await conn.execute(
+        delete(WebSessionData).where(
+            WebSessionData.expires_at.is_not(None), WebSessionData.expires_at <= func.now()
+        )
+    )
+    # Ended sessions keep no token: ending always clears it, this catches older rows.
+    await conn.execute(
+        update(IdentitySession)
+        .where(IdentitySession.ended_at.is_not(None), IdentitySession.id_token != "")
+        .values(id_token="")
+    )
+    return SessionPurge(ended=ended, web_sessions_removed=int(removed.rowcount))
