@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casushub.platform.ids import new_id
 from casushub.platform.tenancy import session_tenant
 from casushub.tenants.verwerkingenlog.models import Verwerking, VerwerkingAnker
-from casushub.tenants.verwerkingenlog.services import GENESIS, entry_hash
+from casushub.tenants.verwerkingenlog.services import ENTRY_FIELDS, GENESIS, entry_hash
 
 __all__ = ["ChainReport", "purge_before", "verify_chain"]
 
@@ -56,7 +56,7 @@ async def verify_chain(session: AsyncSession) -> ChainReport:
     ).first()
     expected_number, previous = (anchor[0] + 1, anchor[1]) if anchor else (1, GENESIS)
     checked = 0
-    columns = [getattr(Verwerking, name) for name in _COLUMNS]
+    columns = [getattr(Verwerking, name) for name in ENTRY_FIELDS]
     after = expected_number - 1 if anchor else None
     while True:
         # Keyset batches on the unique volgnummer index: constant cost per batch, no
@@ -85,24 +85,6 @@ async def verify_chain(session: AsyncSession) -> ChainReport:
         after = rows[-1].volgnummer
     head = (expected_number - 1, previous) if checked or anchor else None
     return ChainReport(checked, None, None, head)
-
-
-_COLUMNS = (
-    "volgnummer",
-    "tijdstip",
-    "user_id",
-    "organisation_id",
-    "rol",
-    "casus_id",
-    "persoon_id",
-    "gegevensgroep",
-    "actie",
-    "doel",
-    "request_id",
-    "detail",
-    "vorige_hash",
-    "hash",
-)
 
 
 async def purge_before(session: AsyncSession, grens: datetime) -> int:

@@ -41,27 +41,12 @@ from casushub.platform.tenancy import session_tenant
 from casushub.tenants.actor import Actor
 from casushub.tenants.verwerkingenlog.fg import GEGEVENSGROEP
 from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
-from casushub.tenants.verwerkingenlog.services import record
+from casushub.tenants.verwerkingenlog.services import ENTRY_FIELDS, record
 
 __all__ = ["CSV_COLUMNS", "LDV_STANDARD", "export_csv", "export_logboek_json", "logboek_record"]
 
 LDV_STANDARD = "Logboek Dataverwerkingen (Logius), component Logboek"
-CSV_COLUMNS = (
-    "volgnummer",
-    "tijdstip",
-    "user_id",
-    "organisation_id",
-    "rol",
-    "casus_id",
-    "persoon_id",
-    "gegevensgroep",
-    "actie",
-    "doel",
-    "request_id",
-    "detail",
-    "vorige_hash",
-    "hash",
-)
+CSV_COLUMNS = ENTRY_FIELDS
 _HEX32 = re.compile(r"^[0-9a-f]{32}$")
 _BATCH = 5000
 

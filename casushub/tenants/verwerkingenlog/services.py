@@ -15,7 +15,7 @@ from casushub.platform.tenancy import session_tenant
 from casushub.tenants.actor import Actor
 from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
 
-__all__ = ["GENESIS", "entry_hash", "record", "search_term_detail"]
+__all__ = ["ENTRY_FIELDS", "GENESIS", "entry_hash", "record", "search_term_detail"]
 
 GENESIS = "0" * 64
 _CHAIN_FIELDS = (
@@ -33,6 +33,8 @@ _CHAIN_FIELDS = (
     "detail",
     "vorige_hash",
 )
+# Every stored field of an entry, in chain order: what verification reads and exports show.
+ENTRY_FIELDS = (*_CHAIN_FIELDS, "hash")
 
 
 def entry_hash(entry: Any) -> str:
