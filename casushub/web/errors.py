@@ -125,10 +125,32 @@ def _database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Respons
     if code == _BAD_CHARACTER:
         return error_response(request, HTTP_400_BAD_REQUEST, BAD_CHARACTER_DETAIL)
     if exc.connection_invalidated or code.startswith(_UNAVAILABLE_PREFIXES):
-        _log.warning("database niet bereikbaar", extra={"sqlstate": code})
-        response = error_response(request, HTTP_503_SERVICE_UNAVAILABLE)
-        response.headers["Retry-After"] = "30"
-        return response
+        return _database_unavailable(request, code)
+    return _unexpected(request, exc)
+
+
+def _database_unavailable(request: Request[Any, Any, Any], code: str) -> Response[Any]:
+    _log.warning("database niet bereikbaar", extra={"sqlstate": code})
+    response = error_response(request, HTTP_503_SERVICE_UNAVAILABLE)
+    response.headers["Retry-After"] = "30"
+    return response
+
+
+def _raised_by_database_driver(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        if str(tb.tb_frame.f_globals.get("__name__", "")).startswith("asyncpg."):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def _os_error(request: Request[Any, Any, Any], exc: OSError) -> Response[Any]:
+    """A stopped database refuses the connection before any SQL runs: asyncpg then raises a
+    plain ``OSError`` (no socket, connection refused, connect timeout) that SQLAlchemy passes
+    through unwrapped. That is the same outage as a dropped connection: a 503, not a 500."""
+    if _raised_by_database_driver(exc):
+        return _database_unavailable(request, type(exc).__name__)
     return _unexpected(request, exc)
 
 
@@ -141,5 +163,6 @@ exception_handlers: ExceptionHandlersMap = {
     HTTPException: _http_exception,
     TenantUnavailable: _tenant_unavailable,
     DBAPIError: _database_error,
+    OSError: _os_error,
     Exception: _unexpected,
 }
