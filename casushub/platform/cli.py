@@ -6,7 +6,8 @@ import asyncio
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
@@ -34,7 +35,7 @@ def _run(fn: Callable[[AsyncEngine], Awaitable[T]]) -> T:
     return asyncio.run(wrapper())
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"Fout: {message}", err=True)
     sys.exit(1)
 
@@ -269,17 +270,31 @@ def audit() -> None:
 
 @audit.command("verify")
 @click.option("--tenant", "slug", default=None, help="Alleen deze gemeente (slug).")
-def audit_verify(slug: str | None) -> None:
+@click.option(
+    "--koppen",
+    "koppen_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Bestand met de eerder vastgelegde koppen van de ketens (buiten de database "
+    "bewaren); wordt gecontroleerd en bijgewerkt.",
+)
+def audit_verify(slug: str | None, koppen_path: Path | None) -> None:
     """Herbereken de hashketen van het verwerkingenlog; meldt de eerste gebroken regel."""
     from casushub.platform.database import create_app_engine
     from casushub.tenants.verwerkingenlog.audit import UnknownTenant, verify_tenants
     from casushub.tenants.verwerkingenlog.chain import ChainReport
+    from casushub.tenants.verwerkingenlog.koppen import KoppenFileError, read_koppen, write_koppen
+
+    try:
+        witnesses = read_koppen(koppen_path) if koppen_path else {}
+    except KoppenFileError as exc:
+        _fail(str(exc))
 
     async def run() -> list[tuple[str, ChainReport]]:
         settings = get_settings()
         engine = create_app_engine(settings)
         try:
-            return await verify_tenants(engine, settings, slug)
+            return await verify_tenants(engine, settings, slug, witnesses)
         finally:
             await engine.dispose()
 
@@ -287,6 +302,8 @@ def audit_verify(slug: str | None) -> None:
         reports = asyncio.run(run())
     except UnknownTenant as exc:
         _fail(str(exc))
+    if koppen_path:
+        write_koppen(koppen_path, witnesses, reports)
     broken = 0
     for tenant_slug, report in reports:
         if report.ok:

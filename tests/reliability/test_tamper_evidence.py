@@ -7,13 +7,14 @@ every change of every column and every removed row, through ``casushub audit ver
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import secrets
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.registry import RegistryError, create_tenant
@@ -88,7 +89,7 @@ async def _tamper(admin_engine: AsyncEngine, tenant: TenantRef, sql: str) -> Non
         await conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
-def _verify_cli(settings: Settings) -> subprocess.CompletedProcess[str]:
+def _verify_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     """``casushub audit verify`` over every tenant (the enumerating variant)."""
     env = {
         **os.environ,
@@ -96,8 +97,8 @@ def _verify_cli(settings: Settings) -> subprocess.CompletedProcess[str]:
         "APP_DATABASE_URL": settings.app_database_url,
         "DB_ROLE_PREFIX": settings.db_role_prefix,
     }
-    return subprocess.run(
-        [sys.executable, "-m", "casushub", "audit", "verify"],
+    return subprocess.run(  # noqa: S603 - our own CLI; args are fixed strings from the tests
+        [sys.executable, "-m", "casushub", "audit", "verify", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -148,18 +149,58 @@ async def test_every_kind_of_tampering_is_found_by_audit_verify(
     print(f"\ntamper evidence: {len(cases)} tamperings injected, all found")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Known gap: removing the newest entries leaves a shorter but valid chain; it needs a "
-        "head recorded outside the tenant's owner's reach (e.g. a periodic anchor in platform)."
-    ),
-)
-async def test_removing_the_newest_entry_is_found(
-    admin_engine: AsyncEngine, app_engine: AsyncEngine, settings: Settings, hub: str
+async def test_removing_the_newest_entries_is_found_against_recorded_heads(
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    hub: str,
+    tmp_path: Path,
 ) -> None:
+    """Inside the database a shortened chain is valid; the heads recorded outside it are not."""
+    koppen = tmp_path / "koppen.json"
     tenant = await _tenant(admin_engine, settings, hub)
     await _write(app_engine, settings, tenant, 5)
-    await _tamper(admin_engine, tenant, "DELETE FROM {table} WHERE volgnummer = 5")
-    result = await asyncio.to_thread(_verify_cli, settings)
-    assert f"{tenant.slug}: GEBROKEN" in result.stderr
+    first = await asyncio.to_thread(_verify_cli, settings, "--koppen", str(koppen))
+    assert f"{tenant.slug}: in orde (5 regels, laatste 5 " in first.stdout, first.stderr
+    assert json.loads(koppen.read_text())["koppen"][tenant.slug]["volgnummer"] == 5
+
+    await _write(app_engine, settings, tenant, 2)  # the log goes on growing: still in order
+    second = await asyncio.to_thread(_verify_cli, settings, "--koppen", str(koppen))
+    assert f"{tenant.slug}: in orde (7 regels, laatste 7 " in second.stdout, second.stderr
+
+    await _tamper(admin_engine, tenant, "DELETE FROM {table} WHERE volgnummer >= 6")
+    without = await asyncio.to_thread(_verify_cli, settings)
+    assert f"{tenant.slug}: in orde (5 regels" in without.stdout  # the known limit, shown
+    found = await asyncio.to_thread(_verify_cli, settings, "--koppen", str(koppen))
+    assert found.returncode != 0
+    assert f"{tenant.slug}: GEBROKEN bij volgnummer 6: regels vanaf volgnummer 6" in found.stderr
+    # A broken chain keeps its recorded head, so the next run reports it again.
+    again = await asyncio.to_thread(_verify_cli, settings, "--koppen", str(koppen))
+    assert f"{tenant.slug}: GEBROKEN" in again.stderr
+
+
+async def test_a_rewritten_chain_differs_from_the_recorded_head(
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    hub: str,
+    tmp_path: Path,
+) -> None:
+    """Replacing the newest entry with a freshly chained forgery is found at the recorded head."""
+    koppen = tmp_path / "koppen.json"
+    tenant = await _tenant(admin_engine, settings, hub)
+    await _write(app_engine, settings, tenant, 3)
+    await asyncio.to_thread(_verify_cli, settings, "--koppen", str(koppen))
+    await _tamper(admin_engine, tenant, "DELETE FROM {table} WHERE volgnummer = 3")
+    await _write(app_engine, settings, tenant, 1)  # a new, validly chained entry number 3
+    found = await asyncio.to_thread(_verify_cli, settings, "--koppen", str(koppen))
+    assert f"{tenant.slug}: GEBROKEN bij volgnummer 3: wijkt af van de eerder" in found.stderr
+
+
+def test_an_unreadable_heads_file_is_refused_in_dutch(settings: Settings, tmp_path: Path) -> None:
+    koppen = tmp_path / "koppen.json"
+    koppen.write_text("{niet: json")
+    result = _verify_cli(settings, "--koppen", str(koppen))
+    assert result.returncode == 1
+    assert "koppenbestand onleesbaar" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -23,9 +24,15 @@ class UnknownTenant(LookupError):
 
 
 async def verify_tenants(
-    app_engine: AsyncEngine, settings: Settings, slug: str | None = None
+    app_engine: AsyncEngine,
+    settings: Settings,
+    slug: str | None = None,
+    witnesses: Mapping[str, tuple[int, str]] | None = None,
 ) -> list[tuple[str, ChainReport]]:
-    """Verify one tenant (``slug``) or all provisioned tenants, in slug order."""
+    """Verify one tenant (``slug``) or all provisioned tenants, in slug order.
+
+    ``witnesses``: heads recorded by an earlier run, by tenant slug (see ``verify_chain``).
+    """
     # A tenant being provisioned or already ended may have no schema to read.
     live = [TenantStatus.ACTIVE.value, TenantStatus.SUSPENDED.value, TenantStatus.TERMINATING.value]
     query = select(Tenant.id, Tenant.slug).where(Tenant.status.in_(live))
@@ -40,5 +47,6 @@ async def verify_tenants(
     for row in rows:
         tenant = TenantRef(row.id, row.slug)
         async with tenant_session(app_engine, tenant, settings) as session, session.begin():
-            reports.append((tenant.slug, await verify_chain(session)))
+            witness = (witnesses or {}).get(tenant.slug)
+            reports.append((tenant.slug, await verify_chain(session, witness)))
     return reports

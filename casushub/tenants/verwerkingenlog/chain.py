@@ -7,9 +7,12 @@ memory for one batch. It reports the first entry where the chain breaks:
 - an entry whose ``vorige_hash`` differs from its predecessor's hash, or a gap in the
   ``volgnummer`` sequence, means entries were removed or reordered.
 
-Known limit: removing the *newest* entries leaves a valid, shorter chain. ``head`` in the
-result (last volgnummer and hash) is printed by ``casushub audit verify`` so an operator can
-record it elsewhere and compare later.
+Removing the *newest* entries leaves a valid, shorter chain, which nothing inside the database
+can reveal to a check run by someone who controls the database. So ``head`` in the result (last
+volgnummer and hash) is kept outside it: ``casushub audit verify --koppen FILE`` records every
+tenant's head in a file the operators keep elsewhere, and the next run passes it back as
+``witness``: a chain that no longer reaches the recorded entry, or holds a different one there,
+is broken.
 """
 
 from __future__ import annotations
@@ -45,8 +48,13 @@ class ChainReport:
         return self.broken_at is None
 
 
-async def verify_chain(session: AsyncSession) -> ChainReport:
-    """Recompute the tenant's chain from its anchor (or the start) to the newest entry."""
+async def verify_chain(
+    session: AsyncSession, witness: tuple[int, str] | None = None
+) -> ChainReport:
+    """Recompute the tenant's chain from its anchor (or the start) to the newest entry.
+
+    ``witness`` is a head recorded by an earlier verification (volgnummer, hash).
+    """
     anchor = (
         await session.execute(
             select(VerwerkingAnker.tot_volgnummer, VerwerkingAnker.hash)
@@ -78,11 +86,19 @@ async def verify_chain(session: AsyncSession) -> ChainReport:
                 return ChainReport(checked, row.volgnummer, reason, None)
             if entry_hash(row) != row.hash:
                 return ChainReport(checked, row.volgnummer, "inhoud gewijzigd na vastleggen", None)
+            if witness is not None and row.volgnummer == witness[0] and row.hash != witness[1]:
+                reason = "wijkt af van de eerder vastgelegde kop van de keten"
+                return ChainReport(checked, row.volgnummer, reason, None)
             checked += 1
             expected_number, previous = row.volgnummer + 1, row.hash
         if len(rows) < _BATCH:
             break
         after = rows[-1].volgnummer
+    # The chain ends before the recorded head. (A head at or before the anchor went with the
+    # log's own retention; expected_number then starts past it.)
+    if witness is not None and witness[0] >= expected_number:
+        reason = f"regels vanaf volgnummer {expected_number} verwijderd (kop was {witness[0]})"
+        return ChainReport(checked, expected_number, reason, None)
     head = (expected_number - 1, previous) if checked or anchor else None
     return ChainReport(checked, None, None, head)
 
