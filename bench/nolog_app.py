@@ -1,0 +1,38 @@
+"""Benchmark only: the app with the access-log write replaced by a no-op.
+
+``bench/web.py`` serves this factory for the "logging off" run of the same page, to measure
+what access logging costs per request. It is not a switch of the application: production
+has no way to turn the verwerkingenlog off, and nothing outside ``bench/`` imports this.
+
+    uvicorn --factory nolog_app:create_app   (with bench/ on the path)
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import benchdb  # noqa: F401 - puts the project root on sys.path
+
+from casushub.tenants.verwerkingenlog import services
+from casushub.web import app as web_app
+
+__all__ = ["create_app"]
+
+
+async def _no_record(*_args: Any, **kwargs: Any) -> services.Verwerking:
+    # An entry that is never added to the session: callers that look at the result still work.
+    return services.Verwerking(gegevensgroep=kwargs.get("gegevensgroep", ""))
+
+
+def create_app() -> Any:
+    app = web_app.create_app()
+    # After the app is built every module that writes the log is imported; replace the
+    # function wherever it was imported by name.
+    original = services.record
+    for module in list(sys.modules.values()):
+        if getattr(module, "__name__", "").startswith("casushub") and (
+            getattr(module, "record", None) is original
+        ):
+            module.record = _no_record  # type: ignore[attr-defined]
+    return app

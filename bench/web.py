@@ -1,0 +1,432 @@
+"""Web benchmark (issue 11 items 3-5): the signed-in casus pages under load, with N tenants.
+
+Run with ``make bench`` (or ``.venv/bin/python bench/web.py --help``). Fills a fresh database
+with ``bench/datagen.py`` (1,000 municipalities by default), makes one signed-in session per
+municipality (``casushub.web.auth.testing.create_signed_in_session``, role gemeente regie),
+and serves, one after the other, under uvicorn on loopback with the same settings:
+
+1. the app (``casushub.web.app:create_app``);
+2. the app with the access-log write replaced by a no-op (``bench/nolog_app.py``, bench only);
+3. the floor: a bare ASGI callable doing the same SQL over asyncpg (``bench/floorapp.py``).
+
+Each server first gets every tenant's casus list once (warm-up; for the app its RSS is read
+after this first round and after a second one). Then ``bench/loadgen.py``, a separate process,
+sends the casus list (``/casusoverleg``) and the casus page (``/casusoverleg/casussen/{id}``)
+from ``--clients`` concurrent keep-alive connections, each request for a random tenant (and a
+random casus of it), bounded by ``--requests`` and ``--duration``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import benchdb
+import datagen
+
+BENCH = Path(__file__).resolve().parent
+TARGET_P95_MS = 50.0
+TARGET_RPS = 560.0  # twice django-tenants' 280 req/s on this kind of machine (issue 11)
+TARGET_RSS_MB = 300.0
+
+
+@dataclass
+class Load:
+    what: str
+    latencies: list[float]
+    seconds: float
+    statuses: dict[str, int]
+    errors: int
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def p(self, fraction: float) -> float:
+        return benchdb.percentile(self.latencies, fraction) * 1000 if self.latencies else 0.0
+
+
+@dataclass
+class Server:
+    name: str
+    target: str
+    factory: bool
+    loads: dict[str, Load] = field(default_factory=dict)
+    rss_mb: list[tuple[str, float]] = field(default_factory=list)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@contextmanager
+def serve(server: Server, env: dict[str, str], log: Path) -> Iterator[tuple[int, int]]:
+    """uvicorn on a free loopback port; yields (port, pid)."""
+    import httpx
+
+    port = _free_port()
+    command = [sys.executable, "-m", "uvicorn", *(["--factory"] if server.factory else [])]
+    command += [server.target, "--host", "127.0.0.1", "--port", str(port)]
+    # uvicorn's own access log off for every server alike: it is not the verwerkingenlog.
+    command += ["--no-access-log", "--log-level", "warning"]
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, env=env, cwd=BENCH, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603 - fixed argv
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    msg = f"{server.name} did not start:\n{log.read_text()[-3000:]}"
+                    raise RuntimeError(msg)
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.2)
+            yield port, proc.pid
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def load(
+    what: str,
+    port: int,
+    jobs: Sequence[tuple[str, str]],
+    tmp: Path,
+    *,
+    clients: int,
+    requests: int,
+    duration: float,
+) -> Load:
+    """Run bench/loadgen.py in its own process and collect its figures."""
+    jobs_file = tmp / "jobs.json"
+    jobs_file.write_text(json.dumps(list(jobs)))
+    done = subprocess.run(  # noqa: S603 - fixed argv
+        [
+            sys.executable,
+            str(BENCH / "loadgen.py"),
+            "--port",
+            str(port),
+            "--jobs",
+            str(jobs_file),
+            "--concurrency",
+            str(clients),
+            "--requests",
+            str(requests),
+            "--duration",
+            str(duration),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    raw = json.loads(done.stdout)
+    return Load(what, raw["latencies"], raw["seconds"], raw["statuses"], raw["errors"])
+
+
+async def _sessions(settings: Any, tenants: Sequence[datagen.TenantData]) -> list[str]:
+    from casushub.platform.database import create_admin_engine
+    from casushub.platform.identity.roles import Role
+    from casushub.web.auth.testing import create_signed_in_session
+
+    engine = create_admin_engine(settings, pool_size=4)
+    gate = asyncio.Semaphore(4)
+
+    async def one(tenant: datagen.TenantData) -> str:
+        async with gate:
+            signed = await create_signed_in_session(
+                engine, settings, role=Role.GEMEENTE_REGIE, tenant_id=tenant.ref.id
+            )
+        return signed.cookie
+
+    try:
+        return list(await asyncio.gather(*(one(t) for t in tenants)))
+    finally:
+        await engine.dispose()
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, srv: benchdb.Server) -> None:
+        self.args = args
+        self.srv = srv
+        self.load_start = benchdb.load_average()
+        self.notes: dict[str, str] = {}
+        self.servers = [
+            Server("app", "casushub.web.app:create_app", factory=True),
+            Server("app, verwerkingenlog uit", "nolog_app:create_app", factory=True),
+            Server("floor", "floorapp:app", factory=False),
+        ]
+
+    async def prepare(self) -> None:
+        self.db = benchdb.BenchDatabase(self.srv.url, "web", self.srv.where)
+        await self.db.create()
+        self.settings = self.db.settings()
+        began = time.perf_counter()
+        self.data = await datagen.generate(
+            self.db, self.settings, tenants=self.args.tenants, large=self.args.large
+        )
+        self.notes["data"] = self.data.summary()
+        print(self.notes["data"], flush=True)
+        self.cookies = await _sessions(self.settings, self.data.tenants)
+        print(f"prepared in {time.perf_counter() - began:.1f} s", flush=True)
+
+    def env(self) -> dict[str, str]:
+        from casushub.platform.migrate import tenant_head
+
+        s = self.settings
+        return {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(BENCH), str(benchdb.ROOT)]),
+            "DATABASE_URL": s.database_url,
+            "APP_DATABASE_URL": s.app_database_url,
+            "DB_ROLE_PREFIX": s.db_role_prefix,
+            "CASUSHUB_ENV": "test",
+            "SECURE_COOKIES": "false",
+            "SECRET_KEY": s.secret_key,
+            "FLOOR_DSN": benchdb.libpq(s.app_database_url),
+            "FLOOR_ROLE_PREFIX": s.db_role_prefix,
+            "FLOOR_TENANT_HEAD": tenant_head(),
+        }
+
+    def jobs(self, page: str, count: int, seed: int) -> list[tuple[str, str]]:
+        rng = random.Random(seed)
+        tenants = self.data.tenants
+        result = []
+        for _ in range(count):
+            i = rng.randrange(len(tenants))
+            if page == "list":
+                path = "/casusoverleg"
+            else:
+                path = f"/casusoverleg/casussen/{rng.choice(tenants[i].casussen)}"
+            result.append((path, self.cookies[i]))
+        return result
+
+    def run_servers(self) -> None:
+        a = self.args
+        every = [("/casusoverleg", c) for c in self.cookies]
+        for server in self.servers:
+            log = self.srv.tmp / f"{server.name.split(',')[0]}-{len(server.loads)}.log"
+            with serve(server, self.env(), log) as (port, pid):
+                server.rss_mb.append(("started", rss_mb(pid)))
+                for round_ in ("1", "2"):
+                    touch = load(
+                        "touch",
+                        port,
+                        every,
+                        self.srv.tmp,
+                        clients=4,
+                        requests=len(every),
+                        duration=3600,
+                    )
+                    bad = {k: v for k, v in touch.statuses.items() if k != "200"}
+                    if bad or touch.errors:
+                        msg = f"{server.name}: touch round {round_}: {bad}, errors {touch.errors}"
+                        raise RuntimeError(msg + "\n" + log.read_text()[-3000:])
+                    server.rss_mb.append(
+                        (f"after touching all {len(every)} tenants, round {round_}", rss_mb(pid))
+                    )
+                    if server.name != "app":
+                        break
+                for page, seed in (("list", 1), ("casus", 2)):
+                    result = load(
+                        page,
+                        port,
+                        self.jobs(page, a.requests, seed),
+                        self.srv.tmp,
+                        clients=a.clients,
+                        requests=a.requests,
+                        duration=a.duration,
+                    )
+                    server.loads[page] = result
+                    print(
+                        f"{server.name} {page}: {len(result.latencies)} in {result.seconds:.1f} s "
+                        f"= {result.rps:.0f} req/s, p50 {result.p(0.5):.1f} ms, "
+                        f"p95 {result.p(0.95):.1f} ms, p99 {result.p(0.99):.1f} ms, "
+                        f"statuses {result.statuses}, errors {result.errors}",
+                        flush=True,
+                    )
+                server.rss_mb.append(("after the load runs", rss_mb(pid)))
+            print(f"{server.name} RSS: {server.rss_mb}", flush=True)
+
+    async def cleanup(self) -> None:
+        await self.db.drop()
+
+
+def _ms(v: float) -> str:
+    return f"{v:.1f} ms"
+
+
+def table(servers: Sequence[Server]) -> tuple[str, bool]:
+    app, nolog, floor = servers
+    lines = [
+        "| what | figure | floor | ratio | target | result |",
+        "|---|---|---|---|---|---|",
+    ]
+    ok = True
+
+    def row(what: str, fig: str, flo: str, ratio: str, target: str, passed: bool | None) -> None:
+        nonlocal ok
+        ok = ok and passed is not False
+        verdict = {None: "info", True: "pass", False: "FAIL"}[passed]
+        lines.append(f"| {what} | {fig} | {flo} | {ratio} | {target} | {verdict} |")
+
+    for page, label in (("list", "casus list `/casusoverleg`"), ("casus", "casus page")):
+        a, f = app.loads[page], floor.loads[page]
+        for q in (0.5, 0.95, 0.99):
+            target = "≤ 50 ms" if (page == "list" and q == 0.95) else "—"
+            passed = a.p(q) <= TARGET_P95_MS if target != "—" else None
+            row(
+                f"{label} p{round(q * 100)}",
+                _ms(a.p(q)),
+                _ms(f.p(q)),
+                f"{a.p(q) / f.p(q):.2f}×" if f.p(q) else "—",
+                target,
+                passed,
+            )
+        share = a.rps / f.rps if f.rps else 0.0
+        target = "≥ 50 % of floor and ≥ 560 req/s" if page == "list" else "—"
+        passed = (share >= 0.5 and a.rps >= TARGET_RPS) if page == "list" else None
+        row(
+            f"{label} throughput",
+            f"{a.rps:.0f} req/s",
+            f"{f.rps:.0f} req/s",
+            f"{share:.0%}",
+            target,
+            passed,
+        )
+        n = nolog.loads[page]
+        extra = a.p(0.5) / n.p(0.5) - 1 if n.p(0.5) else 0.0
+        row(
+            f"{label}: verwerkingenlog aan vs uit, p50",
+            _ms(a.p(0.5)),
+            _ms(n.p(0.5)) + " (uit)",
+            f"+{extra:.0%}",
+            "≤ 10 % extra" if page == "list" else "—",
+            extra <= 0.10 if page == "list" else None,
+        )
+        extra95 = a.p(0.95) / n.p(0.95) - 1 if n.p(0.95) else 0.0
+        row(
+            f"{label}: verwerkingenlog aan vs uit, p95",
+            _ms(a.p(0.95)),
+            _ms(n.p(0.95)) + " (uit)",
+            f"+{extra95:.0%}",
+            "—",
+            None,
+        )
+    rss = app.rss_mb
+    first = next(v for k, v in rss if "round 1" in k)
+    second = next(v for k, v in rss if "round 2" in k)
+    for what, value in rss:
+        passed: bool | None = None
+        if "round" in what:
+            passed = value <= TARGET_RSS_MB
+        if "round 2" in what:
+            passed = value <= TARGET_RSS_MB and value - first <= 0.05 * first
+        row(
+            f"app RSS {what}",
+            f"{value:.0f} MB",
+            "—",
+            "—",
+            "≤ 300 MB, round 2 ≈ round 1" if passed is not None else "—",
+            passed,
+        )
+    floor_rss = ", ".join(f"{v:.0f} MB {k}" for k, v in floor.rss_mb)
+    lines.append("")
+    lines.append(
+        f"Floor RSS: {floor_rss}. Second touch round grew the app by {second - first:+.0f} MB."
+    )
+    return "\n".join(lines), ok
+
+
+def section(text: str, bench: Bench, version: str) -> str:
+    a = bench.args
+    statuses = "; ".join(
+        f"{s.name} {p}: {dict(load.statuses)} ({load.errors} errors)"
+        for s in bench.servers
+        for p, load in s.loads.items()
+    )
+    return f"""## Web: casus pages under load
+
+`bench/web.py` (issue 11 items 3–5). Measured {benchdb.now_utc()} on {benchdb.machine()};
+PostgreSQL {version} ({bench.srv.where}); load average {bench.load_start} at the start,
+{benchdb.load_average()} at the end (1, 5, 15 min). Data: {bench.notes["data"]}.
+{a.clients} concurrent clients (`bench/loadgen.py`, its own process, keep-alive connections),
+at most {a.requests} requests or {a.duration:.0f} s per run, each request for a random tenant
+(and a random casus of it) of all {a.tenants}, signed in as that municipality's regie.
+App, app without verwerkingenlog (`bench/nolog_app.py`) and floor (`bench/floorapp.py`) each
+under `uvicorn` (one process, `--no-access-log`), one after the other, each warmed by one
+request per tenant first.
+
+{text}
+
+- *floor*: a raw ASGI callable over an asyncpg pool doing the same SQL per request: session
+  row, identity session with user and organisation, memberships with tenant status; then one
+  transaction with `SET LOCAL ROLE` and `SET LOCAL search_path`, the coming meetings, the open
+  casussen with person and plan, the signals to weigh, and a chained access-log entry per
+  casus shown under the tenant's advisory lock, as one multi-row INSERT; escaped HTML.
+- *verwerkingenlog uit*: the same app with `verwerkingenlog.services.record` replaced by a
+  no-op in the benchmark's own app factory; the application has no such switch.
+- Responses: {statuses}.
+- Run it alone: `.venv/bin/python bench/web.py --tenants 50 --large 1000` (`--help`).
+"""
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tenants", type=int, default=1000, help="municipalities (1000)")
+    parser.add_argument("--large", type=int, default=10_000, help="largest municipality (10,000)")
+    parser.add_argument("--clients", type=int, default=50, help="concurrent clients (50)")
+    parser.add_argument("--requests", type=int, default=5000, help="requests per run (5000)")
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds per run at most (30)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--no-readme", action="store_true", help="do not write bench/README.md")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    with benchdb.server("casushub-benchweb-") as srv:
+        version = asyncio.run(benchdb.pg_version(srv.url))
+        bench = Bench(args, srv)
+        asyncio.run(bench.prepare())
+        try:
+            bench.run_servers()
+        finally:
+            asyncio.run(bench.cleanup())
+    text, ok = table(bench.servers)
+    print()
+    print(text)
+    if not args.no_readme:
+        benchdb.write_section("web", section(text, bench, version))
+        print(f"\nwritten to {benchdb.README.relative_to(benchdb.ROOT)}")
+    return 1 if args.strict and not ok else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
