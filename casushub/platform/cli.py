@@ -167,6 +167,51 @@ def tenants_migrate(
         sys.exit(1)
 
 
+@tenants.command("backup")
+@click.argument("slug")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Doelbestand (tar met pg_dump van het schema en de registergegevens).",
+)
+def tenants_backup(slug: str, out: Path) -> None:
+    """Maak een back-up van één gemeente: haar schema en haar registergegevens."""
+    from casushub.platform.backup import BackupError, backup_tenant
+
+    try:
+        tables = _run(lambda engine: backup_tenant(engine, get_settings(), slug, out))
+    except BackupError as exc:
+        _fail(str(exc))
+    click.echo(f"back-up van {slug} geschreven naar {out} ({tables} tabellen)")
+
+
+@tenants.command("restore")
+@click.argument(
+    "archive", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE"
+)
+@click.option("--as", "as_slug", default=None, help="Herstel onder een andere korte naam.")
+def tenants_restore(archive: Path, as_slug: str | None) -> None:
+    """Herstel een gemeente uit een back-up (ook in een andere, lege database)."""
+    from casushub.platform.backup import BackupError, restore_tenant
+    from casushub.platform.registry import RegistryError
+
+    try:
+        result = _run(
+            lambda engine: restore_tenant(engine, get_settings(), archive, as_slug=as_slug)
+        )
+    except RegistryError as exc:
+        _fail(exc.message)
+    except BackupError as exc:
+        _fail(str(exc))
+    hub = f"hub {result.hub_slug} aangemaakt" if result.hub_created else f"hub {result.hub_slug}"
+    click.echo(
+        f"gemeente {result.tenant.slug} hersteld (schema {result.tenant.schema}, "
+        f"{result.tables} tabellen, {hub})"
+    )
+
+
 @main.command("worker")
 @click.argument("modules", nargs=-1)
 @click.option(
