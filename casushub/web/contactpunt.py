@@ -57,10 +57,10 @@ from casushub.tenants.verzoeken.rules import (
 from casushub.tenants.verzoeken.schemas import Invoerfouten, lees_formulier
 from casushub.web.auth.guards import roles
 from casushub.web.errors import error_response
-from casushub.web.ratelimit import Limiet
+from casushub.web.ratelimit import Limiet, client_key, limiet, te_veel
 from casushub.web.tenancy import provide_tenant, provide_tenant_db
 
-__all__ = ["Limiet", "contactpunt_handlers"]
+__all__ = ["contactpunt_handlers", "datum_nl"]
 
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 HONEYPOT = "website"
@@ -106,16 +106,11 @@ class Gemeente:
 
 
 def _limieten(state: State) -> tuple[Limiet, Limiet]:
-    # One pair per app, made on first use (the app factory is shared code; this stays local).
-    found = state.get("contactpunt_limieten")
-    if found is None:
-        settings: Settings = state.settings
-        found = (
-            Limiet(settings.secret_key, settings.contactpunt_limiet_client, UUR),
-            Limiet(settings.secret_key, settings.contactpunt_limiet_email, DAG),
-        )
-        state.contactpunt_limieten = found
-    return found
+    settings: Settings = state.settings
+    return (
+        limiet(state, "contactpunt_client", settings.contactpunt_limiet_client, UUR),
+        limiet(state, "contactpunt_email", settings.contactpunt_limiet_email, DAG),
+    )
 
 
 async def _gemeente(state: State, slug: str) -> Gemeente:
@@ -139,11 +134,6 @@ async def _gemeente(state: State, slug: str) -> Gemeente:
         # Suspended or being migrated: TenantUnavailable -> the Dutch 503 page.
         ref = await servable_tenant(conn, row.id)
     return Gemeente(ref, row.name, row.gemeentecode)
-
-
-def _client(request: Request[Any, Any, Any]) -> str:
-    # The proxy's X-Forwarded-For is applied by uvicorn (FORWARDED_ALLOW_IPS), not read here.
-    return request.client.host if request.client else "onbekend"
 
 
 def _formulier(
@@ -178,10 +168,11 @@ async def contactpunt_indienen(
 ) -> Response[Any]:
     gevonden = await _gemeente(state, gemeente)
     per_client, per_email = _limieten(state)
-    client = _client(request)
-    if per_client.vol(client):
-        return _te_veel(request, TE_VEEL)
-    per_client.tel(client)
+    client = client_key(request)
+    async with state.engine.begin() as conn:
+        if await per_client.vol(conn, client):
+            return te_veel(request, TE_VEEL, UUR)
+        await per_client.tel(conn, client)
     waarden = {k: v for k, v in data.items() if k != HONEYPOT and isinstance(v, str)}
     if data.get(HONEYPOT, "").strip():
         # Filled by a bot (people do not see the field): nothing is stored.
@@ -190,16 +181,21 @@ async def contactpunt_indienen(
         aanvraag = lees_formulier(waarden, vandaag=services.vandaag())
     except Invoerfouten as fouten:
         return _formulier(gevonden, waarden=waarden, fouten=fouten.fouten, status_code=422)
-    if aanvraag.indiener_email and per_email.vol(aanvraag.indiener_email):
-        return _te_veel(request, TE_VEEL_EMAIL)
+    if aanvraag.indiener_email:
+        async with state.engine.connect() as conn:
+            if await per_email.vol(conn, aanvraag.indiener_email):
+                return te_veel(request, TE_VEEL_EMAIL, UUR)
     actor = Actor(
         user_id=None, organisation_id=None, role="publiek", request_id=request_id_var.get()
     )
-    async with tenant_session(state.engine, gevonden.ref, state.settings) as session:
-        async with session.begin():
-            stored = await services.registreer(session, actor, aanvraag, gemeentecode=gevonden.code)
-        if aanvraag.indiener_email:
-            per_email.tel(aanvraag.indiener_email)
+    async with (
+        tenant_session(state.engine, gevonden.ref, state.settings) as session,
+        session.begin(),
+    ):
+        stored = await services.registreer(session, actor, aanvraag, gemeentecode=gevonden.code)
+    if aanvraag.indiener_email:
+        async with state.engine.begin() as conn:
+            await per_email.tel(conn, aanvraag.indiener_email)
     # Post/redirect/get: a reload shows the receipt again instead of sending twice. The
     # number travels in the server-side session, never in the URL (access logs).
     request.set_session(
@@ -216,12 +212,6 @@ async def contactpunt_indienen(
         }
     )
     return Redirect(f"/contactpunt/{gevonden.ref.slug}/ontvangen", status_code=303)
-
-
-def _te_veel(request: Request[Any, Any, Any], detail: str) -> Response[Any]:
-    response = error_response(request, 429, detail)
-    response.headers["Retry-After"] = str(int(UUR))
-    return response
 
 
 @get("/contactpunt/{gemeente:str}/ontvangen", name="contactpunt-ontvangen", opt={"public": True})

@@ -19,6 +19,7 @@ from casushub.platform.jobs import fail_job, finish_job, report_progress, start_
 from casushub.platform.mail import deliver_mail, pending_mail, queue_mail
 from casushub.platform.migrate import MigrationLocked, migrate_tenants, tenant_head
 from casushub.platform.models import Tenant, TenantStatus
+from casushub.platform.ratelimit import purge_pogingen
 from casushub.platform.registry import RegistryError, create_tenant
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.outbox.services import prune_delivery_records
@@ -186,9 +187,14 @@ async def housekeeping(job: PlatformJob) -> None:
     log.info("housekeeping fanned out", extra={"tenants": len(rows)})
     async with current.app_engine.begin() as conn:
         purge = await purge_expired_sessions(conn, current.settings)
+        pogingen = await purge_pogingen(conn)
     log.info(
-        "expired sessions purged",
-        extra={"ended": purge.ended, "web_sessions_removed": purge.web_sessions_removed},
+        "expired sessions and rate-limit attempts purged",
+        extra={
+            "ended": purge.ended,
+            "web_sessions_removed": purge.web_sessions_removed,
+            "rate_limit_attempts_removed": pogingen,
+        },
     )
     # Authorisation reviews that are due: remind the organisations' own admins (issue 6).
     from casushub.platform.hub.autorisatiereview import review_herinneringen

@@ -1,10 +1,12 @@
 """Rate limits on the public entry points: sign-in start, callback and the contactpunt form.
 
-Each test builds its own app, so its limiter state is fresh and other tests are not affected.
+The counts live in PostgreSQL (shared by all web processes) and are keyed with the app's
+secret: each test's app gets a secret of its own, so other tests' sign-ins do not count.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
@@ -23,7 +25,8 @@ DUTCH = "te vaak"
 
 @pytest.fixture
 async def limited(settings: Settings) -> AsyncIterator[AsyncTestClient[Litestar]]:
-    small = replace(settings, **LIMITS)  # type: ignore[arg-type]
+    # A fresh secret per test: the counts are keyed by it, so every test starts at zero.
+    small = replace(settings, secret_key=secrets.token_hex(24), **LIMITS)  # type: ignore[arg-type]
     async with AsyncTestClient(create_app(small), session_config=session_config(small)) as client:
         yield client
 

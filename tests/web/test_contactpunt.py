@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
@@ -42,7 +43,9 @@ Client = AsyncTestClient[Litestar]
 
 
 def _app(settings: Settings, **limits: int) -> Litestar:
-    return create_app(replace(settings, **limits))
+    # The limiter counts in the shared test database, keyed with the app's secret: a secret of
+    # its own gives each app fresh counts.
+    return create_app(replace(settings, secret_key=secrets.token_hex(24), **limits))
 
 
 @pytest.fixture(scope="module")

@@ -57,18 +57,21 @@ TOO_MANY_LOGINS = (
 )
 
 
-def _rate_limited(request: AnyRequest, state: State, account: str = "") -> Response[Any] | None:
+async def _rate_limited(
+    request: AnyRequest, state: State, account: str = ""
+) -> Response[Any] | None:
     """Per client address (start and callback) and per account (start): 429 when used up."""
     settings = state.settings
     per_client = limiet(state, "login_client", settings.login_limiet_client, LOGIN_WINDOW)
     per_account = limiet(state, "login_account", settings.login_limiet_account, LOGIN_WINDOW)
     client = client_key(request)
     account = account.strip().lower()
-    if per_client.vol(client) or (account and per_account.vol(account)):
-        return te_veel(request, TOO_MANY_LOGINS, LOGIN_WINDOW)
-    per_client.tel(client)
-    if account:
-        per_account.tel(account)
+    async with state.engine.begin() as conn:
+        if await per_client.vol(conn, client) or (account and await per_account.vol(conn, account)):
+            return te_veel(request, TOO_MANY_LOGINS, LOGIN_WINDOW)
+        await per_client.tel(conn, client)
+        if account:
+            await per_account.tel(conn, account)
     return None
 
 
@@ -148,7 +151,7 @@ class AuthController(Controller):
     async def login_start(self, request: AnyRequest, state: State) -> Response[Any]:
         form = await request.form()
         email = str(form.get("email", ""))[:320]
-        if refused := _rate_limited(request, state, email):
+        if refused := await _rate_limited(request, state, email):
             return refused
         volgende = safe_return_path(str(form.get("volgende", "/")))
         try:
@@ -172,7 +175,7 @@ class AuthController(Controller):
 
     @get("/callback", opt=public())
     async def callback(self, request: AnyRequest, state: State) -> Response[Any]:
-        if refused := _rate_limited(request, state):
+        if refused := await _rate_limited(request, state):
             return refused
         params = {k: v for k, v in request.query_params.items() if isinstance(v, str)}
         try:
