@@ -14,8 +14,10 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 @dataclass(frozen=True)
 class PageSpec:
-    """A page to check: where it is, the <h1> it must show, its HTTP status, and the role
-    (in tenant "alfa") of the user who visits it; None means not signed in."""
+    """A page to check: where it is (``{casus}`` etc.: a seeded id, see seedkit.py), how its
+    <h1> starts (seeded names end in a random suffix), its HTTP status, and the role of the
+    user who visits it (tenant roles in "alfa", see seedkit.sign_in_role); None means not
+    signed in."""
 
     path: str
     heading: str
@@ -45,12 +47,25 @@ class Tab:
     page: Any
     base_url: str
     console: list[str] = field(default_factory=list)
+    # Seeded object ids filled into paths such as "/casusoverleg/casussen/{casus}".
+    ids: dict[str, str] = field(default_factory=dict)
+
+    def url(self, path: str) -> str:
+        return self.base_url + (path.format(**self.ids) if "{" in path else path)
 
     async def goto(self, path: str, status: int = 200) -> Any:
-        response = await self.page.goto(self.base_url + path, wait_until="load")
+        response = await self.page.goto(self.url(path), wait_until="load")
         assert response is not None
         assert response.status == status, f"{path}: {response.status}"
+        await self.settled()
         return response
+
+    async def settled(self) -> None:
+        """Wait until the regions a page fills after loading (hx-trigger="load") are filled:
+        the checks must see the whole page, not its placeholders."""
+        # A locator, not wait_for_function: that one evaluates a string, which our CSP blocks.
+        busy = self.page.locator('[hx-trigger~="load"][aria-busy="true"]')
+        await busy.first.wait_for(state="detached")
 
     async def csp_violations(self) -> list[str]:
         from_events: list[str] = await self.page.evaluate("window.__cspViolations || []")

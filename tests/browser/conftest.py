@@ -21,11 +21,13 @@ from typing import Any
 import httpx
 import pytest
 from browserkit import CSP_LISTENER, PageSpec, Tab
+from seedkit import Seeds, invite_party, seed, sign_in_role
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef
 from casushub.web.app import SESSION_COOKIE
+from casushub.web.auth.testing import create_signed_in_session
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -61,6 +63,70 @@ PAGES = [
     PageSpec("/contactpunt/alfa", "Uw gegevens en uw rechten"),
     PageSpec("/ontwikkeling/patronen", "Patronen"),
     PageSpec("/ontwikkeling/patronen?sorteer=casussen&richting=aflopend", "Patronen"),
+    PageSpec("/auth/geen-toegang", "U heeft nog geen toegang", role="geen"),
+    # Casusoverleg screens of the gemeente (regie); "{casus}" etc. are seeded (seedkit.py).
+    PageSpec(
+        "/casusoverleg/signalen/{signaal}/weging", "Weging van het signaal", role="gemeente_regie"
+    ),
+    PageSpec(
+        "/casusoverleg/wegingen/{weging}/opname",
+        "Opname in het casusoverleg",
+        role="gemeente_regie",
+    ),
+    PageSpec("/casusoverleg/casussen/{casus}", "Casus Casper Casus", role="gemeente_regie"),
+    PageSpec(
+        "/casusoverleg/bijeenkomsten/{bijeenkomst}",
+        "Bijeenkomst casusoverleg Regio Pagina's",
+        role="gemeente_regie",
+    ),
+    PageSpec(
+        "/casusoverleg/bijeenkomsten/{bijeenkomst}/aanwezigheid",
+        "Aanwezigheid",
+        role="gemeente_regie",
+    ),
+    PageSpec(
+        "/casusoverleg/agendapunten/{agendapunt}", "Agendapunt: Casper Casus", role="gemeente_regie"
+    ),
+    PageSpec("/casusoverleg", "Casusoverleg", role="invited_party"),
+    PageSpec(
+        "/casusoverleg/uitnodigingen/{uitnodiging}", "Geheimhoudingsplicht", role="invited_party"
+    ),
+    PageSpec("/casusoverleg", "Casusoverleg", role="participant"),
+    PageSpec(
+        "/bewaartermijnen/proefrun", "Wat wordt volgende week vernietigd", role="gemeente_regie"
+    ),
+    # Contactpunt
+    PageSpec("/contactpunt-taken", "Verzoeken bij het contactpunt", role="contactpunt"),
+    PageSpec("/contactpunt-taken/nieuw", "Verzoek registreren", role="contactpunt"),
+    PageSpec("/contactpunt-taken/verzoek/{verzoek}", "Verzoek CP-9801-", role="contactpunt"),
+    PageSpec(
+        "/contactpunt-taken/raadplegingen", "Raadplegingen van het contactpunt", role="participant"
+    ),
+    # FG
+    PageSpec("/fg/casus?casus={casus}", "Verwerkingenlog", role="fg_auditor"),
+    PageSpec("/fg/casus?casus=geen-kenmerk", "Verwerkingenlog", role="fg_auditor"),
+    PageSpec("/fg/gebruiker?gebruiker={gebruiker}", "Verwerkingenlog", role="fg_auditor"),
+    PageSpec(
+        "/fg/instructies", "Wie accepteerde welke versie van de instructies", role="fg_auditor"
+    ),
+    # Hub admin
+    PageSpec("/hub/gemeenten", "Gemeenten", role="hub_admin"),
+    PageSpec("/hub/gemeenten/nieuw", "Gemeente aanmelden", role="hub_admin"),
+    PageSpec("/hub/gemeenten/{tenant}", "Gemeente Alfa", role="hub_admin"),
+    PageSpec("/hub/organisaties", "Organisaties", role="hub_admin"),
+    PageSpec("/hub/organisaties/nieuw", "Organisatie toevoegen", role="hub_admin"),
+    PageSpec("/hub/organisaties/{politie}", "Politie Eenheid", role="hub_admin"),
+    PageSpec("/hub/gebruikers", "Gebruikers", role="hub_admin"),
+    PageSpec("/hub/gebruikers/review", "Autorisatiereview – Testorganisatie", role="hub_admin"),
+    PageSpec("/hub/api-tokens", "API-tokens", role="hub_admin"),
+    PageSpec("/hub/audit", "Auditlog van het beheer", role="hub_admin"),
+    PageSpec("/hub/casusoverleggen", "Casusoverleggen", role="hub_admin"),
+    PageSpec("/hub/casusoverleggen/{overleg}", "Regio Pagina's", role="hub_admin"),
+    PageSpec("/hub/instructies", "Instructies en training", role="hub_admin"),
+    PageSpec("/beheer/gebruikers/{gebruiker}/sessies", "Sessies van Test", role="hub_admin"),
+    # Platform operator
+    PageSpec("/platform/hubs", "Hubs", role="platform_operator"),
+    PageSpec("/platform/hubs/{hub}", "Test-ZVH", role="platform_operator"),
 ]
 
 
@@ -166,20 +232,45 @@ def _wait_until_up(server: subprocess.Popen[bytes], base_url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-async def session_cookies(
-    admin_engine: AsyncEngine, settings: Settings, tenant_a: TenantRef
-) -> dict[str, str]:
-    """One signed-in session per role used in PAGES, all in tenant "alfa"."""
-    from casushub.platform.identity.roles import Role
-    from casushub.web.auth.testing import create_signed_in_session
+async def seeds(
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    tenant_a: TenantRef,
+    hub: str,
+) -> Seeds:
+    """The objects PAGES paths point at (a casus, a meeting, an agenda item…) in tenant "alfa"."""
+    return await seed(admin_engine, app_engine, settings, tenant_a, hub)
 
+
+@pytest.fixture(scope="session")
+async def session_cookies(
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    tenant_a: TenantRef,
+    seeds: Seeds,
+) -> dict[str, str]:
+    """One signed-in session per role used in PAGES: tenant roles in "alfa", the hub admin in
+    the test hub, "geen" a user without any membership. Fills the ids the paths need."""
     cookies: dict[str, str] = {}
     for role in sorted({page.role for page in PAGES if page.role}):
-        signed_in = await create_signed_in_session(
-            admin_engine, settings, role=Role(role), tenant_id=tenant_a.id
-        )
+        if role == "geen":
+            signed_in = await create_signed_in_session(admin_engine, settings, role=None)
+        else:
+            signed_in = await sign_in_role(admin_engine, settings, role, tenant_a, seeds.hub)
         cookies[role] = signed_in.cookie
+        if role == "invited_party":
+            uitnodiging = await invite_party(app_engine, settings, tenant_a, seeds, signed_in)
+            _ids["uitnodiging"] = str(uitnodiging)
+        if role == "hub_admin":
+            _ids["gebruiker"] = str(signed_in.user_id)
+    _ids.update(seeds.ids(), tenant=str(tenant_a.id))
     return cookies
+
+
+# Filled by session_cookies; read by the `tab` fixture.
+_ids: dict[str, str] = {}
 
 
 # --- the browser -----------------------------------------------------------------------------
@@ -227,7 +318,7 @@ async def tab(
     context.set_default_timeout(10_000)
     page = await context.new_page()
     await page.add_init_script(CSP_LISTENER)
-    tab = Tab(page=page, base_url=live_server)
+    tab = Tab(page=page, base_url=live_server, ids=_ids)
     page.on("console", lambda message: tab.console.append(f"{message.type}: {message.text}"))
     page.on("pageerror", lambda error: tab.console.append(f"pageerror: {error}"))
     yield tab

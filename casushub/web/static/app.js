@@ -100,6 +100,11 @@
     if (!region || region === document.body) {
       return;
     }
+    // A region that waited for its content (aria-busy="true" until loaded) is done now;
+    // left busy, screen readers would keep ignoring what it shows.
+    if (region.getAttribute("aria-busy") === "true") {
+      region.removeAttribute("aria-busy");
+    }
     var message = region.getAttribute("data-melding");
     var config = detail.requestConfig || {};
     var byUser = config.triggeringEvent && config.triggeringEvent.isTrusted;

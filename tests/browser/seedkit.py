@@ -1,0 +1,228 @@
+"""Objects the page checks need ids for (a casus, a meeting, an invitation…), made once per
+session through the real services, and the ids they fill into PAGES paths like ``{casus}``."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from casushub.platform.hub.casusoverleg import maak_casusoverleg, plan_bijeenkomst
+from casushub.platform.identity.organisations import create_organisation
+from casushub.platform.identity.roles import OrganisationType, Role
+from casushub.platform.jobs import create_job
+from casushub.platform.models import Hub
+from casushub.platform.settings import Settings
+from casushub.platform.tenancy import TenantRef, tenant_session
+from casushub.tenants.actor import Actor
+from casushub.tenants.casus.items import voeg_item_toe
+from casushub.tenants.casus.services import Deelnemer, maak_casus
+from casushub.tenants.overleg.services import agendeer
+from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
+from casushub.tenants.uitnodigingen.services import nodig_uit
+from casushub.tenants.verzoeken import services as verzoeken
+from casushub.tenants.verzoeken.rules import Kanaal, VerzoekType
+from casushub.tenants.verzoeken.schemas import NieuwVerzoek
+from casushub.tenants.weging.rules import CRITERIA, Beoordeling
+from casushub.tenants.weging.services import Aanwezige, WegingInvoer, weeg_signaal
+from casushub.web.auth.testing import SignedIn, create_signed_in_session
+
+__all__ = ["Seeds", "invite_party", "seed", "sign_in_role", "weging_invoer"]
+
+SYSTEEM = Actor.system("browsertest")
+GEMEENTECODE = "9801"  # tenant "alfa" (tests/conftest.py)
+
+
+@dataclass(frozen=True)
+class Seeds:
+    hub: uuid.UUID
+    politie: uuid.UUID
+    overleg: uuid.UUID
+    bijeenkomst: uuid.UUID
+    einde_bijeenkomst: datetime
+    casus: uuid.UUID
+    item: uuid.UUID
+    agendapunt: uuid.UUID
+    signaal: uuid.UUID
+    weging: uuid.UUID
+    verzoek: uuid.UUID
+    job: uuid.UUID
+    uitnodiging: uuid.UUID | None = None
+
+    def ids(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.__dict__.items() if isinstance(v, uuid.UUID)}
+
+
+def weging_invoer(signaal_id: uuid.UUID, uitkomst: str = "opname") -> WegingInvoer:
+    return WegingInvoer(
+        signaal_id,
+        date.today() - timedelta(days=1),
+        [
+            Aanwezige(uuid.uuid4(), "gemeente"),
+            Aanwezige(uuid.uuid4(), "politie"),
+            Aanwezige(uuid.uuid4(), "om"),
+        ],
+        {k: Beoordeling("ernstige_zorg", "toelichting") for k in CRITERIA},
+        "zorgelijk",
+        uitkomst,
+    )
+
+
+async def sign_in_role(
+    admin_engine: AsyncEngine, settings: Settings, role: str, tenant: TenantRef, hub: uuid.UUID
+) -> SignedIn:
+    """A session for a PAGES role: hub roles hold their hub, the operator nothing, the rest
+    a membership in ``tenant``."""
+    if role == Role.PLATFORM_OPERATOR:
+        return await create_signed_in_session(
+            admin_engine, settings, role=Role(role), organisation_type=OrganisationType.HUB
+        )
+    if role == Role.HUB_ADMIN:
+        return await create_signed_in_session(
+            admin_engine,
+            settings,
+            role=Role(role),
+            hub_id=hub,
+            organisation_type=OrganisationType.HUB,
+        )
+    if role == Role.INVITED_PARTY:
+        return await create_signed_in_session(
+            admin_engine,
+            settings,
+            role=Role(role),
+            tenant_id=tenant.id,
+            organisation_type=OrganisationType.SATELLIETPARTNER,
+        )
+    return await create_signed_in_session(
+        admin_engine, settings, role=Role(role), tenant_id=tenant.id
+    )
+
+
+async def hub_uuid(admin_engine: AsyncEngine, slug: str) -> uuid.UUID:
+    async with admin_engine.connect() as conn:
+        found = await conn.scalar(select(Hub.id).where(Hub.slug == slug))
+    assert found is not None
+    return found
+
+
+async def seed(
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    tenant: TenantRef,
+    hub: str,
+) -> Seeds:
+    hub_id = await hub_uuid(admin_engine, hub)
+    suffix = secrets.token_hex(3)
+    begin = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    async with admin_engine.begin() as conn:
+        politie = await create_organisation(
+            conn,
+            slug=f"politie_{suffix}",
+            name=f"Politie Eenheid {suffix}",
+            type="politie",
+            email_domains=[f"p{suffix}.test"],
+            hub_id=hub_id,
+        )
+        overleg = await maak_casusoverleg(conn, hub_id, f"Regio Pagina's {suffix}", [tenant.id])
+        meeting = await plan_bijeenkomst(
+            conn,
+            hub_id,
+            overleg,
+            begin,
+            begin + timedelta(hours=2),
+            locatie="Stadhuis, zaal 3",
+            videolink="https://video.example.test/overleg",
+        )
+    job = await create_job(
+        admin_engine, "tenants.provision", params={"slug": f"p{suffix}", "hub_id": str(hub_id)}
+    )
+    async with tenant_session(app_engine, tenant, settings) as s, s.begin():
+        signaal = await registreer_signaal(
+            s,
+            SYSTEEM,
+            NieuwSignaal("Casper Casus", GEMEENTECODE, "zorgen", politie, date.today()),
+        )
+        weging = await weeg_signaal(s, SYSTEEM, weging_invoer(signaal.id), vaststellen=True)
+        casus = await maak_casus(
+            s,
+            SYSTEEM,
+            weging_id=weging.id,
+            regie_gemeente=GEMEENTECODE,
+            intake_datum=date.today(),
+            deelnemers=[Deelnemer(politie, "politie")],
+        )
+        item = await voeg_item_toe(
+            s,
+            SYSTEEM,
+            casus_id=casus.id,
+            tekst="Volgt een opleiding.",
+            bron_organisatie_id=politie,
+            datum=date.today(),
+            categorie="gewoon",
+        )
+        punt = await agendeer(
+            s, SYSTEEM, casus_id=casus.id, bijeenkomst_id=meeting, doel="bespreking"
+        )
+        # A second signal, weighed "opname" but not yet taken in: the opname screen.
+        open_signaal = await registreer_signaal(
+            s,
+            SYSTEEM,
+            NieuwSignaal("Olga Opname", GEMEENTECODE, "zorgen", politie, date.today()),
+        )
+        open_weging = await weeg_signaal(
+            s, SYSTEEM, weging_invoer(open_signaal.id), vaststellen=True
+        )
+        # A third, not weighed yet: the weging screen.
+        te_wegen = await registreer_signaal(
+            s,
+            SYSTEEM,
+            NieuwSignaal("Wim Weging", GEMEENTECODE, "zorgen", politie, date.today()),
+        )
+        verzoek = await verzoeken.registreer(
+            s,
+            SYSTEEM,
+            NieuwVerzoek(
+                type=VerzoekType.INZAGE,
+                betrokkene_naam="Ines Inzage",
+                indiener_naam="Ines Inzage",
+                kanaal=Kanaal.BALIE,
+            ),
+            gemeentecode=GEMEENTECODE,
+        )
+    return Seeds(
+        hub=hub_id,
+        politie=politie,
+        overleg=overleg,
+        bijeenkomst=meeting,
+        einde_bijeenkomst=begin + timedelta(hours=2),
+        casus=casus.id,
+        item=item.id,
+        agendapunt=punt.id,
+        signaal=te_wegen.id,
+        weging=open_weging.id,
+        verzoek=verzoek.id,
+        job=job,
+    )
+
+
+async def invite_party(
+    app_engine: AsyncEngine, settings: Settings, tenant: TenantRef, seeds: Seeds, party: SignedIn
+) -> uuid.UUID:
+    """Invite the invited party's organisation for the seeded casus and meeting."""
+    async with tenant_session(app_engine, tenant, settings) as s, s.begin():
+        uitnodiging = await nodig_uit(
+            s,
+            SYSTEEM,
+            casus_id=seeds.casus,
+            bijeenkomst_id=seeds.bijeenkomst,
+            einde_bijeenkomst=seeds.einde_bijeenkomst + timedelta(days=1),
+            organisatie_id=party.organisation_id,
+            reden="Betrokken hulpverlener",
+            item_ids=[seeds.item],
+        )
+    return uitnodiging.id
