@@ -25,14 +25,19 @@ async def _no_record(*_args: Any, **kwargs: Any) -> services.Verwerking:
     return services.Verwerking(gegevensgroep=kwargs.get("gegevensgroep", ""))
 
 
+async def _no_record_many(*_args: Any, **_kwargs: Any) -> list[services.Verwerking]:
+    return []
+
+
 def create_app() -> Any:
     app = web_app.create_app()
     # After the app is built every module that writes the log is imported; replace the
     # function wherever it was imported by name.
-    original = services.record
-    for module in list(sys.modules.values()):
-        if getattr(module, "__name__", "").startswith("casushub") and (
-            getattr(module, "record", None) is original
-        ):
-            module.record = _no_record  # type: ignore[attr-defined]
+    for name, stub in (("record", _no_record), ("record_many", _no_record_many)):
+        original = getattr(services, name)
+        for module in list(sys.modules.values()):
+            if getattr(module, "__name__", "").startswith("casushub") and (
+                getattr(module, name, None) is original
+            ):
+                setattr(module, name, stub)
     return app

@@ -48,6 +48,7 @@ from casushub.tenants.plan.rules import plan_te_laat, plan_uiterlijk
 from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.signalen.services import vernietig_signaal
 from casushub.tenants.verwerkingenlog.models import Actie
+from casushub.tenants.verwerkingenlog.services import Regel, record_many
 from casushub.tenants.weging.models import Weging
 from casushub.tenants.weging.rules import Beoordeling, controleer_criteria
 
@@ -167,6 +168,12 @@ class CasusRegel:
 async def _regel(session: AsyncSession, casus: Casus, vandaag: date) -> CasusRegel:
     persoon = await session.get(Persoon, casus.persoon_id)
     vastgesteld = await session.scalar(select(Plan.vastgesteld_op).where(Plan.casus_id == casus.id))
+    return _maak_regel(casus, persoon, vastgesteld, vandaag)
+
+
+def _maak_regel(
+    casus: Casus, persoon: Persoon | None, vastgesteld: date | None, vandaag: date
+) -> CasusRegel:
     return CasusRegel(
         casus_id=casus.id,
         persoon_id=casus.persoon_id,
@@ -219,25 +226,53 @@ async def _zichtbare_casussen(session: AsyncSession, actor: Actor) -> list[Casus
     return list((await session.execute(query)).scalars())
 
 
+async def _regels(
+    session: AsyncSession, casussen: Sequence[Casus], vandaag: date
+) -> list[CasusRegel]:
+    """``_regel`` for a whole list: persons and plans in one query each, not one per row."""
+    ids = [c.id for c in casussen]
+    personen = {
+        p.id: p
+        for p in (
+            await session.execute(
+                select(Persoon).where(Persoon.id.in_({c.persoon_id for c in casussen}))
+            )
+        ).scalars()
+    }
+    plannen = await session.execute(
+        select(Plan.casus_id, Plan.vastgesteld_op).where(Plan.casus_id.in_(ids))
+    )
+    vastgesteld = {casus_id: datum for casus_id, datum in plannen}
+    result = []
+    for casus in casussen:
+        persoon = personen.get(casus.persoon_id)
+        result.append(_maak_regel(casus, persoon, vastgesteld.get(casus.id), vandaag))
+    return result
+
+
 async def mijn_casussen(
     session: AsyncSession, actor: Actor, *, vandaag: date | None = None, open_only: bool = True
 ) -> list[CasusRegel]:
     """The cases this actor may see (the dashboard's 'Mijn casussen'); each row is logged."""
     vandaag = vandaag or date.today()
-    result = []
-    for casus in await _zichtbare_casussen(session, actor):
-        if open_only and casus.status == Status.AFGESLOTEN:
-            continue
-        result.append(await _regel(session, casus, vandaag))
-        await log(
-            session,
-            actor,
-            Actie.READ,
-            "casus",
-            "overzicht",
-            casus_id=casus.id,
-            persoon_id=casus.persoon_id,
-        )
+    casussen = [
+        c
+        for c in await _zichtbare_casussen(session, actor)
+        if not (open_only and c.status == Status.AFGESLOTEN)
+    ]
+    if not casussen:
+        return []
+    result = await _regels(session, casussen, vandaag)
+    # One log entry per row shown, written together (issue 11: a list of hundreds of casussen
+    # took four round trips per row).
+    await record_many(
+        session,
+        actor,
+        [
+            Regel(Actie.READ, "casus", "overzicht", casus_id=c.id, persoon_id=c.persoon_id)
+            for c in casussen
+        ],
+    )
     return result
 
 
