@@ -134,9 +134,11 @@ def free_port() -> int:
 class LiveApp:
     """The real app under uvicorn on a free loopback port; its output goes to a log file."""
 
-    def __init__(self, settings: Settings, log_name: str, **extra_env: str) -> None:
+    def __init__(
+        self, settings: Settings, log_name: str, *, port: int | None = None, **extra_env: str
+    ) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
-        self.port = free_port()
+        self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = ARTIFACTS / log_name
         command = [

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import httpx2
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.httpx_client import AsyncOAuth2Client
 from sqlalchemy import delete, func, insert, select, update
@@ -183,7 +184,9 @@ async def _exchange_code(
     except AuthlibBaseError as exc:
         # The provider refused the code: wrong code_verifier, a code of another provider …
         raise LoginRefused(f"token_endpoint:{exc.error}") from exc
-    except (httpx.HTTPError, ValueError) as exc:
+    # Authlib's client is built on httpx2 (its own exception classes), not on httpx: a
+    # provider that is down raises httpx2.ConnectError, which httpx.HTTPError does not catch.
+    except (httpx.HTTPError, httpx2.HTTPError, ValueError) as exc:
         raise ProviderUnavailable(f"token endpoint: {type(exc).__name__}") from exc
     return dict(token)
 
