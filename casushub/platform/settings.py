@@ -141,6 +141,8 @@ class Settings:
     """Sign-in (start and callback): attempts per client address per 10 minutes (then 429)."""
     login_limiet_account: int = 20
     """Sign-in start: attempts per e-mail address per 10 minutes (then 429)."""
+    bijlage_max_bytes: int = 10 * 1024 * 1024
+    """Largest attachment (bijlage) accepted on a casus information item, in bytes."""
 
     @property
     def app_role(self) -> str:
@@ -213,6 +215,7 @@ class Settings:
             contactpunt_limiet_email=_env_int("CONTACTPUNT_LIMIET_EMAIL", 3),
             login_limiet_client=_env_int("LOGIN_LIMIET_CLIENT", 100),
             login_limiet_account=_env_int("LOGIN_LIMIET_ACCOUNT", 20),
+            bijlage_max_bytes=_env_int("BIJLAGE_MAX_BYTES", 10 * 1024 * 1024),
         )
 
 

@@ -32,7 +32,7 @@ from casushub.tenants.base import TenantBase
 from casushub.tenants.casus.items import voeg_item_toe
 from casushub.tenants.casus.models import Casus
 from casushub.tenants.demo import load_casus_demo
-from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
+from casushub.tenants.signalen.services import BijlageInvoer, NieuwSignaal, registreer_signaal
 from casushub.tenants.verzoeken.rules import Kanaal, VerzoekType
 from casushub.tenants.verzoeken.schemas import NieuwVerzoek
 from casushub.tenants.verzoeken.services import registreer
@@ -129,6 +129,11 @@ async def _seed(app_engine: AsyncEngine, settings: Settings, side: Side, code: s
             bron_organisatie_id=uuid.uuid4(),
             datum=date.today(),
             categorie="gewoon",
+            # A file on the item as well, holding the marker: a download by the other side
+            # would show it (the matrix takes this bijlage's id from the table below).
+            bijlagen=[
+                BijlageInvoer("markering.txt", "text/plain; charset=utf-8", marker_tekst.encode())
+            ],
         )
         await registreer(
             s,

@@ -43,6 +43,7 @@ UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 ID_SOURCES: dict[str, tuple[str, ...]] = {
     "casus_id": ("casus",),
     "item_id": ("informatie_item",),
+    "bijlage_id": ("bijlage",),
     "signaal_id": ("signaal",),
     "weging_id": ("weging",),
     "uitnodiging_id": ("uitnodiging",),

@@ -87,6 +87,7 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "GET /casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}/uitnodiging.ics": frozenset(
         {DEELN, DERDE, PR, REGIE}
     ),
+    "GET /casusoverleg/bijlagen/{bijlage_id:uuid}": frozenset({DEELN, PR, REGIE}),
     "GET /casusoverleg/casussen/{casus_id:uuid}": frozenset({DEELN, PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/afsluiten": frozenset({PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/agenderen": frozenset({PR, REGIE}),
@@ -107,6 +108,7 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "POST /casusoverleg/casussen/{casus_id:uuid}/uitnodigen": frozenset({PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/verhuizing": frozenset({PR, REGIE}),
     "GET /casusoverleg/casussen/{casus_id:uuid}/verloop": frozenset({DEELN, PR, REGIE}),
+    "POST /casusoverleg/informatie/{item_id:uuid}/bijlagen": frozenset({DEELN, PR, REGIE}),
     "POST /casusoverleg/informatie/{item_id:uuid}/tonen": frozenset({DEELN, PR, REGIE}),
     "POST /casusoverleg/overdrachten/{melding_id:uuid}/afgehandeld": frozenset({PR, REGIE}),
     "GET /casusoverleg/signalen/nieuw": frozenset({DEELN, PR, REGIE}),

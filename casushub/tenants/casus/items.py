@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -43,6 +43,8 @@ class ItemWeergave:
     # None while a special or criminal item has not been opened with a purpose.
     tekst: str | None
     bijlagen: tuple[str, ...]
+    # Same order as ``bijlagen``: the ids the download links use (empty where not offered).
+    bijlage_ids: tuple[uuid.UUID, ...] = ()
 
     @property
     def verborgen(self) -> bool:
@@ -106,17 +108,28 @@ async def voeg_item_toe(
 
 async def _bijlagen(
     session: AsyncSession, item_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[str]]:
+) -> dict[uuid.UUID, list[tuple[uuid.UUID, str]]]:
     if not item_ids:
         return {}
     rows = await session.execute(
-        select(Bijlage.item_id, Bijlage.bestandsnaam).where(Bijlage.item_id.in_(item_ids))
+        select(Bijlage.item_id, Bijlage.id, Bijlage.bestandsnaam)
+        .where(Bijlage.item_id.in_(item_ids))
+        .order_by(Bijlage.id)
     )
-    result: dict[uuid.UUID, list[str]] = {}
-    for item_id, naam in rows:
+    result: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {}
+    for item_id, bijlage_id, naam in rows:
         if item_id is not None:
-            result.setdefault(item_id, []).append(naam)
+            result.setdefault(item_id, []).append((bijlage_id, naam))
     return result
+
+
+def _met_links(
+    item: InformatieItem, bijlagen: Sequence[tuple[uuid.UUID, str]], *, open: bool
+) -> ItemWeergave:
+    basis = weergave(item, [naam for _, naam in bijlagen], open=open)
+    if not open:
+        return basis
+    return replace(basis, bijlage_ids=tuple(i for i, _ in bijlagen))
 
 
 def weergave(item: InformatieItem, bijlagen: Sequence[str], *, open: bool) -> ItemWeergave:
@@ -153,7 +166,7 @@ async def lijst_items(
     result = []
     for item in items:
         open_ = direct_zichtbaar(rol=actor.role, categorie=item.categorie)
-        result.append(weergave(item, bijlagen.get(item.id, []), open=open_))
+        result.append(_met_links(item, bijlagen.get(item.id, []), open=open_))
     # One read of the ordinary items; the closed ones show only their category and source.
     await log(session, actor, Actie.READ, "informatie", doel, casus_id=casus.id)
     return result
@@ -182,4 +195,4 @@ async def toon_item(
         detail=f"item={item.id}",
     )
     bijlagen = await _bijlagen(session, [item.id])
-    return weergave(item, bijlagen.get(item.id, []), open=True)
+    return _met_links(item, bijlagen.get(item.id, []), open=True)
