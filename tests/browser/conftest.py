@@ -21,9 +21,11 @@ from typing import Any
 import httpx
 import pytest
 from browserkit import CSP_LISTENER, PageSpec, Tab
+from journeykit import JOURNEY_CLIENT_SECRET
 from seedkit import Seeds, invite_party, seed, sign_in_role
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from casushub.platform.identity.devidp import DevIdp
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef
 from casushub.web.app import SESSION_COOKIE
@@ -180,6 +182,7 @@ def live_server(settings: Settings, tenant_a: TenantRef) -> Iterator[str]:
         pytest.skip(problem)
     ARTIFACTS.mkdir(exist_ok=True)
     port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
         "DATABASE_URL": settings.database_url,
@@ -188,6 +191,8 @@ def live_server(settings: Settings, tenant_a: TenantRef) -> Iterator[str]:
         "CASUSHUB_ENV": "test",
         "SECURE_COOKIES": "false",
         "SECRET_KEY": settings.secret_key,
+        # The journeys sign in at the development provider, which sends them back here.
+        "BASE_URL": base_url,
     }
     command = [
         sys.executable,
@@ -200,7 +205,6 @@ def live_server(settings: Settings, tenant_a: TenantRef) -> Iterator[str]:
         "--port",
         str(port),
     ]
-    base_url = f"http://127.0.0.1:{port}"
     with (ARTIFACTS / "browser-server.log").open("w") as log:
         server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603 - fixed argv
         try:
@@ -271,6 +275,22 @@ async def session_cookies(
 
 # Filled by session_cookies; read by the `tab` fixture.
 _ids: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def journey_idp(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevIdp]:
+    """The bundled development OIDC provider (a real `oidc-provider` process) with the live
+    server registered as relying party: the journeys sign in through it, in Chromium. Any
+    login name signs in; access comes from invitations (journeykit.py)."""
+    from casushub.platform.identity.devidp import node_config, start_dev_idp
+
+    providers = [
+        {"key": "a", "client_secret": JOURNEY_CLIENT_SECRET, "users": [], "any_user": True}
+    ]
+    config = node_config(providers, client_id="casushub", base_port=0, rp_base_urls=[live_server])
+    idp = start_dev_idp(config, tmp_path_factory.mktemp("journey-idp") / "config.json")
+    yield idp
+    idp.stop()
 
 
 # --- the browser -----------------------------------------------------------------------------

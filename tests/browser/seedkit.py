@@ -31,7 +31,7 @@ from casushub.tenants.weging.rules import CRITERIA, Beoordeling
 from casushub.tenants.weging.services import Aanwezige, WegingInvoer, weeg_signaal
 from casushub.web.auth.testing import SignedIn, create_signed_in_session
 
-__all__ = ["Seeds", "invite_party", "seed", "sign_in_role", "weging_invoer"]
+__all__ = ["SYSTEEM", "Seeds", "hub_uuid", "invite_party", "seed", "sign_in_role", "weging_invoer"]
 
 SYSTEEM = Actor.system("browsertest")
 GEMEENTECODE = "9801"  # tenant "alfa" (tests/conftest.py)

@@ -12,7 +12,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import get, post
+from litestar import Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
@@ -273,8 +273,11 @@ async def signaal_nieuw(actor: NamedDependency[Actor]) -> Template:
     dependencies=DEPS,
 )
 async def signaal_opslaan(
-    data: Form, db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
-) -> Template | Redirect:
+    request: Request[Any, Any, Any],
+    data: Form,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template | Redirect | Response[bytes]:
     waarden = {k: str(data.get(k, "")) for k in _SIGNAAL_VELDEN}
     fouten: dict[str, str] = {}
     datums: dict[str, date | None] = {}
@@ -304,6 +307,10 @@ async def signaal_opslaan(
         return _signaal_formulier(waarden, {fout.field or "omschrijving": fout.message}, 422)
     except (GeenToegang, NietGevonden) as exc:
         raise weigering(exc) from exc
+    if request.headers.get("hx-request"):
+        # The form posts over htmx (hx-select keeps only the form): a 303 would be followed
+        # inside the XHR and swap an empty selection; HX-Redirect makes it a real page load.
+        return Response(b"", status_code=204, headers={"HX-Redirect": "/casusoverleg"})
     return Redirect("/casusoverleg", status_code=303)
 
 

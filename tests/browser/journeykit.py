@@ -1,0 +1,263 @@
+"""The journeys' pieces: a cast of organisations and invited users at the development
+provider, sign-in in Chromium through that provider, and the check every visited page gets
+(axe WCAG 2.1 A/AA with zero violations, no CSP violation)."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from browserkit import WCAG_TAGS, Tab
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from casushub.platform.hub.casusoverleg import zet_deelnemers
+from casushub.platform.identity.memberships import invite
+from casushub.platform.identity.organisations import create_organisation, save_provider
+from casushub.platform.identity.roles import Role
+from casushub.platform.models import Tenant
+from casushub.platform.registry import create_tenant
+from casushub.platform.settings import Settings
+from casushub.platform.tenancy import TenantRef
+
+__all__ = ["JOURNEY_CLIENT_SECRET", "Cast", "Journey", "make_cast"]
+
+JOURNEY_CLIENT_SECRET = "journey-geheim-0123456789abcdef"
+
+
+@dataclass(frozen=True)
+class Cast:
+    """Who plays in the journeys: one e-mail address per role, the organisations behind them,
+    and the municipality they work for (its own tenant, with a running processor agreement)."""
+
+    tenant: TenantRef
+    tenant_name: str
+    hub_id: uuid.UUID
+    emails: dict[str, str]
+    organisations: dict[str, uuid.UUID]
+
+
+async def make_cast(
+    admin_engine: AsyncEngine, settings: Settings, issuer: str, hub_id: uuid.UUID, hub_slug: str
+) -> Cast:
+    suffix = secrets.token_hex(3)
+    name = f"Gemeente Reis {suffix}"
+    tenant = await create_tenant(
+        admin_engine,
+        settings,
+        slug=f"reis{suffix}",
+        name=name,
+        gemeentecode="9850",
+        hub_slug=hub_slug,
+    )
+    emails: dict[str, str] = {}
+    organisations: dict[str, uuid.UUID] = {}
+    async with admin_engine.begin() as conn:
+        # Hub staff see case data only under a running processor agreement (rule 9).
+        await conn.execute(
+            update(Tenant)
+            .where(Tenant.id == tenant.id)
+            .values(verwerkersovereenkomst_start=date(2025, 7, 1))
+        )
+        for key, org_type, org_name, scope in (
+            ("gemeente", "gemeente", name, {"tenant_id": tenant.id}),
+            ("hub", "hub", "Zorg- en Veiligheidshuis", {"hub_id": hub_id}),
+            ("politie", "politie", "Politie Eenheid Reis", {"hub_id": hub_id}),
+            ("om", "om", "Openbaar Ministerie Reis", {"hub_id": hub_id}),
+            ("partner", "satellietpartner", "Jeugdzorg Reis", {"hub_id": hub_id}),
+        ):
+            domain = f"{key}{suffix}.test"
+            org_id = await create_organisation(
+                conn,
+                slug=f"{key}_{suffix}",
+                name=org_name,
+                type=org_type,
+                email_domains=[domain],
+                **scope,
+            )
+            await save_provider(
+                conn,
+                settings,
+                organisation_id=org_id,
+                issuer=issuer,
+                client_id="casushub",
+                client_secret=JOURNEY_CLIENT_SECRET,
+            )
+            organisations[key] = org_id
+            emails[key] = domain
+        await zet_deelnemers(
+            conn,
+            hub_id,
+            tenant.id,
+            [organisations["gemeente"], organisations["politie"], organisations["om"]],
+        )
+        for role, org, login, scope in (
+            (Role.HUB_ADMIN, "hub", "beheerder", {"hub_id": hub_id}),
+            (Role.PROCESREGISSEUR, "hub", "regisseur", {"tenant_id": tenant.id}),
+            (Role.GEMEENTE_REGIE, "gemeente", "regie", {"tenant_id": tenant.id}),
+            (Role.FG_AUDITOR, "gemeente", "fg", {"tenant_id": tenant.id}),
+            (Role.INVITED_PARTY, "partner", "gast", {"tenant_id": tenant.id}),
+        ):
+            email = f"{login}@{emails[org]}"
+            await invite(conn, organisation_id=organisations[org], email=email, role=role, **scope)
+            emails[role.value] = email
+    return Cast(tenant, name, hub_id, emails, organisations)
+
+
+async def axe_violations(tab: Tab) -> list[str]:
+    from axe_playwright_python.async_playwright import Axe
+
+    results = await Axe().run(tab.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    violations: list[dict[str, Any]] = results.response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + "; ".join(str(node["target"]) for node in v["nodes"])
+        for v in violations
+    ]
+
+
+@dataclass
+class Journey:
+    """A user's way through the app in one browser tab. ``check()`` runs on every page (and
+    after every htmx swap that changes one); ``unchecked()`` names pages that were visited
+    but never checked, so a journey cannot skip one by accident."""
+
+    tab: Tab
+    # Keyboard only: Tab/Shift+Tab to an element, then type, Enter, Space or the arrow keys;
+    # never a click, and typing only into the element that has focus.
+    keyboard: bool = False
+    checked: list[str] = field(default_factory=list)
+    visited: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        page = self.tab.page
+
+        def navigated(frame: Any) -> None:
+            if frame == page.main_frame and frame.url.startswith(self.tab.base_url):
+                self.visited.append(self.path(frame.url))
+
+        page.on("framenavigated", navigated)
+
+    @property
+    def page(self) -> Any:
+        return self.tab.page
+
+    def path(self, url: str | None = None) -> str:
+        return (url or self.page.url)[len(self.tab.base_url) :].split("#")[0]
+
+    async def check(self) -> None:
+        await self.tab.settled()
+        here = self.path()
+        violations = await axe_violations(self.tab)
+        assert violations == [], f"axe on {here}: {violations}"
+        csp = await self.tab.csp_violations()
+        assert csp == [], f"CSP on {here}: {csp}"
+        self.checked.append(here)
+
+    def unchecked(self) -> list[str]:
+        return [p for p in self.visited if p not in self.checked]
+
+    async def goto(self, path: str, status: int = 200) -> None:
+        await self.tab.goto(path, status)
+        await self.check()
+
+    async def sign_in(self, email: str) -> None:
+        """Through casushub's login form and the development provider's own forms."""
+        keyboard = self.keyboard
+        await self.goto("/auth/login")
+        if keyboard:
+            await self.tab_to("e => e.id === 'email'")
+            await self.page.keyboard.type(email)
+            await self.page.keyboard.press("Enter")
+        else:
+            await self.page.get_by_label("Uw e-mailadres op het werk").fill(email)
+            await self.page.get_by_role("button", name="Verder naar inloggen").click()
+        # The forwarding page refreshes to the provider at once; its login form is not ours
+        # (not checked: a third party's page), but it is used the same way.
+        login = self.page.locator("input[name='login']")
+        await login.wait_for()
+        if keyboard:
+            await self.tab_to("e => e.name === 'login'")
+            await self.page.keyboard.type(email)
+            await self.page.keyboard.press("Tab")
+            await self.page.keyboard.type("wat-dan-ook")
+            await self.page.keyboard.press("Enter")
+        else:
+            await login.fill(email)
+            await self.page.locator("input[name='password']").fill("wat-dan-ook")
+            await self.page.locator("button[type='submit']").click()
+        consent = self.page.locator("input[name='prompt'][value='consent']")
+        await self.page.wait_for_url(
+            lambda url: url.startswith(self.tab.base_url) or "interaction" in url
+        )
+        if not self.page.url.startswith(self.tab.base_url):
+            await consent.wait_for(state="attached")
+            if keyboard:
+                await self.tab_to("e => e.type === 'submit'")
+                await self.page.keyboard.press("Enter")
+            else:
+                await self.page.locator("button[type='submit']").click()
+        await self.page.wait_for_url(f"{self.tab.base_url}/**")
+        # The provider's pages may log their own console lines: only ours count from here.
+        self.tab.console.clear()
+        await self.check()
+
+    async def tab_to(self, predicate: str, limit: int = 120, *, back: bool = False) -> None:
+        """Keyboard only: press Tab (Shift+Tab with back=True) until the focused element
+        matches ``predicate``."""
+        key = "Shift+Tab" if back else "Tab"
+        seen = []
+        for _ in range(limit):
+            await self.page.keyboard.press(key)
+            if await self.tab.active(predicate):
+                return
+            seen.append(await self.tab.active("e => e.tagName + '#' + e.id + ' ' + (e.name || '')"))
+        raise AssertionError(f"{predicate} not reached with {limit}x {key}: {seen[-15:]}")
+
+    async def type_into(self, field_id: str, text: str) -> None:
+        """Keyboard only: Tab to the field, then type into the focused element."""
+        await self.tab_to(f"e => e.id === {field_id!r}")
+        await self.page.keyboard.type(text)
+
+    async def choose(self, field_id: str, label: str) -> None:
+        """Keyboard only: Tab to a <select> and move with the arrow keys to ``label``."""
+        await self.tab_to(f"e => e.id === {field_id!r}")
+        for _ in range(30):
+            current = await self.tab.active("e => e.options[e.selectedIndex].text.trim()")
+            if current == label:
+                return
+            await self.page.keyboard.press("ArrowDown")
+        raise AssertionError(f"{label!r} not among the options of #{field_id}")
+
+    # --- one way of working for both modes ---------------------------------------------------
+
+    async def fill(self, field_id: str, text: str) -> None:
+        if self.keyboard:
+            await self.type_into(field_id, text)
+        else:
+            await self.page.locator(f"#{field_id}").fill(text)
+
+    async def select(self, field_id: str, label: str) -> None:
+        if self.keyboard:
+            await self.choose(field_id, label)
+        else:
+            await self.page.locator(f"#{field_id}").select_option(label=label)
+
+    async def tick(self, field_id: str) -> None:
+        if self.keyboard:
+            await self.tab_to(f"e => e.id === {field_id!r}")
+            await self.page.keyboard.press("Space")
+            assert await self.tab.active("e => e.checked")
+        else:
+            await self.page.locator(f"#{field_id}").check()
+
+    async def press(self, name: str, *, role: str = "button") -> None:
+        """Activate a button (Enter) or link (Enter) by its visible name."""
+        if self.keyboard:
+            await self.tab_to(f"e => (e.innerText || e.value || '').trim() === {name!r}")
+            await self.page.keyboard.press("Enter")
+        else:
+            await self.page.get_by_role(role, name=name, exact=True).click()
