@@ -15,11 +15,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
-import io
 import math
 import os
-import platform
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -27,20 +24,15 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+import benchdb
+from benchdb import README, ROOT, for_schema, machine, offline_sql, schema_ddl
 
-ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "bench" / "README.md"
-if str(ROOT) not in sys.path:
-    # `python bench/tenancy.py` puts bench/ first on the path; the project root makes `casushub`
-    # importable even when the virtualenv has no editable install of it.
-    sys.path.insert(1, str(ROOT))
-PLACEHOLDER = "t_zzbenchzz"
 EXTRA_REVISION = "tbench1"
 
 # Markers around this benchmark's section of bench/README.md; other sections are left alone.
@@ -103,41 +95,6 @@ def p95(samples: Sequence[float]) -> float:
 # --- DDL for the floor -------------------------------------------------------------------------
 
 
-def offline_sql(migrations: Path, revisions: str) -> str:
-    """Alembic's ``--sql`` output for the tenant environment, for the placeholder schema."""
-    from alembic import command
-    from alembic.config import Config
-
-    buffer = io.StringIO()
-    cfg = Config(output_buffer=buffer)
-    cfg.set_main_option("script_location", str(migrations / "tenant"))
-    cfg.cmd_opts = argparse.Namespace(x=[f"schema={PLACEHOLDER}"])
-    command.upgrade(cfg, revisions, sql=True)
-    kept = [
-        line
-        for line in buffer.getvalue().splitlines()
-        if line.strip() not in {"BEGIN;", "COMMIT;"} and not line.startswith("--")
-    ]
-    return "\n".join(kept).strip()
-
-
-def schema_ddl(role: str, schema: str, app_role: str) -> str:
-    """What registry._create_schema_and_role sends, as one string."""
-    return (
-        f'CREATE ROLE "{role}" NOLOGIN NOINHERIT;\n'
-        f'CREATE SCHEMA "{schema}";\n'
-        f'REVOKE ALL ON SCHEMA "{schema}" FROM PUBLIC;\n'
-        f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}";\n'
-        f'ALTER DEFAULT PRIVILEGES IN SCHEMA "{schema}" '
-        f'GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO "{role}";\n'
-        f'GRANT "{role}" TO "{app_role}";\n'
-    )
-
-
-def for_schema(ddl: str, schema: str) -> str:
-    return f'SET LOCAL search_path TO "{schema}";\n' + ddl.replace(PLACEHOLDER, f'"{schema}"')
-
-
 EXTRA_REVISION_TEXT = '''"""Benchmark only: one small migration (a column and an index).
 
 Revision ID: {revision}
@@ -165,10 +122,6 @@ def downgrade() -> None:
 
 
 # --- The run -----------------------------------------------------------------------------------
-
-
-def _libpq(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
 async def _timed(fn: Callable[[], Awaitable[Any]]) -> float:
@@ -211,9 +164,8 @@ class Bench:
         self.args = args
         self.server_url = server_url
         self.migrations = migrations
-        suffix = secrets.token_hex(4)
-        self.database = f"casushub_bench_{suffix}"
-        self.prefix = f"chb{suffix}"
+        self.db = benchdb.BenchDatabase(server_url, "bench")
+        self.prefix = self.db.prefix
         self.rows: list[Row] = []
         self._codes = iter(range(1000, 10000))
 
@@ -221,48 +173,22 @@ class Bench:
         return f"{next(self._codes):04d}"
 
     async def run(self) -> list[Row]:
-        from casushub.platform.devdb import create_database, with_database
-
-        await create_database(self.server_url, self.database)
+        await self.db.create()
         try:
-            await self._run(with_database(self.server_url, self.database))
+            await self._run(self.db.url)
         finally:
-            await self._drop()
+            await self.db.drop()
         return self.rows
-
-    async def _drop(self) -> None:
-        from casushub.platform.devdb import with_database
-
-        conn = await asyncpg.connect(_libpq(with_database(self.server_url, "postgres")))
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
-            roles = await conn.fetch(
-                "SELECT rolname FROM pg_roles WHERE rolname LIKE $1", self.prefix + "\\_%"
-            )
-            for role in roles:
-                await conn.execute(f'DROP ROLE IF EXISTS "{role["rolname"]}"')
-        finally:
-            await conn.close()
 
     async def _run(self, db_url: str) -> None:
         from casushub.platform import migrate
         from casushub.platform.database import create_admin_engine
         from casushub.platform.registry import create_hub
-        from casushub.platform.settings import Settings, asyncpg_url, url_with_user
 
-        url = asyncpg_url(db_url)
-        self.settings = replace(
-            Settings(),
-            environment="test",
-            database_url=url,
-            app_database_url=url_with_user(url, f"{self.prefix}_app", ""),
-            db_role_prefix=self.prefix,
-            secure_cookies=False,
-            log_json=True,
-        )
+        self.settings = self.db.settings(log_json=True)
         engine = create_admin_engine(self.settings, pool_size=self.args.concurrency + 1)
         pool = await asyncpg.create_pool(
-            _libpq(db_url), min_size=self.args.concurrency, max_size=self.args.concurrency
+            benchdb.libpq(db_url), min_size=self.args.concurrency, max_size=self.args.concurrency
         )
         try:
             await migrate.migrate_platform(engine, self.settings)
@@ -367,30 +293,17 @@ class Bench:
         )
 
     async def _bulk(self, pool: asyncpg.Pool, slugs: Sequence[str]) -> None:
-        """Registered, migrated tenants, 10 to a transaction (more overflows the lock table)."""
-        from casushub.platform.ids import new_id
-
+        """Registered, migrated tenants with the same DDL, in batches (benchdb.bulk_tenants)."""
         async with pool.acquire() as conn:
             hub_id = await conn.fetchval("SELECT id FROM platform.hubs WHERE slug = 'benchhub'")
-            for first in range(0, len(slugs), 10):
-                batch = slugs[first : first + 10]
-                ddl = "".join(
-                    schema_ddl(self.settings.tenant_role(slug), f"t_{slug}", self.settings.app_role)
-                    + for_schema(self.full_ddl, f"t_{slug}")
-                    + ";\n"
-                    for slug in batch
-                )
-                rows = [
-                    (new_id(), hub_id, slug, f"Gemeente {slug}", self.code(), "active", self.head)
-                    for slug in batch
-                ]
-                async with conn.transaction():
-                    await conn.execute(ddl)
-                    await conn.executemany(
-                        "INSERT INTO platform.tenants (id, hub_id, slug, name, gemeentecode, "
-                        "status, schema_revision) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                        rows,
-                    )
+            await benchdb.bulk_tenants(
+                conn,
+                self.settings,
+                self.full_ddl,
+                self.head,
+                hub_id,
+                [(slug, self.code()) for slug in slugs],
+            )
 
     # 3. no-op migrate ---------------------------------------------------------------------------
 
@@ -505,16 +418,6 @@ direct way), so the ratio means something on any machine.
 """
 
 
-def machine() -> str:
-    cores = os.cpu_count()
-    try:
-        free = subprocess.run(["free", "-g"], capture_output=True, text=True, check=True)  # noqa: S607 - procps tool, fixed arguments
-        mem = free.stdout.splitlines()[1].split()[1] + " GB"
-    except (OSError, subprocess.CalledProcessError, IndexError):
-        mem = "unknown"
-    return f"{cores} cores, {mem} memory, {platform.system()} {platform.release()}"
-
-
 # Kept in the section on every run: what the first measurements showed and what changed.
 HISTORY = """
 Before and after the fix (2026-11-25, this machine; figure, floor, ratio):
@@ -571,17 +474,6 @@ Run it alone with `.venv/bin/python bench/tenancy.py` (`--help`: `--tenants`,
 """
 
 
-def write_readme(path: Path, text: str) -> None:
-    current = path.read_text() if path.exists() else INTRO
-    if SECTION_START in current and SECTION_END in current:
-        head, rest = current.split(SECTION_START, 1)
-        tail = rest.split(SECTION_END, 1)[1].lstrip("\n")
-        new = head + text + ("\n" + tail if tail else "")
-    else:
-        new = current.rstrip("\n") + "\n\n" + text
-    path.write_text(new)
-
-
 # --- Entry point -------------------------------------------------------------------------------
 
 
@@ -610,14 +502,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-async def pg_version(url: str) -> str:
-    conn = await asyncpg.connect(_libpq(url))
-    try:
-        return str(await conn.fetchval("SHOW server_version"))
-    finally:
-        await conn.close()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="casushub-bench-") as tmp:
@@ -632,31 +516,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         migrate.MIGRATIONS_DIR = migrations
         migrate._script.cache_clear()
 
-        external = os.environ.get("DATABASE_URL")
-        server = None
-        if external:
-            server_url, where = _libpq(external), "DATABASE_URL"
-        else:
-            from casushub.platform.devdb import start_embedded
-
-            # A private runtime dir with the mode platformdirs wants (silences its warning).
-            runtime = Path(tmp) / "run"
-            runtime.mkdir(mode=0o700)
-            os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
-            server, server_url = start_embedded(Path(tmp) / "pg", cleanup_mode="delete")
-            where = "embedded"
-        try:
+        with benchdb.server() as srv:
             load_before = os.getloadavg()[0]
-            version = asyncio.run(pg_version(server_url))
-            rows = asyncio.run(Bench(args, server_url, migrations).run())
-        finally:
-            if server is not None:
-                server.cleanup()
+            version = asyncio.run(benchdb.pg_version(srv.url))
+            rows = asyncio.run(Bench(args, srv.url, migrations).run())
+            where = srv.where
     print(f"\nload average (1 min): {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} now")
     print(text_table(rows))
     if not args.no_readme:
         load = f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
-        write_readme(README, section(rows, args, where, version, load))
+        text = section(rows, args, where, version, load)
+        benchdb.write_section("tenancy", text.replace(SECTION_START, "").replace(SECTION_END, ""))
         print(f"\nwritten to {README.relative_to(ROOT)}")
     # A missed target is a result, not a crash: `make bench` goes on with the other benchmarks.
     missed = any(r.passed is False for r in rows)

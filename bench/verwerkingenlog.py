@@ -20,71 +20,26 @@ import asyncio
 import json
 import os
 import random
-import secrets
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import asyncpg
-
-ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "bench" / "README.md"
-if str(ROOT) not in sys.path:
-    sys.path.insert(1, str(ROOT))
+import benchdb
+from benchdb import LOG_COLUMNS as COLUMNS
+from benchdb import README, ROOT, LogEntry, chain
 
 SECTION_START = "<!-- bench:verwerkingenlog:start -->"
 SECTION_END = "<!-- bench:verwerkingenlog:end -->"
 TARGET_MS = 1000.0
-COLUMNS = (
-    "id",
-    "volgnummer",
-    "tijdstip",
-    "user_id",
-    "organisation_id",
-    "rol",
-    "casus_id",
-    "persoon_id",
-    "gegevensgroep",
-    "actie",
-    "doel",
-    "request_id",
-    "detail",
-    "vorige_hash",
-    "hash",
-)
 GROEPEN = ("casus", "persoon", "plan", "signaal", "weging", "agendapunt", "item")
 ACTIES = ("read",) * 8 + ("update", "create", "export", "search")
 ROLLEN = ("gemeente_regie", "procesregisseur", "deelnemer", "derde")
-
-
-def _libpq(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
-
-
-@dataclass
-class Entry:
-    """Attribute names as ``Verwerking``: ``entry_hash`` hashes it like a stored row."""
-
-    volgnummer: int
-    tijdstip: datetime
-    user_id: uuid.UUID
-    organisation_id: uuid.UUID
-    rol: str
-    casus_id: uuid.UUID
-    persoon_id: uuid.UUID
-    gegevensgroep: str
-    actie: str
-    doel: str
-    request_id: str
-    detail: str | None
-    vorige_hash: str
 
 
 @dataclass
@@ -110,8 +65,6 @@ def generate(
     count: int, casussen: int, users: int, seed: int = 8
 ) -> tuple[list[tuple[Any, ...]], dict[str, Any]]:
     """``count`` chained rows spread over three years; returns the rows and the id pools."""
-    from casushub.tenants.verwerkingenlog.services import GENESIS, entry_hash
-
     rng = random.Random(seed)
     casus_ids = [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(casussen)]
     persoon_of = {c: uuid.UUID(int=rng.getrandbits(128), version=4) for c in casus_ids}
@@ -125,47 +78,23 @@ def generate(
     # gives the busiest casus about 1.5 % of all entries, 0.8 the busiest user about 9 %).
     casus_draw = rng.choices(casus_ids, weights=_zipf(casussen, 0.6), k=count)
     user_draw = rng.choices(user_ids, weights=_zipf(users, 0.8), k=count)
-    previous = GENESIS
-    rows = []
-    for number in range(1, count + 1):
-        casus = casus_draw[number - 1]
-        user = user_draw[number - 1]
-        entry = Entry(
-            volgnummer=number,
+    entries = (
+        LogEntry(
             tijdstip=start + step * number,
-            user_id=user,
-            organisation_id=org_of[user],
-            rol=rol_of[user],
-            casus_id=casus,
-            persoon_id=persoon_of[casus],
+            user_id=user_draw[number - 1],
+            organisation_id=org_of[user_draw[number - 1]],
+            rol=rol_of[user_draw[number - 1]],
+            casus_id=casus_draw[number - 1],
+            persoon_id=persoon_of[casus_draw[number - 1]],
             gegevensgroep=GROEPEN[number % len(GROEPEN)],
             actie=ACTIES[number % len(ACTIES)],
             doel="uitvoering casusoverleg",
             request_id=uuid.UUID(int=rng.getrandbits(128), version=4).hex,
-            detail=None,
-            vorige_hash=previous,
+            id=uuid.UUID(int=rng.getrandbits(128), version=4),
         )
-        previous = entry_hash(entry)
-        rows.append(
-            (
-                uuid.UUID(int=rng.getrandbits(128), version=4),
-                entry.volgnummer,
-                entry.tijdstip,
-                entry.user_id,
-                entry.organisation_id,
-                entry.rol,
-                entry.casus_id,
-                entry.persoon_id,
-                entry.gegevensgroep,
-                entry.actie,
-                entry.doel,
-                entry.request_id,
-                entry.detail,
-                entry.vorige_hash,
-                previous,
-            )
-        )
-    return rows, {"casus_ids": casus_ids, "user_ids": user_ids}
+        for number in range(1, count + 1)
+    )
+    return chain(entries), {"casus_ids": casus_ids, "user_ids": user_ids}
 
 
 def _zipf(n: int, exponent: float) -> list[float]:
@@ -177,51 +106,24 @@ class Bench:
         self.load_start = os.getloadavg()[0]
         self.args = args
         self.server_url = server_url
-        suffix = secrets.token_hex(4)
-        self.database = f"casushub_benchlog_{suffix}"
-        self.prefix = f"chl{suffix}"
+        self.db = benchdb.BenchDatabase(server_url, "log")
         self.figures: list[Figure] = []
         self.notes: dict[str, str] = {}
 
     async def run(self) -> list[Figure]:
-        from casushub.platform.devdb import create_database, with_database
-
-        await create_database(self.server_url, self.database)
+        await self.db.create()
         try:
-            await self._run(with_database(self.server_url, self.database))
+            await self._run(self.db.url)
         finally:
-            await self._drop()
+            await self.db.drop()
         return self.figures
-
-    async def _drop(self) -> None:
-        from casushub.platform.devdb import with_database
-
-        conn = await asyncpg.connect(_libpq(with_database(self.server_url, "postgres")))
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
-            roles = await conn.fetch(
-                "SELECT rolname FROM pg_roles WHERE rolname LIKE $1", self.prefix + "\\_%"
-            )
-            for role in roles:
-                await conn.execute(f'DROP ROLE IF EXISTS "{role["rolname"]}"')
-        finally:
-            await conn.close()
 
     async def _run(self, db_url: str) -> None:
         from casushub.platform.database import create_admin_engine, create_app_engine
         from casushub.platform.migrate import migrate_platform
         from casushub.platform.registry import create_hub, create_tenant
-        from casushub.platform.settings import Settings, asyncpg_url, url_with_user
 
-        url = asyncpg_url(db_url)
-        settings = replace(
-            Settings(),
-            environment="test",
-            database_url=url,
-            app_database_url=url_with_user(url, f"{self.prefix}_app", ""),
-            db_role_prefix=self.prefix,
-            secure_cookies=False,
-        )
+        settings = self.db.settings()
         admin = create_admin_engine(settings)
         app = create_app_engine(settings)
         try:
@@ -242,7 +144,7 @@ class Bench:
         began = time.perf_counter()
         rows, pools = generate(self.args.entries, self.args.casussen, self.args.users)
         generated = time.perf_counter() - began
-        conn = await asyncpg.connect(_libpq(db_url))
+        conn = await asyncpg.connect(benchdb.libpq(db_url))
         try:
             began = time.perf_counter()
             for offset in range(0, len(rows), 100_000):
@@ -309,7 +211,7 @@ class Bench:
             ]
             * 5,
         }
-        conn = await asyncpg.connect(_libpq(db_url))
+        conn = await asyncpg.connect(benchdb.libpq(db_url))
         try:
             for what, statements in cases.items():
                 samples = []
@@ -443,17 +345,6 @@ busier than the rest). {notes.get("load", "")}.
 """
 
 
-def write_readme(path: Path, text: str) -> None:
-    current = path.read_text() if path.exists() else "# Benchmarks\n"
-    if SECTION_START in current and SECTION_END in current:
-        head, rest = current.split(SECTION_START, 1)
-        tail = rest.split(SECTION_END, 1)[1].lstrip("\n")
-        new = head + text + ("\n" + tail if tail else "")
-    else:
-        new = current.rstrip("\n") + "\n\n" + text
-    path.write_text(new)
-
-
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=1_000_000, help="log entries (1,000,000)")
@@ -464,41 +355,21 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-async def pg_version(url: str) -> str:
-    conn = await asyncpg.connect(_libpq(url))
-    try:
-        return str(await conn.fetchval("SHOW server_version"))
-    finally:
-        await conn.close()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="casushub-benchlog-") as tmp:
-        external = os.environ.get("DATABASE_URL")
-        server = None
-        if external:
-            server_url, where = _libpq(external), "DATABASE_URL"
-        else:
-            from casushub.platform.devdb import start_embedded
-
-            runtime = Path(tmp) / "run"
-            runtime.mkdir(mode=0o700)
-            os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
-            server, server_url = start_embedded(Path(tmp) / "pg", cleanup_mode="delete")
-            where = "embedded"
-        try:
-            version = asyncio.run(pg_version(server_url))
-            bench = Bench(args, server_url)
-            figures = asyncio.run(bench.run())
-            bench.notes["load_average"] = f"{bench.load_start:.1f} / {os.getloadavg()[0]:.1f}"
-        finally:
-            if server is not None:
-                server.cleanup()
+    with benchdb.server("casushub-benchlog-") as srv:
+        where = srv.where
+        version = asyncio.run(benchdb.pg_version(srv.url))
+        bench = Bench(args, srv.url)
+        figures = asyncio.run(bench.run())
+        bench.notes["load_average"] = f"{bench.load_start:.1f} / {os.getloadavg()[0]:.1f}"
     print()
     print(markdown(figures, bench.notes))
     if not args.no_readme:
-        write_readme(README, section(figures, bench.notes, args, where, version))
+        text = section(figures, bench.notes, args, where, version)
+        benchdb.write_section(
+            "verwerkingenlog", text.replace(SECTION_START, "").replace(SECTION_END, "")
+        )
         print(f"\nwritten to {README.relative_to(ROOT)}")
     return 0 if all(f.passed is not False for f in figures) else 1
 

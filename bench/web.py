@@ -274,6 +274,42 @@ class Bench:
                 server.rss_mb.append(("after the load runs", rss_mb(pid)))
             print(f"{server.name} RSS: {server.rss_mb}", flush=True)
 
+    async def profile(self) -> None:
+        """--profile: where the app's time goes for the casus list, in-process (pyinstrument)."""
+        from collections import Counter
+
+        from litestar.testing import AsyncTestClient
+        from pyinstrument import Profiler
+        from sqlalchemy import event
+
+        from casushub.web.app import SESSION_COOKIE, create_app
+
+        app = create_app(self.settings)
+        statements: Counter[str] = Counter()
+        async with AsyncTestClient(app) as client:
+
+            def count(*args: Any) -> None:
+                statements[" ".join(str(args[2]).split())[:110]] += 1
+
+            event.listen(app.state.engine.sync_engine, "before_cursor_execute", count)
+            for page in ("list", "casus"):
+                jobs = self.jobs(page, 40, 3)
+                for path, cookie in jobs[:5]:  # warm-up
+                    await client.get(path, cookies={SESSION_COOKIE: cookie})
+                profiler = Profiler(async_mode="enabled")
+                profiler.start()
+                began = time.perf_counter()
+                for path, cookie in jobs[5:]:
+                    response = await client.get(path, cookies={SESSION_COOKIE: cookie})
+                    response.raise_for_status()
+                elapsed = time.perf_counter() - began
+                profiler.stop()
+                for text, n in statements.most_common(40):
+                    print(f"{n:6d}  {text}")
+                statements.clear()
+                print(f"\n=== profile: {page}, {len(jobs) - 5} requests in {elapsed:.2f} s")
+                print(profiler.output_text(unicode=True, show_all=False), file=sys.stderr)
+
     async def cleanup(self) -> None:
         await self.db.drop()
 
@@ -406,6 +442,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=30.0, help="seconds per run at most (30)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--no-readme", action="store_true", help="do not write bench/README.md")
+    parser.add_argument(
+        "--profile", action="store_true", help="only profile the app in-process (pyinstrument)"
+    )
     return parser.parse_args(argv)
 
 
@@ -416,6 +455,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench = Bench(args, srv)
         asyncio.run(bench.prepare())
         try:
+            if args.profile:
+                asyncio.run(bench.profile())
+                return 0
             bench.run_servers()
         finally:
             asyncio.run(bench.cleanup())

@@ -19,6 +19,7 @@ from casushub.tenants.personen.models import Persoon
 from casushub.tenants.personen.services import controleer_persoonsvelden
 from casushub.tenants.signalen.models import Signaal, SignaalStatus
 from casushub.tenants.verwerkingenlog.models import Actie
+from casushub.tenants.verwerkingenlog.services import Regel, record_many
 from casushub.tenants.weging.models import Weging
 
 __all__ = [
@@ -140,15 +141,16 @@ async def te_wegen_signalen(session: AsyncSession, actor: Actor) -> list[Signaal
     result = [
         SignaalRegel(s.id, s.persoon_id, naam, s.ontvangen_op, s.vervolgdatum) for s, naam in rows
     ]
-    for regel in result:
-        await log(
-            session,
-            actor,
-            Actie.READ,
-            "signaal",
-            "weging voorbereiden",
-            persoon_id=regel.persoon_id,
-        )
+    # One entry per person shown, written together (issue 11: one lock, one chain read and
+    # one INSERT per row made the dashboard slow for a long queue).
+    await record_many(
+        session,
+        actor,
+        [
+            Regel(Actie.READ, "signaal", "weging voorbereiden", persoon_id=regel.persoon_id)
+            for regel in result
+        ],
+    )
     return result
 
 

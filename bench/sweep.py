@@ -1,0 +1,205 @@
+"""Retention-sweep benchmark (issue 11 item 6): the nightly sweep over N tenants, end to end.
+
+Run with ``make bench`` (or ``.venv/bin/python bench/sweep.py --help``). Fills a fresh
+database with ``bench/datagen.py`` (1,000 municipalities by default; about 3 % of each one's
+casussen closed and past their retention date, and a third of its "geen actie" signals past
+their year), then runs what the nightly ``housekeeping.tenant`` job runs for the sweep
+(``casushub.workers.retention.retention_sweep``: ``bewaartermijnen.sweep.vernietig`` in the
+tenant's own session, role and transaction) for every tenant, ``--concurrency`` at a time
+like a worker's threads, and times it from the first tenant to the last commit.
+
+A second run right after finds nothing due: the fixed cost per tenant. Afterwards it checks
+that nothing due is left, that every destroyed record left a receipt, and that the access-log
+chain of the largest tenants still verifies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import asyncpg
+import benchdb
+import datagen
+
+TARGET_S = 60.0
+
+
+@dataclass
+class Run:
+    what: str
+    seconds: float
+    per_tenant: list[float]
+    destroyed: int
+    held: int
+    failed: int
+
+
+async def sweep_all(
+    engine: Any, settings: Any, tenants: Sequence[datagen.TenantData], concurrency: int
+) -> Run:
+    from casushub.platform.ids import new_id
+    from casushub.platform.tenancy import tenant_session
+    from casushub.tenants.actor import Actor
+    from casushub.tenants.bewaartermijnen.sweep import vernietig
+
+    gate = asyncio.Semaphore(concurrency)
+    per_tenant: list[float] = []
+    totals = [0, 0, 0]
+
+    async def one(tenant: datagen.TenantData) -> None:
+        async with gate:
+            began = time.perf_counter()
+            batch = new_id()
+            # What retention_sweep does inside the housekeeping job's tenant session.
+            actor = Actor.system(f"bewaartermijnen:{batch}")
+            async with tenant_session(engine, tenant.ref, settings) as session, session.begin():
+                ronde = await vernietig(session, actor, vandaag=date.today(), batch_id=batch)
+            per_tenant.append(time.perf_counter() - began)
+            totals[0] += len(ronde.vernietigd)
+            totals[1] += len(ronde.geblokkeerd)
+            totals[2] += len(ronde.mislukt)
+
+    began = time.perf_counter()
+    await asyncio.gather(*(one(t) for t in tenants))
+    return Run("", time.perf_counter() - began, per_tenant, *totals)
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, srv: benchdb.Server) -> None:
+        self.args = args
+        self.srv = srv
+        self.load_start = benchdb.load_average()
+        self.runs: list[Run] = []
+        self.checks: list[str] = []
+
+    async def run(self) -> None:
+        from casushub.platform.database import create_app_engine
+
+        db = benchdb.BenchDatabase(self.srv.url, "sweep", self.srv.where)
+        await db.create()
+        try:
+            settings = db.settings(db_pool_size=self.args.concurrency + 1)
+            self.data = await datagen.generate(
+                db, settings, tenants=self.args.tenants, large=self.args.large
+            )
+            print(self.data.summary(), flush=True)
+            engine = create_app_engine(settings)
+            try:
+                for what in ("sweep with expired data", "second sweep, nothing due"):
+                    run = await sweep_all(
+                        engine, settings, self.data.tenants, self.args.concurrency
+                    )
+                    run.what = f"{what} ({len(self.data.tenants)} tenants)"
+                    self.runs.append(run)
+                    print(
+                        f"{run.what}: {run.seconds:.1f} s, destroyed {run.destroyed}, "
+                        f"held {run.held}, failed {run.failed}",
+                        flush=True,
+                    )
+                await self.check(db, engine, settings)
+            finally:
+                await engine.dispose()
+        finally:
+            await db.drop()
+
+    async def check(self, db: benchdb.BenchDatabase, engine: Any, settings: Any) -> None:
+        from casushub.platform.tenancy import tenant_session
+        from casushub.tenants.verwerkingenlog.chain import verify_chain
+
+        conn = await asyncpg.connect(benchdb.libpq(db.url))
+        try:
+            left = receipts = 0
+            for t in self.data.tenants:
+                s = t.ref.schema
+                left += await conn.fetchval(
+                    f'SELECT (SELECT count(*) FROM "{s}".casus WHERE destroy_on <= current_date)'
+                    f' + (SELECT count(*) FROM "{s}".signaal WHERE destroy_on <= current_date'
+                    " AND status = 'geen_actie')"
+                )
+                receipts += await conn.fetchval(
+                    f'SELECT count(*) FROM "{s}".vernietigingsbewijs '
+                    "WHERE soort IN ('casus', 'signaal')"
+                )
+        finally:
+            await conn.close()
+        expected = self.data.counts["verlopen (sweep)"]
+        self.checks.append(
+            f"due before: {expected}; destroyed: {self.runs[0].destroyed}; receipts: {receipts}; "
+            f"due after: {left}"
+        )
+        largest = sorted(self.data.tenants, key=lambda t: len(t.casussen))[-3:]
+        for t in largest:
+            async with tenant_session(engine, t.ref, settings) as session, session.begin():
+                report = await verify_chain(session)
+            self.checks.append(f"chain of {t.ref.slug} ({report.checked:,} entries): {report.ok}")
+        print("; ".join(self.checks), flush=True)
+
+
+def section(bench: Bench, version: str) -> str:
+    a = bench.args
+    lines = [
+        "| what | total | per tenant p50 | per tenant p95 | per tenant max | destroyed | target "
+        "| result |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for i, run in enumerate(bench.runs):
+        target = f"≤ {TARGET_S:.0f} s over 1,000 tenants" if i == 0 else "—"
+        verdict = ("pass" if run.seconds <= TARGET_S else "FAIL") if i == 0 else "info"
+        pt = run.per_tenant
+        lines.append(
+            f"| {run.what} | {run.seconds:.1f} s | {statistics.median(pt) * 1000:.1f} ms | "
+            f"{benchdb.percentile(pt, 0.95) * 1000:.1f} ms | {max(pt) * 1000:.1f} ms | "
+            f"{run.destroyed} | {target} | {verdict} |"
+        )
+    return f"""## Retention sweep
+
+`bench/sweep.py` (issue 11 item 6). Measured {benchdb.now_utc()} on {benchdb.machine()};
+PostgreSQL {version} ({bench.srv.where}); load average {bench.load_start} at the start,
+{benchdb.load_average()} at the end (1, 5, 15 min). Data: {bench.data.summary()}.
+Every tenant swept as the nightly `housekeeping.tenant` job does
+(`bewaartermijnen.sweep.vernietig` in the tenant's session, role and transaction: each due
+casus and signal destroyed through the workflow's own `vernietig_casus` / `vernietig_signaal`
+in its own savepoint, with a receipt and an access-log entry, then the log's own retention),
+{a.concurrency} tenants at a time (a worker's threads); the time is from the first tenant's
+start to the last commit, without the queue.
+
+{chr(10).join(lines)}
+
+- Checks after the run: {"; ".join(bench.checks)}.
+- Run it alone: `.venv/bin/python bench/sweep.py --tenants 50 --large 1000` (`--help`).
+"""
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tenants", type=int, default=1000, help="municipalities (1000)")
+    parser.add_argument("--large", type=int, default=10_000, help="largest municipality (10,000)")
+    parser.add_argument("--concurrency", type=int, default=4, help="tenants at a time (4)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--no-readme", action="store_true", help="do not write bench/README.md")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    with benchdb.server("casushub-benchsweep-") as srv:
+        version = asyncio.run(benchdb.pg_version(srv.url))
+        bench = Bench(args, srv)
+        asyncio.run(bench.run())
+    if not args.no_readme:
+        benchdb.write_section("sweep", section(bench, version))
+        print(f"written to {benchdb.README.relative_to(benchdb.ROOT)}")
+    missed = bench.runs[0].seconds > TARGET_S
+    return 1 if args.strict and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
