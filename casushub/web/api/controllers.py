@@ -24,6 +24,20 @@ from casushub.platform.jobs import get_job
 from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError
 from casushub.web.api.auth import api_hub_id
+from casushub.web.api.schemas import (
+    PROBLEM_JSON,
+    Aanmelding,
+    Gebruiker,
+    GebruikerRol,
+    Gemeente,
+    InlogdienstWeergave,
+    Organisatie,
+    Probleem,
+    Taak,
+    Uitgenodigd,
+    Uitgeschakeld,
+    probleem_antwoorden,
+)
 from casushub.web.hub.gemeenten import STATUS_LABELS, start_onboarding, tenant_clash
 
 __all__ = ["OrganisationsApi", "TenantsApi", "UsersApi"]
@@ -31,16 +45,16 @@ __all__ = ["OrganisationsApi", "TenantsApi", "UsersApi"]
 AnyRequest = Request[Any, Any, State]
 
 
-def _problem(status: int, detail: str, fouten: dict[str, str] | None = None) -> Response[Any]:
+def _problem(status: int, detail: str, velden: dict[str, str] | None = None) -> Response[Any]:
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": "De invoer klopt niet",
         "status": status,
         "detail": detail,
     }
-    if fouten:
-        body["fouten"] = fouten
-    return Response(body, status_code=status, media_type="application/problem+json")
+    if velden:
+        body["fouten"] = velden
+    return Response(body, status_code=status, media_type=PROBLEM_JSON)
 
 
 @dataclass
@@ -59,24 +73,24 @@ class NieuweGemeente:
     bsn_grondslag: str = ""
 
 
-def _tenant_json(t: Any) -> dict[str, Any]:
-    return {
-        "id": str(t.id),
-        "slug": t.slug,
-        "naam": t.name,
-        "gemeentecode": t.gemeentecode,
-        "status": t.status,
-        "status_label": STATUS_LABELS.get(t.status, t.status),
-        "schema_revision": t.schema_revision,
-        "verwerkersovereenkomst": t.verwerkersovereenkomst,
-    }
+def _tenant_json(t: Any) -> Gemeente:
+    return Gemeente(
+        id=t.id,
+        slug=t.slug,
+        naam=t.name,
+        gemeentecode=t.gemeentecode,
+        status=t.status,
+        status_label=STATUS_LABELS.get(t.status, t.status),
+        schema_revision=t.schema_revision,
+        verwerkersovereenkomst=t.verwerkersovereenkomst,
+    )
 
 
 class TenantsApi(Controller):
     path = "/tenants"
 
-    @get("", summary="Gemeenten van de hub")
-    async def lijst(self, request: AnyRequest, state: State) -> list[dict[str, Any]]:
+    @get("", summary="Gemeenten van de hub", responses=probleem_antwoorden())
+    async def lijst(self, request: AnyRequest, state: State) -> list[Gemeente]:
         hub_id = api_hub_id(request)
         async with state.engine.connect() as conn:
             rows = (
@@ -86,10 +100,10 @@ class TenantsApi(Controller):
             ).all()
         return [_tenant_json(t) for t in rows]
 
-    @get("/{tenant_id:uuid}", summary="Eén gemeente")
+    @get("/{tenant_id:uuid}", summary="Eén gemeente", responses=probleem_antwoorden(400, 404))
     async def een(
         self, request: AnyRequest, state: State, tenant_id: FromPath[uuid.UUID]
-    ) -> dict[str, Any]:
+    ) -> Gemeente:
         hub_id = api_hub_id(request)
         async with state.engine.connect() as conn:
             row = (
@@ -101,10 +115,15 @@ class TenantsApi(Controller):
             raise NotFoundException
         return _tenant_json(row)
 
-    @post("", summary="Gemeente aanmelden (provisioning als achtergrondtaak)", status_code=202)
+    @post(
+        "",
+        summary="Gemeente aanmelden (provisioning als achtergrondtaak)",
+        status_code=202,
+        responses=probleem_antwoorden(400, 422),
+    )
     async def aanmelden(
         self, request: AnyRequest, state: State, data: JSONBody[NieuweGemeente]
-    ) -> Response[Any]:
+    ) -> Response[Aanmelding | Probleem]:
         from datetime import date
 
         hub_id = api_hub_id(request)
@@ -138,28 +157,28 @@ class TenantsApi(Controller):
             return _problem(422, " ".join(fouten.values()), fouten)
         job_id = await start_onboarding(state, None, hub_id, a)
         return Response(
-            {"job": str(job_id)}, status_code=202, headers={"Location": f"/api/v1/jobs/{job_id}"}
+            Aanmelding(job=job_id),
+            status_code=202,
+            headers={"Location": f"/api/v1/jobs/{job_id}"},
         )
 
 
 class JobsApi(Controller):
     path = "/jobs"
 
-    @get("/{job_id:uuid}", summary="Voortgang van een aanmelding")
-    async def taak(
-        self, request: AnyRequest, state: State, job_id: FromPath[uuid.UUID]
-    ) -> dict[str, Any]:
+    @get(
+        "/{job_id:uuid}",
+        summary="Voortgang van een aanmelding",
+        responses=probleem_antwoorden(400, 404),
+    )
+    async def taak(self, request: AnyRequest, state: State, job_id: FromPath[uuid.UUID]) -> Taak:
         hub_id = api_hub_id(request)
         job = await get_job(state.engine, job_id)
         if job is None or job.params.get("hub_id") != str(hub_id):
             raise NotFoundException
-        return {
-            "id": str(job.id),
-            "status": job.status,
-            "done": job.done,
-            "total": job.total,
-            "bericht": job.message,
-        }
+        return Taak(
+            id=job.id, status=job.status, done=job.done, total=job.total, bericht=job.message
+        )
 
 
 @dataclass
@@ -184,19 +203,19 @@ class Inlogdienst:
     scopes: str = "openid email profile"
 
 
-def _org_json(o: Any, provider: Any = None) -> dict[str, Any]:
-    return {
-        "id": str(o.id),
-        "slug": o.slug,
-        "naam": o.name,
-        "type": o.type,
-        "email_domeinen": list(o.email_domains),
-        "actief": o.active,
+def _org_json(o: Any, provider: Any = None) -> Organisatie:
+    return Organisatie(
+        id=o.id,
+        slug=o.slug,
+        naam=o.name,
+        type=o.type,
+        email_domeinen=list(o.email_domains),
+        actief=o.active,
         # The client secret is never returned.
-        "inlogdienst": {"issuer": provider.issuer, "client_id": provider.client_id}
+        inlogdienst=InlogdienstWeergave(issuer=provider.issuer, client_id=provider.client_id)
         if provider
         else None,
-    }
+    )
 
 
 async def _org(state: State, hub_id: uuid.UUID, organisation_id: uuid.UUID) -> tuple[Any, Any]:
@@ -223,8 +242,8 @@ async def _org(state: State, hub_id: uuid.UUID, organisation_id: uuid.UUID) -> t
 class OrganisationsApi(Controller):
     path = "/organisations"
 
-    @get("", summary="Organisaties van de hub")
-    async def lijst(self, request: AnyRequest, state: State) -> list[dict[str, Any]]:
+    @get("", summary="Organisaties van de hub", responses=probleem_antwoorden())
+    async def lijst(self, request: AnyRequest, state: State) -> list[Organisatie]:
         hub_id = api_hub_id(request)
         async with state.engine.connect() as conn:
             rows = (
@@ -236,16 +255,25 @@ class OrganisationsApi(Controller):
             ).all()
         return [_org_json(o) for o in rows]
 
-    @get("/{organisation_id:uuid}", summary="Eén organisatie")
+    @get(
+        "/{organisation_id:uuid}",
+        summary="Eén organisatie",
+        responses=probleem_antwoorden(400, 404),
+    )
     async def een(
         self, request: AnyRequest, state: State, organisation_id: FromPath[uuid.UUID]
-    ) -> dict[str, Any]:
+    ) -> Organisatie:
         return _org_json(*await _org(state, api_hub_id(request), organisation_id))
 
-    @post("", summary="Organisatie toevoegen", status_code=201)
+    @post(
+        "",
+        summary="Organisatie toevoegen",
+        status_code=201,
+        responses=probleem_antwoorden(400, 422),
+    )
     async def maak(
         self, request: AnyRequest, state: State, data: JSONBody[NieuweOrganisatie]
-    ) -> Response[Any]:
+    ) -> Response[Organisatie | Probleem]:
         hub_id = api_hub_id(request)
         try:
             async with state.engine.begin() as conn:
@@ -261,14 +289,18 @@ class OrganisationsApi(Controller):
             return _problem(422, exc.message, {exc.field or "algemeen": exc.message})
         return Response(_org_json(*await _org(state, hub_id, org_id)), status_code=201)
 
-    @put("/{organisation_id:uuid}", summary="Organisatie wijzigen")
+    @put(
+        "/{organisation_id:uuid}",
+        summary="Organisatie wijzigen",
+        responses=probleem_antwoorden(400, 404),
+    )
     async def wijzig(
         self,
         request: AnyRequest,
         state: State,
         organisation_id: FromPath[uuid.UUID],
         data: JSONBody[OrganisatieWijziging],
-    ) -> dict[str, Any]:
+    ) -> Organisatie:
         from sqlalchemy import update
 
         from casushub.platform.identity.organisations import deactivate_organisation
@@ -295,6 +327,7 @@ class OrganisationsApi(Controller):
     @put(
         "/{organisation_id:uuid}/provider",
         summary="Inlogdienst instellen (het geheim wordt nooit teruggegeven)",
+        responses=probleem_antwoorden(400, 404, 422),
     )
     async def provider(
         self,
@@ -302,7 +335,7 @@ class OrganisationsApi(Controller):
         state: State,
         organisation_id: FromPath[uuid.UUID],
         data: JSONBody[Inlogdienst],
-    ) -> Response[Any]:
+    ) -> Response[Organisatie | Probleem]:
         from casushub.web.hub.verbinding import issuer_fout
 
         hub_id = api_hub_id(request)
@@ -336,8 +369,8 @@ class Uitnodiging:
 class UsersApi(Controller):
     path = "/users"
 
-    @get("", summary="Gebruikers van de organisaties van de hub")
-    async def lijst(self, request: AnyRequest, state: State) -> list[dict[str, Any]]:
+    @get("", summary="Gebruikers van de organisaties van de hub", responses=probleem_antwoorden())
+    async def lijst(self, request: AnyRequest, state: State) -> list[Gebruiker]:
         hub_id = api_hub_id(request)
         async with state.engine.connect() as conn:
             rows = (
@@ -362,28 +395,33 @@ class UsersApi(Controller):
                     )
                 )
             ).all()
-        per_user: dict[uuid.UUID, list[dict[str, Any]]] = {}
+        per_user: dict[uuid.UUID, list[GebruikerRol]] = {}
         for m in rollen:
             per_user.setdefault(m.user_id, []).append(
-                {"rol": m.role, "gemeente": str(m.tenant_id) if m.tenant_id else None}
+                GebruikerRol(rol=m.role, gemeente=m.tenant_id)
             )
         return [
-            {
-                "id": str(r.id),
-                "naam": r.name,
-                "email": r.email,
-                "actief": r.active,
-                "organisatie": r.slug,
-                "laatst_ingelogd": r.last_login_at.isoformat() if r.last_login_at else None,
-                "rollen": per_user.get(r.id, []),
-            }
+            Gebruiker(
+                id=r.id,
+                naam=r.name,
+                email=r.email,
+                actief=r.active,
+                organisatie=r.slug,
+                laatst_ingelogd=r.last_login_at.isoformat() if r.last_login_at else None,
+                rollen=per_user.get(r.id, []),
+            )
             for r in rows
         ]
 
-    @post("/invitations", summary="Gebruiker uitnodigen", status_code=201)
+    @post(
+        "/invitations",
+        summary="Gebruiker uitnodigen",
+        status_code=201,
+        responses=probleem_antwoorden(400, 422),
+    )
     async def uitnodigen(
         self, request: AnyRequest, state: State, data: JSONBody[Uitnodiging]
-    ) -> Response[Any]:
+    ) -> Response[Uitgenodigd | Probleem]:
         hub_id = api_hub_id(request)
         from casushub.web.hub.gebruikers import nodig_uit
 
@@ -392,12 +430,17 @@ class UsersApi(Controller):
         )
         if fouten:
             return _problem(422, " ".join(fouten.values()), fouten)
-        return Response({"uitgenodigd": data.email.strip().lower()}, status_code=201)
+        return Response(Uitgenodigd(uitgenodigd=data.email.strip().lower()), status_code=201)
 
-    @post("/{user_id:uuid}/deactivate", summary="Gebruiker uitschakelen", status_code=200)
+    @post(
+        "/{user_id:uuid}/deactivate",
+        summary="Gebruiker uitschakelen",
+        status_code=200,
+        responses=probleem_antwoorden(400, 404),
+    )
     async def uitschakelen(
         self, request: AnyRequest, state: State, user_id: FromPath[uuid.UUID]
-    ) -> dict[str, Any]:
+    ) -> Uitgeschakeld:
         hub_id = api_hub_id(request)
         async with state.engine.begin() as conn:
             eigen = (
@@ -410,4 +453,4 @@ class UsersApi(Controller):
             if eigen is None:
                 raise NotFoundException
             beeindigd = await deactivate_user(conn, user_id)
-        return {"id": str(user_id), "actief": False, "sessies_beeindigd": beeindigd}
+        return Uitgeschakeld(id=user_id, actief=False, sessies_beeindigd=beeindigd)
