@@ -6,8 +6,10 @@ Two journeys also run with the keyboard only."""
 from __future__ import annotations
 
 import re
+import secrets
+import uuid
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from browserkit import Tab
@@ -16,13 +18,15 @@ from seedkit import SYSTEEM, hub_uuid, weging_invoer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from casushub.platform.hub.casusoverleg import maak_casusoverleg, plan_bijeenkomst
 from casushub.platform.identity.devidp import DevIdp
 from casushub.platform.identity.models import User
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import tenant_session
-from casushub.tenants.casus.items import voeg_item_toe
+from casushub.tenants.casus.items import lijst_items, voeg_item_toe
 from casushub.tenants.casus.services import Deelnemer, maak_casus
 from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
+from casushub.tenants.uitnodigingen.services import nodig_uit
 from casushub.tenants.weging.services import weeg_signaal
 
 pytestmark = pytest.mark.browser
@@ -178,3 +182,124 @@ async def test_fg_journey_with_the_keyboard_only(
     reader = await user_id(admin_engine, cast.emails["gemeente_regie"])
     await fg_journey(walk, cast, casus_id, reader)
     assert walk.unchecked() == []
+
+
+async def meeting_for(admin_engine: AsyncEngine, cast: Cast, days: int = 5) -> str:
+    begin = datetime.now(UTC).replace(microsecond=0) + timedelta(days=days)
+    async with admin_engine.begin() as conn:
+        overleg = await maak_casusoverleg(
+            conn, cast.hub_id, f"Regio Reis {secrets.token_hex(2)}", [cast.tenant.id]
+        )
+        meeting = await plan_bijeenkomst(
+            conn, cast.hub_id, overleg, begin, begin + timedelta(hours=2), locatie="Zaal Reis"
+        )
+    return str(meeting)
+
+
+async def test_procesregisseur_prepares_a_meeting_writes_minutes_and_a_plan(
+    journey: Journey,
+    cast: Cast,
+    app_engine: AsyncEngine,
+    admin_engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    casus_id = await seeded_casus(app_engine, settings, cast, "Pieter Plan")
+    meeting = await meeting_for(admin_engine, cast)
+    page = journey.page
+    await journey.sign_in(cast.emails["procesregisseur"])
+    await journey.goto("/casusoverleg")
+    await journey.goto(f"/casusoverleg/casussen/{casus_id}")
+    # Agenderen: the casus goes on the meeting's agenda (an htmx swap, checked again).
+    agenda = page.locator("#bijeenkomsten")
+    await agenda.locator("#bijeenkomst").select_option(value=meeting)
+    await agenda.get_by_role("button", name="Op de agenda zetten").click()
+    punt = agenda.locator("a[href^='/casusoverleg/agendapunten/']")
+    await punt.first.wait_for()
+    await journey.check()
+    await journey.goto(f"/casusoverleg/bijeenkomsten/{meeting}")
+    assert "Pieter Plan" in await page.locator("main").inner_text()
+    await page.locator("main a[href^='/casusoverleg/agendapunten/']").first.click()
+    await page.wait_for_url("**/casusoverleg/agendapunten/**")
+    await journey.check()
+    # Notulen.
+    await page.locator("#notulen").fill("Besproken: voortgang opleiding; politie houdt contact.")
+    await page.get_by_role("button", name="Notulen opslaan").click()
+    await page.get_by_text("Besproken: voortgang opleiding").first.wait_for()
+    await journey.check()
+    # Plan van aanpak: one intervention, then vaststellen.
+    await journey.goto(f"/casusoverleg/casussen/{casus_id}")
+    plan = page.locator("#plan")
+    await plan.locator("#omschrijving").fill("Begeleiding naar werk")
+    await plan.locator("#domein").select_option(index=1)
+    # The intervention is carried out by a participant of the casus under its own power.
+    await plan.locator("#verantwoordelijke").select_option(str(cast.organisations["politie"]))
+    await plan.locator("#bevoegdheid").fill("Participatiewet")
+    await plan.locator("#deadline").fill((date.today() + timedelta(days=60)).strftime("%d-%m-%Y"))
+    await plan.locator("#reviewdatum").fill(
+        (date.today() + timedelta(days=90)).strftime("%d-%m-%Y")
+    )
+    await plan.get_by_role("button", name="Interventie toevoegen").click()
+    await plan.get_by_role("button", name="Interventie bijwerken").wait_for()
+    await journey.check()
+    await plan.locator("#plan-doel").fill("Terug naar school en werk, contact met de familie.")
+    await plan.get_by_role("button", name="Plan vaststellen").click()
+    await plan.get_by_text("Vastgesteld op").wait_for()
+    await journey.check()
+
+
+async def test_invited_party_accepts_confidentiality_and_sees_only_its_item(
+    journey: Journey,
+    cast: Cast,
+    app_engine: AsyncEngine,
+    admin_engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    casus_id = await seeded_casus(app_engine, settings, cast, "Ilse Uitgenodigd")
+    other = await seeded_casus(app_engine, settings, cast, "Otto Ander")
+    meeting = await meeting_for(admin_engine, cast, days=2)
+    async with tenant_session(app_engine, cast.tenant, settings) as s, s.begin():
+        geheim = await voeg_item_toe(
+            s,
+            SYSTEEM,
+            casus_id=uuid.UUID(casus_id),
+            tekst="Niet voor derden bedoeld.",
+            bron_organisatie_id=cast.organisations["politie"],
+            datum=date.today(),
+            categorie="gewoon",
+        )
+        items = await lijst_items(s, SYSTEEM, uuid.UUID(casus_id))
+        gedeeld = [i.item_id for i in items if i.item_id != geheim.id]
+        await nodig_uit(
+            s,
+            SYSTEEM,
+            casus_id=uuid.UUID(casus_id),
+            bijeenkomst_id=uuid.UUID(meeting),
+            einde_bijeenkomst=datetime.now(UTC) + timedelta(days=3),
+            organisatie_id=cast.organisations["partner"],
+            reden="Jeugdzorg begeleidt de betrokkene.",
+            item_ids=gedeeld,
+        )
+    page = journey.page
+    await journey.sign_in(cast.emails["invited_party"])
+    await journey.goto("/casusoverleg")
+    await page.get_by_role("link", name=re.compile("Uitnodiging voor een bespreking")).first.click()
+    await page.wait_for_url("**/casusoverleg/uitnodigingen/**")
+    await journey.check()
+    assert "Ilse Uitgenodigd" not in await page.locator("main").inner_text()
+    # Accepting without the tick is refused, with an error summary (checked too).
+    await page.get_by_role("button", name="Accepteren").click()
+    await page.locator("[data-error-summary]").wait_for()
+    await journey.check()
+    await page.locator("#geheimhouding").check()
+    await page.get_by_role("button", name="Accepteren").click()
+    await page.get_by_text("Volgt een opleiding.").wait_for()
+    await journey.check()
+    shown = await page.locator("main").inner_text()
+    assert "Niet voor derden bedoeld." not in shown
+    # Another casus, and the invited casus's full page: not for this party.
+    for path in (f"/casusoverleg/casussen/{other}", f"/casusoverleg/casussen/{casus_id}"):
+        response = await page.goto(journey.tab.url(path))
+        assert response is not None
+        assert response.status in (403, 404), path
+        await journey.check()
+        assert "Otto Ander" not in await page.locator("main").inner_text()
