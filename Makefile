@@ -74,10 +74,16 @@ test: deps checkov chromium lint typecheck pytest
 test-long: deps
 	CASUSHUB_SECURITY_FULL=1 $(BIN)/pytest -q tests/security/test_cross_tenant.py $(PYTEST_ARGS)
 
+# Every benchmark writes its own section of bench/README.md. Smaller runs, e.g.:
+#   make bench BENCH_ARGS="--tenants 50 --noop-tenants 200" LOG_BENCH_ARGS="--entries 100000" \
+#     HUB_BENCH_ARGS="--tenants 50 --large 1000" WEB_BENCH_ARGS="--requests 2000 --duration 15"
+# HUB_BENCH_ARGS (tenants, largest tenant) go to the web and sweep benchmarks alike.
 bench: deps
 	$(BIN)/python bench/tenancy.py $(BENCH_ARGS)
 	$(BIN)/python bench/workers.py
 	$(BIN)/python bench/verwerkingenlog.py $(LOG_BENCH_ARGS)
+	$(BIN)/python bench/web.py $(HUB_BENCH_ARGS) $(WEB_BENCH_ARGS)
+	$(BIN)/python bench/sweep.py $(HUB_BENCH_ARGS) $(SWEEP_BENCH_ARGS)
 
 # Refresh the pinned versions after changing dependencies in pyproject.toml.
 lock:

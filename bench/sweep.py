@@ -94,9 +94,18 @@ class Bench:
             engine = create_app_engine(settings)
             try:
                 for what in ("sweep with expired data", "second sweep, nothing due"):
+                    profiler = None
+                    if self.args.profile and not self.runs:
+                        from pyinstrument import Profiler
+
+                        profiler = Profiler(async_mode="enabled")
+                        profiler.start()
                     run = await sweep_all(
                         engine, settings, self.data.tenants, self.args.concurrency
                     )
+                    if profiler is not None:
+                        profiler.stop()
+                        print(profiler.output_text(unicode=True, show_all=False), file=sys.stderr)
                     run.what = f"{what} ({len(self.data.tenants)} tenants)"
                     self.runs.append(run)
                     print(
@@ -185,6 +194,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=4, help="tenants at a time (4)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--no-readme", action="store_true", help="do not write bench/README.md")
+    parser.add_argument(
+        "--profile", action="store_true", help="pyinstrument breakdown of the first sweep (stderr)"
+    )
     return parser.parse_args(argv)
 
 
