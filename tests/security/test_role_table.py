@@ -153,6 +153,7 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "POST /hub/gebruikers/review": frozenset({HUB}),
     "POST /hub/gebruikers/uitnodigen": frozenset({HUB}),
     "POST /hub/gebruikers/uitnodigingen/{invitation_id:uuid}/opnieuw": frozenset({HUB}),
+    "POST /hub/gebruikers/uitnodigingen/{invitation_id:uuid}/intrekken": frozenset({HUB}),
     "POST /hub/gebruikers/{user_id:uuid}/uitschakelen": frozenset({HUB}),
     "GET /hub/gemeenten": frozenset({HUB}),
     "GET /hub/gemeenten/nieuw": frozenset({HUB}),

@@ -11,7 +11,8 @@ from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from casushub.platform.hub.autorisatiereview import bevestig
 from casushub.platform.hub.models import AutorisatieReview
@@ -197,6 +198,23 @@ async def _eigen_gebruiker(state: State, admin: HubAdmin, user_id: uuid.UUID) ->
     return row
 
 
+async def _open_uitnodiging(
+    conn: AsyncConnection, admin: HubAdmin, invitation_id: uuid.UUID
+) -> Any:
+    """An invitation of this admin's hub that was not yet used; 404 otherwise."""
+    row = (
+        await conn.execute(
+            select(Invitation.email, Organisation.hub_id, Invitation.organisation_id)
+            .join(Organisation, Organisation.id == Invitation.organisation_id)
+            .where(Invitation.id == invitation_id, Invitation.accepted_at.is_(None))
+        )
+    ).first()
+    if row is None:
+        raise NotFoundException
+    in_hub(row.hub_id, admin)
+    return row
+
+
 class GebruikersController(Controller):
     path = "/hub/gebruikers"
     opt = roles(Role.HUB_ADMIN)
@@ -260,16 +278,7 @@ class GebruikersController(Controller):
     ) -> Template:
         admin = hub_admin(request)
         async with state.engine.begin() as conn:
-            row = (
-                await conn.execute(
-                    select(Invitation.email, Organisation.hub_id, Invitation.organisation_id)
-                    .join(Organisation, Organisation.id == Invitation.organisation_id)
-                    .where(Invitation.id == invitation_id, Invitation.accepted_at.is_(None))
-                )
-            ).first()
-            if row is None:
-                raise NotFoundException
-            in_hub(row.hub_id, admin)
+            row = await _open_uitnodiging(conn, admin, invitation_id)
             # A resent invitation is valid for another 30 days from now.
             await conn.execute(
                 update(Invitation)
@@ -287,6 +296,27 @@ class GebruikersController(Controller):
         await _mail(state, row.email, "uitnodiging")
         context = await _gebruikers(state, admin.hub_id)
         context["melding"] = f"De uitnodiging aan {row.email} is opnieuw verstuurd."
+        return render(request, "hub/gebruikers.html", context, fragment="hub/_gebruikers.html")
+
+    @post("/uitnodigingen/{invitation_id:uuid}/intrekken", name="hub-uitnodiging-intrekken")
+    async def intrekken(
+        self, request: AnyRequest, state: State, invitation_id: FromPath[uuid.UUID]
+    ) -> Template:
+        """An invitation sent to the wrong address or no longer wanted: it can no longer be used."""
+        admin = hub_admin(request)
+        async with state.engine.begin() as conn:
+            row = await _open_uitnodiging(conn, admin, invitation_id)
+            await conn.execute(delete(Invitation).where(Invitation.id == invitation_id))
+            await record(
+                conn,
+                "uitnodiging_ingetrokken",
+                actor_user_id=admin.user_id,
+                organisation_id=row.organisation_id,
+                target=row.email,
+                ip=admin.ip,
+            )
+        context = await _gebruikers(state, admin.hub_id)
+        context["melding"] = f"De uitnodiging aan {row.email} is ingetrokken."
         return render(request, "hub/gebruikers.html", context, fragment="hub/_gebruikers.html")
 
     @post("/{user_id:uuid}/uitschakelen", name="hub-gebruiker-uitschakelen", status_code=303)

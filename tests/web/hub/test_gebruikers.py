@@ -144,3 +144,54 @@ async def test_authorisation_review_confirmed_and_reminded(
             )
         ).scalar_one()
     assert org_name in response.text
+
+
+async def test_withdrawn_invitation_is_gone_and_audited(
+    client: Client, hub_admin: SignedIn, hub_id: uuid.UUID, admin_engine: AsyncEngine
+) -> None:
+    suffix = uuid.uuid4().hex[:6]
+    async with admin_engine.begin() as conn:
+        org_id = await create_organisation(
+            conn,
+            slug=f"rk_{suffix}",
+            name=f"Reclassering {suffix}",
+            type="reclassering",
+            email_domains=[f"rk{suffix}.test"],
+            hub_id=hub_id,
+        )
+    client.cookies.update(cookies(hub_admin))
+    await client.get("/hub/gebruikers")
+    csrf = {"x-csrftoken": client.cookies.get("casushub_csrf") or ""}
+    email = f"verkeerd@rk{suffix}.test"
+    sent = await client.post(
+        "/hub/gebruikers/uitnodigen",
+        data={"organisatie": str(org_id), "email": email, "rol": "hub_admin"},
+        headers={**csrf, **HX},
+    )
+    assert sent.status_code == 200, sent.text
+    async with admin_engine.connect() as conn:
+        invitation_id = (
+            await conn.execute(select(Invitation.id).where(Invitation.email == email))
+        ).scalar_one()
+    withdrawn = await client.post(
+        f"/hub/gebruikers/uitnodigingen/{invitation_id}/intrekken", headers={**csrf, **HX}
+    )
+    assert withdrawn.status_code == 200
+    assert f"De uitnodiging aan {email} is ingetrokken." in withdrawn.text
+    assert f"/uitnodigingen/{invitation_id}/" not in withdrawn.text
+    async with admin_engine.connect() as conn:
+        assert (
+            await conn.execute(select(Invitation.id).where(Invitation.id == invitation_id))
+        ).first() is None
+        assert (
+            await conn.execute(
+                select(AdminAuditEntry.id).where(
+                    AdminAuditEntry.action == "uitnodiging_ingetrokken",
+                    AdminAuditEntry.target == email,
+                )
+            )
+        ).first() is not None
+    again = await client.post(
+        f"/hub/gebruikers/uitnodigingen/{invitation_id}/intrekken", headers={**csrf, **HX}
+    )
+    assert again.status_code == 404
