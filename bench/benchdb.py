@@ -125,7 +125,7 @@ class BenchDatabase:
             db_role_prefix=self.prefix,
             secure_cookies=False,
         )
-        return replace(base, **changes)  # type: ignore[arg-type]
+        return replace(base, **changes)
 
     async def drop(self) -> None:
         from casushub.platform.devdb import with_database

@@ -107,7 +107,7 @@ def _cookie(scope: Scope) -> str | None:
             for part in value.decode("latin-1").split(";"):
                 key, _, val = part.strip().partition("=")
                 if key == COOKIE:
-                    return val
+                    return str(val)
     return None
 
 

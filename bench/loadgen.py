@@ -97,11 +97,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--duration", type=float, default=30.0)
     args = parser.parse_args(argv)
-    jobs = [tuple(j) for j in json.loads(args.jobs.read_text())]
+    jobs = [(str(path), str(cookie)) for path, cookie in json.loads(args.jobs.read_text())]
     result = asyncio.run(
         run(
             args.port,
-            jobs,  # type: ignore[arg-type]
+            jobs,
             args.cookie_name,
             concurrency=args.concurrency,
             requests=args.requests,

@@ -163,7 +163,7 @@ async def _sessions(settings: Any, tenants: Sequence[datagen.TenantData]) -> lis
             signed = await create_signed_in_session(
                 engine, settings, role=Role.GEMEENTE_REGIE, tenant_id=tenant.ref.id
             )
-        return signed.cookie
+        return str(signed.cookie)
 
     try:
         return list(await asyncio.gather(*(one(t) for t in tenants)))
@@ -386,7 +386,7 @@ def table(servers: Sequence[Server]) -> tuple[str, bool]:
     first = next(v for k, v in rss if "round 1" in k)
     second = next(v for k, v in rss if "round 2" in k)
     for what, value in rss:
-        passed: bool | None = None
+        passed = None
         if "round" in what:
             passed = value <= TARGET_RSS_MB
         if "round 2" in what:
