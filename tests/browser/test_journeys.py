@@ -5,11 +5,15 @@ Two journeys also run with the keyboard only."""
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
+import subprocess
+import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from browserkit import Tab
@@ -32,6 +36,7 @@ from casushub.tenants.weging.services import weeg_signaal
 pytestmark = pytest.mark.browser
 
 VANDAAG = date.today().strftime("%d-%m-%Y")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
@@ -303,3 +308,70 @@ async def test_invited_party_accepts_confidentiality_and_sees_only_its_item(
         assert response.status in (403, 404), path
         await journey.check()
         assert "Otto Ander" not in await page.locator("main").inner_text()
+
+
+@pytest.fixture
+def worker(settings: Settings) -> Iterator[None]:
+    """A real `casushub worker` process on the PostgreSQL broker (provisioning runs there)."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "APP_DATABASE_URL": settings.app_database_url,
+        "DB_ROLE_PREFIX": settings.db_role_prefix,
+        "CASUSHUB_ENV": "test",
+        "BROKER_URL": "",
+        "WORKER_THREADS": "2",
+    }
+    log = (ARTIFACTS / "browser-worker.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "casushub", "worker"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    yield
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+    log.close()
+
+
+async def test_hub_admin_onboards_a_municipality(
+    journey: Journey, cast: Cast, worker: None, unique_code: Callable[[], str]
+) -> None:
+    page = journey.page
+    code = unique_code()
+    naam = f"Gemeente Nieuwdorp {code}"
+    await journey.sign_in(cast.emails["hub_admin"])
+    await journey.goto("/hub/gemeenten")
+    await page.get_by_role("link", name="Gemeente aanmelden").click()
+    await page.wait_for_url("**/hub/gemeenten/nieuw")
+    await journey.check()
+    for field, value in (
+        ("naam", naam),
+        ("gemeentecode", code),
+        ("slug", f"nieuwdorp{code}"),
+        ("contactpunt_functie", "de burgemeester van Nieuwdorp"),
+        ("contactpunt_postadres", "Postbus 1, 9999 AA Nieuwdorp"),
+        ("contactpunt_email", f"contactpunt@nieuwdorp{code}.test"),
+        ("verwerkersovereenkomst", f"VWO-{code}"),
+        ("verwerkersovereenkomst_start", "01-07-2025"),
+    ):
+        await page.locator(f"#{field}").fill(value)
+    await page.locator("#situatie").select_option("geen_convenant")
+    await page.get_by_role("button", name="Gemeente aanmelden").click()
+    # The task's progress (polled over htmx), then the new municipality's own page.
+    await page.locator(".job-voortgang").wait_for()
+    await journey.check()
+    # A deadline for a loaded machine (worker start + schema migrations), not a timing claim.
+    await page.wait_for_url(re.compile(r".*/hub/gemeenten/[0-9a-f-]{36}$"), timeout=180_000)
+    await journey.check()
+    assert await page.locator("h1").inner_text() == naam
+    # Implementation steps: the first one done, saved over htmx.
+    stap = page.locator("#checklist li").first
+    await stap.locator("select[name='status']").select_option("gereed")
+    await stap.locator("input[name='datum']").fill(date.today().strftime("%d-%m-%Y"))
+    await stap.locator("input[name='verantwoordelijke']").fill("Hubbeheer")
+    await stap.get_by_role("button", name="Stap opslaan").click()
+    await page.locator("#checklist li").first.get_by_text("– gereed").wait_for()
+    await journey.check()
