@@ -35,6 +35,7 @@ __all__ = [
     "get_job",
     "report_progress",
     "start_job",
+    "unsent_jobs",
 ]
 
 
@@ -170,6 +171,29 @@ async def fail_job(engine: AsyncEngine, job_id: uuid.UUID, message: str) -> None
             .where(Job.id == job_id)
             .values(status=JobStatus.FAILED.value, message=message[:500], finished_at=func.now())
         )
+
+
+async def unsent_jobs(
+    engine: AsyncEngine, *, older_than_seconds: int = 300
+) -> list[tuple[uuid.UUID, str]]:
+    """Queued jobs that never started: their message was lost (broker down when the web sent
+    it, or a crash right after commit). The sweep sends them again, under the job's id.
+
+    (id, kind); the kind is the actor's name.
+    """
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            select(Job.id, Job.kind)
+            .where(
+                Job.status == JobStatus.QUEUED.value,
+                Job.attempts == 0,
+                Job.created_at
+                < func.now() - func.make_interval(0, 0, 0, 0, 0, 0, older_than_seconds),
+            )
+            .order_by(Job.created_at)
+            .limit(1000)
+        )
+        return [(row.id, row.kind) for row in rows]
 
 
 async def get_job(engine: AsyncEngine, job_id: uuid.UUID) -> JobView | None:

@@ -15,7 +15,13 @@ from datetime import date
 from sqlalchemy import select
 
 from casushub.platform.identity.sessions import purge_expired_sessions
-from casushub.platform.jobs import fail_job, finish_job, report_progress, start_job
+from casushub.platform.jobs import (
+    fail_job,
+    finish_job,
+    report_progress,
+    start_job,
+    unsent_jobs,
+)
 from casushub.platform.mail import deliver_mail, pending_mail, queue_mail
 from casushub.platform.migrate import MigrationLocked, migrate_tenants, tenant_head
 from casushub.platform.models import Tenant, TenantStatus
@@ -36,6 +42,7 @@ __all__ = [
     "HOUSEKEEPING_TASKS",
     "housekeeping",
     "housekeeping_tenant",
+    "jobs_sweep",
     "mail_deliver",
     "mail_sweep",
     "outbox_sweep",
@@ -220,6 +227,15 @@ async def housekeeping_tenant(job: TenantJob) -> None:
 async def outbox_sweep(job: PlatformJob) -> None:
     """Relay every tenant's committed outbox entries (after a crash before enqueue)."""
     await relay_all(job.runtime)
+
+
+@platform_actor("jobs.sweep", max_retries=0)
+async def jobs_sweep(job: PlatformJob) -> None:
+    """Send again the jobs whose message never arrived (broker down when the web sent it)."""
+    from casushub.workers.enqueue import send_job
+
+    for job_id, kind in await unsent_jobs(job.runtime.app_engine):
+        await asyncio.to_thread(send_job, job_id, kind)
 
 
 @platform_actor("mail.deliver", max_retries=8)

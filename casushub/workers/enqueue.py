@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from casushub.platform.jobs import create_job
 from casushub.platform.mail import queue_mail
@@ -13,7 +14,41 @@ from casushub.workers.broker import ensure_configured
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
-__all__ = ["send_mail", "start_migrate_all", "start_provision"]
+__all__ = ["send_job", "send_mail", "start_job_work", "start_migrate_all", "start_provision"]
+
+log = logging.getLogger(__name__)
+
+
+def send_job(job_id: uuid.UUID, kind: str) -> None:
+    """Send a job's message (blocking). The message id is the job id, so a resend by the sweep
+    replaces a message still waiting in the PostgreSQL broker instead of adding a second one."""
+    broker = ensure_configured()
+    actor = broker.get_actor(kind)
+    broker.enqueue(actor.message(job_id=str(job_id)).copy(message_id=str(job_id)))
+
+
+async def start_job_work(
+    engine: AsyncEngine,
+    kind: str,
+    *,
+    tenant_id: uuid.UUID | None = None,
+    params: dict[str, Any] | None = None,
+) -> uuid.UUID:
+    """Record a job and send its message; returns the job id to show progress for.
+
+    The job row is committed first. When the broker cannot take the message, the job stays
+    queued (its screen says so) and the scheduler's ``jobs.sweep`` sends it once the broker is
+    back: the user's action is never lost and never needs to be repeated.
+    """
+    import casushub.workers.actors  # noqa: F401 - declares the actors ``kind`` names
+
+    job_id = await create_job(engine, kind, tenant_id=tenant_id, params=params)
+    try:
+        # The broker clients block; keep the caller's event loop free.
+        await asyncio.to_thread(send_job, job_id, kind)
+    except Exception:
+        log.warning("broker unavailable; job %s stays queued for the sweep", job_id, exc_info=True)
+    return job_id
 
 
 async def start_provision(
@@ -25,23 +60,12 @@ async def start_provision(
     hub_slug: str | None = None,
 ) -> uuid.UUID:
     """Queue provisioning of a municipality; returns the job id to show progress for."""
-    from casushub.workers.actors import tenants_provision
-
-    ensure_configured()
     params = {"slug": slug, "name": name, "gemeentecode": gemeentecode, "hub": hub_slug}
-    job_id = await create_job(engine, "tenants.provision", params=params)
-    # The broker clients block; keep the caller's event loop free.
-    await asyncio.to_thread(tenants_provision.send, job_id=str(job_id))
-    return job_id
+    return await start_job_work(engine, "tenants.provision", params=params)
 
 
 async def start_migrate_all(engine: AsyncEngine) -> uuid.UUID:
-    from casushub.workers.actors import tenants_migrate_all
-
-    ensure_configured()
-    job_id = await create_job(engine, "tenants.migrate_all")
-    await asyncio.to_thread(tenants_migrate_all.send, job_id=str(job_id))
-    return job_id
+    return await start_job_work(engine, "tenants.migrate_all")
 
 
 async def send_mail(engine: AsyncEngine, recipient: str, kind: str, link_path: str) -> uuid.UUID:

@@ -6,6 +6,8 @@ import re
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from dramatiq import Broker
@@ -16,17 +18,27 @@ from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from litestar.testing import AsyncTestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
-from workerkit import StartWorker, wait_for_job
+from workerkit import StartWorker, broker_settings, wait_for_job
 
 from casushub.platform.database import create_app_engine
-from casushub.platform.jobs import create_job, fail_job, report_progress, start_job
+from casushub.platform.jobs import (
+    Job,
+    create_job,
+    fail_job,
+    get_job,
+    report_progress,
+    start_job,
+    unsent_jobs,
+)
 from casushub.platform.models import Tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef
 from casushub.web.jobs import job_progress
 from casushub.web.tenancy import ACTIVE_TENANT_KEY
+from casushub.workers.actors import jobs_sweep
+from casushub.workers.broker import configure
 from casushub.workers.enqueue import start_migrate_all, start_provision
 
 TEMPLATES = __import__("casushub.web", fromlist=["x"]).__path__[0] + "/templates"
@@ -143,3 +155,40 @@ async def test_tenant_job_is_invisible_outside_its_tenant(
     await fragment_client.set_session_data({ACTIVE_TENANT_KEY: str(tenant_a.id)})
     assert (await fragment_client.get(f"/jobs/{job_id}")).status_code == 200
     assert (await fragment_client.get(f"/jobs/{uuid.uuid4()}")).status_code == 404
+
+
+async def test_a_job_sent_while_the_broker_is_down_is_sent_by_the_sweep(
+    settings: Settings,
+    start_worker: StartWorker,
+    app_engine: AsyncEngine,
+    hub: str,
+    unique_code: Callable[[], str],
+) -> None:
+    """The admin's action is kept when the broker refuses the message: the job stays queued
+    (and says so), and ``jobs.sweep`` sends it once the broker is back."""
+    # A real RabbitMQ client pointed at a port where nothing listens: the send fails.
+    configure(replace(settings, broker_url="amqp://guest:guest@127.0.0.1:1/%2F"))
+    code = unique_code()
+    job_id = await start_provision(
+        app_engine, slug=f"later_{code}", name=f"Gemeente L{code}", gemeentecode=code, hub_slug=hub
+    )
+    queued = await get_job(app_engine, job_id)
+    assert queued is not None
+    assert (queued.status, queued.attempts) == ("queued", 0)
+    assert queued.status_text == "In de wachtrij"
+
+    configure(broker_settings(settings, "postgres"))  # the broker is back
+    assert job_id not in {j for j, _ in await unsent_jobs(app_engine)}  # too young to resend
+    async with app_engine.begin() as conn:
+        await conn.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(created_at=Job.created_at - timedelta(minutes=10))
+        )
+    assert (job_id, "tenants.provision") in await unsent_jobs(app_engine)
+    start_worker()
+    jobs_sweep.send()
+    job = await wait_for_job(app_engine, job_id)
+    assert job.message == f"Gemeente later_{code} aangemaakt"
+    assert job.attempts == 1
+    assert job_id not in {j for j, _ in await unsent_jobs(app_engine)}

@@ -7,7 +7,6 @@ job and ends on the new municipality's page.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import date
 from typing import Any
@@ -31,12 +30,13 @@ from casushub.platform.hub.onboarding import (
 from casushub.platform.identity.audit import record
 from casushub.platform.identity.models import Membership, Organisation
 from casushub.platform.identity.roles import Role
-from casushub.platform.jobs import create_job, get_job
+from casushub.platform.jobs import get_job
 from casushub.platform.models import Tenant, TenantStatus
 from casushub.platform.registry import RegistryError, validate_gemeentecode
 from casushub.web.auth.guards import roles
 from casushub.web.hub.deps import AnyRequest, Form, HubAdmin, datum, hub_admin, in_hub, render
 from casushub.web.jobs import job_context
+from casushub.workers.enqueue import start_job_work
 
 __all__ = ["STATUS_LABELS", "GemeentenController", "start_onboarding", "tenant_clash"]
 
@@ -138,10 +138,6 @@ async def start_onboarding(
     state: State, admin_user: uuid.UUID | None, hub_id: uuid.UUID, a: GemeenteAanmelding
 ) -> uuid.UUID:
     """Queue provisioning: parameters wait in the job row, the message carries the id only."""
-    from casushub.workers.actors import tenants_provision
-    from casushub.workers.broker import ensure_configured
-
-    ensure_configured()
     params = {
         "slug": a.slug,
         "name": a.naam,
@@ -150,19 +146,11 @@ async def start_onboarding(
         "aangevraagd_door": str(admin_user) if admin_user else None,
         "aanmelding": aanmelding_naar_params(a),
     }
-    job_id = await create_job(state.engine, "tenants.provision", params=params)
-    await asyncio.to_thread(tenants_provision.send, job_id=str(job_id))
-    return job_id
+    return await start_job_work(state.engine, "tenants.provision", params=params)
 
 
 async def start_export(state: State, tenant_id: uuid.UUID) -> uuid.UUID:
-    from casushub.workers.actors import tenants_export
-    from casushub.workers.broker import ensure_configured
-
-    ensure_configured()
-    job_id = await create_job(state.engine, "tenants.export", tenant_id=tenant_id)
-    await asyncio.to_thread(tenants_export.send, job_id=str(job_id))
-    return job_id
+    return await start_job_work(state.engine, "tenants.export", tenant_id=tenant_id)
 
 
 async def _tenant(state: State, admin: HubAdmin, tenant_id: uuid.UUID) -> Any:
