@@ -26,17 +26,19 @@ import asyncio
 import hashlib
 import io
 import os
+import re
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from alembic.config import Config
 from alembic.runtime.environment import EnvironmentContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import select, text, update
+from sqlalchemy import ColumnElement, select, text, update
+from sqlalchemy.orm import InstrumentedAttribute
 
 from casushub.platform.models import Tenant, TenantStatus
 from casushub.platform.tenancy import TenantRef
@@ -54,6 +56,8 @@ __all__ = [
     "migrate_platform",
     "migrate_tenants",
     "platform_head",
+    "servable_revision",
+    "servable_tenant_revision",
     "tenant_head",
     "upgrade_tenant_schema",
 ]
@@ -111,6 +115,35 @@ def tenant_head() -> str:
     head = _script("tenant").get_current_head()
     assert head is not None  # noqa: S101 - the tenant environment always has revisions
     return head
+
+
+# Revision ids are the chain's letter and a zero-padded sequence number (p0007, t0006), so a
+# newer revision sorts after an older one; tests/integration/test_migrate_scripts.py holds every
+# revision to this.
+REVISION_ID = re.compile(r"^[pt][0-9]{4}$")
+
+
+def servable_revision(revision: str | None, head: str) -> TypeGuard[str]:
+    """May code whose head is ``head`` serve a schema at ``revision``?
+
+    Its own head, or a *newer* revision: during a rolling upgrade the migration Job moves the
+    schemas before the new pods are ready, and the old pods keep serving. That is safe because
+    every revision keeps the release before it working (expand, then contract: see
+    docs/operations.md). A schema *behind* the code is never served: the code would use tables
+    and columns that are not there yet.
+    """
+    return (
+        revision is not None
+        and REVISION_ID.match(revision) is not None
+        and revision[0] == head[0]
+        and revision >= head
+    )
+
+
+def servable_tenant_revision(column: InstrumentedAttribute[str | None]) -> ColumnElement[bool]:
+    """``servable_revision`` for the tenant chain, as a condition on a registry column."""
+    head = tenant_head()
+    return column.like(f"{head[0]}%") & (column >= head)
 
 
 def _upgrade_sync(connection: Connection, kind: str, schema: str, target: str) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select, text, update
 
-from casushub.platform.migrate import tenant_head, upgrade_tenant_schema
+from casushub.platform.migrate import servable_revision, tenant_head, upgrade_tenant_schema
 from casushub.platform.models import Hub, HubType, Tenant, TenantStatus
 from casushub.platform.tenancy import SLUG_PATTERN, TenantRef
 
@@ -238,7 +238,7 @@ async def count_tenants(conn: AsyncConnection) -> int:
 
 
 async def servable_tenant(conn: AsyncConnection, tenant_id: uuid.UUID) -> TenantRef:
-    """The tenant, if it may be served now; a schema not at head is never served."""
+    """The tenant, if it may be served now; a schema behind the code is never served."""
     row = (
         await conn.execute(
             select(Tenant.slug, Tenant.status, Tenant.schema_revision).where(Tenant.id == tenant_id)
@@ -248,6 +248,6 @@ async def servable_tenant(conn: AsyncConnection, tenant_id: uuid.UUID) -> Tenant
         raise TenantUnavailable(str(tenant_id), "onbekend")
     if row.status != TenantStatus.ACTIVE.value:
         raise TenantUnavailable(row.slug, f"status {row.status}")
-    if row.schema_revision != tenant_head():
+    if not servable_revision(row.schema_revision, tenant_head()):
         raise TenantUnavailable(row.slug, "schema niet bijgewerkt")
     return TenantRef(tenant_id, row.slug)

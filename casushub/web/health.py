@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Response, get
 from litestar.datastructures import State
 
-from casushub.platform.migrate import platform_head, platform_revision
+from casushub.platform.migrate import platform_head, platform_revision, servable_revision
 
 __all__ = ["healthz", "readyz"]
 
@@ -18,12 +18,13 @@ def healthz() -> dict[str, str]:
 
 @get("/readyz", include_in_schema=False)
 async def readyz(state: State) -> Response[dict[str, str]]:
-    """Serve traffic only with a reachable database and the platform schema at head."""
+    """Serve traffic only with a reachable database and the platform schema at (or, during a
+    rolling upgrade, past) this code's head."""
     try:
         async with state.engine.connect() as conn:
             revision = await platform_revision(conn)
     except Exception:  # noqa: BLE001 - any database failure means "not ready"
         return Response({"status": "database onbereikbaar"}, status_code=503)
-    if revision != platform_head():
+    if not servable_revision(revision, platform_head()):
         return Response({"status": "platform-schema niet bijgewerkt"}, status_code=503)
     return Response({"status": "ok", "platform_revision": revision})

@@ -23,7 +23,7 @@ from casushub.platform.jobs import (
     unsent_jobs,
 )
 from casushub.platform.mail import deliver_mail, pending_mail, queue_mail
-from casushub.platform.migrate import MigrationLocked, migrate_tenants, tenant_head
+from casushub.platform.migrate import MigrationLocked, migrate_tenants, servable_tenant_revision
 from casushub.platform.models import Tenant, TenantStatus
 from casushub.platform.ratelimit import purge_pogingen
 from casushub.platform.registry import RegistryError, create_tenant
@@ -185,7 +185,7 @@ async def housekeeping(job: PlatformJob) -> None:
             await conn.execute(
                 select(Tenant.id, Tenant.slug).where(
                     Tenant.status == TenantStatus.ACTIVE.value,
-                    Tenant.schema_revision == tenant_head(),
+                    servable_tenant_revision(Tenant.schema_revision),
                 )
             )
         ).all()

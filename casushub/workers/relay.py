@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from dramatiq import Message
 from sqlalchemy import select
 
-from casushub.platform.migrate import tenant_head
+from casushub.platform.migrate import servable_tenant_revision
 from casushub.platform.models import Tenant, TenantStatus
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.outbox.models import OutboxEntry
@@ -67,7 +67,7 @@ async def relay_all(current: Runtime) -> int:
             await conn.execute(
                 select(Tenant.id, Tenant.slug).where(
                     Tenant.status == TenantStatus.ACTIVE.value,
-                    Tenant.schema_revision == tenant_head(),
+                    servable_tenant_revision(Tenant.schema_revision),
                 )
             )
         ).all()

@@ -8,7 +8,7 @@ each get their own DDL.
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,9 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform import migrate
 from casushub.platform.database import create_admin_engine
-from casushub.platform.migrate import migrate_tenants, tenant_head
+from casushub.platform.migrate import migrate_tenants, servable_tenant_revision, tenant_head
 from casushub.platform.models import Tenant
-from casushub.platform.registry import create_hub, create_tenant
+from casushub.platform.registry import (
+    TenantUnavailable,
+    create_hub,
+    create_tenant,
+    servable_tenant,
+)
+from casushub.platform.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = """import sqlalchemy as sa
@@ -183,3 +189,54 @@ async def test_failing_script_keeps_nothing_of_that_tenant(
                 "AND column_name = 'aantal'"
             )
             assert added.scalar() == 0  # the column from the first statement was rolled back
+
+
+@pytest.mark.parametrize("kind", ["platform", "tenant"])
+def test_revision_ids_sort_in_chain_order(kind: str) -> None:
+    """servable_revision compares revision ids as strings: the chain must keep them sortable."""
+    chain = [r.revision for r in reversed(list(migrate._script(kind).walk_revisions()))]
+    letter = kind[0]
+    assert chain, kind
+    for revision in chain:
+        assert migrate.REVISION_ID.match(revision), revision
+        assert revision.startswith(letter), revision
+    assert chain == sorted(chain)
+    assert len(set(chain)) == len(chain)
+
+
+async def test_old_code_serves_a_newer_tenant_schema_never_an_older_one(
+    admin_engine: AsyncEngine, settings: Settings, hub: str, unique_code: Callable[[], str]
+) -> None:
+    """During a rolling upgrade the migration Job runs first; the old release's pods and
+    workers keep serving the tenants it moved ahead (expand/contract keeps that safe)."""
+    code = unique_code()
+    tenant = await create_tenant(
+        admin_engine,
+        settings,
+        slug=f"rollend_{code}",
+        name=f"Gemeente R{code}",
+        gemeentecode=code,
+        hub_slug=hub,
+    )
+    head = tenant_head()
+    newer = f"t{int(head[1:]) + 1:04d}"
+    outcome = {}
+    for revision in ("t0001", newer, "p9999", head):
+        async with admin_engine.begin() as conn:
+            await conn.execute(
+                update(Tenant).where(Tenant.id == tenant.id).values(schema_revision=revision)
+            )
+        async with admin_engine.connect() as conn:
+            try:
+                outcome[revision] = (await servable_tenant(conn, tenant.id)).slug
+            except TenantUnavailable as exc:
+                outcome[revision] = str(exc)
+            listed = await conn.scalar(
+                select(Tenant.id).where(
+                    Tenant.id == tenant.id, servable_tenant_revision(Tenant.schema_revision)
+                )
+            )
+        assert (listed is not None) == (outcome[revision] == tenant.slug), revision
+    assert outcome[newer] == outcome[head] == tenant.slug
+    assert "schema niet bijgewerkt" in outcome["t0001"]
+    assert "schema niet bijgewerkt" in outcome["p9999"]

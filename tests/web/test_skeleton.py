@@ -23,19 +23,31 @@ async def test_healthz_and_readyz(client: AsyncTestClient[Litestar]) -> None:
     assert ready.json()["status"] == "ok"
 
 
-async def test_readyz_refuses_when_platform_schema_is_not_at_head(database_factory) -> None:
+async def test_readyz_refuses_a_platform_schema_behind_the_code(database_factory) -> None:
+    """Behind (or unrecognisable) is unready; a newer revision is what a rolling upgrade
+    leaves the old pods with, and they keep serving (expand/contract)."""
     settings = await database_factory()
     from casushub.platform.database import create_admin_engine
+    from casushub.platform.migrate import platform_head
     from casushub.web.app import create_app
 
+    head = platform_head()
+    newer = f"p{int(head[1:]) + 1:04d}"
     engine = create_admin_engine(settings)
-    async with engine.begin() as conn:
-        await conn.exec_driver_sql("UPDATE platform.alembic_version SET version_num = 'oud'")
-    await engine.dispose()
-    async with AsyncTestClient(create_app(settings)) as client:
-        response = await client.get("/readyz")
-    assert response.status_code == 503
-    assert response.json()["status"] == "platform-schema niet bijgewerkt"
+    seen = {}
+    try:
+        for revision in ("oud", "p0001", newer, head):
+            async with engine.begin() as conn:
+                await conn.exec_driver_sql(
+                    "UPDATE platform.alembic_version SET version_num = $1", (revision,)
+                )
+            async with AsyncTestClient(create_app(settings)) as client:
+                response = await client.get("/readyz")
+            seen[revision] = (response.status_code, response.json()["status"])
+    finally:
+        await engine.dispose()
+    assert seen["oud"] == seen["p0001"] == (503, "platform-schema niet bijgewerkt")
+    assert seen[newer] == seen[head] == (200, "ok")
 
 
 async def test_start_page_is_dutch_with_strict_security_headers(
