@@ -40,6 +40,7 @@ from casushub.web.metrics import metrics, request_metrics
 from casushub.web.middleware import request_context_middleware, security_headers_hook
 from casushub.web.pages import start, werkruimte
 from casushub.web.pattern_library import pattern_handlers
+from casushub.web.weigeringslog import log_weigering_hook
 
 __all__ = ["create_app", "session_config"]
 
@@ -141,6 +142,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         guards=[route_policy],
         before_send=[security_headers_hook(settings)],
+        # A refused request for an object (403/404 on an id route) leaves an access-log entry.
+        after_exception=[log_weigering_hook],
         stores={SESSION_STORE: PostgresStore(state)},
         lifespan=[database],
         state=state,

@@ -2,7 +2,9 @@
 on two hubs, with the other side's real ids in every id parameter and id form field.
 
 Expected: an id route answers 403 or 404 with the same body as for a random id (no existence
-hint), no route ever shows a byte of the other side's data, and nothing answers 5xx.
+hint), each such refusal leaves an access-log entry (the municipality's verwerkingenlog, or the
+platform's audit log for hub and API requests; found by the request id the test sends), no route
+ever shows a byte of the other side's data, and nothing answers 5xx.
 """
 
 from __future__ import annotations
@@ -24,9 +26,14 @@ from secroutes import (
     normalise_body,
     use_session,
 )
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from casushub.platform.identity.models import AdminAuditEntry
 from casushub.platform.identity.roles import Role
 from casushub.platform.settings import Settings
+from casushub.platform.tenancy import tenant_session
+from casushub.tenants.verwerkingenlog.models import Verwerking
 from casushub.web.app import CSRF_HEADER, session_config
 
 REFUSED = {401, 403, 404}
@@ -57,11 +64,15 @@ def candidates(
     return everything[:: max(1, len(everything) // 3)][:3]
 
 
-async def test_cross_tenant_matrix(app: Litestar, settings: Settings, world: Any) -> None:
+async def test_cross_tenant_matrix(
+    app: Litestar, settings: Settings, app_engine: AsyncEngine, world: Any
+) -> None:
     routes = enumerate_routes(app)
     ordered = [r for r in routes if r.key not in LAST] + [r for r in routes if r.key in LAST]
     counts: Counter[str] = Counter()
     failures: list[str] = []
+    # Request id -> what was refused: each must show up in an access log afterwards.
+    refusals: dict[str, str] = {}
     for own_name in world.sides:
         own, other = world.sides[own_name], world.other(own_name)
         other_strings = list(other.markers)
@@ -84,11 +95,15 @@ async def test_cross_tenant_matrix(app: Litestar, settings: Settings, world: Any
                         continue
                     counts["route×role×richting"] += 1
                     failures += await _probe(
-                        client, route, label, token, other, own_ids, other_strings, counts
+                        client, route, label, token, other, own_ids, other_strings, counts, refusals
                     )
     for side in world.sides.values():
         # Logout and the operator's session revocations ended these: later tests sign in anew.
         side.signed_in.clear()
+    logged = await _logged_request_ids(world, app_engine, settings, set(refusals))
+    unlogged = [what for request_id, what in refusals.items() if request_id not in logged]
+    failures += [f"{what}: refused without an access-log entry" for what in unlogged]
+    counts["weigering in toegangslog"] = len(refusals) - len(unlogged)
     print(f"\ncross-tenant matrix: {dict(counts)}")
     assert not failures, "\n".join(failures[:40])
 
@@ -106,10 +121,34 @@ def _form(other: Any, markers: list[str]) -> dict[str, str]:
     return data
 
 
+async def _logged_request_ids(
+    world: Any, app_engine: AsyncEngine, settings: Settings, wanted: set[str]
+) -> set[str]:
+    """Which of these request ids appear in either side's verwerkingenlog or the audit log."""
+    found: set[str] = set()
+    for side in world.sides.values():
+        async with tenant_session(app_engine, side.tenant, settings) as s, s.begin():
+            rows = await s.scalars(
+                select(Verwerking.request_id).where(Verwerking.request_id.in_(wanted))
+            )
+            found.update(r for r in rows if r)
+    async with world.admin_engine.connect() as conn:
+        rows = await conn.scalars(
+            select(AdminAuditEntry.request_id).where(AdminAuditEntry.request_id.in_(wanted))
+        )
+        found.update(rows)
+    return found
+
+
 async def _request(
-    client: AsyncTestClient[Litestar], route: Route, path: str, token: str, form: dict[str, str]
+    client: AsyncTestClient[Litestar],
+    route: Route,
+    path: str,
+    token: str,
+    form: dict[str, str],
+    request_id: str | None = None,
 ) -> Any:
-    headers = {CSRF_HEADER: token}
+    headers = {CSRF_HEADER: token, "X-Request-ID": request_id or uuid.uuid4().hex}
     if route.method in UNSAFE:
         return await client.request(route.method, path, data=form, headers=headers)
     return await client.request(route.method, path, params=form, headers=headers)
@@ -124,6 +163,7 @@ async def _probe(
     own_ids: set[uuid.UUID],
     other_strings: list[str],
     counts: Counter[str],
+    refusals: dict[str, str],
 ) -> list[str]:
     failures: list[str] = []
     form = _form(other, other_strings)
@@ -138,7 +178,8 @@ async def _probe(
             for candidate in candidates(name, other.ids):
                 attempts.append((fill_path(route, {name: str(candidate)}, uuid.uuid4()), candidate))
     for path, candidate in attempts:
-        response = await _request(client, route, path, token, form)
+        request_id = uuid.uuid4().hex
+        response = await _request(client, route, path, token, form, request_id)
         counts["verzoeken"] += 1
         text = response.text
         if response.status_code >= 500:
@@ -167,6 +208,9 @@ async def _probe(
             )
         elif response.status_code in REFUSED:
             counts["geweigerd (401/403/404)"] += 1
+            if response.status_code != 401:
+                # A 401 is "sign in (again)", not a decision about the object.
+                refusals[request_id] = f"{label}: {response.status_code} for {path}"
         else:
             # The route does not read the object (a blank form, a meeting assembled from the
             # viewer's own memberships, input validated before any lookup): it answers the
