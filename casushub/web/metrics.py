@@ -28,7 +28,12 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from casushub.platform.migrate import platform_head, platform_revision, tenant_head
+from casushub.platform.migrate import (
+    platform_head,
+    platform_revision,
+    servable_revision,
+    tenant_head,
+)
 from casushub.platform.models import Tenant, TenantStatus
 from casushub.platform.settings import Settings
 
@@ -88,7 +93,8 @@ async def read_figures(engine: AsyncEngine) -> RegistryFigures:
                     continue
                 key = revision or "none"
                 figures.tenants_by_revision[key] = figures.tenants_by_revision.get(key, 0) + count
-                if revision != head:
+                # A newer revision (a rolling upgrade under way) is served, so not "behind".
+                if not servable_revision(revision, head):
                     figures.tenants_behind_head += count
             for kind, job_status, n in await _counts(
                 conn,
