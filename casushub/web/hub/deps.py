@@ -27,6 +27,7 @@ NAVIGATIE = [
     {"label": "Gebruikers", "href": "/hub/gebruikers"},
     {"label": "Casusoverleggen", "href": "/hub/casusoverleggen"},
     {"label": "Instructies", "href": "/hub/instructies"},
+    {"label": "Huisstijl", "href": "/hub/huisstijl"},
     {"label": "Auditlog", "href": "/hub/audit"},
     {"label": "API-tokens", "href": "/hub/api-tokens"},
 ]
