@@ -23,6 +23,7 @@ from casushub.platform.identity.roles import HUB_STAFF_ROLES, TENANT_ROLES
 from casushub.platform.logs import configure_logging
 from casushub.platform.settings import Settings, get_settings
 from casushub.web.api import api_router
+from casushub.web.api.schemas import API_COMPONENTS
 from casushub.web.auth.admin import SessionAdminController
 from casushub.web.auth.controllers import AuthController
 from casushub.web.auth.guards import public, roles, route_policy
@@ -167,10 +168,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
         plugins=[HTMXPlugin()],
+        # The schema documents the admin API only (casushub.web.api opts back in): the screens
+        # are no API, and listing them would publish the whole route table.
+        include_in_schema=False,
         # The admin API's schema (JSON) at /api/v1/schema/openapi.json; see casushub.web.api.
         openapi_config=OpenAPIConfig(
             title="casushub beheer-API",
             version="1",
+            components=API_COMPONENTS,
             # Public: the schema describes the API, it holds no data.
             openapi_router=Router("/api/v1/schema", opt=public(), route_handlers=[]),
             render_plugins=[JsonRenderPlugin()],

@@ -125,6 +125,10 @@ def test_every_api_operation_fuzzed(fuzz_target: dict[str, Any]) -> None:
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 12, [o.label for o in operations]
+    # The schema describes the admin API and nothing else (no screen routes), with its token.
+    raw = schema.raw_schema
+    assert all(path.startswith("/api/v1/") for path in raw["paths"]), sorted(raw["paths"])
+    assert raw["components"]["securitySchemes"]["ApiToken"]["scheme"] == "bearer"
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             try:

@@ -4,6 +4,7 @@ from litestar import Router
 
 from casushub.web.api.auth import require_api_token
 from casushub.web.api.controllers import JobsApi, OrganisationsApi, TenantsApi, UsersApi
+from casushub.web.api.schemas import API_SECURITY
 from casushub.web.auth.guards import api_token
 
 __all__ = ["api_router"]
@@ -11,6 +12,9 @@ __all__ = ["api_router"]
 api_router = Router(
     "/api/v1",
     opt=api_token(),
+    # The app documents nothing by default; this router is what the schema describes.
+    include_in_schema=True,
+    security=API_SECURITY,
     guards=[require_api_token],
     route_handlers=[TenantsApi, JobsApi, OrganisationsApi, UsersApi],
 )

@@ -12,8 +12,11 @@ import uuid
 from dataclasses import dataclass, field
 
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Components, SecurityScheme
 
 __all__ = [
+    "API_COMPONENTS",
+    "API_SECURITY",
     "PROBLEM_JSON",
     "Aanmelding",
     "Gebruiker",
@@ -29,6 +32,17 @@ __all__ = [
 ]
 
 PROBLEM_JSON = "application/problem+json"
+# How the API authenticates, in the schema: a bearer API token made on the hub's token screen.
+API_COMPONENTS = Components(
+    security_schemes={
+        "ApiToken": SecurityScheme(
+            type="http",
+            scheme="bearer",
+            description="Een API-token van de hub (Beheer > API-tokens), als Bearer-token.",
+        )
+    }
+)
+API_SECURITY: list[dict[str, list[str]]] = [{"ApiToken": []}]
 
 
 @dataclass
