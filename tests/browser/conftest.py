@@ -125,6 +125,7 @@ PAGES = [
     PageSpec("/hub/casusoverleggen", "Casusoverleggen", role="hub_admin"),
     PageSpec("/hub/casusoverleggen/{overleg}", "Regio Pagina's", role="hub_admin"),
     PageSpec("/hub/instructies", "Instructies en training", role="hub_admin"),
+    PageSpec("/hub/huisstijl", "Huisstijl van de hub", role="hub_admin"),
     PageSpec("/beheer/gebruikers/{gebruiker}/sessies", "Sessies van Test", role="hub_admin"),
     # Platform operator
     PageSpec("/platform/hubs", "Hubs", role="platform_operator"),

@@ -102,7 +102,14 @@ async def make_cast(
             (Role.INVITED_PARTY, "partner", "gast", {"tenant_id": tenant.id}),
         ):
             email = f"{login}@{emails[org]}"
-            await invite(conn, organisation_id=organisations[org], email=email, role=role, **scope)
+            await invite(
+                conn,
+                organisation_id=organisations[org],
+                email=email,
+                role=role,
+                tenant_id=scope.get("tenant_id"),
+                hub_id=scope.get("hub_id"),
+            )
             emails[role.value] = email
     return Cast(tenant, name, hub_id, emails, organisations)
 
