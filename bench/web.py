@@ -407,6 +407,26 @@ def table(servers: Sequence[Server]) -> tuple[str, bool]:
     return "\n".join(lines), ok
 
 
+# Kept in the section on every run: what the first measurements showed and what changed.
+HISTORY = """
+Before and after (2026-11-26, this machine, shared with test runs at load 5–16):
+
+- before: the casus list logged each row it showed with its own `record` call (advisory
+  lock, read of the chain's end, INSERT: three round trips) and loaded each row's person and
+  plan with two more; the dashboard's weging queue did the same per signal. 20 tenants, 50
+  clients: list p50 32.8 s, 1 req/s (floor 909 ms, 49 req/s); `--profile` on 10 tenants
+  counted 421 advisory locks for 40 list requests.
+- after (`verwerkingenlog.services.record_many`: one lock, one read, one multi-row INSERT
+  for all rows shown, the same entries and chain; persons and plans in one query each):
+  one lock per request (40 for 40), 35 sequential list requests in-process 10.2 s → 6.6 s on
+  the same data; the table above.
+- Left as found (not this benchmark's paths): every request also runs about a dozen
+  platform queries (session store read and write-back, identity session, user, memberships,
+  hub house style, tenant twice, organisation, instructions), and the Jinja table macro is
+  about a third of the list page's CPU; together they keep the page well above the floor.
+"""
+
+
 def section(text: str, bench: Bench, version: str) -> str:
     a = bench.args
     statuses = "; ".join(
@@ -436,8 +456,9 @@ request per tenant first.
 - *verwerkingenlog uit*: the same app with `verwerkingenlog.services.record` replaced by a
   no-op in the benchmark's own app factory; the application has no such switch.
 - Responses: {statuses}.
-- Run it alone: `.venv/bin/python bench/web.py --tenants 50 --large 1000` (`--help`).
-"""
+- Run it alone: `.venv/bin/python bench/web.py --tenants 50 --large 1000` (`--help`;
+  `--profile` profiles the app in-process with pyinstrument and counts its SQL statements).
+{HISTORY}"""
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
