@@ -9,6 +9,7 @@ import io
 import uuid
 import zipfile
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from casushub.platform.identity.roles import Role
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import tenant_session
+from casushub.tenants.actor import Actor
 from casushub.tenants.casus.bestandstypen import (
     DOCX,
     ODT,
@@ -32,9 +34,10 @@ from casushub.tenants.casus.bestandstypen import (
     herken,
     veilige_naam,
 )
+from casushub.tenants.casus.bijlagen import mag_bijlage_toevoegen
 from casushub.tenants.casus.models import Bijlage, InformatieItem
 from casushub.tenants.verwerkingenlog.models import Verwerking
-from casushub.web.app import CSRF_HEADER, session_config
+from casushub.web.app import CSRF_HEADER, create_app, session_config
 from casushub.web.casusoverleg.bijlagen import content_disposition
 
 Client = AsyncTestClient[Litestar]
@@ -347,3 +350,30 @@ async def test_upload_without_csrf_token_is_refused(
     )
     assert response.status_code == 403
     assert await _ids(app_engine, settings, world) == before
+
+
+def test_only_regie_or_the_items_source_may_add_files() -> None:
+    eigen, ander = uuid.uuid4(), uuid.uuid4()
+
+    def actor(role: Role) -> Actor:
+        return Actor(user_id=uuid.uuid4(), organisation_id=eigen, role=role.value, request_id="r")
+
+    assert mag_bijlage_toevoegen(actor(Role.GEMEENTE_REGIE), ander)
+    assert mag_bijlage_toevoegen(actor(Role.PROCESREGISSEUR), ander)
+    assert mag_bijlage_toevoegen(actor(Role.PARTICIPANT), eigen)
+    assert not mag_bijlage_toevoegen(actor(Role.PARTICIPANT), ander)
+
+
+async def test_the_upload_form_states_the_configured_limit(
+    settings: Settings, app_engine: AsyncEngine, world: Any
+) -> None:
+    async with tenant_session(app_engine, world.sides["A"].tenant, settings) as s, s.begin():
+        item = await s.get(InformatieItem, _item_id(world))
+    assert item is not None
+    small = replace(settings, bijlage_max_bytes=2 * 1024 * 1024)
+    async with AsyncTestClient(create_app(small), session_config=session_config(small)) as client:
+        use_session(client, (await world.sign_in(world.sides["A"], Role.GEMEENTE_REGIE)).cookie)
+        page = await client.get(f"/casusoverleg/casussen/{item.casus_id}/informatie")
+    assert page.status_code == 200
+    assert f'action="/casusoverleg/informatie/{item.id}/bijlagen"' in page.text
+    assert "Hoogstens 2 MB." in page.text

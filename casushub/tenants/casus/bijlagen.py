@@ -27,6 +27,7 @@ __all__ = [
     "BijlageBestand",
     "casus_van_item",
     "lees_bijlage",
+    "mag_bijlage_toevoegen",
     "te_groot",
     "voeg_bijlage_toe",
 ]
@@ -49,6 +50,11 @@ def te_groot(max_bytes: int) -> str:
     megabytes = max_bytes / (1024 * 1024)
     grens = f"{megabytes:.0f} MB" if megabytes >= 1 else f"{max_bytes} bytes"
     return f"Het bestand is groter dan {grens}. Kies een kleiner bestand."
+
+
+def mag_bijlage_toevoegen(actor: Actor, bron_organisatie_id: uuid.UUID) -> bool:
+    """The item records its source (rule 4): only that source, or regie, adds files to it."""
+    return is_regie(actor) or bron_organisatie_id == actor.organisation_id
 
 
 async def _item_met_toegang(
@@ -84,8 +90,7 @@ async def voeg_bijlage_toe(
     is stored then.
     """
     item = await _item_met_toegang(session, actor, item_id)
-    if not is_regie(actor) and item.bron_organisatie_id != actor.organisation_id:
-        # The item records its source (rule 4): only that source adds files to it.
+    if not mag_bijlage_toevoegen(actor, item.bron_organisatie_id):
         raise GeenToegang(
             "Alleen de organisatie die deze informatie inbracht kan er iets aan toevoegen."
         )

@@ -30,10 +30,9 @@ from casushub.tenants.casus.bijlagen import (
     voeg_bijlage_toe,
 )
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
-from casushub.tenants.casus.items import lijst_items
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.context import weigering
-from casushub.web.casusoverleg.controllers import _CATEGORIEEN, WERKERS
+from casushub.web.casusoverleg.controllers import WERKERS, informatie_fragment
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.weigeringen import als_http
 
@@ -55,35 +54,24 @@ def content_disposition(naam: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(naam, safe='')}"
 
 
-async def _informatie(
+async def _weiger(
+    state: State,
     db: AsyncSession,
     actor: Actor,
-    casus_id: uuid.UUID,
-    bijlage_fouten: dict[str, str],
-    status_code: int = 200,
-) -> Template:
-    """The casus's information fragment, with an upload error next to its item's form."""
-    items = await lijst_items(db, actor, casus_id)
-    return Template(
-        "casusoverleg/_informatie.html",
-        context={
-            "items": items,
-            "casus_id": casus_id,
-            "waarden": {"categorie": "gewoon"},
-            "fouten": {},
-            "categorieen": _CATEGORIEEN,
-            "bijlage_fouten": bijlage_fouten,
-        },
-        status_code=status_code,
-    )
-
-
-async def _weiger(
-    db: AsyncSession, actor: Actor, item_id: uuid.UUID, melding: str, status_code: int
+    item_id: uuid.UUID,
+    melding: str,
+    status_code: int,
 ) -> Template:
     async with als_http(), db.begin():
         casus_id = await casus_van_item(db, actor, item_id)
-        return await _informatie(db, actor, casus_id, {str(item_id): melding}, status_code)
+        return await informatie_fragment(
+            state,
+            db,
+            actor,
+            casus_id,
+            bijlage_fouten={str(item_id): melding},
+            status_code=status_code,
+        )
 
 
 @post(
@@ -104,7 +92,7 @@ async def bijlage_toevoegen(
     lengte = request.headers.get("content-length", "")
     if lengte.isdigit() and int(lengte) > max_bytes + _OMHULSEL:
         # Refused before the body is read: nothing of it is parsed or stored.
-        return await _weiger(db, actor, item_id, te_groot(max_bytes), 413)
+        return await _weiger(state, db, actor, item_id, te_groot(max_bytes), 413)
     formulier = await request.form()
     naam, inhoud = "", b""
     try:
@@ -126,7 +114,7 @@ async def bijlage_toevoegen(
             casus_id = await casus_van_item(db, actor, item_id)
     except RegelFout as fout:
         return await _weiger(
-            db, actor, item_id, fout.message, 413 if len(inhoud) > max_bytes else 422
+            state, db, actor, item_id, fout.message, 413 if len(inhoud) > max_bytes else 422
         )
     except (GeenToegang, NietGevonden) as exc:
         raise weigering(exc) from exc
@@ -135,7 +123,7 @@ async def bijlage_toevoegen(
             f"/casusoverleg/casussen/{casus_id}#item-{bijlage.item_id}", status_code=303
         )
     async with db.begin():
-        return await _informatie(db, actor, casus_id, {})
+        return await informatie_fragment(state, db, actor, casus_id)
 
 
 @get(

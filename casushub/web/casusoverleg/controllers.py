@@ -24,6 +24,7 @@ from casushub.platform.identity.roles import Role
 from casushub.platform.overdracht import inkomende_overdrachten
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
+from casushub.tenants.casus.bijlagen import mag_bijlage_toevoegen
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.items import lijst_items, toon_item, voeg_item_toe
 from casushub.tenants.casus.services import lees_casus, mijn_casussen
@@ -98,11 +99,14 @@ async def casus_pagina(
     dependencies=DEPS,
 )
 async def casus_informatie(
-    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+    casus_id: FromPath[uuid.UUID],
+    state: State,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
 ) -> Template:
     try:
         async with db.begin():
-            return await _informatie(db, actor, casus_id)
+            return await informatie_fragment(state, db, actor, casus_id)
     except (GeenToegang, NietGevonden) as exc:
         raise weigering(exc) from exc
 
@@ -114,14 +118,19 @@ _CATEGORIEEN = [
 ]
 
 
-async def _informatie(
+async def informatie_fragment(
+    state: State,
     db: AsyncSession,
     actor: Actor,
     casus_id: uuid.UUID,
+    *,
     waarden: dict[str, str] | None = None,
     fouten: dict[str, str] | None = None,
+    bijlage_fouten: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Template:
+    """The casus's information items, the form for a new one, and an upload form on each item
+    the actor may add files to (with an upload error next to its item's form)."""
     items = await lijst_items(db, actor, casus_id)
     return Template(
         "casusoverleg/_informatie.html",
@@ -131,6 +140,11 @@ async def _informatie(
             "waarden": waarden or {"categorie": "gewoon"},
             "fouten": fouten or {},
             "categorieen": _CATEGORIEEN,
+            "bijlage_fouten": bijlage_fouten or {},
+            "uploadbaar": {
+                i.item_id for i in items if mag_bijlage_toevoegen(actor, i.bron_organisatie_id)
+            },
+            "bijlage_max_mb": max(1, state.settings.bijlage_max_bytes // (1024 * 1024)),
         },
         status_code=status_code,
     )
@@ -145,6 +159,7 @@ async def _informatie(
 async def casus_informatie_toevoegen(
     casus_id: FromPath[uuid.UUID],
     data: Form,
+    state: State,
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
@@ -166,13 +181,19 @@ async def casus_informatie_toevoegen(
             )
     except RegelFout as fout:
         async with db.begin():
-            return await _informatie(
-                db, actor, casus_id, waarden, {fout.field or "tekst": fout.message}, 422
+            return await informatie_fragment(
+                state,
+                db,
+                actor,
+                casus_id,
+                waarden=waarden,
+                fouten={fout.field or "tekst": fout.message},
+                status_code=422,
             )
     except (GeenToegang, NietGevonden) as exc:
         raise weigering(exc) from exc
     async with db.begin():
-        return await _informatie(db, actor, casus_id)
+        return await informatie_fragment(state, db, actor, casus_id)
 
 
 @post(
