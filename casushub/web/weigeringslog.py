@@ -19,7 +19,8 @@ import logging
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException
+from litestar.status_codes import HTTP_403_FORBIDDEN
 
 from casushub.platform.identity.access import Identity
 from casushub.platform.identity.audit import record as audit_record
@@ -44,11 +45,16 @@ def _object_ids(scope: Scope) -> list[tuple[str, uuid.UUID]]:
     return [(name, value) for name, value in params.items() if isinstance(value, uuid.UUID)]
 
 
-def _omschrijving(scope: Scope, ids: list[tuple[str, uuid.UUID]], status: int) -> str:
+def _omschrijving(scope: Scope, ids: list[tuple[str, uuid.UUID]], exc: HTTPException) -> str:
     # The route's template, not the path: the ids are named once, after it.
     route = scope.get("path_template") or scope.get("path", "")
     named = " ".join(f"{name}={value}" for name, value in ids)
-    return f"{status} {scope.get('method', '')} {route} {named}"
+    omschrijving = f"{exc.status_code} {scope.get('method', '')} {route} {named}"
+    # A 403 says why (an expired invitation, no need to know); a 404 says only that it was not
+    # found, so its message adds nothing.
+    if exc.status_code == HTTP_403_FORBIDDEN and exc.detail:
+        omschrijving += f": {exc.detail}"
+    return omschrijving
 
 
 async def log_weigering_hook(exc: Exception, scope: Scope) -> None:
@@ -64,7 +70,7 @@ async def log_weigering_hook(exc: Exception, scope: Scope) -> None:
         # Nobody to attribute it to (an anonymous visitor is refused earlier, with a 401).
         return
     state = scope["litestar_app"].state
-    omschrijving = _omschrijving(scope, ids, exc.status_code)
+    omschrijving = _omschrijving(scope, ids, exc)
     try:
         active = identity.active if isinstance(identity, Identity) else None
         if (

@@ -92,3 +92,27 @@ async def test_hub_and_api_refusals_in_the_audit_log(
     assert rows[api_request].target == (
         f"404 GET /api/v1/tenants/{{tenant_id}} tenant_id={other_tenant}"
     )
+
+
+async def test_a_forbidden_read_is_logged_with_its_reason(
+    app: Litestar, settings: Settings, app_engine: AsyncEngine, world: Any
+) -> None:
+    """Within its own municipality, a participant without need to know is refused (403): the
+    entry says why, so the FG can tell a stale link from a search for a file."""
+    a = world.sides["A"]
+    casus = a.ids["casus"][0]
+    request_id = uuid.uuid4().hex
+    async with AsyncTestClient(app, session_config=session_config(settings)) as client:
+        use_session(client, (await world.sign_in(a, Role.PARTICIPANT)).cookie)
+        response = await client.get(
+            f"/casusoverleg/casussen/{casus}", headers={"X-Request-ID": request_id}
+        )
+    assert response.status_code == 403
+    async with tenant_session(app_engine, a.tenant, settings) as s, s.begin():
+        entry = (
+            await s.scalars(select(Verwerking).where(Verwerking.request_id == request_id))
+        ).one()
+    prefix = f"geweigerd: 403 GET /casusoverleg/casussen/{{casus_id}} casus_id={casus}: "
+    assert entry.detail is not None
+    assert entry.detail.startswith(prefix), entry.detail
+    assert len(entry.detail) > len(prefix)

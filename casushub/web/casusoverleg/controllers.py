@@ -28,7 +28,6 @@ from casushub.tenants.casus.bijlagen import mag_bijlage_toevoegen
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.items import lijst_items, toon_item, voeg_item_toe
 from casushub.tenants.casus.services import lees_casus, mijn_casussen
-from casushub.tenants.casus.toegang import log_weigering
 from casushub.tenants.personen.services import lees_derden, zoek_personen
 from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal, te_wegen_signalen
 from casushub.tenants.uitnodigingen.services import accepteer, lees_uitnodiging, mijn_uitnodigingen
@@ -379,11 +378,7 @@ async def uitnodiging(
             return Template(
                 "casusoverleg/geheimhouding.html", context={"uitnodiging_id": uitnodiging_id}
             )
-        # The refusal is logged in its own transaction: the refused one was rolled back.
-        async with db.begin():
-            await log_weigering(
-                db, actor, gegevensgroep="informatie", casus_id=None, reden=exc.message
-            )
+        # casushub.web.weigeringslog records the refusal, with its reason.
         raise weigering(exc) from exc
     except NietGevonden as exc:
         raise weigering(exc) from exc
