@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 from browserkit import Tab
 
-from casushub.web.theming import hub_stylesheet
+from casushub.platform.theming import hub_stylesheet
 
 if TYPE_CHECKING:
     from playwright.async_api import Route

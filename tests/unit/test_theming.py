@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from casushub.web.theming import (
+from casushub.platform.theming import (
     AA_NORMAL_TEXT,
     ThemeColorRefused,
     contrast_ratio,

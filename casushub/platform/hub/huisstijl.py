@@ -34,7 +34,7 @@ from casushub.platform.models import PlatformBase, Tenant
 
 # The one web module used here: pure functions without Litestar. The stylesheet generator and
 # this check must apply the very same rule, so there is one implementation of it.
-from casushub.web.theming import parse_hex_color, primary_color_problem
+from casushub.platform.theming import parse_hex_color, primary_color_problem
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection

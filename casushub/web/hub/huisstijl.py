@@ -33,9 +33,9 @@ from casushub.platform.hub.huisstijl import (
 )
 from casushub.platform.identity.access import Identity
 from casushub.platform.identity.roles import Role
+from casushub.platform.theming import WHITE, contrast_ratio, hub_stylesheet, parse_hex_color
 from casushub.web.auth.guards import current_identity, roles, signed_in
 from casushub.web.hub.deps import AnyRequest, hub_admin, render
-from casushub.web.theming import WHITE, contrast_ratio, hub_stylesheet, parse_hex_color
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Receive, Scope, Send

@@ -29,7 +29,7 @@ from casushub.platform.identity.memberships import Actor
 from casushub.platform.identity.models import AdminAuditEntry
 from casushub.platform.identity.roles import Role
 from casushub.platform.tenancy import TenantRef
-from casushub.web.theming import hub_stylesheet
+from casushub.platform.theming import hub_stylesheet
 
 
 def _beeld(formaat: str, maat: tuple[int, int] = (60, 30)) -> bytes:
