@@ -97,12 +97,13 @@ def server(prefix: str = "casushub-bench-") -> Iterator[Server]:
 class BenchDatabase:
     """A fresh database and role prefix on ``server_url``; ``drop()`` removes both."""
 
-    def __init__(self, server_url: str, label: str, where: str = "embedded") -> None:
+    def __init__(self, server_url: str, label: str, where: str | None = None) -> None:
         from casushub.platform.devdb import with_database
 
         suffix = secrets.token_hex(4)
         self.server_url = server_url
-        self.where = where
+        # As server() decides: DATABASE_URL set means someone else's server.
+        self.where = where or ("DATABASE_URL" if os.environ.get("DATABASE_URL") else "embedded")
         self.name = f"casushub_{label}_{suffix}"
         self.prefix = f"ch{label[:1]}{suffix}"
         self.url = with_database(server_url, self.name)
