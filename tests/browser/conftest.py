@@ -33,6 +33,8 @@ from casushub.web.auth.testing import create_signed_in_session
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
+# One log per xdist worker: each runs its own server, and they must not write one file.
+SERVER_LOG = f"browser-server-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log"
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -206,7 +208,7 @@ def live_server(settings: Settings, tenant_a: TenantRef) -> Iterator[str]:
         "--port",
         str(port),
     ]
-    with (ARTIFACTS / "browser-server.log").open("w") as log:
+    with (ARTIFACTS / SERVER_LOG).open("w") as log:
         server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603 - fixed argv
         try:
             _wait_until_up(server, base_url)
@@ -225,7 +227,7 @@ def _wait_until_up(server: subprocess.Popen[bytes], base_url: str) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            log = (ARTIFACTS / "browser-server.log").read_text()
+            log = (ARTIFACTS / SERVER_LOG).read_text()
             pytest.fail(f"uvicorn stopped with {server.returncode}:\n{log[-3000:]}")
         try:
             if httpx.get(base_url + "/healthz", timeout=1).status_code == 200:
@@ -233,7 +235,7 @@ def _wait_until_up(server: subprocess.Popen[bytes], base_url: str) -> None:
         except httpx.TransportError:
             pass
         time.sleep(0.1)
-    pytest.fail("uvicorn did not answer /healthz within 120 s (test-artifacts/browser-server.log)")
+    pytest.fail(f"uvicorn did not answer /healthz within 120 s (test-artifacts/{SERVER_LOG})")
 
 
 @pytest.fixture(scope="session")

@@ -322,7 +322,8 @@ def worker(settings: Settings) -> Iterator[None]:
         "BROKER_URL": "",
         "WORKER_THREADS": "2",
     }
-    log = (ARTIFACTS / "browser-worker.log").open("w")
+    worker_id = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    log = (ARTIFACTS / f"browser-worker-{worker_id}.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "casushub", "worker"], env=env, stdout=log, stderr=subprocess.STDOUT
     )
