@@ -124,7 +124,7 @@ def _database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Respons
     code = _sqlstate(exc)
     if code == _BAD_CHARACTER:
         return error_response(request, HTTP_400_BAD_REQUEST, BAD_CHARACTER_DETAIL)
-    if exc.connection_invalidated or code.startswith(_UNAVAILABLE_PREFIXES):
+    if database_unreachable(exc):
         return _database_unavailable(request, code)
     return _unexpected(request, exc)
 
@@ -145,11 +145,19 @@ def _raised_by_database_driver(exc: BaseException) -> bool:
     return False
 
 
+def database_unreachable(exc: BaseException) -> bool:
+    """The database is down or going down: a lost or refused connection, a server shutting down
+    or starting up. Not bad input, not a bug."""
+    if isinstance(exc, DBAPIError):
+        return bool(exc.connection_invalidated) or _sqlstate(exc).startswith(_UNAVAILABLE_PREFIXES)
+    return isinstance(exc, OSError) and _raised_by_database_driver(exc)
+
+
 def _os_error(request: Request[Any, Any, Any], exc: OSError) -> Response[Any]:
     """A stopped database refuses the connection before any SQL runs: asyncpg then raises a
     plain ``OSError`` (no socket, connection refused, connect timeout) that SQLAlchemy passes
     through unwrapped. That is the same outage as a dropped connection: a 503, not a 500."""
-    if _raised_by_database_driver(exc):
+    if database_unreachable(exc):
         return _database_unavailable(request, type(exc).__name__)
     return _unexpected(request, exc)
 

@@ -34,7 +34,12 @@ async def test_create_tenant_provisions_role_schema_and_head_revision(
 ) -> None:
     code = unique_code()
     tenant = await create_tenant(
-        admin_engine, settings, slug=f"nieuw{code}", name="Nieuw", gemeentecode=f"GM{code}"
+        admin_engine,
+        settings,
+        hub_slug=hub,
+        slug=f"nieuw{code}",
+        name="Nieuw",
+        gemeentecode=f"GM{code}",
     )
     assert await _traces(admin_engine, settings, tenant.slug) == {
         "row": True,
@@ -68,7 +73,9 @@ async def test_bad_slug_is_refused_without_traces(
     admin_engine: AsyncEngine, settings: Settings, hub: str, unique_code, slug: str
 ) -> None:
     with pytest.raises(RegistryError, match="korte naam") as refused:
-        await create_tenant(admin_engine, settings, slug=slug, name="X", gemeentecode=unique_code())
+        await create_tenant(
+            admin_engine, settings, hub_slug=hub, slug=slug, name="X", gemeentecode=unique_code()
+        )
     assert refused.value.field == "slug"
     async with admin_engine.connect() as conn:
         count = (await conn.execute(select(Tenant.id).where(Tenant.name == "X"))).all()
@@ -80,7 +87,9 @@ async def test_bad_gemeentecode_is_refused(
     admin_engine: AsyncEngine, settings: Settings, hub: str, code: str
 ) -> None:
     with pytest.raises(RegistryError, match="vier cijfers"):
-        await create_tenant(admin_engine, settings, slug="slechtecode", name="X", gemeentecode=code)
+        await create_tenant(
+            admin_engine, settings, hub_slug=hub, slug="slechtecode", name="X", gemeentecode=code
+        )
     assert await _traces(admin_engine, settings, "slechtecode") == {
         "row": False,
         "role": False,
@@ -92,14 +101,26 @@ async def test_duplicate_slug_and_gemeentecode_are_refused(
     admin_engine: AsyncEngine, settings: Settings, hub: str, unique_code
 ) -> None:
     code, other = unique_code(), unique_code()
-    await create_tenant(admin_engine, settings, slug=f"dubbel{code}", name="D", gemeentecode=code)
+    await create_tenant(
+        admin_engine, settings, hub_slug=hub, slug=f"dubbel{code}", name="D", gemeentecode=code
+    )
     with pytest.raises(RegistryError, match="al een gemeente") as by_slug:
         await create_tenant(
-            admin_engine, settings, slug=f"dubbel{code}", name="D2", gemeentecode=other
+            admin_engine,
+            settings,
+            hub_slug=hub,
+            slug=f"dubbel{code}",
+            name="D2",
+            gemeentecode=other,
         )
     with pytest.raises(RegistryError, match="al in gebruik") as by_code:
         await create_tenant(
-            admin_engine, settings, slug=f"anders{other}", name="D3", gemeentecode=code
+            admin_engine,
+            settings,
+            hub_slug=hub,
+            slug=f"anders{other}",
+            name="D3",
+            gemeentecode=code,
         )
     assert (by_slug.value.field, by_code.value.field) == ("slug", "gemeentecode")
     assert await _traces(admin_engine, settings, f"anders{other}") == {
@@ -124,7 +145,7 @@ async def test_failure_during_migrations_leaves_no_orphans(
     slug = f"halfweg{unique_code()}"
     with pytest.raises(RuntimeError, match="halverwege"):
         await create_tenant(
-            admin_engine, settings, slug=slug, name="Half", gemeentecode=unique_code()
+            admin_engine, settings, hub_slug=hub, slug=slug, name="Half", gemeentecode=unique_code()
         )
     assert await _traces(admin_engine, settings, slug) == {
         "row": False,
@@ -141,7 +162,7 @@ async def test_leftover_role_is_reported_not_reused(
         await conn.exec_driver_sql(f'CREATE ROLE "{settings.tenant_role(slug)}" NOLOGIN')
     with pytest.raises(RegistryError, match="bestaat al"):
         await create_tenant(
-            admin_engine, settings, slug=slug, name="Wees", gemeentecode=unique_code()
+            admin_engine, settings, hub_slug=hub, slug=slug, name="Wees", gemeentecode=unique_code()
         )
     traces = await _traces(admin_engine, settings, slug)
     assert traces == {"row": False, "role": True, "schema": False}

@@ -8,6 +8,7 @@ fixation) is worthless after it.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -20,14 +21,18 @@ from litestar.stores.base import Store
 from litestar.types import Empty
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DBAPIError
 
 from casushub.platform.identity.models import WebSessionData
+from casushub.web.errors import database_unreachable
 
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
     from litestar.datastructures import State
     from litestar.types import Message, ScopeSession
     from sqlalchemy.ext.asyncio import AsyncEngine
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["PostgresStore", "RotatingSessionConfig", "rotate_session_id"]
 
@@ -143,11 +148,20 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             # visit to a public page would write a session (and fail during a database
             # outage instead of showing the page).
             return
-        if connection.scope["state"].get(_ROTATE) and has_cookie and incoming is not None:
-            await self.delete(
-                incoming, store=self.config.get_store_from_app(connection.scope["app"])
-            )
-        await super().store_in_message(scope_session, message, connection)
+        try:
+            if connection.scope["state"].get(_ROTATE) and has_cookie and incoming is not None:
+                await self.delete(
+                    incoming, store=self.config.get_store_from_app(connection.scope["app"])
+                )
+            await super().store_in_message(scope_session, message, connection)
+        except (DBAPIError, OSError) as exc:
+            if not database_unreachable(exc):
+                raise
+            # The session is written as the response starts, after the request's own work
+            # committed: failing here would turn a completed request into a 500. The change to
+            # the session is lost instead, and the next request sees the one before it or none,
+            # which can only sign someone out, never in.
+            _log.warning("sessie niet opgeslagen: database niet bereikbaar")
 
 
 @dataclass

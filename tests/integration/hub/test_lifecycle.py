@@ -37,7 +37,7 @@ async def test_suspend_stops_access_and_resume_restores_it(
 ) -> None:
     code = unique_code()
     tenant = await create_tenant(
-        admin_engine, settings, slug=f"pauze{code}", name="Pauze", gemeentecode=code
+        admin_engine, settings, hub_slug=hub, slug=f"pauze{code}", name="Pauze", gemeentecode=code
     )
     async with admin_engine.begin() as conn:
         await schort_op(conn, tenant.id)
@@ -77,7 +77,7 @@ async def test_terminate_export_then_destroy_leaves_only_a_receipt(
     settings = replace(settings, data_dir=tmp_path, termination_days=30)
     code = unique_code()
     tenant = await create_tenant(
-        admin_engine, settings, slug=f"einde{code}", name="Einde", gemeentecode=code
+        admin_engine, settings, hub_slug=hub, slug=f"einde{code}", name="Einde", gemeentecode=code
     )
     async with tenant_session(app_engine, tenant, settings) as session, session.begin():
         session.add(Persoon(naam="Exportpersoon", gemeente_van_verblijf=code))
@@ -124,7 +124,7 @@ async def test_terminated_tenant_is_never_served(
     settings = replace(settings, data_dir=tmp_path, termination_days=0)
     code = unique_code()
     tenant = await create_tenant(
-        admin_engine, settings, slug=f"weg{code}", name="Weg", gemeentecode=code
+        admin_engine, settings, hub_slug=hub, slug=f"weg{code}", name="Weg", gemeentecode=code
     )
     async with admin_engine.begin() as conn:
         await beeindig(conn, tenant.id, settings, date(2026, 1, 1))
