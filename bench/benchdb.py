@@ -36,6 +36,8 @@ if str(ROOT) not in sys.path:
     # The project root makes `casushub` importable even without an editable install.
     sys.path.insert(1, str(ROOT))
 
+from casushub.tenants.verwerkingenlog.services import ENTRY_FIELDS  # noqa: E402 - after sys.path
+
 if TYPE_CHECKING:
     from casushub.platform.settings import Settings
 
@@ -199,23 +201,7 @@ def write_section(name: str, text: str, path: Path = README) -> None:
 
 # --- Access-log entries, correctly chained ------------------------------------------------------
 
-LOG_COLUMNS = (
-    "id",
-    "volgnummer",
-    "tijdstip",
-    "user_id",
-    "organisation_id",
-    "rol",
-    "casus_id",
-    "persoon_id",
-    "gegevensgroep",
-    "actie",
-    "doel",
-    "request_id",
-    "detail",
-    "vorige_hash",
-    "hash",
-)
+LOG_COLUMNS = ("id", *ENTRY_FIELDS)
 """The columns of ``verwerking`` in the order :func:`chain` returns them (for COPY)."""
 
 
