@@ -8,26 +8,24 @@ every database gets its own role prefix and the roles are dropped at the end.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import pytest
+from dbkit import migrated_database
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.database import create_admin_engine, create_app_engine
-from casushub.platform.devdb import create_database, start_embedded, with_database
+from casushub.platform.devdb import start_embedded, with_database
 from casushub.platform.identity.devidp import DevIdp, node_config, start_dev_idp
 from casushub.platform.identity.roles import Role
-from casushub.platform.migrate import migrate_platform
 from casushub.platform.registry import create_hub, create_tenant
-from casushub.platform.settings import Settings, asyncpg_url, get_settings, url_with_user
+from casushub.platform.settings import Settings, get_settings
 from casushub.platform.tenancy import TenantRef
 from casushub.web.app import SESSION_COOKIE
 from casushub.web.auth.testing import SignedIn, create_signed_in_session
@@ -76,29 +74,9 @@ async def database_factory(server_url: str) -> AsyncIterator[DatabaseFactory]:
     created: list[tuple[str, str]] = []
 
     async def make() -> Settings:
-        suffix = secrets.token_hex(4)
-        database, prefix = f"casushub_test_{suffix}", f"cht{suffix}"
-        await create_database(server_url, database)
-        created.append((database, prefix))
-        url = asyncpg_url(with_database(server_url, database))
-        app_url = url_with_user(url, f"{prefix}_app", "")
-        settings = replace(
-            Settings(),
-            environment="test",
-            database_url=url,
-            app_database_url=app_url,
-            db_role_prefix=prefix,
-            secure_cookies=False,
-            secret_key="test-secret-key-0123456789abcdef0123",
-            log_json=True,
-            db_pool_size=5,
+        return await migrated_database(
+            server_url, database_prefix="casushub_test_", role_prefix="cht", created=created
         )
-        engine = create_admin_engine(settings)
-        try:
-            await migrate_platform(engine, settings)
-        finally:
-            await engine.dispose()
-        return settings
 
     yield make
     for database, prefix in created:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import secrets
 import shutil
 import socket
 import subprocess
@@ -17,16 +16,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import httpx
+from dbkit import migrated_database
 
-from casushub.platform.database import create_admin_engine
-from casushub.platform.devdb import create_database, start_embedded, with_database
-from casushub.platform.migrate import migrate_platform
-from casushub.platform.settings import Settings, asyncpg_url, url_with_user
+from casushub.platform.devdb import start_embedded
+from casushub.platform.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -83,28 +80,11 @@ class OwnCluster:
 
 
 async def new_database(server_url: str) -> Settings:
-    """A fresh platform-migrated database on ``server_url`` (as tests/conftest.py makes one)."""
-    suffix = secrets.token_hex(4)
-    database, prefix = f"casushub_fault_{suffix}", f"chf{suffix}"
-    await create_database(server_url, database)
-    url = asyncpg_url(with_database(server_url, database))
-    settings = replace(
-        Settings(),
-        environment="test",
-        database_url=url,
-        app_database_url=url_with_user(url, f"{prefix}_app", ""),
-        db_role_prefix=prefix,
-        secure_cookies=False,
-        secret_key="test-secret-key-0123456789abcdef0123",
-        log_json=True,
-        db_pool_size=5,
-    )
-    engine = create_admin_engine(settings)
-    try:
-        await migrate_platform(engine, settings)
-    finally:
-        await engine.dispose()
-    return settings
+    """A fresh platform-migrated database on ``server_url`` (as tests/conftest.py makes one).
+
+    Not dropped afterwards: it lives on an ``OwnCluster``, whose directory is deleted whole.
+    """
+    return await migrated_database(server_url, database_prefix="casushub_fault_", role_prefix="chf")
 
 
 def child_env(settings: Settings, **extra: str) -> dict[str, str]:
