@@ -4,23 +4,21 @@ session through the real services, and the ids they fill into PAGES paths like `
 from __future__ import annotations
 
 import secrets
+import sys
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.hub.casusoverleg import maak_casusoverleg, plan_bijeenkomst
 from casushub.platform.identity.organisations import create_organisation
 from casushub.platform.identity.roles import OrganisationType, Role
 from casushub.platform.jobs import create_job
-from casushub.platform.models import Hub
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
-from casushub.tenants.casus.items import voeg_item_toe
-from casushub.tenants.casus.services import Deelnemer, maak_casus
 from casushub.tenants.overleg.services import agendeer
 from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
 from casushub.tenants.uitnodigingen.services import nodig_uit
@@ -30,6 +28,11 @@ from casushub.tenants.verzoeken.schemas import NieuwVerzoek
 from casushub.tenants.weging.rules import CRITERIA, Beoordeling
 from casushub.tenants.weging.services import Aanwezige, WegingInvoer, weeg_signaal
 from casushub.web.auth.testing import SignedIn, create_signed_in_session
+
+# The casusoverleg screen tests' building blocks: the hub lookup and the casus.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web" / "casusoverleg"))
+from bouwstenen import casus as casus_met_item
+from bouwstenen import hub_id as hub_uuid
 
 __all__ = ["SYSTEEM", "Seeds", "hub_uuid", "invite_party", "seed", "sign_in_role", "weging_invoer"]
 
@@ -102,13 +105,6 @@ async def sign_in_role(
     )
 
 
-async def hub_uuid(admin_engine: AsyncEngine, slug: str) -> uuid.UUID:
-    async with admin_engine.connect() as conn:
-        found = await conn.scalar(select(Hub.id).where(Hub.slug == slug))
-    assert found is not None
-    return found
-
-
 async def seed(
     admin_engine: AsyncEngine,
     app_engine: AsyncEngine,
@@ -141,33 +137,12 @@ async def seed(
     job = await create_job(
         admin_engine, "tenants.provision", params={"slug": f"p{suffix}", "hub_id": str(hub_id)}
     )
+    # bouwstenen takes the casus in under gemeente 9801 (GEMEENTECODE), as the rest here.
+    casus, item = await casus_met_item(
+        app_engine, settings, tenant, "Casper Casus", [(politie, "politie")], bron=politie
+    )
     async with tenant_session(app_engine, tenant, settings) as s, s.begin():
-        signaal = await registreer_signaal(
-            s,
-            SYSTEEM,
-            NieuwSignaal("Casper Casus", GEMEENTECODE, "zorgen", politie, date.today()),
-        )
-        weging = await weeg_signaal(s, SYSTEEM, weging_invoer(signaal.id), vaststellen=True)
-        casus = await maak_casus(
-            s,
-            SYSTEEM,
-            weging_id=weging.id,
-            regie_gemeente=GEMEENTECODE,
-            intake_datum=date.today(),
-            deelnemers=[Deelnemer(politie, "politie")],
-        )
-        item = await voeg_item_toe(
-            s,
-            SYSTEEM,
-            casus_id=casus.id,
-            tekst="Volgt een opleiding.",
-            bron_organisatie_id=politie,
-            datum=date.today(),
-            categorie="gewoon",
-        )
-        punt = await agendeer(
-            s, SYSTEEM, casus_id=casus.id, bijeenkomst_id=meeting, doel="bespreking"
-        )
+        punt = await agendeer(s, SYSTEEM, casus_id=casus, bijeenkomst_id=meeting, doel="bespreking")
         # A second signal, weighed "opname" but not yet taken in: the opname screen.
         open_signaal = await registreer_signaal(
             s,
@@ -200,8 +175,8 @@ async def seed(
         overleg=overleg,
         bijeenkomst=meeting,
         einde_bijeenkomst=begin + timedelta(hours=2),
-        casus=casus.id,
-        item=item.id,
+        casus=casus,
+        item=item,
         agendapunt=punt.id,
         signaal=te_wegen.id,
         weging=open_weging.id,

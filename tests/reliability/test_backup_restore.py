@@ -34,16 +34,17 @@ from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.items import voeg_item_toe
 from casushub.tenants.casus.models import Bijlage
-from casushub.tenants.casus.services import Deelnemer, maak_casus
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.signalen.services import BijlageInvoer, NieuwSignaal, registreer_signaal
 from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
 from casushub.tenants.verwerkingenlog.services import record
-from casushub.tenants.weging.rules import CRITERIA, Beoordeling
-from casushub.tenants.weging.services import Aanwezige, WegingInvoer, weeg_signaal
 from casushub.web.app import SESSION_COOKIE, create_app, session_config
 from casushub.web.auth.testing import create_signed_in_session
+
+# The casus is made with the casusoverleg screen tests' building blocks.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web" / "casusoverleg"))
+from bouwstenen import casus
 
 ROOT = Path(__file__).resolve().parents[2]
 SYSTEEM = Actor.system("test")
@@ -76,10 +77,10 @@ async def _tenant(admin_engine: AsyncEngine, settings: Settings, hub: str) -> Te
 
 
 async def _seed(app_engine: AsyncEngine, settings: Settings, tenant: TenantRef) -> None:
-    politie, gemeente, om = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    politie, gemeente = uuid.uuid4(), uuid.uuid4()
     async with tenant_session(app_engine, tenant, settings) as s, s.begin():
         for n in range(3):
-            signaal = await registreer_signaal(
+            await registreer_signaal(
                 s,
                 SYSTEEM,
                 NieuwSignaal(
@@ -94,41 +95,25 @@ async def _seed(app_engine: AsyncEngine, settings: Settings, tenant: TenantRef) 
                     ],
                 ),
             )
-        weging = await weeg_signaal(
+    # A fourth signal, weighed and taken in: a casus with an ordinary item, plus a special one.
+    casus_id, _ = await casus(
+        app_engine,
+        settings,
+        tenant,
+        "Bart Back-up",
+        [(gemeente, "gemeente"), (politie, "politie")],
+        bron=politie,
+    )
+    async with tenant_session(app_engine, tenant, settings) as s, s.begin():
+        await voeg_item_toe(
             s,
             SYSTEEM,
-            WegingInvoer(
-                signaal.id,
-                date.today() - timedelta(days=2),
-                [
-                    Aanwezige(gemeente, "gemeente"),
-                    Aanwezige(politie, "politie"),
-                    Aanwezige(om, "om"),
-                ],
-                {k: Beoordeling("ernstige_zorg", "toelichting") for k in CRITERIA},
-                "zorgelijk",
-                "opname",
-            ),
-            vaststellen=True,
+            casus_id=casus_id,
+            tekst="diagnose X",
+            bron_organisatie_id=politie,
+            datum=date.today(),
+            categorie="bijzonder",
         )
-        casus = await maak_casus(
-            s,
-            SYSTEEM,
-            weging_id=weging.id,
-            regie_gemeente="0000",
-            intake_datum=date.today(),
-            deelnemers=[Deelnemer(gemeente, "gemeente"), Deelnemer(politie, "politie")],
-        )
-        for categorie, tekst in (("gewoon", "volgt een opleiding"), ("bijzonder", "diagnose X")):
-            await voeg_item_toe(
-                s,
-                SYSTEEM,
-                casus_id=casus.id,
-                tekst=tekst,
-                bron_organisatie_id=politie,
-                datum=date.today(),
-                categorie=categorie,
-            )
         for _ in range(5):
             await record(
                 s,
@@ -136,7 +121,7 @@ async def _seed(app_engine: AsyncEngine, settings: Settings, tenant: TenantRef) 
                 actie=Actie.READ,
                 gegevensgroep="casus",
                 doel="uitvoering casusoverleg",
-                casus_id=casus.id,
+                casus_id=casus_id,
                 detail="back-up",
             )
 
@@ -221,7 +206,7 @@ async def _works(target: Settings, tenant: TenantRef, naam: str) -> None:
     app_engine = create_app_engine(target)
     try:
         async with tenant_session(app_engine, tenant, target) as s, s.begin():
-            assert await s.scalar(select(func.count()).select_from(Signaal)) == 3
+            assert await s.scalar(select(func.count()).select_from(Signaal)) == 4
             s.add(Persoon(naam="Na herstel", gemeente_van_verblijf="0000"))
         async with tenant_session(app_engine, tenant, target) as s:
             assert (

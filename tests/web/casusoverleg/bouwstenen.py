@@ -97,9 +97,13 @@ async def casus(
     deelnemers: Sequence[tuple[uuid.UUID, str]],
     *,
     intake: date | None = None,
+    bron: uuid.UUID | None = None,
 ) -> tuple[uuid.UUID, uuid.UUID]:
-    """A casus taken in from a complete weging; (casus id, id of its ordinary item)."""
-    gemeente, politie, om = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    """A casus taken in from a complete weging; (casus id, id of its ordinary item).
+
+    ``bron`` is the police organisation the signal and the item come from (a made-up id when
+    not given)."""
+    gemeente, politie, om = uuid.uuid4(), bron or uuid.uuid4(), uuid.uuid4()
     async with tenant_session(app_engine, tenant, settings) as s, s.begin():
         signaal = await registreer_signaal(
             s,
