@@ -15,6 +15,9 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
+from casushub.tenants.paginering import Pagina
+from casushub.web.paginering import bladerlinks
+
 __all__ = ["pattern_handlers"]
 
 PATH = "/ontwikkeling/patronen"
@@ -36,6 +39,9 @@ NAVIGATION = [
     {"label": "Patronen", "href": PATH},
     {"label": "Toegankelijkheid", "href": "/toegankelijkheid"},
 ]
+
+# Page 2 of 3 of a list of 60: shows the paging with both links.
+VOORBEELDPAGINA = Pagina(ROWS, nummer=2, totaal=60)
 
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -64,6 +70,8 @@ def _context(
         "saved": saved,
         "deleted": deleted,
         "navigation": NAVIGATION,
+        "voorbeeldpagina": VOORBEELDPAGINA,
+        "voorbeeldlinks": bladerlinks(PATH, {"gemeenten": VOORBEELDPAGINA}, "gemeenten"),
     }
 
 

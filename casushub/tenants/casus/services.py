@@ -34,8 +34,6 @@ from casushub.tenants.casus.rules import (
 )
 from casushub.tenants.casus.toegang import (
     controleer_casus_toegang,
-    deelnemende_casus_ids,
-    is_regie,
     laad_casus,
     log,
     vereis_regie,
@@ -48,7 +46,6 @@ from casushub.tenants.plan.rules import plan_te_laat, plan_uiterlijk
 from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.signalen.services import vernietig_signaal
 from casushub.tenants.verwerkingenlog.models import Actie
-from casushub.tenants.verwerkingenlog.services import Regel, record_many
 from casushub.tenants.weging.models import Weging
 from casushub.tenants.weging.rules import Beoordeling, controleer_criteria
 
@@ -58,11 +55,9 @@ __all__ = [
     "heropen",
     "lees_casus",
     "maak_casus",
-    "mijn_casussen",
-    "plannen_te_laat",
+    "maak_regel",
     "registreer_herbeoordeling",
     "reviews_te_melden",
-    "reviews_verlopen",
     "sluit_af",
     "verhuis",
     "vernietig_casus",
@@ -168,10 +163,10 @@ class CasusRegel:
 async def _regel(session: AsyncSession, casus: Casus, vandaag: date) -> CasusRegel:
     persoon = await session.get(Persoon, casus.persoon_id)
     vastgesteld = await session.scalar(select(Plan.vastgesteld_op).where(Plan.casus_id == casus.id))
-    return _maak_regel(casus, persoon, vastgesteld, vandaag)
+    return maak_regel(casus, persoon, vastgesteld, vandaag)
 
 
-def _maak_regel(
+def maak_regel(
     casus: Casus, persoon: Persoon | None, vastgesteld: date | None, vandaag: date
 ) -> CasusRegel:
     return CasusRegel(
@@ -212,76 +207,6 @@ async def lees_casus(
     return await _regel(session, casus, vandaag or date.today())
 
 
-async def _zichtbare_casussen(session: AsyncSession, actor: Actor) -> list[Casus]:
-    query = select(Casus).order_by(Casus.intake_datum.desc())
-    if not is_regie(actor):
-        ids = (
-            await deelnemende_casus_ids(session, actor.organisation_id)
-            if actor.organisation_id and actor.role == "participant"
-            else set()
-        )
-        if not ids:
-            return []
-        query = query.where(Casus.id.in_(ids))
-    return list((await session.execute(query)).scalars())
-
-
-async def _regels(
-    session: AsyncSession, casussen: Sequence[Casus], vandaag: date
-) -> list[CasusRegel]:
-    """``_regel`` for a whole list: persons and plans in one query each, not one per row."""
-    ids = [c.id for c in casussen]
-    personen = {
-        p.id: p
-        for p in (
-            await session.execute(
-                select(Persoon).where(Persoon.id.in_({c.persoon_id for c in casussen}))
-            )
-        ).scalars()
-    }
-    plannen = await session.execute(
-        select(Plan.casus_id, Plan.vastgesteld_op).where(Plan.casus_id.in_(ids))
-    )
-    vastgesteld = {casus_id: datum for casus_id, datum in plannen}
-    result = []
-    for casus in casussen:
-        persoon = personen.get(casus.persoon_id)
-        result.append(_maak_regel(casus, persoon, vastgesteld.get(casus.id), vandaag))
-    return result
-
-
-async def mijn_casussen(
-    session: AsyncSession, actor: Actor, *, vandaag: date | None = None, open_only: bool = True
-) -> list[CasusRegel]:
-    """The cases this actor may see (the dashboard's 'Mijn casussen'); each row is logged."""
-    vandaag = vandaag or date.today()
-    casussen = [
-        c
-        for c in await _zichtbare_casussen(session, actor)
-        if not (open_only and c.status == Status.AFGESLOTEN)
-    ]
-    if not casussen:
-        return []
-    result = await _regels(session, casussen, vandaag)
-    # One log entry per row shown, written together (issue 11: a list of hundreds of casussen
-    # took four round trips per row).
-    await record_many(
-        session,
-        actor,
-        [
-            Regel(Actie.READ, "casus", "overzicht", casus_id=c.id, persoon_id=c.persoon_id)
-            for c in casussen
-        ],
-    )
-    return result
-
-
-async def reviews_verlopen(
-    session: AsyncSession, actor: Actor, *, vandaag: date | None = None
-) -> list[CasusRegel]:
-    return [r for r in await mijn_casussen(session, actor, vandaag=vandaag) if r.review_verlopen]
-
-
 async def reviews_te_melden(session: AsyncSession, vandaag: date) -> list[uuid.UUID]:
     """Ids of open cases whose necessity review is overdue, for the reminder job.
 
@@ -291,12 +216,6 @@ async def reviews_te_melden(session: AsyncSession, vandaag: date) -> list[uuid.U
         select(Casus.id).where(Casus.status != Status.AFGESLOTEN, Casus.volgende_review < vandaag)
     )
     return list(rows.scalars())
-
-
-async def plannen_te_laat(
-    session: AsyncSession, actor: Actor, *, vandaag: date | None = None
-) -> list[CasusRegel]:
-    return [r for r in await mijn_casussen(session, actor, vandaag=vandaag) if r.plan_te_laat]
 
 
 async def wijzig_status(

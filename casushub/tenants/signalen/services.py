@@ -19,15 +19,15 @@ from casushub.tenants.personen.models import Persoon
 from casushub.tenants.personen.services import controleer_persoonsvelden
 from casushub.tenants.signalen.models import Signaal, SignaalStatus
 from casushub.tenants.verwerkingenlog.models import Actie
-from casushub.tenants.verwerkingenlog.services import Regel, record_many
 from casushub.tenants.weging.models import Weging
 
 __all__ = [
     "BijlageInvoer",
     "NieuwSignaal",
+    "SignaalRegel",
     "lees_signaal",
     "registreer_signaal",
-    "te_wegen_signalen",
+    "vereis_signaalrecht",
     "vernietig_signaal",
 ]
 
@@ -56,13 +56,13 @@ class NieuwSignaal:
     persoon_id: uuid.UUID | None = None
 
 
-def _vereis_signaalrecht(actor: Actor) -> None:
+def vereis_signaalrecht(actor: Actor) -> None:
     if not is_regie(actor) and actor.role != DEELNEMER_ROL:
         raise GeenToegang("Alleen de gemeente en de deelnemers kunnen signalen inbrengen.")
 
 
 async def registreer_signaal(session: AsyncSession, actor: Actor, invoer: NieuwSignaal) -> Signaal:
-    _vereis_signaalrecht(actor)
+    vereis_signaalrecht(actor)
     if not invoer.omschrijving.strip():
         raise RegelFout("Beschrijf het signaal.", "omschrijving")
     if invoer.ontvangen_op > date.today():
@@ -129,33 +129,8 @@ class SignaalRegel:
     vervolgdatum: date | None
 
 
-async def te_wegen_signalen(session: AsyncSession, actor: Actor) -> list[SignaalRegel]:
-    """The weegploeg's queue; each person shown is a logged read."""
-    _vereis_signaalrecht(actor)
-    rows = await session.execute(
-        select(Signaal, Persoon.naam)
-        .join(Persoon, Persoon.id == Signaal.persoon_id)
-        .where(Signaal.status == SignaalStatus.TE_WEGEN)
-        .order_by(Signaal.ontvangen_op)
-    )
-    result = [
-        SignaalRegel(s.id, s.persoon_id, naam, s.ontvangen_op, s.vervolgdatum) for s, naam in rows
-    ]
-    # One entry per person shown, written together (issue 11: one lock, one chain read and
-    # one INSERT per row made the dashboard slow for a long queue).
-    await record_many(
-        session,
-        actor,
-        [
-            Regel(Actie.READ, "signaal", "weging voorbereiden", persoon_id=regel.persoon_id)
-            for regel in result
-        ],
-    )
-    return result
-
-
 async def lees_signaal(session: AsyncSession, actor: Actor, signaal_id: uuid.UUID) -> Signaal:
-    _vereis_signaalrecht(actor)
+    vereis_signaalrecht(actor)
     signaal = await session.get(Signaal, signaal_id)
     if signaal is None:
         raise NietGevonden("Dit signaal bestaat niet (meer).")

@@ -27,9 +27,10 @@ from casushub.tenants.actor import Actor
 from casushub.tenants.casus.bijlagen import mag_bijlage_toevoegen
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.items import lijst_items, toon_item, voeg_item_toe
-from casushub.tenants.casus.services import lees_casus, mijn_casussen
+from casushub.tenants.casus.overzicht import LIJSTEN, overzicht
+from casushub.tenants.casus.services import lees_casus
 from casushub.tenants.personen.services import lees_derden, zoek_personen
-from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal, te_wegen_signalen
+from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
 from casushub.tenants.uitnodigingen.services import accepteer, lees_uitnodiging, mijn_uitnodigingen
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.agenda import agenda_handlers
@@ -40,6 +41,7 @@ from casushub.web.casusoverleg.deps import DEPS, datum
 from casushub.web.casusoverleg.planscherm import plan_fragment, plan_handlers
 from casushub.web.casusoverleg.verloop import verloop_handlers
 from casushub.web.casusoverleg.weging import weging_handlers
+from casushub.web.paginering import bladerlinks, gevraagde_paginas
 
 __all__ = ["casusoverleg_handlers"]
 
@@ -50,6 +52,7 @@ Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED
 
 @get("/casusoverleg", name="casusoverleg", opt=roles(*ALLEN), dependencies=DEPS)
 async def dashboard(
+    request: Request[Any, Any, Any],
     state: State,
     tenant: NamedDependency[TenantRef],
     db: NamedDependency[AsyncSession],
@@ -66,11 +69,11 @@ async def dashboard(
             context["bijeenkomsten"] = await komende_bijeenkomsten(state.engine, tenant.id)
             if actor.role in {Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR}:
                 context["overdrachten"] = await inkomende_overdrachten(state.engine, tenant.id)
-            casussen = await mijn_casussen(db, actor)
-            context["signalen"] = await te_wegen_signalen(db, actor)
-            context["casussen"] = casussen
-            context["reviews"] = [c for c in casussen if c.review_verlopen]
-            context["plannen"] = [c for c in casussen if c.plan_te_laat]
+            lijsten = await overzicht(db, actor, gevraagde_paginas(request.query_params, LIJSTEN))
+            context["lijsten"] = {naam: getattr(lijsten, naam) for naam in LIJSTEN}
+            context["bladeren"] = {
+                naam: bladerlinks("/casusoverleg", context["lijsten"], naam) for naam in LIJSTEN
+            }
     return Template("casusoverleg/dashboard.html", context=context)
 
 

@@ -18,15 +18,14 @@ from casushub.platform.tenancy import TenantRef
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.items import lijst_items, toon_item, voeg_item_toe
 from casushub.tenants.casus.models import Casus, Overdrachtstaak
+from casushub.tenants.casus.overzicht import overzicht
 from casushub.tenants.casus.services import (
     Deelnemer,
     heropen,
     lees_casus,
     maak_casus,
-    mijn_casussen,
     registreer_herbeoordeling,
     reviews_te_melden,
-    reviews_verlopen,
     sluit_af,
     verhuis,
     wijzig_status,
@@ -40,6 +39,8 @@ from casushub.tenants.verwerkingenlog.models import Verwerking
 from casushub.tenants.weging.services import Aanwezige, WegingInvoer, weeg_signaal
 
 VANDAAG = date.today()
+# Page size that shows every row: these tests ask whether a casus is listed at all.
+ALLES = 10_000
 
 
 # --- weging ---------------------------------------------------------------------------------
@@ -178,7 +179,9 @@ async def test_access_is_need_to_know_and_every_read_is_logged(
         async with sessie(tenant_a) as s:
             await lees_casus(s, reclassering, casus.id)
     async with sessie(tenant_a) as s:
-        assert casus.id not in {r.casus_id for r in await mijn_casussen(s, reclassering)}
+        assert casus.id not in {
+            r.casus_id for r in (await overzicht(s, reclassering, grootte=ALLES)).casussen.regels
+        }
     politie = orgs.actor("politie", "participant")
     async with sessie(tenant_a) as s:
         regel = await lees_casus(s, politie, casus.id)
@@ -209,7 +212,9 @@ async def test_overdue_review_blocks_lopend_until_reassessed(
     async with sessie(tenant_a) as s:
         casus = await nieuwe_casus(s, orgs, intake_datum=intake)
         assert casus.volgende_review < VANDAAG
-        assert casus.id in {r.casus_id for r in await reviews_verlopen(s, orgs.regie)}
+        assert casus.id in {
+            r.casus_id for r in (await overzicht(s, orgs.regie, grootte=ALLES)).reviews.regels
+        }
         assert casus.id in await reviews_te_melden(s, VANDAAG)
     with pytest.raises(RegelFout, match="noodzaaktoets is verlopen"):
         async with sessie(tenant_a) as s:
@@ -379,7 +384,9 @@ async def test_services_on_one_tenant_never_see_another(
     async with sessie(tenant_b) as s:
         with pytest.raises(NietGevonden):
             await lees_casus(s, orgs.regie, casus.id)
-        assert casus.id not in {r.casus_id for r in await mijn_casussen(s, orgs.regie)}
+        assert casus.id not in {
+            r.casus_id for r in (await overzicht(s, orgs.regie, grootte=ALLES)).casussen.regels
+        }
         assert await zoek_personen(s, orgs.regie, sleutel="k", naam=naam) == []
         with pytest.raises(NietGevonden):
             await voeg_item_toe(

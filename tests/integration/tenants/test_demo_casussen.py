@@ -14,7 +14,7 @@ from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.models import Casus, Overdrachtstaak
-from casushub.tenants.casus.services import plannen_te_laat, reviews_verlopen
+from casushub.tenants.casus.overzicht import overzicht
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.personen.rules import bevat_bsn
 from casushub.tenants.signalen.models import Signaal
@@ -42,8 +42,9 @@ async def test_demo_has_every_phase_and_loads_once(
                 signalen = Counter((await s.execute(select(Signaal.status))).scalars())
                 assert set(statuses) == {"aangemeld", "lopend", "monitoren", "afgesloten"}
                 assert set(signalen) == {"te_wegen", "geen_actie", "opname", "strafrechtelijk"}
-                assert await reviews_verlopen(s, regie)
-                assert await plannen_te_laat(s, regie)
+                lijsten = await overzicht(s, regie)
+                assert lijsten.reviews.regels
+                assert lijsten.plannen.regels
                 assert (await s.execute(select(Overdrachtstaak))).first() is not None
                 for persoon in (await s.execute(select(Persoon))).scalars():
                     assert not bevat_bsn(persoon.naam)

@@ -12,8 +12,8 @@ from casushub.platform.tenancy import TenantRef
 from casushub.tenants.base import TenantBase
 from casushub.tenants.casus.items import voeg_item_toe
 from casushub.tenants.casus.models import Bijlage, Casus
+from casushub.tenants.casus.overzicht import overzicht
 from casushub.tenants.casus.services import (
-    plannen_te_laat,
     registreer_herbeoordeling,
     verhuis,
     vernietig_casus,
@@ -156,6 +156,8 @@ async def test_plan_overdue_is_flagged(
     async with sessie(tenant_a) as s:
         laat = await nieuwe_casus(s, orgs, intake_datum=NU.date() - timedelta(weeks=5))
         op_tijd = await nieuwe_casus(s, orgs, intake_datum=NU.date() - timedelta(weeks=3))
-        flagged = {r.casus_id for r in await plannen_te_laat(s, orgs.regie)}
+        flagged = {
+            r.casus_id for r in (await overzicht(s, orgs.regie, grootte=10_000)).plannen.regels
+        }
     assert laat.id in flagged
     assert op_tijd.id not in flagged

@@ -368,7 +368,7 @@ async def test_dashboards_per_role(
         "Komende bijeenkomsten",
     ):
         assert kop in regie, kop
-    te_laat = regie.split("<h2>Plannen te laat</h2>")[1].split("<h2>")[0]
+    te_laat = regie.split('id="lijst-plannen"')[1].split("<h2")[0]
     assert "Dirk Dashboard" in te_laat
     assert naam in regie.split("Komende bijeenkomsten")[1]
 

@@ -220,7 +220,7 @@ async def test_overdue_review_blocks_lopend_on_the_screen(
     )
     await sign_in_as(client, tenant_a, Role.GEMEENTE_REGIE)
     dashboard = await client.get("/casusoverleg")
-    reviews = dashboard.text.split("<h2>Reviews verlopen</h2>")[1].split("<h2>")[0]
+    reviews = dashboard.text.split('id="lijst-reviews"')[1].split("<h2")[0]
     assert "Otto Overtijd" in reviews
     fragment = await client.get(f"/casusoverleg/casussen/{casus_id}/verloop", headers=HX)
     assert "noodzaaktoets verlopen" in fragment.text
