@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casushub.platform.identity.roles import Role
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
-from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
+from casushub.tenants.casus.errors import GeenToegang, RegelFout
 from casushub.tenants.casus.items import lijst_items
 from casushub.tenants.casus.toegang import is_regie, log_weigering
 from casushub.tenants.exports.rules import Bestemming, ExportDoel, ExportGeweigerd, ExportItem
@@ -142,11 +142,8 @@ async def casus_bijeenkomsten(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    try:
-        async with db.begin():
-            return await _bijeenkomsten_fragment(state, tenant, db, actor, casus_id)
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
+    async with als_http(), db.begin():
+        return await _bijeenkomsten_fragment(state, tenant, db, actor, casus_id)
 
 
 @post(
@@ -170,7 +167,7 @@ async def casus_agenderen(
     try:
         if info is None:
             raise RegelFout("Kies een bijeenkomst van uw casusoverleg.", "bijeenkomst")
-        async with db.begin():
+        async with als_http(), db.begin():
             await agendeer(
                 db, actor, casus_id=casus_id, bijeenkomst_id=info.id, doel=waarden["doel"]
             )
@@ -187,8 +184,6 @@ async def casus_agenderen(
                 fouten={veld: fout.message},
                 status_code=422,
             )
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     async with db.begin():
         return await _bijeenkomsten_fragment(
             state, tenant, db, actor, casus_id, melding="De casus staat op de agenda."
@@ -225,7 +220,7 @@ async def casus_uitnodigen(
         if waarden["partij"] not in partijen:
             raise RegelFout("Kies de partij die u uitnodigt.", "partij")
         item_ids = [u for u in (_uuid(i) for i in waarden["items"]) if u is not None]
-        async with db.begin():
+        async with als_http(), db.begin():
             await nodig_uit(
                 db,
                 actor,
@@ -252,8 +247,6 @@ async def casus_uitnodigen(
                 fouten={veld: fout.message},
                 status_code=422,
             )
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     async with db.begin():
         return await _bijeenkomsten_fragment(
             state,
@@ -313,11 +306,8 @@ async def agendapunt(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    try:
-        async with db.begin():
-            return await _agendapunt(state, tenant, db, actor, agendapunt_id)
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
+    async with als_http(), db.begin():
+        return await _agendapunt(state, tenant, db, actor, agendapunt_id)
 
 
 async def _na_agendapunt(
@@ -361,14 +351,12 @@ async def agendapunt_notulen(
 ) -> Template:
     waarden = {"notulen": str(data.get("notulen", ""))}
     try:
-        async with db.begin():
+        async with als_http(), db.begin():
             await notuleer(db, actor, agendapunt_id, waarden["notulen"])
     except RegelFout as fout:
         return await _na_agendapunt(
             state, tenant, db, actor, agendapunt_id, fout, "notulen", waarden
         )
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     return await _na_agendapunt(state, tenant, db, actor, agendapunt_id, None, "", {})
 
 
@@ -388,15 +376,13 @@ async def agendapunt_actie(
 ) -> Template:
     waarden = {k: str(data.get(k, "")) for k in ("soort", "tekst")}
     try:
-        async with db.begin():
+        async with als_http(), db.begin():
             await leg_actie_vast(
                 db, actor, agendapunt_id, soort=waarden["soort"], tekst=waarden["tekst"]
             )
     except RegelFout as fout:
         veld = "soort" if fout.field == "soort" else "actie-tekst"
         return await _na_agendapunt(state, tenant, db, actor, agendapunt_id, fout, veld, waarden)
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     return await _na_agendapunt(state, tenant, db, actor, agendapunt_id, None, "", {})
 
 
@@ -421,7 +407,7 @@ async def actie_interventie(
     try:
         if invoer is None:
             raise RegelFout(next(iter(fouten.values())), next(iter(fouten)))
-        async with db.begin():
+        async with als_http(), db.begin():
             await actie_naar_interventie(db, actor, actie_id, invoer)
     except RegelFout as fout:
         return await _na_agendapunt(
@@ -434,8 +420,6 @@ async def actie_interventie(
             fout.field or "omschrijving",
             waarden | {"actie_id": str(actie_id)},
         )
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     return await _na_agendapunt(state, tenant, db, actor, agendapunt_id, None, "", {})
 
 
@@ -609,7 +593,7 @@ async def notulen_pdf(
 ) -> Response[bytes] | Template:
     actie = f"/casusoverleg/agendapunten/{agendapunt_id}/notulen.pdf"
     try:
-        async with db.begin():
+        async with als_http(), db.begin():
             weergave = await lees_agendapunt(db, actor, agendapunt_id, doel="notulen afdrukken")
             await exporteer(
                 db,
@@ -626,8 +610,6 @@ async def notulen_pdf(
                 db, actor, gegevensgroep="export", casus_id=None, reden=fout.message
             )
         return _afdruk_geweigerd("Notulen afdrukken", actie, fout.message)
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     info = await lees_bijeenkomst(state.engine, weergave.punt.bijeenkomst_id)
     pdf = _pdf(request, "casusoverleg/notulen_pdf.html", {"info": info, "w": weergave})
     return Response(

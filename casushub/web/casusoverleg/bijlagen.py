@@ -29,9 +29,8 @@ from casushub.tenants.casus.bijlagen import (
     te_groot,
     voeg_bijlage_toe,
 )
-from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
+from casushub.tenants.casus.errors import RegelFout
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.context import weigering
 from casushub.web.casusoverleg.controllers import WERKERS, informatie_fragment
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.weigeringen import als_http
@@ -107,7 +106,7 @@ async def bijlage_toevoegen(
             if isinstance(waarde, UploadFile):
                 await waarde.close()
     try:
-        async with db.begin():
+        async with als_http(), db.begin():
             bijlage = await voeg_bijlage_toe(
                 db, actor, item_id=item_id, bestandsnaam=naam, inhoud=inhoud, max_bytes=max_bytes
             )
@@ -116,8 +115,6 @@ async def bijlage_toevoegen(
         return await _weiger(
             state, db, actor, item_id, fout.message, 413 if len(inhoud) > max_bytes else 422
         )
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     if request.headers.get("hx-request") != "true":
         return Redirect(
             f"/casusoverleg/casussen/{casus_id}#item-{bijlage.item_id}", status_code=303
@@ -137,11 +134,8 @@ async def bijlage_downloaden(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Response[bytes]:
-    try:
-        async with db.begin():
-            bestand = await lees_bijlage(db, actor, bijlage_id)
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
+    async with als_http(), db.begin():
+        bestand = await lees_bijlage(db, actor, bijlage_id)
     return Response(
         bestand.inhoud,
         media_type=bestand.mediatype,

@@ -25,7 +25,7 @@ from casushub.platform.identity.roles import Role
 from casushub.platform.models import Tenant
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
-from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
+from casushub.tenants.casus.errors import RegelFout
 from casushub.tenants.casus.toegang import is_regie
 from casushub.tenants.plan.rules import DEELNEMER_TYPES, DOMEINEN, InterventieStatus
 from casushub.tenants.plan.rules import interventie_te_laat as te_laat
@@ -37,7 +37,6 @@ from casushub.tenants.plan.services import (
     wijzig_interventie,
 )
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.context import weigering
 from casushub.web.casusoverleg.deps import DEPS, datum
 from casushub.web.casusoverleg.weigeringen import als_http
 
@@ -181,7 +180,7 @@ async def interventie_toevoegen(
     try:
         if invoer is None:
             raise RegelFout(next(iter(fouten.values())), next(iter(fouten)))
-        async with db.begin():
+        async with als_http(), db.begin():
             await voeg_interventie_toe(db, actor, casus_id, invoer)
     except RegelFout as fout:
         async with als_http(), db.begin():
@@ -195,8 +194,6 @@ async def interventie_toevoegen(
                 fouten=fouten or {fout.field or "omschrijving": fout.message},
                 status_code=422,
             )
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     async with db.begin():
         return await plan_fragment(state, tenant, db, actor, casus_id)
 
@@ -224,7 +221,7 @@ async def interventie_bijwerken(
             raise RegelFout(
                 "Vul een datum in als dd-mm-jjjj.", f"reviewdatum-{interventie_id}"
             ) from None
-        async with db.begin():
+        async with als_http(), db.begin():
             await wijzig_interventie(
                 db,
                 actor,
@@ -244,8 +241,6 @@ async def interventie_bijwerken(
                 fouten={fout.field if fout.field and "-" in fout.field else veld: fout.message},
                 status_code=422,
             )
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     async with db.begin():
         return await plan_fragment(state, tenant, db, actor, casus_id)
 
@@ -266,7 +261,7 @@ async def plan_vaststellen(
 ) -> Template:
     doel = str(data.get("doel", ""))
     try:
-        async with db.begin():
+        async with als_http(), db.begin():
             await stel_plan_vast(db, actor, casus_id, doel=doel, op=date.today())
     except RegelFout as fout:
         veld = "plan-doel"
@@ -281,8 +276,6 @@ async def plan_vaststellen(
                 fouten={veld: fout.message},
                 status_code=422,
             )
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     async with db.begin():
         return await plan_fragment(state, tenant, db, actor, casus_id)
 

@@ -99,11 +99,8 @@ async def _verloop(
 async def casus_verloop(
     casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
 ) -> Template:
-    try:
-        async with db.begin():
-            return await _verloop(db, actor, casus_id)
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
+    async with als_http(), db.begin():
+        return await _verloop(db, actor, casus_id)
 
 
 async def _na_schrijven(
@@ -137,12 +134,10 @@ async def casus_status(
 ) -> Template:
     naar = str(data.get("naar", ""))
     try:
-        async with db.begin():
+        async with als_http(), db.begin():
             await wijzig_status(db, actor, casus_id, naar)
     except RegelFout as fout:
         return await _na_schrijven(db, actor, casus_id, fout, "status-keuze", {}, "")
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     return await _na_schrijven(db, actor, casus_id, None, "", {}, f"De status is nu '{naar}'.")
 
 
@@ -174,7 +169,7 @@ async def casus_herbeoordeling(
             raise RegelFout("Vul een datum in als dd-mm-jjjj.", "datum") from None
         if op is None:
             raise RegelFout("Vul de datum van de herbeoordeling in.", "datum")
-        async with db.begin():
+        async with als_http(), db.begin():
             await registreer_herbeoordeling(
                 db,
                 actor,
@@ -192,8 +187,6 @@ async def casus_herbeoordeling(
             "h_" + (fout.field or "redenering").replace("criteria.", "") + "_beoordeling",
         )
         return await _na_schrijven(db, actor, casus_id, fout, veld, waarden, "")
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     return await _na_schrijven(
         db, actor, casus_id, None, "", {}, "De herbeoordeling is vastgelegd."
     )
@@ -217,15 +210,13 @@ async def casus_afsluiten(
             op = datum(waarden["afsluit_datum"])
         except ValueError:
             raise RegelFout("Vul een datum in als dd-mm-jjjj.", "datum") from None
-        async with db.begin():
+        async with als_http(), db.begin():
             await sluit_af(db, actor, casus_id, reden=waarden["afsluit_reden"], datum=op)
     except RegelFout as fout:
         veld = {"reden": "afsluit_reden", "datum": "afsluit_datum"}.get(
             fout.field or "", "afsluit_reden"
         )
         return await _na_schrijven(db, actor, casus_id, fout, veld, waarden, "")
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     return await _na_schrijven(db, actor, casus_id, None, "", {}, "De casus is afgesloten.")
 
 
@@ -241,12 +232,10 @@ async def casus_heropenen(
     actor: NamedDependency[Actor],
 ) -> Template:
     try:
-        async with db.begin():
+        async with als_http(), db.begin():
             await heropen(db, actor, casus_id)
     except RegelFout as fout:
         return await _na_schrijven(db, actor, casus_id, fout, "heropenen", {}, "")
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     return await _na_schrijven(db, actor, casus_id, None, "", {}, "De casus is heropend.")
 
 
@@ -272,19 +261,18 @@ async def casus_verhuizing(
             raise RegelFout("Vul een datum in als dd-mm-jjjj.", "verhuis_datum") from None
         if op is None:
             raise RegelFout("Vul de datum van de verhuizing in.", "verhuis_datum")
-        async with db.begin():
-            taak = await verhuis(
-                db, actor, casus_id, naar_gemeente=waarden["naar_gemeente"], datum=op
+        async with als_http():
+            async with db.begin():
+                taak = await verhuis(
+                    db, actor, casus_id, naar_gemeente=waarden["naar_gemeente"], datum=op
+                )
+            # The new municipality sees the task when it is on the hub (a platform-level notice).
+            naar = await meld_overdracht(
+                state.engine, state.settings, actor, van=tenant, taak_id=taak.id
             )
-        # The new municipality sees the task when it is on the hub (a platform-level notice).
-        naar = await meld_overdracht(
-            state.engine, state.settings, actor, van=tenant, taak_id=taak.id
-        )
     except RegelFout as fout:
         veld = "verhuis_datum" if fout.field == "verhuis_datum" else "naar_gemeente"
         return await _na_schrijven(db, actor, casus_id, fout, veld, waarden, "")
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     return await _na_schrijven(
         db,
         actor,
@@ -342,7 +330,7 @@ async def casus_derde_toevoegen(
             geboren = datum(waarden["derde_geboortedatum"])
         except ValueError:
             raise RegelFout("Vul een datum in als dd-mm-jjjj.", "derde_geboortedatum") from None
-        async with db.begin():
+        async with als_http(), db.begin():
             await voeg_derde_toe(
                 db,
                 actor,
@@ -355,8 +343,6 @@ async def casus_derde_toevoegen(
         veld = {"naam": "derde_naam"}.get(fout.field or "", fout.field or "derde_naam")
         async with als_http(), db.begin():
             return await _derden(db, actor, casus_id, waarden, {veld: fout.message}, 422)
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     async with db.begin():
         return await _derden(db, actor, casus_id)
 

@@ -21,15 +21,15 @@ from casushub.platform.identity.roles import Role
 from casushub.platform.models import Tenant
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
-from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
+from casushub.tenants.casus.errors import RegelFout
 from casushub.tenants.casus.services import Deelnemer, maak_casus
 from casushub.tenants.plan.rules import DEELNEMER_TYPES
 from casushub.tenants.signalen.services import lees_signaal
 from casushub.tenants.weging.rules import BEOORDELINGEN, CRITERIA, Beoordeling, Uitkomst
 from casushub.tenants.weging.services import Aanwezige, WegingInvoer, aanwezigen_van, weeg_signaal
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.context import weigering
 from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.weigeringen import als_http
 
 __all__ = ["weging_handlers"]
 
@@ -98,11 +98,8 @@ async def weging_formulier(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    try:
-        async with db.begin():
-            signaal = await lees_signaal(db, actor, signaal_id)
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
+    async with als_http(), db.begin():
+        signaal = await lees_signaal(db, actor, signaal_id)
     organisaties = await deelnemende_organisaties(state, tenant)
     return _scherm(signaal, organisaties, {"datum": date.today().strftime("%d-%m-%Y")}, {})
 
@@ -153,19 +150,14 @@ async def weging_opslaan(
     try:
         if fouten:
             raise RegelFout(fouten["datum"], "datum")
-        async with db.begin():
+        async with als_http(), db.begin():
             weging = await weeg_signaal(db, actor, invoer, vaststellen=vaststellen)
     except RegelFout as fout:
         # An unknown signal (or another tenant's id) is a 404 here too, not a 500.
-        try:
-            async with db.begin():
-                signaal = await lees_signaal(db, actor, signaal_id)
-        except (GeenToegang, NietGevonden) as exc:
-            raise weigering(exc) from exc
+        async with als_http(), db.begin():
+            signaal = await lees_signaal(db, actor, signaal_id)
         veld = (fout.field or "redenering").replace(".", "_")
         return _scherm(signaal, organisaties, waarden, {veld: fout.message}, 422)
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     if vaststellen and weging.uitkomst == Uitkomst.OPNAME:
         return Redirect(f"/casusoverleg/wegingen/{weging.id}/opname", status_code=303)
     return Redirect("/casusoverleg", status_code=303)
@@ -206,7 +198,7 @@ async def opname_opslaan(
             status_code=422,
         )
     try:
-        async with db.begin():
+        async with als_http(), db.begin():
             deelnemers = [
                 Deelnemer(a.organisatie_id, a.organisatie_type)
                 for a in await aanwezigen_van(db, weging_id)
@@ -226,8 +218,6 @@ async def opname_opslaan(
             context={"weging_id": weging_id, "fout": fout.message},
             status_code=422,
         )
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     return Redirect(f"/casusoverleg/casussen/{casus.id}", status_code=303)
 
 

@@ -1,4 +1,4 @@
-"""Domain refusals raised while re-rendering a form after a rule error become HTTP errors too."""
+"""Domain refusals (``GeenToegang``, ``NietGevonden``) inside a handler become HTTP errors."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ __all__ = ["als_http"]
 
 @asynccontextmanager
 async def als_http() -> AsyncIterator[None]:
-    """For the fragment re-render in an ``except RegelFout`` block: an exception raised there
-    escapes the sibling ``except (GeenToegang, NietGevonden)`` clause (a form posted for a
-    casus of another municipality fails its rule check first, then its read)."""
+    """Wraps a handler's service calls: a refusal leaves as ``weigering(exc)`` (403/404 with
+    its Dutch message), chained to the domain exception, for the refusal log to record.
+
+    Also for the fragment re-render in an ``except RegelFout`` block: a refusal raised there
+    would escape a sibling ``except`` clause (a form posted for a casus of another
+    municipality fails its rule check first, then its read)."""
     try:
         yield
     except (GeenToegang, NietGevonden) as exc:
