@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
+from casushub.tenants.bulk import id_in
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.models import Bijlage, Casus
 from casushub.tenants.casus.rules import DEELNEMER_ROL
@@ -29,6 +30,7 @@ __all__ = [
     "registreer_signaal",
     "vereis_signaalrecht",
     "vernietig_signaal",
+    "vernietig_signalen",
 ]
 
 _GEMEENTECODE_LENGTE = 4
@@ -140,27 +142,47 @@ async def lees_signaal(session: AsyncSession, actor: Actor, signaal_id: uuid.UUI
 
 async def vernietig_signaal(session: AsyncSession, signaal_id: uuid.UUID) -> None:
     """Delete a signal with its wegingen and attachments, and its person if nothing else
-    refers to it. Called by the retention sweep and by erasure decisions; they log and
-    receipt the destruction themselves (no personal data may survive it)."""
-    signaal = await session.get(Signaal, signaal_id)
-    if signaal is None:
+    refers to it: :func:`vernietig_signalen` for one id."""
+    await vernietig_signalen(session, [signaal_id])
+
+
+async def vernietig_signalen(session: AsyncSession, signaal_ids: Iterable[uuid.UUID]) -> None:
+    """Delete signals with their wegingen and attachments, and each of their persons that
+    nothing else refers to any more. Called by the retention sweep and by erasure decisions;
+    they log and receipt the destruction themselves (no personal data may survive it).
+
+    Set-based: a handful of statements however many signals (the sweep destroys a whole
+    tenant's due signals at once, issue 11). Ids that no longer exist are skipped; if one of
+    the signals belongs to a casus, nothing is deleted and :class:`RegelFout` is raised.
+    """
+    ids = set(signaal_ids)
+    if not ids:
         return
+    rows = (
+        await session.execute(select(Signaal.id, Signaal.persoon_id).where(id_in(Signaal.id, ids)))
+    ).all()
+    if not rows:
+        return
+    ids = {row.id for row in rows}
     if await session.scalar(
         select(Casus.id)
         .join(Weging, Weging.id == Casus.weging_id)
-        .where(Weging.signaal_id == signaal.id)
+        .where(id_in(Weging.signaal_id, ids))
+        .limit(1)
     ):
         raise RegelFout("Dit signaal hoort bij een casus: vernietig de casus.", "signaal")
-    persoon_id = signaal.persoon_id
-    await session.execute(delete(Bijlage).where(Bijlage.signaal_id == signaal.id))
-    await session.execute(delete(Weging).where(Weging.signaal_id == signaal.id))
-    await session.execute(delete(Signaal).where(Signaal.id == signaal.id))
-    await _verwijder_persoon_als_wees(session, persoon_id)
+    await session.execute(delete(Bijlage).where(id_in(Bijlage.signaal_id, ids)))
+    await session.execute(delete(Weging).where(id_in(Weging.signaal_id, ids)))
+    await session.execute(delete(Signaal).where(id_in(Signaal.id, ids)))
+    await _verwijder_wezen(session, {row.persoon_id for row in rows})
 
 
-async def _verwijder_persoon_als_wees(session: AsyncSession, persoon_id: uuid.UUID) -> None:
-    in_use = await session.scalar(
-        select(Signaal.id).where(Signaal.persoon_id == persoon_id).limit(1)
-    ) or await session.scalar(select(Casus.id).where(Casus.persoon_id == persoon_id).limit(1))
-    if in_use is None:
-        await session.execute(delete(Persoon).where(Persoon.id == persoon_id))
+async def _verwijder_wezen(session: AsyncSession, persoon_ids: set[uuid.UUID]) -> None:
+    """Delete those of ``persoon_ids`` that no signal and no casus refers to any more."""
+    await session.execute(
+        delete(Persoon).where(
+            id_in(Persoon.id, persoon_ids),
+            ~select(Signaal.id).where(Signaal.persoon_id == Persoon.id).exists(),
+            ~select(Casus.id).where(Casus.persoon_id == Persoon.id).exists(),
+        )
+    )
