@@ -7,9 +7,11 @@ settings as the app (``bench/web.py`` starts both):
   the memberships with their tenants (status and schema revision, as the tenant gate checks);
 - one transaction on the tenant with ``SET LOCAL ROLE`` to the tenant's role and the schema
   set with ``SET LOCAL search_path`` (the app uses ``schema_translate_map`` instead);
-- ``GET /casusoverleg``: the meetings to come (platform), the open casussen with person and
-  plan, the signals still to be weighed, and one access-log entry per casus shown, chained
-  under the tenant's advisory lock (one multi-row INSERT);
+- ``GET /casusoverleg``: the meetings to come (platform); the four lists of the dashboard
+  counted in one query and one page (25 rows) of each fetched: open casussen with an overdue
+  review, with a late plan, all open casussen (with person and plan), signals to weigh; one
+  access-log entry per casus and per signal shown, chained under the tenant's advisory lock
+  (one multi-row INSERT);
 - ``GET /casusoverleg/casussen/{id}``: the casus with person and plan, and one log entry;
 - a plain HTML page of the names and dates, escaped.
 
@@ -61,14 +63,29 @@ MEETINGS_SQL = (
     "WHERE g.tenant_id = $1 AND b.eindigt_op > now() AND NOT b.geannuleerd "
     "ORDER BY b.begint_op LIMIT 10"
 )
-LIST_SQL = (
+COUNTS_SQL = (
+    "SELECT count(*), count(*) FILTER (WHERE c.volgende_review < current_date), "
+    "count(*) FILTER (WHERE c.plan_uiterlijk < current_date AND pl.vastgesteld_op IS NULL), "
+    "(SELECT count(*) FROM signaal WHERE status = 'te_wegen') "
+    "FROM casus c LEFT JOIN plan pl ON pl.casus_id = c.id WHERE c.status <> 'afgesloten'"
+)
+_LIST = (
     "SELECT c.id, c.persoon_id, p.naam, p.geboortedatum, c.status, c.intake_datum, "
     "c.volgende_review, c.plan_uiterlijk, pl.vastgesteld_op FROM casus c "
-    "JOIN persoon p ON p.id = c.persoon_id LEFT JOIN plan pl ON pl.casus_id = c.id "
-    "WHERE c.status <> 'afgesloten' ORDER BY c.intake_datum DESC"
+    "LEFT JOIN persoon p ON p.id = c.persoon_id LEFT JOIN plan pl ON pl.casus_id = c.id "
+    "WHERE c.status <> 'afgesloten' {} ORDER BY {}, c.id LIMIT 25"
+)
+LISTS_SQL = (
+    _LIST.format("AND c.volgende_review < current_date", "c.volgende_review"),
+    _LIST.format(
+        "AND c.plan_uiterlijk < current_date AND pl.vastgesteld_op IS NULL", "c.plan_uiterlijk"
+    ),
+    _LIST.format("", "c.intake_datum DESC"),
 )
 SIGNALS_SQL = (
-    "SELECT s.id, s.ontvangen_op FROM signaal s WHERE s.status = 'te_wegen' ORDER BY s.ontvangen_op"
+    "SELECT s.id, s.persoon_id, p.naam, s.ontvangen_op FROM signaal s "
+    "JOIN persoon p ON p.id = s.persoon_id WHERE s.status = 'te_wegen' "
+    "ORDER BY s.ontvangen_op, s.id LIMIT 25"
 )
 CASUS_SQL = (
     "SELECT c.id, c.persoon_id, p.naam, p.geboortedatum, c.status, c.intake_datum, "
@@ -112,9 +129,12 @@ def _cookie(scope: Scope) -> str | None:
 
 
 async def _log(
-    conn: asyncpg.Connection, tenant_id: uuid.UUID, who: Any, rows: list[tuple[Any, Any, str]]
+    conn: asyncpg.Connection,
+    tenant_id: uuid.UUID,
+    who: Any,
+    rows: list[tuple[Any, Any, str, str]],
 ) -> None:
-    """One chained entry per (casus, persoon, doel), under the tenant's advisory lock."""
+    """One chained entry per (casus, persoon, gegevensgroep, doel), under the tenant's lock."""
     if not rows:
         return
     lock = int.from_bytes(tenant_id.bytes[:8], "big", signed=True)
@@ -124,7 +144,7 @@ async def _log(
     request_id = uuid.uuid4().hex
     now = datetime.now(UTC)
     columns: list[list[Any]] = [[] for _ in range(15)]
-    for casus_id, persoon_id, doel in rows:
+    for casus_id, persoon_id, gegevensgroep, doel in rows:
         number += 1
         entry = SimpleNamespace(
             volgnummer=number,
@@ -134,7 +154,7 @@ async def _log(
             rol=who["role"],
             casus_id=casus_id,
             persoon_id=persoon_id,
-            gegevensgroep="casus",
+            gegevensgroep=gegevensgroep,
             actie="read",
             doel=doel,
             request_id=request_id,
@@ -220,17 +240,31 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
             meetings = await conn.fetch(MEETINGS_SQL, who["tenant_id"])
             async with conn.transaction():
                 await conn.execute(f'SET LOCAL ROLE "{role}"; SET LOCAL search_path TO "{schema}"')
-                casussen = await conn.fetch(LIST_SQL)
-                signalen = await conn.fetch(SIGNALS_SQL)
+                counts = await conn.fetchrow(COUNTS_SQL)
+                lists = [
+                    await conn.fetch(sql) if count else []
+                    for sql, count in zip(LISTS_SQL, counts[:3], strict=True)
+                ]
+                signalen = await conn.fetch(SIGNALS_SQL) if counts[3] else []
+                shown = {c["id"]: c for rows in lists for c in rows}
                 await _log(
                     conn,
                     who["tenant_id"],
                     who,
-                    [(c["id"], c["persoon_id"], "overzicht") for c in casussen],
+                    [(c["id"], c["persoon_id"], "casus", "overzicht") for c in shown.values()]
+                    + [(None, s["persoon_id"], "signaal", "weging voorbereiden") for s in signalen],
                 )
             body = (
                 f"<h1>Casusoverleg</h1><p>{len(meetings)} bijeenkomsten, "
-                f"{len(signalen)} signalen</p><table>{_rows_html(casussen)}</table>"
+                f"{counts[3]} signalen</p><ul>"
+                + "".join(
+                    f"<li>{html.escape(s['naam'])} {s['ontvangen_op']}</li>" for s in signalen
+                )
+                + "</ul>"
+                + "".join(
+                    f"<p>{n}</p><table>{_rows_html(rows)}</table>"
+                    for n, rows in zip(counts[:3], lists, strict=True)
+                )
             )
         elif path.startswith("/casusoverleg/casussen/"):
             casus_id = uuid.UUID(path.rsplit("/", 1)[1])
@@ -244,7 +278,7 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
                     conn,
                     who["tenant_id"],
                     who,
-                    [(casus["id"], casus["persoon_id"], "casusoverleg")],
+                    [(casus["id"], casus["persoon_id"], "casus", "casusoverleg")],
                 )
             body = f"<h1>Casus</h1><table>{_rows_html([casus])}</table>"
         else:

@@ -38,6 +38,7 @@ __all__ = ["PostgresStore", "RotatingSessionConfig", "rotate_session_id"]
 
 _ROTATE = "casushub.rotate_session"
 _NEW_ID = "casushub.new_session_id"
+_LOADED = "casushub.session_as_loaded"
 
 
 def rotate_session_id(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
@@ -126,6 +127,18 @@ class PostgresStore(Store):
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
+    async def load_from_connection(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> dict[str, Any]:
+        if session_id := connection.cookies.get(self.config.key):
+            store = self.config.get_store_from_app(connection.scope["app"])
+            data = await self.get(session_id, store=store)
+            if data is not None:
+                # Kept to see, when the response starts, whether the session changed at all.
+                connection.scope["state"][_LOADED] = data
+                return self.deserialize_data(data)
+        return {}
+
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
         state = connection.scope["state"]
         if state.get(_ROTATE):
@@ -147,6 +160,17 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             # An anonymous visitor with nothing to keep: no row, no cookie. Otherwise every
             # visit to a public page would write a session (and fail during a database
             # outage instead of showing the page).
+            return
+        state = connection.scope["state"]
+        if (
+            scope_session is not Empty
+            and not state.get(_ROTATE)
+            and state.get(_LOADED) == self.serialize_data(scope_session, connection.scope)
+        ):
+            # Unchanged: no write, no new cookie (issue 11: a write per page view). The row
+            # and the cookie keep the lifetime set when the session last changed, which is
+            # at sign-in at the latest: the absolute timeout; idle time is kept on the
+            # identity session (casushub.platform.identity.sessions), not here.
             return
         try:
             if connection.scope["state"].get(_ROTATE) and has_cookie and incoming is not None:
