@@ -31,7 +31,9 @@ class Gebouwd:
     persoon_id: uuid.UUID
 
 
-async def _signaal(session: AsyncSession, naam: str, ontvangen: date) -> Signaal:
+async def _signaal(
+    session: AsyncSession, naam: str, ontvangen: date, persoon_id: uuid.UUID | None = None
+) -> Signaal:
     invoer = NieuwSignaal(
         naam=naam,
         gemeente_van_verblijf="9801",
@@ -40,6 +42,7 @@ async def _signaal(session: AsyncSession, naam: str, ontvangen: date) -> Signaal
         ontvangen_op=ontvangen,
         geboortedatum=date(2001, 2, 3),
         bijlagen=(PDF,),
+        persoon_id=persoon_id,
     )
     return await registreer_signaal(session, AGENT, invoer)
 
@@ -61,11 +64,18 @@ async def _weeg(session: AsyncSession, signaal: Signaal, uitkomst: str, datum: d
 
 
 async def afgesloten_casus(
-    session: AsyncSession, naam: str, *, afgesloten_jaren_geleden: int = 6
+    session: AsyncSession,
+    naam: str,
+    *,
+    afgesloten_jaren_geleden: int = 6,
+    persoon_id: uuid.UUID | None = None,
 ) -> Gebouwd:
-    """A casus with an item and two files, closed long enough ago to be due (5 years)."""
+    """A casus with an item and two files, closed long enough ago to be due (5 years).
+
+    With ``persoon_id``, a further casus about an already known person (a new signal).
+    """
     begin = date.today() - timedelta(days=365 * afgesloten_jaren_geleden + 60)
-    signaal = await _signaal(session, naam, begin)
+    signaal = await _signaal(session, naam, begin, persoon_id)
     weging_id = await _weeg(session, signaal, "opname", begin + timedelta(days=5))
     casus: Casus = await maak_casus(
         session,
