@@ -20,13 +20,12 @@ from casushub.web import app as web_app
 __all__ = ["create_app"]
 
 
-async def _no_record(*_args: Any, **kwargs: Any) -> services.Verwerking:
-    # An entry that is never added to the session: callers that look at the result still work.
-    return services.Verwerking(gegevensgroep=kwargs.get("gegevensgroep", ""))
+async def _no_record(*_args: Any, **_kwargs: Any) -> None:
+    return None
 
 
-async def _no_record_many(*_args: Any, **_kwargs: Any) -> list[services.Verwerking]:
-    return []
+async def _no_record_many(*_args: Any, **_kwargs: Any) -> None:
+    return None
 
 
 def create_app() -> Any:

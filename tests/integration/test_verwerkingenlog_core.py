@@ -22,10 +22,10 @@ async def test_entries_chain_and_rollback_leaves_no_entry(
 ) -> None:
     casus_id = uuid.uuid4()
     async with tenant_session(app_engine, tenant_a, settings) as session, session.begin():
-        first = await record(
+        await record(
             session, ACTOR, actie=Actie.READ, gegevensgroep="casus", doel="test", casus_id=casus_id
         )
-        second = await record(
+        await record(
             session,
             ACTOR,
             actie=Actie.UPDATE,
@@ -33,9 +33,18 @@ async def test_entries_chain_and_rollback_leaves_no_entry(
             doel="test",
             casus_id=casus_id,
         )
+    async with tenant_session(app_engine, tenant_a, settings) as session:
+        first, second = (
+            await session.execute(
+                select(Verwerking)
+                .where(Verwerking.casus_id == casus_id)
+                .order_by(Verwerking.volgnummer)
+            )
+        ).scalars()
     assert second.volgnummer == first.volgnummer + 1
     assert second.vorige_hash == first.hash
-    assert first.hash == entry_hash(first)
+    assert (first.hash, second.hash) == (entry_hash(first), entry_hash(second))
+    assert (first.actie, second.actie) == ("read", "update")
 
     with pytest.raises(RuntimeError, match="afgebroken"):
         async with tenant_session(app_engine, tenant_a, settings) as session, session.begin():
