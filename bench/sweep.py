@@ -174,7 +174,7 @@ Before and after (2026-11-26, this machine):
   the sweep of a tenant with 2 or with 8 records due, BEGIN and COMMIT aside). On a failure
   the batch is rolled back and the tenant's records go one by one as before, so one record
   that cannot be destroyed still fails alone.
-- Small runs (`--tenants 50 --large 1000 --no-readme`, 240 records due; 05:35–05:50 UTC,
+- Small runs (`--tenants 50 --large 1000 --no-readme`, 240 records due; 05:35–05:45 UTC,
   machine shared with other engineers' test runs): backlog 2.1–2.8 s before (6 runs, load
   average 0.5–3.6), 1.0–2.3 s after (5 runs, load average 1–3; a sixth at load 4.4 took
   4.6 s); nothing due 0.2–0.4 s before and after (0.8 s in that sixth run). The first
