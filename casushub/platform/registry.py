@@ -30,6 +30,7 @@ __all__ = [
     "create_hub",
     "create_tenant",
     "list_tenants",
+    "servable",
     "servable_tenant",
 ]
 
@@ -241,13 +242,20 @@ async def servable_tenant(conn: AsyncConnection, tenant_id: uuid.UUID) -> Tenant
     """The tenant, if it may be served now; a schema behind the code is never served."""
     row = (
         await conn.execute(
-            select(Tenant.slug, Tenant.status, Tenant.schema_revision).where(Tenant.id == tenant_id)
+            select(Tenant.id, Tenant.slug, Tenant.status, Tenant.schema_revision).where(
+                Tenant.id == tenant_id
+            )
         )
     ).first()
     if row is None:
         raise TenantUnavailable(str(tenant_id), "onbekend")
+    return servable(row)
+
+
+def servable(row: Any) -> TenantRef:
+    """``servable_tenant`` for a registry row already read (id, slug, status, revision)."""
     if row.status != TenantStatus.ACTIVE.value:
         raise TenantUnavailable(row.slug, f"status {row.status}")
     if not servable_revision(row.schema_revision, tenant_head()):
         raise TenantUnavailable(row.slug, "schema niet bijgewerkt")
-    return TenantRef(tenant_id, row.slug)
+    return TenantRef(row.id, row.slug)

@@ -14,6 +14,7 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform.identity.access import (
@@ -23,7 +24,8 @@ from casushub.platform.identity.access import (
     check_case_data_access,
     check_tenant_access,
 )
-from casushub.platform.registry import servable_tenant
+from casushub.platform.models import Tenant
+from casushub.platform.registry import TenantUnavailable, servable
 from casushub.platform.tenancy import TenantRef, tenant_session
 
 # Litestar reads handler and dependency signatures at runtime: these imports stay real.
@@ -47,13 +49,17 @@ async def provide_tenant(request: Request[object, object, State], state: State) 
     except AccessDenied as exc:
         raise PermissionDeniedException(detail=exc.message, extra={"dutch": True}) from exc
     async with state.engine.connect() as conn:
+        # One read of the registry row for both checks below.
+        row = (await conn.execute(select(Tenant).where(Tenant.id == tenant_id))).first()
+        if row is None:
+            raise TenantUnavailable(str(tenant_id), "onbekend")
         # Raises TenantUnavailable (503) when suspended or not at head: never a wrong schema.
-        tenant = await servable_tenant(conn, tenant_id)
+        tenant = servable(row)
         # Hub staff only under a running processor agreement; the current instructions
         # accepted (InstructionsNotAccepted redirects to the page to read and accept them).
         try:
             assert identity is not None  # noqa: S101 - check_tenant_access refused None
-            await check_case_data_access(conn, identity, tenant_id)
+            await check_case_data_access(conn, identity, row)
         except InstructionsNotAccepted:
             raise
         except AccessDenied as exc:

@@ -114,9 +114,12 @@ NO_PROCESSOR_AGREEMENT = (
 
 
 async def check_case_data_access(
-    conn: AsyncConnection, identity: Identity, tenant_id: uuid.UUID, today: date | None = None
+    conn: AsyncConnection, identity: Identity, tenant: Any, today: date | None = None
 ) -> None:
     """The data-dependent half of tenant access, after :func:`check_tenant_access`.
+
+    ``tenant`` is the tenant's registry row (all columns), read once by the caller, which
+    also decides with it whether the tenant may be served (``registry.servable``).
 
     Hub staff (the hub's own organisation, or a hub staff role) may see a municipality's case
     data only while its processor agreement runs (DESIGN.md rule 9); everyone accepts the
@@ -128,14 +131,9 @@ async def check_case_data_access(
     from casushub.platform.hub.instructies import heeft_geaccepteerd
     from casushub.platform.hub.lifecycle import verwerkersovereenkomst_actief
     from casushub.platform.identity.models import Organisation
-    from casushub.platform.models import Tenant
 
     active = identity.active
     if active is None:
-        raise AccessDenied
-    # A row with the Tenant's columns (core connection), read like the model.
-    tenant: Any = (await conn.execute(select(Tenant).where(Tenant.id == tenant_id))).first()
-    if tenant is None:
         raise AccessDenied
     organisation = (
         await conn.execute(

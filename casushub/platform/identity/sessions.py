@@ -72,6 +72,10 @@ class SessionCheck:
     session: SessionRow | None
     ended_reason: str | None
     idle_deadline: datetime | None = None
+    naam: str = ""
+    email: str = ""
+    organisatienaam: str = ""
+    """Who the session belongs to, read with it (the header shows them on every page)."""
 
     @property
     def live(self) -> bool:
@@ -133,7 +137,14 @@ async def check_session(
     """Is this session live now? Ends it (with the reason) when a limit was passed."""
     row = (
         await conn.execute(
-            select(*_COLUMNS, User.active, Organisation.active.label("org_active"))
+            select(
+                *_COLUMNS,
+                User.active,
+                Organisation.active.label("org_active"),
+                User.name,
+                User.email,
+                Organisation.name.label("organisation_name"),
+            )
             .join(User, User.id == IdentitySession.user_id)
             .join(Organisation, Organisation.id == IdentitySession.organisation_id)
             .where(IdentitySession.id == session_id)
@@ -158,7 +169,9 @@ async def check_session(
     if reason is not None:
         await end_session(conn, session.id, reason)
         return SessionCheck(session, reason)
-    return SessionCheck(session, None, idle_deadline)
+    return SessionCheck(
+        session, None, idle_deadline, row.name, row.email or "", row.organisation_name
+    )
 
 
 async def touch_session(

@@ -14,12 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from litestar.enums import ScopeType
 from litestar.types import Empty
-from sqlalchemy import select
 
 from casushub.platform.identity.access import Identity
 from casushub.platform.identity.audit import AuditAction, record
 from casushub.platform.identity.memberships import memberships_of
-from casushub.platform.identity.models import Organisation, User
 from casushub.platform.identity.sessions import check_session, touch_session
 from casushub.web.tenancy import ACTIVE_TENANT_KEY
 
@@ -74,22 +72,15 @@ async def _load(
         if (scope.get("method"), scope["path"]) not in _PASSIVE:
             seen = await touch_session(conn, live)
             idle_deadline = seen + timedelta(minutes=settings.session_idle_minutes)
-        user = (
-            await conn.execute(
-                select(User.name, User.email, Organisation.name.label("organisation_name"))
-                .join(Organisation, Organisation.id == User.organisation_id)
-                .where(User.id == live.user_id)
-            )
-        ).one()
         memberships = tuple(await memberships_of(conn, live.user_id))
     active = _active_context(session, memberships)
     return (
         Identity(
             user_id=live.user_id,
-            name=user.name,
-            email=user.email,
+            name=check.naam,
+            email=check.email,
             organisation_id=live.organisation_id,
-            organisation_name=user.organisation_name,
+            organisation_name=check.organisatienaam,
             session_id=live.id,
             memberships=memberships,
             active=active,
