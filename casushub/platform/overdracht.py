@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Date, DateTime, ForeignKey, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casushub.platform.contactpunt import zoek_contactpunt
@@ -114,26 +114,25 @@ class InkomendeOverdracht:
 
 
 async def inkomende_overdrachten(
-    engine: AsyncEngine, tenant_id: uuid.UUID
+    conn: AsyncConnection, tenant_id: uuid.UUID
 ) -> list[InkomendeOverdracht]:
     """Open hand-overs to this municipality (no personal data)."""
-    async with engine.connect() as conn:
-        rows = await conn.execute(
-            select(
-                Overdrachtsmelding.id,
-                Tenant.name,
-                Tenant.gemeentecode,
-                Overdrachtsmelding.verhuisd_op,
-                Overdrachtsmelding.created_at,
-            )
-            .join(Tenant, Tenant.id == Overdrachtsmelding.van_tenant_id)
-            .where(
-                Overdrachtsmelding.naar_tenant_id == tenant_id,
-                Overdrachtsmelding.afgehandeld_op.is_(None),
-            )
-            .order_by(Overdrachtsmelding.created_at)
+    rows = await conn.execute(
+        select(
+            Overdrachtsmelding.id,
+            Tenant.name,
+            Tenant.gemeentecode,
+            Overdrachtsmelding.verhuisd_op,
+            Overdrachtsmelding.created_at,
         )
-        return [InkomendeOverdracht(*row) for row in rows.all()]
+        .join(Tenant, Tenant.id == Overdrachtsmelding.van_tenant_id)
+        .where(
+            Overdrachtsmelding.naar_tenant_id == tenant_id,
+            Overdrachtsmelding.afgehandeld_op.is_(None),
+        )
+        .order_by(Overdrachtsmelding.created_at)
+    )
+    return [InkomendeOverdracht(*row) for row in rows.all()]
 
 
 async def rond_overdracht_af(

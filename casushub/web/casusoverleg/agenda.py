@@ -113,7 +113,8 @@ async def _bijeenkomsten_fragment(
         "doelen": list(DOELEN.items()),
     }
     if regie:
-        komend = await komende_bijeenkomsten(state.engine, tenant.id)
+        async with state.engine.connect() as conn:
+            komend = await komende_bijeenkomsten(conn, tenant.id)
         context["bijeenkomsten"] = [(str(b.id), b.omschrijving) for b in komend]
         context["partijen"] = [
             (i, n)

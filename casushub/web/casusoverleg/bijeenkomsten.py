@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row, Select, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from casushub.platform.hub.models import Bijeenkomst, Casusoverleg, CasusoverlegGemeente
 
@@ -70,26 +70,25 @@ def _info(row: Row[uuid.UUID, str, datetime, datetime, str, str]) -> Bijeenkomst
 
 
 async def komende_bijeenkomsten(
-    engine: AsyncEngine, tenant_id: uuid.UUID, *, nu: datetime | None = None, limiet: int = 10
+    conn: AsyncConnection, tenant_id: uuid.UUID, *, nu: datetime | None = None, limiet: int = 10
 ) -> list[BijeenkomstInfo]:
     """Meetings not yet over of every casusoverleg this municipality belongs to."""
     nu = nu or datetime.now(UTC)
-    async with engine.connect() as conn:
-        rows = await conn.execute(
-            _query()
-            .join(
-                CasusoverlegGemeente,
-                CasusoverlegGemeente.casusoverleg_id == Bijeenkomst.casusoverleg_id,
-            )
-            .where(
-                CasusoverlegGemeente.tenant_id == tenant_id,
-                Bijeenkomst.eindigt_op > nu,
-                Bijeenkomst.geannuleerd.is_(False),
-            )
-            .order_by(Bijeenkomst.begint_op)
-            .limit(limiet)
+    rows = await conn.execute(
+        _query()
+        .join(
+            CasusoverlegGemeente,
+            CasusoverlegGemeente.casusoverleg_id == Bijeenkomst.casusoverleg_id,
         )
-        return [_info(r) for r in rows.all()]
+        .where(
+            CasusoverlegGemeente.tenant_id == tenant_id,
+            Bijeenkomst.eindigt_op > nu,
+            Bijeenkomst.geannuleerd.is_(False),
+        )
+        .order_by(Bijeenkomst.begint_op)
+        .limit(limiet)
+    )
+    return [_info(r) for r in rows.all()]
 
 
 async def lees_bijeenkomst(

@@ -66,9 +66,10 @@ async def dashboard(
             info = await bijeenkomsten_info(state.engine, {u.bijeenkomst_id for u in uitnodigingen})
             context["bijeenkomsten"] = sorted(info.values(), key=lambda b: b.begint_op)
         else:
-            context["bijeenkomsten"] = await komende_bijeenkomsten(state.engine, tenant.id)
-            if actor.role in {Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR}:
-                context["overdrachten"] = await inkomende_overdrachten(state.engine, tenant.id)
+            async with state.engine.connect() as conn:
+                context["bijeenkomsten"] = await komende_bijeenkomsten(conn, tenant.id)
+                if actor.role in {Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR}:
+                    context["overdrachten"] = await inkomende_overdrachten(conn, tenant.id)
             lijsten = await overzicht(db, actor, gevraagde_paginas(request.query_params, LIJSTEN))
             context["lijsten"] = {naam: getattr(lijsten, naam) for naam in LIJSTEN}
             context["bladeren"] = {
