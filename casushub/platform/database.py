@@ -30,7 +30,14 @@ def create_app_engine(settings: Settings) -> AsyncEngine:
         settings.app_database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
-        pool_pre_ping=True,
+        # No pre-ping: with asyncpg it is three round trips (BEGIN, ping, ROLLBACK) on every
+        # checkout, several times per request (issue 11). A connection the server dropped is
+        # found on first use instead: that request answers the Dutch 503
+        # (casushub.web.errors) and SQLAlchemy discards every pooled connection of before the
+        # drop (tests/reliability/test_database_restart.py). Recycling bounds how old an idle
+        # connection gets, for proxies and firewalls that drop them silently.
+        pool_pre_ping=False,
+        pool_recycle=1800,
         connect_args=_CONNECT_ARGS,
         query_cache_size=1200,
     )

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Insert, bindparam, func, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform.ids import new_id
@@ -166,4 +167,23 @@ async def record_many(session: AsyncSession, actor: Actor, regels: Sequence[Rege
         }
         row["hash"] = vorige = _digest(row)
         rows.append(row)
-    await session.execute(insert(Verwerking), rows)
+    await session.execute(_insert_rows(rows))
+
+
+_COLUMNS = ("id", *ENTRY_FIELDS)
+
+
+def _insert_rows(rows: Sequence[Mapping[str, Any]]) -> Insert:
+    """``INSERT … SELECT * FROM unnest($1, …, $15)``: one array parameter per column.
+
+    The statement text is the same for one entry or a hundred, so PostgreSQL plans it once per
+    connection and tenant; a multi-row ``VALUES`` list would be a new statement (and a new
+    plan) for every length of list shown (issue 11).
+    """
+    table = Verwerking.__table__
+    arrays = [
+        bindparam(None, [row[name] for row in rows], type_=ARRAY(table.c[name].type))
+        for name in _COLUMNS
+    ]
+    source = func.unnest(*arrays).table_valued(*_COLUMNS).render_derived()
+    return insert(Verwerking).from_select(list(_COLUMNS), select(source))
