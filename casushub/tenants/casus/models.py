@@ -135,7 +135,7 @@ class Overdrachtstaak(TimestampedKey, TenantBase):
         ForeignKey("casus.id", ondelete="CASCADE"), index=True
     )
     verhuizing_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("verhuizing.id", ondelete="CASCADE")
+        ForeignKey("verhuizing.id", ondelete="CASCADE"), index=True
     )
     naar_gemeente: Mapped[str] = mapped_column(String(4))
     status: Mapped[str] = mapped_column(String(20), default="open")

@@ -46,7 +46,7 @@ class AgendaActie(TimestampedKey, TenantBase):
     soort: Mapped[str] = mapped_column(String(10))  # besluit | actie
     tekst: Mapped[str] = mapped_column(Text)
     interventie_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("interventie.id", ondelete="SET NULL")
+        ForeignKey("interventie.id", ondelete="SET NULL"), index=True
     )
 
 
