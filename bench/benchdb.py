@@ -53,6 +53,7 @@ __all__ = [
     "libpq",
     "load_average",
     "machine",
+    "measured",
     "now_utc",
     "offline_sql",
     "percentile",
@@ -174,6 +175,14 @@ def load_average() -> str:
 
 def now_utc() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def measured(version: str, where: str, load_start: str, data: str) -> str:
+    """The README's "measured when, where, on what" sentence of a hub-scale benchmark."""
+    return (
+        f"Measured {now_utc()} on {machine()};\nPostgreSQL {version} ({where}); load average "
+        f"{load_start} at the start,\n{load_average()} at the end (1, 5, 15 min). Data: {data}."
+    )
 
 
 def percentile(samples: Sequence[float], fraction: float) -> float:

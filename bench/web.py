@@ -442,9 +442,8 @@ def section(text: str, bench: Bench, version: str) -> str:
     )
     return f"""## Web: casus pages under load
 
-`bench/web.py` (issue 11 items 3–5). Measured {benchdb.now_utc()} on {benchdb.machine()};
-PostgreSQL {version} ({bench.srv.where}); load average {bench.load_start} at the start,
-{benchdb.load_average()} at the end (1, 5, 15 min). Data: {bench.notes["data"]}.
+`bench/web.py` (issue 11 items 3–5).
+{benchdb.measured(version, bench.srv.where, bench.load_start, bench.notes["data"])}
 {a.clients} concurrent clients (`bench/loadgen.py`, its own process, keep-alive connections),
 at most {a.requests} requests or {a.duration:.0f} s per run, each request for a random tenant
 (and a random casus of it) of all {a.tenants}, signed in as that municipality's regie.
