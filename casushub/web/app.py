@@ -34,7 +34,7 @@ from casushub.web.contactpunt import contactpunt_handlers
 from casushub.web.errors import exception_handlers
 from casushub.web.fg import fg_handlers
 from casushub.web.health import healthz, readyz
-from casushub.web.hub import hub_handlers, huisstijl_middleware, instructies_redirect
+from casushub.web.hub import hub_handlers, instructies_redirect, laad_huisstijl
 from casushub.web.info_pages import privacyverklaring, toegankelijkheidsverklaring
 from casushub.web.jobs import job_progress
 from casushub.web.metrics import metrics, request_metrics
@@ -152,9 +152,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             request_metrics.middleware,
             request_context_middleware,
             session.middleware,
-            identity_middleware(settings),
-            # The hub's house style for the layout's header (after identity: needs the context).
-            huisstijl_middleware,
+            # Who is signed in; on the same connection, the hub's house style for the layout.
+            identity_middleware(settings, lookups=[laad_huisstijl]),
         ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

@@ -8,12 +8,12 @@ from casushub.web.hub.export import export_downloaden
 from casushub.web.hub.gebruikers import GebruikersController
 from casushub.web.hub.gemeenten import GemeentenController
 from casushub.web.hub.hubs import HubsController
-from casushub.web.hub.huisstijl import huisstijl_handlers, huisstijl_middleware
+from casushub.web.hub.huisstijl import huisstijl_handlers, laad_huisstijl
 from casushub.web.hub.instructies import instructies_handlers, instructies_redirect
 from casushub.web.hub.organisaties import OrganisatiesController
 from casushub.web.hub.overleggen import OverleggenController
 
-__all__ = ["hub_handlers", "huisstijl_middleware", "instructies_redirect"]
+__all__ = ["hub_handlers", "instructies_redirect", "laad_huisstijl"]
 
 hub_handlers: list[ControllerRouterHandler] = [
     GemeentenController,

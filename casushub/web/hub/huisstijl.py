@@ -38,13 +38,14 @@ from casushub.web.auth.guards import current_identity, roles, signed_in
 from casushub.web.hub.deps import AnyRequest, hub_admin, render
 
 if TYPE_CHECKING:
-    from litestar.types import ASGIApp, Receive, Scope, Send
+    from litestar.types import Scope
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
 __all__ = [
     "HUISSTIJL_STATE",
     "HuisstijlController",
     "huisstijl_handlers",
-    "huisstijl_middleware",
+    "laad_huisstijl",
 ]
 
 HUISSTIJL_STATE = "huisstijl"
@@ -97,30 +98,24 @@ def kop(stijl: Huisstijl) -> dict[str, Any]:
     return context
 
 
-def huisstijl_middleware(app: ASGIApp) -> ASGIApp:
+async def laad_huisstijl(conn: AsyncConnection, scope: Scope, identity: Identity) -> None:
     """Puts the house style of the signed-in user's hub in ``scope["state"]`` for the layout.
 
-    Runs after the identity middleware; only for GET requests that can render a whole page.
+    A lookup of the identity middleware (read on its connection); only for GET requests that
+    can render a whole page.
     """
-
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == ScopeType.HTTP and scope.get("method") == "GET":
-            identity = scope.get("user")
-            headers = dict(scope.get("headers", []))
-            if (
-                isinstance(identity, Identity)
-                and identity.active is not None
-                and not scope["path"].startswith(_OVERSLAAN)
-                and headers.get(b"hx-request") != b"true"
-            ):
-                active = identity.active
-                async with scope["app"].state.engine.connect() as conn:
-                    stijl = await huisstijl_voor_context(conn, active.hub_id, active.tenant_id)
-                if stijl is not None:
-                    scope["state"][HUISSTIJL_STATE] = kop(stijl)
-        await app(scope, receive, send)
-
-    return middleware
+    if (
+        scope["type"] != ScopeType.HTTP
+        or scope.get("method") != "GET"
+        or identity.active is None
+        or scope["path"].startswith(_OVERSLAAN)
+        or dict(scope.get("headers", [])).get(b"hx-request") == b"true"
+    ):
+        return
+    active = identity.active
+    stijl = await huisstijl_voor_context(conn, active.hub_id, active.tenant_id)
+    if stijl is not None:
+        scope["state"][HUISSTIJL_STATE] = kop(stijl)
 
 
 def _formulier(
