@@ -41,6 +41,7 @@ from casushub.web.casusoverleg.deps import DEPS, datum
 from casushub.web.casusoverleg.planscherm import plan_fragment, plan_handlers
 from casushub.web.casusoverleg.verloop import verloop_handlers
 from casushub.web.casusoverleg.weging import weging_handlers
+from casushub.web.casusoverleg.weigeringen import als_http
 from casushub.web.paginering import bladerlinks, gevraagde_paginas
 
 __all__ = ["casusoverleg_handlers"]
@@ -87,11 +88,8 @@ async def dashboard(
 async def casus_pagina(
     casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
 ) -> Template:
-    try:
-        async with db.begin():
-            casus = await lees_casus(db, actor, casus_id)
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
+    async with als_http(), db.begin():
+        casus = await lees_casus(db, actor, casus_id)
     return Template("casusoverleg/casus.html", context={"casus": casus})
 
 
@@ -107,11 +105,8 @@ async def casus_informatie(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    try:
-        async with db.begin():
-            return await informatie_fragment(state, db, actor, casus_id)
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
+    async with als_http(), db.begin():
+        return await informatie_fragment(state, db, actor, casus_id)
 
 
 _CATEGORIEEN = [
@@ -171,7 +166,7 @@ async def casus_informatie_toevoegen(
     if actor.organisation_id is None:
         raise weigering(GeenToegang())
     try:
-        async with db.begin():
+        async with als_http(), db.begin():
             await voeg_item_toe(
                 db,
                 actor,
@@ -183,7 +178,7 @@ async def casus_informatie_toevoegen(
                 deelbeperking=waarden["deelbeperking"] or None,
             )
     except RegelFout as fout:
-        async with db.begin():
+        async with als_http(), db.begin():
             return await informatie_fragment(
                 state,
                 db,
@@ -193,9 +188,7 @@ async def casus_informatie_toevoegen(
                 fouten={fout.field or "tekst": fout.message},
                 status_code=422,
             )
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
-    async with db.begin():
+    async with als_http(), db.begin():
         return await informatie_fragment(state, db, actor, casus_id)
 
 
@@ -214,7 +207,7 @@ async def item_tonen(
     """The explicit action that opens a special or criminal item, with its purpose."""
     doel = data.get("doel", "")
     try:
-        async with db.begin():
+        async with als_http(), db.begin():
             item = await toon_item(db, actor, item_id, doel=doel)
     except RegelFout as fout:
         return Template(
@@ -222,8 +215,6 @@ async def item_tonen(
             context={"item": {"item_id": item_id}, "gesloten": True, "fout": fout.message},
             status_code=422,
         )
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     return Template("casusoverleg/_item.html", context={"item": item, "gesloten": False})
 
 
@@ -240,11 +231,8 @@ async def casus_plan(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    try:
-        async with db.begin():
-            return await plan_fragment(state, tenant, db, actor, casus_id)
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
+    async with als_http(), db.begin():
+        return await plan_fragment(state, tenant, db, actor, casus_id)
 
 
 @get(
@@ -256,11 +244,8 @@ async def casus_plan(
 async def casus_derden(
     casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
 ) -> Template:
-    try:
-        async with db.begin():
-            derden = await lees_derden(db, actor, casus_id)
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
+    async with als_http(), db.begin():
+        derden = await lees_derden(db, actor, casus_id)
     return Template("casusoverleg/_derden.html", context={"derden": derden, "casus_id": casus_id})
 
 
@@ -325,12 +310,10 @@ async def signaal_opslaan(
         aliassen=[a for a in waarden["aliassen"].split(",") if a.strip()],
     )
     try:
-        async with db.begin():
+        async with als_http(), db.begin():
             await registreer_signaal(db, actor, invoer)
     except RegelFout as fout:
         return _signaal_formulier(waarden, {fout.field or "omschrijving": fout.message}, 422)
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     if request.headers.get("hx-request"):
         # The form posts over htmx (hx-select keeps only the form): a 303 would be followed
         # inside the XHR and swap an empty selection; HX-Redirect makes it a real page load.
@@ -402,7 +385,7 @@ async def uitnodiging_accepteren(
     actor: NamedDependency[Actor],
 ) -> Template | Redirect:
     try:
-        async with db.begin():
+        async with als_http(), db.begin():
             await accepteer(
                 db,
                 actor,
@@ -415,8 +398,6 @@ async def uitnodiging_accepteren(
             context={"uitnodiging_id": uitnodiging_id, "fout": fout.message},
             status_code=422,
         )
-    except (GeenToegang, NietGevonden) as exc:
-        raise weigering(exc) from exc
     return Redirect(f"/casusoverleg/uitnodigingen/{uitnodiging_id}", status_code=303)
 
 
