@@ -41,6 +41,7 @@ BENCH = Path(__file__).resolve().parent
 TARGET_P95_MS = 50.0
 TARGET_RPS = 560.0  # twice django-tenants' 280 req/s on this kind of machine (issue 11)
 TARGET_RSS_MB = 300.0
+SINGLE_CLIENT_REQUESTS = 300
 
 
 @dataclass
@@ -254,19 +255,25 @@ class Bench:
                     )
                     if server.name != "app":
                         break
-                for page, seed in (("list", 1), ("casus", 2)):
+                # The two pages at --clients, then the list from one client at a time: its
+                # latency without queueing (the service time).
+                for run, page, seed, clients, requests in (
+                    ("list", "list", 1, a.clients, a.requests),
+                    ("casus", "casus", 2, a.clients, a.requests),
+                    ("list-1", "list", 3, 1, SINGLE_CLIENT_REQUESTS),
+                ):
                     result = load(
-                        page,
+                        run,
                         port,
-                        self.jobs(page, a.requests, seed),
+                        self.jobs(page, requests, seed),
                         self.srv.tmp,
-                        clients=a.clients,
-                        requests=a.requests,
+                        clients=clients,
+                        requests=requests,
                         duration=a.duration,
                     )
-                    server.loads[page] = result
+                    server.loads[run] = result
                     print(
-                        f"{server.name} {page}: {len(result.latencies)} in {result.seconds:.1f} s "
+                        f"{server.name} {run}: {len(result.latencies)} in {result.seconds:.1f} s "
                         f"= {result.rps:.0f} req/s, p50 {result.p(0.5):.1f} ms, "
                         f"p95 {result.p(0.95):.1f} ms, p99 {result.p(0.99):.1f} ms, "
                         f"statuses {result.statuses}, errors {result.errors}",
@@ -388,6 +395,16 @@ def table(servers: Sequence[Server]) -> tuple[str, bool]:
             "—",
             None,
         )
+    one, one_floor = app.loads["list-1"], floor.loads["list-1"]
+    for q in (0.5, 0.95):
+        row(
+            f"casus list `/casusoverleg` p{round(q * 100)}, one client at a time",
+            _ms(one.p(q)),
+            _ms(one_floor.p(q)),
+            f"{one.p(q) / one_floor.p(q):.2f}×" if one_floor.p(q) else "—",
+            "—",
+            None,
+        )
     rss = app.rss_mb
     first = next(v for k, v in rss if "round 1" in k)
     second = next(v for k, v in rss if "round 2" in k)
@@ -415,21 +432,46 @@ def table(servers: Sequence[Server]) -> tuple[str, bool]:
 
 # Kept in the section on every run: what the first measurements showed and what changed.
 HISTORY = """
-Before and after (2026-11-26, this machine, shared with test runs at load 5–16):
+Before and after (2026-11-26, this machine):
 
-- before: the casus list logged each row it showed with its own `record` call (advisory
-  lock, read of the chain's end, INSERT: three round trips) and loaded each row's person and
-  plan with two more; the dashboard's weging queue did the same per signal. 20 tenants, 50
-  clients: list p50 32.8 s, 1 req/s (floor 909 ms, 49 req/s); `--profile` on 10 tenants
-  counted 421 advisory locks for 40 list requests.
-- after (`verwerkingenlog.services.record_many`: one lock, one read, one multi-row INSERT
-  for all rows shown, the same entries and chain; persons and plans in one query each):
-  one lock per request (40 for 40), 35 sequential list requests in-process 10.2 s → 6.6 s on
-  the same data; the table above.
-- Left as found (not this benchmark's paths): every request also runs about a dozen
-  platform queries (session store read and write-back, identity session, user, memberships,
-  hub house style, tenant twice, organisation, instructions), and the Jinja table macro is
-  about a third of the list page's CPU; together they keep the page well above the floor.
+- session 2, before: the casus list logged each row it showed with its own `record` call
+  (advisory lock, read of the chain's end, INSERT) and loaded each row's person and plan with
+  two more queries. 20 tenants, 50 clients: list 1 req/s, p50 32.8 s (floor 49 req/s).
+  Batched into one `record_many` per request: 100 tenants on a quiet machine, list 15 req/s,
+  p95 4.9 s, floor 169 req/s; the list still rendered and logged every open casus (10,000 in
+  the largest municipality, a 10,000-row page and 10,000 log entries per visit).
+- session 3, in this order (20 tenants, 50 clients, 15 s runs, quiet machine unless noted):
+  1. the dashboard pages its four lists (`casus.overzicht`: counted in one query, 25 rows a
+     list, only the rows shown read and logged; the floor pages the same way): list 38 req/s
+     against a floor of 230 (machine shared with test runs, load 3.5);
+  2. an unchanged server-side session is no longer written back (it was an upsert and a
+     Set-Cookie per page view); the tenant gate reads the registry row once; the user's name
+     comes with the session check; the casus table written out instead of the generic table
+     macro (a third of the rendering): list 58 / floor 365 req/s, casus page 95 / 885;
+  3. no `pool_pre_ping` (with asyncpg three round trips per connection checkout, five or
+     six checkouts per request): casus page 114 / 858;
+  4. access-log entries inserted with one `unnest` statement (one statement text for any
+     number of entries instead of a new multi-row VALUES statement per list length) and
+     without ORM objects; the house style read on the identity's connection; meetings and
+     hand-overs on one connection: list 54–61 / 314–350 req/s (17 %), casus page 103–115 /
+     861–901 (12–13 %) over three runs.
+- Where the rest goes (cProfile of 300 casus pages in-process): SQLAlchemy is 36 % of the
+  CPU by itself (building the statements again per request, about 200 coercions and 13
+  cache keys, and executing through its greenlet bridge: 134 µs for `SELECT 1` on a held
+  connection against 47 µs on bare asyncpg, 357 µs with checkout, BEGIN and ROLLBACK),
+  Litestar's middleware and dependency injection about 8 %, asyncpg 3 %. The page makes about
+  15 statements in 4 connection checkouts (session, identity with house style, tenant gate,
+  tenant transaction) where the floor makes 8 on one. Reaching half the floor would take
+  bypassing the ORM for the platform reads, which this issue did not do.
+- The access log's cost is mostly the database's: a tenant transaction that logs one entry
+  takes 2.3 ms against 0.8 ms for the same transaction without (lock, read of the chain's
+  end, INSERT, and the commit's WAL flush that a read-only transaction skips); 100 entries
+  take 5.1 ms (about 20 µs an entry: hashing 5.5 µs, the rest the two covering indexes the
+  FG's questions need, issue 8). The dashboard logs up to 100 rows per view (four lists of
+  25), so logging stays well above 10 % of a request that is itself 15–20 ms.
+- With 50 clients on one process every request waits for the 49 before it: p95 ≤ 50 ms
+  would need over 1,000 req/s, more than the floor reaches on this machine. The rows "one
+  client at a time" give the latency of one request without that queue.
 """
 
 
@@ -455,11 +497,16 @@ request per tenant first.
 
 - *floor*: a raw ASGI callable over an asyncpg pool doing the same SQL per request: session
   row, identity session with user and organisation, memberships with tenant status; then one
-  transaction with `SET LOCAL ROLE` and `SET LOCAL search_path`, the coming meetings, the open
-  casussen with person and plan, the signals to weigh, and a chained access-log entry per
-  casus shown under the tenant's advisory lock, as one multi-row INSERT; escaped HTML.
-- *verwerkingenlog uit*: the same app with `verwerkingenlog.services.record` replaced by a
-  no-op in the benchmark's own app factory; the application has no such switch.
+  transaction with `SET LOCAL ROLE` and `SET LOCAL search_path`, the coming meetings, the
+  dashboard's four lists counted in one query and one page of 25 of each (overdue reviews,
+  late plans, open casussen with person and plan, signals to weigh), and a chained
+  access-log entry per casus and signal shown under the tenant's advisory lock, as one
+  INSERT; escaped HTML.
+- *verwerkingenlog uit*: the same app with `verwerkingenlog.services.record` and
+  `record_many` replaced by no-ops in the benchmark's own app factory; the application has
+  no such switch.
+- *one client at a time*: {SINGLE_CLIENT_REQUESTS} list requests from a single connection
+  after the load runs.
 - Responses: {statuses}.
 - Run it alone: `.venv/bin/python bench/web.py --tenants 50 --large 1000` (`--help`;
   `--profile` profiles the app in-process with pyinstrument and counts its SQL statements).
