@@ -14,7 +14,7 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform.identity.access import (
@@ -33,6 +33,8 @@ from casushub.platform.tenancy import TenantRef, tenant_session
 __all__ = ["ACTIVE_TENANT_KEY", "provide_tenant", "provide_tenant_db"]
 
 ACTIVE_TENANT_KEY = "active_tenant_id"
+# Built once: every tenant request reads it (issue 11).
+_TENANT = select(Tenant).where(Tenant.id == bindparam("tenant_id"))
 
 
 async def provide_tenant(request: Request[object, object, State], state: State) -> TenantRef:
@@ -50,7 +52,7 @@ async def provide_tenant(request: Request[object, object, State], state: State) 
         raise PermissionDeniedException(detail=exc.message, extra={"dutch": True}) from exc
     async with state.engine.connect() as conn:
         # One read of the registry row for both checks below.
-        row = (await conn.execute(select(Tenant).where(Tenant.id == tenant_id))).first()
+        row = (await conn.execute(_TENANT, {"tenant_id": tenant_id})).first()
         if row is None:
             raise TenantUnavailable(str(tenant_id), "onbekend")
         # Raises TenantUnavailable (503) when suspended or not at head: never a wrong schema.

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    bindparam,
     func,
     select,
 )
@@ -209,8 +210,17 @@ def _controleer_naam(naam: str) -> str | None:
     return None
 
 
+# Built once: the layout reads the house style for every full page (issue 11).
+_VAN_HUB = select(*_KOLOMMEN).where(HubHuisstijl.hub_id == bindparam("hub_id"))
+_VAN_TENANT = (
+    select(*_KOLOMMEN)
+    .join(Tenant, Tenant.hub_id == HubHuisstijl.hub_id)
+    .where(Tenant.id == bindparam("tenant_id"))
+)
+
+
 async def huisstijl_van(conn: AsyncConnection, hub_id: uuid.UUID) -> Huisstijl | None:
-    row = (await conn.execute(select(*_KOLOMMEN).where(HubHuisstijl.hub_id == hub_id))).first()
+    row = (await conn.execute(_VAN_HUB, {"hub_id": hub_id})).first()
     return Huisstijl(*row) if row else None
 
 
@@ -222,13 +232,7 @@ async def huisstijl_voor_context(
         return await huisstijl_van(conn, hub_id)
     if tenant_id is None:
         return None
-    row = (
-        await conn.execute(
-            select(*_KOLOMMEN)
-            .join(Tenant, Tenant.hub_id == HubHuisstijl.hub_id)
-            .where(Tenant.id == tenant_id)
-        )
-    ).first()
+    row = (await conn.execute(_VAN_TENANT, {"tenant_id": tenant_id})).first()
     return Huisstijl(*row) if row else None
 
 

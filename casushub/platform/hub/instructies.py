@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -51,30 +51,36 @@ class Versie:
     tekst: str
 
 
+_HUIDIGE = (
+    select(Instructie.id, Instructie.versie, Instructie.tekst)
+    .where(Instructie.hub_id == bindparam("hub_id"))
+    .order_by(Instructie.versie.desc())
+    .limit(1)
+)
+# Checked before every access to case data (issue 6): built once (issue 11). No row: the hub
+# has published no instructions; a row with no acceptance: not accepted.
+_GEACCEPTEERD = (
+    select(Instructie.id, InstructieAcceptatie.geaccepteerd_op)
+    .outerjoin(
+        InstructieAcceptatie,
+        (InstructieAcceptatie.instructie_id == Instructie.id)
+        & (InstructieAcceptatie.user_id == bindparam("user_id")),
+    )
+    .where(Instructie.hub_id == bindparam("hub_id"))
+    .order_by(Instructie.versie.desc())
+    .limit(1)
+)
+
+
 async def huidige(conn: AsyncConnection, hub_id: uuid.UUID) -> Versie | None:
-    row = (
-        await conn.execute(
-            select(Instructie.id, Instructie.versie, Instructie.tekst)
-            .where(Instructie.hub_id == hub_id)
-            .order_by(Instructie.versie.desc())
-            .limit(1)
-        )
-    ).first()
+    row = (await conn.execute(_HUIDIGE, {"hub_id": hub_id})).first()
     return Versie(*row) if row else None
 
 
 async def heeft_geaccepteerd(conn: AsyncConnection, hub_id: uuid.UUID, user_id: uuid.UUID) -> bool:
     """True when the user accepted the hub's current version (or the hub has none yet)."""
-    instructie = await huidige(conn, hub_id)
-    if instructie is None:
-        return True
-    row = await conn.execute(
-        select(InstructieAcceptatie.geaccepteerd_op).where(
-            InstructieAcceptatie.user_id == user_id,
-            InstructieAcceptatie.instructie_id == instructie.id,
-        )
-    )
-    return row.first() is not None
+    row = (await conn.execute(_GEACCEPTEERD, {"hub_id": hub_id, "user_id": user_id})).first()
+    return row is None or row.geaccepteerd_op is not None
 
 
 async def accepteer(

@@ -8,6 +8,7 @@ open a tenant's data at all. Per-casus need-to-know (later issues) plugs in behi
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -113,6 +114,16 @@ NO_PROCESSOR_AGREEMENT = (
 )
 
 
+@functools.cache
+def _organisation_query() -> Any:
+    """Built once, on first use (the models import this package): every tenant request."""
+    from sqlalchemy import bindparam, select
+
+    from casushub.platform.identity.models import Organisation
+
+    return select(Organisation.type, Organisation.hub_id).where(Organisation.id == bindparam("id"))
+
+
 async def check_case_data_access(
     conn: AsyncConnection, identity: Identity, tenant: Any, today: date | None = None
 ) -> None:
@@ -126,21 +137,14 @@ async def check_case_data_access(
     hub's current instructions before their first access to case data (issue 6).
     """
     # Imported here: the hub domain imports identity models, which import this package.
-    from sqlalchemy import select
-
     from casushub.platform.hub.instructies import heeft_geaccepteerd
     from casushub.platform.hub.lifecycle import verwerkersovereenkomst_actief
-    from casushub.platform.identity.models import Organisation
 
     active = identity.active
     if active is None:
         raise AccessDenied
     organisation = (
-        await conn.execute(
-            select(Organisation.type, Organisation.hub_id).where(
-                Organisation.id == active.organisation_id
-            )
-        )
+        await conn.execute(_organisation_query(), {"id": active.organisation_id})
     ).first()
     hub_staff = active.role in HUB_STAFF_ROLES or (
         organisation is not None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from casushub.platform.identity.audit import AuditAction, record
@@ -71,25 +71,29 @@ class Actor:
     ip: str = ""
 
 
-async def memberships_of(conn: AsyncConnection, user_id: uuid.UUID) -> list[MembershipView]:
-    rows = await conn.execute(
-        select(
-            Membership.id,
-            Membership.organisation_id,
-            Organisation.name.label("organisation_name"),
-            Membership.role,
-            Membership.tenant_id,
-            Tenant.slug.label("tenant_slug"),
-            Tenant.name.label("tenant_name"),
-            Membership.hub_id,
-            Hub.name.label("hub_name"),
-        )
-        .join(Organisation, Organisation.id == Membership.organisation_id)
-        .outerjoin(Tenant, Tenant.id == Membership.tenant_id)
-        .outerjoin(Hub, Hub.id == Membership.hub_id)
-        .where(Membership.user_id == user_id)
-        .order_by(Tenant.name.nulls_first(), Membership.role)
+# Built once: read on every request (issue 11).
+_MEMBERSHIPS = (
+    select(
+        Membership.id,
+        Membership.organisation_id,
+        Organisation.name.label("organisation_name"),
+        Membership.role,
+        Membership.tenant_id,
+        Tenant.slug.label("tenant_slug"),
+        Tenant.name.label("tenant_name"),
+        Membership.hub_id,
+        Hub.name.label("hub_name"),
     )
+    .join(Organisation, Organisation.id == Membership.organisation_id)
+    .outerjoin(Tenant, Tenant.id == Membership.tenant_id)
+    .outerjoin(Hub, Hub.id == Membership.hub_id)
+    .where(Membership.user_id == bindparam("user_id"))
+    .order_by(Tenant.name.nulls_first(), Membership.role)
+)
+
+
+async def memberships_of(conn: AsyncConnection, user_id: uuid.UUID) -> list[MembershipView]:
+    rows = await conn.execute(_MEMBERSHIPS, {"user_id": user_id})
     return [MembershipView(**{**row._mapping, "role": Role(row.role)}) for row in rows]
 
 

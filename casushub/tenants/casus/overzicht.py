@@ -9,12 +9,13 @@ each of them is logged once in the verwerkingenlog, all in one append.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, select, true
+from sqlalchemy import ColumnElement, Date, Integer, bindparam, false, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
@@ -44,16 +45,76 @@ class Overzicht:
     casussen: Pagina[CasusRegel]
 
 
-def _zichtbaar(actor: Actor) -> ColumnElement[bool]:
-    """The open casussen this actor may see: regie all, a participant those it takes part in."""
+@dataclass(frozen=True)
+class _Vragen:
+    aantallen: Any
+    reviews: Any
+    plannen: Any
+    casussen: Any
+    signalen: Any
+
+
+def _zicht(actor: Actor) -> str:
+    """Which casussen the actor may see: regie all, a participant those it takes part in."""
     if is_regie(actor):
-        return true()
+        return "alle"
     if actor.role == DEELNEMER_ROL and actor.organisation_id is not None:
-        deelname = select(CasusDeelnemer.casus_id).where(
-            CasusDeelnemer.organisatie_id == actor.organisation_id
+        return "deelname"
+    return "geen"
+
+
+@functools.cache
+def _vragen(zicht: str) -> _Vragen:
+    """The dashboard's statements, built once per kind of visibility (issue 11: building them
+    per request cost more than sending them). Parameters: vandaag, organisatie_id, grootte,
+    offset (each list its own: reviews_offset, …)."""
+    zichtbaar: ColumnElement[bool] = false()
+    if zicht == "alle":
+        zichtbaar = true()
+    elif zicht == "deelname":
+        zichtbaar = Casus.id.in_(
+            select(CasusDeelnemer.casus_id).where(
+                CasusDeelnemer.organisatie_id == bindparam("organisatie_id")
+            )
         )
-        return Casus.id.in_(deelname)
-    return false()
+    open_en_zichtbaar = (Casus.status != Status.AFGESLOTEN) & zichtbaar
+    vandaag = bindparam("vandaag", type_=Date)
+    # The same conditions as rules.review_verlopen and plan.rules.plan_te_laat, in SQL.
+    review = Casus.volgende_review < vandaag
+    plan = (Casus.plan_uiterlijk < vandaag) & Plan.vastgesteld_op.is_(None)
+    te_wegen = Signaal.status == SignaalStatus.TE_WEGEN
+
+    def pagina(lijst: str, voorwaarde: ColumnElement[bool], *volgorde: Any) -> Any:
+        return (
+            select(Casus, Persoon, Plan.vastgesteld_op)
+            .outerjoin(Persoon, Persoon.id == Casus.persoon_id)
+            .outerjoin(Plan, Plan.casus_id == Casus.id)
+            .where(open_en_zichtbaar, voorwaarde)
+            .order_by(*volgorde, Casus.id)
+            .limit(bindparam("grootte", type_=Integer))
+            .offset(bindparam(f"{lijst}_offset", type_=Integer))
+        )
+
+    return _Vragen(
+        aantallen=select(
+            func.count(),
+            func.count().filter(review),
+            func.count().filter(plan),
+            select(func.count()).where(te_wegen).scalar_subquery(),
+        )
+        .select_from(Casus)
+        .outerjoin(Plan, Plan.casus_id == Casus.id)
+        .where(open_en_zichtbaar),
+        reviews=pagina("reviews", review, Casus.volgende_review),
+        plannen=pagina("plannen", plan, Casus.plan_uiterlijk),
+        casussen=pagina("casussen", true(), Casus.intake_datum.desc()),
+        signalen=select(Signaal, Persoon.naam)
+        .join(Persoon, Persoon.id == Signaal.persoon_id)
+        .where(te_wegen)
+        .order_by(Signaal.ontvangen_op, Signaal.id)
+        .limit(bindparam("grootte", type_=Integer))
+        .offset(bindparam("signalen_offset", type_=Integer)),
+    )
 
 
 async def overzicht(
@@ -70,66 +131,44 @@ async def overzicht(
     """
     vereis_signaalrecht(actor)
     vandaag = vandaag or date.today()
-    paginas = paginas or {}
-    open_en_zichtbaar = (Casus.status != Status.AFGESLOTEN) & _zichtbaar(actor)
-    # The same conditions as rules.review_verlopen and plan.rules.plan_te_laat, in SQL.
-    review = Casus.volgende_review < vandaag
-    plan = (Casus.plan_uiterlijk < vandaag) & Plan.vastgesteld_op.is_(None)
-    te_wegen = Signaal.status == SignaalStatus.TE_WEGEN
-    aantallen = (
-        await session.execute(
-            select(
-                func.count(),
-                func.count().filter(review),
-                func.count().filter(plan),
-                select(func.count()).where(te_wegen).scalar_subquery(),
-            )
-            .select_from(Casus)
-            .outerjoin(Plan, Plan.casus_id == Casus.id)
-            .where(open_en_zichtbaar)
-        )
-    ).one()
+    gevraagd = paginas or {}
+    vragen = _vragen(_zicht(actor))
+    params: dict[str, Any] = {
+        "vandaag": vandaag,
+        "organisatie_id": actor.organisation_id,
+        "grootte": grootte,
+    }
+    aantallen = (await session.execute(vragen.aantallen, params)).one()
     totaal, n_reviews, n_plannen, n_signalen = (int(n) for n in aantallen)
+    nummers = {
+        lijst: paginanummer(gevraagd.get(lijst, 1), n, grootte)
+        for lijst, n in (
+            ("signalen", n_signalen),
+            ("reviews", n_reviews),
+            ("plannen", n_plannen),
+            ("casussen", totaal),
+        )
+    }
+    params |= {f"{lijst}_offset": (nummer - 1) * grootte for lijst, nummer in nummers.items()}
 
-    async def casuspagina(
-        lijst: str, n: int, voorwaarde: ColumnElement[bool], *volgorde: Any
-    ) -> Pagina[CasusRegel]:
-        nummer = paginanummer(paginas.get(lijst, 1), n, grootte)
+    async def casuspagina(lijst: str, n: int) -> Pagina[CasusRegel]:
         regels: list[CasusRegel] = []
         if n:
-            query = (
-                select(Casus, Persoon, Plan.vastgesteld_op)
-                .outerjoin(Persoon, Persoon.id == Casus.persoon_id)
-                .outerjoin(Plan, Plan.casus_id == Casus.id)
-                .where(open_en_zichtbaar, voorwaarde)
-                .order_by(*volgorde, Casus.id)
-                .limit(grootte)
-                .offset((nummer - 1) * grootte)
-            )
-            rows = await session.execute(query)
+            rows = await session.execute(getattr(vragen, lijst), params)
             regels = [maak_regel(c, p, v, vandaag) for c, p, v in rows]
-        return Pagina(regels, nummer, n, grootte)
+        return Pagina(regels, nummers[lijst], n, grootte)
 
-    reviews = await casuspagina("reviews", n_reviews, review, Casus.volgende_review)
-    plannen = await casuspagina("plannen", n_plannen, plan, Casus.plan_uiterlijk)
-    casussen = await casuspagina("casussen", totaal, true(), Casus.intake_datum.desc())
-
-    nummer = paginanummer(paginas.get("signalen", 1), n_signalen, grootte)
+    reviews = await casuspagina("reviews", n_reviews)
+    plannen = await casuspagina("plannen", n_plannen)
+    casussen = await casuspagina("casussen", totaal)
     signaalregels: list[SignaalRegel] = []
     if n_signalen:
-        rows = await session.execute(
-            select(Signaal, Persoon.naam)
-            .join(Persoon, Persoon.id == Signaal.persoon_id)
-            .where(te_wegen)
-            .order_by(Signaal.ontvangen_op, Signaal.id)
-            .limit(grootte)
-            .offset((nummer - 1) * grootte)
-        )
+        rows = await session.execute(vragen.signalen, params)
         signaalregels = [
             SignaalRegel(s.id, s.persoon_id, naam, s.ontvangen_op, s.vervolgdatum)
             for s, naam in rows
         ]
-    signalen = Pagina(signaalregels, nummer, n_signalen, grootte)
+    signalen = Pagina(signaalregels, nummers["signalen"], n_signalen, grootte)
 
     # One entry per casus and per signal shown (a casus in two lists is one read), in one
     # append: one lock, one read of the chain's end, one INSERT.

@@ -8,9 +8,9 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Insert, bindparam, func, insert, select
+from sqlalchemy import BigInteger, Insert, bindparam, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +18,9 @@ from casushub.platform.ids import new_id
 from casushub.platform.tenancy import session_tenant
 from casushub.tenants.actor import Actor
 from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
 
 __all__ = [
     "ENTRY_FIELDS",
@@ -136,14 +139,8 @@ async def record_many(session: AsyncSession, actor: Actor, regels: Sequence[Rege
     # Appends are serialised per tenant so the chain has one order; the lock ends with the
     # transaction. The chain's end is read in a statement of its own, after the lock: a
     # statement that locked and read at once would read with a snapshot from before the lock.
-    await session.execute(select(func.pg_advisory_xact_lock(_lock_key(tenant.id))))
-    last = (
-        await session.execute(
-            select(Verwerking.volgnummer, Verwerking.hash)
-            .order_by(Verwerking.volgnummer.desc())
-            .limit(1)
-        )
-    ).first()
+    await session.execute(_LOCK, {"key": _lock_key(tenant.id)})
+    last = (await session.execute(_LAST)).first()
     volgnummer, vorige = (last.volgnummer, last.hash) if last else (0, GENESIS)
     tijdstip = datetime.now(UTC)
     rows = []
@@ -167,23 +164,30 @@ async def record_many(session: AsyncSession, actor: Actor, regels: Sequence[Rege
         }
         row["hash"] = vorige = _digest(row)
         rows.append(row)
-    await session.execute(_insert_rows(rows))
+    await session.execute(_INSERT, {name: [row[name] for row in rows] for name in _COLUMNS})
 
 
 _COLUMNS = ("id", *ENTRY_FIELDS)
 
 
-def _insert_rows(rows: Sequence[Mapping[str, Any]]) -> Insert:
+def _insert() -> Insert:
     """``INSERT … SELECT * FROM unnest($1, …, $15)``: one array parameter per column.
 
     The statement text is the same for one entry or a hundred, so PostgreSQL plans it once per
     connection and tenant; a multi-row ``VALUES`` list would be a new statement (and a new
     plan) for every length of list shown (issue 11).
     """
-    table = Verwerking.__table__
-    arrays = [
-        bindparam(None, [row[name] for row in rows], type_=ARRAY(table.c[name].type))
-        for name in _COLUMNS
-    ]
+    table = cast("Table", Verwerking.__table__)
+    arrays = [bindparam(name, type_=ARRAY(table.c[name].type)) for name in _COLUMNS]
     source = func.unnest(*arrays).table_valued(*_COLUMNS).render_derived()
-    return insert(Verwerking).from_select(list(_COLUMNS), select(source))
+    # On the table, not the mapped class: with a parameter dict the ORM would take an ORM
+    # insert for a bulk insert of those parameters.
+    return insert(table).from_select(list(_COLUMNS), select(source))
+
+
+# Built once (every logged request sends these three; issue 11).
+_LOCK = select(func.pg_advisory_xact_lock(bindparam("key", type_=BigInteger)))
+_LAST = (
+    select(Verwerking.volgnummer, Verwerking.hash).order_by(Verwerking.volgnummer.desc()).limit(1)
+)
+_INSERT = _insert()

@@ -19,7 +19,7 @@ from litestar.middleware.session.server_side import (
 )
 from litestar.stores.base import Store
 from litestar.types import Empty
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError
 
@@ -49,6 +49,13 @@ def _seconds(value: int | timedelta | None) -> float | None:
     if value is None:
         return None
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+# Built once: read on every request (issue 11).
+_READ = select(WebSessionData.value).where(
+    WebSessionData.key == bindparam("key"),
+    or_(WebSessionData.expires_at.is_(None), WebSessionData.expires_at > func.now()),
+)
 
 
 class PostgresStore(Store):
@@ -81,13 +88,8 @@ class PostgresStore(Store):
             await conn.execute(stmt)
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        live = or_(WebSessionData.expires_at.is_(None), WebSessionData.expires_at > func.now())
         async with self._engine.begin() as conn:
-            value = (
-                await conn.execute(
-                    select(WebSessionData.value).where(WebSessionData.key == key, live)
-                )
-            ).scalar()
+            value = (await conn.execute(_READ, {"key": key})).scalar()
             if value is not None and renew_for is not None:
                 await conn.execute(
                     update(WebSessionData)
