@@ -312,7 +312,11 @@ async def load_casus_demo(
             om=organisaties.get("om") or demo_organisatie_id("om"),
             ggz=organisaties.get("ggz_noord") or demo_organisatie_id("ggz_noord"),
         )
+        # The move goes to the next municipality, or (one alone) to a made-up code that is
+        # not its own: a move to where the person already lives is refused.
         naar = codes[(index + 1) % len(codes)] if len(codes) > 1 else "9999"
+        if naar == code:
+            naar = "9998" if code == "9999" else "9999"
         async with tenant_session(engine, tenant, settings) as s, s.begin():
             if await s.scalar(select(Signaal.id).limit(1)) is not None:
                 continue
