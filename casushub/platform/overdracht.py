@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, func, insert, select, update
+from sqlalchemy import Date, DateTime, ForeignKey, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -113,25 +113,29 @@ class InkomendeOverdracht:
     gemeld_op: datetime
 
 
+# Built once: the regie's dashboard shows them on every visit (issue 11).
+_INKOMEND = (
+    select(
+        Overdrachtsmelding.id,
+        Tenant.name,
+        Tenant.gemeentecode,
+        Overdrachtsmelding.verhuisd_op,
+        Overdrachtsmelding.created_at,
+    )
+    .join(Tenant, Tenant.id == Overdrachtsmelding.van_tenant_id)
+    .where(
+        Overdrachtsmelding.naar_tenant_id == bindparam("tenant_id"),
+        Overdrachtsmelding.afgehandeld_op.is_(None),
+    )
+    .order_by(Overdrachtsmelding.created_at)
+)
+
+
 async def inkomende_overdrachten(
     conn: AsyncConnection, tenant_id: uuid.UUID
 ) -> list[InkomendeOverdracht]:
     """Open hand-overs to this municipality (no personal data)."""
-    rows = await conn.execute(
-        select(
-            Overdrachtsmelding.id,
-            Tenant.name,
-            Tenant.gemeentecode,
-            Overdrachtsmelding.verhuisd_op,
-            Overdrachtsmelding.created_at,
-        )
-        .join(Tenant, Tenant.id == Overdrachtsmelding.van_tenant_id)
-        .where(
-            Overdrachtsmelding.naar_tenant_id == tenant_id,
-            Overdrachtsmelding.afgehandeld_op.is_(None),
-        )
-        .order_by(Overdrachtsmelding.created_at)
-    )
+    rows = await conn.execute(_INKOMEND, {"tenant_id": tenant_id})
     return [InkomendeOverdracht(*row) for row in rows.all()]
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
@@ -162,9 +162,13 @@ class CasusRegel:
     legal_hold: bool
 
 
+# Built once: every casus page and fragment reads it (issue 11).
+_VASTGESTELD = select(Plan.vastgesteld_op).where(Plan.casus_id == bindparam("casus_id"))
+
+
 async def _regel(session: AsyncSession, casus: Casus, vandaag: date) -> CasusRegel:
     persoon = await session.get(Persoon, casus.persoon_id)
-    vastgesteld = await session.scalar(select(Plan.vastgesteld_op).where(Plan.casus_id == casus.id))
+    vastgesteld = await session.scalar(_VASTGESTELD, {"casus_id": casus.id})
     return maak_regel(casus, persoon, vastgesteld, vandaag)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import DateTime, Integer, Row, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from casushub.platform.hub.models import Bijeenkomst, Casusoverleg, CasusoverlegGemeente
@@ -69,25 +69,29 @@ def _info(row: Row[uuid.UUID, str, datetime, datetime, str, str]) -> Bijeenkomst
     return BijeenkomstInfo(i, naam, begin, einde, locatie or "", videolink or "")
 
 
+# Built once: the dashboard shows them on every visit (issue 11).
+_KOMENDE = (
+    _query()
+    .join(
+        CasusoverlegGemeente,
+        CasusoverlegGemeente.casusoverleg_id == Bijeenkomst.casusoverleg_id,
+    )
+    .where(
+        CasusoverlegGemeente.tenant_id == bindparam("tenant_id"),
+        Bijeenkomst.eindigt_op > bindparam("nu", type_=DateTime(timezone=True)),
+        Bijeenkomst.geannuleerd.is_(False),
+    )
+    .order_by(Bijeenkomst.begint_op)
+    .limit(bindparam("limiet", type_=Integer))
+)
+
+
 async def komende_bijeenkomsten(
     conn: AsyncConnection, tenant_id: uuid.UUID, *, nu: datetime | None = None, limiet: int = 10
 ) -> list[BijeenkomstInfo]:
     """Meetings not yet over of every casusoverleg this municipality belongs to."""
     nu = nu or datetime.now(UTC)
-    rows = await conn.execute(
-        _query()
-        .join(
-            CasusoverlegGemeente,
-            CasusoverlegGemeente.casusoverleg_id == Bijeenkomst.casusoverleg_id,
-        )
-        .where(
-            CasusoverlegGemeente.tenant_id == tenant_id,
-            Bijeenkomst.eindigt_op > nu,
-            Bijeenkomst.geannuleerd.is_(False),
-        )
-        .order_by(Bijeenkomst.begint_op)
-        .limit(limiet)
-    )
+    rows = await conn.execute(_KOMENDE, {"tenant_id": tenant_id, "nu": nu, "limiet": limiet})
     return [_info(r) for r in rows.all()]
 
 
