@@ -72,15 +72,20 @@ DatabaseFactory = Callable[[], Awaitable[Settings]]
 async def database_factory(server_url: str) -> AsyncIterator[DatabaseFactory]:
     """Creates fresh, platform-migrated databases, each with its own role prefix."""
     created: list[tuple[str, str]] = []
+    made: list[Settings] = []
 
     async def make() -> Settings:
-        return await migrated_database(
+        settings = await migrated_database(
             server_url, database_prefix="casushub_test_", role_prefix="cht", created=created
         )
+        made.append(settings)
+        return settings
 
     yield make
     for database, prefix in created:
         await _drop_database(server_url, database, prefix)
+    for settings in made:
+        shutil.rmtree(settings.data_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,9 @@ Importable as ``dbkit``: pytest puts this folder on sys.path for tests/conftest.
 from __future__ import annotations
 
 import secrets
+import tempfile
 from dataclasses import replace
+from pathlib import Path
 
 from casushub.platform.database import create_admin_engine
 from casushub.platform.devdb import create_database, with_database
@@ -43,6 +45,9 @@ async def migrated_database(
         secret_key="test-secret-key-0123456789abcdef0123",
         log_json=True,
         db_pool_size=5,
+        # Files (exports, backups) of this database only: the default .data of the checkout
+        # outlives the run, and a later run's tenant with the same slug would find them.
+        data_dir=Path(tempfile.mkdtemp(prefix=f"{database}-files-")),
     )
     engine = create_admin_engine(settings)
     try:

@@ -194,6 +194,7 @@ def live_server(settings: Settings, tenant_a: TenantRef) -> Iterator[str]:
         "CASUSHUB_ENV": "test",
         "SECURE_COOKIES": "false",
         "SECRET_KEY": settings.secret_key,
+        "DATA_DIR": str(settings.data_dir),
         # The journeys sign in at the development provider, which sends them back here.
         "BASE_URL": base_url,
     }

@@ -97,6 +97,7 @@ def child_env(settings: Settings, **extra: str) -> dict[str, str]:
             "CASUSHUB_ENV": "test",
             "SECURE_COOKIES": "false",
             "SECRET_KEY": settings.secret_key,
+            "DATA_DIR": str(settings.data_dir),
             "BROKER_URL": settings.broker_url,
         }
     )
