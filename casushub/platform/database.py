@@ -43,17 +43,6 @@ def create_app_engine(settings: Settings) -> AsyncEngine:
     )
 
 
-def reads_without_transaction(engine: AsyncEngine) -> AsyncEngine:
-    """The same pool, but each statement on its own (autocommit): no BEGIN and COMMIT.
-
-    For a request's independent reads (the session row, the tenant gate, the dashboard's
-    platform lists): a transaction around one read costs two more round trips (issue 11).
-    Switching is client-side in asyncpg, and the pool resets it when the connection returns.
-    Never for writes that must commit together.
-    """
-    return engine.execution_options(isolation_level="AUTOCOMMIT")
-
-
 def create_admin_engine(settings: Settings, *, pool_size: int = 5) -> AsyncEngine:
     """The owner role: migrations and provisioning only."""
     if not settings.database_url:

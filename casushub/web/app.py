@@ -16,7 +16,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from casushub.platform.database import create_app_engine, reads_without_transaction
+from casushub.platform.database import create_app_engine
 from casushub.platform.identity.access import InstructionsNotAccepted
 from casushub.platform.identity.discovery import ProviderMetadataCache
 from casushub.platform.identity.roles import HUB_STAFF_ROLES, TENANT_ROLES
@@ -79,7 +79,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def database(app: Litestar) -> AsyncGenerator[None, None]:
         state: State = app.state
         state.engine = create_app_engine(settings)
-        state.read_engine = reads_without_transaction(state.engine)
         try:
             yield
         finally:

@@ -50,8 +50,7 @@ async def provide_tenant(request: Request[object, object, State], state: State) 
         check_tenant_access(identity, tenant_id)
     except AccessDenied as exc:
         raise PermissionDeniedException(detail=exc.message, extra={"dutch": True}) from exc
-    # Independent reads: no transaction around them (casushub.platform.database).
-    async with state.read_engine.connect() as conn:
+    async with state.engine.connect() as conn:
         # One read of the registry row for both checks below.
         row = (await conn.execute(_TENANT, {"tenant_id": tenant_id})).first()
         if row is None:

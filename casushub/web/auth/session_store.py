@@ -69,11 +69,6 @@ class PostgresStore(Store):
         engine: AsyncEngine = self._state.engine
         return engine
 
-    @property
-    def _read_engine(self) -> AsyncEngine:
-        engine: AsyncEngine = self._state.read_engine
-        return engine
-
     @staticmethod
     def _deadline(expires_in: int | timedelta | None) -> datetime | None:
         seconds = _seconds(expires_in)
@@ -93,12 +88,9 @@ class PostgresStore(Store):
             await conn.execute(stmt)
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        if renew_for is None:
-            async with self._read_engine.connect() as conn:
-                return (await conn.execute(_READ, {"key": key})).scalar()
         async with self._engine.begin() as conn:
             value = (await conn.execute(_READ, {"key": key})).scalar()
-            if value is not None:
+            if value is not None and renew_for is not None:
                 await conn.execute(
                     update(WebSessionData)
                     .where(WebSessionData.key == key)

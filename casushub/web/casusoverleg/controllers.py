@@ -67,7 +67,7 @@ async def dashboard(
             info = await bijeenkomsten_info(state.engine, {u.bijeenkomst_id for u in uitnodigingen})
             context["bijeenkomsten"] = sorted(info.values(), key=lambda b: b.begint_op)
         else:
-            async with state.read_engine.connect() as conn:
+            async with state.engine.connect() as conn:
                 context["bijeenkomsten"] = await komende_bijeenkomsten(conn, tenant.id)
                 if actor.role in {Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR}:
                     context["overdrachten"] = await inkomende_overdrachten(conn, tenant.id)
