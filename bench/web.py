@@ -454,15 +454,24 @@ Before and after (2026-11-26, this machine):
      number of entries instead of a new multi-row VALUES statement per list length) and
      without ORM objects; the house style read on the identity's connection; meetings and
      hand-overs on one connection: list 54–61 / 314–350 req/s (17 %), casus page 103–115 /
-     861–901 (12–13 %) over three runs.
-- Where the rest goes (cProfile of 300 casus pages in-process): SQLAlchemy is 36 % of the
-  CPU by itself (building the statements again per request, about 200 coercions and 13
-  cache keys, and executing through its greenlet bridge: 134 µs for `SELECT 1` on a held
-  connection against 47 µs on bare asyncpg, 357 µs with checkout, BEGIN and ROLLBACK),
-  Litestar's middleware and dependency injection about 8 %, asyncpg 3 %. The page makes about
-  15 statements in 4 connection checkouts (session, identity with house style, tenant gate,
-  tenant transaction) where the floor makes 8 on one. Reaching half the floor would take
-  bypassing the ORM for the platform reads, which this issue did not do.
+     861–901 (12–13 %) over three runs;
+  5. every statement on the request's path built once, with bound parameters, instead of
+     per request (cProfile had shown SQLAlchemy spending 36 % of the casus page's CPU, much
+     of it on about 200 coercions and 13 cache keys per request to build statements it had
+     already compiled): list 84–91 / 337–355 req/s (24–27 %), casus page 147–161 / 891–940
+     (16–18 %) over five runs. In-process, one request at a time: casus page 7.8–8.6 ms,
+     list 13.5–16 ms.
+- Tried and not kept (no gain measured, or a loss): reads without a transaction through an
+  autocommit view of the pool (casus page 148 req/s with, 159 without: setting and resetting
+  the isolation level per checkout costs more than the BEGIN and COMMIT it saves); loading
+  the casus and person with a prebuilt select instead of `session.get`, and the list's rows
+  as columns instead of ORM objects (both within the noise of ±0.5 ms per request).
+- Where the rest goes: SQLAlchemy's execution through its greenlet bridge (134 µs for
+  `SELECT 1` on a held connection against 47 µs on bare asyncpg, 357 µs with checkout, BEGIN
+  and ROLLBACK), Litestar's middleware and dependency injection, and the round trips: the
+  casus page makes 14 statements in 4 connection checkouts (session, identity with house
+  style, tenant gate, tenant transaction) where the floor makes 8 on one. Reaching half the
+  floor would take bypassing SQLAlchemy for the platform reads, which this issue did not do.
 - The access log's cost is mostly the database's: a tenant transaction that logs one entry
   takes 2.3 ms against 0.8 ms for the same transaction without (lock, read of the chain's
   end, INSERT, and the commit's WAL flush that a read-only transaction skips); 100 entries
