@@ -466,6 +466,12 @@ Before and after (2026-11-26, this machine):
   the isolation level per checkout costs more than the BEGIN and COMMIT it saves); loading
   the casus and person with a prebuilt select instead of `session.get`, and the list's rows
   as columns instead of ORM objects (both within the noise of ±0.5 ms per request).
+- At 1,000 tenants (the table above) the app stays below its 20-tenant figures (list 63
+  against 84–91 req/s): each tenant's SQL names its own schema (`schema_translate_map`), so
+  the prepared-statement caches (asyncpg's per connection, PostgreSQL's plans) miss across
+  tenants, where the floor sends one text for all under `search_path`. The schema map stays:
+  it is the isolation defence of DESIGN.md. The 1,000-tenant run after steps 1–4 (06:07 UTC)
+  gave list 52 / 271 req/s and casus page 104 / 537; after step 5 the table above.
 - Where the rest goes: SQLAlchemy's execution through its greenlet bridge (134 µs for
   `SELECT 1` on a held connection against 47 µs on bare asyncpg, 357 µs with checkout, BEGIN
   and ROLLBACK), Litestar's middleware and dependency injection, and the round trips: the
