@@ -82,11 +82,10 @@ async def test_housekeeping_destroys_what_is_due_in_a_real_worker(
     tenant = await fresh_tenant()
     async with tenant_session(app_engine, tenant, settings) as session, session.begin():
         due = await afgesloten_casus(session, "Nora Nacht")
-    broker = configure(settings)
-    try:
-        await asyncio.to_thread(housekeeping.send)
-    finally:
-        broker.close()
+    # Left configured, not closed: it is the process's global broker, and a closed one made
+    # a later test's web app in this worker process fail every send (PoolClosed).
+    configure(settings)
+    await asyncio.to_thread(housekeeping.send)
 
     async def receipts() -> int:
         async with tenant_session(app_engine, tenant, settings) as session:
