@@ -63,6 +63,9 @@ class Tab:
     async def settled(self) -> None:
         """Wait until the regions a page fills after loading (hx-trigger="load") are filled:
         the checks must see the whole page, not its placeholders."""
+        # Stylesheets first: a check right after a click (the sign-in forwarding page) could
+        # run axe on a page whose CSS had only partly applied, and report false contrasts.
+        await self.page.wait_for_load_state("load")
         # A locator, not wait_for_function: that one evaluates a string, which our CSP blocks.
         busy = self.page.locator('[hx-trigger~="load"][aria-busy="true"]')
         await busy.first.wait_for(state="detached")
