@@ -155,6 +155,26 @@ def unique_code() -> Callable[[], str]:
     return lambda: f"{next(_codes):04d}"
 
 
+@pytest.fixture
+def fresh_tenant(
+    admin_engine: AsyncEngine, settings: Settings, hub: str, unique_code: Callable[[], str]
+) -> Callable[[], Awaitable[TenantRef]]:
+    """Makes a tenant of the test's own in the shared hub (counts and logs start empty)."""
+
+    async def make() -> TenantRef:
+        code = unique_code()
+        return await create_tenant(
+            admin_engine,
+            settings,
+            slug=f"eigen_{code}",
+            name=f"Gemeente Eigen {code}",
+            gemeentecode=code,
+            hub_slug=hub,
+        )
+
+    return make
+
+
 # The test relying party's public URL (AsyncTestClient's default host): redirect URIs at the
 # development identity provider point here.
 TEST_RP_URL = "http://testserver.local"

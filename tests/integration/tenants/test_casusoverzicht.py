@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
 from casusfabriek import Organisaties, Sessie, nieuw_signaal, nieuwe_casus
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casushub.platform.registry import create_tenant
-from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.casus.overzicht import overzicht
 from casushub.tenants.verwerkingenlog.models import Verwerking
 
 VANDAAG = date.today()
-
-
-async def _tenant(admin_engine: AsyncEngine, settings: Settings, hub: str, code: str) -> TenantRef:
-    return await create_tenant(
-        admin_engine,
-        settings,
-        slug=f"ovz{code}",
-        name=f"Gemeente {code}",
-        gemeentecode=code,
-        hub_slug=hub,
-    )
 
 
 async def _gelogd(sessie: Sessie, tenant: TenantRef) -> dict[str, int]:
@@ -36,14 +22,9 @@ async def _gelogd(sessie: Sessie, tenant: TenantRef) -> dict[str, int]:
 
 
 async def test_lists_come_a_page_at_a_time_and_only_shown_rows_are_logged(
-    sessie: Sessie,
-    orgs: Organisaties,
-    admin_engine: AsyncEngine,
-    settings: Settings,
-    hub: str,
-    unique_code: Callable[[], str],
+    sessie: Sessie, orgs: Organisaties, fresh_tenant: Callable[[], Awaitable[TenantRef]]
 ) -> None:
-    tenant = await _tenant(admin_engine, settings, hub, unique_code())
+    tenant = await fresh_tenant()
     async with sessie(tenant) as s:
         # Seven casussen, newest intake first in the list; the two oldest have an overdue
         # review and a late plan. Four signals still to weigh.
@@ -85,14 +66,9 @@ async def test_lists_come_a_page_at_a_time_and_only_shown_rows_are_logged(
 
 
 async def test_a_participant_sees_only_the_casussen_it_takes_part_in(
-    sessie: Sessie,
-    orgs: Organisaties,
-    admin_engine: AsyncEngine,
-    settings: Settings,
-    hub: str,
-    unique_code: Callable[[], str],
+    sessie: Sessie, orgs: Organisaties, fresh_tenant: Callable[[], Awaitable[TenantRef]]
 ) -> None:
-    tenant = await _tenant(admin_engine, settings, hub, unique_code())
+    tenant = await fresh_tenant()
     async with sessie(tenant) as s:
         await nieuwe_casus(s, orgs, "Deelname Persoon")
     voor = await _gelogd(sessie, tenant)

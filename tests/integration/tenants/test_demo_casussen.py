@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from casushub.platform.database import create_admin_engine, create_app_engine
 from casushub.platform.demo import DEMO_TENANTS, load_demo
 from casushub.platform.models import Tenant
-from casushub.platform.registry import create_tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
@@ -57,23 +56,13 @@ async def test_demo_has_every_phase_and_loads_once(
 
 
 async def test_demo_of_one_municipality_moves_elsewhere_whatever_its_code(
-    admin_engine: AsyncEngine,
     app_engine: AsyncEngine,
     settings: Settings,
-    hub: str,
-    unique_code: Callable[[], str],
+    fresh_tenant: Callable[[], Awaitable[TenantRef]],
 ) -> None:
     """One municipality alone moves its 'verhuisd' case to a made-up code, never its own (the
     security tests' random codes once hit 9999, the made-up code, and the seeding failed)."""
-    code = unique_code()
-    tenant = await create_tenant(
-        admin_engine,
-        settings,
-        slug=f"dem{code}",
-        name=f"Gemeente {code}",
-        gemeentecode=code,
-        hub_slug=hub,
-    )
+    tenant = await fresh_tenant()
     await load_casus_demo(app_engine, settings, [(tenant, "9999")], {})
     async with tenant_session(app_engine, tenant, settings) as s:
         taken = (await s.execute(select(Overdrachtstaak.naar_gemeente))).scalars().all()

@@ -15,8 +15,8 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.identity.roles import Role
-from casushub.platform.registry import create_tenant
 from casushub.platform.settings import Settings
+from casushub.platform.tenancy import TenantRef
 
 Client = AsyncTestClient[Litestar]
 
@@ -29,21 +29,11 @@ def _rijen(pagina: str) -> list[str]:
 async def test_long_case_list_is_paged_and_bad_page_numbers_show_page_one(
     client: Client,
     sign_in_as: Callable[..., Awaitable[Any]],
-    admin_engine: AsyncEngine,
     app_engine: AsyncEngine,
     settings: Settings,
-    hub: str,
-    unique_code: Callable[[], str],
+    fresh_tenant: Callable[[], Awaitable[TenantRef]],
 ) -> None:
-    code = unique_code()
-    tenant = await create_tenant(
-        admin_engine,
-        settings,
-        slug=f"pag{code}",
-        name=f"Gemeente {code}",
-        gemeentecode=code,
-        hub_slug=hub,
-    )
+    tenant = await fresh_tenant()
     for i in range(27):
         await casus(
             app_engine,
