@@ -34,6 +34,18 @@ async def _effects(
     return int(count or 0)
 
 
+async def _one_effect(
+    engine: AsyncEngine, settings: Settings, tenant: TenantRef, job_id: uuid.UUID
+) -> None:
+    """Exactly one effect, once committed: the probe marks its job done on the platform just
+    before its tenant transaction commits, so "done" may be seen a moment before the effect."""
+
+    async def committed() -> int:
+        return await _effects(engine, settings, tenant, job_id)
+
+    assert await wait_for(committed, what=f"effect of {job_id}") == 1
+
+
 async def test_killed_worker_job_is_retried_and_happens_once(
     any_broker: tuple[str, Broker],
     start_worker: StartWorker,
@@ -59,7 +71,7 @@ async def test_killed_worker_job_is_retried_and_happens_once(
     async with app_engine.connect() as conn:
         attempts = (await conn.execute(select(Job.attempts).where(Job.id == job_id))).scalar()
     assert attempts == 2
-    assert await _effects(app_engine, settings, tenant_a, job_id) == 1
+    await _one_effect(app_engine, settings, tenant_a, job_id)
 
 
 async def test_duplicate_delivery_has_one_effect(
@@ -81,7 +93,7 @@ async def test_duplicate_delivery_has_one_effect(
     marker = await create_job(app_engine, "probe.effect")
     send_for_tenant(probe_effect, tenant_a, job_id=marker)
     await wait_for_job(app_engine, marker)  # the worker has moved past the duplicate
-    assert await _effects(app_engine, settings, tenant_a, job_id) == 1
+    await _one_effect(app_engine, settings, tenant_a, job_id)
 
 
 WRITER = """
@@ -129,7 +141,7 @@ async def test_outbox_commit_then_crash_is_delivered_later(
     start_worker()
     outbox_sweep.send()  # what the scheduler sends every minute
     await wait_for_job(app_engine, job_id)
-    assert await _effects(app_engine, settings, tenant_a, job_id) == 1
+    await _one_effect(app_engine, settings, tenant_a, job_id)
     async with tenant_session(app_engine, tenant_a, settings) as session:
         pending = await session.scalar(
             select(func.count())
@@ -204,7 +216,7 @@ async def test_exhausted_message_is_listed_and_retried_from_the_cli(
     retried = cli("retry", message.message_id)
     assert retried.returncode == 0, retried.stderr
     await wait_for_job(app_engine, job_id)
-    assert await _effects(app_engine, settings, tenant_a, job_id) == 1
+    await _one_effect(app_engine, settings, tenant_a, job_id)
     assert message.message_id not in cli("failed").stdout
     assert cli("retry", str(uuid.uuid4())).returncode == 1
     assert os.environ.get("DATABASE_URL") == settings.database_url
