@@ -10,16 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-__all__ = ["PAGINAGROOTTE", "Pagina", "paginanummer"]
+__all__ = ["PAGINAGROOTTE", "Pagina", "aantal_paginas", "paginanummer"]
 
 PAGINAGROOTTE = 25
 T = TypeVar("T")
 
 
+def aantal_paginas(totaal: int, grootte: int = PAGINAGROOTTE) -> int:
+    """How many pages ``totaal`` rows take; an empty list still has its one (empty) page."""
+    return max(1, -(-totaal // grootte))
+
+
 def paginanummer(gevraagd: int, totaal: int, grootte: int = PAGINAGROOTTE) -> int:
     """The page to show: a number past the end shows the last page, below 1 the first."""
-    laatste = max(1, -(-totaal // grootte))
-    return min(max(1, gevraagd), laatste)
+    return min(max(1, gevraagd), aantal_paginas(totaal, grootte))
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ class Pagina(Generic[T]):
 
     @property
     def aantal_paginas(self) -> int:
-        return max(1, -(-self.totaal // self.grootte))
+        return aantal_paginas(self.totaal, self.grootte)
 
     @property
     def eerste(self) -> int:
