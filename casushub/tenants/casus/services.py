@@ -45,7 +45,7 @@ from casushub.tenants.personen.services import controleer_persoonsvelden
 from casushub.tenants.plan.models import Plan
 from casushub.tenants.plan.rules import plan_te_laat, plan_uiterlijk
 from casushub.tenants.signalen.models import Signaal
-from casushub.tenants.signalen.services import vernietig_signalen
+from casushub.tenants.signalen.services import vernietig_signalen, verwijder_wezen
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.weging.models import Weging
 from casushub.tenants.weging.rules import Beoordeling, controleer_criteria
@@ -469,10 +469,5 @@ async def vernietig_casussen(session: AsyncSession, casus_ids: Iterable[uuid.UUI
         )
     )
     await vernietig_signalen(session, signalen.all())
-    # The person goes once no casus is left on them (their signals went just above).
-    await session.execute(
-        delete(Persoon).where(
-            id_in(Persoon.id, persoon_ids),
-            ~select(Casus.id).where(Casus.persoon_id == Persoon.id).exists(),
-        )
-    )
+    # The person goes once nothing is left on them (their signals went just above).
+    await verwijder_wezen(session, persoon_ids)

@@ -31,6 +31,7 @@ __all__ = [
     "vereis_signaalrecht",
     "vernietig_signaal",
     "vernietig_signalen",
+    "verwijder_wezen",
 ]
 
 _GEMEENTECODE_LENGTE = 4
@@ -174,10 +175,10 @@ async def vernietig_signalen(session: AsyncSession, signaal_ids: Iterable[uuid.U
     await session.execute(delete(Bijlage).where(id_in(Bijlage.signaal_id, ids)))
     await session.execute(delete(Weging).where(id_in(Weging.signaal_id, ids)))
     await session.execute(delete(Signaal).where(id_in(Signaal.id, ids)))
-    await _verwijder_wezen(session, {row.persoon_id for row in rows})
+    await verwijder_wezen(session, {row.persoon_id for row in rows})
 
 
-async def _verwijder_wezen(session: AsyncSession, persoon_ids: set[uuid.UUID]) -> None:
+async def verwijder_wezen(session: AsyncSession, persoon_ids: set[uuid.UUID]) -> None:
     """Delete those of ``persoon_ids`` that no signal and no casus refers to any more."""
     await session.execute(
         delete(Persoon).where(
