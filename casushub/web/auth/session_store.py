@@ -175,7 +175,7 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             # identity session (casushub.platform.identity.sessions), not here.
             return
         try:
-            if connection.scope["state"].get(_ROTATE) and has_cookie and incoming is not None:
+            if state.get(_ROTATE) and has_cookie and incoming is not None:
                 await self.delete(
                     incoming, store=self.config.get_store_from_app(connection.scope["app"])
                 )
