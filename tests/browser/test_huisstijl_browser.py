@@ -60,9 +60,15 @@ async def test_admin_sets_house_style_and_header_shows_it(admin_tab: Tab) -> Non
     )
     await page.get_by_role("button", name="Huisstijl opslaan").click()
     await page.get_by_text("De huisstijl is opgeslagen.").wait_for()
+    # The text can show before the logo has arrived: wait for the page's load event and for
+    # the image itself, then check that it decoded (a broken image has naturalWidth 0).
+    await tab.settled()
     logo = page.locator(".site-header img[alt='ZVH Browserregio']")
     await logo.wait_for()
-    assert await logo.evaluate("img => img.complete && img.naturalWidth") == 160
+    await page.wait_for_function(
+        "() => document.querySelector(\".site-header img[alt='ZVH Browserregio']\").complete"
+    )
+    assert await logo.evaluate("img => img.naturalWidth") == 160
     background = await page.evaluate(
         "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
     )
