@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
+from casushub.tenants.verwerkingenlog.chain import verify_chain
 from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
-from casushub.tenants.verwerkingenlog.services import GENESIS, entry_hash, record
+from casushub.tenants.verwerkingenlog.services import (
+    GENESIS,
+    Regel,
+    entry_hash,
+    record,
+    record_many,
+)
 
 ACTOR = Actor(user_id=uuid.uuid4(), organisation_id=uuid.uuid4(), role="gemeente_regie")
 
@@ -88,3 +98,81 @@ async def test_record_refuses_a_session_without_tenant(app_engine: AsyncEngine) 
     async with AsyncSession(app_engine) as session:
         with pytest.raises(RuntimeError, match="tenant-sessie"):
             await record(session, ACTOR, actie=Actie.READ, gegevensgroep="casus", doel="x")
+
+
+async def test_record_many_stores_what_it_hashed(
+    app_engine: AsyncEngine,
+    settings: Settings,
+    fresh_tenant: Callable[[], Awaitable[TenantRef]],
+) -> None:
+    """The database hashes the texts the application sends (t0008): every kind of value,
+    absent ones included, must give the hash the Python check recomputes from the row."""
+    tenant = await fresh_tenant()
+    casus_id, persoon_id = uuid.uuid4(), uuid.uuid4()
+    anonymous = Actor(user_id=None, organisation_id=None, role="systeem", request_id=None)
+    regels = [
+        Regel(Actie.READ, "casus", "uitvoering casusoverleg", casus_id=casus_id),
+        Regel(Actie.SEARCH, "persoon", "zoeken", detail="zoekterm: Çelik–Ørsted \x1f ‘x’"),
+        Regel(Actie.EXPORT, "signaal", "inzageverzoek", persoon_id=persoon_id, detail=""),
+    ]
+    async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+        await record_many(session, ACTOR, regels[:1])
+        await record_many(session, anonymous, regels[1:])
+    async with tenant_session(app_engine, tenant, settings) as session:
+        rows = (
+            (await session.execute(select(Verwerking).order_by(Verwerking.volgnummer)))
+            .scalars()
+            .all()
+        )
+        report = await verify_chain(session)
+    assert [row.volgnummer for row in rows] == [1, 2, 3]
+    assert [row.hash for row in rows] == [entry_hash(row) for row in rows]
+    assert [row.vorige_hash for row in rows] == [GENESIS, rows[0].hash, rows[1].hash]
+    assert [(r.actie, r.gegevensgroep, r.doel) for r in rows] == [
+        ("read", "casus", "uitvoering casusoverleg"),
+        ("search", "persoon", "zoeken"),
+        ("export", "signaal", "inzageverzoek"),
+    ]
+    assert (rows[0].user_id, rows[0].organisation_id) == (ACTOR.user_id, ACTOR.organisation_id)
+    assert (rows[0].casus_id, rows[0].persoon_id) == (casus_id, None)
+    assert (rows[1].user_id, rows[1].rol, rows[1].request_id) == (None, "systeem", None)
+    assert rows[1].detail == "zoekterm: Çelik–Ørsted \x1f ‘x’"
+    assert (rows[2].persoon_id, rows[2].detail) == (persoon_id, None)
+    assert report.ok
+    assert report.checked == 3
+
+
+async def test_concurrent_appends_keep_one_chain(
+    app_engine: AsyncEngine,
+    settings: Settings,
+    fresh_tenant: Callable[[], Awaitable[TenantRef]],
+) -> None:
+    """Appends of one tenant wait for each other's commit (the function's advisory lock), so
+    concurrent requests number and chain their entries without gaps or forks."""
+    tenant = await fresh_tenant()
+
+    async def append(count: int) -> None:
+        async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+            regels = [Regel(Actie.READ, "casus", "test", casus_id=uuid.uuid4())] * count
+            await record_many(session, ACTOR, regels)
+            await asyncio.sleep(0.01)  # hold the lock a moment: the others must wait
+
+    await asyncio.gather(*(append(count) for count in (3, 1, 5, 2, 4, 1)))
+    async with tenant_session(app_engine, tenant, settings) as session:
+        numbers = (
+            await session.execute(select(Verwerking.volgnummer).order_by(Verwerking.volgnummer))
+        ).scalars()
+        assert list(numbers) == list(range(1, 17))
+        report = await verify_chain(session)
+    assert report.ok
+    assert report.checked == 16
+
+
+async def test_a_tenant_cannot_append_to_another_tenants_log(
+    app_engine: AsyncEngine, settings: Settings, tenant_a: TenantRef, tenant_b: TenantRef
+) -> None:
+    """The append function lives in each tenant's schema; tenant A's role cannot call B's."""
+    other = getattr(func, tenant_b.schema).verwerkingenlog_aanvullen
+    with pytest.raises(DBAPIError, match="permission denied"):
+        async with tenant_session(app_engine, tenant_a, settings) as session, session.begin():
+            await session.execute(select(other(0, "[]")))

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
-from sqlalchemy import BigInteger, Insert, bindparam, func, insert, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import BigInteger, Select, bindparam, func, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform.ids import new_id
 from casushub.platform.tenancy import session_tenant
 from casushub.tenants.actor import Actor
-from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
-
-if TYPE_CHECKING:
-    from sqlalchemy import Table
+from casushub.tenants.verwerkingenlog.models import Actie
 
 __all__ = [
     "ENTRY_FIELDS",
@@ -59,21 +57,18 @@ def entry_hash(entry: Any) -> str:
     the benchmark's bulk load hash plain rows). Times are hashed in UTC, so the value does not
     depend on the session's time zone when the row is read back.
     """
-    return _digest({name: getattr(entry, name) for name in _CHAIN_FIELDS})
+    text = "\x1f".join([_text(getattr(entry, name)) for name in _CHAIN_FIELDS])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _digest(values: Mapping[str, Any]) -> str:
-    parts = []
-    for name in _CHAIN_FIELDS:
-        value = values[name]
-        parts.append(
-            ""
-            if value is None
-            else value.astimezone(UTC).isoformat()
-            if isinstance(value, datetime)
-            else str(value)
-        )
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+def _text(value: Any) -> str:
+    """A field as it is hashed. :func:`record_many` sends the same texts to the database's
+    ``verwerkingenlog_aanvullen`` (tenant migration t0008), which hashes them there."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    return str(value)
 
 
 def search_term_detail(term: str, key: bytes) -> str:
@@ -123,12 +118,11 @@ async def record(
 async def record_many(session: AsyncSession, actor: Actor, regels: Sequence[Regel]) -> None:
     """Append one entry per ``regel``, in order, in the caller's transaction.
 
-    A list screen logs every row it shows: taking the lock and reading the chain's end once,
-    and sending the entries as one INSERT, keeps that at three round trips however long the
-    list is (issue 11), with the same entries and chain as one ``record`` call per row. The
-    entries go in as plain rows (a bulk INSERT, not ORM objects): nothing reads them back in
-    the same unit of work, and building and flushing an object per row cost more than the
-    INSERT itself.
+    A list screen logs every row it shows: one call of the tenant's
+    ``verwerkingenlog_aanvullen`` with every entry as one JSON parameter keeps that at one
+    round trip however long the list is (issue 11), with the same entries and chain as one
+    ``record`` call per row. Nothing reads the entries back in the same unit of work, so no
+    ORM objects are built for them.
     """
     tenant = session_tenant(session)
     if tenant is None:
@@ -136,58 +130,37 @@ async def record_many(session: AsyncSession, actor: Actor, regels: Sequence[Rege
         raise RuntimeError(msg)
     if not regels:
         return
-    # Appends are serialised per tenant so the chain has one order; the lock ends with the
-    # transaction. The chain's end is read in a statement of its own, after the lock: a
-    # statement that locked and read at once would read with a snapshot from before the lock.
-    await session.execute(_LOCK, {"key": _lock_key(tenant.id)})
-    last = (await session.execute(_LAST)).first()
-    volgnummer, vorige = (last.volgnummer, last.hash) if last else (0, GENESIS)
-    tijdstip = datetime.now(UTC)
-    rows = []
-    for regel in regels:
-        volgnummer += 1
-        row: dict[str, Any] = {
-            "id": new_id(),
-            "volgnummer": volgnummer,
-            "tijdstip": tijdstip,
-            "user_id": actor.user_id,
-            "organisation_id": actor.organisation_id,
-            "rol": actor.role,
-            "casus_id": regel.casus_id,
-            "persoon_id": regel.persoon_id,
+    # Each field goes as the text it is hashed as; the shared ones are rendered once.
+    shared = {
+        "tijdstip": _text(datetime.now(UTC)),
+        "user_id": _text(actor.user_id),
+        "organisation_id": _text(actor.organisation_id),
+        "rol": actor.role,
+        "request_id": _text(actor.request_id),
+    }
+    rows = [
+        {
+            **shared,
+            "id": str(new_id()),
+            "casus_id": _text(regel.casus_id),
+            "persoon_id": _text(regel.persoon_id),
             "gegevensgroep": regel.gegevensgroep,
             "actie": regel.actie.value,
             "doel": regel.doel,
-            "request_id": actor.request_id,
-            "detail": regel.detail,
-            "vorige_hash": vorige,
+            "detail": _text(regel.detail),
         }
-        row["hash"] = vorige = _digest(row)
-        rows.append(row)
-    await session.execute(_INSERT, {name: [row[name] for row in rows] for name in _COLUMNS})
+        for regel in regels
+    ]
+    # One round trip (tenant migration t0008): the function takes the tenant's advisory lock,
+    # so appends are serialised per tenant and the chain has one order, reads the chain's end
+    # after it, then numbers, hashes and inserts the entries in order.
+    key = _lock_key(tenant.id)
+    await session.execute(_append(tenant.schema), {"sleutel": key, "rijen": rows})
 
 
-_COLUMNS = ("id", *ENTRY_FIELDS)
-
-
-def _insert() -> Insert:
-    """``INSERT … SELECT * FROM unnest($1, …, $15)``: one array parameter per column.
-
-    The statement text is the same for one entry or a hundred, so PostgreSQL plans it once per
-    connection and tenant; a multi-row ``VALUES`` list would be a new statement (and a new
-    plan) for every length of list shown (issue 11).
-    """
-    table = cast("Table", Verwerking.__table__)
-    arrays = [bindparam(name, type_=ARRAY(table.c[name].type)) for name in _COLUMNS]
-    source = func.unnest(*arrays).table_valued(*_COLUMNS).render_derived()
-    # On the table, not the mapped class: with a parameter dict the ORM would take an ORM
-    # insert for a bulk insert of those parameters.
-    return insert(table).from_select(list(_COLUMNS), select(source))
-
-
-# Built once (every logged request sends these three; issue 11).
-_LOCK = select(func.pg_advisory_xact_lock(bindparam("key", type_=BigInteger)))
-_LAST = (
-    select(Verwerking.volgnummer, Verwerking.hash).order_by(Verwerking.volgnummer.desc()).limit(1)
-)
-_INSERT = _insert()
+@functools.lru_cache(maxsize=2048)
+def _append(schema: str) -> Select[Any]:
+    # Built once per tenant: the function lives in the tenant's schema, which a function
+    # name does not take from the session's schema_translate_map.
+    append = getattr(func, schema).verwerkingenlog_aanvullen
+    return select(append(bindparam("sleutel", type_=BigInteger), bindparam("rijen", type_=JSONB)))
