@@ -63,6 +63,23 @@ def _zicht(actor: Actor) -> str:
     return "geen"
 
 
+# What maak_regel reads of a casus and its person, under the same names.
+_REGELKOLOMMEN = (
+    Casus.id,
+    Casus.persoon_id,
+    func.coalesce(Persoon.naam, "").label("naam"),
+    Persoon.geboortedatum,
+    Casus.status,
+    Casus.intake_datum,
+    Casus.gemeente_van_verblijf,
+    Casus.volgende_review,
+    Casus.plan_uiterlijk,
+    Casus.destroy_on,
+    Casus.legal_hold,
+    Plan.vastgesteld_op,
+)
+
+
 @functools.cache
 def _vragen(zicht: str) -> _Vragen:
     """The dashboard's statements, built once per kind of visibility (issue 11: building them
@@ -85,8 +102,10 @@ def _vragen(zicht: str) -> _Vragen:
     te_wegen = Signaal.status == SignaalStatus.TE_WEGEN
 
     def pagina(lijst: str, voorwaarde: ColumnElement[bool], *volgorde: Any) -> Any:
+        # The columns a list row shows, not whole objects: a page of 25 casussen with their
+        # persons as ORM objects cost more to load than to query (issue 11).
         return (
-            select(Casus, Persoon, Plan.vastgesteld_op)
+            select(*_REGELKOLOMMEN)
             .outerjoin(Persoon, Persoon.id == Casus.persoon_id)
             .outerjoin(Plan, Plan.casus_id == Casus.id)
             .where(open_en_zichtbaar, voorwaarde)
@@ -108,7 +127,9 @@ def _vragen(zicht: str) -> _Vragen:
         reviews=pagina("reviews", review, Casus.volgende_review),
         plannen=pagina("plannen", plan, Casus.plan_uiterlijk),
         casussen=pagina("casussen", true(), Casus.intake_datum.desc()),
-        signalen=select(Signaal, Persoon.naam)
+        signalen=select(
+            Signaal.id, Signaal.persoon_id, Persoon.naam, Signaal.ontvangen_op, Signaal.vervolgdatum
+        )
         .join(Persoon, Persoon.id == Signaal.persoon_id)
         .where(te_wegen)
         .order_by(Signaal.ontvangen_op, Signaal.id)
@@ -155,7 +176,7 @@ async def overzicht(
         regels: list[CasusRegel] = []
         if n:
             rows = await session.execute(getattr(vragen, lijst), params)
-            regels = [maak_regel(c, p, v, vandaag) for c, p, v in rows]
+            regels = [maak_regel(rij, rij, rij.vastgesteld_op, vandaag) for rij in rows]
         return Pagina(regels, nummers[lijst], n, grootte)
 
     reviews = await casuspagina("reviews", n_reviews)
@@ -164,10 +185,7 @@ async def overzicht(
     signaalregels: list[SignaalRegel] = []
     if n_signalen:
         rows = await session.execute(vragen.signalen, params)
-        signaalregels = [
-            SignaalRegel(s.id, s.persoon_id, naam, s.ontvangen_op, s.vervolgdatum)
-            for s, naam in rows
-        ]
+        signaalregels = [SignaalRegel(*rij) for rij in rows]
     signalen = Pagina(signaalregels, nummers["signalen"], n_signalen, grootte)
 
     # One entry per casus and per signal shown (a casus in two lists is one read), in one

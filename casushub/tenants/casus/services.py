@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -172,8 +173,40 @@ async def _regel(session: AsyncSession, casus: Casus, vandaag: date) -> CasusReg
     return maak_regel(casus, persoon, vastgesteld, vandaag)
 
 
+class CasusVelden(Protocol):
+    """What a list row needs of a casus: a ``Casus`` or a row of those columns."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def persoon_id(self) -> uuid.UUID: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def intake_datum(self) -> date: ...
+    @property
+    def gemeente_van_verblijf(self) -> str: ...
+    @property
+    def volgende_review(self) -> date: ...
+    @property
+    def plan_uiterlijk(self) -> date: ...
+    @property
+    def destroy_on(self) -> date | None: ...
+    @property
+    def legal_hold(self) -> bool: ...
+
+
+class PersoonVelden(Protocol):
+    """What a list row needs of a person: a ``Persoon`` or a row of those columns."""
+
+    @property
+    def naam(self) -> str: ...
+    @property
+    def geboortedatum(self) -> date | None: ...
+
+
 def maak_regel(
-    casus: Casus, persoon: Persoon | None, vastgesteld: date | None, vandaag: date
+    casus: CasusVelden, persoon: PersoonVelden | None, vastgesteld: date | None, vandaag: date
 ) -> CasusRegel:
     return CasusRegel(
         casus_id=casus.id,
