@@ -10,8 +10,8 @@ settings as the app (``bench/web.py`` starts both):
 - ``GET /casusoverleg``: the meetings to come (platform); the four lists of the dashboard
   counted in one query and one page (25 rows) of each fetched: open casussen with an overdue
   review, with a late plan, all open casussen (with person and plan), signals to weigh; one
-  access-log entry per casus and per signal shown, appended by the tenant's
-  ``verwerkingenlog_aanvullen`` (advisory lock, chain end, hashes, INSERT) in one call;
+  access-log entry per casus and per signal shown, chained under the tenant's advisory lock
+  (one multi-row INSERT);
 - ``GET /casusoverleg/casussen/{id}``: the casus with person and plan, and one log entry;
 - a plain HTML page of the names and dates, escaped.
 
@@ -27,10 +27,13 @@ import os
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 import asyncpg
 import benchdb  # noqa: F401 - puts the project root on sys.path
+
+from casushub.tenants.verwerkingenlog.services import GENESIS, entry_hash
 
 __all__ = ["app"]
 
@@ -90,7 +93,14 @@ CASUS_SQL = (
     "JOIN persoon p ON p.id = c.persoon_id LEFT JOIN plan pl ON pl.casus_id = c.id "
     "WHERE c.id = $1"
 )
-APPEND_SQL = "SELECT verwerkingenlog_aanvullen($1, $2::jsonb)"
+LAST_SQL = "SELECT volgnummer, hash FROM verwerking ORDER BY volgnummer DESC LIMIT 1"
+INSERT_SQL = (
+    "INSERT INTO verwerking (id, volgnummer, tijdstip, user_id, organisation_id, rol, casus_id, "
+    "persoon_id, gegevensgroep, actie, doel, request_id, detail, vorige_hash, hash) "
+    "SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::uuid[], $5::uuid[], "
+    "$6::text[], $7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::text[], $12::text[], "
+    "$13::text[], $14::text[], $15::text[])"
+)
 
 
 async def _respond(send: Send, status: int, body: str) -> None:
@@ -124,32 +134,39 @@ async def _log(
     who: Any,
     rows: list[tuple[Any, Any, str, str]],
 ) -> None:
-    """One chained entry per (casus, persoon, gegevensgroep, doel): the tenant's
-    ``verwerkingenlog_aanvullen`` (lock, chain end, hashes, INSERT), as the app calls it."""
+    """One chained entry per (casus, persoon, gegevensgroep, doel), under the tenant's lock."""
     if not rows:
         return
     lock = int.from_bytes(tenant_id.bytes[:8], "big", signed=True)
-    shared = {
-        "tijdstip": datetime.now(UTC).isoformat(),
-        "user_id": str(who["user_id"]),
-        "organisation_id": str(who["organisation_id"]),
-        "rol": who["role"],
-        "request_id": uuid.uuid4().hex,
-        "actie": "read",
-        "detail": "",
-    }
-    entries = [
-        {
-            **shared,
-            "id": str(uuid.uuid4()),
-            "casus_id": str(casus_id) if casus_id else "",
-            "persoon_id": str(persoon_id) if persoon_id else "",
-            "gegevensgroep": gegevensgroep,
-            "doel": doel,
-        }
-        for casus_id, persoon_id, gegevensgroep, doel in rows
-    ]
-    await conn.execute(APPEND_SQL, lock, json.dumps(entries))
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", lock)
+    last = await conn.fetchrow(LAST_SQL)
+    number, previous = (last["volgnummer"], last["hash"]) if last else (0, GENESIS)
+    request_id = uuid.uuid4().hex
+    now = datetime.now(UTC)
+    columns: list[list[Any]] = [[] for _ in range(15)]
+    for casus_id, persoon_id, gegevensgroep, doel in rows:
+        number += 1
+        entry = SimpleNamespace(
+            volgnummer=number,
+            tijdstip=now,
+            user_id=who["user_id"],
+            organisation_id=who["organisation_id"],
+            rol=who["role"],
+            casus_id=casus_id,
+            persoon_id=persoon_id,
+            gegevensgroep=gegevensgroep,
+            actie="read",
+            doel=doel,
+            request_id=request_id,
+            detail=None,
+            vorige_hash=previous,
+        )
+        digest = entry_hash(entry)
+        values = (uuid.uuid4(), *vars(entry).values(), digest)
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+        previous = digest
+    await conn.execute(INSERT_SQL, *columns)
 
 
 async def _identity(conn: asyncpg.Connection, cookie: str) -> dict[str, Any] | None:
