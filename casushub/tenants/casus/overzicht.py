@@ -127,6 +127,7 @@ def _vragen(zicht: str) -> _Vragen:
         reviews=pagina("reviews", review, Casus.volgende_review),
         plannen=pagina("plannen", plan, Casus.plan_uiterlijk),
         casussen=pagina("casussen", true(), Casus.intake_datum.desc()),
+        # In SignaalRegel's field order.
         signalen=select(
             Signaal.id, Signaal.persoon_id, Persoon.naam, Signaal.ontvangen_op, Signaal.vervolgdatum
         )
