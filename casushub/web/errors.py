@@ -104,9 +104,10 @@ def _tenant_unavailable(request: Request[Any, Any, Any], exc: TenantUnavailable)
     return response
 
 
-# SQLSTATEs: 22021 = a character the database cannot store (NUL in text input); class 08
+# SQLSTATEs: 22021 = a character the database cannot store (NUL in text input), 22P05 = the
+# same NUL as \u0000 in JSON input (the verwerkingenlog sends its entries as JSON); class 08
 # and 57P0x = the connection is gone or the server is shutting down/starting up.
-_BAD_CHARACTER = "22021"
+BAD_CHARACTER_SQLSTATES = frozenset({"22021", "22P05"})
 _UNAVAILABLE_PREFIXES = ("08", "57P")
 BAD_CHARACTER_DETAIL = "De invoer bevat een teken dat niet is toegestaan (zoals een nulteken)."
 
@@ -122,7 +123,7 @@ def _sqlstate(exc: DBAPIError) -> str:
 def _database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
     """Bad input is the user's 400; a lost database a clean 503; anything else a 500."""
     code = _sqlstate(exc)
-    if code == _BAD_CHARACTER:
+    if code in BAD_CHARACTER_SQLSTATES:
         return error_response(request, HTTP_400_BAD_REQUEST, BAD_CHARACTER_DETAIL)
     if database_unreachable(exc):
         return _database_unavailable(request, code)

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.settings import Settings
@@ -22,6 +23,7 @@ from casushub.tenants.verwerkingenlog.services import (
     record,
     record_many,
 )
+from casushub.web.errors import BAD_CHARACTER_SQLSTATES
 
 ACTOR = Actor(user_id=uuid.uuid4(), organisation_id=uuid.uuid4(), role="gemeente_regie")
 
@@ -165,3 +167,20 @@ async def test_concurrent_appends_keep_one_chain(
         report = await verify_chain(session)
     assert report.ok
     assert report.checked == 16
+
+
+async def test_a_nul_in_logged_text_is_refused_and_nothing_is_written(
+    app_engine: AsyncEngine,
+    settings: Settings,
+    fresh_tenant: Callable[[], Awaitable[TenantRef]],
+) -> None:
+    """A purpose typed by the user is logged as given; a NUL cannot be stored. The database
+    refuses it with the SQLSTATE the web layer answers as a Dutch 400 (casushub.web.errors),
+    and the transaction leaves no entry behind."""
+    tenant = await fresh_tenant()
+    with pytest.raises(DBAPIError) as refused:
+        async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+            await record_many(session, ACTOR, [Regel(Actie.READ, "casus", "doel\x00met nul")])
+    assert getattr(refused.value.orig, "sqlstate", None) in BAD_CHARACTER_SQLSTATES
+    async with tenant_session(app_engine, tenant, settings) as session:
+        assert (await session.execute(select(Verwerking.id))).first() is None

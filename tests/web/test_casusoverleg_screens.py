@@ -149,6 +149,16 @@ async def test_casus_page_fragments_and_special_items(
     )
     assert zonder_doel.status_code == 422
     assert "waarvoor" in zonder_doel.text
+    # The purpose goes into the verwerkingenlog as typed; a NUL cannot be stored: a Dutch 400,
+    # no entry and nothing shown (the reads below stay four).
+    met_nul = await client.post(
+        f"/casusoverleg/informatie/{item_id}/tonen",
+        data={CSRF_FIELD: token, "doel": "voorbereiding\x00"},
+        headers={"HX-Request": "true"},
+    )
+    assert met_nul.status_code == 400
+    assert "niet is toegestaan" in met_nul.text
+    assert "diagnose X" not in met_nul.text
     getoond = await client.post(
         f"/casusoverleg/informatie/{item_id}/tonen",
         data={CSRF_FIELD: token, "doel": "voorbereiding bespreking"},
