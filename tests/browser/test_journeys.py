@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from browserkit import Tab
 from journeykit import Cast, Journey, make_cast
+from playwright.async_api import Error as PlaywrightError
 from seedkit import SYSTEEM, hub_uuid, weging_invoer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -363,7 +364,14 @@ async def test_hub_admin_onboards_a_municipality(
     await page.get_by_role("button", name="Gemeente aanmelden").click()
     # The task's progress (polled over htmx), then the new municipality's own page.
     await page.locator(".job-voortgang").wait_for()
-    await journey.check()
+    try:
+        await journey.check()
+    except PlaywrightError as error:
+        # A quick worker finishes the task while axe runs and the page moves on to the new
+        # municipality (CI saw this once): the progress was on screen too briefly to check.
+        # Anything else is a failure.
+        if "Execution context was destroyed" not in str(error):
+            raise
     # A deadline for a loaded machine (worker start + schema migrations), not a timing claim.
     await page.wait_for_url(re.compile(r".*/hub/gemeenten/[0-9a-f-]{36}$"), timeout=180_000)
     await journey.check()
