@@ -41,7 +41,7 @@ from casushub.platform.tenancy import session_tenant
 from casushub.tenants.actor import Actor
 from casushub.tenants.verwerkingenlog.fg import GEGEVENSGROEP
 from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
-from casushub.tenants.verwerkingenlog.services import ENTRY_FIELDS, record
+from casushub.tenants.verwerkingenlog.services import ENTRY_FIELDS, field_text, record
 
 __all__ = ["CSV_COLUMNS", "LDV_STANDARD", "export_csv", "export_logboek_json", "logboek_record"]
 
@@ -71,14 +71,6 @@ async def _log_export(
     )
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    return str(value)
-
-
 async def export_csv(
     session: AsyncSession,
     actor: Actor,
@@ -94,7 +86,7 @@ async def export_csv(
     writer.writerow(CSV_COLUMNS)
     count = 0
     async for entry in _rows(session, van, tot):
-        writer.writerow([_cell(getattr(entry, column)) for column in CSV_COLUMNS])
+        writer.writerow([field_text(getattr(entry, column)) for column in CSV_COLUMNS])
         count += 1
     return count
 
@@ -158,7 +150,7 @@ async def export_logboek_json(
     await _log_export(session, actor, van, tot, doel, "json")
     head = {
         "standaard": LDV_STANDARD,
-        "periode": {"van": _cell(van), "tot": _cell(tot)},
+        "periode": {"van": field_text(van), "tot": field_text(tot)},
         "resource": {
             "attributes": [
                 {"key": "service.name", "value": "casushub"},

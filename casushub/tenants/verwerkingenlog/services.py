@@ -27,6 +27,7 @@ __all__ = [
     "GENESIS",
     "Regel",
     "entry_hash",
+    "field_text",
     "record",
     "record_many",
     "search_term_detail",
@@ -59,11 +60,12 @@ def entry_hash(entry: Any) -> str:
     the benchmark's bulk load hash plain rows). Times are hashed in UTC, so the value does not
     depend on the session's time zone when the row is read back.
     """
-    return _digest({name: _text(getattr(entry, name)) for name in _CHAIN_FIELDS})
+    return _digest({name: field_text(getattr(entry, name)) for name in _CHAIN_FIELDS})
 
 
-def _text(value: Any) -> str:
-    """A field as it is hashed."""
+def field_text(value: Any) -> str:
+    """A field as it is hashed (and as the CSV export shows it, so the hashes can be
+    recomputed from an export)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -144,11 +146,11 @@ async def record_many(session: AsyncSession, actor: Actor, regels: Sequence[Rege
     # Each field is rendered once as the text it is hashed as (the shared ones once per call)
     # and sent as that text, so what is stored is what was hashed.
     shared = {
-        "tijdstip": _text(datetime.now(UTC)),
-        "user_id": _text(actor.user_id),
-        "organisation_id": _text(actor.organisation_id),
+        "tijdstip": field_text(datetime.now(UTC)),
+        "user_id": field_text(actor.user_id),
+        "organisation_id": field_text(actor.organisation_id),
         "rol": actor.role,
-        "request_id": _text(actor.request_id),
+        "request_id": field_text(actor.request_id),
     }
     rows = []
     for regel in regels:
@@ -156,18 +158,19 @@ async def record_many(session: AsyncSession, actor: Actor, regels: Sequence[Rege
         texts = {
             **shared,
             "volgnummer": str(volgnummer),
-            "casus_id": _text(regel.casus_id),
-            "persoon_id": _text(regel.persoon_id),
+            "casus_id": field_text(regel.casus_id),
+            "persoon_id": field_text(regel.persoon_id),
             "gegevensgroep": regel.gegevensgroep,
             "actie": regel.actie.value,
             "doel": regel.doel,
-            "detail": _text(regel.detail),
+            "detail": field_text(regel.detail),
             "vorige_hash": vorige,
         }
         texts["hash"] = vorige = _digest(texts)
         # An absent value is hashed as the empty text and stored as NULL.
         row: dict[str, object] = {name: texts[name] or None for name in ENTRY_FIELDS}
-        rows.append({**row, "id": str(new_id()), "volgnummer": volgnummer})
+        row["id"], row["volgnummer"] = str(new_id()), volgnummer
+        rows.append(row)
     await session.execute(_INSERT, {"rows": rows})
 
 
