@@ -18,7 +18,6 @@ from casushub.platform.identity.memberships import grant_membership
 from casushub.platform.identity.organisations import create_organisation
 from casushub.platform.identity.roles import Role
 from casushub.platform.models import Hub
-from casushub.platform.registry import create_tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
@@ -142,28 +141,24 @@ async def test_casus_page_fragments_and_special_items(
     assert "diagnose X" not in fragment.text
     item_id = re.search(r"/casusoverleg/informatie/([0-9a-f-]+)/tonen", fragment.text).group(1)  # type: ignore[union-attr]
     token = _token(fragment.text)
-    zonder_doel = await client.post(
-        f"/casusoverleg/informatie/{item_id}/tonen",
-        data={CSRF_FIELD: token, "doel": ""},
-        headers={"HX-Request": "true"},
-    )
+
+    async def tonen(doel: str) -> Any:
+        return await client.post(
+            f"/casusoverleg/informatie/{item_id}/tonen",
+            data={CSRF_FIELD: token, "doel": doel},
+            headers={"HX-Request": "true"},
+        )
+
+    zonder_doel = await tonen("")
     assert zonder_doel.status_code == 422
     assert "waarvoor" in zonder_doel.text
     # The purpose goes into the verwerkingenlog as typed; a NUL cannot be stored: a Dutch 400,
     # no entry and nothing shown (the reads below stay four).
-    met_nul = await client.post(
-        f"/casusoverleg/informatie/{item_id}/tonen",
-        data={CSRF_FIELD: token, "doel": "voorbereiding\x00"},
-        headers={"HX-Request": "true"},
-    )
+    met_nul = await tonen("voorbereiding\x00")
     assert met_nul.status_code == 400
     assert "niet is toegestaan" in met_nul.text
     assert "diagnose X" not in met_nul.text
-    getoond = await client.post(
-        f"/casusoverleg/informatie/{item_id}/tonen",
-        data={CSRF_FIELD: token, "doel": "voorbereiding bespreking"},
-        headers={"HX-Request": "true"},
-    )
+    getoond = await tonen("voorbereiding bespreking")
     assert getoond.status_code == 200
     assert "diagnose X" in getoond.text
     assert await _reads(app_engine, settings, gemeente, user.user_id, casus_id) == [
@@ -297,21 +292,9 @@ async def test_meeting_view_shows_only_items_of_municipalities_and_cases_of_the_
     admin_engine: AsyncEngine,
     app_engine: AsyncEngine,
     settings: Settings,
-    hub: str,
-    unique_code: Callable[[], str],
+    fresh_tenant: Callable[[], Awaitable[TenantRef]],
 ) -> None:
-    async def tenant() -> TenantRef:
-        code = unique_code()
-        return await create_tenant(
-            admin_engine,
-            settings,
-            slug=f"bk{code}",
-            name=f"Gemeente Bk{code}",
-            gemeentecode=code,
-            hub_slug=hub,
-        )
-
-    alfa, bravo, charlie = tenant_a, tenant_b, await tenant()
+    alfa, bravo, charlie = tenant_a, tenant_b, await fresh_tenant()
     user = await sign_in_as(client, alfa, Role.PARTICIPANT)
     async with admin_engine.begin() as conn:
         await grant_membership(
