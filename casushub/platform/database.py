@@ -11,14 +11,14 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from casushub.platform.prepared_statements import TenantAwareAsyncpg
+
 if TYPE_CHECKING:
     from casushub.platform.settings import Settings
 
 __all__ = ["create_admin_engine", "create_app_engine", "platform_sessionmaker"]
 
-# asyncpg keeps a prepared statement per distinct SQL text per connection; tenant SQL differs
-# per schema, so the cache is bounded to keep memory flat with many tenants (issue 11).
-_CONNECT_ARGS = {"statement_cache_size": 256, "server_settings": {"application_name": "casushub"}}
+_CONNECT_ARGS = {"server_settings": {"application_name": "casushub"}}
 
 
 def create_app_engine(settings: Settings) -> AsyncEngine:
@@ -39,6 +39,8 @@ def create_app_engine(settings: Settings) -> AsyncEngine:
         pool_pre_ping=False,
         pool_recycle=1800,
         connect_args=_CONNECT_ARGS,
+        # Tenant SQL differs per schema: see casushub.platform.prepared_statements (issue 11).
+        module=TenantAwareAsyncpg(),
         query_cache_size=1200,
     )
 
@@ -53,6 +55,7 @@ def create_admin_engine(settings: Settings, *, pool_size: int = 5) -> AsyncEngin
         pool_size=pool_size,
         max_overflow=0,
         connect_args=_CONNECT_ARGS,
+        module=TenantAwareAsyncpg(),
     )
 
 
