@@ -77,4 +77,7 @@ def _set_tenant_role(
 ) -> None:
     role = session.info.get(_ROLE_KEY)
     if role is not None:
-        connection.exec_driver_sql(f'SET LOCAL ROLE "{role}"')
+        # SET LOCAL ROLE as a function: the same membership check and the same end with the
+        # transaction, but one statement text for every tenant, which stays prepared on
+        # every pooled connection (casushub.platform.prepared_statements; issue 11).
+        connection.exec_driver_sql("SELECT set_config('role', $1, true)", (role,))

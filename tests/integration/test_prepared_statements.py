@@ -15,12 +15,13 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from casushub.platform.database import create_app_engine
-from casushub.platform.prepared_statements import TENANT_STATEMENTS
+from casushub.platform.prepared_statements import TENANT_SEEN, TENANT_STATEMENTS
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.personen.models import Persoon
 
 PLATFORM_SQL = "SELECT count(*) FROM platform.tenants"
+SQLALCHEMY_DEFAULT_CACHE = 100  # its asyncpg prepared_statement_cache_size
 
 
 @pytest.fixture
@@ -68,9 +69,13 @@ async def test_many_tenant_statements_neither_evict_platform_ones_nor_pile_up(
     async with one_connection.connect() as conn:
         backend = await _backend(conn)
         await conn.execute(text(PLATFORM_SQL))
+    # More than SQLAlchemy's own LRU (100) would hold beside the platform statement and more
+    # than the tenant cache keeps, few enough to be remembered as seen.
+    count = TENANT_SEEN - 8
+    assert count > SQLALCHEMY_DEFAULT_CACHE
+    assert count > TENANT_STATEMENTS * 1.5
     distinct = [
-        f"SELECT count(*) FROM {tenant_a.schema}.persoon WHERE {i} > 0"
-        for i in range(3 * TENANT_STATEMENTS)
+        f"SELECT count(*) FROM {tenant_a.schema}.persoon WHERE {i} > 0" for i in range(count)
     ]
     async with tenant_session(one_connection, tenant_a, settings) as session:
         for sql in distinct:
