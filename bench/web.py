@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -323,9 +324,8 @@ class Bench:
             print(f"{server.name} RSS: {server.rss_mb}", flush=True)
 
     async def profile(self) -> None:
-        """--profile: where the app's time goes for the casus list, in-process (pyinstrument)."""
-        from collections import Counter
-
+        """--profile: where the app's time goes for the casus list, in-process (pyinstrument),
+        with its statements and its round trips to the database per request."""
         import httpx
         from pyinstrument import Profiler
         from sqlalchemy import event
@@ -359,11 +359,14 @@ class Bench:
                 profiler = Profiler(async_mode="enabled")
                 profiler.start()
                 began = time.perf_counter()
-                for path, cookie in jobs[5:]:
-                    response = await get(path, cookie)
-                    response.raise_for_status()
+                with round_trips() as trips:
+                    for path, cookie in jobs[5:]:
+                        response = await get(path, cookie)
+                        response.raise_for_status()
                 elapsed = time.perf_counter() - began
                 profiler.stop()
+                per_request = {k: round(v / (len(jobs) - 5), 2) for k, v in sorted(trips.items())}
+                print(f"round trips per request: {per_request}")
                 for text, n in statements.most_common(40):
                     print(f"{n:6d}  {text}")
                 statements.clear()
@@ -372,6 +375,46 @@ class Bench:
 
     async def cleanup(self) -> None:
         await self.db.drop()
+
+
+@contextmanager
+def round_trips() -> Iterator[Counter[str]]:
+    """Count the app's round trips to the database by asyncpg call (bench only).
+
+    Each is one round trip: a prepare (Parse and Describe; "unnamed" for PostgreSQL's unnamed
+    statement), a bind-execute, a statement close, and a simple query (BEGIN, COMMIT and
+    ROLLBACK are sent so).
+    """
+    from asyncpg.connection import Connection
+    from asyncpg.prepared_stmt import PreparedStatement
+
+    trips: Counter[str] = Counter()
+    saved = Connection.prepare, Connection._cleanup_stmts, Connection.execute
+    fetch = PreparedStatement.fetch
+
+    async def prepare(self: Connection, query: str, **kw: Any) -> Any:
+        trips["prepare (unnamed)" if kw.get("name") == "" else "prepare"] += 1
+        return await saved[0](self, query, **kw)
+
+    async def cleanup(self: Connection) -> None:
+        trips["close"] += len(self._stmts_to_close)
+        await saved[1](self)
+
+    async def execute(self: Connection, query: str, *args: Any, **kw: Any) -> Any:
+        trips["simple query" if not args else "execute"] += 1
+        return await saved[2](self, query, *args, **kw)
+
+    async def bind_execute(self: PreparedStatement, *args: Any, **kw: Any) -> Any:
+        trips["bind-execute"] += 1
+        return await fetch(self, *args, **kw)
+
+    Connection.prepare, Connection._cleanup_stmts, Connection.execute = prepare, cleanup, execute
+    PreparedStatement.fetch = bind_execute
+    try:
+        yield trips
+    finally:
+        Connection.prepare, Connection._cleanup_stmts, Connection.execute = saved
+        PreparedStatement.fetch = fetch
 
 
 def _ms(v: float) -> str:
@@ -552,6 +595,27 @@ Before and after (2026-11-26, this machine):
      likeliest rest, not yet measured: at 1,000 tenants the log's two tenant statements are
      new to almost every pooled connection, so each is prepared (parsed and planned) again
      on nearly every request, on top of the dashboard's own.
+- session 5 (2026-11-26, afternoon):
+  1. prepared statements. SQLAlchemy's asyncpg adaptor keeps one LRU of 100 prepared
+     statements per connection (the `statement_cache_size` set before configured asyncpg's
+     own cache, which SQLAlchemy does not use). Counted in-process on one connection (as
+     `--profile` now prints them), round trips per casus list request over 300 requests: at
+     200 tenants 43.8, 7.3 of them prepares and 7.1 closes of statements the LRU had pushed
+     out; at 20 tenants 32.2 (2.1 and 2.0). Now (`casushub/platform/prepared_statements.py`)
+     platform SQL has its own LRU, tenant SQL is sent unnamed when first seen and prepared
+     only when it comes back within 256 first sightings (into a bounded LRU of 128), and the
+     tenant role is set with `set_config('role', $1, true)`, one text for every tenant: 36.7
+     round trips at 200 tenants (1.4 prepares, 5.1 unnamed, 0.9 closes), 28.7 at 20 tenants
+     (0.4, 0.3, none);
+  2. throughput did not follow, which refutes session 4's guess above. 200 tenants
+     (`--large 2000`, 15 s runs) before / after a first version of step 1 (role still set
+     with `SET LOCAL ROLE`, 2,048 first sightings remembered): list 64 / 65 req/s against
+     the floor's 265 / 260, casus page 132 / 146 against 750 / 594, logging +43 % / +33 %.
+     The app is CPU-bound in its one process: in-process the list costs 12–20 ms of CPU per
+     request (one build measured 15.4 and 19.7 ms in two runs minutes apart), the floor's
+     whole request 4–5 ms. What separates them is the per-statement and per-transaction cost
+     above (about 18 statements and 5 transactions per list request), Litestar's middleware
+     and Jinja, not round trips;
 """
 
 
