@@ -41,6 +41,7 @@ from casushub.web.metrics import metrics, request_metrics
 from casushub.web.middleware import request_context_middleware, security_headers_hook
 from casushub.web.pages import start, werkruimte
 from casushub.web.pattern_library import pattern_handlers
+from casushub.web.tenancy import laad_tenantpoort
 from casushub.web.weigeringslog import log_weigering_hook
 
 __all__ = ["create_app", "session_config"]
@@ -153,7 +154,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             request_context_middleware,
             session.middleware,
             # Who is signed in; on the same connection, the hub's house style for the layout.
-            identity_middleware(settings, lookups=[laad_huisstijl]),
+            identity_middleware(settings, lookups=[laad_huisstijl, laad_tenantpoort]),
         ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

@@ -9,8 +9,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import ColumnElement, bindparam, exists, func, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -19,7 +20,14 @@ from casushub.platform.identity.models import User
 from casushub.platform.models import Hub
 from casushub.platform.registry import RegistryError
 
-__all__ = ["accepteer", "heeft_geaccepteerd", "huidige", "leg_training_vast", "publiceer"]
+__all__ = [
+    "accepteer",
+    "geaccepteerd",
+    "heeft_geaccepteerd",
+    "huidige",
+    "leg_training_vast",
+    "publiceer",
+]
 
 
 async def publiceer(
@@ -57,19 +65,29 @@ _HUIDIGE = (
     .order_by(Instructie.versie.desc())
     .limit(1)
 )
-# Checked before every access to case data (issue 6): built once (issue 11). No row: the hub
-# has published no instructions; a row with no acceptance: not accepted.
-_GEACCEPTEERD = (
-    select(Instructie.id, InstructieAcceptatie.geaccepteerd_op)
-    .outerjoin(
-        InstructieAcceptatie,
-        (InstructieAcceptatie.instructie_id == Instructie.id)
-        & (InstructieAcceptatie.user_id == bindparam("user_id")),
+
+
+def geaccepteerd(hub_id: Any, user_id: Any) -> ColumnElement[bool]:
+    """True when the user accepted the hub's current version of the instructions, or the hub
+    has published none yet; checked before every access to case data (issue 6).
+
+    An expression, so that the tenant gate can read it in the same statement as the tenant
+    (``casushub.platform.identity.access.tenant_gate``; issue 11).
+    """
+    huidige_id = (
+        select(Instructie.id)
+        .where(Instructie.hub_id == hub_id)
+        .order_by(Instructie.versie.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    .where(Instructie.hub_id == bindparam("hub_id"))
-    .order_by(Instructie.versie.desc())
-    .limit(1)
-)
+    return or_(
+        huidige_id.is_(None),
+        exists().where(
+            InstructieAcceptatie.instructie_id == huidige_id,
+            InstructieAcceptatie.user_id == user_id,
+        ),
+    )
 
 
 async def huidige(conn: AsyncConnection, hub_id: uuid.UUID) -> Versie | None:
@@ -78,9 +96,8 @@ async def huidige(conn: AsyncConnection, hub_id: uuid.UUID) -> Versie | None:
 
 
 async def heeft_geaccepteerd(conn: AsyncConnection, hub_id: uuid.UUID, user_id: uuid.UUID) -> bool:
-    """True when the user accepted the hub's current version (or the hub has none yet)."""
-    row = (await conn.execute(_GEACCEPTEERD, {"hub_id": hub_id, "user_id": user_id})).first()
-    return row is None or row.geaccepteerd_op is not None
+    """:func:`geaccepteerd` for one hub and user."""
+    return bool((await conn.execute(select(geaccepteerd(hub_id, user_id)))).scalar_one())
 
 
 async def accepteer(

@@ -28,6 +28,7 @@ __all__ = [
     "TenantMembershipPolicy",
     "check_case_data_access",
     "check_tenant_access",
+    "tenant_gate",
 ]
 
 
@@ -115,43 +116,65 @@ NO_PROCESSOR_AGREEMENT = (
 
 
 @functools.cache
-def _organisation_query() -> Any:
-    """Built once, on first use (the models import this package): every tenant request."""
+def _tenant_gate_query() -> Any:
+    """Built once, on first use (the models import this package): every tenant request.
+
+    The tenant's registry row (all columns) with, in the same statement, the type and hub of
+    the signed-in organisation and whether the user accepted the hub's current instructions:
+    one round trip for the whole gate (issue 11).
+    """
     from sqlalchemy import bindparam, select
 
+    from casushub.platform.hub.instructies import geaccepteerd
     from casushub.platform.identity.models import Organisation
+    from casushub.platform.models import Tenant
 
-    return select(Organisation.type, Organisation.hub_id).where(Organisation.id == bindparam("id"))
+    return (
+        select(
+            Tenant,
+            Organisation.type.label("organisatie_type"),
+            Organisation.hub_id.label("organisatie_hub_id"),
+            geaccepteerd(Tenant.hub_id, bindparam("user_id")).label("instructies_geaccepteerd"),
+        )
+        .outerjoin(Organisation, Organisation.id == bindparam("organisation_id"))
+        .where(Tenant.id == bindparam("tenant_id"))
+    )
 
 
-async def check_case_data_access(
-    conn: AsyncConnection, identity: Identity, tenant: Any, today: date | None = None
-) -> None:
+async def tenant_gate(conn: AsyncConnection, identity: Identity, tenant_id: uuid.UUID) -> Any:
+    """What :func:`check_case_data_access` decides on, with the tenant's registry row (for
+    ``registry.servable``); ``None`` when there is no such tenant."""
+    active = identity.active
+    params = {
+        "tenant_id": tenant_id,
+        "organisation_id": active.organisation_id if active else None,
+        "user_id": identity.user_id,
+    }
+    return (await conn.execute(_tenant_gate_query(), params)).first()
+
+
+def check_case_data_access(identity: Identity, gate: Any, today: date | None = None) -> None:
     """The data-dependent half of tenant access, after :func:`check_tenant_access`.
 
-    ``tenant`` is the tenant's registry row (all columns), read once by the caller, which
-    also decides with it whether the tenant may be served (``registry.servable``).
+    ``gate`` is the row :func:`tenant_gate` read: the tenant's registry row, read once by the
+    caller, which also decides with it whether the tenant may be served
+    (``registry.servable``), and the facts below.
 
     Hub staff (the hub's own organisation, or a hub staff role) may see a municipality's case
     data only while its processor agreement runs (DESIGN.md rule 9); everyone accepts the
     hub's current instructions before their first access to case data (issue 6).
     """
     # Imported here: the hub domain imports identity models, which import this package.
-    from casushub.platform.hub.instructies import heeft_geaccepteerd
     from casushub.platform.hub.lifecycle import verwerkersovereenkomst_actief
 
     active = identity.active
     if active is None:
         raise AccessDenied
-    organisation = (
-        await conn.execute(_organisation_query(), {"id": active.organisation_id})
-    ).first()
     hub_staff = active.role in HUB_STAFF_ROLES or (
-        organisation is not None
-        and organisation.type == OrganisationType.HUB.value
-        and organisation.hub_id == tenant.hub_id
+        gate.organisatie_type == OrganisationType.HUB.value
+        and gate.organisatie_hub_id == gate.hub_id
     )
-    if hub_staff and not verwerkersovereenkomst_actief(tenant, today or date.today()):
+    if hub_staff and not verwerkersovereenkomst_actief(gate, today or date.today()):
         raise AccessDenied(NO_PROCESSOR_AGREEMENT)
-    if not await heeft_geaccepteerd(conn, tenant.hub_id, identity.user_id):
+    if not gate.instructies_geaccepteerd:
         raise InstructionsNotAccepted
