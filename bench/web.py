@@ -595,7 +595,7 @@ Before and after (2026-11-26, this machine):
      likeliest rest, not yet measured: at 1,000 tenants the log's two tenant statements are
      new to almost every pooled connection, so each is prepared (parsed and planned) again
      on nearly every request, on top of the dashboard's own.
-- session 5 (2026-11-26, afternoon):
+- session 5 (2026-11-26, from 11:00 UTC):
   1. prepared statements. SQLAlchemy's asyncpg adaptor keeps one LRU of 100 prepared
      statements per connection (the `statement_cache_size` set before configured asyncpg's
      own cache, which SQLAlchemy does not use). Counted in-process on one connection (as
@@ -622,12 +622,18 @@ Before and after (2026-11-26, this machine):
      transaction and two statements fewer on every tenant request. Round trips per list
      request at 20 tenants: 28.7 → 24.7. Measured alongside, at 20 tenants with 50 clients:
      the app's process spends 14 ms of CPU per list request and PostgreSQL 7 ms, the floor
-     2 ms and 4 ms (`/proc` CPU times over a load run); pg_stat_statements puts the SQL
-     itself (execution and planning) at about 4.5 ms per request for both, so the difference
-     is the app's own Python. In the same run each list request waited 76 ms on average
+     2 ms and 4 ms (`/proc` CPU times over a load run). pg_stat_statements (a run against
+     a PostgreSQL 15 with the extension loaded, through `DATABASE_URL`) puts the SQL itself,
+     execution and planning, at about 4.5 ms per request for both: the difference is the
+     app's own Python. In the same run each list request waited 76 ms on average
      for its tenant's log lock (the floor 62 ms): with 20 tenants and 50 clients the appends
      of one tenant queue, and the lock is held across four round trips (lock, chain end,
      INSERT, COMMIT), each of which waits its turn on a busy event loop;
+  4. the table above (11:45 UTC, 1,000 tenants), against session 4's (09:31 UTC): list 62 /
+     187 req/s (33 %, unchanged), casus page 121 / 491 (25 %, was 22 %), RSS 120 → 121 MB
+     after the two touch rounds. Logging, alternated as before: +20 % on the list's p50 (was
+     +42 %; per run the app gave 58–72 req/s, without logging 76–91) and +27 % on the casus
+     page (was +20 %).
 """
 
 
