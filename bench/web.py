@@ -670,8 +670,8 @@ without verwerkingenlog (`bench/nolog_app.py`), both up, each page in {AB_ROUNDS
   transaction with `SET LOCAL ROLE` and `SET LOCAL search_path`, the coming meetings, the
   dashboard's four lists counted in one query and one page of 25 of each (overdue reviews,
   late plans, open casussen with person and plan, signals to weigh), and one chained
-  access-log entry per casus and signal shown, all in one call of the tenant's
-  `verwerkingenlog_aanvullen` as the app makes it; escaped HTML.
+  access-log entry per casus and signal shown, all in one call of
+  `verwerkingenlog.aanvullen` (platform migration p0008) as the app makes it; escaped HTML.
 - *verwerkingenlog uit*: the same app with `verwerkingenlog.services.record` and
   `record_many` replaced by no-ops in the benchmark's own app factory; the application has
   no such switch.
