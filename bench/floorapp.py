@@ -10,8 +10,8 @@ settings as the app (``bench/web.py`` starts both):
 - ``GET /casusoverleg``: the meetings to come (platform); the four lists of the dashboard
   counted in one query and one page (25 rows) of each fetched: open casussen with an overdue
   review, with a late plan, all open casussen (with person and plan), signals to weigh; one
-  access-log entry per casus and per signal shown, appended with the app's own function
-  (``verwerkingenlog.aanvullen``: advisory lock, chain end, hashes and one INSERT in one call);
+  access-log entry per casus and per signal shown, chained under the tenant's advisory lock
+  (one multi-row INSERT);
 - ``GET /casusoverleg/casussen/{id}``: the casus with person and plan, and one log entry;
 - a plain HTML page of the names and dates, escaped.
 
@@ -27,12 +27,13 @@ import os
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 import asyncpg
 import benchdb  # noqa: F401 - puts the project root on sys.path
 
-from casushub.tenants.verwerkingenlog.services import field_text
+from casushub.tenants.verwerkingenlog.services import GENESIS, entry_hash
 
 __all__ = ["app"]
 
@@ -92,7 +93,14 @@ CASUS_SQL = (
     "JOIN persoon p ON p.id = c.persoon_id LEFT JOIN plan pl ON pl.casus_id = c.id "
     "WHERE c.id = $1"
 )
-APPEND_SQL = "SELECT verwerkingenlog.aanvullen($1, $2, $3::jsonb)"
+LAST_SQL = "SELECT volgnummer, hash FROM verwerking ORDER BY volgnummer DESC LIMIT 1"
+INSERT_SQL = (
+    "INSERT INTO verwerking (id, volgnummer, tijdstip, user_id, organisation_id, rol, casus_id, "
+    "persoon_id, gegevensgroep, actie, doel, request_id, detail, vorige_hash, hash) "
+    "SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::uuid[], $5::uuid[], "
+    "$6::text[], $7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::text[], $12::text[], "
+    "$13::text[], $14::text[], $15::text[])"
+)
 
 
 async def _respond(send: Send, status: int, body: str) -> None:
@@ -123,37 +131,42 @@ def _cookie(scope: Scope) -> str | None:
 async def _log(
     conn: asyncpg.Connection,
     tenant_id: uuid.UUID,
-    schema: str,
     who: Any,
     rows: list[tuple[Any, Any, str, str]],
 ) -> None:
-    """One chained entry per (casus, persoon, gegevensgroep, doel): the app's own append
-    function (platform migration p0008), which locks, reads the chain's end, hashes and
-    inserts in one call."""
+    """One chained entry per (casus, persoon, gegevensgroep, doel), under the tenant's lock."""
     if not rows:
         return
-    shared = {
-        "tijdstip": field_text(datetime.now(UTC)),
-        "user_id": field_text(who["user_id"]),
-        "organisation_id": field_text(who["organisation_id"]),
-        "rol": who["role"],
-        "request_id": uuid.uuid4().hex,
-        "actie": "read",
-        "detail": "",
-    }
-    entries = [
-        {
-            **shared,
-            "id": str(uuid.uuid4()),
-            "casus_id": field_text(casus_id),
-            "persoon_id": field_text(persoon_id),
-            "gegevensgroep": gegevensgroep,
-            "doel": doel,
-        }
-        for casus_id, persoon_id, gegevensgroep, doel in rows
-    ]
     lock = int.from_bytes(tenant_id.bytes[:8], "big", signed=True)
-    await conn.execute(APPEND_SQL, schema, lock, json.dumps(entries))
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", lock)
+    last = await conn.fetchrow(LAST_SQL)
+    number, previous = (last["volgnummer"], last["hash"]) if last else (0, GENESIS)
+    request_id = uuid.uuid4().hex
+    now = datetime.now(UTC)
+    columns: list[list[Any]] = [[] for _ in range(15)]
+    for casus_id, persoon_id, gegevensgroep, doel in rows:
+        number += 1
+        entry = SimpleNamespace(
+            volgnummer=number,
+            tijdstip=now,
+            user_id=who["user_id"],
+            organisation_id=who["organisation_id"],
+            rol=who["role"],
+            casus_id=casus_id,
+            persoon_id=persoon_id,
+            gegevensgroep=gegevensgroep,
+            actie="read",
+            doel=doel,
+            request_id=request_id,
+            detail=None,
+            vorige_hash=previous,
+        )
+        digest = entry_hash(entry)
+        values = (uuid.uuid4(), *vars(entry).values(), digest)
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+        previous = digest
+    await conn.execute(INSERT_SQL, *columns)
 
 
 async def _identity(conn: asyncpg.Connection, cookie: str) -> dict[str, Any] | None:
@@ -237,7 +250,6 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
                 await _log(
                     conn,
                     who["tenant_id"],
-                    schema,
                     who,
                     [(c["id"], c["persoon_id"], "casus", "overzicht") for c in shown.values()]
                     + [(None, s["persoon_id"], "signaal", "weging voorbereiden") for s in signalen],
@@ -265,7 +277,6 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
                 await _log(
                     conn,
                     who["tenant_id"],
-                    schema,
                     who,
                     [(casus["id"], casus["persoon_id"], "casus", "casusoverleg")],
                 )

@@ -634,6 +634,18 @@ Before and after (2026-11-26, this machine):
      after the two touch rounds. Logging, alternated as before: +20 % on the list's p50 (was
      +42 %; per run the app gave 58–72 req/s, without logging 76–91) and +27 % on the casus
      page (was +20 %).
+  5. tried and removed: the append as one PL/pgSQL function for all tenants
+     (`verwerkingenlog.aanvullen(schema, key, entries)`, platform migration p0008: lock,
+     chain end, hashes and one INSERT through dynamic SQL in one call), so that the lock is
+     held across two round trips instead of four. Per append of 25 entries, in-process at
+     20 tenants, the app's CPU fell from 1.5–1.8 to 0.5–0.6 ms but PostgreSQL's rose from
+     1.1–1.2 to 1.9 ms (hashing in PL/pgSQL, both dynamic statements planned on every call);
+     for one entry the app 0.7–0.9 → 0.2 ms, PostgreSQL 0.3–0.4 → 0.7–0.9 ms. Under load,
+     with app and database on the same two cores, that cost more than it saved. The
+     1,000-tenant run (12:04 UTC) gave list 66 / 185 req/s and casus page 102 / 451 (the
+     floor calling the same function), and logging +39 % on the list's p50 and +39 % on the
+     casus page, against +20 % and +27 % in the table above. Its commit and the commit that
+     reverts it are both on main.
 """
 
 
@@ -670,8 +682,8 @@ without verwerkingenlog (`bench/nolog_app.py`), both up, each page in {AB_ROUNDS
   transaction with `SET LOCAL ROLE` and `SET LOCAL search_path`, the coming meetings, the
   dashboard's four lists counted in one query and one page of 25 of each (overdue reviews,
   late plans, open casussen with person and plan, signals to weigh), and one chained
-  access-log entry per casus and signal shown, all in one call of
-  `verwerkingenlog.aanvullen` (platform migration p0008) as the app makes it; escaped HTML.
+  access-log entry per casus and signal shown, chained under the tenant's advisory lock
+  (lock, chain end, one INSERT) as the app makes them; escaped HTML.
 - *verwerkingenlog uit*: the same app with `verwerkingenlog.services.record` and
   `record_many` replaced by no-ops in the benchmark's own app factory; the application has
   no such switch.

@@ -122,30 +122,3 @@ async def test_tenant_role_cannot_read_platform_or_alter_own_tables(
     async with tenant_session(app_engine, tenant_a, settings) as session:
         with pytest.raises(DBAPIError, match="must be owner"):
             await session.execute(text(f"DROP TABLE {tenant_a.schema}.persoon"))
-
-
-_APPEND = "SELECT verwerkingenlog.aanvullen(:schema, 1, CAST(:rijen AS jsonb))"
-_ENTRY = (
-    '[{"id": "00000000-0000-4000-8000-000000000001", "tijdstip": "2026-11-26T12:00:00+00:00",'
-    ' "user_id": "", "organisation_id": "", "rol": "systeem", "casus_id": "", "persoon_id": "",'
-    ' "gegevensgroep": "casus", "actie": "read", "doel": "x", "request_id": "", "detail": ""}]'
-)
-
-
-async def test_log_append_function_cannot_write_another_tenants_log(
-    app_engine: AsyncEngine, settings: Settings, tenant_a: TenantRef, tenant_b: TenantRef
-) -> None:
-    """The one append function (platform p0008) takes the schema as an argument, but runs
-    with the session's tenant role: naming another tenant's schema is refused."""
-    async with tenant_session(app_engine, tenant_a, settings) as session:
-        with pytest.raises(DBAPIError, match="permission denied"):
-            await session.execute(text(_APPEND), {"schema": tenant_b.schema, "rijen": _ENTRY})
-
-
-@pytest.mark.parametrize("schema", ["platform", "t_alfa.verwerking; --", "T_ALFA", ""])
-async def test_log_append_function_refuses_what_is_no_tenant_schema(
-    app_engine: AsyncEngine, settings: Settings, tenant_a: TenantRef, schema: str
-) -> None:
-    async with tenant_session(app_engine, tenant_a, settings) as session:
-        with pytest.raises(DBAPIError, match="ongeldig tenantschema"):
-            await session.execute(text(_APPEND), {"schema": schema, "rijen": _ENTRY})

@@ -190,7 +190,7 @@ async def overzicht(
     signalen = Pagina(signaalregels, nummers["signalen"], n_signalen, grootte)
 
     # One entry per casus and per signal shown (a casus in two lists is one read), in one
-    # append (one call of the log's append function).
+    # append: one lock, one read of the chain's end, one INSERT.
     getoond = {r.casus_id: r for p in (reviews, plannen, casussen) for r in p.regels}
     await record_many(
         session,

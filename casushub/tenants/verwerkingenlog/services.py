@@ -5,19 +5,22 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import BigInteger, String, bindparam, func, select
+from sqlalchemy import BigInteger, Insert, bindparam, column, func, insert, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform.ids import new_id
 from casushub.platform.tenancy import session_tenant
 from casushub.tenants.actor import Actor
-from casushub.tenants.verwerkingenlog.models import Actie
+from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
 
 __all__ = [
     "ENTRY_FIELDS",
@@ -55,21 +58,23 @@ def entry_hash(entry: Any) -> str:
 
     ``entry`` is a ``Verwerking`` or any row with the same attribute names (verification and
     the benchmark's bulk load hash plain rows). Times are hashed in UTC, so the value does not
-    depend on the session's time zone when the row is read back. The database's append
-    function (platform migration p0008) computes the same hash from the same texts.
+    depend on the session's time zone when the row is read back.
     """
-    text = "\x1f".join([field_text(getattr(entry, name)) for name in _CHAIN_FIELDS])
-    return hashlib.sha256(text.encode()).hexdigest()
+    return _digest({name: field_text(getattr(entry, name)) for name in _CHAIN_FIELDS})
 
 
 def field_text(value: Any) -> str:
-    """A field as it is hashed: as :func:`record_many` sends it to be hashed and stored, and
-    as the CSV export shows it, so the hashes can be recomputed from an export."""
+    """A field as it is hashed (and as the CSV export shows it, so the hashes can be
+    recomputed from an export)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
     return str(value)
+
+
+def _digest(texts: Mapping[str, str]) -> str:
+    return hashlib.sha256("\x1f".join([texts[name] for name in _CHAIN_FIELDS]).encode()).hexdigest()
 
 
 def search_term_detail(term: str, key: bytes) -> str:
@@ -119,11 +124,12 @@ async def record(
 async def record_many(session: AsyncSession, actor: Actor, regels: Sequence[Regel]) -> None:
     """Append one entry per ``regel``, in order, in the caller's transaction.
 
-    A list screen logs every row it shows: one call of ``verwerkingenlog.aanvullen`` (platform
-    migration p0008) with every entry in one JSON parameter keeps that at one round trip
-    however long the list is (issue 11), with the same entries and chain as one ``record``
-    call per row. Nothing reads the entries back in the same unit of work, so no ORM objects
-    are built for them.
+    A list screen logs every row it shows: taking the lock and reading the chain's end once,
+    and sending the entries as one INSERT, keeps that at three round trips however long the
+    list is (issue 11), with the same entries and chain as one ``record`` call per row. The
+    entries go in as plain rows in one JSON parameter, not as ORM objects: nothing reads them
+    back in the same unit of work, and building and flushing an object per row cost more than
+    the INSERT itself.
     """
     tenant = session_tenant(session)
     if tenant is None:
@@ -131,8 +137,14 @@ async def record_many(session: AsyncSession, actor: Actor, regels: Sequence[Rege
         raise RuntimeError(msg)
     if not regels:
         return
-    # Each field goes as the text it is hashed as (the shared ones rendered once); the
-    # function numbers and hashes the entries, so what is stored is what was hashed.
+    # Appends are serialised per tenant so the chain has one order; the lock ends with the
+    # transaction. The chain's end is read in a statement of its own, after the lock: a
+    # statement that locked and read at once would read with a snapshot from before the lock.
+    await session.execute(_LOCK, {"key": _lock_key(tenant.id)})
+    last = (await session.execute(_LAST)).first()
+    volgnummer, vorige = (last.volgnummer, last.hash) if last else (0, GENESIS)
+    # Each field is rendered once as the text it is hashed as (the shared ones once per call)
+    # and sent as that text, so what is stored is what was hashed.
     shared = {
         "tijdstip": field_text(datetime.now(UTC)),
         "user_id": field_text(actor.user_id),
@@ -140,33 +152,53 @@ async def record_many(session: AsyncSession, actor: Actor, regels: Sequence[Rege
         "rol": actor.role,
         "request_id": field_text(actor.request_id),
     }
-    rows = [
-        {
+    rows = []
+    for regel in regels:
+        volgnummer += 1
+        texts = {
             **shared,
-            "id": str(new_id()),
+            "volgnummer": str(volgnummer),
             "casus_id": field_text(regel.casus_id),
             "persoon_id": field_text(regel.persoon_id),
             "gegevensgroep": regel.gegevensgroep,
             "actie": regel.actie.value,
             "doel": regel.doel,
             "detail": field_text(regel.detail),
+            "vorige_hash": vorige,
         }
-        for regel in regels
-    ]
-    # The function takes the tenant's advisory lock, so appends are serialised per tenant and
-    # the chain has one order (the lock ends with the transaction); it reads the chain's end
-    # after the lock, then numbers, hashes and inserts the entries in order. The schema is the
-    # session's own tenant, never input; the function runs with the tenant role's rights.
-    params = {"schema": tenant.schema, "sleutel": _lock_key(tenant.id), "rijen": rows}
-    await session.execute(_APPEND, params)
+        texts["hash"] = vorige = _digest(texts)
+        # An absent value is hashed as the empty text and stored as NULL.
+        row: dict[str, object] = {name: texts[name] or None for name in ENTRY_FIELDS}
+        row["id"], row["volgnummer"] = str(new_id()), volgnummer
+        rows.append(row)
+    await session.execute(_INSERT, {"rows": rows})
 
 
-# Built once: every logged request sends it (issue 11). One text for all tenants, so it stays
-# prepared (casushub.platform.prepared_statements).
-_APPEND = select(
-    func.verwerkingenlog.aanvullen(
-        bindparam("schema", type_=String),
-        bindparam("sleutel", type_=BigInteger),
-        bindparam("rijen", type_=JSONB),
+_COLUMNS = ("id", *ENTRY_FIELDS)
+
+
+def _insert() -> Insert:
+    """``INSERT … SELECT … FROM jsonb_to_recordset($1) AS r(id uuid, …)``: one parameter.
+
+    The statement text is the same for one entry or a hundred, so PostgreSQL plans it once per
+    connection and tenant; a multi-row ``VALUES`` list would be a new statement (and a new
+    plan) for every length of list shown. One JSON text also costs the driver less than an
+    array per column, whose every element it type-checks (issue 11).
+    """
+    table = cast("Table", Verwerking.__table__)
+    source = (
+        func.jsonb_to_recordset(bindparam("rows", type_=JSONB))
+        .table_valued(*(column(name, table.c[name].type) for name in _COLUMNS))
+        .render_derived(with_types=True)
     )
+    # On the table, not the mapped class: with a parameter dict the ORM would take an ORM
+    # insert for a bulk insert of those parameters.
+    return insert(table).from_select(list(_COLUMNS), select(*source.c))
+
+
+# Built once (every logged request sends these three; issue 11).
+_LOCK = select(func.pg_advisory_xact_lock(bindparam("key", type_=BigInteger)))
+_LAST = (
+    select(Verwerking.volgnummer, Verwerking.hash).order_by(Verwerking.volgnummer.desc()).limit(1)
 )
+_INSERT = _insert()
