@@ -279,7 +279,7 @@ async def test_search_is_logged_without_terms(
                 )
             ).scalars()
         )
-        assert await s.scalar(select(func.count()).select_from(Verwerking)) > 0
+        assert (await s.scalar(select(func.count()).select_from(Verwerking)) or 0) > 0
     assert len(details) == 2
     assert all("zoektest" not in (d or "") and "bestaat" not in (d or "") for d in details)
 
