@@ -77,22 +77,21 @@ async def test_many_tenant_statements_neither_evict_platform_ones_nor_pile_up(
     distinct = [
         f"SELECT count(*) FROM {tenant_a.schema}.persoon WHERE {i} > 0" for i in range(count)
     ]
-    async with tenant_session(one_connection, tenant_a, settings) as session:
-        for sql in distinct:
-            await session.execute(text(sql))
-    async with one_connection.connect() as conn:
-        assert await _backend(conn) == backend
-        once = await _prepared(conn)
+
+    async def run_all_and_list_prepared() -> list[str]:
+        async with tenant_session(one_connection, tenant_a, settings) as session:
+            for sql in distinct:
+                await session.execute(text(sql))
+        async with one_connection.connect() as conn:
+            assert await _backend(conn) == backend
+            return await _prepared(conn)
+
+    once = await run_all_and_list_prepared()
     # Seen once: sent unnamed, nothing left on the server.
     assert not [s for s in once if tenant_a.schema in s]
     assert PLATFORM_SQL in once
 
-    async with tenant_session(one_connection, tenant_a, settings) as session:
-        for sql in distinct:
-            await session.execute(text(sql))
-    async with one_connection.connect() as conn:
-        assert await _backend(conn) == backend
-        twice = await _prepared(conn)
+    twice = await run_all_and_list_prepared()
     # Seen again: prepared, but only as many as the tenant cache holds; the rest were closed.
     kept = [s for s in twice if tenant_a.schema in s]
     assert kept
