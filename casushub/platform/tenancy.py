@@ -3,10 +3,11 @@
 Two independent locks keep one tenant's data away from another (DESIGN.md §3):
 
 1. ``schema_translate_map={None: "t_<slug>"}`` points every tenant table at one schema;
-2. an ``after_begin`` hook runs ``SET LOCAL ROLE`` to the tenant's role, which has rights on
-   its own schema only. The login role is ``NOINHERIT``, so without the ``SET ROLE`` it can
-   read no tenant table at all, and its ``search_path`` holds no tenant tables, so a query that
-   escaped the translate map fails instead of reading the wrong tenant.
+2. an ``after_begin`` hook switches to the tenant's role for the transaction (``SET LOCAL
+   ROLE``, sent as ``set_config('role', …, true)``), which has rights on its own schema only.
+   The login role is ``NOINHERIT``, so without the switch it can read no tenant table at all,
+   and its ``search_path`` holds no tenant tables, so a query that escaped the translate map
+   fails instead of reading the wrong tenant.
 
 ``SET LOCAL`` ends with the transaction, so nothing leaks to the next user of a pooled
 connection (unlike a connection-wide ``SET search_path``).
