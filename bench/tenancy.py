@@ -429,8 +429,15 @@ Before and after the fix (2026-11-25, this machine; figure, floor, ratio):
   concurrency (N = 50, quiet machine): provision 41.4 ms / 24.0 ms = 1.73×; migrate 218 ms /
   105 ms = 2.07× and 124 ms / 79 ms = 1.57×.
 - step 2 — in a migrate run the revision check and the registry update ride in that script:
-  BEGIN, script, COMMIT per tenant, like the floor. The table above; with the machine shared
-  by test runs the ratios are 1.0–1.4× (concurrency 1) and 1.0–1.7× (concurrency 4).
+  BEGIN, script, COMMIT per tenant, like the floor. On 2026-11-26 07:30 UTC: provision
+  1.17×, migrate 1.64× and 1.42×, no-op 8.7 ms; with the machine shared by test runs the
+  ratios are 1.0–1.4× (concurrency 1) and 1.0–1.7× (concurrency 4).
+- session 5 (2026-11-26 12:30 UTC, the table above): re-measured because the admin engine
+  now sends its statements under `casushub/platform/prepared_statements.py`; a migrate run's
+  scripts do not pass through it (they go to asyncpg as one script per tenant). Migrate at
+  concurrency 4 gave 2.10× (494 / 235 ms). A second run at 12:36 UTC (`--no-readme`) gave
+  provision 144 / 120 ms = 1.21×, migrate 877 / 503 ms = 1.74× and 485 / 290 ms = 1.67×,
+  no-op 8.7 ms: the floor's time alone moved by a fifth between the two runs.
 
 Where the time went (pyinstrument): per tenant Alembic built an `EnvironmentContext` and a
 `MigrationContext`, looked up the version table, compiled every operation again and sent each
