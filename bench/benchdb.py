@@ -237,17 +237,20 @@ class LogEntry:
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
-def chain(entries: Iterable[LogEntry]) -> list[tuple[Any, ...]]:
+def chain(
+    entries: Iterable[LogEntry], after: tuple[int, str] | None = None
+) -> list[tuple[Any, ...]]:
     """Number and hash ``entries`` (in time order) into COPY rows that ``audit verify`` accepts.
 
-    The hash is the application's own ``entry_hash``: a bulk-loaded log is checked by exactly
-    the code that checks a written one.
+    ``after`` is the chain's end (number, hash) to continue from; none: a new chain. The hash
+    is the application's own ``entry_hash``: a bulk-loaded log is checked by exactly the code
+    that checks a written one.
     """
     from casushub.tenants.verwerkingenlog.services import GENESIS, entry_hash
 
-    previous = GENESIS
+    last, previous = after or (0, GENESIS)
     rows = []
-    for number, entry in enumerate(entries, start=1):
+    for number, entry in enumerate(entries, start=last + 1):
         entry.volgnummer = number
         entry.vorige_hash = previous
         previous = entry_hash(entry)

@@ -27,13 +27,10 @@ import os
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
-from types import SimpleNamespace
 from typing import Any
 
 import asyncpg
-import benchdb  # noqa: F401 - puts the project root on sys.path
-
-from casushub.tenants.verwerkingenlog.services import GENESIS, entry_hash
+import benchdb  # also puts the project root on sys.path
 
 __all__ = ["app"]
 
@@ -140,14 +137,10 @@ async def _log(
     lock = int.from_bytes(tenant_id.bytes[:8], "big", signed=True)
     await conn.execute("SELECT pg_advisory_xact_lock($1)", lock)
     last = await conn.fetchrow(LAST_SQL)
-    number, previous = (last["volgnummer"], last["hash"]) if last else (0, GENESIS)
     request_id = uuid.uuid4().hex
     now = datetime.now(UTC)
-    columns: list[list[Any]] = [[] for _ in range(15)]
-    for casus_id, persoon_id, gegevensgroep, doel in rows:
-        number += 1
-        entry = SimpleNamespace(
-            volgnummer=number,
+    entries = [
+        benchdb.LogEntry(
             tijdstip=now,
             user_id=who["user_id"],
             organisation_id=who["organisation_id"],
@@ -158,15 +151,12 @@ async def _log(
             actie="read",
             doel=doel,
             request_id=request_id,
-            detail=None,
-            vorige_hash=previous,
         )
-        digest = entry_hash(entry)
-        values = (uuid.uuid4(), *vars(entry).values(), digest)
-        for column, value in zip(columns, values, strict=True):
-            column.append(value)
-        previous = digest
-    await conn.execute(INSERT_SQL, *columns)
+        for casus_id, persoon_id, gegevensgroep, doel in rows
+    ]
+    chained = benchdb.chain(entries, after=(last["volgnummer"], last["hash"]) if last else None)
+    # One array per column (benchdb.LOG_COLUMNS, INSERT_SQL's order).
+    await conn.execute(INSERT_SQL, *(list(column) for column in zip(*chained, strict=True)))
 
 
 async def _identity(conn: asyncpg.Connection, cookie: str) -> dict[str, Any] | None:
