@@ -86,8 +86,10 @@ class _Connection(AsyncAdapt_asyncpg_connection):
         if cached is not None and cached[2] > invalidate_timestamp:
             return cached[0], cached[1]
         key = hash(operation)
-        recurs = self._tenant_seen.pop(key, False) is None
-        if not recurs:
+        recurs = key in self._tenant_seen
+        if recurs:
+            del self._tenant_seen[key]
+        else:
             self._tenant_seen[key] = None
             if len(self._tenant_seen) > TENANT_SEEN:
                 self._tenant_seen.popitem(last=False)

@@ -28,7 +28,8 @@ from casushub.platform.identity.access import (
 from casushub.platform.registry import TenantUnavailable, servable
 from casushub.platform.tenancy import TenantRef, tenant_session
 
-# Litestar reads handler and dependency signatures at runtime: these imports stay real.
+# Litestar reads handler and dependency signatures at runtime: the imports above stay real.
+# Only the lookup below, which Litestar does not inspect, takes a type from this block.
 if TYPE_CHECKING:
     from litestar.types import Scope
 
