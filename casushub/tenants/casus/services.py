@@ -491,10 +491,13 @@ async def vernietig_casussen(session: AsyncSession, casus_ids: Iterable[uuid.UUI
     await session.execute(delete(Derde).where(id_in(Derde.casus_id, ids)))
     await session.execute(delete(Casus).where(id_in(Casus.id, ids)))
     # Every other signal about these persons belongs to the same aanpak and goes with it,
-    # except one that another casus (of the same person) still stands on.
+    # except one that another casus (of the same person) still stands on, and one under its
+    # own bewaarplicht (``legal_hold``): the hold on that signal outranks this destruction,
+    # and its person stays with it.
     signalen = await session.scalars(
         select(Signaal.id).where(
             or_(id_in(Signaal.persoon_id, persoon_ids), id_in(Signaal.id, herkomst)),
+            Signaal.legal_hold.is_(False),
             ~select(Casus.id)
             .join(Weging, Weging.id == Casus.weging_id)
             .where(Weging.signaal_id == Signaal.id)

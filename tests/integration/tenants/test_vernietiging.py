@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from casusfabriek import ALLE_CRITERIA, Organisaties, Sessie, nieuw_signaal, nieuwe_casus, weging
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.base import TenantBase
@@ -126,6 +126,26 @@ async def test_vernietig_casus_removes_everything_of_it_and_nothing_else(
         assert await s.get(Casus, blijft.id) is not None
         assert await s.scalar(select(func.count()).select_from(Bijlage)) == middle["bijlage"]
     assert middle != before
+
+
+async def test_vernietig_casus_keeps_a_signal_under_its_own_legal_hold(
+    sessie: Sessie, tenant_a: TenantRef, orgs: Organisaties
+) -> None:
+    async with sessie(tenant_a) as s:
+        casus = await nieuwe_casus(s, orgs, "Blokkade Op Signaal")
+        vrij = await nieuw_signaal(s, orgs, "Blokkade Op Signaal", persoon_id=casus.persoon_id)
+        vast = await nieuw_signaal(s, orgs, "Blokkade Op Signaal", persoon_id=casus.persoon_id)
+        await s.execute(update(Signaal).where(Signaal.id == vast.id).values(legal_hold=True))
+    async with sessie(tenant_a) as s:
+        await vernietig_casus(s, casus.id)
+    async with sessie(tenant_a) as s:
+        assert await s.get(Casus, casus.id) is None
+        assert await s.get(Signaal, vrij.id) is None
+        # The held signal survives the casus, and so does the person it is about.
+        bewaard = await s.get(Signaal, vast.id)
+        assert bewaard is not None
+        assert bewaard.legal_hold
+        assert await s.get(Persoon, casus.persoon_id) is not None
 
 
 async def test_vernietig_signaal_removes_signal_weging_files_and_orphan_person(
