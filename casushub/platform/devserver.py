@@ -13,11 +13,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from casushub.platform.settings import get_settings
 
-__all__ = ["dev_processes", "run_dev"]
+__all__ = ["dev_processes", "run_dev", "supervise"]
 
 # The development mail sink: messages land in DATA_DIR/mail/*.eml and on the console.
 DEV_MAIL_PORT = 8025
@@ -95,15 +96,29 @@ def dev_processes(port: int) -> dict[str, list[str]]:
 def run_dev(port: int) -> int:
     _prepare_environment(port)
     asyncio.run(_migrate_and_seed())
-    children = {
-        name: subprocess.Popen(command)  # noqa: S603 - fixed commands built above
-        for name, command in dev_processes(port).items()
-    }
     from casushub.platform.identity.demo import demo_logins
 
-    print(f"\ncasushub draait op http://localhost:{port}/  (stoppen: Ctrl-C)\n")
-    print("\n".join(demo_logins()) + "\n")
+    banner = f"\ncasushub draait op http://localhost:{port}/  (stoppen: Ctrl-C)\n\n"
+    return supervise(dev_processes(port), banner + "\n".join(demo_logins()) + "\n")
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def supervise(commands: Mapping[str, list[str]], banner: str = "") -> int:
+    """Run each command as a child until one stops or we are told to stop; then stop them all.
+
+    SIGTERM and SIGHUP (``kill``, ``timeout``, a closed terminal) stop the children as Ctrl-C
+    does: by default they would end this process at once, leaving the web server, worker and
+    identity provider running without it (and holding their ports).
+    """
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    children: dict[str, subprocess.Popen[bytes]] = {}
     try:
+        for name, command in commands.items():
+            children[name] = subprocess.Popen(command)  # noqa: S603 - fixed commands built above
+        print(banner, flush=True)
         while all(child.poll() is None for child in children.values()):
             time.sleep(0.5)
         failed = [name for name, child in children.items() if child.poll() is not None]
@@ -120,3 +135,6 @@ def run_dev(port: int) -> int:
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 child.kill()
+                child.wait()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
