@@ -184,3 +184,26 @@ async def test_a_nul_in_logged_text_is_refused_and_nothing_is_written(
     assert getattr(refused.value.orig, "sqlstate", None) in BAD_CHARACTER_SQLSTATES
     async with tenant_session(app_engine, tenant, settings) as session:
         assert (await session.execute(select(Verwerking.id))).first() is None
+
+
+async def test_a_shared_field_too_long_is_refused_not_cut_short(
+    app_engine: AsyncEngine,
+    settings: Settings,
+    fresh_tenant: Callable[[], Awaitable[TenantRef]],
+) -> None:
+    """The actor's fields go in once per append, beside the rows: a role longer than its
+    column is refused like any other field, never stored shortened (and so no longer equal to
+    what was hashed). A request id that fits is stored as given."""
+    tenant = await fresh_tenant()
+    regel = Regel(Actie.READ, "casus", "test")
+    te_lang = Actor(user_id=None, organisation_id=None, role="r" * 41, request_id="req-1")
+    with pytest.raises(DBAPIError, match="too long"):
+        async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+            await record_many(session, te_lang, [regel])
+    past = Actor(user_id=None, organisation_id=None, role="r" * 40, request_id="x" * 64)
+    async with tenant_session(app_engine, tenant, settings) as session, session.begin():
+        await record_many(session, past, [regel, regel])
+    async with tenant_session(app_engine, tenant, settings) as session:
+        rows = (await session.execute(select(Verwerking).order_by(Verwerking.volgnummer))).scalars()
+        stored = [(r.volgnummer, r.rol, r.request_id, r.hash == entry_hash(r)) for r in rows]
+    assert stored == [(1, "r" * 40, "x" * 64, True), (2, "r" * 40, "x" * 64, True)]

@@ -5,22 +5,33 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import BigInteger, Insert, bindparam, column, func, insert, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Insert,
+    String,
+    bindparam,
+    column,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casushub.platform.ids import new_id
+from casushub.platform.ids import new_id_text
 from casushub.platform.tenancy import session_tenant
 from casushub.tenants.actor import Actor
 from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
+    from sqlalchemy.types import TypeEngine
 
 __all__ = [
     "ENTRY_FIELDS",
@@ -60,7 +71,7 @@ def entry_hash(entry: Any) -> str:
     the benchmark's bulk load hash plain rows). Times are hashed in UTC, so the value does not
     depend on the session's time zone when the row is read back.
     """
-    return _digest({name: field_text(getattr(entry, name)) for name in _CHAIN_FIELDS})
+    return _digest([field_text(getattr(entry, name)) for name in _CHAIN_FIELDS])
 
 
 def field_text(value: Any) -> str:
@@ -73,8 +84,9 @@ def field_text(value: Any) -> str:
     return str(value)
 
 
-def _digest(texts: Mapping[str, str]) -> str:
-    return hashlib.sha256("\x1f".join([texts[name] for name in _CHAIN_FIELDS]).encode()).hexdigest()
+def _digest(texts: Sequence[str]) -> str:
+    """The hash of an entry's field texts, given in ``_CHAIN_FIELDS`` order."""
+    return hashlib.sha256("\x1f".join(texts).encode()).hexdigest()
 
 
 def search_term_detail(term: str, key: bytes) -> str:
@@ -143,57 +155,106 @@ async def record_many(session: AsyncSession, actor: Actor, regels: Sequence[Rege
     await session.execute(_LOCK, {"key": _lock_key(tenant.id)})
     last = (await session.execute(_LAST)).first()
     volgnummer, vorige = (last.volgnummer, last.hash) if last else (0, GENESIS)
-    # Each field is rendered once as the text it is hashed as (the shared ones once per call)
-    # and sent as that text, so what is stored is what was hashed.
-    shared = {
-        "tijdstip": field_text(datetime.now(UTC)),
-        "user_id": field_text(actor.user_id),
-        "organisation_id": field_text(actor.organisation_id),
-        "rol": actor.role,
-        "request_id": field_text(actor.request_id),
-    }
+    # Each field is rendered once as the text it is hashed as and sent as that text, so what
+    # is stored is what was hashed. The actor's fields and the time are the same for every
+    # entry of one call: rendered once and sent once, beside the rows.
+    tijdstip = field_text(datetime.now(UTC))
+    user_id, organisation_id = field_text(actor.user_id), field_text(actor.organisation_id)
+    rol, request_id = actor.role, field_text(actor.request_id)
     rows = []
     for regel in regels:
         volgnummer += 1
-        texts = {
-            **shared,
-            "volgnummer": str(volgnummer),
-            "casus_id": field_text(regel.casus_id),
-            "persoon_id": field_text(regel.persoon_id),
-            "gegevensgroep": regel.gegevensgroep,
-            "actie": regel.actie.value,
-            "doel": regel.doel,
-            "detail": field_text(regel.detail),
-            "vorige_hash": vorige,
-        }
-        texts["hash"] = vorige = _digest(texts)
+        casus_id, persoon_id = field_text(regel.casus_id), field_text(regel.persoon_id)
+        detail = field_text(regel.detail)
+        texts = (
+            str(volgnummer),
+            tijdstip,
+            user_id,
+            organisation_id,
+            rol,
+            casus_id,
+            persoon_id,
+            regel.gegevensgroep,
+            regel.actie.value,
+            regel.doel,
+            request_id,
+            detail,
+            vorige,
+        )
+        entry = _digest(texts)
         # An absent value is hashed as the empty text and stored as NULL.
-        row: dict[str, object] = {name: texts[name] or None for name in ENTRY_FIELDS}
-        row["id"], row["volgnummer"] = str(new_id()), volgnummer
-        rows.append(row)
-    await session.execute(_INSERT, {"rows": rows})
+        rows.append(
+            {
+                "id": new_id_text(),
+                "volgnummer": volgnummer,
+                "casus_id": casus_id or None,
+                "persoon_id": persoon_id or None,
+                "gegevensgroep": regel.gegevensgroep or None,
+                "actie": regel.actie.value or None,
+                "doel": regel.doel or None,
+                "detail": detail or None,
+                "vorige_hash": vorige,
+                "hash": entry,
+            }
+        )
+        vorige = entry
+    shared = {
+        "tijdstip": tijdstip,
+        "user_id": user_id or None,
+        "organisation_id": organisation_id or None,
+        "rol": rol or None,
+        "request_id": request_id or None,
+    }
+    await session.execute(_INSERT, {"rows": rows, **shared})
 
 
-_COLUMNS = ("id", *ENTRY_FIELDS)
+# What differs per entry goes in the rows' JSON; what one call's entries share, once.
+_ROW_COLUMNS = (
+    "id",
+    "volgnummer",
+    "casus_id",
+    "persoon_id",
+    "gegevensgroep",
+    "actie",
+    "doel",
+    "detail",
+    "vorige_hash",
+    "hash",
+)
+_SHARED_COLUMNS = ("tijdstip", "user_id", "organisation_id", "rol", "request_id")
+
+
+def _shared(name: str, type_: TypeEngine[Any]) -> ColumnElement[Any]:
+    """A shared field sent as text; cast unless its column is text. An explicit cast to
+    ``varchar(n)`` would cut a longer value short (stored no longer equal to what was hashed);
+    the INSERT's own assignment refuses it instead."""
+    text = bindparam(name, type_=String)
+    return text if isinstance(type_, String) else text.cast(type_)
 
 
 def _insert() -> Insert:
-    """``INSERT … SELECT … FROM jsonb_to_recordset($1) AS r(id uuid, …)``: one parameter.
+    """``INSERT … SELECT r.…, $2, … FROM jsonb_to_recordset($1) AS r(id uuid, …)``.
 
     The statement text is the same for one entry or a hundred, so PostgreSQL plans it once per
     connection and tenant; a multi-row ``VALUES`` list would be a new statement (and a new
     plan) for every length of list shown. One JSON text also costs the driver less than an
-    array per column, whose every element it type-checks (issue 11).
+    array per column, whose every element it type-checks; the fields every entry of a call
+    shares (actor, time, request) are sent once as text and cast, not repeated in each row
+    (issue 11).
     """
     table = cast("Table", Verwerking.__table__)
     source = (
         func.jsonb_to_recordset(bindparam("rows", type_=JSONB))
-        .table_valued(*(column(name, table.c[name].type) for name in _COLUMNS))
+        .table_valued(*(column(name, table.c[name].type) for name in _ROW_COLUMNS))
         .render_derived(with_types=True)
     )
+    values = [
+        *(source.c[name] for name in _ROW_COLUMNS),
+        *(_shared(name, table.c[name].type) for name in _SHARED_COLUMNS),
+    ]
     # On the table, not the mapped class: with a parameter dict the ORM would take an ORM
     # insert for a bulk insert of those parameters.
-    return insert(table).from_select(list(_COLUMNS), select(*source.c))
+    return insert(table).from_select([*_ROW_COLUMNS, *_SHARED_COLUMNS], select(*values))
 
 
 # Built once (every logged request sends these three; issue 11).
