@@ -629,7 +629,7 @@ Before and after (2026-11-26, this machine):
      for its tenant's log lock (the floor 62 ms): with 20 tenants and 50 clients the appends
      of one tenant queue, and the lock is held across four round trips (lock, chain end,
      INSERT, COMMIT), each of which waits its turn on a busy event loop;
-  4. the table above (11:45 UTC, 1,000 tenants), against session 4's (09:31 UTC): list 62 /
+  4. the 1,000-tenant run at 11:45 UTC, against session 4's (09:31 UTC): list 62 /
      187 req/s (33 %, unchanged), casus page 121 / 491 (25 %, was 22 %), RSS 120 → 121 MB
      after the two touch rounds. Logging, alternated as before: +20 % on the list's p50 (was
      +42 %; per run the app gave 58–72 req/s, without logging 76–91) and +27 % on the casus
@@ -646,6 +646,34 @@ Before and after (2026-11-26, this machine):
      floor calling the same function), and logging +39 % on the list's p50 and +39 % on the
      casus page, against +20 % and +27 % in the table above. Its commit and the commit that
      reverts it are both on main.
+- session 6 (2026-11-26, from 13:30 UTC):
+  1. where a list request's CPU goes, in-process, one request at a time (100 tenants,
+     `--large 300`, 300 requests, `time.process_time` around each stage): 14–19 ms for the
+     whole request (runs minutes apart differ by a fifth), of which the identity middleware
+     1.9 ms, the dashboard's four lists without the log 6 ms (a count, four pages, their
+     rows), the access-log append 2.3–2.6 ms, Jinja 1.9 ms, meetings and hand-overs 0.8 ms;
+     the rest is Litestar's middleware, the session store and the test client. Measured the
+     same way, `/healthz` costs 1.3 ms and `/auth/session` (signed in, no tenant) 4.3 ms.
+     Logging on against off, six alternated runs of 200 requests at 100 tenants: the app
+     17.1 against 13.7 ms, PostgreSQL 5.8 against 3.7 ms per list request;
+  2. the access-log append sends the fields all entries of one call share (time, actor,
+     request id) once, beside the rows, instead of in each row's JSON; each entry's hash
+     input is one tuple and its id text without a `uuid.UUID`. The Python part for 50
+     entries: 0.90 → 0.36 ms. In-process A/B at 100 tenants, 8 alternated runs of 150 list
+     requests: CPU inside `record_many` 2.13 → 1.72 ms, PostgreSQL 5.07 → 4.63 ms per request;
+  3. measured and not kept: the lock and the chain's end read by one PL/pgSQL call whose
+     text is the same for every tenant (lock, then the end through dynamic SQL, which takes
+     a fresh snapshot after the lock). In-process A/B at 200 tenants: `record_many` 1.59 →
+     1.32 ms, PostgreSQL 4.67 → 4.57 ms, 1.8 round trips fewer per request; 2 % of the
+     request's CPU, for a platform migration and a dynamic-SQL function. Two uvicorn
+     processes instead of one (20 tenants, app and floor alike): list 75 → 81 req/s, casus
+     page 124 → 124, floor 210 → 238 and 603 → 701. One app process, PostgreSQL and the
+     load generator already keep both cores busy;
+  4. the table above (14:00 UTC), against 11:45 UTC: list 58 / 180 req/s (32 %, was 33 %),
+     casus page 94 / 407 (23 %, was 25 %), RSS 120 → 121 MB after the two touch rounds.
+     Logging, alternated as before: +15 % on the list's p50 (was +20 %; per run the app
+     gave 53–67 req/s, without logging 60–72) and +23 % on the casus page (was +27 %). The
+     floor was slower than at 11:45 too (list 187 → 180, casus page 491 → 407 req/s).
 """
 
 

@@ -166,7 +166,7 @@ async def record_many(session: AsyncSession, actor: Actor, regels: Sequence[Rege
         volgnummer += 1
         casus_id, persoon_id = field_text(regel.casus_id), field_text(regel.persoon_id)
         detail = field_text(regel.detail)
-        texts = (
+        texts = (  # in _CHAIN_FIELDS order, as entry_hash reads a stored row
             str(volgnummer),
             tijdstip,
             user_id,
