@@ -25,9 +25,10 @@ DOELEN = {
 
 class Agendapunt(TimestampedKey, TenantBase):
     __tablename__ = "agendapunt"
+    # The unique constraint's index leads with bijeenkomst_id: it serves a meeting's agenda.
     __table_args__ = (UniqueConstraint("bijeenkomst_id", "casus_id"),)
 
-    bijeenkomst_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    bijeenkomst_id: Mapped[uuid.UUID]
     casus_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("casus.id", ondelete="CASCADE"), index=True
     )
@@ -52,8 +53,9 @@ class AgendaActie(TimestampedKey, TenantBase):
 
 class Aanwezigheid(TimestampedKey, TenantBase):
     __tablename__ = "aanwezigheid"
+    # The unique constraint's index leads with bijeenkomst_id: it serves a meeting's presence.
     __table_args__ = (UniqueConstraint("bijeenkomst_id", "organisatie_id"),)
 
-    bijeenkomst_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    bijeenkomst_id: Mapped[uuid.UUID]
     organisatie_id: Mapped[uuid.UUID]
     aanwezig: Mapped[bool] = mapped_column(Boolean, default=True)
