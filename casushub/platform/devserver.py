@@ -1,7 +1,7 @@
 """`make dev`: embedded PostgreSQL, migrations, demo data and the platform's processes.
 
-Each process is a plain child process; Ctrl-C stops them all. Later parts add theirs to
-``dev_processes`` (identity provider, worker, scheduler).
+Each process is a plain child process; Ctrl-C (or SIGTERM, SIGHUP) stops them all. Later parts
+add theirs to ``dev_processes`` (identity provider, worker, scheduler).
 """
 
 from __future__ import annotations
