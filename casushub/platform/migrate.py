@@ -37,14 +37,14 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 from alembic.config import Config
 from alembic.runtime.environment import EnvironmentContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import ColumnElement, select, text, update
+from sqlalchemy import ColumnElement, literal_column, select, text, update
 from sqlalchemy.orm import InstrumentedAttribute
 
 from casushub.platform.models import Tenant, TenantStatus
 from casushub.platform.tenancy import TenantRef
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
+    from sqlalchemy.engine import Connection, Dialect
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
     from casushub.platform.settings import Settings
@@ -194,9 +194,9 @@ async def _migrate_by_script(
     script = await _tenant_script(recorded, target)
     if script is None:
         return False
-    record = update(Tenant).where(Tenant.id == tenant.id).values(schema_revision=target)
+    registry = _registry_update(engine.dialect, target)
+    registry = registry.replace(_TENANT_ID_PLACEHOLDER, f"'{tenant.id}'")
     async with engine.connect() as conn:
-        registry = record.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
         raw = await conn.get_raw_connection()
         driver = raw.driver_connection
         if driver is None:  # pragma: no cover - asyncpg connections always have one
@@ -206,6 +206,22 @@ async def _migrate_by_script(
                 driver, tenant.schema, _drift_guard(recorded) + script + f"{registry};\n"
             )
     return True
+
+
+# Stands for the tenant's id in the registry update (a UUID's text needs no escaping).
+_TENANT_ID_PLACEHOLDER = "casushub_tenant_id_placeholder"
+
+
+@lru_cache(maxsize=16)
+def _registry_update(dialect: Dialect, target: str) -> str:
+    """The registry row's update to ``target``, built and compiled once per revision: doing
+    so per tenant was a fifth of a migrate run's time in the app (issue 11)."""
+    record = (
+        update(Tenant)
+        .where(Tenant.id == literal_column(_TENANT_ID_PLACEHOLDER))
+        .values(schema_revision=target)
+    )
+    return str(record.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
 class _RevisionDrift(RuntimeError):
