@@ -432,12 +432,18 @@ Before and after the fix (2026-11-25, this machine; figure, floor, ratio):
   BEGIN, script, COMMIT per tenant, like the floor. On 2026-11-26 07:30 UTC: provision
   1.17×, migrate 1.64× and 1.42×, no-op 8.7 ms; with the machine shared by test runs the
   ratios are 1.0–1.4× (concurrency 1) and 1.0–1.7× (concurrency 4).
-- session 5 (2026-11-26 12:30 UTC, the table above): re-measured because the admin engine
+- session 5 (2026-11-26 12:30 UTC): re-measured because the admin engine
   now sends its statements under `casushub/platform/prepared_statements.py`; a migrate run's
   scripts do not pass through it (they go to asyncpg as one script per tenant). Migrate at
   concurrency 4 gave 2.10× (494 / 235 ms). A second run at 12:36 UTC (`--no-readme`) gave
   provision 144 / 120 ms = 1.21×, migrate 877 / 503 ms = 1.74× and 485 / 290 ms = 1.67×,
   no-op 8.7 ms: the floor's time alone moved by a fifth between the two runs.
+- session 6 (2026-11-26; tenant revision t0008 adds three indexes on `casus`, in the floor's
+  DDL too): at 14:18 UTC migrate 969 / 406 ms = 2.39× at concurrency 1 (354 / 292 ms = 1.21×
+  at 4), at 14:22 UTC 755 / 476 ms = 1.59× (1.39×). pyinstrument put a fifth of the app's
+  time per tenant in building and compiling the registry row's update; it is now compiled
+  once per revision with a placeholder for the tenant id. After: 1.45× and 1.36× (14:28 UTC),
+  the table above (14:33 UTC) 1.27× and 1.08×; provisioning 1.25×, no-op 6.2 ms.
 
 Where the time went (pyinstrument): per tenant Alembic built an `EnvironmentContext` and a
 `MigrationContext`, looked up the version table, compiled every operation again and sent each
