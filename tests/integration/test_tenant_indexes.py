@@ -8,9 +8,13 @@ municipality slowed down.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+import casushub.tenants
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.base import TenantBase
 
@@ -18,6 +22,10 @@ from casushub.tenants.base import TenantBase
 async def test_every_declared_index_is_built_in_a_tenant_schema(
     admin_engine: AsyncEngine, tenant_a: TenantRef
 ) -> None:
+    # Every tenant model, not only those this test run happened to import.
+    for module in pkgutil.walk_packages(casushub.tenants.__path__, "casushub.tenants."):
+        if module.name.endswith(".models"):
+            importlib.import_module(module.name)
     declared = {
         (table.name, str(index.name))
         for table in TenantBase.metadata.tables.values()
