@@ -20,7 +20,13 @@ from litestar.status_codes import (
 
 from casushub.platform.identity.audit import AuditAction, record
 from casushub.platform.identity.errors import LoginRefused, ProviderUnavailable
-from casushub.platform.identity.login import finish_login, safe_return_path, start_login
+from casushub.platform.identity.login import (
+    PENDING_LOGIN_TTL,
+    finish_login,
+    pre_login_cookie_name,
+    safe_return_path,
+    start_login,
+)
 from casushub.platform.identity.organisations import provider_for_organisation
 from casushub.platform.identity.roles import ROLE_LABELS
 from casushub.platform.identity.sessions import (
@@ -154,9 +160,15 @@ class AuthController(Controller):
         if refused := await _rate_limited(request, state, email):
             return refused
         volgende = safe_return_path(str(form.get("volgende", "/")))
+        cookie = pre_login_cookie_name(state.settings.secure_cookies)
         try:
             started = await start_login(
-                state.engine, state.settings, state.oidc_cache, email=email, return_to=volgende
+                state.engine,
+                state.settings,
+                state.oidc_cache,
+                email=email,
+                return_to=volgende,
+                browser=request.cookies.get(cookie),
             )
         except LoginRefused as exc:
             return Template(
@@ -171,7 +183,19 @@ class AuthController(Controller):
             )
         except ProviderUnavailable as exc:
             return _failure(exc.message, HTTP_503_SERVICE_UNAVAILABLE)
-        return _forward(started.url, "Doorsturen naar de inlogdienst van uw organisatie")
+        response = _forward(started.url, "Doorsturen naar de inlogdienst van uw organisatie")
+        # Binds the sign-in to this browser (login CSRF). Lax: the provider's redirect back is
+        # a top-level navigation from another site, which Lax still sends it with.
+        response.set_cookie(
+            key=cookie,
+            value=started.browser,
+            max_age=int(PENDING_LOGIN_TTL.total_seconds()),
+            path="/",
+            secure=state.settings.secure_cookies,
+            httponly=True,
+            samesite="lax",
+        )
+        return response
 
     @get("/callback", opt=public())
     async def callback(self, request: AnyRequest, state: State) -> Response[Any]:
@@ -186,6 +210,7 @@ class AuthController(Controller):
                 params=params,
                 ip=_ip(request),
                 user_agent=request.headers.get("user-agent", ""),
+                browser=request.cookies.get(pre_login_cookie_name(state.settings.secure_cookies)),
             )
         except LoginRefused as exc:
             return _failure(exc.message, HTTP_400_BAD_REQUEST)
