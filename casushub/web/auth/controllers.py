@@ -27,7 +27,11 @@ from casushub.platform.identity.login import (
     safe_return_path,
     start_login,
 )
-from casushub.platform.identity.organisations import provider_for_organisation
+from casushub.platform.identity.organisations import (
+    domain_of,
+    organisation_for_domain,
+    provider_for_organisation,
+)
 from casushub.platform.identity.roles import ROLE_LABELS
 from casushub.platform.identity.sessions import (
     check_session,
@@ -61,23 +65,49 @@ LOGIN_WINDOW = 600.0
 TOO_MANY_LOGINS = (
     "Er is te vaak geprobeerd in te loggen. Wacht tien minuten en probeer het opnieuw."
 )
+TOO_MANY_FOR_ORGANISATION = (
+    "Er wordt op dit moment te vaak geprobeerd in te loggen bij uw organisatie. Wacht tien "
+    "minuten en probeer het opnieuw."
+)
 
 
 async def _rate_limited(
-    request: AnyRequest, state: State, account: str = ""
+    request: AnyRequest, state: State, email: str | None = None
 ) -> Response[Any] | None:
-    """Per client address (start and callback) and per account (start): 429 when used up."""
+    """429 when a sign-in limit is used up; otherwise the attempt is counted.
+
+    The limits that bite are per account (e-mail address) and per organisation (its e-mail
+    domain); per client address there is only a high ceiling, because a whole town hall or
+    front desk signs in from one NAT address. The callback carries no e-mail address: it
+    counts against the ceiling only (and needs the pre-login cookie of a started sign-in).
+    A refused attempt does not count.
+    """
     settings = state.settings
-    per_client = limiet(state, "login_client", settings.login_limiet_client, LOGIN_WINDOW)
-    per_account = limiet(state, "login_account", settings.login_limiet_account, LOGIN_WINDOW)
-    client = client_key(request)
-    account = account.strip().lower()
+    checks = [
+        (
+            limiet(state, "login_client", settings.login_limiet_client, LOGIN_WINDOW),
+            client_key(request),
+            TOO_MANY_LOGINS,
+        )
+    ]
     async with state.engine.begin() as conn:
-        if await per_client.vol(conn, client) or (account and await per_account.vol(conn, account)):
-            return te_veel(request, TOO_MANY_LOGINS, LOGIN_WINDOW)
-        await per_client.tel(conn, client)
-        if account:
-            await per_account.tel(conn, account)
+        if email is not None and (account := email.strip().lower()):
+            per_account = limiet(
+                state, "login_account", settings.login_limiet_account, LOGIN_WINDOW
+            )
+            checks.append((per_account, account, TOO_MANY_LOGINS))
+            if domain := domain_of(account):
+                organisation = await organisation_for_domain(conn, domain)
+                per_organisation = limiet(
+                    state, "login_organisatie", settings.login_limiet_organisatie, LOGIN_WINDOW
+                )
+                key = str(organisation) if organisation else f"domein:{domain}"
+                checks.append((per_organisation, key, TOO_MANY_FOR_ORGANISATION))
+        for limit, key, message in checks:
+            if await limit.vol(conn, key):
+                return te_veel(request, message, LOGIN_WINDOW)
+        for limit, key, _ in checks:
+            await limit.tel(conn, key)
     return None
 
 
