@@ -54,8 +54,9 @@ class _AccessLine:
     token: Token[str | None]
     started: float = field(default_factory=time.perf_counter)
     status: int = 500
-    # Set when an exception left the middleware: the app's outer exception handler answers
-    # afterwards, and the before_send hook writes the line when that answer has gone out.
+    response_started: bool = False
+    # Set when an exception left the middleware before any answer: the app's outer exception
+    # handler answers afterwards, and the before_send hook writes the line once that is out.
     answered_outside: bool = False
     written: bool = False
 
@@ -105,8 +106,14 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
         scope["state"][_ACCESS_LINE] = line
         try:
             await app(scope, receive, send)
-        except BaseException:
-            line.answered_outside = True
+        except Exception:
+            if line.response_started:  # nothing will answer again: log what was sent
+                line.write()
+            else:
+                line.answered_outside = True
+            raise
+        except BaseException:  # cancelled (client gone): no handler answers
+            line.write()
             raise
         line.write()
 
@@ -119,6 +126,7 @@ def _access_line(message: Message, scope: Scope) -> None:
         return
     if message["type"] == "http.response.start":
         line.status = message["status"]
+        line.response_started = True
         MutableScopeHeaders.from_message(message)["X-Request-ID"] = line.request_id
     elif (
         line.answered_outside
