@@ -191,30 +191,26 @@ async def _take_pending(engine: AsyncEngine, state: str | None, browser: str | N
     if not state:
         raise LoginRefused("missing_state")
     browser = _valid_browser(browser)
+    pending = other = None
     async with engine.begin() as conn:
         # DELETE … RETURNING: a state is used at most once, even with two racing callbacks.
         # Only by the browser that started it: another browser's callback leaves the pending
         # login (and its code, never redeemed) to the browser it belongs to.
-        pending = (
-            None
-            if browser is None
-            else (
-                await conn.execute(
-                    delete(PendingLogin)
-                    .where(
-                        PendingLogin.state == state,
-                        PendingLogin.browser_hash == browser_hash(browser),
-                    )
-                    .returning(*PendingLogin.__table__.c)
+        if browser is not None:
+            taken = await conn.execute(
+                delete(PendingLogin)
+                .where(
+                    PendingLogin.state == state,
+                    PendingLogin.browser_hash == browser_hash(browser),
                 )
-            ).first()
-        )
+                .returning(*PendingLogin.__table__.c)
+            )
+            pending = taken.first()
         if pending is None:
-            other = (
-                await conn.execute(
-                    select(PendingLogin.organisation_id).where(PendingLogin.state == state)
-                )
-            ).first()
+            started_elsewhere = await conn.execute(
+                select(PendingLogin.organisation_id).where(PendingLogin.state == state)
+            )
+            other = started_elsewhere.first()
     if pending is None:
         if other is None:
             raise LoginRefused("unknown_or_replayed_state")
