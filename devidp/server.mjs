@@ -11,7 +11,11 @@
 //             "redirect_uris": [...], "post_logout_redirect_uris": [...],
 //             "providers": [{ "key", "clients": [{ "client_id", "client_secret" }],
 //                             "users": [{ "sub", "email", "name", "groups": [] }],
-//                             "any_user": false (tests: any login name is a user) }] }
+//                             "any_user": false (tests: any login name is a user),
+//                             "claims_in_userinfo": false (the ID token carries only sub; e-mail,
+//                               name and groups come from the userinfo endpoint),
+//                             "userinfo_other_sub": false (tests: userinfo names another
+//                               subject than the ID token, as a broken or hostile provider) }] }
 // When every provider listens, one line goes to stdout:  {"ready": {"<key>": "<issuer>", ...}}
 
 import { readFileSync } from "node:fs";
@@ -72,18 +76,25 @@ async function start(spec, index) {
       groups: ["groups"],
     },
     scopes: ["openid", "email", "profile", "groups"],
-    conformIdTokenClaims: false,
+    // Off: the ID token carries the claims of the granted scopes, as many enterprise providers
+    // do. On: the standard code-flow profile (OpenID Connect Core 5.4), where claims requested
+    // by scope are released only at the userinfo endpoint.
+    conformIdTokenClaims: Boolean(spec.claims_in_userinfo),
     acrValues: ["urn:casushub:acr:wachtwoord", "urn:casushub:acr:mfa"],
     ttl: { Session: 600, Interaction: 600, Grant: 600, AuthorizationCode: 60, IdToken: 300 },
-    async findAccount(_ctx, id) {
+    async findAccount(_ctx, id, token) {
       // Only configured demo users exist; any password is accepted (development only).
       const user = users.get(id) ?? (spec.any_user ? syntheticUser(id) : undefined);
       if (!user) return undefined;
+      // oidc-provider sets `sub` from the account id; for the userinfo endpoint (reached with
+      // an access token) this test switch hands it another one.
+      const accountId =
+        spec.userinfo_other_sub && token?.kind === "AccessToken" ? `${id}-ander` : id;
       return {
-        accountId: id,
+        accountId,
         async claims() {
           return {
-            sub: id,
+            sub: accountId,
             email: user.email,
             email_verified: true,
             name: user.name,

@@ -23,7 +23,7 @@ from casushub.platform.models import PlatformBase
 
 __all__ = ["Limiet", "RateLimitPoging", "purge_pogingen"]
 
-# The longest window in use (the contactpunt's per-address day); older attempts count nowhere.
+# The longest window in use (the contactpunt's per-e-mail day); older attempts count nowhere.
 LANGSTE_VENSTER = timedelta(days=1)
 
 

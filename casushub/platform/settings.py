@@ -133,14 +133,20 @@ class Settings:
     """Days between terminating a municipality and destroying the hub's copy of its data."""
     metrics_token: str = ""
     """Bearer token Prometheus sends to ``/metrics``; empty: the endpoint is off in production."""
-    contactpunt_limiet_client: int = 10
-    """Public contactpunt form: submissions per client (IP address) per hour, valid or not."""
+    contactpunt_limiet_client: int = 100
+    """Public contactpunt form: submissions per client (IP address) per hour, valid or not.
+    A ceiling, not the working limit: a front desk sends requests for many people from one
+    address; the per-e-mail limit is the one that stops repetition."""
     contactpunt_limiet_email: int = 3
     """Public contactpunt form: requests per e-mail address per 24 hours."""
-    login_limiet_client: int = 100
-    """Sign-in (start and callback): attempts per client address per 10 minutes (then 429)."""
+    login_limiet_client: int = 1000
+    """Sign-in (start and callback): attempts per client address per 10 minutes (then 429).
+    A ceiling for a whole office behind one NAT address; account and organisation limit first."""
     login_limiet_account: int = 20
     """Sign-in start: attempts per e-mail address per 10 minutes (then 429)."""
+    login_limiet_organisatie: int = 2000
+    """Sign-in start: attempts per organisation (by e-mail domain) per 10 minutes (then 429).
+    Above the per-address ceiling, so one address alone cannot lock an organisation out."""
     bijlage_max_bytes: int = 10 * 1024 * 1024
     """Largest attachment (bijlage) accepted on a casus information item, in bytes."""
 
@@ -211,10 +217,11 @@ class Settings:
             termination_days=_env_int("TERMINATION_DAYS", 30),
             authorisation_review_days=_env_int("AUTHORISATION_REVIEW_DAYS", 180),
             metrics_token=_env("METRICS_TOKEN"),
-            contactpunt_limiet_client=_env_int("CONTACTPUNT_LIMIET_CLIENT", 10),
+            contactpunt_limiet_client=_env_int("CONTACTPUNT_LIMIET_CLIENT", 100),
             contactpunt_limiet_email=_env_int("CONTACTPUNT_LIMIET_EMAIL", 3),
-            login_limiet_client=_env_int("LOGIN_LIMIET_CLIENT", 100),
+            login_limiet_client=_env_int("LOGIN_LIMIET_CLIENT", 1000),
             login_limiet_account=_env_int("LOGIN_LIMIET_ACCOUNT", 20),
+            login_limiet_organisatie=_env_int("LOGIN_LIMIET_ORGANISATIE", 2000),
             bijlage_max_bytes=_env_int("BIJLAGE_MAX_BYTES", 10 * 1024 * 1024),
         )
 

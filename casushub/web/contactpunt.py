@@ -53,10 +53,11 @@ from casushub.tenants.verzoeken.rules import (
     Kanaal,
     VerzoekRegelFout,
     VerzoekType,
+    ontvangstnummer,
+    termijn,
 )
 from casushub.tenants.verzoeken.schemas import Invoerfouten, lees_formulier
 from casushub.web.auth.guards import roles
-from casushub.web.errors import error_response
 from casushub.web.ratelimit import Limiet, client_key, limiet, te_veel
 from casushub.web.tenancy import provide_tenant, provide_tenant_db
 
@@ -174,17 +175,28 @@ async def contactpunt_indienen(
             return te_veel(request, TE_VEEL, UUR)
         await per_client.tel(conn, client)
     waarden = {k: v for k, v in data.items() if k != HONEYPOT and isinstance(v, str)}
-    if data.get(HONEYPOT, "").strip():
-        # Filled by a bot (people do not see the field): nothing is stored.
-        return error_response(request, 400)
+    vandaag = services.vandaag()
     try:
-        aanvraag = lees_formulier(waarden, vandaag=services.vandaag())
+        aanvraag = lees_formulier(waarden, vandaag=vandaag)
     except Invoerfouten as fouten:
         return _formulier(gevonden, waarden=waarden, fouten=fouten.fouten, status_code=422)
     if aanvraag.indiener_email:
         async with state.engine.connect() as conn:
             if await per_email.vol(conn, aanvraag.indiener_email):
                 return te_veel(request, TE_VEEL_EMAIL, UUR)
+    if data.get(HONEYPOT, "").strip():
+        # Filled by a bot (people do not see the field). Answered exactly like a success, so
+        # it learns nothing to adapt to, with a receipt number that exists nowhere: nothing is
+        # stored, logged or sent.
+        return _ontvangen(
+            request,
+            gevonden,
+            nummer=ontvangstnummer(gevonden.code, vandaag.year),
+            soort=aanvraag.type.value,
+            ontvangen_op=vandaag,
+            uiterlijk=termijn(vandaag),
+            email=bool(aanvraag.indiener_email),
+        )
     actor = Actor(
         user_id=None, organisation_id=None, role="publiek", request_id=request_id_var.get()
     )
@@ -196,6 +208,27 @@ async def contactpunt_indienen(
     if aanvraag.indiener_email:
         async with state.engine.begin() as conn:
             await per_email.tel(conn, aanvraag.indiener_email)
+    return _ontvangen(
+        request,
+        gevonden,
+        nummer=stored.ontvangstnummer,
+        soort=stored.type,
+        ontvangen_op=stored.ontvangen_op,
+        uiterlijk=stored.termijn,
+        email=bool(stored.indiener_email),
+    )
+
+
+def _ontvangen(
+    request: Request[Any, Any, Any],
+    gevonden: Gemeente,
+    *,
+    nummer: str,
+    soort: str,
+    ontvangen_op: date,
+    uiterlijk: date,
+    email: bool,
+) -> Redirect:
     # Post/redirect/get: a reload shows the receipt again instead of sending twice. The
     # number travels in the server-side session, never in the URL (access logs).
     request.set_session(
@@ -203,11 +236,11 @@ async def contactpunt_indienen(
             **(request.session or {}),
             ONTVANGEN_KEY: {
                 "slug": gevonden.ref.slug,
-                "nummer": stored.ontvangstnummer,
-                "type": stored.type,
-                "ontvangen_op": stored.ontvangen_op.isoformat(),
-                "termijn": stored.termijn.isoformat(),
-                "email": bool(stored.indiener_email),
+                "nummer": nummer,
+                "type": soort,
+                "ontvangen_op": ontvangen_op.isoformat(),
+                "termijn": uiterlijk.isoformat(),
+                "email": email,
             },
         }
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 
 import pytest
@@ -14,7 +14,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casushub.platform.identity.devidp import DevIdp
+from casushub.platform.identity.devidp import DevIdp, node_config, start_dev_idp
 from casushub.platform.identity.organisations import create_organisation, save_provider
 from casushub.platform.settings import Settings
 from casushub.web.app import create_app, session_config
@@ -28,6 +28,30 @@ def rp_settings(settings: Settings) -> Settings:
 @pytest.fixture(scope="session")
 def rp_app(rp_settings: Settings) -> Litestar:
     return create_app(rp_settings)
+
+
+@pytest.fixture(scope="session")
+def userinfo_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevIdp]:
+    """A second development provider process in the standard code-flow profile: the ID token
+    carries only ``sub``; e-mail, name and groups come from userinfo (``conformIdTokenClaims``).
+    Issuer ``ander_sub`` also names another subject at userinfo than in its ID tokens."""
+    providers = [
+        {
+            "key": key,
+            "client_secret": f"test-geheim-{key}-0123456789",
+            "users": [],
+            "any_user": True,
+            "claims_in_userinfo": True,
+            "userinfo_other_sub": key == "ander_sub",
+        }
+        for key in ("userinfo", "ander_sub")
+    ]
+    config = node_config(
+        providers, client_id=TEST_CLIENT_ID, base_port=0, rp_base_urls=[TEST_RP_URL]
+    )
+    idp = start_dev_idp(config, tmp_path_factory.mktemp("devidp-userinfo") / "config.json")
+    yield idp
+    idp.stop()
 
 
 @pytest.fixture
@@ -52,10 +76,11 @@ def make_org(admin_engine: AsyncEngine, rp_settings: Settings, dev_idp: DevIdp) 
         tenant_id: uuid.UUID | None = None,
         client_secret: str | None = None,
         issuer: str | None = None,
+        idp: DevIdp | None = None,
     ) -> Org:
         suffix = secrets.token_hex(3)
         slug, domain = f"org_{suffix}", f"org{suffix}.test"
-        issuer = issuer or dev_idp.issuers[provider]
+        issuer = issuer or (idp or dev_idp).issuers[provider]
         async with admin_engine.begin() as conn:
             org_id = await create_organisation(
                 conn,

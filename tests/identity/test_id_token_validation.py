@@ -3,6 +3,7 @@ checked by the same ``validate_id_token`` the callback uses, against a JWKS serv
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import threading
@@ -83,7 +84,12 @@ def sign(key: RSAKey | OctKey, payload: dict[str, Any], alg: str = "RS256") -> s
 
 
 async def check(
-    token: str, jwks: JwksServer, *, issuer: str = ISSUER, acr: tuple[str, ...] = ()
+    token: str,
+    jwks: JwksServer,
+    *,
+    issuer: str = ISSUER,
+    acr: tuple[str, ...] = (),
+    trusted: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     cache = ProviderMetadataCache(ttl=3600, timeout=2)
     expected = IdTokenExpectations(
@@ -93,6 +99,7 @@ async def check(
         allowed_algorithms=("RS256",),
         jwks_uri=jwks.url,
         required_acr=acr,
+        trusted_audiences=trusted,
     )
     return await validate_id_token(token, expected, cache)
 
@@ -138,7 +145,26 @@ async def test_several_audiences_need_azp_of_this_client(jwks: JwksServer) -> No
     several = claims(aud=[CLIENT, "andere-client"])
     assert await refused(sign(key, several), jwks) == "wrong_azp"
     assert await refused(sign(key, {**several, "azp": "andere-client"}), jwks) == "wrong_azp"
-    assert (await check(sign(key, {**several, "azp": CLIENT}), jwks))["azp"] == CLIENT
+    trusted = ("andere-client",)
+    accepted = await check(sign(key, {**several, "azp": CLIENT}), jwks, trusted=trusted)
+    assert accepted["azp"] == CLIENT
+
+
+async def test_an_audience_that_is_not_trusted_is_refused(jwks: JwksServer) -> None:
+    # OpenID Connect Core 3.1.3.7 step 3: also with azp naming this client.
+    key = rsa_key("k1")
+    jwks.publish(key)
+    several = claims(aud=[CLIENT, "andere-client"], azp=CLIENT)
+    assert await refused(sign(key, several), jwks) == "untrusted_audience"
+    # Trusting one other client does not trust a third.
+    three = claims(aud=[CLIENT, "andere-client", "derde-client"], azp=CLIENT)
+    reason = await refused(sign(key, three), jwks, trusted=("andere-client",))
+    assert reason == "untrusted_audience"
+    # The trust list never stands in for our own client id.
+    without_us = claims(aud=["andere-client"], azp="andere-client")
+    assert await refused(sign(key, without_us), jwks, trusted=("andere-client",)) == (
+        "wrong_audience"
+    )
 
 
 async def test_expired_token_is_refused(jwks: JwksServer) -> None:
@@ -193,17 +219,44 @@ async def test_signature_by_an_unknown_key_is_refused_after_one_refresh(
     stranger = rsa_key("onbekend")
     cache = ProviderMetadataCache(ttl=3600, timeout=2)
     expected = IdTokenExpectations(ISSUER, CLIENT, NONCE, ("RS256",), jwks.url)
+    # Issued no later than the keys below were fetched (see the rotation test for newer ones).
+    issued = int(time.time())
     await cache.keys_for(jwks.url, None)
     assert jwks.hits == 1
     with pytest.raises(LoginRefused) as info:
-        await validate_id_token(sign(stranger, claims()), expected, cache)
+        await validate_id_token(sign(stranger, claims(iat=issued)), expected, cache)
     assert info.value.reason == "unknown_key"
     assert jwks.hits == 2  # exactly one refresh for the unknown kid
     # More made-up key ids right after: refused without hammering the provider.
     for kid in ("verzonnen-1", "verzonnen-2"):
         with pytest.raises(LoginRefused):
-            await validate_id_token(sign(rsa_key(kid), claims()), expected, cache)
+            await validate_id_token(sign(rsa_key(kid), claims(iat=issued)), expected, cache)
     assert jwks.hits == 2
+
+
+async def test_key_rotation_right_after_a_forced_refresh_is_picked_up(jwks: JwksServer) -> None:
+    old, new = rsa_key("oud"), rsa_key("nieuw")
+    jwks.publish(old)
+    cache = ProviderMetadataCache(ttl=3600, timeout=2)
+    expected = IdTokenExpectations(ISSUER, CLIENT, NONCE, ("RS256",), jwks.url)
+    await validate_id_token(sign(old, claims()), expected, cache)
+    # A made-up key id spends the forced refresh of this 10-second window ...
+    with pytest.raises(LoginRefused):
+        await validate_id_token(sign(rsa_key("verzonnen"), claims()), expected, cache)
+    assert jwks.hits == 2
+    # ... and a moment later the provider really rotates. Its tokens are issued after our
+    # last refresh, so the keys we hold may be stale: one more refresh is allowed.
+    await asyncio.sleep(1.1)
+    jwks.publish(old, new)
+    assert (await validate_id_token(sign(new, claims()), expected, cache))["sub"]
+    assert jwks.hits == 3
+    # Only one: further made-up key ids, however new they claim to be, wait for the window.
+    for kid in ("verzonnen-3", "verzonnen-4"):
+        with pytest.raises(LoginRefused):
+            await validate_id_token(
+                sign(rsa_key(kid), claims(iat=int(time.time()) + 5)), expected, cache
+            )
+    assert jwks.hits == 3
 
 
 async def test_known_kid_but_other_key_fails_the_signature(jwks: JwksServer) -> None:

@@ -3,9 +3,12 @@ API is exempt from CSRF because it never accepts the browser's session cookie.""
 
 from __future__ import annotations
 
+import json
 import uuid
+from dataclasses import replace
 from typing import Any
 
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from secroutes import (
@@ -20,8 +23,9 @@ from secroutes import (
 )
 
 from casushub.platform.identity.roles import Role
+from casushub.platform.logs import configure_logging
 from casushub.platform.settings import Settings
-from casushub.web.app import CSRF_HEADER, session_config
+from casushub.web.app import CSRF_HEADER, create_app, session_config
 
 # Who signs in to try a route: the first of these the route admits.
 PREFERENCE = (
@@ -100,3 +104,35 @@ async def test_api_refuses_the_session_cookie(
         client.headers["Authorization"] = f"Bearer {side.api_token}"
         listing = next(r for r in api if r.method == "GET" and not r.params)
         assert (await client.get(listing.path)).status_code == 200
+
+
+async def test_a_refused_request_is_logged_with_the_status_the_client_got(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The CSRF check refuses in Litestar's own middleware, outside the handler: the access
+    line and the response must still carry the 403 and the request id."""
+    logged = replace(settings, log_json=True)
+    app = create_app(logged)
+    configure_logging(logged)  # bind the JSON log handler to the captured stdout
+    async with AsyncTestClient(app, session_config=session_config(logged)) as client:
+        await csrf_token(client)
+        refused = await client.post(
+            "/auth/logout", data={"x": "1"}, headers={"accept": "text/html"}
+        )
+        passed = await client.get("/auth/login")
+    assert refused.status_code == 403
+    request_id = refused.headers.get("x-request-id")
+    assert request_id, dict(refused.headers)
+    # The Dutch page names the same reference as the log.
+    assert request_id in refused.text
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line[:1] == "{"]
+    access = [entry for entry in lines if entry["logger"] == "casushub.access"]
+    by_id = {entry.get("request_id"): entry for entry in access}
+    assert request_id in by_id, access
+    assert by_id[request_id]["status"] == 403
+    assert by_id[request_id]["path"] == "/auth/logout"
+    assert by_id[request_id]["method"] == "POST"
+    # An ordinary request keeps its one line with its own id; no request is logged twice
+    # (three requests: the page that set the CSRF cookie, the refused one, the sign-in page).
+    assert by_id[passed.headers["x-request-id"]]["status"] == 200
+    assert len(access) == len(by_id) == 3, access

@@ -21,6 +21,7 @@ from casushub.platform.registry import create_tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
+from casushub.tenants.outbox.models import OutboxEntry
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
@@ -215,16 +216,50 @@ async def test_post_without_csrf_token_is_refused(
     assert await _verzoeken(app_engine, settings, gemeente) == []
 
 
-async def test_honeypot_filled_stores_nothing(
-    client: Client, gemeente: TenantRef, app_engine: AsyncEngine, settings: Settings
+async def test_honeypot_filled_answers_like_a_success_and_stores_nothing(
+    client: Client,
+    gemeente: TenantRef,
+    app_engine: AsyncEngine,
+    settings: Settings,
 ) -> None:
+    # A bot must not learn that it was caught: the same redirect and a receipt-looking page.
     token = await _token(client, gemeente.slug)
-    sent = await client.post(
+    bot = await client.post(
         f"/contactpunt/{gemeente.slug}",
         data=_formulier(website="http://spam.example", **{CSRF_FIELD: token}),
+        follow_redirects=False,
     )
-    assert sent.status_code == 400
-    assert await _verzoeken(app_engine, settings, gemeente) == []
+    # A person in another browser (an app instance of its own: a test client runs its lifespan).
+    person_app = _app(settings, contactpunt_limiet_client=1000, contactpunt_limiet_email=1000)
+    async for person in _client(person_app, settings):
+        person_token = await _token(person, gemeente.slug)
+        real = await person.post(
+            f"/contactpunt/{gemeente.slug}",
+            data=_formulier(**{CSRF_FIELD: person_token}),
+            follow_redirects=False,
+        )
+        real_receipt = await person.get(real.headers["location"])
+    assert real.status_code == 303
+    assert bot.status_code == real.status_code
+    assert bot.headers["location"] == real.headers["location"]
+    assert sorted(bot.headers.keys()) == sorted(real.headers.keys())
+    receipt = await client.get(bot.headers["location"])
+    assert receipt.status_code == 200
+    assert "Wij hebben uw verzoek ontvangen" in receipt.text
+    found = re.search(r'class="ontvangstnummer">([^<]+)<', receipt.text)
+    assert found
+    assert valideer_ontvangstnummer(found.group(1))
+    real_number = re.search(r'class="ontvangstnummer">([^<]+)<', real_receipt.text)
+    assert real_number
+    assert found.group(1) != real_number.group(1)
+    # Only the person's request was stored; for the bot nothing: no request, no outbox
+    # message (no e-mail), no entry in the access log.
+    stored = await _verzoeken(app_engine, settings, gemeente)
+    assert [v.ontvangstnummer for v in stored] == [real_number.group(1)]
+    async with tenant_session(app_engine, gemeente, settings) as session:
+        assert (await session.scalars(select(OutboxEntry))).all() == []
+        logged = (await session.scalars(select(Verwerking))).all()
+    assert len(logged) == 1, [(v.actie, v.detail) for v in logged]
 
 
 async def test_too_many_submissions_from_one_client_get_429_in_dutch(

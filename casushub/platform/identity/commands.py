@@ -118,6 +118,12 @@ def organisations_create(
 @click.option("--alg", "algorithms", multiple=True, default=("RS256",), show_default=True)
 @click.option("--acr", "acr", multiple=True, help="Vereiste acr-waarde (bijv. MFA).")
 @click.option("--post-logout-uri", default=None)
+@click.option(
+    "--trusted-audience",
+    "trusted_audiences",
+    multiple=True,
+    help="Andere client-id die in de aud van een ID-token mag staan (anders geweigerd).",
+)
 def organisations_provider(
     slug: str,
     issuer: str,
@@ -126,6 +132,7 @@ def organisations_provider(
     algorithms: tuple[str, ...],
     acr: tuple[str, ...],
     post_logout_uri: str | None,
+    trusted_audiences: tuple[str, ...],
 ) -> None:
     """Stel de inlogdienst in; het clientgeheim wordt gevraagd en versleuteld bewaard."""
     from sqlalchemy import select
@@ -157,6 +164,7 @@ def organisations_provider(
             allowed_algorithms=algorithms,
             required_acr=acr,
             post_logout_redirect_uri=post_logout_uri,
+            trusted_audiences=trusted_audiences,
         )
 
     try:

@@ -56,6 +56,8 @@ def node_config(
             {
                 "key": p["key"],
                 "any_user": bool(p.get("any_user", False)),
+                "claims_in_userinfo": bool(p.get("claims_in_userinfo", False)),
+                "userinfo_other_sub": bool(p.get("userinfo_other_sub", False)),
                 "clients": [{"client_id": client_id, "client_secret": p["client_secret"]}],
                 "users": [
                     {k: u[k] for k in ("sub", "email", "name", "groups") if k in u}

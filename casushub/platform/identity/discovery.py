@@ -4,8 +4,13 @@ Both are cached for ``OIDC_CACHE_SECONDS``. A token signed with a key id that th
 does not hold triggers exactly one refresh (the provider may have rotated its keys); if the key
 is still unknown the token is refused. Such forced refreshes happen at most once per
 ``FORCED_REFRESH_INTERVAL`` per provider, so a stream of tokens with made-up key ids cannot
-turn casushub into a load generator against the provider. Every request to a provider is bounded by
-``OIDC_TIMEOUT_SECONDS`` so a slow provider gives a Dutch error page, not a hanging request.
+turn casushub into a load generator against the provider. That window must not swallow a real
+rotation that follows a refresh within seconds, so one extra refresh per window is allowed for
+a token issued (``iat``) after the keys were last fetched: the keys we hold may be older than
+the key that signed it. The ``iat`` is read before the signature is checked, so a forger can
+claim any; that is why it buys one refresh per window and no more. Every request to a provider
+is bounded by ``OIDC_TIMEOUT_SECONDS`` so a slow provider gives a Dutch error page, not a
+hanging request.
 """
 
 from __future__ import annotations
@@ -33,13 +38,27 @@ class ProviderMetadata:
     token_endpoint: str
     jwks_uri: str
     end_session_endpoint: str | None
+    userinfo_endpoint: str | None
     raw: dict[str, Any]
 
 
 @dataclass
 class _Entry:
     value: Any
-    fetched_at: float
+    fetched_at: float  # monotonic, for the cache's age
+    fetched_wall: float = field(default_factory=time.time)  # comparable with a token's iat
+
+
+@dataclass
+class _Forced:
+    """The forced refresh of one provider's keys in the current window."""
+
+    at: float  # monotonic
+    extra_used: bool = False
+
+
+def _optional_url(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 @dataclass
@@ -48,7 +67,7 @@ class ProviderMetadataCache:
     timeout: float
     _metadata: dict[str, _Entry] = field(default_factory=dict)
     _keys: dict[str, _Entry] = field(default_factory=dict)
-    _forced: dict[str, float] = field(default_factory=dict)
+    _forced: dict[str, _Forced] = field(default_factory=dict)
 
     def _fresh(self, entry: _Entry | None) -> bool:
         return entry is not None and time.monotonic() - entry.fetched_at < self.ttl
@@ -81,7 +100,8 @@ class ProviderMetadataCache:
                     authorization_endpoint=raw["authorization_endpoint"],
                     token_endpoint=raw["token_endpoint"],
                     jwks_uri=raw["jwks_uri"],
-                    end_session_endpoint=raw.get("end_session_endpoint"),
+                    end_session_endpoint=_optional_url(raw.get("end_session_endpoint")),
+                    userinfo_endpoint=_optional_url(raw.get("userinfo_endpoint")),
                     raw=raw,
                 ),
                 time.monotonic(),
@@ -99,20 +119,27 @@ class ProviderMetadataCache:
         self._keys[jwks_uri] = _Entry(keys, time.monotonic())
         return keys
 
-    async def keys_for(self, jwks_uri: str, kid: str | None) -> KeySet:
-        """The provider's key set, refreshed once when ``kid`` is not in the cached one."""
+    async def keys_for(
+        self, jwks_uri: str, kid: str | None, issued_at: int | None = None
+    ) -> KeySet:
+        """The provider's key set, refreshed once when ``kid`` is not in the cached one.
+
+        ``issued_at`` is the token's (unverified) ``iat``: see the module docstring.
+        """
         entry = self._keys.get(jwks_uri)
         if entry is None or not self._fresh(entry):
             return await self._fetch_keys(jwks_uri)
         keys: KeySet = entry.value
-        if kid is not None and not any(key.kid == kid for key in keys.keys):
-            now = time.monotonic()
-            if (
-                now - self._forced.get(jwks_uri, -FORCED_REFRESH_INTERVAL)
-                >= FORCED_REFRESH_INTERVAL
-            ):
-                self._forced[jwks_uri] = now
-                return await self._fetch_keys(jwks_uri)
+        if kid is None or any(key.kid == kid for key in keys.keys):
+            return keys
+        now = time.monotonic()
+        forced = self._forced.get(jwks_uri)
+        if forced is None or now - forced.at >= FORCED_REFRESH_INTERVAL:
+            self._forced[jwks_uri] = _Forced(now)
+            return await self._fetch_keys(jwks_uri)
+        if not forced.extra_used and issued_at is not None and issued_at > entry.fetched_wall:
+            forced.extra_used = True
+            return await self._fetch_keys(jwks_uri)
         return keys
 
     def forget(self, discovery_url: str) -> None:

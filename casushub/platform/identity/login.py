@@ -2,13 +2,20 @@
 
 Authlib's async httpx client builds the authorization URL and exchanges the code; joserfc
 checks the ID token (``tokens.py``). What is ours: the pending-login table (state stored
-server-side, single use, ten minutes), mix-up protection (the login is bound to the provider it
-started with; RFC 9207 ``iss`` is checked), users keyed by (issuer, subject), invitations and
-claim mappings on first sign-in, and the audit trail of every success and failure.
+server-side, single use, ten minutes), bound to the browser that started it (login CSRF: the
+SHA-256 of a short-lived pre-login cookie is stored with it, and a callback from any other
+browser is refused before its code is redeemed), mix-up protection (the login is bound to the
+provider it started with; RFC 9207 ``iss`` is checked), claims the ID token lacks fetched from
+the userinfo endpoint (standard code-flow providers release e-mail and name only there), users
+keyed by (issuer, subject), invitations and claim mappings on first sign-in, and the audit trail
+of every success and failure.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -40,15 +47,30 @@ from casushub.platform.settings import Settings
 
 __all__ = [
     "CALLBACK_PATH",
+    "PENDING_LOGIN_TTL",
+    "PRE_LOGIN_COOKIE",
     "LoginResult",
     "LoginStart",
+    "browser_hash",
     "finish_login",
+    "pre_login_cookie_name",
     "safe_return_path",
     "start_login",
 ]
 
 CALLBACK_PATH = "/auth/callback"
 PENDING_LOGIN_TTL = timedelta(minutes=10)
+PRE_LOGIN_COOKIE = "casushub_inloggen"
+_BROWSER_VALUE = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
+OTHER_BROWSER = (
+    "Het inloggen is in een andere browser begonnen dan waarin het nu wordt afgerond, of het "
+    "duurde te lang. Begin hier opnieuw met inloggen. Heeft u iemand anders een inloglink "
+    "gestuurd of er een gekregen? Gebruik die niet: zo kan iemand met uw account inloggen."
+)
+# Claims the sign-in maps besides those of claim mappings: the account's label and the key of
+# an invitation.
+_PROFILE_CLAIMS = ("email", "name")
+_log = logging.getLogger("casushub.identity")
 UNKNOWN_DOMAIN = (
     "Dit e-mailadres hoort niet bij een organisatie die op casushub is aangesloten. Controleer "
     "het adres, of vraag de beheerder van uw organisatie om aansluiting."
@@ -59,6 +81,22 @@ UNKNOWN_DOMAIN = (
 class LoginStart:
     url: str
     provider_origin: str
+    # The pre-login cookie's value for this browser (kept when it already had a valid one, so
+    # sign-ins started in two tabs can both finish).
+    browser: str
+
+
+def pre_login_cookie_name(secure: bool) -> str:
+    """``__Host-`` where cookies are Secure: no sibling domain can plant its own value."""
+    return f"__Host-{PRE_LOGIN_COOKIE}" if secure else PRE_LOGIN_COOKIE
+
+
+def browser_hash(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _valid_browser(value: str | None) -> str | None:
+    return value if value and _BROWSER_VALUE.match(value) else None
 
 
 @dataclass(frozen=True)
@@ -97,8 +135,12 @@ async def start_login(
     *,
     email: str,
     return_to: str | None,
+    browser: str | None = None,
 ) -> LoginStart:
-    """Home-realm discovery by e-mail domain, then the authorization URL for that provider."""
+    """Home-realm discovery by e-mail domain, then the authorization URL for that provider.
+
+    ``browser`` is the pre-login cookie the browser sent, if any.
+    """
     domain = domain_of(email)
     if domain is None:
         raise LoginRefused(
@@ -124,6 +166,7 @@ async def start_login(
         url, _ = client.create_authorization_url(
             metadata.authorization_endpoint, state=state, code_verifier=code_verifier, **extra
         )
+    browser = _valid_browser(browser) or secrets.token_urlsafe(32)
     async with engine.begin() as conn:
         # Expired pending logins are cleaned up on the way; no separate job needed.
         await conn.execute(delete(PendingLogin).where(PendingLogin.expires_at < func.now()))
@@ -135,26 +178,50 @@ async def start_login(
                 provider_id=provider.id,
                 organisation_id=provider.organisation_id,
                 return_to=safe_return_path(return_to),
+                browser_hash=browser_hash(browser),
                 expires_at=utcnow() + PENDING_LOGIN_TTL,
             )
         )
-    return LoginStart(url=url, provider_origin=_origin(metadata.authorization_endpoint))
+    return LoginStart(
+        url=url, provider_origin=_origin(metadata.authorization_endpoint), browser=browser
+    )
 
 
-async def _take_pending(engine: AsyncEngine, state: str | None) -> Any:
+async def _take_pending(engine: AsyncEngine, state: str | None, browser: str | None) -> Any:
     if not state:
         raise LoginRefused("missing_state")
+    browser = _valid_browser(browser)
+    pending = other = None
     async with engine.begin() as conn:
         # DELETE … RETURNING: a state is used at most once, even with two racing callbacks.
-        pending = (
-            await conn.execute(
+        # Only by the browser that started it: another browser's callback leaves the pending
+        # login (and its code, never redeemed) to the browser it belongs to.
+        if browser is not None:
+            taken = await conn.execute(
                 delete(PendingLogin)
-                .where(PendingLogin.state == state)
+                .where(
+                    PendingLogin.state == state,
+                    PendingLogin.browser_hash == browser_hash(browser),
+                )
                 .returning(*PendingLogin.__table__.c)
             )
-        ).first()
+            pending = taken.first()
+        if pending is None:
+            started_elsewhere = await conn.execute(
+                select(PendingLogin.organisation_id).where(PendingLogin.state == state)
+            )
+            other = started_elsewhere.first()
     if pending is None:
-        raise LoginRefused("unknown_or_replayed_state")
+        if other is None:
+            raise LoginRefused("unknown_or_replayed_state")
+        reason = "browser_missing" if browser is None else "browser_mismatch"
+        # Someone opened a callback that another browser started: a lured victim (login CSRF)
+        # or a sign-in link passed on. Worth a line of its own besides the audit entry.
+        _log.warning(
+            "inloggen uit een andere browser geweigerd",
+            extra={"reden": reason, "organisation_id": str(other.organisation_id)},
+        )
+        raise LoginRefused(reason, OTHER_BROWSER, organisation_id=other.organisation_id)
     if pending.expires_at <= utcnow():
         raise LoginRefused("state_expired")
     return pending
@@ -199,14 +266,20 @@ async def finish_login(
     params: dict[str, str],
     ip: str,
     user_agent: str,
+    browser: str | None = None,
 ) -> LoginResult:
-    """Complete a sign-in from the callback's query parameters; audited either way."""
+    """Complete a sign-in from the callback's query parameters; audited either way.
+
+    ``browser`` is the pre-login cookie the callback came with.
+    """
     organisation_id: uuid.UUID | None = None
     try:
-        pending = await _take_pending(engine, params.get("state"))
+        pending = await _take_pending(engine, params.get("state"), browser)
         organisation_id = pending.organisation_id
         return await _complete(engine, settings, cache, pending, params, ip, user_agent)
     except (LoginRefused, ProviderUnavailable) as exc:
+        if isinstance(exc, LoginRefused) and exc.organisation_id is not None:
+            organisation_id = exc.organisation_id
         async with engine.begin() as conn:
             await record(
                 conn,
@@ -259,9 +332,11 @@ async def _complete(
             allowed_algorithms=provider.allowed_algorithms,
             jwks_uri=metadata.jwks_uri,
             required_acr=provider.required_acr,
+            trusted_audiences=provider.trusted_audiences,
         ),
         cache,
     )
+    claims = await _with_userinfo(provider, settings, metadata.userinfo_endpoint, token, claims)
     async with engine.begin() as conn:
         user_id, new_user = await _user_for(conn, provider, claims, ip)
         has_access = (
@@ -295,11 +370,72 @@ async def _complete(
     )
 
 
+def _wanted_claims(provider: ProviderConfig) -> set[str]:
+    mapped = {m["claim"] for m in provider.claim_mappings if isinstance(m.get("claim"), str)}
+    return {*_PROFILE_CLAIMS, *mapped}
+
+
+async def _with_userinfo(
+    provider: ProviderConfig,
+    settings: Settings,
+    endpoint: str | None,
+    token: dict[str, Any],
+    claims: dict[str, Any],
+) -> dict[str, Any]:
+    """The ID token's claims, completed from userinfo where it lacks the ones we map.
+
+    In the code flow a provider may release the claims requested by scope only at userinfo
+    (OpenID Connect Core 5.4). Core 5.3.2: its ``sub`` must be exactly the ID token's, or none
+    of its claims may be used; here that refuses the sign-in. The ID token's own claims are
+    never overridden.
+    """
+    missing = {name for name in _wanted_claims(provider) if name not in claims}
+    access_token = token.get("access_token")
+    if not missing or endpoint is None or not isinstance(access_token, str):
+        return claims
+    info = await _userinfo(endpoint, access_token, settings)
+    sub = info.get("sub")
+    if not isinstance(sub, str) or sub != claims["sub"]:
+        raise LoginRefused("userinfo_sub_mismatch")
+    taken = {name: info[name] for name in missing if name in info}
+    if "email" in taken and "email_verified" in info and "email_verified" not in claims:
+        taken["email_verified"] = info["email_verified"]
+    return {**taken, **claims}
+
+
+async def _userinfo(endpoint: str, access_token: str, settings: Settings) -> dict[str, Any]:
+    try:
+        async with httpx.AsyncClient(timeout=settings.oidc_timeout_seconds) as client:
+            response = await client.get(
+                endpoint,
+                headers={"authorization": f"Bearer {access_token}", "accept": "application/json"},
+            )
+    except httpx.HTTPError as exc:
+        raise ProviderUnavailable(f"userinfo: {type(exc).__name__}") from exc
+    if response.status_code in (401, 403):
+        # The provider does not accept the access token it just issued.
+        raise LoginRefused(f"userinfo_refused:{response.status_code}")
+    if response.status_code != 200:
+        raise ProviderUnavailable(f"userinfo: HTTP {response.status_code}")
+    # A signed or encrypted userinfo response (application/jwt) is not something we register.
+    if not response.headers.get("content-type", "").startswith("application/json"):
+        raise LoginRefused("userinfo_not_json")
+    try:
+        data = response.json()
+    except ValueError as exc:
+        raise ProviderUnavailable("userinfo: geen JSON") from exc
+    if not isinstance(data, dict):
+        raise ProviderUnavailable("userinfo: geen JSON-object")
+    return data
+
+
 async def _user_for(
     conn: Any, provider: ProviderConfig, claims: dict[str, Any], ip: str
 ) -> tuple[uuid.UUID, bool]:
     """The account for (issuer, subject); e-mail is only a label and an invitation key."""
-    email = claims.get("email") if isinstance(claims.get("email"), str) else ""
+    email = claims["email"] if isinstance(claims.get("email"), str) else ""
+    if len(email) > 320:  # no address is longer (RFC 5321); not a label we can store either
+        email = ""
     name = claims.get("name") if isinstance(claims.get("name"), str) else ""
     row = (
         await conn.execute(

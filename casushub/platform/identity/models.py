@@ -75,6 +75,11 @@ class OidcProvider(PlatformBase):
     required_acr: Mapped[list[str]] = mapped_column(ARRAY(String(200)), default=list)
     # [{"claim": "groups", "value": "zvh-regie", "role": "procesregisseur", "tenant": "slug"?}]
     claim_mappings: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    # Other client ids an ID token may name in ``aud`` besides ours (OpenID Connect Core
+    # 3.1.3.7 step 3); empty: an ID token for anyone else as well is refused.
+    trusted_audiences: Mapped[list[str]] = mapped_column(
+        ARRAY(String(200)), default=list, server_default="{}"
+    )
     post_logout_redirect_uri: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = _now_column()
     updated_at: Mapped[datetime] = mapped_column(
@@ -147,6 +152,10 @@ class PendingLogin(PlatformBase):
     provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("platform.oidc_providers.id"))
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("platform.organisations.id"))
     return_to: Mapped[str] = mapped_column(String(2000), default="/")
+    # SHA-256 (hex) of the pre-login cookie of the browser that started the sign-in: the
+    # callback must come from that browser (login CSRF). The cookie itself is never stored.
+    # NULL only for sign-ins started by the release before p0008; those are refused.
+    browser_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = _now_column()
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 

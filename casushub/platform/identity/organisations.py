@@ -26,12 +26,16 @@ __all__ = [
     "create_organisation",
     "deactivate_organisation",
     "domain_of",
+    "organisation_for_domain",
     "provider_for_domain",
     "provider_for_organisation",
     "save_provider",
 ]
 
 _DOMAIN = re.compile(r"^(?=.{3,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9-]{1,63})+$")
+# A client id as providers issue them: printable, no spaces (an ``aud`` value, compared exactly).
+_CLIENT_ID = re.compile(r"^[\x21-\x7e]{1,200}$")
+MAX_TRUSTED_AUDIENCES = 20
 _SIGNING_ALGORITHMS = frozenset(
     {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
 )
@@ -54,6 +58,7 @@ class ProviderConfig:
     required_acr: tuple[str, ...]
     claim_mappings: tuple[dict[str, Any], ...]
     post_logout_redirect_uri: str | None
+    trusted_audiences: tuple[str, ...] = ()
 
 
 def domain_of(email: str) -> str | None:
@@ -120,15 +125,21 @@ async def save_provider(
     required_acr: tuple[str, ...] = (),
     claim_mappings: tuple[dict[str, Any], ...] = (),
     post_logout_redirect_uri: str | None = None,
+    trusted_audiences: tuple[str, ...] | None = None,
     actor_user_id: uuid.UUID | None = None,
 ) -> uuid.UUID:
-    """Create or replace an organisation's provider; the secret is stored encrypted only."""
+    """Create or replace an organisation's provider; the secret is stored encrypted only.
+
+    ``trusted_audiences`` None keeps what an existing provider has (none for a new one), so a
+    screen that does not show the list does not clear it.
+    """
     if not allowed_algorithms or not set(allowed_algorithms) <= _SIGNING_ALGORITHMS:
         msg = "Kies toegestane ondertekeningsalgoritmen, bijvoorbeeld RS256 (nooit 'none')."
         raise RegistryError(msg, "allowed_algorithms")
     if "openid" not in scopes.split():
         msg = "De scopes moeten 'openid' bevatten."
         raise RegistryError(msg, "scopes")
+    audiences = None if trusted_audiences is None else _trusted(trusted_audiences, client_id)
     values: dict[str, Any] = {
         "issuer": issuer,
         "discovery_url": discovery_url or issuer.rstrip("/") + "/.well-known/openid-configuration",
@@ -139,6 +150,7 @@ async def save_provider(
         "required_acr": list(required_acr),
         "claim_mappings": list(claim_mappings),
         "post_logout_redirect_uri": post_logout_redirect_uri,
+        **({} if audiences is None else {"trusted_audiences": audiences}),
     }
     existing = (
         await conn.execute(
@@ -166,9 +178,27 @@ async def save_provider(
         actor_user_id=actor_user_id,
         organisation_id=organisation_id,
         target=issuer,
-        details={"client_id": client_id},
+        details={
+            "client_id": client_id,
+            **({} if audiences is None else {"vertrouwde_audiences": audiences}),
+        },
     )
     return provider_id
+
+
+def _trusted(values: tuple[str, ...], client_id: str) -> list[str]:
+    """Other client ids an ID token may name as well: exact, printable, a handful at most."""
+    audiences = sorted({v.strip() for v in values if v.strip()} - {client_id.strip()})
+    if len(audiences) > MAX_TRUSTED_AUDIENCES:
+        msg = f"Geef hooguit {MAX_TRUSTED_AUDIENCES} vertrouwde audiences op."
+        raise RegistryError(msg, "trusted_audiences")
+    if any(not _CLIENT_ID.match(a) for a in audiences):
+        msg = (
+            "Een vertrouwde audience is een client-id van ten hoogste 200 tekens, zonder spaties "
+            "of bijzondere tekens."
+        )
+        raise RegistryError(msg, "trusted_audiences")
+    return audiences
 
 
 def _config(row: Any, box: SecretBox) -> ProviderConfig:
@@ -187,6 +217,7 @@ def _config(row: Any, box: SecretBox) -> ProviderConfig:
         required_acr=tuple(provider.required_acr),
         claim_mappings=tuple(provider.claim_mappings),
         post_logout_redirect_uri=provider.post_logout_redirect_uri,
+        trusted_audiences=tuple(provider.trusted_audiences or ()),
     )
 
 
@@ -210,6 +241,15 @@ async def provider_for_domain(
         )
     ).first()
     return None if row is None else _config(row, SecretBox.from_settings(settings))
+
+
+async def organisation_for_domain(conn: AsyncConnection, domain: str) -> uuid.UUID | None:
+    """The organisation an e-mail domain belongs to (active or not), for per-organisation limits."""
+    return (
+        await conn.execute(
+            select(Organisation.id).where(Organisation.email_domains.contains([domain])).limit(1)
+        )
+    ).scalar()
 
 
 async def provider_for_organisation(

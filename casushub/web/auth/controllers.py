@@ -20,8 +20,18 @@ from litestar.status_codes import (
 
 from casushub.platform.identity.audit import AuditAction, record
 from casushub.platform.identity.errors import LoginRefused, ProviderUnavailable
-from casushub.platform.identity.login import finish_login, safe_return_path, start_login
-from casushub.platform.identity.organisations import provider_for_organisation
+from casushub.platform.identity.login import (
+    PENDING_LOGIN_TTL,
+    finish_login,
+    pre_login_cookie_name,
+    safe_return_path,
+    start_login,
+)
+from casushub.platform.identity.organisations import (
+    domain_of,
+    organisation_for_domain,
+    provider_for_organisation,
+)
 from casushub.platform.identity.roles import ROLE_LABELS
 from casushub.platform.identity.sessions import (
     check_session,
@@ -55,23 +65,49 @@ LOGIN_WINDOW = 600.0
 TOO_MANY_LOGINS = (
     "Er is te vaak geprobeerd in te loggen. Wacht tien minuten en probeer het opnieuw."
 )
+TOO_MANY_FOR_ORGANISATION = (
+    "Er wordt op dit moment te vaak geprobeerd in te loggen bij uw organisatie. Wacht tien "
+    "minuten en probeer het opnieuw."
+)
 
 
 async def _rate_limited(
-    request: AnyRequest, state: State, account: str = ""
+    request: AnyRequest, state: State, email: str | None = None
 ) -> Response[Any] | None:
-    """Per client address (start and callback) and per account (start): 429 when used up."""
+    """429 when a sign-in limit is used up; otherwise the attempt is counted.
+
+    The limits that bite are per account (e-mail address) and per organisation (its e-mail
+    domain); per client address there is only a high ceiling, because a whole town hall or
+    front desk signs in from one NAT address. The callback carries no e-mail address: it
+    counts against the ceiling only (and needs the pre-login cookie of a started sign-in).
+    A refused attempt does not count.
+    """
     settings = state.settings
-    per_client = limiet(state, "login_client", settings.login_limiet_client, LOGIN_WINDOW)
-    per_account = limiet(state, "login_account", settings.login_limiet_account, LOGIN_WINDOW)
-    client = client_key(request)
-    account = account.strip().lower()
+    checks = [
+        (
+            limiet(state, "login_client", settings.login_limiet_client, LOGIN_WINDOW),
+            client_key(request),
+            TOO_MANY_LOGINS,
+        )
+    ]
     async with state.engine.begin() as conn:
-        if await per_client.vol(conn, client) or (account and await per_account.vol(conn, account)):
-            return te_veel(request, TOO_MANY_LOGINS, LOGIN_WINDOW)
-        await per_client.tel(conn, client)
-        if account:
-            await per_account.tel(conn, account)
+        if email is not None and (account := email.strip().lower()):
+            per_account = limiet(
+                state, "login_account", settings.login_limiet_account, LOGIN_WINDOW
+            )
+            checks.append((per_account, account, TOO_MANY_LOGINS))
+            if domain := domain_of(account):
+                organisation = await organisation_for_domain(conn, domain)
+                per_organisation = limiet(
+                    state, "login_organisatie", settings.login_limiet_organisatie, LOGIN_WINDOW
+                )
+                key = str(organisation) if organisation else f"domein:{domain}"
+                checks.append((per_organisation, key, TOO_MANY_FOR_ORGANISATION))
+        for limit, key, message in checks:
+            if await limit.vol(conn, key):
+                return te_veel(request, message, LOGIN_WINDOW)
+        for limit, key, _ in checks:
+            await limit.tel(conn, key)
     return None
 
 
@@ -154,9 +190,15 @@ class AuthController(Controller):
         if refused := await _rate_limited(request, state, email):
             return refused
         volgende = safe_return_path(str(form.get("volgende", "/")))
+        cookie = pre_login_cookie_name(state.settings.secure_cookies)
         try:
             started = await start_login(
-                state.engine, state.settings, state.oidc_cache, email=email, return_to=volgende
+                state.engine,
+                state.settings,
+                state.oidc_cache,
+                email=email,
+                return_to=volgende,
+                browser=request.cookies.get(cookie),
             )
         except LoginRefused as exc:
             return Template(
@@ -171,7 +213,19 @@ class AuthController(Controller):
             )
         except ProviderUnavailable as exc:
             return _failure(exc.message, HTTP_503_SERVICE_UNAVAILABLE)
-        return _forward(started.url, "Doorsturen naar de inlogdienst van uw organisatie")
+        response = _forward(started.url, "Doorsturen naar de inlogdienst van uw organisatie")
+        # Binds the sign-in to this browser (login CSRF). Lax: the provider's redirect back is
+        # a top-level navigation from another site, which Lax still sends it with.
+        response.set_cookie(
+            key=cookie,
+            value=started.browser,
+            max_age=int(PENDING_LOGIN_TTL.total_seconds()),
+            path="/",
+            secure=state.settings.secure_cookies,
+            httponly=True,
+            samesite="lax",
+        )
+        return response
 
     @get("/callback", opt=public())
     async def callback(self, request: AnyRequest, state: State) -> Response[Any]:
@@ -186,6 +240,7 @@ class AuthController(Controller):
                 params=params,
                 ip=_ip(request),
                 user_agent=request.headers.get("user-agent", ""),
+                browser=request.cookies.get(pre_login_cookie_name(state.settings.secure_cookies)),
             )
         except LoginRefused as exc:
             return _failure(exc.message, HTTP_400_BAD_REQUEST)
