@@ -62,7 +62,7 @@ def test_good_variants_are_accepted(render: Render, default_values: dict[str, An
     for override in (
         {"image": {"tag": "", "digest": digest}},
         {"web": {"pdb": {"enabled": True, "minAvailable": "50%"}}},
-        {"config": {"extraEnv": {"SMTP_PORT": 587, "SMTP_STARTTLS": True}}},
+        {"config": {"extraEnv": {"SMTP_PORT": 587, "SMTP_TLS": "starttls"}}},
         {"ingress": {"enabled": True, "host": "a.example.nl", "tls": {"secretName": "t"}}},
     ):
         assert render(merge(default_values, override))
