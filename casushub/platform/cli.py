@@ -46,6 +46,12 @@ def _fail(message: str) -> NoReturn:
 @click.group()
 def main() -> None:
     """casushub: het casusoverleg radicalisering, per gemeente afgeschermd."""
+    # A wrong variable (SECRET_KEY too short, BACKUP_RETENTION_DAYS out of range …) is the
+    # operator's input: a Dutch line, not a traceback.
+    try:
+        get_settings()
+    except ValueError as exc:
+        _fail(f"configuratie: {exc}")
 
 
 @main.group()

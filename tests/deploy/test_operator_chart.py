@@ -329,9 +329,7 @@ def test_migration_job_can_leave_municipalities_behind(
     script = pod_specs(manifests)["Job/casushub-migrate"]["containers"][0]["args"][0]
     last = script.strip().splitlines()[-1]
     assert last.startswith("exec casushub tenants migrate --all --wait")
-    assert last.endswith(
-        "--skip-suspended --skip oostdam --skip westwoude --continue-on-failure"
-    )
+    assert last.endswith("--skip-suspended --skip oostdam --skip westwoude --continue-on-failure")
     plain = pod_specs(render(default_values))["Job/casushub-migrate"]["containers"][0]["args"][0]
     assert "--skip" not in plain
     assert "--continue-on-failure" not in plain
@@ -405,9 +403,9 @@ def test_service_monitor_scrapes_the_web_service_with_the_token(
 ) -> None:
     (monitor,) = by_kind(production_manifests, "ServiceMonitor").values()
     (service,) = by_kind(production_manifests, "Service").values()
-    assert monitor["spec"]["selector"]["matchLabels"].items() <= service["metadata"][
-        "labels"
-    ].items()
+    assert (
+        monitor["spec"]["selector"]["matchLabels"].items() <= service["metadata"]["labels"].items()
+    )
     (endpoint,) = monitor["spec"]["endpoints"]
     assert endpoint["port"] in {p["name"] for p in service["spec"]["ports"]}
     assert endpoint["path"] == "/metrics"
