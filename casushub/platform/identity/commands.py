@@ -354,7 +354,7 @@ def _mail_invitation(email: str) -> None:
         settings = get_settings()
         engine = create_app_engine(settings)
         try:
-            mail_id = await queue_mail(engine, email.strip().lower(), "uitnodiging", "/")
+            mail_id = await queue_mail(engine, email.strip().lower(), "uitnodiging", "/werkruimte")
             try:
                 await deliver_mail(engine, settings, mail_id)
             except (OSError, smtplib.SMTPException) as exc:
