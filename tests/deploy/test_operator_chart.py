@@ -441,3 +441,18 @@ def test_ca_bundle_is_mounted_in_web_and_named_in_the_config(
             assert all(v["name"] != "oidc-ca" for v in spec["volumes"]), name
     (default_config,) = by_kind(render(default_values), "ConfigMap").values()
     assert "OIDC_CA_BUNDLE" not in default_config["data"]
+
+
+def test_the_owner_role_reaches_the_workers_only_when_chosen(
+    render: Render, default_values: dict[str, Any]
+) -> None:
+    def owner_in(manifests: list[Manifest]) -> set[str]:
+        return {name for name, spec in pod_specs(manifests).items() if "DATABASE_URL" in _env(spec)}
+
+    assert owner_in(render(default_values)) == {"Job/casushub-migrate"}
+    chosen = render(merge(default_values, {"worker": {"ownerRole": True}}))
+    assert owner_in(chosen) == {"Job/casushub-migrate", "Deployment/casushub-worker"}
+    worker = _env(pod_specs(chosen)["Deployment/casushub-worker"])
+    assert worker["DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"] == "casushub-migration"
+    with pytest.raises(helm_python.HelmError):
+        render(merge(default_values, {"scheduler": {"ownerRole": True}}))

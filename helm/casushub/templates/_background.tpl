@@ -53,6 +53,9 @@ spec:
           args:
             {{- toYaml $v.args | nindent 12 }}
           {{- include "casushub.runtimeEnv" $root | nindent 10 }}
+          {{- if $v.ownerRole }}
+          {{- include "casushub.secretEnv" $root.Values.secrets.migration | nindent 12 }}
+          {{- end }}
           securityContext:
             {{- include "casushub.containerSecurityContext" $root | nindent 12 }}
           resources:
