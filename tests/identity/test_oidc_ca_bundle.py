@@ -124,7 +124,7 @@ def provider(tmp_path: Path) -> Iterator[Provider]:
             self.end_headers()
             self.wfile.write(data)
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's hook name
+        def do_GET(self) -> None:
             issuer = f"https://localhost:{self.server.server_address[1]}"
             self._json(
                 {
@@ -135,7 +135,7 @@ def provider(tmp_path: Path) -> Iterator[Provider]:
                 }
             )
 
-        def do_POST(self) -> None:  # noqa: N802 - http.server's hook name
+        def do_POST(self) -> None:
             length = int(self.headers.get("content-length", "0"))
             seen.append(self.rfile.read(length).decode())
             self._json({"access_token": "a", "token_type": "Bearer", "id_token": "x.y.z"})
@@ -191,5 +191,5 @@ def test_the_bundle_adds_to_the_public_cas(provider: Provider) -> None:
 def test_an_unreadable_bundle_is_reported_in_dutch(tmp_path: Path) -> None:
     broken = tmp_path / "geen-pem.crt"
     broken.write_text("dit is geen certificaat")
-    with pytest.raises(ProviderUnavailable, match="OIDC_CA_BUNDLE .* geen leesbaar PEM-bestand"):
+    with pytest.raises(ProviderUnavailable, match=r"OIDC_CA_BUNDLE .* geen leesbaar PEM-bestand"):
         oidc_verify(str(broken))
