@@ -47,9 +47,12 @@ def _fail(message: str) -> NoReturn:
 def main() -> None:
     """casushub: het casusoverleg radicalisering, per gemeente afgeschermd."""
     # A wrong variable (SECRET_KEY too short, BACKUP_RETENTION_DAYS out of range …) is the
-    # operator's input: a Dutch line, not a traceback.
+    # operator's input: a Dutch line, not a traceback. Read, not cached: `casushub dev` sets
+    # variables of its own before the settings are used.
+    from casushub.platform.settings import Settings
+
     try:
-        get_settings()
+        Settings.from_env()
     except ValueError as exc:
         _fail(f"configuratie: {exc}")
 
