@@ -193,3 +193,16 @@ def test_an_unreadable_bundle_is_reported_in_dutch(tmp_path: Path) -> None:
     broken.write_text("dit is geen certificaat")
     with pytest.raises(ProviderUnavailable, match=r"OIDC_CA_BUNDLE .* geen leesbaar PEM-bestand"):
         oidc_verify(str(broken))
+
+
+async def test_the_userinfo_request_trusts_the_bundle_too(
+    provider: Provider, settings: Settings
+) -> None:
+    from casushub.platform.identity.login import _userinfo
+
+    endpoint = provider.issuer + "/userinfo"
+    with pytest.raises(ProviderUnavailable):
+        await _userinfo(endpoint, "token", settings)
+    trusting = replace(settings, oidc_ca_bundle=str(provider.ca.ca_pem))
+    answer = await _userinfo(endpoint, "token", trusting)
+    assert answer["issuer"] == provider.issuer  # the test server answers every GET alike

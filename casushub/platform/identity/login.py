@@ -406,7 +406,9 @@ async def _with_userinfo(
 
 async def _userinfo(endpoint: str, access_token: str, settings: Settings) -> dict[str, Any]:
     try:
-        async with httpx.AsyncClient(timeout=settings.oidc_timeout_seconds) as client:
+        async with httpx.AsyncClient(
+            timeout=settings.oidc_timeout_seconds, verify=oidc_verify(settings.oidc_ca_bundle)
+        ) as client:
             response = await client.get(
                 endpoint,
                 headers={"authorization": f"Bearer {access_token}", "accept": "application/json"},
