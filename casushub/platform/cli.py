@@ -16,6 +16,9 @@ from casushub.platform.settings import get_settings
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
+    from casushub.platform.migrate import MigrationReport
+    from casushub.platform.settings import Settings
+
 __all__ = ["main"]
 
 T = TypeVar("T")
@@ -43,6 +46,15 @@ def _fail(message: str) -> NoReturn:
 @click.group()
 def main() -> None:
     """casushub: het casusoverleg radicalisering, per gemeente afgeschermd."""
+    # A wrong variable (SECRET_KEY too short, BACKUP_RETENTION_DAYS out of range …) is the
+    # operator's input: a Dutch line, not a traceback. Read, not cached: `casushub dev` sets
+    # variables of its own before the settings are used.
+    from casushub.platform.settings import Settings
+
+    try:
+        Settings.from_env()
+    except ValueError as exc:
+        _fail(f"configuratie: {exc}")
 
 
 @main.group()
@@ -59,6 +71,19 @@ def db_migrate() -> None:
     click.echo(f"platform-schema op versie {revision}")
 
 
+@db.command("backup")
+@click.option(
+    "--dir",
+    "directory",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Map voor de dumps (een volume dat blijft bestaan, niet /tmp).",
+)
+def db_backup(directory: Path) -> None:
+    """Maak een dump van de hele database en verwijder dumps ouder dan BACKUP_RETENTION_DAYS."""
+    _database_backup(directory)
+
+
 @main.group()
 def hubs() -> None:
     """Hubs (Zorg- en Veiligheidshuis, centrumgemeente)."""
@@ -70,15 +95,32 @@ def hubs() -> None:
 @click.option(
     "--type", "hub_type", default="zvh", type=click.Choice(["zvh", "centrumgemeente", "gemeente"])
 )
-def hubs_create(slug: str, name: str, hub_type: str) -> None:
+@click.option(
+    "--if-missing",
+    is_flag=True,
+    help="Bestaat de hub al, dan niets doen (voor een installatie-Job die opnieuw kan draaien).",
+)
+def hubs_create(slug: str, name: str, hub_type: str, if_missing: bool) -> None:
     """Maak een hub aan."""
     from casushub.platform.registry import RegistryError, create_hub
 
+    if if_missing and _run(lambda engine: _hub_exists(engine, slug)):
+        click.echo(f"hub {slug} bestaat al")
+        return
     try:
         _run(lambda engine: create_hub(engine, slug=slug, name=name, type=hub_type))
     except RegistryError as exc:
         _fail(exc.message)
     click.echo(f"hub {slug} aangemaakt")
+
+
+async def _hub_exists(engine: AsyncEngine, slug: str) -> bool:
+    from sqlalchemy import select
+
+    from casushub.platform.models import Hub
+
+    async with engine.connect() as conn:
+        return (await conn.execute(select(Hub.id).where(Hub.slug == slug))).first() is not None
 
 
 @main.group()
@@ -133,8 +175,29 @@ def tenants_list() -> None:
 @click.option("--all", "all_tenants", is_flag=True, help="Alle gemeenten.")
 @click.option("--concurrency", default=1, show_default=True, type=click.IntRange(1, 32))
 @click.option("--wait", is_flag=True, help="Wacht op een andere lopende migratie.")
+@click.option(
+    "--skip",
+    "skip",
+    multiple=True,
+    metavar="SLUG",
+    help="Laat deze gemeente ongemoeid (herhaalbaar); zij houdt de onderhoudspagina.",
+)
+@click.option(
+    "--skip-suspended", is_flag=True, help="Laat opgeschorte gemeenten op hun huidige versie."
+)
+@click.option(
+    "--continue-on-failure",
+    is_flag=True,
+    help="Eindig met 0 ook als gemeenten mislukten (zij houden de onderhoudspagina).",
+)
 def tenants_migrate(
-    slugs: tuple[str, ...], all_tenants: bool, concurrency: int, wait: bool
+    slugs: tuple[str, ...],
+    all_tenants: bool,
+    concurrency: int,
+    wait: bool,
+    skip: tuple[str, ...],
+    skip_suspended: bool,
+    continue_on_failure: bool,
 ) -> None:
     """Migreer gemeenteschema's die achterlopen, elk in een eigen transactie."""
     from casushub.platform.migrate import MigrationLocked, migrate_tenants
@@ -153,17 +216,34 @@ def tenants_migrate(
                 concurrency=concurrency,
                 wait=wait,
                 progress=progress,
+                skip=skip,
+                skip_suspended=skip_suspended,
             )
         )
     except MigrationLocked as exc:
         _fail(str(exc))
+    _report_migration(report, continue_on_failure=continue_on_failure)
+
+
+def _report_migration(report: MigrationReport, *, continue_on_failure: bool) -> None:
+    skipped = f", {len(report.skipped)} overgeslagen" if report.skipped else ""
     click.echo(
         f"doel {report.target}: {len(report.migrated)} gemigreerd, "
-        f"{report.up_to_date} al bijgewerkt, {len(report.failed)} mislukt"
+        f"{report.up_to_date} al bijgewerkt, {len(report.failed)} mislukt{skipped}"
     )
     for slug, message in sorted(report.failed.items()):
         click.echo(f"MISLUKT {slug}: {message}", err=True)
-    if not report.ok:
+    for slug, reason in sorted(report.skipped.items()):
+        click.echo(f"OVERGESLAGEN {slug}: {reason}", err=True)
+    behind = sorted({*report.failed, *report.skipped})
+    if behind:
+        click.echo(
+            "Niet bijgewerkt, dus met de onderhoudspagina tot een volgende run slaagt: "
+            + ", ".join(behind)
+            + " (casushub tenants migrate SLUG).",
+            err=True,
+        )
+    if not report.ok and not continue_on_failure:
         sys.exit(1)
 
 
@@ -349,6 +429,8 @@ def audit_verify(slug: str | None, koppen_path: Path | None) -> None:
         _fail(str(exc))
     if koppen_path:
         write_koppen(koppen_path, witnesses, reports)
+        if all(report.ok for _, report in reports):
+            _record_periodic_success("audit.verify")
     broken = 0
     for tenant_slug, report in reports:
         if report.ok:
@@ -401,6 +483,168 @@ def dev(port: int) -> None:
     from casushub.platform.devserver import run_dev
 
     sys.exit(run_dev(port))
+
+
+# --- Operations: backups, the retention sweep after a restore --------------------------------
+# Kept together and apart from the rest, so they move as one piece to the composition layer.
+
+
+def _record_periodic_success(kind: str) -> None:
+    """What the metrics report as this job's last success (the scheduled CronJobs)."""
+    from casushub.platform.database import create_app_engine
+    from casushub.workers.heartbeat import record_success
+
+    async def record() -> None:
+        engine = create_app_engine(get_settings())
+        try:
+            await record_success(engine, kind)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(record())
+
+
+def _database_backup(directory: Path) -> None:
+    from casushub.platform.backup import BackupError, backup_database
+
+    settings = get_settings()
+    if not settings.database_url:
+        _fail("DATABASE_URL (de eigenaarsrol) is nodig voor een back-up van de hele database.")
+    try:
+        made = _run(lambda engine: backup_database(engine, settings, directory))
+    except BackupError as exc:
+        _fail(str(exc))
+    size = made.path.stat().st_size
+    click.echo(
+        f"back-up geschreven: {made.path} ({size} bytes, pg_dump {made.client_major}, "
+        f"server {made.server_major})"
+    )
+    for old in made.removed:
+        click.echo(f"verwijderd (ouder dan {settings.backup_retention_days} dagen): {old.name}")
+    _record_periodic_success("db.backup")
+
+
+@main.group()
+def bewaartermijnen() -> None:
+    """Bewaartermijnen: vernietigen wat zijn termijn voorbij is."""
+
+
+@bewaartermijnen.command("sweep")
+@click.option("--dry-run", is_flag=True, help="Toon wat vernietigd zou worden; vernietig niets.")
+@click.option("--tenant", "slug", default=None, help="Alleen deze gemeente (slug).")
+def bewaartermijnen_sweep(dry_run: bool, slug: str | None) -> None:
+    """Vernietig nu wat vandaag vernietigd moet zijn, in elke gemeente.
+
+    Na het terugzetten van een back-up van de hele database staat alles weer in de database
+    wat sinds die back-up al vernietigd was. Draai dan eerst deze opdracht (eerst met
+    --dry-run), voordat het platform weer gebruikt wordt. Ook beëindigde gemeenten waarvan de
+    vernietigingsdatum voorbij is, gaan dan (opnieuw) weg.
+    """
+    settings = get_settings()
+    outcome = asyncio.run(_sweep_all(settings, dry_run=dry_run, slug=slug))
+    for line in outcome.lines:
+        click.echo(line)
+    for line in outcome.problems:
+        click.echo(f"MISLUKT {line}", err=True)
+    if outcome.problems:
+        sys.exit(1)
+
+
+class _SweepOutcome:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.problems: list[str] = []
+
+
+async def _sweep_all(settings: Settings, *, dry_run: bool, slug: str | None) -> _SweepOutcome:
+    """Every served or suspended municipality in its own transaction, then terminated ones."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from casushub.platform.database import create_admin_engine, create_app_engine
+    from casushub.platform.ids import new_id
+    from casushub.platform.migrate import servable_revision, tenant_head
+    from casushub.platform.models import Tenant, TenantStatus
+    from casushub.platform.tenancy import TenantRef, tenant_session
+    from casushub.tenants.actor import Actor
+    from casushub.tenants.bewaartermijnen.sweep import proefrun, vernietig
+
+    outcome = _SweepOutcome()
+    today = date.today()
+    batch = new_id()
+    actor = Actor.system(f"bewaartermijnen:cli:{batch}")
+    engine = create_app_engine(settings)
+    try:
+        query = select(
+            Tenant.id, Tenant.slug, Tenant.status, Tenant.schema_revision, Tenant.vernietigen_op
+        )
+        if slug is not None:
+            query = query.where(Tenant.slug == slug)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(query.order_by(Tenant.slug))).all()
+        if slug is not None and not rows:
+            outcome.problems.append(f"{slug}: onbekende gemeente")
+        # Suspended ones too: a restore brings back their destroyed records as well.
+        swept = {TenantStatus.ACTIVE.value, TenantStatus.SUSPENDED.value}
+        for row in rows:
+            if row.status not in swept:
+                continue
+            if not servable_revision(row.schema_revision, tenant_head()):
+                outcome.problems.append(
+                    f"{row.slug}: schema niet bijgewerkt; eerst casushub tenants migrate {row.slug}"
+                )
+                continue
+            tenant = TenantRef(row.id, row.slug)
+            try:
+                async with tenant_session(engine, tenant, settings) as session, session.begin():
+                    if dry_run:
+                        plan = await proefrun(session, actor, vandaag=today, dagen=0)
+                        outcome.lines.append(
+                            f"{row.slug}: {len(plan.te_vernietigen)} te vernietigen, "
+                            f"{len(plan.geblokkeerd)} geblokkeerd (proefrun, niets vernietigd)"
+                        )
+                    else:
+                        ronde = await vernietig(session, actor, vandaag=today, batch_id=batch)
+                        outcome.lines.append(
+                            f"{row.slug}: {len(ronde.vernietigd)} vernietigd, "
+                            f"{len(ronde.geblokkeerd)} geblokkeerd, {len(ronde.mislukt)} mislukt, "
+                            f"{ronde.logregels_opgeschoond} logregels opgeschoond"
+                        )
+                        if ronde.mislukt:
+                            outcome.problems.append(
+                                f"{row.slug}: {len(ronde.mislukt)} records niet vernietigd"
+                            )
+            except Exception as exc:  # noqa: BLE001 - reported per municipality; others go on
+                outcome.problems.append(f"{row.slug}: {type(exc).__name__}: {exc}"[:500])
+        due = [
+            row.slug
+            for row in rows
+            if row.status == TenantStatus.TERMINATING.value
+            and row.vernietigen_op is not None
+            and row.vernietigen_op <= today
+        ]
+        if due and dry_run:
+            outcome.lines.append(
+                "beëindigde gemeenten, termijn voorbij (proefrun): " + ", ".join(due)
+            )
+        elif due:
+            if not settings.database_url:
+                outcome.problems.append(
+                    "beëindigde gemeenten " + ", ".join(due) + ": DATABASE_URL nodig (eigenaar)"
+                )
+            else:
+                from casushub.platform.hub.lifecycle import vernietig_beeindigde
+
+                admin = create_admin_engine(settings)
+                try:
+                    gone = await vernietig_beeindigde(admin, settings, today)
+                finally:
+                    await admin.dispose()
+                outcome.lines.append("beëindigde gemeenten vernietigd: " + ", ".join(gone))
+    finally:
+        await engine.dispose()
+    return outcome
 
 
 def _identity_commands() -> None:

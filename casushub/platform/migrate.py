@@ -88,6 +88,9 @@ class MigrationReport:
     migrated: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     up_to_date: int = 0
+    skipped: dict[str, str] = field(default_factory=dict)
+    """Behind, but left alone on purpose (named with ``skip``, or suspended): slug -> why.
+    They keep their revision, so they get the maintenance page until migrated."""
 
     @property
     def ok(self) -> bool:
@@ -398,11 +401,16 @@ async def migrate_tenants(
     wait: bool = False,
     target: str | None = None,
     progress: Progress | None = None,
+    skip: Iterable[str] = (),
+    skip_suspended: bool = False,
 ) -> MigrationReport:
     """Migrate every tenant that is behind, each in its own transaction.
 
     A failing tenant is reported and skipped; the others go on. Re-running resumes: only
-    tenants whose recorded revision differs from the target are touched.
+    tenants whose recorded revision differs from the target are touched. ``skip`` (slugs)
+    and ``skip_suspended`` leave tenants that are behind untouched: a release can go ahead
+    without a municipality that is being repaired or is not served anyway. A skipped tenant
+    keeps its revision and is not served until a later run migrates it.
     """
     target = target or tenant_head()
     report = MigrationReport(target=target)
@@ -417,7 +425,15 @@ async def migrate_tenants(
             )
             raise MigrationLocked(msg)
         try:
-            await _migrate_behind(admin_engine, report, slugs, concurrency, progress)
+            await _migrate_behind(
+                admin_engine,
+                report,
+                slugs,
+                concurrency,
+                progress,
+                skip=frozenset(skip),
+                skip_suspended=skip_suspended,
+            )
         finally:
             await lock_conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_TENANT_LOCK})")
             await lock_conn.commit()
@@ -430,8 +446,11 @@ async def _migrate_behind(
     slugs: Iterable[str] | None,
     concurrency: int,
     progress: Progress | None,
+    *,
+    skip: frozenset[str] = frozenset(),
+    skip_suspended: bool = False,
 ) -> None:
-    query = select(Tenant.id, Tenant.slug, Tenant.schema_revision).where(
+    query = select(Tenant.id, Tenant.slug, Tenant.status, Tenant.schema_revision).where(
         Tenant.status != TenantStatus.TERMINATED.value
     )
     wanted = set(slugs) if slugs is not None else None
@@ -443,12 +462,17 @@ async def _migrate_behind(
         for missing in sorted(wanted - {row.slug for row in rows}):
             report.failed[missing] = "Onbekende gemeente (slug bestaat niet)."
     report.total = len(rows)
-    behind = [
-        (TenantRef(row.id, row.slug), row.schema_revision)
-        for row in rows
-        if row.schema_revision != report.target
-    ]
-    report.up_to_date = len(rows) - len(behind)
+    behind = []
+    for row in rows:
+        if row.schema_revision == report.target:
+            continue
+        if row.slug in skip:
+            report.skipped[row.slug] = "overgeslagen op verzoek (--skip)"
+        elif skip_suspended and row.status == TenantStatus.SUSPENDED.value:
+            report.skipped[row.slug] = "opgeschort (--skip-suspended)"
+        else:
+            behind.append((TenantRef(row.id, row.slug), row.schema_revision))
+    report.up_to_date = len(rows) - len(behind) - len(report.skipped)
 
     def record(done: int, slug: str, error: str | None) -> None:
         if error is None:

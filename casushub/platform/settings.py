@@ -14,7 +14,14 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
-__all__ = ["Settings", "asyncpg_url", "get_settings", "url_with_user"]
+__all__ = [
+    "BACKUP_RETENTION_MAX_DAYS",
+    "SMTP_DEFAULT_PORTS",
+    "Settings",
+    "asyncpg_url",
+    "get_settings",
+    "url_with_user",
+]
 
 # Development and tests only; production refuses to start without its own SECRET_KEY.
 _DEV_SECRET = "development-only-secret-key-not-for-production"  # noqa: S105 - not a real secret
@@ -42,6 +49,22 @@ def _smtp_tls(value: str) -> str:
         msg = "SMTP_TLS moet starttls, tls of none zijn"
         raise ValueError(msg)
     return value
+
+
+# The port that goes with each SMTP_TLS mode (RFC 8314: 465 implicit TLS, 587 submission with
+# STARTTLS); the chart's NetworkPolicy opens exactly these two, so the defaults agree with it.
+SMTP_DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+
+BACKUP_RETENTION_MAX_DAYS = 90
+"""Upper bound of ``BACKUP_RETENTION_DAYS``: destroyed data may live on in backups no longer."""
+
+
+def _backup_retention_days() -> int:
+    days = _env_int("BACKUP_RETENTION_DAYS", 35)
+    if not 1 <= days <= BACKUP_RETENTION_MAX_DAYS:
+        msg = f"BACKUP_RETENTION_DAYS moet tussen 1 en {BACKUP_RETENTION_MAX_DAYS} dagen liggen"
+        raise ValueError(msg)
+    return days
 
 
 def asyncpg_url(url: str) -> str:
@@ -121,7 +144,8 @@ class Settings:
     """How often the scheduler enqueues the outbox and mail sweeps (safety nets)."""
     smtp_host: str = ""
     """SMTP server; empty in development means the local mail sink (``casushub dev``)."""
-    smtp_port: int = 25
+    smtp_port: int = 587
+    """Default: the port of ``smtp_tls`` (587 starttls, 465 tls, 25 none)."""
     smtp_username: str = ""
     smtp_password: str = ""
     smtp_tls: str = "starttls"
@@ -149,6 +173,12 @@ class Settings:
     Above the per-address ceiling, so one address alone cannot lock an organisation out."""
     bijlage_max_bytes: int = 10 * 1024 * 1024
     """Largest attachment (bijlage) accepted on a casus information item, in bytes."""
+    oidc_ca_bundle: str = ""
+    """PEM file with extra certificate authorities trusted for identity providers (a
+    municipality's own CA), on top of the usual public ones; empty: the public ones only."""
+    backup_retention_days: int = 35
+    """Database backups older than this are deleted (``casushub db backup``): the longest a
+    destroyed record lives on in a backup. At most ``BACKUP_RETENTION_MAX_DAYS``."""
 
     @property
     def app_role(self) -> str:
@@ -178,6 +208,7 @@ class Settings:
             app_url = url_with_user(database_url, f"{prefix}_app", app_password)
         else:
             app_url = ""
+        smtp_tls = _smtp_tls(_env("SMTP_TLS", "starttls"))
         secret = _env("SECRET_KEY")
         if environment == "production" and len(secret) < 32:
             msg = "SECRET_KEY moet in productie minstens 32 tekens lang zijn"
@@ -209,10 +240,10 @@ class Settings:
             worker_heartbeat_ttl=float(_env("WORKER_HEARTBEAT_TTL", "60")),
             scheduler_sweep_seconds=_env_int("SCHEDULER_SWEEP_SECONDS", 60),
             smtp_host=_env("SMTP_HOST"),
-            smtp_port=_env_int("SMTP_PORT", 25),
+            smtp_port=_env_int("SMTP_PORT", SMTP_DEFAULT_PORTS[smtp_tls]),
             smtp_username=_env("SMTP_USERNAME"),
             smtp_password=_env("SMTP_PASSWORD"),
-            smtp_tls=_smtp_tls(_env("SMTP_TLS", "starttls")),
+            smtp_tls=smtp_tls,
             mail_from=_env("MAIL_FROM", "casushub <noreply@localhost>"),
             termination_days=_env_int("TERMINATION_DAYS", 30),
             authorisation_review_days=_env_int("AUTHORISATION_REVIEW_DAYS", 180),
@@ -223,6 +254,8 @@ class Settings:
             login_limiet_account=_env_int("LOGIN_LIMIET_ACCOUNT", 20),
             login_limiet_organisatie=_env_int("LOGIN_LIMIET_ORGANISATIE", 2000),
             bijlage_max_bytes=_env_int("BIJLAGE_MAX_BYTES", 10 * 1024 * 1024),
+            oidc_ca_bundle=_env("OIDC_CA_BUNDLE"),
+            backup_retention_days=_backup_retention_days(),
         )
 
 

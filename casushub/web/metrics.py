@@ -61,6 +61,8 @@ class RegistryFigures:
     dead_letters: dict[str, int] = field(default_factory=dict)
     mail_outbox: dict[str, int] = field(default_factory=dict)
     queue_messages: dict[tuple[str, str], int] = field(default_factory=dict)
+    periodic_last_success: dict[str, float] = field(default_factory=dict)
+    queue_oldest_age: dict[str, float] = field(default_factory=dict)
 
 
 async def _exists(conn: AsyncConnection, table: str) -> bool:
@@ -122,10 +124,45 @@ async def read_figures(engine: AsyncEngine) -> RegistryFigures:
                 "GROUP BY queue_name, state",
             ):
                 figures.queue_messages[(queue, state)] = int(n)
+            await _read_background_health(conn, figures)
     except Exception:  # noqa: BLE001 - a scrape reports an unreachable database, it does not fail
         return RegistryFigures(database_up=False)
     figures.database_up = True
     return figures
+
+
+# Periodic jobs record their last success in platform.jobs (casushub.workers.heartbeat); the
+# per-municipality housekeeping reports its *oldest* last success over the active
+# municipalities (one that never succeeded counts from its creation), so one municipality
+# whose retention sweep keeps failing is enough to show.
+_PERIODIC_PLATFORM = """
+SELECT substr(kind, length('periodiek:') + 1), extract(epoch FROM max(finished_at))
+FROM platform.jobs
+WHERE kind LIKE 'periodiek:%' AND tenant_id IS NULL AND finished_at IS NOT NULL
+GROUP BY kind
+"""
+_PERIODIC_TENANTS = """
+SELECT extract(epoch FROM min(coalesce(j.finished_at, t.created_at)))
+FROM platform.tenants t
+LEFT JOIN platform.jobs j ON j.tenant_id = t.id AND j.kind = 'periodiek:housekeeping.tenant'
+WHERE t.status = 'active'
+"""
+# Only messages that are due: a retry waiting for its backoff is not stuck.
+_OLDEST_WAITING = """
+SELECT queue_name, coalesce(extract(epoch FROM now() - min(available_at) FILTER (
+    WHERE state = 'queued' AND available_at <= now())), 0)
+FROM dramatiq.queue GROUP BY queue_name
+"""
+
+
+async def _read_background_health(conn: AsyncConnection, figures: RegistryFigures) -> None:
+    for kind, at in await _counts(conn, "platform.jobs", _PERIODIC_PLATFORM):
+        figures.periodic_last_success[kind] = float(at)
+    oldest = await _counts(conn, "platform.jobs", _PERIODIC_TENANTS)
+    if oldest and oldest[0][0] != "None":
+        figures.periodic_last_success["housekeeping.tenant"] = float(oldest[0][0])
+    for queue, age in await _counts(conn, "dramatiq.queue", _OLDEST_WAITING):
+        figures.queue_oldest_age[queue] = float(age)
 
 
 class _FiguresCollector(Collector):
@@ -179,13 +216,26 @@ class _FiguresCollector(Collector):
             ["queue", "state"],
             f.queue_messages,
         )
+        yield _family(
+            "casushub_periodic_last_success_timestamp_seconds",
+            "Unix time of the last successful run per periodic job (housekeeping.tenant: the "
+            "oldest over the active tenants)",
+            ["kind"],
+            f.periodic_last_success,
+        )
+        yield _family(
+            "casushub_queue_oldest_message_age_seconds",
+            "Age of the oldest due message waiting in the PostgreSQL broker, per queue",
+            ["queue"],
+            f.queue_oldest_age,
+        )
 
 
 def _family(
     name: str,
     documentation: str,
     labels: list[str],
-    values: Mapping[str, int] | Mapping[tuple[str, str], int],
+    values: Mapping[str, int] | Mapping[tuple[str, str], int] | Mapping[str, float],
 ) -> GaugeMetricFamily:
     family = GaugeMetricFamily(name, documentation, labels=labels)
     for key, value in sorted(values.items()):

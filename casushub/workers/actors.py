@@ -176,7 +176,7 @@ async def tenants_migrate_all(job: PlatformJob, job_id: str) -> None:
         )
 
 
-@platform_actor("housekeeping")
+@platform_actor("housekeeping", periodic=True)
 async def housekeeping(job: PlatformJob) -> None:
     """The daily tick: one message per active tenant (fan-out)."""
     current = job.runtime
@@ -215,7 +215,7 @@ async def housekeeping(job: PlatformJob) -> None:
         await asyncio.to_thread(mail_deliver.send, mail_id=str(mail_id))
 
 
-@tenant_actor("housekeeping.tenant", idempotent=False)
+@tenant_actor("housekeeping.tenant", idempotent=False, periodic=True)
 async def housekeeping_tenant(job: TenantJob) -> None:
     """Daily work for one tenant; safe to repeat, so no processed-message mark."""
     await prune_delivery_records(job.session, keep_days=DELIVERY_RECORD_DAYS)
@@ -223,13 +223,13 @@ async def housekeeping_tenant(job: TenantJob) -> None:
         await task(job)
 
 
-@platform_actor("outbox.sweep", max_retries=0)
+@platform_actor("outbox.sweep", max_retries=0, periodic=True)
 async def outbox_sweep(job: PlatformJob) -> None:
     """Relay every tenant's committed outbox entries (after a crash before enqueue)."""
     await relay_all(job.runtime)
 
 
-@platform_actor("jobs.sweep", max_retries=0)
+@platform_actor("jobs.sweep", max_retries=0, periodic=True)
 async def jobs_sweep(job: PlatformJob) -> None:
     """Send again the jobs whose message never arrived (broker down when the web sent it)."""
     from casushub.workers.enqueue import send_job
@@ -244,7 +244,7 @@ async def mail_deliver(job: PlatformJob, mail_id: str) -> None:
     await deliver_mail(current.app_engine, current.settings, uuid.UUID(mail_id))
 
 
-@platform_actor("mail.sweep", max_retries=0)
+@platform_actor("mail.sweep", max_retries=0, periodic=True)
 async def mail_sweep(job: PlatformJob) -> None:
     """Resend ``mail.deliver`` for mail whose message was lost after commit."""
     for mail_id in await pending_mail(job.runtime.app_engine):

@@ -22,6 +22,7 @@ from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.outbox.services import claim_once
 from casushub.workers import runtime
 from casushub.workers.broker import declaring_broker
+from casushub.workers.heartbeat import record_success
 from casushub.workers.middleware import message_tenant_id
 
 if TYPE_CHECKING:
@@ -66,15 +67,20 @@ def _current_message() -> Message[Any]:
 
 
 def platform_actor(
-    actor_name: str, **options: Any
+    actor_name: str, *, periodic: bool = False, **options: Any
 ) -> Callable[[Callable[..., Coroutine[Any, Any, None]]], Actor[..., None]]:
-    """An actor on platform data (registry, jobs, mail); ``fn(job, **ids)``."""
+    """An actor on platform data (registry, jobs, mail); ``fn(job, **ids)``.
+
+    ``periodic``: a job the scheduler sends; each success is recorded for the metrics.
+    """
 
     def decorator(fn: Callable[..., Coroutine[Any, Any, None]]) -> Actor[..., None]:
         def run(**ids: Any) -> None:
             message = _current_message()
             current = runtime.current()
             current.run(fn(PlatformJob(current, uuid.UUID(message.message_id)), **ids))
+            if periodic:
+                current.run(record_success(current.app_engine, actor_name))
 
         run.__name__ = fn.__name__
         run.__doc__ = fn.__doc__
@@ -87,9 +93,12 @@ def platform_actor(
 
 
 def tenant_actor(
-    actor_name: str, *, idempotent: bool = True, **options: Any
+    actor_name: str, *, idempotent: bool = True, periodic: bool = False, **options: Any
 ) -> Callable[[Callable[..., Coroutine[Any, Any, None]]], Actor[..., None]]:
-    """An actor for one tenant; ``fn(job, **ids)`` runs inside that tenant's transaction."""
+    """An actor for one tenant; ``fn(job, **ids)`` runs inside that tenant's transaction.
+
+    ``periodic``: daily work per tenant; each success (after commit) is recorded per tenant.
+    """
 
     def decorator(fn: Callable[..., Coroutine[Any, Any, None]]) -> Actor[..., None]:
         def run(**ids: Any) -> None:
@@ -102,6 +111,8 @@ def tenant_actor(
             current.run(
                 _run_for_tenant(current, fn, actor_name, tenant_id, message, idempotent, ids)
             )
+            if periodic:
+                current.run(record_success(current.app_engine, actor_name, tenant_id))
 
         run.__name__ = fn.__name__
         run.__doc__ = fn.__doc__

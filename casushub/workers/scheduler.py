@@ -23,6 +23,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from casushub.platform.database import create_app_engine
 from casushub.workers.broker import configure
+from casushub.workers.heartbeat import heartbeat_path, touch
 
 if TYPE_CHECKING:
     from dramatiq import Actor
@@ -65,11 +66,15 @@ async def run_scheduler(settings: Settings, *, stop: asyncio.Event | None = None
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
     instance = f"{socket.gethostname()}:{os.getpid()}"
+    heartbeat = heartbeat_path(settings, "scheduler")
     engine = create_app_engine(settings)
     try:
         async with engine.connect() as lock_conn:
             announced = False
+            # The pod's probes read the heartbeat file: touched after every successful round
+            # trip on the lock connection, active or standing by.
             while not await _take_lock(lock_conn):
+                touch(heartbeat)
                 if not announced:
                     print("casushub scheduler stand-by", flush=True)
                     log.info("another scheduler holds the lock; standing by")
@@ -79,6 +84,7 @@ async def run_scheduler(settings: Settings, *, stop: asyncio.Event | None = None
                 except TimeoutError:
                     continue
                 return 0
+            touch(heartbeat)
             print("casushub scheduler actief", flush=True)
             log.info("scheduler active", extra={"instance": instance})
 
@@ -107,6 +113,7 @@ async def run_scheduler(settings: Settings, *, stop: asyncio.Event | None = None
                         # Still holding the lock? A lost connection means another may take over.
                         await lock_conn.exec_driver_sql("SELECT 1")
                         await lock_conn.commit()
+                        touch(heartbeat)
             finally:
                 scheduler.shutdown(wait=False)
     finally:

@@ -15,15 +15,24 @@ from typing import TYPE_CHECKING
 from dramatiq import Worker
 
 from casushub.workers.broker import configure
+from casushub.workers.heartbeat import heartbeat_path, touch
 
 if TYPE_CHECKING:
     from types import FrameType
 
     from casushub.platform.settings import Settings
 
-__all__ = ["run_worker"]
+__all__ = ["HEARTBEAT_SECONDS", "run_worker", "threads_alive"]
 
 log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 10.0
+
+
+def threads_alive(worker: Worker) -> bool:
+    """Every consumer and worker thread still runs (a dead one would silently stop work)."""
+    threads = [*worker.consumers.values(), *worker.workers]
+    return bool(threads) and all(thread.is_alive() for thread in threads)
 
 
 def run_worker(
@@ -48,8 +57,16 @@ def run_worker(
     )
     # Tests and `make dev` wait for this line.
     print("casushub worker gestart", flush=True)
+    heartbeat = heartbeat_path(settings, "worker")
     try:
-        stop.wait()
+        # The pod's probes read the heartbeat file's age: it stops when a thread died.
+        while True:
+            if threads_alive(worker):
+                touch(heartbeat)
+            else:
+                log.error("worker thread stopped; heartbeat withheld so the pod is restarted")
+            if stop.wait(HEARTBEAT_SECONDS):
+                break
     finally:
         worker.stop(timeout=20_000)
         broker.close()

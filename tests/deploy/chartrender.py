@@ -45,12 +45,29 @@ def by_kind(manifests: list[Manifest], kind: str) -> dict[str, Manifest]:
 
 
 def pod_specs(manifests: list[Manifest]) -> dict[str, Manifest]:
-    """The pod spec of every workload (Deployment, Job), keyed by kind/name."""
+    """The pod spec of every workload (Deployment, Job, CronJob), keyed by kind/name."""
     specs: dict[str, Manifest] = {}
     for m in manifests:
         if m["kind"] in {"Deployment", "Job", "StatefulSet", "DaemonSet"}:
             specs[f"{m['kind']}/{m['metadata']['name']}"] = m["spec"]["template"]["spec"]
+        elif m["kind"] == "CronJob":
+            template = m["spec"]["jobTemplate"]["spec"]["template"]
+            specs[f"{m['kind']}/{m['metadata']['name']}"] = template["spec"]
     return specs
+
+
+def pod_labels(manifests: list[Manifest]) -> dict[str, dict[str, str]]:
+    """The pod template labels of every workload, keyed like ``pod_specs``."""
+    labels: dict[str, dict[str, str]] = {}
+    for m in manifests:
+        if m["kind"] in {"Deployment", "Job", "StatefulSet", "DaemonSet"}:
+            labels[f"{m['kind']}/{m['metadata']['name']}"] = m["spec"]["template"]["metadata"][
+                "labels"
+            ]
+        elif m["kind"] == "CronJob":
+            template = m["spec"]["jobTemplate"]["spec"]["template"]
+            labels[f"{m['kind']}/{m['metadata']['name']}"] = template["metadata"]["labels"]
+    return labels
 
 
 def to_yaml(manifests: list[Manifest]) -> str:

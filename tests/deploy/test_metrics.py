@@ -125,3 +125,83 @@ async def test_unreachable_database_is_reported_not_raised(settings: Settings) -
         await engine.dispose()
     assert figures.database_up is False
     assert figures.tenants_by_status == {}
+
+
+async def test_periodic_jobs_report_their_last_success(
+    client: AsyncTestClient[Litestar], app_engine: AsyncEngine, admin_engine: AsyncEngine
+) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select, text
+
+    from casushub.workers.heartbeat import record_success
+
+    await record_success(app_engine, "outbox.sweep")
+    async with admin_engine.connect() as conn:
+        active = (await conn.execute(select(Tenant.id).where(Tenant.status == "active"))).scalars()
+        active_ids = list(active)
+    assert active_ids
+    for tenant_id in active_ids:
+        await record_success(app_engine, "housekeeping.tenant", tenant_id)
+    now = datetime.now(UTC).timestamp()
+    fresh = await _scrape(client)
+    assert abs(fresh[_periodic("outbox.sweep")] - now) < 60
+    assert abs(fresh[_periodic("housekeeping.tenant")] - now) < 60
+    # One municipality whose housekeeping last succeeded three days ago is what shows.
+    async with admin_engine.begin() as conn:
+        await conn.execute(
+            text(
+                "UPDATE platform.jobs SET finished_at = now() - interval '3 days' "
+                "WHERE tenant_id = :t AND kind = 'periodiek:housekeeping.tenant'"
+            ),
+            {"t": active_ids[0]},
+        )
+    stale = await _scrape(client)
+    assert abs(stale[_periodic("housekeeping.tenant")] - (now - 3 * 86400)) < 60
+    assert abs(stale[_periodic("outbox.sweep")] - now) < 60
+    # Recording again is one row per kind (and tenant), not a row per run.
+    await record_success(app_engine, "outbox.sweep")
+    async with admin_engine.connect() as conn:
+        rows = await conn.execute(
+            text("SELECT count(*) FROM platform.jobs WHERE kind = 'periodiek:outbox.sweep'")
+        )
+        assert rows.scalar_one() == 1
+
+
+def _periodic(kind: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    return ("casushub_periodic_last_success_timestamp_seconds", (("kind", kind),))
+
+
+async def test_the_oldest_due_message_is_reported_per_queue(
+    client: AsyncTestClient[Litestar], admin_engine: AsyncEngine
+) -> None:
+    import uuid
+
+    from sqlalchemy import text
+
+    queue = f"ops_{uuid.uuid4().hex[:8]}"
+    insert = text(
+        "INSERT INTO dramatiq.queue (message_id, queue_name, state, message, available_at) "
+        "VALUES (:id, :q, 'queued', '{}'::jsonb, now() + make_interval(mins => :m))"
+    )
+    async with admin_engine.begin() as conn:
+        await conn.execute(insert, {"id": uuid.uuid4(), "q": queue, "m": -10})
+        await conn.execute(insert, {"id": uuid.uuid4(), "q": queue, "m": -3})
+        # A retry waiting for its backoff is not stuck.
+        await conn.execute(insert, {"id": uuid.uuid4(), "q": queue, "m": 60})
+    try:
+        figures = await _scrape(client)
+        age = figures[("casushub_queue_oldest_message_age_seconds", (("queue", queue),))]
+        assert 590 < age < 700
+        async with admin_engine.begin() as conn:
+            await conn.execute(
+                text("DELETE FROM dramatiq.queue WHERE queue_name = :q AND available_at < now()"),
+                {"q": queue},
+            )
+        waiting_only = await _scrape(client)
+        assert waiting_only[("casushub_queue_oldest_message_age_seconds", (("queue", queue),))] == 0
+    finally:
+        async with admin_engine.begin() as conn:
+            await conn.execute(
+                text("DELETE FROM dramatiq.queue WHERE queue_name = :q"), {"q": queue}
+            )

@@ -17,6 +17,7 @@ from sqlalchemy import Sequence, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 import casushub.tenants
+from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.base import TenantBase
 
@@ -183,3 +184,65 @@ def test_the_revision_scan_would_catch_a_violation() -> None:
     )
     found = _forbidden_in_revision(bad)
     assert len(found) == 3, found
+
+
+# docs/scale-out.md, "The append-only tables under Citus": Citus has no triggers on distributed
+# tables, so the tenant role's grants must hold the append-only rule on their own.
+APPEND_ONLY = ("verwerking", "verwerking_anker", "vernietigingsbewijs")
+FORBIDDEN = {
+    "UPDATE": "UPDATE {table} SET id = id",
+    "DELETE": "DELETE FROM {table}",
+    "TRUNCATE": "TRUNCATE {table}",
+}
+
+
+async def test_append_only_tables_hold_without_their_triggers(
+    admin_engine: AsyncEngine, settings: Settings, tenant_a: TenantRef
+) -> None:
+    role = settings.tenant_role(tenant_a.slug)
+    refused: dict[tuple[str, str], str] = {}
+    async with admin_engine.connect() as conn, conn.begin() as transaction:
+        for table in APPEND_ONLY:
+            await conn.exec_driver_sql(
+                f'ALTER TABLE "{tenant_a.schema}".{table} DISABLE TRIGGER USER'
+            )
+        triggers = await conn.execute(
+            text(
+                "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = :s AND NOT t.tgisinternal AND t.tgenabled <> 'D'"
+            ),
+            {"s": tenant_a.schema},
+        )
+        assert triggers.scalar_one() == 0
+        await conn.exec_driver_sql(f'SET LOCAL search_path TO "{tenant_a.schema}"')
+        await conn.exec_driver_sql(f'SET LOCAL ROLE "{role}"')
+        for table in APPEND_ONLY:
+            # Reading and appending stay allowed: the grants are not simply "nothing".
+            await conn.exec_driver_sql(f"SELECT count(*) FROM {table}")
+            for privilege, sql in FORBIDDEN.items():
+                savepoint = await conn.begin_nested()
+                try:
+                    await conn.exec_driver_sql(sql.format(table=table))
+                except Exception as exc:  # noqa: BLE001 - the refusal is what we look for
+                    refused[(table, privilege)] = str(exc)
+                finally:
+                    await savepoint.rollback()
+        await transaction.rollback()
+    assert set(refused) == {(t, p) for t in APPEND_ONLY for p in FORBIDDEN}
+    for message in refused.values():
+        assert "permission denied" in message, message
+    grants = await _insert_grants(admin_engine, tenant_a.schema, role)
+    assert set(grants) >= {"verwerking", "vernietigingsbewijs"}
+
+
+async def _insert_grants(engine: AsyncEngine, schema: str, role: str) -> list[str]:
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT table_name FROM information_schema.role_table_grants "
+                "WHERE table_schema = :s AND grantee = :r AND privilege_type = 'INSERT'"
+            ),
+            {"s": schema, "r": role},
+        )
+        return [row[0] for row in rows]

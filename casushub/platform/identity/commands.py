@@ -1,13 +1,19 @@
 """``casushub organisaties …`` and ``casushub gebruikers …``: identity administration from the
-command line (until the admin screens exist). Secrets are read from a hidden prompt or stdin,
-never from an argument (arguments end up in shell history and process lists)."""
+command line (until the admin screens exist). Secrets are read from a hidden prompt, stdin, an
+environment variable or a file (a Kubernetes Job has no terminal: it gets the secret from a
+Secret), never from an argument (arguments end up in shell history and process lists).
+
+``--if-missing`` makes a command a no-op when what it would create exists already, so the
+chart's bootstrap Job can run again after a failed attempt."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
@@ -79,6 +85,7 @@ def organisaties() -> None:
 @click.option("--domain", "domains", multiple=True, required=True, help="E-maildomein.")
 @click.option("--hub", default=None)
 @click.option("--tenant", default=None, help="Gemeente (voor een gemeente-organisatie).")
+@click.option("--if-missing", is_flag=True, help="Bestaat de organisatie al, dan niets doen.")
 def organisations_create(
     slug: str,
     name: str,
@@ -86,10 +93,22 @@ def organisations_create(
     domains: tuple[str, ...],
     hub: str | None,
     tenant: str | None,
+    if_missing: bool,
 ) -> None:
     """Registreer een organisatie met haar e-maildomeinen."""
+    from sqlalchemy import select
+
+    from casushub.platform.identity.models import Organisation
     from casushub.platform.identity.organisations import create_organisation
     from casushub.platform.registry import RegistryError
+
+    async def exists(conn: AsyncConnection) -> bool:
+        found = await conn.execute(select(Organisation.id).where(Organisation.slug == slug))
+        return found.first() is not None
+
+    if if_missing and _run(exists):
+        click.echo(f"organisatie {slug} bestaat al")
+        return
 
     async def create(conn: AsyncConnection) -> None:
         hub_id, tenant_id = await _scope_ids(conn, hub, tenant)
@@ -124,6 +143,20 @@ def organisations_create(
     multiple=True,
     help="Andere client-id die in de aud van een ID-token mag staan (anders geweigerd).",
 )
+@click.option(
+    "--secret-env",
+    "secret_env",
+    default=None,
+    metavar="NAAM",
+    help="Lees het clientgeheim uit deze omgevingsvariabele (bijv. uit een Kubernetes-Secret).",
+)
+@click.option(
+    "--secret-file",
+    "secret_file",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Lees het clientgeheim uit dit bestand (bijv. een gekoppeld Secret).",
+)
 def organisations_provider(
     slug: str,
     issuer: str,
@@ -133,19 +166,21 @@ def organisations_provider(
     acr: tuple[str, ...],
     post_logout_uri: str | None,
     trusted_audiences: tuple[str, ...],
+    secret_env: str | None,
+    secret_file: Path | None,
 ) -> None:
-    """Stel de inlogdienst in; het clientgeheim wordt gevraagd en versleuteld bewaard."""
+    """Stel de inlogdienst in; het clientgeheim wordt gelezen en versleuteld bewaard.
+
+    Het geheim komt uit --secret-env, --secret-file, standaardinvoer of een verborgen vraag;
+    nooit als argument.
+    """
     from sqlalchemy import select
 
     from casushub.platform.identity.models import Organisation
     from casushub.platform.identity.organisations import save_provider
     from casushub.platform.registry import RegistryError
 
-    secret = (
-        sys.stdin.readline().strip()
-        if not sys.stdin.isatty()
-        else click.prompt("Clientgeheim", hide_input=True)
-    )
+    secret = _read_secret(secret_env, secret_file)
 
     async def save(conn: AsyncConnection) -> None:
         org_id = (
@@ -194,6 +229,33 @@ def organisations_deactivate(slug: str) -> None:
     click.echo(f"organisatie {slug} uitgezet; {_run(off)} sessies beëindigd")
 
 
+_MAX_SECRET = 4096
+
+
+def _read_secret(env_name: str | None, path: Path | None) -> str:
+    """The client secret from exactly one source; the value itself never appears in output."""
+    if env_name and path:
+        _fail("geef --secret-env of --secret-file, niet allebei.")
+    if env_name:
+        secret = os.environ.get(env_name, "").strip()
+        if not secret:
+            _fail(f"omgevingsvariabele {env_name} is leeg of bestaat niet.")
+    elif path:
+        try:
+            secret = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail(f"kan {path} niet lezen: {type(exc).__name__}.")
+        if not secret:
+            _fail(f"{path} is leeg.")
+    elif sys.stdin.isatty():
+        secret = click.prompt("Clientgeheim", hide_input=True)
+    else:
+        secret = sys.stdin.readline().strip()
+    if not secret or len(secret) > _MAX_SECRET or "\n" in secret:
+        _fail(f"het clientgeheim moet één regel van 1 tot {_MAX_SECRET} tekens zijn.")
+    return secret
+
+
 @click.group()
 def gebruikers() -> None:
     """Gebruikers: uitnodigen en uitzetten."""
@@ -205,14 +267,31 @@ def gebruikers() -> None:
 @click.option("--role", required=True)
 @click.option("--hub", default=None)
 @click.option("--tenant", default=None)
+@click.option(
+    "--if-missing",
+    is_flag=True,
+    help="Niets doen als dit adres al een geldige of aanvaarde uitnodiging voor deze rol heeft.",
+)
+@click.option(
+    "--mail",
+    "send_mail",
+    is_flag=True,
+    help="Stuur de uitnodiging ook per e-mail (een vaste tekst met de link naar het platform).",
+)
 def users_invite(
-    organisation: str, email: str, role: str, hub: str | None, tenant: str | None
+    organisation: str,
+    email: str,
+    role: str,
+    hub: str | None,
+    tenant: str | None,
+    if_missing: bool,
+    send_mail: bool,
 ) -> None:
     """Nodig een e-mailadres uit; de eerste keer inloggen koppelt de rol."""
-    from sqlalchemy import select
+    from sqlalchemy import func, or_, select
 
     from casushub.platform.identity.memberships import invite
-    from casushub.platform.identity.models import Organisation
+    from casushub.platform.identity.models import Invitation, Organisation
     from casushub.platform.identity.roles import Role
 
     try:
@@ -220,13 +299,28 @@ def users_invite(
     except ValueError:
         _fail("onbekende rol; kies uit " + ", ".join(r.value for r in Role))
 
-    async def create(conn: AsyncConnection) -> None:
+    async def create(conn: AsyncConnection) -> bool:
         org_id = (
             await conn.execute(select(Organisation.id).where(Organisation.slug == organisation))
         ).scalar()
         if org_id is None:
             _fail(f"onbekende organisatie {organisation!r}")
         hub_id, tenant_id = await _scope_ids(conn, hub, tenant)
+        if if_missing:
+            earlier = await conn.execute(
+                select(Invitation.id).where(
+                    Invitation.organisation_id == org_id,
+                    Invitation.email == email.strip().lower(),
+                    Invitation.role == chosen.value,
+                    Invitation.hub_id.is_(None) if hub_id is None else Invitation.hub_id == hub_id,
+                    Invitation.tenant_id.is_(None)
+                    if tenant_id is None
+                    else Invitation.tenant_id == tenant_id,
+                    or_(Invitation.accepted_at.is_not(None), Invitation.expires_at > func.now()),
+                )
+            )
+            if earlier.first() is not None:
+                return False
         await invite(
             conn,
             organisation_id=org_id,
@@ -235,9 +329,47 @@ def users_invite(
             hub_id=hub_id,
             tenant_id=tenant_id,
         )
+        return True
 
-    _run(create)
+    if not _run(create):
+        click.echo(f"{email} is al uitgenodigd als {chosen.value}")
+        return
     click.echo(f"{email} uitgenodigd als {chosen.value}")
+    if send_mail:
+        _mail_invitation(email)
+
+
+def _mail_invitation(email: str) -> None:
+    """Queue the invitation mail and deliver it now, so a wrong mail relay shows at once.
+
+    A failed delivery is reported but does not fail the command: the mail stays in the
+    outbox and the workers' mail sweep delivers it once the relay answers.
+    """
+    import smtplib
+
+    from casushub.platform.database import create_app_engine
+    from casushub.platform.mail import MailError, deliver_mail, queue_mail
+
+    async def send() -> str:
+        settings = get_settings()
+        engine = create_app_engine(settings)
+        try:
+            mail_id = await queue_mail(engine, email.strip().lower(), "uitnodiging", "/werkruimte")
+            try:
+                await deliver_mail(engine, settings, mail_id)
+            except (OSError, smtplib.SMTPException) as exc:
+                return (
+                    f"uitnodiging staat klaar maar kon nog niet worden verstuurd "
+                    f"({type(exc).__name__}); de workers proberen het opnieuw"
+                )
+        finally:
+            await engine.dispose()
+        return f"uitnodiging gemaild naar {email}"
+
+    try:
+        click.echo(asyncio.run(send()))
+    except MailError as exc:
+        _fail(str(exc))
 
 
 @gebruikers.command("deactivate")

@@ -11,24 +11,56 @@ the key that signed it. The ``iat`` is read before the signature is checked, so 
 claim any; that is why it buys one refresh per window and no more. Every request to a provider
 is bounded by ``OIDC_TIMEOUT_SECONDS`` so a slow provider gives a Dutch error page, not a
 hanging request.
+
+A provider inside a municipality's own network may have a certificate of that municipality's
+own certificate authority: ``OIDC_CA_BUNDLE`` names a PEM file whose CAs are trusted *in
+addition to* the public ones (``oidc_verify``). Setting ``SSL_CERT_FILE`` instead would
+replace the public CAs and break every other provider.
 """
 
 from __future__ import annotations
 
+import ssl
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+import certifi
 import httpx
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from casushub.platform.identity.errors import ProviderUnavailable
 
-__all__ = ["ProviderMetadata", "ProviderMetadataCache"]
+__all__ = ["ProviderMetadata", "ProviderMetadataCache", "oidc_verify"]
 
 FORCED_REFRESH_INTERVAL = 10.0
 _REQUIRED = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
+
+
+@lru_cache(maxsize=4)
+def oidc_verify(ca_bundle: str) -> ssl.SSLContext | bool:
+    """What the HTTP clients to identity providers verify certificates with.
+
+    ``True`` (the public CAs) without a bundle; with one, a context that trusts the public
+    CAs and the bundle's. Built once per bundle path: loading CAs costs milliseconds.
+    """
+    if not ca_bundle:
+        return True
+    context = ssl.create_default_context(cafile=certifi.where())
+    try:
+        context.load_verify_locations(cafile=ca_bundle)
+    except (OSError, ssl.SSLError) as exc:
+        msg = f"OIDC_CA_BUNDLE {ca_bundle} is geen leesbaar PEM-bestand: {exc}"
+        raise ProviderUnavailable(msg) from exc
+    return context
+
+
+def _configured_verify() -> ssl.SSLContext | bool:
+    from casushub.platform.settings import get_settings
+
+    return oidc_verify(get_settings().oidc_ca_bundle)
 
 
 @dataclass(frozen=True)
@@ -65,6 +97,8 @@ def _optional_url(value: Any) -> str | None:
 class ProviderMetadataCache:
     ttl: float
     timeout: float
+    ca_bundle: str | None = None
+    """PEM file of extra CAs; ``None``: ``OIDC_CA_BUNDLE`` from the environment."""
     _metadata: dict[str, _Entry] = field(default_factory=dict)
     _keys: dict[str, _Entry] = field(default_factory=dict)
     _forced: dict[str, _Forced] = field(default_factory=dict)
@@ -73,8 +107,9 @@ class ProviderMetadataCache:
         return entry is not None and time.monotonic() - entry.fetched_at < self.ttl
 
     async def _get_json(self, url: str) -> dict[str, Any]:
+        verify = _configured_verify() if self.ca_bundle is None else oidc_verify(self.ca_bundle)
         try:
-            async with httpx.AsyncClient(timeout=self.timeout) as client:
+            async with httpx.AsyncClient(timeout=self.timeout, verify=verify) as client:
                 response = await client.get(url, headers={"accept": "application/json"})
                 response.raise_for_status()
                 data = response.json()

@@ -31,7 +31,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.identity.audit import AuditAction, record
-from casushub.platform.identity.discovery import ProviderMetadataCache
+from casushub.platform.identity.discovery import ProviderMetadataCache, oidc_verify
 from casushub.platform.identity.errors import LoginRefused, ProviderUnavailable
 from casushub.platform.identity.memberships import accept_invitations, apply_claim_mappings
 from casushub.platform.identity.models import Membership, PendingLogin, User
@@ -241,6 +241,7 @@ async def _exchange_code(
             token_endpoint_auth_method="client_secret_basic",  # noqa: S106 - a method name
             redirect_uri=_redirect_uri(settings),
             timeout=settings.oidc_timeout_seconds,
+            verify=oidc_verify(settings.oidc_ca_bundle),
         ) as client:
             token = await client.fetch_token(
                 token_endpoint,
@@ -405,7 +406,9 @@ async def _with_userinfo(
 
 async def _userinfo(endpoint: str, access_token: str, settings: Settings) -> dict[str, Any]:
     try:
-        async with httpx.AsyncClient(timeout=settings.oidc_timeout_seconds) as client:
+        async with httpx.AsyncClient(
+            timeout=settings.oidc_timeout_seconds, verify=oidc_verify(settings.oidc_ca_bundle)
+        ) as client:
             response = await client.get(
                 endpoint,
                 headers={"authorization": f"Bearer {access_token}", "accept": "application/json"},

@@ -14,9 +14,11 @@ metadata:
     {{- include "casushub.componentLabels" (dict "root" $root "component" .component) | nindent 4 }}
   annotations:
     checkov.io/skip1: CKV_K8S_35=secrets as environment variables by design, see docs/operations.md
-    checkov.io/skip2: CKV_K8S_9=no Service sends traffic to this process, readiness has no meaning
+    {{- if not $v.probes.enabled }}
+    checkov.io/skip2: CKV_K8S_9=probes switched off ({{ .component }}.probes.enabled)
     {{- if not $v.livenessProbe }}
-    checkov.io/skip3: CKV_K8S_8=no HTTP endpoint; set {{ .component }}.livenessProbe when the process offers a check
+    checkov.io/skip3: CKV_K8S_8=probes switched off ({{ .component }}.probes.enabled)
+    {{- end }}
     {{- end }}
 spec:
   {{- with .replicas }}
@@ -51,13 +53,32 @@ spec:
           args:
             {{- toYaml $v.args | nindent 12 }}
           {{- include "casushub.runtimeEnv" $root | nindent 10 }}
+          {{- if $v.ownerRole }}
+          {{- include "casushub.secretEnv" $root.Values.secrets.migration | nindent 12 }}
+          {{- end }}
           securityContext:
             {{- include "casushub.containerSecurityContext" $root | nindent 12 }}
           resources:
             {{- toYaml $v.resources | nindent 12 }}
-          {{- with $v.livenessProbe }}
+          {{- if $v.livenessProbe }}
           livenessProbe:
-            {{- toYaml . | nindent 12 }}
+            {{- toYaml $v.livenessProbe | nindent 12 }}
+          {{- else if $v.probes.enabled }}
+          # The heartbeat stops when the process hangs (or, for the scheduler, loses its
+          # database connection): restart it.
+          livenessProbe:
+            {{- include "casushub.heartbeatProbe" (dict "component" .component "seconds" 180) | nindent 12 }}
+            initialDelaySeconds: 30
+            periodSeconds: 30
+            timeoutSeconds: 5
+            failureThreshold: 3
+          {{- end }}
+          {{- if $v.probes.enabled }}
+          readinessProbe:
+            {{- include "casushub.heartbeatProbe" (dict "component" .component "seconds" 60) | nindent 12 }}
+            periodSeconds: 15
+            timeoutSeconds: 5
+            failureThreshold: 2
           {{- end }}
           volumeMounts:
             {{- include "casushub.tmpMount" $root | nindent 12 }}

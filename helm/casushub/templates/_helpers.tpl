@@ -66,6 +66,11 @@ DB_ROLE_PREFIX: {{ .Values.config.dbRolePrefix | quote }}
 DB_POOL_SIZE: {{ .Values.config.dbPoolSize | toString | quote }}
 FORCE_HTTPS: {{ .Values.config.forceHttps | ternary "true" "false" | quote }}
 FORWARDED_ALLOW_IPS: {{ .Values.config.forwardedAllowIps | quote }}
+BACKUP_RETENTION_DAYS: {{ .Values.backup.retentionDays | toString | quote }}
+{{- if include "casushub.caBundleSource" . }}
+OIDC_CA_BUNDLE: {{ include "casushub.caBundlePath" . | quote }}
+{{- end }}
+{{- include "casushub.checkSmtpPort" . }}
 {{- range $name, $value := .Values.config.extraEnv }}
 {{ $name }}: {{ $value | toString | quote }}
 {{- end }}
@@ -150,4 +155,96 @@ env:
 {{/* Checksum of the configuration: a change rolls the pods. */}}
 {{- define "casushub.configChecksum" -}}
 checksum/config: {{ include "casushub.configData" . | sha256sum }}
+{{- end }}
+
+{{/*
+The SMTP port the processes will use (SMTP_PORT, or the one SMTP_TLS implies, as
+casushub.platform.settings does) must be open in the egress policy: otherwise mail silently
+stays in the outbox. Renders nothing; fails the render on a mismatch.
+*/}}
+{{- define "casushub.checkSmtpPort" -}}
+{{- $np := .Values.networkPolicy }}
+{{- if and $np.enabled $np.egress.smtp.enabled }}
+{{- $env := .Values.config.extraEnv }}
+{{- $tls := toString (default "starttls" (get $env "SMTP_TLS")) }}
+{{- $implied := get (dict "starttls" "587" "tls" "465" "none" "25") $tls }}
+{{- $port := toString (default $implied (get $env "SMTP_PORT")) }}
+{{- $open := list }}
+{{- range $np.egress.smtp.ports }}{{ $open = append $open (toString .port) }}{{ end }}
+{{- if not (has $port $open) }}
+{{- fail (printf "SMTP port %s (SMTP_PORT, or the port of SMTP_TLS=%s) is not in networkPolicy.egress.smtp.ports %v: add it there or set SMTP_PORT" $port $tls $open) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* "secret" or "configMap" when a CA bundle for the identity providers is configured. */}}
+{{- define "casushub.caBundleSource" -}}
+{{- if .Values.oidc.caBundle.secretName }}secret{{ else if .Values.oidc.caBundle.configMapName }}configMap{{ end }}
+{{- end }}
+
+{{- define "casushub.caBundlePath" -}}
+/etc/casushub/oidc-ca/{{ .Values.oidc.caBundle.key }}
+{{- end }}
+
+{{- define "casushub.caBundleVolume" -}}
+{{- $ca := .Values.oidc.caBundle }}
+- name: oidc-ca
+  {{- if $ca.secretName }}
+  secret:
+    secretName: {{ $ca.secretName }}
+    items: [{key: {{ $ca.key | quote }}, path: {{ $ca.key | quote }}}]
+  {{- else }}
+  configMap:
+    name: {{ $ca.configMapName }}
+    items: [{key: {{ $ca.key | quote }}, path: {{ $ca.key | quote }}}]
+  {{- end }}
+{{- end }}
+
+{{- define "casushub.caBundleMount" -}}
+- name: oidc-ca
+  mountPath: /etc/casushub/oidc-ca
+  readOnly: true
+{{- end }}
+
+{{/* The backup volume: an existing claim or the chart's own. */}}
+{{- define "casushub.backupClaim" -}}
+{{- default (printf "%s-backup" (include "casushub.fullname" .)) .Values.backup.persistence.existingClaim }}
+{{- end }}
+
+{{- define "casushub.backupVolume" -}}
+- name: backup
+  persistentVolumeClaim:
+    claimName: {{ include "casushub.backupClaim" . }}
+{{- end }}
+
+{{- define "casushub.backupMount" -}}
+- name: backup
+  mountPath: /backup
+{{- end }}
+
+{{/*
+The environment of a one-off administration pod (migration, bootstrap, backup): the
+configuration inline (a pre-install hook runs before the ConfigMap exists), the runtime and
+the owner Secrets.
+*/}}
+{{- define "casushub.adminEnv" -}}
+{{- range $name, $value := fromYaml (include "casushub.configData" .) }}
+- name: {{ $name }}
+  value: {{ $value | toString | quote }}
+{{- end }}
+{{- include "casushub.secretEnv" .Values.secrets.runtime }}
+{{- include "casushub.secretEnv" .Values.secrets.migration }}
+{{- end }}
+
+{{/*
+Exec probes of a process without HTTP: its heartbeat file (DATA_DIR/heartbeat/<component>,
+casushub/workers/heartbeat.py) must be younger than the given seconds. sh and find only, so
+a probe costs no Python start-up.
+*/}}
+{{- define "casushub.heartbeatProbe" -}}
+exec:
+  command:
+    - /bin/sh
+    - -c
+    - find /tmp/casushub/heartbeat/{{ .component }} -newermt '-{{ .seconds }} seconds' | grep -q .
 {{- end }}
