@@ -52,6 +52,7 @@ async def _contexten(state: State, identity: Identity) -> list[tuple[TenantRef, 
                 organisation_id=membership.organisation_id,
                 role=membership.role.value,
                 request_id=request_id_var.get(),
+                organisation_type=membership.organisation_type,
             )
             result.append((tenant, actor, membership.tenant_name or tenant.slug))
     return result
