@@ -53,6 +53,8 @@ class Side:
     # Table name -> ids of rows in this tenant (platform rows under their own names).
     ids: dict[str, list[uuid.UUID]] = field(default_factory=dict)
     signed_in: dict[Role, SignedIn] = field(default_factory=dict)
+    # Sessions of participants of a given organisation type ("participant:reclassering").
+    typed: dict[str, SignedIn] = field(default_factory=dict)
     api_token: str = ""
 
     def all_ids(self) -> set[uuid.UUID]:
@@ -82,15 +84,37 @@ class World:
                 ),
             )
             side.signed_in[role] = signed
-            for key, value in (
-                ("user", signed.user_id),
-                ("session", signed.session_id),
-                ("membership", signed.membership_id),
-                ("organisation", signed.organisation_id),
-            ):
-                if value is not None:
-                    side.ids.setdefault(key, []).append(value)
+            self._remember(side, signed)
         return side.signed_in[role]
+
+    async def sign_in_participant(
+        self, side: Side, organisation_type: OrganisationType
+    ) -> SignedIn:
+        """A participant of an organisation of this type in the side's municipality (the
+        plain ``sign_in`` gives participants a gemeente organisation)."""
+        key = f"participant:{organisation_type.value}"
+        if key not in side.typed:
+            signed = await create_signed_in_session(
+                self.admin_engine,
+                self.settings,
+                role=Role.PARTICIPANT,
+                tenant_id=side.tenant.id,
+                organisation_type=organisation_type,
+            )
+            side.typed[key] = signed
+            self._remember(side, signed)
+        return side.typed[key]
+
+    @staticmethod
+    def _remember(side: Side, signed: SignedIn) -> None:
+        for key, value in (
+            ("user", signed.user_id),
+            ("session", signed.session_id),
+            ("membership", signed.membership_id),
+            ("organisation", signed.organisation_id),
+        ):
+            if value is not None:
+                side.ids.setdefault(key, []).append(value)
 
 
 async def _tenant(admin_engine: AsyncEngine, settings: Settings, hub: str, naam: str) -> TenantRef:

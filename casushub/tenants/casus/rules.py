@@ -10,7 +10,6 @@ from casushub.tenants.casus.errors import RegelFout
 
 __all__ = [
     "DEELNEMER_ROL",
-    "KERNPARTIJEN",
     "REGIE_ROLLEN",
     "UITGENODIGD_ROL",
     "WETTELIJKE_GRONDSLAG",
@@ -34,10 +33,6 @@ WETTELIJKE_GRONDSLAG = (
 REGIE_ROLLEN = frozenset({"gemeente_regie", "procesregisseur", "systeem"})
 DEELNEMER_ROL = "participant"
 UITGENODIGD_ROL = "invited_party"
-# The organisation types that form the weegploeg (art. 5): only they weigh signals, so only
-# they see a person before a casus exists. Reclassering, the Raad voor de Kinderbescherming
-# and JenV see a person once they take part in a casus about that person.
-KERNPARTIJEN = frozenset({"gemeente", "politie", "om"})
 
 
 class Status(enum.StrEnum):

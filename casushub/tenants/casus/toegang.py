@@ -21,10 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden
 from casushub.tenants.casus.models import Casus, CasusDeelnemer
-from casushub.tenants.casus.rules import DEELNEMER_ROL, KERNPARTIJEN, REGIE_ROLLEN
+from casushub.tenants.casus.rules import DEELNEMER_ROL, REGIE_ROLLEN
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
+from casushub.tenants.weging.rules import KERNPARTIJEN
 
 __all__ = [
     "controleer_casus_toegang",
@@ -51,7 +52,11 @@ def vereis_regie(actor: Actor) -> None:
 
 
 def weegt_mee(actor: Actor) -> bool:
-    """Regie, or a participant of a kernpartij (gemeente, politie, OM): the weegploeg."""
+    """Regie, or a participant of a kernpartij (gemeente, politie, OM): the weegploeg.
+
+    Reclassering, the Raad voor de Kinderbescherming and JenV weigh no signals, so they see a
+    person only once they take part in a casus about that person.
+    """
     return is_regie(actor) or (
         actor.role == DEELNEMER_ROL and actor.organisation_type in KERNPARTIJEN
     )
