@@ -45,10 +45,15 @@ __all__ = ["OrganisationsApi", "TenantsApi", "UsersApi"]
 AnyRequest = Request[Any, Any, State]
 
 
-def _problem(status: int, detail: str, velden: dict[str, str] | None = None) -> Response[Any]:
+def _problem(
+    status: int,
+    detail: str,
+    velden: dict[str, str] | None = None,
+    title: str = "De invoer klopt niet",
+) -> Response[Any]:
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": "De invoer klopt niet",
+        "title": title,
         "status": status,
         "detail": detail,
     }
@@ -292,7 +297,12 @@ class OrganisationsApi(Controller):
     @put(
         "/{organisation_id:uuid}",
         summary="Organisatie wijzigen",
-        responses=probleem_antwoorden(400, 404),
+        description=(
+            "Met `actief: false` wordt de organisatie uitgeschakeld en eindigen alle sessies "
+            "van haar gebruikers. De eigen organisatie van de hub en de laatste organisatie "
+            "met een actieve hubbeheerder kunnen niet worden uitgeschakeld (409)."
+        ),
+        responses=probleem_antwoorden(400, 404, 409),
     )
     async def wijzig(
         self,
@@ -300,29 +310,38 @@ class OrganisationsApi(Controller):
         state: State,
         organisation_id: FromPath[uuid.UUID],
         data: JSONBody[OrganisatieWijziging],
-    ) -> Organisatie:
+    ) -> Response[Organisatie | Probleem]:
         from sqlalchemy import update
 
-        from casushub.platform.identity.organisations import deactivate_organisation
+        from casushub.platform.identity.organisations import (
+            DeactivationRefused,
+            deactivate_organisation,
+        )
 
         hub_id = api_hub_id(request)
         await _org(state, hub_id, organisation_id)
-        async with state.engine.begin() as conn:
-            if data.naam is not None and data.naam.strip():
-                await conn.execute(
-                    update(Organisation)
-                    .where(Organisation.id == organisation_id)
-                    .values(name=data.naam.strip()[:200])
-                )
-            if data.actief is False:
-                await deactivate_organisation(conn, organisation_id)
-            elif data.actief is True:
-                await conn.execute(
-                    update(Organisation)
-                    .where(Organisation.id == organisation_id)
-                    .values(active=True)
-                )
-        return _org_json(*await _org(state, hub_id, organisation_id))
+        try:
+            async with state.engine.begin() as conn:
+                # Switching off first: if it is refused, nothing else changes either.
+                if data.actief is False:
+                    await deactivate_organisation(conn, organisation_id)
+                elif data.actief is True:
+                    await conn.execute(
+                        update(Organisation)
+                        .where(Organisation.id == organisation_id)
+                        .values(active=True)
+                    )
+                if data.naam is not None and data.naam.strip():
+                    await conn.execute(
+                        update(Organisation)
+                        .where(Organisation.id == organisation_id)
+                        .values(name=data.naam.strip()[:200])
+                    )
+        except DeactivationRefused as exc:
+            return _problem(
+                409, exc.message, {"actief": exc.message}, title="Uitschakelen niet toegestaan"
+            )
+        return Response(_org_json(*await _org(state, hub_id, organisation_id)))
 
     @put(
         "/{organisation_id:uuid}/provider",

@@ -135,6 +135,8 @@ _BESCHRIJVING = {
     400: "Het verzoek is ongeldig (zoals een id dat geen UUID is of JSON dat niet klopt).",
     401: "Geen, een onbekend, verlopen of ingetrokken API-token.",
     404: "Bestaat niet, of hoort niet bij de hub van het token.",
+    409: "Niet toegestaan in de huidige toestand (zoals de hub buitensluiten); ``detail`` zegt "
+    "waarom.",
     422: "De invoer klopt niet; ``fouten`` noemt per veld de reden.",
 }
 
