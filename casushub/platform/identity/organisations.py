@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DeactivationImpact",
     "DeactivationRefused",
+    "OrganisationClash",
     "ProviderConfig",
     "check_deactivation",
     "create_organisation",
@@ -72,6 +73,10 @@ class ProviderConfig:
     trusted_audiences: tuple[str, ...] = ()
 
 
+class OrganisationClash(RegistryError):
+    """The slug or an e-mail domain is already another organisation's."""
+
+
 def domain_of(email: str) -> str | None:
     email = email.strip().lower()
     if email.count("@") != 1:
@@ -106,7 +111,10 @@ async def create_organisation(
     )
     if (row := clash.first()) is not None:
         msg = f"Een van deze e-maildomeinen is al in gebruik bij {row.slug!r}."
-        raise RegistryError(msg, "email_domains")
+        raise OrganisationClash(msg, "email_domains")
+    if (await conn.execute(select(Organisation.id).where(Organisation.slug == slug))).first():
+        msg = f"De korte naam {slug!r} is al in gebruik bij een andere organisatie."
+        raise OrganisationClash(msg, "slug")
     result = await conn.execute(
         insert(Organisation)
         .values(
