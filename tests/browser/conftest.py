@@ -1,9 +1,11 @@
 """Browser tests: the real app under uvicorn, driven by Debian's Chromium through Playwright.
 
 PAGES below is the one list of pages every page-level check runs on (axe, CSP, keyboard,
-reflow): a new screen adds its path there. Chromium comes from Debian (`make chromium`);
-Playwright's own browser download does not work on these machines. Without Chromium the
-tests skip with a loud message, never silently.
+reflow): a new screen adds its path there, and test_pages_cover_routes.py holds it against
+the route table. Chromium comes from Debian (`make chromium`); Playwright's own browser
+download does not work on these machines. Without Chromium the tests skip with a loud
+message, never silently; under ``CI=true`` a skipped browser test fails the run instead, so
+CI cannot stay green with none of them run.
 """
 
 from __future__ import annotations
@@ -146,6 +148,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 _skipped_because: list[str] = []
 
 
+def running_in_ci() -> bool:
+    """``CI=true`` (GitHub Actions, GitLab, most CI systems set it; `.ci/run` is run there)."""
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
 def _chromium_problem() -> str | None:
     if not CHROMIUM.exists():
         return (
@@ -177,12 +184,18 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(settings: Settings, tenant_a: TenantRef) -> Iterator[str]:
-    """The real app under uvicorn on a free loopback port, on the session's test database."""
+def chromium() -> Path:
+    """Chromium and Playwright, or a loud skip (before any database is set up for nothing)."""
     problem = _chromium_problem()
     if problem:
         _skipped_because.append(problem)
         pytest.skip(problem)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def live_server(chromium: Path, settings: Settings, tenant_a: TenantRef) -> Iterator[str]:
+    """The real app under uvicorn on a free loopback port, on the session's test database."""
     ARTIFACTS.mkdir(exist_ok=True)
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -316,6 +329,11 @@ async def browser(live_server: str) -> AsyncIterator[Any]:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     outcome = yield
     report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.skipped and running_in_ci():
+        # A browser test that did not run proves nothing: in CI that is a failure.
+        reden = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"CI=true: browsertest overgeslagen, dat telt als fout. {reden}"
     if report.when == "call":
         item.stash[_failed] = report.failed
 
