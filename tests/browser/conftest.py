@@ -10,8 +10,10 @@ CI cannot stay green with none of them run.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -67,6 +69,13 @@ PAGES = [
     PageSpec("/casusoverleg/zoeken", "Zoeken in deze gemeente", role="gemeente_regie"),
     PageSpec("/fg", "Verwerkingenlog", role="fg_auditor"),
     PageSpec("/contactpunt/alfa", "Uw gegevens en uw rechten"),
+    # The citizen's receipt after sending the form (the receipt travels in the session).
+    PageSpec("/contactpunt/alfa/ontvangen", "Wij hebben uw verzoek ontvangen", role="burger"),
+    PageSpec(
+        "/instructies",
+        "Instructies over de omgang met deze persoonsgegevens",
+        role="gemeente_regie",
+    ),
     PageSpec("/ontwikkeling/patronen", "Patronen"),
     PageSpec("/ontwikkeling/patronen?sorteer=casussen&richting=aflopend", "Patronen"),
     PageSpec("/auth/geen-toegang", "U heeft nog geen toegang", role="geen"),
@@ -276,6 +285,9 @@ async def session_cookies(
     the test hub, "geen" a user without any membership. Fills the ids the paths need."""
     cookies: dict[str, str] = {}
     for role in sorted({page.role for page in PAGES if page.role}):
+        if role == "burger":
+            cookies[role] = await _citizen_with_receipt(admin_engine, settings, tenant_a)
+            continue
         if role == "geen":
             signed_in = await create_signed_in_session(admin_engine, settings, role=None)
         else:
@@ -288,6 +300,38 @@ async def session_cookies(
             _ids["gebruiker"] = str(signed_in.user_id)
     _ids.update(seeds.ids(), tenant=str(tenant_a.id))
     return cookies
+
+
+async def _citizen_with_receipt(
+    admin_engine: AsyncEngine, settings: Settings, tenant: TenantRef
+) -> str:
+    """A citizen's (anonymous) session holding the receipt the public form leaves in it."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import insert
+
+    from casushub.platform.identity.models import WebSessionData
+    from casushub.web.contactpunt import ONTVANGEN_KEY
+
+    cookie = secrets.token_hex(32)
+    nu = datetime.now(UTC)
+    bewijs = {
+        "slug": tenant.slug,
+        "nummer": "CP-9801-TEST",
+        "type": "inzage",
+        "ontvangen_op": nu.date().isoformat(),
+        "termijn": (nu + timedelta(days=30)).date().isoformat(),
+        "email": False,
+    }
+    async with admin_engine.begin() as conn:
+        await conn.execute(
+            insert(WebSessionData).values(
+                key=cookie,
+                value=json.dumps({ONTVANGEN_KEY: bewijs}).encode(),
+                expires_at=nu + timedelta(hours=settings.session_absolute_hours),
+            )
+        )
+    return cookie
 
 
 # Filled by session_cookies; read by the `tab` fixture.
