@@ -141,7 +141,8 @@ def ongeldige_invoer(request: Request[Any, Any, Any], exc: ValidationException) 
             "type": "about:blank",
             "title": "De invoer klopt niet",
             "status": 422,
-            "detail": "Controleer deze velden: " + ", ".join(fouten) + ".",
+            # Every field's rule, once: the detail alone already says what to change.
+            "detail": " ".join(dict.fromkeys(fouten.values())),
             "fouten": fouten,
         },
         status_code=422,
