@@ -29,15 +29,19 @@ assets: node_modules/.installed
 
 # The browser tests (tests/browser) drive Debian's Chromium; Playwright's own browser download
 # does not work here. Installed only when missing (CI runs as root). If it cannot be installed
-# the browser tests skip with a loud warning instead of failing the whole run.
+# the browser tests skip with a loud warning on a workstation; under CI=true this target stops
+# the run instead (and a skipped browser test would fail it anyway, tests/browser/conftest.py).
 CHROMIUM := /usr/bin/chromium
 chromium:
 	@if [ ! -x $(CHROMIUM) ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    (apt-get update && apt-get install -y chromium) \
-	      || echo "WARNING: chromium could not be installed: browser tests will be SKIPPED" >&2; \
+	      || echo "WARNING: chromium could not be installed: browser tests will be SKIPPED (and FAIL under CI=true)" >&2; \
 	  else \
-	    echo "WARNING: $(CHROMIUM) missing and not root (run: sudo apt-get install -y chromium): browser tests will be SKIPPED" >&2; \
+	    echo "WARNING: $(CHROMIUM) missing and not root (run: sudo apt-get install -y chromium): browser tests will be SKIPPED (and FAIL under CI=true)" >&2; \
+	  fi; \
+	  if [ "$${CI:-}" = true ] && [ ! -x $(CHROMIUM) ]; then \
+	    echo "ERROR: CI=true and no $(CHROMIUM): the browser tests cannot run" >&2; exit 1; \
 	  fi; \
 	fi
 

@@ -13,13 +13,16 @@ class Actor:
     """The signed-in user in their active context, or a system job.
 
     ``role`` is the membership role the user acts in (e.g. ``gemeente_regie``); jobs act as
-    ``systeem`` with the job's name in ``request_id``.
+    ``systeem`` with the job's name in ``request_id``. ``organisation_type`` is the type of
+    the organisation of that context (``politie``, ``reclassering``…): which participants
+    weigh signals depends on it, and an unknown type (``None``) counts as none of them.
     """
 
     user_id: uuid.UUID | None
     organisation_id: uuid.UUID | None
     role: str
     request_id: str | None = None
+    organisation_type: str | None = None
 
     @classmethod
     def system(cls, job: str) -> Actor:

@@ -47,6 +47,7 @@ DEMO_BIJEENKOMST_ID = uuid.uuid5(_NS, "bijeenkomst:zvh_noord:volgende")
 DEMO_ORGANISATIES: Mapping[str, str] = {
     "politie": "politie",
     "om": "om",
+    "reclassering": "reclassering",
     "ggz_noord": "satellietpartner",
 }
 _SYSTEEM = Actor.system("demo")
@@ -62,6 +63,7 @@ class _Orgs:
     gemeente: uuid.UUID
     politie: uuid.UUID
     om: uuid.UUID
+    reclassering: uuid.UUID
     ggz: uuid.UUID
 
     @property
@@ -134,7 +136,13 @@ async def _weeg(
 
 
 async def _casus(
-    s: AsyncSession, orgs: _Orgs, code: str, naam: str, geboren: date, intake_dagen: int
+    s: AsyncSession,
+    orgs: _Orgs,
+    code: str,
+    naam: str,
+    geboren: date,
+    intake_dagen: int,
+    extra: Sequence[Deelnemer] = (),
 ) -> Casus:
     signaal = await _signaal(
         s, orgs, code, naam, geboren, intake_dagen + 20, "Zorgen over radicaliserende uitingen."
@@ -146,7 +154,7 @@ async def _casus(
         weging_id=weging_id,
         regie_gemeente=code,
         intake_datum=date.today() - timedelta(days=intake_dagen),
-        deelnemers=orgs.deelnemers,
+        deelnemers=[*orgs.deelnemers, *extra],
     )
 
 
@@ -174,8 +182,17 @@ async def _vul(
     # Aangemeld, plan overdue.
     await _casus(s, orgs, code, f"{prefix} Verzinsel", date(2001, 7, 7), 45)
 
-    # Lopend with a plan, items of each category, a linked person, a meeting and an invitation.
-    lopend = await _casus(s, orgs, code, f"{prefix} Casusma", date(2004, 4, 4), 60)
+    # Lopend with a plan, items of each category, a linked person, a meeting and an invitation;
+    # the reclassering takes part in this casus only, so it sees this person and no other.
+    lopend = await _casus(
+        s,
+        orgs,
+        code,
+        f"{prefix} Casusma",
+        date(2004, 4, 4),
+        60,
+        extra=[Deelnemer(orgs.reclassering, "reclassering")],
+    )
     await wijzig_status(s, _SYSTEEM, lopend.id, "lopend")
     await voeg_derde_toe(s, _SYSTEEM, casus_id=lopend.id, naam="Moeder Casusma", relatie="ouder")
     gewoon = await voeg_item_toe(
@@ -310,6 +327,7 @@ async def load_casus_demo(
             or demo_organisatie_id(f"gemeente_{tenant.slug}"),
             politie=organisaties.get("politie") or demo_organisatie_id("politie"),
             om=organisaties.get("om") or demo_organisatie_id("om"),
+            reclassering=organisaties.get("reclassering") or demo_organisatie_id("reclassering"),
             ggz=organisaties.get("ggz_noord") or demo_organisatie_id("ggz_noord"),
         )
         # The move goes to the next municipality, or (one alone) to a made-up code that is

@@ -24,6 +24,7 @@ from casushub.platform.logs import configure_logging
 from casushub.platform.settings import Settings, get_settings
 from casushub.web.api import api_router
 from casushub.web.api.schemas import API_COMPONENTS
+from casushub.web.api.strict import StrictStructSchemaPlugin
 from casushub.web.auth.admin import SessionAdminController
 from casushub.web.auth.controllers import AuthController
 from casushub.web.auth.guards import public, roles, route_policy
@@ -167,7 +168,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             exclude=["/api/"],
         ),
         template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
-        plugins=[HTMXPlugin()],
+        plugins=[HTMXPlugin(), StrictStructSchemaPlugin()],
         # The schema documents the admin API only (casushub.web.api opts back in): the screens
         # are no API, and listing them would publish the whole route table.
         include_in_schema=False,

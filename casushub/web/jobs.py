@@ -3,7 +3,7 @@
 A screen that starts long work includes ``jobs/voortgang.html``; the fragment polls this
 route, which returns the inner content, and answers 286 when the job has finished so htmx
 stops polling. Job rows hold no personal data; a job that belongs to a municipality is shown
-only in that municipality's active context.
+only in that municipality's active context, a hub's job only in that hub's context.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
 
+from casushub.platform.identity.access import Identity
 from casushub.platform.jobs import JobView, get_job
 from casushub.web.tenancy import ACTIVE_TENANT_KEY
 
@@ -44,6 +45,12 @@ async def job_progress(
         active = request.session.get(ACTIVE_TENANT_KEY) if request.session else None
         if str(active) != str(job.tenant_id):
             raise NotFoundException  # another municipality's job does not exist here
+    elif (hub_id := job.params.get("hub_id")) is not None:
+        # A hub's job (onboarding a municipality) only for that hub's staff.
+        identity = request.scope.get("user")
+        context = identity.active if isinstance(identity, Identity) else None
+        if context is None or str(context.hub_id) != str(hub_id):
+            raise NotFoundException
     return Template(
         "jobs/_inhoud.html",
         context=job_context(job),

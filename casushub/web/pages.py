@@ -5,11 +5,12 @@ from __future__ import annotations
 from litestar import get
 from litestar.di import NamedDependency, Provide
 from litestar.response import Template
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform.tenancy import TenantRef
-from casushub.tenants.personen.models import Persoon
+from casushub.tenants.actor import Actor
+from casushub.tenants.personen.services import tel_personen
+from casushub.web.casusoverleg.context import provide_actor
 from casushub.web.tenancy import provide_tenant, provide_tenant_db
 
 __all__ = ["start", "werkruimte"]
@@ -23,11 +24,17 @@ def start() -> Template:
 @get(
     "/werkruimte",
     name="werkruimte",
-    dependencies={"tenant": Provide(provide_tenant), "db": Provide(provide_tenant_db)},
+    dependencies={
+        "tenant": Provide(provide_tenant),
+        "db": Provide(provide_tenant_db),
+        "actor": Provide(provide_actor),
+    },
 )
 async def werkruimte(
-    tenant: NamedDependency[TenantRef], db: NamedDependency[AsyncSession]
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
 ) -> Template:
-    # A count is not personal data; the casus lists of the workflow issue replace this page.
-    personen = (await db.execute(select(func.count()).select_from(Persoon))).scalar_one()
+    # A count is not personal data, but it counts only the persons the actor may see.
+    personen = await tel_personen(db, actor)
     return Template("werkruimte.html", context={"tenant": tenant, "personen": personen})

@@ -87,6 +87,7 @@ async def log_weigering_hook(exc: Exception, scope: Scope) -> None:
                 organisation_id=active.organisation_id,
                 role=active.role.value,
                 request_id=request_id_var.get(),
+                organisation_type=active.organisation_type,
             )
             async with (
                 tenant_session(state.engine, tenant, state.settings) as session,

@@ -1,15 +1,19 @@
 """Browser tests: the real app under uvicorn, driven by Debian's Chromium through Playwright.
 
 PAGES below is the one list of pages every page-level check runs on (axe, CSP, keyboard,
-reflow): a new screen adds its path there. Chromium comes from Debian (`make chromium`);
-Playwright's own browser download does not work on these machines. Without Chromium the
-tests skip with a loud message, never silently.
+reflow): a new screen adds its path there, and test_pages_cover_routes.py holds it against
+the route table. Chromium comes from Debian (`make chromium`); Playwright's own browser
+download does not work on these machines. Without Chromium the tests skip with a loud
+message, never silently; under ``CI=true`` a skipped browser test fails the run instead, so
+CI cannot stay green with none of them run.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -65,6 +69,13 @@ PAGES = [
     PageSpec("/casusoverleg/zoeken", "Zoeken in deze gemeente", role="gemeente_regie"),
     PageSpec("/fg", "Verwerkingenlog", role="fg_auditor"),
     PageSpec("/contactpunt/alfa", "Uw gegevens en uw rechten"),
+    # The citizen's receipt after sending the form (the receipt travels in the session).
+    PageSpec("/contactpunt/alfa/ontvangen", "Wij hebben uw verzoek ontvangen", role="burger"),
+    PageSpec(
+        "/instructies",
+        "Instructies over de omgang met deze persoonsgegevens",
+        role="gemeente_regie",
+    ),
     PageSpec("/ontwikkeling/patronen", "Patronen"),
     PageSpec("/ontwikkeling/patronen?sorteer=casussen&richting=aflopend", "Patronen"),
     PageSpec("/auth/geen-toegang", "U heeft nog geen toegang", role="geen"),
@@ -146,6 +157,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 _skipped_because: list[str] = []
 
 
+def running_in_ci() -> bool:
+    """``CI=true`` (GitHub Actions, GitLab, most CI systems set it; `.ci/run` is run there)."""
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
 def _chromium_problem() -> str | None:
     if not CHROMIUM.exists():
         return (
@@ -177,12 +193,18 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(settings: Settings, tenant_a: TenantRef) -> Iterator[str]:
-    """The real app under uvicorn on a free loopback port, on the session's test database."""
+def chromium() -> Path:
+    """Chromium and Playwright, or a loud skip (before any database is set up for nothing)."""
     problem = _chromium_problem()
     if problem:
         _skipped_because.append(problem)
         pytest.skip(problem)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def live_server(chromium: Path, settings: Settings, tenant_a: TenantRef) -> Iterator[str]:
+    """The real app under uvicorn on a free loopback port, on the session's test database."""
     ARTIFACTS.mkdir(exist_ok=True)
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -263,6 +285,9 @@ async def session_cookies(
     the test hub, "geen" a user without any membership. Fills the ids the paths need."""
     cookies: dict[str, str] = {}
     for role in sorted({page.role for page in PAGES if page.role}):
+        if role == "burger":
+            cookies[role] = await _citizen_with_receipt(admin_engine, settings, tenant_a)
+            continue
         if role == "geen":
             signed_in = await create_signed_in_session(admin_engine, settings, role=None)
         else:
@@ -275,6 +300,38 @@ async def session_cookies(
             _ids["gebruiker"] = str(signed_in.user_id)
     _ids.update(seeds.ids(), tenant=str(tenant_a.id))
     return cookies
+
+
+async def _citizen_with_receipt(
+    admin_engine: AsyncEngine, settings: Settings, tenant: TenantRef
+) -> str:
+    """A citizen's (anonymous) session holding the receipt the public form leaves in it."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import insert
+
+    from casushub.platform.identity.models import WebSessionData
+    from casushub.web.contactpunt import ONTVANGEN_KEY
+
+    cookie = secrets.token_hex(32)
+    nu = datetime.now(UTC)
+    bewijs = {
+        "slug": tenant.slug,
+        "nummer": "CP-9801-TEST",
+        "type": "inzage",
+        "ontvangen_op": nu.date().isoformat(),
+        "termijn": (nu + timedelta(days=30)).date().isoformat(),
+        "email": False,
+    }
+    async with admin_engine.begin() as conn:
+        await conn.execute(
+            insert(WebSessionData).values(
+                key=cookie,
+                value=json.dumps({ONTVANGEN_KEY: bewijs}).encode(),
+                expires_at=nu + timedelta(hours=settings.session_absolute_hours),
+            )
+        )
+    return cookie
 
 
 # Filled by session_cookies; read by the `tab` fixture.
@@ -316,6 +373,11 @@ async def browser(live_server: str) -> AsyncIterator[Any]:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     outcome = yield
     report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.skipped and running_in_ci():
+        # A browser test that did not run proves nothing: in CI that is a failure.
+        reden = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"CI=true: browsertest overgeslagen, dat telt als fout. {reden}"
     if report.when == "call":
         item.stash[_failed] = report.failed
 

@@ -16,11 +16,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.hub.api_tokens import maak_token
-from casushub.platform.hub.models import Implementatiestap
+from casushub.platform.hub.casusoverleg import maak_casusoverleg, plan_bijeenkomst
+from casushub.platform.hub.checklist import maak_checklist
+from casushub.platform.hub.models import Implementatiestap, Situatie, StapStatus
+from casushub.platform.identity.memberships import invite
+from casushub.platform.identity.organisations import create_organisation
 from casushub.platform.identity.roles import TENANT_ROLES, OrganisationType, Role
 from casushub.platform.jobs import create_job
 from casushub.platform.models import Hub, Tenant
@@ -32,6 +36,7 @@ from casushub.tenants.base import TenantBase
 from casushub.tenants.casus.items import voeg_item_toe
 from casushub.tenants.casus.models import Casus
 from casushub.tenants.demo import load_casus_demo
+from casushub.tenants.overleg.services import agendeer
 from casushub.tenants.signalen.services import BijlageInvoer, NieuwSignaal, registreer_signaal
 from casushub.tenants.verzoeken.rules import Kanaal, VerzoekType
 from casushub.tenants.verzoeken.schemas import NieuwVerzoek
@@ -53,6 +58,8 @@ class Side:
     # Table name -> ids of rows in this tenant (platform rows under their own names).
     ids: dict[str, list[uuid.UUID]] = field(default_factory=dict)
     signed_in: dict[Role, SignedIn] = field(default_factory=dict)
+    # Sessions of participants of a given organisation type ("participant:reclassering").
+    typed: dict[str, SignedIn] = field(default_factory=dict)
     api_token: str = ""
 
     def all_ids(self) -> set[uuid.UUID]:
@@ -82,15 +89,37 @@ class World:
                 ),
             )
             side.signed_in[role] = signed
-            for key, value in (
-                ("user", signed.user_id),
-                ("session", signed.session_id),
-                ("membership", signed.membership_id),
-                ("organisation", signed.organisation_id),
-            ):
-                if value is not None:
-                    side.ids.setdefault(key, []).append(value)
+            self._remember(side, signed)
         return side.signed_in[role]
+
+    async def sign_in_participant(
+        self, side: Side, organisation_type: OrganisationType
+    ) -> SignedIn:
+        """A participant of an organisation of this type in the side's municipality (the
+        plain ``sign_in`` gives participants a gemeente organisation)."""
+        key = f"participant:{organisation_type.value}"
+        if key not in side.typed:
+            signed = await create_signed_in_session(
+                self.admin_engine,
+                self.settings,
+                role=Role.PARTICIPANT,
+                tenant_id=side.tenant.id,
+                organisation_type=organisation_type,
+            )
+            side.typed[key] = signed
+            self._remember(side, signed)
+        return side.typed[key]
+
+    @staticmethod
+    def _remember(side: Side, signed: SignedIn) -> None:
+        for key, value in (
+            ("user", signed.user_id),
+            ("session", signed.session_id),
+            ("membership", signed.membership_id),
+            ("organisation", signed.organisation_id),
+        ):
+            if value is not None:
+                side.ids.setdefault(key, []).append(value)
 
 
 async def _tenant(admin_engine: AsyncEngine, settings: Settings, hub: str, naam: str) -> TenantRef:
@@ -158,6 +187,65 @@ async def _seed(app_engine: AsyncEngine, settings: Settings, side: Side, code: s
                 side.ids[table.name] = list(rows.scalars())
 
 
+async def _platform_objects(
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    side: Side,
+    token_id: uuid.UUID,
+) -> None:
+    """The side's hub-level objects, each an id the other side must not reach: its own
+    organisation with an invitation, a regional casusoverleg with a meeting that has one of
+    its cases on the agenda, an onboarding job of the hub, its API token."""
+    suffix = secrets.token_hex(3)
+    async with admin_engine.begin() as conn:
+        organisatie = await create_organisation(
+            conn,
+            slug=f"sechub_org_{suffix}",
+            name=f"Beveiligingshub {side.name}",
+            type=OrganisationType.HUB.value,
+            email_domains=[f"sec{suffix}.test"],
+            hub_id=side.hub_id,
+        )
+        uitnodiging = await invite(
+            conn,
+            organisation_id=organisatie,
+            email=f"nieuw@sec{suffix}.test",
+            role=Role.HUB_ADMIN,
+            hub_id=side.hub_id,
+        )
+        overleg = await maak_casusoverleg(conn, side.hub_id, f"Overleg {suffix}", [side.tenant.id])
+        begin = datetime.now(UTC).replace(microsecond=0) + timedelta(days=5)
+        bijeenkomst = await plan_bijeenkomst(
+            conn,
+            side.hub_id,
+            overleg,
+            begin,
+            begin + timedelta(hours=2),
+            locatie=side.markers[1],  # the marker: the other side must never see it
+            videolink=f"https://video.example.test/{side.markers[1]}",
+        )
+    async with tenant_session(app_engine, side.tenant, settings) as s, s.begin():
+        casus = await s.scalar(
+            select(Casus.id).where(Casus.status != "afgesloten").order_by(Casus.id).limit(1)
+        )
+        assert casus is not None
+        await agendeer(s, SYSTEEM, casus_id=casus, bijeenkomst_id=bijeenkomst, doel="bespreking")
+    side.ids["organisation"] = [organisatie]
+    side.ids["invitation"] = [uitnodiging]
+    side.ids["casusoverleg"] = [overleg]
+    side.ids["bijeenkomst"] = [bijeenkomst]
+    side.ids["hub"] = [side.hub_id]
+    side.ids["api_token"] = [token_id]
+    side.ids["provisietaak"] = [
+        await create_job(
+            admin_engine,
+            "tenants.provision",
+            params={"hub_id": str(side.hub_id), "slug": f"nog_{suffix}"},
+        )
+    ]
+
+
 @pytest.fixture(scope="session")
 async def world(admin_engine: AsyncEngine, app_engine: AsyncEngine, settings: Settings) -> World:
     sides = {}
@@ -177,12 +265,22 @@ async def world(admin_engine: AsyncEngine, app_engine: AsyncEngine, settings: Se
         await _seed(app_engine, settings, side, code)
         side.ids["tenant"] = [tenant.id]
         async with admin_engine.begin() as conn:
+            # The implementation checklist, done (so the municipality is live, as before).
+            await maak_checklist(conn, tenant.id, Situatie.ZVH)
+            await conn.execute(
+                update(Implementatiestap)
+                .where(Implementatiestap.tenant_id == tenant.id)
+                .values(status=StapStatus.GEREED.value)
+            )
             stappen = await conn.execute(
                 select(Implementatiestap.id).where(Implementatiestap.tenant_id == tenant.id)
             )
             side.ids["implementatiestap"] = list(stappen.scalars())[:2]
-            _, side.api_token = await maak_token(conn, hub_id, f"beveiliging {name}", 1, None)
+            token_id, side.api_token = await maak_token(
+                conn, hub_id, f"beveiliging {name}", 1, None
+            )
         side.ids["job"] = [await create_job(admin_engine, "beveiligingstest", tenant_id=tenant.id)]
+        await _platform_objects(admin_engine, app_engine, settings, side, token_id)
         sides[name] = side
     return World(sides, admin_engine, settings)
 

@@ -22,6 +22,7 @@ from casushub.web.auth.guards import ANY_SIGNED_IN, PUBLIC_OPT, ROLES_OPT
 __all__ = [
     "ID_SOURCES",
     "PUBLIC",
+    "QUERY_ID_SOURCES",
     "SIGNED_IN",
     "UNSAFE",
     "Route",
@@ -39,7 +40,8 @@ UNDECLARED = "undeclared"
 API_OPT = "api"  # casushub.web.auth.guards.api_token()
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Path parameter / form field name -> the seeded table(s) its ids come from. An id name not
-# listed here gets a sample of every id of the other side, so a new route is covered anyway.
+# listed here gets a sample of every id of the other side, so a new route is covered anyway
+# (test_cross_tenant.py::test_every_id_name_has_seeded_ids then asks for an entry here).
 ID_SOURCES: dict[str, tuple[str, ...]] = {
     "casus_id": ("casus",),
     "item_id": ("informatie_item",),
@@ -49,15 +51,30 @@ ID_SOURCES: dict[str, tuple[str, ...]] = {
     "uitnodiging_id": ("uitnodiging",),
     "verzoek_id": ("verzoek",),
     "consultatie_id": ("verzoek_consultatie",),
-    "bijeenkomst_id": ("agendapunt",),
+    "agendapunt_id": ("agendapunt",),
+    "actie_id": ("agenda_actie",),
+    "interventie_id": ("interventie",),
+    # The side's own regional meeting on its hub's calendar, with its casus on the agenda.
+    "bijeenkomst_id": ("bijeenkomst",),
+    "overleg_id": ("casusoverleg",),
     "persoon_id": ("persoon",),
     "tenant_id": ("tenant",),
-    "job_id": ("job",),
+    "job_id": ("job", "provisietaak"),
     "stap_id": ("implementatiestap",),
     "user_id": ("user",),
     "session_id": ("session",),
     "membership_id": ("membership",),
     "organisatie_id": ("organisation",),
+    "organisation_id": ("organisation",),
+    "hub_id": ("hub",),
+    "token_id": ("api_token",),
+    "invitation_id": ("invitation",),
+}
+# Query parameters that name an object by id (the FG's lookups), with their sources: another
+# municipality's ids are sent there as well, and compared with an unknown id.
+QUERY_ID_SOURCES: dict[str, tuple[str, ...]] = {
+    "casus": ("casus",),
+    "gebruiker": ("user",),
 }
 _PARAM = re.compile(r"\{(\w+):(\w+)\}")
 
@@ -68,6 +85,8 @@ class Route:
     path: str  # Litestar's template, e.g. /casusoverleg/casussen/{casus_id:uuid}
     allowed: frozenset[Role] | str  # PUBLIC, SIGNED_IN, UNDECLARED, api:<who> or the roles
     opt: Mapping[str, Any]
+    # Query parameters of the handler that name an object by id (QUERY_ID_SOURCES).
+    query_ids: tuple[str, ...] = ()
 
     @property
     def params(self) -> list[tuple[str, str]]:
@@ -106,7 +125,11 @@ def enumerate_routes(app: Litestar) -> list[Route]:
         for method, (handler, _) in handler_map.items():
             if method in {"OPTIONS", "HEAD"}:
                 continue
-            found.append(Route(method, route.path, declaration(handler.opt), dict(handler.opt)))
+            names = handler.parsed_fn_signature.parameters
+            query_ids = tuple(name for name in QUERY_ID_SOURCES if name in names)
+            found.append(
+                Route(method, route.path, declaration(handler.opt), dict(handler.opt), query_ids)
+            )
     return sorted(found, key=lambda r: (r.path, r.method))
 
 

@@ -24,9 +24,13 @@ from secroutes import (
     fill_path,
     use_session,
 )
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casushub.platform.identity.roles import Role
+from casushub.platform.identity.roles import OrganisationType, Role
 from casushub.platform.settings import Settings
+from casushub.platform.tenancy import tenant_session
+from casushub.tenants.signalen.models import Signaal, SignaalStatus
 from casushub.web.app import CSRF_HEADER, session_config
 
 REGIE, PR, DEELN, DERDE = (
@@ -198,6 +202,22 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "GET /werkruimte": frozenset({CP, DEELN, DERDE, FG, PR, REGIE}),
 }
 
+# A participant's organisation narrows these routes further: only the weegploeg (the
+# kernpartijen gemeente, politie and OM) sees and weighs signals, so a reclassering, Raad voor
+# de Kinderbescherming or JenV participant is refused them (the services decide; see
+# test_scopes.py for what each screen shows). Route -> the participant organisation types it
+# admits; every other route admitted to participants admits every organisation type.
+WEEGPLOEG = frozenset({OrganisationType.GEMEENTE, OrganisationType.POLITIE, OrganisationType.OM})
+PARTICIPANT_TYPES: dict[str, frozenset[OrganisationType]] = {
+    "GET /casusoverleg/signalen/{signaal_id:uuid}/weging": WEEGPLOEG,
+    "POST /casusoverleg/signalen/{signaal_id:uuid}/weging": WEEGPLOEG,
+}
+PARTICIPANT_ORGANISATIONS = [
+    t
+    for t in OrganisationType
+    if t not in {OrganisationType.HUB, OrganisationType.SATELLIETPARTNER}
+]
+
 
 def test_declarations_match_the_table(app: Litestar) -> None:
     routes = enumerate_routes(app)
@@ -280,3 +300,52 @@ async def test_invited_party_and_fg_reach_only_their_screens(
                 if status == 200:
                     # Neither sees case contents on these screens.
                     assert "Volgt weer lessen op het mbo." not in response.text, (role, path)
+
+
+async def test_participant_routes_by_organisation_type(
+    app: Litestar, settings: Settings, app_engine: AsyncEngine, world: Any
+) -> None:
+    """Each participant organisation type on every participant route: the weegploeg routes
+    (with a real signal awaiting its weging) refuse the non-kernpartijen and admit the
+    kernpartijen; every participant screen without an id opens for every type."""
+    side = world.sides["A"]
+    async with tenant_session(app_engine, side.tenant, settings) as s:
+        signaal = await s.scalar(
+            select(Signaal.id).where(Signaal.status == SignaalStatus.TE_WEGEN).limit(1)
+        )
+    assert signaal is not None
+    routes = [
+        r for r in enumerate_routes(app) if not isinstance(r.allowed, str) and DEELN in r.allowed
+    ]
+    screens = [r for r in routes if r.method == "GET" and not r.params]
+    assert set(PARTICIPANT_TYPES) <= {r.key for r in routes}
+    assert len(screens) >= 4, [r.key for r in screens]
+    failures: list[str] = []
+    checked = 0
+    for soort in PARTICIPANT_ORGANISATIONS:
+        async with AsyncTestClient(app, session_config=session_config(settings)) as client:
+            use_session(client, (await world.sign_in_participant(side, soort)).cookie)
+            token = await csrf_token(client)
+            for route in routes:
+                if route.key in PARTICIPANT_TYPES:
+                    path = fill_path(route, {"signaal_id": str(signaal)}, uuid.uuid4())
+                    # An empty form: refused before anything is written, or 422 (no date).
+                    response = await client.request(
+                        route.method, path, data={}, headers={CSRF_HEADER: token}
+                    )
+                    admitted = soort in PARTICIPANT_TYPES[route.key]
+                    expected = {200, 422} if admitted else {403}
+                elif route in screens:
+                    response = await client.get(fill_path(route, {}, uuid.uuid4()))
+                    expected = {200}
+                else:
+                    continue
+                checked += 1
+                if response.status_code not in expected:
+                    failures.append(f"{route.key} as {soort.value}: {response.status_code}")
+    assert not failures, "\n".join(failures)
+    assert checked == len(PARTICIPANT_ORGANISATIONS) * (len(PARTICIPANT_TYPES) + len(screens))
+    print(
+        f"\nparticipant types: {len(PARTICIPANT_ORGANISATIONS)} types x "
+        f"{len(PARTICIPANT_TYPES) + len(screens)} routes = {checked} answers checked"
+    )

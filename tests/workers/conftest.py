@@ -1,8 +1,9 @@
 """Real brokers and real worker processes for the background-work tests.
 
 The PostgreSQL broker (schema ``dramatiq`` in the session's database) is always used;
-RabbitMQ too when ``RABBITMQ_URL`` is set. Workers are ``casushub worker`` child processes
-with short heartbeat and backoff settings, stopped (or killed) by the tests.
+RabbitMQ too when ``RABBITMQ_URL`` is set and Redis when ``REDIS_URL`` is (`.ci/run` sets
+them when the machine's shared brokers answer). Workers are ``casushub worker`` child
+processes with short heartbeat and backoff settings, stopped (or killed) by the tests.
 """
 
 from __future__ import annotations
@@ -22,14 +23,20 @@ from casushub.workers.broker import configure
 
 
 def _broker_kinds() -> list[Any]:
-    rabbit = pytest.param(
-        "rabbitmq",
-        marks=pytest.mark.skipif(
-            not os.environ.get("RABBITMQ_URL"),
-            reason="RABBITMQ_URL is niet gezet: de RabbitMQ-variant wordt overgeslagen",
-        ),
-    )
-    return ["postgres", rabbit]
+    def extern(kind: str, variable: str, naam: str) -> Any:
+        return pytest.param(
+            kind,
+            marks=pytest.mark.skipif(
+                not os.environ.get(variable),
+                reason=f"{variable} is niet gezet: de {naam}-variant wordt overgeslagen",
+            ),
+        )
+
+    return [
+        "postgres",
+        extern("rabbitmq", "RABBITMQ_URL", "RabbitMQ"),
+        extern("redis", "REDIS_URL", "Redis"),
+    ]
 
 
 @pytest.fixture(params=_broker_kinds())
@@ -46,12 +53,11 @@ def broker(settings: Settings) -> Broker:
 @pytest.fixture
 def any_broker(settings: Settings, broker_kind: str) -> Iterator[tuple[str, Broker]]:
     current = _configure(broker_settings(settings, broker_kind))
-    if broker_kind == "rabbitmq":
+    if broker_kind != "postgres":
         # Leftovers from an earlier run on the shared server would belong to another database.
-        for queue in current.get_declared_queues():
-            current.flush(queue)
+        current.flush_all()
     yield broker_kind, current
-    if broker_kind == "rabbitmq":
+    if broker_kind != "postgres":
         _configure(broker_settings(settings, "postgres"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import signal
 import subprocess
 import threading
@@ -13,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -34,9 +36,28 @@ WORKER_ENV = {
 }
 
 
-def broker_settings(settings: Settings, kind: str) -> Settings:
-    url = os.environ["RABBITMQ_URL"] if kind == "rabbitmq" else ""
-    return replace(settings, broker_url=url, worker_heartbeat_ttl=2.0)
+# Redis keeps sixteen numbered databases: this test process takes one of its own (not 0), so
+# another run on the same shared server does not take its messages.
+REDIS_DB = secrets.choice(range(1, 16))
+
+
+def broker_url(kind: str) -> str:
+    """The broker URL of a kind: empty for PostgreSQL (the application database)."""
+    if kind == "rabbitmq":
+        return os.environ["RABBITMQ_URL"]
+    if kind == "redis":
+        base = urlsplit(os.environ["REDIS_URL"])
+        database = base.path.strip("/") or str(REDIS_DB)
+        return urlunsplit(base._replace(path=f"/{database}"))
+    return ""
+
+
+def broker_settings(settings: Settings, kind: str, url: str | None = None) -> Settings:
+    return replace(
+        settings,
+        broker_url=broker_url(kind) if url is None else url,
+        worker_heartbeat_ttl=2.0,
+    )
 
 
 class WorkerProcess:

@@ -216,7 +216,10 @@ def organisations_deactivate(slug: str) -> None:
     from sqlalchemy import select
 
     from casushub.platform.identity.models import Organisation
-    from casushub.platform.identity.organisations import deactivate_organisation
+    from casushub.platform.identity.organisations import (
+        DeactivationRefused,
+        deactivate_organisation,
+    )
 
     async def off(conn: AsyncConnection) -> int:
         org_id = (
@@ -224,7 +227,10 @@ def organisations_deactivate(slug: str) -> None:
         ).scalar()
         if org_id is None:
             _fail(f"onbekende organisatie {slug!r}")
-        return await deactivate_organisation(conn, org_id)
+        try:
+            return await deactivate_organisation(conn, org_id)
+        except DeactivationRefused as exc:
+            _fail(exc.message)
 
     click.echo(f"organisatie {slug} uitgezet; {_run(off)} sessies beëindigd")
 

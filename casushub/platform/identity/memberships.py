@@ -52,6 +52,9 @@ class MembershipView:
     tenant_name: str | None
     hub_id: uuid.UUID | None
     hub_name: str | None
+    # The type of the membership's organisation (OrganisationType's value): the domain's
+    # Actor carries it, since what a participant may see depends on it.
+    organisation_type: str | None = None
 
     @property
     def label(self) -> str:
@@ -83,6 +86,7 @@ _MEMBERSHIPS = (
         Tenant.name.label("tenant_name"),
         Membership.hub_id,
         Hub.name.label("hub_name"),
+        Organisation.type.label("organisation_type"),
     )
     .join(Organisation, Organisation.id == Membership.organisation_id)
     .outerjoin(Tenant, Tenant.id == Membership.tenant_id)

@@ -11,9 +11,16 @@ from sqlalchemy import func, insert, select, update
 
 from casushub.platform.identity.audit import AuditAction, record
 from casushub.platform.identity.encryption import SecretBox
-from casushub.platform.identity.models import OidcProvider, Organisation
-from casushub.platform.identity.roles import OrganisationType
-from casushub.platform.identity.sessions import end_sessions
+from casushub.platform.identity.models import (
+    IdentitySession,
+    Membership,
+    OidcProvider,
+    Organisation,
+    User,
+)
+from casushub.platform.identity.roles import OrganisationType, Role
+from casushub.platform.identity.sessions import end_sessions, utcnow
+from casushub.platform.models import Hub
 from casushub.platform.registry import RegistryError, validate_slug
 
 if TYPE_CHECKING:
@@ -22,9 +29,14 @@ if TYPE_CHECKING:
     from casushub.platform.settings import Settings
 
 __all__ = [
+    "DeactivationImpact",
+    "DeactivationRefused",
+    "OrganisationClash",
     "ProviderConfig",
+    "check_deactivation",
     "create_organisation",
     "deactivate_organisation",
+    "deactivation_impact",
     "domain_of",
     "organisation_for_domain",
     "provider_for_domain",
@@ -61,6 +73,10 @@ class ProviderConfig:
     trusted_audiences: tuple[str, ...] = ()
 
 
+class OrganisationClash(RegistryError):
+    """The slug or an e-mail domain is already another organisation's."""
+
+
 def domain_of(email: str) -> str | None:
     email = email.strip().lower()
     if email.count("@") != 1:
@@ -95,7 +111,10 @@ async def create_organisation(
     )
     if (row := clash.first()) is not None:
         msg = f"Een van deze e-maildomeinen is al in gebruik bij {row.slug!r}."
-        raise RegistryError(msg, "email_domains")
+        raise OrganisationClash(msg, "email_domains")
+    if (await conn.execute(select(Organisation.id).where(Organisation.slug == slug))).first():
+        msg = f"De korte naam {slug!r} is al in gebruik bij een andere organisatie."
+        raise OrganisationClash(msg, "slug")
     result = await conn.execute(
         insert(Organisation)
         .values(
@@ -259,6 +278,125 @@ async def provider_for_organisation(
     return None if row is None else _config(row, SecretBox.from_settings(settings))
 
 
+class DeactivationRefused(PermissionError):
+    """Switching this organisation off would lock the hub out; ``message`` is Dutch."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+HUB_OWN_ORGANISATION = (
+    "De eigen organisatie van de hub kan niet worden uitgeschakeld: dat beëindigt de sessies "
+    "van alle medewerkers van de hub en daarna kan niemand de hub nog beheren."
+)
+LAST_HUB_ADMIN = (
+    "Dit is de laatste organisatie met een actieve hubbeheerder: na het uitschakelen kan "
+    "niemand de hub nog beheren. Geef eerst een gebruiker van een andere organisatie de rol "
+    "hubbeheerder."
+)
+
+
+@dataclass(frozen=True)
+class DeactivationImpact:
+    """What switching an organisation off ends, for the confirmation page."""
+
+    users: int  # active users who can no longer sign in
+    sessions: int  # live sessions ended at once
+    memberships: int  # roles (in a municipality or the hub) that can no longer be used
+    tenants: int  # municipalities in which its users hold a role
+
+
+async def deactivation_impact(
+    conn: AsyncConnection, organisation_id: uuid.UUID
+) -> DeactivationImpact:
+    users = await conn.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.organisation_id == organisation_id, User.active.is_(True))
+    )
+    sessions = await conn.scalar(
+        select(func.count())
+        .select_from(IdentitySession)
+        .where(
+            IdentitySession.organisation_id == organisation_id,
+            IdentitySession.ended_at.is_(None),
+            IdentitySession.expires_at > utcnow(),
+        )
+    )
+    memberships = (
+        await conn.execute(
+            select(func.count(), func.count(func.distinct(Membership.tenant_id)))
+            .select_from(Membership)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.organisation_id == organisation_id, User.active.is_(True))
+        )
+    ).one()
+    return DeactivationImpact(
+        users=int(users or 0),
+        sessions=int(sessions or 0),
+        memberships=int(memberships[0]),
+        tenants=int(memberships[1]),
+    )
+
+
+def _admin_organisations(hub_id: Any) -> Any:
+    """Active organisations with an active user who is hub admin of ``hub_id``."""
+    return (
+        select(Organisation.id)
+        .join(User, User.organisation_id == Organisation.id)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Organisation.active.is_(True),
+            User.active.is_(True),
+            Membership.role == Role.HUB_ADMIN.value,
+            Membership.hub_id == hub_id,
+        )
+        .distinct()
+    )
+
+
+async def check_deactivation(conn: AsyncConnection, organisation_id: uuid.UUID) -> None:
+    """Refuse what would lock a hub out: its own organisation, or the last organisation with
+    an active hub admin of a hub. Locks those hubs until the transaction ends, so two
+    deactivations at once cannot each leave the other as the last one."""
+    org = (
+        await conn.execute(
+            select(Organisation.type, Organisation.hub_id).where(Organisation.id == organisation_id)
+        )
+    ).first()
+    if org is None:
+        return
+    if org.type == OrganisationType.HUB.value:
+        raise DeactivationRefused(HUB_OWN_ORGANISATION)
+    hubs = list(
+        (
+            await conn.execute(
+                select(Membership.hub_id)
+                .join(User, User.id == Membership.user_id)
+                .where(
+                    Membership.organisation_id == organisation_id,
+                    Membership.role == Role.HUB_ADMIN.value,
+                    Membership.hub_id.is_not(None),
+                    User.active.is_(True),
+                )
+                .distinct()
+            )
+        ).scalars()
+    )
+    if not hubs:
+        return
+    await conn.execute(select(Hub.id).where(Hub.id.in_(hubs)).with_for_update())
+    for hub_id in hubs:
+        others = await conn.scalar(
+            select(func.count()).select_from(
+                _admin_organisations(hub_id).where(Organisation.id != organisation_id).subquery()
+            )
+        )
+        if not others:
+            raise DeactivationRefused(LAST_HUB_ADMIN)
+
+
 async def deactivate_organisation(
     conn: AsyncConnection,
     organisation_id: uuid.UUID,
@@ -266,7 +404,11 @@ async def deactivate_organisation(
     actor_user_id: uuid.UUID | None = None,
     ip: str = "",
 ) -> int:
-    """Switch an organisation off and end every session of its users at once."""
+    """Switch an organisation off and end every session of its users at once.
+
+    Raises :class:`DeactivationRefused` (and changes nothing) when that would lock a hub out.
+    """
+    await check_deactivation(conn, organisation_id)
     await conn.execute(
         update(Organisation).where(Organisation.id == organisation_id).values(active=False)
     )

@@ -22,7 +22,7 @@ from casushub.tenants.actor import Actor
 from casushub.tenants.casus.models import Casus, CasusDeelnemer
 from casushub.tenants.casus.rules import DEELNEMER_ROL, Status
 from casushub.tenants.casus.services import CasusRegel, maak_regel
-from casushub.tenants.casus.toegang import is_regie
+from casushub.tenants.casus.toegang import is_regie, weegt_mee
 from casushub.tenants.paginering import PAGINAGROOTTE, Pagina, paginanummer
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.plan.models import Plan
@@ -54,13 +54,16 @@ class _Vragen:
     signalen: Any
 
 
-def _zicht(actor: Actor) -> str:
-    """Which casussen the actor may see: regie all, a participant those it takes part in."""
+def _zicht(actor: Actor) -> tuple[str, bool]:
+    """Which casussen the actor may see (regie all, a participant those it takes part in)
+    and whether it sees the signal queue (the weegploeg only): the key of its statements."""
     if is_regie(actor):
-        return "alle"
-    if actor.role == DEELNEMER_ROL and actor.organisation_id is not None:
-        return "deelname"
-    return "geen"
+        zicht = "alle"
+    elif actor.role == DEELNEMER_ROL and actor.organisation_id is not None:
+        zicht = "deelname"
+    else:
+        zicht = "geen"
+    return zicht, weegt_mee(actor)
 
 
 # What maak_regel reads of a casus and its person, under the same names.
@@ -81,10 +84,14 @@ _REGELKOLOMMEN = (
 
 
 @functools.cache
-def _vragen(zicht: str) -> _Vragen:
-    """The dashboard's statements, built once per kind of visibility (issue 11: building them
-    per request cost more than sending them). Parameters: vandaag, organisatie_id, grootte,
-    offset (each list its own: reviews_offset, …)."""
+def _vragen(zicht: str, weegploeg: bool) -> _Vragen:
+    """The dashboard's statements, built once per kind of visibility (building them per
+    request cost more than sending them). Parameters: vandaag, organisatie_id, grootte,
+    offset (each list its own: reviews_offset, …).
+
+    The signal queue names persons who are in no casus yet: only the weegploeg sees it, its
+    rows and its count alike (the other participants get an empty list, not a filtered one).
+    """
     zichtbaar: ColumnElement[bool] = false()
     if zicht == "alle":
         zichtbaar = true()
@@ -99,7 +106,7 @@ def _vragen(zicht: str) -> _Vragen:
     # The same conditions as rules.review_verlopen and plan.rules.plan_te_laat, in SQL.
     review = Casus.volgende_review < vandaag
     plan = (Casus.plan_uiterlijk < vandaag) & Plan.vastgesteld_op.is_(None)
-    te_wegen = Signaal.status == SignaalStatus.TE_WEGEN
+    te_wegen = (Signaal.status == SignaalStatus.TE_WEGEN) & (true() if weegploeg else false())
 
     def pagina(lijst: str, voorwaarde: ColumnElement[bool], *volgorde: Any) -> Any:
         # The columns a list row shows, not whole objects: a page of 25 casussen with their
@@ -149,12 +156,12 @@ async def overzicht(
 ) -> Overzicht:
     """The dashboard's four lists at the requested pages (1 when not given).
 
-    Raises ``GeenToegang`` for a role without the signal queue (invited parties).
+    Raises ``GeenToegang`` for a role without a dashboard (invited parties).
     """
     vereis_signaalrecht(actor)
     vandaag = vandaag or date.today()
     gevraagd = paginas or {}
-    vragen = _vragen(_zicht(actor))
+    vragen = _vragen(*_zicht(actor))
     params: dict[str, Any] = {
         "vandaag": vandaag,
         "organisatie_id": actor.organisation_id,

@@ -3,22 +3,29 @@
 Municipality roles (regie, and the procesregisseur acting for it) see all of the tenant's
 cases; a participant organisation sees the cases it takes part in; an invited party sees only
 what a valid, accepted invitation puts in its scope (checked in ``uitnodigingen``).
+
+Signals come before any casus: only the weegploeg (regie and the kernpartijen politie and OM)
+sees them and the persons they name. Every other actor sees a person only through a casus it
+takes part in (:func:`zichtbare_personen`).
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden
 from casushub.tenants.casus.models import Casus, CasusDeelnemer
 from casushub.tenants.casus.rules import DEELNEMER_ROL, REGIE_ROLLEN
+from casushub.tenants.personen.models import Persoon
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
+from casushub.tenants.weging.rules import KERNPARTIJEN
 
 __all__ = [
     "controleer_casus_toegang",
@@ -28,6 +35,10 @@ __all__ = [
     "log",
     "log_weigering",
     "vereis_regie",
+    "vereis_weegploeg",
+    "weegt_mee",
+    "zichtbare_casussen",
+    "zichtbare_personen",
 ]
 
 
@@ -38,6 +49,54 @@ def is_regie(actor: Actor) -> bool:
 def vereis_regie(actor: Actor) -> None:
     if not is_regie(actor):
         raise GeenToegang("Alleen de gemeente (regie) of de procesregisseur kan dit doen.")
+
+
+def weegt_mee(actor: Actor) -> bool:
+    """Regie, or a participant of a kernpartij (gemeente, politie, OM): the weegploeg.
+
+    Reclassering, the Raad voor de Kinderbescherming and JenV weigh no signals, so they see a
+    person only once they take part in a casus about that person.
+    """
+    return is_regie(actor) or (
+        actor.role == DEELNEMER_ROL and actor.organisation_type in KERNPARTIJEN
+    )
+
+
+def vereis_weegploeg(actor: Actor) -> None:
+    if not weegt_mee(actor):
+        raise GeenToegang(
+            "Alleen de weegploeg (gemeente, politie en Openbaar Ministerie) ziet en weegt signalen."
+        )
+
+
+def zichtbare_casussen(actor: Actor, organisatie_id: Any = None) -> ColumnElement[bool]:
+    """A condition on ``Casus.id``: the casussen ``actor`` may see (rule 3), in SQL.
+
+    ``organisatie_id`` replaces the actor's organisation by an expression (a bound parameter
+    in a statement built once for every actor of a kind).
+    """
+    if is_regie(actor):
+        return true()
+    if actor.role != DEELNEMER_ROL or actor.organisation_id is None:
+        return false()
+    organisatie = actor.organisation_id if organisatie_id is None else organisatie_id
+    return Casus.id.in_(
+        select(CasusDeelnemer.casus_id).where(CasusDeelnemer.organisatie_id == organisatie)
+    )
+
+
+def zichtbare_personen(actor: Actor, organisatie_id: Any = None) -> ColumnElement[bool]:
+    """A condition on ``Persoon.id``: the persons ``actor`` may see.
+
+    Regie all of them; a participant the persons of the casussen it takes part in (the
+    persons of signals it weighs come in through the signal queue, not through this); anyone
+    else none.
+    """
+    if is_regie(actor):
+        return true()
+    if actor.role != DEELNEMER_ROL or actor.organisation_id is None:
+        return false()
+    return Persoon.id.in_(select(Casus.persoon_id).where(zichtbare_casussen(actor, organisatie_id)))
 
 
 async def log(

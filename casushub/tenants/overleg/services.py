@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, session_tenant, tenant_session
 from casushub.tenants.actor import Actor
-from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
+from casushub.tenants.casus.errors import NietGevonden, RegelFout
 from casushub.tenants.casus.models import Casus
 from casushub.tenants.casus.rules import DEELNEMER_ROL, UITGENODIGD_ROL, Status
 from casushub.tenants.casus.toegang import (
@@ -35,13 +35,16 @@ from casushub.tenants.personen.models import Persoon
 from casushub.tenants.personen.services import controleer_persoonsvelden
 from casushub.tenants.plan.models import Interventie
 from casushub.tenants.plan.services import InterventieInvoer, voeg_interventie_toe
-from casushub.tenants.uitnodigingen.models import Uitnodiging
-from casushub.tenants.uitnodigingen.rules import controleer_gebruik
+from casushub.tenants.uitnodigingen.services import (
+    uitnodigingen_in_venster,
+    vereis_uitnodiging_voor_bijeenkomst,
+)
 from casushub.tenants.verwerkingenlog.models import Actie
 
 __all__ = [
     "AgendaRegel",
     "AgendapuntWeergave",
+    "Vergadering",
     "actie_naar_interventie",
     "agenda_voor_bijeenkomst",
     "agendapunten_van_casus",
@@ -49,8 +52,10 @@ __all__ = [
     "lees_aanwezigheid",
     "lees_agendapunt",
     "leg_actie_vast",
+    "mag_bijeenkomst_zien",
     "notuleer",
     "registreer_aanwezigheid",
+    "vergadering_voor",
     "vergaderoverzicht",
 ]
 
@@ -209,26 +214,9 @@ async def agenda_voor_bijeenkomst(
         ids = await deelnemende_casus_ids(session, actor.organisation_id)
         query = query.where(Casus.id.in_(ids))
     elif actor.role == UITGENODIGD_ROL and actor.organisation_id is not None:
-        for uitnodiging in (
-            await session.execute(
-                select(Uitnodiging).where(
-                    Uitnodiging.organisatie_id == actor.organisation_id,
-                    Uitnodiging.bijeenkomst_id == bijeenkomst_id,
-                )
-            )
-        ).scalars():
-            if uitnodiging.user_id not in (None, actor.user_id):
-                continue
-            try:
-                controleer_gebruik(
-                    nu=nu,
-                    uitgenodigd_op=uitnodiging.uitgenodigd_op,
-                    vervalt=uitnodiging.vervalt_op,
-                    geaccepteerd_op=uitnodiging.geaccepteerd_op,
-                    ingetrokken=uitnodiging.ingetrokken,
-                )
-            except GeenToegang:
-                continue
+        for uitnodiging in await uitnodigingen_in_venster(
+            session, actor, nu=nu, bijeenkomst_id=bijeenkomst_id, geaccepteerd=True
+        ):
             uitnodigingen[uitnodiging.casus_id] = uitnodiging.id
         query = query.where(Casus.id.in_(list(uitnodigingen)))
     else:
@@ -267,17 +255,76 @@ async def vergaderoverzicht(
     *,
     nu: datetime | None = None,
 ) -> list[AgendaRegel]:
-    """The whole meeting as this viewer may see it.
+    """The whole meeting's agenda as this viewer may see it.
 
     ``contexten`` are the tenants the viewer has a context in, each with the actor (role,
     organisation) of that context, as the identity layer resolved them; other tenants are
     never opened, so their items cannot appear, not even as a count.
     """
+    vergadering = await vergadering_voor(
+        engine, settings, bijeenkomst_id, [(t, a, True) for t, a in contexten], nu=nu
+    )
+    return vergadering.regels
+
+
+@dataclass(frozen=True, slots=True)
+class Vergadering:
+    """A meeting as one viewer may see it: whether it may see the meeting itself (date,
+    place, video link) and the agenda items it may see."""
+
+    zichtbaar: bool
+    regels: list[AgendaRegel]
+
+
+async def vergadering_voor(
+    engine: AsyncEngine,
+    settings: Settings,
+    bijeenkomst_id: uuid.UUID,
+    contexten: Sequence[tuple[TenantRef, Actor, bool]],
+    *,
+    nu: datetime | None = None,
+) -> Vergadering:
+    """The meeting page's decision, per context ``(tenant, actor, van_tenant)``: ``van_tenant``
+    says whether the meeting is one of that municipality's casusoverleg (a platform fact the
+    caller looked up).
+
+    Regie and participants see a meeting of their municipality's casusoverleg, or one with an
+    agenda item they may see; an invited party only inside the window of an invitation to
+    this meeting (and its agenda items only once the confidentiality is accepted as well),
+    as on every other route of the meeting (:func:`mag_bijeenkomst_zien`).
+    """
+    nu = nu or datetime.now(UTC)
+    zichtbaar = False
     regels: list[AgendaRegel] = []
-    for tenant, actor in contexten:
+    for tenant, actor, van_tenant in contexten:
         async with tenant_session(engine, tenant, settings) as session, session.begin():
-            regels.extend(await agenda_voor_bijeenkomst(session, actor, bijeenkomst_id, nu=nu))
-    return regels
+            punten = await agenda_voor_bijeenkomst(session, actor, bijeenkomst_id, nu=nu)
+            regels.extend(punten)
+            if await mag_bijeenkomst_zien(
+                session, actor, bijeenkomst_id, van_tenant=van_tenant or bool(punten), nu=nu
+            ):
+                zichtbaar = True
+    return Vergadering(zichtbaar, regels)
+
+
+async def mag_bijeenkomst_zien(
+    session: AsyncSession,
+    actor: Actor,
+    bijeenkomst_id: uuid.UUID,
+    *,
+    van_tenant: bool,
+    nu: datetime | None = None,
+) -> bool:
+    """May ``actor`` see this meeting (date, place, video link) at all? ``van_tenant``: it is
+    a meeting of this municipality's casusoverleg. An invited party needs an invitation to it
+    inside its window, whatever else holds."""
+    if actor.role == UITGENODIGD_ROL:
+        try:
+            await vereis_uitnodiging_voor_bijeenkomst(session, actor, bijeenkomst_id, nu=nu)
+        except NietGevonden:
+            return False
+        return True
+    return van_tenant and (is_regie(actor) or actor.role == DEELNEMER_ROL)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import ColumnElement, String, cast, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
@@ -16,10 +16,11 @@ from casushub.tenants.casus.models import Casus
 from casushub.tenants.casus.rules import DEELNEMER_ROL
 from casushub.tenants.casus.toegang import (
     controleer_casus_toegang,
-    deelnemende_casus_ids,
     is_regie,
     laad_casus,
     log,
+    zichtbare_casussen,
+    zichtbare_personen,
 )
 from casushub.tenants.instellingen.services import lees_instellingen
 from casushub.tenants.personen.models import Derde, Persoon
@@ -31,6 +32,7 @@ __all__ = [
     "PersoonTreffer",
     "controleer_persoonsvelden",
     "lees_derden",
+    "tel_personen",
     "voeg_derde_toe",
     "wijzig_persoon",
     "zoek_personen",
@@ -77,7 +79,9 @@ async def zoek_personen(
         raise RegelFout("Zoek op naam of geboortedatum.", "naam")
     if not is_regie(actor) and actor.role != DEELNEMER_ROL:
         raise GeenToegang("Zoeken is voorbehouden aan de gemeente en de deelnemers.")
-    query = select(Persoon)
+    # A participant finds only persons of the cases it takes part in, and sees only those
+    # cases: filtered in the query, so the limit counts visible persons only.
+    query = select(Persoon).where(zichtbare_personen(actor))
     if naam is not None:
         pattern = f"%{naam.lower().replace('%', '').replace('_', '')}%"
         query = query.where(
@@ -92,18 +96,12 @@ async def zoek_personen(
     casussen: dict[uuid.UUID, list[uuid.UUID]] = {}
     if personen:
         rows = await session.execute(
-            select(Casus.persoon_id, Casus.id).where(Casus.persoon_id.in_([p.id for p in personen]))
+            select(Casus.persoon_id, Casus.id).where(
+                Casus.persoon_id.in_([p.id for p in personen]), zichtbare_casussen(actor)
+            )
         )
         for persoon_id, casus_id in rows:
             casussen.setdefault(persoon_id, []).append(casus_id)
-    if not is_regie(actor):
-        # A participant finds only persons of the cases it takes part in.
-        mine = (
-            await deelnemende_casus_ids(session, actor.organisation_id)
-            if actor.organisation_id
-            else set()
-        )
-        personen = [p for p in personen if mine.intersection(casussen.get(p.id, []))]
     await log(
         session,
         actor,
@@ -118,6 +116,21 @@ async def zoek_personen(
         PersoonTreffer(p.id, p.naam, p.geboortedatum, tuple(casussen.get(p.id, [])))
         for p in personen
     ]
+
+
+async def tel_personen(session: AsyncSession, actor: Actor) -> int:
+    """How many persons the actor may see in this municipality (a count, not personal data).
+
+    The municipality's own roles (regie, contactpunt, FG) count all of them; a participant
+    the persons of its casussen; an invited party none.
+    """
+    if actor.role in {"contactpunt", "fg_auditor"}:
+        voorwaarde: ColumnElement[bool] = true()
+    else:
+        voorwaarde = zichtbare_personen(actor)
+    return int(
+        await session.scalar(select(func.count()).select_from(Persoon).where(voorwaarde)) or 0
+    )
 
 
 async def voeg_derde_toe(

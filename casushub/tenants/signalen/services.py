@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
@@ -15,7 +15,13 @@ from casushub.tenants.bulk import id_in
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.models import Bijlage, Casus
 from casushub.tenants.casus.rules import DEELNEMER_ROL
-from casushub.tenants.casus.toegang import is_regie, log
+from casushub.tenants.casus.toegang import (
+    is_regie,
+    log,
+    vereis_weegploeg,
+    weegt_mee,
+    zichtbare_personen,
+)
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.personen.services import controleer_persoonsvelden
 from casushub.tenants.signalen.models import Signaal, SignaalStatus
@@ -60,6 +66,8 @@ class NieuwSignaal:
 
 
 def vereis_signaalrecht(actor: Actor) -> None:
+    """Bringing a signal in: the gemeente and every participant (weighing it is the
+    weegploeg's, :func:`casushub.tenants.casus.toegang.vereis_weegploeg`)."""
     if not is_regie(actor) and actor.role != DEELNEMER_ROL:
         raise GeenToegang("Alleen de gemeente en de deelnemers kunnen signalen inbrengen.")
 
@@ -81,7 +89,13 @@ async def registreer_signaal(session: AsyncSession, actor: Actor, invoer: NieuwS
         },
     )
     if invoer.persoon_id is not None:
-        persoon = await session.get(Persoon, invoer.persoon_id)
+        # Only a person the actor may see: the weegploeg any, others one of their casussen.
+        persoon = await session.scalar(
+            select(Persoon).where(
+                Persoon.id == invoer.persoon_id,
+                true() if weegt_mee(actor) else zichtbare_personen(actor),
+            )
+        )
         if persoon is None:
             raise NietGevonden("Deze persoon bestaat niet (meer).")
     else:
@@ -133,7 +147,9 @@ class SignaalRegel:
 
 
 async def lees_signaal(session: AsyncSession, actor: Actor, signaal_id: uuid.UUID) -> Signaal:
-    vereis_signaalrecht(actor)
+    """A signal with its person, for the weegploeg only: the person may not (yet) be in any
+    casus, so nobody outside the weegploeg may see it."""
+    vereis_weegploeg(actor)
     signaal = await session.get(Signaal, signaal_id)
     if signaal is None:
         raise NietGevonden("Dit signaal bestaat niet (meer).")

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from casushub.tenants.casus.errors import GeenToegang, RegelFout
 
-__all__ = ["controleer_gebruik", "controleer_uitnodiging", "vervalt_op"]
+__all__ = ["controleer_gebruik", "controleer_uitnodiging", "in_venster", "vervalt_op"]
 
 
 def vervalt_op(einde_bijeenkomst: datetime, uitloop_uren: int) -> datetime:
@@ -28,6 +28,11 @@ def controleer_uitnodiging(
         raise RegelFout("De bijeenkomst is al voorbij.", "bijeenkomst")
 
 
+def in_venster(*, nu: datetime, uitgenodigd_op: datetime, vervalt: datetime) -> bool:
+    """The invitation's window: from the moment of inviting until it lapses, both included."""
+    return uitgenodigd_op <= nu <= vervalt
+
+
 def controleer_gebruik(
     *,
     nu: datetime,
@@ -41,5 +46,5 @@ def controleer_gebruik(
         raise GeenToegang("Deze uitnodiging is ingetrokken.")
     if geaccepteerd_op is None:
         raise GeenToegang("Accepteer eerst de geheimhoudingsplicht.")
-    if not uitgenodigd_op <= nu <= vervalt:
+    if not in_venster(nu=nu, uitgenodigd_op=uitgenodigd_op, vervalt=vervalt):
         raise GeenToegang("Deze uitnodiging is niet (meer) geldig.")

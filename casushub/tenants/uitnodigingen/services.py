@@ -22,6 +22,7 @@ from casushub.tenants.uitnodigingen.models import Uitnodiging, UitnodigingItem
 from casushub.tenants.uitnodigingen.rules import (
     controleer_gebruik,
     controleer_uitnodiging,
+    in_venster,
     vervalt_op,
 )
 from casushub.tenants.verwerkingenlog.models import Actie
@@ -33,6 +34,8 @@ __all__ = [
     "mijn_uitnodigingen",
     "nodig_uit",
     "trek_in",
+    "uitnodigingen_in_venster",
+    "vereis_uitnodiging_voor_bijeenkomst",
 ]
 
 
@@ -212,23 +215,58 @@ async def lees_uitnodiging(
     )
 
 
+async def uitnodigingen_in_venster(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    nu: datetime | None = None,
+    bijeenkomst_id: uuid.UUID | None = None,
+    geaccepteerd: bool = False,
+) -> list[Uitnodiging]:
+    """The actor's invitations that are not withdrawn and inside their window (rule 3), of one
+    meeting when ``bijeenkomst_id`` is given, only accepted ones when ``geaccepteerd``.
+
+    Every route of a meeting asks this for an invited party: the meeting page, its calendar
+    file and the agenda items on it. The meeting itself (date, place, video link) needs an
+    invitation in its window; case data on it needs the confidentiality accepted as well.
+    """
+    nu = nu or datetime.now(UTC)
+    if actor.role != UITGENODIGD_ROL or actor.organisation_id is None:
+        return []
+    query = select(Uitnodiging).where(
+        Uitnodiging.organisatie_id == actor.organisation_id,
+        Uitnodiging.ingetrokken.is_(False),
+        # Lapsed invitations pile up; open ones are few: narrow it here, decide below.
+        Uitnodiging.vervalt_op >= nu,
+    )
+    if bijeenkomst_id is not None:
+        query = query.where(Uitnodiging.bijeenkomst_id == bijeenkomst_id)
+    if geaccepteerd:
+        query = query.where(Uitnodiging.geaccepteerd_op.is_not(None))
+    rows = await session.execute(query.order_by(Uitnodiging.vervalt_op, Uitnodiging.id))
+    # The window itself is decided by the one rule controleer_gebruik applies too.
+    return [
+        u
+        for u in rows.scalars()
+        if _is_voor(actor, u)
+        and in_venster(nu=nu, uitgenodigd_op=u.uitgenodigd_op, vervalt=u.vervalt_op)
+    ]
+
+
+async def vereis_uitnodiging_voor_bijeenkomst(
+    session: AsyncSession, actor: Actor, bijeenkomst_id: uuid.UUID, *, nu: datetime | None = None
+) -> None:
+    """An invited party may see a meeting only inside the window of an invitation to it;
+    outside it the meeting does not exist for it (the same answer as an unknown id)."""
+    if not await uitnodigingen_in_venster(session, actor, nu=nu, bijeenkomst_id=bijeenkomst_id):
+        raise NietGevonden("Deze bijeenkomst bestaat niet.")
+
+
 async def mijn_uitnodigingen(
     session: AsyncSession, actor: Actor, *, nu: datetime | None = None
 ) -> list[Uitnodiging]:
     """The invitee's open invitations (no personal data: casus and meeting ids only)."""
-    nu = nu or datetime.now(UTC)
-    if actor.role != UITGENODIGD_ROL or actor.organisation_id is None:
-        return []
-    rows = await session.execute(
-        select(Uitnodiging)
-        .where(
-            Uitnodiging.organisatie_id == actor.organisation_id,
-            Uitnodiging.ingetrokken.is_(False),
-            Uitnodiging.vervalt_op >= nu,
-        )
-        .order_by(Uitnodiging.vervalt_op)
-    )
-    return [u for u in rows.scalars() if u.user_id is None or u.user_id == actor.user_id]
+    return await uitnodigingen_in_venster(session, actor, nu=nu)
 
 
 async def trek_in(session: AsyncSession, actor: Actor, uitnodiging_id: uuid.UUID) -> Uitnodiging:

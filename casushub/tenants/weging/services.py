@@ -14,8 +14,8 @@ from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen import services as bewaartermijnen
 from casushub.tenants.bewaartermijnen.rules import destroy_on
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
-from casushub.tenants.casus.rules import DEELNEMER_ROL
-from casushub.tenants.casus.toegang import is_regie, log
+from casushub.tenants.casus.models import Casus
+from casushub.tenants.casus.toegang import log, vereis_weegploeg, zichtbare_casussen
 from casushub.tenants.personen.services import controleer_persoonsvelden
 from casushub.tenants.signalen.models import Signaal, SignaalStatus
 from casushub.tenants.verwerkingenlog.models import Actie
@@ -60,8 +60,7 @@ async def weeg_signaal(
     bewaarparameters: Mapping[str, int] | None = None,
 ) -> Weging:
     """Record a weging; ``vaststellen`` finalises it, which only a complete weging can be."""
-    if not is_regie(actor) and actor.role != DEELNEMER_ROL:
-        raise GeenToegang("Alleen de weegploeg kan een signaal wegen.")
+    vereis_weegploeg(actor)
     signaal = await session.get(Signaal, invoer.signaal_id)
     if signaal is None:
         raise NietGevonden("Dit signaal bestaat niet (meer).")
@@ -138,11 +137,19 @@ async def weeg_signaal(
 
 
 async def lees_weging(session: AsyncSession, actor: Actor, weging_id: uuid.UUID) -> Weging:
-    if not is_regie(actor) and actor.role != DEELNEMER_ROL:
-        raise GeenToegang()
+    """The weegploeg reads every weging; another participant only the weging a casus it takes
+    part in came from."""
     weging = await session.get(Weging, weging_id)
     if weging is None:
         raise NietGevonden("Deze weging bestaat niet (meer).")
+    try:
+        vereis_weegploeg(actor)
+    except GeenToegang:
+        casus = await session.scalar(
+            select(Casus.id).where(Casus.weging_id == weging.id, zichtbare_casussen(actor))
+        )
+        if casus is None:
+            raise
     signaal = await session.get(Signaal, weging.signaal_id)
     await log(
         session,

@@ -7,7 +7,6 @@ Another hub's object does not exist here (404).
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post, put
@@ -19,7 +18,11 @@ from sqlalchemy import select
 from casushub.platform.hub.onboarding import GemeenteAanmelding, valideer
 from casushub.platform.identity.memberships import deactivate_user
 from casushub.platform.identity.models import Membership, OidcProvider, Organisation, User
-from casushub.platform.identity.organisations import create_organisation, save_provider
+from casushub.platform.identity.organisations import (
+    OrganisationClash,
+    create_organisation,
+    save_provider,
+)
 from casushub.platform.jobs import get_job
 from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError
@@ -30,12 +33,17 @@ from casushub.web.api.schemas import (
     Gebruiker,
     GebruikerRol,
     Gemeente,
+    Inlogdienst,
     InlogdienstWeergave,
+    NieuweGemeente,
+    NieuweOrganisatie,
     Organisatie,
+    OrganisatieWijziging,
     Probleem,
     Taak,
     Uitgenodigd,
     Uitgeschakeld,
+    Uitnodiging,
     probleem_antwoorden,
 )
 from casushub.web.hub.gemeenten import STATUS_LABELS, start_onboarding, tenant_clash
@@ -45,32 +53,21 @@ __all__ = ["OrganisationsApi", "TenantsApi", "UsersApi"]
 AnyRequest = Request[Any, Any, State]
 
 
-def _problem(status: int, detail: str, velden: dict[str, str] | None = None) -> Response[Any]:
+def _problem(
+    status: int,
+    detail: str,
+    velden: dict[str, str] | None = None,
+    title: str = "De invoer klopt niet",
+) -> Response[Any]:
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": "De invoer klopt niet",
+        "title": title,
         "status": status,
         "detail": detail,
     }
     if velden:
         body["fouten"] = velden
     return Response(body, status_code=status, media_type=PROBLEM_JSON)
-
-
-@dataclass
-class NieuweGemeente:
-    naam: str
-    gemeentecode: str
-    slug: str
-    contactpunt_functie: str
-    contactpunt_postadres: str
-    contactpunt_email: str
-    verwerkersovereenkomst: str
-    verwerkersovereenkomst_start: str
-    situatie: str
-    verwerkersovereenkomst_eind: str | None = None
-    bsn_toegestaan: bool = False
-    bsn_grondslag: str = ""
 
 
 def _tenant_json(t: Any) -> Gemeente:
@@ -118,24 +115,20 @@ class TenantsApi(Controller):
     @post(
         "",
         summary="Gemeente aanmelden (provisioning als achtergrondtaak)",
+        description=(
+            "Een korte naam of gemeentecode die al in gebruik is: 409. De einddatum van de "
+            "verwerkersovereenkomst moet na de ingangsdatum liggen (422; het schema kan dat "
+            "niet uitdrukken)."
+        ),
         status_code=202,
-        responses=probleem_antwoorden(400, 422),
+        responses=probleem_antwoorden(400, 409, 422),
     )
     async def aanmelden(
         self, request: AnyRequest, state: State, data: JSONBody[NieuweGemeente]
     ) -> Response[Aanmelding | Probleem]:
-        from datetime import date
-
         hub_id = api_hub_id(request)
-        fouten: dict[str, str] = {}
-        datums: dict[str, date | None] = {}
-        for veld in ("verwerkersovereenkomst_start", "verwerkersovereenkomst_eind"):
-            waarde = getattr(data, veld)
-            try:
-                datums[veld] = date.fromisoformat(waarde) if waarde else None
-            except ValueError:
-                datums[veld] = None
-                fouten[veld] = "Geef een datum als JJJJ-MM-DD."
+        if fouten := data.als_dan_fouten():
+            return _problem(422, " ".join(fouten.values()), fouten)
         a = GemeenteAanmelding(
             naam=data.naam,
             gemeentecode=data.gemeentecode,
@@ -144,23 +137,25 @@ class TenantsApi(Controller):
             contactpunt_postadres=data.contactpunt_postadres,
             contactpunt_email=data.contactpunt_email,
             verwerkersovereenkomst=data.verwerkersovereenkomst,
-            verwerkersovereenkomst_start=datums["verwerkersovereenkomst_start"],
-            verwerkersovereenkomst_eind=datums["verwerkersovereenkomst_eind"],
-            situatie=data.situatie,
+            verwerkersovereenkomst_start=data.verwerkersovereenkomst_start,
+            verwerkersovereenkomst_eind=data.verwerkersovereenkomst_eind,
+            situatie=data.situatie.value,
             bsn_toegestaan=data.bsn_toegestaan,
             bsn_grondslag=data.bsn_grondslag,
         )
-        fouten = {**valideer(a), **fouten}
-        if not fouten:
-            fouten = await tenant_clash(state, a)
-        if fouten:
+        if fouten := valideer(a):
             return _problem(422, " ".join(fouten.values()), fouten)
+        if fouten := await tenant_clash(state, a):
+            return _problem(409, " ".join(fouten.values()), fouten, title=_BEZET)
         job_id = await start_onboarding(state, None, hub_id, a)
         return Response(
             Aanmelding(job=job_id),
             status_code=202,
             headers={"Location": f"/api/v1/jobs/{job_id}"},
         )
+
+
+_BEZET = "Al in gebruik"
 
 
 class JobsApi(Controller):
@@ -179,28 +174,6 @@ class JobsApi(Controller):
         return Taak(
             id=job.id, status=job.status, done=job.done, total=job.total, bericht=job.message
         )
-
-
-@dataclass
-class NieuweOrganisatie:
-    slug: str
-    naam: str
-    type: str
-    email_domeinen: list[str] = field(default_factory=list)
-
-
-@dataclass
-class OrganisatieWijziging:
-    naam: str | None = None
-    actief: bool | None = None
-
-
-@dataclass
-class Inlogdienst:
-    issuer: str
-    client_id: str
-    client_secret: str
-    scopes: str = "openid email profile"
 
 
 def _org_json(o: Any, provider: Any = None) -> Organisatie:
@@ -268,8 +241,9 @@ class OrganisationsApi(Controller):
     @post(
         "",
         summary="Organisatie toevoegen",
+        description="Een korte naam of e-maildomein dat al in gebruik is: 409.",
         status_code=201,
-        responses=probleem_antwoorden(400, 422),
+        responses=probleem_antwoorden(400, 409, 422),
     )
     async def maak(
         self, request: AnyRequest, state: State, data: JSONBody[NieuweOrganisatie]
@@ -281,10 +255,13 @@ class OrganisationsApi(Controller):
                     conn,
                     slug=data.slug,
                     name=data.naam,
-                    type=data.type,
+                    type=data.type.value,
                     email_domains=data.email_domeinen,
                     hub_id=hub_id,
                 )
+        except OrganisationClash as exc:
+            veld = {"email_domains": "email_domeinen"}.get(exc.field or "", exc.field or "slug")
+            return _problem(409, exc.message, {veld: exc.message}, title=_BEZET)
         except RegistryError as exc:
             return _problem(422, exc.message, {exc.field or "algemeen": exc.message})
         return Response(_org_json(*await _org(state, hub_id, org_id)), status_code=201)
@@ -292,7 +269,12 @@ class OrganisationsApi(Controller):
     @put(
         "/{organisation_id:uuid}",
         summary="Organisatie wijzigen",
-        responses=probleem_antwoorden(400, 404),
+        description=(
+            "Met `actief: false` wordt de organisatie uitgeschakeld en eindigen alle sessies "
+            "van haar gebruikers. De eigen organisatie van de hub en de laatste organisatie "
+            "met een actieve hubbeheerder kunnen niet worden uitgeschakeld (409)."
+        ),
+        responses=probleem_antwoorden(400, 404, 409, 422),
     )
     async def wijzig(
         self,
@@ -300,29 +282,38 @@ class OrganisationsApi(Controller):
         state: State,
         organisation_id: FromPath[uuid.UUID],
         data: JSONBody[OrganisatieWijziging],
-    ) -> Organisatie:
+    ) -> Response[Organisatie | Probleem]:
         from sqlalchemy import update
 
-        from casushub.platform.identity.organisations import deactivate_organisation
+        from casushub.platform.identity.organisations import (
+            DeactivationRefused,
+            deactivate_organisation,
+        )
 
         hub_id = api_hub_id(request)
         await _org(state, hub_id, organisation_id)
-        async with state.engine.begin() as conn:
-            if data.naam is not None and data.naam.strip():
-                await conn.execute(
-                    update(Organisation)
-                    .where(Organisation.id == organisation_id)
-                    .values(name=data.naam.strip()[:200])
-                )
-            if data.actief is False:
-                await deactivate_organisation(conn, organisation_id)
-            elif data.actief is True:
-                await conn.execute(
-                    update(Organisation)
-                    .where(Organisation.id == organisation_id)
-                    .values(active=True)
-                )
-        return _org_json(*await _org(state, hub_id, organisation_id))
+        try:
+            async with state.engine.begin() as conn:
+                # Switching off first: if it is refused, nothing else changes either.
+                if data.actief is False:
+                    await deactivate_organisation(conn, organisation_id)
+                elif data.actief is True:
+                    await conn.execute(
+                        update(Organisation)
+                        .where(Organisation.id == organisation_id)
+                        .values(active=True)
+                    )
+                if data.naam is not None and data.naam.strip():
+                    await conn.execute(
+                        update(Organisation)
+                        .where(Organisation.id == organisation_id)
+                        .values(name=data.naam.strip()[:200])
+                    )
+        except DeactivationRefused as exc:
+            return _problem(
+                409, exc.message, {"actief": exc.message}, title="Uitschakelen niet toegestaan"
+            )
+        return Response(_org_json(*await _org(state, hub_id, organisation_id)))
 
     @put(
         "/{organisation_id:uuid}/provider",
@@ -356,14 +347,6 @@ class OrganisationsApi(Controller):
         except RegistryError as exc:
             return _problem(422, exc.message, {exc.field or "algemeen": exc.message})
         return Response(_org_json(*await _org(state, hub_id, organisation_id)))
-
-
-@dataclass
-class Uitnodiging:
-    organisatie_id: uuid.UUID
-    email: str
-    rol: str
-    gemeente_ids: list[uuid.UUID] = field(default_factory=list)
 
 
 class UsersApi(Controller):
@@ -416,8 +399,13 @@ class UsersApi(Controller):
     @post(
         "/invitations",
         summary="Gebruiker uitnodigen",
+        description=(
+            "Een organisatie of gemeente die niet bij de hub van het token hoort: 404. Een "
+            "e-mailadres buiten de domeinen van de organisatie, of een rol in een gemeente voor "
+            "een medewerker van de hub zelf: 409."
+        ),
         status_code=201,
-        responses=probleem_antwoorden(400, 422),
+        responses=probleem_antwoorden(400, 404, 409, 422),
     )
     async def uitnodigen(
         self, request: AnyRequest, state: State, data: JSONBody[Uitnodiging]
@@ -425,11 +413,17 @@ class UsersApi(Controller):
         hub_id = api_hub_id(request)
         from casushub.web.hub.gebruikers import nodig_uit
 
+        if fouten := data.als_dan_fouten():
+            return _problem(422, " ".join(fouten.values()), fouten)
         fouten = await nodig_uit(
-            state, hub_id, None, data.organisatie_id, data.email, data.rol, data.gemeente_ids
+            state, hub_id, None, data.organisatie_id, data.email, data.rol.value, data.gemeente_ids
         )
         if fouten:
-            return _problem(422, " ".join(fouten.values()), fouten)
+            # What the schema cannot know: objects outside this hub (they do not exist here)
+            # and what clashes with the organisation as it is.
+            status = 404 if {"organisatie", "gemeenten"} & set(fouten) else 409
+            titel = "Bestaat niet in deze hub" if status == 404 else "Past niet bij de organisatie"
+            return _problem(status, " ".join(fouten.values()), fouten, title=titel)
         return Response(Uitgenodigd(uitgenodigd=data.email.strip().lower()), status_code=201)
 
     @post(

@@ -36,11 +36,12 @@ from casushub.tenants.overleg.services import (
     lees_aanwezigheid,
     lees_agendapunt,
     leg_actie_vast,
+    mag_bijeenkomst_zien,
     notuleer,
     registreer_aanwezigheid,
 )
 from casushub.tenants.plan.rules import DEELNEMER_TYPES, DOMEINEN
-from casushub.tenants.uitnodigingen.services import mijn_uitnodigingen, nodig_uit
+from casushub.tenants.uitnodigingen.services import nodig_uit
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijeenkomsten import (
     bijeenkomst_van_tenant,
@@ -634,17 +635,13 @@ async def bijeenkomst_ics(
     actor: NamedDependency[Actor],
 ) -> Response[str]:
     """The calendar invitation: no personal data, so nothing to log; still only for a
-    meeting of the viewer's casusoverleg (or the one an invited party was invited to)."""
-    if actor.role == Role.INVITED_PARTY:
+    meeting of the viewer's casusoverleg (an invited party: inside its invitation's window,
+    as on the meeting page)."""
+    info = await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id)
+    if info is not None:
         async with db.begin():
-            eigen = {u.bijeenkomst_id for u in await mijn_uitnodigingen(db, actor)}
-        info = (
-            await lees_bijeenkomst(state.engine, bijeenkomst_id)
-            if bijeenkomst_id in eigen
-            else None
-        )
-    else:
-        info = await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id)
+            if not await mag_bijeenkomst_zien(db, actor, bijeenkomst_id, van_tenant=True):
+                info = None
     if info is None:
         raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
     return Response(

@@ -8,7 +8,7 @@ from typing import Any
 
 from litestar import Request, get
 from litestar.datastructures import State
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
 
@@ -18,9 +18,9 @@ from casushub.platform.logs import request_id_var
 from casushub.platform.registry import TenantUnavailable, servable_tenant
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
-from casushub.tenants.overleg.services import vergaderoverzicht
+from casushub.tenants.overleg.services import vergadering_voor
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.bijeenkomsten import lees_bijeenkomst
+from casushub.web.casusoverleg.bijeenkomsten import lees_bijeenkomst, tenants_van_bijeenkomst
 
 __all__ = ["bijeenkomst"]
 
@@ -52,6 +52,7 @@ async def _contexten(state: State, identity: Identity) -> list[tuple[TenantRef, 
                 organisation_id=membership.organisation_id,
                 role=membership.role.value,
                 request_id=request_id_var.get(),
+                organisation_type=membership.organisation_type,
             )
             result.append((tenant, actor, membership.tenant_name or tenant.slug))
     return result
@@ -70,12 +71,18 @@ async def bijeenkomst(
         raise NotAuthorizedException
     contexten = await _contexten(state, identity)
     namen = {tenant.slug: naam for tenant, _, naam in contexten}
-    regels = await vergaderoverzicht(
+    van = await tenants_van_bijeenkomst(state.engine, bijeenkomst_id)
+    vergadering = await vergadering_voor(
         state.engine,
         state.settings,
         bijeenkomst_id,
-        [(tenant, actor) for tenant, actor, _ in contexten],
+        [(tenant, actor, tenant.id in van) for tenant, actor, _ in contexten],
     )
+    if not vergadering.zichtbaar:
+        # Not one of the viewer's meetings (or outside an invited party's window): the same
+        # answer as an unknown id; casushub.web.weigeringslog records the refusal.
+        raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
+    regels = vergadering.regels
     info = await lees_bijeenkomst(state.engine, bijeenkomst_id)
     actief = identity.active.role if identity.active else None
     return Template(

@@ -25,6 +25,7 @@ __all__ = [
     "ics",
     "komende_bijeenkomsten",
     "lees_bijeenkomst",
+    "tenants_van_bijeenkomst",
 ]
 
 
@@ -133,6 +134,17 @@ async def bijeenkomst_van_tenant(
             )
         ).first()
     return None if row is None else _info(row)
+
+
+async def tenants_van_bijeenkomst(engine: AsyncEngine, bijeenkomst_id: uuid.UUID) -> set[uuid.UUID]:
+    """The municipalities whose casusoverleg holds this (not cancelled) meeting."""
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            select(CasusoverlegGemeente.tenant_id)
+            .join(Bijeenkomst, Bijeenkomst.casusoverleg_id == CasusoverlegGemeente.casusoverleg_id)
+            .where(Bijeenkomst.id == bijeenkomst_id, Bijeenkomst.geannuleerd.is_(False))
+        )
+        return set(rows.scalars())
 
 
 def _tekst(value: str) -> str:

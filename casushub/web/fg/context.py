@@ -23,4 +23,5 @@ async def provide_actor(request: Request[Any, Any, Any]) -> Actor:
         organisation_id=identity.active.organisation_id,
         role=identity.active.role.value,
         request_id=request_id_var.get(),
+        organisation_type=identity.active.organisation_type,
     )

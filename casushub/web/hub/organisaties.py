@@ -16,8 +16,11 @@ from casushub.platform.identity.discovery import ProviderMetadataCache
 from casushub.platform.identity.errors import ProviderUnavailable
 from casushub.platform.identity.models import OidcProvider, Organisation
 from casushub.platform.identity.organisations import (
+    DeactivationRefused,
+    check_deactivation,
     create_organisation,
     deactivate_organisation,
+    deactivation_impact,
     save_provider,
 )
 from casushub.platform.identity.roles import OrganisationType, Role
@@ -168,48 +171,68 @@ class OrganisatiesController(Controller):
         org, provider = await _organisatie(state, admin, organisation_id)
         naam = str(data.get("naam", "")).strip()
         domeinen = sorted(set(_domeinen(str(data.get("email_domeinen", "")))))
+        actief = data.get("actief") == "ja"
+        uitschakelen = org.active and not actief
         fouten: dict[str, str] = {}
         if not naam:
             fouten["naam"] = "Vul de naam van de organisatie in."
         if not domeinen:
             fouten["email_domeinen"] = "Geef een of meer e-maildomeinen op."
-        async with state.engine.begin() as conn:
-            if domeinen:
-                clash = (
-                    await conn.execute(
-                        select(Organisation.name).where(
-                            Organisation.email_domains.overlap(domeinen),
-                            Organisation.id != organisation_id,
+        try:
+            async with state.engine.begin() as conn:
+                if domeinen:
+                    clash = (
+                        await conn.execute(
+                            select(Organisation.name).where(
+                                Organisation.email_domains.overlap(domeinen),
+                                Organisation.id != organisation_id,
+                            )
                         )
-                    )
-                ).first()
-                if clash is not None:
-                    fouten["email_domeinen"] = (
-                        f"Een van deze e-maildomeinen is al in gebruik bij {clash.name}."
-                    )
-            if not fouten:
-                await conn.execute(
-                    update(Organisation)
-                    .where(Organisation.id == organisation_id)
-                    .values(name=naam[:200], email_domains=domeinen)
-                )
-                actief = data.get("actief") == "ja"
-                if org.active and not actief:
-                    await deactivate_organisation(
-                        conn, organisation_id, actor_user_id=admin.user_id, ip=admin.ip
-                    )
-                elif actief and not org.active:
+                    ).first()
+                    if clash is not None:
+                        fouten["email_domeinen"] = (
+                            f"Een van deze e-maildomeinen is al in gebruik bij {clash.name}."
+                        )
+                if uitschakelen and not fouten:
+                    await check_deactivation(conn, organisation_id)
+                    if data.get("bevestigd") != "ja":
+                        # Switching off ends sessions at once: say what, and ask first.
+                        impact = await deactivation_impact(conn, organisation_id)
+                        return render(
+                            request,
+                            "hub/organisatie_uitschakelen.html",
+                            {
+                                "organisatie": org,
+                                "impact": impact,
+                                "waarden": {"naam": naam, "email_domeinen": " ".join(domeinen)},
+                            },
+                        )
+                if not fouten:
                     await conn.execute(
                         update(Organisation)
                         .where(Organisation.id == organisation_id)
-                        .values(active=True)
+                        .values(name=naam[:200], email_domains=domeinen)
                     )
+                    if uitschakelen:
+                        await deactivate_organisation(
+                            conn, organisation_id, actor_user_id=admin.user_id, ip=admin.ip
+                        )
+                    elif actief and not org.active:
+                        await conn.execute(
+                            update(Organisation)
+                            .where(Organisation.id == organisation_id)
+                            .values(active=True)
+                        )
+        except DeactivationRefused as exc:
+            fouten["actief"] = exc.message
         if not fouten:
             org, provider = await _organisatie(state, admin, organisation_id)
         context = _context(org, provider)
         context["fouten"] = fouten
         if fouten:
             context["waarden"] = {**context["waarden"], **{k: str(v) for k, v in data.items()}}
+            if "actief" in fouten:
+                context["waarden"]["actief"] = "ja"  # it stays on: show it as it is
         return render(request, "hub/organisatie.html", context, status_code=422 if fouten else 200)
 
     @post("/{organisation_id:uuid}/inlogdienst", name="hub-inlogdienst")

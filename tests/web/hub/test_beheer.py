@@ -96,11 +96,17 @@ async def test_organisation_create_edit_provider_and_connection_test(
     )
     assert "De verbinding werkt niet." in weg.text
     assert "kon niet worden gebruikt" in weg.text
-    # Edit: deactivate.
+    # Edit: deactivate, after a confirmation page that says what it ends.
+    wijziging = {"naam": "Politie Noord-Nederland", "email_domeinen": form["email_domeinen"]}
+    response = await client.post(f"/hub/organisaties/{org_id}", data=wijziging, headers=csrf)
+    assert response.status_code == 200
+    assert "Politie Noord uitschakelen?" in response.text
+    async with admin_engine.connect() as conn:
+        assert (
+            await conn.execute(select(Organisation.active).where(Organisation.id == org_id))
+        ).scalar_one()
     response = await client.post(
-        f"/hub/organisaties/{org_id}",
-        data={"naam": "Politie Noord-Nederland", "email_domeinen": form["email_domeinen"]},
-        headers=csrf,
+        f"/hub/organisaties/{org_id}", data={**wijziging, "bevestigd": "ja"}, headers=csrf
     )
     assert response.status_code == 200
     assert "uitgeschakeld" in response.text
