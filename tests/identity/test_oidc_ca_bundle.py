@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
+from typing import cast
 
 import certifi
 import pytest
@@ -125,7 +126,7 @@ def provider(tmp_path: Path) -> Iterator[Provider]:
             self.wfile.write(data)
 
         def do_GET(self) -> None:
-            issuer = f"https://localhost:{self.server.server_address[1]}"
+            issuer = f"https://localhost:{cast(ThreadingHTTPServer, self.server).server_port}"
             self._json(
                 {
                     "issuer": issuer,
