@@ -234,7 +234,9 @@ def test_worker_and_scheduler_probes_read_the_heartbeat_file(
     production_manifests: list[Manifest], tmp_path: Path
 ) -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
-    data_dir = Path(re.search(r"DATA_DIR=(\S+)", dockerfile).group(1))  # type: ignore[union-attr]
+    found = re.search(r"DATA_DIR=(\S+)", dockerfile)
+    assert found, "the Dockerfile sets DATA_DIR"
+    data_dir = Path(found.group(1))
     for component in ("worker", "scheduler"):
         deployment = by_kind(production_manifests, "Deployment")[f"casushub-{component}"]
         container = deployment["spec"]["template"]["spec"]["containers"][0]

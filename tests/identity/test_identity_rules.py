@@ -11,6 +11,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from idp_browser import OrgFactory, sign_in
 from litestar import Litestar
+from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 from sqlalchemy import insert, select, text
 from sqlalchemy.exc import DBAPIError
@@ -222,7 +223,8 @@ async def test_required_acr_is_requested_and_enforced(
 def test_every_route_declares_who_may_use_it(rp_app: Litestar) -> None:
     undeclared = []
     for route in rp_app.routes:
-        for handler in route.route_handlers:  # type: ignore[union-attr]
+        assert isinstance(route, HTTPRoute), f"{route.path}: not an HTTP route"
+        for handler in route.route_handlers:
             if route.path.startswith("/schema"):
                 continue  # Litestar's OpenAPI routes: refused by the default-deny guard
             if getattr(handler, "http_methods", None) == {"OPTIONS"}:

@@ -170,6 +170,8 @@ async def test_discovery_trusts_the_private_ca_only_with_the_bundle(provider: Pr
 async def test_the_token_exchange_trusts_the_bundle_too(
     provider: Provider, settings: Settings
 ) -> None:
+    # The exchange reads only the client id and secret: a stand-in, not a ProviderConfig (the
+    # ignores below).
     client = SimpleNamespace(client_id="casushub", client_secret="geheim-0123456789")
     endpoint = provider.issuer + "/token"
     with pytest.raises(ProviderUnavailable):
