@@ -10,6 +10,7 @@ from litestar.exceptions import HTTPException
 from litestar.response import Template
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
+    HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
 )
@@ -110,6 +111,14 @@ def _tenant_unavailable(request: Request[Any, Any, Any], exc: TenantUnavailable)
 BAD_CHARACTER_SQLSTATES = frozenset({"22021", "22P05"})
 _UNAVAILABLE_PREFIXES = ("08", "57P")
 BAD_CHARACTER_DETAIL = "De invoer bevat een teken dat niet is toegestaan (zoals een nulteken)."
+# 22001 = a value longer than its column, 22003 = a number out of its column's range. The edge
+# (casushub.web.invoer) refuses over-long form fields first; this catches a value that passed
+# it for a smaller column of the same name, or came another way.
+TOO_LONG_SQLSTATES = frozenset({"22001", "22003"})
+TOO_LONG_DETAIL = (
+    "Een van de ingevulde waarden is te lang of te groot. Maak de invoer korter en probeer het "
+    "opnieuw."
+)
 
 
 def _sqlstate(exc: DBAPIError) -> str:
@@ -125,6 +134,8 @@ def _database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Respons
     code = _sqlstate(exc)
     if code in BAD_CHARACTER_SQLSTATES:
         return error_response(request, HTTP_400_BAD_REQUEST, BAD_CHARACTER_DETAIL)
+    if code in TOO_LONG_SQLSTATES:
+        return error_response(request, HTTP_422_UNPROCESSABLE_ENTITY, TOO_LONG_DETAIL)
     if database_unreachable(exc):
         return _database_unavailable(request, code)
     return _unexpected(request, exc)
