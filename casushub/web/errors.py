@@ -18,11 +18,12 @@ from sqlalchemy.exc import DBAPIError
 
 from casushub.platform.logs import request_id_var
 from casushub.platform.registry import TenantUnavailable
+from casushub.web.middleware import start_access_line
 
 if TYPE_CHECKING:
     from litestar.types import ExceptionHandlersMap
 
-__all__ = ["exception_handlers"]
+__all__ = ["exception_handlers", "status_for"]
 
 _log = logging.getLogger("casushub.errors")
 
@@ -70,7 +71,8 @@ def error_response(
 ) -> Response[Any]:
     title = TITLES.get(status, TITLES[500] if status >= 500 else TITLES[400])
     detail = detail or DETAILS.get(status, DETAILS[500] if status >= 500 else DETAILS[400])
-    request_id = request_id_var.get() or ""
+    line = start_access_line(request.scope)
+    request_id = request_id_var.get() or (line.request_id if line else "")
     if wants_json(request):
         return Response(
             {"type": "about:blank", "title": title, "status": status, "detail": detail},
@@ -177,6 +179,22 @@ def _os_error(request: Request[Any, Any, Any], exc: OSError) -> Response[Any]:
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     _log.exception("onverwachte fout", exc_info=exc)
     return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+def status_for(exc: BaseException) -> int:
+    """The status the handlers below answer ``exc`` with (for what counts requests before the
+    answer is out, such as the request metrics)."""
+    if isinstance(exc, HTTPException):
+        return exc.status_code
+    if isinstance(exc, TenantUnavailable) or database_unreachable(exc):
+        return HTTP_503_SERVICE_UNAVAILABLE
+    if isinstance(exc, DBAPIError):
+        code = _sqlstate(exc)
+        if code in BAD_CHARACTER_SQLSTATES:
+            return HTTP_400_BAD_REQUEST
+        if code in TOO_LONG_SQLSTATES:
+            return HTTP_422_UNPROCESSABLE_ENTITY
+    return HTTP_500_INTERNAL_SERVER_ERROR
 
 
 exception_handlers: ExceptionHandlersMap = {
