@@ -18,6 +18,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy import func, select
 
+from casushub.platform import klok
 from casushub.platform.hub import checklist, lifecycle
 from casushub.platform.hub.casusoverleg import DEELNEMER_TYPES, zet_deelnemers
 from casushub.platform.hub.checklist import StapWijziging
@@ -407,7 +408,7 @@ async def _overgang(
                 await lifecycle.hervat(conn, tenant.id)
             else:
                 vernietigen = await lifecycle.beeindig(
-                    conn, tenant.id, state.settings, date.today()
+                    conn, tenant.id, state.settings, klok.vandaag()
                 )
                 details["vernietigen_op"] = vernietigen.isoformat()
             await record(
@@ -481,7 +482,7 @@ async def _gemeente_context(state: State, admin: HubAdmin, tenant: Any) -> dict[
         "gebruikers": {Role(r).value: n for r, n in gebruikers.items()},
         "gebruikers_totaal": sum(gebruikers.values()),
         "gereed": gereed,
-        "overeenkomst_actief": lifecycle.verwerkersovereenkomst_actief(tenant, date.today()),
+        "overeenkomst_actief": lifecycle.verwerkersovereenkomst_actief(tenant, klok.vandaag()),
         "deelnemer_fout": "",
         "status_fout": "",
     }
