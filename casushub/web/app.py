@@ -37,6 +37,7 @@ from casushub.web.fg import fg_handlers
 from casushub.web.health import healthz, readyz
 from casushub.web.hub import hub_handlers, instructies_redirect, laad_huisstijl
 from casushub.web.info_pages import privacyverklaring, toegankelijkheidsverklaring
+from casushub.web.invoer import invoer_aan_de_rand, maximum_lengte
 from casushub.web.jobs import job_progress
 from casushub.web.metrics import metrics, request_metrics
 from casushub.web.middleware import request_context_middleware, security_headers_hook
@@ -71,6 +72,11 @@ def session_config(settings: Settings) -> RotatingSessionConfig:
         # outage would fail /healthz and make Kubernetes restart healthy web pods.
         exclude=["^/healthz$", "^/readyz$", "^/metrics$", "^/static/"],
     )
+
+
+def _template_globals(engine: JinjaTemplateEngine) -> None:
+    # The form macros put each field's server-side maximum in ``maxlength``.
+    engine.engine.globals["maximum_lengte"] = maximum_lengte
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -144,6 +150,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         ],
         guards=[route_policy],
+        # Every form field's maximum length, after the guards and before the body is decoded.
+        before_request=invoer_aan_de_rand,
         before_send=[security_headers_hook(settings)],
         # A refused request for an object (403/404 on an id route) leaves an access-log entry.
         after_exception=[log_weigering_hook],
@@ -167,7 +175,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # cross-site request cannot ride on a browser session there.
             exclude=["/api/"],
         ),
-        template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=WEB_DIR / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=_template_globals,
+        ),
         plugins=[HTMXPlugin(), StrictStructSchemaPlugin()],
         # The schema documents the admin API only (casushub.web.api opts back in): the screens
         # are no API, and listing them would publish the whole route table.

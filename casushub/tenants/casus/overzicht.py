@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Date, Integer, bindparam, false, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.models import Casus, CasusDeelnemer
 from casushub.tenants.casus.rules import DEELNEMER_ROL, Status
@@ -159,7 +160,7 @@ async def overzicht(
     Raises ``GeenToegang`` for a role without a dashboard (invited parties).
     """
     vereis_signaalrecht(actor)
-    vandaag = vandaag or date.today()
+    vandaag = vandaag or klok.vandaag()
     gevraagd = paginas or {}
     vragen = _vragen(*_zicht(actor))
     params: dict[str, Any] = {

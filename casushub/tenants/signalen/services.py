@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import delete, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.tenants.actor import Actor
 from casushub.tenants.bulk import id_in
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
@@ -76,7 +77,7 @@ async def registreer_signaal(session: AsyncSession, actor: Actor, invoer: NieuwS
     vereis_signaalrecht(actor)
     if not invoer.omschrijving.strip():
         raise RegelFout("Beschrijf het signaal.", "omschrijving")
-    if invoer.ontvangen_op > date.today():
+    if invoer.ontvangen_op > klok.vandaag():
         raise RegelFout("De ontvangstdatum kan niet in de toekomst liggen.", "ontvangen_op")
     await controleer_persoonsvelden(
         session,

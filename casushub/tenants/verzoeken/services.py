@@ -10,11 +10,12 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
+from casushub.platform.klok import vandaag
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.models import Blokkadegrond, JuridischeBlokkade
 from casushub.tenants.bewaartermijnen.services import hef_blokkade_op, stel_blokkade_in
@@ -78,7 +79,6 @@ __all__ = [
 
 GEGEVENSGROEP = "verzoek"
 DOEL = "afhandeling verzoek van de betrokkene (AVG hoofdstuk III, Besluit art. 3)"
-TIJDZONE = ZoneInfo("Europe/Amsterdam")
 _OPEN = (VerzoekStatus.ONTVANGEN, VerzoekStatus.IN_BEHANDELING)
 
 
@@ -92,11 +92,6 @@ class VerzoekGeenToegang(PermissionError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def vandaag() -> date:
-    """Today in the Netherlands: day 0 is a Dutch calendar day, not a UTC one."""
-    return datetime.now(TIJDZONE).date()
 
 
 async def verzoek(session: AsyncSession, verzoek_id: uuid.UUID) -> Verzoek:
@@ -135,7 +130,7 @@ async def registreer(
     ``overdracht_aan`` set means this municipality is *not* the contactpunt (the gemeente van
     verblijf is not on the hub): the request waits in hand-over status to be passed on.
     """
-    moment = (ontvangen or datetime.now(UTC)).astimezone(TIJDZONE)
+    moment = klok.lokaal(ontvangen or klok.nu())
     dag0 = moment.date()
     nieuw = Verzoek(
         # A moved request keeps the number the person was given.

@@ -9,7 +9,6 @@ transaction); a refused rule re-renders the fragment with the input kept and the
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from litestar import get, post
@@ -21,6 +20,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.crosstenant.overdracht import meld_overdracht, rond_overdracht_af
+from casushub.platform import klok
 from casushub.platform.identity.roles import Role
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
@@ -68,7 +68,7 @@ async def _verloop(
     status_code: int = 200,
 ) -> Template:
     casus = await lees_casus(db, actor, casus_id, doel="verloop casus")
-    vandaag = date.today().strftime("%d-%m-%Y")
+    vandaag = klok.vandaag().strftime("%d-%m-%Y")
     return Template(
         "casusoverleg/_verloop.html",
         context={

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from litestar import get, post
@@ -15,6 +14,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.platform.hub.checklist import gereed_voor_livegang
 from casushub.platform.identity.models import Organisation
 from casushub.platform.identity.roles import Role
@@ -101,7 +101,7 @@ async def weging_formulier(
     async with als_http(), db.begin():
         signaal = await lees_signaal(db, actor, signaal_id)
     organisaties = await deelnemende_organisaties(state, tenant)
-    return _scherm(signaal, organisaties, {"datum": date.today().strftime("%d-%m-%Y")}, {})
+    return _scherm(signaal, organisaties, {"datum": klok.vandaag().strftime("%d-%m-%Y")}, {})
 
 
 @post(
@@ -133,7 +133,7 @@ async def weging_opslaan(
         fouten["datum"] = "Vul de datum van de weging in."
     invoer = WegingInvoer(
         signaal_id=signaal_id,
-        datum=weegdatum or date.today(),
+        datum=weegdatum or klok.vandaag(),
         aanwezigen=[Aanwezige(uuid.UUID(a), soort[a]) for a in waarden["aanwezig"]],
         criteria={
             key: Beoordeling(
@@ -208,7 +208,7 @@ async def opname_opslaan(
                 actor,
                 weging_id=weging_id,
                 regie_gemeente=code or "",
-                intake_datum=date.today(),
+                intake_datum=klok.vandaag(),
                 deelnemers=deelnemers,
                 procesregisseur_id=actor.user_id if actor.role == Role.PROCESREGISSEUR else None,
             )
