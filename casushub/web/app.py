@@ -27,7 +27,7 @@ from casushub.web.api.schemas import API_COMPONENTS
 from casushub.web.api.strict import StrictStructSchemaPlugin
 from casushub.web.auth.admin import SessionAdminController
 from casushub.web.auth.controllers import AuthController
-from casushub.web.auth.guards import public, roles, route_policy
+from casushub.web.auth.guards import public, roles, route_policy, signed_in
 from casushub.web.auth.middleware import identity_middleware
 from casushub.web.auth.session_store import PostgresStore, RotatingSessionConfig
 from casushub.web.casusoverleg import casusoverleg_handlers
@@ -40,6 +40,7 @@ from casushub.web.info_pages import privacyverklaring, toegankelijkheidsverklari
 from casushub.web.jobs import job_progress
 from casushub.web.metrics import metrics, request_metrics
 from casushub.web.middleware import request_context_middleware, security_headers_hook
+from casushub.web.navigation import registreer as registreer_navigatie
 from casushub.web.pages import start, werkruimte
 from casushub.web.pattern_library import pattern_handlers
 from casushub.web.tenancy import laad_tenantpoort
@@ -101,7 +102,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             AuthController,
             SessionAdminController,
-            Router("/", opt=roles(*TENANT_ROLES), route_handlers=[werkruimte]),
+            # Every signed-in person has a werkruimte; it shows the blocks of the active role.
+            Router("/", opt=signed_in(), route_handlers=[werkruimte]),
             # The FG's access-log screens and the retention dry run; roles per handler.
             Router("/", route_handlers=fg_handlers),
             # The casusoverleg screens; each handler declares its own roles.
@@ -167,7 +169,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # cross-site request cannot ride on a browser session there.
             exclude=["/api/"],
         ),
-        template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=WEB_DIR / "templates",
+            engine=JinjaTemplateEngine,
+            # The main navigation of the active role (casushub.web.navigation) for base.html.
+            engine_callback=lambda jinja: registreer_navigatie(jinja.engine),
+        ),
         plugins=[HTMXPlugin(), StrictStructSchemaPlugin()],
         # The schema documents the admin API only (casushub.web.api opts back in): the screens
         # are no API, and listing them would publish the whole route table.

@@ -285,7 +285,9 @@ async def test_context_switcher_changes_the_active_tenant(
             )
     assert (await sign_in(browser, org.email("wissel"))).status_code == 303
     # Two memberships and none chosen: no tenant until the user picks one.
-    assert (await browser.get("/werkruimte")).status_code == 403
+    workspace = await browser.get("/werkruimte", follow_redirects=False)
+    assert workspace.status_code == 303
+    assert workspace.headers["location"] == "/auth/context?volgende=%2Fwerkruimte"
     page = await browser.get("/auth/context")
     assert "Gemeente Alfa" in page.text
     assert "Gemeente Bravo" in page.text
