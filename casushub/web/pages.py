@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from litestar import Request, get
 from litestar.datastructures import State
+from litestar.params import FromQuery
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
@@ -27,8 +28,8 @@ AnyRequest = Request[Any, Any, State]
 
 
 @get("/", sync_to_thread=False, name="start")
-def start() -> Template:
-    return Template("start.html")
+def start(uitgelogd: FromQuery[str | None] = None) -> Template:
+    return Template("start.html", context={"uitgelogd": uitgelogd == "ja"})
 
 
 @get("/werkruimte", name="werkruimte")

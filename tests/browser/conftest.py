@@ -61,7 +61,7 @@ PAGES = [
     PageSpec("/bestaat-niet", "Pagina niet gevonden", status=404),
     PageSpec("/werkruimte", "U bent niet ingelogd", status=401),
     PageSpec("/auth/login", "Inloggen"),
-    PageSpec("/auth/uitgelogd", "U bent uitgelogd"),
+    PageSpec("/?uitgelogd=ja", "casushub"),
     PageSpec("/werkruimte", "Werkruimte", role="gemeente_regie"),
     PageSpec("/werkruimte", "Werkruimte", role="contactpunt"),
     PageSpec("/werkruimte", "Werkruimte", role="participant"),

@@ -18,6 +18,7 @@ from casushub.web.app import create_app
 # JSON API, so a new route is decided on, not swept in.
 NOT_PAGES: dict[str, str] = {
     "/auth/callback": "the identity provider's return: answers with a redirect",
+    "/auth/uitgelogd": "the provider's return after sign-out: a redirect to the start page",
     "/auth/session": "JSON for the session timer in every page",
     "/healthz": "liveness probe for the platform",
     "/readyz": "readiness probe for the platform",

@@ -283,8 +283,10 @@ async def test_context_switcher_changes_the_active_tenant(
                 role=Role.PARTICIPANT,
                 tenant_id=tenant.id,
             )
-    assert (await sign_in(browser, org.email("wissel"))).status_code == 303
-    # Two memberships and none chosen: no tenant until the user picks one.
+    done = await sign_in(browser, org.email("wissel"))
+    assert done.status_code == 303
+    # Two memberships and none chosen: the sign-in ends at the choice, then the werkruimte.
+    assert done.headers["location"] == "/auth/context?volgende=%2Fwerkruimte"
     workspace = await browser.get("/werkruimte", follow_redirects=False)
     assert workspace.status_code == 303
     assert workspace.headers["location"] == "/auth/context?volgende=%2Fwerkruimte"
