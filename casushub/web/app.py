@@ -41,8 +41,9 @@ from casushub.web.jobs import job_progress
 from casushub.web.metrics import metrics, request_metrics
 from casushub.web.middleware import request_context_middleware, security_headers_hook
 from casushub.web.navigation import registreer as registreer_navigatie
-from casushub.web.pages import start, werkruimte
+from casushub.web.pages import contactpunt_kiezen, start, werkruimte
 from casushub.web.pattern_library import pattern_handlers
+from casushub.web.publiek import laad_publieke_huisstijl, publieke_handlers
 from casushub.web.tenancy import laad_tenantpoort
 from casushub.web.weigeringslog import log_weigering_hook
 
@@ -115,7 +116,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # Progress of background work (jobs/voortgang.html): hub staff watch provisioning
             # and migrations; tenant jobs only in their own tenant context (casushub.web.jobs).
             Router("/", opt=roles(*TENANT_ROLES, *HUB_STAFF_ROLES), route_handlers=[job_progress]),
-            Router("/", opt=public(), route_handlers=[start]),
+            Router("/", opt=public(), route_handlers=[start, contactpunt_kiezen]),
+            # The hub's house style on the citizens' contactpunt pages (casushub.web.publiek).
+            Router("/", opt=public(), route_handlers=publieke_handlers),
             # The contactpunt: a public page per municipality and its staff's screens; each
             # handler declares its own access (public, or the contactpunt roles).
             *contactpunt_handlers,
@@ -147,6 +150,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         guards=[route_policy],
         before_send=[security_headers_hook(settings)],
+        before_request=laad_publieke_huisstijl,
         # A refused request for an object (403/404 on an id route) leaves an access-log entry.
         after_exception=[log_weigering_hook],
         stores={SESSION_STORE: PostgresStore(state)},

@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from casushub.platform.hub.lifecycle import export_dir
 from casushub.platform.identity.roles import TENANT_ROLES, Role
 from casushub.platform.models import TenantStatus
-from casushub.platform.registry import TenantUnavailable
+from casushub.platform.registry import TenantUnavailable, list_tenants
 from casushub.platform.tenancy import tenant_session
 from casushub.web import werkruimte_blokken  # noqa: F401 - registers the blocks
 from casushub.web.auth.guards import current_identity
@@ -22,14 +22,31 @@ from casushub.web.casusoverleg.context import provide_actor
 from casushub.web.tenancy import provide_tenant
 from casushub.web.werkruimte import Werk, blokken_voor
 
-__all__ = ["start", "werkruimte"]
+__all__ = ["contactpunt_kiezen", "start", "werkruimte"]
 
 AnyRequest = Request[Any, Any, State]
 
 
-@get("/", sync_to_thread=False, name="start")
-def start(uitgelogd: FromQuery[str | None] = None) -> Template:
-    return Template("start.html", context={"uitgelogd": uitgelogd == "ja"})
+async def _gemeenten(state: State) -> list[tuple[str, str]]:
+    """(slug, name) of every municipality whose citizens can file a request here."""
+    async with state.engine.connect() as conn:
+        rijen = await list_tenants(conn)
+    actief = [(t.slug, t.name) for t in rijen if t.status == TenantStatus.ACTIVE.value]
+    return sorted(actief, key=lambda t: t[1])
+
+
+@get("/", name="start")
+async def start(state: State, uitgelogd: FromQuery[str | None] = None) -> Template:
+    return Template(
+        "start.html",
+        context={"uitgelogd": uitgelogd == "ja", "gemeenten": await _gemeenten(state)},
+    )
+
+
+@get("/contactpunt", name="contactpunt-kiezen")
+async def contactpunt_kiezen(state: State) -> Template:
+    """Citizens choose the municipality where they live; its contactpunt takes the request."""
+    return Template("info/contactpunt.html", context={"gemeenten": await _gemeenten(state)})
 
 
 @get("/werkruimte", name="werkruimte")

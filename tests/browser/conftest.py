@@ -58,6 +58,7 @@ PAGES = [
     PageSpec("/", "casushub"),
     PageSpec("/toegankelijkheid", "Toegankelijkheidsverklaring"),
     PageSpec("/privacy", "Privacyverklaring"),
+    PageSpec("/contactpunt", "Uw gegevens en uw rechten"),
     PageSpec("/bestaat-niet", "Pagina niet gevonden", status=404),
     PageSpec("/werkruimte", "U bent niet ingelogd", status=401),
     PageSpec("/auth/login", "Inloggen"),

@@ -26,6 +26,8 @@ NOT_PAGES: dict[str, str] = {
     "/static/{file_path:path}": "scripts, stylesheets and fonts",
     "/huisstijl/{hub_id:uuid}/logo": "the hub's logo image",
     "/huisstijl/{hub_id:uuid}/stijl.css": "the hub's stylesheet",
+    "/contactpunt/{gemeente:str}/huisstijl.css": "the hub's stylesheet on the public pages",
+    "/contactpunt/{gemeente:str}/logo": "the hub's logo on the public pages",
     "/casusoverleg/agendapunten/{agendapunt_id:uuid}/notulen.pdf": "PDF download (PDF/UA)",
     "/casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}/agenda.pdf": "PDF download (PDF/UA)",
     "/casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}/uitnodiging.ics": "calendar file",
