@@ -44,6 +44,7 @@ API = "api:hub_admin"  # bearer API token of a hub (casushub.web.auth.guards.api
 
 EXPECTED: dict[str, frozenset[Role] | str] = {
     "GET /": PUBLIC,
+    "GET /contactpunt": PUBLIC,
     "GET /api/v1/jobs/{job_id:uuid}": API,
     "GET /api/v1/organisations": API,
     "POST /api/v1/organisations": API,
@@ -137,6 +138,8 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "GET /contactpunt/{gemeente:str}": PUBLIC,
     "POST /contactpunt/{gemeente:str}": PUBLIC,
     "GET /contactpunt/{gemeente:str}/ontvangen": PUBLIC,
+    "GET /contactpunt/{gemeente:str}/huisstijl.css": PUBLIC,
+    "GET /contactpunt/{gemeente:str}/logo": PUBLIC,
     "GET /fg": frozenset({FG}),
     "GET /fg/casus": frozenset({FG}),
     "GET /fg/export": frozenset({FG}),
@@ -199,7 +202,7 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "GET /readyz": PUBLIC,
     "GET /static/{file_path:path}": PUBLIC,
     "GET /toegankelijkheid": PUBLIC,
-    "GET /werkruimte": frozenset({CP, DEELN, DERDE, FG, PR, REGIE}),
+    "GET /werkruimte": SIGNED_IN,
 }
 
 # A participant's organisation narrows these routes further: only the weegploeg (the
