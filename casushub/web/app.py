@@ -22,6 +22,7 @@ from casushub.platform.identity.discovery import ProviderMetadataCache
 from casushub.platform.identity.roles import HUB_STAFF_ROLES, TENANT_ROLES
 from casushub.platform.logs import configure_logging
 from casushub.platform.settings import Settings, get_settings
+from casushub.web import meldingen
 from casushub.web.api import api_router
 from casushub.web.api.schemas import API_COMPONENTS
 from casushub.web.api.strict import StrictStructSchemaPlugin
@@ -167,7 +168,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # cross-site request cannot ride on a browser session there.
             exclude=["/api/"],
         ),
-        template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=WEB_DIR / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=meldingen.registreer,
+        ),
         plugins=[HTMXPlugin(), StrictStructSchemaPlugin()],
         # The schema documents the admin API only (casushub.web.api opts back in): the screens
         # are no API, and listing them would publish the whole route table.

@@ -25,14 +25,21 @@ from casushub.platform.overdracht import inkomende_overdrachten
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.bijlagen import mag_bijlage_toevoegen
-from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
+from casushub.tenants.casus.errors import (
+    GeenToegang,
+    NietGevonden,
+    RegelFout,
+    RegelFouten,
+    alle_fouten,
+)
 from casushub.tenants.casus.items import lijst_items, toon_item, voeg_item_toe
 from casushub.tenants.casus.overzicht import LIJSTEN, overzicht
 from casushub.tenants.casus.services import lees_casus
 from casushub.tenants.personen.services import lees_derden, zoek_personen
-from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
+from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal, signaalfouten
 from casushub.tenants.uitnodigingen.services import accepteer, lees_uitnodiging, mijn_uitnodigingen
 from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.acties import actie_handlers
 from casushub.web.casusoverleg.agenda import agenda_handlers
 from casushub.web.casusoverleg.bijeenkomst import bijeenkomst
 from casushub.web.casusoverleg.bijeenkomsten import bijeenkomsten_info, komende_bijeenkomsten
@@ -42,6 +49,7 @@ from casushub.web.casusoverleg.planscherm import plan_fragment, plan_handlers
 from casushub.web.casusoverleg.verloop import verloop_handlers
 from casushub.web.casusoverleg.weging import weging_handlers
 from casushub.web.casusoverleg.weigeringen import als_http
+from casushub.web.meldingen import meld
 from casushub.web.paginering import bladerlinks, gevraagde_paginas
 
 __all__ = ["casusoverleg_handlers"]
@@ -255,8 +263,8 @@ _SIGNAAL_VELDEN = (
     "gemeente_van_verblijf",
     "adres",
     "aliassen",
-    "omschrijving",
     "ontvangen_op",
+    "omschrijving",
 )
 
 
@@ -294,11 +302,12 @@ async def signaal_opslaan(
         try:
             datums[veld] = datum(waarden[veld])
         except ValueError:
+            datums[veld] = None
             fouten[veld] = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 05-03-2026."
-    if not fouten and datums["ontvangen_op"] is None:
+    if "ontvangen_op" not in fouten and datums["ontvangen_op"] is None:
         fouten["ontvangen_op"] = "Vul de datum van ontvangst in."
-    if fouten or actor.organisation_id is None:
-        return _signaal_formulier(waarden, fouten, 422)
+    if actor.organisation_id is None:
+        raise weigering(GeenToegang())
     invoer = NieuwSignaal(
         naam=waarden["naam"],
         gemeente_van_verblijf=waarden["gemeente_van_verblijf"],
@@ -310,10 +319,19 @@ async def signaal_opslaan(
         aliassen=[a for a in waarden["aliassen"].split(",") if a.strip()],
     )
     try:
+        if fouten:
+            # Every other missing field as well: the summary lists them all at once.
+            alle = {**signaalfouten(invoer), **fouten}
+            raise RegelFouten({v: alle[v] for v in _SIGNAAL_VELDEN if v in alle})
         async with als_http(), db.begin():
             await registreer_signaal(db, actor, invoer)
     except RegelFout as fout:
-        return _signaal_formulier(waarden, {fout.field or "omschrijving": fout.message}, 422)
+        gemeld = {
+            (veld if veld in _SIGNAAL_VELDEN else "omschrijving"): tekst
+            for veld, tekst in alle_fouten(fout).items()
+        }
+        return _signaal_formulier(waarden, gemeld, 422)
+    meld(request, "Signaal opgeslagen. Het staat klaar voor de weging door de weegploeg.")
     if request.headers.get("hx-request"):
         # The form posts over htmx (hx-select keeps only the form): a 303 would be followed
         # inside the XHR and swap an empty selection; HX-Redirect makes it a real page load.
@@ -418,5 +436,6 @@ casusoverleg_handlers = [
     *weging_handlers,
     *plan_handlers,
     *verloop_handlers,
+    *actie_handlers,
     *agenda_handlers,
 ]

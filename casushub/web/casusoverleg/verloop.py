@@ -29,17 +29,17 @@ from casushub.tenants.casus.rules import Status
 from casushub.tenants.casus.services import (
     heropen,
     lees_casus,
-    registreer_herbeoordeling,
     sluit_af,
     verhuis,
     wijzig_status,
 )
 from casushub.tenants.casus.toegang import is_regie
 from casushub.tenants.personen.services import lees_derden, voeg_derde_toe
-from casushub.tenants.weging.rules import BEOORDELINGEN, CRITERIA, Beoordeling
+from casushub.tenants.weging.rules import CRITERIA
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.context import weigering
 from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.weging import KEUZE_BEOORDELING
 from casushub.web.casusoverleg.weigeringen import als_http
 
 __all__ = ["verloop_handlers"]
@@ -76,7 +76,7 @@ async def _verloop(
             "regie": is_regie(actor),
             "volgende": _VOLGENDE.get(Status(casus.status), []),
             "criteria": CRITERIA,
-            "beoordelingen": list(BEOORDELINGEN.items()),
+            "beoordelingen": KEUZE_BEOORDELING,
             "waarden": {
                 "herbeoordeling_datum": vandaag,
                 "afsluit_datum": vandaag,
@@ -139,57 +139,6 @@ async def casus_status(
     except RegelFout as fout:
         return await _na_schrijven(db, actor, casus_id, fout, "status-keuze", {}, "")
     return await _na_schrijven(db, actor, casus_id, None, "", {}, f"De status is nu '{naar}'.")
-
-
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/herbeoordeling",
-    name="casus-herbeoordeling",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def casus_herbeoordeling(
-    casus_id: FromPath[uuid.UUID],
-    data: Form,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    """The periodic necessity review against the five criteria (moves the next review)."""
-    waarden = {k: str(v) for k, v in data.items() if k != "_csrf_token"}
-    criteria = {
-        key: Beoordeling(
-            waarden.get(f"h_{key}_beoordeling", ""), waarden.get(f"h_{key}_toelichting", "")
-        )
-        for key in CRITERIA
-        if waarden.get(f"h_{key}_beoordeling")
-    }
-    try:
-        try:
-            op = datum(waarden.get("herbeoordeling_datum", ""))
-        except ValueError:
-            raise RegelFout("Vul een datum in als dd-mm-jjjj.", "datum") from None
-        if op is None:
-            raise RegelFout("Vul de datum van de herbeoordeling in.", "datum")
-        async with als_http(), db.begin():
-            await registreer_herbeoordeling(
-                db,
-                actor,
-                casus_id,
-                datum=op,
-                criteria=criteria,
-                redenering=waarden.get("h_redenering", ""),
-            )
-    except RegelFout as fout:
-        veld = {
-            "datum": "herbeoordeling_datum",
-            "redenering": "h_redenering",
-        }.get(
-            fout.field or "",
-            "h_" + (fout.field or "redenering").replace("criteria.", "") + "_beoordeling",
-        )
-        return await _na_schrijven(db, actor, casus_id, fout, veld, waarden, "")
-    return await _na_schrijven(
-        db, actor, casus_id, None, "", {}, "De herbeoordeling is vastgelegd."
-    )
 
 
 @post(
@@ -373,7 +322,6 @@ verloop_handlers = [
     overdracht_afgehandeld,
     casus_verloop,
     casus_status,
-    casus_herbeoordeling,
     casus_afsluiten,
     casus_heropenen,
     casus_verhuizing,

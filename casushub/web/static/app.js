@@ -151,6 +151,12 @@
     if (summary) {
       focusElement(summary);
     }
+    // A confirmation after a save (base.html): a status region present at load is not read
+    // out by every screen reader, so it is announced through the live region as well.
+    var confirmation = document.querySelector("[data-bevestiging]");
+    if (confirmation) {
+      announce(confirmation.textContent.trim());
+    }
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", onLoad);

@@ -158,11 +158,13 @@ async def test_status_review_closure_and_reopening(
     )
     assert onvolledig.status_code == 422
     assert "nog zorgen" in onvolledig.text  # input kept
+    assert "<html" in onvolledig.text  # its own page, with the error summary
     criteria = {f"h_{k}_beoordeling": "enige_zorg" for k in CRITERIA} | {
         f"h_{k}_toelichting": "besproken" for k in CRITERIA
     }
     herbeoordeeld = await client.post(
         f"{base}/herbeoordeling",
+        follow_redirects=False,
         data={
             CSRF_FIELD: csrf,
             "herbeoordeling_datum": date.today().strftime("%d-%m-%Y"),
@@ -170,7 +172,10 @@ async def test_status_review_closure_and_reopening(
             **criteria,
         },
     )
-    assert herbeoordeeld.status_code == 200, herbeoordeeld.text
+    assert herbeoordeeld.status_code == 303, herbeoordeeld.text
+    bevestigd = await client.get(herbeoordeeld.headers["location"])
+    assert "Herbeoordeling vastgelegd" in bevestigd.text
+    assert "Herbeoordeling vastgelegd" not in (await client.get(base)).text  # shown once
     terug = await client.post(f"{base}/status", data={CSRF_FIELD: csrf, "naar": "lopend"})
     assert 'id="casus-status">lopend' in terug.text
     zonder_reden = await client.post(
