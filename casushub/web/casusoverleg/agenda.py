@@ -50,6 +50,7 @@ from casushub.web.casusoverleg.bijeenkomsten import (
     komende_bijeenkomsten,
     lees_bijeenkomst,
 )
+from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.context import weigering
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.planscherm import (
@@ -138,6 +139,7 @@ async def _bijeenkomsten_fragment(
     dependencies=DEPS,
 )
 async def casus_bijeenkomsten(
+    request: Request[Any, Any, Any],
     casus_id: FromPath[uuid.UUID],
     state: State,
     tenant: NamedDependency[TenantRef],
@@ -145,7 +147,8 @@ async def casus_bijeenkomsten(
     actor: NamedDependency[Actor],
 ) -> Template:
     async with als_http(), db.begin():
-        return await _bijeenkomsten_fragment(state, tenant, db, actor, casus_id)
+        fragment = await _bijeenkomsten_fragment(state, tenant, db, actor, casus_id)
+        return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
 
 
 @post(
@@ -155,6 +158,7 @@ async def casus_bijeenkomsten(
     dependencies=DEPS,
 )
 async def casus_agenderen(
+    request: Request[Any, Any, Any],
     casus_id: FromPath[uuid.UUID],
     data: AnyForm,
     state: State,
@@ -176,7 +180,7 @@ async def casus_agenderen(
     except RegelFout as fout:
         veld = "agenda-doel" if fout.field == "doel" else "bijeenkomst"
         async with als_http(), db.begin():
-            return await _bijeenkomsten_fragment(
+            fragment = await _bijeenkomsten_fragment(
                 state,
                 tenant,
                 db,
@@ -186,10 +190,12 @@ async def casus_agenderen(
                 fouten={veld: fout.message},
                 status_code=422,
             )
-    async with db.begin():
-        return await _bijeenkomsten_fragment(
+            return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
+    async with als_http(), db.begin():
+        fragment = await _bijeenkomsten_fragment(
             state, tenant, db, actor, casus_id, melding="De casus staat op de agenda."
         )
+        return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
 
 
 @post(
@@ -199,6 +205,7 @@ async def casus_agenderen(
     dependencies=DEPS,
 )
 async def casus_uitnodigen(
+    request: Request[Any, Any, Any],
     casus_id: FromPath[uuid.UUID],
     data: AnyForm,
     state: State,
@@ -239,7 +246,7 @@ async def casus_uitnodigen(
             "items": "uitnodiging-items",
         }.get(fout.field or "", fout.field or "reden")
         async with als_http(), db.begin():
-            return await _bijeenkomsten_fragment(
+            fragment = await _bijeenkomsten_fragment(
                 state,
                 tenant,
                 db,
@@ -249,8 +256,9 @@ async def casus_uitnodigen(
                 fouten={veld: fout.message},
                 status_code=422,
             )
-    async with db.begin():
-        return await _bijeenkomsten_fragment(
+            return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
+    async with als_http(), db.begin():
+        fragment = await _bijeenkomsten_fragment(
             state,
             tenant,
             db,
@@ -259,6 +267,7 @@ async def casus_uitnodigen(
             melding="De partij is uitgenodigd; zij ziet pas iets na het accepteren van de "
             "geheimhoudingsplicht.",
         )
+        return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
 
 
 # --- one agenda item: minutes, decisions, actions -------------------------------------------

@@ -106,6 +106,11 @@
       region.removeAttribute("aria-busy");
     }
     var message = region.getAttribute("data-melding");
+    if (!message) {
+      // A section's confirmation after a save (casusoverleg/_bevestiging.html).
+      var confirmation = region.querySelector("[data-bevestiging]");
+      message = confirmation ? confirmation.textContent.trim() : null;
+    }
     var config = detail.requestConfig || {};
     var byUser = config.triggeringEvent && config.triggeringEvent.isTrusted;
     if (!byUser) {
