@@ -111,6 +111,11 @@ PAGES = [
         role="gemeente_regie",
     ),
     PageSpec(
+        "/casusoverleg/casussen/{casus}/uitnodigen",
+        "Een partij uitnodigen voor de bespreking van Casper Casus",
+        role="gemeente_regie",
+    ),
+    PageSpec(
         "/casusoverleg/casussen/{casus}/heropenen",
         "Casus Casper Casus heropenen",
         role="gemeente_regie",

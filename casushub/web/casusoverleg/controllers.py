@@ -39,7 +39,7 @@ from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal,
 from casushub.tenants.uitnodigingen.services import accepteer, lees_uitnodiging, mijn_uitnodigingen
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.acties import actie_handlers
-from casushub.web.casusoverleg.agenda import agenda_handlers
+from casushub.web.casusoverleg.agenda import LOKAAL, agenda_handlers
 from casushub.web.casusoverleg.bijeenkomst import bijeenkomst
 from casushub.web.casusoverleg.bijeenkomsten import bijeenkomsten_info, komende_bijeenkomsten
 from casushub.web.casusoverleg.casuspagina import sectie
@@ -49,9 +49,11 @@ from casushub.web.casusoverleg.namen import (
     ANDERE_GEMEENTE,
     gekozen_gemeentecode,
     gemeenten,
+    gemeentenaam_van,
     organisatienamen,
 )
 from casushub.web.casusoverleg.planscherm import plan_fragment, plan_handlers
+from casushub.web.casusoverleg.uitnodigen import uitnodig_handlers
 from casushub.web.casusoverleg.verloop import verloop_handlers
 from casushub.web.casusoverleg.weging import weging_handlers
 from casushub.web.casusoverleg.weigeringen import als_http
@@ -77,8 +79,11 @@ async def dashboard(
     async with db.begin():
         if actor.role == Role.INVITED_PARTY:
             uitnodigingen = await mijn_uitnodigingen(db, actor)
-            context["uitnodigingen"] = uitnodigingen
             info = await bijeenkomsten_info(state.engine, {u.bijeenkomst_id for u in uitnodigingen})
+            # Which meeting, of which municipality, and (once confidentiality is accepted) why:
+            # enough to tell two invitations apart, nothing about the person before that.
+            context["uitnodigingen"] = [(u, info.get(u.bijeenkomst_id)) for u in uitnodigingen]
+            context["gemeente"] = await gemeentenaam_van(state.engine, tenant.id)
             context["bijeenkomsten"] = sorted(info.values(), key=lambda b: b.begint_op)
         else:
             async with state.engine.connect() as conn:
@@ -379,6 +384,8 @@ async def zoeken(
 )
 async def uitnodiging(
     uitnodiging_id: FromPath[uuid.UUID],
+    state: State,
+    tenant: NamedDependency[TenantRef],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
@@ -394,7 +401,16 @@ async def uitnodiging(
         raise weigering(exc) from exc
     except NietGevonden as exc:
         raise weigering(exc) from exc
-    return Template("casusoverleg/uitnodiging.html", context={"weergave": weergave})
+    info = await bijeenkomsten_info(state.engine, {weergave.uitnodiging.bijeenkomst_id})
+    return Template(
+        "casusoverleg/uitnodiging.html",
+        context={
+            "weergave": weergave,
+            "bijeenkomst": info.get(weergave.uitnodiging.bijeenkomst_id),
+            "gemeente": await gemeentenaam_van(state.engine, tenant.id),
+            "tijdzone": LOKAAL,
+        },
+    )
 
 
 @post(
@@ -406,6 +422,7 @@ async def uitnodiging(
 async def uitnodiging_accepteren(
     uitnodiging_id: FromPath[uuid.UUID],
     data: Form,
+    request: Request[Any, Any, Any],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template | Redirect:
@@ -423,6 +440,9 @@ async def uitnodiging_accepteren(
             context={"uitnodiging_id": uitnodiging_id, "fout": fout.message},
             status_code=422,
         )
+    meld(
+        request, "Geheimhoudingsplicht geaccepteerd. U ziet nu de informatie die met u is gedeeld."
+    )
     return Redirect(f"/casusoverleg/uitnodigingen/{uitnodiging_id}", status_code=303)
 
 
@@ -442,5 +462,6 @@ casusoverleg_handlers = [
     *plan_handlers,
     *verloop_handlers,
     *actie_handlers,
+    *uitnodig_handlers,
     *agenda_handlers,
 ]

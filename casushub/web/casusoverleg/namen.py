@@ -24,6 +24,7 @@ __all__ = [
     "gebruikersnamen",
     "gekozen_gemeentecode",
     "gemeenten",
+    "gemeentenaam_van",
     "organisatienamen",
 ]
 
@@ -91,3 +92,9 @@ async def gebruikersnamen(engine: AsyncEngine, ids: Collection[uuid.UUID]) -> di
             select(User.id, User.name, User.email).where(User.id.in_(list(set(ids))))
         )
         return {str(i): n or e or "onbekende gebruiker" for i, n, e in rows}
+
+
+async def gemeentenaam_van(engine: AsyncEngine, tenant_id: uuid.UUID) -> str:
+    async with engine.connect() as conn:
+        naam = await conn.scalar(select(Tenant.name).where(Tenant.id == tenant_id))
+    return naam or "uw gemeente"
