@@ -31,7 +31,7 @@ from litestar.response import Redirect, Response, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casushub.platform.contactpunt import routeer
+from casushub.crosstenant.contactpunt import routeer
 from casushub.platform.identity.access import Identity
 from casushub.platform.identity.models import Organisation
 from casushub.platform.identity.roles import Role

@@ -17,7 +17,7 @@ from journeykit import axe_violations
 from seedkit import Seeds
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casushub.platform.hub.lifecycle import schort_op
+from casushub.crosstenant.lifecycle import schort_op
 from casushub.platform.registry import create_tenant
 from casushub.platform.settings import Settings
 from casushub.web.app import SESSION_COOKIE

@@ -1,7 +1,7 @@
 """The contactpunt's work on one request, inside one tenant session.
 
 Every service takes the session of the municipality whose contactpunt handles the request
-(the gemeente van verblijf); crossing to that municipality is ``casushub.platform.contactpunt``'s
+(the gemeente van verblijf); crossing to that municipality is ``casushub.crosstenant.contactpunt``'s
 job, not this module's. Each change is written to the access log in the same transaction.
 """
 

@@ -20,8 +20,8 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.crosstenant.overdracht import meld_overdracht
 from casushub.platform.identity.roles import Role
-from casushub.platform.overdracht import meld_overdracht
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.rules import destroy_on

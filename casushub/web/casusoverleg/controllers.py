@@ -20,8 +20,8 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.crosstenant.overdracht import inkomende_overdrachten
 from casushub.platform.identity.roles import Role
-from casushub.platform.overdracht import inkomende_overdrachten
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.bijlagen import mag_bijlage_toevoegen

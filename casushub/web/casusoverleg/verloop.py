@@ -20,8 +20,8 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.crosstenant.overdracht import rond_overdracht_af
 from casushub.platform.identity.roles import ROLE_LABELS, Role
-from casushub.platform.overdracht import rond_overdracht_af
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
