@@ -23,6 +23,7 @@ from casushub.platform.identity.discovery import ProviderMetadataCache
 from casushub.platform.identity.roles import HUB_STAFF_ROLES, TENANT_ROLES
 from casushub.platform.logs import configure_logging
 from casushub.platform.settings import Settings, get_settings
+from casushub.web import meldingen
 from casushub.web.api import api_router
 from casushub.web.api.schemas import API_COMPONENTS
 from casushub.web.api.strict import StrictStructSchemaPlugin
@@ -82,6 +83,8 @@ def _template_globals(engine: JinjaTemplateEngine) -> None:
     engine.engine.globals["maximum_lengte"] = maximum_lengte
     # The main navigation of the active role (casushub.web.navigation) for base.html.
     registreer_navigatie(engine.engine)
+    # A confirmation after a save, shown once (casushub.web.meldingen).
+    meldingen.registreer(engine)
 
 
 async def _voor_elk_verzoek(request: Request[Any, Any, Any]) -> Response[Any] | None:

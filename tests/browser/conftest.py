@@ -95,6 +95,37 @@ PAGES = [
         role="gemeente_regie",
     ),
     PageSpec("/casusoverleg/casussen/{casus}", "Casus Casper Casus", role="gemeente_regie"),
+    # The casus page's sections, each on its own URL, and its actions' own pages.
+    *(
+        PageSpec(f"/casusoverleg/casussen/{{casus}}/{sectie}", "Casus Casper Casus", role=rol)
+        for sectie in ("informatie", "plan", "derden", "bijeenkomsten", "verloop")
+        for rol in ("gemeente_regie",)
+    ),
+    PageSpec(
+        "/casusoverleg/casussen/{casus}/herbeoordeling",
+        "Herbeoordeling (noodzaaktoets) van Casper Casus",
+        role="gemeente_regie",
+    ),
+    PageSpec(
+        "/casusoverleg/casussen/{casus}/verhuizing",
+        "Verhuizing van Casper Casus vastleggen",
+        role="gemeente_regie",
+    ),
+    PageSpec(
+        "/casusoverleg/casussen/{casus}/afsluiten",
+        "Casus Casper Casus afsluiten",
+        role="gemeente_regie",
+    ),
+    PageSpec(
+        "/casusoverleg/casussen/{casus}/uitnodigen",
+        "Een partij uitnodigen voor de bespreking van Casper Casus",
+        role="gemeente_regie",
+    ),
+    PageSpec(
+        "/casusoverleg/casussen/{casus}/heropenen",
+        "Casus Casper Casus heropenen",
+        role="gemeente_regie",
+    ),
     PageSpec(
         "/casusoverleg/bijeenkomsten/{bijeenkomst}",
         "Bijeenkomst casusoverleg Regio Pagina's",
