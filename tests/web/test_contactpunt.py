@@ -7,7 +7,7 @@ import secrets
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -348,7 +348,7 @@ async def test_staff_register_a_letter_decide_and_see_the_queue(
     assert stored.ontvangstnummer in sent.text
     queue = await client.get("/contactpunt-taken")
     assert stored.ontvangstnummer in queue.text
-    assert "Bram Briefschrijver" not in queue.text  # the list shows no names
+    assert "Bram Briefschrijver" in queue.text  # found by name in the queue
     detail = await client.get(f"/contactpunt-taken/verzoek/{stored.id}")
     assert detail.status_code == 200
     assert "Bram Briefschrijver" in detail.text
@@ -631,3 +631,77 @@ async def test_the_public_pages_carry_no_staff_sign_in_link(
     page = await client.get(f"/contactpunt/{gemeente.slug}")
     assert "/auth/login" not in page.text
     assert "Inloggen" not in page.text
+
+
+async def test_the_queue_shows_names_overdue_first_and_sorts_filters_and_searches(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+    app_engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    user = await sign_in_as(client, gemeente, Role.CONTACTPUNT)
+    actor = Actor(user.user_id, user.organisation_id, "contactpunt")
+    code = gemeente.slug.removeprefix("cp")
+    nu = datetime.now(UTC)
+    async with tenant_session(app_engine, gemeente, settings) as s, s.begin():
+        for naam, soort, dagen_geleden in (
+            ("Anna Aalders", VerzoekType.INZAGE, 1),
+            ("Zeno Zwart", VerzoekType.VERWIJDERING, 3),
+            ("Otto Overtijd", VerzoekType.BEZWAAR, 45),
+            ("Percy 100%_zeker", VerzoekType.RECTIFICATIE, 2),
+        ):
+            await services.registreer(
+                s,
+                actor,
+                NieuwVerzoek(
+                    type=soort,
+                    betrokkene_naam=naam,
+                    indiener_naam=naam,
+                    kanaal=Kanaal.BRIEF,
+                ),
+                gemeentecode=code,
+                ontvangen=nu - timedelta(days=dagen_geleden),
+            )
+
+    def order(html: str, *namen: str) -> list[int]:
+        return [html.index(n) for n in namen]
+
+    page = await client.get("/contactpunt-taken")
+    assert page.status_code == 200
+    html = page.text
+    # Overdue first, whatever the sort; then by deadline.
+    assert order(html, "Otto Overtijd", "Zeno Zwart", "Percy", "Anna Aalders") == sorted(
+        order(html, "Otto Overtijd", "Zeno Zwart", "Percy", "Anna Aalders")
+    )
+    assert "dagen te laat" in html
+    assert "1 verzoek is te laat." in html
+    for kolom in ("Indiener", "Soort", "Ontvangen", "Uiterlijk beslissen", "Status"):
+        assert kolom in html
+    by_name = (await client.get("/contactpunt-taken?sorteer=naam&richting=aflopend")).text
+    assert by_name.index("Otto Overtijd") < by_name.index("Zeno Zwart")
+    assert by_name.index("Zeno Zwart") < by_name.index("Percy") < by_name.index("Anna Aalders")
+    assert 'aria-sort="descending"' in by_name
+    erasures = (await client.get("/contactpunt-taken?soort=verwijdering")).text
+    assert "Zeno Zwart" in erasures
+    assert "Anna Aalders" not in erasures
+    found = (await client.get("/contactpunt-taken?zoek=aalders")).text
+    assert "Anna Aalders" in found
+    assert "Zeno Zwart" not in found
+    # % and _ are matched literally, not as wildcards.
+    literal = (await client.get("/contactpunt-taken", params={"zoek": "100%_z"})).text
+    assert "Percy 100%_zeker" in literal
+    assert "Anna Aalders" not in literal
+    wildcard = (await client.get("/contactpunt-taken", params={"zoek": "%"})).text
+    assert "Percy 100%_zeker" in wildcard
+    assert "Anna Aalders" not in wildcard
+    none = (await client.get("/contactpunt-taken", params={"zoek": "_"})).text
+    assert "Geen verzoeken gevonden" not in none
+    assert "Anna Aalders" not in none
+    async with tenant_session(app_engine, gemeente, settings) as s:
+        searches = (
+            await s.scalars(select(Verwerking).where(Verwerking.actie == Actie.SEARCH))
+        ).all()
+    # Logged without the term itself.
+    assert searches
+    assert all("aalders" not in (v.detail or "").lower() for v in searches)

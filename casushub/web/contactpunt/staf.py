@@ -11,8 +11,9 @@ import json
 import uuid
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
-from litestar import get, post
+from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import (
@@ -35,7 +36,7 @@ from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken import bronnen, services
 from casushub.tenants.verzoeken.inzage import inzage_document, render_pdf
-from casushub.tenants.verzoeken.models import Besluit
+from casushub.tenants.verzoeken.models import Besluit, Verzoek
 from casushub.tenants.verzoeken.rules import (
     BEPERKING_GRONDEN,
     Besluituitkomst,
@@ -44,9 +45,11 @@ from casushub.tenants.verzoeken.rules import (
     VerzoekType,
 )
 from casushub.tenants.verzoeken.schemas import Invoerfouten, lees_formulier
+from casushub.tenants.verzoeken.wachtrij import SORTEERBAAR, Statusfilter, wachtrij
 from casushub.web.auth.guards import roles
 from casushub.web.contactpunt.common import (
     DEELNEMERS,
+    KORTE_SOORT,
     SOORTEN,
     STAF,
     STAF_DEPS,
@@ -76,26 +79,94 @@ UITKOMSTEN = [
 ]
 
 
+STATUSFILTERS = [
+    (Statusfilter.OPEN.value, "Lopend"),
+    (Statusfilter.BESLOTEN.value, "Besloten, nog uit te voeren"),
+    (Statusfilter.AFGEHANDELD.value, "Afgehandeld"),
+    (Statusfilter.ALLE.value, "Alle"),
+]
+SOORTFILTERS = [("", "Alle soorten"), *KORTE_SOORT.items()]
+KOLOMMEN = [
+    {"key": "naam", "label": "Indiener", "sortable": True},
+    {"key": "soort", "label": "Soort", "sortable": True},
+    {"key": "ontvangen", "label": "Ontvangen", "sortable": True},
+    {"key": "termijn", "label": "Uiterlijk beslissen", "sortable": True},
+    {"key": "status", "label": "Status", "sortable": True},
+    {"key": "nummer", "label": "Ontvangstnummer", "sortable": False},
+]
+
+
+def _termijn_tekst(v: Verzoek, vandaag: date) -> str:
+    tekst = datum_nl(v.termijn)
+    if v.status in {"ontvangen", "in_behandeling", "overdracht"}:
+        dagen = (v.termijn - vandaag).days
+        if dagen < 0:
+            tekst += f" – {-dagen} dag{'en' if dagen != -1 else ''} te laat"
+        elif dagen <= 7:
+            tekst += f" – nog {dagen} dag{'en' if dagen != 1 else ''}"
+    if v.verlengd_maanden:
+        tekst += f" (verlengd met {v.verlengd_maanden} mnd)"
+    return tekst
+
+
 @get(TAKEN, name="contactpunt-taken", opt=roles(*STAF), dependencies=STAF_DEPS)
-async def taken(db: NamedDependency[AsyncSession]) -> Template:
-    """The queue, most urgent first. No names here: the list itself needs no access log."""
-    async with db.begin():
-        open_verzoeken = await services.open_verzoeken(db)
+async def taken(
+    request: Request[Any, Any, Any],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    state: State,
+) -> Template:
+    """The queue: overdue first, then sorted, filtered and searched as asked; names shown."""
+    query = request.query_params
+    zoek = str(query.get("zoek", ""))[:100]
+    soort_raw = str(query.get("soort", ""))
+    soort = VerzoekType(soort_raw) if soort_raw in KORTE_SOORT else None
+    status_raw = str(query.get("status", ""))
+    status = Statusfilter(status_raw) if status_raw in set(Statusfilter) else Statusfilter.OPEN
+    sorteer = str(query.get("sorteer", ""))
+    sorteer = sorteer if sorteer in SORTEERBAAR else "termijn"
+    aflopend = query.get("richting") == "aflopend"
     vandaag = services.vandaag()
+    async with db.begin():
+        lijst = await wachtrij(
+            db,
+            actor,
+            vandaag=vandaag,
+            sleutel=state.settings.secret_key,
+            zoek=zoek,
+            soort=soort,
+            status=status,
+            sorteer=sorteer,
+            aflopend=aflopend,
+        )
     rijen = [
         {
-            "id": v.id,
-            "nummer": v.ontvangstnummer,
-            "soort": VerzoekType(v.type).value,
+            "naam": {"text": v.indiener_naam, "href": f"{TAKEN}/verzoek/{v.id}"},
+            "soort": KORTE_SOORT.get(v.type, v.type),
+            "ontvangen": datum_nl(v.ontvangen_op),
+            "termijn": _termijn_tekst(v, vandaag),
             "status": STATUS_TEKST.get(v.status, v.status),
-            "ontvangen_op": datum_nl(v.ontvangen_op.isoformat()),
-            "termijn": datum_nl(v.termijn.isoformat()),
-            "dagen": (v.termijn - vandaag).days,
-            "verlengd": v.verlengd_maanden,
+            "nummer": v.ontvangstnummer,
         }
-        for v in open_verzoeken
+        for v in lijst.verzoeken
     ]
-    return Template("contactpunt/taken.html", context={"rijen": rijen})
+    filters = {"zoek": zoek, "soort": soort.value if soort else "", "status": status.value}
+    return Template(
+        "contactpunt/taken.html",
+        context={
+            "rijen": rijen,
+            "kolommen": KOLOMMEN,
+            "sorteer": sorteer,
+            "richting": "aflopend" if aflopend else "oplopend",
+            "url": f"{TAKEN}?{urlencode({k: v for k, v in filters.items() if v})}",
+            "filters": filters,
+            "statusfilters": STATUSFILTERS,
+            "soortfilters": SOORTFILTERS,
+            "te_laat": lijst.te_laat,
+            "afgekapt": lijst.afgekapt,
+            "gefilterd": bool(zoek or soort or status is not Statusfilter.OPEN),
+        },
+    )
 
 
 ANDERE_GEMEENTE = "elders"
