@@ -42,6 +42,7 @@ from casushub.web.metrics import metrics, request_metrics
 from casushub.web.middleware import request_context_middleware, security_headers_hook
 from casushub.web.pages import start, werkruimte
 from casushub.web.pattern_library import pattern_handlers
+from casushub.web.rechten import rechten_handlers
 from casushub.web.tenancy import laad_tenantpoort
 from casushub.web.weigeringslog import log_weigering_hook
 
@@ -106,6 +107,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             Router("/", route_handlers=fg_handlers),
             # The casusoverleg screens; each handler declares its own roles.
             Router("/", route_handlers=casusoverleg_handlers),
+            # Holds, retention, restrictions, exports (casushub.web.rechten); roles per handler.
+            Router("/", route_handlers=rechten_handlers),
             # Hub administration (casushub.web.hub); each controller declares its roles.
             Router("/", route_handlers=hub_handlers),
             # The admin API: bearer API tokens only (casushub.web.api, guards.api_token).

@@ -110,6 +110,11 @@ PAGES = [
     PageSpec(
         "/bewaartermijnen/proefrun", "Wat wordt volgende week vernietigd", role="gemeente_regie"
     ),
+    PageSpec(
+        "/casusoverleg/casussen/{casus}/bewaarplicht",
+        "Bewaarplicht – Casper Casus",
+        role="gemeente_regie",
+    ),
     # Contactpunt
     PageSpec("/contactpunt-taken", "Verzoeken bij het contactpunt", role="contactpunt"),
     PageSpec("/contactpunt-taken/nieuw", "Verzoek registreren", role="contactpunt"),

@@ -94,6 +94,11 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "GET /casusoverleg/bijlagen/{bijlage_id:uuid}": frozenset({DEELN, PR, REGIE}),
     "GET /casusoverleg/casussen/{casus_id:uuid}": frozenset({DEELN, PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/afsluiten": frozenset({PR, REGIE}),
+    "GET /casusoverleg/casussen/{casus_id:uuid}/bewaarplicht": frozenset({PR, REGIE}),
+    "POST /casusoverleg/casussen/{casus_id:uuid}/bewaarplicht": frozenset({PR, REGIE}),
+    "POST /casusoverleg/casussen/{casus_id:uuid}/bewaarplicht/{blokkade_id:uuid}/opheffen": frozenset(
+        {PR, REGIE}
+    ),
     "POST /casusoverleg/casussen/{casus_id:uuid}/agenderen": frozenset({PR, REGIE}),
     "GET /casusoverleg/casussen/{casus_id:uuid}/bijeenkomsten": frozenset({DEELN, PR, REGIE}),
     "GET /casusoverleg/casussen/{casus_id:uuid}/derden": frozenset({DEELN, PR, REGIE}),
@@ -107,6 +112,7 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
         {PR, REGIE}
     ),
     "GET /casusoverleg/casussen/{casus_id:uuid}/plan": frozenset({DEELN, PR, REGIE}),
+    "GET /casusoverleg/casussen/{casus_id:uuid}/rechten": frozenset({DEELN, PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/plan/vaststellen": frozenset({PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/status": frozenset({PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/uitnodigen": frozenset({PR, REGIE}),

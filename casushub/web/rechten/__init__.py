@@ -1,0 +1,7 @@
+"""Screens for holds, retention, restrictions, exports and the hub's processor duties."""
+
+from casushub.web.rechten.bewaarplicht import bewaarplicht_handlers
+
+__all__ = ["rechten_handlers"]
+
+rechten_handlers = [*bewaarplicht_handlers]
