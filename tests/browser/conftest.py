@@ -110,6 +110,9 @@ PAGES = [
     PageSpec(
         "/bewaartermijnen/proefrun", "Wat wordt volgende week vernietigd", role="gemeente_regie"
     ),
+    PageSpec("/bewaartermijnen", "Bewaartermijnen", role="gemeente_regie"),
+    PageSpec("/bewaartermijnen", "Bewaartermijnen", role="fg_auditor"),
+    PageSpec("/bewaartermijnen/vernietigingsbewijzen", "Vernietigingsbewijzen", role="fg_auditor"),
     PageSpec(
         "/casusoverleg/casussen/{casus}/bewaarplicht",
         "Bewaarplicht – Casper Casus",

@@ -173,3 +173,42 @@ async def test_legal_hold_set_and_lifted_with_the_dry_run_showing_it(
     te_vernietigen, opgeschort = await _proefrun(journey)
     assert casus_id in te_vernietigen
     assert casus_id not in opgeschort
+
+
+async def test_regie_changes_a_retention_period_and_reads_the_receipts(
+    journey: Journey, rechten_cast: Cast, app_engine: AsyncEngine, settings: Settings
+) -> None:
+    cast = rechten_cast
+    casus_id = await casus_met_item(
+        app_engine, settings, cast, "Tineke Termijn", te_vernietigen=False
+    )
+    page = journey.page
+    await journey.sign_in(cast.emails["gemeente_regie"])
+    await journey.goto(f"/casusoverleg/casussen/{casus_id}")
+    await page.locator("#bewaarplicht-status").wait_for()
+    await journey.check()
+    await journey.press("Bewaarplicht beheren", role="link")
+    await page.wait_for_url("**/bewaarplicht")
+    await journey.check()
+    await journey.press("Bekijk wat volgende week wordt vernietigd (proefrun)", role="link")
+    await page.wait_for_url("**/bewaartermijnen/proefrun")
+    await journey.check()
+    await journey.press("Bewaartermijnen", role="link")
+    await page.wait_for_url("**/bewaartermijnen")
+    await journey.check()
+    assert "voorlopig" in await page.locator("#termijn-casus").inner_text()
+    await journey.press("Termijn wijzigen")
+    await page.locator("[data-error-summary]").wait_for()
+    await journey.check()
+    await journey.select("sleutel", "Casus")
+    await journey.fill("jaren", "7")
+    await journey.fill("reden", "Advies juridisch adviseur, december 2026.")
+    await journey.press("Termijn wijzigen")
+    await page.wait_for_url("**/bewaartermijnen?gelukt=gewijzigd")
+    await journey.check()
+    assert "7 jaar" in await page.locator("#termijn-casus").inner_text()
+    assert "vastgesteld door de gemeente" in await page.locator("#termijn-casus").inner_text()
+    assert "Advies juridisch adviseur, december 2026." in await page.locator("main").inner_text()
+    await journey.press("Vernietigingsbewijzen", role="link")
+    await page.wait_for_url("**/bewaartermijnen/vernietigingsbewijzen")
+    await journey.check()

@@ -1,7 +1,8 @@
 """Screens for holds, retention, restrictions, exports and the hub's processor duties."""
 
 from casushub.web.rechten.bewaarplicht import bewaarplicht_handlers
+from casushub.web.rechten.termijnen import termijn_handlers
 
 __all__ = ["rechten_handlers"]
 
-rechten_handlers = [*bewaarplicht_handlers]
+rechten_handlers = [*bewaarplicht_handlers, *termijn_handlers]
