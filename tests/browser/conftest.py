@@ -110,6 +110,11 @@ PAGES = [
     PageSpec(
         "/bewaartermijnen/proefrun", "Wat wordt volgende week vernietigd", role="gemeente_regie"
     ),
+    PageSpec(
+        "/casusoverleg/casussen/{casus}/informatie/{item}/inzage",
+        "Inzage beperken – informatie van",
+        role="gemeente_regie",
+    ),
     PageSpec("/bewaartermijnen", "Bewaartermijnen", role="gemeente_regie"),
     PageSpec("/bewaartermijnen", "Bewaartermijnen", role="fg_auditor"),
     PageSpec("/bewaartermijnen/vernietigingsbewijzen", "Vernietigingsbewijzen", role="fg_auditor"),

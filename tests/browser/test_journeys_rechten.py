@@ -22,6 +22,7 @@ from casushub.tenants.casus.items import voeg_item_toe
 from casushub.tenants.casus.models import Casus
 from casushub.tenants.casus.services import Deelnemer, maak_casus
 from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
+from casushub.tenants.verzoeken.rules import BEPERKING_GRONDEN
 from casushub.tenants.weging.services import weeg_signaal
 
 pytestmark = pytest.mark.browser
@@ -212,3 +213,52 @@ async def test_regie_changes_a_retention_period_and_reads_the_receipts(
     await journey.press("Vernietigingsbewijzen", role="link")
     await page.wait_for_url("**/bewaartermijnen/vernietigingsbewijzen")
     await journey.check()
+
+
+async def test_an_item_marked_inzage_beperkt_then_confirmed_and_lifted(
+    journey: Journey, rechten_cast: Cast, app_engine: AsyncEngine, settings: Settings
+) -> None:
+    """The gemeente supplied the item, so its regie may withhold it from inzage."""
+    cast = rechten_cast
+    casus_id = await casus_met_item(app_engine, settings, cast, "Irma Inzage", te_vernietigen=False)
+    page = journey.page
+    await journey.sign_in(cast.emails["gemeente_regie"])
+    await journey.goto(f"/casusoverleg/casussen/{casus_id}")
+    await page.locator("#bewaarplicht-status").wait_for()
+    await journey.check()
+    await page.get_by_role("link", name=re.compile(r"^Inzage beperken")).click()
+    await page.wait_for_url("**/inzage")
+    await journey.check()
+    await journey.press("Inzage beperken")
+    await page.locator("[data-error-summary]").wait_for()
+    await journey.check()
+    herzien = (date.today() + timedelta(days=30)).strftime("%d-%m-%Y")
+    await journey.select("grond", BEPERKING_GRONDEN["opsporing"])
+    await journey.fill("herzien_op", herzien)
+    await journey.fill("toelichting", "Parketnummer 12/345678-26.")
+    await journey.press("Inzage beperken")
+    await page.wait_for_url("**/inzage?gelukt=beperkt")
+    await journey.check()
+    assert await page.locator("#herzien-op").inner_text() == herzien
+
+    # Confirmed on review with a new date.
+    nieuw = (date.today() + timedelta(days=90)).strftime("%d-%m-%Y")
+    await journey.fill("nieuw_herzien_op", nieuw)
+    await journey.press("Beperking bevestigen")
+    await page.wait_for_url("**/inzage?gelukt=bevestigd")
+    await journey.check()
+    assert await page.locator("#herzien-op").inner_text() == nieuw
+
+    # The casus page shows it among the items.
+    await journey.press("Terug naar de casus Irma Inzage", role="link")
+    await page.locator("#bewaarplicht-status").wait_for()
+    await journey.check()
+    assert f"beperkt tot herbeoordeling op {nieuw}" in await page.locator("#rechten").inner_text()
+
+    await page.get_by_role("link", name=re.compile(r"^Beperking bekijken")).click()
+    await page.wait_for_url("**/inzage")
+    await journey.check()
+    await journey.press("Beperking opheffen")
+    await page.wait_for_url("**/inzage?gelukt=opgeheven")
+    await journey.check()
+    assert "opgeheven" in await page.locator("#beperking-status").inner_text()

@@ -110,6 +110,18 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "POST /casusoverleg/casussen/{casus_id:uuid}/heropenen": frozenset({PR, REGIE}),
     "GET /casusoverleg/casussen/{casus_id:uuid}/informatie": frozenset({DEELN, PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/informatie": frozenset({DEELN, PR, REGIE}),
+    "GET /casusoverleg/casussen/{casus_id:uuid}/informatie/{item_id:uuid}/inzage": frozenset(
+        {DEELN, PR, REGIE}
+    ),
+    "POST /casusoverleg/casussen/{casus_id:uuid}/informatie/{item_id:uuid}/inzage": frozenset(
+        {DEELN, PR, REGIE}
+    ),
+    "POST /casusoverleg/casussen/{casus_id:uuid}/informatie/{item_id:uuid}/inzage/bevestigen": frozenset(
+        {DEELN, PR, REGIE}
+    ),
+    "POST /casusoverleg/casussen/{casus_id:uuid}/informatie/{item_id:uuid}/inzage/opheffen": frozenset(
+        {DEELN, PR, REGIE}
+    ),
     "POST /casusoverleg/casussen/{casus_id:uuid}/interventies": frozenset({PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/interventies/{interventie_id:uuid}": frozenset(
         {PR, REGIE}

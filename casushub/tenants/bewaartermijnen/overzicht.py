@@ -16,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.models import JuridischeBlokkade
 from casushub.tenants.bewaartermijnen.services import GRONDEN, blokkadegeschiedenis
+from casushub.tenants.casus.errors import GeenToegang, NietGevonden
 from casushub.tenants.casus.models import InformatieItem, Overdrachtstaak, Verhuizing
+from casushub.tenants.casus.rules import direct_zichtbaar
 from casushub.tenants.casus.services import CasusRegel, lees_casus
 from casushub.tenants.casus.toegang import is_regie, log
 from casushub.tenants.verwerkingenlog.models import Actie
@@ -27,9 +29,11 @@ __all__ = [
     "Bewaarplicht",
     "Blokkaderegel",
     "ItemBeperking",
+    "ItemInzage",
     "Verhuisregel",
     "beperkbare_items",
     "bewaarplicht",
+    "item_inzage",
     "verhuisgeschiedenis",
 ]
 
@@ -181,3 +185,59 @@ async def verhuisgeschiedenis(
         )
         for verhuizing, taak in rows
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemInzage:
+    """One item of a casus with its "inzage beperkt" restriction, for the restriction screen."""
+
+    casus: CasusRegel
+    item_id: uuid.UUID
+    datum: date
+    categorie: str
+    tekst: str | None
+    """Shown for ordinary items only; special ones are opened on the casus page with a purpose."""
+    eigen: bool
+    beperking: InzageBeperking | None
+    vervallen: bool
+
+
+async def item_inzage(
+    session: AsyncSession, actor: Actor, casus_id: uuid.UUID, item_id: uuid.UUID, *, vandaag: date
+) -> ItemInzage:
+    """The item (of this casus, which the actor may see) and its restriction, logged."""
+    casus = await lees_casus(session, actor, casus_id, doel=_DOEL)
+    item = await session.get(InformatieItem, item_id)
+    if item is None or item.casus_id != casus.casus_id:
+        raise NietGevonden("Deze informatie bestaat niet (meer).")
+    beperking = await session.scalar(
+        select(InzageBeperking).where(
+            InzageBeperking.item_soort == "informatie_item", InzageBeperking.item_id == item.id
+        )
+    )
+    eigen = item.bron_organisatie_id == actor.organisation_id
+    if not eigen and not is_regie(actor):
+        raise GeenToegang("Alleen de deelnemer die deze informatie aanleverde beperkt de inzage.")
+    open_ = direct_zichtbaar(rol=actor.role, categorie=item.categorie)
+    await log(
+        session,
+        actor,
+        Actie.READ,
+        "informatie" if open_ else "inzage_beperking",
+        "beoordelen beperking van de inzage",
+        casus_id=casus.casus_id,
+        persoon_id=casus.persoon_id,
+        detail=f"item={item.id}",
+    )
+    return ItemInzage(
+        casus=casus,
+        item_id=item.id,
+        datum=item.datum,
+        categorie=item.categorie,
+        tekst=item.tekst if open_ else None,
+        eigen=eigen,
+        beperking=beperking,
+        vervallen=beperking is not None
+        and beperking.status == Beperkingsstatus.ACTIEF
+        and beperking.herzien_op < vandaag,
+    )
