@@ -47,6 +47,7 @@ from casushub.web.navigation import registreer as registreer_navigatie
 from casushub.web.pages import contactpunt_kiezen, start, werkruimte
 from casushub.web.pattern_library import pattern_handlers
 from casushub.web.publiek import laad_publieke_huisstijl, publieke_handlers
+from casushub.web.rechten import rechten_handlers
 from casushub.web.tenancy import laad_tenantpoort
 from casushub.web.weigeringslog import log_weigering_hook
 
@@ -129,6 +130,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             Router("/", route_handlers=fg_handlers),
             # The casusoverleg screens; each handler declares its own roles.
             Router("/", route_handlers=casusoverleg_handlers),
+            # Holds, retention, restrictions, exports (casushub.web.rechten); roles per handler.
+            Router("/", route_handlers=rechten_handlers),
             # Hub administration (casushub.web.hub); each controller declares its roles.
             Router("/", route_handlers=hub_handlers),
             # The admin API: bearer API tokens only (casushub.web.api, guards.api_token).

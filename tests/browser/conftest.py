@@ -147,6 +147,19 @@ PAGES = [
     PageSpec(
         "/bewaartermijnen/proefrun", "Wat wordt volgende week vernietigd", role="gemeente_regie"
     ),
+    PageSpec(
+        "/casusoverleg/casussen/{casus}/informatie/{item}/inzage",
+        "Inzage beperken – informatie van",
+        role="gemeente_regie",
+    ),
+    PageSpec("/bewaartermijnen", "Bewaartermijnen", role="gemeente_regie"),
+    PageSpec("/bewaartermijnen", "Bewaartermijnen", role="fg_auditor"),
+    PageSpec("/bewaartermijnen/vernietigingsbewijzen", "Vernietigingsbewijzen", role="fg_auditor"),
+    PageSpec(
+        "/casusoverleg/casussen/{casus}/bewaarplicht",
+        "Bewaarplicht – Casper Casus",
+        role="gemeente_regie",
+    ),
     # Contactpunt
     PageSpec("/contactpunt-taken", "Verzoeken bij het contactpunt", role="contactpunt"),
     PageSpec("/contactpunt-taken/nieuw", "Verzoek registreren", role="contactpunt"),

@@ -233,7 +233,7 @@ async def tel_overzicht(
     """How many items each dashboard list holds for the actor (for the werkruimte)."""
     vereis_signaalrecht(actor)
     vragen = _vragen(*_zicht(actor))
-    params = {"vandaag": vandaag or date.today(), "organisatie_id": actor.organisation_id}
+    params = {"vandaag": vandaag or klok.vandaag(), "organisatie_id": actor.organisation_id}
     totaal, reviews, plannen, signalen = (
         int(n) for n in (await session.execute(vragen.aantallen, params)).one()
     )

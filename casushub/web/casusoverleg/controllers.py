@@ -283,7 +283,9 @@ async def _signaal_formulier(
 
 @get("/casusoverleg/signalen/nieuw", name="signaal-nieuw", opt=roles(*WERKERS), dependencies=DEPS)
 async def signaal_nieuw(state: State, actor: NamedDependency[Actor]) -> Template:
-    return await _signaal_formulier(state, {"ontvangen_op": klok.vandaag().strftime("%d-%m-%Y")}, {})
+    return await _signaal_formulier(
+        state, {"ontvangen_op": klok.vandaag().strftime("%d-%m-%Y")}, {}
+    )
 
 
 @post(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -180,7 +181,7 @@ async def weging_opslaan(
         fouten = {
             **fouten,
             **vaststellingsfouten(
-                datum=date.today(),
+                datum=klok.vandaag(),
                 aanwezige_types={a.organisatie_type for a in invoer.aanwezigen},
                 criteria=invoer.criteria,
                 uitkomst=invoer.uitkomst,
