@@ -98,7 +98,7 @@ async def _token(client: Client, slug: str) -> str:
     return found.group(1)
 
 
-def _formulier(gemeente: TenantRef | None = None, **extra: str) -> dict[str, str]:
+def _formulier(gemeente: TenantRef | None = None, /, **extra: str) -> dict[str, str]:
     return {
         "gemeente_van_verblijf": gemeente.slug.removeprefix("cp") if gemeente else "",
         "type": "inzage",
