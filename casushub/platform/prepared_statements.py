@@ -6,7 +6,7 @@ schema (``schema_translate_map``, DESIGN.md §3), so every municipality has its 
 hundreds of tenants those texts push everything out of that one LRU, the platform statements
 of every request (session, identity, tenant gate) included: each statement is then prepared
 again (one more round trip, and a new plan), and each one pushed out costs asyncpg another
-round trip to close it (issue 11: about three round trips per statement at 1,000 tenants).
+round trip to close it (measurements in bench/README.md).
 
 So each pooled connection keeps:
 
@@ -50,8 +50,7 @@ TENANT_STATEMENTS = 128
 # How many first sightings are remembered (as hashes: a collision merely prepares a statement
 # one use early). Twice the tenant cache: a statement that comes back sooner than that would
 # stay in the cache; one that comes back later would be pushed out (and closed) before its
-# next use. With 200 tenants on one connection, a casus list request took 37.4 round trips to
-# the database with 2,048 and 36.7 with 256 (43.8 with SQLAlchemy's one LRU; issue 11).
+# next use (the figures behind this choice are in bench/README.md).
 TENANT_SEEN = 2 * TENANT_STATEMENTS
 
 # A tenant schema as SQLAlchemy renders it (``t_<slug>.casus``, quoted or not; see
@@ -64,6 +63,14 @@ def is_tenant_sql(operation: str) -> bool:
     return _TENANT_SQL.search(operation) is not None
 
 
+# Why a private method is overridden: SQLAlchemy's only public knob is the size of its one
+# LRU (``prepared_statement_cache_size``), and asyncpg's own cache (``statement_cache_size``)
+# is one LRU too; neither can tell platform SQL from tenant SQL, which is the whole point. The
+# adaptor's ``_prepare(operation, invalidate_timestamp)`` is the single place every statement
+# is prepared, so it is overridden here, leaning on the adaptor's ``_prepared_statement_cache``,
+# ``_check_type_cache_invalidation`` and ``_connection``. tests/unit/test_prepared_statements_
+# contract.py pins that source: an SQLAlchemy release that changes it fails the test, and this
+# class is re-read against the new version before the fingerprint is updated.
 # SQLAlchemy's asyncpg adaptor has no annotations: its calls below carry no-untyped-call.
 class _Connection(AsyncAdapt_asyncpg_connection):
     __slots__ = ("_tenant_seen", "_tenant_statements")
