@@ -2,7 +2,7 @@
 
 SQLAlchemy's asyncpg adaptor prepares every statement it runs and keeps the last
 ``prepared_statement_cache_size`` of them per connection, in one LRU. Tenant SQL names its
-schema (``schema_translate_map``, DESIGN.md §3), so every municipality has its own texts. With
+schema (``schema_translate_map``, docs/design.md §3), so every municipality has its own texts. With
 hundreds of tenants those texts push everything out of that one LRU, the platform statements
 of every request (session, identity, tenant gate) included: each statement is then prepared
 again (one more round trip, and a new plan), and each one pushed out costs asyncpg another

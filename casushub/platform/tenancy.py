@@ -1,6 +1,6 @@
 """Tenant sessions: exactly one municipality's schema, under that municipality's own role.
 
-Two independent locks keep one tenant's data away from another (DESIGN.md §3):
+Two independent locks keep one tenant's data away from another (docs/design.md §3):
 
 1. ``schema_translate_map={None: "t_<slug>"}`` points every tenant table at one schema;
 2. an ``after_begin`` hook switches to the tenant's role for the transaction (``SET LOCAL
@@ -80,5 +80,5 @@ def _set_tenant_role(
     if role is not None:
         # SET LOCAL ROLE as a function: the same membership check and the same end with the
         # transaction, but one statement text for every tenant, which stays prepared on
-        # every pooled connection (casushub.platform.prepared_statements; issue 11).
+        # every pooled connection (casushub.platform.prepared_statements).
         connection.exec_driver_sql("SELECT set_config('role', $1, true)", (role,))

@@ -1,4 +1,4 @@
-"""The layers of DESIGN.md §3: domain code never imports the web or the queue.
+"""The layers of docs/design.md §3: domain code never imports the web or the queue.
 
 Domain logic (``casushub/tenants``, ``casushub/platform``) is called by thin controllers and by
 actors alike; an import the other way would tie a rule to one of them. The command-line entry

@@ -1,7 +1,7 @@
 """Tenant code must go through the ORM, so the schema translate map always applies.
 
 Raw SQL names tables as strings: it would escape ``schema_translate_map`` and be one
-``search_path`` mistake away from another tenant's data (DESIGN.md §3).
+``search_path`` mistake away from another tenant's data (docs/design.md §3).
 """
 
 from __future__ import annotations
