@@ -42,7 +42,7 @@ __all__ = ["DEMO_BIJEENKOMST_ID", "DEMO_ORGANISATIES", "demo_organisatie_id", "l
 
 _NS = uuid.UUID("6f1c1f43-3a55-4c1e-9d1e-6a1f0d3c9b77")
 # Only for callers without a hub calendar (the security tests' single municipality): `make dev`
-# passes the real next meeting of the demo casusoverleg (casushub/platform/demo.py).
+# passes the real next meeting of the demo casusoverleg (casushub/cli/demo.py).
 DEMO_BIJEENKOMST_ID = uuid.uuid5(_NS, "bijeenkomst:zvh_noord:volgende")
 # Organisation slugs of devidp/demo-users.json, with their type.
 DEMO_ORGANISATIES: Mapping[str, str] = {

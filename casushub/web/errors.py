@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Template
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
+    HTTP_401_UNAUTHORIZED,
+    HTTP_403_FORBIDDEN,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 from sqlalchemy.exc import DBAPIError
 
+from casushub.platform.identity.access import Identity
 from casushub.platform.logs import request_id_var
 from casushub.platform.registry import TenantUnavailable
+from casushub.web.auth.middleware import SESSION_ENDED_STATE
 from casushub.web.middleware import start_access_line
 
 if TYPE_CHECKING:
@@ -79,12 +84,32 @@ def error_response(
             status_code=status,
             media_type="application/problem+json",
         )
+    context = {"status": status, "title": title, "detail": detail, "request_id": request_id}
+    if status in {HTTP_401_UNAUTHORIZED, HTTP_403_FORBIDDEN}:
+        context |= _way_on(request, status)
     return Template(
-        "errors/error.html",
-        context={"status": status, "title": title, "detail": detail, "request_id": request_id},
-        status_code=status,
-        media_type=MediaType.HTML,
+        "errors/error.html", context=context, status_code=status, media_type=MediaType.HTML
     )
+
+
+def _way_on(request: Request[Any, Any, Any], status: int) -> dict[str, Any]:
+    """What a refused person can do next: sign in (again), or choose another role."""
+    here = "/werkruimte"
+    if request.method == "GET":
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    volgende = quote(here, safe="")
+    if status == HTTP_401_UNAUTHORIZED:
+        ended = request.scope.get("state", {}).get(SESSION_ENDED_STATE)
+        reden = "&reden=verlopen" if ended else ""
+        return {"verlopen": bool(ended), "inloggen": f"/auth/login?volgende={volgende}{reden}"}
+    identity = request.scope.get("user")
+    if not isinstance(identity, Identity):
+        return {}
+    return {
+        "actieve_rol": identity.active.label if identity.active else None,
+        "kies_rol": f"/auth/context?volgende={volgende}" if len(identity.memberships) > 1 else None,
+        "werkruimte": identity.has_access,
+    }
 
 
 def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

@@ -52,6 +52,12 @@ __all__ = [
 # report or minutes, far below the request size limit.
 MAX_VRIJE_TEKST = 20_000
 
+# A field named after a short code column (a CBS code of four characters) may carry a choice
+# that is not the code itself ("elders", "anders": the form then asks for the code in another
+# field); its form checks the code's own rule with a Dutch message. The edge only keeps out
+# what no such field could mean.
+KORTSTE_MAXIMUM = 100
+
 # Form fields stored in a column of another name: field -> column.
 VERWANT: dict[str, str] = {
     "derde_naam": "naam",
@@ -92,7 +98,7 @@ def kolom_maxima() -> dict[str, int]:
 def maximum_lengte(veld: str) -> int:
     """The most characters the field ``veld`` may hold, in every form."""
     maxima = kolom_maxima()
-    return maxima.get(VERWANT.get(veld, veld), MAX_VRIJE_TEKST)
+    return max(maxima.get(VERWANT.get(veld, veld), MAX_VRIJE_TEKST), KORTSTE_MAXIMUM)
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
+from casushub.crosstenant.onboarding import GemeenteAanmelding, meld_gemeente_aan
 from casushub.platform.database import create_admin_engine
 from casushub.platform.hub.api_tokens import maak_token, trek_in
-from casushub.platform.hub.onboarding import GemeenteAanmelding, meld_gemeente_aan
 from casushub.platform.identity.models import OidcProvider
 from casushub.platform.identity.roles import OrganisationType, Role
 from casushub.platform.models import Hub

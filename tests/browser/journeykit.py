@@ -41,7 +41,12 @@ class Cast:
 
 
 async def make_cast(
-    admin_engine: AsyncEngine, settings: Settings, issuer: str, hub_id: uuid.UUID, hub_slug: str
+    admin_engine: AsyncEngine,
+    settings: Settings,
+    issuer: str,
+    hub_id: uuid.UUID,
+    hub_slug: str,
+    gemeentecode: str = "9850",
 ) -> Cast:
     suffix = secrets.token_hex(3)
     name = f"Gemeente Reis {suffix}"
@@ -50,7 +55,7 @@ async def make_cast(
         settings,
         slug=f"reis{suffix}",
         name=name,
-        gemeentecode="9850",
+        gemeentecode=gemeentecode,
         hub_slug=hub_slug,
     )
     emails: dict[str, str] = {}
@@ -281,4 +286,8 @@ class Journey:
             await self.tab_to(f"e => (e.innerText || e.value || '').trim() === {name!r}")
             await self.page.keyboard.press("Enter")
         else:
-            await self.page.get_by_role(role, name=name, exact=True).click()
+            found = self.page.get_by_role(role, name=name, exact=True)
+            if await found.count() > 1:
+                # The same link in the main navigation and on the page: the page's own.
+                found = self.page.locator("main").get_by_role(role, name=name, exact=True)
+            await found.click()

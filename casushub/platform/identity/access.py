@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from casushub.platform import klok
+from casushub.platform.hub.overeenkomst import verwerkersovereenkomst_actief
 from casushub.platform.identity.memberships import MembershipView
 from casushub.platform.identity.roles import HUB_STAFF_ROLES, OrganisationType, Role
 
@@ -165,9 +166,6 @@ def check_case_data_access(identity: Identity, gate: Any, today: date | None = N
     data only while its processor agreement runs (docs/design.md rule 9); everyone accepts the
     hub's current instructions before their first access to case data.
     """
-    # Imported here: the hub domain imports identity models, which import this package.
-    from casushub.platform.hub.lifecycle import verwerkersovereenkomst_actief
-
     active = identity.active
     if active is None:
         raise AccessDenied

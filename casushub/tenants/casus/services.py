@@ -16,7 +16,7 @@ from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen import services as bewaartermijnen
 from casushub.tenants.bewaartermijnen.rules import destroy_on
 from casushub.tenants.bulk import id_in
-from casushub.tenants.casus.errors import NietGevonden, RegelFout
+from casushub.tenants.casus.errors import NietGevonden, RegelFout, RegelFouten
 from casushub.tenants.casus.models import (
     Bijlage,
     Casus,
@@ -50,7 +50,7 @@ from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.signalen.services import vernietig_signalen, verwijder_wezen
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.weging.models import Weging
-from casushub.tenants.weging.rules import Beoordeling, controleer_criteria
+from casushub.tenants.weging.rules import Beoordeling, criteriafouten
 
 __all__ = [
     "CasusRegel",
@@ -304,9 +304,11 @@ async def registreer_herbeoordeling(
     casus = await laad_casus(session, casus_id)
     if casus.status == Status.AFGESLOTEN:
         raise RegelFout("Deze casus is afgesloten.", "status")
-    controleer_criteria(criteria)
+    fouten = criteriafouten(criteria)
     if not redenering.strip():
-        raise RegelFout("Leg de afweging vast (redenering).", "redenering")
+        fouten["redenering"] = "Leg de afweging vast (redenering)."
+    if fouten:
+        raise RegelFouten(fouten)
     await controleer_persoonsvelden(
         session,
         {"redenering": redenering, **{k: v.toelichting for k, v in criteria.items()}},

@@ -1,7 +1,7 @@
 """The contactpunt's work on one request, inside one tenant session.
 
 Every service takes the session of the municipality whose contactpunt handles the request
-(the gemeente van verblijf); crossing to that municipality is ``casushub.platform.contactpunt``'s
+(the gemeente van verblijf); crossing to that municipality is ``casushub.crosstenant.contactpunt``'s
 job, not this module's. Each change is written to the access log in the same transaction.
 """
 
@@ -19,6 +19,7 @@ from casushub.platform.klok import vandaag
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.models import Blokkadegrond, JuridischeBlokkade
 from casushub.tenants.bewaartermijnen.services import hef_blokkade_op, stel_blokkade_in
+from casushub.tenants.outbox.services import record as outbox
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken import bronnen
@@ -51,6 +52,7 @@ from casushub.tenants.verzoeken.rules import (
 from casushub.tenants.verzoeken.schemas import NieuwVerzoek
 
 __all__ = [
+    "BEVESTIG_ACTOR",
     "DOEL",
     "GEGEVENSGROEP",
     "VerzoekGeenToegang",
@@ -78,6 +80,8 @@ __all__ = [
 ]
 
 GEGEVENSGROEP = "verzoek"
+# Sends the submitter the receipt number and deadline once the request is committed.
+BEVESTIG_ACTOR = "verzoeken.ontvangst_bevestigen"
 DOEL = "afhandeling verzoek van de betrokkene (AVG hoofdstuk III, Besluit art. 3)"
 _OPEN = (VerzoekStatus.ONTVANGEN, VerzoekStatus.IN_BEHANDELING)
 
@@ -167,6 +171,9 @@ async def registreer(
         persoon_id=aanvraag.persoon_id,
         detail=f"verzoek={nieuw.id};type={nieuw.type};kanaal={nieuw.kanaal}",
     )
+    if nieuw.indiener_email and not overdracht_aan and nummer is None:
+        # A moved request (``nummer`` given) was confirmed where it first came in.
+        outbox(session, BEVESTIG_ACTOR, verzoek_id=nieuw.id)
     if aanvraag.persoon_id is not None and not overdracht_aan:
         await start_consultaties(session, actor, nieuw)
     return nieuw

@@ -15,7 +15,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, JSONBody
 from sqlalchemy import select
 
-from casushub.platform.hub.onboarding import GemeenteAanmelding, valideer
+from casushub.crosstenant.onboarding import GemeenteAanmelding, valideer
 from casushub.platform.identity.memberships import deactivate_user
 from casushub.platform.identity.models import Membership, OidcProvider, Organisation, User
 from casushub.platform.identity.organisations import (

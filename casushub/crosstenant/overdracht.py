@@ -19,8 +19,8 @@ from sqlalchemy import Date, DateTime, ForeignKey, bindparam, func, insert, sele
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
+from casushub.crosstenant.contactpunt import zoek_contactpunt
 from casushub.platform import klok
-from casushub.platform.contactpunt import zoek_contactpunt
 from casushub.platform.ids import new_id
 from casushub.platform.models import PlatformBase, Tenant
 from casushub.platform.registry import TenantUnavailable
