@@ -1,6 +1,6 @@
 """A municipality's life at the hub: suspend, resume, terminate, export, destroy.
 
-The hub is a processor (DESIGN.md rule 9): when the processor agreement ends the
+The hub is a processor (docs/design.md rule 9): when the processor agreement ends the
 municipality receives a complete machine-readable export of its data, and after
 ``TERMINATION_DAYS`` the hub's copy — schema and role — is destroyed. The registry row stays
 as a receipt without personal data (slug, name, dates, status ``terminated``).

@@ -1,4 +1,4 @@
-"""Hand-over on a move between municipalities of the hub (DESIGN.md rule 10).
+"""Hand-over on a move between municipalities of the hub (docs/design.md rule 10).
 
 When the gemeente van verblijf of a casus changes, the registering municipality keeps the
 casus and its hand-over task; if the new municipality is a tenant of this hub, it must see
@@ -114,7 +114,7 @@ class InkomendeOverdracht:
     gemeld_op: datetime
 
 
-# Built once: the regie's dashboard shows them on every visit (issue 11).
+# Built once: the regie's dashboard shows them on every visit.
 _INKOMEND = (
     select(
         Overdrachtsmelding.id,

@@ -1,6 +1,6 @@
 """E-mail: an outbox in ``platform`` and delivery over SMTP.
 
-A message never contains personal data (DESIGN.md §3): its text is one of the fixed
+A message never contains personal data (docs/design.md §3): its text is one of the fixed
 templates below, which say only that there is something to do, plus a link into the
 platform. There is no free-text parameter on purpose, and the link is a bare path of ids.
 The recipient is a professional user's work address.

@@ -203,7 +203,7 @@ async def housekeeping(job: PlatformJob) -> None:
             "rate_limit_attempts_removed": pogingen,
         },
     )
-    # Authorisation reviews that are due: remind the organisations' own admins (issue 6).
+    # Authorisation reviews that are due: remind the organisations' own admins.
     from casushub.platform.hub.autorisatiereview import review_herinneringen
 
     async with current.app_engine.connect() as conn:
