@@ -58,7 +58,6 @@ HOOFDMENU: dict[Role, tuple[MenuItem, ...]] = {
         MenuItem("Verzoeken van betrokkenen", "/contactpunt-taken"),
         _RAADPLEGINGEN,
         _BEWAARTERMIJNEN,
-        MenuItem("Export", "/gemeente/export"),
     ),
     Role.CONTACTPUNT: (
         WERKRUIMTE,

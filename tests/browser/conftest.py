@@ -420,3 +420,23 @@ async def tab(
         await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         (ARTIFACTS / f"{name}.console.txt").write_text("\n".join(tab.console))
     await context.close()
+
+
+# --- the demo region of `make dev` (demokit.py) ----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+async def demo(
+    chromium: Path, database_factory: Any, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Any]:
+    """The demo region in a database of its own, its own server and the demo providers: the
+    README's demo users sign in here as a person trying `make dev` would."""
+    from demokit import DemoRegion, load_demo_region, serve
+
+    settings = await database_factory()
+    with serve(settings, "uvicorn-demo.log") as base_url:
+        idp = await load_demo_region(settings, base_url, tmp_path_factory.mktemp("demo-idp"))
+        try:
+            yield DemoRegion(base_url, settings, idp)
+        finally:
+            idp.stop()
