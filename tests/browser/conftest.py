@@ -126,6 +126,9 @@ PAGES = [
     # FG
     PageSpec("/fg/casus?casus={casus}", "Verwerkingenlog", role="fg_auditor"),
     PageSpec("/fg/casus?casus=geen-kenmerk", "Verwerkingenlog", role="fg_auditor"),
+    PageSpec("/fg/casus?naam=Casper", "Verwerkingenlog", role="fg_auditor"),
+    PageSpec("/fg/casus?naam=Niemand", "Verwerkingenlog", role="fg_auditor"),
+    PageSpec("/fg/casus?naam=x", "Verwerkingenlog", role="fg_auditor"),
     PageSpec("/fg/gebruiker?gebruiker={gebruiker}", "Verwerkingenlog", role="fg_auditor"),
     PageSpec(
         "/fg/instructies", "Wie accepteerde welke versie van de instructies", role="fg_auditor"

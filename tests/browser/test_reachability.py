@@ -18,13 +18,12 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from browserkit import CSP_LISTENER, Tab
-from demokit import DemoUser, demo_users
+from browserkit import Tab
+from demokit import DemoUser, demo_tab, demo_users, sign_in_demo
 from journeykit import Journey
 from test_pages_cover_routes import API_PREFIX, NOT_PAGES
 
-from casushub.platform.demo import DEMO_HUB, DEMO_TENANTS
-from casushub.platform.identity.roles import ROLE_LABELS, Role
+from casushub.platform.identity.roles import Role
 from casushub.web.app import create_app
 from casushub.web.auth.guards import ROLES_OPT
 
@@ -97,29 +96,6 @@ def _may_open(role: Role) -> dict[str, re.Pattern[str]]:
     return result
 
 
-def _scope_name(user: DemoUser) -> str:
-    names = {slug: name for slug, name, _ in DEMO_TENANTS}
-    return names.get(user.scope) or (DEMO_HUB[1] if user.scope else "platform")
-
-
-async def _sign_in(journey: Journey, user: DemoUser) -> None:
-    await journey.sign_in(user.email, login=user.login, from_start=True)
-    page = journey.page
-    if user.several:
-        assert journey.path().startswith("/auth/context"), journey.path()
-        label = f"{ROLE_LABELS[Role(user.role)]} – {_scope_name(user)}"
-        await page.get_by_label(re.compile("^" + re.escape(label))).check()
-        await journey.press("Deze rol gebruiken")
-        await page.wait_for_load_state("load")
-        await journey.check()
-    if journey.path().startswith("/instructies"):
-        await journey.tick("gelezen")
-        await journey.press("Accepteren")
-        await page.wait_for_load_state("load")
-        await journey.check()
-    assert journey.path() == "/werkruimte", journey.path()
-
-
 async def _crawl(tab: Tab, start: str) -> dict[str, int]:
     """Breadth-first over same-origin GET links; returns each path reached with its status."""
     request = tab.page.context.request
@@ -154,19 +130,10 @@ async def _crawl(tab: Tab, start: str) -> dict[str, int]:
 async def test_every_page_of_the_role_is_reachable_from_its_werkruimte(
     demo: Any, browser: Any, user: DemoUser
 ) -> None:
-    context = await browser.new_context(
-        viewport={"width": 1280, "height": 800}, locale="nl-NL", base_url=demo.base_url
-    )
-    context.set_default_timeout(15_000)
-    page = await context.new_page()
-    await page.add_init_script(CSP_LISTENER)
-    tab = Tab(page=page, base_url=demo.base_url)
-    try:
+    async with demo_tab(browser, demo) as tab:
         journey = Journey(tab)
-        await _sign_in(journey, user)
+        await sign_in_demo(journey, user)
         reached = await _crawl(tab, "/werkruimte")
-    finally:
-        await context.close()
     broken = {p: s for p, s in reached.items() if s >= 500}
     assert not broken, f"links that end in a server error: {broken}"
     role = Role(user.role)
