@@ -4,6 +4,12 @@ the CSP check (journeykit.Journey)."""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +21,8 @@ from casushub.platform.database import create_admin_engine
 from casushub.platform.identity.models import User
 
 pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 async def _user_id(demo: Any, email: str) -> str:
@@ -63,3 +71,106 @@ async def test_fg_finds_who_saw_a_casus_by_its_name_with_the_keyboard_only(
         kijkers = await tab.page.locator("#kijkers-titel + div table tbody th").all_inner_texts()
         assert lezer in kijkers, kijkers
         assert fg.unchecked() == []
+
+
+@pytest.fixture
+def demo_worker(demo: Any) -> Iterator[None]:
+    """A real `casushub worker` on the demo database (provisioning a municipality runs there)."""
+    settings = demo.settings
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "APP_DATABASE_URL": settings.app_database_url,
+        "DB_ROLE_PREFIX": settings.db_role_prefix,
+        "DATA_DIR": str(settings.data_dir),
+        "CASUSHUB_ENV": "test",
+        "BROKER_URL": "",
+        "WORKER_THREADS": "2",
+    }
+    ARTIFACTS.mkdir(exist_ok=True)
+    with (ARTIFACTS / "demo-worker.log").open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "casushub", "worker"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+async def test_hub_admin_onboards_a_municipality_its_organisation_and_first_user(
+    demo: Any, browser: Any, demo_worker: None
+) -> None:
+    naam, code, domein = "Gemeente Zuiderveen", "9904", "zuiderveen.example"
+    async with demo_tab(browser, demo) as tab:
+        page = tab.page
+        beheer = Journey(tab)
+        await sign_in_demo(beheer, demo_user("beheerder@zvh-noord.example", "hub_admin"))
+
+        # The municipality, from the werkruimte's link; provisioning runs in the background.
+        await beheer.press("Gemeente aanmelden", role="link")
+        await page.wait_for_url("**/hub/gemeenten/nieuw")
+        await beheer.check()
+        for field, value in (
+            ("naam", naam),
+            ("gemeentecode", code),
+            ("slug", "zuiderveen"),
+            ("contactpunt_functie", "de burgemeester van Zuiderveen"),
+            ("contactpunt_postadres", "Postbus 4, 9904 AA Zuiderveen"),
+            ("contactpunt_email", f"contactpunt@{domein}"),
+            ("verwerkersovereenkomst", f"DEMO-VO-{code}"),
+            ("verwerkersovereenkomst_start", "01-07-2025"),
+        ):
+            await beheer.fill(field, value)
+        await page.locator("#situatie").select_option("geen_convenant")
+        await beheer.press("Gemeente aanmelden")
+        # A deadline for a loaded machine (worker start + schema migrations), not a claim.
+        await page.wait_for_url(re.compile(r".*/hub/gemeenten/[0-9a-f-]{36}$"), timeout=180_000)
+        await beheer.check()
+        assert await page.locator("h1").inner_text() == naam
+
+        # Its own organisation, through the main navigation.
+        await (
+            page.get_by_role("navigation", name="Hoofdmenu")
+            .get_by_role("link", name="Organisaties")
+            .click()
+        )
+        await page.wait_for_url("**/hub/organisaties")
+        await beheer.check()
+        await beheer.press("Organisatie toevoegen", role="link")
+        await page.wait_for_url("**/hub/organisaties/nieuw")
+        await beheer.check()
+        await beheer.fill("naam", naam)
+        await beheer.fill("slug", "gemeente_zuiderveen")
+        await beheer.select("type", "Gemeente")
+        await beheer.fill("email_domeinen", domein)
+        await beheer.press("Organisatie toevoegen")
+        await page.wait_for_url(re.compile(r".*/hub/organisaties/[0-9a-f-]{36}$"))
+        await beheer.check()
+
+        # Its first user: the regie, invited for the new municipality.
+        await (
+            page.get_by_role("navigation", name="Hoofdmenu")
+            .get_by_role("link", name="Gebruikers")
+            .click()
+        )
+        await page.wait_for_url("**/hub/gebruikers")
+        await beheer.check()
+        await beheer.select("organisatie", naam)
+        await beheer.fill("email", f"regie@{domein}")
+        await beheer.select("rol", "gemeente (regie)")
+        await page.get_by_label(naam, exact=True).check()
+        await beheer.press("Uitnodigen")
+        uitnodiging = page.locator("#gebruikers li", has_text=f"regie@{domein}")
+        await uitnodiging.wait_for()
+        await beheer.check()
+        assert "gemeente (regie) (Gemeente Zuiderveen)" in await uitnodiging.inner_text()
+        assert beheer.unchecked() == []
