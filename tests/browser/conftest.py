@@ -69,6 +69,7 @@ PAGES = [
     PageSpec("/werkruimte", "Werkruimte", role="invited_party"),
     PageSpec("/werkruimte", "Werkruimte", role="fg_auditor"),
     PageSpec("/werkruimte", "Werkruimte", role="hub_admin"),
+    PageSpec("/hub/gemeenten", "Geen toegang", status=403, role="gemeente_regie"),
     PageSpec("/auth/context", "Kies in welke rol u werkt", role="gemeente_regie"),
     PageSpec("/casusoverleg", "Casusoverleg", role="gemeente_regie"),
     PageSpec("/casusoverleg/signalen/nieuw", "Signaal inbrengen", role="gemeente_regie"),
