@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Response, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.openapi import OpenAPIConfig
@@ -22,6 +23,7 @@ from casushub.platform.identity.discovery import ProviderMetadataCache
 from casushub.platform.identity.roles import HUB_STAFF_ROLES, TENANT_ROLES
 from casushub.platform.logs import configure_logging
 from casushub.platform.settings import Settings, get_settings
+from casushub.web import meldingen
 from casushub.web.api import api_router
 from casushub.web.api.schemas import API_COMPONENTS
 from casushub.web.api.strict import StrictStructSchemaPlugin
@@ -37,6 +39,7 @@ from casushub.web.fg import fg_handlers
 from casushub.web.health import healthz, readyz
 from casushub.web.hub import hub_handlers, instructies_redirect, laad_huisstijl
 from casushub.web.info_pages import privacyverklaring, toegankelijkheidsverklaring
+from casushub.web.invoer import invoer_aan_de_rand, maximum_lengte
 from casushub.web.jobs import job_progress
 from casushub.web.metrics import metrics, request_metrics
 from casushub.web.middleware import request_context_middleware, security_headers_hook
@@ -44,6 +47,7 @@ from casushub.web.navigation import registreer as registreer_navigatie
 from casushub.web.pages import contactpunt_kiezen, start, werkruimte
 from casushub.web.pattern_library import pattern_handlers
 from casushub.web.publiek import laad_publieke_huisstijl, publieke_handlers
+from casushub.web.rechten import rechten_handlers
 from casushub.web.tenancy import laad_tenantpoort
 from casushub.web.weigeringslog import log_weigering_hook
 
@@ -73,6 +77,23 @@ def session_config(settings: Settings) -> RotatingSessionConfig:
         # outage would fail /healthz and make Kubernetes restart healthy web pods.
         exclude=["^/healthz$", "^/readyz$", "^/metrics$", "^/static/"],
     )
+
+
+def _template_globals(engine: JinjaTemplateEngine) -> None:
+    # The form macros put each field's server-side maximum in ``maxlength``.
+    engine.engine.globals["maximum_lengte"] = maximum_lengte
+    # The main navigation of the active role (casushub.web.navigation) for base.html.
+    registreer_navigatie(engine.engine)
+    # A confirmation after a save, shown once (casushub.web.meldingen).
+    meldingen.registreer(engine)
+
+
+async def _voor_elk_verzoek(request: Request[Any, Any, Any]) -> Response[Any] | None:
+    """The app's one ``before_request`` hook (Litestar takes one per layer), after the guards:
+    the house style of a public contactpunt page, then every form field's maximum length
+    before the body is decoded."""
+    await laad_publieke_huisstijl(request)
+    return await invoer_aan_de_rand(request)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -109,6 +130,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             Router("/", route_handlers=fg_handlers),
             # The casusoverleg screens; each handler declares its own roles.
             Router("/", route_handlers=casusoverleg_handlers),
+            # Holds, retention, restrictions, exports (casushub.web.rechten); roles per handler.
+            Router("/", route_handlers=rechten_handlers),
             # Hub administration (casushub.web.hub); each controller declares its roles.
             Router("/", route_handlers=hub_handlers),
             # The admin API: bearer API tokens only (casushub.web.api, guards.api_token).
@@ -149,8 +172,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         ],
         guards=[route_policy],
+        before_request=_voor_elk_verzoek,
         before_send=[security_headers_hook(settings)],
-        before_request=laad_publieke_huisstijl,
         # A refused request for an object (403/404 on an id route) leaves an access-log entry.
         after_exception=[log_weigering_hook],
         stores={SESSION_STORE: PostgresStore(state)},
@@ -176,8 +199,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=TemplateConfig(
             directory=WEB_DIR / "templates",
             engine=JinjaTemplateEngine,
-            # The main navigation of the active role (casushub.web.navigation) for base.html.
-            engine_callback=lambda jinja: registreer_navigatie(jinja.engine),
+            engine_callback=_template_globals,
         ),
         plugins=[HTMXPlugin(), StrictStructSchemaPlugin()],
         # The schema documents the admin API only (casushub.web.api opts back in): the screens

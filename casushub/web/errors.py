@@ -13,6 +13,7 @@ from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
     HTTP_401_UNAUTHORIZED,
     HTTP_403_FORBIDDEN,
+    HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
 )
@@ -22,11 +23,12 @@ from casushub.platform.identity.access import Identity
 from casushub.platform.logs import request_id_var
 from casushub.platform.registry import TenantUnavailable
 from casushub.web.auth.middleware import SESSION_ENDED_STATE
+from casushub.web.middleware import start_access_line
 
 if TYPE_CHECKING:
     from litestar.types import ExceptionHandlersMap
 
-__all__ = ["exception_handlers"]
+__all__ = ["exception_handlers", "status_for"]
 
 _log = logging.getLogger("casushub.errors")
 
@@ -74,7 +76,8 @@ def error_response(
 ) -> Response[Any]:
     title = TITLES.get(status, TITLES[500] if status >= 500 else TITLES[400])
     detail = detail or DETAILS.get(status, DETAILS[500] if status >= 500 else DETAILS[400])
-    request_id = request_id_var.get() or ""
+    line = start_access_line(request.scope)
+    request_id = request_id_var.get() or (line.request_id if line else "")
     if wants_json(request):
         return Response(
             {"type": "about:blank", "title": title, "status": status, "detail": detail},
@@ -135,6 +138,14 @@ def _tenant_unavailable(request: Request[Any, Any, Any], exc: TenantUnavailable)
 BAD_CHARACTER_SQLSTATES = frozenset({"22021", "22P05"})
 _UNAVAILABLE_PREFIXES = ("08", "57P")
 BAD_CHARACTER_DETAIL = "De invoer bevat een teken dat niet is toegestaan (zoals een nulteken)."
+# 22001 = a value longer than its column, 22003 = a number out of its column's range. The edge
+# (casushub.web.invoer) refuses over-long form fields first; this catches a value that passed
+# it for a smaller column of the same name, or came another way.
+TOO_LONG_SQLSTATES = frozenset({"22001", "22003"})
+TOO_LONG_DETAIL = (
+    "Een van de ingevulde waarden is te lang of te groot. Maak de invoer korter en probeer het "
+    "opnieuw."
+)
 
 
 def _sqlstate(exc: DBAPIError) -> str:
@@ -150,6 +161,8 @@ def _database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Respons
     code = _sqlstate(exc)
     if code in BAD_CHARACTER_SQLSTATES:
         return error_response(request, HTTP_400_BAD_REQUEST, BAD_CHARACTER_DETAIL)
+    if code in TOO_LONG_SQLSTATES:
+        return error_response(request, HTTP_422_UNPROCESSABLE_ENTITY, TOO_LONG_DETAIL)
     if database_unreachable(exc):
         return _database_unavailable(request, code)
     return _unexpected(request, exc)
@@ -191,6 +204,22 @@ def _os_error(request: Request[Any, Any, Any], exc: OSError) -> Response[Any]:
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     _log.exception("onverwachte fout", exc_info=exc)
     return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+def status_for(exc: BaseException) -> int:
+    """The status the handlers below answer ``exc`` with (for what counts requests before the
+    answer is out, such as the request metrics)."""
+    if isinstance(exc, HTTPException):
+        return exc.status_code
+    if isinstance(exc, TenantUnavailable) or database_unreachable(exc):
+        return HTTP_503_SERVICE_UNAVAILABLE
+    if isinstance(exc, DBAPIError):
+        code = _sqlstate(exc)
+        if code in BAD_CHARACTER_SQLSTATES:
+            return HTTP_400_BAD_REQUEST
+        if code in TOO_LONG_SQLSTATES:
+            return HTTP_422_UNPROCESSABLE_ENTITY
+    return HTTP_500_INTERNAL_SERVER_ERROR
 
 
 exception_handlers: ExceptionHandlersMap = {

@@ -11,7 +11,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from casushub.platform.hub.lifecycle import export_dir
+from casushub.crosstenant.lifecycle import export_dir
 from casushub.platform.identity.roles import TENANT_ROLES, Role
 from casushub.platform.models import TenantStatus
 from casushub.platform.registry import TenantUnavailable, list_tenants

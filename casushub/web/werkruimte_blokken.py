@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from casushub.crosstenant.overdracht import inkomende_overdrachten
 from casushub.platform.hub.werkvoorraad import hub_werkvoorraad
 from casushub.platform.identity.roles import Role
-from casushub.platform.overdracht import inkomende_overdrachten
 from casushub.tenants.casus.overzicht import tel_overzicht
 from casushub.tenants.casus.toegang import weegt_mee
 from casushub.tenants.uitnodigingen.services import mijn_uitnodigingen

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Date, Integer, bindparam, false, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.models import Casus, CasusDeelnemer
 from casushub.tenants.casus.rules import DEELNEMER_ROL, Status
@@ -159,7 +160,7 @@ async def overzicht(
     Raises ``GeenToegang`` for a role without a dashboard (invited parties).
     """
     vereis_signaalrecht(actor)
-    vandaag = vandaag or date.today()
+    vandaag = vandaag or klok.vandaag()
     gevraagd = paginas or {}
     vragen = _vragen(*_zicht(actor))
     params: dict[str, Any] = {
@@ -232,7 +233,7 @@ async def tel_overzicht(
     """How many items each dashboard list holds for the actor (for the werkruimte)."""
     vereis_signaalrecht(actor)
     vragen = _vragen(*_zicht(actor))
-    params = {"vandaag": vandaag or date.today(), "organisatie_id": actor.organisation_id}
+    params = {"vandaag": vandaag or klok.vandaag(), "organisatie_id": actor.organisation_id}
     totaal, reviews, plannen, signalen = (
         int(n) for n in (await session.execute(vragen.aantallen, params)).one()
     )
