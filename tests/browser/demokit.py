@@ -21,8 +21,8 @@ from browserkit import CSP_LISTENER, Tab
 from journeykit import Journey
 from sqlalchemy import select, update
 
+from casushub.cli.demo import DEMO_HUB, DEMO_TENANTS, load_demo
 from casushub.platform.database import create_admin_engine
-from casushub.platform.demo import DEMO_HUB, DEMO_TENANTS, load_demo
 from casushub.platform.identity.devidp import DevIdp, demo_config, node_config, start_dev_idp
 from casushub.platform.identity.models import OidcProvider, Organisation
 from casushub.platform.identity.roles import ROLE_LABELS, Role

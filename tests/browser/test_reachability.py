@@ -39,6 +39,12 @@ NEEDS_AN_ID: dict[str, str] = {
     "/casusoverleg/wegingen/{weging_id:uuid}/opname": "taking a casus in: reached by "
     "establishing a weging with outcome opname (a form post); no list offers a weging that "
     "awaits its intake yet",
+    "/casusoverleg/casussen/{casus_id:uuid}/heropenen": "reopening: offered on a closed "
+    "casus's page, which is found by searching for the person's name; no list links a "
+    "closed casus",
+    "/casusoverleg/casussen/{casus_id:uuid}/informatie/{item_id:uuid}/inzage": "restricting "
+    "an item: offered in a casus's rights section while a data-subject request binds it; the "
+    "demo region holds no request yet",
 }
 # Routes the role table opens to a role while the domain narrows them per organisation.
 NOT_FOR_ORGANISATION: dict[str, dict[str, str]] = {

@@ -10,7 +10,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casushub.platform.hub.lifecycle import export_dir
+from casushub.crosstenant.lifecycle import export_dir
 from casushub.platform.identity.roles import OrganisationType, Role
 from casushub.platform.models import Hub, Tenant
 from casushub.platform.registry import create_tenant
