@@ -70,10 +70,17 @@ async def verzoeken_van_betrokkenen(werk: Werk) -> Blok | None:
     vandaag = verzoeken.vandaag()
     te_laat = sum(1 for v in open_verzoeken if v.termijn < vandaag)
     deze_week = sum(1 for v in open_verzoeken if vandaag <= v.termijn <= vandaag + timedelta(7))
+    tekst = (
+        "Verzoeken om inzage, rectificatie, verwijdering, beperking of bezwaar; de termijn is "
+        "een maand."
+    )
+    if open_verzoeken:
+        # The queue is ordered by deadline: its first request is the most urgent one.
+        eerste = min(v.termijn for v in open_verzoeken)
+        tekst += f" Eerstvolgende termijn: {eerste.strftime('%d-%m-%Y')}."
     return Blok(
         "Verzoeken van betrokkenen",
-        tekst="Verzoeken om inzage, rectificatie, verwijdering, beperking of bezwaar; de "
-        "termijn is een maand.",
+        tekst=tekst,
         tellingen=[
             Telling("Open verzoeken", len(open_verzoeken), "/contactpunt-taken"),
             Telling("Termijn verstreken", te_laat, "/contactpunt-taken", urgent=True),

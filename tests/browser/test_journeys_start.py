@@ -174,3 +174,77 @@ async def test_hub_admin_onboards_a_municipality_its_organisation_and_first_user
         await beheer.check()
         assert "gemeente (regie) (Gemeente Zuiderveen)" in await uitnodiging.inner_text()
         assert beheer.unchecked() == []
+
+
+async def test_someone_with_two_roles_chooses_at_sign_in_and_switches_back_to_the_page(
+    demo: Any, browser: Any
+) -> None:
+    """The demo regie of Oostdam is also its contactpunt: choose at sign-in, open the
+    requests, switch role there and stay on the requests; a page the new role may not see
+    sends the switch to the werkruimte, and a refusal offers the switch."""
+    async with demo_tab(browser, demo) as tab:
+        page = tab.page
+        walk = Journey(tab)
+        await sign_in_demo(walk, demo_user("regie@oostdam.example", "gemeente_regie"))
+        menu = page.get_by_role("navigation", name="Hoofdmenu")
+        await menu.get_by_role("link", name="Verzoeken van betrokkenen").click()
+        await page.wait_for_url("**/contactpunt-taken")
+        await walk.check()
+        await walk.press("Wissel van rol", role="link")
+        await page.wait_for_url("**/auth/context?volgende=/contactpunt-taken")
+        await walk.check()
+        await page.get_by_label("contactpunt – Gemeente Oostdam", exact=True).check()
+        await walk.press("Deze rol gebruiken")
+        await page.wait_for_url("**/contactpunt-taken")
+        await walk.check()
+        assert "contactpunt – Gemeente Oostdam" in await page.locator("header").inner_text()
+        # The contactpunt's menu has no casusoverleg; back as regie from its werkruimte.
+        assert await menu.get_by_role("link", name="Casusoverleg").count() == 0
+        await menu.get_by_role("link", name="Werkruimte").click()
+        await page.wait_for_url("**/werkruimte")
+        await walk.check()
+        await walk.press("Wissel van rol", role="link")
+        await page.wait_for_url("**/auth/context?volgende=/werkruimte")
+        await walk.check()
+        await page.get_by_label("gemeente (regie) – Gemeente Oostdam", exact=True).check()
+        await walk.press("Deze rol gebruiken")
+        await page.wait_for_url("**/werkruimte")
+        await walk.check()
+        assert await menu.get_by_role("link", name="Casusoverleg").count() == 1
+
+        # Signing out ends on the start page, in Dutch: through the forwarding page (held once
+        # to check it, as at sign-in) and the provider's own sign-out confirmation.
+        async def stay(route: Any) -> None:
+            await route.fulfill(status=204)
+
+        def elsewhere(url: str) -> bool:
+            return not url.startswith(tab.base_url)
+
+        await page.route(elsewhere, stay)
+        await walk.press("Uitloggen")
+        await page.locator("#doorgaan").wait_for()
+        await walk.check()
+        await page.unroute(elsewhere, stay)
+        await walk.press("Ga dan verder", role="link")
+        await page.locator("button[type='submit']").first.click()
+        await page.wait_for_url(re.compile(r".*/\?uitgelogd=ja$"), timeout=30_000)
+        await walk.check()
+        assert "U bent uitgelogd." in await page.locator("main").inner_text()
+        assert walk.unchecked() == []
+
+
+async def test_contactpunt_officer_reaches_the_queue_with_the_keyboard_only(
+    demo: Any, browser: Any
+) -> None:
+    async with demo_tab(browser, demo) as tab:
+        walk = Journey(tab, keyboard=True)
+        await sign_in_demo(walk, demo_user("contactpunt@westwoude.example", "contactpunt"))
+        # The count beside the link is part of its name: reach it by where it leads.
+        await walk.tab_to("e => e.getAttribute('href') === '/contactpunt-taken'")
+        await tab.page.keyboard.press("Enter")
+        await tab.page.wait_for_url("**/contactpunt-taken")
+        await walk.check()
+        await walk.press("Verzoek registreren", role="link")
+        await tab.page.wait_for_url("**/contactpunt-taken/nieuw")
+        await walk.check()
+        assert walk.unchecked() == []
