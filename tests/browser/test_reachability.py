@@ -27,6 +27,8 @@ from casushub.platform.identity.roles import Role
 from casushub.web.app import create_app
 from casushub.web.auth.guards import ROLES_OPT
 
+pytestmark = pytest.mark.browser
+
 # Routes a role may open but that need an id no link offers in the demo region, each with why.
 NEEDS_AN_ID: dict[str, str] = {
     "/gemeente/export": "only offered once a municipality's processor agreement has ended",

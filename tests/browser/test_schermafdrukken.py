@@ -12,6 +12,8 @@ from browserkit import Tab
 
 from casushub.web.app import SESSION_COOKIE
 
+pytestmark = pytest.mark.browser
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "schermen"
 
 SCHERMEN = [
