@@ -160,3 +160,16 @@ async def hubbeheer(werk: Werk) -> Blok | None:
 @blok(Role.PLATFORM_OPERATOR)
 async def platformbeheer(werk: Werk) -> Blok | None:
     return Blok("Platformbeheer", links=[Link("Hubs beheren", "/platform/hubs")])
+
+
+@blok(*Role)
+async def andere_rollen(werk: Werk) -> Blok | None:
+    """Someone who also works in another role or municipality sees where, and can switch."""
+    andere = [m.label for m in werk.identity.memberships if m.id != werk.context.id]
+    if not andere:
+        return None
+    return Blok(
+        "Uw andere rollen",
+        tekst="U werkt ook als: " + "; ".join(andere) + ".",
+        links=[Link("Wissel van rol", "/auth/context?volgende=%2Fwerkruimte")],
+    )
