@@ -70,6 +70,7 @@ PAGES = [
     PageSpec("/werkruimte", "Werkruimte", role="invited_party"),
     PageSpec("/werkruimte", "Werkruimte", role="fg_auditor"),
     PageSpec("/werkruimte", "Werkruimte", role="hub_admin"),
+    PageSpec("/hub/gemeenten", "Geen toegang", status=403, role="gemeente_regie"),
     PageSpec("/auth/context", "Kies in welke rol u werkt", role="gemeente_regie"),
     PageSpec("/casusoverleg", "Casusoverleg", role="gemeente_regie"),
     PageSpec("/casusoverleg/signalen/nieuw", "Signaal inbrengen", role="gemeente_regie"),
@@ -171,6 +172,9 @@ PAGES = [
     # FG
     PageSpec("/fg/casus?casus={casus}", "Verwerkingenlog", role="fg_auditor"),
     PageSpec("/fg/casus?casus=geen-kenmerk", "Verwerkingenlog", role="fg_auditor"),
+    PageSpec("/fg/casus?naam=Casper", "Verwerkingenlog", role="fg_auditor"),
+    PageSpec("/fg/casus?naam=Niemand", "Verwerkingenlog", role="fg_auditor"),
+    PageSpec("/fg/casus?naam=x", "Verwerkingenlog", role="fg_auditor"),
     PageSpec("/fg/gebruiker?gebruiker={gebruiker}", "Verwerkingenlog", role="fg_auditor"),
     PageSpec(
         "/fg/instructies", "Wie accepteerde welke versie van de instructies", role="fg_auditor"
@@ -467,3 +471,23 @@ async def tab(
         await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         (ARTIFACTS / f"{name}.console.txt").write_text("\n".join(tab.console))
     await context.close()
+
+
+# --- the demo region of `make dev` (demokit.py) ----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+async def demo(
+    chromium: Path, database_factory: Any, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Any]:
+    """The demo region in a database of its own, its own server and the demo providers: the
+    README's demo users sign in here as a person trying `make dev` would."""
+    from demokit import DemoRegion, load_demo_region, serve
+
+    settings = await database_factory()
+    with serve(settings, "uvicorn-demo.log") as base_url:
+        idp = await load_demo_region(settings, base_url, tmp_path_factory.mktemp("demo-idp"))
+        try:
+            yield DemoRegion(base_url, settings, idp)
+        finally:
+            idp.stop()
