@@ -41,7 +41,12 @@ class Cast:
 
 
 async def make_cast(
-    admin_engine: AsyncEngine, settings: Settings, issuer: str, hub_id: uuid.UUID, hub_slug: str
+    admin_engine: AsyncEngine,
+    settings: Settings,
+    issuer: str,
+    hub_id: uuid.UUID,
+    hub_slug: str,
+    gemeentecode: str = "9850",
 ) -> Cast:
     suffix = secrets.token_hex(3)
     name = f"Gemeente Reis {suffix}"
@@ -50,7 +55,7 @@ async def make_cast(
         settings,
         slug=f"reis{suffix}",
         name=name,
-        gemeentecode="9850",
+        gemeentecode=gemeentecode,
         hub_slug=hub_slug,
     )
     emails: dict[str, str] = {}
@@ -246,7 +251,8 @@ class Journey:
     async def choose(self, field_id: str, label: str) -> None:
         """Keyboard only: Tab to a <select> and move with the arrow keys to ``label``."""
         await self.tab_to(f"e => e.id === {field_id!r}")
-        for _ in range(30):
+        # A list of every municipality on the platform can be long.
+        for _ in range(400):
             current = await self.tab.active("e => e.options[e.selectedIndex].text.trim()")
             if current == label:
                 return
