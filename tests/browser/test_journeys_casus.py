@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 from browserkit import Tab
-from journeykit import Cast, Journey, make_cast
-from seedkit import SYSTEEM, hub_uuid, weging_invoer
+from journeykit import Cast, Journey, axe_violations, make_cast
+from seedkit import SYSTEEM, Seeds, hub_uuid, weging_invoer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -37,6 +37,7 @@ from casushub.tenants.casus.items import voeg_item_toe
 from casushub.tenants.casus.services import Deelnemer, maak_casus
 from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
 from casushub.tenants.weging.services import weeg_signaal
+from casushub.web.app import SESSION_COOKIE
 
 pytestmark = pytest.mark.browser
 
@@ -378,3 +379,38 @@ async def test_invited_party_gets_the_mail_accepts_and_sees_only_what_was_shared
     assert naam in getoond  # whom the meeting is about, now that confidentiality is accepted
     assert "Niet voor derden bedoeld." not in getoond
     assert "Geheimhoudingsplicht geaccepteerd" in await bevestiging(walk)
+
+
+@pytest.mark.parametrize(
+    ("pad", "knop"),
+    [
+        ("herbeoordeling", "Herbeoordeling vastleggen"),
+        ("verhuizing", "Verhuizing vastleggen"),
+        ("afsluiten", "Casus afsluiten"),
+        ("uitnodigen", "Uitnodigen"),
+    ],
+)
+async def test_action_pages_with_every_error_have_no_wcag_violations(
+    tab: Tab, session_cookies: dict[str, str], seeds: Seeds, pad: str, knop: str
+) -> None:
+    """The error state of each action page: the fields emptied, the summary and inline errors
+    shown, checked by axe and for CSP violations."""
+    page = tab.page
+    await page.context.add_cookies(
+        [
+            {
+                "name": SESSION_COOKIE,
+                "value": session_cookies["gemeente_regie"],
+                "url": tab.base_url,
+            }
+        ]
+    )
+    await tab.goto(f"/casusoverleg/casussen/{{casus}}/{pad}")
+    for veld in await page.locator("main form input[type='text']").all():
+        await veld.fill("")
+    await page.get_by_role("button", name=knop, exact=True).click()
+    await page.locator("[data-error-summary]").wait_for()
+    await tab.settled()
+    assert await page.locator("[aria-invalid='true']").count() >= 1
+    assert await axe_violations(tab) == []
+    assert await tab.csp_violations() == []
