@@ -220,6 +220,7 @@ async def _agendapunt(
     *,
     waarden: dict[str, Any] | None = None,
     fouten: dict[str, str] | None = None,
+    melding: str | None = None,
     status_code: int = 200,
 ) -> Template:
     weergave = await lees_agendapunt(db, actor, agendapunt_id)
@@ -237,6 +238,7 @@ async def _agendapunt(
             "deelnemers": [("", "Geen (de verantwoordelijke is een deelnemer)")]
             + [(i, n) for i, n, t in organisaties if t in DEELNEMER_TYPES],
             "afdruk_doelen": AFDRUK_DOELEN,
+            "melding": melding,
         },
         status_code=status_code,
     )
@@ -268,10 +270,11 @@ async def _na_agendapunt(
     fout: RegelFout | None,
     veld: str,
     waarden: dict[str, Any],
+    melding: str = "",
 ) -> Template:
     async with als_http(), db.begin():
         if fout is None:
-            return await _agendapunt(state, tenant, db, actor, agendapunt_id)
+            return await _agendapunt(state, tenant, db, actor, agendapunt_id, melding=melding)
         return await _agendapunt(
             state,
             tenant,
@@ -306,7 +309,9 @@ async def agendapunt_notulen(
         return await _na_agendapunt(
             state, tenant, db, actor, agendapunt_id, fout, "notulen", waarden
         )
-    return await _na_agendapunt(state, tenant, db, actor, agendapunt_id, None, "", {})
+    return await _na_agendapunt(
+        state, tenant, db, actor, agendapunt_id, None, "", {}, "Notulen opgeslagen."
+    )
 
 
 @post(
@@ -332,7 +337,9 @@ async def agendapunt_actie(
     except RegelFout as fout:
         veld = "soort" if fout.field == "soort" else "actie-tekst"
         return await _na_agendapunt(state, tenant, db, actor, agendapunt_id, fout, veld, waarden)
-    return await _na_agendapunt(state, tenant, db, actor, agendapunt_id, None, "", {})
+    return await _na_agendapunt(
+        state, tenant, db, actor, agendapunt_id, None, "", {}, "Besluit of actie vastgelegd."
+    )
 
 
 @post(
@@ -369,7 +376,17 @@ async def actie_interventie(
             fout.field or "omschrijving",
             waarden | {"actie_id": str(actie_id)},
         )
-    return await _na_agendapunt(state, tenant, db, actor, agendapunt_id, None, "", {})
+    return await _na_agendapunt(
+        state,
+        tenant,
+        db,
+        actor,
+        agendapunt_id,
+        None,
+        "",
+        {},
+        "De actie is als interventie aan het plan van aanpak toegevoegd.",
+    )
 
 
 # --- attendance -----------------------------------------------------------------------------
