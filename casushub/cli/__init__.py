@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
+from casushub.platform import klok
 from casushub.platform.settings import get_settings
 
 if TYPE_CHECKING:
@@ -558,7 +559,6 @@ class _SweepOutcome:
 
 async def _sweep_all(settings: Settings, *, dry_run: bool, slug: str | None) -> _SweepOutcome:
     """Every served or suspended municipality in its own transaction, then terminated ones."""
-    from datetime import date
 
     from sqlalchemy import select
 
@@ -571,7 +571,7 @@ async def _sweep_all(settings: Settings, *, dry_run: bool, slug: str | None) -> 
     from casushub.tenants.bewaartermijnen.sweep import proefrun, vernietig
 
     outcome = _SweepOutcome()
-    today = date.today()
+    today = klok.vandaag()
     batch = new_id()
     actor = Actor.system(f"bewaartermijnen:cli:{batch}")
     engine = create_app_engine(settings)

@@ -10,10 +10,10 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import date
 
 from sqlalchemy import select
 
+from casushub.platform import klok
 from casushub.platform.identity.sessions import purge_expired_sessions
 from casushub.platform.jobs import (
     fail_job,
@@ -207,7 +207,7 @@ async def housekeeping(job: PlatformJob) -> None:
     from casushub.platform.hub.autorisatiereview import review_herinneringen
 
     async with current.app_engine.connect() as conn:
-        adressen = await review_herinneringen(conn, date.today())
+        adressen = await review_herinneringen(conn, klok.vandaag())
     for adres in adressen:
         mail_id = await queue_mail(
             current.app_engine, adres, "herinnering", "/hub/gebruikers/review"

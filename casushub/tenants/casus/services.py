@@ -11,6 +11,7 @@ from typing import Protocol
 from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen import services as bewaartermijnen
 from casushub.tenants.bewaartermijnen.rules import destroy_on
@@ -243,7 +244,7 @@ async def lees_casus(
     await log(
         session, actor, Actie.READ, "casus", doel, casus_id=casus.id, persoon_id=casus.persoon_id
     )
-    return await _regel(session, casus, vandaag or date.today())
+    return await _regel(session, casus, vandaag or klok.vandaag())
 
 
 async def reviews_te_melden(session: AsyncSession, vandaag: date) -> list[uuid.UUID]:
@@ -266,7 +267,7 @@ async def wijzig_status(
     vandaag: date | None = None,
 ) -> Casus:
     vereis_regie(actor)
-    vandaag = vandaag or date.today()
+    vandaag = vandaag or klok.vandaag()
     casus = await laad_casus(session, casus_id)
     laatste = await session.scalar(
         select(Herbeoordeling.datum)
@@ -342,7 +343,7 @@ async def sluit_af(
 ) -> Casus:
     """Closure with reason and date; computes ``destroy_on`` (rule 7)."""
     vereis_regie(actor)
-    vandaag = vandaag or date.today()
+    vandaag = vandaag or klok.vandaag()
     if bewaarparameters is None:
         # The tenant's own periods (with their recorded reasons), defaults otherwise. Read
         # before the casus changes, so no autoflush writes a half-closed casus.
@@ -368,7 +369,7 @@ async def heropen(
 ) -> Casus:
     """Undo a closure, only within the tenant's short reopen period."""
     vereis_regie(actor)
-    vandaag = vandaag or date.today()
+    vandaag = vandaag or klok.vandaag()
     casus = await laad_casus(session, casus_id)
     instelling = await lees_instellingen(session)
     controleer_heropenen(

@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import delete, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.tenants.actor import Actor
 from casushub.tenants.bulk import id_in
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout, RegelFouten
@@ -82,7 +83,7 @@ def signaalfouten(invoer: NieuwSignaal, vandaag: date | None = None) -> dict[str
         code = invoer.gemeente_van_verblijf.strip()
         if len(code) != _GEMEENTECODE_LENGTE or not code.isdigit():
             fouten["gemeente_van_verblijf"] = "Kies de gemeente van verblijf."
-    if invoer.ontvangen_op > (vandaag or date.today()):
+    if invoer.ontvangen_op > (vandaag or klok.vandaag()):
         fouten["ontvangen_op"] = "De ontvangstdatum kan niet in de toekomst liggen."
     if not invoer.omschrijving.strip():
         fouten["omschrijving"] = "Beschrijf het signaal."

@@ -9,7 +9,6 @@ success goes back to the casus page with a confirmation (PRG, so a reload posts 
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -21,6 +20,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.crosstenant.overdracht import meld_overdracht
+from casushub.platform import klok
 from casushub.platform.identity.roles import Role
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
@@ -52,7 +52,7 @@ REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 
 
 def _vandaag() -> str:
-    return date.today().strftime("%d-%m-%Y")
+    return klok.vandaag().strftime("%d-%m-%Y")
 
 
 def casus_url(casus_id: uuid.UUID, sectie: str = "") -> str:
@@ -80,9 +80,9 @@ async def _herbeoordeling_pagina(
 ) -> Template:
     instelling = await lees_instellingen(db)
     try:
-        op = datum(waarden.get("herbeoordeling_datum", "")) or date.today()
+        op = datum(waarden.get("herbeoordeling_datum", "")) or klok.vandaag()
     except ValueError:
-        op = date.today()
+        op = klok.vandaag()
     return Template(
         "casusoverleg/herbeoordeling.html",
         context={
@@ -286,9 +286,9 @@ async def _afsluiten_pagina(
 ) -> Template:
     parameters = await bewaarparameters(db)
     try:
-        op = datum(waarden.get("afsluit_datum", "")) or date.today()
+        op = datum(waarden.get("afsluit_datum", "")) or klok.vandaag()
     except ValueError:
-        op = date.today()
+        op = klok.vandaag()
     return Template(
         "casusoverleg/afsluiten.html",
         context={

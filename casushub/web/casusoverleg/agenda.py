@@ -6,6 +6,7 @@ printable agenda and minutes (tagged PDF, purpose-bound and logged) and the .ics
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -469,8 +470,11 @@ async def aanwezigheid_opslaan(
 # --- print (PDF/UA) and calendar ------------------------------------------------------------
 
 
-def _pdf(request: Request[Any, Any, Any], template: str, context: dict[str, Any]) -> bytes:
-    """A tagged PDF (PDF/UA-1) from the same Jinja environment as the screens."""
+async def _pdf(request: Request[Any, Any, Any], template: str, context: dict[str, Any]) -> bytes:
+    """A tagged PDF (PDF/UA-1) from the same Jinja environment as the screens.
+
+    WeasyPrint takes hundreds of milliseconds for a long agenda: it runs in a worker thread,
+    so the event loop keeps serving every other request meanwhile."""
     # WeasyPrint ships no type information (no py.typed).
     from weasyprint import HTML  # type: ignore[import-untyped]
 
@@ -478,7 +482,7 @@ def _pdf(request: Request[Any, Any, Any], template: str, context: dict[str, Any]
     if engine is None:  # pragma: no cover - the app always configures Jinja
         raise RuntimeError("no template engine")
     html = engine.get_template(template).render(**context)
-    pdf: bytes = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    pdf: bytes = await asyncio.to_thread(HTML(string=html).write_pdf, pdf_variant="pdf/ua-1")
     return pdf
 
 
@@ -535,7 +539,7 @@ async def agenda_pdf(
                 db, actor, gegevensgroep="export", casus_id=None, reden=fout.message
             )
         return _afdruk_geweigerd("Agenda afdrukken", actie, fout.message)
-    pdf = _pdf(request, "casusoverleg/agenda_pdf.html", {"info": info, "regels": regels})
+    pdf = await _pdf(request, "casusoverleg/agenda_pdf.html", {"info": info, "regels": regels})
     return Response(
         pdf,
         media_type="application/pdf",
@@ -577,7 +581,7 @@ async def notulen_pdf(
             )
         return _afdruk_geweigerd("Notulen afdrukken", actie, fout.message)
     info = await lees_bijeenkomst(state.engine, weergave.punt.bijeenkomst_id)
-    pdf = _pdf(request, "casusoverleg/notulen_pdf.html", {"info": info, "w": weergave})
+    pdf = await _pdf(request, "casusoverleg/notulen_pdf.html", {"info": info, "w": weergave})
     return Response(
         pdf,
         media_type="application/pdf",

@@ -50,6 +50,7 @@ SECTIES = (
     Sectie("derden", "Betrokkenen", "derden"),
     Sectie("bijeenkomsten", "Bijeenkomsten en uitnodigingen", "bijeenkomsten"),
     Sectie("verloop", "Verloop", "verloop"),
+    Sectie("rechten", "Bewaarplicht en rechten", "rechten"),
 )
 _PER_NAAM = {s.naam: s for s in SECTIES}
 

@@ -21,6 +21,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.crosstenant.overdracht import inkomende_overdrachten
+from casushub.platform import klok
 from casushub.platform.identity.roles import Role
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
@@ -186,7 +187,7 @@ async def casus_informatie_toevoegen(
                 casus_id=casus_id,
                 tekst=waarden["tekst"],
                 bron_organisatie_id=actor.organisation_id,
-                datum=date.today(),
+                datum=klok.vandaag(),
                 categorie=waarden["categorie"],
                 deelbeperking=waarden["deelbeperking"] or None,
             )
@@ -282,7 +283,9 @@ async def _signaal_formulier(
 
 @get("/casusoverleg/signalen/nieuw", name="signaal-nieuw", opt=roles(*WERKERS), dependencies=DEPS)
 async def signaal_nieuw(state: State, actor: NamedDependency[Actor]) -> Template:
-    return await _signaal_formulier(state, {"ontvangen_op": date.today().strftime("%d-%m-%Y")}, {})
+    return await _signaal_formulier(
+        state, {"ontvangen_op": klok.vandaag().strftime("%d-%m-%Y")}, {}
+    )
 
 
 @post(
@@ -323,7 +326,7 @@ async def signaal_opslaan(
         gemeente_van_verblijf=code,
         omschrijving=waarden["omschrijving"],
         bron_organisatie_id=actor.organisation_id,
-        ontvangen_op=datums["ontvangen_op"] or date.today(),
+        ontvangen_op=datums["ontvangen_op"] or klok.vandaag(),
         geboortedatum=datums["geboortedatum"],
         adres=waarden["adres"] or None,
         aliassen=[a for a in waarden["aliassen"].split(",") if a.strip()],

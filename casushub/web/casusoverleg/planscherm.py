@@ -20,6 +20,7 @@ from litestar.response import Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.platform.identity.models import Organisation
 from casushub.platform.identity.roles import Role
 from casushub.platform.models import Tenant
@@ -135,7 +136,7 @@ async def plan_fragment(
     plan = await lees_plan(db, actor, casus_id)
     organisaties = await organisaties_van_hub(state, tenant)
     namen = {i: n for i, n, _ in organisaties}
-    vandaag = date.today()
+    vandaag = klok.vandaag()
     return Template(
         "casusoverleg/_plan.html",
         context={
@@ -281,7 +282,7 @@ async def plan_vaststellen(
     doel = str(data.get("doel", ""))
     try:
         async with als_http(), db.begin():
-            await stel_plan_vast(db, actor, casus_id, doel=doel, op=date.today())
+            await stel_plan_vast(db, actor, casus_id, doel=doel, op=klok.vandaag())
     except RegelFout as fout:
         veld = "plan-doel"
         async with als_http(), db.begin():

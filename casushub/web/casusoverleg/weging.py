@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.platform.hub.checklist import gereed_voor_livegang
 from casushub.platform.identity.models import Organisation
 from casushub.platform.identity.roles import Role
@@ -135,7 +136,7 @@ async def weging_formulier(
         signaal = await lees_signaal(db, actor, signaal_id)
         concept = await lees_concept(db, actor, signaal_id)
     organisaties = await deelnemende_organisaties(state, tenant)
-    waarden: dict[str, Any] = {"datum": date.today().strftime("%d-%m-%Y")}
+    waarden: dict[str, Any] = {"datum": klok.vandaag().strftime("%d-%m-%Y")}
     if concept is not None:
         # The draft saved earlier: every answer as it was chosen then, nothing added.
         weging, aanwezigen = concept
@@ -184,7 +185,7 @@ async def weging_opslaan(
         fouten["datum"] = "Vul de datum van de weging in."
     invoer = WegingInvoer(
         signaal_id=signaal_id,
-        datum=weegdatum or date.today(),
+        datum=weegdatum or klok.vandaag(),
         aanwezigen=[Aanwezige(uuid.UUID(a), soort[a]) for a in waarden["aanwezig"]],
         criteria={
             key: Beoordeling(
@@ -204,7 +205,7 @@ async def weging_opslaan(
         fouten = {
             **fouten,
             **vaststellingsfouten(
-                datum=date.today(),
+                datum=klok.vandaag(),
                 aanwezige_types={a.organisatie_type for a in invoer.aanwezigen},
                 criteria=invoer.criteria,
                 uitkomst=invoer.uitkomst,
@@ -286,7 +287,7 @@ async def opname_opslaan(
                 actor,
                 weging_id=weging_id,
                 regie_gemeente=code or "",
-                intake_datum=date.today(),
+                intake_datum=klok.vandaag(),
                 deelnemers=deelnemers,
                 procesregisseur_id=actor.user_id if actor.role == Role.PROCESREGISSEUR else None,
             )

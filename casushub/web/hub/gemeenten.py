@@ -24,6 +24,7 @@ from casushub.crosstenant.onboarding import (
     aanmelding_naar_params,
     valideer,
 )
+from casushub.platform import klok
 from casushub.platform.hub import checklist
 from casushub.platform.hub.casusoverleg import DEELNEMER_TYPES, zet_deelnemers
 from casushub.platform.hub.checklist import StapWijziging
@@ -409,7 +410,7 @@ async def _overgang(
                 await lifecycle.hervat(conn, tenant.id)
             else:
                 vernietigen = await lifecycle.beeindig(
-                    conn, tenant.id, state.settings, date.today()
+                    conn, tenant.id, state.settings, klok.vandaag()
                 )
                 details["vernietigen_op"] = vernietigen.isoformat()
             await record(
@@ -483,7 +484,7 @@ async def _gemeente_context(state: State, admin: HubAdmin, tenant: Any) -> dict[
         "gebruikers": {Role(r).value: n for r, n in gebruikers.items()},
         "gebruikers_totaal": sum(gebruikers.values()),
         "gereed": gereed,
-        "overeenkomst_actief": verwerkersovereenkomst_actief(tenant, date.today()),
+        "overeenkomst_actief": verwerkersovereenkomst_actief(tenant, klok.vandaag()),
         "deelnemer_fout": "",
         "status_fout": "",
     }
