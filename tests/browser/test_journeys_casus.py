@@ -1,5 +1,5 @@
 """Journeys through the casus screens in Chromium, signed in through the development
-provider, with links and buttons only once the casusoverleg screen is open: the
+provider, with links and buttons only from the page after sign-in: the
 procesregisseur from a signal to a printed agenda, the police adding information to its
 casus, and an invited party that gets the e-mail, opens its link, accepts confidentiality and
 sees only what was shared with it. Every page and every swapped section gets axe and the CSP
@@ -124,8 +124,11 @@ async def seeded_casus(
 
 
 async def open_casusoverleg(walk: Journey) -> None:
-    """From the page after sign-in to the casusoverleg screen."""
-    await walk.goto("/casusoverleg")
+    """From the page after sign-in (the werkruimte) to the casusoverleg screen, through the
+    main navigation."""
+    await walk.press("Casusoverleg", role="link")
+    await walk.page.wait_for_url("**/casusoverleg")
+    await walk.check()
 
 
 async def bevestiging(walk: Journey) -> str:
