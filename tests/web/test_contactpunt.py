@@ -36,7 +36,7 @@ from casushub.tenants.verzoeken.rules import (
 )
 from casushub.tenants.verzoeken.schemas import NieuwVerzoek
 from casushub.tenants.verzoeken.services import vandaag
-from casushub.web.app import create_app, session_config
+from casushub.web.app import SESSION_COOKIE, create_app, session_config
 from casushub.web.contactpunt import TE_VEEL, TE_VEEL_EMAIL
 
 CSRF_FIELD = "_csrf_token"
@@ -705,3 +705,139 @@ async def test_the_queue_shows_names_overdue_first_and_sorts_filters_and_searche
     # Logged without the term itself.
     assert searches
     assert all("aalders" not in (v.detail or "").lower() for v in searches)
+
+
+# --- linking the person, consulting the participants -----------------------------------------
+
+
+async def test_officer_finds_the_person_links_them_and_sees_who_answered(
+    client: Client,
+    settings: Settings,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+    app_engine: AsyncEngine,
+) -> None:
+    code = gemeente.slug.removeprefix("cp")
+    officer = politie = client
+    deelnemer = await sign_in_as(client, gemeente, Role.PARTICIPANT)
+    cp = await sign_in_as(client, gemeente, Role.CONTACTPUNT)
+    actor = Actor(cp.user_id, cp.organisation_id, "contactpunt")
+    async with tenant_session(app_engine, gemeente, settings) as s, s.begin():
+        persoon = Persoon(
+            naam="Lotte Koppeling",
+            geboortedatum=date(1991, 2, 3),
+            gemeente_van_verblijf=code,
+        )
+        anders = Persoon(naam="Lotte Anders", gemeente_van_verblijf=code)
+        s.add_all([persoon, anders])
+        await s.flush()
+        s.add(
+            Signaal(
+                persoon_id=persoon.id,
+                bron_organisatie_id=deelnemer.organisation_id,
+                ontvangen_op=date(2027, 1, 4),
+                omschrijving="Melding van de politie.",
+                status="te_wegen",
+                legal_hold=False,
+            )
+        )
+        stored = await services.registreer(
+            s,
+            actor,
+            NieuwVerzoek(
+                type=VerzoekType.INZAGE,
+                betrokkene_naam="Lotte Koppeling",
+                indiener_naam="Lotte Koppeling",
+                kanaal=Kanaal.BRIEF,
+            ),
+            gemeentecode=code,
+        )
+        persoon_id = persoon.id
+    pad = f"/contactpunt-taken/verzoek/{stored.id}"
+    page = await officer.get(pad)
+    assert "Zoek de betrokkene" in page.text
+    found = await officer.get(pad, params={"zoek_naam": "lotte", "zoek_geboortedatum": ""})
+    assert "Lotte Koppeling, geboren 3 februari 1991" in found.text
+    assert "Lotte Anders" in found.text
+    narrowed = await officer.get(
+        pad, params={"zoek_naam": "lotte", "zoek_geboortedatum": "03-02-1991"}
+    )
+    assert "Lotte Anders" not in narrowed.text
+    wrong_date = await officer.get(pad, params={"zoek_geboortedatum": "31-02-1991"})
+    assert wrong_date.status_code == 422
+    token = await _staff_token(officer, pad)
+    nobody = await officer.post(f"{pad}/koppelen", data={"dagen": "10", CSRF_FIELD: token})
+    assert nobody.status_code == 422
+    assert "Kies de persoon om wie het verzoek gaat." in nobody.text
+    too_long = await officer.post(
+        f"{pad}/koppelen",
+        data={"persoon_id": str(persoon_id), "dagen": "400", CSRF_FIELD: token},
+    )
+    assert too_long.status_code == 422
+    assert "tussen 1 en 60 dagen" in too_long.text
+    linked = await officer.post(
+        f"{pad}/koppelen",
+        data={"persoon_id": str(persoon_id), "dagen": "10", CSRF_FIELD: token},
+        follow_redirects=False,
+    )
+    assert linked.status_code == 303
+    after = await officer.get(pad)
+    assert "De persoon is gekoppeld." in after.text
+    assert "0 van de 1 deelnemers hebben gereageerd" in after.text
+    assert "Nog geen reactie" in after.text
+    async with tenant_session(app_engine, gemeente, settings) as s:
+        (taak,) = (await s.scalars(select(Consultatie))).all()
+    assert taak.organisatie_id == deelnemer.organisation_id
+    assert taak.termijn == min(vandaag() + timedelta(days=10), stored.termijn - timedelta(days=5))
+    # The participant answers on its own page.
+    client.cookies.clear()
+    client.cookies.set(SESSION_COOKIE, deelnemer.cookie)
+    vraag = await politie.get("/contactpunt-taken/raadplegingen")
+    assert "Lotte Koppeling" in vraag.text
+    ptoken = re.search(rf'name="{CSRF_FIELD}" value="([^"]+)"', vraag.text)
+    assert ptoken
+    await politie.post(
+        f"/contactpunt-taken/raadplegingen/{taak.id}",
+        data={"antwoord": "Geen bezwaar tegen inzage.", CSRF_FIELD: ptoken.group(1)},
+    )
+    client.cookies.clear()
+    client.cookies.set(SESSION_COOKIE, cp.cookie)
+    answered = await officer.get(pad)
+    assert "1 van de 1 deelnemers heeft gereageerd" in answered.text
+    assert "Geen bezwaar tegen inzage." in answered.text
+
+
+async def test_officer_records_that_the_person_is_not_known(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+    app_engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    cp = await sign_in_as(client, gemeente, Role.CONTACTPUNT)
+    actor = Actor(cp.user_id, cp.organisation_id, "contactpunt")
+    async with tenant_session(app_engine, gemeente, settings) as s, s.begin():
+        stored = await services.registreer(
+            s,
+            actor,
+            NieuwVerzoek(
+                type=VerzoekType.INZAGE,
+                betrokkene_naam="Nina Nergens",
+                indiener_naam="Nina Nergens",
+                kanaal=Kanaal.BRIEF,
+            ),
+            gemeentecode=gemeente.slug.removeprefix("cp"),
+        )
+    pad = f"/contactpunt-taken/verzoek/{stored.id}"
+    empty = await client.get(pad, params={"zoek_naam": "nergens"})
+    assert "Geen personen gevonden" in empty.text
+    token = await _staff_token(client, pad)
+    sent = await client.post(f"{pad}/onbekend", data={CSRF_FIELD: token}, follow_redirects=False)
+    assert sent.status_code == 303
+    page = await client.get(pad)
+    assert "niet bekend" in page.text
+    async with tenant_session(app_engine, gemeente, settings) as s:
+        found = await s.get(Verzoek, stored.id)
+        assert found is not None
+        assert found.persoon_onbekend_op is not None
+        assert found.status == "in_behandeling"

@@ -475,5 +475,6 @@ async def test_the_daily_watch_reminds_once_per_day_and_lets_restrictions_lapse(
     assert ("beperking_herzien", beperking_id) in eerste.herinneringen
     assert tweede.herinneringen == []
     assert ("termijn_verstreken", stored.id) in derde.herinneringen
-    assert sum(soort == "consultatie_verlopen" for soort, _ in derde.herinneringen) == 4
+    # Gemeente, politie, OM, reclassering and the GGZ (derde) were asked.
+    assert sum(soort == "consultatie_verlopen" for soort, _ in derde.herinneringen) == 5
     assert derde.vervallen == 1
