@@ -362,6 +362,18 @@ async def test_staff_register_a_letter_decide_and_see_the_queue(
         ).all()
     assert len(reads) == 1
     token = await _staff_token(client, f"/contactpunt-taken/verzoek/{stored.id}")
+    # No decision about nobody: first link the person or record that they are not known.
+    unlinked = await client.post(
+        f"/contactpunt-taken/verzoek/{stored.id}/besluit",
+        data={
+            "uitkomst": "toegewezen",
+            "motivering": "De naam wordt verbeterd zoals gevraagd.",
+            CSRF_FIELD: token,
+        },
+    )
+    assert unlinked.status_code == 422
+    assert "Koppel het verzoek eerst aan de persoon" in unlinked.text
+    await client.post(f"/contactpunt-taken/verzoek/{stored.id}/onbekend", data={CSRF_FIELD: token})
     kort = await client.post(
         f"/contactpunt-taken/verzoek/{stored.id}/besluit",
         data={"uitkomst": "toegewezen", "motivering": "ja", CSRF_FIELD: token},

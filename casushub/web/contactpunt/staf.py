@@ -36,7 +36,7 @@ from casushub.tenants.exports.rules import Formaat
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
-from casushub.tenants.verzoeken import bronnen, services
+from casushub.tenants.verzoeken import afhandeling, bronnen, rectificatie, services, uitvoering
 from casushub.tenants.verzoeken.inzage import inzage_document, render_pdf
 from casushub.tenants.verzoeken.models import Besluit, Verzoek
 from casushub.tenants.verzoeken.rules import (
@@ -78,12 +78,6 @@ KANALEN = [
     ("brief", "Brief"),
     ("email", "E-mail"),
     ("balie", "Balie"),
-]
-UITKOMSTEN = [
-    ("", "Kies het besluit"),
-    (Besluituitkomst.TOEGEWEZEN.value, "Toegewezen"),
-    (Besluituitkomst.DEELS_TOEGEWEZEN.value, "Deels toegewezen"),
-    (Besluituitkomst.AFGEWEZEN.value, "Afgewezen"),
 ]
 
 
@@ -178,6 +172,7 @@ async def taken(
 
 
 ANDERE_GEMEENTE = "elders"
+BEWIJS_SOORT = {"casus": "Casus", "signaal": "Signaal", "persoon": "Persoonsgegevens"}
 
 
 async def _registratie_formulier(
@@ -337,6 +332,16 @@ async def _detail_context(
                 for p in personen
             ]
     beantwoord = [t for t in taken_ if t.antwoord]
+    bewijzen = (
+        await uitvoering.bewijzen(db, besluit.vernietiging_batch_id)
+        if besluit and besluit.vernietiging_batch_id
+        else []
+    )
+    blokkade = await afhandeling.open_blokkade(db, besluit) if besluit else None
+    correcties = await rectificatie.meldingen_van(db, found.id)
+    ontvangers = await organisatienamen(
+        state, {m.organisatie_id for _, ms in correcties for m in ms if m.organisatie_id}
+    )
     return {
         "v": found,
         "soort": VerzoekType(found.type).label,
@@ -388,8 +393,41 @@ async def _detail_context(
             }
             for o in onthouden
         ],
-        "uitkomsten": UITKOMSTEN,
         "open": open_,
+        "bewijzen": [
+            {
+                "soort": BEWIJS_SOORT.get(b.soort, b.soort),
+                "op": b.vernietigd_op.astimezone(services.TIJDZONE).strftime("%d-%m-%Y %H:%M"),
+                "regel": b.regel,
+            }
+            for b in bewijzen
+        ],
+        "batch": besluit.vernietiging_batch_id if besluit else None,
+        "blokkade": {
+            "sinds": datum_nl(blokkade.ingesteld_op.date()),
+            "opgeheven": datum_nl(blokkade.opgeheven_op.date()) if blokkade.opgeheven_op else None,
+            "reden_opheffing": blokkade.reden_opheffing,
+        }
+        if blokkade
+        else None,
+        "correcties": [
+            {
+                "wat": rectificatie.OMSCHRIJVING.get((c.item_soort, c.veld), c.veld),
+                "oud": c.oude_waarde or "(leeg)",
+                "nieuw": c.nieuwe_waarde or "(leeg)",
+                "op": datum_nl(c.gecorrigeerd_op.date()),
+                "ontvangers": sorted(
+                    {
+                        ontvangers.get(m.organisatie_id, "Onbekende organisatie")
+                        for m in ms
+                        if m.organisatie_id
+                    }
+                ),
+                "gemeld": sum(1 for m in ms if m.status in {"gemeld", "gelezen"}),
+                "aantal": len(ms),
+            }
+            for c, ms in correcties
+        ],
         "kan_verlengen": open_
         and found.verlengd_maanden < MAX_VERLENGING_MAANDEN
         and found.termijn >= vandaag,
@@ -400,7 +438,7 @@ async def _detail_context(
     }
 
 
-async def _detail(
+async def detail_pagina(
     db: AsyncSession,
     actor: Actor,
     state: State,
@@ -449,7 +487,9 @@ async def verzoek_pagina(
         for k in ("zoek_naam", "zoek_geboortedatum")
         if request.query_params.get(k)
     }
-    return await _detail(db, actor, state, verzoek_id, zoek=zoek, melding=neem_melding(request))
+    return await detail_pagina(
+        db, actor, state, verzoek_id, zoek=zoek, melding=neem_melding(request)
+    )
 
 
 @post(
@@ -477,14 +517,14 @@ async def koppelen(
     dagen_raw = waarden.get("dagen", "").strip()
     dagen = int(dagen_raw) if dagen_raw.isdigit() and len(dagen_raw) <= 3 else 0
     if fouten:
-        return await _detail(
+        return await detail_pagina(
             db, actor, state, verzoek_id, fouten=fouten, waarden=waarden, zoek=zoek, status_code=422
         )
     try:
         async with db.begin():
             await services.koppel_persoon(db, actor, verzoek_id, persoon_id, dagen=dagen)
     except VerzoekRegelFout as exc:
-        return await _detail(
+        return await detail_pagina(
             db,
             actor,
             state,
@@ -521,7 +561,7 @@ async def onbekend(
         async with db.begin():
             await services.persoon_onbekend(db, actor, verzoek_id)
     except VerzoekRegelFout as exc:
-        return await _detail(
+        return await detail_pagina(
             db, actor, state, verzoek_id, fouten={"persoon_id": exc.message}, status_code=422
         )
     except services.VerzoekNietGevonden as exc:
@@ -531,52 +571,6 @@ async def onbekend(
         "Vastgelegd dat de persoon niet bekend is. Het besluit zegt dat er geen "
         "gegevens over de betrokkene worden verwerkt.",
     )
-    return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
-
-
-@post(
-    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/besluit",
-    name="contactpunt-besluit",
-    opt=roles(*STAF),
-    dependencies=STAF_DEPS,
-)
-async def besluit_nemen(
-    verzoek_id: FromPath[uuid.UUID],
-    data: FormData,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    state: State,
-) -> Template | Redirect:
-    waarden = {k: str(v) for k, v in data.items() if isinstance(v, str)}
-    try:
-        uitkomst = Besluituitkomst(waarden.get("uitkomst", ""))
-    except ValueError:
-        return await _detail(
-            db,
-            actor,
-            state,
-            verzoek_id,
-            fouten={"uitkomst": "Kies het besluit."},
-            waarden=waarden,
-            status_code=422,
-        )
-    try:
-        async with db.begin():
-            await services.neem_besluit(
-                db, actor, verzoek_id, uitkomst=uitkomst, motivering=waarden.get("motivering", "")
-            )
-    except VerzoekRegelFout as exc:
-        return await _detail(
-            db,
-            actor,
-            state,
-            verzoek_id,
-            fouten={exc.field or "motivering": exc.message},
-            waarden=waarden,
-            status_code=422,
-        )
-    except services.VerzoekNietGevonden as exc:
-        raise niet_gevonden(exc) from exc
     return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
 
 
@@ -596,7 +590,7 @@ async def verlengen(
     waarden = {k: str(v) for k, v in data.items() if isinstance(v, str)}
     maanden = waarden.get("maanden", "")
     if maanden not in {"1", "2"}:
-        return await _detail(
+        return await detail_pagina(
             db,
             actor,
             state,
@@ -611,7 +605,7 @@ async def verlengen(
                 db, actor, verzoek_id, maanden=int(maanden), reden=waarden.get("reden", "")
             )
     except VerzoekRegelFout as exc:
-        return await _detail(
+        return await detail_pagina(
             db,
             actor,
             state,
@@ -823,7 +817,6 @@ staf_handlers: list[Any] = [
     verzoek_pagina,
     koppelen,
     onbekend,
-    besluit_nemen,
     verlengen,
     inzage_download,
     raadplegingen,
