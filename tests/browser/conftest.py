@@ -121,6 +121,24 @@ PAGES = [
         role="contactpunt",
     ),
     PageSpec(
+        "/contactpunt-taken/verzoek/{verzoek_gekoppeld}", "Verzoek CP-9801-", role="contactpunt"
+    ),
+    PageSpec(
+        "/contactpunt-taken/verzoek/{verzoek}/besluit",
+        "Besluit over verzoek CP-9801-",
+        role="contactpunt",
+    ),
+    PageSpec(
+        "/contactpunt-taken/verzoek/{verzoek_gekoppeld}/besluit",
+        "Besluit over verzoek CP-9801-",
+        role="contactpunt",
+    ),
+    PageSpec(
+        "/contactpunt-taken/rectificatie/{rectificatie}",
+        "Een gegeven is verbeterd",
+        role="contactpunt",
+    ),
+    PageSpec(
         "/contactpunt-taken?zoek=Ines&soort=inzage&status=alle&sorteer=naam&richting=aflopend",
         "Verzoeken bij het contactpunt",
         role="contactpunt",

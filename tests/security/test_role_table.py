@@ -133,7 +133,12 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "GET /contactpunt-taken/verzoek/{verzoek_id:uuid}": frozenset({CP, REGIE}),
     "POST /contactpunt-taken/verzoek/{verzoek_id:uuid}/koppelen": frozenset({CP, REGIE}),
     "POST /contactpunt-taken/verzoek/{verzoek_id:uuid}/onbekend": frozenset({CP, REGIE}),
+    "GET /contactpunt-taken/verzoek/{verzoek_id:uuid}/besluit": frozenset({CP, REGIE}),
     "POST /contactpunt-taken/verzoek/{verzoek_id:uuid}/besluit": frozenset({CP, REGIE}),
+    "POST /contactpunt-taken/verzoek/{verzoek_id:uuid}/opheffen": frozenset({CP, REGIE}),
+    "GET /contactpunt-taken/rectificatie/{rectificatie_id:uuid}": frozenset(
+        {REGIE, PR, CP, DEELN, DERDE, FG}
+    ),
     "GET /contactpunt-taken/verzoek/{verzoek_id:uuid}/inzage/{formaat:str}": frozenset({CP, REGIE}),
     "POST /contactpunt-taken/verzoek/{verzoek_id:uuid}/verlengen": frozenset({CP, REGIE}),
     "GET /contactpunt/{gemeente:str}": PUBLIC,

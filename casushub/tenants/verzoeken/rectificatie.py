@@ -283,7 +283,7 @@ async def rectificatie_voor(
     session: AsyncSession, actor: Actor, rectificatie_id: uuid.UUID
 ) -> Rectificatie:
     """A correction as its recipient reads it: only for the users and organisations told of
-    it; reading it marks their notice as read."""
+    it (and the contactpunt); reading it marks the reader's notice as read."""
     correctie = await session.get(Rectificatie, rectificatie_id)
     if correctie is None:
         raise VerzoekNietGevonden("Deze verbetering bestaat niet (meer).")
@@ -298,7 +298,9 @@ async def rectificatie_voor(
             )
         )
     ).all()
-    if not meldingen or actor.user_id is None:
+    # The municipality's contactpunt and regie handle the request the correction came from.
+    behandelaar = actor.role in {"contactpunt", "gemeente_regie"}
+    if (not meldingen and not behandelaar) or actor.user_id is None:
         raise VerzoekNietGevonden("Deze verbetering bestaat niet (meer).")
     for melding in meldingen:
         if melding.user_id == actor.user_id:
