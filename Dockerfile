@@ -56,7 +56,7 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libpangocairo-1.0-0 libcairo2 \
         libharfbuzz0b libharfbuzz-subset0 libgdk-pixbuf-2.0-0 shared-mime-info \
-        fonts-dejavu-core fontconfig tini postgresql-common \
+        fonts-dejavu-core fontconfig tini postgresql-common tzdata \
     && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
     && apt-get install -y --no-install-recommends postgresql-client-${PG_MAJOR} \
     && /usr/lib/postgresql/${PG_MAJOR}/bin/pg_dump --version \
@@ -74,6 +74,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     CASUSHUB_ENV=production \
+    TZ=Europe/Amsterdam \
     CASUSHUB_MIGRATIONS=/app/migrations \
     DATA_DIR=/tmp/casushub \
     PG_BIN_DIR=/usr/lib/postgresql/${PG_MAJOR}/bin \

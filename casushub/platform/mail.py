@@ -75,6 +75,16 @@ MAIL_KINDS: dict[str, MailTemplate] = {
         subject="U bent uitgenodigd in casushub",
         body="U bent uitgenodigd om in casushub mee te werken.",
     ),
+    # An invited party (a satellietpartner) for one meeting of the casusoverleg.
+    "bespreking": MailTemplate(
+        subject="Uitnodiging voor een bespreking in het casusoverleg",
+        body=(
+            "Uw organisatie is uitgenodigd voor een bespreking van het casusoverleg "
+            "radicalisering en terroristische activiteiten.\n"
+            "Voordat u informatie ziet, accepteert u de geheimhoudingsplicht. U ziet alleen "
+            "de informatie die voor u is vrijgegeven, en alleen zolang de uitnodiging geldt."
+        ),
+    ),
 }
 
 _FOOTER = (

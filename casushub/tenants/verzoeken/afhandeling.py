@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.models import Blokkadegrond, JuridischeBlokkade
 from casushub.tenants.bewaartermijnen.services import hef_blokkade_op, stel_blokkade_in
@@ -111,7 +111,7 @@ async def beslis_en_voer_uit(
             # The request's own hold gave way to this one.
             await _laat_verzoekblokkade_los(session, actor, found, houd=blokkade.id)
     found.status = VerzoekStatus.UITGEVOERD.value
-    besluit.uitgevoerd_op = datetime.now(UTC)
+    besluit.uitgevoerd_op = klok.nu()
     await session.flush()
     return besluit
 

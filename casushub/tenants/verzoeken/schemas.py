@@ -63,7 +63,7 @@ class NieuwVerzoek:
 def _datum(raw: str, vandaag: date) -> date | None:
     for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
         try:
-            value = datetime.strptime(raw, fmt).date()
+            value = datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar date, no moment
         except ValueError:
             continue
         return value if date(1900, 1, 1) <= value <= vandaag else None

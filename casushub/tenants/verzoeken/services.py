@@ -1,7 +1,7 @@
 """The contactpunt's work on one request, inside one tenant session.
 
 Every service takes the session of the municipality whose contactpunt handles the request
-(the gemeente van verblijf); crossing to that municipality is ``casushub.platform.contactpunt``'s
+(the gemeente van verblijf); crossing to that municipality is ``casushub.crosstenant.contactpunt``'s
 job, not this module's. Each change is written to the access log in the same transaction.
 """
 
@@ -10,11 +10,12 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
+from casushub.platform.klok import vandaag
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.models import Blokkadegrond, JuridischeBlokkade
 from casushub.tenants.bewaartermijnen.services import hef_blokkade_op, stel_blokkade_in
@@ -89,7 +90,6 @@ GEGEVENSGROEP = "verzoek"
 # Sends the submitter the receipt number and deadline once the request is committed.
 BEVESTIG_ACTOR = "verzoeken.ontvangst_bevestigen"
 DOEL = "afhandeling verzoek van de betrokkene (AVG hoofdstuk III, Besluit art. 3)"
-TIJDZONE = ZoneInfo("Europe/Amsterdam")
 _OPEN = (VerzoekStatus.ONTVANGEN, VerzoekStatus.IN_BEHANDELING)
 
 
@@ -103,11 +103,6 @@ class VerzoekGeenToegang(PermissionError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def vandaag() -> date:
-    """Today in the Netherlands: day 0 is a Dutch calendar day, not a UTC one."""
-    return datetime.now(TIJDZONE).date()
 
 
 async def verzoek(session: AsyncSession, verzoek_id: uuid.UUID) -> Verzoek:
@@ -146,7 +141,7 @@ async def registreer(
     ``overdracht_aan`` set means this municipality is *not* the contactpunt (the gemeente van
     verblijf is not on the hub): the request waits in hand-over status to be passed on.
     """
-    moment = (ontvangen or datetime.now(UTC)).astimezone(TIJDZONE)
+    moment = klok.lokaal(ontvangen or klok.nu())
     dag0 = moment.date()
     nieuw = Verzoek(
         # A moved request keeps the number the person was given.
@@ -270,7 +265,7 @@ async def persoon_onbekend(session: AsyncSession, actor: Actor, verzoek_id: uuid
     if found.persoon_id is not None:
         msg = "Het verzoek is aan een persoon gekoppeld; die is dus wel bekend."
         raise VerzoekRegelFout(msg, "persoon")
-    found.persoon_onbekend_op = datetime.now(UTC)
+    found.persoon_onbekend_op = klok.nu()
     found.persoon_onbekend_door = actor.user_id
     if found.status == VerzoekStatus.ONTVANGEN:
         found.status = VerzoekStatus.IN_BEHANDELING.value

@@ -11,11 +11,11 @@ court case is a reason to refuse the erasure, not to postpone it here.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.platform.ids import new_id
 from casushub.platform.tenancy import session_tenant
 from casushub.tenants.actor import Actor
@@ -76,7 +76,7 @@ async def voer_uit(session: AsyncSession, actor: Actor, verzoek_id: uuid.UUID) -
     persoon = await session.get(Persoon, persoon_id)
     if persoon is not None:
         await session.delete(persoon)
-    nu = datetime.now(UTC)
+    nu = klok.nu()
     batch_id = new_id()
     tenant = session_tenant(session)
     if tenant is None:

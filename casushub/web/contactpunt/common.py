@@ -15,6 +15,7 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.params import Body
 from sqlalchemy import select
 
+from casushub.platform import klok
 from casushub.platform.identity.access import Identity
 from casushub.platform.identity.models import Organisation
 from casushub.platform.identity.roles import Role
@@ -97,7 +98,7 @@ def lees_datum(raw: str) -> date | None:
     raw = raw.strip()
     for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(raw, fmt).date()
+            return datetime.strptime(raw, fmt).replace(tzinfo=klok.TIJDZONE).date()
         except ValueError:
             continue
     return None

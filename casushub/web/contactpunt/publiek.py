@@ -22,7 +22,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 from sqlalchemy import select
 
-from casushub.platform.contactpunt import routeer
+from casushub.crosstenant.contactpunt import routeer
 from casushub.platform.logs import request_id_var
 from casushub.platform.models import Tenant
 from casushub.platform.registry import servable_tenant

@@ -27,7 +27,8 @@ from litestar.response import Redirect, Response, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casushub.platform.contactpunt import routeer
+from casushub.crosstenant.contactpunt import routeer
+from casushub.platform import klok
 from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError
 from casushub.platform.tenancy import TenantRef
@@ -397,7 +398,7 @@ async def _detail_context(
         "bewijzen": [
             {
                 "soort": BEWIJS_SOORT.get(b.soort, b.soort),
-                "op": b.vernietigd_op.astimezone(services.TIJDZONE).strftime("%d-%m-%Y %H:%M"),
+                "op": b.vernietigd_op.astimezone(klok.TIJDZONE).strftime("%d-%m-%Y %H:%M"),
                 "regel": b.regel,
             }
             for b in bewijzen
