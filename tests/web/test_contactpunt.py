@@ -806,6 +806,9 @@ async def test_officer_finds_the_person_links_them_and_sees_who_answered(
     # The participant answers on its own page.
     client.cookies.clear()
     client.cookies.set(SESSION_COOKIE, deelnemer.cookie)
+    werkruimte = await politie.get("/werkruimte")
+    assert "Raadplegingen van het contactpunt" in werkruimte.text
+    assert 'href="/contactpunt-taken/raadplegingen"' in werkruimte.text
     vraag = await politie.get("/contactpunt-taken/raadplegingen")
     assert "Lotte Koppeling" in vraag.text
     ptoken = re.search(rf'name="{CSRF_FIELD}" value="([^"]+)"', vraag.text)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+# The werkruimte blocks register themselves on import.
+from casushub.web.contactpunt import werkruimte as _werkruimte  # noqa: F401
 from casushub.web.contactpunt.besluit import besluit_handlers
 from casushub.web.contactpunt.common import datum_nl
 from casushub.web.contactpunt.publiek import (
