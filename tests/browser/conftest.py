@@ -183,6 +183,7 @@ PAGES = [
         "Besluit over verzoek CP-9801-",
         role="contactpunt",
     ),
+    PageSpec("/contactpunt-taken/verbeteringen", "Verbeterde gegevens", role="participant"),
     PageSpec(
         "/contactpunt-taken/rectificatie/{rectificatie}",
         "Een gegeven is verbeterd",

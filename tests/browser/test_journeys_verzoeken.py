@@ -138,7 +138,7 @@ async def _persoon_met_gegevens(
     return casus
 
 
-async def _naar(walk: Journey, naam: str, *, role: str = "link") -> None:
+async def _naar(walk: Journey, naam: str | re.Pattern[str], *, role: str = "link") -> None:
     """Follow a link (or press a button) and check the page it leads to."""
     async with walk.page.expect_navigation():
         # The same link may be in the menu and in the page (e.g. "Verzoek registreren").
@@ -330,6 +330,12 @@ async def test_a_rectification_notifies_the_recipients_of_the_old_value(
     assert persoon.naam == f"{naam}-Jansen"
     assert g.cast.organisations["politie"] in {m.organisatie_id for m in meldingen}
     assert outbox
+    # The politie finds the correction from its werkruimte.
+    await _uitloggen(journey)
+    await journey.sign_in(g.email("agent"))
+    await _naar(journey, "Verbeterde gegevens bekijken")
+    await _naar(journey, re.compile("de naam van de betrokkene verbeterd"))
+    assert f"{naam}-Jansen" in await page.locator("main").inner_text()
 
 
 async def test_an_erasure_is_carried_out_with_its_receipt(

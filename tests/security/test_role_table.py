@@ -167,6 +167,7 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "GET /contactpunt-taken/rectificatie/{rectificatie_id:uuid}": frozenset(
         {REGIE, PR, CP, DEELN, DERDE, FG}
     ),
+    "GET /contactpunt-taken/verbeteringen": frozenset({REGIE, PR, CP, DEELN, DERDE, FG}),
     "GET /contactpunt-taken/verzoek/{verzoek_id:uuid}/inzage/{formaat:str}": frozenset({CP, REGIE}),
     "POST /contactpunt-taken/verzoek/{verzoek_id:uuid}/verlengen": frozenset({CP, REGIE}),
     "GET /contactpunt/{gemeente:str}": PUBLIC,

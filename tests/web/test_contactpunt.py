@@ -962,9 +962,17 @@ async def test_a_correction_is_shown_to_its_recipients_only(
     client.cookies.clear()
     client.cookies.set(SESSION_COOKIE, buitenstaander.cookie)
     assert (await client.get(pad)).status_code == 404
+    assert "Geen verbeterde gegevens" in (await client.get("/contactpunt-taken/verbeteringen")).text
     client.cookies.clear()
     client.cookies.set(SESSION_COOKIE, ontvanger.cookie)
+    # The recipient finds it from the werkruimte.
+    werkruimte = await client.get("/werkruimte")
+    assert 'href="/contactpunt-taken/verbeteringen"' in werkruimte.text
+    lijst = await client.get("/contactpunt-taken/verbeteringen")
+    assert f'href="{pad}"' in lijst.text
+    assert "(nieuw)" in lijst.text
     page = await client.get(pad)
     assert page.status_code == 200
     assert "Roos Rectificatie-de Vries" in page.text
     assert "de naam van de betrokkene" in page.text
+    assert "(nieuw)" not in (await client.get("/contactpunt-taken/verbeteringen")).text

@@ -37,6 +37,7 @@ __all__ = [
     "VELDEN",
     "Verbeterbaar",
     "meldingen_van",
+    "mijn_verbeteringen",
     "ontvangers",
     "rectificatie_voor",
     "rectificeer",
@@ -341,3 +342,28 @@ async def meldingen_van(
         ).all()
         uit.append((correctie, list(meldingen)))
     return uit
+
+
+async def mijn_verbeteringen(
+    session: AsyncSession, actor: Actor, *, limiet: int = 50
+) -> list[tuple[Rectificatie, str]]:
+    """The corrections passed on to this user or organisation, newest first, each with the
+    reader's notice status ("gelezen" once opened). Kinds and dates only: no values."""
+    rows = await session.execute(
+        select(Rectificatie, RectificatieMelding.status)
+        .join(RectificatieMelding, RectificatieMelding.rectificatie_id == Rectificatie.id)
+        .where(
+            or_(
+                RectificatieMelding.user_id == actor.user_id,
+                RectificatieMelding.organisatie_id == actor.organisation_id,
+            )
+        )
+        .order_by(Rectificatie.gecorrigeerd_op.desc())
+        .limit(limiet)
+    )
+    gezien: dict[uuid.UUID, tuple[Rectificatie, str]] = {}
+    for correctie, status in rows:
+        vorige = gezien.get(correctie.id)
+        if vorige is None or status == "gelezen":
+            gezien[correctie.id] = (correctie, status)
+    return list(gezien.values())

@@ -330,7 +330,36 @@ async def rectificatie_pagina(
     )
 
 
+@get(
+    f"{TAKEN}/verbeteringen",
+    name="contactpunt-verbeteringen",
+    opt=roles(*ALLE_TENANTROLLEN),
+    dependencies=STAF_DEPS,
+)
+async def verbeteringen(
+    db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+) -> Template:
+    """The corrections passed on to the signed-in user or their organisation."""
+    async with db.begin():
+        lijst = await rectificatie.mijn_verbeteringen(db, actor)
+    return Template(
+        "contactpunt/verbeteringen.html",
+        context={
+            "rijen": [
+                {
+                    "id": c.id,
+                    "wat": rectificatie.OMSCHRIJVING.get((c.item_soort, c.veld), c.veld),
+                    "op": datum_nl(c.gecorrigeerd_op.date()),
+                    "gelezen": status == "gelezen",
+                }
+                for c, status in lijst
+            ]
+        },
+    )
+
+
 besluit_handlers: list[Any] = [
+    verbeteringen,
     besluit_pagina,
     besluit_nemen,
     blokkade_opheffen,

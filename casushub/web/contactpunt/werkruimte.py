@@ -9,12 +9,14 @@ from sqlalchemy import func, select
 from casushub.platform.identity.roles import Role
 from casushub.tenants.verzoeken import services as verzoeken
 from casushub.tenants.verzoeken.models import Verzoek
+from casushub.tenants.verzoeken.rectificatie import mijn_verbeteringen
 from casushub.web import werkruimte_blokken  # noqa: F401 - the general blocks come first
 from casushub.web.werkruimte import Blok, Link, Telling, Werk, blok
 
 __all__: list[str] = []
 
 RAADPLEGINGEN = "/contactpunt-taken/raadplegingen"
+VERBETERINGEN = "/contactpunt-taken/verbeteringen"
 
 
 @blok(Role.PARTICIPANT, Role.GEMEENTE_REGIE, Role.INVITED_PARTY)
@@ -58,4 +60,26 @@ async def nog_te_koppelen(werk: Werk) -> Blok | None:
         tellingen=[
             Telling("Verzoeken zonder gekoppelde persoon", aantal or 0, "/contactpunt-taken")
         ],
+    )
+
+
+@blok(
+    Role.GEMEENTE_REGIE,
+    Role.PROCESREGISSEUR,
+    Role.PARTICIPANT,
+    Role.INVITED_PARTY,
+    Role.FG_AUDITOR,
+    Role.CONTACTPUNT,
+)
+async def verbeteringen(werk: Werk) -> Blok | None:
+    _, db, actor = werk.gemeente()
+    lijst = await mijn_verbeteringen(db, actor)
+    if not lijst:
+        return None
+    nieuw = sum(1 for _, status in lijst if status != "gelezen")
+    return Blok(
+        "Verbeterde gegevens",
+        tekst="Gegevens die u eerder ontving, zijn op verzoek van de betrokkene verbeterd.",
+        tellingen=[Telling("Nog niet bekeken", nieuw, VERBETERINGEN, urgent=True)],
+        links=[Link("Verbeterde gegevens bekijken", VERBETERINGEN)],
     )
