@@ -2,7 +2,7 @@
 # One image for every process: web (the default command), `worker`, `scheduler`, and the
 # migrations (`db migrate`, `tenants migrate --all`). docs/operations.md, "The image".
 #
-#   docker build --build-arg PG_MAJOR=17 -t registry.example.nl/casushub/casushub:0.1.0 .
+#   docker build --build-arg PG_MAJOR=17 -t registry.example.nl/casushub/casushub:0.2.0 .
 #
 # Tag the image with the package's version (pyproject.toml, = the chart's appVersion;
 # CHANGELOG.md). PG_MAJOR must be your PostgreSQL server's major version: `casushub db backup`
@@ -13,7 +13,7 @@
 
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 ARG PG_MAJOR=17
-ARG VERSION=0.1.0
+ARG VERSION=0.2.0
 
 # --- 1. Front-end assets, exactly as `make assets` builds them for development ------------
 FROM ${PYTHON_IMAGE} AS assets
