@@ -209,6 +209,12 @@ async def test_a_request_filed_elsewhere_reaches_the_contactpunt_of_the_residenc
     await _naar(journey, "Uw gegevens en uw rechten")
     await _naar(journey, ingediend_bij.naam)
     assert await page.get_by_role("link", name="Inloggen").count() == 0
+    # A municipality off the platform: the citizen is told where to go, nothing is kept.
+    await journey.select("type", "Inzage: weten welke gegevens er over mij zijn")
+    await journey.select("gemeente_van_verblijf", "Een andere gemeente")
+    await _naar(journey, "Verzoek versturen", role="button")
+    assert "burgemeester van de gemeente waar u woont" in await page.locator("main").inner_text()
+    await _naar(journey, "Terug naar het formulier")
     await journey.select("type", "Inzage: weten welke gegevens er over mij zijn")
     await journey.select("gemeente_van_verblijf", woonplaats.naam)
     await journey.fill("naam", naam)
