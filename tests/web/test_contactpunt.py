@@ -520,6 +520,21 @@ async def test_a_participant_answers_its_consultation_and_withholds_its_item(
     assert "Melding uit lopend onderzoek." in page.text
     token = re.search(rf'name="{CSRF_FIELD}" value="([^"]+)"', page.text)
     assert token
+    wrong = await client.post(
+        "/contactpunt-taken/raadplegingen/beperken",
+        data={
+            "taak": str(taak_id),
+            "item": "",
+            "grond": "",
+            "herzien_op": "morgen",
+            CSRF_FIELD: token.group(1),
+        },
+    )
+    assert wrong.status_code == 422
+    # Each message links to the field of this consultation's form.
+    for veld in ("item", "grond", "herzien"):
+        assert f'href="#{veld}-{taak_id}"' in wrong.text
+        assert f'id="{veld}-{taak_id}"' in wrong.text
     answered = await client.post(
         f"/contactpunt-taken/raadplegingen/{taak_id}",
         data={"antwoord": "Eén melding graag achterhouden.", CSRF_FIELD: token.group(1)},

@@ -771,24 +771,26 @@ async def inzage_beperken(
     data: FormData, db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
 ) -> Template | Redirect:
     """The source withholds one of its items from inzage, on a legal ground, until review."""
-    waarden = {k: str(v) for k, v in data.items() if isinstance(v, str)}
+    waarden = waarden_van(data)
+    # Errors name the fields of the consultation the form belongs to (ids carry its id).
     try:
-        soort, _, raw_id = waarden.get("item", "").partition(":")
+        taak = str(uuid.UUID(waarden.get("taak", "")))
+    except ValueError:
+        taak = ""
+    waarden["taak"] = taak
+    fouten: dict[str, str] = {}
+    soort, _, raw_id = waarden.get("item", "").partition(":")
+    try:
         item_id = uuid.UUID(raw_id)
     except ValueError:
-        return await _raadplegingen(
-            db, actor, fouten={"item": "Kies het gegeven."}, waarden=waarden, status_code=422
-        )
-    try:
-        herzien_op = date.fromisoformat(waarden.get("herzien_op", "").strip())
-    except ValueError:
-        return await _raadplegingen(
-            db,
-            actor,
-            fouten={"herzien_op": "Vul de datum van herbeoordeling in als jjjj-mm-dd."},
-            waarden=waarden,
-            status_code=422,
-        )
+        fouten[f"item-{taak}"] = "Kies het gegeven."
+    if waarden.get("grond", "") not in BEPERKING_GRONDEN:
+        fouten[f"grond-{taak}"] = "Kies een wettelijke grond om inzage te beperken."
+    herzien_op = lees_datum(waarden.get("herzien_op", ""))
+    if herzien_op is None:
+        fouten[f"herzien-{taak}"] = "Vul de datum van herbeoordeling in, bijvoorbeeld 17-03-2027."
+    if fouten or herzien_op is None:
+        return await _raadplegingen(db, actor, fouten=fouten, waarden=waarden, status_code=422)
     try:
         async with db.begin():
             await services.beperk_inzage(
@@ -801,8 +803,9 @@ async def inzage_beperken(
                 toelichting=waarden.get("toelichting", ""),
             )
     except VerzoekRegelFout as exc:
+        veld = "item" if exc.field == "item" else "herzien"
         return await _raadplegingen(
-            db, actor, fouten={exc.field or "grond": exc.message}, waarden=waarden, status_code=422
+            db, actor, fouten={f"{veld}-{taak}": exc.message}, waarden=waarden, status_code=422
         )
     except services.VerzoekGeenToegang as exc:
         raise PermissionDeniedException(detail=exc.message, extra={"dutch": True}) from exc
