@@ -166,6 +166,36 @@ PAGES = [
     PageSpec("/contactpunt-taken", "Verzoeken bij het contactpunt", role="contactpunt"),
     PageSpec("/contactpunt-taken/nieuw", "Verzoek registreren", role="contactpunt"),
     PageSpec("/contactpunt-taken/verzoek/{verzoek}", "Verzoek CP-9801-", role="contactpunt"),
+    # The person search on the request page, with its results to choose from.
+    PageSpec(
+        "/contactpunt-taken/verzoek/{verzoek}?zoek_naam=Casper",
+        "Verzoek CP-9801-",
+        role="contactpunt",
+    ),
+    PageSpec(
+        "/contactpunt-taken/verzoek/{verzoek_gekoppeld}", "Verzoek CP-9801-", role="contactpunt"
+    ),
+    PageSpec(
+        "/contactpunt-taken/verzoek/{verzoek}/besluit",
+        "Besluit over verzoek CP-9801-",
+        role="contactpunt",
+    ),
+    PageSpec(
+        "/contactpunt-taken/verzoek/{verzoek_gekoppeld}/besluit",
+        "Besluit over verzoek CP-9801-",
+        role="contactpunt",
+    ),
+    PageSpec("/contactpunt-taken/verbeteringen", "Verbeterde gegevens", role="participant"),
+    PageSpec(
+        "/contactpunt-taken/rectificatie/{rectificatie}",
+        "Een gegeven is verbeterd",
+        role="contactpunt",
+    ),
+    PageSpec(
+        "/contactpunt-taken?zoek=Ines&soort=inzage&status=alle&sorteer=naam&richting=aflopend",
+        "Verzoeken bij het contactpunt",
+        role="contactpunt",
+    ),
     PageSpec(
         "/contactpunt-taken/raadplegingen", "Raadplegingen van het contactpunt", role="participant"
     ),

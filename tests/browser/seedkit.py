@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.hub.casusoverleg import maak_casusoverleg, plan_bijeenkomst
@@ -19,10 +20,12 @@ from casushub.platform.jobs import create_job
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
+from casushub.tenants.casus.models import Casus
 from casushub.tenants.overleg.services import agendeer
 from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
 from casushub.tenants.uitnodigingen.services import nodig_uit
 from casushub.tenants.verzoeken import services as verzoeken
+from casushub.tenants.verzoeken.rectificatie import rectificeer
 from casushub.tenants.verzoeken.rules import Kanaal, VerzoekType
 from casushub.tenants.verzoeken.schemas import NieuwVerzoek
 from casushub.tenants.weging.rules import CRITERIA, Beoordeling
@@ -55,6 +58,10 @@ class Seeds:
     verzoek: uuid.UUID
     job: uuid.UUID
     uitnodiging: uuid.UUID | None = None
+    # A rectification request linked to the casus's person (the decision page with its form),
+    # and a correction its recipients read.
+    verzoek_gekoppeld: uuid.UUID | None = None
+    rectificatie: uuid.UUID | None = None
 
     def ids(self) -> dict[str, str]:
         return {k: str(v) for k, v in self.__dict__.items() if isinstance(v, uuid.UUID)}
@@ -169,7 +176,31 @@ async def seed(
             ),
             gemeentecode=GEMEENTECODE,
         )
+        gekoppeld = await verzoeken.registreer(
+            s,
+            SYSTEEM,
+            NieuwVerzoek(
+                type=VerzoekType.RECTIFICATIE,
+                betrokkene_naam="Casper Casus",
+                indiener_naam="Casper Casus",
+                kanaal=Kanaal.BRIEF,
+            ),
+            gemeentecode=GEMEENTECODE,
+        )
+        persoon_id = await s.scalar(select(Casus.persoon_id).where(Casus.id == casus))
+        assert persoon_id is not None
+        await verzoeken.koppel_persoon(s, SYSTEEM, gekoppeld.id, persoon_id)
+        correctie, _ = await rectificeer(
+            s,
+            SYSTEEM,
+            item_soort="signaal",
+            item_id=te_wegen.id,
+            veld="omschrijving",
+            nieuwe_waarde="Zorgen over contacten (verbeterd).",
+        )
     return Seeds(
+        verzoek_gekoppeld=gekoppeld.id,
+        rectificatie=correctie.id,
         hub=hub_id,
         politie=politie,
         overleg=overleg,

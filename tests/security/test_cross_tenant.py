@@ -304,6 +304,11 @@ CONTROLS: list[tuple[str, Role | None, dict[str, str]]] = [
     ),
     ("GET /casusoverleg/wegingen/{weging_id:uuid}/opname", REGIE, {"weging_id": "weging"}),
     ("GET /contactpunt-taken/verzoek/{verzoek_id:uuid}", CP, {"verzoek_id": "verzoek"}),
+    (
+        "GET /contactpunt-taken/rectificatie/{rectificatie_id:uuid}",
+        CP,
+        {"rectificatie_id": "rectificatie"},
+    ),
     ("GET /hub/casusoverleggen/{overleg_id:uuid}", HUB, {"overleg_id": "casusoverleg"}),
     ("GET /hub/gemeenten/taken/{job_id:uuid}", HUB, {"job_id": "provisietaak"}),
     ("GET /hub/gemeenten/{tenant_id:uuid}", HUB, {"tenant_id": "tenant"}),
