@@ -116,6 +116,7 @@ PAGES = [
         role="gemeente_regie",
     ),
     PageSpec("/bewaartermijnen", "Bewaartermijnen", role="gemeente_regie"),
+    PageSpec("/gemeente/beeindiging", "Einde verwerkersovereenkomst", role="gemeente_regie"),
     PageSpec("/bewaartermijnen", "Bewaartermijnen", role="fg_auditor"),
     PageSpec("/bewaartermijnen/vernietigingsbewijzen", "Vernietigingsbewijzen", role="fg_auditor"),
     PageSpec(

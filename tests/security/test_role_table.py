@@ -163,6 +163,7 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "GET /fg/export": frozenset({FG}),
     "GET /fg/gebruiker": frozenset({FG}),
     "GET /fg/instructies": frozenset({FG}),
+    "GET /gemeente/beeindiging": frozenset({REGIE}),
     "GET /gemeente/export": frozenset({REGIE}),
     "GET /healthz": PUBLIC,
     "GET /hub/api-tokens": frozenset({HUB}),
