@@ -106,6 +106,8 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "GET /casusoverleg/casussen/{casus_id:uuid}/bijeenkomsten": frozenset({DEELN, PR, REGIE}),
     "GET /casusoverleg/casussen/{casus_id:uuid}/derden": frozenset({DEELN, PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/derden": frozenset({DEELN, PR, REGIE}),
+    "GET /casusoverleg/casussen/{casus_id:uuid}/export": frozenset({PR, REGIE}),
+    "POST /casusoverleg/casussen/{casus_id:uuid}/export": frozenset({PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/herbeoordeling": frozenset({PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/heropenen": frozenset({PR, REGIE}),
     "GET /casusoverleg/casussen/{casus_id:uuid}/informatie": frozenset({DEELN, PR, REGIE}),

@@ -2,6 +2,7 @@
 
 from casushub.web.rechten.beeindiging import beeindiging
 from casushub.web.rechten.bewaarplicht import bewaarplicht_handlers
+from casushub.web.rechten.export import export_handlers
 from casushub.web.rechten.inzage import inzage_handlers
 from casushub.web.rechten.termijnen import termijn_handlers
 
@@ -11,5 +12,6 @@ rechten_handlers = [
     *bewaarplicht_handlers,
     *inzage_handlers,
     *termijn_handlers,
+    *export_handlers,
     beeindiging,
 ]
