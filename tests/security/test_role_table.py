@@ -150,6 +150,7 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "GET /contactpunt-taken": frozenset({CP, REGIE}),
     "GET /contactpunt-taken/nieuw": frozenset({CP, REGIE}),
     "POST /contactpunt-taken/nieuw": frozenset({CP, REGIE}),
+    "GET /contactpunt-taken/overdrachten": frozenset({CP, REGIE}),
     "GET /contactpunt-taken/raadplegingen": frozenset({DEELN, REGIE}),
     "POST /contactpunt-taken/raadplegingen/beperken": frozenset({DEELN, REGIE}),
     "POST /contactpunt-taken/raadplegingen/{consultatie_id:uuid}": frozenset({DEELN, REGIE}),

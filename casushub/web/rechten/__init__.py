@@ -4,6 +4,7 @@ from casushub.web.rechten.beeindiging import beeindiging
 from casushub.web.rechten.bewaarplicht import bewaarplicht_handlers
 from casushub.web.rechten.export import export_handlers
 from casushub.web.rechten.inzage import inzage_handlers
+from casushub.web.rechten.overdrachten import overdracht_handlers
 from casushub.web.rechten.termijnen import termijn_handlers
 
 __all__ = ["rechten_handlers"]
@@ -13,5 +14,6 @@ rechten_handlers = [
     *inzage_handlers,
     *termijn_handlers,
     *export_handlers,
+    *overdracht_handlers,
     beeindiging,
 ]

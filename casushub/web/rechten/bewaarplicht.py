@@ -13,6 +13,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from litestar import get, post
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
@@ -20,6 +21,8 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform.identity.roles import Role
+from casushub.platform.overdracht import overdrachten
+from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.models import Blokkadegrond, JuridischeBlokkade
 from casushub.tenants.bewaartermijnen.overzicht import (
@@ -64,19 +67,29 @@ _MAX_REDEN = 2000
     dependencies=DEPS,
 )
 async def casus_rechten(
-    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+    casus_id: FromPath[uuid.UUID],
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
 ) -> Template:
     """The casus page's fragment: holds, items that may be withheld, moves and hand-overs."""
     async with als_http(), db.begin():
         plicht = await bewaarplicht(db, actor, casus_id)
         items = await beperkbare_items(db, actor, casus_id, vandaag=date.today())
         verhuizingen = await verhuisgeschiedenis(db, actor, casus_id)
+    gemeld = {}
+    if verhuizingen:
+        # The hand-over notices of these moves: to whom, and which requests followed.
+        async with state.engine.connect() as conn:
+            gemeld = {o.taak_id: o for o in await overdrachten(conn, tenant.id, richting="uit")}
     return Template(
         "rechten/_casus.html",
         context={
             "plicht": plicht,
             "items": items,
             "verhuizingen": verhuizingen,
+            "gemeld": gemeld,
             "regie": is_regie(actor),
         },
     )
