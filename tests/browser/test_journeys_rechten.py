@@ -24,6 +24,8 @@ from casushub.platform.tenancy import tenant_session
 from casushub.tenants.casus.items import voeg_item_toe
 from casushub.tenants.casus.models import Casus
 from casushub.tenants.casus.services import Deelnemer, maak_casus
+from casushub.tenants.exports.rules import ExportDoel
+from casushub.tenants.plan.services import InterventieInvoer, voeg_interventie_toe
 from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
 from casushub.tenants.verzoeken.rules import BEPERKING_GRONDEN, Kanaal, VerzoekType
 from casushub.tenants.verzoeken.schemas import NieuwVerzoek
@@ -350,3 +352,44 @@ async def test_a_move_takes_the_running_request_along(
     await page.wait_for_url("**/contactpunt-taken/verzoek/**")
     await journey.check()
     assert "Victor Verhuis" in await page.locator("main").inner_text()
+
+
+async def test_export_for_an_intervention_refuses_another_purpose(
+    journey: Journey, rechten_cast: Cast, app_engine: AsyncEngine, settings: Settings
+) -> None:
+    cast = rechten_cast
+    casus_id = await casus_met_item(
+        app_engine, settings, cast, "Esther Export", te_vernietigen=False
+    )
+    async with tenant_session(app_engine, cast.tenant, settings) as s, s.begin():
+        await voeg_interventie_toe(
+            s,
+            SYSTEEM,
+            uuid.UUID(casus_id),
+            InterventieInvoer(
+                "Traject schuldhulpverlening",
+                "werk_inkomen",
+                cast.organisations["politie"],
+                "politie",
+                "Wet gemeentelijke schuldhulpverlening",
+            ),
+        )
+    page = journey.page
+    await journey.sign_in(cast.emails["gemeente_regie"])
+    await journey.goto(f"/casusoverleg/casussen/{casus_id}")
+    await page.locator("#bewaarplicht-status").wait_for()
+    await journey.check()
+    await journey.press("Exporteren voor een interventie", role="link")
+    await page.wait_for_url("**/export")
+    await journey.check()
+    await journey.select("doel", ExportDoel.CASUSOVERLEG.value.capitalize())
+    await journey.select("interventie", "Traject schuldhulpverlening (werk en inkomen, gepland)")
+    await journey.press("Export maken")
+    await page.locator("[data-error-summary]").wait_for()
+    await journey.check()
+    assert "alleen worden geëxporteerd voor" in await page.locator("main").inner_text()
+    await journey.select("doel", ExportDoel.UITVOERING_INTERVENTIE.value.capitalize())
+    async with page.expect_download() as info:
+        await journey.press("Export maken")
+    download = await info.value
+    assert download.suggested_filename.startswith("casus-export-")
