@@ -13,11 +13,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from casushub.platform import klok
 from casushub.platform.identity.models import Membership, User
 from casushub.platform.identity.roles import Role
 from casushub.platform.mail import MailError, queue_mail
@@ -72,7 +72,7 @@ async def _mail(engine: AsyncEngine, adres: str, link: str) -> None:
 
 async def review_herinneringen(job: TenantJob) -> None:
     """Mail the regie once for each casus whose necessity review fell due."""
-    casussen = await reviews_nieuw_te_melden(job.session, date.today())
+    casussen = await reviews_nieuw_te_melden(job.session, klok.vandaag())
     engine = job.runtime.app_engine
     adressen = await _adressen(engine, job.tenant.id, rol=Role.GEMEENTE_REGIE) if casussen else []
     for casus_id in casussen:
@@ -95,7 +95,7 @@ def _link(herinnering: BeperkingHerinnering) -> str:
 async def beperking_herinneringen(job: TenantJob) -> None:
     """Mail the owner of each restriction whose review date is near (its organisation's
     users in this tenant when the person who asked has no address any more)."""
-    herinneringen = await beperkingen_te_melden(job.session, date.today())
+    herinneringen = await beperkingen_te_melden(job.session, klok.vandaag())
     engine = job.runtime.app_engine
     for herinnering in herinneringen:
         adressen: list[str] = []

@@ -7,9 +7,9 @@ idempotent, logged, the registry row kept as the receipt). Imported through
 from __future__ import annotations
 
 import logging
-from datetime import date
 
-from casushub.platform.hub.lifecycle import vernietig_beeindigde
+from casushub.crosstenant.lifecycle import vernietig_beeindigde
+from casushub.platform import klok
 from casushub.workers.declare import PlatformJob, platform_actor
 
 __all__ = ["lifecycle_vernietig"]
@@ -21,5 +21,5 @@ log = logging.getLogger(__name__)
 async def lifecycle_vernietig(job: PlatformJob) -> None:
     """Daily: schema, role and export of each municipality past its termination period."""
     current = job.runtime
-    vernietigd = await vernietig_beeindigde(current.admin_engine, current.settings, date.today())
+    vernietigd = await vernietig_beeindigde(current.admin_engine, current.settings, klok.vandaag())
     log.info("terminated municipalities destroyed", extra={"gemeenten": vernietigd})

@@ -317,16 +317,19 @@ async def test_a_move_takes_the_running_request_along(
     page = journey.page
     await journey.sign_in(cast.emails["gemeente_regie"])
     await journey.goto(f"/casusoverleg/casussen/{casus_id}")
-    await page.locator("#naar_gemeente").wait_for()
+    await journey.press("Verhuizing vastleggen", role="link")
+    await page.wait_for_url("**/verhuizing")
     await journey.check()
-    await journey.fill("naar_gemeente", NIEUWE_CODE)
+    await page.locator("#naar_gemeente").select_option(value=NIEUWE_CODE)
     await journey.fill("verhuis_datum", date.today().strftime("%d-%m-%Y"))
     await journey.press("Verhuizing vastleggen")
-    await page.get_by_text("er staat een overdrachtstaak klaar").wait_for()
+    await page.wait_for_url(re.compile(r".*/casusoverleg/casussen/[0-9a-f-]+$"))
     await journey.check()
+    assert "Verhuizing vastgelegd" in await page.locator("main").inner_text()
 
     # The casus history shows the hand-over and the request that went along.
-    await page.reload()
+    await journey.press("Bewaarplicht en rechten", role="link")
+    await page.wait_for_url("**/rechten")
     await page.locator("#overdrachtsgeschiedenis").wait_for()
     await journey.check()
     geschiedenis = await page.locator("#overdrachtsgeschiedenis").inner_text()

@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.platform.ids import new_id
 from casushub.platform.tenancy import session_tenant
 from casushub.tenants.actor import Actor
@@ -151,7 +152,7 @@ async def proefrun(
     dagen: int = AANKONDIGING_DAGEN,
 ) -> Proefrun:
     """What the sweep would destroy up to ``dagen`` days from now; destroys nothing."""
-    peildatum = (vandaag or date.today()) + timedelta(days=dagen)
+    peildatum = (vandaag or klok.vandaag()) + timedelta(days=dagen)
     found = await kandidaten(session, peildatum)
     await record(
         session,
@@ -183,7 +184,7 @@ async def vernietig(
     if tenant is None:
         msg = "de vernietiging draait alleen in een tenant-sessie"
         raise RuntimeError(msg)
-    vandaag = vandaag or date.today()
+    vandaag = vandaag or klok.vandaag()
     ronde = Ronde(batch_id=batch_id or new_id())
     te_vernietigen = []
     for kandidaat in await kandidaten(session, vandaag):

@@ -16,7 +16,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Template
 from sqlalchemy import select
 
-from casushub.platform.hub.lifecycle import export_dir
+from casushub.crosstenant.lifecycle import export_dir
 from casushub.platform.identity.roles import Role
 from casushub.platform.models import Tenant, TenantStatus
 from casushub.web.auth.guards import current_identity, roles

@@ -9,10 +9,9 @@ change the screen is shown again (post/redirect/get) with a fixed confirmation.
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
-from litestar import get, post
+from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
@@ -20,8 +19,9 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.crosstenant.overdracht import overdrachten
+from casushub.platform import klok
 from casushub.platform.identity.roles import Role
-from casushub.platform.overdracht import overdrachten
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.models import Blokkadegrond, JuridischeBlokkade
@@ -38,6 +38,7 @@ from casushub.tenants.bewaartermijnen.services import (
 from casushub.tenants.casus.errors import NietGevonden, RegelFout
 from casushub.tenants.casus.toegang import is_regie
 from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.weigeringen import als_http
 
@@ -67,32 +68,35 @@ _MAX_REDEN = 2000
     dependencies=DEPS,
 )
 async def casus_rechten(
-    casus_id: FromPath[uuid.UUID],
+    request: Request[Any, Any, Any],
     state: State,
+    casus_id: FromPath[uuid.UUID],
     tenant: NamedDependency[TenantRef],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    """The casus page's fragment: holds, items that may be withheld, moves and hand-overs."""
+    """The casus page's section: holds, items that may be withheld, moves and hand-overs."""
     async with als_http(), db.begin():
         plicht = await bewaarplicht(db, actor, casus_id)
-        items = await beperkbare_items(db, actor, casus_id, vandaag=date.today())
+        items = await beperkbare_items(db, actor, casus_id, vandaag=klok.vandaag())
         verhuizingen = await verhuisgeschiedenis(db, actor, casus_id)
-    gemeld = {}
-    if verhuizingen:
-        # The hand-over notices of these moves: to whom, and which requests followed.
-        async with state.engine.connect() as conn:
-            gemeld = {o.taak_id: o for o in await overdrachten(conn, tenant.id, richting="uit")}
-    return Template(
-        "rechten/_casus.html",
-        context={
-            "plicht": plicht,
-            "items": items,
-            "verhuizingen": verhuizingen,
-            "gemeld": gemeld,
-            "regie": is_regie(actor),
-        },
-    )
+        gemeld = {}
+        if verhuizingen:
+            # The hand-over notices of these moves: to whom, and which requests followed.
+            async with state.engine.connect() as conn:
+                uit = await overdrachten(conn, tenant.id, richting="uit")
+            gemeld = {o.taak_id: o for o in uit}
+        fragment = Template(
+            "rechten/_casus.html",
+            context={
+                "plicht": plicht,
+                "items": items,
+                "verhuizingen": verhuizingen,
+                "gemeld": gemeld,
+                "regie": is_regie(actor),
+            },
+        )
+        return await sectie(request, state, db, actor, casus_id, "rechten", fragment)
 
 
 async def _scherm(

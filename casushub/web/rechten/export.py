@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from litestar import Response, get, post
@@ -18,6 +17,7 @@ from litestar.params import Body, FromPath
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.platform.identity.roles import Role
 from casushub.tenants.actor import Actor
 from casushub.tenants.exports.interventie import exporteer_voor_interventie, interventies_van
@@ -113,7 +113,7 @@ async def export_maken(
             return await _scherm(
                 db, actor, casus_id, waarden=waarden, fouten={veld: exc.message}, status_code=422
             )
-    naam = f"casus-export-{date.today().isoformat()}.json"
+    naam = f"casus-export-{klok.vandaag().isoformat()}.json"
     return Response(
         json.dumps(document, ensure_ascii=False, indent=1).encode(),
         media_type="application/json",

@@ -11,8 +11,8 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.response import Template
 
+from casushub.crosstenant.overdracht import overdrachten
 from casushub.platform.identity.roles import Role
-from casushub.platform.overdracht import overdrachten
 from casushub.platform.tenancy import TenantRef
 from casushub.web.auth.guards import roles
 from casushub.web.tenancy import provide_tenant

@@ -23,7 +23,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casushub.platform.hub.lifecycle import beeindig, export_dir, vernietig_beeindigde
+from casushub.crosstenant.lifecycle import beeindig, export_dir, vernietig_beeindigde
 from casushub.platform.identity.models import AdminAuditEntry, User
 from casushub.platform.identity.roles import Role
 from casushub.platform.mail import MailMessage

@@ -22,7 +22,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casushub.platform.contactpunt import Routering, Uitkomst, verplaats, zoek_contactpunt
+from casushub.crosstenant.contactpunt import Routering, Uitkomst, verplaats, zoek_contactpunt
+from casushub.platform import klok
 from casushub.platform.ids import new_id
 from casushub.platform.models import PlatformBase, Tenant
 from casushub.platform.registry import RegistryError, TenantUnavailable
@@ -92,7 +93,7 @@ async def meld_overdracht(
             raise NietGevonden("Deze overdrachtstaak bestaat niet (meer).")
         code, casus_id = taak.naar_gemeente, taak.casus_id
         verhuizing = await session.get(Verhuizing, taak.verhuizing_id)
-        verhuisd_op = verhuizing.datum if verhuizing else date.today()
+        verhuisd_op = verhuizing.datum if verhuizing else klok.vandaag()
         persoon_id = await session.scalar(select(Casus.persoon_id).where(Casus.id == casus_id))
         lopend = list(
             (
