@@ -103,6 +103,14 @@ async def casus_met_item(
     return str(casus.id)
 
 
+async def naar_rechten(walk: Journey, casus_id: str) -> None:
+    """The casus page, then its section "Bewaarplicht en rechten"."""
+    await walk.goto(f"/casusoverleg/casussen/{casus_id}")
+    await walk.press("Bewaarplicht en rechten", role="link")
+    await walk.page.wait_for_url("**/rechten")
+    await walk.page.locator("#bewaarplicht-status").wait_for()
+
+
 async def _proefrun(walk: Journey) -> tuple[str, str]:
     """Open the dry run from the hold screen; the texts of its two tables."""
     page = walk.page
@@ -127,8 +135,7 @@ async def test_legal_hold_set_and_lifted_with_the_dry_run_showing_it(
     )
     page = journey.page
     await journey.sign_in(cast.emails["gemeente_regie"])
-    await journey.goto(f"/casusoverleg/casussen/{casus_id}")
-    await page.locator("#bewaarplicht-status").wait_for()
+    await naar_rechten(journey, casus_id)
     await journey.check()
     assert "geen juridische blokkade" in await page.locator("#bewaarplicht-status").inner_text()
     await journey.press("Bewaarplicht beheren", role="link")
@@ -162,12 +169,13 @@ async def test_legal_hold_set_and_lifted_with_the_dry_run_showing_it(
     await page.go_back()
     await page.wait_for_url("**/bewaarplicht?gelukt=ingesteld")
 
-    # The casus page shows the hold.
+    # The casus shows the hold: in its summary and in its rights section.
     await journey.press("Terug naar de casus Berend Bewaar", role="link")
-    await page.wait_for_url(re.compile(r".*/casusoverleg/casussen/[0-9a-f-]+$"))
+    await page.wait_for_url("**/rechten")
     await page.locator("#bewaarplicht-status").wait_for()
     await journey.check()
     assert "rechtszaak" in await page.locator("#bewaarplicht-status").inner_text()
+    assert "Bewaarplicht (legal hold)" in await page.locator(".casus-kop").inner_text()
 
     # Lift it, with a reason: the schedule resumes.
     await journey.press("Bewaarplicht beheren", role="link")
@@ -193,8 +201,7 @@ async def test_regie_changes_a_retention_period_and_reads_the_receipts(
     )
     page = journey.page
     await journey.sign_in(cast.emails["gemeente_regie"])
-    await journey.goto(f"/casusoverleg/casussen/{casus_id}")
-    await page.locator("#bewaarplicht-status").wait_for()
+    await naar_rechten(journey, casus_id)
     await journey.check()
     await journey.press("Bewaarplicht beheren", role="link")
     await page.wait_for_url("**/bewaarplicht")
@@ -231,8 +238,7 @@ async def test_an_item_marked_inzage_beperkt_then_confirmed_and_lifted(
     casus_id = await casus_met_item(app_engine, settings, cast, "Irma Inzage", te_vernietigen=False)
     page = journey.page
     await journey.sign_in(cast.emails["gemeente_regie"])
-    await journey.goto(f"/casusoverleg/casussen/{casus_id}")
-    await page.locator("#bewaarplicht-status").wait_for()
+    await naar_rechten(journey, casus_id)
     await journey.check()
     await page.get_by_role("link", name=re.compile(r"^Inzage beperken")).click()
     await page.wait_for_url("**/inzage")
@@ -379,8 +385,7 @@ async def test_export_for_an_intervention_refuses_another_purpose(
         )
     page = journey.page
     await journey.sign_in(cast.emails["gemeente_regie"])
-    await journey.goto(f"/casusoverleg/casussen/{casus_id}")
-    await page.locator("#bewaarplicht-status").wait_for()
+    await naar_rechten(journey, casus_id)
     await journey.check()
     await journey.press("Exporteren voor een interventie", role="link")
     await page.wait_for_url("**/export")

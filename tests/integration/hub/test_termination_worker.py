@@ -147,10 +147,14 @@ async def test_termination_export_notice_and_destruction_in_a_real_worker(
         download = await client.get("/gemeente/export")
         assert download.status_code == 200
         assert download.headers["content-type"] == "application/zip"
-        # Case screens are closed; the refusal says where the export is.
+        # The werkruimte leads there; case screens are closed, and their refusal says where
+        # the export is.
         werkruimte = await client.get("/werkruimte")
-        assert werkruimte.status_code == 503
+        assert werkruimte.status_code == 200
         assert 'href="/gemeente/beeindiging"' in werkruimte.text
+        dicht = await client.get("/casusoverleg")
+        assert dicht.status_code == 503
+        assert 'href="/gemeente/beeindiging"' in dicht.text
     async with AsyncTestClient(app, session_config=session_config(settings)) as client:
         # Hub staff lost access at termination.
         client.cookies.set(SESSION_COOKIE, regisseur.cookie)
