@@ -197,6 +197,8 @@ class InkomendeOverdracht:
     van_gemeentecode: str
     verhuisd_op: date
     gemeld_op: datetime
+    # Requests that followed the person: [{"nummer", "verzoek_id"}] in this municipality.
+    verzoeken: list[dict[str, str]]
 
 
 # Built once: the regie's dashboard shows them on every visit (issue 11).
@@ -207,6 +209,7 @@ _INKOMEND = (
         Tenant.gemeentecode,
         Overdrachtsmelding.verhuisd_op,
         Overdrachtsmelding.created_at,
+        Overdrachtsmelding.verzoeken,
     )
     .join(Tenant, Tenant.id == Overdrachtsmelding.van_tenant_id)
     .where(

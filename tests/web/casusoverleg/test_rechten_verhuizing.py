@@ -104,3 +104,17 @@ async def test_a_running_request_follows_the_person_on_a_move(
     geopend = await client.get(link.group(1))
     assert geopend.status_code == 200
     assert "Vera Verhuis" in geopend.text
+    # The new municipality's regie sees the hand-over with the request that came along.
+    client.cookies.clear()
+    await sign_in_as(client, tenant_b, Role.GEMEENTE_REGIE)
+    dashboard = await client.get("/casusoverleg")
+    overdracht = dashboard.text.split("Overdrachten naar uw gemeente")[1].split("<h2")[0]
+    assert f'href="{link.group(1)}">{nummer}</a>' in overdracht
+    assert "Vera" not in overdracht
+    # Taken over: the notice leaves the dashboard (and the next tests' view of it).
+    melding = re.search(r"/casusoverleg/overdrachten/([0-9a-f-]+)/afgehandeld", overdracht)
+    assert melding is not None
+    klaar = await client.post(
+        melding.group(0), data={CSRF_FIELD: token(dashboard.text)}, follow_redirects=False
+    )
+    assert klaar.status_code == 303
