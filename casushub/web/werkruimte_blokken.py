@@ -10,8 +10,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from casushub.crosstenant.overdracht import inkomende_overdrachten
+from casushub.platform import klok
 from casushub.platform.hub.werkvoorraad import hub_werkvoorraad
 from casushub.platform.identity.roles import Role
+from casushub.tenants.bewaartermijnen.overzichten import aantal_bewijzen
 from casushub.tenants.casus.overzicht import tel_overzicht
 from casushub.tenants.casus.toegang import weegt_mee
 from casushub.tenants.uitnodigingen.services import mijn_uitnodigingen
@@ -121,10 +123,23 @@ async def verwerkingenlog(werk: Werk) -> Blok | None:
 
 @blok(Role.FG_AUDITOR, Role.PROCESREGISSEUR, Role.GEMEENTE_REGIE)
 async def bewaartermijnen(werk: Werk) -> Blok | None:
+    _tenant, db, _actor = werk.gemeente()
+    week = klok.vandaag() - timedelta(days=7)
     return Blok(
         "Bewaartermijnen",
         tekst="Wat de eerstvolgende vernietiging zou verwijderen, zonder iets te verwijderen.",
-        links=[Link("Proefrun van de vernietiging bekijken", "/bewaartermijnen/proefrun")],
+        tellingen=[
+            Telling(
+                "vernietigingsbewijzen van de afgelopen week",
+                await aantal_bewijzen(db, sinds=week),
+                "/bewaartermijnen/vernietigingsbewijzen",
+            )
+        ],
+        links=[
+            Link("Proefrun van de vernietiging bekijken", "/bewaartermijnen/proefrun"),
+            Link("Bewaartermijnen van de gemeente", "/bewaartermijnen"),
+            Link("Vernietigingsbewijzen", "/bewaartermijnen/vernietigingsbewijzen"),
+        ],
     )
 
 

@@ -41,6 +41,7 @@ ACTOR_MODULES = (
     "casushub.workers.retention",
     "casushub.workers.verzoeken",
     "casushub.workers.herinneringen",
+    "casushub.workers.lifecycle",
 )
 
 

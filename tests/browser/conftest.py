@@ -154,7 +154,13 @@ PAGES = [
         "Inzage beperken – informatie van",
         role="gemeente_regie",
     ),
+    PageSpec(
+        "/casusoverleg/casussen/{casus}/export",
+        "Exporteren voor een interventie – Casper Casus",
+        role="gemeente_regie",
+    ),
     PageSpec("/bewaartermijnen", "Bewaartermijnen", role="gemeente_regie"),
+    PageSpec("/gemeente/beeindiging", "Einde verwerkersovereenkomst", role="gemeente_regie"),
     PageSpec("/bewaartermijnen", "Bewaartermijnen", role="fg_auditor"),
     PageSpec("/bewaartermijnen/vernietigingsbewijzen", "Vernietigingsbewijzen", role="fg_auditor"),
     PageSpec(
