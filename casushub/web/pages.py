@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
+from casushub.tenants.overgang.services import telling as overgang_telling
 from casushub.tenants.personen.services import tel_personen
 from casushub.web.casusoverleg.context import provide_actor
 from casushub.web.tenancy import provide_tenant, provide_tenant_db
@@ -37,4 +38,10 @@ async def werkruimte(
 ) -> Template:
     # A count is not personal data, but it counts only the persons the actor may see.
     personen = await tel_personen(db, actor)
-    return Template("werkruimte.html", context={"tenant": tenant, "personen": personen})
+    overgang = None
+    if actor.role in {"gemeente_regie", "procesregisseur"}:
+        # The transition list's counts (no personal data); the list itself is at /overgang.
+        overgang = await overgang_telling(db)
+    return Template(
+        "werkruimte.html", context={"tenant": tenant, "personen": personen, "overgang": overgang}
+    )

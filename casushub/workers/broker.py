@@ -39,6 +39,7 @@ ACTOR_MODULES = (
     "casushub.workers.actors",
     "casushub.workers.retention",
     "casushub.workers.verzoeken",
+    "casushub.workers.overgang",
 )
 
 

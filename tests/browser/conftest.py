@@ -110,6 +110,17 @@ PAGES = [
     PageSpec(
         "/bewaartermijnen/proefrun", "Wat wordt volgende week vernietigd", role="gemeente_regie"
     ),
+    # Overgangsvoorraad (convenant-era cases)
+    PageSpec("/overgang", "Overgangsvoorraad", role="gemeente_regie"),
+    PageSpec(
+        "/overgang/formaat", "Bestandsformaat voor de overgangsvoorraad", role="gemeente_regie"
+    ),
+    PageSpec(
+        "/overgang/imports/{overgang_import}", "Import van overgang.json", role="gemeente_regie"
+    ),
+    PageSpec(
+        "/overgang/zaken/{overgang_zaak}/weging", "Weging onder de Wet", role="gemeente_regie"
+    ),
     # Contactpunt
     PageSpec("/contactpunt-taken", "Verzoeken bij het contactpunt", role="contactpunt"),
     PageSpec("/contactpunt-taken/nieuw", "Verzoek registreren", role="contactpunt"),

@@ -33,6 +33,7 @@ from casushub.web.auth.testing import SignedIn, create_signed_in_session
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web" / "casusoverleg"))
 from bouwstenen import casus as casus_met_item
 from bouwstenen import hub_id as hub_uuid
+from overgangkit import overgangszaak
 
 __all__ = ["SYSTEEM", "Seeds", "hub_uuid", "invite_party", "seed", "sign_in_role", "weging_invoer"]
 
@@ -55,6 +56,8 @@ class Seeds:
     verzoek: uuid.UUID
     job: uuid.UUID
     uitnodiging: uuid.UUID | None = None
+    overgang_import: uuid.UUID | None = None
+    overgang_zaak: uuid.UUID | None = None
 
     def ids(self) -> dict[str, str]:
         return {k: str(v) for k, v in self.__dict__.items() if isinstance(v, uuid.UUID)}
@@ -169,7 +172,13 @@ async def seed(
             ),
             gemeentecode=GEMEENTECODE,
         )
+    # An imported convenant-era case and its upload (with one faulty row in the report).
+    overgang_import, overgang_zaak = await overgangszaak(
+        app_engine, settings, tenant, GEMEENTECODE, "Otto Overgang"
+    )
     return Seeds(
+        overgang_import=overgang_import,
+        overgang_zaak=overgang_zaak,
         hub=hub_id,
         politie=politie,
         overleg=overleg,

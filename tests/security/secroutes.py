@@ -69,6 +69,8 @@ ID_SOURCES: dict[str, tuple[str, ...]] = {
     "hub_id": ("hub",),
     "token_id": ("api_token",),
     "invitation_id": ("invitation",),
+    "import_id": ("overgangsimport",),
+    "zaak_id": ("overgangszaak",),
 }
 # Query parameters that name an object by id (the FG's lookups), with their sources: another
 # municipality's ids are sent there as well, and compared with an unknown id.

@@ -1,0 +1,96 @@
+"""The overgangsvoorraad: uploads of convenant-era cases and the transition list.
+
+Revision ID: t0011
+Revises: t0008
+Create Date: 2026-12-07
+"""
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import SchemaItem
+
+revision = "t0011"
+down_revision = "t0008"
+branch_labels = None
+depends_on = None
+
+
+def _key(table: str) -> list[SchemaItem]:
+    return [
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
+        sa.PrimaryKeyConstraint("id", name=f"pk_{table}"),
+    ]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "overgangsimport",
+        *_key("overgangsimport"),
+        sa.Column("bestandsnaam", sa.String(200), nullable=False),
+        sa.Column("formaat", sa.String(4), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("geupload_door", sa.Uuid()),
+        sa.Column("geupload_door_organisatie", sa.Uuid()),
+        sa.Column("geupload_door_rol", sa.String(30), nullable=False),
+        sa.Column("rijen", postgresql.JSONB(), nullable=False),
+        sa.Column("rapport", postgresql.JSONB(), nullable=False),
+        sa.Column("aantal_rijen", sa.Integer(), nullable=False),
+        sa.Column("aantal_fouten", sa.Integer(), nullable=False),
+        sa.Column("job_id", sa.Uuid()),
+        sa.Column("bevestigd_door", sa.Uuid()),
+        sa.Column("bevestigd_op", sa.DateTime(timezone=True)),
+        sa.Column("ingelezen", sa.Integer(), nullable=False),
+        sa.Column("overgeslagen", sa.Integer(), nullable=False),
+        sa.Column("afgerond_op", sa.DateTime(timezone=True)),
+    )
+    op.create_table(
+        "overgangszaak",
+        *_key("overgangszaak"),
+        sa.Column("import_id", sa.Uuid()),
+        sa.Column("bron_sleutel", sa.String(64), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("weeg_uiterlijk", sa.Date(), nullable=False),
+        sa.Column("bron_id", sa.String(100)),
+        sa.Column("naam", sa.String(200)),
+        sa.Column("geboortedatum", sa.Date()),
+        sa.Column("gemeente_van_verblijf", sa.String(4)),
+        sa.Column("gegevens", postgresql.JSONB(), nullable=False),
+        sa.Column("casus_id", sa.Uuid()),
+        sa.Column("afgehandeld_op", sa.Date()),
+        sa.Column("destroy_on", sa.Date()),
+        sa.Column("herinnerd", sa.Boolean(), nullable=False),
+        sa.UniqueConstraint("bron_sleutel", name="uq_overgangszaak_bron_sleutel"),
+        sa.ForeignKeyConstraint(
+            ["import_id"],
+            ["overgangsimport.id"],
+            name="fk_overgangszaak_import_id_overgangsimport",
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["casus_id"], ["casus.id"], name="fk_overgangszaak_casus_id_casus", ondelete="SET NULL"
+        ),
+    )
+    op.create_index("ix_overgangszaak_import_id", "overgangszaak", ["import_id"])
+    op.create_index("ix_overgangszaak_casus_id", "overgangszaak", ["casus_id"])
+    op.create_index("ix_overgangszaak_weeg_uiterlijk", "overgangszaak", ["weeg_uiterlijk"])
+    op.create_table(
+        "overgang_instelling",
+        *_key("overgang_instelling"),
+        sa.Column("enkel", sa.Boolean(), nullable=False),
+        sa.Column("weegtermijn_maanden", sa.Integer(), nullable=False),
+        sa.Column("gewijzigd_door", sa.Uuid()),
+        sa.UniqueConstraint("enkel", name="uq_overgang_instelling_enkel"),
+        sa.CheckConstraint(
+            "weegtermijn_maanden BETWEEN 1 AND 12", name="ck_overgang_instelling_termijn"
+        ),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("overgang_instelling")
+    op.drop_table("overgangszaak")
+    op.drop_table("overgangsimport")
