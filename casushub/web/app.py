@@ -40,7 +40,7 @@ from casushub.web.info_pages import privacyverklaring, toegankelijkheidsverklari
 from casushub.web.jobs import job_progress
 from casushub.web.metrics import metrics, request_metrics
 from casushub.web.middleware import request_context_middleware, security_headers_hook
-from casushub.web.overgang import cijfer_handlers, overgang_handlers
+from casushub.web.overgang import cijfer_handlers, hub_overgang_handlers, overgang_handlers
 from casushub.web.pages import start, werkruimte
 from casushub.web.pattern_library import pattern_handlers
 from casushub.web.tenancy import laad_tenantpoort
@@ -108,7 +108,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # The casusoverleg screens; each handler declares its own roles.
             Router("/", route_handlers=casusoverleg_handlers),
             # The overgangsvoorraad and the figures (casushub.web.overgang); roles per handler.
-            Router("/", route_handlers=[*overgang_handlers, *cijfer_handlers]),
+            Router(
+                "/",
+                route_handlers=[*overgang_handlers, *hub_overgang_handlers, *cijfer_handlers],
+            ),
             # Hub administration (casushub.web.hub); each controller declares its roles.
             Router("/", route_handlers=hub_handlers),
             # The admin API: bearer API tokens only (casushub.web.api, guards.api_token).

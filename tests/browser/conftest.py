@@ -145,6 +145,15 @@ PAGES = [
     PageSpec("/hub/gebruikers", "Gebruikers", role="hub_admin"),
     PageSpec("/hub/gebruikers/review", "Autorisatiereview – Testorganisatie", role="hub_admin"),
     PageSpec("/hub/api-tokens", "API-tokens", role="hub_admin"),
+    PageSpec("/hub/overgang/formaat", "Bestandsformaat", role="hub_admin"),
+    PageSpec(
+        "/hub/gemeenten/{overgang_tenant}/overgang", "Overgangsvoorraad van", role="hub_admin"
+    ),
+    PageSpec(
+        "/hub/gemeenten/{overgang_tenant}/overgang/imports/{overgang_hub_import}",
+        "Import van overgang.json",
+        role="hub_admin",
+    ),
     PageSpec("/hub/audit", "Auditlog van het beheer", role="hub_admin"),
     PageSpec("/hub/casusoverleggen", "Casusoverleggen", role="hub_admin"),
     PageSpec("/hub/casusoverleggen/{overleg}", "Regio Pagina's", role="hub_admin"),

@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.hub.casusoverleg import maak_casusoverleg, plan_bijeenkomst
 from casushub.platform.identity.organisations import create_organisation
 from casushub.platform.identity.roles import OrganisationType, Role
 from casushub.platform.jobs import create_job
+from casushub.platform.models import Tenant
+from casushub.platform.registry import create_tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
@@ -58,6 +61,9 @@ class Seeds:
     uitnodiging: uuid.UUID | None = None
     overgang_import: uuid.UUID | None = None
     overgang_zaak: uuid.UUID | None = None
+    # A second municipality of the hub under a running agreement: the hub admin's upload.
+    overgang_tenant: uuid.UUID | None = None
+    overgang_hub_import: uuid.UUID | None = None
 
     def ids(self) -> dict[str, str]:
         return {k: str(v) for k, v in self.__dict__.items() if isinstance(v, uuid.UUID)}
@@ -176,7 +182,24 @@ async def seed(
     overgang_import, overgang_zaak = await overgangszaak(
         app_engine, settings, tenant, GEMEENTECODE, "Otto Overgang"
     )
+    hub_tenant = await create_tenant(
+        admin_engine,
+        settings,
+        slug=f"ovhub{suffix}",
+        name="Gemeente Overgang",
+        gemeentecode="9861",
+        hub_slug=hub,
+    )
+    async with admin_engine.begin() as conn:
+        await conn.execute(
+            update(Tenant)
+            .where(Tenant.id == hub_tenant.id)
+            .values(verwerkersovereenkomst_start=date(2025, 7, 1))
+        )
+    hub_import, _ = await overgangszaak(app_engine, settings, hub_tenant, "9861", "Hanna Hub")
     return Seeds(
+        overgang_tenant=hub_tenant.id,
+        overgang_hub_import=hub_import,
         overgang_import=overgang_import,
         overgang_zaak=overgang_zaak,
         hub=hub_id,

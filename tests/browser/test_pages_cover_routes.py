@@ -33,6 +33,7 @@ NOT_PAGES: dict[str, str] = {
     "/fg/export": "CSV download of the access log",
     "/gemeente/export": "the municipality's export archive",
     "/overgang/bestanden/{naam:str}": "the import template and example file (downloads)",
+    "/hub/gemeenten/{tenant_id:uuid}/overgang/bestanden/{naam:str}": "the same, for the hub",
     # htmx fragments: loaded into the casus page (in PAGES) when it opens, checked there.
     "/casusoverleg/casussen/{casus_id:uuid}/bijeenkomsten": "fragment of the casus page",
     "/casusoverleg/casussen/{casus_id:uuid}/derden": "fragment of the casus page",

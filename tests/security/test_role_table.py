@@ -169,12 +169,23 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "POST /hub/gemeenten/{tenant_id:uuid}/hervatten": frozenset({HUB}),
     "POST /hub/gemeenten/{tenant_id:uuid}/opschorten": frozenset({HUB}),
     "POST /hub/gemeenten/{tenant_id:uuid}/stappen/{stap_id:uuid}": frozenset({HUB}),
+    "GET /hub/gemeenten/{tenant_id:uuid}/overgang": frozenset({HUB}),
+    "GET /hub/gemeenten/{tenant_id:uuid}/overgang/bestanden/{naam:str}": frozenset({HUB}),
+    "GET /hub/gemeenten/{tenant_id:uuid}/overgang/imports/{import_id:uuid}": frozenset({HUB}),
+    "POST /hub/gemeenten/{tenant_id:uuid}/overgang/imports/{import_id:uuid}/bevestigen": frozenset(
+        {HUB}
+    ),
+    "POST /hub/gemeenten/{tenant_id:uuid}/overgang/imports/{import_id:uuid}/verwerpen": frozenset(
+        {HUB}
+    ),
+    "POST /hub/gemeenten/{tenant_id:uuid}/overgang/proef": frozenset({HUB}),
     "GET /hub/huisstijl": frozenset({HUB}),
     "POST /hub/huisstijl": frozenset({HUB}),
     "GET /hub/instructies": frozenset({HUB}),
     "POST /hub/instructies": frozenset({HUB}),
     "POST /hub/instructies/training": frozenset({HUB}),
     "GET /hub/organisaties": frozenset({HUB}),
+    "GET /hub/overgang/formaat": frozenset({HUB}),
     "GET /hub/organisaties/nieuw": frozenset({HUB}),
     "POST /hub/organisaties/nieuw": frozenset({HUB}),
     "GET /hub/organisaties/{organisation_id:uuid}": frozenset({HUB}),

@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
 from typing import Any
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.identity.roles import Role
 from casushub.platform.jobs import get_job
+from casushub.platform.models import Tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.overgang.models import Overgangsimport, Overgangszaak
@@ -119,3 +121,60 @@ async def test_participant_has_no_access_to_the_transition_screens(
     await sign_in_as(client, tenant, Role.PARTICIPANT)
     assert (await client.get("/overgang")).status_code == 403
     assert (await client.get(f"/overgang/imports/{uuid.uuid4()}")).status_code == 403
+
+
+async def _overeenkomst(admin_engine: AsyncEngine, tenant: TenantRef, eind: date | None) -> None:
+    async with admin_engine.begin() as conn:
+        await conn.execute(
+            update(Tenant)
+            .where(Tenant.id == tenant.id)
+            .values(verwerkersovereenkomst_start=date(2025, 7, 1), verwerkersovereenkomst_eind=eind)
+        )
+
+
+async def test_hub_admin_uploads_for_a_municipality_while_the_agreement_runs(
+    client: AsyncTestClient[Litestar],
+    sign_in_as: Callable[..., Awaitable[Any]],
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    fresh_tenant: FreshTenant,
+) -> None:
+    tenant = await fresh_tenant()
+    await _overeenkomst(admin_engine, tenant, None)
+    async with admin_engine.connect() as conn:
+        hub_id = await conn.scalar(select(Tenant.hub_id).where(Tenant.id == tenant.id))
+    await sign_in_as(client, None, Role.HUB_ADMIN, hub_id=hub_id)
+    basis = f"/hub/gemeenten/{tenant.id}/overgang"
+    pagina = await client.get(basis)
+    assert pagina.status_code == 200
+    assert (await client.get("/hub/overgang/formaat")).status_code == 200
+    voorbeeld = await client.get(f"{basis}/bestanden/voorbeeld.json")
+    assert voorbeeld.status_code == 200
+    proef = await client.post(
+        f"{basis}/proef",
+        files={"bestand": ("voorbeeld.json", voorbeeld.content, "application/json")},
+        headers={CSRF_HEADER: str(client.cookies[CSRF_COOKIE])},
+        follow_redirects=False,
+    )
+    assert proef.status_code == 303
+    rapport = await client.get(proef.headers["location"])
+    assert "2 zaken inlezen" in rapport.text
+    # The hub sees counts and faults, never the persons' names.
+    assert "Fictief Voorbeeld" not in rapport.text
+    import_id = uuid.UUID(proef.headers["location"].rsplit("/", 1)[1])
+    bevestigd = await client.post(
+        f"{basis}/imports/{import_id}/bevestigen",
+        data={"_csrf_token": _token(rapport.text)},
+        follow_redirects=False,
+    )
+    assert bevestigd.status_code == 303
+    async with tenant_session(app_engine, tenant, settings) as s, s.begin():
+        upload = await s.get(Overgangsimport, import_id)
+        assert upload is not None
+        assert upload.status == "bevestigd"
+        assert upload.geupload_door_rol == "hub_admin"
+    # Once the processor agreement has ended, the hub can no longer do this.
+    await _overeenkomst(admin_engine, tenant, date.today() - timedelta(days=1))
+    assert (await client.get(basis)).status_code == 403
+    assert (await client.get(f"{basis}/imports/{import_id}")).status_code == 403

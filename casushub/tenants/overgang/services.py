@@ -64,6 +64,7 @@ __all__ = [
     "lees_zaak",
     "overgangslijst",
     "proefimport",
+    "recente_imports",
     "rond_import_af",
     "telling",
     "vernietig_verlopen",
@@ -215,6 +216,18 @@ async def bevestig(
         detail=f"import:{upload.id} zaken:{len(upload.rijen)}",
     )
     return upload
+
+
+async def recente_imports(session: AsyncSession, actor: Actor) -> list[Overgangsimport]:
+    """The latest uploads (file name, status, counts; their rows are not read here)."""
+    _vereis_import(actor)
+    return list(
+        (
+            await session.execute(
+                select(Overgangsimport).order_by(Overgangsimport.created_at.desc()).limit(20)
+            )
+        ).scalars()
+    )
 
 
 async def verwerp(session: AsyncSession, actor: Actor, import_id: uuid.UUID) -> None:

@@ -2,5 +2,6 @@
 
 from casushub.web.overgang.cijfers import cijfer_handlers
 from casushub.web.overgang.controllers import overgang_handlers
+from casushub.web.overgang.hub import hub_overgang_handlers
 
-__all__ = ["cijfer_handlers", "overgang_handlers"]
+__all__ = ["cijfer_handlers", "hub_overgang_handlers", "overgang_handlers"]

@@ -234,6 +234,7 @@ async def overgang_import(
             "al_ingelezen": sum(1 for r in rapport if r["status"] == "al_ingelezen"),
             "rapport": rapport,
             "kruimel": KRUIMEL,
+            "basis": "/overgang",
             **(job_context(job) if job else {}),
         },
         headers={"Cache-Control": "no-store"},
