@@ -110,6 +110,7 @@ PAGES = [
     PageSpec(
         "/bewaartermijnen/proefrun", "Wat wordt volgende week vernietigd", role="gemeente_regie"
     ),
+    PageSpec("/cijfers", "Cijfers van uw gemeente", role="gemeente_regie"),
     # Overgangsvoorraad (convenant-era cases)
     PageSpec("/overgang", "Overgangsvoorraad", role="gemeente_regie"),
     PageSpec(
@@ -146,6 +147,9 @@ PAGES = [
     PageSpec("/hub/gebruikers/review", "Autorisatiereview – Testorganisatie", role="hub_admin"),
     PageSpec("/hub/api-tokens", "API-tokens", role="hub_admin"),
     PageSpec("/hub/overgang/formaat", "Bestandsformaat", role="hub_admin"),
+    PageSpec("/hub/cijfers", "Cijfers van de hub", role="hub_admin"),
+    PageSpec("/hub/cijfers/{overgang_tenant}", "Cijfers van Gemeente Overgang", role="hub_admin"),
+    PageSpec("/hub/cijfers?jaar=1999", "Cijfers van de hub", role="hub_admin", status=422),
     PageSpec(
         "/hub/gemeenten/{overgang_tenant}/overgang", "Overgangsvoorraad van", role="hub_admin"
     ),

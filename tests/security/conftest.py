@@ -269,6 +269,13 @@ async def world(admin_engine: AsyncEngine, app_engine: AsyncEngine, settings: Se
         await _seed(app_engine, settings, side, code)
         side.ids["tenant"] = [tenant.id]
         async with admin_engine.begin() as conn:
+            # A running processor agreement: the hub's figures of it (and its upload of the
+            # overgangsvoorraad) answer the own side's hub admin.
+            await conn.execute(
+                update(Tenant)
+                .where(Tenant.id == tenant.id)
+                .values(verwerkersovereenkomst_start=date(2025, 7, 1))
+            )
             # The implementation checklist, done (so the municipality is live, as before).
             await maak_checklist(conn, tenant.id, Situatie.ZVH)
             await conn.execute(
