@@ -43,5 +43,11 @@ async def werkruimte(
         # The transition list's counts (no personal data); the list itself is at /overgang.
         overgang = await overgang_telling(db)
     return Template(
-        "werkruimte.html", context={"tenant": tenant, "personen": personen, "overgang": overgang}
+        "werkruimte.html",
+        context={
+            "tenant": tenant,
+            "personen": personen,
+            "overgang": overgang,
+            "actor_rol": actor.role,
+        },
     )

@@ -41,7 +41,12 @@ class Cast:
 
 
 async def make_cast(
-    admin_engine: AsyncEngine, settings: Settings, issuer: str, hub_id: uuid.UUID, hub_slug: str
+    admin_engine: AsyncEngine,
+    settings: Settings,
+    issuer: str,
+    hub_id: uuid.UUID,
+    hub_slug: str,
+    gemeentecode: str = "9850",
 ) -> Cast:
     suffix = secrets.token_hex(3)
     name = f"Gemeente Reis {suffix}"
@@ -50,7 +55,7 @@ async def make_cast(
         settings,
         slug=f"reis{suffix}",
         name=name,
-        gemeentecode="9850",
+        gemeentecode=gemeentecode,
         hub_slug=hub_slug,
     )
     emails: dict[str, str] = {}
