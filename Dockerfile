@@ -2,7 +2,7 @@
 # One image for every process: web (the default command), `worker`, `scheduler`, and the
 # migrations (`db migrate`, `tenants migrate --all`). docs/operations.md, "The image".
 #
-#   docker build --build-arg PG_MAJOR=17 -t registry.example.nl/casushub/casushub:0.1.0 .
+#   docker build --build-arg PG_MAJOR=17 -t registry.example.nl/casushub/casushub:0.2.0 .
 #
 # Tag the image with the package's version (pyproject.toml, = the chart's appVersion;
 # CHANGELOG.md). PG_MAJOR must be your PostgreSQL server's major version: `casushub db backup`
@@ -13,7 +13,7 @@
 
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 ARG PG_MAJOR=17
-ARG VERSION=0.1.0
+ARG VERSION=0.2.0
 
 # --- 1. Front-end assets, exactly as `make assets` builds them for development ------------
 FROM ${PYTHON_IMAGE} AS assets
@@ -56,7 +56,7 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libpangocairo-1.0-0 libcairo2 \
         libharfbuzz0b libharfbuzz-subset0 libgdk-pixbuf-2.0-0 shared-mime-info \
-        fonts-dejavu-core fontconfig tini postgresql-common \
+        fonts-dejavu-core fontconfig tini postgresql-common tzdata \
     && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
     && apt-get install -y --no-install-recommends postgresql-client-${PG_MAJOR} \
     && /usr/lib/postgresql/${PG_MAJOR}/bin/pg_dump --version \
@@ -74,6 +74,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     CASUSHUB_ENV=production \
+    TZ=Europe/Amsterdam \
     CASUSHUB_MIGRATIONS=/app/migrations \
     DATA_DIR=/tmp/casushub \
     PG_BIN_DIR=/usr/lib/postgresql/${PG_MAJOR}/bin \

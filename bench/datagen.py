@@ -39,6 +39,8 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 import benchdb
 
+from casushub.platform import klok
+
 if TYPE_CHECKING:
     from casushub.platform.settings import Settings
     from casushub.platform.tenancy import TenantRef
@@ -429,7 +431,7 @@ async def generate(
         meetings = await _platform(conn, ds.hub_id, data, rng)
         orgs = [_uuid(rng) for _ in range(3)]
         users = [_uuid(rng) for _ in range(8)]
-        today = date.today()
+        today = klok.vandaag()
         for tenant, n in zip(data, sizes(tenants, large, rng), strict=True):
             rows, log = tenant_rows(
                 tenant,

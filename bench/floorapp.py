@@ -6,13 +6,15 @@ settings as the app (``bench/web.py`` starts both):
 - the server-side session row by cookie, the identity session with user and organisation,
   the memberships with their tenants (status and schema revision, as the tenant gate checks);
 - one transaction on the tenant with ``SET LOCAL ROLE`` to the tenant's role and the schema
-  set with ``SET LOCAL search_path`` (the app uses ``schema_translate_map`` instead);
+  set with ``SET LOCAL search_path``, as the app does;
 - ``GET /casusoverleg``: the meetings to come (platform); the four lists of the dashboard
   counted in one query and one page (25 rows) of each fetched: open casussen with an overdue
   review, with a late plan, all open casussen (with person and plan), signals to weigh; one
   access-log entry per casus and per signal shown, chained under the tenant's advisory lock
   (one multi-row INSERT);
 - ``GET /casusoverleg/casussen/{id}``: the casus with person and plan, and one log entry;
+- ``GET /casussen.json``: the 50 newest casussen with their person's name as JSON, one log
+  entry per casus (``bench/json_app.py`` serves the same in the app);
 - a plain HTML page of the names and dates, escaped.
 
 Configured by environment: ``FLOOR_DSN`` (the app's login role), ``FLOOR_ROLE_PREFIX``,
@@ -90,6 +92,11 @@ CASUS_SQL = (
     "JOIN persoon p ON p.id = c.persoon_id LEFT JOIN plan pl ON pl.casus_id = c.id "
     "WHERE c.id = $1"
 )
+JSON_SQL = (
+    "SELECT c.id, c.persoon_id, coalesce(p.naam, '') AS naam, c.status, c.intake_datum "
+    "FROM casus c LEFT JOIN persoon p ON p.id = c.persoon_id "
+    "ORDER BY c.intake_datum DESC, c.id LIMIT 50"
+)
 LAST_SQL = "SELECT volgnummer, hash FROM verwerking ORDER BY volgnummer DESC LIMIT 1"
 INSERT_SQL = (
     "INSERT INTO verwerking (id, volgnummer, tijdstip, user_id, organisation_id, rol, casus_id, "
@@ -100,14 +107,16 @@ INSERT_SQL = (
 )
 
 
-async def _respond(send: Send, status: int, body: str) -> None:
+async def _respond(
+    send: Send, status: int, body: str, content_type: bytes = b"text/html; charset=utf-8"
+) -> None:
     data = body.encode()
     await send(
         {
             "type": "http.response.start",
             "status": status,
             "headers": [
-                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-type", content_type),
                 (b"content-length", str(len(data)).encode()),
             ],
         }
@@ -271,6 +280,27 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
                     [(casus["id"], casus["persoon_id"], "casus", "casusoverleg")],
                 )
             body = f"<h1>Casus</h1><table>{_rows_html([casus])}</table>"
+        elif path == "/casussen.json":
+            async with conn.transaction():
+                await conn.execute(f'SET LOCAL ROLE "{role}"; SET LOCAL search_path TO "{schema}"')
+                rows = await conn.fetch(JSON_SQL)
+                await _log(
+                    conn,
+                    who["tenant_id"],
+                    who,
+                    [(r["id"], r["persoon_id"], "casus", "overzicht") for r in rows],
+                )
+            document = [
+                {
+                    "id": str(r["id"]),
+                    "naam": r["naam"],
+                    "status": r["status"],
+                    "intake": str(r["intake_datum"]),
+                }
+                for r in rows
+            ]
+            await _respond(send, 200, json.dumps(document), b"application/json")
+            return
         else:
             await _respond(send, 404, "niet gevonden")
             return

@@ -1,4 +1,5 @@
-"""Benchmark only: the app with the access-log write replaced by a no-op.
+"""Benchmark only: the app (with the JSON page of ``json_app``) with the access-log write
+replaced by a no-op.
 
 ``bench/web.py`` serves this factory for the "logging off" run of the same page, to measure
 what access logging costs per request. It is not a switch of the application: production
@@ -13,6 +14,7 @@ import sys
 from typing import Any
 
 import benchdb  # noqa: F401 - puts the project root on sys.path
+import json_app
 
 from casushub.tenants.verwerkingenlog import services
 from casushub.web import app as web_app
@@ -29,7 +31,7 @@ async def _no_record_many(*_args: Any, **_kwargs: Any) -> None:
 
 
 def create_app() -> Any:
-    app = web_app.create_app()
+    app = json_app.create_app(web_app.create_app())
     # After the app is built every module that writes the log is imported; replace the
     # function wherever it was imported by name.
     for name, stub in (("record", _no_record), ("record_many", _no_record_many)):

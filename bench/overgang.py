@@ -10,7 +10,7 @@ Run with ``.venv/bin/python bench/overgang.py`` (``--help``). Fills a fresh data
 - *import*: ``bevestig`` and ``lees_batch`` in batches of 500, each in its own transaction, as
   the ``overgang.import`` job does. Floor: one bare multi-row INSERT of the same rows into a
   table of the same shape (asyncpg ``copy_records_to_table``).
-- *hub figures*: ``cijfers.hub.cijfers_per_gemeente`` over every municipality (its own
+- *hub figures*: ``crosstenant.cijfers.cijfers_per_gemeente`` over every municipality (its own
   session, role and access-log entry each) and ``cijfers.rules.weergave``. Floor: one
   ``SELECT count(*)`` of the signals per municipality schema on one connection.
 """
@@ -24,12 +24,13 @@ import sys
 import time
 import uuid
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 import asyncpg
 import benchdb
 import datagen
+
+from casushub.platform import klok
 
 BATCH = 500
 
@@ -128,7 +129,7 @@ class Bench:
                 f'CREATE TEMP TABLE vloer (LIKE "{tenant.schema}".overgangszaak INCLUDING DEFAULTS)'
             )
             records = [
-                (uuid.uuid4(), f"k{n}", "te_wegen", date.today(), f"B{n}", f"N{n}", "{}", False)
+                (uuid.uuid4(), f"k{n}", "te_wegen", klok.vandaag(), f"B{n}", f"N{n}", "{}", False)
                 for n in range(self.args.rijen)
             ]
             began = time.perf_counter()
@@ -155,15 +156,15 @@ class Bench:
         )  # fmt: skip
 
     async def cijfers(self, engine: Any, settings: Any, db: benchdb.BenchDatabase) -> None:
+        from casushub.crosstenant.cijfers import cijfers_per_gemeente
         from casushub.tenants.actor import Actor
-        from casushub.tenants.cijfers.hub import cijfers_per_gemeente
         from casushub.tenants.cijfers.rules import weergave
 
         refs = [t.ref for t in self.data.tenants]
         beheerder = Actor(uuid.uuid4(), uuid.uuid4(), "hub_admin")
         began = time.perf_counter()
         per_gemeente = await cijfers_per_gemeente(
-            engine, settings, beheerder, refs, jaar=date.today().year, bron_types={}
+            engine, settings, beheerder, refs, jaar=klok.vandaag().year, bron_types={}
         )
         w = weergave(per_gemeente.values(), vaste_rijen={}, vaste_kolommen={})
         hub = time.perf_counter() - began

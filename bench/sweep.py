@@ -22,12 +22,13 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import asyncpg
 import benchdb
 import datagen
+
+from casushub.platform import klok
 
 TARGET_S = 60.0
 
@@ -61,7 +62,7 @@ async def sweep_all(
             # What retention_sweep does inside the housekeeping job's tenant session.
             actor = Actor.system(f"bewaartermijnen:{batch}")
             async with tenant_session(engine, tenant.ref, settings) as session, session.begin():
-                ronde = await vernietig(session, actor, vandaag=date.today(), batch_id=batch)
+                ronde = await vernietig(session, actor, vandaag=klok.vandaag(), batch_id=batch)
             per_tenant.append(time.perf_counter() - began)
             totals[0] += len(ronde.vernietigd)
             totals[1] += len(ronde.geblokkeerd)

@@ -1,3 +1,3 @@
-from casushub.platform.cli import main
+from casushub.cli import main
 
 main()

@@ -41,6 +41,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import insert, select, text
 
+from casushub.platform import klok
 from casushub.platform.ids import new_id
 from casushub.platform.models import Hub, Tenant
 from casushub.platform.registry import RegistryError, validate_slug
@@ -220,7 +221,7 @@ async def backup_tenant(admin_engine: AsyncEngine, settings: Settings, slug: str
         await check_client_version(conn, pg_dump)
     manifest = {
         "format": FORMAT,
-        "created_at": datetime.now().astimezone().isoformat(),
+        "created_at": klok.nu().isoformat(),
         "tenant": {key: _jsonable(value) for key, value in row.items()},
         "hub": {key: hub[key] for key in ("slug", "name", "type", "contact")},
         "schema": schema,

@@ -11,14 +11,17 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from casushub.platform.prepared_statements import TenantAwareAsyncpg
-
 if TYPE_CHECKING:
     from casushub.platform.settings import Settings
 
 __all__ = ["create_admin_engine", "create_app_engine", "platform_sessionmaker"]
 
-_CONNECT_ARGS = {"server_settings": {"application_name": "casushub"}}
+# Tenant SQL names no schema (casushub.platform.tenancy), so every municipality shares the same
+# statement texts and one cache per connection holds the platform's and the tenants' alike.
+_CONNECT_ARGS = {
+    "server_settings": {"application_name": "casushub"},
+    "prepared_statement_cache_size": 512,
+}
 
 
 def create_app_engine(settings: Settings) -> AsyncEngine:
@@ -39,8 +42,6 @@ def create_app_engine(settings: Settings) -> AsyncEngine:
         pool_pre_ping=False,
         pool_recycle=1800,
         connect_args=_CONNECT_ARGS,
-        # Tenant SQL differs per schema: see casushub.platform.prepared_statements (issue 11).
-        module=TenantAwareAsyncpg(),
         query_cache_size=1200,
     )
 
@@ -55,7 +56,6 @@ def create_admin_engine(settings: Settings, *, pool_size: int = 5) -> AsyncEngin
         pool_size=pool_size,
         max_overflow=0,
         connect_args=_CONNECT_ARGS,
-        module=TenantAwareAsyncpg(),
     )
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "deliver_mail",
     "pending_mail",
     "queue_mail",
+    "send_direct",
 ]
 
 _ADDRESS = re.compile(r"^[^@\s<>\"]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$")
@@ -73,6 +74,16 @@ MAIL_KINDS: dict[str, MailTemplate] = {
     "uitnodiging": MailTemplate(
         subject="U bent uitgenodigd in casushub",
         body="U bent uitgenodigd om in casushub mee te werken.",
+    ),
+    # An invited party (a satellietpartner) for one meeting of the casusoverleg.
+    "bespreking": MailTemplate(
+        subject="Uitnodiging voor een bespreking in het casusoverleg",
+        body=(
+            "Uw organisatie is uitgenodigd voor een bespreking van het casusoverleg "
+            "radicalisering en terroristische activiteiten.\n"
+            "Voordat u informatie ziet, accepteert u de geheimhoudingsplicht. U ziet alleen "
+            "de informatie die voor u is vrijgegeven, en alleen zolang de uitnodiging geldt."
+        ),
     ),
 }
 
@@ -150,6 +161,24 @@ def _send(settings: Settings, message: EmailMessage) -> None:
         if settings.smtp_username:
             smtp.login(settings.smtp_username, settings.smtp_password)
         smtp.send_message(message)
+
+
+async def send_direct(
+    settings: Settings, message_id: uuid.UUID, recipient: str, subject: str, body: str
+) -> None:
+    """Send a mail whose address may not be kept in ``platform`` (a citizen's, held in the
+    tenant schema); the caller sends it from its tenant outbox, so a retry resends it."""
+    if not _ADDRESS.match(recipient):
+        msg = "Ongeldig e-mailadres."
+        raise MailError(msg)
+    message = EmailMessage()
+    message["From"] = settings.mail_from
+    message["To"] = recipient
+    message["Subject"] = subject
+    domain = settings.mail_from.rsplit("@", 1)[-1].rstrip(">") or "casushub"
+    message["Message-ID"] = make_msgid(idstring=str(message_id), domain=domain)
+    message.set_content(body)
+    await asyncio.to_thread(_send, settings, message)
 
 
 async def deliver_mail(engine: AsyncEngine, settings: Settings, mail_id: uuid.UUID) -> bool:

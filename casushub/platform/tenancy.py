@@ -1,16 +1,20 @@
 """Tenant sessions: exactly one municipality's schema, under that municipality's own role.
 
-Two independent locks keep one tenant's data away from another (DESIGN.md §3):
+Tenant SQL names no schema: every municipality sends the same statement texts, so one prepared
+statement per text serves all of them on a pooled connection (DESIGN.md §3). An ``after_begin``
+hook sets, for that transaction only (``set_config(…, true)``, i.e. ``SET LOCAL``):
 
-1. ``schema_translate_map={None: "t_<slug>"}`` points every tenant table at one schema;
-2. an ``after_begin`` hook switches to the tenant's role for the transaction (``SET LOCAL
-   ROLE``, sent as ``set_config('role', …, true)``), which has rights on its own schema only.
-   The login role is ``NOINHERIT``, so without the switch it can read no tenant table at all,
-   and its ``search_path`` holds no tenant tables, so a query that escaped the translate map
-   fails instead of reading the wrong tenant.
+1. the tenant's role, which has rights on its own schema only. This is the lock: the login
+   role is ``NOINHERIT``, so without the switch it can read no tenant table at all, and a
+   query naming another tenant's schema fails with "permission denied";
+2. the tenant's ``search_path``, which resolves the unqualified table names. The login role's
+   own path is ``pg_catalog`` (casushub.platform.migrate), so a query outside a tenant
+   transaction finds no tenant table and fails instead of reading the wrong tenant.
 
-``SET LOCAL`` ends with the transaction, so nothing leaks to the next user of a pooled
-connection (unlike a connection-wide ``SET search_path``).
+PostgreSQL re-plans a prepared statement when ``search_path`` differs from its last use, so a
+statement prepared under one tenant's path never reads another tenant's tables
+(tests/integration/test_prepared_statements.py). Both settings end with the transaction:
+nothing leaks to the next user of the connection.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ __all__ = ["SLUG_PATTERN", "TenantRef", "tenant_session"]
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 _ROLE_KEY = "casushub.tenant_role"
+_PATH_KEY = "casushub.tenant_path"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +63,14 @@ class TenantRef:
 
 def tenant_session(engine: AsyncEngine, tenant: TenantRef, settings: Settings) -> AsyncSession:
     """A session bound to one tenant's schema and role; use as ``async with``."""
-    bound = engine.execution_options(schema_translate_map={None: tenant.schema})
     return AsyncSession(
-        bind=bound,
+        bind=engine,
         expire_on_commit=False,
-        info={_ROLE_KEY: settings.tenant_role(tenant.slug), "tenant": tenant},
+        info={
+            _ROLE_KEY: settings.tenant_role(tenant.slug),
+            _PATH_KEY: f'"{tenant.schema}"',
+            "tenant": tenant,
+        },
     )
 
 
@@ -78,7 +86,9 @@ def _set_tenant_role(
 ) -> None:
     role = session.info.get(_ROLE_KEY)
     if role is not None:
-        # SET LOCAL ROLE as a function: the same membership check and the same end with the
-        # transaction, but one statement text for every tenant, which stays prepared on
-        # every pooled connection (casushub.platform.prepared_statements; issue 11).
-        connection.exec_driver_sql("SELECT set_config('role', $1, true)", (role,))
+        # SET LOCAL as functions: the same membership check and the same end with the
+        # transaction, in one round trip, with one statement text for every tenant.
+        connection.exec_driver_sql(
+            "SELECT set_config('role', $1, true), set_config('search_path', $2, true)",
+            (role, session.info[_PATH_KEY]),
+        )

@@ -1,9 +1,9 @@
 """Declarative base for tenant tables.
 
-Tenant tables are declared **without** a schema: a tenant session maps ``None`` to exactly one
-``t_<slug>`` schema with ``schema_translate_map``. Rules that keep the Citus path open
-(checked by ``tests/integration/test_citus_rules.py``): UUID keys, no foreign keys to
-``platform``, no sequences.
+Tenant tables are declared **without** a schema: a tenant transaction resolves them through its
+``search_path`` of exactly one ``t_<slug>`` schema (casushub.platform.tenancy). Rules that keep
+the Citus path open (checked by ``tests/integration/test_citus_rules.py``): UUID keys, no
+foreign keys to ``platform``, no sequences.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from casushub.platform import klok
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
@@ -41,7 +42,7 @@ __all__ = ["DEMO_BIJEENKOMST_ID", "DEMO_ORGANISATIES", "demo_organisatie_id", "l
 
 _NS = uuid.UUID("6f1c1f43-3a55-4c1e-9d1e-6a1f0d3c9b77")
 # Only for callers without a hub calendar (the security tests' single municipality): `make dev`
-# passes the real next meeting of the demo casusoverleg (casushub/platform/demo.py).
+# passes the real next meeting of the demo casusoverleg (casushub/cli/demo.py).
 DEMO_BIJEENKOMST_ID = uuid.uuid5(_NS, "bijeenkomst:zvh_noord:volgende")
 # Organisation slugs of devidp/demo-users.json, with their type.
 DEMO_ORGANISATIES: Mapping[str, str] = {
@@ -103,7 +104,7 @@ async def _signaal(
             gemeente_van_verblijf=code,
             omschrijving=tekst,
             bron_organisatie_id=orgs.politie,
-            ontvangen_op=date.today() - timedelta(days=dagen),
+            ontvangen_op=klok.vandaag() - timedelta(days=dagen),
             geboortedatum=geboren,
         ),
     )
@@ -123,7 +124,7 @@ async def _weeg(
         _SYSTEEM,
         WegingInvoer(
             signaal_id=signaal.id,
-            datum=date.today() - timedelta(days=dagen),
+            datum=klok.vandaag() - timedelta(days=dagen),
             aanwezigen=orgs.kern,
             criteria=_criteria(niveau),
             redenering="Afgewogen door de weegploeg op basis van de vijf criteria.",
@@ -153,7 +154,7 @@ async def _casus(
         _SYSTEEM,
         weging_id=weging_id,
         regie_gemeente=code,
-        intake_datum=date.today() - timedelta(days=intake_dagen),
+        intake_datum=klok.vandaag() - timedelta(days=intake_dagen),
         deelnemers=[*orgs.deelnemers, *extra],
     )
 
@@ -166,7 +167,7 @@ async def _vul(
     prefix: str,
     bijeenkomst: tuple[uuid.UUID, datetime],
 ) -> None:
-    vandaag = date.today()
+    vandaag = klok.vandaag()
     # Signals in the weegploeg's queue and after each outcome.
     await _signaal(s, orgs, code, f"{prefix} Voorbeeld", date(2006, 3, 14), 3, "Melding school.")
     await _signaal(s, orgs, code, f"{prefix} Proefmans", date(1999, 8, 2), 6, "Melding wijkagent.")

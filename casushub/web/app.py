@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Response, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.openapi import OpenAPIConfig
@@ -22,12 +23,13 @@ from casushub.platform.identity.discovery import ProviderMetadataCache
 from casushub.platform.identity.roles import HUB_STAFF_ROLES, TENANT_ROLES
 from casushub.platform.logs import configure_logging
 from casushub.platform.settings import Settings, get_settings
+from casushub.web import meldingen
 from casushub.web.api import api_router
 from casushub.web.api.schemas import API_COMPONENTS
 from casushub.web.api.strict import StrictStructSchemaPlugin
 from casushub.web.auth.admin import SessionAdminController
 from casushub.web.auth.controllers import AuthController
-from casushub.web.auth.guards import public, roles, route_policy
+from casushub.web.auth.guards import public, roles, route_policy, signed_in
 from casushub.web.auth.middleware import identity_middleware
 from casushub.web.auth.session_store import PostgresStore, RotatingSessionConfig
 from casushub.web.casusoverleg import casusoverleg_handlers
@@ -37,12 +39,16 @@ from casushub.web.fg import fg_handlers
 from casushub.web.health import healthz, readyz
 from casushub.web.hub import hub_handlers, instructies_redirect, laad_huisstijl
 from casushub.web.info_pages import privacyverklaring, toegankelijkheidsverklaring
+from casushub.web.invoer import invoer_aan_de_rand, maximum_lengte
 from casushub.web.jobs import job_progress
 from casushub.web.metrics import metrics, request_metrics
 from casushub.web.middleware import request_context_middleware, security_headers_hook
+from casushub.web.navigation import registreer as registreer_navigatie
 from casushub.web.overgang import cijfer_handlers, hub_overgang_handlers, overgang_handlers
-from casushub.web.pages import start, werkruimte
+from casushub.web.pages import contactpunt_kiezen, start, werkruimte
 from casushub.web.pattern_library import pattern_handlers
+from casushub.web.publiek import laad_publieke_huisstijl, publieke_handlers
+from casushub.web.rechten import rechten_handlers
 from casushub.web.tenancy import laad_tenantpoort
 from casushub.web.weigeringslog import log_weigering_hook
 
@@ -74,6 +80,23 @@ def session_config(settings: Settings) -> RotatingSessionConfig:
     )
 
 
+def _template_globals(engine: JinjaTemplateEngine) -> None:
+    # The form macros put each field's server-side maximum in ``maxlength``.
+    engine.engine.globals["maximum_lengte"] = maximum_lengte
+    # The main navigation of the active role (casushub.web.navigation) for base.html.
+    registreer_navigatie(engine.engine)
+    # A confirmation after a save, shown once (casushub.web.meldingen).
+    meldingen.registreer(engine)
+
+
+async def _voor_elk_verzoek(request: Request[Any, Any, Any]) -> Response[Any] | None:
+    """The app's one ``before_request`` hook (Litestar takes one per layer), after the guards:
+    the house style of a public contactpunt page, then every form field's maximum length
+    before the body is decoded."""
+    await laad_publieke_huisstijl(request)
+    return await invoer_aan_de_rand(request)
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     configure_logging(settings)
@@ -102,7 +125,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             AuthController,
             SessionAdminController,
-            Router("/", opt=roles(*TENANT_ROLES), route_handlers=[werkruimte]),
+            # Every signed-in person has a werkruimte; it shows the blocks of the active role.
+            Router("/", opt=signed_in(), route_handlers=[werkruimte]),
             # The FG's access-log screens and the retention dry run; roles per handler.
             Router("/", route_handlers=fg_handlers),
             # The casusoverleg screens; each handler declares its own roles.
@@ -112,6 +136,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "/",
                 route_handlers=[*overgang_handlers, *hub_overgang_handlers, *cijfer_handlers],
             ),
+            # Holds, retention, restrictions, exports (casushub.web.rechten); roles per handler.
+            Router("/", route_handlers=rechten_handlers),
             # Hub administration (casushub.web.hub); each controller declares its roles.
             Router("/", route_handlers=hub_handlers),
             # The admin API: bearer API tokens only (casushub.web.api, guards.api_token).
@@ -119,7 +145,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # Progress of background work (jobs/voortgang.html): hub staff watch provisioning
             # and migrations; tenant jobs only in their own tenant context (casushub.web.jobs).
             Router("/", opt=roles(*TENANT_ROLES, *HUB_STAFF_ROLES), route_handlers=[job_progress]),
-            Router("/", opt=public(), route_handlers=[start]),
+            Router("/", opt=public(), route_handlers=[start, contactpunt_kiezen]),
+            # The hub's house style on the citizens' contactpunt pages (casushub.web.publiek).
+            Router("/", opt=public(), route_handlers=publieke_handlers),
             # The contactpunt: a public page per municipality and its staff's screens; each
             # handler declares its own access (public, or the contactpunt roles).
             *contactpunt_handlers,
@@ -150,6 +178,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         ],
         guards=[route_policy],
+        before_request=_voor_elk_verzoek,
         before_send=[security_headers_hook(settings)],
         # A refused request for an object (403/404 on an id route) leaves an access-log entry.
         after_exception=[log_weigering_hook],
@@ -173,7 +202,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # cross-site request cannot ride on a browser session there.
             exclude=["/api/"],
         ),
-        template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=WEB_DIR / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=_template_globals,
+        ),
         plugins=[HTMXPlugin(), StrictStructSchemaPlugin()],
         # The schema documents the admin API only (casushub.web.api opts back in): the screens
         # are no API, and listing them would publish the whole route table.

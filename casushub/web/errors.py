@@ -4,24 +4,31 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Template
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
+    HTTP_401_UNAUTHORIZED,
+    HTTP_403_FORBIDDEN,
+    HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 from sqlalchemy.exc import DBAPIError
 
+from casushub.platform.identity.access import Identity
 from casushub.platform.logs import request_id_var
 from casushub.platform.registry import TenantUnavailable
+from casushub.web.auth.middleware import SESSION_ENDED_STATE
+from casushub.web.middleware import start_access_line
 
 if TYPE_CHECKING:
     from litestar.types import ExceptionHandlersMap
 
-__all__ = ["exception_handlers"]
+__all__ = ["exception_handlers", "status_for"]
 
 _log = logging.getLogger("casushub.errors")
 
@@ -69,19 +76,40 @@ def error_response(
 ) -> Response[Any]:
     title = TITLES.get(status, TITLES[500] if status >= 500 else TITLES[400])
     detail = detail or DETAILS.get(status, DETAILS[500] if status >= 500 else DETAILS[400])
-    request_id = request_id_var.get() or ""
+    line = start_access_line(request.scope)
+    request_id = request_id_var.get() or (line.request_id if line else "")
     if wants_json(request):
         return Response(
             {"type": "about:blank", "title": title, "status": status, "detail": detail},
             status_code=status,
             media_type="application/problem+json",
         )
+    context = {"status": status, "title": title, "detail": detail, "request_id": request_id}
+    if status in {HTTP_401_UNAUTHORIZED, HTTP_403_FORBIDDEN}:
+        context |= _way_on(request, status)
     return Template(
-        "errors/error.html",
-        context={"status": status, "title": title, "detail": detail, "request_id": request_id},
-        status_code=status,
-        media_type=MediaType.HTML,
+        "errors/error.html", context=context, status_code=status, media_type=MediaType.HTML
     )
+
+
+def _way_on(request: Request[Any, Any, Any], status: int) -> dict[str, Any]:
+    """What a refused person can do next: sign in (again), or choose another role."""
+    here = "/werkruimte"
+    if request.method == "GET":
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    volgende = quote(here, safe="")
+    if status == HTTP_401_UNAUTHORIZED:
+        ended = request.scope.get("state", {}).get(SESSION_ENDED_STATE)
+        reden = "&reden=verlopen" if ended else ""
+        return {"verlopen": bool(ended), "inloggen": f"/auth/login?volgende={volgende}{reden}"}
+    identity = request.scope.get("user")
+    if not isinstance(identity, Identity):
+        return {}
+    return {
+        "actieve_rol": identity.active.label if identity.active else None,
+        "kies_rol": f"/auth/context?volgende={volgende}" if len(identity.memberships) > 1 else None,
+        "werkruimte": identity.has_access,
+    }
 
 
 def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -110,6 +138,14 @@ def _tenant_unavailable(request: Request[Any, Any, Any], exc: TenantUnavailable)
 BAD_CHARACTER_SQLSTATES = frozenset({"22021", "22P05"})
 _UNAVAILABLE_PREFIXES = ("08", "57P")
 BAD_CHARACTER_DETAIL = "De invoer bevat een teken dat niet is toegestaan (zoals een nulteken)."
+# 22001 = a value longer than its column, 22003 = a number out of its column's range. The edge
+# (casushub.web.invoer) refuses over-long form fields first; this catches a value that passed
+# it for a smaller column of the same name, or came another way.
+TOO_LONG_SQLSTATES = frozenset({"22001", "22003"})
+TOO_LONG_DETAIL = (
+    "Een van de ingevulde waarden is te lang of te groot. Maak de invoer korter en probeer het "
+    "opnieuw."
+)
 
 
 def _sqlstate(exc: DBAPIError) -> str:
@@ -125,6 +161,8 @@ def _database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Respons
     code = _sqlstate(exc)
     if code in BAD_CHARACTER_SQLSTATES:
         return error_response(request, HTTP_400_BAD_REQUEST, BAD_CHARACTER_DETAIL)
+    if code in TOO_LONG_SQLSTATES:
+        return error_response(request, HTTP_422_UNPROCESSABLE_ENTITY, TOO_LONG_DETAIL)
     if database_unreachable(exc):
         return _database_unavailable(request, code)
     return _unexpected(request, exc)
@@ -166,6 +204,22 @@ def _os_error(request: Request[Any, Any, Any], exc: OSError) -> Response[Any]:
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     _log.exception("onverwachte fout", exc_info=exc)
     return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+def status_for(exc: BaseException) -> int:
+    """The status the handlers below answer ``exc`` with (for what counts requests before the
+    answer is out, such as the request metrics)."""
+    if isinstance(exc, HTTPException):
+        return exc.status_code
+    if isinstance(exc, TenantUnavailable) or database_unreachable(exc):
+        return HTTP_503_SERVICE_UNAVAILABLE
+    if isinstance(exc, DBAPIError):
+        code = _sqlstate(exc)
+        if code in BAD_CHARACTER_SQLSTATES:
+            return HTTP_400_BAD_REQUEST
+        if code in TOO_LONG_SQLSTATES:
+            return HTTP_422_UNPROCESSABLE_ENTITY
+    return HTTP_500_INTERNAL_SERVER_ERROR
 
 
 exception_handlers: ExceptionHandlersMap = {

@@ -14,13 +14,17 @@ wants ``Authorization: Bearer <token>``; without a token it is served outside pr
 from __future__ import annotations
 
 import hmac
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from litestar import Request, Response, get
 from litestar.datastructures import State
+from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, NotFoundException
-from litestar.plugins.prometheus import PrometheusConfig
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusMiddleware
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -36,10 +40,68 @@ from casushub.platform.migrate import (
 )
 from casushub.platform.models import Tenant, TenantStatus
 from casushub.platform.settings import Settings
+from casushub.web.errors import status_for
+
+if TYPE_CHECKING:
+    from litestar.types import Message, Receive, Scope, Send
 
 __all__ = ["RegistryFigures", "metrics", "read_figures", "request_metrics"]
 
+
+class RequestMetricsMiddleware(PrometheusMiddleware):
+    """Litestar's request metrics, counted with the status the client got.
+
+    A refusal raised by a middleware inside this one (CSRF: 403) leaves it as an exception and
+    is answered by the app's exception handler around the whole stack, after this middleware
+    is done; Litestar's own ``__call__`` then counts its default 200. This one counts such a
+    request with the status that handler answers (``casushub.web.errors.status_for``). The
+    metric families and labels are the base class's, through its public metric methods.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:  # pragma: no cover - the app serves no websockets
+            await self.app(scope, receive, send)
+            return
+        config = self._config
+        labels: dict[str, str | int | float] = {
+            "method": scope["method"],
+            "path": scope["path_template"] if config.group_path else scope["path"],
+            "status_code": 200,
+            "app_name": config.app_name,
+        }
+        started = time.perf_counter()
+        answer: dict[str, float] = {"status": 200, "duration": 0.0, "started": 0}
+
+        async def counting(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                answer["status"] = message["status"]
+                answer["started"] = 1
+            elif message["type"] == "http.response.body":
+                answer["duration"] = time.perf_counter() - started
+            await send(message)
+
+        in_progress = self.requests_in_progress(labels).labels(*labels.values())
+        in_progress.inc()
+        try:
+            await self.app(scope, receive, counting)
+        except Exception as exc:
+            if not answer["started"]:
+                answer["status"] = status_for(exc)
+                answer["duration"] = time.perf_counter() - started
+            raise
+        finally:
+            in_progress.dec()
+            status = int(answer["status"])
+            labels["status_code"] = status
+            values = [*labels.values()]
+            if status >= HTTP_500_INTERNAL_SERVER_ERROR:
+                self.requests_error_count(labels).labels(*values).inc()
+            self.request_count(labels).labels(*values).inc()
+            self.request_time(labels).labels(*values).observe(answer["duration"])
+
+
 request_metrics = PrometheusConfig(
+    middleware_class=RequestMetricsMiddleware,
     app_name="casushub",
     prefix="casushub",
     group_path=True,

@@ -22,7 +22,12 @@ if TYPE_CHECKING:
 
     from casushub.platform.settings import Settings
 
-__all__ = ["CONTENT_SECURITY_POLICY", "request_context_middleware", "security_headers_hook"]
+__all__ = [
+    "CONTENT_SECURITY_POLICY",
+    "request_context_middleware",
+    "security_headers_hook",
+    "start_access_line",
+]
 
 # No 'unsafe-inline' anywhere: scripts and styles come only from our own static files.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -98,8 +103,7 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _INCOMING_ID.match(incoming) else uuid.uuid4().hex
+        request_id = _request_id(scope)
         line = _AccessLine(
             scope["method"], scope["path"], request_id, request_id_var.set(request_id)
         )
@@ -120,8 +124,32 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
+def _request_id(scope: Scope) -> str:
+    incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+    return incoming if _INCOMING_ID.match(incoming) else uuid.uuid4().hex
+
+
+def start_access_line(scope: Scope) -> _AccessLine | None:
+    """The request's access line, started here if no route matched (a 404 for an unknown
+    path): app middleware never ran then. Written once the answer is out, with a request id
+    that the error page shows and the ``X-Request-ID`` header carries."""
+    if scope["type"] != ScopeType.HTTP:
+        return None
+    state = scope.setdefault("state", {})
+    line: _AccessLine | None = state.get(_ACCESS_LINE)
+    if line is None:
+        request_id = _request_id(scope)
+        token = request_id_var.set(request_id)
+        line = _AccessLine(scope["method"], scope["path"], request_id, token)
+        line.answered_outside = True
+        state[_ACCESS_LINE] = line
+    return line
+
+
 def _access_line(message: Message, scope: Scope) -> None:
     line: _AccessLine | None = scope.get("state", {}).get(_ACCESS_LINE)
+    if line is None and message["type"] == "http.response.start":
+        line = start_access_line(scope)
     if line is None or line.written:
         return
     if message["type"] == "http.response.start":

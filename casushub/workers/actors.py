@@ -10,10 +10,10 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import date
 
 from sqlalchemy import select
 
+from casushub.platform import klok
 from casushub.platform.identity.sessions import purge_expired_sessions
 from casushub.platform.jobs import (
     fail_job,
@@ -85,7 +85,7 @@ async def tenants_provision(job: PlatformJob, job_id: str) -> None:
     try:
         if "aanmelding" in params:
             # Onboarding from the hub screens/API: profile, settings and checklist, atomically.
-            from casushub.platform.hub.onboarding import (
+            from casushub.crosstenant.onboarding import (
                 OnboardingInvalid,
                 aanmelding_uit_params,
                 meld_gemeente_aan,
@@ -119,7 +119,7 @@ async def tenants_provision(job: PlatformJob, job_id: str) -> None:
 @platform_actor("tenants.export", tracked=True, max_retries=3)
 async def tenants_export(job: PlatformJob, job_id: str) -> None:
     """A terminated municipality's complete export (lifecycle.exporteer), with progress."""
-    from casushub.platform.hub.lifecycle import exporteer
+    from casushub.crosstenant.lifecycle import exporteer
 
     current = job.runtime
     started = await start_job(current.app_engine, uuid.UUID(job_id))
@@ -207,7 +207,7 @@ async def housekeeping(job: PlatformJob) -> None:
     from casushub.platform.hub.autorisatiereview import review_herinneringen
 
     async with current.app_engine.connect() as conn:
-        adressen = await review_herinneringen(conn, date.today())
+        adressen = await review_herinneringen(conn, klok.vandaag())
     for adres in adressen:
         mail_id = await queue_mail(
             current.app_engine, adres, "herinnering", "/hub/gebruikers/review"

@@ -9,8 +9,8 @@ needs no job: the regie screen asks ``sweep.proefrun`` when it is opened.
 from __future__ import annotations
 
 import logging
-from datetime import date
 
+from casushub.platform import klok
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.sweep import vernietig
 from casushub.workers.actors import HOUSEKEEPING_TASKS
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 async def retention_sweep(job: TenantJob) -> None:
     """Destroy what is due today in this tenant (receipts and log entries included)."""
     actor = Actor.system(f"bewaartermijnen:{job.message_id}")
-    ronde = await vernietig(job.session, actor, vandaag=date.today(), batch_id=job.message_id)
+    ronde = await vernietig(job.session, actor, vandaag=klok.vandaag(), batch_id=job.message_id)
     log.info(
         "retention sweep",
         extra={

@@ -21,6 +21,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from casushub.platform import klok
 from casushub.platform.database import create_app_engine
 from casushub.workers.broker import configure
 from casushub.workers.heartbeat import heartbeat_path, touch
@@ -39,7 +40,7 @@ SCHEDULER_LOCK = int.from_bytes(
     hashlib.sha256(b"casushub.scheduler").digest()[:8], "big", signed=True
 )
 STANDBY_RETRY_SECONDS = 3.0
-TIMEZONE = "Europe/Amsterdam"
+TIMEZONE = klok.TIJDZONE
 
 
 def _schedule(settings: Settings) -> list[tuple[str, IntervalTrigger | CronTrigger]]:

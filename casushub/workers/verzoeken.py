@@ -4,6 +4,8 @@
   to pass or passed, unanswered consultations, restrictions due for review (and lapsing when
   not confirmed), hand-overs still open. New reminders go by e-mail to the tenant's
   contactpunt staff — a fixed text and a link, never personal data.
+- ``verzoeken.ontvangst_bevestigen`` sends the person who filed a request its receipt number
+  and deadline (straight over SMTP: a citizen's address stays in the tenant schema).
 - ``verzoeken.rectificatie_melden`` tells every recipient of a corrected value, after the
   rectification committed (it is sent from the tenant outbox).
 
@@ -22,16 +24,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.identity.models import Membership, User
 from casushub.platform.identity.roles import Role
-from casushub.platform.mail import MailError, queue_mail
+from casushub.platform.mail import MailError, queue_mail, send_direct
+from casushub.platform.models import Tenant
 from casushub.tenants.actor import Actor
+from casushub.tenants.verwerkingenlog.models import Actie
+from casushub.tenants.verwerkingenlog.services import record
+from casushub.tenants.verzoeken.bevestiging import bevestiging
 from casushub.tenants.verzoeken.bewaking import bewaak
-from casushub.tenants.verzoeken.models import RectificatieMelding
+from casushub.tenants.verzoeken.models import RectificatieMelding, Verzoek
 from casushub.tenants.verzoeken.rectificatie import MELD_ACTOR
-from casushub.tenants.verzoeken.services import vandaag
+from casushub.tenants.verzoeken.services import BEVESTIG_ACTOR, DOEL, GEGEVENSGROEP, vandaag
 from casushub.workers.actors import HOUSEKEEPING_TASKS, mail_deliver
 from casushub.workers.declare import TenantJob, tenant_actor
 
-__all__ = ["rectificatie_melden", "verzoeken_bewaking"]
+__all__ = ["ontvangst_bevestigen", "rectificatie_melden", "verzoeken_bewaking"]
 
 log = logging.getLogger(__name__)
 CONTACTPUNT_LINK = "/contactpunt-taken"
@@ -116,6 +122,35 @@ async def rectificatie_melden(job: TenantJob, rectificatie_id: str) -> None:
         )
         melding.status = "gemeld" if melding.mail_id else "geen_adres"
         melding.gemeld_op = nu
+
+
+@tenant_actor(BEVESTIG_ACTOR, max_retries=8)
+async def ontvangst_bevestigen(job: TenantJob, verzoek_id: str) -> None:
+    """Mail the submitter its receipt number and deadline; nothing else about the request."""
+    found = await job.session.get(Verzoek, uuid.UUID(verzoek_id))
+    if found is None or not found.indiener_email:
+        return  # withdrawn or moved before the mail went out: nothing to confirm here
+    async with job.runtime.app_engine.connect() as conn:
+        gemeente = await conn.scalar(select(Tenant.name).where(Tenant.id == job.tenant.id))
+    mail = bevestiging(
+        nummer=found.ontvangstnummer, termijn=found.termijn, gemeente=gemeente or "de gemeente"
+    )
+    try:
+        await send_direct(
+            job.runtime.settings, job.message_id, found.indiener_email, mail.onderwerp, mail.tekst
+        )
+    except MailError:
+        log.warning("confirmation not sent: unusable address")
+        return
+    await record(
+        job.session,
+        Actor.system(f"verzoeken:{job.message_id}"),
+        actie=Actie.EXPORT,
+        gegevensgroep=GEGEVENSGROEP,
+        doel=DOEL,
+        persoon_id=found.persoon_id,
+        detail=f"verzoek={found.id};ontvangstbevestiging verstuurd",
+    )
 
 
 if verzoeken_bewaking not in HOUSEKEEPING_TASKS:

@@ -12,9 +12,9 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
+from casushub.crosstenant.onboarding import GemeenteAanmelding, meld_gemeente_aan
 from casushub.platform.database import create_admin_engine
 from casushub.platform.hub.api_tokens import maak_token, trek_in
-from casushub.platform.hub.onboarding import GemeenteAanmelding, meld_gemeente_aan
 from casushub.platform.identity.models import OidcProvider
 from casushub.platform.identity.roles import OrganisationType, Role
 from casushub.platform.models import Hub
@@ -140,7 +140,55 @@ async def test_api_scoped_to_token_hub(twee_hubs: dict[str, Any]) -> None:
     )
     assert goed.status_code == 200
     assert "geheim-123" not in goed.text
-    assert goed.json()["inlogdienst"] == {"issuer": "https://idp-x.test", "client_id": "casushub"}
+    assert goed.json()["inlogdienst"] == {
+        "issuer": "https://idp-x.test",
+        "client_id": "casushub",
+        "scopes": "openid email profile",
+        "allowed_algorithms": ["RS256"],
+        "required_acr": [],
+        "trusted_audiences": [],
+        "claim_mappings": [],
+        "post_logout_redirect_uri": None,
+    }
+    # MFA level and claim mappings set through the API, then kept by a call that leaves them
+    # out (it reset them: the endpoint never passed them on).
+    koppeling = {"claim": "groups", "waarde": "regie", "rol": "gemeente_regie", "gemeente": None}
+    mfa = await client.put(
+        f"/api/v1/organisations/{org_id}/provider",
+        json={
+            "issuer": "https://idp-x.test",
+            "client_id": "casushub",
+            "client_secret": "geheim-123",
+            "required_acr": ["urn:mfa"],
+            "claim_mappings": [{k: v for k, v in koppeling.items() if v}],
+            "allowed_algorithms": ["ES256"],
+        },
+        headers=bearer(x["token"]),
+    )
+    assert mfa.status_code == 200, mfa.text
+    opnieuw = await client.put(
+        f"/api/v1/organisations/{org_id}/provider",
+        json={"issuer": "https://idp-x.test", "client_id": "casushub", "client_secret": "ander"},
+        headers=bearer(x["token"]),
+    )
+    assert opnieuw.status_code == 200
+    getoond = await client.get(f"/api/v1/organisations/{org_id}", headers=bearer(x["token"]))
+    inlogdienst = getoond.json()["inlogdienst"]
+    assert inlogdienst["required_acr"] == ["urn:mfa"]
+    assert inlogdienst["claim_mappings"] == [{**koppeling, "hub": None}]
+    assert inlogdienst["allowed_algorithms"] == ["ES256"]
+    # The platform operator's role is never handed out through claims.
+    operator = await client.put(
+        f"/api/v1/organisations/{org_id}/provider",
+        json={
+            "issuer": "https://idp-x.test",
+            "client_id": "casushub",
+            "client_secret": "ander",
+            "claim_mappings": [{"claim": "g", "waarde": "x", "rol": "platform_operator"}],
+        },
+        headers=bearer(x["token"]),
+    )
+    assert operator.status_code in {400, 422}
     async with twee_hubs["engine"].connect() as conn:
         assert (
             await conn.execute(

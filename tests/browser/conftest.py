@@ -58,11 +58,17 @@ PAGES = [
     PageSpec("/", "casushub"),
     PageSpec("/toegankelijkheid", "Toegankelijkheidsverklaring"),
     PageSpec("/privacy", "Privacyverklaring"),
+    PageSpec("/contactpunt", "Uw gegevens en uw rechten"),
     PageSpec("/bestaat-niet", "Pagina niet gevonden", status=404),
     PageSpec("/werkruimte", "U bent niet ingelogd", status=401),
     PageSpec("/auth/login", "Inloggen"),
-    PageSpec("/auth/uitgelogd", "U bent uitgelogd"),
+    PageSpec("/?uitgelogd=ja", "casushub"),
     PageSpec("/werkruimte", "Werkruimte", role="gemeente_regie"),
+    PageSpec("/werkruimte", "Werkruimte", role="contactpunt"),
+    PageSpec("/werkruimte", "Werkruimte", role="participant"),
+    PageSpec("/werkruimte", "Werkruimte", role="invited_party"),
+    PageSpec("/werkruimte", "Werkruimte", role="fg_auditor"),
+    PageSpec("/werkruimte", "Werkruimte", role="hub_admin"),
     PageSpec("/auth/context", "Kies in welke rol u werkt", role="gemeente_regie"),
     PageSpec("/casusoverleg", "Casusoverleg", role="gemeente_regie"),
     PageSpec("/casusoverleg/signalen/nieuw", "Signaal inbrengen", role="gemeente_regie"),
@@ -89,6 +95,37 @@ PAGES = [
         role="gemeente_regie",
     ),
     PageSpec("/casusoverleg/casussen/{casus}", "Casus Casper Casus", role="gemeente_regie"),
+    # The casus page's sections, each on its own URL, and its actions' own pages.
+    *(
+        PageSpec(f"/casusoverleg/casussen/{{casus}}/{sectie}", "Casus Casper Casus", role=rol)
+        for sectie in ("informatie", "plan", "derden", "bijeenkomsten", "verloop")
+        for rol in ("gemeente_regie",)
+    ),
+    PageSpec(
+        "/casusoverleg/casussen/{casus}/herbeoordeling",
+        "Herbeoordeling (noodzaaktoets) van Casper Casus",
+        role="gemeente_regie",
+    ),
+    PageSpec(
+        "/casusoverleg/casussen/{casus}/verhuizing",
+        "Verhuizing van Casper Casus vastleggen",
+        role="gemeente_regie",
+    ),
+    PageSpec(
+        "/casusoverleg/casussen/{casus}/afsluiten",
+        "Casus Casper Casus afsluiten",
+        role="gemeente_regie",
+    ),
+    PageSpec(
+        "/casusoverleg/casussen/{casus}/uitnodigen",
+        "Een partij uitnodigen voor de bespreking van Casper Casus",
+        role="gemeente_regie",
+    ),
+    PageSpec(
+        "/casusoverleg/casussen/{casus}/heropenen",
+        "Casus Casper Casus heropenen",
+        role="gemeente_regie",
+    ),
     PageSpec(
         "/casusoverleg/bijeenkomsten/{bijeenkomst}",
         "Bijeenkomst casusoverleg Regio Pagina's",
@@ -109,6 +146,19 @@ PAGES = [
     PageSpec("/casusoverleg", "Casusoverleg", role="participant"),
     PageSpec(
         "/bewaartermijnen/proefrun", "Wat wordt volgende week vernietigd", role="gemeente_regie"
+    ),
+    PageSpec(
+        "/casusoverleg/casussen/{casus}/informatie/{item}/inzage",
+        "Inzage beperken – informatie van",
+        role="gemeente_regie",
+    ),
+    PageSpec("/bewaartermijnen", "Bewaartermijnen", role="gemeente_regie"),
+    PageSpec("/bewaartermijnen", "Bewaartermijnen", role="fg_auditor"),
+    PageSpec("/bewaartermijnen/vernietigingsbewijzen", "Vernietigingsbewijzen", role="fg_auditor"),
+    PageSpec(
+        "/casusoverleg/casussen/{casus}/bewaarplicht",
+        "Bewaarplicht – Casper Casus",
+        role="gemeente_regie",
     ),
     PageSpec("/cijfers", "Cijfers van uw gemeente", role="gemeente_regie"),
     # Overgangsvoorraad (convenant-era cases)

@@ -286,4 +286,8 @@ class Journey:
             await self.tab_to(f"e => (e.innerText || e.value || '').trim() === {name!r}")
             await self.page.keyboard.press("Enter")
         else:
-            await self.page.get_by_role(role, name=name, exact=True).click()
+            found = self.page.get_by_role(role, name=name, exact=True)
+            if await found.count() > 1:
+                # The same link in the main navigation and on the page: the page's own.
+                found = self.page.locator("main").get_by_role(role, name=name, exact=True)
+            await found.click()

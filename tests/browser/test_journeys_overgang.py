@@ -83,9 +83,11 @@ async def test_regie_imports_the_example_file_weighs_a_case_and_opens_the_figure
 ) -> None:
     page = journey.page
     await journey.sign_in(cast.emails["gemeente_regie"])
-    await journey.goto("/werkruimte")
-    await page.get_by_role("link", name=re.compile("^Overgangsvoorraad")).click()
-    await page.wait_for_url("**/overgang")
+    await journey.press("Werkruimte", role="link")
+    await page.wait_for_url("**/werkruimte")
+    await journey.check()
+    await journey.press("Zaken uit het convenant inlezen", role="link")
+    await page.wait_for_url("**/overgang#inlezen-titel")
     await journey.check()
     assert await page.locator("h1").inner_text() == "Overgangsvoorraad"
 
@@ -138,7 +140,9 @@ async def test_regie_imports_the_example_file_weighs_a_case_and_opens_the_figure
     assert await page.locator("h1").inner_text() == "Casus Fictief Voorbeeld"
 
     # The figures, from the werkruimte.
-    await journey.goto("/werkruimte")
+    await journey.press("Werkruimte", role="link")
+    await page.wait_for_url("**/werkruimte")
+    await journey.check()
     await page.get_by_role("link", name="Cijfers zonder persoonsgegevens van uw gemeente").click()
     await page.wait_for_url("**/cijfers")
     await journey.check()

@@ -18,6 +18,7 @@ from casushub.web.app import create_app
 # JSON API, so a new route is decided on, not swept in.
 NOT_PAGES: dict[str, str] = {
     "/auth/callback": "the identity provider's return: answers with a redirect",
+    "/auth/uitgelogd": "the provider's return after sign-out: a redirect to the start page",
     "/auth/session": "JSON for the session timer in every page",
     "/healthz": "liveness probe for the platform",
     "/readyz": "readiness probe for the platform",
@@ -25,6 +26,8 @@ NOT_PAGES: dict[str, str] = {
     "/static/{file_path:path}": "scripts, stylesheets and fonts",
     "/huisstijl/{hub_id:uuid}/logo": "the hub's logo image",
     "/huisstijl/{hub_id:uuid}/stijl.css": "the hub's stylesheet",
+    "/contactpunt/{gemeente:str}/huisstijl.css": "the hub's stylesheet on the public pages",
+    "/contactpunt/{gemeente:str}/logo": "the hub's logo on the public pages",
     "/casusoverleg/agendapunten/{agendapunt_id:uuid}/notulen.pdf": "PDF download (PDF/UA)",
     "/casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}/agenda.pdf": "PDF download (PDF/UA)",
     "/casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}/uitnodiging.ics": "calendar file",
@@ -42,6 +45,7 @@ NOT_PAGES: dict[str, str] = {
     "/casusoverleg/casussen/{casus_id:uuid}/derden": "fragment of the casus page",
     "/casusoverleg/casussen/{casus_id:uuid}/informatie": "fragment of the casus page",
     "/casusoverleg/casussen/{casus_id:uuid}/plan": "fragment of the casus page",
+    "/casusoverleg/casussen/{casus_id:uuid}/rechten": "fragment of the casus page",
     "/casusoverleg/casussen/{casus_id:uuid}/verloop": "fragment of the casus page",
     # Progress fragments polled inside the page that started the work.
     "/jobs/{job_id:uuid}": "progress fragment inside a page",

@@ -295,9 +295,9 @@ def test_image_reference(
     images = {
         c["image"] for spec in pod_specs(default_manifests).values() for c in spec["containers"]
     }
-    assert images == {"registry.example.nl/casushub/casushub:0.1.0"}
+    assert images == {"registry.example.nl/casushub/casushub:0.2.0"}
     pinned = {
         c["image"] for spec in pod_specs(production_manifests).values() for c in spec["containers"]
     }
     (image,) = pinned
-    assert image.startswith("registry.example.nl/casushub/casushub:0.1.0@sha256:")
+    assert image.startswith("registry.example.nl/casushub/casushub:0.2.0@sha256:")

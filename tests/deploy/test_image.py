@@ -52,6 +52,13 @@ def test_runtime_stage_has_the_pdf_libraries_and_a_read_only_friendly_environmen
     assert "compileall" in _stages()["build"]
 
 
+def test_runtime_stage_runs_in_dutch_time() -> None:
+    runtime = _stages()["runtime"]
+    assert re.search(r"^\s+TZ=Europe/Amsterdam\b", runtime, re.MULTILINE)
+    # The zone database itself, for the tools (pg_dump, tini's children) that read TZ.
+    assert re.search(r"\btzdata\b", runtime)
+
+
 def test_build_context_leaves_out_local_state() -> None:
     ignored = set((ROOT / ".dockerignore").read_text().split())
     assert {".git", ".venv", ".venv-checkov", "node_modules", ".data", "tests"} <= ignored

@@ -205,3 +205,22 @@ async def test_the_oldest_due_message_is_reported_per_queue(
             await conn.execute(
                 text("DELETE FROM dramatiq.queue WHERE queue_name = :q"), {"q": queue}
             )
+
+
+async def test_a_refusal_by_a_middleware_is_counted_with_its_status(
+    client: AsyncTestClient[Litestar],
+) -> None:
+    """CSRF refuses inside the middleware stack and the app's handler answers 403 afterwards:
+    the request is counted as the 403 the client got, not as 200."""
+    path = "/casusoverleg/signalen/nieuw"
+    before = await _scrape(client)
+    refused = await client.post(path, data={"naam": "x"})
+    assert refused.status_code == 403
+    after = await _scrape(client)
+
+    def key(status: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+        labels = (("app_name", "casushub"), ("method", "POST"), ("path", path))
+        return ("casushub_requests_total", (*labels, ("status_code", status)))
+
+    assert after[key("403")] - before.get(key("403"), 0) == 1
+    assert after.get(key("200"), 0) == before.get(key("200"), 0)

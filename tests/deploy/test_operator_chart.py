@@ -456,3 +456,8 @@ def test_the_owner_role_reaches_the_workers_only_when_chosen(
     assert worker["DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"] == "casushub-migration"
     with pytest.raises(helm_python.HelmError):
         render(merge(default_values, {"scheduler": {"ownerRole": True}}))
+
+
+def test_every_process_runs_in_dutch_time(production_manifests: list[Manifest]) -> None:
+    (config,) = by_kind(production_manifests, "ConfigMap").values()
+    assert config["data"]["TZ"] == "Europe/Amsterdam"

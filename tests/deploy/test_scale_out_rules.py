@@ -133,7 +133,7 @@ def _tenant_model_modules() -> list[str]:
 def test_tenant_models_stay_inside_their_schema() -> None:
     assert _tenant_model_modules(), "tenant models are found"
     for table in TenantBase.metadata.tables.values():
-        assert table.schema is None, table.name  # the schema comes from schema_translate_map
+        assert table.schema is None, table.name  # the schema comes from the search_path
         for fk in table.foreign_keys:
             assert fk.column.table.schema is None, (table.name, fk.target_fullname)
             assert fk.column.table.metadata is TenantBase.metadata, (table.name, fk)

@@ -92,7 +92,9 @@ async def test_first_sign_in_without_invitation_has_no_access(
     status = (await browser.get("/auth/session")).json()
     assert status["signed_in"] is True
     assert status["has_access"] is False
-    assert (await browser.get("/werkruimte")).status_code == 403
+    workspace = await browser.get("/werkruimte", follow_redirects=False)
+    assert workspace.status_code == 303
+    assert workspace.headers["location"] == "/auth/geen-toegang"
 
 
 async def test_header_shows_who_is_signed_in_and_loads_the_session_warning(

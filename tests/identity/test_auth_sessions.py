@@ -283,9 +283,13 @@ async def test_context_switcher_changes_the_active_tenant(
                 role=Role.PARTICIPANT,
                 tenant_id=tenant.id,
             )
-    assert (await sign_in(browser, org.email("wissel"))).status_code == 303
-    # Two memberships and none chosen: no tenant until the user picks one.
-    assert (await browser.get("/werkruimte")).status_code == 403
+    done = await sign_in(browser, org.email("wissel"))
+    assert done.status_code == 303
+    # Two memberships and none chosen: the sign-in ends at the choice, then the werkruimte.
+    assert done.headers["location"] == "/auth/context?volgende=%2Fwerkruimte"
+    workspace = await browser.get("/werkruimte", follow_redirects=False)
+    assert workspace.status_code == 303
+    assert workspace.headers["location"] == "/auth/context?volgende=%2Fwerkruimte"
     page = await browser.get("/auth/context")
     assert "Gemeente Alfa" in page.text
     assert "Gemeente Bravo" in page.text

@@ -161,7 +161,7 @@ def test_the_client_secret_comes_from_an_env_var_or_a_file_never_an_argument(
 ) -> None:
     from click.testing import CliRunner
 
-    from casushub.platform.cli import main
+    from casushub.cli import main
 
     runner = CliRunner()
     slug = f"geheim_{os.getpid()}"

@@ -6,7 +6,7 @@ import secrets
 
 from click.testing import CliRunner
 
-from casushub.platform.cli import main
+from casushub.cli import main
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef
 

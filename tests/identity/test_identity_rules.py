@@ -196,7 +196,7 @@ async def test_claim_mapping_assigns_a_role_at_sign_in(
     # The development provider puts "regie" in the groups claim for a "+regie" login.
     done = await sign_in(browser, org.email("wim+regie"))
     assert done.status_code == 303
-    assert done.headers["location"] == "/"
+    assert done.headers["location"] == "/werkruimte"
     status = (await browser.get("/auth/session")).json()
     assert status["context"]["role"] == "gemeente_regie"
     assert status["context"]["tenant"] == tenant_a.slug

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casushub.platform.cli import main
+from casushub.cli import main
 from casushub.platform.database import create_admin_engine
 from casushub.platform.identity.models import OidcProvider, Organisation
 from casushub.platform.identity.organisations import (

@@ -28,7 +28,7 @@ def test_supervisor_stops_its_children_when_terminated(tmp_path: Path, sig: sign
     pidfiles = [tmp_path / "a.pid", tmp_path / "b.pid"]
     commands = {f.stem: [sys.executable, "-c", CHILD, str(f)] for f in pidfiles}
     script = (
-        "import sys; from casushub.platform.devserver import supervise; "
+        "import sys; from casushub.cli.devserver import supervise; "
         f"sys.exit(supervise({commands!r}, 'gestart'))"
     )
     # Output to a file, not a pipe: orphaned children would hold a pipe open.

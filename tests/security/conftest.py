@@ -34,6 +34,7 @@ from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
 from casushub.tenants.base import TenantBase
+from casushub.tenants.bewaartermijnen.services import stel_blokkade_in
 from casushub.tenants.casus.items import voeg_item_toe
 from casushub.tenants.casus.models import Casus
 from casushub.tenants.demo import load_casus_demo
@@ -167,6 +168,15 @@ async def _seed(app_engine: AsyncEngine, settings: Settings, side: Side, code: s
             bijlagen=[
                 BijlageInvoer("markering.txt", "text/plain; charset=utf-8", marker_tekst.encode())
             ],
+        )
+        # A legal hold on the casus: its id is what the hold screens' lift route names.
+        await stel_blokkade_in(
+            s,
+            SYSTEEM,
+            casus.persoon_id,
+            grond="rechtszaak",
+            reden=marker_tekst,
+            casus_id=casus.id,
         )
         await registreer(
             s,

@@ -71,6 +71,7 @@ ID_SOURCES: dict[str, tuple[str, ...]] = {
     "invitation_id": ("invitation",),
     "import_id": ("overgangsimport",),
     "zaak_id": ("overgangszaak",),
+    "blokkade_id": ("juridische_blokkade",),
 }
 # Query parameters that name an object by id (the FG's lookups), with their sources: another
 # municipality's ids are sent there as well, and compared with an unknown id.

@@ -35,9 +35,9 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import select
 
+from casushub.crosstenant.onboarding import GemeenteAanmelding, meld_gemeente_aan
 from casushub.platform.database import create_admin_engine
 from casushub.platform.hub.api_tokens import maak_token
-from casushub.platform.hub.onboarding import GemeenteAanmelding, meld_gemeente_aan
 from casushub.platform.identity.organisations import create_organisation
 from casushub.platform.models import Hub
 from casushub.platform.registry import create_hub

@@ -99,7 +99,9 @@ async def test_every_get_route_sends_the_security_headers(
             problems += check_headers(
                 f"{route.key} ({response.status_code})",
                 response.headers,
-                route.path.startswith("/static"),
+                # The hub's theme stylesheet holds no personal data and is revalidated by ETag;
+                # it answers 200 when the seeded hub has a theme (another test may have set one).
+                route.path.startswith(("/static", "/huisstijl/")),
             )
     assert not problems, "\n".join(problems)
     print(f"\nheaders: {len(routes)} GET routes checked")

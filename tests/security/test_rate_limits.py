@@ -198,14 +198,22 @@ async def test_a_front_desk_behind_one_address_can_send_requests_for_many_people
     for n in range(15):
         sent = await defaults.post(
             f"/contactpunt/{tenant.slug}",
-            data={**FORMULIER, "email": f"inwoner{n}@voorbeeld.nl"},
+            data={
+                **FORMULIER,
+                "email": f"inwoner{n}@voorbeeld.nl",
+                "gemeente_van_verblijf": tenant.slug.removeprefix("eigen_"),
+            },
             headers={CSRF_HEADER: token},
             follow_redirects=False,
         )
         statuses.append(sent.status_code)
     assert statuses == [303] * 15, statuses
     # One e-mail address is still limited on its own.
-    same = {**FORMULIER, "email": "inwoner0@voorbeeld.nl"}
+    same = {
+        **FORMULIER,
+        "email": "inwoner0@voorbeeld.nl",
+        "gemeente_van_verblijf": tenant.slug.removeprefix("eigen_"),
+    }
     for _ in range(Settings.contactpunt_limiet_email - 1):
         sent = await defaults.post(
             f"/contactpunt/{tenant.slug}", data=same, headers={CSRF_HEADER: token}

@@ -44,6 +44,7 @@ API = "api:hub_admin"  # bearer API token of a hub (casushub.web.auth.guards.api
 
 EXPECTED: dict[str, frozenset[Role] | str] = {
     "GET /": PUBLIC,
+    "GET /contactpunt": PUBLIC,
     "GET /api/v1/jobs/{job_id:uuid}": API,
     "GET /api/v1/organisations": API,
     "POST /api/v1/organisations": API,
@@ -71,7 +72,10 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "GET /auth/uitgelogd": PUBLIC,
     "GET /beheer/gebruikers/{user_id:uuid}/sessies": frozenset({HUB, OPS}),
     "POST /beheer/sessies/{session_id:uuid}/intrekken": frozenset({HUB, OPS}),
+    "GET /bewaartermijnen": frozenset({FG, PR, REGIE}),
+    "POST /bewaartermijnen": frozenset({REGIE}),
     "GET /bewaartermijnen/proefrun": frozenset({FG, PR, REGIE}),
+    "GET /bewaartermijnen/vernietigingsbewijzen": frozenset({FG, PR, REGIE}),
     "GET /casusoverleg": frozenset({DEELN, DERDE, PR, REGIE}),
     "GET /casusoverleg/agendapunten/{agendapunt_id:uuid}": frozenset({DEELN, PR, REGIE}),
     "POST /casusoverleg/agendapunten/{agendapunt_id:uuid}/acties": frozenset({PR, REGIE}),
@@ -93,23 +97,46 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     ),
     "GET /casusoverleg/bijlagen/{bijlage_id:uuid}": frozenset({DEELN, PR, REGIE}),
     "GET /casusoverleg/casussen/{casus_id:uuid}": frozenset({DEELN, PR, REGIE}),
+    "GET /casusoverleg/casussen/{casus_id:uuid}/afsluiten": frozenset({PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/afsluiten": frozenset({PR, REGIE}),
+    "GET /casusoverleg/casussen/{casus_id:uuid}/bewaarplicht": frozenset({PR, REGIE}),
+    "POST /casusoverleg/casussen/{casus_id:uuid}/bewaarplicht": frozenset({PR, REGIE}),
+    "POST /casusoverleg/casussen/{casus_id:uuid}/bewaarplicht/{blokkade_id:uuid}/opheffen": frozenset(
+        {PR, REGIE}
+    ),
     "POST /casusoverleg/casussen/{casus_id:uuid}/agenderen": frozenset({PR, REGIE}),
     "GET /casusoverleg/casussen/{casus_id:uuid}/bijeenkomsten": frozenset({DEELN, PR, REGIE}),
     "GET /casusoverleg/casussen/{casus_id:uuid}/derden": frozenset({DEELN, PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/derden": frozenset({DEELN, PR, REGIE}),
+    "GET /casusoverleg/casussen/{casus_id:uuid}/herbeoordeling": frozenset({PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/herbeoordeling": frozenset({PR, REGIE}),
+    "GET /casusoverleg/casussen/{casus_id:uuid}/heropenen": frozenset({PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/heropenen": frozenset({PR, REGIE}),
     "GET /casusoverleg/casussen/{casus_id:uuid}/informatie": frozenset({DEELN, PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/informatie": frozenset({DEELN, PR, REGIE}),
+    "GET /casusoverleg/casussen/{casus_id:uuid}/informatie/{item_id:uuid}/inzage": frozenset(
+        {DEELN, PR, REGIE}
+    ),
+    "POST /casusoverleg/casussen/{casus_id:uuid}/informatie/{item_id:uuid}/inzage": frozenset(
+        {DEELN, PR, REGIE}
+    ),
+    "POST /casusoverleg/casussen/{casus_id:uuid}/informatie/{item_id:uuid}/inzage/bevestigen": frozenset(
+        {DEELN, PR, REGIE}
+    ),
+    "POST /casusoverleg/casussen/{casus_id:uuid}/informatie/{item_id:uuid}/inzage/opheffen": frozenset(
+        {DEELN, PR, REGIE}
+    ),
     "POST /casusoverleg/casussen/{casus_id:uuid}/interventies": frozenset({PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/interventies/{interventie_id:uuid}": frozenset(
         {PR, REGIE}
     ),
     "GET /casusoverleg/casussen/{casus_id:uuid}/plan": frozenset({DEELN, PR, REGIE}),
+    "GET /casusoverleg/casussen/{casus_id:uuid}/rechten": frozenset({DEELN, PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/plan/vaststellen": frozenset({PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/status": frozenset({PR, REGIE}),
+    "GET /casusoverleg/casussen/{casus_id:uuid}/uitnodigen": frozenset({PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/uitnodigen": frozenset({PR, REGIE}),
+    "GET /casusoverleg/casussen/{casus_id:uuid}/verhuizing": frozenset({PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/verhuizing": frozenset({PR, REGIE}),
     "GET /casusoverleg/casussen/{casus_id:uuid}/verloop": frozenset({DEELN, PR, REGIE}),
     "POST /casusoverleg/informatie/{item_id:uuid}/bijlagen": frozenset({DEELN, PR, REGIE}),
@@ -120,6 +147,7 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "GET /casusoverleg/signalen/{signaal_id:uuid}/weging": frozenset({DEELN, PR, REGIE}),
     "POST /casusoverleg/signalen/{signaal_id:uuid}/weging": frozenset({DEELN, PR, REGIE}),
     "GET /casusoverleg/uitnodigingen/{uitnodiging_id:uuid}": frozenset({DERDE}),
+    "POST /casusoverleg/uitnodigingen/{uitnodiging_id:uuid}/intrekken": frozenset({PR, REGIE}),
     "POST /casusoverleg/uitnodigingen/{uitnodiging_id:uuid}/accepteren": frozenset({DERDE}),
     "GET /casusoverleg/wegingen/{weging_id:uuid}/opname": frozenset({PR, REGIE}),
     "POST /casusoverleg/wegingen/{weging_id:uuid}/opname": frozenset({PR, REGIE}),
@@ -139,6 +167,8 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "GET /contactpunt/{gemeente:str}": PUBLIC,
     "POST /contactpunt/{gemeente:str}": PUBLIC,
     "GET /contactpunt/{gemeente:str}/ontvangen": PUBLIC,
+    "GET /contactpunt/{gemeente:str}/huisstijl.css": PUBLIC,
+    "GET /contactpunt/{gemeente:str}/logo": PUBLIC,
     "GET /fg": frozenset({FG}),
     "GET /fg/casus": frozenset({FG}),
     "GET /fg/export": frozenset({FG}),
@@ -226,7 +256,7 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "GET /readyz": PUBLIC,
     "GET /static/{file_path:path}": PUBLIC,
     "GET /toegankelijkheid": PUBLIC,
-    "GET /werkruimte": frozenset({CP, DEELN, DERDE, FG, PR, REGIE}),
+    "GET /werkruimte": SIGNED_IN,
 }
 
 # A participant's organisation narrows these routes further: only the weegploeg (the

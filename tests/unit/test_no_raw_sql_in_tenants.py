@@ -1,7 +1,7 @@
-"""Tenant code must go through the ORM, so the schema translate map always applies.
+"""Tenant code must go through the ORM: its tables are the declared ones.
 
-Raw SQL names tables as strings: it would escape ``schema_translate_map`` and be one
-``search_path`` mistake away from another tenant's data (DESIGN.md §3).
+Raw SQL names tables as strings, which no test of the models covers and which could name
+another schema (refused by the role, but a defect all the same; DESIGN.md §3).
 """
 
 from __future__ import annotations

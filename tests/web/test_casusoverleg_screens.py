@@ -129,8 +129,8 @@ async def test_casus_page_fragments_and_special_items(
     assert "Sanne Schermtest" in dashboard.text
     page = await client.get(f"/casusoverleg/casussen/{casus_id}")
     assert page.status_code == 200
-    assert f'hx-get="/casusoverleg/casussen/{casus_id}/informatie"' in page.text
-    # The page itself reads only the casus header; the items are read when their fragment loads.
+    assert f'href="/casusoverleg/casussen/{casus_id}/informatie"' in page.text
+    # The overview reads only the casus and its agenda; the items are read on their own section.
     assert "volgt een opleiding" not in page.text
     fragment = await client.get(
         f"/casusoverleg/casussen/{casus_id}/informatie", headers={"HX-Request": "true"}
@@ -163,8 +163,9 @@ async def test_casus_page_fragments_and_special_items(
     assert "diagnose X" in getoond.text
     assert await _reads(app_engine, settings, gemeente, user.user_id, casus_id) == [
         "casus",  # the dashboard row
-        "casus",  # the casus page header
-        "informatie",  # the fragment
+        "casus",  # the casus page's summary
+        "agenda",  # the meetings in the summary
+        "informatie",  # the section (as an htmx fragment)
         "informatie_bijzonder",  # the explicit action
     ]
 

@@ -14,6 +14,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from casushub.platform import klok
 from casushub.platform.identity.roles import Role
 from casushub.platform.models import Hub, Tenant
 from casushub.platform.registry import create_hub, create_tenant
@@ -24,7 +25,7 @@ from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
 from casushub.tenants.verwerkingenlog.models import Verwerking
 
 FreshTenant = Callable[[], Awaitable[TenantRef]]
-JAAR = date.today().year - 1
+JAAR = klok.vandaag().year - 1
 
 
 async def _signalen(
@@ -92,7 +93,7 @@ async def test_hub_admin_sees_no_figures_of_a_municipality_whose_agreement_ended
     async with admin_engine.connect() as conn:
         hub_id = await conn.scalar(select(Hub.id).where(Hub.slug == slug))
     gemeenten = {}
-    for naam, eind in (("Loopt", None), ("Geeindigd", date.today() - timedelta(days=1))):
+    for naam, eind in (("Loopt", None), ("Geeindigd", klok.vandaag() - timedelta(days=1))):
         code = unique_code()
         tenant = await create_tenant(
             admin_engine,

@@ -7,7 +7,7 @@ import secrets
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -26,7 +26,7 @@ from casushub.tenants.personen.models import Persoon
 from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
 from casushub.tenants.verzoeken import services
-from casushub.tenants.verzoeken.models import Consultatie, InzageBeperking, Verzoek
+from casushub.tenants.verzoeken.models import Consultatie, Doorzending, InzageBeperking, Verzoek
 from casushub.tenants.verzoeken.rules import (
     Besluituitkomst,
     Kanaal,
@@ -89,8 +89,9 @@ async def _token(client: Client, slug: str) -> str:
     return found.group(1)
 
 
-def _formulier(**extra: str) -> dict[str, str]:
+def _formulier(gemeente: TenantRef | None = None, **extra: str) -> dict[str, str]:
     return {
+        "gemeente_van_verblijf": gemeente.slug.removeprefix("cp") if gemeente else "",
         "type": "inzage",
         "naam": "Fatima el Amrani",
         "geboortedatum": "17-03-1990",
@@ -146,7 +147,7 @@ async def test_a_valid_submission_lands_in_the_queue_with_day_zero_and_a_receipt
     token = await _token(client, gemeente.slug)
     sent = await client.post(
         f"/contactpunt/{gemeente.slug}",
-        data=_formulier(**{CSRF_FIELD: token}),
+        data=_formulier(gemeente, **{CSRF_FIELD: token}),
         follow_redirects=False,
     )
     assert sent.status_code == 303
@@ -174,6 +175,7 @@ async def test_validation_errors_are_dutch_and_keep_the_input(
     sent = await client.post(
         f"/contactpunt/{gemeente.slug}",
         data=_formulier(
+            gemeente,
             naam="",
             type="",
             email="geen-adres",
@@ -201,7 +203,7 @@ async def test_a_contact_route_is_required(client: Client, gemeente: TenantRef) 
     token = await _token(client, gemeente.slug)
     sent = await client.post(
         f"/contactpunt/{gemeente.slug}",
-        data=_formulier(email="", **{CSRF_FIELD: token}),
+        data=_formulier(gemeente, email="", **{CSRF_FIELD: token}),
     )
     assert sent.status_code == 422
     assert "ten minste één manier" in sent.text
@@ -226,7 +228,7 @@ async def test_honeypot_filled_answers_like_a_success_and_stores_nothing(
     token = await _token(client, gemeente.slug)
     bot = await client.post(
         f"/contactpunt/{gemeente.slug}",
-        data=_formulier(website="http://spam.example", **{CSRF_FIELD: token}),
+        data=_formulier(gemeente, website="http://spam.example", **{CSRF_FIELD: token}),
         follow_redirects=False,
     )
     # A person in another browser (an app instance of its own: a test client runs its lifespan).
@@ -235,7 +237,7 @@ async def test_honeypot_filled_answers_like_a_success_and_stores_nothing(
         person_token = await _token(person, gemeente.slug)
         real = await person.post(
             f"/contactpunt/{gemeente.slug}",
-            data=_formulier(**{CSRF_FIELD: person_token}),
+            data=_formulier(gemeente, **{CSRF_FIELD: person_token}),
             follow_redirects=False,
         )
         real_receipt = await person.get(real.headers["location"])
@@ -257,7 +259,10 @@ async def test_honeypot_filled_answers_like_a_success_and_stores_nothing(
     stored = await _verzoeken(app_engine, settings, gemeente)
     assert [v.ontvangstnummer for v in stored] == [real_number.group(1)]
     async with tenant_session(app_engine, gemeente, settings) as session:
-        assert (await session.scalars(select(OutboxEntry))).all() == []
+        outbox = (await session.scalars(select(OutboxEntry))).all()
+        assert [(o.actor_name, o.payload) for o in outbox] == [
+            ("verzoeken.ontvangst_bevestigen", {"verzoek_id": str(stored[0].id)})
+        ]
         logged = (await session.scalars(select(Verwerking))).all()
     assert len(logged) == 1, [(v.actie, v.detail) for v in logged]
 
@@ -270,7 +275,8 @@ async def test_too_many_submissions_from_one_client_get_429_in_dutch(
         token = await _token(client, gemeente.slug)
         for _ in range(2):
             sent = await client.post(
-                f"/contactpunt/{gemeente.slug}", data=_formulier(naam="", **{CSRF_FIELD: token})
+                f"/contactpunt/{gemeente.slug}",
+                data=_formulier(gemeente, naam="", **{CSRF_FIELD: token}),
             )
             assert sent.status_code == 422
         blocked = await client.post(
@@ -290,13 +296,13 @@ async def test_too_many_requests_for_one_e_mail_address_get_429(
         token = await _token(client, gemeente.slug)
         first = await client.post(
             f"/contactpunt/{gemeente.slug}",
-            data=_formulier(**{CSRF_FIELD: token}),
+            data=_formulier(gemeente, **{CSRF_FIELD: token}),
             follow_redirects=False,
         )
         assert first.status_code == 303
         again = await client.post(
             f"/contactpunt/{gemeente.slug}",
-            data=_formulier(email="FATIMA@voorbeeld.nl", **{CSRF_FIELD: token}),
+            data=_formulier(gemeente, email="FATIMA@voorbeeld.nl", **{CSRF_FIELD: token}),
         )
         assert again.status_code == 429
         assert TE_VEEL_EMAIL in again.text
@@ -342,7 +348,7 @@ async def test_staff_register_a_letter_decide_and_see_the_queue(
     assert stored.ontvangstnummer in sent.text
     queue = await client.get("/contactpunt-taken")
     assert stored.ontvangstnummer in queue.text
-    assert "Bram Briefschrijver" not in queue.text  # the list shows no names
+    assert "Bram Briefschrijver" in queue.text  # found by name in the queue
     detail = await client.get(f"/contactpunt-taken/verzoek/{stored.id}")
     assert detail.status_code == 200
     assert "Bram Briefschrijver" in detail.text
@@ -388,7 +394,8 @@ async def test_staff_registration_for_a_municipality_elsewhere_says_whom_to_send
         "/contactpunt-taken/nieuw",
         data={
             **_formulier(kanaal="balie"),
-            "gemeente_van_verblijf": "0150",
+            "gemeente_van_verblijf": "elders",
+            "andere_gemeentecode": "0150",
             CSRF_FIELD: token,
         },
     )
@@ -526,3 +533,175 @@ async def test_a_participant_answers_its_consultation_and_withholds_its_item(
     assert antwoord == "Eén melding graag achterhouden."
     # The contactpunt's own screens stay closed to the participant.
     assert (await client.get("/contactpunt-taken")).status_code == 403
+
+
+# --- the gemeente van verblijf, BSN, e-mail --------------------------------------------------
+
+
+async def test_a_request_filed_on_one_page_for_a_resident_of_another_goes_there(
+    client: Client,
+    gemeente: TenantRef,
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    hub: str,
+    unique_code: Callable[[], str],
+) -> None:
+    code = unique_code()
+    woonplaats = await create_tenant(
+        admin_engine,
+        settings,
+        slug=f"cp{code}",
+        name=f"Gemeente Woonplaats {code}",
+        gemeentecode=code,
+        hub_slug=hub,
+    )
+    page = await client.get(f"/contactpunt/{gemeente.slug}")
+    # Chosen by name, not by code; a way out for a municipality elsewhere.
+    assert f">Gemeente Woonplaats {code}</option>" in page.text
+    assert "Een andere gemeente" in page.text
+    token = await _token(client, gemeente.slug)
+    sent = await client.post(
+        f"/contactpunt/{gemeente.slug}",
+        data=_formulier(woonplaats, **{CSRF_FIELD: token}),
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    assert await _verzoeken(app_engine, settings, gemeente) == []
+    (stored,) = await _verzoeken(app_engine, settings, woonplaats)
+    assert stored.ontvangen_op == vandaag()
+    assert stored.termijn == termijn(vandaag())
+    assert stored.ontvangen_bij == gemeente.slug
+    async with tenant_session(app_engine, gemeente, settings) as session:
+        (receipt,) = (await session.scalars(select(Doorzending))).all()
+    assert receipt.ontvangstnummer == stored.ontvangstnummer
+    bewijs = await client.get(sent.headers["location"])
+    assert stored.ontvangstnummer in bewijs.text
+    assert f"Gemeente Woonplaats {code}" in bewijs.text
+
+
+async def test_a_municipality_off_the_hub_gets_where_to_go_and_nothing_is_stored(
+    client: Client, gemeente: TenantRef, app_engine: AsyncEngine, settings: Settings
+) -> None:
+    token = await _token(client, gemeente.slug)
+    sent = await client.post(
+        f"/contactpunt/{gemeente.slug}",
+        data={**_formulier(gemeente), "gemeente_van_verblijf": "elders", CSRF_FIELD: token},
+    )
+    assert sent.status_code == 200
+    assert "Uw verzoek hoort bij uw eigen gemeente" in sent.text
+    assert "burgemeester van de gemeente waar u woont" in sent.text
+    assert "organisaties.overheid.nl" in sent.text
+    assert await _verzoeken(app_engine, settings, gemeente) == []
+
+
+async def test_no_municipality_chosen_is_refused_with_the_input_kept(
+    client: Client, gemeente: TenantRef
+) -> None:
+    token = await _token(client, gemeente.slug)
+    sent = await client.post(
+        f"/contactpunt/{gemeente.slug}",
+        data={**_formulier(gemeente), "gemeente_van_verblijf": "", CSRF_FIELD: token},
+    )
+    assert sent.status_code == 422
+    assert "Kies de gemeente waar u woont." in sent.text
+    assert 'value="Fatima el Amrani"' in sent.text
+
+
+async def test_the_public_form_refuses_a_bsn_and_says_how_identity_is_checked(
+    client: Client, gemeente: TenantRef, app_engine: AsyncEngine, settings: Settings
+) -> None:
+    token = await _token(client, gemeente.slug)
+    sent = await client.post(
+        f"/contactpunt/{gemeente.slug}",
+        data=_formulier(
+            gemeente, bericht="Mijn BSN is 123.456.782, graag inzage.", **{CSRF_FIELD: token}
+        ),
+    )
+    assert sent.status_code == 422
+    assert "Vul hier geen burgerservicenummer (BSN) in." in sent.text
+    assert "paspoort, identiteitskaart of rijbewijs" in sent.text
+    assert "Mijn BSN is 123.456.782, graag inzage.</textarea>" in sent.text
+    assert await _verzoeken(app_engine, settings, gemeente) == []
+
+
+async def test_the_public_pages_carry_no_staff_sign_in_link(
+    client: Client, gemeente: TenantRef
+) -> None:
+    page = await client.get(f"/contactpunt/{gemeente.slug}")
+    assert "/auth/login" not in page.text
+    assert "Inloggen" not in page.text
+
+
+async def test_the_queue_shows_names_overdue_first_and_sorts_filters_and_searches(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+    app_engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    user = await sign_in_as(client, gemeente, Role.CONTACTPUNT)
+    actor = Actor(user.user_id, user.organisation_id, "contactpunt")
+    code = gemeente.slug.removeprefix("cp")
+    nu = datetime.now(UTC)
+    async with tenant_session(app_engine, gemeente, settings) as s, s.begin():
+        for naam, soort, dagen_geleden in (
+            ("Anna Aalders", VerzoekType.INZAGE, 1),
+            ("Zeno Zwart", VerzoekType.VERWIJDERING, 3),
+            ("Otto Overtijd", VerzoekType.BEZWAAR, 45),
+            ("Percy 100%_zeker", VerzoekType.RECTIFICATIE, 2),
+        ):
+            await services.registreer(
+                s,
+                actor,
+                NieuwVerzoek(
+                    type=soort,
+                    betrokkene_naam=naam,
+                    indiener_naam=naam,
+                    kanaal=Kanaal.BRIEF,
+                ),
+                gemeentecode=code,
+                ontvangen=nu - timedelta(days=dagen_geleden),
+            )
+
+    def order(html: str, *namen: str) -> list[int]:
+        return [html.index(n) for n in namen]
+
+    page = await client.get("/contactpunt-taken")
+    assert page.status_code == 200
+    html = page.text
+    # Overdue first, whatever the sort; then by deadline.
+    assert order(html, "Otto Overtijd", "Zeno Zwart", "Percy", "Anna Aalders") == sorted(
+        order(html, "Otto Overtijd", "Zeno Zwart", "Percy", "Anna Aalders")
+    )
+    assert "dagen te laat" in html
+    assert "1 verzoek is te laat." in html
+    for kolom in ("Indiener", "Soort", "Ontvangen", "Uiterlijk beslissen", "Status"):
+        assert kolom in html
+    by_name = (await client.get("/contactpunt-taken?sorteer=naam&richting=aflopend")).text
+    assert by_name.index("Otto Overtijd") < by_name.index("Zeno Zwart")
+    assert by_name.index("Zeno Zwart") < by_name.index("Percy") < by_name.index("Anna Aalders")
+    assert 'aria-sort="descending"' in by_name
+    erasures = (await client.get("/contactpunt-taken?soort=verwijdering")).text
+    assert "Zeno Zwart" in erasures
+    assert "Anna Aalders" not in erasures
+    found = (await client.get("/contactpunt-taken?zoek=aalders")).text
+    assert "Anna Aalders" in found
+    assert "Zeno Zwart" not in found
+    # % and _ are matched literally, not as wildcards.
+    literal = (await client.get("/contactpunt-taken", params={"zoek": "100%_z"})).text
+    assert "Percy 100%_zeker" in literal
+    assert "Anna Aalders" not in literal
+    wildcard = (await client.get("/contactpunt-taken", params={"zoek": "%"})).text
+    assert "Percy 100%_zeker" in wildcard
+    assert "Anna Aalders" not in wildcard
+    none = (await client.get("/contactpunt-taken", params={"zoek": "_"})).text
+    assert "Geen verzoeken gevonden" not in none
+    assert "Anna Aalders" not in none
+    async with tenant_session(app_engine, gemeente, settings) as s:
+        searches = (
+            await s.scalars(select(Verwerking).where(Verwerking.actie == Actie.SEARCH))
+        ).all()
+    # Logged without the term itself.
+    assert searches
+    assert all("aalders" not in (v.detail or "").lower() for v in searches)

@@ -106,7 +106,8 @@ async def test_workspace_of_the_active_tenant(
     await sign_in_as(client, tenant_a)
     response = await client.get("/werkruimte")
     assert response.status_code == 200
-    assert "Geregistreerde personen" in response.text
+    assert "Te wegen signalen" in response.text
+    assert 'href="/contactpunt-taken"' in response.text
 
 
 async def test_tenant_not_at_head_gets_dutch_maintenance_page(
@@ -176,13 +177,14 @@ async def test_unexpected_error_shows_no_traceback(
         admin_engine, settings, slug=f"kapot{code}", name="Kapot", gemeentecode=code, hub_slug=hub
     )
     async with admin_engine.begin() as conn:
-        await conn.exec_driver_sql(f"DROP TABLE {tenant.schema}.persoon CASCADE")
+        await conn.exec_driver_sql(f"DROP TABLE {tenant.schema}.casus CASCADE")
     await sign_in_as(client, tenant)
     response = await client.get("/werkruimte", headers={"accept": "text/html"})
     assert response.status_code == 500
     assert "Er ging iets mis" in response.text
     assert "Traceback" not in response.text
-    assert "persoon" not in response.text
+    assert tenant.schema not in response.text
+    assert "relation" not in response.text
     request_id = response.headers["x-request-id"]
     assert request_id in response.text
     out = capsys.readouterr().out.splitlines()

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, bindparam, exists, func, insert, or_, sele
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from casushub.platform import klok
 from casushub.platform.hub.models import Instructie, InstructieAcceptatie, Training
 from casushub.platform.identity.models import User
 from casushub.platform.models import Hub
@@ -144,7 +145,7 @@ async def leg_training_vast(
     if not omschrijving.strip():
         msg = "Beschrijf de gevolgde training."
         raise RegistryError(msg, "omschrijving")
-    if datum > date.today():
+    if datum > klok.vandaag():
         msg = "Een training kan niet in de toekomst gevolgd zijn."
         raise RegistryError(msg, "datum")
     await conn.execute(

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from casushub.platform import klok
+from casushub.platform.hub.overeenkomst import verwerkersovereenkomst_actief
 from casushub.platform.identity.memberships import MembershipView
 from casushub.platform.identity.roles import HUB_STAFF_ROLES, OrganisationType, Role
 
@@ -164,9 +166,6 @@ def check_case_data_access(identity: Identity, gate: Any, today: date | None = N
     data only while its processor agreement runs (DESIGN.md rule 9); everyone accepts the
     hub's current instructions before their first access to case data (issue 6).
     """
-    # Imported here: the hub domain imports identity models, which import this package.
-    from casushub.platform.hub.lifecycle import verwerkersovereenkomst_actief
-
     active = identity.active
     if active is None:
         raise AccessDenied
@@ -174,7 +173,7 @@ def check_case_data_access(identity: Identity, gate: Any, today: date | None = N
         gate.organisatie_type == OrganisationType.HUB.value
         and gate.organisatie_hub_id == gate.hub_id
     )
-    if hub_staff and not verwerkersovereenkomst_actief(gate, today or date.today()):
+    if hub_staff and not verwerkersovereenkomst_actief(gate, today or klok.vandaag()):
         raise AccessDenied(NO_PROCESSOR_AGREEMENT)
     if not gate.instructies_geaccepteerd:
         raise InstructionsNotAccepted

@@ -133,8 +133,10 @@ def organisations_create(
 @click.argument("slug")
 @click.option("--issuer", required=True)
 @click.option("--client-id", required=True)
-@click.option("--scopes", default="openid email profile", show_default=True)
-@click.option("--alg", "algorithms", multiple=True, default=("RS256",), show_default=True)
+# An option left out keeps what an existing provider has (a new one gets the default), so a
+# bootstrap Job that runs again never resets what the hub set in its screens.
+@click.option("--scopes", default=None, help="Standaard: openid email profile.")
+@click.option("--alg", "algorithms", multiple=True, help="Standaard: RS256.")
 @click.option("--acr", "acr", multiple=True, help="Vereiste acr-waarde (bijv. MFA).")
 @click.option("--post-logout-uri", default=None)
 @click.option(
@@ -161,7 +163,7 @@ def organisations_provider(
     slug: str,
     issuer: str,
     client_id: str,
-    scopes: str,
+    scopes: str | None,
     algorithms: tuple[str, ...],
     acr: tuple[str, ...],
     post_logout_uri: str | None,
@@ -196,10 +198,10 @@ def organisations_provider(
             client_id=client_id,
             client_secret=secret,
             scopes=scopes,
-            allowed_algorithms=algorithms,
-            required_acr=acr,
+            allowed_algorithms=algorithms or None,
+            required_acr=acr or None,
             post_logout_redirect_uri=post_logout_uri,
-            trusted_audiences=trusted_audiences,
+            trusted_audiences=trusted_audiences or None,
         )
 
     try:

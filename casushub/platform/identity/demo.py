@@ -7,19 +7,20 @@ sign-in binds the invitation and gives them their roles.
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from casushub.platform.identity.devidp import demo_config
 from casushub.platform.identity.memberships import invite
-from casushub.platform.identity.models import Organisation
+from casushub.platform.identity.models import Invitation, Organisation, User
 from casushub.platform.identity.organisations import create_organisation, save_provider
 from casushub.platform.identity.roles import ROLE_LABELS, Role
 from casushub.platform.models import Hub, Tenant
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncEngine
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
     from casushub.platform.settings import Settings
 
@@ -36,10 +37,14 @@ async def load_identity_demo(admin_engine: AsyncEngine, settings: Settings) -> l
     async with admin_engine.begin() as conn:
         hubs = dict((await conn.execute(select(Hub.slug, Hub.id))).all())
         tenants = dict((await conn.execute(select(Tenant.slug, Tenant.id))).all())
-        existing = set((await conn.execute(select(Organisation.slug))).scalars())
-        hub_id = next(iter(hubs.values()), None)
+        existing = dict((await conn.execute(select(Organisation.slug, Organisation.id))).all())
+        # The demo hub is the hub organisation's own (a database may hold other hubs).
+        hub_key = next((p["key"] for p in config["providers"] if p["type"] == "hub"), "")
+        hub_id = hubs.get(hub_key) or next(iter(hubs.values()), None)
         for index, spec in enumerate(config["providers"]):
             if spec["key"] in existing:
+                # Loaded before: invite only the people added to the demo since.
+                done += await _invite_new_users(conn, existing[spec["key"]], spec, tenants, hubs)
                 continue
             org_id = await create_organisation(
                 conn,
@@ -59,19 +64,51 @@ async def load_identity_demo(admin_engine: AsyncEngine, settings: Settings) -> l
                 client_secret=spec["client_secret"],
             )
             for user in spec["users"]:
-                for membership in user["memberships"]:
-                    await invite(
-                        conn,
-                        organisation_id=org_id,
-                        email=user["email"],
-                        role=Role(membership["role"]),
-                        tenant_id=tenants.get(membership.get("tenant", "")),
-                        hub_id=hubs.get(membership.get("hub", "")),
-                    )
+                await _invite_user(conn, org_id, user, tenants, hubs)
             done.append(
                 f"organisatie {spec['key']} aangemaakt (inlogdienst op poort "
                 f"{settings.dev_idp_port + index})"
             )
+    return done
+
+
+async def _invite_user(
+    conn: AsyncConnection,
+    org_id: uuid.UUID,
+    user: dict[str, Any],
+    tenants: dict[str, uuid.UUID],
+    hubs: dict[str, uuid.UUID],
+) -> None:
+    for membership in user["memberships"]:
+        await invite(
+            conn,
+            organisation_id=org_id,
+            email=user["email"],
+            role=Role(membership["role"]),
+            tenant_id=tenants.get(membership.get("tenant", "")),
+            hub_id=hubs.get(membership.get("hub", "")),
+        )
+
+
+async def _invite_new_users(
+    conn: AsyncConnection,
+    org_id: uuid.UUID,
+    spec: dict[str, Any],
+    tenants: dict[str, uuid.UUID],
+    hubs: dict[str, uuid.UUID],
+) -> list[str]:
+    known = set(
+        (await conn.execute(select(User.email).where(User.organisation_id == org_id))).scalars()
+    ) | set(
+        (
+            await conn.execute(select(Invitation.email).where(Invitation.organisation_id == org_id))
+        ).scalars()
+    )
+    done = []
+    for user in spec["users"]:
+        if user["email"].lower() not in known:
+            await _invite_user(conn, org_id, user, tenants, hubs)
+            done.append(f"demogebruiker {user['email']} uitgenodigd")
     return done
 
 

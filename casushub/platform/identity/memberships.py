@@ -61,6 +61,9 @@ class MembershipView:
         from casushub.platform.identity.roles import ROLE_LABELS
 
         scope = self.tenant_name or self.hub_name or "platform"
+        # A hub's own organisation usually carries the hub's name: say it once.
+        if self.organisation_name == scope:
+            return f"{ROLE_LABELS[self.role]} – {scope}"
         return f"{ROLE_LABELS[self.role]} – {scope} ({self.organisation_name})"
 
 

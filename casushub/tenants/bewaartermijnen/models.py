@@ -46,13 +46,17 @@ class Blokkadegrond(enum.StrEnum):
 
 
 class JuridischeBlokkade(TenantBase):
-    """A legal hold on a person: while open, nothing of theirs is destroyed."""
+    """A legal hold: while open, nothing of the person (or of the one casus) is destroyed."""
 
     __tablename__ = "juridische_blokkade"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     persoon_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey(Persoon.id, ondelete="CASCADE"), index=True
+    )
+    # Set: the hold covers this casus only; NULL: everything about the person (t0012).
+    casus_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("casus.id", ondelete="CASCADE"), index=True
     )
     grond: Mapped[str] = mapped_column(String(20))
     reden: Mapped[str] = mapped_column(Text)

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
@@ -32,13 +32,17 @@ from casushub.tenants.bewaartermijnen.rules import (
     param_key,
 )
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
+from casushub.tenants.casus.models import Casus
 from casushub.tenants.casus.rules import REGIE_ROLLEN
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
 
 __all__ = [
+    "GRONDEN",
     "actieve_blokkades",
     "bewaarparameters",
+    "blokkadegeschiedenis",
+    "geblokkeerde_casussen",
     "geblokkeerde_personen",
     "hef_blokkade_op",
     "parametergeschiedenis",
@@ -125,6 +129,32 @@ async def wijzig_bewaartermijn(
     return wijziging
 
 
+GRONDEN: dict[str, str] = {
+    Blokkadegrond.VERZOEK.value: "lopend verzoek van de betrokkene",
+    Blokkadegrond.BEZWAAR.value: "bezwaar",
+    Blokkadegrond.KLACHT_AP.value: "klacht bij de Autoriteit Persoonsgegevens",
+    Blokkadegrond.RECHTSZAAK.value: "rechtszaak",
+}
+"""Each ground in words, for screens and the dry run."""
+
+
+async def _zet_casusvlag(session: AsyncSession, casus_id: uuid.UUID) -> None:
+    """The casus's ``legal_hold`` flag follows its open casus holds (the sweep reads it)."""
+    casus = await session.get(Casus, casus_id, with_for_update=True)
+    if casus is None:
+        raise NietGevonden("Deze casus bestaat niet (meer).")
+    open_hold = await session.scalar(
+        select(JuridischeBlokkade.id)
+        .where(
+            JuridischeBlokkade.casus_id == casus_id,
+            JuridischeBlokkade.opgeheven_op.is_(None),
+        )
+        .limit(1)
+    )
+    casus.legal_hold = open_hold is not None
+    await session.flush()
+
+
 async def stel_blokkade_in(
     session: AsyncSession,
     actor: Actor,
@@ -133,8 +163,10 @@ async def stel_blokkade_in(
     grond: Blokkadegrond | str,
     reden: str,
     verzoek_id: uuid.UUID | None = None,
+    casus_id: uuid.UUID | None = None,
 ) -> JuridischeBlokkade:
-    """Suspend destruction of everything about ``persoon_id`` until the hold is lifted."""
+    """Suspend destruction of everything about ``persoon_id`` (or of ``casus_id`` only)
+    until the hold is lifted."""
     _vereis_regie(actor)
     try:
         grond = Blokkadegrond(grond)
@@ -144,6 +176,7 @@ async def stel_blokkade_in(
         ) from None
     blokkade = JuridischeBlokkade(
         persoon_id=persoon_id,
+        casus_id=casus_id,
         grond=grond.value,
         reden=_reden(reden),
         verzoek_id=verzoek_id,
@@ -152,6 +185,8 @@ async def stel_blokkade_in(
     )
     session.add(blokkade)
     await session.flush()
+    if casus_id is not None:
+        await _zet_casusvlag(session, casus_id)
     await record(
         session,
         actor,
@@ -159,6 +194,7 @@ async def stel_blokkade_in(
         gegevensgroep=_GEGEVENSGROEP,
         doel="vernietiging opschorten",
         persoon_id=persoon_id,
+        casus_id=casus_id,
         detail=f"blokkade:{blokkade.id} grond:{grond.value}",
     )
     return blokkade
@@ -178,6 +214,8 @@ async def hef_blokkade_op(
     blokkade.opgeheven_op = datetime.now(UTC)
     blokkade.opgeheven_door = actor.user_id
     await session.flush()
+    if blokkade.casus_id is not None:
+        await _zet_casusvlag(session, blokkade.casus_id)
     await record(
         session,
         actor,
@@ -185,38 +223,84 @@ async def hef_blokkade_op(
         gegevensgroep=_GEGEVENSGROEP,
         doel="vernietiging hervatten",
         persoon_id=blokkade.persoon_id,
+        casus_id=blokkade.casus_id,
         detail=f"blokkade:{blokkade.id} opgeheven",
     )
     return blokkade
 
 
 async def actieve_blokkades(
-    session: AsyncSession, persoon_id: uuid.UUID
+    session: AsyncSession, persoon_id: uuid.UUID, *, casus_id: uuid.UUID | None = None
 ) -> list[JuridischeBlokkade]:
+    """Open holds on the person; with ``casus_id`` also the open holds on that casus."""
+    scope: ColumnElement[bool] = JuridischeBlokkade.casus_id.is_(None)
+    if casus_id is not None:
+        scope = scope | (JuridischeBlokkade.casus_id == casus_id)
     query = (
         select(JuridischeBlokkade)
         .where(
             JuridischeBlokkade.persoon_id == persoon_id,
             JuridischeBlokkade.opgeheven_op.is_(None),
+            scope,
         )
         .order_by(JuridischeBlokkade.ingesteld_op)
     )
     return list((await session.execute(query)).scalars())
 
 
+async def blokkadegeschiedenis(
+    session: AsyncSession, persoon_id: uuid.UUID, casus_id: uuid.UUID
+) -> list[JuridischeBlokkade]:
+    """Every hold on the person or this casus, lifted ones included, newest first."""
+    query = (
+        select(JuridischeBlokkade)
+        .where(
+            JuridischeBlokkade.persoon_id == persoon_id,
+            JuridischeBlokkade.casus_id.is_(None) | (JuridischeBlokkade.casus_id == casus_id),
+        )
+        .order_by(JuridischeBlokkade.ingesteld_op.desc())
+    )
+    return list((await session.execute(query)).scalars())
+
+
+def _gronden(codes: Iterable[str]) -> str:
+    return ", ".join(sorted(GRONDEN.get(code, code) for code in set(codes)))
+
+
 async def geblokkeerde_personen(
     session: AsyncSession, persoon_ids: Iterable[uuid.UUID]
 ) -> dict[uuid.UUID, str]:
-    """For each person with an open hold: its ground(s), e.g. ``"bezwaar, rechtszaak"``."""
+    """For each person with an open hold on the person: its ground(s) in words."""
     ids = set(persoon_ids)
     if not ids:
         return {}
     rows = await session.execute(
         select(JuridischeBlokkade.persoon_id, JuridischeBlokkade.grond).where(
-            JuridischeBlokkade.persoon_id.in_(ids), JuridischeBlokkade.opgeheven_op.is_(None)
+            JuridischeBlokkade.persoon_id.in_(ids),
+            JuridischeBlokkade.opgeheven_op.is_(None),
+            JuridischeBlokkade.casus_id.is_(None),
         )
     )
     found: dict[uuid.UUID, set[str]] = {}
     for row in rows:
         found.setdefault(row.persoon_id, set()).add(row.grond)
-    return {persoon: ", ".join(sorted(gronden)) for persoon, gronden in found.items()}
+    return {persoon: _gronden(gronden) for persoon, gronden in found.items()}
+
+
+async def geblokkeerde_casussen(
+    session: AsyncSession, casus_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """For each casus with an open hold on that casus: its ground(s) in words."""
+    ids = set(casus_ids)
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(JuridischeBlokkade.casus_id, JuridischeBlokkade.grond).where(
+            JuridischeBlokkade.casus_id.in_(ids), JuridischeBlokkade.opgeheven_op.is_(None)
+        )
+    )
+    found: dict[uuid.UUID, set[str]] = {}
+    for row in rows:
+        if row.casus_id is not None:
+            found.setdefault(row.casus_id, set()).add(row.grond)
+    return {casus: _gronden(gronden) for casus, gronden in found.items()}

@@ -29,12 +29,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.platform.ids import new_id
 from casushub.platform.tenancy import session_tenant
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.models import Vernietigingsbewijs
 from casushub.tenants.bewaartermijnen.rules import add_years, resolve, rule_text
-from casushub.tenants.bewaartermijnen.services import bewaarparameters, geblokkeerde_personen
+from casushub.tenants.bewaartermijnen.services import (
+    bewaarparameters,
+    geblokkeerde_casussen,
+    geblokkeerde_personen,
+)
 from casushub.tenants.casus.models import Casus
 from casushub.tenants.casus.services import vernietig_casussen
 from casushub.tenants.signalen.models import Signaal, SignaalStatus
@@ -101,10 +106,15 @@ async def kandidaten(session: AsyncSession, peildatum: date) -> list[Kandidaat]:
         )
     ).all()
     holds = await geblokkeerde_personen(session, [row.persoon_id for row in [*casussen, *signalen]])
+    casus_holds = await geblokkeerde_casussen(session, [row.id for row in casussen])
 
-    def blokkade(persoon_id: uuid.UUID, flag: bool, soort: str) -> str | None:
+    def blokkade(
+        persoon_id: uuid.UUID, flag: bool, soort: str, record_id: uuid.UUID | None = None
+    ) -> str | None:
         if persoon_id in holds:
-            return f"juridische blokkade: {holds[persoon_id]}"
+            return f"juridische blokkade op de persoon: {holds[persoon_id]}"
+        if record_id is not None and record_id in casus_holds:
+            return f"juridische blokkade op de casus: {casus_holds[record_id]}"
         return f"bewaarplicht op {soort}" if flag else None
 
     casus_regel = rule_text("casus", None, params)
@@ -116,7 +126,7 @@ async def kandidaten(session: AsyncSession, peildatum: date) -> list[Kandidaat]:
             row.persoon_id,
             row.destroy_on,
             casus_regel,
-            blokkade(row.persoon_id, row.legal_hold, "casus"),
+            blokkade(row.persoon_id, row.legal_hold, "casus", row.id),
         )
         for row in casussen
     ]
@@ -142,7 +152,7 @@ async def proefrun(
     dagen: int = AANKONDIGING_DAGEN,
 ) -> Proefrun:
     """What the sweep would destroy up to ``dagen`` days from now; destroys nothing."""
-    peildatum = (vandaag or date.today()) + timedelta(days=dagen)
+    peildatum = (vandaag or klok.vandaag()) + timedelta(days=dagen)
     found = await kandidaten(session, peildatum)
     await record(
         session,
@@ -174,7 +184,7 @@ async def vernietig(
     if tenant is None:
         msg = "de vernietiging draait alleen in een tenant-sessie"
         raise RuntimeError(msg)
-    vandaag = vandaag or date.today()
+    vandaag = vandaag or klok.vandaag()
     ronde = Ronde(batch_id=batch_id or new_id())
     te_vernietigen = []
     for kandidaat in await kandidaten(session, vandaag):

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Date, Integer, bindparam, false, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.models import Casus, CasusDeelnemer
 from casushub.tenants.casus.rules import DEELNEMER_ROL, Status
@@ -31,7 +32,7 @@ from casushub.tenants.signalen.services import SignaalRegel, vereis_signaalrecht
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import Regel, record_many
 
-__all__ = ["LIJSTEN", "Overzicht", "overzicht"]
+__all__ = ["LIJSTEN", "Aantallen", "Overzicht", "overzicht", "tel_overzicht"]
 
 LIJSTEN = ("signalen", "reviews", "plannen", "casussen")
 """The dashboard's lists, in screen order; each has its own page number."""
@@ -159,7 +160,7 @@ async def overzicht(
     Raises ``GeenToegang`` for a role without a dashboard (invited parties).
     """
     vereis_signaalrecht(actor)
-    vandaag = vandaag or date.today()
+    vandaag = vandaag or klok.vandaag()
     gevraagd = paginas or {}
     vragen = _vragen(*_zicht(actor))
     params: dict[str, Any] = {
@@ -214,3 +215,26 @@ async def overzicht(
         ],
     )
     return Overzicht(signalen=signalen, reviews=reviews, plannen=plannen, casussen=casussen)
+
+
+@dataclass(frozen=True, slots=True)
+class Aantallen:
+    """The dashboard's counts only: no rows, so no personal data read and nothing logged."""
+
+    casussen: int
+    reviews: int
+    plannen: int
+    signalen: int
+
+
+async def tel_overzicht(
+    session: AsyncSession, actor: Actor, *, vandaag: date | None = None
+) -> Aantallen:
+    """How many items each dashboard list holds for the actor (for the werkruimte)."""
+    vereis_signaalrecht(actor)
+    vragen = _vragen(*_zicht(actor))
+    params = {"vandaag": vandaag or klok.vandaag(), "organisatie_id": actor.organisation_id}
+    totaal, reviews, plannen, signalen = (
+        int(n) for n in (await session.execute(vragen.aantallen, params)).one()
+    )
+    return Aantallen(casussen=totaal, reviews=reviews, plannen=plannen, signalen=signalen)

@@ -11,11 +11,12 @@ from typing import Protocol
 from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen import services as bewaartermijnen
 from casushub.tenants.bewaartermijnen.rules import destroy_on
 from casushub.tenants.bulk import id_in
-from casushub.tenants.casus.errors import NietGevonden, RegelFout
+from casushub.tenants.casus.errors import NietGevonden, RegelFout, RegelFouten
 from casushub.tenants.casus.models import (
     Bijlage,
     Casus,
@@ -49,7 +50,7 @@ from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.signalen.services import vernietig_signalen, verwijder_wezen
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.weging.models import Weging
-from casushub.tenants.weging.rules import Beoordeling, controleer_criteria
+from casushub.tenants.weging.rules import Beoordeling, criteriafouten
 
 __all__ = [
     "CasusRegel",
@@ -243,7 +244,7 @@ async def lees_casus(
     await log(
         session, actor, Actie.READ, "casus", doel, casus_id=casus.id, persoon_id=casus.persoon_id
     )
-    return await _regel(session, casus, vandaag or date.today())
+    return await _regel(session, casus, vandaag or klok.vandaag())
 
 
 async def reviews_te_melden(session: AsyncSession, vandaag: date) -> list[uuid.UUID]:
@@ -266,7 +267,7 @@ async def wijzig_status(
     vandaag: date | None = None,
 ) -> Casus:
     vereis_regie(actor)
-    vandaag = vandaag or date.today()
+    vandaag = vandaag or klok.vandaag()
     casus = await laad_casus(session, casus_id)
     laatste = await session.scalar(
         select(Herbeoordeling.datum)
@@ -303,9 +304,11 @@ async def registreer_herbeoordeling(
     casus = await laad_casus(session, casus_id)
     if casus.status == Status.AFGESLOTEN:
         raise RegelFout("Deze casus is afgesloten.", "status")
-    controleer_criteria(criteria)
+    fouten = criteriafouten(criteria)
     if not redenering.strip():
-        raise RegelFout("Leg de afweging vast (redenering).", "redenering")
+        fouten["redenering"] = "Leg de afweging vast (redenering)."
+    if fouten:
+        raise RegelFouten(fouten)
     await controleer_persoonsvelden(
         session,
         {"redenering": redenering, **{k: v.toelichting for k, v in criteria.items()}},
@@ -340,7 +343,7 @@ async def sluit_af(
 ) -> Casus:
     """Closure with reason and date; computes ``destroy_on`` (rule 7)."""
     vereis_regie(actor)
-    vandaag = vandaag or date.today()
+    vandaag = vandaag or klok.vandaag()
     if bewaarparameters is None:
         # The tenant's own periods (with their recorded reasons), defaults otherwise. Read
         # before the casus changes, so no autoflush writes a half-closed casus.
@@ -366,7 +369,7 @@ async def heropen(
 ) -> Casus:
     """Undo a closure, only within the tenant's short reopen period."""
     vereis_regie(actor)
-    vandaag = vandaag or date.today()
+    vandaag = vandaag or klok.vandaag()
     casus = await laad_casus(session, casus_id)
     instelling = await lees_instellingen(session)
     controleer_heropenen(

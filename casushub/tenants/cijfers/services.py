@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import Date, cast, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.models import Vernietigingsbewijs
 from casushub.tenants.casus.errors import GeenToegang
@@ -91,7 +92,7 @@ async def verzamel(
     reads); a source not in it counts as "overig".
     """
     _vereis(actor)
-    vandaag = vandaag or date.today()
+    vandaag = vandaag or klok.vandaag()
     cijfers = Cijfers()
 
     signalen: dict[tuple[str, str], int] = {}

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from casushub.tenants.overgang.formaat import LIJSTVELDEN, VELDEN
@@ -93,7 +93,7 @@ def _datum(waarde: Any) -> date:
     tekst = str(waarde).strip()
     for patroon in ("%Y-%m-%d", "%d-%m-%Y"):
         try:
-            return datetime.strptime(tekst, patroon).date()
+            return datetime.strptime(tekst, patroon).replace(tzinfo=UTC).date()
         except ValueError:
             continue
     raise ValueError(tekst)

@@ -25,6 +25,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.platform.ids import new_id
 from casushub.platform.tenancy import session_tenant
 from casushub.tenants.actor import Actor
@@ -150,7 +151,7 @@ async def proefimport(
         bekende_personen=personen,
         ingelezen_sleutels=sleutels,
         sleutel=lambda bron: bron_sleutel(geheim, bron),
-        vandaag=vandaag or date.today(),
+        vandaag=vandaag or klok.vandaag(),
         bsn_toegestaan=instelling.bsn_toegestaan,
     )
     nieuw = [
@@ -261,7 +262,7 @@ async def lees_batch(
     rijen = upload.rijen[van:tot]
     if not rijen:
         return 0, 0
-    uiterlijk = add_months(vandaag or date.today(), await weegtermijn(session))
+    uiterlijk = add_months(vandaag or klok.vandaag(), await weegtermijn(session))
     waarden = [
         {
             "id": new_id(),
@@ -340,7 +341,7 @@ class Telling:
 
 async def telling(session: AsyncSession, vandaag: date | None = None) -> Telling:
     """Counts for the werkruimte block (no personal data)."""
-    vandaag = vandaag or date.today()
+    vandaag = vandaag or klok.vandaag()
     rows = dict(
         (
             await session.execute(
@@ -413,7 +414,7 @@ def _geschiedenis(zaak: Overgangszaak) -> list[tuple[date, str]]:
     """The convenant's history as dated texts for the casus's information items."""
     gegevens: dict[str, Any] = zaak.gegevens or {}
     start = (
-        date.fromisoformat(gegevens["startdatum"]) if gegevens.get("startdatum") else date.today()
+        date.fromisoformat(gegevens["startdatum"]) if gegevens.get("startdatum") else klok.vandaag()
     )
     items = [
         (
@@ -461,7 +462,7 @@ async def weeg_zaak(
     first information items.
     """
     _vereis_regie(actor)
-    vandaag = vandaag or date.today()
+    vandaag = vandaag or klok.vandaag()
     zaak = await session.get(Overgangszaak, zaak_id, with_for_update=True)
     if zaak is None or zaak.naam is None:
         raise NietGevonden("Deze zaak bestaat niet (meer).")
@@ -616,7 +617,7 @@ async def vernietig_verlopen(
     if tenant is None:
         msg = "de vernietiging draait alleen in een tenant-sessie"
         raise RuntimeError(msg)
-    vandaag = vandaag or date.today()
+    vandaag = vandaag or klok.vandaag()
     batch = batch_id or new_id()
     zaken = list(
         (
@@ -681,7 +682,7 @@ async def herinneringen(session: AsyncSession, vandaag: date | None = None) -> i
 
     The caller mails the regie once per day with any (a fixed text and a link, no data).
     """
-    vandaag = vandaag or date.today()
+    vandaag = vandaag or klok.vandaag()
     resultaat = await session.execute(
         update(Overgangszaak)
         .where(

@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, String, cast, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform.zoeken import bevat
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.models import Casus
@@ -83,12 +84,8 @@ async def zoek_personen(
     # cases: filtered in the query, so the limit counts visible persons only.
     query = select(Persoon).where(zichtbare_personen(actor))
     if naam is not None:
-        pattern = f"%{naam.lower().replace('%', '').replace('_', '')}%"
         query = query.where(
-            or_(
-                func.lower(Persoon.naam).like(pattern),
-                func.lower(cast(Persoon.aliassen, String)).like(pattern),
-            )
+            or_(bevat(Persoon.naam, naam), bevat(cast(Persoon.aliassen, String), naam))
         )
     if geboortedatum is not None:
         query = query.where(Persoon.geboortedatum == geboortedatum)

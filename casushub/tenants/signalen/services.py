@@ -10,9 +10,10 @@ from datetime import date
 from sqlalchemy import delete, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.tenants.actor import Actor
 from casushub.tenants.bulk import id_in
-from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
+from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout, RegelFouten
 from casushub.tenants.casus.models import Bijlage, Casus
 from casushub.tenants.casus.rules import DEELNEMER_ROL
 from casushub.tenants.casus.toegang import (
@@ -34,6 +35,7 @@ __all__ = [
     "SignaalRegel",
     "lees_signaal",
     "registreer_signaal",
+    "signaalfouten",
     "vereis_signaalrecht",
     "vernietig_signaal",
     "vernietig_signalen",
@@ -72,12 +74,27 @@ def vereis_signaalrecht(actor: Actor) -> None:
         raise GeenToegang("Alleen de gemeente en de deelnemers kunnen signalen inbrengen.")
 
 
+def signaalfouten(invoer: NieuwSignaal, vandaag: date | None = None) -> dict[str, str]:
+    """Every required field the signal lacks, in the order of the form (all at once)."""
+    fouten: dict[str, str] = {}
+    if invoer.persoon_id is None:
+        if not invoer.naam.strip():
+            fouten["naam"] = "Vul de naam van de betrokkene in."
+        code = invoer.gemeente_van_verblijf.strip()
+        if len(code) != _GEMEENTECODE_LENGTE or not code.isdigit():
+            fouten["gemeente_van_verblijf"] = "Kies de gemeente van verblijf."
+    if invoer.ontvangen_op > (vandaag or klok.vandaag()):
+        fouten["ontvangen_op"] = "De ontvangstdatum kan niet in de toekomst liggen."
+    if not invoer.omschrijving.strip():
+        fouten["omschrijving"] = "Beschrijf het signaal."
+    return fouten
+
+
 async def registreer_signaal(session: AsyncSession, actor: Actor, invoer: NieuwSignaal) -> Signaal:
     vereis_signaalrecht(actor)
-    if not invoer.omschrijving.strip():
-        raise RegelFout("Beschrijf het signaal.", "omschrijving")
-    if invoer.ontvangen_op > date.today():
-        raise RegelFout("De ontvangstdatum kan niet in de toekomst liggen.", "ontvangen_op")
+    fouten = signaalfouten(invoer)
+    if fouten:
+        raise RegelFouten(fouten)
     await controleer_persoonsvelden(
         session,
         {
@@ -99,11 +116,7 @@ async def registreer_signaal(session: AsyncSession, actor: Actor, invoer: NieuwS
         if persoon is None:
             raise NietGevonden("Deze persoon bestaat niet (meer).")
     else:
-        if not invoer.naam.strip():
-            raise RegelFout("Vul de naam van de betrokkene in.", "naam")
         code = invoer.gemeente_van_verblijf.strip()
-        if len(code) != _GEMEENTECODE_LENGTE or not code.isdigit():
-            raise RegelFout("Kies de gemeente van verblijf.", "gemeente_van_verblijf")
         persoon = Persoon(
             naam=invoer.naam.strip(),
             geboortedatum=invoer.geboortedatum,

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
@@ -15,8 +15,14 @@ from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.items import ItemWeergave, weergave
 from casushub.tenants.casus.models import Bijlage, InformatieItem
 from casushub.tenants.casus.rules import UITGENODIGD_ROL, Status, uitgenodigde_mag_zien
-from casushub.tenants.casus.toegang import laad_casus, log, vereis_regie
+from casushub.tenants.casus.toegang import (
+    controleer_casus_toegang,
+    laad_casus,
+    log,
+    vereis_regie,
+)
 from casushub.tenants.instellingen.services import lees_instellingen
+from casushub.tenants.personen.models import Persoon
 from casushub.tenants.personen.services import controleer_persoonsvelden
 from casushub.tenants.uitnodigingen.models import Uitnodiging, UitnodigingItem
 from casushub.tenants.uitnodigingen.rules import (
@@ -28,6 +34,7 @@ from casushub.tenants.uitnodigingen.rules import (
 from casushub.tenants.verwerkingenlog.models import Actie
 
 __all__ = [
+    "UitnodigingRegel",
     "accepteer",
     "geldige_uitnodiging",
     "lees_uitnodiging",
@@ -35,6 +42,7 @@ __all__ = [
     "nodig_uit",
     "trek_in",
     "uitnodigingen_in_venster",
+    "uitnodigingen_van_casus",
     "vereis_uitnodiging_voor_bijeenkomst",
 ]
 
@@ -170,6 +178,8 @@ async def geldige_uitnodiging(
 class UitnodigingWeergave:
     uitnodiging: Uitnodiging
     items: list[ItemWeergave]
+    # Whom the meeting is about: shown only after the confidentiality duty was accepted.
+    naam: str = ""
 
 
 async def lees_uitnodiging(
@@ -210,8 +220,12 @@ async def lees_uitnodiging(
         casus_id=uitnodiging.casus_id,
         detail=f"uitnodiging={uitnodiging.id}",
     )
+    casus = await laad_casus(session, uitnodiging.casus_id)
+    persoon = await session.get(Persoon, casus.persoon_id)
     return UitnodigingWeergave(
-        uitnodiging, [weergave(i, namen.get(i.id, []), open=True) for i in items]
+        uitnodiging,
+        [weergave(i, namen.get(i.id, []), open=True) for i in items],
+        persoon.naam if persoon else "",
     )
 
 
@@ -269,11 +283,29 @@ async def mijn_uitnodigingen(
     return await uitnodigingen_in_venster(session, actor, nu=nu)
 
 
-async def trek_in(session: AsyncSession, actor: Actor, uitnodiging_id: uuid.UUID) -> Uitnodiging:
+async def trek_in(
+    session: AsyncSession,
+    actor: Actor,
+    uitnodiging_id: uuid.UUID,
+    *,
+    nu: datetime | None = None,
+) -> Uitnodiging:
+    """Withdraw an invitation before or during its window: from this moment the invitee sees
+    nothing of it (every read checks ``ingetrokken``). A lapsed one has nothing left to
+    withdraw."""
     vereis_regie(actor)
+    nu = nu or datetime.now(UTC)
     uitnodiging = await session.get(Uitnodiging, uitnodiging_id)
     if uitnodiging is None:
         raise NietGevonden("Deze uitnodiging bestaat niet (meer).")
+    await controleer_casus_toegang(session, actor, await laad_casus(session, uitnodiging.casus_id))
+    if uitnodiging.ingetrokken:
+        raise RegelFout("Deze uitnodiging is al ingetrokken.", "uitnodiging")
+    if nu > uitnodiging.vervalt_op:
+        raise RegelFout(
+            "Deze uitnodiging is al verlopen; de partij heeft er geen toegang meer mee.",
+            "uitnodiging",
+        )
     uitnodiging.ingetrokken = True
     await session.flush()
     await log(
@@ -283,5 +315,44 @@ async def trek_in(session: AsyncSession, actor: Actor, uitnodiging_id: uuid.UUID
         "uitnodiging",
         "uitnodiging ingetrokken",
         casus_id=uitnodiging.casus_id,
+        detail=f"uitnodiging={uitnodiging.id} organisatie={uitnodiging.organisatie_id}",
     )
     return uitnodiging
+
+
+@dataclass(frozen=True, slots=True)
+class UitnodigingRegel:
+    """One invitation of a casus as the regie sees it: who, for which meeting, how far."""
+
+    uitnodiging: Uitnodiging
+    aantal_items: int
+    status: str
+
+
+def _status(uitnodiging: Uitnodiging, nu: datetime) -> str:
+    if uitnodiging.ingetrokken:
+        return "ingetrokken"
+    if nu > uitnodiging.vervalt_op:
+        return "verlopen"
+    if uitnodiging.geaccepteerd_op is not None:
+        return "geheimhouding geaccepteerd"
+    return "uitgenodigd, geheimhouding nog niet geaccepteerd"
+
+
+async def uitnodigingen_van_casus(
+    session: AsyncSession, actor: Actor, casus_id: uuid.UUID, *, nu: datetime | None = None
+) -> list[UitnodigingRegel]:
+    """The invitations made for this casus, newest first (for those who may see the casus)."""
+    nu = nu or datetime.now(UTC)
+    casus = await laad_casus(session, casus_id)
+    await controleer_casus_toegang(session, actor, casus)
+    rows = await session.execute(
+        select(Uitnodiging, func.count(UitnodigingItem.id))
+        .outerjoin(UitnodigingItem, UitnodigingItem.uitnodiging_id == Uitnodiging.id)
+        .where(Uitnodiging.casus_id == casus.id)
+        .group_by(Uitnodiging.id)
+        .order_by(Uitnodiging.uitgenodigd_op.desc(), Uitnodiging.id)
+    )
+    regels = [UitnodigingRegel(u, int(n), _status(u, nu)) for u, n in rows.all()]
+    await log(session, actor, Actie.READ, "uitnodiging", "casusoverleg", casus_id=casus.id)
+    return regels

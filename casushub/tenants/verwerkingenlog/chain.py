@@ -114,8 +114,8 @@ async def purge_before(session: AsyncSession, grens: datetime) -> int:
     if tenant is None:
         msg = "het verwerkingenlog kan alleen in een tenant-sessie worden opgeschoond"
         raise RuntimeError(msg)
-    # Functions are not subject to schema_translate_map; the schema comes from the validated
-    # TenantRef, and the tenant role may only use its own schema anyway.
+    # Named with its schema: the schema comes from the validated TenantRef, and the tenant
+    # role may only use its own schema anyway.
     purge = getattr(func, tenant.schema).verwerkingenlog_opschonen
     anker_id: uuid.UUID = new_id()
     removed = (await session.execute(select(purge(grens, anker_id)))).scalar_one()

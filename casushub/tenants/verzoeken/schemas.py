@@ -8,9 +8,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from casushub.tenants.personen.rules import bevat_bsn
 from casushub.tenants.verzoeken.rules import Kanaal, VerzoekType
 
-__all__ = ["FORM_VELDEN", "Invoerfouten", "NieuwVerzoek", "lees_formulier"]
+__all__ = [
+    "BSN_PUBLIEK",
+    "BSN_STAF",
+    "FORM_VELDEN",
+    "Invoerfouten",
+    "NieuwVerzoek",
+    "lees_formulier",
+]
+
+# Rule 5 (no BSN) holds for requests too: identity is checked against a document, not a number.
+BSN_PUBLIEK = (
+    "Vul hier geen burgerservicenummer (BSN) in. Voor uw verzoek is uw BSN niet nodig, en de "
+    "gemeente bewaart het in dit overleg niet. Wie u bent, controleert de gemeente later: u "
+    "laat dan uw paspoort, identiteitskaart of rijbewijs zien."
+)
+BSN_STAF = (
+    "Dit veld lijkt een burgerservicenummer (BSN) te bevatten. Leg geen BSN vast bij een "
+    "verzoek; de identiteit stelt u vast met een identiteitsbewijs."
+)
 
 _EMAIL = re.compile(r"^[^@\s<>\"]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$")
 _TELEFOON = re.compile(r"^\+?[0-9 ()-]{8,20}$")
@@ -44,7 +63,7 @@ class NieuwVerzoek:
 def _datum(raw: str, vandaag: date) -> date | None:
     for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
         try:
-            value = datetime.strptime(raw, fmt).date()
+            value = datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar date, no moment
         except ValueError:
             continue
         return value if date(1900, 1, 1) <= value <= vandaag else None
@@ -92,6 +111,11 @@ def lees_formulier(
     bericht = data.get("bericht", "").strip()
     if len(bericht) > MAX_BERICHT:
         fouten["bericht"] = f"Uw bericht mag niet langer zijn dan {MAX_BERICHT} tekens."
+    melding = BSN_PUBLIEK if kanaal is Kanaal.WEBFORMULIER else BSN_STAF
+    for veld in FORM_VELDEN:
+        waarde = data.get(veld, "")
+        if veld not in fouten and isinstance(waarde, str) and bevat_bsn(waarde):
+            fouten[veld] = melding
     if fouten:
         ordered = {veld: fouten[veld] for veld in FORM_VELDEN if veld in fouten}
         raise Invoerfouten(ordered)

@@ -1,7 +1,7 @@
 """The contactpunt's work on one request, inside one tenant session.
 
 Every service takes the session of the municipality whose contactpunt handles the request
-(the gemeente van verblijf); crossing to that municipality is ``casushub.platform.contactpunt``'s
+(the gemeente van verblijf); crossing to that municipality is ``casushub.crosstenant.contactpunt``'s
 job, not this module's. Each change is written to the access log in the same transaction.
 """
 
@@ -10,14 +10,16 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
+from casushub.platform.klok import vandaag
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.models import Blokkadegrond, JuridischeBlokkade
 from casushub.tenants.bewaartermijnen.services import hef_blokkade_op, stel_blokkade_in
+from casushub.tenants.outbox.services import record as outbox
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken import bronnen
@@ -50,6 +52,7 @@ from casushub.tenants.verzoeken.rules import (
 from casushub.tenants.verzoeken.schemas import NieuwVerzoek
 
 __all__ = [
+    "BEVESTIG_ACTOR",
     "DOEL",
     "GEGEVENSGROEP",
     "VerzoekGeenToegang",
@@ -77,8 +80,9 @@ __all__ = [
 ]
 
 GEGEVENSGROEP = "verzoek"
+# Sends the submitter the receipt number and deadline once the request is committed.
+BEVESTIG_ACTOR = "verzoeken.ontvangst_bevestigen"
 DOEL = "afhandeling verzoek van de betrokkene (AVG hoofdstuk III, Besluit art. 3)"
-TIJDZONE = ZoneInfo("Europe/Amsterdam")
 _OPEN = (VerzoekStatus.ONTVANGEN, VerzoekStatus.IN_BEHANDELING)
 
 
@@ -92,11 +96,6 @@ class VerzoekGeenToegang(PermissionError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def vandaag() -> date:
-    """Today in the Netherlands: day 0 is a Dutch calendar day, not a UTC one."""
-    return datetime.now(TIJDZONE).date()
 
 
 async def verzoek(session: AsyncSession, verzoek_id: uuid.UUID) -> Verzoek:
@@ -135,7 +134,7 @@ async def registreer(
     ``overdracht_aan`` set means this municipality is *not* the contactpunt (the gemeente van
     verblijf is not on the hub): the request waits in hand-over status to be passed on.
     """
-    moment = (ontvangen or datetime.now(UTC)).astimezone(TIJDZONE)
+    moment = klok.lokaal(ontvangen or klok.nu())
     dag0 = moment.date()
     nieuw = Verzoek(
         # A moved request keeps the number the person was given.
@@ -172,6 +171,9 @@ async def registreer(
         persoon_id=aanvraag.persoon_id,
         detail=f"verzoek={nieuw.id};type={nieuw.type};kanaal={nieuw.kanaal}",
     )
+    if nieuw.indiener_email and not overdracht_aan and nummer is None:
+        # A moved request (``nummer`` given) was confirmed where it first came in.
+        outbox(session, BEVESTIG_ACTOR, verzoek_id=nieuw.id)
     if aanvraag.persoon_id is not None and not overdracht_aan:
         await start_consultaties(session, actor, nieuw)
     return nieuw

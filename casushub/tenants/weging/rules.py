@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from casushub.tenants.casus.errors import RegelFout
+from casushub.tenants.casus.errors import RegelFouten
 
 __all__ = [
     "BEOORDELINGEN",
@@ -20,6 +20,8 @@ __all__ = [
     "Uitkomst",
     "controleer_criteria",
     "controleer_vaststelling",
+    "criteriafouten",
+    "vaststellingsfouten",
 ]
 
 
@@ -65,17 +67,60 @@ class Beoordeling:
     toelichting: str
 
 
-def controleer_criteria(criteria: Mapping[str, Beoordeling]) -> None:
-    """Each of the five criteria carries an assessment and a note; nothing else is accepted."""
+def criteriafouten(criteria: Mapping[str, Beoordeling]) -> dict[str, str]:
+    """Every criterion without an assessment or a note, keyed ``criteria.<key>`` (law order).
+    Nothing is assumed: a criterion nobody assessed is missing, never "geen zorg"."""
+    fouten: dict[str, str] = {}
     onbekend = set(criteria) - set(CRITERIA)
     if onbekend:
-        raise RegelFout(f"Onbekend criterium: {', '.join(sorted(onbekend))}.", "criteria")
+        fouten["criteria"] = f"Onbekend criterium: {', '.join(sorted(onbekend))}."
     for key, label in CRITERIA.items():
         item = criteria.get(key)
         if item is None or item.beoordeling not in BEOORDELINGEN:
-            raise RegelFout(f"Beoordeel het criterium '{label}'.", f"criteria.{key}")
-        if not item.toelichting.strip():
-            raise RegelFout(f"Licht de beoordeling van '{label}' toe.", f"criteria.{key}")
+            fouten[f"criteria.{key}"] = f"Beoordeel het criterium '{label}'."
+        if item is None or not item.toelichting.strip():
+            fouten[f"criteria.{key}.toelichting"] = f"Licht de beoordeling van '{label}' toe."
+    return fouten
+
+
+def controleer_criteria(criteria: Mapping[str, Beoordeling]) -> None:
+    """Each of the five criteria carries an assessment and a note; nothing else is accepted.
+    Raises :class:`RegelFouten` naming every criterion that falls short."""
+    fouten = criteriafouten(criteria)
+    if fouten:
+        raise RegelFouten(fouten)
+
+
+def vaststellingsfouten(
+    *,
+    datum: date,
+    aanwezige_types: Collection[str],
+    criteria: Mapping[str, Beoordeling],
+    uitkomst: str | None,
+    redenering: str,
+    vervolgdatum: date | None,
+) -> dict[str, str]:
+    """Everything a weging still lacks before it can be finalised, in form order."""
+    fouten: dict[str, str] = {}
+    ontbrekend = [label for key, label in KERNPARTIJEN.items() if key not in aanwezige_types]
+    if ontbrekend:
+        fouten["aanwezigen"] = (
+            "Een weging kan alleen worden vastgesteld als gemeente, politie en OM aanwezig zijn. "
+            f"Ontbreekt: {', '.join(ontbrekend)}."
+        )
+    fouten.update(criteriafouten(criteria))
+    if not redenering.strip():
+        fouten["redenering"] = "Leg de afweging vast (redenering)."
+    try:
+        gekozen: Uitkomst | None = Uitkomst(uitkomst or "")
+    except ValueError:
+        gekozen = None
+        fouten["uitkomst"] = "Kies een uitkomst van de weging."
+    if gekozen is Uitkomst.MEER_INFORMATIE and (vervolgdatum is None or vervolgdatum <= datum):
+        fouten["vervolgdatum"] = (
+            "Bij 'meer informatie nodig' hoort een vervolgdatum na de datum van de weging."
+        )
+    return fouten
 
 
 def controleer_vaststelling(
@@ -87,24 +132,16 @@ def controleer_vaststelling(
     redenering: str,
     vervolgdatum: date | None,
 ) -> Uitkomst:
-    """Everything a weging needs before it can be finalised; returns the outcome."""
-    ontbrekend = [label for key, label in KERNPARTIJEN.items() if key not in aanwezige_types]
-    if ontbrekend:
-        raise RegelFout(
-            "Een weging kan alleen worden vastgesteld als gemeente, politie en OM aanwezig zijn. "
-            f"Ontbreekt: {', '.join(ontbrekend)}.",
-            "aanwezigen",
-        )
-    controleer_criteria(criteria)
-    try:
-        gekozen = Uitkomst(uitkomst or "")
-    except ValueError:
-        raise RegelFout("Kies een uitkomst van de weging.", "uitkomst") from None
-    if not redenering.strip():
-        raise RegelFout("Leg de afweging vast (redenering).", "redenering")
-    if gekozen is Uitkomst.MEER_INFORMATIE and (vervolgdatum is None or vervolgdatum <= datum):
-        raise RegelFout(
-            "Bij 'meer informatie nodig' hoort een vervolgdatum na de datum van de weging.",
-            "vervolgdatum",
-        )
-    return gekozen
+    """Everything a weging needs before it can be finalised; returns the outcome. Raises
+    :class:`RegelFouten` with every shortcoming at once."""
+    fouten = vaststellingsfouten(
+        datum=datum,
+        aanwezige_types=aanwezige_types,
+        criteria=criteria,
+        uitkomst=uitkomst,
+        redenering=redenering,
+        vervolgdatum=vervolgdatum,
+    )
+    if fouten:
+        raise RegelFouten(fouten)
+    return Uitkomst(uitkomst or "")

@@ -15,7 +15,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, JSONBody
 from sqlalchemy import select
 
-from casushub.platform.hub.onboarding import GemeenteAanmelding, valideer
+from casushub.crosstenant.onboarding import GemeenteAanmelding, valideer
 from casushub.platform.identity.memberships import deactivate_user
 from casushub.platform.identity.models import Membership, OidcProvider, Organisation, User
 from casushub.platform.identity.organisations import (
@@ -30,6 +30,8 @@ from casushub.web.api.auth import api_hub_id
 from casushub.web.api.schemas import (
     PROBLEM_JSON,
     Aanmelding,
+    Claimkoppeling,
+    ClaimkoppelingWeergave,
     Gebruiker,
     GebruikerRol,
     Gemeente,
@@ -176,6 +178,42 @@ class JobsApi(Controller):
         )
 
 
+def _of_none(values: list[Any] | None) -> tuple[str, ...] | None:
+    return None if values is None else tuple(str(v) for v in values)
+
+
+def _koppeling(k: Claimkoppeling) -> dict[str, Any]:
+    bereik = {"tenant": k.gemeente, "hub": k.hub}
+    return {
+        "claim": k.claim,
+        "value": k.waarde,
+        "role": k.rol.value,
+        **{sleutel: slug for sleutel, slug in bereik.items() if slug},
+    }
+
+
+def _inlogdienst_json(provider: Any) -> InlogdienstWeergave:
+    return InlogdienstWeergave(
+        issuer=provider.issuer,
+        client_id=provider.client_id,
+        scopes=provider.scopes,
+        allowed_algorithms=list(provider.allowed_algorithms),
+        required_acr=list(provider.required_acr),
+        trusted_audiences=list(provider.trusted_audiences or ()),
+        claim_mappings=[
+            ClaimkoppelingWeergave(
+                claim=str(k.get("claim", "")),
+                waarde=str(k.get("value", "")),
+                rol=str(k.get("role", "")),
+                gemeente=k.get("tenant"),
+                hub=k.get("hub"),
+            )
+            for k in provider.claim_mappings
+        ],
+        post_logout_redirect_uri=provider.post_logout_redirect_uri,
+    )
+
+
 def _org_json(o: Any, provider: Any = None) -> Organisatie:
     return Organisatie(
         id=o.id,
@@ -185,9 +223,7 @@ def _org_json(o: Any, provider: Any = None) -> Organisatie:
         email_domeinen=list(o.email_domains),
         actief=o.active,
         # The client secret is never returned.
-        inlogdienst=InlogdienstWeergave(issuer=provider.issuer, client_id=provider.client_id)
-        if provider
-        else None,
+        inlogdienst=_inlogdienst_json(provider) if provider else None,
     )
 
 
@@ -204,9 +240,7 @@ async def _org(state: State, hub_id: uuid.UUID, organisation_id: uuid.UUID) -> t
             raise NotFoundException
         provider = (
             await conn.execute(
-                select(OidcProvider.issuer, OidcProvider.client_id).where(
-                    OidcProvider.organisation_id == organisation_id
-                )
+                select(OidcProvider).where(OidcProvider.organisation_id == organisation_id)
             )
         ).first()
     return org, provider
@@ -343,6 +377,13 @@ class OrganisationsApi(Controller):
                     client_id=data.client_id.strip(),
                     client_secret=data.client_secret,
                     scopes=data.scopes,
+                    allowed_algorithms=_of_none(data.allowed_algorithms),
+                    required_acr=_of_none(data.required_acr),
+                    trusted_audiences=_of_none(data.trusted_audiences),
+                    claim_mappings=None
+                    if data.claim_mappings is None
+                    else tuple(_koppeling(k) for k in data.claim_mappings),
+                    post_logout_redirect_uri=data.post_logout_redirect_uri,
                 )
         except RegistryError as exc:
             return _problem(422, exc.message, {exc.field or "algemeen": exc.message})

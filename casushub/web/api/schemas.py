@@ -34,6 +34,9 @@ __all__ = [
     "PROBLEM_JSON",
     "UITNODIGBARE_ROLLEN",
     "Aanmelding",
+    "Algoritme",
+    "Claimkoppeling",
+    "ClaimkoppelingWeergave",
     "Gebruiker",
     "GebruikerRol",
     "Gemeente",
@@ -260,7 +263,55 @@ class OrganisatieWijziging(Verzoek):
     ] = None
 
 
+class Algoritme(enum.StrEnum):
+    """Signing algorithms an ID token may use (never ``none``, never a shared secret)."""
+
+    RS256 = "RS256"
+    RS384 = "RS384"
+    RS512 = "RS512"
+    PS256 = "PS256"
+    PS384 = "PS384"
+    PS512 = "PS512"
+    ES256 = "ES256"
+    ES384 = "ES384"
+    ES512 = "ES512"
+    EDDSA = "EdDSA"
+
+
+# An exact token as an ID token carries it (a client id, an acr value, a claim name).
+_TOKEN = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^[!-~]{1,200}$",
+        description="Hooguit 200 zichtbare tekens zonder spaties.",
+    ),
+]
+_SLUG_OF_NIETS = (
+    Annotated[
+        str,
+        msgspec.Meta(
+            pattern=SLUG,
+            description="Korte naam: een kleine letter, dan 1 tot 40 kleine letters, cijfers of _.",
+        ),
+    ]
+    | None
+)
+
+
+class Claimkoppeling(Verzoek):
+    """A role from the provider's claims: ``claim`` holding ``waarde`` gives ``rol``."""
+
+    claim: Annotated[_TOKEN, msgspec.Meta(description="De claim, zoals groups.")]
+    waarde: _tekst(200, "De waarde in die claim, zoals zvh-regie")  # type: ignore[valid-type]
+    rol: Annotated[UitnodigbareRol, msgspec.Meta(description="De rol die de waarde geeft.")]
+    gemeente: _SLUG_OF_NIETS = None
+    hub: _SLUG_OF_NIETS = None
+
+
 class Inlogdienst(Verzoek):
+    """Each setting left out keeps what the organisation's provider has (a new one gets the
+    default): an update of the issuer never resets the MFA level or the claim mappings."""
+
     issuer: Annotated[
         str,
         msgspec.Meta(
@@ -271,14 +322,74 @@ class Inlogdienst(Verzoek):
     ]
     client_id: _tekst(200, "De client-id die de inlogdienst heeft uitgegeven")  # type: ignore[valid-type]
     client_secret: _tekst(1000, "Het clientgeheim; wordt nooit teruggegeven")  # type: ignore[valid-type]
-    scopes: Annotated[
-        str,
-        msgspec.Meta(
-            max_length=300,
-            pattern=SCOPES,
-            description="Scopes, met een spatie ertussen; openid hoort erbij.",
-        ),
-    ] = "openid email profile"
+    scopes: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                max_length=300,
+                pattern=SCOPES,
+                description="Scopes, met een spatie ertussen; openid hoort erbij; weggelaten: "
+                "ongewijzigd (nieuw: openid email profile).",
+            ),
+        ]
+        | None
+    ) = None
+    allowed_algorithms: (
+        Annotated[
+            list[Algoritme],
+            msgspec.Meta(
+                min_length=1,
+                max_length=10,
+                description="Toegestane ondertekeningsalgoritmen; weggelaten: ongewijzigd "
+                "(nieuw: RS256).",
+            ),
+        ]
+        | None
+    ) = None
+    required_acr: (
+        Annotated[
+            list[_TOKEN],
+            msgspec.Meta(
+                max_length=20,
+                description="Vereiste acr-waarden (zoals een MFA-niveau); leeg: geen eis; "
+                "weggelaten: ongewijzigd.",
+            ),
+        ]
+        | None
+    ) = None
+    trusted_audiences: (
+        Annotated[
+            list[_TOKEN],
+            msgspec.Meta(
+                max_length=20,
+                description="Andere client-id's die in een ID-token mogen staan; leeg: geen; "
+                "weggelaten: ongewijzigd.",
+            ),
+        ]
+        | None
+    ) = None
+    claim_mappings: (
+        Annotated[
+            list[Claimkoppeling],
+            msgspec.Meta(
+                max_length=50,
+                description="Rollen uit claims; leeg: geen; weggelaten: ongewijzigd.",
+            ),
+        ]
+        | None
+    ) = None
+    post_logout_redirect_uri: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                max_length=500,
+                pattern=r"^(?:https?://[!-~]{1,480})?$",
+                description="Adres na uitloggen bij de inlogdienst; leeg: geen; weggelaten: "
+                "ongewijzigd.",
+            ),
+        ]
+        | None
+    ) = None
 
 
 class Uitnodiging(Verzoek):
@@ -354,9 +465,24 @@ class Taak:
 
 
 @dataclass
+class ClaimkoppelingWeergave:
+    claim: str
+    waarde: str
+    rol: str
+    gemeente: str | None = None
+    hub: str | None = None
+
+
+@dataclass
 class InlogdienstWeergave:
     issuer: str
     client_id: str
+    scopes: str = ""
+    allowed_algorithms: list[str] = field(default_factory=list)
+    required_acr: list[str] = field(default_factory=list)
+    trusted_audiences: list[str] = field(default_factory=list)
+    claim_mappings: list[ClaimkoppelingWeergave] = field(default_factory=list)
+    post_logout_redirect_uri: str | None = None
 
 
 @dataclass

@@ -55,10 +55,22 @@ class StrictStructSchemaPlugin(StructSchemaPlugin):
         if info.forbid_unknown_fields:
             schema.additional_properties = False
         for veld in info.fields:
-            # Litestar drops the constraints of a list's items (e-mail domains): add them.
-            item = getattr(_kaal(veld.type), "item_type", None)
-            item = _kaal(item)
+            # Litestar drops the constraints of a list's items (e-mail domains): add them,
+            # also to the list branch of an optional list (``list[...] | None``).
+            soort = _kaal(veld.type)
             eigen = (schema.properties or {}).get(veld.encode_name)
+            if isinstance(soort, msgspec.inspect.UnionType) and isinstance(eigen, Schema):
+                lijst = [
+                    _kaal(t) for t in soort.types if isinstance(_kaal(t), msgspec.inspect.ListType)
+                ]
+                tak = [
+                    t
+                    for t in eigen.one_of or ()
+                    if isinstance(t, Schema) and t.type == OpenAPIType.ARRAY
+                ]
+                if len(lijst) == 1 and len(tak) == 1:
+                    soort, eigen = lijst[0], tak[0]
+            item = _kaal(getattr(soort, "item_type", None))
             if isinstance(item, msgspec.inspect.StrType) and isinstance(eigen, Schema):
                 eigen.items = Schema(
                     type=OpenAPIType.STRING,

@@ -27,6 +27,7 @@ from casushub.platform.identity.login import (
     safe_return_path,
     start_login,
 )
+from casushub.platform.identity.memberships import memberships_of
 from casushub.platform.identity.organisations import (
     domain_of,
     organisation_for_domain,
@@ -39,6 +40,7 @@ from casushub.platform.identity.sessions import (
     end_session,
     touch_session,
 )
+from casushub.web.auth.bestemming import kies_rol_pad, na_inloggen, na_rolwissel
 from casushub.web.auth.guards import current_identity, public, signed_in
 from casushub.web.auth.middleware import (
     ACTIVE_CONTEXT_KEY,
@@ -55,6 +57,8 @@ AnyRequest = Request[Any, Any, State]
 # Seconds before the idle timeout at which the page offers to extend the session (WCAG 2.2.1).
 WARNING_SECONDS = 300
 _EXPIRED_REASONS = {"verlopen": "Uw sessie is verlopen. Log opnieuw in om verder te gaan."}
+# The start page, which then says in Dutch that the person is signed out.
+LOGGED_OUT = "/?uitgelogd=ja"
 
 
 def _ip(request: AnyRequest) -> str:
@@ -255,7 +259,15 @@ class AuthController(Controller):
         # A fresh session under a fresh id: nothing from before the sign-in carries over.
         rotate_session_id(request)
         request.set_session({SESSION_ID_KEY: str(result.session_id)})
-        target = result.return_to if result.has_access else "/auth/geen-toegang"
+        target = na_inloggen(result.return_to)
+        if not result.has_access:
+            target = "/auth/geen-toegang"
+        else:
+            async with state.engine.connect() as conn:
+                several = len(await memberships_of(conn, result.user_id)) > 1
+            if several:
+                # Several roles and none chosen yet: choose first, then on to the page.
+                target = kies_rol_pad(target)
         return Redirect(target, status_code=HTTP_303_SEE_OTHER)
 
     @get("/geen-toegang", opt=signed_in())
@@ -267,7 +279,7 @@ class AuthController(Controller):
         identity = current_identity(request)
         request.clear_session()
         if identity is None:
-            return Redirect("/auth/uitgelogd", status_code=HTTP_303_SEE_OTHER)
+            return Redirect(LOGGED_OUT, status_code=HTTP_303_SEE_OTHER)
         async with state.engine.begin() as conn:
             ended = await end_for_logout(conn, identity.session_id)
             await record(
@@ -282,14 +294,14 @@ class AuthController(Controller):
                 await provider_for_organisation(conn, state.settings, ended[0]) if ended else None
             )
         if provider is None or ended is None:
-            return Redirect("/auth/uitgelogd", status_code=HTTP_303_SEE_OTHER)
+            return Redirect(LOGGED_OUT, status_code=HTTP_303_SEE_OTHER)
         try:
             metadata = await state.oidc_cache.metadata(provider.discovery_url, provider.issuer)
         except ProviderUnavailable:
             # Signed out here in any case; the provider's own session stays.
-            return Redirect("/auth/uitgelogd", status_code=HTTP_303_SEE_OTHER)
+            return Redirect(LOGGED_OUT, status_code=HTTP_303_SEE_OTHER)
         if not metadata.end_session_endpoint:
-            return Redirect("/auth/uitgelogd", status_code=HTTP_303_SEE_OTHER)
+            return Redirect(LOGGED_OUT, status_code=HTTP_303_SEE_OTHER)
         query = {
             "client_id": provider.client_id,
             "post_logout_redirect_uri": provider.post_logout_redirect_uri
@@ -301,8 +313,9 @@ class AuthController(Controller):
         return _forward(url, "Uitloggen bij de inlogdienst van uw organisatie")
 
     @get("/uitgelogd", opt=public())
-    async def logged_out(self) -> Template:
-        return Template("auth/uitgelogd.html")
+    async def logged_out(self) -> Redirect:
+        # Where the organisation's provider sends the browser after its own sign-out.
+        return Redirect(LOGGED_OUT, status_code=HTTP_303_SEE_OTHER)
 
     @get("/session", opt=public())
     async def status(self, request: AnyRequest) -> Response[dict[str, Any]]:
@@ -319,10 +332,16 @@ class AuthController(Controller):
         return Response({"extended": check.live}, headers={"cache-control": "no-store"})
 
     @get("/context", opt=signed_in())
-    async def context_page(self, request: AnyRequest) -> Template:
+    async def context_page(
+        self, request: AnyRequest, volgende: FromQuery[str | None] = None
+    ) -> Template:
         return Template(
             "auth/context.html",
-            context={"identity": current_identity(request), "labels": ROLE_LABELS},
+            context={
+                "identity": current_identity(request),
+                "labels": ROLE_LABELS,
+                "volgende": safe_return_path(volgende),
+            },
         )
 
     @post("/context", opt=signed_in(), status_code=HTTP_303_SEE_OTHER)
@@ -341,4 +360,6 @@ class AuthController(Controller):
             request.session[ACTIVE_TENANT_KEY] = str(chosen.tenant_id)
         else:
             request.session.pop(ACTIVE_TENANT_KEY, None)
-        return Redirect("/", status_code=HTTP_303_SEE_OTHER)
+        volgende = str(form.get("volgende", ""))
+        target = na_rolwissel(request.app, volgende, chosen, identity.active)
+        return Redirect(target, status_code=HTTP_303_SEE_OTHER)

@@ -6,8 +6,10 @@ printable agenda and minutes (tagged PDF, purpose-bound and logged) and the .ics
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
@@ -22,7 +24,6 @@ from casushub.platform.identity.roles import Role
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import GeenToegang, RegelFout
-from casushub.tenants.casus.items import lijst_items
 from casushub.tenants.casus.toegang import is_regie, log_weigering
 from casushub.tenants.exports.rules import Bestemming, ExportDoel, ExportGeweigerd, ExportItem
 from casushub.tenants.exports.rules import Formaat as ExportFormaat
@@ -41,7 +42,7 @@ from casushub.tenants.overleg.services import (
     registreer_aanwezigheid,
 )
 from casushub.tenants.plan.rules import DEELNEMER_TYPES, DOMEINEN
-from casushub.tenants.uitnodigingen.services import nodig_uit
+from casushub.tenants.uitnodigingen.services import uitnodigingen_van_casus
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijeenkomsten import (
     bijeenkomst_van_tenant,
@@ -50,8 +51,10 @@ from casushub.web.casusoverleg.bijeenkomsten import (
     komende_bijeenkomsten,
     lees_bijeenkomst,
 )
+from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.context import weigering
 from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.namen import organisatienamen
 from casushub.web.casusoverleg.planscherm import (
     INTERVENTIE_VELDEN,
     interventie_invoer,
@@ -61,6 +64,8 @@ from casushub.web.casusoverleg.weging import deelnemende_organisaties
 from casushub.web.casusoverleg.weigeringen import als_http
 
 __all__ = ["agenda_handlers"]
+
+LOKAAL = ZoneInfo("Europe/Amsterdam")
 
 AnyForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
@@ -112,21 +117,28 @@ async def _bijeenkomsten_fragment(
         "fouten": fouten or {},
         "melding": melding,
         "doelen": list(DOELEN.items()),
+        "tijdzone": LOKAAL,
     }
+    uitnodigingen = await uitnodigingen_van_casus(db, actor, casus_id)
+    alle_info = info | await bijeenkomsten_info(
+        state.engine, {u.uitnodiging.bijeenkomst_id for u in uitnodigingen}
+    )
+    namen = await organisatienamen(
+        state.engine, {u.uitnodiging.organisatie_id for u in uitnodigingen}
+    )
+    context["uitnodigingen"] = [
+        (
+            u,
+            namen.get(str(u.uitnodiging.organisatie_id), "onbekende organisatie"),
+            alle_info.get(u.uitnodiging.bijeenkomst_id),
+        )
+        for u in uitnodigingen
+    ]
     if regie:
         async with state.engine.connect() as conn:
             komend = await komende_bijeenkomsten(conn, tenant.id)
-        context["bijeenkomsten"] = [(str(b.id), b.omschrijving) for b in komend]
-        context["partijen"] = [
-            (i, n)
-            for i, n, t in await organisaties_van_hub(state, tenant)
-            if t not in DEELNEMER_TYPES
-        ]
-        # Only ordinary items can be shared with an invited party (rule 4).
-        context["items"] = [
-            i
-            for i in await lijst_items(db, actor, casus_id, doel="uitnodiging voorbereiden")
-            if i.categorie == "gewoon"
+        context["bijeenkomsten"] = [("", "Kies een bijeenkomst")] + [
+            (str(b.id), b.omschrijving) for b in komend
         ]
     return Template("casusoverleg/_bijeenkomsten.html", context=context, status_code=status_code)
 
@@ -138,6 +150,7 @@ async def _bijeenkomsten_fragment(
     dependencies=DEPS,
 )
 async def casus_bijeenkomsten(
+    request: Request[Any, Any, Any],
     casus_id: FromPath[uuid.UUID],
     state: State,
     tenant: NamedDependency[TenantRef],
@@ -145,7 +158,8 @@ async def casus_bijeenkomsten(
     actor: NamedDependency[Actor],
 ) -> Template:
     async with als_http(), db.begin():
-        return await _bijeenkomsten_fragment(state, tenant, db, actor, casus_id)
+        fragment = await _bijeenkomsten_fragment(state, tenant, db, actor, casus_id)
+        return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
 
 
 @post(
@@ -155,6 +169,7 @@ async def casus_bijeenkomsten(
     dependencies=DEPS,
 )
 async def casus_agenderen(
+    request: Request[Any, Any, Any],
     casus_id: FromPath[uuid.UUID],
     data: AnyForm,
     state: State,
@@ -176,7 +191,7 @@ async def casus_agenderen(
     except RegelFout as fout:
         veld = "agenda-doel" if fout.field == "doel" else "bijeenkomst"
         async with als_http(), db.begin():
-            return await _bijeenkomsten_fragment(
+            fragment = await _bijeenkomsten_fragment(
                 state,
                 tenant,
                 db,
@@ -186,79 +201,12 @@ async def casus_agenderen(
                 fouten={veld: fout.message},
                 status_code=422,
             )
-    async with db.begin():
-        return await _bijeenkomsten_fragment(
+            return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
+    async with als_http(), db.begin():
+        fragment = await _bijeenkomsten_fragment(
             state, tenant, db, actor, casus_id, melding="De casus staat op de agenda."
         )
-
-
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/uitnodigen",
-    name="casus-uitnodigen",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def casus_uitnodigen(
-    casus_id: FromPath[uuid.UUID],
-    data: AnyForm,
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    """Invite a third party for one meeting: necessity, scope (items), window."""
-    waarden: dict[str, Any] = {
-        k: str(data.get(k, "")) for k in ("uitnodiging_bijeenkomst", "partij", "reden")
-    }
-    waarden["items"] = _lijst(data.get("items"))
-    gekozen = _uuid(waarden["uitnodiging_bijeenkomst"])
-    info = await bijeenkomst_van_tenant(state.engine, tenant.id, gekozen) if gekozen else None
-    partijen = {
-        i for i, _, t in await organisaties_van_hub(state, tenant) if t not in DEELNEMER_TYPES
-    }
-    try:
-        if info is None:
-            raise RegelFout("Kies een bijeenkomst van uw casusoverleg.", "uitnodiging_bijeenkomst")
-        if waarden["partij"] not in partijen:
-            raise RegelFout("Kies de partij die u uitnodigt.", "partij")
-        item_ids = [u for u in (_uuid(i) for i in waarden["items"]) if u is not None]
-        async with als_http(), db.begin():
-            await nodig_uit(
-                db,
-                actor,
-                casus_id=casus_id,
-                bijeenkomst_id=info.id,
-                einde_bijeenkomst=info.eindigt_op,
-                organisatie_id=uuid.UUID(waarden["partij"]),
-                reden=waarden["reden"],
-                item_ids=item_ids,
-            )
-    except RegelFout as fout:
-        veld = {
-            "bijeenkomst": "uitnodiging_bijeenkomst",
-            "items": "uitnodiging-items",
-        }.get(fout.field or "", fout.field or "reden")
-        async with als_http(), db.begin():
-            return await _bijeenkomsten_fragment(
-                state,
-                tenant,
-                db,
-                actor,
-                casus_id,
-                waarden=waarden,
-                fouten={veld: fout.message},
-                status_code=422,
-            )
-    async with db.begin():
-        return await _bijeenkomsten_fragment(
-            state,
-            tenant,
-            db,
-            actor,
-            casus_id,
-            melding="De partij is uitgenodigd; zij ziet pas iets na het accepteren van de "
-            "geheimhoudingsplicht.",
-        )
+        return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
 
 
 # --- one agenda item: minutes, decisions, actions -------------------------------------------
@@ -505,8 +453,11 @@ async def aanwezigheid_opslaan(
 # --- print (PDF/UA) and calendar ------------------------------------------------------------
 
 
-def _pdf(request: Request[Any, Any, Any], template: str, context: dict[str, Any]) -> bytes:
-    """A tagged PDF (PDF/UA-1) from the same Jinja environment as the screens."""
+async def _pdf(request: Request[Any, Any, Any], template: str, context: dict[str, Any]) -> bytes:
+    """A tagged PDF (PDF/UA-1) from the same Jinja environment as the screens.
+
+    WeasyPrint takes hundreds of milliseconds for a long agenda: it runs in a worker thread,
+    so the event loop keeps serving every other request meanwhile."""
     # WeasyPrint ships no type information (no py.typed).
     from weasyprint import HTML  # type: ignore[import-untyped]
 
@@ -514,7 +465,7 @@ def _pdf(request: Request[Any, Any, Any], template: str, context: dict[str, Any]
     if engine is None:  # pragma: no cover - the app always configures Jinja
         raise RuntimeError("no template engine")
     html = engine.get_template(template).render(**context)
-    pdf: bytes = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    pdf: bytes = await asyncio.to_thread(HTML(string=html).write_pdf, pdf_variant="pdf/ua-1")
     return pdf
 
 
@@ -571,7 +522,7 @@ async def agenda_pdf(
                 db, actor, gegevensgroep="export", casus_id=None, reden=fout.message
             )
         return _afdruk_geweigerd("Agenda afdrukken", actie, fout.message)
-    pdf = _pdf(request, "casusoverleg/agenda_pdf.html", {"info": info, "regels": regels})
+    pdf = await _pdf(request, "casusoverleg/agenda_pdf.html", {"info": info, "regels": regels})
     return Response(
         pdf,
         media_type="application/pdf",
@@ -613,7 +564,7 @@ async def notulen_pdf(
             )
         return _afdruk_geweigerd("Notulen afdrukken", actie, fout.message)
     info = await lees_bijeenkomst(state.engine, weergave.punt.bijeenkomst_id)
-    pdf = _pdf(request, "casusoverleg/notulen_pdf.html", {"info": info, "w": weergave})
+    pdf = await _pdf(request, "casusoverleg/notulen_pdf.html", {"info": info, "w": weergave})
     return Response(
         pdf,
         media_type="application/pdf",
@@ -654,7 +605,6 @@ async def bijeenkomst_ics(
 agenda_handlers = [
     casus_bijeenkomsten,
     casus_agenderen,
-    casus_uitnodigen,
     agendapunt,
     agendapunt_notulen,
     agendapunt_actie,

@@ -11,11 +11,11 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, Integer, Row, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from casushub.platform import klok
 from casushub.platform.hub.models import Bijeenkomst, Casusoverleg, CasusoverlegGemeente
 
 __all__ = [
@@ -41,16 +41,15 @@ class BijeenkomstInfo:
     @property
     def omschrijving(self) -> str:
         """The option label: date, time, casusoverleg (the same text in every screen)."""
-        begin = self.begint_op.astimezone(_LOKAAL)
+        begin = self.begint_op.astimezone(klok.TIJDZONE)
         return f"{begin:%d-%m-%Y %H:%M} – {self.casusoverleg}"
 
     @property
     def eindtijd(self) -> str:
-        return f"{self.eindigt_op.astimezone(_LOKAAL):%H:%M}"
+        return f"{self.eindigt_op.astimezone(klok.TIJDZONE):%H:%M}"
 
 
 # Dutch wall-clock time for the screens; the .ics carries UTC.
-_LOKAAL = ZoneInfo("Europe/Amsterdam")
 
 
 def _query() -> Select[uuid.UUID, str, datetime, datetime, str, str]:

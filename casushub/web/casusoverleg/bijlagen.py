@@ -31,9 +31,11 @@ from casushub.tenants.casus.bijlagen import (
 )
 from casushub.tenants.casus.errors import RegelFout
 from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.controllers import WERKERS, informatie_fragment
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.weigeringen import als_http
+from casushub.web.meldingen import meld
 
 __all__ = ["bijlage_handlers", "content_disposition"]
 
@@ -54,6 +56,7 @@ def content_disposition(naam: str) -> str:
 
 
 async def _weiger(
+    request: Request[Any, Any, Any],
     state: State,
     db: AsyncSession,
     actor: Actor,
@@ -63,7 +66,7 @@ async def _weiger(
 ) -> Template:
     async with als_http(), db.begin():
         casus_id = await casus_van_item(db, actor, item_id)
-        return await informatie_fragment(
+        fragment = await informatie_fragment(
             state,
             db,
             actor,
@@ -71,6 +74,7 @@ async def _weiger(
             bijlage_fouten={str(item_id): melding},
             status_code=status_code,
         )
+        return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
 
 
 @post(
@@ -91,7 +95,7 @@ async def bijlage_toevoegen(
     lengte = request.headers.get("content-length", "")
     if lengte.isdigit() and int(lengte) > max_bytes + _OMHULSEL:
         # Refused before the body is read: nothing of it is parsed or stored.
-        return await _weiger(state, db, actor, item_id, te_groot(max_bytes), 413)
+        return await _weiger(request, state, db, actor, item_id, te_groot(max_bytes), 413)
     formulier = await request.form()
     naam, inhoud = "", b""
     try:
@@ -113,14 +117,24 @@ async def bijlage_toevoegen(
             casus_id = await casus_van_item(db, actor, item_id)
     except RegelFout as fout:
         return await _weiger(
-            state, db, actor, item_id, fout.message, 413 if len(inhoud) > max_bytes else 422
+            request,
+            state,
+            db,
+            actor,
+            item_id,
+            fout.message,
+            413 if len(inhoud) > max_bytes else 422,
         )
     if request.headers.get("hx-request") != "true":
+        meld(request, f"Bijlage {naam} toegevoegd.")
         return Redirect(
-            f"/casusoverleg/casussen/{casus_id}#item-{bijlage.item_id}", status_code=303
+            f"/casusoverleg/casussen/{casus_id}/informatie#item-{bijlage.item_id}",
+            status_code=303,
         )
-    async with db.begin():
-        return await informatie_fragment(state, db, actor, casus_id)
+    async with als_http(), db.begin():
+        return await informatie_fragment(
+            state, db, actor, casus_id, melding=f"Bijlage {naam} toegevoegd."
+        )
 
 
 @get(

@@ -20,28 +20,45 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.crosstenant.overdracht import inkomende_overdrachten
+from casushub.platform import klok
 from casushub.platform.identity.roles import Role
-from casushub.platform.overdracht import inkomende_overdrachten
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.bijlagen import mag_bijlage_toevoegen
-from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
+from casushub.tenants.casus.errors import (
+    GeenToegang,
+    NietGevonden,
+    RegelFout,
+    RegelFouten,
+    alle_fouten,
+)
 from casushub.tenants.casus.items import lijst_items, toon_item, voeg_item_toe
 from casushub.tenants.casus.overzicht import LIJSTEN, overzicht
-from casushub.tenants.casus.services import lees_casus
-from casushub.tenants.personen.services import lees_derden, zoek_personen
-from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
+from casushub.tenants.personen.services import zoek_personen
+from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal, signaalfouten
 from casushub.tenants.uitnodigingen.services import accepteer, lees_uitnodiging, mijn_uitnodigingen
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.agenda import agenda_handlers
+from casushub.web.casusoverleg.acties import actie_handlers
+from casushub.web.casusoverleg.agenda import LOKAAL, agenda_handlers
 from casushub.web.casusoverleg.bijeenkomst import bijeenkomst
 from casushub.web.casusoverleg.bijeenkomsten import bijeenkomsten_info, komende_bijeenkomsten
+from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.context import weigering
 from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.namen import (
+    ANDERE_GEMEENTE,
+    gekozen_gemeentecode,
+    gemeenten,
+    gemeentenaam_van,
+    organisatienamen,
+)
 from casushub.web.casusoverleg.planscherm import plan_fragment, plan_handlers
+from casushub.web.casusoverleg.uitnodigen import uitnodig_handlers
 from casushub.web.casusoverleg.verloop import verloop_handlers
 from casushub.web.casusoverleg.weging import weging_handlers
 from casushub.web.casusoverleg.weigeringen import als_http
+from casushub.web.meldingen import meld
 from casushub.web.paginering import bladerlinks, gevraagde_paginas
 
 __all__ = ["casusoverleg_handlers"]
@@ -63,8 +80,11 @@ async def dashboard(
     async with db.begin():
         if actor.role == Role.INVITED_PARTY:
             uitnodigingen = await mijn_uitnodigingen(db, actor)
-            context["uitnodigingen"] = uitnodigingen
             info = await bijeenkomsten_info(state.engine, {u.bijeenkomst_id for u in uitnodigingen})
+            # Which meeting, of which municipality, and (once confidentiality is accepted) why:
+            # enough to tell two invitations apart, nothing about the person before that.
+            context["uitnodigingen"] = [(u, info.get(u.bijeenkomst_id)) for u in uitnodigingen]
+            context["gemeente"] = await gemeentenaam_van(state.engine, tenant.id)
             context["bijeenkomsten"] = sorted(info.values(), key=lambda b: b.begint_op)
         else:
             async with state.engine.connect() as conn:
@@ -80,20 +100,6 @@ async def dashboard(
 
 
 @get(
-    "/casusoverleg/casussen/{casus_id:uuid}",
-    name="casus",
-    opt=roles(*WERKERS),
-    dependencies=DEPS,
-)
-async def casus_pagina(
-    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
-) -> Template:
-    async with als_http(), db.begin():
-        casus = await lees_casus(db, actor, casus_id)
-    return Template("casusoverleg/casus.html", context={"casus": casus})
-
-
-@get(
     "/casusoverleg/casussen/{casus_id:uuid}/informatie",
     name="casus-informatie",
     opt=roles(*WERKERS),
@@ -101,12 +107,14 @@ async def casus_pagina(
 )
 async def casus_informatie(
     casus_id: FromPath[uuid.UUID],
+    request: Request[Any, Any, Any],
     state: State,
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
     async with als_http(), db.begin():
-        return await informatie_fragment(state, db, actor, casus_id)
+        fragment = await informatie_fragment(state, db, actor, casus_id)
+        return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
 
 
 _CATEGORIEEN = [
@@ -125,6 +133,7 @@ async def informatie_fragment(
     waarden: dict[str, str] | None = None,
     fouten: dict[str, str] | None = None,
     bijlage_fouten: dict[str, str] | None = None,
+    melding: str | None = None,
     status_code: int = 200,
 ) -> Template:
     """The casus's information items, the form for a new one, and an upload form on each item
@@ -143,6 +152,10 @@ async def informatie_fragment(
                 i.item_id for i in items if mag_bijlage_toevoegen(actor, i.bron_organisatie_id)
             },
             "bijlage_max_mb": max(1, state.settings.bijlage_max_bytes // (1024 * 1024)),
+            "bronnen": await organisatienamen(
+                state.engine, {i.bron_organisatie_id for i in items if i.bron_organisatie_id}
+            ),
+            "melding": melding,
         },
         status_code=status_code,
     )
@@ -157,6 +170,7 @@ async def informatie_fragment(
 async def casus_informatie_toevoegen(
     casus_id: FromPath[uuid.UUID],
     data: Form,
+    request: Request[Any, Any, Any],
     state: State,
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
@@ -173,13 +187,13 @@ async def casus_informatie_toevoegen(
                 casus_id=casus_id,
                 tekst=waarden["tekst"],
                 bron_organisatie_id=actor.organisation_id,
-                datum=date.today(),
+                datum=klok.vandaag(),
                 categorie=waarden["categorie"],
                 deelbeperking=waarden["deelbeperking"] or None,
             )
     except RegelFout as fout:
         async with als_http(), db.begin():
-            return await informatie_fragment(
+            fragment = await informatie_fragment(
                 state,
                 db,
                 actor,
@@ -188,8 +202,12 @@ async def casus_informatie_toevoegen(
                 fouten={fout.field or "tekst": fout.message},
                 status_code=422,
             )
+            return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
     async with als_http(), db.begin():
-        return await informatie_fragment(state, db, actor, casus_id)
+        fragment = await informatie_fragment(
+            state, db, actor, casus_id, melding="Informatie toegevoegd. Uw organisatie is de bron."
+        )
+        return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
 
 
 @post(
@@ -226,53 +244,48 @@ async def item_tonen(
 )
 async def casus_plan(
     casus_id: FromPath[uuid.UUID],
+    request: Request[Any, Any, Any],
     state: State,
     tenant: NamedDependency[TenantRef],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
     async with als_http(), db.begin():
-        return await plan_fragment(state, tenant, db, actor, casus_id)
-
-
-@get(
-    "/casusoverleg/casussen/{casus_id:uuid}/derden",
-    name="casus-derden",
-    opt=roles(*WERKERS),
-    dependencies=DEPS,
-)
-async def casus_derden(
-    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
-) -> Template:
-    async with als_http(), db.begin():
-        derden = await lees_derden(db, actor, casus_id)
-    return Template("casusoverleg/_derden.html", context={"derden": derden, "casus_id": casus_id})
+        fragment = await plan_fragment(state, tenant, db, actor, casus_id)
+        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
 
 
 _SIGNAAL_VELDEN = (
     "naam",
     "geboortedatum",
     "gemeente_van_verblijf",
+    "andere_gemeentecode",
     "adres",
     "aliassen",
-    "omschrijving",
     "ontvangen_op",
+    "omschrijving",
 )
 
 
-def _signaal_formulier(
-    waarden: dict[str, str], fouten: dict[str, str], status_code: int = 200
+async def _signaal_formulier(
+    state: State, waarden: dict[str, str], fouten: dict[str, str], status_code: int = 200
 ) -> Template:
     return Template(
         "casusoverleg/signaal.html",
-        context={"waarden": waarden, "fouten": fouten},
+        context={
+            "waarden": waarden,
+            "fouten": fouten,
+            "gemeenten": (await gemeenten(state.engine)).opties(),
+        },
         status_code=status_code,
     )
 
 
 @get("/casusoverleg/signalen/nieuw", name="signaal-nieuw", opt=roles(*WERKERS), dependencies=DEPS)
-async def signaal_nieuw(actor: NamedDependency[Actor]) -> Template:
-    return _signaal_formulier({"ontvangen_op": date.today().strftime("%d-%m-%Y")}, {})
+async def signaal_nieuw(state: State, actor: NamedDependency[Actor]) -> Template:
+    return await _signaal_formulier(
+        state, {"ontvangen_op": klok.vandaag().strftime("%d-%m-%Y")}, {}
+    )
 
 
 @post(
@@ -284,6 +297,7 @@ async def signaal_nieuw(actor: NamedDependency[Actor]) -> Template:
 async def signaal_opslaan(
     request: Request[Any, Any, Any],
     data: Form,
+    state: State,
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template | Redirect | Response[bytes]:
@@ -294,26 +308,45 @@ async def signaal_opslaan(
         try:
             datums[veld] = datum(waarden[veld])
         except ValueError:
+            datums[veld] = None
             fouten[veld] = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 05-03-2026."
-    if not fouten and datums["ontvangen_op"] is None:
+    if "ontvangen_op" not in fouten and datums["ontvangen_op"] is None:
         fouten["ontvangen_op"] = "Vul de datum van ontvangst in."
-    if fouten or actor.organisation_id is None:
-        return _signaal_formulier(waarden, fouten, 422)
+    code = gekozen_gemeentecode(waarden["gemeente_van_verblijf"], waarden["andere_gemeentecode"])
+    if waarden["gemeente_van_verblijf"] == ANDERE_GEMEENTE and not (
+        len(code) == 4 and code.isdigit()
+    ):
+        fouten["andere_gemeentecode"] = (
+            "Vul de CBS-code van de andere gemeente in: vier cijfers, bijvoorbeeld 0363."
+        )
+    if actor.organisation_id is None:
+        raise weigering(GeenToegang())
     invoer = NieuwSignaal(
         naam=waarden["naam"],
-        gemeente_van_verblijf=waarden["gemeente_van_verblijf"],
+        gemeente_van_verblijf=code,
         omschrijving=waarden["omschrijving"],
         bron_organisatie_id=actor.organisation_id,
-        ontvangen_op=datums["ontvangen_op"] or date.today(),
+        ontvangen_op=datums["ontvangen_op"] or klok.vandaag(),
         geboortedatum=datums["geboortedatum"],
         adres=waarden["adres"] or None,
         aliassen=[a for a in waarden["aliassen"].split(",") if a.strip()],
     )
     try:
+        if fouten:
+            # Every other missing field as well: the summary lists them all at once.
+            alle = {**signaalfouten(invoer), **fouten}
+            if "andere_gemeentecode" in alle:
+                alle.pop("gemeente_van_verblijf", None)
+            raise RegelFouten({v: alle[v] for v in _SIGNAAL_VELDEN if v in alle})
         async with als_http(), db.begin():
             await registreer_signaal(db, actor, invoer)
     except RegelFout as fout:
-        return _signaal_formulier(waarden, {fout.field or "omschrijving": fout.message}, 422)
+        gemeld = {
+            (veld if veld in _SIGNAAL_VELDEN else "omschrijving"): tekst
+            for veld, tekst in alle_fouten(fout).items()
+        }
+        return await _signaal_formulier(state, waarden, gemeld, 422)
+    meld(request, "Signaal opgeslagen. Het staat klaar voor de weging door de weegploeg.")
     if request.headers.get("hx-request"):
         # The form posts over htmx (hx-select keeps only the form): a 303 would be followed
         # inside the XHR and swap an empty selection; HX-Redirect makes it a real page load.
@@ -354,6 +387,8 @@ async def zoeken(
 )
 async def uitnodiging(
     uitnodiging_id: FromPath[uuid.UUID],
+    state: State,
+    tenant: NamedDependency[TenantRef],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
@@ -369,7 +404,16 @@ async def uitnodiging(
         raise weigering(exc) from exc
     except NietGevonden as exc:
         raise weigering(exc) from exc
-    return Template("casusoverleg/uitnodiging.html", context={"weergave": weergave})
+    info = await bijeenkomsten_info(state.engine, {weergave.uitnodiging.bijeenkomst_id})
+    return Template(
+        "casusoverleg/uitnodiging.html",
+        context={
+            "weergave": weergave,
+            "bijeenkomst": info.get(weergave.uitnodiging.bijeenkomst_id),
+            "gemeente": await gemeentenaam_van(state.engine, tenant.id),
+            "tijdzone": LOKAAL,
+        },
+    )
 
 
 @post(
@@ -381,6 +425,7 @@ async def uitnodiging(
 async def uitnodiging_accepteren(
     uitnodiging_id: FromPath[uuid.UUID],
     data: Form,
+    request: Request[Any, Any, Any],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template | Redirect:
@@ -398,17 +443,18 @@ async def uitnodiging_accepteren(
             context={"uitnodiging_id": uitnodiging_id, "fout": fout.message},
             status_code=422,
         )
+    meld(
+        request, "Geheimhoudingsplicht geaccepteerd. U ziet nu de informatie die met u is gedeeld."
+    )
     return Redirect(f"/casusoverleg/uitnodigingen/{uitnodiging_id}", status_code=303)
 
 
 casusoverleg_handlers = [
     dashboard,
-    casus_pagina,
     casus_informatie,
     casus_informatie_toevoegen,
     item_tonen,
     casus_plan,
-    casus_derden,
     signaal_nieuw,
     signaal_opslaan,
     zoeken,
@@ -418,5 +464,7 @@ casusoverleg_handlers = [
     *weging_handlers,
     *plan_handlers,
     *verloop_handlers,
+    *actie_handlers,
+    *uitnodig_handlers,
     *agenda_handlers,
 ]

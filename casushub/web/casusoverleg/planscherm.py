@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import post
+from litestar import Request, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
@@ -20,6 +20,7 @@ from litestar.response import Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.platform.identity.models import Organisation
 from casushub.platform.identity.roles import Role
 from casushub.platform.models import Tenant
@@ -37,6 +38,7 @@ from casushub.tenants.plan.services import (
     wijzig_interventie,
 )
 from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.deps import DEPS, datum
 from casushub.web.casusoverleg.weigeringen import als_http
 
@@ -127,13 +129,14 @@ async def plan_fragment(
     *,
     waarden: dict[str, str] | None = None,
     fouten: dict[str, str] | None = None,
+    melding: str | None = None,
     status_code: int = 200,
 ) -> Template:
     """The plan fragment (a logged read of the plan group); call inside a transaction."""
     plan = await lees_plan(db, actor, casus_id)
     organisaties = await organisaties_van_hub(state, tenant)
     namen = {i: n for i, n, _ in organisaties}
-    vandaag = date.today()
+    vandaag = klok.vandaag()
     return Template(
         "casusoverleg/_plan.html",
         context={
@@ -156,6 +159,7 @@ async def plan_fragment(
             "statussen": _STATUSSEN,
             "waarden": waarden or {},
             "fouten": fouten or {},
+            "melding": melding,
         },
         status_code=status_code,
     )
@@ -168,6 +172,7 @@ async def plan_fragment(
     dependencies=DEPS,
 )
 async def interventie_toevoegen(
+    request: Request[Any, Any, Any],
     casus_id: FromPath[uuid.UUID],
     data: Form,
     state: State,
@@ -184,7 +189,7 @@ async def interventie_toevoegen(
             await voeg_interventie_toe(db, actor, casus_id, invoer)
     except RegelFout as fout:
         async with als_http(), db.begin():
-            return await plan_fragment(
+            fragment = await plan_fragment(
                 state,
                 tenant,
                 db,
@@ -194,8 +199,17 @@ async def interventie_toevoegen(
                 fouten=fouten or {fout.field or "omschrijving": fout.message},
                 status_code=422,
             )
-    async with db.begin():
-        return await plan_fragment(state, tenant, db, actor, casus_id)
+            return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+    async with als_http(), db.begin():
+        fragment = await plan_fragment(
+            state,
+            tenant,
+            db,
+            actor,
+            casus_id,
+            melding="Interventie toegevoegd aan het plan van aanpak.",
+        )
+        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
 
 
 @post(
@@ -205,6 +219,7 @@ async def interventie_toevoegen(
     dependencies=DEPS,
 )
 async def interventie_bijwerken(
+    request: Request[Any, Any, Any],
     casus_id: FromPath[uuid.UUID],
     interventie_id: FromPath[uuid.UUID],
     data: Form,
@@ -232,7 +247,7 @@ async def interventie_bijwerken(
             )
     except RegelFout as fout:
         async with als_http(), db.begin():
-            return await plan_fragment(
+            fragment = await plan_fragment(
                 state,
                 tenant,
                 db,
@@ -241,8 +256,12 @@ async def interventie_bijwerken(
                 fouten={fout.field if fout.field and "-" in fout.field else veld: fout.message},
                 status_code=422,
             )
-    async with db.begin():
-        return await plan_fragment(state, tenant, db, actor, casus_id)
+            return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+    async with als_http(), db.begin():
+        fragment = await plan_fragment(
+            state, tenant, db, actor, casus_id, melding="Interventie bijgewerkt."
+        )
+        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
 
 
 @post(
@@ -252,6 +271,7 @@ async def interventie_bijwerken(
     dependencies=DEPS,
 )
 async def plan_vaststellen(
+    request: Request[Any, Any, Any],
     casus_id: FromPath[uuid.UUID],
     data: Form,
     state: State,
@@ -262,11 +282,11 @@ async def plan_vaststellen(
     doel = str(data.get("doel", ""))
     try:
         async with als_http(), db.begin():
-            await stel_plan_vast(db, actor, casus_id, doel=doel, op=date.today())
+            await stel_plan_vast(db, actor, casus_id, doel=doel, op=klok.vandaag())
     except RegelFout as fout:
         veld = "plan-doel"
         async with als_http(), db.begin():
-            return await plan_fragment(
+            fragment = await plan_fragment(
                 state,
                 tenant,
                 db,
@@ -276,8 +296,12 @@ async def plan_vaststellen(
                 fouten={veld: fout.message},
                 status_code=422,
             )
-    async with db.begin():
-        return await plan_fragment(state, tenant, db, actor, casus_id)
+            return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+    async with als_http(), db.begin():
+        fragment = await plan_fragment(
+            state, tenant, db, actor, casus_id, melding="Plan van aanpak vastgesteld."
+        )
+        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
 
 
 plan_handlers = [interventie_toevoegen, interventie_bijwerken, plan_vaststellen]

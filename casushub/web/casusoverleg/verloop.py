@@ -1,18 +1,18 @@
-"""The course of a casus on its page: status changes, the periodic necessity review against
-the five criteria, closure (reason, date, destruction date) and reopening within the period,
-a move of the gemeente van verblijf, and the linked persons (derden).
+"""The course of a casus: its history (what happened, who did it), the status moves on its
+overview, the linked persons (betrokkenen), and the hand-over of a casus after a move.
 
 Every write goes through the casus services (need-to-know, rules, access log in the same
-transaction); a refused rule re-renders the fragment with the input kept and the error inline.
+transaction); a refused rule re-renders the section with the input kept and the error inline.
+The legal and destructive actions have their own pages (casushub.web.casusoverleg.acties).
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
-from litestar import get, post
+from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
@@ -20,74 +20,79 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casushub.platform.identity.roles import Role
-from casushub.platform.overdracht import meld_overdracht, rond_overdracht_af
+from casushub.crosstenant.overdracht import rond_overdracht_af
+from casushub.platform.identity.roles import ROLE_LABELS, Role
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.rules import Status
-from casushub.tenants.casus.services import (
-    heropen,
-    lees_casus,
-    registreer_herbeoordeling,
-    sluit_af,
-    verhuis,
-    wijzig_status,
-)
-from casushub.tenants.casus.toegang import is_regie
+from casushub.tenants.casus.services import wijzig_status
+from casushub.tenants.casus.toegang import controleer_casus_toegang, laad_casus
+from casushub.tenants.casus.verloop import Gebeurtenis, geschiedenis
 from casushub.tenants.personen.services import lees_derden, voeg_derde_toe
-from casushub.tenants.weging.rules import BEOORDELINGEN, CRITERIA, Beoordeling
 from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.context import weigering
 from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.namen import gebruikersnamen, organisatienamen
 from casushub.web.casusoverleg.weigeringen import als_http
+from casushub.web.meldingen import meld
 
-__all__ = ["verloop_handlers"]
+__all__ = ["overzicht_fragment", "verloop_handlers"]
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
+_ZONE = ZoneInfo("Europe/Amsterdam")
 
-# The moves a screen offers from each status; closing has its own form (reason and date).
+# The moves the overview offers from each status; closing has its own page (reason, date).
 _VOLGENDE = {
-    Status.AANGEMELD: [(Status.LOPEND, "Start aanpak (lopend)")],
-    Status.LOPEND: [(Status.MONITOREN, "Naar monitoren")],
-    Status.MONITOREN: [(Status.LOPEND, "Terug naar lopend")],
+    Status.AANGEMELD: [(Status.LOPEND.value, "Start aanpak (lopend)")],
+    Status.LOPEND: [(Status.MONITOREN.value, "Naar monitoren")],
+    Status.MONITOREN: [(Status.LOPEND.value, "Terug naar lopend")],
     Status.AFGESLOTEN: [],
 }
 
 
-async def _verloop(
+async def overzicht_fragment(
     db: AsyncSession,
     actor: Actor,
     casus_id: uuid.UUID,
     *,
-    waarden: dict[str, Any] | None = None,
+    waarden: dict[str, str] | None = None,
     fouten: dict[str, str] | None = None,
-    melding: str | None = None,
     status_code: int = 200,
 ) -> Template:
-    casus = await lees_casus(db, actor, casus_id, doel="verloop casus")
-    vandaag = date.today().strftime("%d-%m-%Y")
+    # The summary above it is the logged read of the casus; this only needs its status.
+    casus = await laad_casus(db, casus_id)
+    await controleer_casus_toegang(db, actor, casus)
     return Template(
-        "casusoverleg/_verloop.html",
+        "casusoverleg/_overzicht.html",
         context={
-            "casus": casus,
-            "regie": is_regie(actor),
             "volgende": _VOLGENDE.get(Status(casus.status), []),
-            "criteria": CRITERIA,
-            "beoordelingen": list(BEOORDELINGEN.items()),
-            "waarden": {
-                "herbeoordeling_datum": vandaag,
-                "afsluit_datum": vandaag,
-                "verhuis_datum": vandaag,
-            }
-            | (waarden or {}),
+            "waarden": waarden or {},
             "fouten": fouten or {},
-            "melding": melding,
         },
         status_code=status_code,
     )
+
+
+@get(
+    "/casusoverleg/casussen/{casus_id:uuid}",
+    name="casus",
+    opt=roles(*WERKERS),
+    dependencies=DEPS,
+)
+async def casus_pagina(
+    casus_id: FromPath[uuid.UUID],
+    request: Request[Any, Any, Any],
+    state: State,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    async with als_http(), db.begin():
+        fragment = await overzicht_fragment(db, actor, casus_id)
+        return await sectie(request, state, db, actor, casus_id, "overzicht", fragment)
 
 
 @get(
@@ -97,27 +102,44 @@ async def _verloop(
     dependencies=DEPS,
 )
 async def casus_verloop(
-    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+    casus_id: FromPath[uuid.UUID],
+    request: Request[Any, Any, Any],
+    state: State,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
 ) -> Template:
     async with als_http(), db.begin():
-        return await _verloop(db, actor, casus_id)
+        _, gebeurtenissen = await geschiedenis(db, actor, casus_id)
+        regels = await _regels(state, gebeurtenissen)
+        fragment = Template("casusoverleg/_geschiedenis.html", context={"regels": regels})
+        return await sectie(request, state, db, actor, casus_id, "verloop", fragment)
 
 
-async def _na_schrijven(
-    db: AsyncSession,
-    actor: Actor,
-    casus_id: uuid.UUID,
-    fout: RegelFout | None,
-    veld: str,
-    waarden: dict[str, Any],
-    melding: str,
-) -> Template:
-    async with als_http(), db.begin():
-        if fout is not None:
-            return await _verloop(
-                db, actor, casus_id, waarden=waarden, fouten={veld: fout.message}, status_code=422
-            )
-        return await _verloop(db, actor, casus_id, melding=melding)
+async def _regels(state: State, gebeurtenissen: list[Gebeurtenis]) -> list[dict[str, str]]:
+    """When, what and who (name, organisation, role): names, never ids."""
+    gebruikers = await gebruikersnamen(
+        state.engine, {g.user_id for g in gebeurtenissen if g.user_id}
+    )
+    organisaties = await organisatienamen(
+        state.engine, {g.organisatie_id for g in gebeurtenissen if g.organisatie_id}
+    )
+    regels = []
+    for g in gebeurtenissen:
+        if g.user_id is None:
+            wie = "casushub (automatisch)"
+        else:
+            wie = gebruikers.get(str(g.user_id), "onbekende gebruiker")
+            org = organisaties.get(str(g.organisatie_id)) if g.organisatie_id else None
+            rol = ROLE_LABELS.get(Role(g.rol)) if g.rol in set(Role) else None
+            wie += "".join(f", {deel}" for deel in (org, rol) if deel)
+        regels.append(
+            {
+                "tijd": g.tijdstip.astimezone(_ZONE).strftime("%d-%m-%Y %H:%M"),
+                "wat": g.wat,
+                "wie": wie,
+            }
+        )
+    return regels
 
 
 @post(
@@ -129,165 +151,30 @@ async def _na_schrijven(
 async def casus_status(
     casus_id: FromPath[uuid.UUID],
     data: Form,
+    request: Request[Any, Any, Any],
+    state: State,
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
-) -> Template:
+) -> Template | Redirect:
     naar = str(data.get("naar", ""))
     try:
+        if not naar:
+            raise RegelFout("Kies de nieuwe status.", "status")
         async with als_http(), db.begin():
             await wijzig_status(db, actor, casus_id, naar)
     except RegelFout as fout:
-        return await _na_schrijven(db, actor, casus_id, fout, "status-keuze", {}, "")
-    return await _na_schrijven(db, actor, casus_id, None, "", {}, f"De status is nu '{naar}'.")
-
-
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/herbeoordeling",
-    name="casus-herbeoordeling",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def casus_herbeoordeling(
-    casus_id: FromPath[uuid.UUID],
-    data: Form,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    """The periodic necessity review against the five criteria (moves the next review)."""
-    waarden = {k: str(v) for k, v in data.items() if k != "_csrf_token"}
-    criteria = {
-        key: Beoordeling(
-            waarden.get(f"h_{key}_beoordeling", ""), waarden.get(f"h_{key}_toelichting", "")
-        )
-        for key in CRITERIA
-        if waarden.get(f"h_{key}_beoordeling")
-    }
-    try:
-        try:
-            op = datum(waarden.get("herbeoordeling_datum", ""))
-        except ValueError:
-            raise RegelFout("Vul een datum in als dd-mm-jjjj.", "datum") from None
-        if op is None:
-            raise RegelFout("Vul de datum van de herbeoordeling in.", "datum")
         async with als_http(), db.begin():
-            await registreer_herbeoordeling(
+            fragment = await overzicht_fragment(
                 db,
                 actor,
                 casus_id,
-                datum=op,
-                criteria=criteria,
-                redenering=waarden.get("h_redenering", ""),
+                waarden={"naar": naar},
+                fouten={"status-keuze": fout.message},
+                status_code=422,
             )
-    except RegelFout as fout:
-        veld = {
-            "datum": "herbeoordeling_datum",
-            "redenering": "h_redenering",
-        }.get(
-            fout.field or "",
-            "h_" + (fout.field or "redenering").replace("criteria.", "") + "_beoordeling",
-        )
-        return await _na_schrijven(db, actor, casus_id, fout, veld, waarden, "")
-    return await _na_schrijven(
-        db, actor, casus_id, None, "", {}, "De herbeoordeling is vastgelegd."
-    )
-
-
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/afsluiten",
-    name="casus-afsluiten",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def casus_afsluiten(
-    casus_id: FromPath[uuid.UUID],
-    data: Form,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    waarden = {k: str(data.get(k, "")) for k in ("afsluit_reden", "afsluit_datum")}
-    try:
-        try:
-            op = datum(waarden["afsluit_datum"])
-        except ValueError:
-            raise RegelFout("Vul een datum in als dd-mm-jjjj.", "datum") from None
-        async with als_http(), db.begin():
-            await sluit_af(db, actor, casus_id, reden=waarden["afsluit_reden"], datum=op)
-    except RegelFout as fout:
-        veld = {"reden": "afsluit_reden", "datum": "afsluit_datum"}.get(
-            fout.field or "", "afsluit_reden"
-        )
-        return await _na_schrijven(db, actor, casus_id, fout, veld, waarden, "")
-    return await _na_schrijven(db, actor, casus_id, None, "", {}, "De casus is afgesloten.")
-
-
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/heropenen",
-    name="casus-heropenen",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def casus_heropenen(
-    casus_id: FromPath[uuid.UUID],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    try:
-        async with als_http(), db.begin():
-            await heropen(db, actor, casus_id)
-    except RegelFout as fout:
-        return await _na_schrijven(db, actor, casus_id, fout, "heropenen", {}, "")
-    return await _na_schrijven(db, actor, casus_id, None, "", {}, "De casus is heropend.")
-
-
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/verhuizing",
-    name="casus-verhuizing",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def casus_verhuizing(
-    casus_id: FromPath[uuid.UUID],
-    data: Form,
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    waarden = {k: str(data.get(k, "")) for k in ("naar_gemeente", "verhuis_datum")}
-    try:
-        try:
-            op = datum(waarden["verhuis_datum"])
-        except ValueError:
-            raise RegelFout("Vul een datum in als dd-mm-jjjj.", "verhuis_datum") from None
-        if op is None:
-            raise RegelFout("Vul de datum van de verhuizing in.", "verhuis_datum")
-        async with als_http():
-            async with db.begin():
-                taak = await verhuis(
-                    db, actor, casus_id, naar_gemeente=waarden["naar_gemeente"], datum=op
-                )
-            # The new municipality sees the task when it is on the hub (a platform-level notice).
-            naar = await meld_overdracht(
-                state.engine, state.settings, actor, van=tenant, taak_id=taak.id
-            )
-    except RegelFout as fout:
-        veld = "verhuis_datum" if fout.field == "verhuis_datum" else "naar_gemeente"
-        return await _na_schrijven(db, actor, casus_id, fout, veld, waarden, "")
-    return await _na_schrijven(
-        db,
-        actor,
-        casus_id,
-        None,
-        "",
-        {},
-        "De verhuizing is vastgelegd; er staat een overdrachtstaak klaar"
-        + (
-            " en de nieuwe gemeente ziet die op haar overzicht."
-            if naar is not None
-            else ". De nieuwe gemeente werkt niet op deze hub: draag de casus buiten het "
-            "platform over."
-        ),
-    )
+            return await sectie(request, state, db, actor, casus_id, "overzicht", fragment)
+    meld(request, f"Status gewijzigd: de casus is nu '{naar}'.")
+    return Redirect(f"/casusoverleg/casussen/{casus_id}", status_code=303)
 
 
 async def _derden(
@@ -296,6 +183,7 @@ async def _derden(
     casus_id: uuid.UUID,
     waarden: dict[str, str] | None = None,
     fouten: dict[str, str] | None = None,
+    melding: str | None = None,
     status_code: int = 200,
 ) -> Template:
     derden = await lees_derden(db, actor, casus_id)
@@ -306,9 +194,28 @@ async def _derden(
             "casus_id": casus_id,
             "waarden": waarden or {},
             "fouten": fouten or {},
+            "melding": melding,
         },
         status_code=status_code,
     )
+
+
+@get(
+    "/casusoverleg/casussen/{casus_id:uuid}/derden",
+    name="casus-derden",
+    opt=roles(*WERKERS),
+    dependencies=DEPS,
+)
+async def casus_derden(
+    casus_id: FromPath[uuid.UUID],
+    request: Request[Any, Any, Any],
+    state: State,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    async with als_http(), db.begin():
+        fragment = await _derden(db, actor, casus_id)
+        return await sectie(request, state, db, actor, casus_id, "derden", fragment)
 
 
 @post(
@@ -320,6 +227,8 @@ async def _derden(
 async def casus_derde_toevoegen(
     casus_id: FromPath[uuid.UUID],
     data: Form,
+    request: Request[Any, Any, Any],
+    state: State,
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
@@ -342,9 +251,13 @@ async def casus_derde_toevoegen(
     except RegelFout as fout:
         veld = {"naam": "derde_naam"}.get(fout.field or "", fout.field or "derde_naam")
         async with als_http(), db.begin():
-            return await _derden(db, actor, casus_id, waarden, {veld: fout.message}, 422)
-    async with db.begin():
-        return await _derden(db, actor, casus_id)
+            fragment = await _derden(db, actor, casus_id, waarden, {veld: fout.message}, None, 422)
+            return await sectie(request, state, db, actor, casus_id, "derden", fragment)
+    async with als_http(), db.begin():
+        fragment = await _derden(
+            db, actor, casus_id, melding=f"Betrokken persoon {waarden['derde_naam']} toegevoegd."
+        )
+        return await sectie(request, state, db, actor, casus_id, "derden", fragment)
 
 
 @post(
@@ -355,6 +268,7 @@ async def casus_derde_toevoegen(
 )
 async def overdracht_afgehandeld(
     melding_id: FromPath[uuid.UUID],
+    request: Request[Any, Any, Any],
     state: State,
     tenant: NamedDependency[TenantRef],
     actor: NamedDependency[Actor],
@@ -366,16 +280,15 @@ async def overdracht_afgehandeld(
         raise weigering(exc) from exc
     if not gevonden:
         raise weigering(NietGevonden("Deze overdracht bestaat niet (meer)."))
+    meld(request, "Overdracht afgehandeld.")
     return Redirect("/casusoverleg", status_code=303)
 
 
 verloop_handlers = [
     overdracht_afgehandeld,
+    casus_pagina,
     casus_verloop,
     casus_status,
-    casus_herbeoordeling,
-    casus_afsluiten,
-    casus_heropenen,
-    casus_verhuizing,
+    casus_derden,
     casus_derde_toevoegen,
 ]

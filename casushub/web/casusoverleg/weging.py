@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import get, post
+from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
@@ -15,26 +15,36 @@ from litestar.response import Redirect, Template
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.platform.hub.checklist import gereed_voor_livegang
 from casushub.platform.identity.models import Organisation
 from casushub.platform.identity.roles import Role
 from casushub.platform.models import Tenant
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
-from casushub.tenants.casus.errors import RegelFout
+from casushub.tenants.casus.errors import RegelFout, RegelFouten, alle_fouten
 from casushub.tenants.casus.services import Deelnemer, maak_casus
 from casushub.tenants.plan.rules import DEELNEMER_TYPES
 from casushub.tenants.signalen.services import lees_signaal
-from casushub.tenants.weging.rules import BEOORDELINGEN, CRITERIA, Beoordeling, Uitkomst
+from casushub.tenants.weging.rules import (
+    BEOORDELINGEN,
+    CRITERIA,
+    Beoordeling,
+    Uitkomst,
+    vaststellingsfouten,
+)
 from casushub.tenants.weging.services import Aanwezige, WegingInvoer, aanwezigen_van, weeg_signaal
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS, datum
 from casushub.web.casusoverleg.weigeringen import als_http
+from casushub.web.meldingen import meld
 
-__all__ = ["weging_handlers"]
+__all__ = ["KEUZE_BEOORDELING", "weging_handlers"]
 
 AnyForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 WEEGPLOEG = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
+# A legal assessment starts empty: the first option chooses nothing (no "geen zorg" default).
+KEUZE_BEOORDELING = [("", "Kies een beoordeling"), *BEOORDELINGEN.items()]
 
 
 async def deelnemende_organisaties(state: State, tenant: TenantRef) -> list[tuple[str, str, str]]:
@@ -63,6 +73,20 @@ def _lijst(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
+def _veld_id(naam: str, organisaties: list[tuple[str, str, str]]) -> str:
+    """The id of the form control a rule's field name belongs to (the error summary links
+    there): ``criteria.geweld`` is the select ``geweld_beoordeling``, its note
+    ``geweld_toelichting``, the attendance the first checkbox."""
+    if naam.startswith("criteria."):
+        deel = naam.split(".")
+        return f"{deel[1]}_{'toelichting' if len(deel) > 2 else 'beoordeling'}"
+    if naam == "criteria":
+        return f"{next(iter(CRITERIA))}_beoordeling"
+    if naam == "aanwezigen":
+        return f"aanwezig-{organisaties[0][0]}" if organisaties else "aanwezigen"
+    return naam if naam in {"datum", "redenering", "uitkomst", "vervolgdatum"} else "redenering"
+
+
 def _scherm(
     signaal: Any,
     organisaties: list[tuple[str, str, str]],
@@ -78,8 +102,9 @@ def _scherm(
             "waarden": waarden,
             "fouten": fouten,
             "criteria": CRITERIA,
-            "beoordelingen": list(BEOORDELINGEN.items()),
-            "uitkomsten": [(u.value, u.label) for u in Uitkomst],
+            "beoordelingen": KEUZE_BEOORDELING,
+            "uitkomsten": [("", "Kies een uitkomst")] + [(u.value, u.label) for u in Uitkomst],
+            "aanwezig_id": _veld_id("aanwezigen", organisaties),
         },
         status_code=status_code,
     )
@@ -101,7 +126,7 @@ async def weging_formulier(
     async with als_http(), db.begin():
         signaal = await lees_signaal(db, actor, signaal_id)
     organisaties = await deelnemende_organisaties(state, tenant)
-    return _scherm(signaal, organisaties, {"datum": date.today().strftime("%d-%m-%Y")}, {})
+    return _scherm(signaal, organisaties, {"datum": klok.vandaag().strftime("%d-%m-%Y")}, {})
 
 
 @post(
@@ -112,6 +137,7 @@ async def weging_formulier(
 )
 async def weging_opslaan(
     signaal_id: FromPath[uuid.UUID],
+    request: Request[Any, Any, Any],
     data: AnyForm,
     state: State,
     tenant: NamedDependency[TenantRef],
@@ -123,42 +149,70 @@ async def weging_opslaan(
     waarden = {k: v for k, v in data.items() if k != "_csrf_token"}
     waarden["aanwezig"] = [a for a in _lijst(data.get("aanwezig")) if a in soort]
     fouten: dict[str, str] = {}
-    try:
-        weegdatum = datum(str(data.get("datum", "")))
-        vervolg = datum(str(data.get("vervolgdatum", "")))
-    except ValueError:
-        weegdatum = vervolg = None
-        fouten["datum"] = "Vul datums in als dd-mm-jjjj."
-    if weegdatum is None and not fouten:
+    datums: dict[str, date | None] = {}
+    for veld in ("datum", "vervolgdatum"):
+        try:
+            datums[veld] = datum(str(data.get(veld, "")))
+        except ValueError:
+            datums[veld] = None
+            fouten[veld] = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 05-03-2026."
+    weegdatum, vervolg = datums["datum"], datums["vervolgdatum"]
+    if weegdatum is None and "datum" not in fouten:
         fouten["datum"] = "Vul de datum van de weging in."
     invoer = WegingInvoer(
         signaal_id=signaal_id,
-        datum=weegdatum or date.today(),
+        datum=weegdatum or klok.vandaag(),
         aanwezigen=[Aanwezige(uuid.UUID(a), soort[a]) for a in waarden["aanwezig"]],
         criteria={
             key: Beoordeling(
                 str(data.get(f"{key}_beoordeling", "")), str(data.get(f"{key}_toelichting", ""))
             )
             for key in CRITERIA
-            if data.get(f"{key}_beoordeling")
+            # A note without an assessment is kept (and refused as incomplete), not dropped.
+            if data.get(f"{key}_beoordeling") or data.get(f"{key}_toelichting")
         },
         redenering=str(data.get("redenering", "")),
         uitkomst=str(data.get("uitkomst", "")) or None,
         vervolgdatum=vervolg,
     )
     vaststellen = data.get("actie") == "vaststellen"
+    if fouten and vaststellen:
+        # Everything else that is missing too, so the summary lists it all at once.
+        fouten = {
+            **fouten,
+            **vaststellingsfouten(
+                datum=klok.vandaag(),
+                aanwezige_types={a.organisatie_type for a in invoer.aanwezigen},
+                criteria=invoer.criteria,
+                uitkomst=invoer.uitkomst,
+                redenering=invoer.redenering,
+                vervolgdatum=invoer.vervolgdatum,
+            ),
+            **fouten,
+        }
     try:
         if fouten:
-            raise RegelFout(fouten["datum"], "datum")
+            raise RegelFouten(fouten)
         async with als_http(), db.begin():
             weging = await weeg_signaal(db, actor, invoer, vaststellen=vaststellen)
     except RegelFout as fout:
         # An unknown signal (or another tenant's id) is a 404 here too, not a 500.
         async with als_http(), db.begin():
             signaal = await lees_signaal(db, actor, signaal_id)
-        veld = (fout.field or "redenering").replace(".", "_")
-        return _scherm(signaal, organisaties, waarden, {veld: fout.message}, 422)
-    if vaststellen and weging.uitkomst == Uitkomst.OPNAME:
+        velden = {naam: _veld_id(naam, organisaties) for naam in alle_fouten(fout)}
+        return _scherm(
+            signaal,
+            organisaties,
+            waarden,
+            {velden[naam]: tekst for naam, tekst in alle_fouten(fout).items()},
+            422,
+        )
+    if not vaststellen:
+        meld(request, "Concept van de weging opgeslagen. U kunt de weging later vaststellen.")
+        return Redirect("/casusoverleg", status_code=303)
+    uitkomst = Uitkomst(weging.uitkomst or "")
+    meld(request, f"Weging vastgesteld met uitkomst: {uitkomst.label}.")
+    if uitkomst is Uitkomst.OPNAME:
         return Redirect(f"/casusoverleg/wegingen/{weging.id}/opname", status_code=303)
     return Redirect("/casusoverleg", status_code=303)
 
@@ -181,6 +235,7 @@ async def opname_formulier(weging_id: FromPath[uuid.UUID]) -> Template:
 )
 async def opname_opslaan(
     weging_id: FromPath[uuid.UUID],
+    request: Request[Any, Any, Any],
     state: State,
     tenant: NamedDependency[TenantRef],
     db: NamedDependency[AsyncSession],
@@ -208,7 +263,7 @@ async def opname_opslaan(
                 actor,
                 weging_id=weging_id,
                 regie_gemeente=code or "",
-                intake_datum=date.today(),
+                intake_datum=klok.vandaag(),
                 deelnemers=deelnemers,
                 procesregisseur_id=actor.user_id if actor.role == Role.PROCESREGISSEUR else None,
             )
@@ -218,6 +273,7 @@ async def opname_opslaan(
             context={"weging_id": weging_id, "fout": fout.message},
             status_code=422,
         )
+    meld(request, "Casus aangemaakt. Stel binnen de termijn een plan van aanpak op.")
     return Redirect(f"/casusoverleg/casussen/{casus.id}", status_code=303)
 
 

@@ -12,7 +12,6 @@ import io
 import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from litestar import Response, get
 from litestar.di import NamedDependency, Provide
@@ -20,6 +19,7 @@ from litestar.params import FromQuery
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.platform.identity.roles import Role
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
@@ -38,7 +38,6 @@ DEPS = {
     "db": Provide(provide_tenant_db),
     "actor": Provide(provide_actor),
 }
-ZONE = ZoneInfo("Europe/Amsterdam")
 _NO_CACHE = {"Cache-Control": "no-store"}
 
 
@@ -59,8 +58,8 @@ def _period(
     last = _day(tot, f"{prefix}-tot", errors)
     if first and last and last < first:
         errors[f"{prefix}-tot"] = "De einddatum ligt vóór de begindatum."
-    start = datetime.combine(first, time.min, ZONE) if first else None
-    end = datetime.combine(last + timedelta(days=1), time.min, ZONE) if last else None
+    start = datetime.combine(first, time.min, klok.TIJDZONE) if first else None
+    end = datetime.combine(last + timedelta(days=1), time.min, klok.TIJDZONE) if last else None
     return start, end
 
 

@@ -20,6 +20,7 @@ from casushub.platform.identity.models import AdminAuditEntry, Organisation, Use
 from casushub.platform.identity.roles import Role
 from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError
+from casushub.platform.zoeken import bevat
 from casushub.web.auth.guards import roles
 from casushub.web.hub.deps import AnyRequest, Form, datum, hub_admin, render
 
@@ -150,10 +151,9 @@ class AuditController(Controller):
             )
         )
         if wie.strip():
-            patroon = f"%{wie.strip()}%"
-            query = query.where(or_(User.name.ilike(patroon), User.email.ilike(patroon)))
+            query = query.where(or_(bevat(User.name, wie.strip()), bevat(User.email, wie.strip())))
         if wat.strip():
-            query = query.where(AdminAuditEntry.action.ilike(f"%{wat.strip()}%"))
+            query = query.where(bevat(AdminAuditEntry.action, wat.strip()))
         if vanaf:
             query = query.where(
                 AdminAuditEntry.occurred_at >= datetime.combine(vanaf, time.min, tzinfo=UTC)

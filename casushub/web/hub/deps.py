@@ -72,7 +72,7 @@ def datum(value: str) -> date | None:
         return None
     for pattern in ("%d-%m-%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(value, pattern).date()
+            return datetime.strptime(value, pattern).date()  # noqa: DTZ007 - a calendar date, no moment
         except ValueError:
             continue
     raise ValueError(value)

@@ -10,7 +10,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import File
 from sqlalchemy import select
 
-from casushub.platform.hub.lifecycle import export_dir
+from casushub.crosstenant.lifecycle import export_dir
 from casushub.platform.identity.audit import record
 from casushub.platform.identity.roles import Role
 from casushub.platform.models import Tenant

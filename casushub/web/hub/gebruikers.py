@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar import Controller, get, post
@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from casushub.platform import klok
 from casushub.platform.hub.autorisatiereview import bevestig
 from casushub.platform.hub.models import AutorisatieReview
 from casushub.platform.identity.audit import record
@@ -343,7 +344,7 @@ class GebruikersController(Controller):
                 conn,
                 admin.identity.organisation_id,
                 admin.user_id,
-                date.today(),
+                klok.vandaag(),
                 state.settings.authorisation_review_days,
             )
         context = await _review_context(state, admin)

@@ -18,15 +18,18 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy import func, select
 
-from casushub.platform.hub import checklist, lifecycle
-from casushub.platform.hub.casusoverleg import DEELNEMER_TYPES, zet_deelnemers
-from casushub.platform.hub.checklist import StapWijziging
-from casushub.platform.hub.models import Implementatiestap, Situatie, StapStatus, TenantDeelnemer
-from casushub.platform.hub.onboarding import (
+from casushub.crosstenant import lifecycle
+from casushub.crosstenant.onboarding import (
     GemeenteAanmelding,
     aanmelding_naar_params,
     valideer,
 )
+from casushub.platform import klok
+from casushub.platform.hub import checklist
+from casushub.platform.hub.casusoverleg import DEELNEMER_TYPES, zet_deelnemers
+from casushub.platform.hub.checklist import StapWijziging
+from casushub.platform.hub.models import Implementatiestap, Situatie, StapStatus, TenantDeelnemer
+from casushub.platform.hub.overeenkomst import verwerkersovereenkomst_actief
 from casushub.platform.identity.audit import record
 from casushub.platform.identity.models import Membership, Organisation
 from casushub.platform.identity.roles import Role
@@ -407,7 +410,7 @@ async def _overgang(
                 await lifecycle.hervat(conn, tenant.id)
             else:
                 vernietigen = await lifecycle.beeindig(
-                    conn, tenant.id, state.settings, date.today()
+                    conn, tenant.id, state.settings, klok.vandaag()
                 )
                 details["vernietigen_op"] = vernietigen.isoformat()
             await record(
@@ -481,7 +484,7 @@ async def _gemeente_context(state: State, admin: HubAdmin, tenant: Any) -> dict[
         "gebruikers": {Role(r).value: n for r, n in gebruikers.items()},
         "gebruikers_totaal": sum(gebruikers.values()),
         "gereed": gereed,
-        "overeenkomst_actief": lifecycle.verwerkersovereenkomst_actief(tenant, date.today()),
+        "overeenkomst_actief": verwerkersovereenkomst_actief(tenant, klok.vandaag()),
         "deelnemer_fout": "",
         "status_fout": "",
     }

@@ -4,7 +4,6 @@ user, before their first access to case data), recorded training, and the FG's o
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -17,6 +16,7 @@ from litestar.types import ControllerRouterHandler
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from casushub.platform import klok
 from casushub.platform.hub import instructies
 from casushub.platform.hub.models import Instructie, Training
 from casushub.platform.identity.access import Identity, InstructionsNotAccepted
@@ -189,9 +189,9 @@ class InstructiesController(Controller):
         admin = hub_admin(request)
         fouten: dict[str, str] = {}
         try:
-            gevolgd = datum(str(data.get("datum", ""))) or date.today()
+            gevolgd = datum(str(data.get("datum", ""))) or klok.vandaag()
         except ValueError:
-            gevolgd = date.today()
+            gevolgd = klok.vandaag()
             fouten["datum"] = "Vul een datum in als dd-mm-jjjj."
         try:
             user_id = uuid.UUID(str(data.get("gebruiker", "")))

@@ -16,6 +16,8 @@ from casushub.platform.identity.discovery import ProviderMetadataCache
 from casushub.platform.identity.errors import ProviderUnavailable
 from casushub.platform.identity.models import OidcProvider, Organisation
 from casushub.platform.identity.organisations import (
+    DEFAULT_ALGORITHMS,
+    DEFAULT_SCOPES,
     DeactivationRefused,
     check_deactivation,
     create_organisation,
@@ -41,6 +43,87 @@ TYPES = [
     (OrganisationType.SATELLIETPARTNER.value, "Satellietpartner"),
     (OrganisationType.HUB.value, "Hub (eigen organisatie)"),
 ]
+
+
+PROVIDER_VELDEN = (
+    "issuer",
+    "client_id",
+    "scopes",
+    "allowed_algorithms",
+    "required_acr",
+    "trusted_audiences",
+    "claim_mappings",
+    "post_logout_redirect_uri",
+)
+
+
+def _tekst(data: dict[str, Any], veld: str) -> str | None:
+    waarde = data.get(veld)
+    return None if waarde is None else str(waarde).strip()
+
+
+def _lijst(data: dict[str, Any], veld: str) -> tuple[str, ...] | None:
+    waarde = data.get(veld)
+    return None if waarde is None else tuple(str(waarde).replace(",", " ").split())
+
+
+def claimkoppelingen_uit_tekst(tekst: str) -> tuple[dict[str, Any], ...]:
+    """One mapping a line: ``claim=waarde: rol`` with optionally ``, gemeente=slug`` or
+    ``, hub=slug`` (e.g. ``groups=zvh-regie: procesregisseur, hub=zvh_noord``)."""
+    koppelingen = []
+    for nummer, regel in enumerate(tekst.splitlines(), start=1):
+        if not regel.strip():
+            continue
+        voorwaarde, _, rest = regel.partition(":")
+        claim, is_, waarde = voorwaarde.partition("=")
+        rol, *bereik = [deel.strip() for deel in rest.split(",")]
+        koppeling: dict[str, Any] = {"claim": claim.strip(), "value": waarde.strip(), "role": rol}
+        for deel in bereik:
+            sleutel, _, slug = deel.partition("=")
+            if sleutel.strip() not in {"gemeente", "hub"} or not slug.strip():
+                koppeling = {}
+                break
+            koppeling["tenant" if sleutel.strip() == "gemeente" else "hub"] = slug.strip()
+        if not is_ or not koppeling or not claim.strip() or not waarde.strip() or not rol:
+            msg = (
+                f"Regel {nummer} van de claimkoppelingen klopt niet. Schrijf claim=waarde: rol, "
+                "eventueel gevolgd door , gemeente=korte-naam of , hub=korte-naam."
+            )
+            raise ValueError(msg)
+        koppelingen.append(koppeling)
+    return tuple(koppelingen)
+
+
+def claimkoppelingen_als_tekst(koppelingen: list[dict[str, Any]]) -> str:
+    regels = []
+    for k in koppelingen:
+        bereik = "".join(
+            f", {naam}={k[sleutel]}"
+            for sleutel, naam in (("tenant", "gemeente"), ("hub", "hub"))
+            if k.get(sleutel)
+        )
+        regels.append(f"{k.get('claim', '')}={k.get('value', '')}: {k.get('role', '')}{bereik}")
+    return "\n".join(regels)
+
+
+def _provider_waarden(provider: Any) -> dict[str, str]:
+    if provider is None:
+        return {
+            "issuer": "",
+            "client_id": "",
+            "scopes": DEFAULT_SCOPES,
+            "allowed_algorithms": " ".join(DEFAULT_ALGORITHMS),
+        }
+    return {
+        "issuer": provider.issuer,
+        "client_id": provider.client_id,
+        "scopes": provider.scopes,
+        "allowed_algorithms": " ".join(provider.allowed_algorithms),
+        "required_acr": " ".join(provider.required_acr),
+        "trusted_audiences": " ".join(provider.trusted_audiences or ()),
+        "claim_mappings": claimkoppelingen_als_tekst(list(provider.claim_mappings)),
+        "post_logout_redirect_uri": provider.post_logout_redirect_uri or "",
+    }
 
 
 def _domeinen(tekst: str) -> list[str]:
@@ -88,9 +171,16 @@ async def _organisatie(state: State, admin: HubAdmin, organisation_id: uuid.UUID
         in_hub(org.hub_id, admin)
         provider = (
             await conn.execute(
-                select(OidcProvider.issuer, OidcProvider.client_id, OidcProvider.scopes).where(
-                    OidcProvider.organisation_id == organisation_id
-                )
+                select(
+                    OidcProvider.issuer,
+                    OidcProvider.client_id,
+                    OidcProvider.scopes,
+                    OidcProvider.allowed_algorithms,
+                    OidcProvider.required_acr,
+                    OidcProvider.trusted_audiences,
+                    OidcProvider.claim_mappings,
+                    OidcProvider.post_logout_redirect_uri,
+                ).where(OidcProvider.organisation_id == organisation_id)
             )
         ).first()
     return org, provider
@@ -249,8 +339,15 @@ class OrganisatiesController(Controller):
             fouten["issuer"] = fout
         if not client_id:
             fouten["client_id"] = "Vul de client-id in die de inlogdienst heeft uitgegeven."
-        if not geheim:
+        if not geheim and provider is None:
             fouten["client_secret"] = "Vul het clientgeheim in (wordt niet opnieuw getoond)."  # noqa: S105 - an error message, not a secret
+        # A field the form did not send keeps what is stored (None); a field sent empty clears.
+        mappings: tuple[dict[str, Any], ...] | None = None
+        if (regels := data.get("claim_mappings")) is not None:
+            try:
+                mappings = claimkoppelingen_uit_tekst(str(regels))
+            except ValueError as exc:
+                fouten["claim_mappings"] = str(exc)
         if not fouten:
             try:
                 async with state.engine.begin() as conn:
@@ -260,8 +357,13 @@ class OrganisatiesController(Controller):
                         organisation_id=organisation_id,
                         issuer=issuer,
                         client_id=client_id,
-                        client_secret=geheim,
-                        scopes=str(data.get("scopes", "")) or "openid email profile",
+                        client_secret=geheim or None,
+                        scopes=_tekst(data, "scopes"),
+                        allowed_algorithms=_lijst(data, "allowed_algorithms"),
+                        required_acr=_lijst(data, "required_acr"),
+                        trusted_audiences=_lijst(data, "trusted_audiences"),
+                        claim_mappings=mappings,
+                        post_logout_redirect_uri=_tekst(data, "post_logout_redirect_uri"),
                         actor_user_id=admin.user_id,
                     )
             except RegistryError as exc:
@@ -272,7 +374,10 @@ class OrganisatiesController(Controller):
         context["provider_fouten"] = fouten
         context["provider_opgeslagen"] = not fouten
         if fouten:
-            context["provider_waarden"] = {"issuer": issuer, "client_id": client_id}
+            context["provider_waarden"] = {
+                **context["provider_waarden"],
+                **{k: str(v) for k, v in data.items() if k in PROVIDER_VELDEN},
+            }
         return render(
             request,
             "hub/organisatie.html",
@@ -309,9 +414,6 @@ def _context(org: Any, provider: Any) -> dict[str, Any]:
         },
         "fouten": {},
         "provider_fouten": {},
-        "provider_waarden": {
-            "issuer": provider.issuer if provider else "",
-            "client_id": provider.client_id if provider else "",
-        },
+        "provider_waarden": _provider_waarden(provider),
         "provider_opgeslagen": False,
     }

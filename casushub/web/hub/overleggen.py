@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from litestar import Controller, get, post
 from litestar.datastructures import State
@@ -14,6 +13,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 
+from casushub.platform import klok
 from casushub.platform.hub.casusoverleg import maak_casusoverleg, plan_bijeenkomst
 from casushub.platform.hub.models import Bijeenkomst, Casusoverleg, CasusoverlegGemeente
 from casushub.platform.identity.audit import record
@@ -25,8 +25,6 @@ from casushub.web.auth.guards import roles
 from casushub.web.hub.deps import AnyRequest, Form, HubAdmin, datum, hub_admin, in_hub, render
 
 __all__ = ["OverleggenController"]
-
-TIJDZONE = ZoneInfo("Europe/Amsterdam")
 
 
 def _lijst(data: dict[str, Any], naam: str) -> list[str]:
@@ -180,7 +178,7 @@ class OverleggenController(Controller):
             "overleg": overleg,
             "bijeenkomsten": bijeenkomsten,
             "gemeenten": gemeenten,
-            "tijdzone": TIJDZONE,
+            "tijdzone": klok.TIJDZONE,
             "fouten": {},
             "waarden": {},
         }
@@ -220,7 +218,7 @@ class OverleggenController(Controller):
                 uur, minuut = (int(x) for x in waarden[veld].split(":"))
                 if dag is not None:
                     tijden[veld] = datetime(
-                        dag.year, dag.month, dag.day, uur, minuut, tzinfo=TIJDZONE
+                        dag.year, dag.month, dag.day, uur, minuut, tzinfo=klok.TIJDZONE
                     )
             except ValueError:
                 fouten[veld] = "Vul een tijd in als uu:mm, bijvoorbeeld 09:30."

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import date
 from typing import Any
 
 from litestar import Request, Response, get
@@ -23,14 +22,15 @@ from litestar.response import Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casushub.platform.hub.lifecycle import verwerkersovereenkomst_actief
+from casushub.crosstenant.cijfers import cijfers_per_gemeente
+from casushub.platform import klok
+from casushub.platform.hub.overeenkomst import verwerkersovereenkomst_actief
 from casushub.platform.identity.models import Organisation
 from casushub.platform.identity.roles import Role
 from casushub.platform.migrate import servable_revision, tenant_head
 from casushub.platform.models import Tenant, TenantStatus
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
-from casushub.tenants.cijfers.hub import cijfers_per_gemeente
 from casushub.tenants.cijfers.rules import Cijfers, Weergave, weergave
 from casushub.tenants.cijfers.services import (
     FASEN,
@@ -79,7 +79,7 @@ class OngeldigJaar(ValueError):
 
 
 def _jaar(waarde: str | None) -> int:
-    huidig = date.today().year
+    huidig = klok.vandaag().year
     if not waarde:
         return huidig
     if not waarde.strip().isdigit() or not EERSTE_JAAR <= int(waarde) <= huidig:
@@ -88,7 +88,7 @@ def _jaar(waarde: str | None) -> int:
 
 
 def _jaren() -> list[int]:
-    return list(range(date.today().year, EERSTE_JAAR - 1, -1))
+    return list(range(klok.vandaag().year, EERSTE_JAAR - 1, -1))
 
 
 async def _bron_types(state: State) -> dict[uuid.UUID, str]:
@@ -154,7 +154,7 @@ async def cijfers_gemeente(
     try:
         gekozen = _jaar(jaar)
     except OngeldigJaar:
-        return _pagina(context, None, date.today().year, FOUT_JAAR)
+        return _pagina(context, None, klok.vandaag().year, FOUT_JAAR)
     bron_types = await _bron_types(state)
     async with als_http(), db.begin():
         ruw = await verzamel(db, actor, jaar=gekozen, bron_types=bron_types)
@@ -176,7 +176,7 @@ async def cijfers_gemeente_download(
         gekozen = _jaar(jaar)
     except OngeldigJaar:
         context = {"titel": "Cijfers van uw gemeente", "actie": "/cijfers", "hub": False}
-        return _pagina(context, None, date.today().year, FOUT_JAAR)
+        return _pagina(context, None, klok.vandaag().year, FOUT_JAAR)
     bron_types = await _bron_types(state)
     async with als_http(), db.begin():
         ruw = await verzamel(db, actor, jaar=gekozen, bron_types=bron_types)
@@ -194,7 +194,7 @@ async def lopende_gemeenten(state: State, hub_id: uuid.UUID) -> list[Any]:
                 .order_by(Tenant.name)
             )
         ).all()
-    vandaag = date.today()
+    vandaag = klok.vandaag()
     head = tenant_head()
     return [
         r
@@ -241,7 +241,7 @@ async def _hub(
     try:
         gekozen = _jaar(jaar)
     except OngeldigJaar:
-        return _pagina(context, None, date.today().year, FOUT_JAAR)
+        return _pagina(context, None, klok.vandaag().year, FOUT_JAAR)
     lezen = [gekozen_gemeente] if gekozen_gemeente else gemeenten
     ruw = await cijfers_per_gemeente(
         state.engine,

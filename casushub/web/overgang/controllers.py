@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
@@ -22,6 +21,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.platform.hub.checklist import gereed_voor_livegang
 from casushub.platform.identity.roles import Role
 from casushub.platform.jobs import create_job, get_job
@@ -100,7 +100,7 @@ async def overgang_overzicht(
         context={
             "zaken": zaken,
             "termijn": termijn,
-            "vandaag": date.today(),
+            "vandaag": klok.vandaag(),
             "herinner_dagen": HERINNER_DAGEN,
             "mag_uploaden": actor.role in UPLOAD,
             "fouten": {},
@@ -198,7 +198,7 @@ async def overgang_proef(
             context={
                 "zaken": zaken,
                 "termijn": termijn,
-                "vandaag": date.today(),
+                "vandaag": klok.vandaag(),
                 "herinner_dagen": HERINNER_DAGEN,
                 "mag_uploaden": True,
                 "fouten": {"bestand": fout.message},
@@ -313,7 +313,7 @@ async def overgang_termijn(
             context={
                 "zaken": zaken,
                 "termijn": termijn,
-                "vandaag": date.today(),
+                "vandaag": klok.vandaag(),
                 "herinner_dagen": HERINNER_DAGEN,
                 "mag_uploaden": True,
                 "fouten": {"maanden": fout.message},
@@ -363,7 +363,7 @@ async def overgang_weging(
     async with als_http(), db.begin():
         zaak = await lees_zaak(db, actor, zaak_id)
     organisaties = await deelnemende_organisaties(state, tenant)
-    return _weegscherm(zaak, organisaties, {"datum": date.today().strftime("%d-%m-%Y")}, {})
+    return _weegscherm(zaak, organisaties, {"datum": klok.vandaag().strftime("%d-%m-%Y")}, {})
 
 
 def _lijst(value: Any) -> list[str]:
@@ -399,7 +399,7 @@ async def overgang_weging_opslaan(
     if weegdatum is None and not fouten:
         fouten["datum"] = "Vul de datum van de weging in."
     invoer = ZaakWeging(
-        datum=weegdatum or date.today(),
+        datum=weegdatum or klok.vandaag(),
         aanwezigen=[Aanwezige(uuid.UUID(a), soort[a]) for a in waarden["aanwezig"]],
         criteria={
             key: Beoordeling(

@@ -12,7 +12,6 @@ import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date
 from typing import Any
 
 from litestar import Request, Response, get, post
@@ -23,7 +22,8 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casushub.platform.hub.lifecycle import verwerkersovereenkomst_actief
+from casushub.platform import klok
+from casushub.platform.hub.overeenkomst import verwerkersovereenkomst_actief
 from casushub.platform.identity.roles import Role
 from casushub.platform.jobs import create_job, get_job
 from casushub.platform.logs import request_id_var
@@ -65,7 +65,7 @@ async def _gemeente(request: Request[Any, Any, State], state: State, tenant_id: 
     if row is None:
         raise NotFoundException
     in_hub(row.hub_id, admin)
-    if not verwerkersovereenkomst_actief(row, date.today()):
+    if not verwerkersovereenkomst_actief(row, klok.vandaag()):
         raise PermissionDeniedException(detail=GEEN_OVEREENKOMST, extra={"dutch": True})
     return row
 

@@ -106,6 +106,11 @@
       region.removeAttribute("aria-busy");
     }
     var message = region.getAttribute("data-melding");
+    if (!message) {
+      // A section's confirmation after a save (casusoverleg/_bevestiging.html).
+      var confirmation = region.querySelector("[data-bevestiging]");
+      message = confirmation ? confirmation.textContent.trim() : null;
+    }
     var config = detail.requestConfig || {};
     var byUser = config.triggeringEvent && config.triggeringEvent.isTrusted;
     if (!byUser) {
@@ -150,6 +155,12 @@
     var summary = document.querySelector("[data-error-summary]");
     if (summary) {
       focusElement(summary);
+    }
+    // A confirmation after a save (base.html): a status region present at load is not read
+    // out by every screen reader, so it is announced through the live region as well.
+    var confirmation = document.querySelector("[data-bevestiging]");
+    if (confirmation) {
+      announce(confirmation.textContent.trim());
     }
   }
   if (document.readyState === "loading") {

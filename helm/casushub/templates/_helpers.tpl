@@ -67,6 +67,8 @@ DB_POOL_SIZE: {{ .Values.config.dbPoolSize | toString | quote }}
 FORCE_HTTPS: {{ .Values.config.forceHttps | ternary "true" "false" | quote }}
 FORWARDED_ALLOW_IPS: {{ .Values.config.forwardedAllowIps | quote }}
 BACKUP_RETENTION_DAYS: {{ .Values.backup.retentionDays | toString | quote }}
+{{- /* Dutch time for the processes (logs, tools); the code's own clock is casushub.platform.klok. */}}
+TZ: "Europe/Amsterdam"
 {{- if include "casushub.caBundleSource" . }}
 OIDC_CA_BUNDLE: {{ include "casushub.caBundlePath" . | quote }}
 {{- end }}

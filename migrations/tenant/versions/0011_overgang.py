@@ -1,7 +1,7 @@
 """The overgangsvoorraad: uploads of convenant-era cases and the transition list.
 
 Revision ID: t0011
-Revises: t0008
+Revises: t0012
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import SchemaItem
 
 revision = "t0011"
-down_revision = "t0008"
+down_revision = "t0012"
 branch_labels = None
 depends_on = None
 

@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casushub.platform.hub.lifecycle import (
+from casushub.crosstenant.lifecycle import (
     beeindig,
     exporteer,
     hervat,
     schort_op,
     vernietig_beeindigde,
-    verwerkersovereenkomst_actief,
 )
+from casushub.platform.hub.overeenkomst import verwerkersovereenkomst_actief
 from casushub.platform.models import Tenant
 from casushub.platform.registry import (
     RegistryError,

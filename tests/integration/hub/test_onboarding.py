@@ -10,6 +10,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from casushub.crosstenant.onboarding import (
+    GemeenteAanmelding,
+    OnboardingInvalid,
+    meld_gemeente_aan,
+    valideer,
+)
 from casushub.platform.hub.checklist import (
     StapWijziging,
     gereed_voor_livegang,
@@ -17,12 +23,6 @@ from casushub.platform.hub.checklist import (
     werk_stap_bij,
 )
 from casushub.platform.hub.models import Implementatiestap, StapStatus
-from casushub.platform.hub.onboarding import (
-    GemeenteAanmelding,
-    OnboardingInvalid,
-    meld_gemeente_aan,
-    valideer,
-)
 from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError
 from casushub.platform.settings import Settings

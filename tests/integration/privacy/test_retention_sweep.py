@@ -152,7 +152,9 @@ async def test_legal_hold_stops_destruction_until_lifted(
         rapport = await proefrun(session, REGIE)
         ronde = await vernietig(session, SYSTEEM)
     assert rapport.te_vernietigen == []
-    assert [k.blokkade for k in rapport.geblokkeerd] == ["juridische blokkade: bezwaar"]
+    assert [k.blokkade for k in rapport.geblokkeerd] == [
+        "juridische blokkade op de persoon: bezwaar"
+    ]
     assert ronde.vernietigd == []
     assert [k.record_id for k in ronde.geblokkeerd] == [due.casus_id]
     async with tenant_session(app_engine, tenant, settings) as session:

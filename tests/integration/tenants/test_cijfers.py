@@ -10,6 +10,7 @@ import pytest
 from casusfabriek import ALLE_CRITERIA, Organisaties, Sessie
 from sqlalchemy import select
 
+from casushub.platform import klok
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.casus.services import Deelnemer, maak_casus
 from casushub.tenants.cijfers.rules import (
@@ -25,7 +26,7 @@ from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
 from casushub.tenants.verwerkingenlog.models import Verwerking
 from casushub.tenants.weging.services import WegingInvoer, weeg_signaal
 
-VORIG_JAAR = date.today().year - 1
+VORIG_JAAR = klok.vandaag().year - 1
 
 
 async def _signaal(s, orgs: Organisaties, bron: uuid.UUID, dag: date, naam: str):  # type: ignore[no-untyped-def]

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from casushub.cli.demo import DEMO_OVERLEG, load_demo
 from casushub.platform.database import create_admin_engine, create_app_engine
-from casushub.platform.demo import DEMO_OVERLEG, load_demo
 from casushub.platform.hub.models import Bijeenkomst, Casusoverleg, CasusoverlegGemeente
 from casushub.platform.models import Tenant
 from casushub.platform.settings import Settings

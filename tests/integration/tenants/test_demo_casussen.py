@@ -8,8 +8,8 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from casushub.cli.demo import DEMO_TENANTS, load_demo
 from casushub.platform.database import create_admin_engine, create_app_engine
-from casushub.platform.demo import DEMO_TENANTS, load_demo
 from casushub.platform.models import Tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session

@@ -9,6 +9,7 @@ import pytest
 from casusfabriek import ALLE_CRITERIA, Organisaties, Sessie, nieuw_signaal
 from sqlalchemy import func, select
 
+from casushub.platform import klok
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.models import Vernietigingsbewijs
@@ -128,7 +129,7 @@ async def test_import_is_idempotent_by_source_id_and_logged_with_who(
         assert {z.naam for z in zaken} == {"Fictief Voorbeeld", "Verzonnen Testpersoon"}
         eerste = next(z for z in zaken if z.bron_id == "VOORBEELD-001")
         assert eerste.gegevens["signalen"][0]["bron"] == "politie"
-        assert eerste.weeg_uiterlijk > date.today()
+        assert eerste.weeg_uiterlijk > klok.vandaag()
         logregels = list(
             (
                 await s.execute(
@@ -188,7 +189,7 @@ async def test_opname_makes_a_casus_with_history_and_geen_actie_is_destroyed(
     async with sessie(tenant) as s:
         zaken = {z.bron_id: z.id for z in (await s.execute(select(Overgangszaak))).scalars()}
     invoer = ZaakWeging(
-        datum=date.today(),
+        datum=klok.vandaag(),
         aanwezigen=orgs.kernpartijen,
         criteria=ALLE_CRITERIA,
         redenering="de criteria rechtvaardigen voortzetting onder de Wet",
@@ -220,7 +221,7 @@ async def test_opname_makes_a_casus_with_history_and_geen_actie_is_destroyed(
         assert stub.status == "opgenomen"
     # Incomplete criteria are refused; then "geen actie" marks it for tonight's destruction.
     onvolledig = ZaakWeging(
-        datum=date.today(),
+        datum=klok.vandaag(),
         aanwezigen=orgs.kernpartijen,
         criteria={"geweld": ALLE_CRITERIA["geweld"]},
         redenering="x",
@@ -237,7 +238,7 @@ async def test_opname_makes_a_casus_with_history_and_geen_actie_is_destroyed(
             orgs.regie,
             zaken["VOORBEELD-002"],
             ZaakWeging(
-                date.today(), orgs.kernpartijen, ALLE_CRITERIA, "geen zorgen meer", "geen_actie"
+                klok.vandaag(), orgs.kernpartijen, ALLE_CRITERIA, "geen zorgen meer", "geen_actie"
             ),
             regie_gemeente="9801",
         )

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from verzoeken_casusdata import GemeenteFactory, Organisaties, maak_casusdata
 
-from casushub.platform.contactpunt import Uitkomst, routeer, verplaats
+from casushub.crosstenant.contactpunt import Uitkomst, routeer, verplaats
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import tenant_session
 from casushub.tenants.bewaartermijnen.services import actieve_blokkades

@@ -135,34 +135,44 @@ async def test_status_review_closure_and_reopening(
         app_engine, settings, tenant_a, "Vera Verloop", [(orgs.politie, "politie")]
     )
     user = await sign_in_as(client, tenant_a, Role.GEMEENTE_REGIE)
-    pagina = await client.get(f"/casusoverleg/casussen/{casus_id}")
-    assert f'hx-get="/casusoverleg/casussen/{casus_id}/verloop"' in pagina.text
-    assert f'hx-get="/casusoverleg/casussen/{casus_id}/bijeenkomsten"' in pagina.text
-    fragment = await client.get(f"/casusoverleg/casussen/{casus_id}/verloop", headers=HX)
-    assert fragment.status_code == 200
-    assert "<html" not in fragment.text
-    csrf = token(fragment.text)
     base = f"/casusoverleg/casussen/{casus_id}"
-    lopend = await client.post(f"{base}/status", data={CSRF_FIELD: csrf, "naar": "lopend"})
-    assert lopend.status_code == 200
-    assert 'id="casus-status">lopend' in lopend.text
-    monitor = await client.post(f"{base}/status", data={CSRF_FIELD: csrf, "naar": "monitoren"})
-    assert 'id="casus-status">monitoren' in monitor.text
+    pagina = await client.get(base)
+    assert pagina.status_code == 200
+    # The summary names the municipality; the actions are links to their own pages.
+    assert "Gemeente Alfa" in pagina.text
+    for pad in ("herbeoordeling", "verhuizing", "afsluiten"):
+        assert f'href="{base}/{pad}"' in pagina.text
+    csrf = token(pagina.text)
+
+    async def status(naar: str) -> Any:
+        return await client.post(
+            f"{base}/status", data={CSRF_FIELD: csrf, "naar": naar}, follow_redirects=False
+        )
+
+    lopend = await status("lopend")
+    assert lopend.status_code == 303
+    na = await client.get(lopend.headers["location"])
+    assert 'id="casus-status">lopend' in na.text
+    assert "Status gewijzigd" in na.text
+    assert (await status("monitoren")).status_code == 303
     # Back to lopend needs a recorded re-assessment against the five criteria.
-    terug = await client.post(f"{base}/status", data={CSRF_FIELD: csrf, "naar": "lopend"})
+    terug = await status("lopend")
     assert terug.status_code == 422
     assert "herbeoordeling" in terug.text
+    assert "data-error-summary" in terug.text
     onvolledig = await client.post(
         f"{base}/herbeoordeling",
         data={CSRF_FIELD: csrf, "herbeoordeling_datum": "", "h_redenering": "nog zorgen"},
     )
     assert onvolledig.status_code == 422
     assert "nog zorgen" in onvolledig.text  # input kept
+    assert "<html" in onvolledig.text  # its own page, with the error summary
     criteria = {f"h_{k}_beoordeling": "enige_zorg" for k in CRITERIA} | {
         f"h_{k}_toelichting": "besproken" for k in CRITERIA
     }
     herbeoordeeld = await client.post(
         f"{base}/herbeoordeling",
+        follow_redirects=False,
         data={
             CSRF_FIELD: csrf,
             "herbeoordeling_datum": date.today().strftime("%d-%m-%Y"),
@@ -170,15 +180,23 @@ async def test_status_review_closure_and_reopening(
             **criteria,
         },
     )
-    assert herbeoordeeld.status_code == 200, herbeoordeeld.text
-    terug = await client.post(f"{base}/status", data={CSRF_FIELD: csrf, "naar": "lopend"})
-    assert 'id="casus-status">lopend' in terug.text
+    assert herbeoordeeld.status_code == 303, herbeoordeeld.text
+    bevestigd = await client.get(herbeoordeeld.headers["location"])
+    assert "Herbeoordeling vastgelegd" in bevestigd.text
+    assert "Herbeoordeling vastgelegd" not in (await client.get(base)).text  # shown once
+    assert (await status("lopend")).status_code == 303
+    # Closing: its own page says what will happen, with the destruction date.
+    sluiten = await client.get(f"{base}/afsluiten")
+    assert sluiten.status_code == 200
+    assert "vernietigd op" in sluiten.text
+    assert re.search(r"vernietigd op <strong>\d{2}-\d{2}-\d{4}</strong>", sluiten.text)
     zonder_reden = await client.post(
         f"{base}/afsluiten",
-        data={CSRF_FIELD: csrf, "afsluit_reden": "", "afsluit_datum": "01-01-2026"},
+        data={CSRF_FIELD: csrf, "afsluit_reden": "", "afsluit_datum": "31-02-2026"},
     )
     assert zonder_reden.status_code == 422
     assert "reden van afsluiting" in zonder_reden.text
+    assert 'href="#afsluit_datum"' in zonder_reden.text  # both errors at once
     dicht = await client.post(
         f"{base}/afsluiten",
         data={
@@ -186,18 +204,31 @@ async def test_status_review_closure_and_reopening(
             "afsluit_reden": "doelen bereikt",
             "afsluit_datum": date.today().strftime("%d-%m-%Y"),
         },
+        follow_redirects=False,
     )
-    assert dicht.status_code == 200
-    assert 'id="destroy-on"' in dicht.text
-    assert "Casus heropenen" in dicht.text
-    open_ = await client.post(f"{base}/heropenen", data={CSRF_FIELD: csrf})
-    assert open_.status_code == 200
-    assert 'id="casus-status">lopend' in open_.text
-    assert 'id="destroy-on"' not in open_.text
+    assert dicht.status_code == 303
+    gesloten = await client.get(dicht.headers["location"])
+    assert 'id="destroy-on"' in gesloten.text
+    assert "De gegevens worden vernietigd op" in gesloten.text
+    assert f'href="{base}/heropenen"' in gesloten.text
+    heropenen = await client.get(f"{base}/heropenen")
+    assert "vernietigingsdatum" in heropenen.text
+    open_ = await client.post(f"{base}/heropenen", data={CSRF_FIELD: csrf}, follow_redirects=False)
+    assert open_.status_code == 303
+    heropend = await client.get(open_.headers["location"])
+    assert 'id="casus-status">lopend' in heropend.text
+    assert 'id="destroy-on"' not in heropend.text
     doelen = [d for _, a, d in await verwerkingen(app_engine, settings, tenant_a, user.user_id)]
     assert "afsluiten" in doelen
     assert "afsluiting teruggedraaid" in doelen
     assert "noodzaaktoets" in doelen
+    # The course of the casus: what happened and who did it, by name.
+    verloop = await client.get(f"{base}/verloop")
+    assert verloop.status_code == 200
+    tabel = verloop.text.split('id="geschiedenis"')[1]
+    for wat in ("Casus: afsluiten", "Herbeoordeling: noodzaaktoets", "Casus: status: lopend"):
+        assert wat in tabel
+    assert str(user.user_id) not in tabel
 
 
 async def test_overdue_review_blocks_lopend_on_the_screen(
@@ -222,11 +253,11 @@ async def test_overdue_review_blocks_lopend_on_the_screen(
     dashboard = await client.get("/casusoverleg")
     reviews = dashboard.text.split('id="lijst-reviews"')[1].split("<h2")[0]
     assert "Otto Overtijd" in reviews
-    fragment = await client.get(f"/casusoverleg/casussen/{casus_id}/verloop", headers=HX)
-    assert "noodzaaktoets verlopen" in fragment.text
+    pagina = await client.get(f"/casusoverleg/casussen/{casus_id}")
+    assert "Noodzaaktoets verlopen" in pagina.text
     geweigerd = await client.post(
         f"/casusoverleg/casussen/{casus_id}/status",
-        data={CSRF_FIELD: token(fragment.text), "naar": "lopend"},
+        data={CSRF_FIELD: token(pagina.text), "naar": "lopend"},
     )
     assert geweigerd.status_code == 422
     assert "noodzaaktoets is verlopen" in geweigerd.text
@@ -249,22 +280,32 @@ async def test_move_and_linked_persons(
     user = await sign_in_as(
         client, tenant_a, Role.GEMEENTE_REGIE
     )  # the regie may do all the procesregisseur does
-    fragment = await client.get(f"/casusoverleg/casussen/{casus_id}/verloop", headers=HX)
-    csrf = token(fragment.text)
+    formulier = await client.get(f"/casusoverleg/casussen/{casus_id}/verhuizing")
+    assert formulier.status_code == 200
+    assert "Gemeente Bravo" in formulier.text  # chosen by name
+    assert "contactpunt" in formulier.text  # says what will happen
+    csrf = token(formulier.text)
     fout = await client.post(
         f"/casusoverleg/casussen/{casus_id}/verhuizing",
-        data={CSRF_FIELD: csrf, "naar_gemeente": "98", "verhuis_datum": "01-02-2026"},
+        data={
+            CSRF_FIELD: csrf,
+            "naar_gemeente": "anders",
+            "andere_gemeentecode": "98",
+            "verhuis_datum": "01-02-2026",
+        },
     )
     assert fout.status_code == 422
     assert 'value="98"' in fout.text
     verhuisd = await client.post(
         f"/casusoverleg/casussen/{casus_id}/verhuizing",
         data={CSRF_FIELD: csrf, "naar_gemeente": "9802", "verhuis_datum": "01-02-2026"},
+        follow_redirects=False,
     )
-    assert verhuisd.status_code == 200
-    assert "overdrachtstaak" in verhuisd.text
-    assert "de nieuwe gemeente ziet die op haar overzicht" in verhuisd.text
-    assert "<dd>9802</dd>" in verhuisd.text
+    assert verhuisd.status_code == 303
+    na = await client.get(verhuisd.headers["location"])
+    assert "de gemeente van verblijf is nu Gemeente Bravo" in na.text
+    assert "ziet de overdrachtstaak op haar overzicht" in na.text
+    assert 'id="casus-verblijf">Gemeente Bravo</dd>' in na.text
     derden = await client.get(f"/casusoverleg/casussen/{casus_id}/derden", headers=HX)
     assert "Geen betrokken personen" in derden.text
     leeg = await client.post(
@@ -292,7 +333,8 @@ async def test_move_and_linked_persons(
     await sign_in_as(client, tenant_b, Role.GEMEENTE_REGIE)
     dashboard = await client.get("/casusoverleg")
     overdrachten = dashboard.text.split("Overdrachten naar uw gemeente")[1].split("<h2")[0]
-    assert "Gemeente Alfa (9801)" in overdrachten
+    assert "Gemeente Alfa draagt" in overdrachten
+    assert "9801" not in overdrachten
     assert "01-02-2026" in overdrachten
     assert "Mo Verhuisd" not in dashboard.text
     melding = re.search(r"/casusoverleg/overdrachten/([0-9a-f-]+)/afgehandeld", overdrachten)
@@ -305,14 +347,18 @@ async def test_move_and_linked_persons(
     # A move to a municipality that is not on the hub keeps the task with the sender.
     client.cookies.clear()
     await sign_in_as(client, tenant_a, Role.GEMEENTE_REGIE)
-    fragment = await client.get(f"/casusoverleg/casussen/{casus_id}/verloop", headers=HX)
+    formulier = await client.get(f"/casusoverleg/casussen/{casus_id}/verhuizing")
     buiten = await client.post(
         f"/casusoverleg/casussen/{casus_id}/verhuizing",
         data={
-            CSRF_FIELD: token(fragment.text),
-            "naar_gemeente": "0363",
+            CSRF_FIELD: token(formulier.text),
+            "naar_gemeente": "anders",
+            "andere_gemeentecode": "GM0363",
             "verhuis_datum": "02-02-2026",
         },
+        follow_redirects=False,
     )
-    assert buiten.status_code == 200
-    assert "buiten het platform" in buiten.text
+    assert buiten.status_code == 303
+    na = await client.get(buiten.headers["location"])
+    assert "buiten het platform" in na.text
+    assert "CBS-code 0363" in na.text

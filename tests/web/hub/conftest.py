@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casushub.platform.hub.onboarding import meld_gemeente_aan
+from casushub.crosstenant.onboarding import meld_gemeente_aan
 from casushub.platform.identity.roles import OrganisationType, Role
 from casushub.platform.models import Hub
 from casushub.platform.settings import Settings

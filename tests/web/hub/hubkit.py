@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 
-from casushub.platform.hub.onboarding import GemeenteAanmelding
+from casushub.crosstenant.onboarding import GemeenteAanmelding
 from casushub.platform.tenancy import TenantRef
 from casushub.web.app import SESSION_COOKIE
 from casushub.web.auth.testing import SignedIn

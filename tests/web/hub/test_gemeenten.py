@@ -192,7 +192,7 @@ async def test_export_download_only_for_own_regie(
     app_engine: AsyncEngine,
     settings: Settings,
 ) -> None:
-    from casushub.platform.hub.lifecycle import exporteer
+    from casushub.crosstenant.lifecycle import exporteer
 
     eigen = await make_tenant(hub_id)
     ander = await make_tenant(hub_id)

@@ -16,11 +16,11 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import insert, select
 
+from casushub.crosstenant.onboarding import aanmelding_naar_params, meld_gemeente_aan
 from casushub.platform.database import create_admin_engine
 from casushub.platform.hub.api_tokens import maak_token
 from casushub.platform.hub.casusoverleg import maak_casusoverleg
 from casushub.platform.hub.models import Implementatiestap
-from casushub.platform.hub.onboarding import aanmelding_naar_params, meld_gemeente_aan
 from casushub.platform.identity.memberships import invite
 from casushub.platform.identity.models import Invitation, User
 from casushub.platform.identity.organisations import create_organisation

@@ -15,9 +15,9 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
+from casushub.crosstenant.onboarding import meld_gemeente_aan
 from casushub.platform.database import create_admin_engine
 from casushub.platform.hub.instructies import publiceer
-from casushub.platform.hub.onboarding import meld_gemeente_aan
 from casushub.platform.identity.roles import OrganisationType, Role
 from casushub.platform.models import Hub
 from casushub.platform.registry import create_hub

@@ -19,7 +19,8 @@ from sqlalchemy import Date, DateTime, ForeignKey, bindparam, func, insert, sele
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casushub.platform.contactpunt import zoek_contactpunt
+from casushub.crosstenant.contactpunt import zoek_contactpunt
+from casushub.platform import klok
 from casushub.platform.ids import new_id
 from casushub.platform.models import PlatformBase, Tenant
 from casushub.platform.registry import TenantUnavailable
@@ -73,7 +74,7 @@ async def meld_overdracht(
             raise NietGevonden("Deze overdrachtstaak bestaat niet (meer).")
         code, casus_id = taak.naar_gemeente, taak.casus_id
         verhuizing = await session.get(Verhuizing, taak.verhuizing_id)
-        verhuisd_op = verhuizing.datum if verhuizing else date.today()
+        verhuisd_op = verhuizing.datum if verhuizing else klok.vandaag()
     async with engine.begin() as conn:
         try:
             contactpunt = await zoek_contactpunt(conn, code)

@@ -39,7 +39,6 @@ __all__ = [
     "hervat",
     "schort_op",
     "vernietig_beeindigde",
-    "verwerkersovereenkomst_actief",
 ]
 
 _OVERGANGEN = {
@@ -91,17 +90,6 @@ async def beeindig(
         conn, tenant_id, "beeindig", beeindigd_op=vandaag, vernietigen_op=vernietigen_op
     )
     return vernietigen_op
-
-
-def verwerkersovereenkomst_actief(tenant: Tenant, vandaag: date) -> bool:
-    """Hub staff may see case data only while the processor agreement runs (rule 9)."""
-    if tenant.status != TenantStatus.ACTIVE or tenant.verwerkersovereenkomst_start is None:
-        return False
-    if tenant.verwerkersovereenkomst_start > vandaag:
-        return False
-    return (
-        tenant.verwerkersovereenkomst_eind is None or vandaag <= tenant.verwerkersovereenkomst_eind
-    )
 
 
 def _tenant_tables() -> list[Table]:

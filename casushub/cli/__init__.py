@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
+from casushub.platform import klok
 from casushub.platform.settings import get_settings
 
 if TYPE_CHECKING:
@@ -449,7 +450,7 @@ def audit_verify(slug: str | None, koppen_path: Path | None) -> None:
 @main.command("demo")
 def demo() -> None:
     """Laad de demoregio (idempotent)."""
-    from casushub.platform.demo import load_demo
+    from casushub.cli.demo import load_demo
 
     for line in _run(lambda engine: load_demo(engine, get_settings())):
         click.echo(line)
@@ -480,7 +481,7 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 def dev(port: int) -> None:
     """Start het hele platform lokaal met ingebedde PostgreSQL en demodata."""
-    from casushub.platform.devserver import run_dev
+    from casushub.cli.devserver import run_dev
 
     sys.exit(run_dev(port))
 
@@ -558,7 +559,6 @@ class _SweepOutcome:
 
 async def _sweep_all(settings: Settings, *, dry_run: bool, slug: str | None) -> _SweepOutcome:
     """Every served or suspended municipality in its own transaction, then terminated ones."""
-    from datetime import date
 
     from sqlalchemy import select
 
@@ -571,7 +571,7 @@ async def _sweep_all(settings: Settings, *, dry_run: bool, slug: str | None) -> 
     from casushub.tenants.bewaartermijnen.sweep import proefrun, vernietig
 
     outcome = _SweepOutcome()
-    today = date.today()
+    today = klok.vandaag()
     batch = new_id()
     actor = Actor.system(f"bewaartermijnen:cli:{batch}")
     engine = create_app_engine(settings)
@@ -634,7 +634,7 @@ async def _sweep_all(settings: Settings, *, dry_run: bool, slug: str | None) -> 
                     "beëindigde gemeenten " + ", ".join(due) + ": DATABASE_URL nodig (eigenaar)"
                 )
             else:
-                from casushub.platform.hub.lifecycle import vernietig_beeindigde
+                from casushub.crosstenant.lifecycle import vernietig_beeindigde
 
                 admin = create_admin_engine(settings)
                 try:

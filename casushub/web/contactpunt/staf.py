@@ -1,10 +1,7 @@
-"""The public contactpunt page of each municipality: no sign-in, a plain-Dutch form.
+"""The contactpunt's own screens (staff of the municipality): the queue, registering a request
+received by letter, e-mail or at the desk, and the request page.
 
-Anyone can ask the burgemeester (contactpunt, Besluit art. 2(2)) for inzage, correction,
-erasure, restriction or to object. A submission goes straight into that municipality's queue
-with day 0 = today and gives the submitter a receipt number. Abuse is kept out without third
-parties: CSRF token (app-wide), a honeypot field, and a per-process limit per client address
-and per e-mail address (keys are keyed hashes, so the limiter holds no addresses).
+The queue and the request page show names: each is a logged read of personal data.
 """
 
 from __future__ import annotations
@@ -12,291 +9,64 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Request, get, post
 from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
-from litestar.enums import RequestEncodingType
+from litestar.di import NamedDependency
 from litestar.exceptions import (
     ClientException,
     NotAuthorizedException,
     NotFoundException,
     PermissionDeniedException,
 )
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casushub.platform.contactpunt import routeer
-from casushub.platform.identity.access import Identity
-from casushub.platform.identity.models import Organisation
-from casushub.platform.identity.roles import Role
-from casushub.platform.logs import request_id_var
-from casushub.platform.models import Tenant, TenantStatus
-from casushub.platform.registry import RegistryError, servable_tenant
-from casushub.platform.settings import Settings
-from casushub.platform.tenancy import SLUG_PATTERN, TenantRef, tenant_session
+from casushub.crosstenant.contactpunt import routeer
+from casushub.platform.registry import RegistryError
+from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.exports.rules import Formaat
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken import bronnen, services
 from casushub.tenants.verzoeken.inzage import inzage_document, render_pdf
-from casushub.tenants.verzoeken.models import Besluit
+from casushub.tenants.verzoeken.models import Besluit, Verzoek
 from casushub.tenants.verzoeken.rules import (
     BEPERKING_GRONDEN,
     Besluituitkomst,
     Kanaal,
     VerzoekRegelFout,
     VerzoekType,
-    ontvangstnummer,
-    termijn,
 )
 from casushub.tenants.verzoeken.schemas import Invoerfouten, lees_formulier
+from casushub.tenants.verzoeken.wachtrij import SORTEERBAAR, Statusfilter, wachtrij
 from casushub.web.auth.guards import roles
-from casushub.web.ratelimit import Limiet, client_key, limiet, te_veel
-from casushub.web.tenancy import provide_tenant, provide_tenant_db
-
-__all__ = ["contactpunt_handlers", "datum_nl"]
-
-FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-HONEYPOT = "website"
-ONTVANGEN_KEY = "contactpunt_ontvangen"
-UUR = 3600.0
-DAG = 24 * UUR
-TE_VEEL = (
-    "U heeft vandaag al te vaak een verzoek gestuurd. Wacht een uur en probeer het dan opnieuw. "
-    "Lukt het dan nog niet? Bel of schrijf de gemeente."
+from casushub.web.contactpunt.common import (
+    DEELNEMERS,
+    KORTE_SOORT,
+    SOORTEN,
+    STAF,
+    STAF_DEPS,
+    STATUS_TEKST,
+    TAKEN,
+    FormData,
+    datum_nl,
+    hub_gemeenten,
+    niet_gevonden,
+    organisatienamen,
+    waarden_van,
 )
-TE_VEEL_EMAIL = (
-    "Met dit e-mailadres zijn vandaag al meerdere verzoeken gestuurd. Uw eerdere verzoeken zijn "
-    "ontvangen. Probeer het morgen opnieuw, of bel de gemeente."
-)
-SOORTEN = [("", "Kies wat u wilt vragen"), *((t.value, t.label) for t in VerzoekType)]
-MAANDEN = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
+__all__ = ["staf_handlers"]
 
-def datum_nl(iso: str) -> str:
-    """``2027-03-01`` as ``1 maart 2027``: how people read a date."""
-    day = date.fromisoformat(iso)
-    return f"{day.day} {MAANDEN[day.month - 1]} {day.year}"
-
-
-@dataclass(frozen=True)
-class Gemeente:
-    ref: TenantRef
-    naam: str
-    code: str
-
-
-def _limieten(state: State) -> tuple[Limiet, Limiet]:
-    settings: Settings = state.settings
-    return (
-        limiet(state, "contactpunt_client", settings.contactpunt_limiet_client, UUR),
-        limiet(state, "contactpunt_email", settings.contactpunt_limiet_email, DAG),
-    )
-
-
-async def _gemeente(state: State, slug: str) -> Gemeente:
-    """The municipality behind the slug; 404 for anything that is not one on this hub."""
-    if not SLUG_PATTERN.match(slug):
-        raise NotFoundException
-    async with state.engine.connect() as conn:
-        row = (
-            await conn.execute(
-                select(Tenant.id, Tenant.name, Tenant.gemeentecode, Tenant.status).where(
-                    Tenant.slug == slug
-                )
-            )
-        ).first()
-        if row is None or row.status in {
-            TenantStatus.PROVISIONING.value,
-            TenantStatus.TERMINATING.value,
-            TenantStatus.TERMINATED.value,
-        }:
-            raise NotFoundException
-        # Suspended or being migrated: TenantUnavailable -> the Dutch 503 page.
-        ref = await servable_tenant(conn, row.id)
-    return Gemeente(ref, row.name, row.gemeentecode)
-
-
-def _formulier(
-    gemeente: Gemeente,
-    *,
-    waarden: dict[str, str] | None = None,
-    fouten: dict[str, str] | None = None,
-    status_code: int = 200,
-) -> Template:
-    return Template(
-        "contactpunt/formulier.html",
-        context={
-            "gemeente": gemeente,
-            "slug": gemeente.ref.slug,
-            "waarden": waarden or {},
-            "fouten": fouten or {},
-            "soorten": SOORTEN,
-            "honeypot": HONEYPOT,
-        },
-        status_code=status_code,
-    )
-
-
-@get("/contactpunt/{gemeente:str}", name="contactpunt", opt={"public": True})
-async def contactpunt_pagina(gemeente: FromPath[str], state: State) -> Template:
-    return _formulier(await _gemeente(state, gemeente))
-
-
-@post("/contactpunt/{gemeente:str}", name="contactpunt-indienen", opt={"public": True})
-async def contactpunt_indienen(
-    gemeente: FromPath[str], data: FormData, request: Request[Any, Any, Any], state: State
-) -> Response[Any]:
-    gevonden = await _gemeente(state, gemeente)
-    per_client, per_email = _limieten(state)
-    client = client_key(request)
-    async with state.engine.begin() as conn:
-        if await per_client.vol(conn, client):
-            return te_veel(request, TE_VEEL, UUR)
-        await per_client.tel(conn, client)
-    waarden = {k: v for k, v in data.items() if k != HONEYPOT and isinstance(v, str)}
-    vandaag = services.vandaag()
-    try:
-        aanvraag = lees_formulier(waarden, vandaag=vandaag)
-    except Invoerfouten as fouten:
-        return _formulier(gevonden, waarden=waarden, fouten=fouten.fouten, status_code=422)
-    if aanvraag.indiener_email:
-        async with state.engine.connect() as conn:
-            if await per_email.vol(conn, aanvraag.indiener_email):
-                return te_veel(request, TE_VEEL_EMAIL, UUR)
-    if data.get(HONEYPOT, "").strip():
-        # Filled by a bot (people do not see the field). Answered exactly like a success, so
-        # it learns nothing to adapt to, with a receipt number that exists nowhere: nothing is
-        # stored, logged or sent.
-        return _ontvangen(
-            request,
-            gevonden,
-            nummer=ontvangstnummer(gevonden.code, vandaag.year),
-            soort=aanvraag.type.value,
-            ontvangen_op=vandaag,
-            uiterlijk=termijn(vandaag),
-            email=bool(aanvraag.indiener_email),
-        )
-    actor = Actor(
-        user_id=None, organisation_id=None, role="publiek", request_id=request_id_var.get()
-    )
-    async with (
-        tenant_session(state.engine, gevonden.ref, state.settings) as session,
-        session.begin(),
-    ):
-        stored = await services.registreer(session, actor, aanvraag, gemeentecode=gevonden.code)
-    if aanvraag.indiener_email:
-        async with state.engine.begin() as conn:
-            await per_email.tel(conn, aanvraag.indiener_email)
-    return _ontvangen(
-        request,
-        gevonden,
-        nummer=stored.ontvangstnummer,
-        soort=stored.type,
-        ontvangen_op=stored.ontvangen_op,
-        uiterlijk=stored.termijn,
-        email=bool(stored.indiener_email),
-    )
-
-
-def _ontvangen(
-    request: Request[Any, Any, Any],
-    gevonden: Gemeente,
-    *,
-    nummer: str,
-    soort: str,
-    ontvangen_op: date,
-    uiterlijk: date,
-    email: bool,
-) -> Redirect:
-    # Post/redirect/get: a reload shows the receipt again instead of sending twice. The
-    # number travels in the server-side session, never in the URL (access logs).
-    request.set_session(
-        {
-            **(request.session or {}),
-            ONTVANGEN_KEY: {
-                "slug": gevonden.ref.slug,
-                "nummer": nummer,
-                "type": soort,
-                "ontvangen_op": ontvangen_op.isoformat(),
-                "termijn": uiterlijk.isoformat(),
-                "email": email,
-            },
-        }
-    )
-    return Redirect(f"/contactpunt/{gevonden.ref.slug}/ontvangen", status_code=303)
-
-
-@get("/contactpunt/{gemeente:str}/ontvangen", name="contactpunt-ontvangen", opt={"public": True})
-async def contactpunt_ontvangen(
-    gemeente: FromPath[str], request: Request[Any, Any, Any], state: State
-) -> Template | Redirect:
-    gevonden = await _gemeente(state, gemeente)
-    bewijs = (request.session or {}).get(ONTVANGEN_KEY)
-    if not isinstance(bewijs, dict) or bewijs.get("slug") != gevonden.ref.slug:
-        return Redirect(f"/contactpunt/{gevonden.ref.slug}", status_code=303)
-    return Template(
-        "contactpunt/ontvangen.html",
-        context={
-            "gemeente": gevonden,
-            "bewijs": bewijs,
-            "soort": VerzoekType(bewijs["type"]).label,
-            "ontvangen_op": datum_nl(bewijs["ontvangen_op"]),
-            "termijn": datum_nl(bewijs["termijn"]),
-        },
-    )
-
-
-# Each handler declares who may use it (public page, or the contactpunt's staff).
-contactpunt_handlers: list[Any] = [contactpunt_pagina, contactpunt_indienen, contactpunt_ontvangen]
-
-
-# --- the contactpunt's own screens (staff of the municipality) ---------------------------------
-
-STAF = (Role.CONTACTPUNT, Role.GEMEENTE_REGIE)
-
-
-async def provide_actor(request: Request[Any, Any, Any]) -> Actor:
-    """The signed-in user in their active context, as the domain's ``Actor``."""
-    identity = request.scope.get("user")
-    if not isinstance(identity, Identity) or identity.active is None:
-        raise NotAuthorizedException
-    return Actor(
-        user_id=identity.user_id,
-        organisation_id=identity.active.organisation_id,
-        role=identity.active.role.value,
-        request_id=request_id_var.get(),
-        organisation_type=identity.active.organisation_type,
-    )
-
-
-TAKEN = "/contactpunt-taken"
-STAF_DEPS = {
-    "tenant": Provide(provide_tenant),
-    "db": Provide(provide_tenant_db),
-    "actor": Provide(provide_actor),
-}
 KANALEN = [
+    ("", "Kies hoe het binnenkwam"),
     ("brief", "Brief"),
     ("email", "E-mail"),
     ("balie", "Balie"),
@@ -307,56 +77,109 @@ UITKOMSTEN = [
     (Besluituitkomst.DEELS_TOEGEWEZEN.value, "Deels toegewezen"),
     (Besluituitkomst.AFGEWEZEN.value, "Afgewezen"),
 ]
-STATUS_TEKST = {
-    "ontvangen": "Ontvangen",
-    "in_behandeling": "In behandeling",
-    "besloten": "Besloten",
-    "uitgevoerd": "Uitgevoerd",
-    "overdracht": "Doorsturen naar andere gemeente",
-    "overgedragen": "Doorgestuurd",
-    "ingetrokken": "Ingetrokken",
-}
 
 
-async def _organisatienamen(state: State, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
-    if not ids:
-        return {}
-    async with state.engine.connect() as conn:
-        rows = await conn.execute(
-            select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
-        )
-        return {row.id: row.name for row in rows}
+STATUSFILTERS = [
+    (Statusfilter.OPEN.value, "Lopend"),
+    (Statusfilter.BESLOTEN.value, "Besloten, nog uit te voeren"),
+    (Statusfilter.AFGEHANDELD.value, "Afgehandeld"),
+    (Statusfilter.ALLE.value, "Alle"),
+]
+SOORTFILTERS = [("", "Alle soorten"), *KORTE_SOORT.items()]
+KOLOMMEN = [
+    {"key": "naam", "label": "Indiener", "sortable": True},
+    {"key": "soort", "label": "Soort", "sortable": True},
+    {"key": "ontvangen", "label": "Ontvangen", "sortable": True},
+    {"key": "termijn", "label": "Uiterlijk beslissen", "sortable": True},
+    {"key": "status", "label": "Status", "sortable": True},
+    {"key": "nummer", "label": "Ontvangstnummer", "sortable": False},
+]
 
 
-def _niet_gevonden(exc: services.VerzoekNietGevonden) -> NotFoundException:
-    return NotFoundException(detail=exc.message, extra={"dutch": True})
+def _termijn_tekst(v: Verzoek, vandaag: date) -> str:
+    tekst = datum_nl(v.termijn)
+    if v.status in {"ontvangen", "in_behandeling", "overdracht"}:
+        dagen = (v.termijn - vandaag).days
+        if dagen < 0:
+            tekst += f" – {-dagen} dag{'en' if dagen != -1 else ''} te laat"
+        elif dagen <= 7:
+            tekst += f" – nog {dagen} dag{'en' if dagen != 1 else ''}"
+    if v.verlengd_maanden:
+        tekst += f" (verlengd met {v.verlengd_maanden} mnd)"
+    return tekst
 
 
 @get(TAKEN, name="contactpunt-taken", opt=roles(*STAF), dependencies=STAF_DEPS)
-async def taken(db: NamedDependency[AsyncSession]) -> Template:
-    """The queue, most urgent first. No names here: the list itself needs no access log."""
-    async with db.begin():
-        open_verzoeken = await services.open_verzoeken(db)
+async def taken(
+    request: Request[Any, Any, Any],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    state: State,
+) -> Template:
+    """The queue: overdue first, then sorted, filtered and searched as asked; names shown."""
+    query = request.query_params
+    zoek = str(query.get("zoek", ""))[:100]
+    soort_raw = str(query.get("soort", ""))
+    soort = VerzoekType(soort_raw) if soort_raw in KORTE_SOORT else None
+    status_raw = str(query.get("status", ""))
+    status = Statusfilter(status_raw) if status_raw in set(Statusfilter) else Statusfilter.OPEN
+    sorteer = str(query.get("sorteer", ""))
+    sorteer = sorteer if sorteer in SORTEERBAAR else "termijn"
+    aflopend = query.get("richting") == "aflopend"
     vandaag = services.vandaag()
+    async with db.begin():
+        lijst = await wachtrij(
+            db,
+            actor,
+            vandaag=vandaag,
+            sleutel=state.settings.secret_key,
+            zoek=zoek,
+            soort=soort,
+            status=status,
+            sorteer=sorteer,
+            aflopend=aflopend,
+        )
     rijen = [
         {
-            "id": v.id,
-            "nummer": v.ontvangstnummer,
-            "soort": VerzoekType(v.type).value,
+            "naam": {"text": v.indiener_naam, "href": f"{TAKEN}/verzoek/{v.id}"},
+            "soort": KORTE_SOORT.get(v.type, v.type),
+            "ontvangen": datum_nl(v.ontvangen_op),
+            "termijn": _termijn_tekst(v, vandaag),
             "status": STATUS_TEKST.get(v.status, v.status),
-            "ontvangen_op": datum_nl(v.ontvangen_op.isoformat()),
-            "termijn": datum_nl(v.termijn.isoformat()),
-            "dagen": (v.termijn - vandaag).days,
-            "verlengd": v.verlengd_maanden,
+            "nummer": v.ontvangstnummer,
         }
-        for v in open_verzoeken
+        for v in lijst.verzoeken
     ]
-    return Template("contactpunt/taken.html", context={"rijen": rijen})
+    filters = {"zoek": zoek, "soort": soort.value if soort else "", "status": status.value}
+    return Template(
+        "contactpunt/taken.html",
+        context={
+            "rijen": rijen,
+            "kolommen": KOLOMMEN,
+            "sorteer": sorteer,
+            "richting": "aflopend" if aflopend else "oplopend",
+            "url": f"{TAKEN}?{urlencode({k: v for k, v in filters.items() if v})}",
+            "filters": filters,
+            "statusfilters": STATUSFILTERS,
+            "soortfilters": SOORTFILTERS,
+            "te_laat": lijst.te_laat,
+            "afgekapt": lijst.afgekapt,
+            "gefilterd": bool(zoek or soort or status is not Statusfilter.OPEN),
+        },
+    )
 
 
-def _registratie_formulier(
-    waarden: dict[str, str], fouten: dict[str, str], status_code: int = 200
+ANDERE_GEMEENTE = "elders"
+
+
+async def _registratie_formulier(
+    state: State,
+    tenant: TenantRef,
+    waarden: dict[str, str],
+    fouten: dict[str, str],
+    status_code: int = 200,
 ) -> Template:
+    gemeenten = await hub_gemeenten(state, tenant_id=tenant.id)
     return Template(
         "contactpunt/registreren.html",
         context={
@@ -364,14 +187,19 @@ def _registratie_formulier(
             "fouten": fouten,
             "soorten": SOORTEN,
             "kanalen": KANALEN,
+            "gemeenten": [
+                ("", "Kies de gemeente"),
+                *gemeenten,
+                (ANDERE_GEMEENTE, "Een gemeente die niet op dit platform werkt"),
+            ],
         },
         status_code=status_code,
     )
 
 
 @get(f"{TAKEN}/nieuw", name="contactpunt-registreren", opt=roles(*STAF), dependencies=STAF_DEPS)
-async def registreren(tenant: NamedDependency[TenantRef]) -> Template:
-    return _registratie_formulier({"kanaal": "brief"}, {})
+async def registreren(tenant: NamedDependency[TenantRef], state: State) -> Template:
+    return await _registratie_formulier(state, tenant, {}, {})
 
 
 @post(
@@ -388,7 +216,7 @@ async def registreren_opslaan(
 ) -> Template:
     """Staff register a request received by letter, e-mail or at the desk; it is routed to
     the contactpunt of the gemeente van verblijf (which may be another municipality)."""
-    waarden = {k: str(v) for k, v in data.items() if isinstance(v, str)}
+    waarden = waarden_van(data)
     fouten: dict[str, str] = {}
     try:
         kanaal = Kanaal(waarden.get("kanaal", ""))
@@ -401,23 +229,33 @@ async def registreren_opslaan(
         fouten.update(exc.fouten)
         aanvraag = None
     code = waarden.get("gemeente_van_verblijf", "").strip()
-    if not code:
-        fouten["gemeente_van_verblijf"] = (
-            "Vul de CBS-code in van de gemeente waar de persoon woont."
-        )
+    if code == ANDERE_GEMEENTE:
+        code = waarden.get("andere_gemeentecode", "").strip()
+        if not code:
+            fouten["andere_gemeentecode"] = (
+                "Vul de CBS-code in van de gemeente waar de betrokkene woont (vier cijfers)."
+            )
+    elif code not in dict(await hub_gemeenten(state, tenant_id=tenant.id)):
+        fouten["gemeente_van_verblijf"] = "Kies de gemeente waar de betrokkene woont."
     if fouten or aanvraag is None:
-        return _registratie_formulier(waarden, fouten, 422)
+        return await _registratie_formulier(state, tenant, waarden, fouten, 422)
     try:
         routing = await routeer(
             state.engine, state.settings, actor, aanvraag, van=tenant, gemeente_van_verblijf=code
         )
     except RegistryError as exc:
-        return _registratie_formulier(
-            waarden, {exc.field or "gemeente_van_verblijf": exc.message}, 422
+        veld = "andere_gemeentecode" if exc.field == "gemeentecode" else exc.field
+        return await _registratie_formulier(
+            state, tenant, waarden, {veld or "gemeente_van_verblijf": exc.message}, 422
         )
+    namen = dict(await hub_gemeenten(state, tenant_id=tenant.id))
     return Template(
         "contactpunt/geregistreerd.html",
-        context={"routing": routing, "uitkomst": routing.uitkomst.value},
+        context={
+            "routing": routing,
+            "uitkomst": routing.uitkomst.value,
+            "naar": namen.get(routing.gemeentecode, f"GM{routing.gemeentecode}"),
+        },
     )
 
 
@@ -437,7 +275,7 @@ async def _detail_context(
     taken_ = await services.consultaties(db, found.id)
     besluit = await db.scalar(select(Besluit).where(Besluit.verzoek_id == found.id))
     onthouden = await services.onthoudingen(db, besluit.id) if besluit else []
-    namen = await _organisatienamen(
+    namen = await organisatienamen(
         state,
         {t.organisatie_id for t in taken_} | {o.gevraagd_door_organisatie for o in onthouden},
     )
@@ -488,7 +326,7 @@ async def _detail(
         async with db.begin():
             context = await _detail_context(db, actor, state, verzoek_id)
     except services.VerzoekNietGevonden as exc:
-        raise _niet_gevonden(exc) from exc
+        raise niet_gevonden(exc) from exc
     context.update(fouten=fouten or {}, waarden=waarden or {})
     return Template("contactpunt/verzoek.html", context=context, status_code=status_code)
 
@@ -550,7 +388,7 @@ async def besluit_nemen(
             status_code=422,
         )
     except services.VerzoekNietGevonden as exc:
-        raise _niet_gevonden(exc) from exc
+        raise niet_gevonden(exc) from exc
     return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
 
 
@@ -595,7 +433,7 @@ async def verlengen(
             status_code=422,
         )
     except services.VerzoekNietGevonden as exc:
-        raise _niet_gevonden(exc) from exc
+        raise niet_gevonden(exc) from exc
     return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
 
 
@@ -618,7 +456,7 @@ async def inzage_download(
     try:
         async with db.begin():
             found = await services.verzoek(db, verzoek_id)
-            namen = await _organisatienamen(
+            namen = await organisatienamen(
                 state,
                 await bronnen.bron_organisaties(db, found.persoon_id)
                 if found.persoon_id
@@ -632,7 +470,7 @@ async def inzage_download(
                 organisatienamen=namen,
             )
     except services.VerzoekNietGevonden as exc:
-        raise _niet_gevonden(exc) from exc
+        raise niet_gevonden(exc) from exc
     except VerzoekRegelFout as exc:
         raise ClientException(detail=exc.message, extra={"dutch": True}) from exc
     bestand = f"inzage-{found.ontvangstnummer}.{formaat}"
@@ -650,7 +488,6 @@ async def inzage_download(
     )
 
 
-DEELNEMERS = (Role.PARTICIPANT, Role.GEMEENTE_REGIE)
 RAADPLEGINGEN = f"{TAKEN}/raadplegingen"
 
 
@@ -737,7 +574,7 @@ async def raadpleging_beantwoorden(
     except services.VerzoekGeenToegang as exc:
         raise PermissionDeniedException(detail=exc.message, extra={"dutch": True}) from exc
     except services.VerzoekNietGevonden as exc:
-        raise _niet_gevonden(exc) from exc
+        raise niet_gevonden(exc) from exc
     return Redirect(RAADPLEGINGEN, status_code=303)
 
 
@@ -787,11 +624,11 @@ async def inzage_beperken(
     except services.VerzoekGeenToegang as exc:
         raise PermissionDeniedException(detail=exc.message, extra={"dutch": True}) from exc
     except services.VerzoekNietGevonden as exc:
-        raise _niet_gevonden(exc) from exc
+        raise niet_gevonden(exc) from exc
     return Redirect(RAADPLEGINGEN, status_code=303)
 
 
-contactpunt_handlers += [
+staf_handlers: list[Any] = [
     taken,
     registreren,
     registreren_opslaan,

@@ -1,0 +1,1 @@
+"""Reminders the daily run sends: casus reviews and restriction reviews, each once."""

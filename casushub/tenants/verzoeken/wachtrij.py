@@ -1,0 +1,147 @@
+"""The contactpunt's queue as staff work it: find a request by name or receipt number, filter
+by type and status, sort by any column, and always see what is overdue first.
+
+The queue shows names, so each row shown is a logged read; a search logs its term only as a
+keyed hash (like the person search).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.tenants.actor import Actor
+from casushub.tenants.verwerkingenlog.models import Actie
+from casushub.tenants.verwerkingenlog.services import record, search_term_detail
+from casushub.tenants.verzoeken.models import Verzoek
+from casushub.tenants.verzoeken.rules import VerzoekStatus, VerzoekType
+from casushub.tenants.verzoeken.services import DOEL, GEGEVENSGROEP
+
+__all__ = [
+    "MAX_RIJEN",
+    "SORTEERBAAR",
+    "Statusfilter",
+    "Wachtrij",
+    "like_patroon",
+    "wachtrij",
+]
+
+MAX_RIJEN = 200
+MAX_ZOEK = 100
+OPEN = (VerzoekStatus.ONTVANGEN, VerzoekStatus.IN_BEHANDELING, VerzoekStatus.OVERDRACHT)
+
+
+class Statusfilter(enum.StrEnum):
+    OPEN = "open"
+    BESLOTEN = "besloten"
+    AFGEHANDELD = "afgehandeld"
+    ALLE = "alle"
+
+
+_STATUSSEN: dict[Statusfilter, tuple[VerzoekStatus, ...]] = {
+    Statusfilter.OPEN: OPEN,
+    Statusfilter.BESLOTEN: (VerzoekStatus.BESLOTEN,),
+    Statusfilter.AFGEHANDELD: (
+        VerzoekStatus.UITGEVOERD,
+        VerzoekStatus.OVERGEDRAGEN,
+        VerzoekStatus.INGETROKKEN,
+    ),
+    Statusfilter.ALLE: tuple(VerzoekStatus),
+}
+SORTEERBAAR: dict[str, Any] = {
+    "naam": func.lower(Verzoek.indiener_naam),
+    "soort": Verzoek.type,
+    "ontvangen": Verzoek.ontvangen_tijdstip,
+    "termijn": Verzoek.termijn,
+    "status": Verzoek.status,
+}
+
+
+def like_patroon(term: str) -> str:
+    """``term`` as a LIKE pattern that matches it literally anywhere (``\\`` escapes)."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+def te_laat(vandaag: date) -> ColumnElement[bool]:
+    return and_(Verzoek.status.in_(OPEN), Verzoek.termijn < vandaag)
+
+
+@dataclass(frozen=True)
+class Wachtrij:
+    verzoeken: list[Verzoek]
+    te_laat: int
+    afgekapt: bool
+
+
+async def wachtrij(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    vandaag: date,
+    sleutel: str,
+    zoek: str = "",
+    soort: VerzoekType | None = None,
+    status: Statusfilter = Statusfilter.OPEN,
+    sorteer: str = "termijn",
+    aflopend: bool = False,
+) -> Wachtrij:
+    """The requests that match, overdue first, then by ``sorteer``; each row read is logged."""
+    zoek = " ".join(zoek.split())[:MAX_ZOEK]
+    voorwaarden: list[ColumnElement[bool]] = [Verzoek.status.in_(_STATUSSEN[status])]
+    if soort is not None:
+        voorwaarden.append(Verzoek.type == soort.value)
+    if zoek:
+        patroon = like_patroon(zoek)
+        voorwaarden.append(
+            or_(
+                func.lower(Verzoek.indiener_naam).like(patroon, escape="\\"),
+                func.lower(Verzoek.betrokkene_naam).like(patroon, escape="\\"),
+                func.lower(Verzoek.ontvangstnummer).like(patroon, escape="\\"),
+            )
+        )
+    kolom = SORTEERBAAR.get(sorteer, Verzoek.termijn)
+    eerst_te_laat = case((te_laat(vandaag), 0), else_=1)
+    rows = list(
+        (
+            await session.scalars(
+                select(Verzoek)
+                .where(*voorwaarden)
+                .order_by(
+                    eerst_te_laat,
+                    kolom.desc() if aflopend else kolom.asc(),
+                    Verzoek.ontvangen_tijdstip,
+                    Verzoek.id,
+                )
+                .limit(MAX_RIJEN + 1)
+            )
+        ).all()
+    )
+    afgekapt = len(rows) > MAX_RIJEN
+    rows = rows[:MAX_RIJEN]
+    if zoek:
+        await record(
+            session,
+            actor,
+            actie=Actie.SEARCH,
+            gegevensgroep=GEGEVENSGROEP,
+            doel=DOEL,
+            detail=f"{search_term_detail(zoek, sleutel.encode())} treffers={len(rows)}",
+        )
+    for found in rows:
+        await record(
+            session,
+            actor,
+            actie=Actie.READ,
+            gegevensgroep=GEGEVENSGROEP,
+            doel=DOEL,
+            persoon_id=found.persoon_id,
+            detail=f"verzoek={found.id};wachtrij",
+        )
+    aantal_te_laat = sum(1 for v in rows if v.status in OPEN and v.termijn < vandaag)
+    return Wachtrij(rows, aantal_te_laat, afgekapt)

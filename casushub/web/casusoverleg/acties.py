@@ -1,0 +1,429 @@
+"""The legal and destructive actions on a casus, each on its own page that says what will
+happen before it happens: the necessity review (herbeoordeling), a move (verhuizing),
+closure (afsluiten, with the destruction date it sets) and reopening (heropenen).
+
+A refused rule re-renders the page with every error in the summary and the input kept (422);
+success goes back to the casus page with a confirmation (PRG, so a reload posts nothing).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.crosstenant.overdracht import meld_overdracht
+from casushub.platform import klok
+from casushub.platform.identity.roles import Role
+from casushub.platform.tenancy import TenantRef
+from casushub.tenants.actor import Actor
+from casushub.tenants.bewaartermijnen.rules import destroy_on
+from casushub.tenants.bewaartermijnen.services import bewaarparameters
+from casushub.tenants.casus.errors import RegelFout, RegelFouten, alle_fouten
+from casushub.tenants.casus.rules import add_months
+from casushub.tenants.casus.services import (
+    CasusRegel,
+    heropen,
+    lees_casus,
+    registreer_herbeoordeling,
+    sluit_af,
+    verhuis,
+)
+from casushub.tenants.instellingen.services import lees_instellingen
+from casushub.tenants.weging.rules import CRITERIA, Beoordeling, criteriafouten
+from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.namen import ANDERE_GEMEENTE, gekozen_gemeentecode, gemeenten
+from casushub.web.casusoverleg.weging import KEUZE_BEOORDELING
+from casushub.web.casusoverleg.weigeringen import als_http
+from casushub.web.meldingen import meld
+
+__all__ = ["actie_handlers"]
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
+
+
+def _vandaag() -> str:
+    return klok.vandaag().strftime("%d-%m-%Y")
+
+
+def casus_url(casus_id: uuid.UUID, sectie: str = "") -> str:
+    return f"/casusoverleg/casussen/{casus_id}" + (f"/{sectie}" if sectie else "")
+
+
+# --- herbeoordeling ------------------------------------------------------------------------
+
+
+def _h_veld(naam: str) -> str:
+    """The control a review rule's field belongs to (the summary links there)."""
+    if naam.startswith("criteria."):
+        deel = naam.split(".")
+        return f"h_{deel[1]}_{'toelichting' if len(deel) > 2 else 'beoordeling'}"
+    return {"redenering": "h_redenering"}.get(naam, "herbeoordeling_datum")
+
+
+async def _herbeoordeling_pagina(
+    db: AsyncSession,
+    actor: Actor,
+    casus: CasusRegel,
+    waarden: dict[str, str],
+    fouten: dict[str, str],
+    status_code: int = 200,
+) -> Template:
+    instelling = await lees_instellingen(db)
+    try:
+        op = datum(waarden.get("herbeoordeling_datum", "")) or klok.vandaag()
+    except ValueError:
+        op = klok.vandaag()
+    return Template(
+        "casusoverleg/herbeoordeling.html",
+        context={
+            "casus": casus,
+            "waarden": waarden,
+            "fouten": fouten,
+            "criteria": CRITERIA,
+            "beoordelingen": KEUZE_BEOORDELING,
+            "interval": instelling.review_interval_maanden,
+            "volgende": add_months(op, instelling.review_interval_maanden),
+        },
+        status_code=status_code,
+    )
+
+
+@get(
+    "/casusoverleg/casussen/{casus_id:uuid}/herbeoordeling",
+    name="casus-herbeoordeling-formulier",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def herbeoordeling_formulier(
+    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+) -> Template:
+    async with als_http(), db.begin():
+        casus = await lees_casus(db, actor, casus_id, doel="herbeoordeling")
+        return await _herbeoordeling_pagina(
+            db, actor, casus, {"herbeoordeling_datum": _vandaag()}, {}
+        )
+
+
+@post(
+    "/casusoverleg/casussen/{casus_id:uuid}/herbeoordeling",
+    name="casus-herbeoordeling",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def herbeoordeling_opslaan(
+    casus_id: FromPath[uuid.UUID],
+    data: Form,
+    request: Request[Any, Any, Any],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template | Redirect:
+    """The periodic necessity review against the five criteria (moves the next review)."""
+    waarden = {k: str(v) for k, v in data.items() if k != "_csrf_token"}
+    criteria = {
+        key: Beoordeling(
+            waarden.get(f"h_{key}_beoordeling", ""), waarden.get(f"h_{key}_toelichting", "")
+        )
+        for key in CRITERIA
+        if waarden.get(f"h_{key}_beoordeling") or waarden.get(f"h_{key}_toelichting")
+    }
+    fouten: dict[str, str] = {}
+    try:
+        op = datum(waarden.get("herbeoordeling_datum", ""))
+        if op is None:
+            fouten["datum"] = "Vul de datum van de herbeoordeling in."
+    except ValueError:
+        op = None
+        fouten["datum"] = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 05-03-2026."
+    try:
+        if fouten or op is None:
+            fouten.update(criteriafouten(criteria))
+            if not waarden.get("h_redenering", "").strip():
+                fouten["redenering"] = "Leg de afweging vast (redenering)."
+            raise RegelFouten(fouten)
+        async with als_http(), db.begin():
+            await registreer_herbeoordeling(
+                db,
+                actor,
+                casus_id,
+                datum=op,
+                criteria=criteria,
+                redenering=waarden.get("h_redenering", ""),
+            )
+    except RegelFout as fout:
+        gemeld = {_h_veld(k): v for k, v in alle_fouten(fout).items()}
+        async with als_http(), db.begin():
+            casus = await lees_casus(db, actor, casus_id, doel="herbeoordeling")
+            return await _herbeoordeling_pagina(db, actor, casus, waarden, gemeld, 422)
+    meld(request, "Herbeoordeling vastgelegd. De volgende noodzaaktoets is verschoven.")
+    return Redirect(casus_url(casus_id), status_code=303)
+
+
+# --- verhuizing ------------------------------------------------------------------------------
+
+
+async def _verhuizing_pagina(
+    state: State,
+    casus: CasusRegel,
+    waarden: dict[str, str],
+    fouten: dict[str, str],
+    status_code: int = 200,
+) -> Template:
+    namen = await gemeenten(state.engine)
+    return Template(
+        "casusoverleg/verhuizing.html",
+        context={
+            "casus": casus,
+            "huidige_gemeente": namen.naam(casus.gemeente_van_verblijf),
+            "gemeenten": namen.opties(zonder=casus.gemeente_van_verblijf),
+            "waarden": waarden,
+            "fouten": fouten,
+        },
+        status_code=status_code,
+    )
+
+
+@get(
+    "/casusoverleg/casussen/{casus_id:uuid}/verhuizing",
+    name="casus-verhuizing-formulier",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def verhuizing_formulier(
+    casus_id: FromPath[uuid.UUID],
+    state: State,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    async with als_http(), db.begin():
+        casus = await lees_casus(db, actor, casus_id, doel="verhuizing")
+    return await _verhuizing_pagina(state, casus, {"verhuis_datum": _vandaag()}, {})
+
+
+@post(
+    "/casusoverleg/casussen/{casus_id:uuid}/verhuizing",
+    name="casus-verhuizing",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def verhuizing_opslaan(
+    casus_id: FromPath[uuid.UUID],
+    data: Form,
+    request: Request[Any, Any, Any],
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template | Redirect:
+    """Rule 10: the gemeente van verblijf changes, the contactpunt with it; a hand-over task."""
+    waarden = {
+        k: str(data.get(k, "")) for k in ("naar_gemeente", "andere_gemeentecode", "verhuis_datum")
+    }
+    fouten: dict[str, str] = {}
+    code = gekozen_gemeentecode(waarden["naar_gemeente"], waarden["andere_gemeentecode"])
+    if not code:
+        fouten["naar_gemeente"] = "Kies de nieuwe gemeente van verblijf."
+    elif waarden["naar_gemeente"] == ANDERE_GEMEENTE and not (len(code) == 4 and code.isdigit()):
+        fouten["andere_gemeentecode"] = (
+            "Vul de CBS-code van de andere gemeente in: vier cijfers, bijvoorbeeld 0363."
+        )
+    try:
+        op = datum(waarden["verhuis_datum"])
+        if op is None:
+            fouten["verhuis_datum"] = "Vul de datum van de verhuizing in."
+    except ValueError:
+        op = None
+        fouten["verhuis_datum"] = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 05-03-2026."
+    try:
+        if fouten or op is None:
+            raise RegelFouten(fouten)
+        async with als_http():
+            async with db.begin():
+                taak = await verhuis(db, actor, casus_id, naar_gemeente=code, datum=op)
+            # The new municipality sees the task when it is on the hub (a platform-level notice).
+            naar = await meld_overdracht(
+                state.engine, state.settings, actor, van=tenant, taak_id=taak.id
+            )
+    except RegelFout as fout:
+        gemeld = {(k if k in waarden else "naar_gemeente"): v for k, v in alle_fouten(fout).items()}
+        if waarden["naar_gemeente"] == ANDERE_GEMEENTE and "naar_gemeente" in gemeld:
+            gemeld["andere_gemeentecode"] = gemeld.pop("naar_gemeente")
+        async with als_http(), db.begin():
+            casus = await lees_casus(db, actor, casus_id, doel="verhuizing")
+        return await _verhuizing_pagina(state, casus, waarden, gemeld, 422)
+    nieuwe = (await gemeenten(state.engine)).naam(code)
+    meld(
+        request,
+        f"Verhuizing vastgelegd: de gemeente van verblijf is nu {nieuwe}. "
+        + (
+            "De nieuwe gemeente ziet de overdrachtstaak op haar overzicht."
+            if naar is not None
+            else "De nieuwe gemeente werkt niet op deze hub: draag de casus buiten het "
+            "platform over."
+        ),
+    )
+    return Redirect(casus_url(casus_id), status_code=303)
+
+
+# --- afsluiten en heropenen -------------------------------------------------------------------
+
+
+async def _afsluiten_pagina(
+    db: AsyncSession,
+    casus: CasusRegel,
+    waarden: dict[str, str],
+    fouten: dict[str, str],
+    status_code: int = 200,
+) -> Template:
+    parameters = await bewaarparameters(db)
+    try:
+        op = datum(waarden.get("afsluit_datum", "")) or klok.vandaag()
+    except ValueError:
+        op = klok.vandaag()
+    return Template(
+        "casusoverleg/afsluiten.html",
+        context={
+            "casus": casus,
+            "waarden": waarden,
+            "fouten": fouten,
+            "afsluitdatum": op,
+            "vernietigen_op": destroy_on("casus", None, op, parameters),
+        },
+        status_code=status_code,
+    )
+
+
+@get(
+    "/casusoverleg/casussen/{casus_id:uuid}/afsluiten",
+    name="casus-afsluiten-formulier",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def afsluiten_formulier(
+    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+) -> Template:
+    async with als_http(), db.begin():
+        casus = await lees_casus(db, actor, casus_id, doel="afsluiten")
+        return await _afsluiten_pagina(db, casus, {"afsluit_datum": _vandaag()}, {})
+
+
+@post(
+    "/casusoverleg/casussen/{casus_id:uuid}/afsluiten",
+    name="casus-afsluiten",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def afsluiten_opslaan(
+    casus_id: FromPath[uuid.UUID],
+    data: Form,
+    request: Request[Any, Any, Any],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template | Redirect:
+    waarden = {k: str(data.get(k, "")) for k in ("afsluit_reden", "afsluit_datum")}
+    fouten: dict[str, str] = {}
+    if not waarden["afsluit_reden"].strip():
+        fouten["afsluit_reden"] = "Geef de reden van afsluiting."
+    try:
+        op = datum(waarden["afsluit_datum"])
+        if op is None:
+            fouten["afsluit_datum"] = "Geef de datum van afsluiting."
+    except ValueError:
+        op = None
+        fouten["afsluit_datum"] = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 05-03-2026."
+    try:
+        if fouten:
+            raise RegelFouten(fouten)
+        async with als_http(), db.begin():
+            casus = await sluit_af(db, actor, casus_id, reden=waarden["afsluit_reden"], datum=op)
+            vernietigen = casus.destroy_on
+    except RegelFout as fout:
+        veld = {"reden": "afsluit_reden", "datum": "afsluit_datum"}
+        gemeld = {
+            veld.get(k, k if k in waarden else "afsluit_reden"): v
+            for k, v in alle_fouten(fout).items()
+        }
+        async with als_http(), db.begin():
+            regel = await lees_casus(db, actor, casus_id, doel="afsluiten")
+            return await _afsluiten_pagina(db, regel, waarden, gemeld, 422)
+    meld(
+        request,
+        "Casus afgesloten."
+        + (f" De gegevens worden vernietigd op {vernietigen:%d-%m-%Y}." if vernietigen else ""),
+    )
+    return Redirect(casus_url(casus_id), status_code=303)
+
+
+async def _heropenen_pagina(
+    db: AsyncSession, casus: CasusRegel, fout: str | None = None, status_code: int = 200
+) -> Template:
+    instelling = await lees_instellingen(db)
+    return Template(
+        "casusoverleg/heropenen.html",
+        context={
+            "casus": casus,
+            "termijn": instelling.heropen_termijn_dagen,
+            "fouten": {"heropenen": fout} if fout else {},
+        },
+        status_code=status_code,
+    )
+
+
+@get(
+    "/casusoverleg/casussen/{casus_id:uuid}/heropenen",
+    name="casus-heropenen-formulier",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def heropenen_formulier(
+    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+) -> Template:
+    async with als_http(), db.begin():
+        casus = await lees_casus(db, actor, casus_id, doel="heropenen")
+        return await _heropenen_pagina(db, casus)
+
+
+@post(
+    "/casusoverleg/casussen/{casus_id:uuid}/heropenen",
+    name="casus-heropenen",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def heropenen_opslaan(
+    casus_id: FromPath[uuid.UUID],
+    request: Request[Any, Any, Any],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template | Redirect:
+    try:
+        async with als_http(), db.begin():
+            casus = await heropen(db, actor, casus_id)
+    except RegelFout as fout:
+        async with als_http(), db.begin():
+            regel = await lees_casus(db, actor, casus_id, doel="heropenen")
+            return await _heropenen_pagina(db, regel, fout.message, 422)
+    meld(
+        request, f"Casus heropend met status '{casus.status}'. De vernietigingsdatum is vervallen."
+    )
+    return Redirect(casus_url(casus_id), status_code=303)
+
+
+actie_handlers = [
+    herbeoordeling_formulier,
+    herbeoordeling_opslaan,
+    verhuizing_formulier,
+    verhuizing_opslaan,
+    afsluiten_formulier,
+    afsluiten_opslaan,
+    heropenen_formulier,
+    heropenen_opslaan,
+]

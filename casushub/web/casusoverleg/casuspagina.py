@@ -1,0 +1,148 @@
+"""The casus page: a summary that fits the first screen and one section per URL.
+
+Each section (overzicht, informatie, plan van aanpak, betrokkenen, bijeenkomsten en
+uitnodigingen, verloop) is its own page under the casus, with the summary and the section
+navigation above it. The section's own content is a fragment: an htmx request (a form posted
+inside the section) gets the fragment alone, any other request the whole page, so every
+section and every form in it also works without JavaScript.
+
+Every data group is still its own logged read: the summary reads the casus and its agenda,
+each section its own group.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.tenants.actor import Actor
+from casushub.tenants.casus.rules import Status
+from casushub.tenants.casus.services import CasusRegel
+from casushub.tenants.casus.toegang import is_regie
+from casushub.tenants.casus.verloop import samenvatting
+from casushub.tenants.overleg.services import agendapunten_van_casus
+from casushub.web.casusoverleg.bijeenkomsten import bijeenkomsten_info
+from casushub.web.casusoverleg.namen import gemeenten
+
+__all__ = ["SECTIES", "Actie", "Sectie", "casus_acties", "casus_kop", "sectie"]
+
+
+@dataclass(frozen=True, slots=True)
+class Sectie:
+    naam: str
+    label: str
+    pad: str  # below /casusoverleg/casussen/{id}; "" is the overview
+
+    def href(self, casus_id: uuid.UUID) -> str:
+        return f"/casusoverleg/casussen/{casus_id}" + (f"/{self.pad}" if self.pad else "")
+
+
+SECTIES = (
+    Sectie("overzicht", "Overzicht", ""),
+    Sectie("informatie", "Informatie", "informatie"),
+    Sectie("plan", "Plan van aanpak", "plan"),
+    Sectie("derden", "Betrokkenen", "derden"),
+    Sectie("bijeenkomsten", "Bijeenkomsten en uitnodigingen", "bijeenkomsten"),
+    Sectie("verloop", "Verloop", "verloop"),
+    Sectie("rechten", "Bewaarplicht en rechten", "rechten"),
+)
+_PER_NAAM = {s.naam: s for s in SECTIES}
+
+
+@dataclass(frozen=True, slots=True)
+class Actie:
+    """A link in the casus's action list: to a page that says what will happen first."""
+
+    label: str
+    href: str
+    uitleg: str
+
+
+def casus_acties(casus: CasusRegel, actor: Actor) -> list[Actie]:
+    """The legal and destructive actions this actor may start on this casus. A list of links,
+    so another screen's action (e.g. a legal hold) is one more entry."""
+    if not is_regie(actor):
+        return []
+    basis = f"/casusoverleg/casussen/{casus.casus_id}"
+    if casus.status == Status.AFGESLOTEN:
+        return [
+            Actie(
+                "Casus heropenen",
+                f"{basis}/heropenen",
+                "Draait de afsluiting terug, alleen kort na het afsluiten.",
+            )
+        ]
+    return [
+        Actie(
+            "Herbeoordeling vastleggen",
+            f"{basis}/herbeoordeling",
+            "De noodzaaktoets aan de vijf criteria; verschuift de volgende noodzaaktoets.",
+        ),
+        Actie(
+            "Verhuizing vastleggen",
+            f"{basis}/verhuizing",
+            "Een nieuwe gemeente van verblijf; het contactpunt verhuist mee.",
+        ),
+        Actie(
+            "Casus afsluiten",
+            f"{basis}/afsluiten",
+            "Met reden en datum; daarmee gaat de bewaartermijn lopen.",
+        ),
+    ]
+
+
+async def casus_kop(
+    state: State, db: AsyncSession, actor: Actor, casus_id: uuid.UUID, *, doel: str
+) -> dict[str, Any]:
+    """The summary above every section: call inside the request's transaction."""
+    kop = await samenvatting(db, actor, casus_id, doel=doel)
+    punten = await agendapunten_van_casus(db, actor, casus_id)
+    info = await bijeenkomsten_info(state.engine, {p.bijeenkomst_id for p in punten})
+    namen = await gemeenten(state.engine)
+    op_agenda = sorted(
+        (info[p.bijeenkomst_id] for p in punten if p.bijeenkomst_id in info),
+        key=lambda b: b.begint_op,
+    )
+    return {
+        "casus": kop.casus,
+        "regie_gemeente": namen.naam(kop.regie_gemeente),
+        "verblijf_gemeente": namen.naam(kop.casus.gemeente_van_verblijf),
+        "inzage_beperkt": kop.inzage_beperkt,
+        "op_agenda": op_agenda,
+        "secties": SECTIES,
+        "acties": casus_acties(kop.casus, actor),
+        "regie": is_regie(actor),
+    }
+
+
+def _fragment_gevraagd(request: Request[Any, Any, Any]) -> bool:
+    # A boosted link or form wants a whole page; a request from inside a section its part.
+    return bool(request.headers.get("hx-request")) and not request.headers.get("hx-boosted")
+
+
+async def sectie(
+    request: Request[Any, Any, Any],
+    state: State,
+    db: AsyncSession,
+    actor: Actor,
+    casus_id: uuid.UUID,
+    naam: str,
+    fragment: Template,
+) -> Template:
+    """``fragment`` alone for htmx, else the casus page with it as section ``naam``. Call
+    inside the request's transaction (the summary is a logged read too)."""
+    if _fragment_gevraagd(request):
+        return fragment
+    huidig = _PER_NAAM[naam]
+    context = dict(fragment.context)
+    context.update(await casus_kop(state, db, actor, casus_id, doel="casusoverleg"))
+    context |= {"fragment": fragment.template_name, "sectie": huidig}
+    return Template(
+        "casusoverleg/casus.html", context=context, status_code=fragment.status_code or 200
+    )

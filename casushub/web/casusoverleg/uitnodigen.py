@@ -1,0 +1,281 @@
+"""Inviting a third party for one meeting of a casus, and withdrawing the invitation.
+
+The invitation form is its own page that shows up front what can be shared (only ordinary
+items, rule 4) and says plainly when there is nothing yet and how to add it. After the
+invitation the invited organisation's people get a Dutch e-mail without personal data, with
+a link to the invitation; until they accept the confidentiality duty it shows nothing. A
+withdrawal takes effect at once: every read of an invitation checks it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath
+from litestar.response import Redirect, Template
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from casushub.platform.identity.models import Invitation, Membership, User
+from casushub.platform.identity.roles import Role
+from casushub.platform.mail import MailError, queue_mail
+from casushub.platform.tenancy import TenantRef
+from casushub.tenants.actor import Actor
+from casushub.tenants.casus.errors import RegelFout, RegelFouten, alle_fouten
+from casushub.tenants.casus.items import lijst_items
+from casushub.tenants.casus.services import lees_casus
+from casushub.tenants.plan.rules import DEELNEMER_TYPES
+from casushub.tenants.uitnodigingen.models import Uitnodiging
+from casushub.tenants.uitnodigingen.services import nodig_uit, trek_in
+from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.bijeenkomsten import bijeenkomst_van_tenant, komende_bijeenkomsten
+from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.planscherm import organisaties_van_hub
+from casushub.web.casusoverleg.weigeringen import als_http
+from casushub.web.meldingen import meld
+
+__all__ = ["uitnodig_handlers", "uitnodiging_mailen"]
+
+AnyForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
+_log = logging.getLogger(__name__)
+
+
+def _lijst(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+async def _pagina(
+    state: State,
+    tenant: TenantRef,
+    db: AsyncSession,
+    actor: Actor,
+    casus_id: uuid.UUID,
+    waarden: dict[str, Any],
+    fouten: dict[str, str],
+    status_code: int = 200,
+) -> Template:
+    """The form, with what can be shared and what cannot (call inside a transaction)."""
+    casus = await lees_casus(db, actor, casus_id, doel="uitnodiging voorbereiden")
+    items = await lijst_items(db, actor, casus_id, doel="uitnodiging voorbereiden")
+    async with state.engine.connect() as conn:
+        komend = await komende_bijeenkomsten(conn, tenant.id)
+    deelbaar = [i for i in items if i.categorie == "gewoon"]
+    if deelbaar:
+        # The summary links to the first checkbox (a fieldset cannot take focus).
+        eerste = f"uitnodiging-item-{deelbaar[0].item_id}"
+        fouten = {(eerste if k == "uitnodiging-items" else k): v for k, v in fouten.items()}
+    return Template(
+        "casusoverleg/uitnodigen.html",
+        context={
+            "casus": casus,
+            # Only ordinary items can be shared with an invited party (rule 4).
+            "items": deelbaar,
+            "niet_deelbaar": sum(1 for i in items if i.categorie != "gewoon"),
+            "bijeenkomsten": [("", "Kies een bijeenkomst")]
+            + [
+                (str(b.id), f"{b.omschrijving}, {b.locatie}" if b.locatie else b.omschrijving)
+                for b in komend
+            ],
+            "partijen": [("", "Kies een partij")]
+            + [
+                (i, n)
+                for i, n, t in await organisaties_van_hub(state, tenant)
+                if t not in DEELNEMER_TYPES
+            ],
+            "waarden": waarden,
+            "fouten": fouten,
+        },
+        status_code=status_code,
+    )
+
+
+@get(
+    "/casusoverleg/casussen/{casus_id:uuid}/uitnodigen",
+    name="casus-uitnodigen-formulier",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def uitnodigen_formulier(
+    casus_id: FromPath[uuid.UUID],
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    async with als_http(), db.begin():
+        return await _pagina(state, tenant, db, actor, casus_id, {"items": []}, {})
+
+
+@post(
+    "/casusoverleg/casussen/{casus_id:uuid}/uitnodigen",
+    name="casus-uitnodigen",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def casus_uitnodigen(
+    casus_id: FromPath[uuid.UUID],
+    data: AnyForm,
+    request: Request[Any, Any, Any],
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template | Redirect:
+    """Invite a third party for one meeting: necessity, scope (items), window."""
+    waarden: dict[str, Any] = {
+        k: str(data.get(k, "")) for k in ("uitnodiging_bijeenkomst", "partij", "reden")
+    }
+    waarden["items"] = _lijst(data.get("items"))
+    gekozen = _uuid(waarden["uitnodiging_bijeenkomst"])
+    info = await bijeenkomst_van_tenant(state.engine, tenant.id, gekozen) if gekozen else None
+    partijen = {
+        i for i, _, t in await organisaties_van_hub(state, tenant) if t not in DEELNEMER_TYPES
+    }
+    fouten: dict[str, str] = {}
+    if info is None:
+        fouten["uitnodiging_bijeenkomst"] = "Kies een bijeenkomst van uw casusoverleg."
+    if waarden["partij"] not in partijen:
+        fouten["partij"] = "Kies de partij die u uitnodigt."
+    if not waarden["reden"].strip():
+        fouten["reden"] = "Leg vast waarom deze partij nodig is voor de bespreking (noodzaak)."
+    item_ids = [u for u in (_uuid(i) for i in waarden["items"]) if u is not None]
+    if not item_ids:
+        fouten["uitnodiging-items"] = "Kies de informatie die met deze partij wordt gedeeld."
+    try:
+        if fouten or info is None:
+            raise RegelFouten(fouten)
+        async with als_http(), db.begin():
+            uitnodiging = await nodig_uit(
+                db,
+                actor,
+                casus_id=casus_id,
+                bijeenkomst_id=info.id,
+                einde_bijeenkomst=info.eindigt_op,
+                organisatie_id=uuid.UUID(waarden["partij"]),
+                reden=waarden["reden"],
+                item_ids=item_ids,
+            )
+    except RegelFout as fout:
+        veld = {"bijeenkomst": "uitnodiging_bijeenkomst", "items": "uitnodiging-items"}
+        gemeld = {veld.get(k, k or "reden"): v for k, v in alle_fouten(fout).items()}
+        async with als_http(), db.begin():
+            return await _pagina(state, tenant, db, actor, casus_id, waarden, gemeld, 422)
+    ontvangers = await uitnodiging_mailen(
+        state.engine, tenant.id, uitnodiging.organisatie_id, uitnodiging.id
+    )
+    meld(
+        request,
+        "De partij is uitgenodigd"
+        + (
+            f" en heeft een e-mail met de link gekregen ({ontvangers} ontvanger"
+            + ("s" if ontvangers != 1 else "")
+            + ")"
+            if ontvangers
+            else "; er is nog niemand van die organisatie met toegang tot deze gemeente: "
+            "laat de hub eerst een gebruiker uitnodigen"
+        )
+        + ". Zij ziet pas iets na het accepteren van de geheimhoudingsplicht.",
+    )
+    return Redirect(f"/casusoverleg/casussen/{casus_id}/bijeenkomsten", status_code=303)
+
+
+async def _adressen(
+    engine: AsyncEngine, tenant_id: uuid.UUID, organisatie_id: uuid.UUID
+) -> set[str]:
+    """The work addresses of the invited organisation's people in this municipality: members
+    as invited party, and those invited as such who have not signed in yet."""
+    async with engine.connect() as conn:
+        leden = await conn.execute(
+            select(User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.organisation_id == organisatie_id,
+                Membership.tenant_id == tenant_id,
+                Membership.role == Role.INVITED_PARTY.value,
+                User.active.is_(True),
+            )
+        )
+        open_ = await conn.execute(
+            select(Invitation.email).where(
+                Invitation.organisation_id == organisatie_id,
+                Invitation.tenant_id == tenant_id,
+                Invitation.role == Role.INVITED_PARTY.value,
+                Invitation.accepted_at.is_(None),
+                or_(Invitation.expires_at.is_(None), Invitation.expires_at > datetime.now(UTC)),
+            )
+        )
+        return {e.strip().lower() for (e,) in [*leden, *open_] if e and e.strip()}
+
+
+async def uitnodiging_mailen(
+    engine: AsyncEngine, tenant_id: uuid.UUID, organisatie_id: uuid.UUID, uitnodiging_id: uuid.UUID
+) -> int:
+    """Mail each address a fixed Dutch text and the link (no personal data); returns how many.
+    A broker that cannot take the delivery now leaves it to the mail sweep."""
+    link = f"/casusoverleg/uitnodigingen/{uitnodiging_id}"
+    verstuurd = 0
+    for adres in sorted(await _adressen(engine, tenant_id, organisatie_id)):
+        try:
+            mail_id = await queue_mail(engine, adres, "bespreking", link)
+        except MailError:
+            _log.warning("uitnodiging niet gemaild: ongeldig adres")
+            continue
+        verstuurd += 1
+        try:
+            from casushub.workers.actors import mail_deliver
+            from casushub.workers.broker import ensure_configured
+
+            ensure_configured()
+            await asyncio.to_thread(mail_deliver.send, mail_id=str(mail_id))
+        except Exception:  # noqa: BLE001 - any broker failure: the sweep delivers it later
+            _log.warning("mail later verstuurd door mail.sweep")
+    return verstuurd
+
+
+@post(
+    "/casusoverleg/uitnodigingen/{uitnodiging_id:uuid}/intrekken",
+    name="uitnodiging-intrekken",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def uitnodiging_intrekken(
+    uitnodiging_id: FromPath[uuid.UUID],
+    request: Request[Any, Any, Any],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Redirect:
+    try:
+        async with als_http(), db.begin():
+            uitnodiging = await trek_in(db, actor, uitnodiging_id)
+            casus_id = uitnodiging.casus_id
+    except RegelFout as fout:
+        async with als_http(), db.begin():
+            rij = await db.get(Uitnodiging, uitnodiging_id)
+        meld(request, fout.message)
+        if rij is None:
+            return Redirect("/casusoverleg", status_code=303)
+        return Redirect(f"/casusoverleg/casussen/{rij.casus_id}/bijeenkomsten", status_code=303)
+    meld(request, "Uitnodiging ingetrokken. De partij heeft vanaf nu geen toegang meer.")
+    return Redirect(f"/casusoverleg/casussen/{casus_id}/bijeenkomsten", status_code=303)
+
+
+uitnodig_handlers = [uitnodigen_formulier, casus_uitnodigen, uitnodiging_intrekken]

@@ -1,0 +1,234 @@
+"""The casus page's rights section and the legal-hold screen of a casus.
+
+A legal hold (juridische blokkade) suspends destruction for an objection, a complaint at the
+Autoriteit Persoonsgegevens or a court case, on one casus or on everything about its person.
+Setting and lifting each take a ground and a reason; both are logged by the service. After a
+change the screen is shown again (post/redirect/get) with a fixed confirmation.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.platform import klok
+from casushub.platform.identity.roles import Role
+from casushub.tenants.actor import Actor
+from casushub.tenants.bewaartermijnen.models import Blokkadegrond, JuridischeBlokkade
+from casushub.tenants.bewaartermijnen.overzicht import (
+    beperkbare_items,
+    bewaarplicht,
+    verhuisgeschiedenis,
+)
+from casushub.tenants.bewaartermijnen.services import (
+    GRONDEN,
+    hef_blokkade_op,
+    stel_blokkade_in,
+)
+from casushub.tenants.casus.errors import NietGevonden, RegelFout
+from casushub.tenants.casus.toegang import is_regie
+from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.casuspagina import sectie
+from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.weigeringen import als_http
+
+__all__ = ["bewaarplicht_handlers"]
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
+REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
+_NO_CACHE = {"Cache-Control": "no-store"}
+REIKWIJDTE = [
+    ("", "Kies waarop de blokkade ligt"),
+    ("casus", "Alleen deze casus"),
+    ("persoon", "Alles over deze persoon (ook andere casussen en signalen)"),
+]
+GRONDKEUZE = [("", "Kies een grond"), *((g.value, GRONDEN[g.value]) for g in Blokkadegrond)]
+MELDINGEN = {
+    "ingesteld": "De juridische blokkade is ingesteld. Zolang die geldt, wordt niets vernietigd.",
+    "opgeheven": "De blokkade is opgeheven. De vernietiging volgt weer de bewaartermijn.",
+}
+_MAX_REDEN = 2000
+
+
+@get(
+    "/casusoverleg/casussen/{casus_id:uuid}/rechten",
+    name="casus-rechten",
+    opt=roles(*WERKERS),
+    dependencies=DEPS,
+)
+async def casus_rechten(
+    request: Request[Any, Any, Any],
+    state: State,
+    casus_id: FromPath[uuid.UUID],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    """The casus page's section: holds, items that may be withheld, moves and hand-overs."""
+    async with als_http(), db.begin():
+        plicht = await bewaarplicht(db, actor, casus_id)
+        items = await beperkbare_items(db, actor, casus_id, vandaag=klok.vandaag())
+        verhuizingen = await verhuisgeschiedenis(db, actor, casus_id)
+        fragment = Template(
+            "rechten/_casus.html",
+            context={
+                "plicht": plicht,
+                "items": items,
+                "verhuizingen": verhuizingen,
+                "regie": is_regie(actor),
+            },
+        )
+        return await sectie(request, state, db, actor, casus_id, "rechten", fragment)
+
+
+async def _scherm(
+    db: AsyncSession,
+    actor: Actor,
+    casus_id: uuid.UUID,
+    *,
+    waarden: dict[str, str] | None = None,
+    fouten: dict[str, str] | None = None,
+    melding: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    plicht = await bewaarplicht(db, actor, casus_id)
+    return Template(
+        "rechten/bewaarplicht.html",
+        context={
+            "plicht": plicht,
+            "reikwijdte": REIKWIJDTE,
+            "gronden": GRONDKEUZE,
+            "waarden": waarden or {},
+            "fouten": fouten or {},
+            "melding": melding,
+        },
+        status_code=status_code,
+        headers=_NO_CACHE,
+    )
+
+
+@get(
+    "/casusoverleg/casussen/{casus_id:uuid}/bewaarplicht",
+    name="casus-bewaarplicht",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def bewaarplicht_scherm(
+    casus_id: FromPath[uuid.UUID],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    gelukt: FromQuery[str | None] = None,
+) -> Template:
+    async with als_http(), db.begin():
+        return await _scherm(db, actor, casus_id, melding=MELDINGEN.get(gelukt or ""))
+
+
+@post(
+    "/casusoverleg/casussen/{casus_id:uuid}/bewaarplicht",
+    name="casus-bewaarplicht-instellen",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def bewaarplicht_instellen(
+    casus_id: FromPath[uuid.UUID],
+    data: Form,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template | Redirect:
+    waarden = {k: str(data.get(k, ""))[: _MAX_REDEN + 1] for k in ("reikwijdte", "grond", "reden")}
+    fouten: dict[str, str] = {}
+    if waarden["reikwijdte"] not in {"casus", "persoon"}:
+        fouten["reikwijdte"] = "Kies of de blokkade op deze casus of op de hele persoon ligt."
+    if waarden["grond"] not in GRONDEN:
+        fouten["grond"] = "Kies de grond van de blokkade."
+    if not waarden["reden"].strip():
+        fouten["reden"] = "Geef de reden op, bijvoorbeeld het kenmerk van de zaak of de klacht."
+    elif len(waarden["reden"]) > _MAX_REDEN:
+        fouten["reden"] = "Houd de reden korter dan 2000 tekens."
+    if not fouten:
+        try:
+            async with als_http(), db.begin():
+                plicht = await bewaarplicht(db, actor, casus_id)
+                await stel_blokkade_in(
+                    db,
+                    actor,
+                    plicht.casus.persoon_id,
+                    grond=waarden["grond"],
+                    reden=waarden["reden"],
+                    casus_id=casus_id if waarden["reikwijdte"] == "casus" else None,
+                )
+        except RegelFout as fout:
+            fouten[fout.field if fout.field in waarden else "reden"] = fout.message
+    if fouten:
+        async with als_http(), db.begin():
+            return await _scherm(
+                db, actor, casus_id, waarden=waarden, fouten=fouten, status_code=422
+            )
+    return Redirect(
+        f"/casusoverleg/casussen/{casus_id}/bewaarplicht?gelukt=ingesteld", status_code=303
+    )
+
+
+@post(
+    "/casusoverleg/casussen/{casus_id:uuid}/bewaarplicht/{blokkade_id:uuid}/opheffen",
+    name="casus-bewaarplicht-opheffen",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def bewaarplicht_opheffen(
+    casus_id: FromPath[uuid.UUID],
+    blokkade_id: FromPath[uuid.UUID],
+    data: Form,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template | Redirect:
+    veld = f"opheffen-{blokkade_id}"
+    reden = str(data.get("reden_opheffing", ""))[: _MAX_REDEN + 1]
+    fout: str | None = None
+    try:
+        async with als_http(), db.begin():
+            plicht = await bewaarplicht(db, actor, casus_id)
+            blokkade = await db.get(JuridischeBlokkade, blokkade_id)
+            # Only a hold of this casus or its person is lifted from this casus's screen.
+            if (
+                blokkade is None
+                or blokkade.persoon_id != plicht.casus.persoon_id
+                or blokkade.casus_id not in {None, casus_id}
+            ):
+                raise NietGevonden("Deze blokkade bestaat niet (meer).")
+            if not reden.strip():
+                raise RegelFout("Geef de reden van het opheffen op.", "reden")
+            if len(reden) > _MAX_REDEN:
+                raise RegelFout("Houd de reden korter dan 2000 tekens.", "reden")
+            await hef_blokkade_op(db, actor, blokkade_id, reden=reden)
+    except RegelFout as exc:
+        fout = exc.message
+    if fout is not None:
+        async with als_http(), db.begin():
+            return await _scherm(
+                db,
+                actor,
+                casus_id,
+                waarden={veld: reden},
+                fouten={veld: fout},
+                status_code=422,
+            )
+    return Redirect(
+        f"/casusoverleg/casussen/{casus_id}/bewaarplicht?gelukt=opgeheven", status_code=303
+    )
+
+
+bewaarplicht_handlers: list[Any] = [
+    casus_rechten,
+    bewaarplicht_scherm,
+    bewaarplicht_instellen,
+    bewaarplicht_opheffen,
+]

@@ -1,0 +1,220 @@
+""" "Inzage beperkt" on an item of a casus: the participant that supplied it withholds it
+from a data subject's inzage on a legal ground (art. 41 UAVG), with a review date. On that
+date it must be confirmed with a new review date, or it lapses (the daily watch); the owner
+is reminded by e-mail beforehand. Lifting shows the item in inzage again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import get, post
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.platform.identity.roles import Role
+from casushub.tenants.actor import Actor
+from casushub.tenants.bewaartermijnen.overzicht import item_inzage
+from casushub.tenants.casus.errors import GeenToegang, NietGevonden
+from casushub.tenants.verzoeken.rules import (
+    BEPERKING_GRONDEN,
+    MAX_BEPERKING_DAGEN,
+    VerzoekRegelFout,
+)
+from casushub.tenants.verzoeken.services import (
+    VerzoekGeenToegang,
+    VerzoekNietGevonden,
+    beperk_inzage,
+    bevestig_beperking,
+    hef_beperking_op,
+    vandaag,
+)
+from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.weigeringen import als_http
+
+__all__ = ["inzage_handlers"]
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
+_NO_CACHE = {"Cache-Control": "no-store"}
+_PAD = "/casusoverleg/casussen/{casus_id:uuid}/informatie/{item_id:uuid}/inzage"
+GRONDKEUZE = [("", "Kies een wettelijke grond"), *BEPERKING_GRONDEN.items()]
+MELDINGEN = {
+    "beperkt": "De inzage in deze informatie is beperkt tot de datum van herbeoordeling.",
+    "bevestigd": "De beperking is bevestigd met een nieuwe datum van herbeoordeling.",
+    "opgeheven": "De beperking is opgeheven: bij een inzageverzoek wordt dit gegeven getoond.",
+}
+
+
+def _pad(casus_id: uuid.UUID, item_id: uuid.UUID) -> str:
+    return f"/casusoverleg/casussen/{casus_id}/informatie/{item_id}/inzage"
+
+
+async def _scherm(
+    db: AsyncSession,
+    actor: Actor,
+    casus_id: uuid.UUID,
+    item_id: uuid.UUID,
+    *,
+    waarden: dict[str, str] | None = None,
+    fouten: dict[str, str] | None = None,
+    melding: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    item = await item_inzage(db, actor, casus_id, item_id, vandaag=vandaag())
+    return Template(
+        "rechten/inzage.html",
+        context={
+            "item": item,
+            "actor": actor,
+            "gronden": GRONDKEUZE,
+            "grondteksten": BEPERKING_GRONDEN,
+            "max_dagen": MAX_BEPERKING_DAGEN,
+            "pad": _pad(casus_id, item_id),
+            "waarden": waarden or {},
+            "fouten": fouten or {},
+            "melding": melding,
+        },
+        status_code=status_code,
+        headers=_NO_CACHE,
+    )
+
+
+@get(_PAD, name="item-inzage", opt=roles(*WERKERS), dependencies=DEPS)
+async def inzage_scherm(
+    casus_id: FromPath[uuid.UUID],
+    item_id: FromPath[uuid.UUID],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    gelukt: FromQuery[str | None] = None,
+) -> Template:
+    async with als_http(), db.begin():
+        return await _scherm(db, actor, casus_id, item_id, melding=MELDINGEN.get(gelukt or ""))
+
+
+def _datum(waarde: str, veld: str, fouten: dict[str, str]) -> date | None:
+    try:
+        dag = datum(waarde)
+    except ValueError:
+        fouten[veld] = "Vul een datum in als dd-mm-jjjj."
+        return None
+    if dag is None:
+        fouten[veld] = "Vul de datum van herbeoordeling in."
+    return dag
+
+
+async def _schrijf(
+    db: AsyncSession,
+    actor: Actor,
+    casus_id: uuid.UUID,
+    item_id: uuid.UUID,
+    actie: Any,
+    waarden: dict[str, str],
+    fouten: dict[str, str],
+    veld: str,
+    gelukt: str,
+) -> Template | Redirect:
+    """Run ``actie`` after the item check; a broken rule re-renders with the input kept."""
+    if not fouten:
+        try:
+            async with als_http(), db.begin():
+                await item_inzage(db, actor, casus_id, item_id, vandaag=vandaag())
+                await actie(db)
+        except VerzoekRegelFout as fout:
+            fouten[veld] = fout.message
+        except VerzoekGeenToegang as exc:
+            async with als_http():
+                raise GeenToegang(exc.message) from exc
+        except VerzoekNietGevonden as exc:
+            async with als_http():
+                raise NietGevonden(exc.message) from exc
+    if fouten:
+        async with als_http(), db.begin():
+            return await _scherm(
+                db, actor, casus_id, item_id, waarden=waarden, fouten=fouten, status_code=422
+            )
+    return Redirect(f"{_pad(casus_id, item_id)}?gelukt={gelukt}", status_code=303)
+
+
+@post(_PAD, name="item-inzage-beperken", opt=roles(*WERKERS), dependencies=DEPS)
+async def inzage_beperken(
+    casus_id: FromPath[uuid.UUID],
+    item_id: FromPath[uuid.UUID],
+    data: Form,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template | Redirect:
+    waarden = {k: str(data.get(k, ""))[:2001] for k in ("grond", "herzien_op", "toelichting")}
+    fouten: dict[str, str] = {}
+    if waarden["grond"] not in BEPERKING_GRONDEN:
+        fouten["grond"] = "Kies de wettelijke grond om de inzage te beperken."
+    herzien = _datum(waarden["herzien_op"], "herzien_op", fouten)
+    if len(waarden["toelichting"]) > 2000:
+        fouten["toelichting"] = "Houd de toelichting korter dan 2000 tekens."
+
+    async def actie(session: AsyncSession) -> None:
+        if herzien is None:  # refused above already; keeps the type checker informed
+            raise VerzoekRegelFout("Vul de datum van herbeoordeling in.")
+        await beperk_inzage(
+            session,
+            actor,
+            item_soort="informatie_item",
+            item_id=item_id,
+            grond=waarden["grond"],
+            herzien_op=herzien,
+            toelichting=waarden["toelichting"],
+        )
+
+    return await _schrijf(
+        db, actor, casus_id, item_id, actie, waarden, fouten, "herzien_op", "beperkt"
+    )
+
+
+@post(f"{_PAD}/bevestigen", name="item-inzage-bevestigen", opt=roles(*WERKERS), dependencies=DEPS)
+async def inzage_bevestigen(
+    casus_id: FromPath[uuid.UUID],
+    item_id: FromPath[uuid.UUID],
+    data: Form,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template | Redirect:
+    waarden = {"nieuw_herzien_op": str(data.get("nieuw_herzien_op", ""))[:20]}
+    fouten: dict[str, str] = {}
+    herzien = _datum(waarden["nieuw_herzien_op"], "nieuw_herzien_op", fouten)
+
+    async def actie(session: AsyncSession) -> None:
+        if herzien is None:  # refused above already; keeps the type checker informed
+            raise VerzoekRegelFout("Vul de datum van herbeoordeling in.")
+        item = await item_inzage(session, actor, casus_id, item_id, vandaag=vandaag())
+        if item.beperking is None:
+            raise VerzoekRegelFout("De inzage in deze informatie is niet beperkt.")
+        await bevestig_beperking(session, actor, item.beperking.id, herzien_op=herzien)
+
+    return await _schrijf(
+        db, actor, casus_id, item_id, actie, waarden, fouten, "nieuw_herzien_op", "bevestigd"
+    )
+
+
+@post(f"{_PAD}/opheffen", name="item-inzage-opheffen", opt=roles(*WERKERS), dependencies=DEPS)
+async def inzage_opheffen(
+    casus_id: FromPath[uuid.UUID],
+    item_id: FromPath[uuid.UUID],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template | Redirect:
+    async def actie(session: AsyncSession) -> None:
+        item = await item_inzage(session, actor, casus_id, item_id, vandaag=vandaag())
+        if item.beperking is None or item.beperking.status != "actief":
+            raise VerzoekRegelFout("De inzage in deze informatie is niet (meer) beperkt.")
+        await hef_beperking_op(session, actor, item.beperking.id)
+
+    return await _schrijf(db, actor, casus_id, item_id, actie, {}, {}, "opheffen", "opgeheven")
+
+
+inzage_handlers: list[Any] = [inzage_scherm, inzage_beperken, inzage_bevestigen, inzage_opheffen]

@@ -1,0 +1,203 @@
+"""The werkruimte's blocks, one function each (see ``casushub.web.werkruimte``).
+
+To add a block: write one async function below, decorated with ``@blok(Role.X, …)``, that
+takes a :class:`Werk` and returns a :class:`Blok` (or ``None`` to show nothing). Counts and
+links only: a block shows no personal data.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from casushub.crosstenant.overdracht import inkomende_overdrachten
+from casushub.platform.hub.werkvoorraad import hub_werkvoorraad
+from casushub.platform.identity.roles import Role
+from casushub.tenants.casus.overzicht import tel_overzicht
+from casushub.tenants.casus.toegang import weegt_mee
+from casushub.tenants.overgang.services import HERINNER_DAGEN
+from casushub.tenants.overgang.services import telling as overgang_telling
+from casushub.tenants.uitnodigingen.services import mijn_uitnodigingen
+from casushub.tenants.verzoeken import services as verzoeken
+from casushub.web.casusoverleg.bijeenkomsten import komende_bijeenkomsten
+from casushub.web.werkruimte import Blok, Link, Telling, Werk, blok
+
+__all__: list[str] = []
+
+
+@blok(Role.PROCESREGISSEUR, Role.GEMEENTE_REGIE, Role.PARTICIPANT)
+async def casusoverleg(werk: Werk) -> Blok | None:
+    tenant, db, actor = werk.gemeente()
+    aantallen = await tel_overzicht(db, actor)
+    tellingen = []
+    if weegt_mee(actor):
+        tellingen.append(
+            Telling("Te wegen signalen", aantallen.signalen, "/casusoverleg#lijst-signalen")
+        )
+    tellingen += [
+        Telling("Plannen te laat", aantallen.plannen, "/casusoverleg#lijst-plannen", urgent=True),
+        Telling("Reviews verlopen", aantallen.reviews, "/casusoverleg#lijst-reviews", urgent=True),
+        Telling("Lopende casussen", aantallen.casussen, "/casusoverleg#lijst-casussen"),
+    ]
+    async with werk.state.engine.connect() as conn:
+        bijeenkomsten = await komende_bijeenkomsten(conn, tenant.id)
+        tellingen.append(
+            Telling(
+                "Komende bijeenkomsten", len(bijeenkomsten), "/casusoverleg#bijeenkomsten-titel"
+            )
+        )
+        if werk.context.role in {Role.PROCESREGISSEUR, Role.GEMEENTE_REGIE}:
+            overdrachten = await inkomende_overdrachten(conn, tenant.id)
+            tellingen.append(
+                Telling(
+                    "Overdrachten naar deze gemeente",
+                    len(overdrachten),
+                    "/casusoverleg#overdrachten-titel" if overdrachten else "/casusoverleg",
+                    urgent=True,
+                )
+            )
+    return Blok(
+        "Casusoverleg",
+        tellingen=tellingen,
+        links=[
+            Link("Signaal inbrengen", "/casusoverleg/signalen/nieuw"),
+            Link("Persoon of casus zoeken", "/casusoverleg/zoeken"),
+        ],
+    )
+
+
+@blok(Role.CONTACTPUNT, Role.GEMEENTE_REGIE)
+async def verzoeken_van_betrokkenen(werk: Werk) -> Blok | None:
+    _, db, _ = werk.gemeente()
+    open_verzoeken = await verzoeken.open_verzoeken(db)
+    vandaag = verzoeken.vandaag()
+    te_laat = sum(1 for v in open_verzoeken if v.termijn < vandaag)
+    deze_week = sum(1 for v in open_verzoeken if vandaag <= v.termijn <= vandaag + timedelta(7))
+    return Blok(
+        "Verzoeken van betrokkenen",
+        tekst="Verzoeken om inzage, rectificatie, verwijdering, beperking of bezwaar; de "
+        "termijn is een maand.",
+        tellingen=[
+            Telling("Open verzoeken", len(open_verzoeken), "/contactpunt-taken"),
+            Telling("Termijn verstreken", te_laat, "/contactpunt-taken", urgent=True),
+            Telling("Termijn verstrijkt binnen 7 dagen", deze_week, "/contactpunt-taken"),
+        ],
+        links=[Link("Verzoek registreren", "/contactpunt-taken/nieuw")],
+    )
+
+
+@blok(Role.INVITED_PARTY)
+async def uitnodigingen(werk: Werk) -> Blok | None:
+    _, db, actor = werk.gemeente()
+    lijst = await mijn_uitnodigingen(db, actor)
+    niet_geaccepteerd = sum(1 for u in lijst if not u.geaccepteerd_op)
+    return Blok(
+        "Uitnodigingen",
+        tekst="U ziet alleen de onderdelen van een casus waarvoor u bent uitgenodigd, voor één "
+        "bijeenkomst en een beperkte tijd, nadat u de geheimhouding heeft geaccepteerd.",
+        tellingen=[
+            Telling("Lopende uitnodigingen", len(lijst), "/casusoverleg"),
+            Telling("Geheimhouding nog te accepteren", niet_geaccepteerd, "/casusoverleg", True),
+        ],
+    )
+
+
+@blok(Role.FG_AUDITOR)
+async def verwerkingenlog(werk: Werk) -> Blok | None:
+    return Blok(
+        "Vragen aan het verwerkingenlog",
+        tekst="Het log van deze gemeente: wie heeft welke gegevens verwerkt, en wanneer.",
+        links=[
+            Link("Wie heeft een casus gezien?", "/fg#casus-titel"),
+            Link("Wat heeft een gebruiker gezien?", "/fg#gebruiker-titel"),
+            Link("Het log exporteren", "/fg#export-titel"),
+        ],
+    )
+
+
+@blok(Role.FG_AUDITOR, Role.PROCESREGISSEUR, Role.GEMEENTE_REGIE)
+async def bewaartermijnen(werk: Werk) -> Blok | None:
+    return Blok(
+        "Bewaartermijnen",
+        tekst="Wat de eerstvolgende vernietiging zou verwijderen, zonder iets te verwijderen.",
+        links=[Link("Proefrun van de vernietiging bekijken", "/bewaartermijnen/proefrun")],
+    )
+
+
+@blok(Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
+async def overgangsvoorraad(werk: Werk) -> Blok | None:
+    """Convenant-era cases waiting for their weging under the Wet, with their deadlines."""
+    _tenant, db, actor = werk.gemeente()
+    telling = await overgang_telling(db)
+    links = [Link("Zaken uit het convenant inlezen", "/overgang#inlezen-titel")]
+    if actor.role != Role.GEMEENTE_REGIE:
+        links = []
+    if not telling.te_wegen and not links:
+        return None
+    return Blok(
+        "Overgangsvoorraad",
+        tekst="Zaken uit de tijd van het convenant: alleen na een nieuwe weging onder de Wet "
+        "gaan ze verder; na de termijn worden ze vernietigd.",
+        tellingen=[
+            Telling("zaken uit het convenant te wegen", telling.te_wegen, "/overgang"),
+            Telling(
+                f"binnen {HERINNER_DAGEN} dagen over de termijn",
+                telling.bijna_verlopen,
+                "/overgang",
+                urgent=True,
+            ),
+        ],
+        links=links,
+    )
+
+
+@blok(Role.GEMEENTE_REGIE)
+async def cijfers(werk: Werk) -> Blok | None:
+    return Blok(
+        "Cijfers",
+        tekst="Aantallen zonder persoonsgegevens: signalen, wegingen, casussen, doorlooptijden.",
+        links=[Link("Cijfers zonder persoonsgegevens van uw gemeente", "/cijfers")],
+    )
+
+
+@blok(Role.HUB_ADMIN)
+async def hubcijfers(werk: Werk) -> Blok | None:
+    return Blok(
+        "Cijfers",
+        tekst="Per gemeente en voor de hele hub, alleen van gemeenten waarvan de "
+        "verwerkersovereenkomst loopt.",
+        links=[Link("Cijfers zonder persoonsgegevens", "/hub/cijfers")],
+    )
+
+
+@blok(Role.HUB_ADMIN)
+async def hubbeheer(werk: Werk) -> Blok | None:
+    hub_id = werk.context.hub_id
+    if hub_id is None:
+        return None
+    async with werk.state.engine.connect() as conn:
+        cijfers = await hub_werkvoorraad(conn, hub_id)
+    return Blok(
+        "Beheer van de hub",
+        tellingen=[
+            Telling("Gemeenten", cijfers.gemeenten, "/hub/gemeenten"),
+            Telling(
+                "Gemeenten met open implementatiestappen",
+                cijfers.in_implementatie,
+                "/hub/gemeenten",
+                urgent=True,
+            ),
+            Telling("Organisaties", cijfers.organisaties, "/hub/organisaties"),
+            Telling("Actieve gebruikers", cijfers.gebruikers, "/hub/gebruikers"),
+            Telling("Openstaande uitnodigingen", cijfers.open_uitnodigingen, "/hub/gebruikers"),
+        ],
+        links=[
+            Link("Gemeente aanmelden", "/hub/gemeenten/nieuw"),
+            Link("Organisatie toevoegen", "/hub/organisaties/nieuw"),
+            Link("Casusoverleggen plannen", "/hub/casusoverleggen"),
+        ],
+    )
+
+
+@blok(Role.PLATFORM_OPERATOR)
+async def platformbeheer(werk: Werk) -> Blok | None:
+    return Blok("Platformbeheer", links=[Link("Hubs beheren", "/platform/hubs")])

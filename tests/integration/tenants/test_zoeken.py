@@ -1,0 +1,40 @@
+"""Searching for a person by part of a name: ``%`` and ``_`` are letters, not wildcards."""
+
+from __future__ import annotations
+
+import uuid
+
+from casusfabriek import Organisaties, Sessie, nieuw_signaal
+
+from casushub.platform.settings import Settings
+from casushub.platform.tenancy import TenantRef
+from casushub.tenants.personen.services import zoek_personen
+
+
+async def test_person_search_takes_percent_and_underscore_literally(
+    sessie: Sessie, tenant_a: TenantRef, orgs: Organisaties, settings: Settings
+) -> None:
+    eigen = uuid.uuid4().hex[:8]
+    letterlijk = f"Procent 100% Laag_streep {eigen}"
+    gewoon = f"Gewone Naam {eigen}"
+    async with sessie(tenant_a) as s:
+        await nieuw_signaal(s, orgs, letterlijk)
+        await nieuw_signaal(s, orgs, gewoon, aliassen=["Zonder tekens"])
+    regie, sleutel = orgs.regie, settings.secret_key
+    async with sessie(tenant_a) as s:
+        # Before: "%" and "_" were dropped from the term, so "%" searched for "" = everyone.
+        for term in ("%", "_", "%%", "%_%"):
+            namen = [t.naam for t in await zoek_personen(s, regie, sleutel=sleutel, naam=term)]
+            assert gewoon not in namen, term
+        assert [
+            t.naam
+            for t in await zoek_personen(s, regie, sleutel=sleutel, naam=f"% laag_streep {eigen}")
+        ] == [letterlijk]
+        # A wildcard in the term is a letter: "Gewone_Naam" is not "Gewone Naam".
+        assert await zoek_personen(s, regie, sleutel=sleutel, naam=f"Gewone_Naam {eigen}") == []
+        assert await zoek_personen(s, regie, sleutel=sleutel, naam=f"Gewone%{eigen}") == []
+        # Aliases are searched the same way.
+        assert await zoek_personen(s, regie, sleutel=sleutel, naam="zonder%") == []
+        assert [t.naam for t in await zoek_personen(s, regie, sleutel=sleutel, naam=gewoon)] == [
+            gewoon
+        ]
