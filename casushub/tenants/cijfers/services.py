@@ -49,6 +49,7 @@ FASEN = {
 }
 UITKOMSTEN = {
     "geen_actie": "geen actie",
+    "niet_onder_wet": "valt niet onder deze wet",
     "meer_informatie": "meer informatie nodig",
     "opname": "opname in casusoverleg",
     "strafrechtelijk": "strafrechtelijk traject (OM)",

@@ -407,7 +407,7 @@ class ZaakWeging:
     uitkomst: str | None
 
 
-TOEGESTANE_UITKOMSTEN = (Uitkomst.OPNAME, Uitkomst.GEEN_ACTIE)
+TOEGESTANE_UITKOMSTEN = (Uitkomst.OPNAME, Uitkomst.GEEN_ACTIE, Uitkomst.NIET_ONDER_WET)
 
 
 def _geschiedenis(zaak: Overgangszaak) -> list[tuple[date, str]]:
@@ -474,7 +474,10 @@ async def weeg_zaak(
             "zaak",
         )
     if invoer.uitkomst not in {u.value for u in TOEGESTANE_UITKOMSTEN}:
-        raise RegelFout("Kies een uitkomst: opname in casusoverleg of geen actie.", "uitkomst")
+        raise RegelFout(
+            "Kies een uitkomst: opname in casusoverleg, geen actie of valt niet onder deze wet.",
+            "uitkomst",
+        )
     await controleer_persoonsvelden(
         session,
         {
@@ -492,7 +495,7 @@ async def weeg_zaak(
     )
     if invoer.datum > vandaag:
         raise RegelFout("De datum van de weging kan niet in de toekomst liggen.", "datum")
-    if uitkomst is Uitkomst.GEEN_ACTIE:
+    if uitkomst is not Uitkomst.OPNAME:
         zaak.status = ZaakStatus.GEEN_ACTIE
         zaak.afgehandeld_op = invoer.datum
         # No basis under the Wet: nothing of it may be kept; tonight's job destroys it.
@@ -503,7 +506,7 @@ async def weeg_zaak(
             actor,
             actie=Actie.UPDATE,
             gegevensgroep=_GROEP,
-            doel="weging overgangszaak: geen actie",
+            doel=f"weging overgangszaak: {uitkomst.label}",
             detail=f"zaak:{zaak.id}",
         )
         return zaak
@@ -597,7 +600,9 @@ def _leeg(zaak: Overgangszaak) -> None:
 
 
 _REGEL = {
-    ZaakStatus.GEEN_ACTIE.value: "overgangszaak: vernietigd na weging 'geen actie' onder de Wet",
+    ZaakStatus.GEEN_ACTIE.value: (
+        "overgangszaak: vernietigd na weging 'geen actie' of 'valt niet onder deze wet'"
+    ),
     ZaakStatus.TE_WEGEN.value: (
         "overgangszaak: vernietigd na verstrijken van de termijn voor de weging"
     ),

@@ -65,6 +65,11 @@ _OMHULSEL = 64 * 1024
 UITKOMSTEN = [
     (Uitkomst.OPNAME.value, "Opname in casusoverleg: de zaak wordt een casus onder de Wet"),
     (Uitkomst.GEEN_ACTIE.value, "Geen actie: de zaak valt af en wordt vernietigd"),
+    (
+        Uitkomst.NIET_ONDER_WET.value,
+        "Valt niet onder deze wet: de zaak wordt vernietigd; de zorgen horen in de reguliere "
+        "persoonsgerichte aanpak van de gemeente",
+    ),
 ]
 MELDINGEN = {
     "geen_actie": "De weging is vastgelegd: geen actie. De zaak wordt vannacht vernietigd; "

@@ -1,4 +1,5 @@
-"""The overgangsvoorraad: uploads of convenant-era cases and the transition list.
+"""The overgangsvoorraad (uploads of convenant-era cases and the transition list) and the
+Wet's boundary: why a signal falls under the Wet, and no casus without a weging 'opname'.
 
 Revision ID: t0011
 Revises: t0012
@@ -89,8 +90,66 @@ def upgrade() -> None:
         ),
     )
 
+    # Why a signal falls under the Wet (radicalisering / terroristische activiteiten) and in
+    # the reporter's words. Empty on signals registered before this revision.
+    op.add_column("signaal", sa.Column("aanleiding", sa.String(30)))
+    op.add_column("signaal", sa.Column("aanleiding_toelichting", sa.Text()))
+    op.create_check_constraint(
+        "ck_signaal_aanleiding",
+        "signaal",
+        "aanleiding IS NULL OR aanleiding IN ('radicalisering', 'terroristische_activiteiten')",
+    )
+    # 'Valt niet onder deze wet' as a weging outcome (closed like 'geen actie').
+    op.drop_constraint("ck_weging_uitkomst", "weging", type_="check")
+    op.create_check_constraint(
+        "ck_weging_uitkomst",
+        "weging",
+        "uitkomst IS NULL OR uitkomst IN "
+        "('geen_actie', 'niet_onder_wet', 'meer_informatie', 'opname', 'strafrechtelijk')",
+    )
+    # Rule 1 and 2 in the database as well: the Wet's legal basis (every casus carries it)
+    # only on a casus whose weging was finalised with 'opname'. The schema comes from the
+    # trigger's own table, so the function serves every tenant schema alike.
+    op.execute(_CASUS_WEGING_FUNCTIE)
+    op.execute(
+        "CREATE TRIGGER casus_vereist_weging BEFORE INSERT OR UPDATE OF weging_id ON casus "
+        "FOR EACH ROW EXECUTE FUNCTION casus_vereist_weging()"
+    )
+
+
+_CASUS_WEGING_FUNCTIE = """
+CREATE FUNCTION casus_vereist_weging() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    gevonden boolean;
+BEGIN
+    -- No format() with %-placeholders: the migration runner's SQL passes through a
+    -- paramstyle that doubles every percent sign.
+    EXECUTE 'SELECT EXISTS (SELECT 1 FROM ' || quote_ident(TG_TABLE_SCHEMA) || '.weging '
+        || 'WHERE id = $1 AND uitkomst = ''opname'' AND vastgesteld_op IS NOT NULL)'
+        INTO gevonden USING NEW.weging_id;
+    IF NOT gevonden THEN
+        RAISE EXCEPTION 'een casus onder de Wet vereist een vastgestelde weging met uitkomst opname'
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END
+$$
+"""
+
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER casus_vereist_weging ON casus")
+    op.execute("DROP FUNCTION casus_vereist_weging()")
+    op.drop_constraint("ck_weging_uitkomst", "weging", type_="check")
+    op.create_check_constraint(
+        "ck_weging_uitkomst",
+        "weging",
+        "uitkomst IS NULL OR uitkomst IN "
+        "('geen_actie', 'meer_informatie', 'opname', 'strafrechtelijk')",
+    )
+    op.drop_constraint("ck_signaal_aanleiding", "signaal", type_="check")
+    op.drop_column("signaal", "aanleiding_toelichting")
+    op.drop_column("signaal", "aanleiding")
     op.drop_table("overgang_instelling")
     op.drop_table("overgangszaak")
     op.drop_table("overgangsimport")
