@@ -16,6 +16,8 @@ from casushub.platform.identity.roles import Role
 from casushub.tenants.bewaartermijnen.overzichten import aantal_bewijzen
 from casushub.tenants.casus.overzicht import tel_overzicht
 from casushub.tenants.casus.toegang import weegt_mee
+from casushub.tenants.overgang.services import HERINNER_DAGEN
+from casushub.tenants.overgang.services import telling as overgang_telling
 from casushub.tenants.uitnodigingen.services import mijn_uitnodigingen
 from casushub.tenants.verzoeken import services as verzoeken
 from casushub.web.casusoverleg.bijeenkomsten import komende_bijeenkomsten
@@ -140,6 +142,52 @@ async def bewaartermijnen(werk: Werk) -> Blok | None:
             Link("Bewaartermijnen van de gemeente", "/bewaartermijnen"),
             Link("Vernietigingsbewijzen", "/bewaartermijnen/vernietigingsbewijzen"),
         ],
+    )
+
+
+@blok(Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
+async def overgangsvoorraad(werk: Werk) -> Blok | None:
+    """Convenant-era cases waiting for their weging under the Wet, with their deadlines."""
+    _tenant, db, actor = werk.gemeente()
+    telling = await overgang_telling(db)
+    links = [Link("Zaken uit het convenant inlezen", "/overgang#inlezen-titel")]
+    if actor.role != Role.GEMEENTE_REGIE:
+        links = []
+    if not telling.te_wegen and not links:
+        return None
+    return Blok(
+        "Overgangsvoorraad",
+        tekst="Zaken uit de tijd van het convenant: alleen na een nieuwe weging onder de Wet "
+        "gaan ze verder; na de termijn worden ze vernietigd.",
+        tellingen=[
+            Telling("zaken uit het convenant te wegen", telling.te_wegen, "/overgang"),
+            Telling(
+                f"binnen {HERINNER_DAGEN} dagen over de termijn",
+                telling.bijna_verlopen,
+                "/overgang",
+                urgent=True,
+            ),
+        ],
+        links=links,
+    )
+
+
+@blok(Role.GEMEENTE_REGIE)
+async def cijfers(werk: Werk) -> Blok | None:
+    return Blok(
+        "Cijfers",
+        tekst="Aantallen zonder persoonsgegevens: signalen, wegingen, casussen, doorlooptijden.",
+        links=[Link("Cijfers zonder persoonsgegevens van uw gemeente", "/cijfers")],
+    )
+
+
+@blok(Role.HUB_ADMIN)
+async def hubcijfers(werk: Werk) -> Blok | None:
+    return Blok(
+        "Cijfers",
+        tekst="Per gemeente en voor de hele hub, alleen van gemeenten waarvan de "
+        "verwerkersovereenkomst loopt.",
+        links=[Link("Cijfers zonder persoonsgegevens", "/hub/cijfers")],
     )
 
 

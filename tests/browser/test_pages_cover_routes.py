@@ -35,6 +35,11 @@ NOT_PAGES: dict[str, str] = {
     "/contactpunt-taken/verzoek/{verzoek_id:uuid}/inzage/{formaat:str}": "the inzage export",
     "/fg/export": "CSV download of the access log",
     "/gemeente/export": "the municipality's export archive",
+    "/cijfers/download": "CSV download of the figures",
+    "/hub/cijfers/download": "CSV download of the hub's figures",
+    "/hub/cijfers/{tenant_id:uuid}/download": "CSV download of a municipality's figures",
+    "/overgang/bestanden/{naam:str}": "the import template and example file (downloads)",
+    "/hub/gemeenten/{tenant_id:uuid}/overgang/bestanden/{naam:str}": "the same, for the hub",
     # htmx fragments: loaded into the casus page (in PAGES) when it opens, checked there.
     "/casusoverleg/casussen/{casus_id:uuid}/bijeenkomsten": "fragment of the casus page",
     "/casusoverleg/casussen/{casus_id:uuid}/derden": "fragment of the casus page",

@@ -316,6 +316,9 @@ CONTROLS: list[tuple[str, Role | None, dict[str, str]]] = [
     ("GET /huisstijl/{hub_id:uuid}/stijl.css", HUB, {"hub_id": "hub"}),
     ("GET /jobs/{job_id:uuid}", REGIE, {"job_id": "job"}),
     ("GET /platform/hubs/{hub_id:uuid}", OPS, {"hub_id": "hub"}),
+    ("GET /overgang/imports/{import_id:uuid}", REGIE, {"import_id": "overgangsimport"}),
+    ("GET /hub/cijfers/{tenant_id:uuid}", HUB, {"tenant_id": "tenant"}),
+    ("GET /overgang/zaken/{zaak_id:uuid}/weging", REGIE, {"zaak_id": "overgangszaak"}),
     ("GET /fg/casus", FG, {"casus": "casus"}),
     ("GET /fg/gebruiker", FG, {"gebruiker": "zelf"}),
 ]
