@@ -47,10 +47,12 @@ class Gemeente:
 
     @property
     def naam(self) -> str:
-        return self.cast.tenant_name
+        naam: str = self.cast.tenant_name
+        return naam
 
     def email(self, rol: str) -> str:
-        return self.cast.emails[rol]
+        email: str = self.cast.emails[rol]
+        return email
 
 
 async def _gemeente(
@@ -166,7 +168,7 @@ async def _vind_in_wachtrij(walk: Journey, naam: str) -> str:
     await walk.fill("zoek", naam.split()[-1])
     await _naar(walk, "Zoeken", role="button")
     await _naar(walk, naam)
-    kop = await page.locator("h1").inner_text()
+    kop: str = await page.locator("h1").inner_text()
     assert kop.startswith("Verzoek CP-")
     return kop.removeprefix("Verzoek ")
 

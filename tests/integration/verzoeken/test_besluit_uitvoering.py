@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -40,7 +41,7 @@ async def _opzet(
     nieuwe_gemeente: GemeenteFactory,
     orgs: Organisaties,
     soort: VerzoekType,
-) -> tuple[object, object, Verzoek]:
+) -> tuple[Any, Any, Verzoek]:
     gemeente = await nieuwe_gemeente()
     contactpunt = orgs.actor(orgs.gemeente, "contactpunt")
     async with tenant_session(engine, gemeente.ref, settings) as s, s.begin():
