@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -87,7 +87,9 @@ def test_the_scheduler_runs_the_destruction_daily() -> None:
     assert "lifecycle.vernietig" in names
 
 
-async def _until(check, worker: subprocess.Popen[str], what: str) -> None:
+async def _until(
+    check: Callable[[], Awaitable[bool]], worker: subprocess.Popen[str], what: str
+) -> None:
     deadline = time.monotonic() + DEADLINE
     while not await check():
         assert worker.poll() is None, "de worker is gestopt"
@@ -100,7 +102,7 @@ async def test_termination_export_notice_and_destruction_in_a_real_worker(
     app_engine: AsyncEngine,
     settings: Settings,
     hub: str,
-    unique_code,
+    unique_code: Callable[[], str],
     worker: subprocess.Popen[str],
 ) -> None:
     code = unique_code()
