@@ -210,9 +210,10 @@ async def test_append_only_tables_hold_without_their_triggers(
             text(
                 "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
                 "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE n.nspname = :s AND NOT t.tgisinternal AND t.tgenabled <> 'D'"
+                "WHERE n.nspname = :s AND c.relname = ANY(:tables) "
+                "AND NOT t.tgisinternal AND t.tgenabled <> 'D'"
             ),
-            {"s": tenant_a.schema},
+            {"s": tenant_a.schema, "tables": list(APPEND_ONLY)},
         )
         assert triggers.scalar_one() == 0
         await conn.exec_driver_sql(f'SET LOCAL search_path TO "{tenant_a.schema}"')

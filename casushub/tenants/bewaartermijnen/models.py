@@ -55,7 +55,7 @@ class JuridischeBlokkade(TenantBase):
     persoon_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey(Persoon.id, ondelete="CASCADE"), index=True
     )
-    # Set: the hold covers this casus only; NULL: everything about the person (t0012).
+    # Set: the hold covers this casus only; NULL: everything about the person (t0009).
     casus_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("casus.id", ondelete="CASCADE"), index=True
     )

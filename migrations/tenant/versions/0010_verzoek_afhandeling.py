@@ -4,7 +4,7 @@ of an erasure, the legal hold of a restriction or objection); and a legal hold o
 of a granted restriction of processing (art. 18 AVG).
 
 Revision ID: t0010
-Revises: t0012
+Revises: t0009
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "t0010"
-down_revision = "t0012"
+down_revision = "t0009"
 branch_labels = None
 depends_on = None
 

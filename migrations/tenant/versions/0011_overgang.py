@@ -2,7 +2,7 @@
 Wet's boundary: why a signal falls under the Wet, and no casus without a weging 'opname'.
 
 Revision ID: t0011
-Revises: t0012
+Revises: t0010
 Create Date: 2026-12-07
 """
 

@@ -8,6 +8,7 @@ no list page of X shows anything of Y.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -147,6 +148,10 @@ async def test_operator_creates_hubs_and_hub_admin_sees_only_own_hub(
         "user_id": user_y,
         "invitation_id": invitation_y,
         "job_id": job_y,
+        # An upload of the overgangsvoorraad: the municipality in its path is hub Y's, which
+        # alone must refuse the request, whatever the upload.
+        "import_id": uuid.uuid4(),
+        "naam": "voorbeeld.csv",
     }
     admin_x = await create_signed_in_session(
         engine, settings, role=Role.HUB_ADMIN, hub_id=x, organisation_type=OrganisationType.HUB

@@ -8,7 +8,7 @@ open holds by the service.
 ``herinnering`` records each reminder the daily run sends (a casus review due, a restriction's
 review date near), keyed by its due date, so a rerun sends nothing twice. Ids only.
 
-Revision ID: t0012
+Revision ID: t0009
 Revises: t0008
 Create Date: 2026-12-07
 """
@@ -16,7 +16,7 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-revision = "t0012"
+revision = "t0009"
 down_revision = "t0008"
 branch_labels = None
 depends_on = None
