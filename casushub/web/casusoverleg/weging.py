@@ -271,7 +271,7 @@ async def opname_opslaan(
         code = await conn.scalar(select(Tenant.gemeentecode).where(Tenant.id == tenant.id))
         live = await gereed_voor_livegang(conn, tenant.id)
     if not live:
-        # Issue 6: no casus before the hub has seen the required implementation steps done.
+        # no casus before the hub has seen the required implementation steps done.
         return Template(
             "casusoverleg/opname.html",
             context={"weging_id": weging_id, "fout": NOG_NIET_LIVE},
