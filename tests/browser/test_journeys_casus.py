@@ -134,7 +134,8 @@ async def open_casusoverleg(walk: Journey) -> None:
 async def bevestiging(walk: Journey) -> str:
     region = walk.page.locator("[data-bevestiging]")
     await region.first.wait_for()
-    return (await region.first.inner_text()).strip()
+    tekst: str = await region.first.inner_text()
+    return tekst.strip()
 
 
 async def legal_choices_made(walk: Journey) -> list[str]:
