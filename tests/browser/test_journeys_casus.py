@@ -252,12 +252,14 @@ async def test_procesregisseur_from_signal_to_printed_agenda(
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.parametrize("toetsenbord", [False, True], ids=["muis", "toetsenbord"])
 async def test_police_adds_information_to_its_casus(
-    journey: Journey, cast: Cast, app_engine: AsyncEngine, settings: Settings
+    tab: Tab, cast: Cast, app_engine: AsyncEngine, settings: Settings, toetsenbord: bool
 ) -> None:
     naam = f"Petra Politie {secrets.token_hex(2)}"
     await seeded_casus(app_engine, settings, cast, naam)
-    walk, page = journey, journey.page
+    walk = Journey(tab, keyboard=toetsenbord)
+    page = walk.page
     await walk.sign_in(cast.emails["participant"])
     await open_casusoverleg(walk)
     await walk.press(naam, role="link")
@@ -278,6 +280,7 @@ async def test_police_adds_information_to_its_casus(
     sectie = await page.locator("#informatie").inner_text()
     assert "Is gezien bij een bijeenkomst van de groep" in sectie
     assert "bron: Politie Eenheid Reis" in sectie
+    assert walk.unchecked() == []
 
 
 @pytest.fixture

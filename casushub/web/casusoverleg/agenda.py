@@ -54,7 +54,7 @@ from casushub.web.casusoverleg.bijeenkomsten import (
 from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.context import weigering
 from casushub.web.casusoverleg.deps import DEPS
-from casushub.web.casusoverleg.namen import organisatienamen
+from casushub.web.casusoverleg.namen import organisatienamen, soortnaam
 from casushub.web.casusoverleg.planscherm import (
     INTERVENTIE_VELDEN,
     interventie_invoer,
@@ -235,7 +235,7 @@ async def _agendapunt(
             "waarden": waarden or {},
             "fouten": fouten or {},
             "domeinen": DOMEINEN,
-            "verantwoordelijken": [(i, f"{n} ({t})") for i, n, t in organisaties],
+            "verantwoordelijken": [(i, f"{n} ({soortnaam(t)})") for i, n, t in organisaties],
             "deelnemers": [("", "Geen (de verantwoordelijke is een deelnemer)")]
             + [(i, n) for i, n, t in organisaties if t in DEELNEMER_TYPES],
             "afdruk_doelen": AFDRUK_DOELEN,
@@ -411,7 +411,9 @@ async def _aanwezigheid(
         "casusoverleg/aanwezigheid.html",
         context={
             "info": info,
-            "organisaties": await deelnemende_organisaties(state, tenant),
+            "organisaties": [
+                (i, n, soortnaam(t)) for i, n, t in await deelnemende_organisaties(state, tenant)
+            ],
             "aanwezig": {str(k) for k, v in aanwezig.items() if v},
             "melding": melding,
         },

@@ -26,6 +26,7 @@ __all__ = [
     "gemeenten",
     "gemeentenaam_van",
     "organisatienamen",
+    "soortnaam",
 ]
 
 # The option for a municipality that is not on this platform (its code is typed next to it).
@@ -98,3 +99,20 @@ async def gemeentenaam_van(engine: AsyncEngine, tenant_id: uuid.UUID) -> str:
     async with engine.connect() as conn:
         naam = await conn.scalar(select(Tenant.name).where(Tenant.id == tenant_id))
     return naam or "uw gemeente"
+
+
+_SOORTEN = {
+    "gemeente": "gemeente",
+    "politie": "politie",
+    "om": "Openbaar Ministerie",
+    "reclassering": "reclassering",
+    "rvdk": "Raad voor de Kinderbescherming",
+    "jenv": "Ministerie van Justitie en Veiligheid",
+    "satellietpartner": "samenwerkingspartner",
+    "hub": "hub",
+}
+
+
+def soortnaam(soort: str) -> str:
+    """An organisation type in words ("om" is "Openbaar Ministerie")."""
+    return _SOORTEN.get(soort, soort)

@@ -40,6 +40,7 @@ from casushub.tenants.plan.services import (
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.namen import soortnaam
 from casushub.web.casusoverleg.weigeringen import als_http
 
 __all__ = [
@@ -151,7 +152,12 @@ async def plan_fragment(
                 if te_laat(status=i.status, deadline=i.deadline, vandaag=vandaag)
             },
             "verantwoordelijken": [
-                (i, f"{n} ({t})" if t in DEELNEMER_TYPES else f"{n} (uitgenodigde partij)")
+                (
+                    i,
+                    f"{n} ({soortnaam(t)})"
+                    if t in DEELNEMER_TYPES
+                    else f"{n} (uitgenodigde partij)",
+                )
                 for i, n, t in organisaties
             ],
             "deelnemers": [("", "Geen (de verantwoordelijke is een deelnemer)")]

@@ -42,6 +42,7 @@ from casushub.tenants.weging.services import (
 )
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.namen import soortnaam
 from casushub.web.casusoverleg.weigeringen import als_http
 from casushub.web.meldingen import meld
 
@@ -107,7 +108,7 @@ def _scherm(
         context={
             "concept": concept,
             "signaal": signaal,
-            "organisaties": organisaties,
+            "organisaties": [(i, n, soortnaam(t)) for i, n, t in organisaties],
             "waarden": waarden,
             "fouten": fouten,
             "criteria": CRITERIA,
