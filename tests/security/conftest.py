@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from overgangkit import overgangszaak
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -203,6 +204,9 @@ async def _seed(app_engine: AsyncEngine, settings: Settings, side: Side, code: s
             veld="omschrijving",
             nieuwe_waarde=f"{marker_tekst} verbeterd",
         )
+    # The overgangsvoorraad: an upload read in, its one case waiting for its weging (under a
+    # name holding the marker: the other side must never see it).
+    await overgangszaak(app_engine, settings, side.tenant, code, f"{marker_naam}Overgang")
     async with tenant_session(app_engine, side.tenant, settings) as s, s.begin():
         for table in TenantBase.metadata.sorted_tables:
             if "id" in table.c:
@@ -288,6 +292,13 @@ async def world(admin_engine: AsyncEngine, app_engine: AsyncEngine, settings: Se
         await _seed(app_engine, settings, side, code)
         side.ids["tenant"] = [tenant.id]
         async with admin_engine.begin() as conn:
+            # A running processor agreement: the hub's figures of it (and its upload of the
+            # overgangsvoorraad) answer the own side's hub admin.
+            await conn.execute(
+                update(Tenant)
+                .where(Tenant.id == tenant.id)
+                .values(verwerkersovereenkomst_start=date(2025, 7, 1))
+            )
             # The implementation checklist, done (so the municipality is live, as before).
             await maak_checklist(conn, tenant.id, Situatie.ZVH)
             await conn.execute(

@@ -70,6 +70,8 @@ ID_SOURCES: dict[str, tuple[str, ...]] = {
     "hub_id": ("hub",),
     "token_id": ("api_token",),
     "invitation_id": ("invitation",),
+    "import_id": ("overgangsimport",),
+    "zaak_id": ("overgangszaak",),
     "blokkade_id": ("juridische_blokkade",),
 }
 # Query parameters that name an object by id (the FG's lookups), with their sources: another

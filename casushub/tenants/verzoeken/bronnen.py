@@ -3,7 +3,7 @@
 The one place where the contactpunt reads the workflow models (signalen, weging, casus, plan,
 overleg), so a change there touches this module only. Each item kind is a row in
 ``_SOORTEN``: how to find its person, its casus, the participant that supplied it and its
-category (DESIGN.md §2 rule 4).
+category (docs/design.md §2 rule 4).
 """
 
 from __future__ import annotations

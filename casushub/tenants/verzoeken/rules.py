@@ -1,4 +1,4 @@
-"""Rules for data-subject requests (DESIGN.md §2 rule 8): pure functions, no database.
+"""Rules for data-subject requests (docs/design.md §2 rule 8): pure functions, no database.
 
 Deadlines follow art. 12(3) AVG as the EDPB reads it (Guidelines 01/2022 on the right of
 access, § 5.3, with Regulation 1182/71 on periods): the day of receipt is day 0; "one month"
@@ -102,7 +102,7 @@ class VerzoekStatus(enum.StrEnum):
 
 _OVERGANGEN: dict[VerzoekStatus, frozenset[VerzoekStatus]] = {
     # OVERDRACHT from a running request: the person moved to a municipality not on the hub
-    # (DESIGN.md rule 10); the contactpunt moves with them.
+    # (docs/design.md rule 10); the contactpunt moves with them.
     VerzoekStatus.ONTVANGEN: frozenset(
         {
             VerzoekStatus.IN_BEHANDELING,

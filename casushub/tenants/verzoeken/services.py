@@ -374,7 +374,7 @@ def _als_systeem(actor: Actor) -> Actor:
 
 
 async def _houd_vast(session: AsyncSession, actor: Actor, found: Verzoek) -> None:
-    """A pending request suspends destruction of the person's data (DESIGN.md rule 7)."""
+    """A pending request suspends destruction of the person's data (docs/design.md rule 7)."""
     if found.persoon_id is None:
         return
     bestaand = await session.scalar(
