@@ -7,7 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from verzoeken_casusdata import GemeenteFactory, Organisaties, maak_casusdata
+from verzoeken_casusdata import (
+    Casusdata,
+    Gemeente,
+    GemeenteFactory,
+    Organisaties,
+    maak_casusdata,
+)
 
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import tenant_session
@@ -40,7 +46,7 @@ async def _opzet(
     nieuwe_gemeente: GemeenteFactory,
     orgs: Organisaties,
     soort: VerzoekType,
-) -> tuple[object, object, Verzoek]:
+) -> tuple[Gemeente, Casusdata, Verzoek]:
     gemeente = await nieuwe_gemeente()
     contactpunt = orgs.actor(orgs.gemeente, "contactpunt")
     async with tenant_session(engine, gemeente.ref, settings) as s, s.begin():
