@@ -47,12 +47,10 @@ class Gemeente:
 
     @property
     def naam(self) -> str:
-        naam: str = self.cast.tenant_name
-        return naam
+        return str(self.cast.tenant_name)
 
     def email(self, rol: str) -> str:
-        email: str = self.cast.emails[rol]
-        return email
+        return str(self.cast.emails[rol])
 
 
 async def _gemeente(
@@ -168,7 +166,7 @@ async def _vind_in_wachtrij(walk: Journey, naam: str) -> str:
     await walk.fill("zoek", naam.split()[-1])
     await _naar(walk, "Zoeken", role="button")
     await _naar(walk, naam)
-    kop: str = await page.locator("h1").inner_text()
+    kop = str(await page.locator("h1").inner_text())
     assert kop.startswith("Verzoek CP-")
     return kop.removeprefix("Verzoek ")
 

@@ -38,6 +38,11 @@ NEEDS_AN_ID: dict[str, str] = {
     "/jobs/{job_id:uuid}": "the progress of a job that is running",
     "/contactpunt-taken/verzoek/{verzoek_id:uuid}": "a request: the demo region holds none "
     "yet; the queue links every request it lists",
+    "/contactpunt-taken/verzoek/{verzoek_id:uuid}/besluit": "deciding a request: offered "
+    "on a running request's page; the demo region holds no request yet",
+    "/contactpunt-taken/rectificatie/{rectificatie_id:uuid}": "a correction passed on to its "
+    "recipients: listed under 'Verbeterde gegevens' once a rectification reached the user; "
+    "the demo region holds none",
     "/casusoverleg/wegingen/{weging_id:uuid}/opname": "taking a casus in: reached by "
     "establishing a weging with outcome opname (a form post); no list offers a weging that "
     "awaits its intake yet",

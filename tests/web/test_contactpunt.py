@@ -1000,3 +1000,27 @@ async def test_a_correction_is_shown_to_its_recipients_only(
     assert "Roos Rectificatie-de Vries" in page.text
     assert "de naam van de betrokkene" in page.text
     assert "(nieuw)" not in (await client.get("/contactpunt-taken/verbeteringen")).text
+
+
+async def test_staff_registration_lists_every_error_in_form_order(
+    client: Client, sign_in_as: Callable[..., Awaitable[Any]], gemeente: TenantRef
+) -> None:
+    await sign_in_as(client, gemeente, Role.CONTACTPUNT)
+    token = await _staff_token(client, "/contactpunt-taken/nieuw")
+    page = await client.get("/contactpunt-taken/nieuw")
+    # The municipality is chosen by name, nothing is chosen in advance.
+    assert f">Gemeente Cp{gemeente.slug.removeprefix('cp')}</option>" in page.text
+    form = page.text[page.text.index('action="/contactpunt-taken/nieuw"') :]
+    assert "selected" not in form[: form.index("</form>")]
+    sent = await client.post(
+        "/contactpunt-taken/nieuw",
+        data={"bericht": "BSN 123456782", CSRF_FIELD: token},
+    )
+    assert sent.status_code == 422
+    html = sent.text
+    order = [
+        html.index(f'href="#{veld}"')
+        for veld in ("type", "kanaal", "gemeente_van_verblijf", "naam", "email", "bericht")
+    ]
+    assert order == sorted(order)
+    assert "Leg geen BSN vast" in html

@@ -173,6 +173,18 @@ async def taken(
 
 
 ANDERE_GEMEENTE = "elders"
+REGISTRATIE_VOLGORDE = (
+    "type",
+    "kanaal",
+    "gemeente_van_verblijf",
+    "andere_gemeentecode",
+    "naam",
+    "geboortedatum",
+    "email",
+    "telefoon",
+    "adres",
+    "bericht",
+)
 BEWIJS_SOORT = {"casus": "Casus", "signaal": "Signaal", "persoon": "Persoonsgegevens"}
 
 
@@ -242,7 +254,10 @@ async def registreren_opslaan(
     elif code not in dict(await hub_gemeenten(state, tenant_id=tenant.id)):
         fouten["gemeente_van_verblijf"] = "Kies de gemeente waar de betrokkene woont."
     if fouten or aanvraag is None:
-        return await _registratie_formulier(state, tenant, waarden, fouten, 422)
+        # The error summary in the order of the form.
+        geordend = {v: fouten[v] for v in REGISTRATIE_VOLGORDE if v in fouten}
+        geordend.update(fouten)
+        return await _registratie_formulier(state, tenant, waarden, geordend, 422)
     try:
         routing = await routeer(
             state.engine, state.settings, actor, aanvraag, van=tenant, gemeente_van_verblijf=code

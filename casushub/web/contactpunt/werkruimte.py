@@ -74,8 +74,6 @@ async def nog_te_koppelen(werk: Werk) -> Blok | None:
 async def verbeteringen(werk: Werk) -> Blok | None:
     _, db, actor = werk.gemeente()
     lijst = await mijn_verbeteringen(db, actor)
-    if not lijst:
-        return None
     nieuw = sum(1 for _, status in lijst if status != "gelezen")
     return Blok(
         "Verbeterde gegevens",

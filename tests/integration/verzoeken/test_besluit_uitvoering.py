@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from verzoeken_casusdata import GemeenteFactory, Organisaties, maak_casusdata
+from verzoeken_casusdata import (
+    Casusdata,
+    Gemeente,
+    GemeenteFactory,
+    Organisaties,
+    maak_casusdata,
+)
 
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import tenant_session
@@ -41,7 +47,7 @@ async def _opzet(
     nieuwe_gemeente: GemeenteFactory,
     orgs: Organisaties,
     soort: VerzoekType,
-) -> tuple[Any, Any, Verzoek]:
+) -> tuple[Gemeente, Casusdata, Verzoek]:
     gemeente = await nieuwe_gemeente()
     contactpunt = orgs.actor(orgs.gemeente, "contactpunt")
     async with tenant_session(engine, gemeente.ref, settings) as s, s.begin():
