@@ -175,6 +175,7 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "GET /fg/gebruiker": frozenset({FG}),
     "GET /fg/instructies": frozenset({FG}),
     "GET /gemeente/export": frozenset({REGIE}),
+    "GET /grens-van-de-wet": frozenset({DEELN, PR, REGIE}),
     "GET /healthz": PUBLIC,
     "GET /hub/api-tokens": frozenset({HUB}),
     "POST /hub/api-tokens": frozenset({HUB}),
