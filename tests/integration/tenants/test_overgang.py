@@ -20,9 +20,11 @@ from casushub.tenants.overgang.models import Overgangsimport, Overgangszaak, Zaa
 from casushub.tenants.overgang.services import (
     ZaakWeging,
     bevestig,
+    herinneringen,
     lees_batch,
     proefimport,
     rond_import_af,
+    telling,
     vernietig_verlopen,
     weeg_zaak,
     wijzig_weegtermijn,
@@ -254,3 +256,21 @@ async def test_opname_makes_a_casus_with_history_and_geen_actie_is_destroyed(
         assert regel is not None
         assert "geen actie" in regel
         assert await s.scalar(select(func.count()).select_from(Overgangsimport)) == 1
+
+
+async def test_the_regie_is_reminded_once_when_a_deadline_comes_near(
+    sessie: Sessie, fresh_tenant, orgs: Organisaties
+) -> None:  # type: ignore[no-untyped-def]
+    tenant = await fresh_tenant()
+    begin = date(2026, 1, 10)
+    await _lees_in(sessie, tenant, orgs, voorbeeld_csv("9801").encode(), vandaag=begin)
+    async with sessie(tenant) as s:
+        # Three months to go: nothing to say yet.
+        assert await herinneringen(s, vandaag=begin) == 0
+        assert (await telling(s, vandaag=begin)).bijna_verlopen == 0
+    bijna = date(2026, 4, 1)  # the deadline (10 April) within two weeks
+    async with sessie(tenant) as s:
+        assert (await telling(s, vandaag=bijna)).bijna_verlopen == 2
+        assert await herinneringen(s, vandaag=bijna) == 2
+    async with sessie(tenant) as s:
+        assert await herinneringen(s, vandaag=bijna + timedelta(days=1)) == 0
