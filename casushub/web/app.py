@@ -56,6 +56,7 @@ from casushub.web.publiek import laad_publieke_huisstijl, publieke_handlers
 from casushub.web.rechten import rechten_handlers
 from casushub.web.tenancy import laad_tenantpoort
 from casushub.web.weigeringslog import log_weigering_hook
+from casushub.workers.broker import use_settings as use_broker_settings
 
 __all__ = ["create_app", "session_config"]
 
@@ -110,6 +111,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def database(app: Litestar) -> AsyncGenerator[None, None]:
         state: State = app.state
         state.engine = create_app_engine(settings)
+        # Background work is sent with this app's settings, never ones read from the environment.
+        use_broker_settings(settings)
         try:
             yield
         finally:

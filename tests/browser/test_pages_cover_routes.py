@@ -46,6 +46,7 @@ NOT_PAGES: dict[str, str] = {
     "/casusoverleg/casussen/{casus_id:uuid}/informatie": "fragment of the casus page",
     "/casusoverleg/casussen/{casus_id:uuid}/plan": "fragment of the casus page",
     "/casusoverleg/casussen/{casus_id:uuid}/rechten": "fragment of the casus page",
+    "/contactpunt-taken/overdrachten": "fragment of the contactpunt queue",
     "/casusoverleg/casussen/{casus_id:uuid}/verloop": "fragment of the casus page",
     # Progress fragments polled inside the page that started the work.
     "/jobs/{job_id:uuid}": "progress fragment inside a page",

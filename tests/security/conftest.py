@@ -39,7 +39,9 @@ from casushub.tenants.casus.items import voeg_item_toe
 from casushub.tenants.casus.models import Casus
 from casushub.tenants.demo import load_casus_demo
 from casushub.tenants.overleg.services import agendeer
+from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.signalen.services import BijlageInvoer, NieuwSignaal, registreer_signaal
+from casushub.tenants.verzoeken.rectificatie import rectificeer
 from casushub.tenants.verzoeken.rules import Kanaal, VerzoekType
 from casushub.tenants.verzoeken.schemas import NieuwVerzoek
 from casushub.tenants.verzoeken.services import registreer
@@ -190,6 +192,17 @@ async def _seed(app_engine: AsyncEngine, settings: Settings, side: Side, code: s
             ),
             gemeentecode=code,
             ontvangen=datetime.now(UTC) - timedelta(days=1),
+        )
+        # A correction whose new value holds the marker: its page must stay on this side.
+        signaal = await s.scalar(select(Signaal.id).where(Signaal.omschrijving == marker_tekst))
+        assert signaal is not None
+        await rectificeer(
+            s,
+            SYSTEEM,
+            item_soort="signaal",
+            item_id=signaal,
+            veld="omschrijving",
+            nieuwe_waarde=f"{marker_tekst} verbeterd",
         )
     # The overgangsvoorraad: an upload read in, its one case waiting for its weging (under a
     # name holding the marker: the other side must never see it).

@@ -51,6 +51,7 @@ ID_SOURCES: dict[str, tuple[str, ...]] = {
     "uitnodiging_id": ("uitnodiging",),
     "verzoek_id": ("verzoek",),
     "consultatie_id": ("verzoek_consultatie",),
+    "rectificatie_id": ("rectificatie",),
     "agendapunt_id": ("agendapunt",),
     "actie_id": ("agenda_actie",),
     "interventie_id": ("interventie",),

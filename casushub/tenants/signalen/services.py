@@ -209,7 +209,7 @@ async def vernietig_signalen(session: AsyncSession, signaal_ids: Iterable[uuid.U
     they log and receipt the destruction themselves (no personal data may survive it).
 
     Set-based: a handful of statements however many signals (the sweep destroys a whole
-    tenant's due signals at once, issue 11). Ids that no longer exist are skipped; if one of
+    tenant's due signals at once). Ids that no longer exist are skipped; if one of
     the signals belongs to a casus, nothing is deleted and :class:`RegelFout` is raised.
     """
     ids = set(signaal_ids)

@@ -1,4 +1,4 @@
-"""The weegploeg's rules (DESIGN.md rule 2): five criteria, the kernpartijen present, reasoning.
+"""The weegploeg's rules (docs/design.md rule 2): five criteria, kernpartijen present, reasoning.
 
 Pure functions: the service gathers the facts and these decide.
 """

@@ -22,7 +22,7 @@ from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.weging.models import Weging, WegingAanwezige
 from casushub.tenants.weging.rules import Beoordeling, Uitkomst, controleer_vaststelling
 
-__all__ = ["Aanwezige", "WegingInvoer", "lees_weging", "weeg_signaal"]
+__all__ = ["Aanwezige", "WegingInvoer", "lees_concept", "lees_weging", "weeg_signaal"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,3 +170,17 @@ async def aanwezigen_van(session: AsyncSession, weging_id: uuid.UUID) -> list[We
         select(WegingAanwezige).where(WegingAanwezige.weging_id == weging_id)
     )
     return list(rows.scalars())
+
+
+async def lees_concept(
+    session: AsyncSession, actor: Actor, signaal_id: uuid.UUID
+) -> tuple[Weging, list[WegingAanwezige]] | None:
+    """The open draft of a signal's weging (what was saved so far), with its attendance: the
+    form shows it again, so nothing typed is lost. The caller has read the signal (logged)."""
+    vereis_weegploeg(actor)
+    weging = await session.scalar(
+        select(Weging).where(Weging.signaal_id == signaal_id, Weging.vastgesteld_op.is_(None))
+    )
+    if weging is None:
+        return None
+    return weging, await aanwezigen_van(session, weging.id)

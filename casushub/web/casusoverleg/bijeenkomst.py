@@ -1,5 +1,5 @@
 """The meeting view: one regional meeting, assembled from every municipality the viewer may
-open, each in its own tenant session and under the viewer's role there (DESIGN.md §3)."""
+open, each in its own tenant session and under the viewer's role there (docs/design.md §3)."""
 
 from __future__ import annotations
 
@@ -94,5 +94,7 @@ async def bijeenkomst(
             "info": info,
             "regie": actief in {Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR},
             "werker": actief in {Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT},
+            # Item pages open in the active municipality only: others' items get no link.
+            "actieve_tenant": identity.active.tenant_slug if identity.active else None,
         },
     )

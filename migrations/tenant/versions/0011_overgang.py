@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import SchemaItem
 
 revision = "t0011"
-down_revision = "t0012"
+down_revision = "t0010"
 branch_labels = None
 depends_on = None
 
