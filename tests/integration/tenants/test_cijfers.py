@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 import pytest
@@ -27,6 +28,8 @@ from casushub.tenants.verwerkingenlog.models import Verwerking
 from casushub.tenants.weging.services import WegingInvoer, weeg_signaal
 
 VORIG_JAAR = klok.vandaag().year - 1
+
+FreshTenant = Callable[[], Awaitable[TenantRef]]
 
 
 async def _signaal(s, orgs: Organisaties, bron: uuid.UUID, dag: date, naam: str):  # type: ignore[no-untyped-def]
@@ -68,8 +71,8 @@ async def _gegevens(sessie: Sessie, tenant: TenantRef, orgs: Organisaties) -> No
 
 
 async def test_known_data_in_known_counts_out_small_counts_suppressed(
-    sessie: Sessie, fresh_tenant, orgs: Organisaties
-) -> None:  # type: ignore[no-untyped-def]
+    sessie: Sessie, fresh_tenant: FreshTenant, orgs: Organisaties
+) -> None:
     tenant = await fresh_tenant()
     await _gegevens(sessie, tenant, orgs)
     bron_types = {orgs.politie: "politie", orgs.gemeente: "gemeente"}
@@ -147,8 +150,8 @@ def test_a_figure_cannot_single_out_a_person() -> None:
 
 
 async def test_viewing_and_downloading_are_logged(
-    sessie: Sessie, fresh_tenant, orgs: Organisaties
-) -> None:  # type: ignore[no-untyped-def]
+    sessie: Sessie, fresh_tenant: FreshTenant, orgs: Organisaties
+) -> None:
     tenant = await fresh_tenant()
     regie = orgs.regie
     async with sessie(tenant) as s:
@@ -169,8 +172,8 @@ async def test_viewing_and_downloading_are_logged(
 
 
 async def test_participants_get_no_figures(
-    sessie: Sessie, fresh_tenant, orgs: Organisaties
-) -> None:  # type: ignore[no-untyped-def]
+    sessie: Sessie, fresh_tenant: FreshTenant, orgs: Organisaties
+) -> None:
     from casushub.tenants.casus.errors import GeenToegang
 
     tenant = await fresh_tenant()

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from casushub.platform import klok
+from casushub.platform.tenancy import TenantRef
 from casushub.tenants.bewaartermijnen.rules import add_years
 from casushub.tenants.casus.errors import RegelFout, RegelFouten
 from casushub.tenants.casus.models import Casus
@@ -32,8 +33,8 @@ def _invoer(orgs: Organisaties, **extra: object) -> NieuwSignaal:
 
 
 async def test_a_signal_says_why_it_falls_under_the_wet(
-    sessie: Sessie, tenant_a, orgs: Organisaties
-) -> None:  # type: ignore[no-untyped-def]
+    sessie: Sessie, tenant_a: TenantRef, orgs: Organisaties
+) -> None:
     for extra, veld in (
         ({"aanleiding": "overlast"}, "aanleiding"),
         ({"aanleiding": ""}, "aanleiding"),
@@ -62,8 +63,8 @@ async def test_a_signal_says_why_it_falls_under_the_wet(
 
 
 async def test_valt_niet_onder_deze_wet_closes_the_signal_with_the_short_retention(
-    sessie: Sessie, tenant_a, orgs: Organisaties
-) -> None:  # type: ignore[no-untyped-def]
+    sessie: Sessie, tenant_a: TenantRef, orgs: Organisaties
+) -> None:
     async with sessie(tenant_a) as s:
         signaal = await nieuw_signaal(s, orgs, "Buiten De Wet")
         gewogen = await weging(s, orgs, signaal, Uitkomst.NIET_ONDER_WET.value)
@@ -86,8 +87,8 @@ async def test_valt_niet_onder_deze_wet_closes_the_signal_with_the_short_retenti
 
 
 async def test_the_database_refuses_a_casus_without_a_weging_opname(
-    sessie: Sessie, tenant_a, orgs: Organisaties
-) -> None:  # type: ignore[no-untyped-def]
+    sessie: Sessie, tenant_a: TenantRef, orgs: Organisaties
+) -> None:
     async with sessie(tenant_a) as s:
         signaal = await nieuw_signaal(s, orgs, "Geen Opname")
         geen_actie = await weging(s, orgs, signaal, "geen_actie")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from casusfabriek import ALLE_CRITERIA, Organisaties, Sessie, nieuw_signaal
@@ -36,6 +38,8 @@ GEHEIM = b"test-geheim"
 SYSTEEM = Actor.system("test-overgang")
 KOP = "bron_id,naam,aliassen,geboortedatum,gemeente_van_verblijf,startdatum,status,signalen\n"
 
+FreshTenant = Callable[[], Awaitable[TenantRef]]
+
 
 def _csv(*regels: str) -> bytes:
     return (KOP + "\n".join(regels) + "\n").encode()
@@ -66,8 +70,8 @@ async def _lees_in(sessie: Sessie, tenant: TenantRef, orgs: Organisaties, inhoud
 
 
 async def test_dry_run_reports_every_faulty_row_at_once_and_writes_no_case(
-    sessie: Sessie, fresh_tenant, orgs: Organisaties
-) -> None:  # type: ignore[no-untyped-def]
+    sessie: Sessie, fresh_tenant: FreshTenant, orgs: Organisaties
+) -> None:
     tenant = await fresh_tenant()
     async with sessie(tenant) as s:
         await nieuw_signaal(s, orgs, "Al Bekend")  # born 2004-05-06
@@ -86,7 +90,7 @@ async def test_dry_run_reports_every_faulty_row_at_once_and_writes_no_case(
     async with sessie(tenant) as s:
         personen_voor = await s.scalar(select(func.count()).select_from(Persoon))
         upload = await _proef(s, orgs, inhoud)
-        rapport: dict = {}
+        rapport: dict[str, Any] = {}
         for r in upload.rapport:
             rapport.setdefault(r["bron_id"] or str(r["rij"]), r)
     assert upload.aantal_rijen == 9  # the empty line is no row
@@ -112,8 +116,8 @@ async def test_dry_run_reports_every_faulty_row_at_once_and_writes_no_case(
 
 
 async def test_import_is_idempotent_by_source_id_and_logged_with_who(
-    sessie: Sessie, fresh_tenant, orgs: Organisaties
-) -> None:  # type: ignore[no-untyped-def]
+    sessie: Sessie, fresh_tenant: FreshTenant, orgs: Organisaties
+) -> None:
     tenant = await fresh_tenant()
     inhoud = voorbeeld_csv("9801").encode()
     upload = await _lees_in(sessie, tenant, orgs, inhoud)
@@ -150,8 +154,8 @@ async def test_import_is_idempotent_by_source_id_and_logged_with_who(
 
 
 async def test_missed_deadline_destroys_the_case_with_a_receipt(
-    sessie: Sessie, fresh_tenant, orgs: Organisaties
-) -> None:  # type: ignore[no-untyped-def]
+    sessie: Sessie, fresh_tenant: FreshTenant, orgs: Organisaties
+) -> None:
     tenant = await fresh_tenant()
     async with sessie(tenant) as s:
         await wijzig_weegtermijn(s, orgs.regie, 2)
@@ -184,8 +188,8 @@ async def test_missed_deadline_destroys_the_case_with_a_receipt(
 
 
 async def test_opname_makes_a_casus_with_history_and_geen_actie_is_destroyed(
-    sessie: Sessie, fresh_tenant, orgs: Organisaties
-) -> None:  # type: ignore[no-untyped-def]
+    sessie: Sessie, fresh_tenant: FreshTenant, orgs: Organisaties
+) -> None:
     tenant = await fresh_tenant()
     await _lees_in(sessie, tenant, orgs, voorbeeld_csv("9801").encode())
     async with sessie(tenant) as s:
@@ -259,8 +263,8 @@ async def test_opname_makes_a_casus_with_history_and_geen_actie_is_destroyed(
 
 
 async def test_the_regie_is_reminded_once_when_a_deadline_comes_near(
-    sessie: Sessie, fresh_tenant, orgs: Organisaties
-) -> None:  # type: ignore[no-untyped-def]
+    sessie: Sessie, fresh_tenant: FreshTenant, orgs: Organisaties
+) -> None:
     tenant = await fresh_tenant()
     begin = date(2026, 1, 10)
     await _lees_in(sessie, tenant, orgs, voorbeeld_csv("9801").encode(), vandaag=begin)
