@@ -44,7 +44,12 @@ from casushub.web.jobs import job_progress
 from casushub.web.metrics import metrics, request_metrics
 from casushub.web.middleware import request_context_middleware, security_headers_hook
 from casushub.web.navigation import registreer as registreer_navigatie
-from casushub.web.overgang import cijfer_handlers, hub_overgang_handlers, overgang_handlers
+from casushub.web.overgang import (
+    cijfer_handlers,
+    grens_van_de_wet,
+    hub_overgang_handlers,
+    overgang_handlers,
+)
 from casushub.web.pages import contactpunt_kiezen, start, werkruimte
 from casushub.web.pattern_library import pattern_handlers
 from casushub.web.publiek import laad_publieke_huisstijl, publieke_handlers
@@ -137,7 +142,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # The overgangsvoorraad and the figures (casushub.web.overgang); roles per handler.
             Router(
                 "/",
-                route_handlers=[*overgang_handlers, *hub_overgang_handlers, *cijfer_handlers],
+                route_handlers=[
+                    *overgang_handlers,
+                    *hub_overgang_handlers,
+                    *cijfer_handlers,
+                    grens_van_de_wet,
+                ],
             ),
             # Holds, retention, restrictions, exports (casushub.web.rechten); roles per handler.
             Router("/", route_handlers=rechten_handlers),

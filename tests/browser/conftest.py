@@ -169,6 +169,7 @@ PAGES = [
         role="gemeente_regie",
     ),
     PageSpec("/cijfers", "Cijfers van uw gemeente", role="gemeente_regie"),
+    PageSpec("/grens-van-de-wet", "Het signaal valt niet onder deze wet", role="gemeente_regie"),
     # Overgangsvoorraad (convenant-era cases)
     PageSpec("/overgang", "Overgangsvoorraad", role="gemeente_regie"),
     PageSpec(

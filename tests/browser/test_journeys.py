@@ -72,6 +72,8 @@ async def gemeente_journey(walk: Journey, cast: Cast, naam: str) -> None:
     await walk.select("gemeente_van_verblijf", cast.tenant_name)
     await walk.fill("ontvangen_op", VANDAAG)
     await walk.fill("omschrijving", "Deelt oproepen tot geweld in een besloten groep.")
+    await walk.tick("aanleiding-radicalisering")
+    await walk.fill("aanleiding_toelichting", "Oproepen tot geweld uit extremistische motieven.")
     await walk.press("Signaal opslaan")
     await page.wait_for_url("**/casusoverleg")
     await walk.check()

@@ -21,6 +21,7 @@ from journeykit import Cast, Journey, make_cast
 from seedkit import hub_uuid
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from casushub.platform import klok
 from casushub.platform.identity.devidp import DevIdp
 from casushub.platform.settings import Settings
 
@@ -152,3 +153,44 @@ async def test_regie_imports_the_example_file_weighs_a_case_and_opens_the_figure
     await journey.press("Toon")
     await page.wait_for_url(re.compile(r".*/cijfers\?jaar=\d{4}$"))
     await journey.check()
+
+
+async def test_a_signal_that_does_not_fall_under_the_wet_is_closed_and_pointed_elsewhere(
+    journey: Journey, cast: Cast
+) -> None:
+    """The signal form asks why it falls under the Wet; the weegploeg concludes it does not;
+    the signal is closed and the page says where such concerns go instead."""
+    page = journey.page
+    naam = "Bram Buitenwet"
+    await journey.sign_in(cast.emails["gemeente_regie"])
+    await journey.press("Signaal inbrengen", role="link")
+    await page.wait_for_url("**/casusoverleg/signalen/nieuw")
+    await journey.check()
+    await journey.fill("naam", naam)
+    await journey.select("gemeente_van_verblijf", cast.tenant_name)
+    await journey.fill("ontvangen_op", klok.vandaag().strftime("%d-%m-%Y"))
+    await journey.fill("omschrijving", "Veroorzaakt overlast in de buurt.")
+    # Without the reason: refused, the input kept.
+    await journey.press("Signaal opslaan")
+    await page.locator("[data-error-summary]").wait_for()
+    await journey.check()
+    assert "Geef aan waarom dit signaal onder de Wet valt" in await page.inner_text("main")
+    await journey.tick("aanleiding-radicalisering")
+    await journey.fill("aanleiding_toelichting", "Een buurtbewoner vermoedt radicalisering.")
+    await journey.press("Signaal opslaan")
+    await page.wait_for_url("**/casusoverleg")
+    await journey.check()
+    await journey.press(naam, role="link")
+    await page.wait_for_url("**/weging")
+    await journey.check()
+    for org in ("gemeente", "politie", "om"):
+        await journey.tick(f"aanwezig-{cast.organisations[org]}")
+    for key in ("geweld", "denkbeelden", "sociale_relaties", "identificatie", "zelfredzaamheid"):
+        await journey.select(f"{key}_beoordeling", "geen zorg")
+        await journey.fill(f"{key}_toelichting", "Geen aanwijzingen.")
+    await journey.fill("redenering", "Het gaat om overlast, niet om radicalisering.")
+    await journey.select("uitkomst", "valt niet onder deze wet")
+    await journey.press("Weging vaststellen")
+    await page.wait_for_url("**/grens-van-de-wet")
+    await journey.check()
+    assert await page.locator("h1").inner_text() == "Het signaal valt niet onder deze wet"

@@ -79,6 +79,8 @@ async def _writer(client: httpx.AsyncClient, traffic: Traffic, token: str) -> No
             "gemeente_van_verblijf": "9811",
             "ontvangen_op": date.today().strftime("%d-%m-%Y"),
             "omschrijving": marker,
+            "aanleiding": "radicalisering",
+            "aanleiding_toelichting": "uitingen in een besloten groep",
         }
         try:
             response = await client.post(FORM, data=data)

@@ -187,6 +187,7 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "GET /fg/instructies": frozenset({FG}),
     "GET /gemeente/beeindiging": frozenset({REGIE}),
     "GET /gemeente/export": frozenset({REGIE}),
+    "GET /grens-van-de-wet": frozenset({DEELN, PR, REGIE}),
     "GET /healthz": PUBLIC,
     "GET /hub/api-tokens": frozenset({HUB}),
     "POST /hub/api-tokens": frozenset({HUB}),

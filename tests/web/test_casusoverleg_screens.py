@@ -239,6 +239,8 @@ async def test_signal_form_refuses_bsn_keeps_input_and_saves(
         "gemeente_van_verblijf": "9801",
         "ontvangen_op": date.today().strftime("%d-%m-%Y"),
         "omschrijving": "BSN 111222333 genoemd in melding",
+        "aanleiding": "radicalisering",
+        "aanleiding_toelichting": "deelt extremistische filmpjes",
     }
     refused = await client.post("/casusoverleg/signalen/nieuw", data=velden)
     assert refused.status_code == 422

@@ -36,6 +36,7 @@ from casushub.tenants.casus.errors import (
 from casushub.tenants.casus.items import lijst_items, toon_item, voeg_item_toe
 from casushub.tenants.casus.overzicht import LIJSTEN, overzicht
 from casushub.tenants.personen.services import zoek_personen
+from casushub.tenants.signalen.models import AANLEIDINGEN
 from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal, signaalfouten
 from casushub.tenants.uitnodigingen.services import accepteer, lees_uitnodiging, mijn_uitnodigingen
 from casushub.web.auth.guards import roles
@@ -264,6 +265,8 @@ _SIGNAAL_VELDEN = (
     "aliassen",
     "ontvangen_op",
     "omschrijving",
+    "aanleiding",
+    "aanleiding_toelichting",
 )
 
 
@@ -276,6 +279,7 @@ async def _signaal_formulier(
             "waarden": waarden,
             "fouten": fouten,
             "gemeenten": (await gemeenten(state.engine)).opties(),
+            "aanleidingen": list(AANLEIDINGEN.items()),
         },
         status_code=status_code,
     )
@@ -330,6 +334,9 @@ async def signaal_opslaan(
         geboortedatum=datums["geboortedatum"],
         adres=waarden["adres"] or None,
         aliassen=[a for a in waarden["aliassen"].split(",") if a.strip()],
+        # Asked on the form, no choice made for the user: empty is refused.
+        aanleiding=waarden["aanleiding"],
+        aanleiding_toelichting=waarden["aanleiding_toelichting"],
     )
     try:
         if fouten:

@@ -239,6 +239,9 @@ async def weging_opslaan(
     meld(request, f"Weging vastgesteld met uitkomst: {uitkomst.label}.")
     if uitkomst is Uitkomst.OPNAME:
         return Redirect(f"/casusoverleg/wegingen/{weging.id}/opname", status_code=303)
+    if uitkomst is Uitkomst.NIET_ONDER_WET:
+        # Where the concerns go instead: the municipality's regular aanpak.
+        return Redirect("/grens-van-de-wet", status_code=303)
     return Redirect("/casusoverleg", status_code=303)
 
 

@@ -2,6 +2,7 @@
 
 from casushub.web.overgang.cijfers import cijfer_handlers
 from casushub.web.overgang.controllers import overgang_handlers
+from casushub.web.overgang.grens import grens_van_de_wet
 from casushub.web.overgang.hub import hub_overgang_handlers
 
-__all__ = ["cijfer_handlers", "hub_overgang_handlers", "overgang_handlers"]
+__all__ = ["cijfer_handlers", "grens_van_de_wet", "hub_overgang_handlers", "overgang_handlers"]

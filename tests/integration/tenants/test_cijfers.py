@@ -29,6 +29,8 @@ from casushub.tenants.weging.services import WegingInvoer, weeg_signaal
 
 VORIG_JAAR = klok.vandaag().year - 1
 
+FreshTenant = Callable[[], Awaitable[TenantRef]]
+
 
 async def _signaal(s, orgs: Organisaties, bron: uuid.UUID, dag: date, naam: str):  # type: ignore[no-untyped-def]
     invoer = NieuwSignaal(naam, "9801", "zorgen", bron, dag)
@@ -69,7 +71,7 @@ async def _gegevens(sessie: Sessie, tenant: TenantRef, orgs: Organisaties) -> No
 
 
 async def test_known_data_in_known_counts_out_small_counts_suppressed(
-    sessie: Sessie, fresh_tenant: Callable[[], Awaitable[TenantRef]], orgs: Organisaties
+    sessie: Sessie, fresh_tenant: FreshTenant, orgs: Organisaties
 ) -> None:
     tenant = await fresh_tenant()
     await _gegevens(sessie, tenant, orgs)
@@ -148,7 +150,7 @@ def test_a_figure_cannot_single_out_a_person() -> None:
 
 
 async def test_viewing_and_downloading_are_logged(
-    sessie: Sessie, fresh_tenant: Callable[[], Awaitable[TenantRef]], orgs: Organisaties
+    sessie: Sessie, fresh_tenant: FreshTenant, orgs: Organisaties
 ) -> None:
     tenant = await fresh_tenant()
     regie = orgs.regie
@@ -170,7 +172,7 @@ async def test_viewing_and_downloading_are_logged(
 
 
 async def test_participants_get_no_figures(
-    sessie: Sessie, fresh_tenant: Callable[[], Awaitable[TenantRef]], orgs: Organisaties
+    sessie: Sessie, fresh_tenant: FreshTenant, orgs: Organisaties
 ) -> None:
     from casushub.tenants.casus.errors import GeenToegang
 

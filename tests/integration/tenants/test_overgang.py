@@ -22,9 +22,11 @@ from casushub.tenants.overgang.models import Overgangsimport, Overgangszaak, Zaa
 from casushub.tenants.overgang.services import (
     ZaakWeging,
     bevestig,
+    herinneringen,
     lees_batch,
     proefimport,
     rond_import_af,
+    telling,
     vernietig_verlopen,
     weeg_zaak,
     wijzig_weegtermijn,
@@ -35,6 +37,8 @@ from casushub.tenants.verwerkingenlog.models import Verwerking
 GEHEIM = b"test-geheim"
 SYSTEEM = Actor.system("test-overgang")
 KOP = "bron_id,naam,aliassen,geboortedatum,gemeente_van_verblijf,startdatum,status,signalen\n"
+
+FreshTenant = Callable[[], Awaitable[TenantRef]]
 
 
 def _csv(*regels: str) -> bytes:
@@ -66,7 +70,7 @@ async def _lees_in(sessie: Sessie, tenant: TenantRef, orgs: Organisaties, inhoud
 
 
 async def test_dry_run_reports_every_faulty_row_at_once_and_writes_no_case(
-    sessie: Sessie, fresh_tenant: Callable[[], Awaitable[TenantRef]], orgs: Organisaties
+    sessie: Sessie, fresh_tenant: FreshTenant, orgs: Organisaties
 ) -> None:
     tenant = await fresh_tenant()
     async with sessie(tenant) as s:
@@ -112,7 +116,7 @@ async def test_dry_run_reports_every_faulty_row_at_once_and_writes_no_case(
 
 
 async def test_import_is_idempotent_by_source_id_and_logged_with_who(
-    sessie: Sessie, fresh_tenant: Callable[[], Awaitable[TenantRef]], orgs: Organisaties
+    sessie: Sessie, fresh_tenant: FreshTenant, orgs: Organisaties
 ) -> None:
     tenant = await fresh_tenant()
     inhoud = voorbeeld_csv("9801").encode()
@@ -150,7 +154,7 @@ async def test_import_is_idempotent_by_source_id_and_logged_with_who(
 
 
 async def test_missed_deadline_destroys_the_case_with_a_receipt(
-    sessie: Sessie, fresh_tenant: Callable[[], Awaitable[TenantRef]], orgs: Organisaties
+    sessie: Sessie, fresh_tenant: FreshTenant, orgs: Organisaties
 ) -> None:
     tenant = await fresh_tenant()
     async with sessie(tenant) as s:
@@ -184,7 +188,7 @@ async def test_missed_deadline_destroys_the_case_with_a_receipt(
 
 
 async def test_opname_makes_a_casus_with_history_and_geen_actie_is_destroyed(
-    sessie: Sessie, fresh_tenant: Callable[[], Awaitable[TenantRef]], orgs: Organisaties
+    sessie: Sessie, fresh_tenant: FreshTenant, orgs: Organisaties
 ) -> None:
     tenant = await fresh_tenant()
     await _lees_in(sessie, tenant, orgs, voorbeeld_csv("9801").encode())
@@ -256,3 +260,21 @@ async def test_opname_makes_a_casus_with_history_and_geen_actie_is_destroyed(
         assert regel is not None
         assert "geen actie" in regel
         assert await s.scalar(select(func.count()).select_from(Overgangsimport)) == 1
+
+
+async def test_the_regie_is_reminded_once_when_a_deadline_comes_near(
+    sessie: Sessie, fresh_tenant: FreshTenant, orgs: Organisaties
+) -> None:
+    tenant = await fresh_tenant()
+    begin = date(2026, 1, 10)
+    await _lees_in(sessie, tenant, orgs, voorbeeld_csv("9801").encode(), vandaag=begin)
+    async with sessie(tenant) as s:
+        # Three months to go: nothing to say yet.
+        assert await herinneringen(s, vandaag=begin) == 0
+        assert (await telling(s, vandaag=begin)).bijna_verlopen == 0
+    bijna = date(2026, 4, 1)  # the deadline (10 April) within two weeks
+    async with sessie(tenant) as s:
+        assert (await telling(s, vandaag=bijna)).bijna_verlopen == 2
+        assert await herinneringen(s, vandaag=bijna) == 2
+    async with sessie(tenant) as s:
+        assert await herinneringen(s, vandaag=bijna + timedelta(days=1)) == 0

@@ -30,6 +30,8 @@ async def test_a_saved_signal_is_confirmed_once(
             "gemeente_van_verblijf": "9801",
             "ontvangen_op": date.today().strftime("%d-%m-%Y"),
             "omschrijving": "zorgen",
+            "aanleiding": "radicalisering",
+            "aanleiding_toelichting": "uitingen in een besloten groep",
         },
         follow_redirects=False,
     )

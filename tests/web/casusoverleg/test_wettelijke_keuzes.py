@@ -185,6 +185,7 @@ async def test_empty_signal_form_lists_every_missing_field(
         "gemeente_van_verblijf",
         "ontvangen_op",
         "omschrijving",
+        "aanleiding",
     ]
     assert 'value="Dorpsstraat 1"' in leeg.text
 
