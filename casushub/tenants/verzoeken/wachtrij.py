@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform.zoeken import bevat
 from casushub.tenants.actor import Actor
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record, search_term_detail
@@ -27,7 +28,6 @@ __all__ = [
     "SORTEERBAAR",
     "Statusfilter",
     "Wachtrij",
-    "like_patroon",
     "wachtrij",
 ]
 
@@ -62,12 +62,6 @@ SORTEERBAAR: dict[str, Any] = {
 }
 
 
-def like_patroon(term: str) -> str:
-    """``term`` as a LIKE pattern that matches it literally anywhere (``\\`` escapes)."""
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.lower()}%"
-
-
 def te_laat(vandaag: date) -> ColumnElement[bool]:
     return and_(Verzoek.status.in_(OPEN), Verzoek.termijn < vandaag)
 
@@ -97,12 +91,11 @@ async def wachtrij(
     if soort is not None:
         voorwaarden.append(Verzoek.type == soort.value)
     if zoek:
-        patroon = like_patroon(zoek)
         voorwaarden.append(
             or_(
-                func.lower(Verzoek.indiener_naam).like(patroon, escape="\\"),
-                func.lower(Verzoek.betrokkene_naam).like(patroon, escape="\\"),
-                func.lower(Verzoek.ontvangstnummer).like(patroon, escape="\\"),
+                bevat(Verzoek.indiener_naam, zoek),
+                bevat(Verzoek.betrokkene_naam, zoek),
+                bevat(Verzoek.ontvangstnummer, zoek),
             )
         )
     kolom = SORTEERBAAR.get(sorteer, Verzoek.termijn)

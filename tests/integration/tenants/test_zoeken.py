@@ -1,4 +1,5 @@
-"""Searching for a person by part of a name: ``%`` and ``_`` are letters, not wildcards."""
+"""Searching by part of a name (persons, the request queue): ``%`` and ``_`` are letters, not
+wildcards."""
 
 from __future__ import annotations
 
@@ -6,9 +7,15 @@ import uuid
 
 from casusfabriek import Organisaties, Sessie, nieuw_signaal
 
+from casushub.platform import klok
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef
+from casushub.tenants.actor import Actor
 from casushub.tenants.personen.services import zoek_personen
+from casushub.tenants.verzoeken.rules import Kanaal, VerzoekType
+from casushub.tenants.verzoeken.schemas import NieuwVerzoek
+from casushub.tenants.verzoeken.services import registreer
+from casushub.tenants.verzoeken.wachtrij import wachtrij
 
 
 async def test_person_search_takes_percent_and_underscore_literally(
@@ -38,3 +45,38 @@ async def test_person_search_takes_percent_and_underscore_literally(
         assert [t.naam for t in await zoek_personen(s, regie, sleutel=sleutel, naam=gewoon)] == [
             gewoon
         ]
+
+
+async def test_request_queue_search_takes_percent_and_underscore_literally(
+    sessie: Sessie, tenant_a: TenantRef, orgs: Organisaties, settings: Settings
+) -> None:
+    eigen = uuid.uuid4().hex[:8]
+    letterlijk = f"Indiener 50% Laag_streep {eigen}"
+    gewoon = f"Indiener Gewoon {eigen}"
+    async with sessie(tenant_a) as s:
+        for naam in (letterlijk, gewoon):
+            await registreer(
+                s,
+                Actor.system("zoektest"),
+                NieuwVerzoek(
+                    type=VerzoekType.INZAGE,
+                    betrokkene_naam=naam,
+                    indiener_naam=naam,
+                    kanaal=Kanaal.BRIEF,
+                ),
+                gemeentecode="9801",
+            )
+    contactpunt = orgs.actor("gemeente", "contactpunt")
+
+    async def gevonden(zoek: str) -> set[str]:
+        async with sessie(tenant_a) as s:
+            rij = await wachtrij(
+                s, contactpunt, vandaag=klok.vandaag(), sleutel=settings.secret_key, zoek=zoek
+            )
+        return {v.indiener_naam or "" for v in rij.verzoeken}
+
+    for term in ("%", "_", "%_%"):
+        assert gewoon not in await gevonden(term), term
+    assert await gevonden(f"50% laag_streep {eigen}") == {letterlijk}
+    assert await gevonden(f"Indiener_Gewoon {eigen}") == set()
+    assert await gevonden(f"gewoon {eigen}") == {gewoon}
