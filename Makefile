@@ -92,6 +92,7 @@ bench: deps
 	$(BIN)/python bench/verwerkingenlog.py $(LOG_BENCH_ARGS)
 	$(BIN)/python bench/web.py $(HUB_BENCH_ARGS) $(WEB_BENCH_ARGS)
 	$(BIN)/python bench/sweep.py $(HUB_BENCH_ARGS) $(SWEEP_BENCH_ARGS)
+	$(BIN)/python bench/overgang.py $(HUB_BENCH_ARGS) $(OVERGANG_BENCH_ARGS)
 
 # Refresh the pinned versions after changing dependencies in pyproject.toml.
 lock:

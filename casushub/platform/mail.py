@@ -71,6 +71,14 @@ MAIL_KINDS: dict[str, MailTemplate] = {
         subject="Herinnering: er wacht iets op u in casushub",
         body="Er wacht in casushub iets op uw reactie.",
     ),
+    "export": MailTemplate(
+        subject="De export van uw gemeente staat klaar in casushub",
+        body=(
+            "De verwerkersovereenkomst met de hub is beëindigd. De volledige export van de "
+            "gegevens van uw gemeente staat klaar om te downloaden. Daarna vernietigt de hub "
+            "zijn kopie van de gegevens."
+        ),
+    ),
     "uitnodiging": MailTemplate(
         subject="U bent uitgenodigd in casushub",
         body="U bent uitgenodigd om in casushub mee te werken.",

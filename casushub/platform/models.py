@@ -78,6 +78,8 @@ class Tenant(PlatformBase):
     situatie: Mapped[str] = mapped_column(String(20), default="zvh")
     beeindigd_op: Mapped[date | None] = mapped_column(Date)
     vernietigen_op: Mapped[date | None] = mapped_column(Date)
+    # The receipt of the hub's copy being destroyed after termination (platform p0012).
+    vernietigd_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

@@ -44,6 +44,7 @@ from casushub.web.jobs import job_progress
 from casushub.web.metrics import metrics, request_metrics
 from casushub.web.middleware import request_context_middleware, security_headers_hook
 from casushub.web.navigation import registreer as registreer_navigatie
+from casushub.web.overgang import cijfer_handlers, hub_overgang_handlers, overgang_handlers
 from casushub.web.pages import contactpunt_kiezen, start, werkruimte
 from casushub.web.pattern_library import pattern_handlers
 from casushub.web.publiek import laad_publieke_huisstijl, publieke_handlers
@@ -133,6 +134,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             Router("/", route_handlers=fg_handlers),
             # The casusoverleg screens; each handler declares its own roles.
             Router("/", route_handlers=casusoverleg_handlers),
+            # The overgangsvoorraad and the figures (casushub.web.overgang); roles per handler.
+            Router(
+                "/",
+                route_handlers=[*overgang_handlers, *hub_overgang_handlers, *cijfer_handlers],
+            ),
             # Holds, retention, restrictions, exports (casushub.web.rechten); roles per handler.
             Router("/", route_handlers=rechten_handlers),
             # Hub administration (casushub.web.hub); each controller declares its roles.

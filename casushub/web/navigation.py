@@ -58,7 +58,6 @@ HOOFDMENU: dict[Role, tuple[MenuItem, ...]] = {
         MenuItem("Verzoeken van betrokkenen", "/contactpunt-taken"),
         _RAADPLEGINGEN,
         _BEWAARTERMIJNEN,
-        MenuItem("Export", "/gemeente/export"),
     ),
     Role.CONTACTPUNT: (
         WERKRUIMTE,
@@ -66,7 +65,11 @@ HOOFDMENU: dict[Role, tuple[MenuItem, ...]] = {
         MenuItem("Verzoek registreren", "/contactpunt-taken/nieuw"),
     ),
     Role.PARTICIPANT: (WERKRUIMTE, _CASUSOVERLEG, _SIGNAAL, _ZOEKEN, _RAADPLEGINGEN),
-    Role.INVITED_PARTY: (WERKRUIMTE, MenuItem("Mijn uitnodigingen", "/casusoverleg")),
+    Role.INVITED_PARTY: (
+        WERKRUIMTE,
+        MenuItem("Mijn uitnodigingen", "/casusoverleg"),
+        _RAADPLEGINGEN,
+    ),
     Role.FG_AUDITOR: (
         WERKRUIMTE,
         MenuItem("Verwerkingenlog", "/fg"),

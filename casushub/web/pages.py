@@ -25,6 +25,8 @@ from casushub.web.werkruimte import Werk, blokken_voor
 __all__ = ["contactpunt_kiezen", "start", "werkruimte"]
 
 AnyRequest = Request[Any, Any, State]
+_NO_STORE = {"Cache-Control": "no-store"}
+_BEEINDIGD = {f"status {s.value}" for s in (TenantStatus.TERMINATING, TenantStatus.TERMINATED)}
 
 
 async def _gemeenten(state: State) -> list[tuple[str, str]]:
@@ -51,6 +53,7 @@ async def contactpunt_kiezen(state: State) -> Template:
 
 @get("/werkruimte", name="werkruimte")
 async def werkruimte(request: AnyRequest, state: State) -> Response[Any]:
+    """The active role's blocks; someone still without a role is sent to choose one."""
     identity = current_identity(request)
     assert identity is not None  # noqa: S101 - the route is for signed-in users only
     if not identity.has_access:
@@ -80,7 +83,3 @@ async def werkruimte(request: AnyRequest, state: State) -> Response[Any]:
     else:
         context["blokken"] = await blokken_voor(Werk(state, identity, active, None, None, None))
     return Template("werkruimte.html", context=context, headers=_NO_STORE)
-
-
-_NO_STORE = {"Cache-Control": "no-store"}
-_BEEINDIGD = {f"status {s.value}" for s in (TenantStatus.TERMINATING, TenantStatus.TERMINATED)}

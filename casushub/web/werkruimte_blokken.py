@@ -10,10 +10,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from casushub.crosstenant.overdracht import inkomende_overdrachten
+from casushub.platform import klok
 from casushub.platform.hub.werkvoorraad import hub_werkvoorraad
 from casushub.platform.identity.roles import Role
+from casushub.tenants.bewaartermijnen.overzichten import aantal_bewijzen
 from casushub.tenants.casus.overzicht import tel_overzicht
 from casushub.tenants.casus.toegang import weegt_mee
+from casushub.tenants.overgang.services import HERINNER_DAGEN
+from casushub.tenants.overgang.services import telling as overgang_telling
 from casushub.tenants.uitnodigingen.services import mijn_uitnodigingen
 from casushub.tenants.verzoeken import services as verzoeken
 from casushub.web.casusoverleg.bijeenkomsten import komende_bijeenkomsten
@@ -70,10 +74,17 @@ async def verzoeken_van_betrokkenen(werk: Werk) -> Blok | None:
     vandaag = verzoeken.vandaag()
     te_laat = sum(1 for v in open_verzoeken if v.termijn < vandaag)
     deze_week = sum(1 for v in open_verzoeken if vandaag <= v.termijn <= vandaag + timedelta(7))
+    tekst = (
+        "Verzoeken om inzage, rectificatie, verwijdering, beperking of bezwaar; de termijn is "
+        "een maand."
+    )
+    if open_verzoeken:
+        # The queue is ordered by deadline: its first request is the most urgent one.
+        eerste = min(v.termijn for v in open_verzoeken)
+        tekst += f" Eerstvolgende termijn: {eerste.strftime('%d-%m-%Y')}."
     return Blok(
         "Verzoeken van betrokkenen",
-        tekst="Verzoeken om inzage, rectificatie, verwijdering, beperking of bezwaar; de "
-        "termijn is een maand.",
+        tekst=tekst,
         tellingen=[
             Telling("Open verzoeken", len(open_verzoeken), "/contactpunt-taken"),
             Telling("Termijn verstreken", te_laat, "/contactpunt-taken", urgent=True),
@@ -114,10 +125,69 @@ async def verwerkingenlog(werk: Werk) -> Blok | None:
 
 @blok(Role.FG_AUDITOR, Role.PROCESREGISSEUR, Role.GEMEENTE_REGIE)
 async def bewaartermijnen(werk: Werk) -> Blok | None:
+    _tenant, db, _actor = werk.gemeente()
+    week = klok.vandaag() - timedelta(days=7)
     return Blok(
         "Bewaartermijnen",
         tekst="Wat de eerstvolgende vernietiging zou verwijderen, zonder iets te verwijderen.",
-        links=[Link("Proefrun van de vernietiging bekijken", "/bewaartermijnen/proefrun")],
+        tellingen=[
+            Telling(
+                "vernietigingsbewijzen van de afgelopen week",
+                await aantal_bewijzen(db, sinds=week),
+                "/bewaartermijnen/vernietigingsbewijzen",
+            )
+        ],
+        links=[
+            Link("Proefrun van de vernietiging bekijken", "/bewaartermijnen/proefrun"),
+            Link("Bewaartermijnen van de gemeente", "/bewaartermijnen"),
+            Link("Vernietigingsbewijzen", "/bewaartermijnen/vernietigingsbewijzen"),
+        ],
+    )
+
+
+@blok(Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
+async def overgangsvoorraad(werk: Werk) -> Blok | None:
+    """Convenant-era cases waiting for their weging under the Wet, with their deadlines."""
+    _tenant, db, actor = werk.gemeente()
+    telling = await overgang_telling(db)
+    links = [Link("Zaken uit het convenant inlezen", "/overgang#inlezen-titel")]
+    if actor.role != Role.GEMEENTE_REGIE:
+        links = []
+    if not telling.te_wegen and not links:
+        return None
+    return Blok(
+        "Overgangsvoorraad",
+        tekst="Zaken uit de tijd van het convenant: alleen na een nieuwe weging onder de Wet "
+        "gaan ze verder; na de termijn worden ze vernietigd.",
+        tellingen=[
+            Telling("zaken uit het convenant te wegen", telling.te_wegen, "/overgang"),
+            Telling(
+                f"binnen {HERINNER_DAGEN} dagen over de termijn",
+                telling.bijna_verlopen,
+                "/overgang",
+                urgent=True,
+            ),
+        ],
+        links=links,
+    )
+
+
+@blok(Role.GEMEENTE_REGIE)
+async def cijfers(werk: Werk) -> Blok | None:
+    return Blok(
+        "Cijfers",
+        tekst="Aantallen zonder persoonsgegevens: signalen, wegingen, casussen, doorlooptijden.",
+        links=[Link("Cijfers zonder persoonsgegevens van uw gemeente", "/cijfers")],
+    )
+
+
+@blok(Role.HUB_ADMIN)
+async def hubcijfers(werk: Werk) -> Blok | None:
+    return Blok(
+        "Cijfers",
+        tekst="Per gemeente en voor de hele hub, alleen van gemeenten waarvan de "
+        "verwerkersovereenkomst loopt.",
+        links=[Link("Cijfers zonder persoonsgegevens", "/hub/cijfers")],
     )
 
 
@@ -153,3 +223,16 @@ async def hubbeheer(werk: Werk) -> Blok | None:
 @blok(Role.PLATFORM_OPERATOR)
 async def platformbeheer(werk: Werk) -> Blok | None:
     return Blok("Platformbeheer", links=[Link("Hubs beheren", "/platform/hubs")])
+
+
+@blok(*Role)
+async def andere_rollen(werk: Werk) -> Blok | None:
+    """Someone who also works in another role or municipality sees where, and can switch."""
+    andere = [m.label for m in werk.identity.memberships if m.id != werk.context.id]
+    if not andere:
+        return None
+    return Blok(
+        "Uw andere rollen",
+        tekst="U werkt ook als: " + "; ".join(andere) + ".",
+        links=[Link("Wissel van rol", "/auth/context?volgende=%2Fwerkruimte")],
+    )

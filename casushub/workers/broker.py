@@ -40,7 +40,9 @@ ACTOR_MODULES = (
     "casushub.workers.actors",
     "casushub.workers.retention",
     "casushub.workers.verzoeken",
+    "casushub.workers.overgang",
     "casushub.workers.herinneringen",
+    "casushub.workers.lifecycle",
 )
 
 

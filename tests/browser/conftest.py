@@ -18,7 +18,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ import httpx
 import pytest
 from browserkit import CSP_LISTENER, PageSpec, Tab
 from journeykit import JOURNEY_CLIENT_SECRET
+from pluggy import Result
 from seedkit import Seeds, invite_party, seed, sign_in_role
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -69,6 +70,7 @@ PAGES = [
     PageSpec("/werkruimte", "Werkruimte", role="invited_party"),
     PageSpec("/werkruimte", "Werkruimte", role="fg_auditor"),
     PageSpec("/werkruimte", "Werkruimte", role="hub_admin"),
+    PageSpec("/hub/gemeenten", "Geen toegang", status=403, role="gemeente_regie"),
     PageSpec("/auth/context", "Kies in welke rol u werkt", role="gemeente_regie"),
     PageSpec("/casusoverleg", "Casusoverleg", role="gemeente_regie"),
     PageSpec("/casusoverleg/signalen/nieuw", "Signaal inbrengen", role="gemeente_regie"),
@@ -152,7 +154,13 @@ PAGES = [
         "Inzage beperken – informatie van",
         role="gemeente_regie",
     ),
+    PageSpec(
+        "/casusoverleg/casussen/{casus}/export",
+        "Exporteren voor een interventie – Casper Casus",
+        role="gemeente_regie",
+    ),
     PageSpec("/bewaartermijnen", "Bewaartermijnen", role="gemeente_regie"),
+    PageSpec("/gemeente/beeindiging", "Einde verwerkersovereenkomst", role="gemeente_regie"),
     PageSpec("/bewaartermijnen", "Bewaartermijnen", role="fg_auditor"),
     PageSpec("/bewaartermijnen/vernietigingsbewijzen", "Vernietigingsbewijzen", role="fg_auditor"),
     PageSpec(
@@ -160,16 +168,61 @@ PAGES = [
         "Bewaarplicht – Casper Casus",
         role="gemeente_regie",
     ),
+    PageSpec("/cijfers", "Cijfers van uw gemeente", role="gemeente_regie"),
+    # Overgangsvoorraad (convenant-era cases)
+    PageSpec("/overgang", "Overgangsvoorraad", role="gemeente_regie"),
+    PageSpec(
+        "/overgang/formaat", "Bestandsformaat voor de overgangsvoorraad", role="gemeente_regie"
+    ),
+    PageSpec(
+        "/overgang/imports/{overgang_import}", "Import van overgang.json", role="gemeente_regie"
+    ),
+    PageSpec(
+        "/overgang/zaken/{overgang_zaak}/weging", "Weging onder de Wet", role="gemeente_regie"
+    ),
     # Contactpunt
     PageSpec("/contactpunt-taken", "Verzoeken bij het contactpunt", role="contactpunt"),
     PageSpec("/contactpunt-taken/nieuw", "Verzoek registreren", role="contactpunt"),
     PageSpec("/contactpunt-taken/verzoek/{verzoek}", "Verzoek CP-9801-", role="contactpunt"),
+    # The person search on the request page, with its results to choose from.
+    PageSpec(
+        "/contactpunt-taken/verzoek/{verzoek}?zoek_naam=Casper",
+        "Verzoek CP-9801-",
+        role="contactpunt",
+    ),
+    PageSpec(
+        "/contactpunt-taken/verzoek/{verzoek_gekoppeld}", "Verzoek CP-9801-", role="contactpunt"
+    ),
+    PageSpec(
+        "/contactpunt-taken/verzoek/{verzoek}/besluit",
+        "Besluit over verzoek CP-9801-",
+        role="contactpunt",
+    ),
+    PageSpec(
+        "/contactpunt-taken/verzoek/{verzoek_gekoppeld}/besluit",
+        "Besluit over verzoek CP-9801-",
+        role="contactpunt",
+    ),
+    PageSpec("/contactpunt-taken/verbeteringen", "Verbeterde gegevens", role="participant"),
+    PageSpec(
+        "/contactpunt-taken/rectificatie/{rectificatie}",
+        "Een gegeven is verbeterd",
+        role="contactpunt",
+    ),
+    PageSpec(
+        "/contactpunt-taken?zoek=Ines&soort=inzage&status=alle&sorteer=naam&richting=aflopend",
+        "Verzoeken bij het contactpunt",
+        role="contactpunt",
+    ),
     PageSpec(
         "/contactpunt-taken/raadplegingen", "Raadplegingen van het contactpunt", role="participant"
     ),
     # FG
     PageSpec("/fg/casus?casus={casus}", "Verwerkingenlog", role="fg_auditor"),
     PageSpec("/fg/casus?casus=geen-kenmerk", "Verwerkingenlog", role="fg_auditor"),
+    PageSpec("/fg/casus?naam=Casper", "Verwerkingenlog", role="fg_auditor"),
+    PageSpec("/fg/casus?naam=Niemand", "Verwerkingenlog", role="fg_auditor"),
+    PageSpec("/fg/casus?naam=x", "Verwerkingenlog", role="fg_auditor"),
     PageSpec("/fg/gebruiker?gebruiker={gebruiker}", "Verwerkingenlog", role="fg_auditor"),
     PageSpec(
         "/fg/instructies", "Wie accepteerde welke versie van de instructies", role="fg_auditor"
@@ -184,6 +237,18 @@ PAGES = [
     PageSpec("/hub/gebruikers", "Gebruikers", role="hub_admin"),
     PageSpec("/hub/gebruikers/review", "Autorisatiereview – Testorganisatie", role="hub_admin"),
     PageSpec("/hub/api-tokens", "API-tokens", role="hub_admin"),
+    PageSpec("/hub/overgang/formaat", "Bestandsformaat", role="hub_admin"),
+    PageSpec("/hub/cijfers", "Cijfers van de hub", role="hub_admin"),
+    PageSpec("/hub/cijfers/{overgang_tenant}", "Cijfers van Gemeente Overgang", role="hub_admin"),
+    PageSpec("/hub/cijfers?jaar=1999", "Cijfers van de hub", role="hub_admin", status=422),
+    PageSpec(
+        "/hub/gemeenten/{overgang_tenant}/overgang", "Overgangsvoorraad van", role="hub_admin"
+    ),
+    PageSpec(
+        "/hub/gemeenten/{overgang_tenant}/overgang/imports/{overgang_hub_import}",
+        "Import van overgang.json",
+        role="hub_admin",
+    ),
     PageSpec("/hub/audit", "Auditlog van het beheer", role="hub_admin"),
     PageSpec("/hub/casusoverleggen", "Casusoverleggen", role="hub_admin"),
     PageSpec("/hub/casusoverleggen/{overleg}", "Regio Pagina's", role="hub_admin"),
@@ -420,9 +485,11 @@ async def browser(live_server: str) -> AsyncIterator[Any]:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Result[pytest.TestReport], None]:
     outcome = yield
-    report = outcome.get_result()  # type: ignore[attr-defined]
+    report = outcome.get_result()
     if report.skipped and running_in_ci():
         # A browser test that did not run proves nothing: in CI that is a failure.
         reden = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
@@ -464,3 +531,23 @@ async def tab(
         await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         (ARTIFACTS / f"{name}.console.txt").write_text("\n".join(tab.console))
     await context.close()
+
+
+# --- the demo region of `make dev` (demokit.py) ----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+async def demo(
+    chromium: Path, database_factory: Any, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Any]:
+    """The demo region in a database of its own, its own server and the demo providers: the
+    README's demo users sign in here as a person trying `make dev` would."""
+    from demokit import DemoRegion, load_demo_region, serve
+
+    settings = await database_factory()
+    with serve(settings, "uvicorn-demo.log") as base_url:
+        idp = await load_demo_region(settings, base_url, tmp_path_factory.mktemp("demo-idp"))
+        try:
+            yield DemoRegion(base_url, settings, idp)
+        finally:
+            idp.stop()

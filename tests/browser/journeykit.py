@@ -176,11 +176,25 @@ class Journey:
         await self.tab.goto(path, status)
         await self.check()
 
-    async def sign_in(self, email: str) -> None:
-        """Through casushub's login form and the development provider's own forms."""
+    async def sign_in(
+        self, email: str, *, login: str | None = None, from_start: bool = False
+    ) -> None:
+        """Through casushub's login form and the development provider's own forms.
+
+        ``login``: the login name at the provider (the demo users'; else the e-mail address).
+        ``from_start``: begin at the start page and follow its "Inloggen" link."""
         keyboard = self.keyboard
         page = self.page
-        await self.goto("/auth/login")
+        if from_start:
+            await self.goto("/")
+            if keyboard:
+                await self.press("Inloggen", role="link")
+            else:
+                await page.get_by_role("link", name="Inloggen", exact=True).first.click()
+            await page.wait_for_url("**/auth/login**")
+            await self.check()
+        else:
+            await self.goto("/auth/login")
 
         # The forwarding page moves on to the provider at once (meta refresh). Answering
         # that first try with 204 No Content leaves the page standing (a 204 navigation is
@@ -205,16 +219,16 @@ class Journey:
         await self.press("Ga dan verder", role="link")
         # The provider's login form is not ours (not checked: a third party's page), but it
         # is used the same way.
-        login = page.locator("input[name='login']")
-        await login.wait_for()
+        login_field = page.locator("input[name='login']")
+        await login_field.wait_for()
         if keyboard:
             await self.tab_to("e => e.name === 'login'")
-            await page.keyboard.type(email)
+            await page.keyboard.type(login or email)
             await page.keyboard.press("Tab")
             await page.keyboard.type("wat-dan-ook")
             await page.keyboard.press("Enter")
         else:
-            await login.fill(email)
+            await login_field.fill(login or email)
             await page.locator("input[name='password']").fill("wat-dan-ook")
             await page.locator("button[type='submit']").click()
         # Next: the provider's consent form, or (consent remembered) straight back to us.
@@ -251,7 +265,8 @@ class Journey:
     async def choose(self, field_id: str, label: str) -> None:
         """Keyboard only: Tab to a <select> and move with the arrow keys to ``label``."""
         await self.tab_to(f"e => e.id === {field_id!r}")
-        for _ in range(30):
+        # A list of every municipality on the platform can be long.
+        for _ in range(400):
             current = await self.tab.active("e => e.options[e.selectedIndex].text.trim()")
             if current == label:
                 return

@@ -87,6 +87,9 @@ async def test_switching_roles_returns_to_the_page_only_when_the_new_role_may_se
     assert await _choose(browser, ids["contactpunt"], "/privacy") == "/privacy"
     assert await _choose(browser, ids["contactpunt"], "https://elders.example/") == "/werkruimte"
     assert await _choose(browser, ids["contactpunt"], "/bestaat-niet") == "/werkruimte"
+    # The werkruimte names the other role and offers the switch.
+    werkruimte = await browser.get("/werkruimte")
+    assert "U werkt ook als: deelnemer – Gemeente Alfa" in werkruimte.text
     # The header's switch link carries the page the person is on.
     page = await browser.get("/contactpunt-taken")
     assert 'href="/auth/context?volgende=/contactpunt-taken"' in page.text

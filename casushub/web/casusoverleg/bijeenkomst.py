@@ -94,5 +94,7 @@ async def bijeenkomst(
             "info": info,
             "regie": actief in {Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR},
             "werker": actief in {Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT},
+            # Item pages open in the active municipality only: others' items get no link.
+            "actieve_tenant": identity.active.tenant_slug if identity.active else None,
         },
     )

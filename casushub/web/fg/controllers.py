@@ -25,8 +25,10 @@ from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.rules import PLACEHOLDER_NOTE
 from casushub.tenants.bewaartermijnen.sweep import proefrun
+from casushub.tenants.casus.errors import RegelFout
 from casushub.tenants.verwerkingenlog.export import export_csv, export_logboek_json
 from casushub.tenants.verwerkingenlog.fg import seen_by_user, viewers_of_casus
+from casushub.tenants.verwerkingenlog.fg_zoeken import casussen_op_naam
 from casushub.web.auth.guards import roles
 from casushub.web.fg.context import provide_actor
 from casushub.web.tenancy import provide_tenant, provide_tenant_db
@@ -72,7 +74,13 @@ def _uuid(raw: str | None, field: str, message: str, errors: dict[str, str]) -> 
 
 
 def _page(context: dict[str, Any]) -> Template:
-    base: dict[str, Any] = {"errors": {}, "vraag": {}, "kijkers": None, "inzagen": None}
+    base: dict[str, Any] = {
+        "errors": {},
+        "vraag": {},
+        "kijkers": None,
+        "inzagen": None,
+        "treffers": None,
+    }
     return Template("fg/index.html", context={**base, **context}, headers=_NO_CACHE)
 
 
@@ -89,7 +97,18 @@ async def fg_casus(
     casus: FromQuery[str | None] = None,
     van: FromQuery[str | None] = None,
     tot: FromQuery[str | None] = None,
+    naam: FromQuery[str | None] = None,
 ) -> Template:
+    if naam is not None and not (casus or "").strip():
+        # First find the casus by the person's name; each result links to its answer.
+        vraag = {"casus-naam": naam[:200]}
+        try:
+            async with db.begin():
+                treffers = await casussen_op_naam(db, actor, naam)
+        except RegelFout as fout:
+            fouten = {"casus-naam": fout.message}
+            return _page({"tenant": tenant, "errors": fouten, "vraag": vraag})
+        return _page({"tenant": tenant, "vraag": vraag, "treffers": treffers})
     errors: dict[str, str] = {}
     casus_id = _uuid(
         casus, "casus", "Vul het kenmerk van de casus in (zoals in de adresbalk).", errors

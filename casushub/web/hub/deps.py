@@ -15,22 +15,17 @@ from litestar.response import Template
 
 from casushub.platform.identity.access import Identity
 from casushub.platform.identity.memberships import Actor
+from casushub.platform.identity.roles import Role
 from casushub.web.auth.guards import current_identity
+from casushub.web.navigation import HOOFDMENU
 
 __all__ = ["AnyRequest", "Form", "HubAdmin", "datum", "hub_admin", "render"]
 
 AnyRequest = Request[Any, Any, State]
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
-NAVIGATIE = [
-    {"label": "Gemeenten", "href": "/hub/gemeenten"},
-    {"label": "Organisaties", "href": "/hub/organisaties"},
-    {"label": "Gebruikers", "href": "/hub/gebruikers"},
-    {"label": "Casusoverleggen", "href": "/hub/casusoverleggen"},
-    {"label": "Instructies", "href": "/hub/instructies"},
-    {"label": "Huisstijl", "href": "/hub/huisstijl"},
-    {"label": "Auditlog", "href": "/hub/audit"},
-    {"label": "API-tokens", "href": "/hub/api-tokens"},
-]
+# The hub admin's menu is the one in casushub.web.navigation (base.html shows the active
+# role's menu); kept here for screens that pass it explicitly.
+NAVIGATIE = [{"label": i.label, "href": i.href} for i in HOOFDMENU[Role.HUB_ADMIN]]
 
 
 class HubAdmin:

@@ -113,6 +113,7 @@ async def test_agenda_minutes_actions_and_attendance(
     )
     assert genotuleerd.status_code == 200
     assert "Besproken: voortgang." in genotuleerd.text
+    assert "Notulen opgeslagen." in genotuleerd.text.split("data-bevestiging")[1]
     leeg = await client.post(
         f"{punt_url}/acties", data={CSRF_FIELD: csrf, "soort": "actie", "tekst": ""}
     )
@@ -491,3 +492,54 @@ async def test_dashboards_per_role(
             params={"doel": "voorbereiding en verslag van het casusoverleg"},
         )
     ).status_code == 403
+
+
+async def test_another_municipalitys_agenda_item_has_no_link(
+    client: Client,
+    tenant_a: TenantRef,
+    tenant_b: TenantRef,
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    hub: str,
+) -> None:
+    """A regisseur for two municipalities sees both items of a regional meeting, but only the
+    active municipality's items link to their pages: the other's would answer 404."""
+    from casushub.platform.identity.memberships import grant_membership
+    from casushub.tenants.overleg.services import agendeer
+    from casushub.web.app import SESSION_COOKIE
+    from casushub.web.auth.testing import create_signed_in_session
+
+    hub_uuid = await hub_id(admin_engine, hub)
+    meeting, _ = await bijeenkomst(admin_engine, hub_uuid, [tenant_a, tenant_b])
+    orgs = await partijen(admin_engine, hub_uuid)
+    punten = {}
+    for tenant, naam in ((tenant_a, "Anna Eigen"), (tenant_b, "Bert Elders")):
+        casus_id, _ = await casus(app_engine, settings, tenant, naam, [(orgs.politie, "politie")])
+        async with tenant_session(app_engine, tenant, settings) as s, s.begin():
+            punt = await agendeer(
+                s, SYSTEEM, casus_id=casus_id, bijeenkomst_id=meeting, doel="bespreking"
+            )
+        punten[naam] = (casus_id, punt.id)
+    regisseur = await create_signed_in_session(
+        admin_engine, settings, role=Role.GEMEENTE_REGIE, tenant_id=tenant_a.id
+    )
+    async with admin_engine.begin() as conn:
+        await grant_membership(
+            conn,
+            user_id=regisseur.user_id,
+            organisation_id=regisseur.organisation_id,
+            role=Role.GEMEENTE_REGIE,
+            tenant_id=tenant_b.id,
+        )
+    client.cookies.set(SESSION_COOKIE, regisseur.cookie)
+    view = await client.get(f"/casusoverleg/bijeenkomsten/{meeting}")
+    assert view.status_code == 200
+    eigen_casus, eigen_punt = punten["Anna Eigen"]
+    andere_casus, andere_punt = punten["Bert Elders"]
+    assert f'href="/casusoverleg/casussen/{eigen_casus}"' in view.text
+    assert f'href="/casusoverleg/agendapunten/{eigen_punt}"' in view.text
+    assert "Bert Elders" in view.text
+    assert str(andere_casus) not in view.text
+    assert str(andere_punt) not in view.text
+    assert "Dit agendapunt hoort bij Gemeente Bravo" in view.text
