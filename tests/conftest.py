@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -29,6 +30,12 @@ from casushub.platform.settings import Settings, get_settings
 from casushub.platform.tenancy import TenantRef
 from casushub.web.app import SESSION_COOKIE
 from casushub.web.auth.testing import SignedIn, create_signed_in_session
+
+# The test process runs in Dutch time, like the app's clock (casushub.platform.klok): a test's
+# date.today() is then the app's today at every hour, also between midnight in Amsterdam and
+# midnight UTC. Set before any test module is collected; worker processes inherit it.
+os.environ["TZ"] = "Europe/Amsterdam"
+time.tzset()
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -11,9 +11,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform.zoeken import bevat
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import GeenToegang, RegelFout
 from casushub.tenants.casus.models import Casus
@@ -47,10 +48,9 @@ async def casussen_op_naam(
     """The casussen whose person's name or alias contains ``naam`` (at least two letters)."""
     if actor.role != FG_ROL:
         raise GeenToegang("Zoeken op naam in het verwerkingenlog is voor de FG.")
-    gezocht = naam.strip()[:200].lower().replace("%", "").replace("_", "")
+    gezocht = naam.strip()[:200]
     if len(gezocht) < 2:
         raise RegelFout("Vul minstens twee letters van de naam in.", "naam")
-    patroon = f"%{gezocht}%"
     rows = await session.execute(
         select(
             Casus.id,
@@ -63,8 +63,8 @@ async def casussen_op_naam(
         .join(Persoon, Persoon.id == Casus.persoon_id)
         .where(
             or_(
-                func.lower(Persoon.naam).like(patroon),
-                func.lower(cast(Persoon.aliassen, String)).like(patroon),
+                bevat(Persoon.naam, gezocht),
+                bevat(cast(Persoon.aliassen, String), gezocht),
             )
         )
         .order_by(Persoon.naam, Casus.intake_datum, Casus.id)

@@ -11,11 +11,12 @@ import dataclasses
 import uuid
 from datetime import UTC, date, datetime
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform import klok
 from casushub.platform.klok import vandaag
+from casushub.platform.zoeken import bevat
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.models import Blokkadegrond, JuridischeBlokkade
 from casushub.tenants.bewaartermijnen.services import hef_blokkade_op, stel_blokkade_in
@@ -70,7 +71,6 @@ __all__ = [
     "koppel_persoon",
     "laat_beperkingen_vervallen",
     "laat_los",
-    "like_patroon",
     "neem_besluit",
     "open_consultaties",
     "open_verzoeken",
@@ -281,12 +281,6 @@ async def persoon_onbekend(session: AsyncSession, actor: Actor, verzoek_id: uuid
     return found
 
 
-def like_patroon(term: str) -> str:
-    r"""``term`` as a LIKE pattern that matches it literally anywhere (``\`` escapes)."""
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.lower()}%"
-
-
 async def zoek_betrokkene(
     session: AsyncSession,
     actor: Actor,
@@ -303,12 +297,8 @@ async def zoek_betrokkene(
         raise VerzoekRegelFout(msg, "zoek_naam")
     query = select(Persoon)
     if naam is not None:
-        patroon = like_patroon(naam)
         query = query.where(
-            or_(
-                func.lower(Persoon.naam).like(patroon, escape="\\"),
-                func.lower(cast(Persoon.aliassen, String)).like(patroon, escape="\\"),
-            )
+            or_(bevat(Persoon.naam, naam), bevat(cast(Persoon.aliassen, String), naam))
         )
     if geboortedatum is not None:
         query = query.where(Persoon.geboortedatum == geboortedatum)

@@ -15,19 +15,19 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform.zoeken import bevat
 from casushub.tenants.actor import Actor
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record, search_term_detail
 from casushub.tenants.verzoeken.models import Verzoek
 from casushub.tenants.verzoeken.rules import VerzoekStatus, VerzoekType
-from casushub.tenants.verzoeken.services import DOEL, GEGEVENSGROEP, like_patroon
+from casushub.tenants.verzoeken.services import DOEL, GEGEVENSGROEP
 
 __all__ = [
     "MAX_RIJEN",
     "SORTEERBAAR",
     "Statusfilter",
     "Wachtrij",
-    "like_patroon",
     "wachtrij",
 ]
 
@@ -91,12 +91,11 @@ async def wachtrij(
     if soort is not None:
         voorwaarden.append(Verzoek.type == soort.value)
     if zoek:
-        patroon = like_patroon(zoek)
         voorwaarden.append(
             or_(
-                func.lower(Verzoek.indiener_naam).like(patroon, escape="\\"),
-                func.lower(Verzoek.betrokkene_naam).like(patroon, escape="\\"),
-                func.lower(Verzoek.ontvangstnummer).like(patroon, escape="\\"),
+                bevat(Verzoek.indiener_naam, zoek),
+                bevat(Verzoek.betrokkene_naam, zoek),
+                bevat(Verzoek.ontvangstnummer, zoek),
             )
         )
     kolom = SORTEERBAAR.get(sorteer, Verzoek.termijn)

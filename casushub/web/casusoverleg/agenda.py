@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
@@ -20,6 +19,7 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
 from casushub.platform.identity.roles import Role
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
@@ -65,7 +65,7 @@ from casushub.web.casusoverleg.weigeringen import als_http
 
 __all__ = ["agenda_handlers"]
 
-LOKAAL = ZoneInfo("Europe/Amsterdam")
+LOKAAL = klok.TIJDZONE
 
 AnyForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)

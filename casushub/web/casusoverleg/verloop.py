@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from litestar import Request, get, post
 from litestar.datastructures import State
@@ -21,6 +20,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.crosstenant.overdracht import rond_overdracht_af
+from casushub.platform import klok
 from casushub.platform.identity.roles import ROLE_LABELS, Role
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
@@ -43,7 +43,7 @@ __all__ = ["overzicht_fragment", "verloop_handlers"]
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
-_ZONE = ZoneInfo("Europe/Amsterdam")
+_ZONE = klok.TIJDZONE
 
 # The moves the overview offers from each status; closing has its own page (reason, date).
 _VOLGENDE = {

@@ -3,6 +3,7 @@ runs in) a deadline and a destruction date are computed from the Dutch day."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -63,3 +64,11 @@ async def test_destruction_date_and_deadline_just_after_midnight(
         )
         assert verzoek.ontvangen_op == dag
         assert verzoek.termijn == termijn(dag)
+
+
+def test_the_test_process_runs_on_the_apps_day() -> None:
+    # tests/conftest.py: fixtures built from date.today() agree with the app at every hour.
+    assert time.tzname[0] in {"CET", "CEST"}
+    moment = datetime(2026, 3, 31, 22, 5, tzinfo=UTC)
+    assert datetime.fromtimestamp(moment.timestamp()).date() == klok.lokaal(moment).date()  # noqa: DTZ006 - the process's own zone is under test
+    assert date.today() == klok.vandaag() or klok.nu().hour == 0
