@@ -116,8 +116,11 @@ class BenchDatabase:
 
         await create_database(self.server_url, self.name)
 
-    def settings(self, **changes: object) -> Settings:
-        """Settings for this database: owner URL, app login role, own role prefix."""
+    def settings(self, **changes: Any) -> Settings:
+        """Settings for this database: owner URL, app login role, own role prefix.
+
+        ``changes`` are other Settings fields, each of its own type (``replace`` checks names).
+        """
         from casushub.platform.settings import Settings, asyncpg_url, url_with_user
 
         url = asyncpg_url(self.url)

@@ -183,7 +183,7 @@ class Bench:
 
         from casushub.tenants.verwerkingenlog.fg import seen_by_user_query, viewers_of_casus_query
 
-        dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+        dialect = postgresql.dialect()  # type: ignore[no-untyped-call]  # untyped in SQLAlchemy
 
         def sql(stmt: Any) -> str:
             return str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))

@@ -350,7 +350,8 @@ class Bench:
         app = create_app(self.settings)
         statements: Counter[str] = Counter()
         # In this event loop (not the test client's thread), so pyinstrument sees the app.
-        transport = httpx.ASGITransport(app=app)
+        # Litestar types its ASGI scopes as TypedDicts, httpx as a plain mapping: same protocol.
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
         async with (
             app.lifespan(),
             httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client,

@@ -75,7 +75,7 @@ async def database_factory(server_url: str) -> AsyncIterator[DatabaseFactory]:
     made: list[Settings] = []
 
     async def make() -> Settings:
-        settings = await migrated_database(
+        settings: Settings = await migrated_database(
             server_url, database_prefix="casushub_test_", role_prefix="cht", created=created
         )
         made.append(settings)
@@ -185,7 +185,7 @@ TEST_CLIENT_ID = "casushub"
 def dev_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevIdp]:
     """The bundled OIDC provider (real `oidc-provider` process) with two independent issuers,
     ``a`` and ``b``, on free loopback ports; any login name signs in (see devidp/server.mjs)."""
-    providers = [
+    providers: list[dict[str, Any]] = [
         {
             "key": key,
             "client_secret": f"test-geheim-{key}-0123456789",

@@ -18,7 +18,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ import httpx
 import pytest
 from browserkit import CSP_LISTENER, PageSpec, Tab
 from journeykit import JOURNEY_CLIENT_SECRET
+from pluggy import Result
 from seedkit import Seeds, invite_party, seed, sign_in_role
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -424,9 +425,11 @@ async def browser(live_server: str) -> AsyncIterator[Any]:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Result[pytest.TestReport], None]:
     outcome = yield
-    report = outcome.get_result()  # type: ignore[attr-defined]
+    report = outcome.get_result()
     if report.skipped and running_in_ci():
         # A browser test that did not run proves nothing: in CI that is a failure.
         reden = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr

@@ -71,4 +71,5 @@ def pod_labels(manifests: list[Manifest]) -> dict[str, dict[str, str]]:
 
 
 def to_yaml(manifests: list[Manifest]) -> str:
-    return yaml.safe_dump_all(manifests, sort_keys=False)
+    text: str = yaml.safe_dump_all(manifests, sort_keys=False)
+    return text

@@ -31,19 +31,23 @@ def render(chart: helm_python.Chart) -> Render:
 
 @pytest.fixture(scope="session")
 def default_values() -> dict[str, Any]:
-    return load_values("default")
+    values: dict[str, Any] = load_values("default")
+    return values
 
 
 @pytest.fixture(scope="session")
 def production_values() -> dict[str, Any]:
-    return load_values("production")
+    values: dict[str, Any] = load_values("production")
+    return values
 
 
 @pytest.fixture(scope="session")
 def default_manifests(render: Render, default_values: dict[str, Any]) -> list[Manifest]:
-    return render(default_values)
+    manifests: list[Manifest] = render(default_values)
+    return manifests
 
 
 @pytest.fixture(scope="session")
 def production_manifests(render: Render, production_values: dict[str, Any]) -> list[Manifest]:
-    return render(production_values)
+    manifests: list[Manifest] = render(production_values)
+    return manifests

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 
 import pytest
@@ -68,7 +68,7 @@ async def test_tenant_migration_figures_come_from_the_registry(
     admin_engine: AsyncEngine,
     settings: Settings,
     hub: str,
-    unique_code,
+    unique_code: Callable[[], str],
 ) -> None:
     code = unique_code()
     behind = await create_tenant(

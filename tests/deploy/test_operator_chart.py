@@ -36,7 +36,8 @@ GUIDE = ROOT / "docs" / "operations.md"
 def _selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
     """A NetworkPolicy podSelector (the chart uses matchLabels only) against pod labels."""
     assert set(selector) <= {"matchLabels"}, selector
-    return selector.get("matchLabels", {}).items() <= labels.items()
+    match_labels: dict[str, str] = selector.get("matchLabels", {})
+    return match_labels.items() <= labels.items()
 
 
 def _egress_for(manifests: list[Manifest], labels: dict[str, str]) -> list[dict[str, Any]]:
@@ -162,6 +163,7 @@ def test_bootstrap_job_takes_the_secret_from_a_secret_and_can_run_again(
 
 
 def test_bootstrap_values_are_checked(render: Render, production_values: dict[str, Any]) -> None:
+    broken: dict[str, Any]
     for broken in (
         {"bootstrap": {"provider": {"clientSecret": {"secretName": ""}}}},
         {"bootstrap": {"admin": {"email": ""}}},
@@ -232,7 +234,9 @@ def test_worker_and_scheduler_probes_read_the_heartbeat_file(
     production_manifests: list[Manifest], tmp_path: Path
 ) -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
-    data_dir = Path(re.search(r"DATA_DIR=(\S+)", dockerfile).group(1))  # type: ignore[union-attr]
+    found = re.search(r"DATA_DIR=(\S+)", dockerfile)
+    assert found, "the Dockerfile sets DATA_DIR"
+    data_dir = Path(found.group(1))
     for component in ("worker", "scheduler"):
         deployment = by_kind(production_manifests, "Deployment")[f"casushub-{component}"]
         container = deployment["spec"]["template"]["spec"]["containers"][0]

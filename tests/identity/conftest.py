@@ -7,6 +7,7 @@ import secrets
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from idp_browser import TEST_CLIENT_ID, TEST_RP_URL, Org, OrgFactory
@@ -35,7 +36,7 @@ def userinfo_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevIdp]:
     """A second development provider process in the standard code-flow profile: the ID token
     carries only ``sub``; e-mail, name and groups come from userinfo (``conformIdTokenClaims``).
     Issuer ``ander_sub`` also names another subject at userinfo than in its ID tokens."""
-    providers = [
+    providers: list[dict[str, Any]] = [
         {
             "key": key,
             "client_secret": f"test-geheim-{key}-0123456789",

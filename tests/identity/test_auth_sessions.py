@@ -4,6 +4,7 @@ revocation by an admin, the context switcher and the tenant gate."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
@@ -23,6 +24,7 @@ from casushub.platform.identity.roles import Role
 from casushub.platform.models import Hub
 from casushub.platform.tenancy import TenantRef
 from casushub.web.app import SESSION_COOKIE
+from casushub.web.auth.testing import SignedIn
 
 
 async def _signed_in_user(
@@ -202,7 +204,7 @@ async def test_admin_lists_and_revokes_a_users_session(
     admin_engine: AsyncEngine,
     tenant_a: TenantRef,
     hub: str,
-    sign_in_as,
+    sign_in_as: Callable[..., Awaitable[SignedIn]],
 ) -> None:
     async with admin_engine.connect() as conn:
         hub_id = (await conn.execute(select(Hub.id).where(Hub.slug == hub))).scalar_one()
@@ -246,7 +248,7 @@ async def test_hub_admin_cannot_see_users_outside_the_hub(
     admin_engine: AsyncEngine,
     tenant_a: TenantRef,
     hub: str,
-    sign_in_as,
+    sign_in_as: Callable[..., Awaitable[SignedIn]],
 ) -> None:
     async with admin_engine.connect() as conn:
         hub_id = (await conn.execute(select(Hub.id).where(Hub.slug == hub))).scalar_one()

@@ -12,7 +12,7 @@ import shlex
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import replace
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -102,10 +102,12 @@ def _run(settings: Settings, port: int, args: list[str]) -> subprocess.Completed
 
 
 async def test_the_guide_leads_from_an_empty_database_to_the_first_sign_in(
-    database_factory: object, dev_idp: DevIdp, relay: tuple[Inbox, int]
+    database_factory: Callable[[], Awaitable[Settings]],
+    dev_idp: DevIdp,
+    relay: tuple[Inbox, int],
 ) -> None:
     inbox, port = relay
-    fresh: Settings = await database_factory()  # type: ignore[operator]
+    fresh = await database_factory()
     commands = guide_commands()
     assert [c[1] for c in commands] == [
         "db",

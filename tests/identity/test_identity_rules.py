@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Awaitable, Callable
 
 import pytest
 from cryptography.exceptions import InvalidTag
 from idp_browser import OrgFactory, sign_in
 from litestar import Litestar
+from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 from sqlalchemy import insert, select, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from casushub.platform.identity.encryption import SecretBox
 from casushub.platform.identity.memberships import (
@@ -30,9 +32,10 @@ from casushub.platform.registry import RegistryError
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef
 from casushub.web.auth.guards import ANY_SIGNED_IN
+from casushub.web.auth.testing import SignedIn
 
 
-async def _user(conn, organisation_id: uuid.UUID) -> uuid.UUID:  # type: ignore[no-untyped-def]
+async def _user(conn: AsyncConnection, organisation_id: uuid.UUID) -> uuid.UUID:
     return (
         await conn.execute(
             insert(User)
@@ -220,7 +223,8 @@ async def test_required_acr_is_requested_and_enforced(
 def test_every_route_declares_who_may_use_it(rp_app: Litestar) -> None:
     undeclared = []
     for route in rp_app.routes:
-        for handler in route.route_handlers:  # type: ignore[union-attr]
+        assert isinstance(route, HTTPRoute), f"{route.path}: not an HTTP route"
+        for handler in route.route_handlers:
             if route.path.startswith("/schema"):
                 continue  # Litestar's OpenAPI routes: refused by the default-deny guard
             if getattr(handler, "http_methods", None) == {"OPTIONS"}:
@@ -237,7 +241,9 @@ def test_every_route_declares_who_may_use_it(rp_app: Litestar) -> None:
     assert undeclared == []
 
 
-async def test_route_without_declaration_is_refused(rp_settings: Settings, sign_in_as) -> None:
+async def test_route_without_declaration_is_refused(
+    rp_settings: Settings, sign_in_as: Callable[..., Awaitable[SignedIn]]
+) -> None:
     from litestar import get
 
     from casushub.web.app import create_app

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
+from typing import cast
 
 import certifi
 import pytest
@@ -125,7 +126,7 @@ def provider(tmp_path: Path) -> Iterator[Provider]:
             self.wfile.write(data)
 
         def do_GET(self) -> None:
-            issuer = f"https://localhost:{self.server.server_address[1]}"
+            issuer = f"https://localhost:{cast(ThreadingHTTPServer, self.server).server_port}"
             self._json(
                 {
                     "issuer": issuer,
@@ -169,6 +170,8 @@ async def test_discovery_trusts_the_private_ca_only_with_the_bundle(provider: Pr
 async def test_the_token_exchange_trusts_the_bundle_too(
     provider: Provider, settings: Settings
 ) -> None:
+    # The exchange reads only the client id and secret: a stand-in, not a ProviderConfig (the
+    # ignores below).
     client = SimpleNamespace(client_id="casushub", client_secret="geheim-0123456789")
     endpoint = provider.issuer + "/token"
     with pytest.raises(ProviderUnavailable):

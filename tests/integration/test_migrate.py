@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +68,7 @@ class Region:
 
 
 @pytest.fixture
-async def region(database_factory) -> AsyncIterator[Region]:
+async def region(database_factory: Callable[[], Awaitable[Settings]]) -> AsyncIterator[Region]:
     """A fresh database with three tenants at the current head."""
     settings = await database_factory()
     engine = create_admin_engine(settings)

@@ -8,7 +8,7 @@ each get their own DDL.
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -78,7 +78,7 @@ def _with_revision(tmp_path: Path, body: str) -> Iterator[None]:
 
 
 @pytest.fixture
-async def engine(database_factory) -> AsyncIterator[AsyncEngine]:
+async def engine(database_factory: Callable[[], Awaitable[Settings]]) -> AsyncIterator[AsyncEngine]:
     """A fresh database with five tenants at head, the i-th holding i personen."""
     settings = await database_factory()
     engine = create_admin_engine(settings)

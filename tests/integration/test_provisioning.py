@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from casushub.platform import registry
 from casushub.platform.migrate import tenant_head
 from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError, create_tenant
 from casushub.platform.settings import Settings
+from casushub.platform.tenancy import TenantRef
 
 
 async def _traces(engine: AsyncEngine, settings: Settings, slug: str) -> dict[str, bool]:
@@ -30,7 +33,7 @@ async def _traces(engine: AsyncEngine, settings: Settings, slug: str) -> dict[st
 
 
 async def test_create_tenant_provisions_role_schema_and_head_revision(
-    admin_engine: AsyncEngine, settings: Settings, hub: str, unique_code
+    admin_engine: AsyncEngine, settings: Settings, hub: str, unique_code: Callable[[], str]
 ) -> None:
     code = unique_code()
     tenant = await create_tenant(
@@ -70,7 +73,11 @@ async def test_create_tenant_provisions_role_schema_and_head_revision(
     "slug", ["A_hoofdletter", "1begintmetcijfer", "x", "met-streepje", "a" * 42, "t;drop"]
 )
 async def test_bad_slug_is_refused_without_traces(
-    admin_engine: AsyncEngine, settings: Settings, hub: str, unique_code, slug: str
+    admin_engine: AsyncEngine,
+    settings: Settings,
+    hub: str,
+    unique_code: Callable[[], str],
+    slug: str,
 ) -> None:
     with pytest.raises(RegistryError, match="korte naam") as refused:
         await create_tenant(
@@ -98,7 +105,7 @@ async def test_bad_gemeentecode_is_refused(
 
 
 async def test_duplicate_slug_and_gemeentecode_are_refused(
-    admin_engine: AsyncEngine, settings: Settings, hub: str, unique_code
+    admin_engine: AsyncEngine, settings: Settings, hub: str, unique_code: Callable[[], str]
 ) -> None:
     code, other = unique_code(), unique_code()
     await create_tenant(
@@ -134,10 +141,10 @@ async def test_failure_during_migrations_leaves_no_orphans(
     admin_engine: AsyncEngine,
     settings: Settings,
     hub: str,
-    unique_code,
+    unique_code: Callable[[], str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    async def broken_upgrade(conn, tenant, target):
+    async def broken_upgrade(conn: AsyncConnection, tenant: TenantRef, target: str) -> None:
         await conn.exec_driver_sql(f"CREATE TABLE {tenant.schema}.half (id int)")
         raise RuntimeError("migratie faalt halverwege")
 
@@ -155,7 +162,7 @@ async def test_failure_during_migrations_leaves_no_orphans(
 
 
 async def test_leftover_role_is_reported_not_reused(
-    admin_engine: AsyncEngine, settings: Settings, hub: str, unique_code
+    admin_engine: AsyncEngine, settings: Settings, hub: str, unique_code: Callable[[], str]
 ) -> None:
     slug = f"wees{unique_code()}"
     async with admin_engine.begin() as conn:

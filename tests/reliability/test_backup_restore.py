@@ -16,13 +16,15 @@ import secrets
 import subprocess
 import sys
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
 from litestar.testing import AsyncTestClient
-from sqlalchemy import func, select, text
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -217,7 +219,7 @@ async def _works(target: Settings, tenant: TenantRef, naam: str) -> None:
             )
         with pytest.raises(DBAPIError, match=r"permission denied|alleen aanvullen|append"):
             async with tenant_session(app_engine, tenant, target) as s, s.begin():
-                await s.execute(Verwerking.__table__.delete())
+                await s.execute(cast(Table, Verwerking.__table__).delete())
         signed_in = await create_signed_in_session(
             admin, target, role=Role.GEMEENTE_REGIE, tenant_id=tenant.id
         )
@@ -237,7 +239,7 @@ async def test_backup_restore_into_fresh_database(
     app_engine: AsyncEngine,
     settings: Settings,
     hub: str,
-    database_factory: object,
+    database_factory: Callable[[], Awaitable[Settings]],
     tmp_path: Path,
 ) -> None:
     tenant = await _tenant(admin_engine, settings, hub)
@@ -266,7 +268,7 @@ async def test_backup_restore_into_fresh_database(
     assert "Traceback" not in clash.stderr
 
     for as_slug in (None, f"hersteld_{secrets.token_hex(2)}"):
-        target = await database_factory()  # type: ignore[operator]
+        target = await database_factory()
         args = ["tenants", "restore", str(archive)] + (["--as", as_slug] if as_slug else [])
         restored = await asyncio.to_thread(_cli, target, *args)
         assert restored.returncode == 0, restored.stderr

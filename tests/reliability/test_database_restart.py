@@ -128,11 +128,12 @@ async def test_database_restart_under_signed_in_writes() -> None:
             )
         finally:
             await admin.dispose()
-        app = await asyncio.to_thread(LiveApp, settings, "fault-db-restart-server.log")
+        live = await asyncio.to_thread(LiveApp, settings, "fault-db-restart-server.log")
+        app = live  # stopped in `finally`
 
         traffic = Traffic(run=secrets.token_hex(3))
         async with httpx.AsyncClient(
-            base_url=app.base_url,
+            base_url=live.base_url,
             cookies={SESSION_COOKIE: signed_in.cookie},
             timeout=httpx.Timeout(60),
             follow_redirects=False,
@@ -170,7 +171,7 @@ async def test_database_restart_under_signed_in_writes() -> None:
             traffic.stop.set()
             await asyncio.gather(*tasks)
 
-        assert app.alive(), "de app draait nog (niet herstart)"
+        assert live.alive(), "de app draait nog (niet herstart)"
         assert cluster.stops == RESTARTS
         assert traffic.wrong == [], "\n".join(traffic.wrong[:20])
         assert traffic.unavailable >= RESTARTS * REFUSED_PER_OUTAGE

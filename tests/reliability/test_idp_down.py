@@ -17,6 +17,7 @@ import re
 import secrets
 import uuid
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import httpx
@@ -39,7 +40,7 @@ def _secret(key: str) -> str:
 
 
 def _start_idp(config_path: Path, base_port: int, rp_url: str) -> DevIdp:
-    providers = [
+    providers: list[dict[str, Any]] = [
         {"key": key, "client_secret": _secret(key), "users": [], "any_user": True}
         for key in ("bekend", "onbekend")
     ]
@@ -136,9 +137,10 @@ async def test_provider_down_sign_in_refused_in_dutch_sessions_keep_working(
     try:
         known = await _org(admin_engine, settings, idp.issuers["bekend"], "bekend", tenant_a)
         unseen = await _org(admin_engine, settings, idp.issuers["onbekend"], "onbekend", tenant_a)
-        app = await asyncio.to_thread(
+        live = await asyncio.to_thread(
             LiveApp, settings, "fault-idp-server.log", port=port, BASE_URL=rp_url
         )
+        app = live  # stopped in `finally`
 
         def browser() -> httpx.AsyncClient:
             return httpx.AsyncClient(base_url=rp_url, timeout=60)
@@ -181,7 +183,7 @@ async def test_provider_down_sign_in_refused_in_dutch_sessions_keep_working(
             params = await _authorize(_forward_url(started), unseen, rp_url)
             done = await newcomer.get("/auth/callback", params=params, follow_redirects=False)
             assert done.status_code == 303, done.text
-        assert app.alive()
+        assert live.alive()
     finally:
         if app is not None:
             await asyncio.to_thread(app.stop)

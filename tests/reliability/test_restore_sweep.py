@@ -11,6 +11,7 @@ import asyncio
 import os
 import subprocess
 import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -101,9 +102,9 @@ async def _drop_database(server_url: str, name: str) -> None:
 
 
 async def test_sweep_after_a_restore_destroys_what_was_due_before_the_backup(
-    database_factory: object, server_url: str, tmp_path: Path
+    database_factory: Callable[[], Awaitable[Settings]], server_url: str, tmp_path: Path
 ) -> None:
-    source = await database_factory()  # type: ignore[operator]
+    source = await database_factory()
     admin = create_admin_engine(source)
     app = create_app_engine(source)
     await create_hub(admin, slug="herstelhub", name="Herstel-ZVH")
@@ -173,9 +174,11 @@ async def test_sweep_after_a_restore_destroys_what_was_due_before_the_backup(
 
 
 async def test_sweep_refuses_a_municipality_behind_its_schema(
-    settings: Settings, admin_engine: AsyncEngine, fresh_tenant: object
+    settings: Settings,
+    admin_engine: AsyncEngine,
+    fresh_tenant: Callable[[], Awaitable[TenantRef]],
 ) -> None:
-    tenant = await fresh_tenant()  # type: ignore[operator]
+    tenant = await fresh_tenant()
     async with admin_engine.begin() as conn:
         await conn.execute(
             text("UPDATE platform.tenants SET schema_revision = 't0001' WHERE id = :id"),

@@ -193,7 +193,7 @@ def test_api_stateful(fuzz_target: dict[str, Any]) -> None:
     counts: Counter[str] = Counter()
     base = schema.as_state_machine()
 
-    class ApiMachine(base):  # type: ignore[misc, valid-type]
+    class ApiMachine(base):  # type: ignore[misc, valid-type]  # a class built at run time
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"headers": {"Authorization": f"Bearer {token}"}}
 

@@ -64,8 +64,10 @@ def _sampled(route: Route, role: Role | None, own_name: str) -> bool:
     if FULL or own_name == "A":
         return True
     if role is None:
-        return route.is_api
-    return isinstance(route.allowed, str) or role in route.allowed
+        is_api: bool = route.is_api
+        return is_api
+    allowed: frozenset[Role] | str = route.allowed
+    return isinstance(allowed, str) or role in allowed
 
 
 def _admits(route: Route, label: str) -> bool:
@@ -215,13 +217,13 @@ async def _probe(
     # (path, form, the foreign id in it or None, where it is)
     attempts: list[tuple[str, dict[str, str], uuid.UUID | None, str]] = []
     for name in uuid_params:
-        for candidate in candidates(name, other.ids):
-            path = fill_path(route, {name: str(candidate)}, uuid.uuid4())
-            attempts.append((path, base_form, candidate, "pad"))
+        for foreign in candidates(name, other.ids):
+            path = fill_path(route, {name: str(foreign)}, uuid.uuid4())
+            attempts.append((path, base_form, foreign, "pad"))
     for name in route.query_ids:
-        for candidate in candidates(name, other.ids, sources=QUERY_ID_SOURCES):
+        for foreign in candidates(name, other.ids, sources=QUERY_ID_SOURCES):
             path = fill_path(route, {}, uuid.uuid4())
-            attempts.append((path, {**base_form, name: str(candidate)}, candidate, "query"))
+            attempts.append((path, {**base_form, name: str(foreign)}, foreign, "query"))
     if not attempts:
         attempts = [(fill_path(route, {}, uuid.uuid4()), base_form, None, "")]
     for path, form, candidate, where in attempts:
@@ -319,7 +321,8 @@ UNSEEDED = {
 
 
 def _family(route: Route) -> str:
-    return route.path.split("{", 1)[0] if "{" in route.path else route.path
+    path: str = route.path
+    return path.split("{", 1)[0] if "{" in path else path
 
 
 def test_every_id_route_family_has_a_positive_control(app: Litestar) -> None:

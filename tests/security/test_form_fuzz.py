@@ -56,14 +56,15 @@ hostile_text = st.one_of(
 
 
 def _role_for(route: Route) -> Role | None:
-    if route.allowed == PUBLIC:
+    allowed: frozenset[Role] | str = route.allowed
+    if allowed == PUBLIC:
         return None
-    if route.allowed == SIGNED_IN or isinstance(route.allowed, str):
+    if allowed == SIGNED_IN or isinstance(allowed, str):
         return Role.GEMEENTE_REGIE
     for role in (Role.GEMEENTE_REGIE, Role.CONTACTPUNT, Role.PARTICIPANT, Role.HUB_ADMIN):
-        if role in route.allowed:
+        if role in allowed:
             return role
-    return sorted(route.allowed)[0]
+    return sorted(allowed)[0]
 
 
 async def test_forms_survive_hostile_input(settings: Settings, world: Any) -> None:
@@ -104,7 +105,8 @@ async def test_forms_survive_hostile_input(settings: Settings, world: Any) -> No
                     and side.ids.get(ID_SOURCES.get(name, ("-",))[0])
                 }
                 values.setdefault("gemeente", side.tenant.slug)
-                return fill_path(route, values, uuid.uuid4())
+                path: str = fill_path(route, values, uuid.uuid4())
+                return path
 
             def names(route: Route, path: str) -> list[str]:
                 if route.key not in fields:

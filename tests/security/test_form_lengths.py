@@ -35,14 +35,15 @@ MIN_FIELDS = 200
 
 
 def _role_for(route: Route) -> Role | None:
-    if route.allowed == PUBLIC:
+    allowed: frozenset[Role] | str = route.allowed
+    if allowed == PUBLIC:
         return None
-    if route.allowed == SIGNED_IN or isinstance(route.allowed, str):
+    if allowed == SIGNED_IN or isinstance(allowed, str):
         return Role.GEMEENTE_REGIE
     for role in (Role.GEMEENTE_REGIE, Role.CONTACTPUNT, Role.PARTICIPANT, Role.HUB_ADMIN):
-        if role in route.allowed:
+        if role in allowed:
             return role
-    return sorted(route.allowed)[0]
+    return sorted(allowed)[0]
 
 
 async def test_every_form_field_has_a_maximum_at_the_edge(settings: Settings, world: Any) -> None:
@@ -67,7 +68,8 @@ async def test_every_form_field_has_a_maximum_at_the_edge(settings: Settings, wo
             and side.ids.get(ID_SOURCES.get(name, ("-",))[0])
         }
         values.setdefault("gemeente", side.tenant.slug)
-        return _fill(route, values, uuid.uuid4())
+        path: str = _fill(route, values, uuid.uuid4())
+        return path
 
     refused: dict[str, list[str]] = {}
     failures: list[str] = []

@@ -63,7 +63,7 @@ def check_headers(label: str, headers: Any, static: bool) -> list[str]:
     return problems
 
 
-def _role_for(allowed: Any) -> Role | None:
+def _role_for(allowed: frozenset[Role] | str) -> Role | None:
     if allowed == PUBLIC:
         return None
     if allowed == SIGNED_IN or isinstance(allowed, str):

@@ -11,7 +11,7 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
 import yaml
@@ -27,14 +27,25 @@ from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef
 from casushub.web.app import CSRF_HEADER, create_app, session_config
 
-LIMITS = {"login_limiet_client": 8, "login_limiet_account": 3, "contactpunt_limiet_client": 4}
+
+class _Limits(TypedDict):
+    login_limiet_client: int
+    login_limiet_account: int
+    contactpunt_limiet_client: int
+
+
+LIMITS: _Limits = {
+    "login_limiet_client": 8,
+    "login_limiet_account": 3,
+    "contactpunt_limiet_client": 4,
+}
 DUTCH = "te vaak"
 
 
 @pytest.fixture
 async def limited(settings: Settings) -> AsyncIterator[AsyncTestClient[Litestar]]:
     # A fresh secret per test: the counts are keyed by it, so every test starts at zero.
-    small = replace(settings, secret_key=secrets.token_hex(24), **LIMITS)  # type: ignore[arg-type]
+    small = replace(settings, secret_key=secrets.token_hex(24), **LIMITS)
     async with AsyncTestClient(create_app(small), session_config=session_config(small)) as client:
         yield client
 
@@ -254,7 +265,7 @@ async def _client_seen_by_app(trusted: str, peer: str, forwarded_for: str) -> st
         "client": (peer, 40000),
         "headers": [(b"x-forwarded-for", forwarded_for.encode())],
     }
-    await middleware(scope, None, None)  # type: ignore[arg-type]
+    await middleware(scope, None, None)  # type: ignore[arg-type]  # the app reads only the scope
     return seen[0]
 
 

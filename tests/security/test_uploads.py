@@ -165,7 +165,8 @@ async def regie(app: Litestar, settings: Settings, world: Any) -> AsyncIterator[
 
 
 def _item_id(world: Any) -> uuid.UUID:
-    return world.sides["A"].ids["informatie_item"][0]
+    item_id: uuid.UUID = world.sides["A"].ids["informatie_item"][0]
+    return item_id
 
 
 async def _bijlagen(engine: AsyncEngine, settings: Settings, world: Any) -> list[Bijlage]:

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-import weasyprint  # type: ignore[import-untyped]
+import weasyprint  # type: ignore[import-untyped]  # ships no type information
 
 from casushub.web.casusoverleg import agenda
 
@@ -32,6 +32,7 @@ async def test_pdf_rendering_does_not_block_the_event_loop(monkeypatch: pytest.M
             ticks += 1
 
     running = asyncio.create_task(ticker())
+    # A stand-in request with only the template lookup _pdf uses (the ignore).
     pdf = await agenda._pdf(request, "casusoverleg/agenda_pdf.html", {})  # type: ignore[arg-type]
     running.cancel()
     assert pdf == b"%PDF-1.7"

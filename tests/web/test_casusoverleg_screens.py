@@ -139,7 +139,9 @@ async def test_casus_page_fragments_and_special_items(
     assert "<html" not in fragment.text
     assert "volgt een opleiding" in fragment.text
     assert "diagnose X" not in fragment.text
-    item_id = re.search(r"/casusoverleg/informatie/([0-9a-f-]+)/tonen", fragment.text).group(1)  # type: ignore[union-attr]
+    found = re.search(r"/casusoverleg/informatie/([0-9a-f-]+)/tonen", fragment.text)
+    assert found, "the fragment links to the item"
+    item_id = found.group(1)
     token = _token(fragment.text)
 
     async def tonen(doel: str) -> Any:

@@ -43,10 +43,19 @@ CSRF_FIELD = "_csrf_token"
 Client = AsyncTestClient[Litestar]
 
 
-def _app(settings: Settings, **limits: int) -> Litestar:
+def _app(
+    settings: Settings, *, contactpunt_limiet_client: int, contactpunt_limiet_email: int
+) -> Litestar:
     # The limiter counts in the shared test database, keyed with the app's secret: a secret of
     # its own gives each app fresh counts.
-    return create_app(replace(settings, secret_key=secrets.token_hex(24), **limits))
+    return create_app(
+        replace(
+            settings,
+            secret_key=secrets.token_hex(24),
+            contactpunt_limiet_client=contactpunt_limiet_client,
+            contactpunt_limiet_email=contactpunt_limiet_email,
+        )
+    )
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +98,7 @@ async def _token(client: Client, slug: str) -> str:
     return found.group(1)
 
 
-def _formulier(gemeente: TenantRef | None = None, **extra: str) -> dict[str, str]:
+def _formulier(gemeente: TenantRef | None = None, /, **extra: str) -> dict[str, str]:
     return {
         "gemeente_van_verblijf": gemeente.slug.removeprefix("cp") if gemeente else "",
         "type": "inzage",

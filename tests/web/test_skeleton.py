@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import update
@@ -14,6 +16,7 @@ from casushub.platform.models import Tenant
 from casushub.platform.registry import create_tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef
+from casushub.web.auth.testing import SignedIn
 
 
 async def test_healthz_and_readyz(client: AsyncTestClient[Litestar]) -> None:
@@ -23,7 +26,9 @@ async def test_healthz_and_readyz(client: AsyncTestClient[Litestar]) -> None:
     assert ready.json()["status"] == "ok"
 
 
-async def test_readyz_refuses_a_platform_schema_behind_the_code(database_factory) -> None:
+async def test_readyz_refuses_a_platform_schema_behind_the_code(
+    database_factory: Callable[[], Awaitable[Settings]],
+) -> None:
     """Behind (or unrecognisable) is unready; a newer revision is what a rolling upgrade
     leaves the old pods with, and they keep serving (expand/contract)."""
     settings = await database_factory()
@@ -101,7 +106,9 @@ async def test_workspace_needs_an_active_tenant(client: AsyncTestClient[Litestar
 
 
 async def test_workspace_of_the_active_tenant(
-    client: AsyncTestClient[Litestar], tenant_a: TenantRef, sign_in_as
+    client: AsyncTestClient[Litestar],
+    tenant_a: TenantRef,
+    sign_in_as: Callable[..., Awaitable[SignedIn]],
 ) -> None:
     await sign_in_as(client, tenant_a)
     response = await client.get("/werkruimte")
@@ -114,9 +121,9 @@ async def test_tenant_not_at_head_gets_dutch_maintenance_page(
     client: AsyncTestClient[Litestar],
     admin_engine: AsyncEngine,
     settings: Settings,
-    unique_code,
+    unique_code: Callable[[], str],
     hub: str,
-    sign_in_as,
+    sign_in_as: Callable[..., Awaitable[SignedIn]],
 ) -> None:
     code = unique_code()
     tenant = await create_tenant(
@@ -142,9 +149,9 @@ async def test_suspended_tenant_is_not_served(
     client: AsyncTestClient[Litestar],
     admin_engine: AsyncEngine,
     settings: Settings,
-    unique_code,
+    unique_code: Callable[[], str],
     hub: str,
-    sign_in_as,
+    sign_in_as: Callable[..., Awaitable[SignedIn]],
 ) -> None:
     code = unique_code()
     tenant = await create_tenant(
@@ -166,10 +173,10 @@ async def test_unexpected_error_shows_no_traceback(
     client: AsyncTestClient[Litestar],
     admin_engine: AsyncEngine,
     settings: Settings,
-    unique_code,
+    unique_code: Callable[[], str],
     hub: str,
-    capsys,
-    sign_in_as,
+    capsys: pytest.CaptureFixture[str],
+    sign_in_as: Callable[..., Awaitable[SignedIn]],
 ) -> None:
     configure_logging(settings)  # bind the JSON log handler to the captured stdout
     code = unique_code()

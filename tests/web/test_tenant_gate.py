@@ -75,6 +75,7 @@ async def test_without_the_lookup_provide_tenant_reads_the_gate_itself(
         session={ACTIVE_TENANT_KEY: str(tenant_a.id)},
         scope={"user": identity, "state": {}},
     )
+    # Stand-ins with only what provide_tenant reads, not a Request and a State (the ignores).
     state = SimpleNamespace(engine=app_engine)
     assert await provide_tenant(request, state) == tenant_a  # type: ignore[arg-type]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 
 import pytest
 from litestar import Litestar
@@ -17,7 +18,7 @@ from casushub.platform.registry import create_tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef
 from casushub.web.app import SESSION_COOKIE
-from casushub.web.auth.testing import create_signed_in_session
+from casushub.web.auth.testing import SignedIn, create_signed_in_session
 from casushub.web.navigation import HOOFDMENU
 
 
@@ -42,7 +43,7 @@ def _menu(html: str) -> list[str]:
 async def test_each_municipality_role_gets_its_blocks_and_menu(
     client: AsyncTestClient[Litestar],
     tenant_a: TenantRef,
-    sign_in_as,
+    sign_in_as: Callable[..., Awaitable[SignedIn]],
     role: Role,
     kop: str,
     telling: str,
@@ -77,7 +78,10 @@ async def test_a_participant_outside_the_weegploeg_sees_no_signal_count(
 
 
 async def test_hub_admin_werkruimte_counts_the_hub_and_names_it_once(
-    client: AsyncTestClient[Litestar], admin_engine: AsyncEngine, hub: str, sign_in_as
+    client: AsyncTestClient[Litestar],
+    admin_engine: AsyncEngine,
+    hub: str,
+    sign_in_as: Callable[..., Awaitable[SignedIn]],
 ) -> None:
     async with admin_engine.connect() as conn:
         hub_id = (await conn.execute(select(Hub.id).where(Hub.slug == hub))).scalar_one()
@@ -92,7 +96,9 @@ async def test_hub_admin_werkruimte_counts_the_hub_and_names_it_once(
 
 
 async def test_the_start_page_shows_the_menu_of_the_signed_in_role(
-    client: AsyncTestClient[Litestar], tenant_a: TenantRef, sign_in_as
+    client: AsyncTestClient[Litestar],
+    tenant_a: TenantRef,
+    sign_in_as: Callable[..., Awaitable[SignedIn]],
 ) -> None:
     await sign_in_as(client, tenant_a, role=Role.CONTACTPUNT)
     page = await client.get("/")

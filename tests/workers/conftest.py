@@ -97,4 +97,5 @@ def start_worker(settings: Settings) -> Iterator[StartWorker]:
 
 @pytest.fixture
 def wait_line() -> Callable[[subprocess.Popen[str], str], str]:
-    return wait_for_line
+    wait: Callable[[subprocess.Popen[str], str], str] = wait_for_line
+    return wait

@@ -11,6 +11,7 @@ from casushub.platform.database import create_admin_engine
 from casushub.platform.identity.models import Organisation, User
 from casushub.platform.models import Hub
 from casushub.platform.registry import create_hub
+from casushub.platform.settings import Settings
 
 
 @pytest.fixture
@@ -30,7 +31,9 @@ def other_hub_id() -> uuid.UUID:
 
 
 @pytest.fixture
-async def own_hub(database_factory) -> AsyncIterator[tuple[AsyncEngine, uuid.UUID]]:
+async def own_hub(
+    database_factory: Callable[[], Awaitable[Settings]],
+) -> AsyncIterator[tuple[AsyncEngine, uuid.UUID]]:
     """A fresh database with a hub of its own, for tests that need a hub untouched by others."""
     settings = await database_factory()
     engine = create_admin_engine(settings)

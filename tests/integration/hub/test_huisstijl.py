@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from PIL import Image
@@ -55,7 +55,11 @@ async def conn(app_engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
 
 
 @pytest.fixture
-async def actor(make_organisation, make_user, hub_id: uuid.UUID) -> Actor:
+async def actor(
+    make_organisation: Callable[..., Awaitable[uuid.UUID]],
+    make_user: Callable[..., Awaitable[uuid.UUID]],
+    hub_id: uuid.UUID,
+) -> Actor:
     organisation_id = await make_organisation(hub_id, "hub")
     return Actor(await make_user(organisation_id), Role.HUB_ADMIN, hub_id, "192.0.2.7")
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -33,7 +35,7 @@ from casushub.tenants.personen.models import Persoon
 
 
 async def test_suspend_stops_access_and_resume_restores_it(
-    admin_engine: AsyncEngine, settings: Settings, hub: str, unique_code
+    admin_engine: AsyncEngine, settings: Settings, hub: str, unique_code: Callable[[], str]
 ) -> None:
     code = unique_code()
     tenant = await create_tenant(
@@ -71,8 +73,8 @@ async def test_terminate_export_then_destroy_leaves_only_a_receipt(
     app_engine: AsyncEngine,
     settings: Settings,
     hub: str,
-    unique_code,
-    tmp_path,
+    unique_code: Callable[[], str],
+    tmp_path: Path,
 ) -> None:
     settings = replace(settings, data_dir=tmp_path, termination_days=30)
     code = unique_code()
@@ -119,7 +121,11 @@ async def test_terminate_export_then_destroy_leaves_only_a_receipt(
 
 
 async def test_terminated_tenant_is_never_served(
-    admin_engine: AsyncEngine, settings: Settings, hub: str, unique_code, tmp_path
+    admin_engine: AsyncEngine,
+    settings: Settings,
+    hub: str,
+    unique_code: Callable[[], str],
+    tmp_path: Path,
 ) -> None:
     settings = replace(settings, data_dir=tmp_path, termination_days=0)
     code = unique_code()

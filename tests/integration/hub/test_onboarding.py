@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
@@ -43,7 +44,7 @@ def aanmelding(code: str, **changes: object) -> GemeenteAanmelding:
         verwerkersovereenkomst_eind=None,
         situatie="convenant",
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return replace(base, **changes)  # type: ignore[arg-type]  # fields of every type
 
 
 def test_validation_reports_every_field_at_once() -> None:
@@ -72,7 +73,11 @@ def test_validation_reports_every_field_at_once() -> None:
 
 
 async def test_onboarding_creates_profile_settings_and_checklist(
-    admin_engine: AsyncEngine, app_engine: AsyncEngine, settings: Settings, hub_id, unique_code
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    hub_id: uuid.UUID,
+    unique_code: Callable[[], str],
 ) -> None:
     code = unique_code()
     tenant = await meld_gemeente_aan(
@@ -108,7 +113,7 @@ async def test_onboarding_creates_profile_settings_and_checklist(
 
 
 async def test_duplicate_is_refused_inline_and_nothing_is_created(
-    admin_engine: AsyncEngine, settings: Settings, hub_id, unique_code
+    admin_engine: AsyncEngine, settings: Settings, hub_id: uuid.UUID, unique_code: Callable[[], str]
 ) -> None:
     code = unique_code()
     await meld_gemeente_aan(admin_engine, settings, hub_id, aanmelding(code))
@@ -124,7 +129,7 @@ async def test_duplicate_is_refused_inline_and_nothing_is_created(
 
 
 async def test_checklist_gates_go_live_and_shows_progress(
-    admin_engine: AsyncEngine, settings: Settings, hub_id, unique_code
+    admin_engine: AsyncEngine, settings: Settings, hub_id: uuid.UUID, unique_code: Callable[[], str]
 ) -> None:
     tenant = await meld_gemeente_aan(
         admin_engine, settings, hub_id, aanmelding(unique_code(), situatie="geen_convenant")
@@ -159,7 +164,7 @@ async def test_checklist_gates_go_live_and_shows_progress(
 
 
 async def test_step_of_another_municipality_cannot_be_changed(
-    admin_engine: AsyncEngine, settings: Settings, hub_id, unique_code
+    admin_engine: AsyncEngine, settings: Settings, hub_id: uuid.UUID, unique_code: Callable[[], str]
 ) -> None:
     eerste = await meld_gemeente_aan(admin_engine, settings, hub_id, aanmelding(unique_code()))
     tweede = await meld_gemeente_aan(admin_engine, settings, hub_id, aanmelding(unique_code()))
@@ -173,6 +178,7 @@ async def test_step_of_another_municipality_cannot_be_changed(
             .scalars()
             .first()
         )
+        assert stap is not None
         with pytest.raises(RegistryError, match="bestaat niet"):
             await werk_stap_bij(conn, tweede.id, stap, StapWijziging(StapStatus.NVT, False))
 

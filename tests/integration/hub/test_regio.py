@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -21,7 +22,11 @@ START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
 async def test_regional_casusoverleg_with_meetings(
-    admin_engine: AsyncEngine, hub_id, other_hub_id, tenant_a: TenantRef, tenant_b: TenantRef
+    admin_engine: AsyncEngine,
+    hub_id: uuid.UUID,
+    other_hub_id: uuid.UUID,
+    tenant_a: TenantRef,
+    tenant_b: TenantRef,
 ) -> None:
     naam = f"Regio {uuid.uuid4().hex[:6]}"
     async with admin_engine.begin() as conn:
@@ -50,7 +55,10 @@ async def test_regional_casusoverleg_with_meetings(
 
 
 async def test_only_statutory_participants_take_part(
-    admin_engine: AsyncEngine, hub_id, tenant_a: TenantRef, make_organisation
+    admin_engine: AsyncEngine,
+    hub_id: uuid.UUID,
+    tenant_a: TenantRef,
+    make_organisation: Callable[..., Awaitable[uuid.UUID]],
 ) -> None:
     politie = await make_organisation(hub_id, "politie")
     om = await make_organisation(hub_id, "om")
@@ -72,7 +80,9 @@ async def test_only_statutory_participants_take_part(
 
 
 async def test_instructions_must_be_accepted_again_after_a_new_version(
-    own_hub, make_organisation, make_user
+    own_hub: tuple[AsyncEngine, uuid.UUID],
+    make_organisation: Callable[..., Awaitable[uuid.UUID]],
+    make_user: Callable[..., Awaitable[uuid.UUID]],
 ) -> None:
     admin_engine, other_hub_id = own_hub
     org = await make_organisation(other_hub_id, "gemeente", engine=admin_engine)
@@ -108,7 +118,7 @@ async def test_instructions_must_be_accepted_again_after_a_new_version(
 
 
 async def test_api_token_shown_once_hashed_scoped_and_revocable(
-    admin_engine: AsyncEngine, hub_id, other_hub_id
+    admin_engine: AsyncEngine, hub_id: uuid.UUID, other_hub_id: uuid.UUID
 ) -> None:
     async with admin_engine.begin() as conn:
         token_id, token = await api_tokens.maak_token(conn, hub_id, "koppeling", 30, None)
@@ -136,7 +146,10 @@ async def test_api_token_shown_once_hashed_scoped_and_revocable(
 
 
 async def test_authorisation_review_is_logged_and_falls_due(
-    admin_engine: AsyncEngine, hub_id, make_organisation, make_user
+    admin_engine: AsyncEngine,
+    hub_id: uuid.UUID,
+    make_organisation: Callable[..., Awaitable[uuid.UUID]],
+    make_user: Callable[..., Awaitable[uuid.UUID]],
 ) -> None:
     org = await make_organisation(hub_id, "politie")
     admin = await make_user(org)

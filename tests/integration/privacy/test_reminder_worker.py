@@ -6,6 +6,7 @@ to today), not waited for."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import time
 import uuid
 from datetime import date, timedelta
@@ -13,7 +14,7 @@ from datetime import date, timedelta
 from privacykit import FreshTenant
 from retentiekit import AGENT, REGIE, SYSTEEM
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from test_retention_worker import DEADLINE, worker  # noqa: F401 - the real worker fixture
 
 from casushub.platform.identity.roles import OrganisationType, Role
@@ -39,7 +40,9 @@ from casushub.workers.declare import send_for_tenant
 from casushub.workers.herinneringen import beperking_herinneringen, review_herinneringen
 
 
-async def _casus(session, naam: str, intake: date, bron: uuid.UUID) -> tuple[uuid.UUID, list]:
+async def _casus(
+    session: AsyncSession, naam: str, intake: date, bron: uuid.UUID
+) -> tuple[uuid.UUID, list[uuid.UUID]]:
     """An open casus taken in on ``intake`` (its review falls due a year later), with two
     items supplied by ``bron``."""
     signaal = await registreer_signaal(
@@ -85,7 +88,9 @@ async def _casus(session, naam: str, intake: date, bron: uuid.UUID) -> tuple[uui
     return casus.id, [i.id for i in items]
 
 
-async def _people(admin_engine: AsyncEngine, settings: Settings, tenant: TenantRef):
+async def _people(
+    admin_engine: AsyncEngine, settings: Settings, tenant: TenantRef
+) -> tuple[SignedIn, SignedIn]:
     regie = await create_signed_in_session(
         admin_engine, settings, role=Role.GEMEENTE_REGIE, tenant_id=tenant.id
     )
@@ -162,7 +167,7 @@ async def test_housekeeping_mails_regie_and_owner_and_lets_a_restriction_lapse(
     admin_engine: AsyncEngine,
     settings: Settings,
     fresh_tenant: FreshTenant,
-    worker,  # noqa: F811 - the fixture imported above
+    worker: subprocess.Popen[str],  # noqa: F811 - the fixture imported above
 ) -> None:
     tenant = await fresh_tenant()
     regie, agent = await _people(admin_engine, settings, tenant)
@@ -216,5 +221,5 @@ async def test_housekeeping_mails_regie_and_owner_and_lets_a_restriction_lapse(
         )
         await asyncio.sleep(0.5)
     async with tenant_session(app_engine, tenant, settings) as s:
-        assert (await s.get(InzageBeperking, verlopen_id)).status == "vervallen"
-        assert (await s.get(InzageBeperking, bijna_id)).status == "actief"
+        assert (await s.get_one(InzageBeperking, verlopen_id)).status == "vervallen"
+        assert (await s.get_one(InzageBeperking, bijna_id)).status == "actief"

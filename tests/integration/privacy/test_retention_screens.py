@@ -5,13 +5,14 @@ with its reason, and the placeholder periods say so; receipts show no personal d
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from privacykit import FreshTenant
 from retentiekit import SYSTEEM, afgesloten_casus
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.identity.roles import Role
 from casushub.platform.settings import Settings
@@ -19,6 +20,7 @@ from casushub.platform.tenancy import tenant_session
 from casushub.tenants.bewaartermijnen.services import bewaarparameters
 from casushub.tenants.bewaartermijnen.sweep import vernietig
 from casushub.web.app import create_app, session_config
+from casushub.web.auth.testing import SignedIn
 
 Client = AsyncTestClient[Litestar]
 _TOKEN = re.compile(r'name="_csrf_token" value="([^"]+)"')
@@ -42,7 +44,11 @@ def _token(html: str) -> str:
 
 
 async def test_regie_changes_a_period_with_its_reason(
-    client: Client, sign_in_as, fresh_tenant: FreshTenant, app_engine, settings: Settings
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[SignedIn]],
+    fresh_tenant: FreshTenant,
+    app_engine: AsyncEngine,
+    settings: Settings,
 ) -> None:
     tenant = await fresh_tenant()
     await sign_in_as(client, tenant, Role.GEMEENTE_REGIE)
@@ -95,7 +101,7 @@ async def test_regie_changes_a_period_with_its_reason(
 
 
 async def test_fg_reads_periods_but_does_not_change_them(
-    client: Client, sign_in_as, fresh_tenant: FreshTenant
+    client: Client, sign_in_as: Callable[..., Awaitable[SignedIn]], fresh_tenant: FreshTenant
 ) -> None:
     tenant = await fresh_tenant()
     await sign_in_as(client, tenant, Role.FG_AUDITOR)
@@ -110,7 +116,11 @@ async def test_fg_reads_periods_but_does_not_change_them(
 
 
 async def test_receipts_list_without_personal_data(
-    client: Client, sign_in_as, fresh_tenant: FreshTenant, app_engine, settings: Settings
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[SignedIn]],
+    fresh_tenant: FreshTenant,
+    app_engine: AsyncEngine,
+    settings: Settings,
 ) -> None:
     tenant = await fresh_tenant()
     async with tenant_session(app_engine, tenant, settings) as session, session.begin():

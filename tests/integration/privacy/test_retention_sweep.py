@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from privacykit import FreshTenant
 from retentiekit import REGIE, SYSTEEM, afgesloten_casus, signaal_geen_actie
-from sqlalchemy import event, func, or_, select, update
+from sqlalchemy import ColumnElement, event, func, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -28,7 +28,7 @@ from casushub.tenants.verwerkingenlog.models import Verwerking
 from casushub.tenants.weging.models import Weging
 
 
-async def _count(session: AsyncSession, model: type, *where: object) -> int:
+async def _count(session: AsyncSession, model: type, *where: ColumnElement[bool]) -> int:
     return int(
         (await session.execute(select(func.count()).select_from(model).where(*where))).scalar_one()
     )

@@ -55,7 +55,7 @@ async def test_tenant_role_holds_only_insert_and_select(
             "AND table_name IN ('verwerking', 'verwerking_anker')",
             (tenant_a.schema, settings.tenant_role(tenant_a.slug)),
         )
-        grants = {(table, privilege) for table, privilege in rows}
+        grants = {tuple(row) for row in rows}
     assert grants == {
         ("verwerking", "INSERT"),
         ("verwerking", "SELECT"),

@@ -25,7 +25,8 @@ from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
 from casushub.tenants.verwerkingenlog.services import record
 
 FG = Actor(user_id=uuid.uuid4(), organisation_id=uuid.uuid4(), role="fg", request_id="a" * 32)
-POLITIE = Actor(user_id=uuid.uuid4(), organisation_id=uuid.uuid4(), role="deelnemer")
+POLITIE_ID = uuid.uuid4()
+POLITIE = Actor(user_id=POLITIE_ID, organisation_id=uuid.uuid4(), role="deelnemer")
 
 
 async def test_who_saw_a_casus_and_what_a_user_saw_within_a_period(
@@ -55,7 +56,7 @@ async def test_who_saw_a_casus_and_what_a_user_saw_within_a_period(
     van = datetime.now(UTC) - timedelta(days=30)
     async with tenant_session(app_engine, tenant, settings) as session, session.begin():
         viewers = await viewers_of_casus(session, FG, casus_id, van=van)
-        seen = await seen_by_user(session, FG, POLITIE.user_id, van=van)
+        seen = await seen_by_user(session, FG, POLITIE_ID, van=van)
         old = await seen_by_user(session, FG, ACTOR.user_id, tot=van)
 
     by_user = {v.user_id: v for v in viewers}

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypedDict, Unpack
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,7 +16,7 @@ from casushub.tenants.actor import Actor
 from casushub.tenants.casus.models import Casus
 from casushub.tenants.casus.services import Deelnemer, maak_casus
 from casushub.tenants.signalen.models import Signaal
-from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
+from casushub.tenants.signalen.services import BijlageInvoer, NieuwSignaal, registreer_signaal
 from casushub.tenants.weging.models import Weging
 from casushub.tenants.weging.rules import CRITERIA, Beoordeling
 from casushub.tenants.weging.services import Aanwezige, WegingInvoer, weeg_signaal
@@ -51,8 +52,20 @@ Sessie = Callable[[TenantRef], AbstractAsyncContextManager[AsyncSession]]
 ALLE_CRITERIA = {k: Beoordeling("enige_zorg", f"toelichting {k}") for k in CRITERIA}
 
 
+class SignaalExtra(TypedDict, total=False):
+    """What a test may add to the signal (the other fields :func:`nieuw_signaal` fills in)."""
+
+    adres: str | None
+    aliassen: Sequence[str]
+    bijlagen: Sequence[BijlageInvoer]
+    persoon_id: uuid.UUID | None
+
+
 async def nieuw_signaal(
-    session: AsyncSession, orgs: Organisaties, naam: str = "Test Persoon", **extra: object
+    session: AsyncSession,
+    orgs: Organisaties,
+    naam: str = "Test Persoon",
+    **extra: Unpack[SignaalExtra],
 ) -> Signaal:
     invoer = NieuwSignaal(
         naam=naam,
@@ -71,7 +84,8 @@ async def weging(
     orgs: Organisaties,
     signaal: Signaal,
     uitkomst: str = "opname",
-    **extra: object,
+    *,
+    vervolgdatum: date | None = None,
 ) -> Weging:
     invoer = WegingInvoer(
         signaal_id=signaal.id,
@@ -80,13 +94,17 @@ async def weging(
         criteria=ALLE_CRITERIA,
         redenering="samenhangend beeld van zorgen",
         uitkomst=uitkomst,
-        **extra,
+        vervolgdatum=vervolgdatum,
     )
     return await weeg_signaal(session, orgs.regie, invoer, vaststellen=True)
 
 
 async def nieuwe_casus(
-    session: AsyncSession, orgs: Organisaties, naam: str = "Test Persoon", **extra: object
+    session: AsyncSession,
+    orgs: Organisaties,
+    naam: str = "Test Persoon",
+    *,
+    intake_datum: date | None = None,
 ) -> Casus:
     signaal = await nieuw_signaal(session, orgs, naam)
     gewogen = await weging(session, orgs, signaal)
@@ -95,7 +113,7 @@ async def nieuwe_casus(
         orgs.regie,
         weging_id=gewogen.id,
         regie_gemeente="9801",
-        intake_datum=extra.pop("intake_datum", date.today() - timedelta(days=3)),
+        intake_datum=intake_datum or date.today() - timedelta(days=3),
         deelnemers=[
             Deelnemer(orgs.gemeente, "gemeente"),
             Deelnemer(orgs.politie, "politie"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from casusfabriek import Organisaties, Sessie, nieuw_signaal, nieuwe_casus, weging
@@ -21,7 +22,7 @@ async def test_tenant_periods_apply_to_closure_and_geen_actie(
     admin_engine: AsyncEngine,
     settings: Settings,
     hub: str,
-    unique_code,
+    unique_code: Callable[[], str],
 ) -> None:
     code = unique_code()
     tenant = await create_tenant(

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from casusfabriek import Organisaties, Sessie, nieuwe_casus
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef
@@ -40,8 +40,8 @@ VANDAAG = NU.date()
 
 
 async def _item(
-    s, orgs: Organisaties, casus_id: uuid.UUID, categorie: str, tekst: str
-) -> InformatieItem:  # type: ignore[no-untyped-def]
+    s: AsyncSession, orgs: Organisaties, casus_id: uuid.UUID, categorie: str, tekst: str
+) -> InformatieItem:
     return await voeg_item_toe(
         s,
         orgs.regie,
@@ -169,7 +169,7 @@ async def test_satellite_cannot_read_bijzonder_items(
             await toon_item(s, ggz, bijzonder.id, doel="bespreking")
     # Re-tagging a shared item as special takes it out of the invitee's view at once.
     async with sessie(tenant_a) as s:
-        (await s.get(InformatieItem, gewoon.id)).categorie = "bijzonder"  # type: ignore[union-attr]
+        (await s.get(InformatieItem, gewoon.id)).categorie = "bijzonder"
     async with sessie(tenant_a) as s:
         assert (await lees_uitnodiging(s, ggz, uitnodiging.id, nu=NU)).items == []
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from casusfabriek import ALLE_CRITERIA, Organisaties, Sessie, nieuw_signaal, nieuwe_casus, weging
 from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.base import TenantBase
@@ -50,16 +51,16 @@ WORKFLOW_TABLES = {
 }
 
 
-async def _counts(s) -> dict[str, int]:  # type: ignore[no-untyped-def]
+async def _counts(s: AsyncSession) -> dict[str, int]:
     tables = TenantBase.metadata.tables
     return {
-        name: await s.scalar(select(func.count()).select_from(tables[name]))
+        name: (await s.execute(select(func.count()).select_from(tables[name]))).scalar_one()
         for name in sorted(WORKFLOW_TABLES)
     }
 
 
-async def _volle_casus(s, orgs: Organisaties, naam: str) -> Casus:  # type: ignore[no-untyped-def]
-    casus = await nieuwe_casus(s, orgs, naam)
+async def _volle_casus(s: AsyncSession, orgs: Organisaties, naam: str) -> Casus:
+    casus: Casus = await nieuwe_casus(s, orgs, naam)
     await voeg_derde_toe(s, orgs.regie, casus_id=casus.id, naam="Moeder", relatie="ouder")
     item = await voeg_item_toe(
         s,

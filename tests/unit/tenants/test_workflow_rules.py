@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime, timedelta
+from typing import TypedDict, Unpack
 
 import pytest
 
@@ -28,8 +30,17 @@ ALLE = {k: Beoordeling("enige_zorg", "toelichting") for k in CRITERIA}
 VANDAAG = date(2026, 11, 25)
 
 
-def _vaststelling(**changes: object) -> Uitkomst:
-    args: dict[str, object] = {
+class _Vaststelling(TypedDict, total=False):
+    datum: date
+    aanwezige_types: Collection[str]
+    criteria: Mapping[str, Beoordeling]
+    uitkomst: str | None
+    redenering: str
+    vervolgdatum: date | None
+
+
+def _vaststelling(**changes: Unpack[_Vaststelling]) -> Uitkomst:
+    args: _Vaststelling = {
         "datum": VANDAAG,
         "aanwezige_types": {"gemeente", "politie", "om"},
         "criteria": ALLE,
@@ -122,8 +133,17 @@ def test_casus_only_from_a_finalised_opname() -> None:
         controleer_opname(uitkomst="opname", vastgesteld=True, heeft_casus=True)
 
 
-def _overgang(**changes: object) -> str:
-    args: dict[str, object] = {
+class _Overgang(TypedDict, total=False):
+    van: str
+    naar: str
+    vandaag: date
+    volgende_review: date | None
+    monitoren_sinds: date | None
+    laatste_herbeoordeling: date | None
+
+
+def _overgang(**changes: Unpack[_Overgang]) -> str:
+    args: _Overgang = {
         "van": "monitoren",
         "naar": "lopend",
         "vandaag": VANDAAG,
@@ -233,8 +253,19 @@ def test_plan_due_and_overdue() -> None:
 POLITIE, GGZ = uuid.uuid4(), uuid.uuid4()
 
 
-def _interventie(**changes: object) -> None:
-    args: dict[str, object] = {
+class _Interventie(TypedDict, total=False):
+    omschrijving: str
+    domein: str
+    verantwoordelijke_id: object
+    verantwoordelijke_type: str
+    bevoegdheid: str
+    deelnemer_ids: Collection[object]
+    opdrachtgever_id: object | None
+    opdracht: str | None
+
+
+def _interventie(**changes: Unpack[_Interventie]) -> None:
+    args: _Interventie = {
         "omschrijving": "gesprek",
         "domein": "zorg",
         "verantwoordelijke_id": POLITIE,

@@ -38,7 +38,7 @@ async def test_opname_waits_for_the_required_steps(
     app_engine: AsyncEngine,
     settings: Settings,
     hub: str,
-    unique_code,
+    unique_code: Callable[[], str],
 ) -> None:
     code = unique_code()
     tenant = await create_tenant(

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from litestar import Litestar
+from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 from sqlalchemy import insert, select
 
@@ -161,7 +162,8 @@ async def test_operator_creates_hubs_and_hub_admin_sees_only_own_hub(
         if not route.path.startswith("/hub/"):
             continue
         params = re.findall(r"{(\w+):\w+}", route.path)
-        for handler in route.route_handlers:  # type: ignore[union-attr]
+        assert isinstance(route, HTTPRoute), f"{route.path}: not an HTTP route"
+        for handler in route.route_handlers:
             for methode in handler.http_methods - {"OPTIONS", "HEAD"}:
                 pad = route.path
                 for param in params:
