@@ -111,8 +111,8 @@ async def test_a_terminated_municipalitys_regie_finds_its_export_in_the_werkruim
     admin_engine: AsyncEngine,
     settings: Settings,
     hub: str,
-    unique_code,
-    sign_in_as,
+    unique_code: Callable[[], str],
+    sign_in_as: Callable[..., Awaitable[SignedIn]],
 ) -> None:
     code = unique_code()
     tenant = await create_tenant(
