@@ -1,4 +1,4 @@
-"""Data generator (issue 11): a hub with N municipalities and a realistic spread of work.
+"""Data generator: a hub with N municipalities and a realistic spread of work.
 
 Most municipalities have tens of casussen (log-normal around 25); a few large ones have up to
 ``--large`` (10,000 by default: the largest has that many, the next half, a quarter, ...).

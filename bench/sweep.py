@@ -1,4 +1,4 @@
-"""Retention-sweep benchmark (issue 11 item 6): the nightly sweep over N tenants, end to end.
+"""Retention-sweep benchmark: the nightly sweep over N tenants, end to end.
 
 Run with ``make bench`` (or ``.venv/bin/python bench/sweep.py --help``). Fills a fresh
 database with ``bench/datagen.py`` (1,000 municipalities by default; about 3 % of each one's
@@ -209,7 +209,7 @@ def section(bench: Bench, version: str) -> str:
         )
     return f"""## Retention sweep
 
-`bench/sweep.py` (issue 11 item 6).
+`bench/sweep.py`.
 {benchdb.measured(version, bench.srv.where, bench.load_start, bench.data.summary())}
 Every tenant swept as the nightly `housekeeping.tenant` job does
 (`bewaartermijnen.sweep.vernietig` in the tenant's session, role and transaction: all of the

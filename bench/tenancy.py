@@ -1,4 +1,4 @@
-"""Tenancy benchmark (issue 3; issue 11 items 1-2): provisioning and migrations at hub scale.
+"""Tenancy benchmark: provisioning and migrations at hub scale.
 
 Run with ``make bench`` (or ``.venv/bin/python bench/tenancy.py --help``). Starts its own
 embedded PostgreSQL in a temporary directory unless ``DATABASE_URL`` is set, creates a fresh
@@ -461,7 +461,7 @@ def section(
     return f"""{SECTION_START}
 ## Tenancy
 
-`bench/tenancy.py` (issue 3; issue 11 items 1–2). Measured {when} on {machine()};
+`bench/tenancy.py`. Measured {when} on {machine()};
 PostgreSQL {pg_version} ({server}); {args.tenants} tenants per migrate-all run,
 {args.provision_runs} provisioning runs; load average (1 min) {load}. Other work on the
 machine slows figure and floor alike: compare ratios, not absolute times, across runs.
@@ -480,7 +480,7 @@ Run it alone with `.venv/bin/python bench/tenancy.py` (`--help`: `--tenants`,
   opened. Tenants beyond the 2 × N migrated ones are created with the floor's DDL and a
   registry row in batches (`--no-bulk-fill`: through `create_tenant`). The CLI row is the
   whole `casushub tenants migrate --all` process (start-up and imports included).
-- For scale (issue 11): django-tenants on this kind of machine needs about 0.7 s to create a
+- For scale: django-tenants on this kind of machine needs about 0.7 s to create a
   tenant, about 150 ms per tenant for one small migration and over 100 ms per tenant when
   nothing is to be applied.
 {HISTORY}{SECTION_END}

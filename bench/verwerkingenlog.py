@@ -1,4 +1,4 @@
-"""Access-log benchmark (issue 8): the FG's two questions on a tenant with a million entries.
+"""Access-log benchmark: the FG's two questions on a tenant with a million entries.
 
 Run with ``make bench`` (or ``.venv/bin/python bench/verwerkingenlog.py --help``). Starts its own
 embedded PostgreSQL in a temporary directory unless ``DATABASE_URL`` is set, creates a fresh
@@ -320,7 +320,7 @@ def section(
     return f"""{SECTION_START}
 ## Verwerkingenlog
 
-`bench/verwerkingenlog.py` (issue 8). Measured {when}; {os.cpu_count()} cores;
+`bench/verwerkingenlog.py`. Measured {when}; {os.cpu_count()} cores;
 PostgreSQL {version} ({where}). One tenant, {args.entries:,} log entries over three years,
 {args.casussen:,} casussen and {args.users} users (skewed: a few casussen and users are far
 busier than the rest). {notes.get("load", "")}.

@@ -55,7 +55,8 @@ PAGES = {
     "json": "50 newest casussen as JSON",
 }
 # Logging on and off are measured alternately, both servers up: one run each, one after the
-# other, differed by ±25 % on this machine from drift alone (issue 11's 10 % needs better).
+# other, differed by ±25 % on this machine from drift alone (too coarse to tell a 10 %
+# difference apart).
 AB_ROUNDS = 4
 
 
@@ -569,7 +570,7 @@ Before and after (2026-11-26, this machine):
   against 84–91 req/s): each tenant's SQL names its own schema (`schema_translate_map`), so
   the prepared-statement caches (asyncpg's per connection, PostgreSQL's plans) miss across
   tenants, where the floor sends one text for all under `search_path`. The schema map stays:
-  it is the isolation defence of DESIGN.md. The 1,000-tenant run after steps 1–4 (06:07 UTC)
+  it is the isolation defence of docs/design.md. The 1,000-tenant run after steps 1–4 (06:07 UTC)
   gave list 52 / 271 req/s and casus page 104 / 537; after step 5 the table above.
 - Where the rest goes: SQLAlchemy's execution through its greenlet bridge (134 µs for
   `SELECT 1` on a held connection against 47 µs on bare asyncpg, 357 µs with checkout, BEGIN
@@ -581,7 +582,7 @@ Before and after (2026-11-26, this machine):
   takes 2.3 ms against 0.8 ms for the same transaction without (lock, read of the chain's
   end, INSERT, and the commit's WAL flush that a read-only transaction skips); 100 entries
   take 5.1 ms (about 20 µs an entry: hashing 5.5 µs, the rest the two covering indexes the
-  FG's questions need, issue 8). The dashboard logs up to 100 rows per view (four lists of
+  FG's questions need). The dashboard logs up to 100 rows per view (four lists of
   25), so logging stays well above 10 % of a request that is itself 15–20 ms.
 - With 50 clients on one process every request waits for the 49 before it: p95 ≤ 50 ms
   would need over 1,000 req/s, more than the floor reaches on this machine. The rows "one
@@ -722,7 +723,7 @@ def section(text: str, bench: Bench, version: str) -> str:
     )
     return f"""## Web: casus pages under load
 
-`bench/web.py` (issue 11 items 3–5).
+`bench/web.py`.
 {benchdb.measured(version, bench.srv.where, bench.load_start, bench.notes["data"])}
 {a.clients} concurrent clients, and {a.clients_high} for a second list run (`bench/loadgen.py`,
 its own process, keep-alive connections),
@@ -747,7 +748,7 @@ without verwerkingenlog (`bench/nolog_app.py`), both up, each page in {AB_ROUNDS
   the app serves it from `bench/json_app.py` (the application has no such page), the floor
   the same SQL and log entries.
 - Targets are ratios to the floor in the same run (throughput ≥ 50 %, one client p50 ≤ 2×,
-  logging ≤ 10 % on the p50); the absolute p95 and req/s targets of issue 11 are withdrawn.
+  logging ≤ 10 % on the p50); the absolute p95 and req/s targets are withdrawn.
 - *verwerkingenlog uit*: the same app with `verwerkingenlog.services.record` and
   `record_many` replaced by no-ops in the benchmark's own app factory; the application has
   no such switch.

@@ -1,4 +1,4 @@
-"""Background-work benchmark (issue 4): enqueue→start latency and throughput of a no-op actor.
+"""Background-work benchmark: enqueue→start latency and throughput of a no-op actor.
 
 Run with ``make bench`` (or ``.venv/bin/python bench/workers.py --help``). Starts its own
 embedded PostgreSQL in a temporary directory unless ``DATABASE_URL`` is set, creates a fresh
@@ -376,7 +376,7 @@ def section(rows: Sequence[Row], args: argparse.Namespace, where: str, rabbit: b
     return f"""{SECTION_START}
 ## Background work
 
-`bench/workers.py` (issue 4). Measured {when} on {machine()}; PostgreSQL {where};
+`bench/workers.py`. Measured {when} on {machine()}; PostgreSQL {where};
 {args.latency} latency samples (one message at a time, after 20 warm-up messages),
 {args.throughput} messages for throughput, worker with {args.threads} threads in the
 benchmark's own process.

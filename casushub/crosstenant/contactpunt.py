@@ -232,7 +232,7 @@ async def verplaats(
     van: TenantRef,
     verzoek_id: uuid.UUID,
 ) -> Routering:
-    """The person moved (DESIGN.md rule 10): a running request follows the new contactpunt.
+    """The person moved (docs/design.md rule 10): a running request follows the new contactpunt.
 
     The new gemeente van verblijf is read from the person's record. Day 0, the deadline (with
     any extension) and the receipt number stay as they were: a move does not restart the

@@ -1,6 +1,6 @@
 """A municipality's life at the hub: suspend, resume, terminate, export, destroy.
 
-The hub is a processor (DESIGN.md rule 9): when the processor agreement ends the
+The hub is a processor (docs/design.md rule 9): when the processor agreement ends the
 municipality receives a complete machine-readable export of its data, and after
 ``TERMINATION_DAYS`` the hub's copy — schema and role — is destroyed. The registry row stays
 as a receipt without personal data (slug, name, dates, status ``terminated``).
@@ -12,6 +12,7 @@ import hashlib
 import importlib
 import io
 import json
+import logging
 import pkgutil
 import uuid
 import zipfile
@@ -22,6 +23,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import LargeBinary, select, update
 
 import casushub.tenants
+from casushub.platform.identity import audit
+from casushub.platform.identity.models import Membership, User
+from casushub.platform.identity.roles import Role
 from casushub.platform.models import Tenant, TenantStatus
 from casushub.platform.registry import RegistryError
 from casushub.platform.tenancy import TenantRef, tenant_session
@@ -37,9 +41,12 @@ __all__ = [
     "beeindig",
     "exporteer",
     "hervat",
+    "regie_adressen",
     "schort_op",
     "vernietig_beeindigde",
 ]
+
+log = logging.getLogger(__name__)
 
 _OVERGANGEN = {
     "schort_op": ({TenantStatus.ACTIVE}, TenantStatus.SUSPENDED),
@@ -156,7 +163,14 @@ async def exporteer(
 async def vernietig_beeindigde(
     admin_engine: AsyncEngine, settings: Settings, vandaag: date
 ) -> list[str]:
-    """Destroy schema, role and export of every tenant whose termination period has passed."""
+    """Destroy schema, role and export of every tenant whose termination period has passed.
+
+    Idempotent and safe to run twice at once: each tenant is destroyed in its own transaction
+    that first locks its registry row (a second run skips a locked row, and finds it
+    ``terminated`` afterwards). The registry row stays as the receipt, with ``vernietigd_op``,
+    and the admin audit log records what was removed. Export files left behind by a run that
+    died after its commit are removed by the next run.
+    """
     async with admin_engine.connect() as conn:
         klaar = (
             await conn.execute(
@@ -166,18 +180,74 @@ async def vernietig_beeindigde(
                 )
             )
         ).all()
+        achtergebleven = (
+            await conn.execute(
+                select(Tenant.slug).where(Tenant.status == TenantStatus.TERMINATED.value)
+            )
+        ).scalars()
+        for slug in achtergebleven:
+            _verwijder_exports(settings, slug)
     vernietigd = []
     for tenant_id, slug in klaar:
         ref = TenantRef(tenant_id, slug)
         async with admin_engine.begin() as conn:
+            nog = (
+                await conn.execute(
+                    select(Tenant.id)
+                    .where(
+                        Tenant.id == tenant_id,
+                        Tenant.status == TenantStatus.TERMINATING.value,
+                    )
+                    .with_for_update(skip_locked=True)
+                )
+            ).scalar()
+            if nog is None:
+                continue  # another run has it, or had it
             await conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{ref.schema}" CASCADE')
             await conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{settings.tenant_role(slug)}"')
             await conn.execute(
                 update(Tenant)
                 .where(Tenant.id == tenant_id)
-                .values(status=TenantStatus.TERMINATED.value, schema_revision=None)
+                .values(
+                    status=TenantStatus.TERMINATED.value,
+                    schema_revision=None,
+                    vernietigd_op=datetime.now(UTC),
+                )
             )
-        for bestand in export_dir(settings, slug).glob("*.zip"):
-            bestand.unlink()
+            await audit.record(
+                conn,
+                "gemeente_vernietigd",
+                target=slug,
+                details={
+                    "schema": ref.schema,
+                    "rol": settings.tenant_role(slug),
+                    "exportbestanden": len(list(export_dir(settings, slug).glob("*.zip"))),
+                    "termijn_tot": vandaag.isoformat(),
+                },
+            )
+        _verwijder_exports(settings, slug)
+        log.info("terminated municipality destroyed", extra={"tenant": slug})
         vernietigd.append(slug)
     return vernietigd
+
+
+def _verwijder_exports(settings: Settings, slug: str) -> None:
+    for bestand in export_dir(settings, slug).glob("*.zip"):
+        bestand.unlink(missing_ok=True)
+
+
+async def regie_adressen(conn: AsyncConnection, tenant_id: uuid.UUID) -> list[str]:
+    """Work addresses of the municipality's active regie users (for the export notice)."""
+    rows = await conn.execute(
+        select(User.email)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.tenant_id == tenant_id,
+            Membership.role == Role.GEMEENTE_REGIE.value,
+            User.active.is_(True),
+            User.email != "",
+        )
+        .distinct()
+        .order_by(User.email)
+    )
+    return list(rows.scalars())

@@ -34,7 +34,7 @@ def create_app_engine(settings: Settings) -> AsyncEngine:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
         # No pre-ping: with asyncpg it is three round trips (BEGIN, ping, ROLLBACK) on every
-        # checkout, several times per request (issue 11). A connection the server dropped is
+        # checkout, several times per request. A connection the server dropped is
         # found on first use instead: that request answers the Dutch 503
         # (casushub.web.errors) and SQLAlchemy discards every pooled connection of before the
         # drop (tests/reliability/test_database_restart.py). Recycling bounds how old an idle

@@ -7,12 +7,14 @@ unix socket inside the data directory, so nothing listens on a TCP port.
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["create_database", "start_embedded"]
+__all__ = ["create_database", "start_embedded", "stop_embedded"]
 
 
 def start_embedded(data_dir: Path, *, cleanup_mode: str | None = "stop") -> tuple[Any, str]:
@@ -28,6 +30,31 @@ def start_embedded(data_dir: Path, *, cleanup_mode: str | None = "stop") -> tupl
     data_dir.mkdir(parents=True, exist_ok=True)
     server = get_server(data_dir.resolve(), cleanup_mode=cleanup_mode)
     return server, str(server.get_uri())
+
+
+def stop_embedded(data_dir: Path, *, timeout: float = 30.0) -> bool:
+    """Stop the server of ``data_dir`` (``make dev-stop``); False when none was running.
+
+    PostgreSQL's own interface, not the wheel's internals: the postmaster's pid is the first
+    line of ``postmaster.pid``, and SIGINT asks it for a fast shutdown (sessions are ended,
+    every transaction rolled back, the data flushed); the file is gone once it has stopped.
+    """
+    pid_file = data_dir / "postmaster.pid"
+    try:
+        pid = int(pid_file.read_text().splitlines()[0])
+    except (FileNotFoundError, IndexError, ValueError):
+        return False
+    try:
+        os.kill(pid, signal.SIGINT)
+    except ProcessLookupError:
+        return False  # a stale file from a crash: nothing runs
+    deadline = time.monotonic() + timeout
+    while pid_file.exists():
+        if time.monotonic() > deadline:
+            msg = f"PostgreSQL (pid {pid}) is na {timeout:.0f} s nog niet gestopt"
+            raise TimeoutError(msg)
+        time.sleep(0.1)
+    return True
 
 
 def with_database(url: str, database: str) -> str:

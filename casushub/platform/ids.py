@@ -1,7 +1,7 @@
 """Primary keys: UUID version 7 (time-ordered, generated in the application).
 
 UUIDs instead of sequences keep every tenant schema free of shared counters, which is what
-Citus schema-based sharding needs (DESIGN.md §3, scale-out path).
+Citus schema-based sharding needs (docs/design.md §3, scale-out path).
 """
 
 from __future__ import annotations

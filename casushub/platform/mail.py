@@ -1,6 +1,6 @@
 """E-mail: an outbox in ``platform`` and delivery over SMTP.
 
-A message never contains personal data (DESIGN.md §3): its text is one of the fixed
+A message never contains personal data (docs/design.md §3): its text is one of the fixed
 templates below, which say only that there is something to do, plus a link into the
 platform. There is no free-text parameter on purpose, and the link is a bare path of ids.
 The recipient is a professional user's work address.
@@ -70,6 +70,14 @@ MAIL_KINDS: dict[str, MailTemplate] = {
     "herinnering": MailTemplate(
         subject="Herinnering: er wacht iets op u in casushub",
         body="Er wacht in casushub iets op uw reactie.",
+    ),
+    "export": MailTemplate(
+        subject="De export van uw gemeente staat klaar in casushub",
+        body=(
+            "De verwerkersovereenkomst met de hub is beëindigd. De volledige export van de "
+            "gegevens van uw gemeente staat klaar om te downloaden. Daarna vernietigt de hub "
+            "zijn kopie van de gegevens."
+        ),
     ),
     "uitnodiging": MailTemplate(
         subject="U bent uitgenodigd in casushub",

@@ -218,7 +218,7 @@ _TENANT_ID_PLACEHOLDER = "casushub_tenant_id_placeholder"
 @lru_cache(maxsize=16)
 def _registry_update(dialect: Dialect, target: str) -> str:
     """The registry row's update to ``target``, built and compiled once per revision: doing
-    so per tenant was a fifth of a migrate run's time in the app (issue 11)."""
+    so per tenant was a large part of a migrate run's time in the app."""
     record = (
         update(Tenant)
         .where(Tenant.id == literal_column(_TENANT_ID_PLACEHOLDER))
@@ -342,7 +342,7 @@ async def bootstrap_roles(conn: AsyncConnection, settings: Settings) -> None:
     exists = await conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": app})
     if exists.first() is None:
         await conn.exec_driver_sql(f'CREATE ROLE "{app}" LOGIN NOINHERIT')
-    # NOINHERIT: membership in tenant roles grants nothing until SET ROLE (DESIGN.md §3).
+    # NOINHERIT: membership in tenant roles grants nothing until SET ROLE (docs/design.md §3).
     password = (
         f" PASSWORD {_quote_literal(settings.app_db_password)}" if settings.app_db_password else ""
     )

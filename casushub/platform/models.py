@@ -1,7 +1,7 @@
 """Shared registry in schema ``platform``: hubs and tenants (municipalities).
 
-No personal data lives here (DESIGN.md §3). Later issues add organisations, users,
-memberships, sessions, jobs and the admin audit log to this schema.
+No personal data lives here (docs/design.md §3). Organisations, users, memberships, sessions,
+jobs and the admin audit log share this schema from their own modules.
 """
 
 from __future__ import annotations
@@ -71,13 +71,15 @@ class Tenant(PlatformBase):
     contactpunt_functie: Mapped[str] = mapped_column(String(200), default="")
     contactpunt_postadres: Mapped[str] = mapped_column(String(400), default="")
     contactpunt_email: Mapped[str] = mapped_column(String(320), default="")
-    # The hub processes for the municipality under this agreement (DESIGN.md rule 9).
+    # The hub processes for the municipality under this agreement (docs/design.md rule 9).
     verwerkersovereenkomst: Mapped[str] = mapped_column(String(200), default="")
     verwerkersovereenkomst_start: Mapped[date | None] = mapped_column(Date)
     verwerkersovereenkomst_eind: Mapped[date | None] = mapped_column(Date)
     situatie: Mapped[str] = mapped_column(String(20), default="zvh")
     beeindigd_op: Mapped[date | None] = mapped_column(Date)
     vernietigen_op: Mapped[date | None] = mapped_column(Date)
+    # The receipt of the hub's copy being destroyed after termination (platform p0012).
+    vernietigd_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

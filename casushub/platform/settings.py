@@ -90,7 +90,7 @@ class Settings:
     The database is reached with two roles on purpose: ``database_url`` is the owner that runs
     migrations and provisions tenants (creates schemas and roles); ``app_database_url`` is the
     login role that web and workers use, which holds no rights on any tenant schema outside a
-    ``SET LOCAL ROLE`` (DESIGN.md §3, defence in depth).
+    ``SET LOCAL ROLE`` (docs/design.md §3, defence in depth).
     """
 
     environment: str = "development"

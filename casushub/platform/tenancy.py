@@ -1,7 +1,7 @@
 """Tenant sessions: exactly one municipality's schema, under that municipality's own role.
 
 Tenant SQL names no schema: every municipality sends the same statement texts, so one prepared
-statement per text serves all of them on a pooled connection (DESIGN.md §3). An ``after_begin``
+statement per text serves all of them on a pooled connection (docs/design.md §3). An ``after_begin``
 hook sets, for that transaction only (``set_config(…, true)``, i.e. ``SET LOCAL``):
 
 1. the tenant's role, which has rights on its own schema only. This is the lock: the login

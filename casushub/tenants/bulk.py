@@ -1,6 +1,6 @@
 """Statements over many rows at once: ``column = ANY(:ids)`` with one array parameter.
 
-Set-based destruction (the retention sweep, issue 11) deletes the rows of hundreds of records
+Set-based destruction (the retention sweep) deletes the rows of hundreds of records
 per statement. An ``IN (...)`` list sends one bound parameter per id and asyncpg refuses more
 than 32,767 of them; one ``uuid[]`` parameter has no such limit and keeps the statement text
 the same whatever the number of ids.

@@ -2,7 +2,7 @@
 
 A list screen shows (and logs in the verwerkingenlog) only the rows on its page: a
 municipality with thousands of casussen must not render, and log as read, all of them on
-every visit (issue 11; the law's data minimisation, AVG art. 5(1)(c)).
+every visit (the law's data minimisation, AVG art. 5(1)(c)).
 """
 
 from __future__ import annotations

@@ -44,12 +44,14 @@ from casushub.web.jobs import job_progress
 from casushub.web.metrics import metrics, request_metrics
 from casushub.web.middleware import request_context_middleware, security_headers_hook
 from casushub.web.navigation import registreer as registreer_navigatie
+from casushub.web.overgang import cijfer_handlers, hub_overgang_handlers, overgang_handlers
 from casushub.web.pages import contactpunt_kiezen, start, werkruimte
 from casushub.web.pattern_library import pattern_handlers
 from casushub.web.publiek import laad_publieke_huisstijl, publieke_handlers
 from casushub.web.rechten import rechten_handlers
 from casushub.web.tenancy import laad_tenantpoort
 from casushub.web.weigeringslog import log_weigering_hook
+from casushub.workers.broker import use_settings as use_broker_settings
 
 __all__ = ["create_app", "session_config"]
 
@@ -104,6 +106,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def database(app: Litestar) -> AsyncGenerator[None, None]:
         state: State = app.state
         state.engine = create_app_engine(settings)
+        # Background work is sent with this app's settings, never ones read from the environment.
+        use_broker_settings(settings)
         try:
             yield
         finally:
@@ -130,6 +134,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             Router("/", route_handlers=fg_handlers),
             # The casusoverleg screens; each handler declares its own roles.
             Router("/", route_handlers=casusoverleg_handlers),
+            # The overgangsvoorraad and the figures (casushub.web.overgang); roles per handler.
+            Router(
+                "/",
+                route_handlers=[*overgang_handlers, *hub_overgang_handlers, *cijfer_handlers],
+            ),
             # Holds, retention, restrictions, exports (casushub.web.rechten); roles per handler.
             Router("/", route_handlers=rechten_handlers),
             # Hub administration (casushub.web.hub); each controller declares its roles.

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 
 from casushub.platform.identity.access import Identity
 from casushub.platform.logs import request_id_var
+from casushub.platform.models import TenantStatus
 from casushub.platform.registry import TenantUnavailable
 from casushub.web.auth.middleware import SESSION_ENDED_STATE
 from casushub.web.middleware import start_access_line
@@ -127,6 +128,12 @@ def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Resp
 
 def _tenant_unavailable(request: Request[Any, Any, Any], exc: TenantUnavailable) -> Response[Any]:
     _log.warning("tenant niet beschikbaar", extra={"tenant": exc.slug, "reason": exc.reason})
+    if exc.reason == f"status {TenantStatus.TERMINATING.value}":
+        # The processor agreement ended: no waiting helps; the regie fetches its export.
+        response = error_response(request, HTTP_503_SERVICE_UNAVAILABLE, BEEINDIGD_DETAIL)
+        if isinstance(response, Template):
+            response.context["link"] = ("/gemeente/beeindiging", "Naar de export van de gemeente")
+        return response
     response = error_response(request, HTTP_503_SERVICE_UNAVAILABLE)
     response.headers["Retry-After"] = "120"
     return response
@@ -137,6 +144,10 @@ def _tenant_unavailable(request: Request[Any, Any, Any], exc: TenantUnavailable)
 # and 57P0x = the connection is gone or the server is shutting down/starting up.
 BAD_CHARACTER_SQLSTATES = frozenset({"22021", "22P05"})
 _UNAVAILABLE_PREFIXES = ("08", "57P")
+BEEINDIGD_DETAIL = (
+    "De verwerkersovereenkomst van deze gemeente met de hub is beëindigd. De gemeente (regie) "
+    "downloadt de export van haar gegevens op de pagina over het einde van de overeenkomst."
+)
 BAD_CHARACTER_DETAIL = "De invoer bevat een teken dat niet is toegestaan (zoals een nulteken)."
 # 22001 = a value longer than its column, 22003 = a number out of its column's range. The edge
 # (casushub.web.invoer) refuses over-long form fields first; this catches a value that passed

@@ -124,6 +124,16 @@ def te_lange_velden(form: Mapping[str, Any]) -> list[TeLangVeld]:
     return te_lang
 
 
+# A multipart body up to this size is read here (its text fields checked); a larger one is an
+# upload, left unread for its handler.
+MAX_MULTIPART_AAN_DE_RAND = 1024 * 1024
+
+
+def _small(request: Request[Any, Any, Any]) -> bool:
+    lengte = request.headers.get("content-length", "")
+    return lengte.isdigit() and int(lengte) <= MAX_MULTIPART_AAN_DE_RAND
+
+
 def _items(form: Mapping[str, Any]) -> list[tuple[str, Any]]:
     multi_items = getattr(form, "multi_items", None)
     if callable(multi_items):
@@ -136,6 +146,10 @@ async def invoer_aan_de_rand(request: Request[Any, Any, Any]) -> Response[Any] |
     if request.method not in {"POST", "PUT", "PATCH"} or (
         request.content_type[0] not in _FORM_TYPES
     ):
+        return None
+    if request.content_type[0] == RequestEncodingType.MULTI_PART and not _small(request):
+        # An upload: its handler checks the size before it reads the body, which must stay so.
+        # Its text fields are short; one that does not fit its column is still a 422.
         return None
     form = await request.form()
     te_lang = te_lange_velden(form)

@@ -26,6 +26,7 @@ __all__ = ["JOB_LABELS", "job_context", "job_progress"]
 JOB_LABELS = {
     "tenants.provision": "Gemeente aanmaken",
     "tenants.migrate_all": "Gemeenteschema's bijwerken",
+    "overgang.import": "Zaken uit het convenant inlezen",
 }
 STOP_POLLING = 286  # htmx: stop the `every` trigger, still swap the content
 

@@ -79,7 +79,7 @@ async def laad_tenantpoort(conn: AsyncConnection, scope: Scope, identity: Identi
     """Reads the gate of the active tenant (``tenant_gate``) for :func:`provide_tenant`.
 
     A lookup of the identity middleware, on its connection and in its transaction: one
-    checkout and transaction fewer per tenant request (issue 11). Nothing is decided here;
+    checkout and transaction fewer per tenant request. Nothing is decided here;
     ``provide_tenant`` checks the membership first, as before, and reads the gate itself when
     this did not (another tenant, or no identity middleware in front of it).
     """

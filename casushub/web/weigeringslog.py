@@ -1,4 +1,4 @@
-"""Every refused request for an object leaves an access-log entry (issue 12).
+"""Every refused request for an object leaves an access-log entry.
 
 A request that names an object by id in its path (``/casusoverleg/casussen/{casus_id}``,
 ``/api/v1/tenants/{tenant_id}``) and is refused with 403 or 404 is recorded: an attempt to

@@ -10,10 +10,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from casushub.crosstenant.overdracht import inkomende_overdrachten
+from casushub.platform import klok
 from casushub.platform.hub.werkvoorraad import hub_werkvoorraad
 from casushub.platform.identity.roles import Role
+from casushub.tenants.bewaartermijnen.overzichten import aantal_bewijzen
 from casushub.tenants.casus.overzicht import tel_overzicht
 from casushub.tenants.casus.toegang import weegt_mee
+from casushub.tenants.overgang.services import HERINNER_DAGEN
+from casushub.tenants.overgang.services import telling as overgang_telling
 from casushub.tenants.uitnodigingen.services import mijn_uitnodigingen
 from casushub.tenants.verzoeken import services as verzoeken
 from casushub.web.casusoverleg.bijeenkomsten import komende_bijeenkomsten
@@ -121,10 +125,69 @@ async def verwerkingenlog(werk: Werk) -> Blok | None:
 
 @blok(Role.FG_AUDITOR, Role.PROCESREGISSEUR, Role.GEMEENTE_REGIE)
 async def bewaartermijnen(werk: Werk) -> Blok | None:
+    _tenant, db, _actor = werk.gemeente()
+    week = klok.vandaag() - timedelta(days=7)
     return Blok(
         "Bewaartermijnen",
         tekst="Wat de eerstvolgende vernietiging zou verwijderen, zonder iets te verwijderen.",
-        links=[Link("Proefrun van de vernietiging bekijken", "/bewaartermijnen/proefrun")],
+        tellingen=[
+            Telling(
+                "vernietigingsbewijzen van de afgelopen week",
+                await aantal_bewijzen(db, sinds=week),
+                "/bewaartermijnen/vernietigingsbewijzen",
+            )
+        ],
+        links=[
+            Link("Proefrun van de vernietiging bekijken", "/bewaartermijnen/proefrun"),
+            Link("Bewaartermijnen van de gemeente", "/bewaartermijnen"),
+            Link("Vernietigingsbewijzen", "/bewaartermijnen/vernietigingsbewijzen"),
+        ],
+    )
+
+
+@blok(Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
+async def overgangsvoorraad(werk: Werk) -> Blok | None:
+    """Convenant-era cases waiting for their weging under the Wet, with their deadlines."""
+    _tenant, db, actor = werk.gemeente()
+    telling = await overgang_telling(db)
+    links = [Link("Zaken uit het convenant inlezen", "/overgang#inlezen-titel")]
+    if actor.role != Role.GEMEENTE_REGIE:
+        links = []
+    if not telling.te_wegen and not links:
+        return None
+    return Blok(
+        "Overgangsvoorraad",
+        tekst="Zaken uit de tijd van het convenant: alleen na een nieuwe weging onder de Wet "
+        "gaan ze verder; na de termijn worden ze vernietigd.",
+        tellingen=[
+            Telling("zaken uit het convenant te wegen", telling.te_wegen, "/overgang"),
+            Telling(
+                f"binnen {HERINNER_DAGEN} dagen over de termijn",
+                telling.bijna_verlopen,
+                "/overgang",
+                urgent=True,
+            ),
+        ],
+        links=links,
+    )
+
+
+@blok(Role.GEMEENTE_REGIE)
+async def cijfers(werk: Werk) -> Blok | None:
+    return Blok(
+        "Cijfers",
+        tekst="Aantallen zonder persoonsgegevens: signalen, wegingen, casussen, doorlooptijden.",
+        links=[Link("Cijfers zonder persoonsgegevens van uw gemeente", "/cijfers")],
+    )
+
+
+@blok(Role.HUB_ADMIN)
+async def hubcijfers(werk: Werk) -> Blok | None:
+    return Blok(
+        "Cijfers",
+        tekst="Per gemeente en voor de hele hub, alleen van gemeenten waarvan de "
+        "verwerkersovereenkomst loopt.",
+        links=[Link("Cijfers zonder persoonsgegevens", "/hub/cijfers")],
     )
 
 

@@ -136,6 +136,14 @@ async def tenants_export(job: PlatformJob, job_id: str) -> None:
     await exporteer(current.app_engine, current.settings, TenantRef(started.tenant_id, slug))
     await report_progress(current.app_engine, started.id, 1, 1)
     await finish_job(current.app_engine, started.id, "Export gemaakt")
+    # The municipality's regie is told the export is ready (a fixed text and a link).
+    from casushub.crosstenant.lifecycle import regie_adressen
+
+    async with current.app_engine.connect() as conn:
+        adressen = await regie_adressen(conn, started.tenant_id)
+    for adres in adressen:
+        mail_id = await queue_mail(current.app_engine, adres, "export", "/gemeente/beeindiging")
+        await asyncio.to_thread(mail_deliver.send, mail_id=str(mail_id))
 
 
 @platform_actor("tenants.migrate_all", tracked=True, max_retries=3, time_limit=3_600_000)
@@ -203,7 +211,7 @@ async def housekeeping(job: PlatformJob) -> None:
             "rate_limit_attempts_removed": pogingen,
         },
     )
-    # Authorisation reviews that are due: remind the organisations' own admins (issue 6).
+    # Authorisation reviews that are due: remind the organisations' own admins.
     from casushub.platform.hub.autorisatiereview import review_herinneringen
 
     async with current.app_engine.connect() as conn:

@@ -29,6 +29,7 @@ __all__ = [
     "declaring_broker",
     "ensure_configured",
     "libpq_url",
+    "use_settings",
 ]
 
 BROKER_SCHEMA = "dramatiq"
@@ -39,7 +40,9 @@ ACTOR_MODULES = (
     "casushub.workers.actors",
     "casushub.workers.retention",
     "casushub.workers.verzoeken",
+    "casushub.workers.overgang",
     "casushub.workers.herinneringen",
+    "casushub.workers.lifecycle",
 )
 
 
@@ -100,6 +103,26 @@ def add_middleware(broker: Broker) -> None:
     broker.add_middleware(DeadLetters())
 
 
+# The broker this process set as dramatiq's global one (every ``set_broker`` is ours), and the
+# settings to build the real one from: kept here rather than read back from dramatiq's
+# internals.
+_current: Broker | None = None
+_settings: Settings | None = None
+
+
+def use_settings(settings: Settings) -> None:
+    """The settings this process sends messages with, recorded at startup (the web app's
+    lifespan); the broker itself is built on the first send."""
+    global _settings
+    _settings = settings
+
+
+def _set(broker: Broker) -> None:
+    global _current
+    dramatiq.set_broker(broker)
+    _current = broker
+
+
 def declaring_broker() -> Broker:
     """The broker actors are declared on at import time.
 
@@ -107,13 +130,14 @@ def declaring_broker() -> Broker:
     dramatiq's default RabbitMQ broker: a stub with our middleware holds the actors until
     ``configure`` moves them to the real broker.
     """
-    if not _has_global_broker():
+    if _current is None:
         from dramatiq.brokers.stub import StubBroker
 
         stub = StubBroker()
         add_middleware(stub)
-        dramatiq.set_broker(stub)
-    return dramatiq.get_broker()
+        _set(stub)
+        return stub
+    return _current
 
 
 def configure(settings: Settings) -> Broker:
@@ -123,9 +147,10 @@ def configure(settings: Settings) -> Broker:
     """
     from casushub.workers import runtime
 
-    previous = dramatiq.get_broker() if _has_global_broker() else None
+    previous = _current
     broker = build_broker(settings)
-    dramatiq.set_broker(broker)
+    use_settings(settings)
+    _set(broker)
     runtime.configure(settings, broker)
     if previous is not None and previous is not broker:
         for actor in list(previous.actors.values()):
@@ -138,21 +163,16 @@ def configure(settings: Settings) -> Broker:
 
 
 def ensure_configured() -> Broker:
-    """The configured broker; configures one from the environment in a process that has not.
+    """The configured broker; in a process that only sends (the web), built on first use from
+    the settings recorded at startup (``use_settings``), never from the environment.
 
-    The web process sends messages without ever consuming: without this, a send before any
-    ``configure`` would land in the declaring stub and be lost.
+    Without this, a send before any ``configure`` would land in the declaring stub and be lost.
     """
     from dramatiq.brokers.stub import StubBroker
 
-    from casushub.platform.settings import get_settings
-
-    if not _has_global_broker() or isinstance(dramatiq.get_broker(), StubBroker):
-        return configure(get_settings())
-    return dramatiq.get_broker()
-
-
-def _has_global_broker() -> bool:
-    import dramatiq.broker as broker_module
-
-    return broker_module.global_broker is not None
+    if _current is not None and not isinstance(_current, StubBroker):
+        return _current
+    if _settings is None:
+        msg = "geen broker-instellingen: roep configure() of use_settings() aan bij het starten"
+        raise RuntimeError(msg)
+    return configure(_settings)

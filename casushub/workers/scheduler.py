@@ -47,6 +47,7 @@ def _schedule(settings: Settings) -> list[tuple[str, IntervalTrigger | CronTrigg
     sweep = max(1, settings.scheduler_sweep_seconds)
     return [
         ("housekeeping", CronTrigger(hour=3, minute=15, timezone=TIMEZONE)),
+        ("lifecycle.vernietig", CronTrigger(hour=3, minute=45, timezone=TIMEZONE)),
         ("outbox.sweep", IntervalTrigger(seconds=sweep, timezone=TIMEZONE)),
         ("mail.sweep", IntervalTrigger(seconds=sweep * 5, timezone=TIMEZONE)),
         ("jobs.sweep", IntervalTrigger(seconds=sweep * 5, timezone=TIMEZONE)),

@@ -154,7 +154,13 @@ PAGES = [
         "Inzage beperken – informatie van",
         role="gemeente_regie",
     ),
+    PageSpec(
+        "/casusoverleg/casussen/{casus}/export",
+        "Exporteren voor een interventie – Casper Casus",
+        role="gemeente_regie",
+    ),
     PageSpec("/bewaartermijnen", "Bewaartermijnen", role="gemeente_regie"),
+    PageSpec("/gemeente/beeindiging", "Einde verwerkersovereenkomst", role="gemeente_regie"),
     PageSpec("/bewaartermijnen", "Bewaartermijnen", role="fg_auditor"),
     PageSpec("/bewaartermijnen/vernietigingsbewijzen", "Vernietigingsbewijzen", role="fg_auditor"),
     PageSpec(
@@ -162,10 +168,52 @@ PAGES = [
         "Bewaarplicht – Casper Casus",
         role="gemeente_regie",
     ),
+    PageSpec("/cijfers", "Cijfers van uw gemeente", role="gemeente_regie"),
+    # Overgangsvoorraad (convenant-era cases)
+    PageSpec("/overgang", "Overgangsvoorraad", role="gemeente_regie"),
+    PageSpec(
+        "/overgang/formaat", "Bestandsformaat voor de overgangsvoorraad", role="gemeente_regie"
+    ),
+    PageSpec(
+        "/overgang/imports/{overgang_import}", "Import van overgang.json", role="gemeente_regie"
+    ),
+    PageSpec(
+        "/overgang/zaken/{overgang_zaak}/weging", "Weging onder de Wet", role="gemeente_regie"
+    ),
     # Contactpunt
     PageSpec("/contactpunt-taken", "Verzoeken bij het contactpunt", role="contactpunt"),
     PageSpec("/contactpunt-taken/nieuw", "Verzoek registreren", role="contactpunt"),
     PageSpec("/contactpunt-taken/verzoek/{verzoek}", "Verzoek CP-9801-", role="contactpunt"),
+    # The person search on the request page, with its results to choose from.
+    PageSpec(
+        "/contactpunt-taken/verzoek/{verzoek}?zoek_naam=Casper",
+        "Verzoek CP-9801-",
+        role="contactpunt",
+    ),
+    PageSpec(
+        "/contactpunt-taken/verzoek/{verzoek_gekoppeld}", "Verzoek CP-9801-", role="contactpunt"
+    ),
+    PageSpec(
+        "/contactpunt-taken/verzoek/{verzoek}/besluit",
+        "Besluit over verzoek CP-9801-",
+        role="contactpunt",
+    ),
+    PageSpec(
+        "/contactpunt-taken/verzoek/{verzoek_gekoppeld}/besluit",
+        "Besluit over verzoek CP-9801-",
+        role="contactpunt",
+    ),
+    PageSpec("/contactpunt-taken/verbeteringen", "Verbeterde gegevens", role="participant"),
+    PageSpec(
+        "/contactpunt-taken/rectificatie/{rectificatie}",
+        "Een gegeven is verbeterd",
+        role="contactpunt",
+    ),
+    PageSpec(
+        "/contactpunt-taken?zoek=Ines&soort=inzage&status=alle&sorteer=naam&richting=aflopend",
+        "Verzoeken bij het contactpunt",
+        role="contactpunt",
+    ),
     PageSpec(
         "/contactpunt-taken/raadplegingen", "Raadplegingen van het contactpunt", role="participant"
     ),
@@ -189,6 +237,18 @@ PAGES = [
     PageSpec("/hub/gebruikers", "Gebruikers", role="hub_admin"),
     PageSpec("/hub/gebruikers/review", "Autorisatiereview – Testorganisatie", role="hub_admin"),
     PageSpec("/hub/api-tokens", "API-tokens", role="hub_admin"),
+    PageSpec("/hub/overgang/formaat", "Bestandsformaat", role="hub_admin"),
+    PageSpec("/hub/cijfers", "Cijfers van de hub", role="hub_admin"),
+    PageSpec("/hub/cijfers/{overgang_tenant}", "Cijfers van Gemeente Overgang", role="hub_admin"),
+    PageSpec("/hub/cijfers?jaar=1999", "Cijfers van de hub", role="hub_admin", status=422),
+    PageSpec(
+        "/hub/gemeenten/{overgang_tenant}/overgang", "Overgangsvoorraad van", role="hub_admin"
+    ),
+    PageSpec(
+        "/hub/gemeenten/{overgang_tenant}/overgang/imports/{overgang_hub_import}",
+        "Import van overgang.json",
+        role="hub_admin",
+    ),
     PageSpec("/hub/audit", "Auditlog van het beheer", role="hub_admin"),
     PageSpec("/hub/casusoverleggen", "Casusoverleggen", role="hub_admin"),
     PageSpec("/hub/casusoverleggen/{overleg}", "Regio Pagina's", role="hub_admin"),

@@ -265,7 +265,8 @@ class Journey:
     async def choose(self, field_id: str, label: str) -> None:
         """Keyboard only: Tab to a <select> and move with the arrow keys to ``label``."""
         await self.tab_to(f"e => e.id === {field_id!r}")
-        for _ in range(30):
+        # A list of every municipality on the platform can be long.
+        for _ in range(400):
             current = await self.tab.active("e => e.options[e.selectedIndex].text.trim()")
             if current == label:
                 return

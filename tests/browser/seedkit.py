@@ -10,19 +10,24 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.hub.casusoverleg import maak_casusoverleg, plan_bijeenkomst
 from casushub.platform.identity.organisations import create_organisation
 from casushub.platform.identity.roles import OrganisationType, Role
 from casushub.platform.jobs import create_job
+from casushub.platform.models import Tenant
+from casushub.platform.registry import create_tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
+from casushub.tenants.casus.models import Casus
 from casushub.tenants.overleg.services import agendeer
 from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
 from casushub.tenants.uitnodigingen.services import nodig_uit
 from casushub.tenants.verzoeken import services as verzoeken
+from casushub.tenants.verzoeken.rectificatie import rectificeer
 from casushub.tenants.verzoeken.rules import Kanaal, VerzoekType
 from casushub.tenants.verzoeken.schemas import NieuwVerzoek
 from casushub.tenants.weging.rules import CRITERIA, Beoordeling
@@ -33,6 +38,7 @@ from casushub.web.auth.testing import SignedIn, create_signed_in_session
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web" / "casusoverleg"))
 from bouwstenen import casus as casus_met_item
 from bouwstenen import hub_id as hub_uuid
+from overgangkit import overgangszaak
 
 __all__ = ["SYSTEEM", "Seeds", "hub_uuid", "invite_party", "seed", "sign_in_role", "weging_invoer"]
 
@@ -55,6 +61,15 @@ class Seeds:
     verzoek: uuid.UUID
     job: uuid.UUID
     uitnodiging: uuid.UUID | None = None
+    # A rectification request linked to the casus's person (the decision page with its form),
+    # and a correction its recipients read.
+    verzoek_gekoppeld: uuid.UUID | None = None
+    rectificatie: uuid.UUID | None = None
+    overgang_import: uuid.UUID | None = None
+    overgang_zaak: uuid.UUID | None = None
+    # A second municipality of the hub under a running agreement: the hub admin's upload.
+    overgang_tenant: uuid.UUID | None = None
+    overgang_hub_import: uuid.UUID | None = None
 
     def ids(self) -> dict[str, str]:
         return {k: str(v) for k, v in self.__dict__.items() if isinstance(v, uuid.UUID)}
@@ -169,7 +184,54 @@ async def seed(
             ),
             gemeentecode=GEMEENTECODE,
         )
+        gekoppeld = await verzoeken.registreer(
+            s,
+            SYSTEEM,
+            NieuwVerzoek(
+                type=VerzoekType.RECTIFICATIE,
+                betrokkene_naam="Casper Casus",
+                indiener_naam="Casper Casus",
+                kanaal=Kanaal.BRIEF,
+            ),
+            gemeentecode=GEMEENTECODE,
+        )
+        persoon_id = await s.scalar(select(Casus.persoon_id).where(Casus.id == casus))
+        assert persoon_id is not None
+        await verzoeken.koppel_persoon(s, SYSTEEM, gekoppeld.id, persoon_id)
+        correctie, _ = await rectificeer(
+            s,
+            SYSTEEM,
+            item_soort="signaal",
+            item_id=te_wegen.id,
+            veld="omschrijving",
+            nieuwe_waarde="Zorgen over contacten (verbeterd).",
+        )
+    # An imported convenant-era case and its upload (with one faulty row in the report).
+    overgang_import, overgang_zaak = await overgangszaak(
+        app_engine, settings, tenant, GEMEENTECODE, "Otto Overgang"
+    )
+    hub_tenant = await create_tenant(
+        admin_engine,
+        settings,
+        slug=f"ovhub{suffix}",
+        name="Gemeente Overgang",
+        gemeentecode="9861",
+        hub_slug=hub,
+    )
+    async with admin_engine.begin() as conn:
+        await conn.execute(
+            update(Tenant)
+            .where(Tenant.id == hub_tenant.id)
+            .values(verwerkersovereenkomst_start=date(2025, 7, 1))
+        )
+    hub_import, _ = await overgangszaak(app_engine, settings, hub_tenant, "9861", "Hanna Hub")
     return Seeds(
+        verzoek_gekoppeld=gekoppeld.id,
+        rectificatie=correctie.id,
+        overgang_tenant=hub_tenant.id,
+        overgang_hub_import=hub_import,
+        overgang_import=overgang_import,
+        overgang_zaak=overgang_zaak,
         hub=hub_id,
         politie=politie,
         overleg=overleg,

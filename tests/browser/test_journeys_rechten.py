@@ -1,10 +1,13 @@
-"""Journeys for holds, retention and moves, in Chromium, signed in through the development
-identity provider: a legal hold set and lifted with the retention dry run showing the
-difference. Every visited page gets axe and the CSP check (journeykit.Journey)."""
+"""Journeys for holds, retention, restrictions and moves, in Chromium, signed in through the
+development identity provider: a legal hold set and lifted with the retention dry run showing
+the difference; a retention period changed; an item marked "inzage beperkt", confirmed and
+lifted; a move with a running request following the person to the new municipality's queue.
+Every visited page gets axe and the CSP check (journeykit.Journey)."""
 
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
 
@@ -21,13 +24,18 @@ from casushub.platform.tenancy import tenant_session
 from casushub.tenants.casus.items import voeg_item_toe
 from casushub.tenants.casus.models import Casus
 from casushub.tenants.casus.services import Deelnemer, maak_casus
+from casushub.tenants.exports.rules import ExportDoel
+from casushub.tenants.plan.services import InterventieInvoer, voeg_interventie_toe
 from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
-from casushub.tenants.verzoeken.rules import BEPERKING_GRONDEN
+from casushub.tenants.verzoeken.rules import BEPERKING_GRONDEN, Kanaal, VerzoekType
+from casushub.tenants.verzoeken.schemas import NieuwVerzoek
+from casushub.tenants.verzoeken.services import registreer
 from casushub.tenants.weging.services import weeg_signaal
 
 pytestmark = pytest.mark.browser
 
 CODE = "9873"
+NIEUWE_CODE = "9874"
 
 
 @pytest.fixture(scope="session")
@@ -95,6 +103,14 @@ async def casus_met_item(
     return str(casus.id)
 
 
+async def naar_rechten(walk: Journey, casus_id: str) -> None:
+    """The casus page, then its section "Bewaarplicht en rechten"."""
+    await walk.goto(f"/casusoverleg/casussen/{casus_id}")
+    await walk.press("Bewaarplicht en rechten", role="link")
+    await walk.page.wait_for_url("**/rechten")
+    await walk.page.locator("#bewaarplicht-status").wait_for()
+
+
 async def _proefrun(walk: Journey) -> tuple[str, str]:
     """Open the dry run from the hold screen; the texts of its two tables."""
     page = walk.page
@@ -119,8 +135,7 @@ async def test_legal_hold_set_and_lifted_with_the_dry_run_showing_it(
     )
     page = journey.page
     await journey.sign_in(cast.emails["gemeente_regie"])
-    await journey.goto(f"/casusoverleg/casussen/{casus_id}")
-    await page.locator("#bewaarplicht-status").wait_for()
+    await naar_rechten(journey, casus_id)
     await journey.check()
     assert "geen juridische blokkade" in await page.locator("#bewaarplicht-status").inner_text()
     await journey.press("Bewaarplicht beheren", role="link")
@@ -154,12 +169,13 @@ async def test_legal_hold_set_and_lifted_with_the_dry_run_showing_it(
     await page.go_back()
     await page.wait_for_url("**/bewaarplicht?gelukt=ingesteld")
 
-    # The casus page shows the hold.
+    # The casus shows the hold: in its summary and in its rights section.
     await journey.press("Terug naar de casus Berend Bewaar", role="link")
-    await page.wait_for_url(re.compile(r".*/casusoverleg/casussen/[0-9a-f-]+$"))
+    await page.wait_for_url("**/rechten")
     await page.locator("#bewaarplicht-status").wait_for()
     await journey.check()
     assert "rechtszaak" in await page.locator("#bewaarplicht-status").inner_text()
+    assert "Bewaarplicht (legal hold)" in await page.locator(".casus-kop").inner_text()
 
     # Lift it, with a reason: the schedule resumes.
     await journey.press("Bewaarplicht beheren", role="link")
@@ -185,8 +201,7 @@ async def test_regie_changes_a_retention_period_and_reads_the_receipts(
     )
     page = journey.page
     await journey.sign_in(cast.emails["gemeente_regie"])
-    await journey.goto(f"/casusoverleg/casussen/{casus_id}")
-    await page.locator("#bewaarplicht-status").wait_for()
+    await naar_rechten(journey, casus_id)
     await journey.check()
     await journey.press("Bewaarplicht beheren", role="link")
     await page.wait_for_url("**/bewaarplicht")
@@ -223,8 +238,7 @@ async def test_an_item_marked_inzage_beperkt_then_confirmed_and_lifted(
     casus_id = await casus_met_item(app_engine, settings, cast, "Irma Inzage", te_vernietigen=False)
     page = journey.page
     await journey.sign_in(cast.emails["gemeente_regie"])
-    await journey.goto(f"/casusoverleg/casussen/{casus_id}")
-    await page.locator("#bewaarplicht-status").wait_for()
+    await naar_rechten(journey, casus_id)
     await journey.check()
     await page.get_by_role("link", name=re.compile(r"^Inzage beperken")).click()
     await page.wait_for_url("**/inzage")
@@ -262,3 +276,128 @@ async def test_an_item_marked_inzage_beperkt_then_confirmed_and_lifted(
     await page.wait_for_url("**/inzage?gelukt=opgeheven")
     await journey.check()
     assert "opgeheven" in await page.locator("#beperking-status").inner_text()
+
+
+@pytest.fixture(scope="session")
+async def nieuwe_gemeente(
+    admin_engine: AsyncEngine, settings: Settings, journey_idp: DevIdp, hub: str
+) -> Cast:
+    """A second municipality on the same hub: where the person moves to."""
+    return await make_cast(
+        admin_engine,
+        settings,
+        journey_idp.issuers["a"],
+        await hub_uuid(admin_engine, hub),
+        hub,
+        gemeentecode=NIEUWE_CODE,
+    )
+
+
+async def test_a_move_takes_the_running_request_along(
+    journey: Journey,
+    rechten_cast: Cast,
+    nieuwe_gemeente: Cast,
+    app_engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    cast = rechten_cast
+    casus_id = await casus_met_item(
+        app_engine, settings, cast, "Victor Verhuis", te_vernietigen=False
+    )
+    async with tenant_session(app_engine, cast.tenant, settings) as s, s.begin():
+        casus = await s.get(Casus, uuid.UUID(casus_id))
+        assert casus is not None
+        verzoek = await registreer(
+            s,
+            SYSTEEM,
+            NieuwVerzoek(
+                type=VerzoekType.INZAGE,
+                betrokkene_naam="Victor Verhuis",
+                indiener_naam="Victor Verhuis",
+                kanaal=Kanaal.BRIEF,
+                persoon_id=casus.persoon_id,
+            ),
+            gemeentecode=CODE,
+        )
+        nummer = verzoek.ontvangstnummer
+    page = journey.page
+    await journey.sign_in(cast.emails["gemeente_regie"])
+    await journey.goto(f"/casusoverleg/casussen/{casus_id}")
+    await journey.press("Verhuizing vastleggen", role="link")
+    await page.wait_for_url("**/verhuizing")
+    await journey.check()
+    await page.locator("#naar_gemeente").select_option(value=NIEUWE_CODE)
+    await journey.fill("verhuis_datum", date.today().strftime("%d-%m-%Y"))
+    await journey.press("Verhuizing vastleggen")
+    await page.wait_for_url(re.compile(r".*/casusoverleg/casussen/[0-9a-f-]+$"))
+    await journey.check()
+    assert "Verhuizing vastgelegd" in await page.locator("main").inner_text()
+
+    # The casus history shows the hand-over and the request that went along.
+    await journey.press("Bewaarplicht en rechten", role="link")
+    await page.wait_for_url("**/rechten")
+    await page.locator("#overdrachtsgeschiedenis").wait_for()
+    await journey.check()
+    geschiedenis = await page.locator("#overdrachtsgeschiedenis").inner_text()
+    assert f"gemeld aan {nieuwe_gemeente.tenant_name}" in geschiedenis
+    assert f"meegegaan: verzoek {nummer}" in geschiedenis
+
+    # The sending queue shows the hand-over.
+    await journey.goto("/contactpunt-taken")
+    await page.locator("#meeverhuisd").wait_for()
+    await journey.check()
+    assert f"Overgedragen: verzoek {nummer}" in await page.locator("#meeverhuisd").inner_text()
+
+    # The new municipality's queue shows the request that came along, and opens it.
+    await page.context.clear_cookies()
+    await journey.sign_in(nieuwe_gemeente.emails["gemeente_regie"])
+    await journey.goto("/contactpunt-taken")
+    await page.locator("#meeverhuisd").wait_for()
+    await journey.check()
+    binnen = await page.locator("#meeverhuisd").inner_text()
+    assert f"meegekomen bij een verhuizing uit {cast.tenant_name}" in binnen
+    # The queue itself lists it as well; the hand-over section links to the same request.
+    await page.locator("#meeverhuisd").get_by_role("link", name=nummer).click()
+    await page.wait_for_url("**/contactpunt-taken/verzoek/**")
+    await journey.check()
+    assert "Victor Verhuis" in await page.locator("main").inner_text()
+
+
+async def test_export_for_an_intervention_refuses_another_purpose(
+    journey: Journey, rechten_cast: Cast, app_engine: AsyncEngine, settings: Settings
+) -> None:
+    cast = rechten_cast
+    casus_id = await casus_met_item(
+        app_engine, settings, cast, "Esther Export", te_vernietigen=False
+    )
+    async with tenant_session(app_engine, cast.tenant, settings) as s, s.begin():
+        await voeg_interventie_toe(
+            s,
+            SYSTEEM,
+            uuid.UUID(casus_id),
+            InterventieInvoer(
+                "Traject schuldhulpverlening",
+                "werk_inkomen",
+                cast.organisations["politie"],
+                "politie",
+                "Wet gemeentelijke schuldhulpverlening",
+            ),
+        )
+    page = journey.page
+    await journey.sign_in(cast.emails["gemeente_regie"])
+    await naar_rechten(journey, casus_id)
+    await journey.check()
+    await journey.press("Exporteren voor een interventie", role="link")
+    await page.wait_for_url("**/export")
+    await journey.check()
+    await journey.select("doel", ExportDoel.CASUSOVERLEG.value.capitalize())
+    await journey.select("interventie", "Traject schuldhulpverlening (werk en inkomen, gepland)")
+    await journey.press("Export maken")
+    await page.locator("[data-error-summary]").wait_for()
+    await journey.check()
+    assert "alleen worden geëxporteerd voor" in await page.locator("main").inner_text()
+    await journey.select("doel", ExportDoel.UITVOERING_INTERVENTIE.value.capitalize())
+    async with page.expect_download() as info:
+        await journey.press("Export maken")
+    download = await info.value
+    assert download.suggested_filename.startswith("casus-export-")

@@ -35,12 +35,18 @@ NOT_PAGES: dict[str, str] = {
     "/contactpunt-taken/verzoek/{verzoek_id:uuid}/inzage/{formaat:str}": "the inzage export",
     "/fg/export": "CSV download of the access log",
     "/gemeente/export": "the municipality's export archive",
+    "/cijfers/download": "CSV download of the figures",
+    "/hub/cijfers/download": "CSV download of the hub's figures",
+    "/hub/cijfers/{tenant_id:uuid}/download": "CSV download of a municipality's figures",
+    "/overgang/bestanden/{naam:str}": "the import template and example file (downloads)",
+    "/hub/gemeenten/{tenant_id:uuid}/overgang/bestanden/{naam:str}": "the same, for the hub",
     # htmx fragments: loaded into the casus page (in PAGES) when it opens, checked there.
     "/casusoverleg/casussen/{casus_id:uuid}/bijeenkomsten": "fragment of the casus page",
     "/casusoverleg/casussen/{casus_id:uuid}/derden": "fragment of the casus page",
     "/casusoverleg/casussen/{casus_id:uuid}/informatie": "fragment of the casus page",
     "/casusoverleg/casussen/{casus_id:uuid}/plan": "fragment of the casus page",
     "/casusoverleg/casussen/{casus_id:uuid}/rechten": "fragment of the casus page",
+    "/contactpunt-taken/overdrachten": "fragment of the contactpunt queue",
     "/casusoverleg/casussen/{casus_id:uuid}/verloop": "fragment of the casus page",
     # Progress fragments polled inside the page that started the work.
     "/jobs/{job_id:uuid}": "progress fragment inside a page",

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from overgangkit import overgangszaak
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -38,7 +39,9 @@ from casushub.tenants.casus.items import voeg_item_toe
 from casushub.tenants.casus.models import Casus
 from casushub.tenants.demo import load_casus_demo
 from casushub.tenants.overleg.services import agendeer
+from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.signalen.services import BijlageInvoer, NieuwSignaal, registreer_signaal
+from casushub.tenants.verzoeken.rectificatie import rectificeer
 from casushub.tenants.verzoeken.rules import Kanaal, VerzoekType
 from casushub.tenants.verzoeken.schemas import NieuwVerzoek
 from casushub.tenants.verzoeken.services import registreer
@@ -190,6 +193,20 @@ async def _seed(app_engine: AsyncEngine, settings: Settings, side: Side, code: s
             gemeentecode=code,
             ontvangen=datetime.now(UTC) - timedelta(days=1),
         )
+        # A correction whose new value holds the marker: its page must stay on this side.
+        signaal = await s.scalar(select(Signaal.id).where(Signaal.omschrijving == marker_tekst))
+        assert signaal is not None
+        await rectificeer(
+            s,
+            SYSTEEM,
+            item_soort="signaal",
+            item_id=signaal,
+            veld="omschrijving",
+            nieuwe_waarde=f"{marker_tekst} verbeterd",
+        )
+    # The overgangsvoorraad: an upload read in, its one case waiting for its weging (under a
+    # name holding the marker: the other side must never see it).
+    await overgangszaak(app_engine, settings, side.tenant, code, f"{marker_naam}Overgang")
     async with tenant_session(app_engine, side.tenant, settings) as s, s.begin():
         for table in TenantBase.metadata.sorted_tables:
             if "id" in table.c:
@@ -275,6 +292,13 @@ async def world(admin_engine: AsyncEngine, app_engine: AsyncEngine, settings: Se
         await _seed(app_engine, settings, side, code)
         side.ids["tenant"] = [tenant.id]
         async with admin_engine.begin() as conn:
+            # A running processor agreement: the hub's figures of it (and its upload of the
+            # overgangsvoorraad) answer the own side's hub admin.
+            await conn.execute(
+                update(Tenant)
+                .where(Tenant.id == tenant.id)
+                .values(verwerkersovereenkomst_start=date(2025, 7, 1))
+            )
             # The implementation checklist, done (so the municipality is live, as before).
             await maak_checklist(conn, tenant.id, Situatie.ZVH)
             await conn.execute(

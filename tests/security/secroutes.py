@@ -51,6 +51,7 @@ ID_SOURCES: dict[str, tuple[str, ...]] = {
     "uitnodiging_id": ("uitnodiging",),
     "verzoek_id": ("verzoek",),
     "consultatie_id": ("verzoek_consultatie",),
+    "rectificatie_id": ("rectificatie",),
     "agendapunt_id": ("agendapunt",),
     "actie_id": ("agenda_actie",),
     "interventie_id": ("interventie",),
@@ -69,6 +70,8 @@ ID_SOURCES: dict[str, tuple[str, ...]] = {
     "hub_id": ("hub",),
     "token_id": ("api_token",),
     "invitation_id": ("invitation",),
+    "import_id": ("overgangsimport",),
+    "zaak_id": ("overgangszaak",),
     "blokkade_id": ("juridische_blokkade",),
 }
 # Query parameters that name an object by id (the FG's lookups), with their sources: another

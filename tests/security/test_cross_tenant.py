@@ -304,6 +304,11 @@ CONTROLS: list[tuple[str, Role | None, dict[str, str]]] = [
     ),
     ("GET /casusoverleg/wegingen/{weging_id:uuid}/opname", REGIE, {"weging_id": "weging"}),
     ("GET /contactpunt-taken/verzoek/{verzoek_id:uuid}", CP, {"verzoek_id": "verzoek"}),
+    (
+        "GET /contactpunt-taken/rectificatie/{rectificatie_id:uuid}",
+        CP,
+        {"rectificatie_id": "rectificatie"},
+    ),
     ("GET /hub/casusoverleggen/{overleg_id:uuid}", HUB, {"overleg_id": "casusoverleg"}),
     ("GET /hub/gemeenten/taken/{job_id:uuid}", HUB, {"job_id": "provisietaak"}),
     ("GET /hub/gemeenten/{tenant_id:uuid}", HUB, {"tenant_id": "tenant"}),
@@ -311,6 +316,9 @@ CONTROLS: list[tuple[str, Role | None, dict[str, str]]] = [
     ("GET /huisstijl/{hub_id:uuid}/stijl.css", HUB, {"hub_id": "hub"}),
     ("GET /jobs/{job_id:uuid}", REGIE, {"job_id": "job"}),
     ("GET /platform/hubs/{hub_id:uuid}", OPS, {"hub_id": "hub"}),
+    ("GET /overgang/imports/{import_id:uuid}", REGIE, {"import_id": "overgangsimport"}),
+    ("GET /hub/cijfers/{tenant_id:uuid}", HUB, {"tenant_id": "tenant"}),
+    ("GET /overgang/zaken/{zaak_id:uuid}/weging", REGIE, {"zaak_id": "overgangszaak"}),
     ("GET /fg/casus", FG, {"casus": "casus"}),
     ("GET /fg/gebruiker", FG, {"gebruiker": "zelf"}),
 ]

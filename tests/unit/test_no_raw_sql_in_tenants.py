@@ -1,7 +1,7 @@
 """Tenant code must go through the ORM: its tables are the declared ones.
 
 Raw SQL names tables as strings, which no test of the models covers and which could name
-another schema (refused by the role, but a defect all the same; DESIGN.md §3).
+another schema (refused by the role, but a defect all the same; docs/design.md §3).
 """
 
 from __future__ import annotations

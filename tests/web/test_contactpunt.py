@@ -25,8 +25,10 @@ from casushub.tenants.outbox.models import OutboxEntry
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
+from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken import services
 from casushub.tenants.verzoeken.models import Consultatie, Doorzending, InzageBeperking, Verzoek
+from casushub.tenants.verzoeken.rectificatie import rectificeer
 from casushub.tenants.verzoeken.rules import (
     Besluituitkomst,
     Kanaal,
@@ -36,7 +38,7 @@ from casushub.tenants.verzoeken.rules import (
 )
 from casushub.tenants.verzoeken.schemas import NieuwVerzoek
 from casushub.tenants.verzoeken.services import vandaag
-from casushub.web.app import create_app, session_config
+from casushub.web.app import SESSION_COOKIE, create_app, session_config
 from casushub.web.contactpunt import TE_VEEL, TE_VEEL_EMAIL
 
 CSRF_FIELD = "_csrf_token"
@@ -371,6 +373,18 @@ async def test_staff_register_a_letter_decide_and_see_the_queue(
         ).all()
     assert len(reads) == 1
     token = await _staff_token(client, f"/contactpunt-taken/verzoek/{stored.id}")
+    # No decision about nobody: first link the person or record that they are not known.
+    unlinked = await client.post(
+        f"/contactpunt-taken/verzoek/{stored.id}/besluit",
+        data={
+            "uitkomst": "toegewezen",
+            "motivering": "De naam wordt verbeterd zoals gevraagd.",
+            CSRF_FIELD: token,
+        },
+    )
+    assert unlinked.status_code == 422
+    assert "Koppel het verzoek eerst aan de persoon" in unlinked.text
+    await client.post(f"/contactpunt-taken/verzoek/{stored.id}/onbekend", data={CSRF_FIELD: token})
     kort = await client.post(
         f"/contactpunt-taken/verzoek/{stored.id}/besluit",
         data={"uitkomst": "toegewezen", "motivering": "ja", CSRF_FIELD: token},
@@ -515,6 +529,21 @@ async def test_a_participant_answers_its_consultation_and_withholds_its_item(
     assert "Melding uit lopend onderzoek." in page.text
     token = re.search(rf'name="{CSRF_FIELD}" value="([^"]+)"', page.text)
     assert token
+    wrong = await client.post(
+        "/contactpunt-taken/raadplegingen/beperken",
+        data={
+            "taak": str(taak_id),
+            "item": "",
+            "grond": "",
+            "herzien_op": "morgen",
+            CSRF_FIELD: token.group(1),
+        },
+    )
+    assert wrong.status_code == 422
+    # Each message links to the field of this consultation's form.
+    for veld in ("item", "grond", "herzien"):
+        assert f'href="#{veld}-{taak_id}"' in wrong.text
+        assert f'id="{veld}-{taak_id}"' in wrong.text
     answered = await client.post(
         f"/contactpunt-taken/raadplegingen/{taak_id}",
         data={"antwoord": "Eén melding graag achterhouden.", CSRF_FIELD: token.group(1)},
@@ -714,3 +743,260 @@ async def test_the_queue_shows_names_overdue_first_and_sorts_filters_and_searche
     # Logged without the term itself.
     assert searches
     assert all("aalders" not in (v.detail or "").lower() for v in searches)
+
+
+# --- linking the person, consulting the participants -----------------------------------------
+
+
+async def test_officer_finds_the_person_links_them_and_sees_who_answered(
+    client: Client,
+    settings: Settings,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+    app_engine: AsyncEngine,
+) -> None:
+    code = gemeente.slug.removeprefix("cp")
+    officer = politie = client
+    deelnemer = await sign_in_as(client, gemeente, Role.PARTICIPANT)
+    cp = await sign_in_as(client, gemeente, Role.CONTACTPUNT)
+    actor = Actor(cp.user_id, cp.organisation_id, "contactpunt")
+    async with tenant_session(app_engine, gemeente, settings) as s, s.begin():
+        persoon = Persoon(
+            naam="Lotte Koppeling",
+            geboortedatum=date(1991, 2, 3),
+            gemeente_van_verblijf=code,
+        )
+        anders = Persoon(naam="Lotte Anders", gemeente_van_verblijf=code)
+        s.add_all([persoon, anders])
+        await s.flush()
+        s.add(
+            Signaal(
+                persoon_id=persoon.id,
+                bron_organisatie_id=deelnemer.organisation_id,
+                ontvangen_op=date(2027, 1, 4),
+                omschrijving="Melding van de politie.",
+                status="te_wegen",
+                legal_hold=False,
+            )
+        )
+        stored = await services.registreer(
+            s,
+            actor,
+            NieuwVerzoek(
+                type=VerzoekType.INZAGE,
+                betrokkene_naam="Lotte Koppeling",
+                indiener_naam="Lotte Koppeling",
+                kanaal=Kanaal.BRIEF,
+            ),
+            gemeentecode=code,
+        )
+        persoon_id = persoon.id
+    pad = f"/contactpunt-taken/verzoek/{stored.id}"
+    page = await officer.get(pad)
+    assert "Zoek de betrokkene" in page.text
+    found = await officer.get(pad, params={"zoek_naam": "lotte", "zoek_geboortedatum": ""})
+    assert "Lotte Koppeling, geboren 3 februari 1991" in found.text
+    assert "Lotte Anders" in found.text
+    narrowed = await officer.get(
+        pad, params={"zoek_naam": "lotte", "zoek_geboortedatum": "03-02-1991"}
+    )
+    assert "Lotte Anders" not in narrowed.text
+    wrong_date = await officer.get(pad, params={"zoek_geboortedatum": "31-02-1991"})
+    assert wrong_date.status_code == 422
+    token = await _staff_token(officer, pad)
+    nobody = await officer.post(f"{pad}/koppelen", data={"dagen": "10", CSRF_FIELD: token})
+    assert nobody.status_code == 422
+    assert "Kies de persoon om wie het verzoek gaat." in nobody.text
+    too_long = await officer.post(
+        f"{pad}/koppelen",
+        data={"persoon_id": str(persoon_id), "dagen": "400", CSRF_FIELD: token},
+    )
+    assert too_long.status_code == 422
+    assert "tussen 1 en 60 dagen" in too_long.text
+    linked = await officer.post(
+        f"{pad}/koppelen",
+        data={"persoon_id": str(persoon_id), "dagen": "10", CSRF_FIELD: token},
+        follow_redirects=False,
+    )
+    assert linked.status_code == 303
+    after = await officer.get(pad)
+    assert "De persoon is gekoppeld." in after.text
+    assert "0 van de 1 deelnemers hebben gereageerd" in after.text
+    assert "Nog geen reactie" in after.text
+    async with tenant_session(app_engine, gemeente, settings) as s:
+        (taak,) = (await s.scalars(select(Consultatie))).all()
+    assert taak.organisatie_id == deelnemer.organisation_id
+    assert taak.termijn == min(vandaag() + timedelta(days=10), stored.termijn - timedelta(days=5))
+    # The participant answers on its own page.
+    client.cookies.clear()
+    client.cookies.set(SESSION_COOKIE, deelnemer.cookie)
+    werkruimte = await politie.get("/werkruimte")
+    assert "Raadplegingen van het contactpunt" in werkruimte.text
+    assert 'href="/contactpunt-taken/raadplegingen"' in werkruimte.text
+    vraag = await politie.get("/contactpunt-taken/raadplegingen")
+    assert "Lotte Koppeling" in vraag.text
+    ptoken = re.search(rf'name="{CSRF_FIELD}" value="([^"]+)"', vraag.text)
+    assert ptoken
+    await politie.post(
+        f"/contactpunt-taken/raadplegingen/{taak.id}",
+        data={"antwoord": "Geen bezwaar tegen inzage.", CSRF_FIELD: ptoken.group(1)},
+    )
+    client.cookies.clear()
+    client.cookies.set(SESSION_COOKIE, cp.cookie)
+    answered = await officer.get(pad)
+    assert "1 van de 1 deelnemers heeft gereageerd" in answered.text
+    assert "Geen bezwaar tegen inzage." in answered.text
+
+
+async def test_officer_records_that_the_person_is_not_known(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+    app_engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    cp = await sign_in_as(client, gemeente, Role.CONTACTPUNT)
+    actor = Actor(cp.user_id, cp.organisation_id, "contactpunt")
+    async with tenant_session(app_engine, gemeente, settings) as s, s.begin():
+        stored = await services.registreer(
+            s,
+            actor,
+            NieuwVerzoek(
+                type=VerzoekType.INZAGE,
+                betrokkene_naam="Nina Nergens",
+                indiener_naam="Nina Nergens",
+                kanaal=Kanaal.BRIEF,
+            ),
+            gemeentecode=gemeente.slug.removeprefix("cp"),
+        )
+    pad = f"/contactpunt-taken/verzoek/{stored.id}"
+    empty = await client.get(pad, params={"zoek_naam": "nergens"})
+    assert "Geen personen gevonden" in empty.text
+    token = await _staff_token(client, pad)
+    sent = await client.post(f"{pad}/onbekend", data={CSRF_FIELD: token}, follow_redirects=False)
+    assert sent.status_code == 303
+    page = await client.get(pad)
+    assert "niet bekend" in page.text
+    async with tenant_session(app_engine, gemeente, settings) as s:
+        found = await s.get(Verzoek, stored.id)
+        assert found is not None
+        assert found.persoon_onbekend_op is not None
+        assert found.status == "in_behandeling"
+
+
+# --- the decision screen -------------------------------------------------------------------
+
+
+async def test_the_decision_screen_records_and_carries_out_an_erasure_with_receipts(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+    app_engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    cp = await sign_in_as(client, gemeente, Role.CONTACTPUNT)
+    actor = Actor(cp.user_id, cp.organisation_id, "contactpunt")
+    code = gemeente.slug.removeprefix("cp")
+    async with tenant_session(app_engine, gemeente, settings) as s, s.begin():
+        persoon = Persoon(naam="Willem Wissen", gemeente_van_verblijf=code)
+        s.add(persoon)
+        await s.flush()
+        s.add(
+            Signaal(
+                persoon_id=persoon.id,
+                bron_organisatie_id=uuid.uuid4(),
+                ontvangen_op=date(2027, 1, 4),
+                omschrijving="Een melding.",
+                status="te_wegen",
+                legal_hold=False,
+            )
+        )
+        stored = await services.registreer(
+            s,
+            actor,
+            NieuwVerzoek(
+                type=VerzoekType.VERWIJDERING,
+                betrokkene_naam="Willem Wissen",
+                indiener_naam="Willem Wissen",
+                kanaal=Kanaal.BRIEF,
+                persoon_id=persoon.id,
+            ),
+            gemeentecode=code,
+        )
+    pad = f"/contactpunt-taken/verzoek/{stored.id}"
+    assert 'href="' + pad + '/besluit"' in (await client.get(pad)).text
+    page = await client.get(f"{pad}/besluit")
+    assert page.status_code == 200
+    assert "Dit kan niet ongedaan worden gemaakt." in page.text
+    assert "0 casussen en 1 signaal" in page.text
+    # Nothing is chosen in advance.
+    assert "checked" not in page.text
+    token = await _staff_token(client, f"{pad}/besluit")
+    empty = await client.post(f"{pad}/besluit", data={"motivering": "", CSRF_FIELD: token})
+    assert empty.status_code == 422
+    assert "Kies het besluit" in empty.text
+    done = await client.post(
+        f"{pad}/besluit",
+        data={
+            "uitkomst": "toegewezen",
+            "motivering": "Er is geen grond meer om de gegevens te bewaren.",
+            CSRF_FIELD: token,
+        },
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    after = await client.get(pad)
+    assert "Het besluit is vastgelegd en uitgevoerd." in after.text
+    assert "Vernietigingsbewijs" in after.text
+    assert "Verwijderverzoek" in after.text
+    async with tenant_session(app_engine, gemeente, settings) as s:
+        assert (await s.scalars(select(Signaal))).all() == []
+    # Decided: the decision page leads back to the request.
+    again = await client.get(f"{pad}/besluit", follow_redirects=False)
+    assert again.status_code == 303
+
+
+async def test_a_correction_is_shown_to_its_recipients_only(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    gemeente: TenantRef,
+    app_engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    ontvanger = await sign_in_as(client, gemeente, Role.PARTICIPANT)
+    buitenstaander = await sign_in_as(client, gemeente, Role.PARTICIPANT)
+    lezer = Actor(ontvanger.user_id, ontvanger.organisation_id, "participant")
+    async with tenant_session(app_engine, gemeente, settings) as s, s.begin():
+        persoon = Persoon(naam="Roos Rectificatie", gemeente_van_verblijf="9999")
+        s.add(persoon)
+        await s.flush()
+        await record(
+            s, lezer, actie=Actie.READ, gegevensgroep="persoon", doel="test", persoon_id=persoon.id
+        )
+        correctie, meldingen = await rectificeer(
+            s,
+            Actor(uuid.uuid4(), uuid.uuid4(), "contactpunt"),
+            item_soort="persoon",
+            item_id=persoon.id,
+            veld="naam",
+            nieuwe_waarde="Roos Rectificatie-de Vries",
+        )
+    assert [m.user_id for m in meldingen] == [ontvanger.user_id]
+    pad = f"/contactpunt-taken/rectificatie/{correctie.id}"
+    client.cookies.clear()
+    client.cookies.set(SESSION_COOKIE, buitenstaander.cookie)
+    assert (await client.get(pad)).status_code == 404
+    assert "Geen verbeterde gegevens" in (await client.get("/contactpunt-taken/verbeteringen")).text
+    client.cookies.clear()
+    client.cookies.set(SESSION_COOKIE, ontvanger.cookie)
+    # The recipient finds it from the werkruimte.
+    werkruimte = await client.get("/werkruimte")
+    assert 'href="/contactpunt-taken/verbeteringen"' in werkruimte.text
+    lijst = await client.get("/contactpunt-taken/verbeteringen")
+    assert f'href="{pad}"' in lijst.text
+    assert "(nieuw)" in lijst.text
+    page = await client.get(pad)
+    assert page.status_code == 200
+    assert "Roos Rectificatie-de Vries" in page.text
+    assert "de naam van de betrokkene" in page.text
+    assert "(nieuw)" not in (await client.get("/contactpunt-taken/verbeteringen")).text

@@ -1,4 +1,4 @@
-"""A hub's house style (issue 9): display name, primary colour and logo, set by the hub admin.
+"""A hub's house style: display name, primary colour and logo, set by the hub admin.
 
 The colour must reach WCAG 2.1 AA contrast against white (``primary_color_problem``); it is the
 header background behind white text and the colour of links and buttons. The logo is a PNG or
@@ -210,7 +210,7 @@ def _controleer_naam(naam: str) -> str | None:
     return None
 
 
-# Built once: the layout reads the house style for every full page (issue 11).
+# Built once: the layout reads the house style for every full page.
 _VAN_HUB = select(*_KOLOMMEN).where(HubHuisstijl.hub_id == bindparam("hub_id"))
 _VAN_TENANT = (
     select(*_KOLOMMEN)

@@ -70,10 +70,10 @@ _HUIDIGE = (
 
 def geaccepteerd(hub_id: Any, user_id: Any) -> ColumnElement[bool]:
     """True when the user accepted the hub's current version of the instructions, or the hub
-    has published none yet; checked before every access to case data (issue 6).
+    has published none yet; checked before every access to case data.
 
     An expression, so that the tenant gate can read it in the same statement as the tenant
-    (``casushub.platform.identity.access.tenant_gate``; issue 11).
+    (``casushub.platform.identity.access.tenant_gate``).
     """
     huidige_id = (
         select(Instructie.id)

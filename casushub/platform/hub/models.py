@@ -1,7 +1,7 @@
 """Hub administration in schema ``platform``: no personal data of citizens.
 
 The regional casusoverleg and its meetings live here as a calendar only; agenda items and
-minutes, which are about persons, live in the tenant schema of each casus (DESIGN.md §3).
+minutes, which are about persons, live in the tenant schema of each casus (docs/design.md §3).
 """
 
 from __future__ import annotations

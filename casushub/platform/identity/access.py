@@ -123,7 +123,7 @@ def _tenant_gate_query() -> Any:
 
     The tenant's registry row (all columns) with, in the same statement, the type and hub of
     the signed-in organisation and whether the user accepted the hub's current instructions:
-    one round trip for the whole gate (issue 11).
+    one round trip for the whole gate.
     """
     from sqlalchemy import bindparam, select
 
@@ -163,8 +163,8 @@ def check_case_data_access(identity: Identity, gate: Any, today: date | None = N
     (``registry.servable``), and the facts below.
 
     Hub staff (the hub's own organisation, or a hub staff role) may see a municipality's case
-    data only while its processor agreement runs (DESIGN.md rule 9); everyone accepts the
-    hub's current instructions before their first access to case data (issue 6).
+    data only while its processor agreement runs (docs/design.md rule 9); everyone accepts the
+    hub's current instructions before their first access to case data.
     """
     active = identity.active
     if active is None:

@@ -77,7 +77,7 @@ class Actor:
     ip: str = ""
 
 
-# Built once: read on every request (issue 11).
+# Built once: read on every request.
 _MEMBERSHIPS = (
     select(
         Membership.id,
@@ -205,7 +205,7 @@ async def _check_actor_may_grant(
         await refuse("Een hubbeheerder kan geen platformbeheerder aanwijzen.")
     if tenant_id is not None:
         # Case data belong to the municipality; the hub is its processor. Its admin must not
-        # be able to open those data to itself or to its own staff (issue 5).
+        # be able to open those data to itself or to its own staff.
         if user_id == actor.user_id:
             await refuse("U kunt uzelf geen toegang tot casusgegevens geven.")
         target_org_type = (

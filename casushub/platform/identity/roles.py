@@ -40,7 +40,7 @@ TENANT_ROLES = frozenset(
         Role.FG_AUDITOR,
     }
 )
-# Roles a hub's own staff hold; a hub admin may not hand these case access (issue 5).
+# Roles a hub's own staff hold; a hub admin may not hand these case access.
 HUB_STAFF_ROLES = frozenset({Role.HUB_ADMIN, Role.PROCESREGISSEUR})
 
 

@@ -132,7 +132,7 @@ def _row(row: Any) -> SessionRow:
 
 
 # Built once: this runs on every request, and building the statement (and its cache key)
-# again each time cost more than sending it (issue 11).
+# again each time cost more than sending it.
 _CHECK = (
     select(
         *_COLUMNS,

@@ -1,1 +1,1 @@
-"""Bewaartermijnen (retention): parameters and the sweep (DESIGN.md rule 7)."""
+"""Bewaartermijnen (retention): parameters and the sweep (docs/design.md rule 7)."""

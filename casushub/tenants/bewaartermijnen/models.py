@@ -43,6 +43,7 @@ class Blokkadegrond(enum.StrEnum):
     BEZWAAR = "bezwaar"  # an objection
     KLACHT_AP = "klacht_ap"  # a complaint at the Autoriteit Persoonsgegevens
     RECHTSZAAK = "rechtszaak"  # a court case
+    BEPERKING = "beperking"  # a granted restriction of processing (art. 18 AVG)
 
 
 class JuridischeBlokkade(TenantBase):

@@ -152,6 +152,7 @@ async def beperkbare_items(
 
 @dataclass(frozen=True, slots=True)
 class Verhuisregel:
+    taak_id: uuid.UUID | None
     datum: date
     van_gemeente: str
     naar_gemeente: str
@@ -177,6 +178,7 @@ async def verhuisgeschiedenis(
         await log(session, actor, Actie.READ, "verhuizing", _DOEL, casus_id=casus_id)
     return [
         Verhuisregel(
+            taak_id=taak.id if taak else None,
             datum=verhuizing.datum,
             van_gemeente=verhuizing.van_gemeente,
             naar_gemeente=verhuizing.naar_gemeente,

@@ -1,4 +1,4 @@
-"""When personal data must be destroyed: pure date arithmetic, no I/O (DESIGN.md rule 7).
+"""When personal data must be destroyed: pure date arithmetic, no I/O (docs/design.md rule 7).
 
 The idea is Open Zaak's *brondatum* (``components/zaken/brondatum.py``): a retention period
 counts from a source date that depends on what is being kept. Instead of its if/elif chain,
@@ -9,7 +9,7 @@ Parameter keys are ``<kind>`` or ``<kind>:<outcome>`` (``param_key``); a tenant'
 whatever its closure reason, unless the tenant sets a value for that reason.
 
 **The default periods are PLACEHOLDERS** taken from the old modelconvenant and practice, to be
-confirmed by the municipality's legal adviser (DESIGN.md §2, *bewaartermijn*):
+confirmed by the municipality's legal adviser (docs/design.md §2, *bewaartermijn*):
 
 - casus: 5 years after closure;
 - signaal weighed ``geen_actie``: 1 year after the weging;

@@ -134,6 +134,7 @@ GRONDEN: dict[str, str] = {
     Blokkadegrond.BEZWAAR.value: "bezwaar",
     Blokkadegrond.KLACHT_AP.value: "klacht bij de Autoriteit Persoonsgegevens",
     Blokkadegrond.RECHTSZAAK.value: "rechtszaak",
+    Blokkadegrond.BEPERKING.value: "beperking van de verwerking (art. 18 AVG)",
 }
 """Each ground in words, for screens and the dry run."""
 
@@ -172,7 +173,8 @@ async def stel_blokkade_in(
         grond = Blokkadegrond(grond)
     except ValueError:
         raise RegelFout(
-            "Kies een grond: verzoek, bezwaar, klacht bij de AP of rechtszaak.", "grond"
+            "Kies een grond: verzoek, bezwaar, klacht bij de AP, rechtszaak of beperking.",
+            "grond",
         ) from None
     blokkade = JuridischeBlokkade(
         persoon_id=persoon_id,

@@ -10,8 +10,8 @@ person, derden, items and their files, plan, minutes items, invitations), with a
 
 All of a tenant's due records go at once, set-based, in one savepoint: about twenty
 statements (a ``DELETE … WHERE id = ANY(…)`` per table, one multi-row INSERT of receipts, one
-append to the log) however many records, where one savepoint and ~25 round trips per record
-made a backlog night take ten minutes (issue 11). If that batch fails, it is rolled back
+append to the log) however many records, instead of one savepoint and some twenty-five round
+trips per record (measurements in bench/README.md). If that batch fails, it is rolled back
 and the records are destroyed one by one, each in its own savepoint, so a record that cannot
 be destroyed only fails itself.
 

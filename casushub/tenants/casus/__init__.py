@@ -1,1 +1,1 @@
-"""Casus: see DESIGN.md §2."""
+"""Casus: see docs/design.md §2."""

@@ -71,7 +71,7 @@ class Casus(TimestampedKey, TenantBase):
 
 
 # The dashboard's lists, each in its own order: a page of 25 reads the first rows of its index
-# instead of sorting every open casus (tenant migration t0008, issue 11).
+# instead of sorting every open casus (tenant migration t0008).
 Index("ix_casus_intake_datum", Casus.intake_datum.desc(), Casus.id)
 Index("ix_casus_volgende_review", Casus.volgende_review, Casus.id)
 Index("ix_casus_plan_uiterlijk", Casus.plan_uiterlijk, Casus.id)

@@ -111,7 +111,7 @@ def _vragen(zicht: str, weegploeg: bool) -> _Vragen:
 
     def pagina(lijst: str, voorwaarde: ColumnElement[bool], *volgorde: Any) -> Any:
         # The columns a list row shows, not whole objects: a page of 25 casussen with their
-        # persons as ORM objects cost more to load than to query (issue 11).
+        # persons as ORM objects cost more to load than to query.
         return (
             select(*_REGELKOLOMMEN)
             .outerjoin(Persoon, Persoon.id == Casus.persoon_id)

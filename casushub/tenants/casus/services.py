@@ -164,7 +164,7 @@ class CasusRegel:
     legal_hold: bool
 
 
-# Built once: every casus page and fragment reads it (issue 11).
+# Built once: every casus page and fragment reads it.
 _VASTGESTELD = select(Plan.vastgesteld_op).where(Plan.casus_id == bindparam("casus_id"))
 
 
@@ -470,9 +470,8 @@ async def vernietig_casussen(session: AsyncSession, casus_ids: Iterable[uuid.UUI
     Called by the retention sweep and by erasure decisions, which check the legal hold and
     leave their own receipt without personal data. Child rows go by ``ON DELETE CASCADE``;
     the explicit deletes below are for rows that do not hang on the casus row itself.
-    Set-based: the same dozen statements for one casus or a tenant's whole backlog (the
-    sweep destroyed record by record at ~20 statements each, issue 11). Ids that no longer
-    exist are skipped.
+    Set-based: the same dozen statements for one casus or a tenant's whole backlog. Ids that
+    no longer exist are skipped.
     """
     ids = set(casus_ids)
     if not ids:

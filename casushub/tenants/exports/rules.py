@@ -1,10 +1,10 @@
-"""Which exports are allowed (issue 8, purpose-bound exports): pure, no database.
+"""Which exports are allowed (purpose-bound exports): pure, no database.
 
 An export takes case data out of the platform, where the access rules no longer protect it.
 So every export names its purpose; a hand-over to another municipal process serves only the
 carrying out of an intervention from the plan van aanpak, and names that intervention; and
 special-category or criminal data leave only with the approval of the participant that
-supplied them (DESIGN.md §2 rule 4) — except towards the data subject, whose inzage the
+supplied them (docs/design.md §2 rule 4) — except towards the data subject, whose inzage the
 contactpunt decides on after consulting every source (Besluit art. 3).
 """
 

@@ -1,1 +1,1 @@
-"""Instellingen: see DESIGN.md §2."""
+"""Instellingen: see docs/design.md §2."""

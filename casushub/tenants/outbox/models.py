@@ -27,7 +27,7 @@ class OutboxEntry(TenantBase):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     actor_name: Mapped[str] = mapped_column(String(100))
-    # Ids only (DESIGN.md §3: messages never carry personal data).
+    # Ids only (docs/design.md §3: messages never carry personal data).
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     relayed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,1 +1,1 @@
-"""Overleg: see DESIGN.md §2."""
+"""Overleg: see docs/design.md §2."""

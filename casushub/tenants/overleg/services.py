@@ -1,4 +1,4 @@
-"""Agenda items, minutes, decisions, attendance, and the meeting view (DESIGN.md §3).
+"""Agenda items, minutes, decisions, attendance, and the meeting view (docs/design.md §3).
 
 A regional meeting discusses cases of several municipalities, but each agenda item lives in
 its casus's tenant schema. The meeting view therefore asks each tenant the viewer may access,

@@ -1,4 +1,4 @@
-"""No BSN (DESIGN.md rule 5): any value containing a number that passes the 11-proef is refused.
+"""No BSN (docs/design.md rule 5): a value with a number that passes the 11-proef is refused.
 
 The check looks at every number of exactly nine digits, also when written with spaces, dots or
 dashes ("123.456.782"), so it cannot slip through by formatting. Longer numbers (phone numbers,

@@ -1,1 +1,1 @@
-"""Plan: see DESIGN.md §2."""
+"""Plan: see docs/design.md §2."""

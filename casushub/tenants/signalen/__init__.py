@@ -1,1 +1,1 @@
-"""Signalen: see DESIGN.md §2."""
+"""Signalen: see docs/design.md §2."""

@@ -25,7 +25,7 @@ from casushub.tenants.casus.toegang import (
 )
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.personen.services import controleer_persoonsvelden
-from casushub.tenants.signalen.models import Signaal, SignaalStatus
+from casushub.tenants.signalen.models import AANLEIDINGEN, Signaal, SignaalStatus
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.weging.models import Weging
 
@@ -33,6 +33,7 @@ __all__ = [
     "BijlageInvoer",
     "NieuwSignaal",
     "SignaalRegel",
+    "aanleidingfouten",
     "lees_signaal",
     "registreer_signaal",
     "signaalfouten",
@@ -43,6 +44,7 @@ __all__ = [
 ]
 
 _GEMEENTECODE_LENGTE = 4
+_MAX_TOELICHTING = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,10 @@ class NieuwSignaal:
     bijlagen: Sequence[BijlageInvoer] = field(default_factory=tuple)
     # An already known person (e.g. a second signal about the same betrokkene).
     persoon_id: uuid.UUID | None = None
+    # Why it falls under the Wet (AANLEIDINGEN) and in whose words; the signal form asks for
+    # both (no choice made for the user), see ``aanleidingfouten``.
+    aanleiding: str | None = None
+    aanleiding_toelichting: str = ""
 
 
 def vereis_signaalrecht(actor: Actor) -> None:
@@ -87,6 +93,24 @@ def signaalfouten(invoer: NieuwSignaal, vandaag: date | None = None) -> dict[str
         fouten["ontvangen_op"] = "De ontvangstdatum kan niet in de toekomst liggen."
     if not invoer.omschrijving.strip():
         fouten["omschrijving"] = "Beschrijf het signaal."
+    if invoer.aanleiding is not None:
+        fouten.update(aanleidingfouten(invoer.aanleiding, invoer.aanleiding_toelichting))
+    return fouten
+
+
+def aanleidingfouten(aanleiding: str | None, toelichting: str) -> dict[str, str]:
+    """Why the signal falls under the Wet: one of AANLEIDINGEN, with an explanation."""
+    fouten: dict[str, str] = {}
+    if aanleiding not in AANLEIDINGEN:
+        fouten["aanleiding"] = (
+            "Geef aan waarom dit signaal onder de Wet valt: zorgen over radicalisering of over "
+            "terroristische activiteiten. Gaat het om iets anders, dan hoort het in de reguliere "
+            "persoonsgerichte aanpak van de gemeente."
+        )
+    elif not toelichting.strip():
+        fouten["aanleiding_toelichting"] = "Licht toe waaruit deze zorgen blijken."
+    elif len(toelichting) > _MAX_TOELICHTING:
+        fouten["aanleiding_toelichting"] = "Houd de toelichting korter dan 2000 tekens."
     return fouten
 
 
@@ -102,6 +126,7 @@ async def registreer_signaal(session: AsyncSession, actor: Actor, invoer: NieuwS
             "adres": invoer.adres,
             "aliassen": list(invoer.aliassen),
             "omschrijving": invoer.omschrijving,
+            "aanleiding_toelichting": invoer.aanleiding_toelichting,
             **{f"bijlage.{b.bestandsnaam}": b.bestandsnaam for b in invoer.bijlagen},
         },
     )
@@ -132,6 +157,8 @@ async def registreer_signaal(session: AsyncSession, actor: Actor, invoer: NieuwS
         ontvangen_op=invoer.ontvangen_op,
         ontvangen_door=actor.user_id,
         omschrijving=invoer.omschrijving.strip(),
+        aanleiding=invoer.aanleiding,
+        aanleiding_toelichting=invoer.aanleiding_toelichting.strip() or None,
         status=SignaalStatus.TE_WEGEN,
     )
     session.add(signaal)
@@ -182,7 +209,7 @@ async def vernietig_signalen(session: AsyncSession, signaal_ids: Iterable[uuid.U
     they log and receipt the destruction themselves (no personal data may survive it).
 
     Set-based: a handful of statements however many signals (the sweep destroys a whole
-    tenant's due signals at once, issue 11). Ids that no longer exist are skipped; if one of
+    tenant's due signals at once). Ids that no longer exist are skipped; if one of
     the signals belongs to a casus, nothing is deleted and :class:`RegelFout` is raised.
     """
     ids = set(signaal_ids)

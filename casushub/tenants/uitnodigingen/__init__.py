@@ -1,1 +1,1 @@
-"""Uitnodigingen: see DESIGN.md §2."""
+"""Uitnodigingen: see docs/design.md §2."""

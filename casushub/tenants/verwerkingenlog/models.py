@@ -1,6 +1,6 @@
 """The access log (verwerkingenlog): one row per read, change or export of personal data.
 
-DESIGN.md rule 6. Rows hold ids and categories only, never names or free text about a person,
+docs/design.md rule 6. Rows hold ids and categories only, never names or free text about a person,
 so the log can outlive the casus it describes: after a casus is destroyed its entries keep
 only ids that no longer point at anything (``tests/unit/privacy`` pins the column list).
 Each row carries the hash of its predecessor (``vorige_hash``) and its own ``hash``: editing

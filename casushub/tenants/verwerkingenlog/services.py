@@ -138,7 +138,7 @@ async def record_many(session: AsyncSession, actor: Actor, regels: Sequence[Rege
 
     A list screen logs every row it shows: taking the lock and reading the chain's end once,
     and sending the entries as one INSERT, keeps that at three round trips however long the
-    list is (issue 11), with the same entries and chain as one ``record`` call per row. The
+    list is, with the same entries and chain as one ``record`` call per row. The
     entries go in as plain rows in one JSON parameter, not as ORM objects: nothing reads them
     back in the same unit of work, and building and flushing an object per row cost more than
     the INSERT itself.
@@ -239,8 +239,7 @@ def _insert() -> Insert:
     connection and tenant; a multi-row ``VALUES`` list would be a new statement (and a new
     plan) for every length of list shown. One JSON text also costs the driver less than an
     array per column, whose every element it type-checks; the fields every entry of a call
-    shares (actor, time, request) are sent once as text and cast, not repeated in each row
-    (issue 11).
+    shares (actor, time, request) are sent once as text and cast, not repeated in each row.
     """
     table = cast("Table", Verwerking.__table__)
     source = (
@@ -257,7 +256,7 @@ def _insert() -> Insert:
     return insert(table).from_select([*_ROW_COLUMNS, *_SHARED_COLUMNS], select(*values))
 
 
-# Built once (every logged request sends these three; issue 11).
+# Built once (every logged request sends these three).
 _LOCK = select(func.pg_advisory_xact_lock(bindparam("key", type_=BigInteger)))
 _LAST = (
     select(Verwerking.volgnummer, Verwerking.hash).order_by(Verwerking.volgnummer.desc()).limit(1)

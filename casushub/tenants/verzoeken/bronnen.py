@@ -3,7 +3,7 @@
 The one place where the contactpunt reads the workflow models (signalen, weging, casus, plan,
 overleg), so a change there touches this module only. Each item kind is a row in
 ``_SOORTEN``: how to find its person, its casus, the participant that supplied it and its
-category (DESIGN.md §2 rule 4).
+category (docs/design.md §2 rule 4).
 """
 
 from __future__ import annotations
@@ -22,7 +22,15 @@ from casushub.tenants.plan.rules import DEELNEMER_TYPES
 from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.weging.models import Weging, WegingAanwezige
 
-__all__ = ["ITEM_SOORTEN", "EigenItem", "ItemRef", "bron_organisaties", "eigen_items", "item"]
+__all__ = [
+    "ITEM_SOORTEN",
+    "EigenItem",
+    "ItemRef",
+    "bron_organisaties",
+    "eigen_items",
+    "item",
+    "te_raadplegen",
+]
 
 
 @dataclass(frozen=True)
@@ -143,6 +151,19 @@ async def bron_organisaties(session: AsyncSession, persoon_id: uuid.UUID) -> set
     return found
 
 
+async def te_raadplegen(session: AsyncSession, persoon_id: uuid.UUID) -> set[uuid.UUID]:
+    """Whom the contactpunt asks for input: every joint controller that supplied data on the
+    person, and the invited third parties (derden) that report on an intervention for them."""
+    casussen = select(Casus.id).where(Casus.persoon_id == persoon_id).scalar_subquery()
+    derden = await session.scalars(
+        select(Interventie.verantwoordelijke_id)
+        .join(Plan, Plan.id == Interventie.plan_id)
+        .where(Plan.casus_id.in_(casussen))
+        .distinct()
+    )
+    return await bron_organisaties(session, persoon_id) | set(derden.all())
+
+
 @dataclass(frozen=True)
 class EigenItem:
     soort: str
@@ -171,7 +192,21 @@ async def eigen_items(
             )
         )
     ).all()
+    interventies = (
+        await session.scalars(
+            select(Interventie)
+            .join(Plan, Plan.id == Interventie.plan_id)
+            .where(
+                Plan.casus_id.in_(casussen),
+                Interventie.verantwoordelijke_id == organisatie_id,
+            )
+        )
+    ).all()
     return [
         *(EigenItem("signaal", s.id, s.ontvangen_op.isoformat(), s.omschrijving) for s in signalen),
         *(EigenItem("informatie_item", i.id, i.datum.isoformat(), i.tekst) for i in items),
+        *(
+            EigenItem("interventie", i.id, i.created_at.date().isoformat(), i.omschrijving)
+            for i in interventies
+        ),
     ]

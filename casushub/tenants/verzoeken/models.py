@@ -73,6 +73,9 @@ class Verzoek(TimestampedKey, TenantBase):
     geregistreerd_door_organisatie: Mapped[uuid.UUID | None]
     identiteit_geverifieerd_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     identiteit_geverifieerd_door: Mapped[uuid.UUID | None]
+    # The contactpunt searched and found no record of the person: the answer says so.
+    persoon_onbekend_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    persoon_onbekend_door: Mapped[uuid.UUID | None]
     # Hand-over status: whom to send it to when the gemeente van verblijf is not on this hub.
     overdracht_aan: Mapped[str | None] = mapped_column(Text)
 
@@ -121,6 +124,10 @@ class Besluit(TimestampedKey, TenantBase):
     genomen_door: Mapped[uuid.UUID | None]
     genomen_door_organisatie: Mapped[uuid.UUID | None]
     uitgevoerd_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # What carrying it out left: the deletion receipts of an erasure, the hold of a
+    # restriction or objection (lifted from the request page).
+    vernietiging_batch_id: Mapped[uuid.UUID | None]
+    blokkade_id: Mapped[uuid.UUID | None]
 
 
 class InzageBeperking(TimestampedKey, TenantBase):

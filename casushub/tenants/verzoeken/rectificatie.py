@@ -19,7 +19,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
-from casushub.tenants.casus.models import InformatieItem
+from casushub.tenants.casus.models import Casus, InformatieItem
 from casushub.tenants.outbox.services import record as outbox
 from casushub.tenants.overleg.models import Agendapunt
 from casushub.tenants.personen.models import Persoon
@@ -31,7 +31,18 @@ from casushub.tenants.verzoeken.models import Rectificatie, RectificatieMelding
 from casushub.tenants.verzoeken.rules import VerzoekRegelFout
 from casushub.tenants.verzoeken.services import DOEL, VerzoekNietGevonden
 
-__all__ = ["MELD_ACTOR", "VELDEN", "ontvangers", "rectificeer"]
+__all__ = [
+    "MELD_ACTOR",
+    "OMSCHRIJVING",
+    "VELDEN",
+    "Verbeterbaar",
+    "meldingen_van",
+    "mijn_verbeteringen",
+    "ontvangers",
+    "rectificatie_voor",
+    "rectificeer",
+    "verbeterbare_gegevens",
+]
 
 MELD_ACTOR = "verzoeken.rectificatie_melden"
 # Actions after which an organisation holds (a copy of) the value.
@@ -72,6 +83,17 @@ VELDEN: dict[tuple[str, str], Veld] = {
     ("signaal", "omschrijving"): Veld(Signaal, "omschrijving", _tekst),
     ("informatie_item", "tekst"): Veld(InformatieItem, "tekst", _tekst),
     ("agendapunt", "notulen"): Veld(Agendapunt, "notulen", _tekst),
+}
+
+
+# How a corrected field is named to its recipients.
+OMSCHRIJVING: dict[tuple[str, str], str] = {
+    ("persoon", "naam"): "de naam van de betrokkene",
+    ("persoon", "geboortedatum"): "de geboortedatum van de betrokkene",
+    ("persoon", "adres"): "het adres van de betrokkene",
+    ("signaal", "omschrijving"): "de omschrijving van een signaal",
+    ("informatie_item", "tekst"): "een informatie-item bij de casus",
+    ("agendapunt", "notulen"): "de notulen van een bespreking",
 }
 
 
@@ -175,3 +197,173 @@ async def rectificeer(
     if meldingen:
         outbox(session, MELD_ACTOR, rectificatie_id=correctie.id)
     return correctie, meldingen
+
+
+@dataclass(frozen=True)
+class Verbeterbaar:
+    """One field of the person's data that a rectification can correct."""
+
+    item_soort: str
+    item_id: uuid.UUID
+    veld: str
+    omschrijving: str
+    huidig: str
+
+    @property
+    def sleutel(self) -> str:
+        return f"{self.item_soort}:{self.item_id}:{self.veld}"
+
+
+def _kort(tekst: str | None, lengte: int = 80) -> str:
+    tekst = " ".join((tekst or "").split())
+    return tekst if len(tekst) <= lengte else tekst[: lengte - 1] + "…"
+
+
+async def verbeterbare_gegevens(session: AsyncSession, persoon_id: uuid.UUID) -> list[Verbeterbaar]:
+    """What the contactpunt can correct for this person, with the value it has now."""
+    persoon = await session.get(Persoon, persoon_id)
+    if persoon is None:
+        return []
+    gevonden = [
+        Verbeterbaar("persoon", persoon.id, "naam", "Naam", persoon.naam),
+        Verbeterbaar(
+            "persoon",
+            persoon.id,
+            "geboortedatum",
+            "Geboortedatum",
+            persoon.geboortedatum.isoformat() if persoon.geboortedatum else "",
+        ),
+        Verbeterbaar("persoon", persoon.id, "adres", "Adres", persoon.adres or ""),
+    ]
+    signalen = (
+        await session.scalars(
+            select(Signaal).where(Signaal.persoon_id == persoon_id).order_by(Signaal.ontvangen_op)
+        )
+    ).all()
+    gevonden += [
+        Verbeterbaar(
+            "signaal",
+            s.id,
+            "omschrijving",
+            f"Signaal van {s.ontvangen_op:%d-%m-%Y}",
+            _kort(s.omschrijving),
+        )
+        for s in signalen
+    ]
+    casussen = select(Casus.id).where(Casus.persoon_id == persoon_id).scalar_subquery()
+    items = (
+        await session.scalars(
+            select(InformatieItem)
+            .where(InformatieItem.casus_id.in_(casussen))
+            .order_by(InformatieItem.datum)
+        )
+    ).all()
+    gevonden += [
+        Verbeterbaar(
+            "informatie_item",
+            i.id,
+            "tekst",
+            f"Informatie van {i.datum:%d-%m-%Y}",
+            _kort(i.tekst),
+        )
+        for i in items
+    ]
+    punten = (
+        await session.scalars(
+            select(Agendapunt).where(Agendapunt.casus_id.in_(casussen), Agendapunt.notulen != "")
+        )
+    ).all()
+    gevonden += [
+        Verbeterbaar("agendapunt", p.id, "notulen", "Notulen van een bespreking", _kort(p.notulen))
+        for p in punten
+    ]
+    return gevonden
+
+
+async def rectificatie_voor(
+    session: AsyncSession, actor: Actor, rectificatie_id: uuid.UUID
+) -> Rectificatie:
+    """A correction as its recipient reads it: only for the users and organisations told of
+    it (and the contactpunt); reading it marks the reader's notice as read."""
+    correctie = await session.get(Rectificatie, rectificatie_id)
+    if correctie is None:
+        raise VerzoekNietGevonden("Deze verbetering bestaat niet (meer).")
+    meldingen = (
+        await session.scalars(
+            select(RectificatieMelding).where(
+                RectificatieMelding.rectificatie_id == correctie.id,
+                or_(
+                    RectificatieMelding.user_id == actor.user_id,
+                    RectificatieMelding.organisatie_id == actor.organisation_id,
+                ),
+            )
+        )
+    ).all()
+    # The municipality's contactpunt and regie handle the request the correction came from.
+    behandelaar = actor.role in {"contactpunt", "gemeente_regie"}
+    if (not meldingen and not behandelaar) or actor.user_id is None:
+        raise VerzoekNietGevonden("Deze verbetering bestaat niet (meer).")
+    for melding in meldingen:
+        if melding.user_id == actor.user_id:
+            melding.status = "gelezen"
+    await record(
+        session,
+        actor,
+        actie=Actie.READ,
+        gegevensgroep=correctie.item_soort,
+        doel=DOEL,
+        persoon_id=correctie.persoon_id,
+        casus_id=correctie.casus_id,
+        detail=f"rectificatie={correctie.id}",
+    )
+    await session.flush()
+    return correctie
+
+
+async def meldingen_van(
+    session: AsyncSession, verzoek_id: uuid.UUID
+) -> list[tuple[Rectificatie, list[RectificatieMelding]]]:
+    """The corrections a request made and whom each was passed on to."""
+    correcties = (
+        await session.scalars(
+            select(Rectificatie)
+            .where(Rectificatie.verzoek_id == verzoek_id)
+            .order_by(Rectificatie.gecorrigeerd_op)
+        )
+    ).all()
+    uit = []
+    for correctie in correcties:
+        meldingen = (
+            await session.scalars(
+                select(RectificatieMelding).where(
+                    RectificatieMelding.rectificatie_id == correctie.id
+                )
+            )
+        ).all()
+        uit.append((correctie, list(meldingen)))
+    return uit
+
+
+async def mijn_verbeteringen(
+    session: AsyncSession, actor: Actor, *, limiet: int = 50
+) -> list[tuple[Rectificatie, str]]:
+    """The corrections passed on to this user or organisation, newest first, each with the
+    reader's notice status ("gelezen" once opened). Kinds and dates only: no values."""
+    rows = await session.execute(
+        select(Rectificatie, RectificatieMelding.status)
+        .join(RectificatieMelding, RectificatieMelding.rectificatie_id == Rectificatie.id)
+        .where(
+            or_(
+                RectificatieMelding.user_id == actor.user_id,
+                RectificatieMelding.organisatie_id == actor.organisation_id,
+            )
+        )
+        .order_by(Rectificatie.gecorrigeerd_op.desc())
+        .limit(limiet)
+    )
+    gezien: dict[uuid.UUID, tuple[Rectificatie, str]] = {}
+    for correctie, status in rows:
+        vorige = gezien.get(correctie.id)
+        if vorige is None or status == "gelezen":
+            gezien[correctie.id] = (correctie, status)
+    return list(gezien.values())

@@ -1,4 +1,4 @@
-"""Rules for data-subject requests (DESIGN.md §2 rule 8): pure functions, no database.
+"""Rules for data-subject requests (docs/design.md §2 rule 8): pure functions, no database.
 
 Deadlines follow art. 12(3) AVG as the EDPB reads it (Guidelines 01/2022 on the right of
 access, § 5.3, with Regulation 1182/71 on periods): the day of receipt is day 0; "one month"
@@ -31,6 +31,7 @@ __all__ = [
     "beperking_vervalt",
     "check_beperking",
     "check_besluit",
+    "check_consultatie_dagen",
     "check_overgang",
     "check_verlenging",
     "consultatie_termijn",
@@ -101,7 +102,7 @@ class VerzoekStatus(enum.StrEnum):
 
 _OVERGANGEN: dict[VerzoekStatus, frozenset[VerzoekStatus]] = {
     # OVERDRACHT from a running request: the person moved to a municipality not on the hub
-    # (DESIGN.md rule 10); the contactpunt moves with them.
+    # (docs/design.md rule 10); the contactpunt moves with them.
     VerzoekStatus.ONTVANGEN: frozenset(
         {
             VerzoekStatus.IN_BEHANDELING,
@@ -272,9 +273,22 @@ def check_verlenging(
     return Verlenging(totaal, termijn(ontvangen_op, totaal))
 
 
-def consultatie_termijn(geregistreerd_op: date, beslistermijn: date) -> date:
-    """When participants must answer: two weeks, but at least five days before the deadline."""
-    gewoon = geregistreerd_op + timedelta(days=CONSULTATIE_DAGEN)
+MAX_CONSULTATIE_DAGEN = 60
+
+
+def check_consultatie_dagen(dagen: int) -> int:
+    if not 1 <= dagen <= MAX_CONSULTATIE_DAGEN:
+        msg = f"Geef de deelnemers tussen 1 en {MAX_CONSULTATIE_DAGEN} dagen om te reageren."
+        raise VerzoekRegelFout(msg, "dagen")
+    return dagen
+
+
+def consultatie_termijn(
+    geregistreerd_op: date, beslistermijn: date, dagen: int = CONSULTATIE_DAGEN
+) -> date:
+    """When participants must answer: after ``dagen`` (two weeks unless the contactpunt chose
+    otherwise), but at least five days before the deadline."""
+    gewoon = geregistreerd_op + timedelta(days=dagen)
     uiterst = beslistermijn - timedelta(days=CONSULTATIE_MARGE_DAGEN)
     return max(geregistreerd_op, min(gewoon, uiterst))
 

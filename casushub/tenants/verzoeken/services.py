@@ -11,7 +11,7 @@ import dataclasses
 import uuid
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform import klok
@@ -20,8 +20,9 @@ from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.models import Blokkadegrond, JuridischeBlokkade
 from casushub.tenants.bewaartermijnen.services import hef_blokkade_op, stel_blokkade_in
 from casushub.tenants.outbox.services import record as outbox
+from casushub.tenants.personen.models import Persoon
 from casushub.tenants.verwerkingenlog.models import Actie
-from casushub.tenants.verwerkingenlog.services import record
+from casushub.tenants.verwerkingenlog.services import record, search_term_detail
 from casushub.tenants.verzoeken import bronnen
 from casushub.tenants.verzoeken.models import (
     Besluit,
@@ -34,6 +35,7 @@ from casushub.tenants.verzoeken.models import (
 )
 from casushub.tenants.verzoeken.rules import (
     BEPERKING_GRONDEN,
+    CONSULTATIE_DAGEN,
     Beperkingsstatus,
     Besluituitkomst,
     Consultatiestatus,
@@ -43,6 +45,7 @@ from casushub.tenants.verzoeken.rules import (
     beperking_vervalt,
     check_beperking,
     check_besluit,
+    check_consultatie_dagen,
     check_overgang,
     check_verlenging,
     consultatie_termijn,
@@ -64,11 +67,14 @@ __all__ = [
     "consultaties",
     "draag_over",
     "hef_beperking_op",
+    "koppel_persoon",
     "laat_beperkingen_vervallen",
     "laat_los",
+    "like_patroon",
     "neem_besluit",
     "open_consultaties",
     "open_verzoeken",
+    "persoon_onbekend",
     "registreer",
     "registreer_doorzending",
     "start_consultaties",
@@ -77,6 +83,7 @@ __all__ = [
     "vervang_door_doorzending",
     "verzoek",
     "zet_in_overdracht",
+    "zoek_betrokkene",
 ]
 
 GEGEVENSGROEP = "verzoek"
@@ -213,11 +220,28 @@ async def registreer_doorzending(
 
 
 async def koppel_persoon(
-    session: AsyncSession, actor: Actor, verzoek_id: uuid.UUID, persoon_id: uuid.UUID
+    session: AsyncSession,
+    actor: Actor,
+    verzoek_id: uuid.UUID,
+    persoon_id: uuid.UUID,
+    *,
+    dagen: int = CONSULTATIE_DAGEN,
 ) -> list[Consultatie]:
-    """Link the request to this municipality's record of the person and consult the sources."""
+    """Link the request to this municipality's record of the person and consult the sources,
+    who answer within ``dagen`` days (never later than five days before the deadline)."""
     found = await verzoek(session, verzoek_id)
+    if found.status not in _OPEN:
+        msg = "Alleen een lopend verzoek kan aan een persoon worden gekoppeld."
+        raise VerzoekRegelFout(msg, "persoon")
+    check_consultatie_dagen(dagen)
+    if await session.get(Persoon, persoon_id) is None:
+        raise VerzoekNietGevonden("Deze persoon bestaat niet (meer) in deze gemeente.")
+    if found.persoon_id is not None and found.persoon_id != persoon_id:
+        msg = "Dit verzoek is al aan een andere persoon gekoppeld."
+        raise VerzoekRegelFout(msg, "persoon")
     found.persoon_id = persoon_id
+    found.persoon_onbekend_op = None
+    found.persoon_onbekend_door = None
     await session.flush()
     await record(
         session,
@@ -228,13 +252,93 @@ async def koppel_persoon(
         persoon_id=persoon_id,
         detail=f"verzoek={found.id};persoon gekoppeld",
     )
-    return await start_consultaties(session, actor, found)
+    return await start_consultaties(session, actor, found, dagen=dagen)
+
+
+async def persoon_onbekend(session: AsyncSession, actor: Actor, verzoek_id: uuid.UUID) -> Verzoek:
+    """Record that the contactpunt found no record of the person: the answer will say that no
+    data about them is processed in the casusoverleg."""
+    found = await verzoek(session, verzoek_id)
+    if found.status not in _OPEN:
+        msg = "Over dit verzoek is al besloten of het loopt niet meer."
+        raise VerzoekRegelFout(msg, "persoon")
+    if found.persoon_id is not None:
+        msg = "Het verzoek is aan een persoon gekoppeld; die is dus wel bekend."
+        raise VerzoekRegelFout(msg, "persoon")
+    found.persoon_onbekend_op = klok.nu()
+    found.persoon_onbekend_door = actor.user_id
+    if found.status == VerzoekStatus.ONTVANGEN:
+        found.status = VerzoekStatus.IN_BEHANDELING.value
+    await session.flush()
+    await record(
+        session,
+        actor,
+        actie=Actie.UPDATE,
+        gegevensgroep=GEGEVENSGROEP,
+        doel=DOEL,
+        detail=f"verzoek={found.id};persoon niet bekend",
+    )
+    return found
+
+
+def like_patroon(term: str) -> str:
+    r"""``term`` as a LIKE pattern that matches it literally anywhere (``\`` escapes)."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+async def zoek_betrokkene(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    sleutel: str,
+    naam: str | None = None,
+    geboortedatum: date | None = None,
+) -> list[Persoon]:
+    """The contactpunt's search among all persons of its municipality (it answers for all
+    of them); the search is logged with its terms as a keyed hash, each hit as a read."""
+    naam = " ".join((naam or "").split())[:200] or None
+    if naam is None and geboortedatum is None:
+        msg = "Zoek op naam, geboortedatum of allebei."
+        raise VerzoekRegelFout(msg, "zoek_naam")
+    query = select(Persoon)
+    if naam is not None:
+        patroon = like_patroon(naam)
+        query = query.where(
+            or_(
+                func.lower(Persoon.naam).like(patroon, escape="\\"),
+                func.lower(cast(Persoon.aliassen, String)).like(patroon, escape="\\"),
+            )
+        )
+    if geboortedatum is not None:
+        query = query.where(Persoon.geboortedatum == geboortedatum)
+    personen = list((await session.scalars(query.order_by(Persoon.naam).limit(50))).all())
+    terms = f"{naam or ''}\x1f{geboortedatum.isoformat() if geboortedatum else ''}"
+    await record(
+        session,
+        actor,
+        actie=Actie.SEARCH,
+        gegevensgroep="persoon",
+        doel=DOEL,
+        detail=f"{search_term_detail(terms, sleutel.encode())} treffers={len(personen)}",
+    )
+    for persoon in personen:
+        await record(
+            session,
+            actor,
+            actie=Actie.READ,
+            gegevensgroep="persoon",
+            doel=DOEL,
+            persoon_id=persoon.id,
+        )
+    return personen
 
 
 async def start_consultaties(
-    session: AsyncSession, actor: Actor, found: Verzoek
+    session: AsyncSession, actor: Actor, found: Verzoek, *, dagen: int = CONSULTATIE_DAGEN
 ) -> list[Consultatie]:
-    """Every participant that supplied data on the person gets a task with a deadline."""
+    """Every participant (and invited third party) that supplied data on the person gets a
+    task with a deadline."""
     if found.persoon_id is None:
         return []
     bestaand = set(
@@ -244,9 +348,9 @@ async def start_consultaties(
             )
         ).all()
     )
-    antwoord_voor = consultatie_termijn(vandaag(), found.termijn)
+    antwoord_voor = consultatie_termijn(vandaag(), found.termijn, dagen)
     nieuw: list[Consultatie] = []
-    for organisatie_id in sorted(await bronnen.bron_organisaties(session, found.persoon_id)):
+    for organisatie_id in sorted(await bronnen.te_raadplegen(session, found.persoon_id)):
         if organisatie_id in bestaand:
             continue
         taak = Consultatie(
@@ -270,7 +374,7 @@ def _als_systeem(actor: Actor) -> Actor:
 
 
 async def _houd_vast(session: AsyncSession, actor: Actor, found: Verzoek) -> None:
-    """A pending request suspends destruction of the person's data (DESIGN.md rule 7)."""
+    """A pending request suspends destruction of the person's data (docs/design.md rule 7)."""
     if found.persoon_id is None:
         return
     bestaand = await session.scalar(

@@ -1,24 +1,30 @@
-"""Carrying out a granted erasure or objection with the workflow's own destruction.
+"""Carrying out a granted erasure with the retention's own destruction and receipts.
 
-``vernietig_casus`` and ``vernietig_signaal`` remove everything of a casus or signal (person,
-derden, items and files, plan, minutes, invitations); this module decides *what* goes for
-one person and leaves a log entry without personal data. Legal holds were weighed in the
-decision itself: a court case is a reason to refuse the erasure, not to postpone it here.
+``vernietig_casussen`` and ``vernietig_signalen`` (the services the retention sweep uses)
+remove everything of a casus or signal (person, derden, items and files, plan, minutes,
+invitations); this module decides *what* goes for one person, leaves a deletion receipt per
+record (``Vernietigingsbewijs``, no personal data) under one batch id kept on the decision,
+and a log entry without personal data. Legal holds were weighed in the decision itself: a
+court case is a reason to refuse the erasure, not to postpone it here.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform import klok
+from casushub.platform.ids import new_id
+from casushub.platform.tenancy import session_tenant
 from casushub.tenants.actor import Actor
+from casushub.tenants.bewaartermijnen.models import Vernietigingsbewijs
 from casushub.tenants.casus.models import Casus
-from casushub.tenants.casus.services import vernietig_casus
+from casushub.tenants.casus.services import vernietig_casussen
+from casushub.tenants.personen.models import Persoon
 from casushub.tenants.signalen.models import Signaal
-from casushub.tenants.signalen.services import vernietig_signaal
+from casushub.tenants.signalen.services import vernietig_signalen
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken.models import Besluit, InzageBeperking
@@ -31,7 +37,7 @@ from casushub.tenants.verzoeken.rules import (
 )
 from casushub.tenants.verzoeken.services import DOEL, GEGEVENSGROEP, laat_los, verzoek
 
-__all__ = ["UITVOERBAAR", "voer_uit"]
+__all__ = ["UITVOERBAAR", "bewijzen", "voer_uit"]
 
 UITVOERBAAR = frozenset({VerzoekType.VERWIJDERING, VerzoekType.BEZWAAR})
 
@@ -58,17 +64,48 @@ async def voer_uit(session: AsyncSession, actor: Actor, verzoek_id: uuid.UUID) -
     # weighed in the decision.
     await laat_los(session, actor, found)
     casussen = (await session.scalars(select(Casus.id).where(Casus.persoon_id == persoon_id))).all()
-    for casus_id in casussen:
-        await vernietig_casus(session, casus_id)
     signalen = (
         await session.scalars(select(Signaal.id).where(Signaal.persoon_id == persoon_id))
     ).all()
-    for signaal_id in signalen:
-        await vernietig_signaal(session, signaal_id)
+    await vernietig_casussen(session, casussen)
+    await vernietig_signalen(session, signalen)
     await session.execute(delete(InzageBeperking).where(InzageBeperking.persoon_id == persoon_id))
-    found.status = VerzoekStatus.UITGEVOERD.value
     found.persoon_id = None
-    besluit.uitgevoerd_op = datetime.now(UTC)
+    await session.flush()
+    # The person's record itself, when no casus or signal took it along.
+    persoon = await session.get(Persoon, persoon_id)
+    if persoon is not None:
+        await session.delete(persoon)
+    nu = klok.nu()
+    batch_id = new_id()
+    tenant = session_tenant(session)
+    if tenant is None:
+        msg = "de uitvoering draait alleen in een tenant-sessie"
+        raise RuntimeError(msg)
+    regel = f"Verwijderverzoek {found.ontvangstnummer} toegewezen (art. 17 AVG)"
+    await session.execute(
+        insert(Vernietigingsbewijs),
+        [
+            {
+                "batch_id": batch_id,
+                "tenant_id": tenant.id,
+                "soort": soort,
+                "record_id": record_id,
+                "vernietigd_op": nu,
+                "bewaren_tot": None,
+                "regel": regel,
+                "aantal": 1,
+            }
+            for soort, record_id in (
+                *(("casus", c) for c in casussen),
+                *(("signaal", s) for s in signalen),
+                ("persoon", persoon_id),
+            )
+        ],
+    )
+    found.status = VerzoekStatus.UITGEVOERD.value
+    besluit.uitgevoerd_op = nu
+    besluit.vernietiging_batch_id = batch_id
     await session.flush()
     await record(
         session,
@@ -82,3 +119,16 @@ async def voer_uit(session: AsyncSession, actor: Actor, verzoek_id: uuid.UUID) -
         ),
     )
     return len(casussen) + len(signalen)
+
+
+async def bewijzen(session: AsyncSession, batch_id: uuid.UUID) -> list[Vernietigingsbewijs]:
+    """The deletion receipts an erasure left (no personal data)."""
+    return list(
+        (
+            await session.scalars(
+                select(Vernietigingsbewijs)
+                .where(Vernietigingsbewijs.batch_id == batch_id)
+                .order_by(Vernietigingsbewijs.soort, Vernietigingsbewijs.record_id)
+            )
+        ).all()
+    )

@@ -20,7 +20,7 @@ from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record, search_term_detail
 from casushub.tenants.verzoeken.models import Verzoek
 from casushub.tenants.verzoeken.rules import VerzoekStatus, VerzoekType
-from casushub.tenants.verzoeken.services import DOEL, GEGEVENSGROEP
+from casushub.tenants.verzoeken.services import DOEL, GEGEVENSGROEP, like_patroon
 
 __all__ = [
     "MAX_RIJEN",
@@ -60,12 +60,6 @@ SORTEERBAAR: dict[str, Any] = {
     "termijn": Verzoek.termijn,
     "status": Verzoek.status,
 }
-
-
-def like_patroon(term: str) -> str:
-    """``term`` as a LIKE pattern that matches it literally anywhere (``\\`` escapes)."""
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.lower()}%"
 
 
 def te_laat(vandaag: date) -> ColumnElement[bool]:

@@ -1,1 +1,1 @@
-"""Weging: see DESIGN.md §2."""
+"""Weging: see docs/design.md §2."""

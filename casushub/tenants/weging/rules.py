@@ -1,4 +1,4 @@
-"""The weegploeg's rules (DESIGN.md rule 2): five criteria, the kernpartijen present, reasoning.
+"""The weegploeg's rules (docs/design.md rule 2): five criteria, kernpartijen present, reasoning.
 
 Pure functions: the service gathers the facts and these decide.
 """
@@ -27,6 +27,9 @@ __all__ = [
 
 class Uitkomst(enum.StrEnum):
     GEEN_ACTIE = "geen_actie"
+    # The concerns are not about radicalisation or terrorist activities: closed like 'geen
+    # actie' (same short retention), for the municipality's regular persoonsgerichte aanpak.
+    NIET_ONDER_WET = "niet_onder_wet"
     MEER_INFORMATIE = "meer_informatie"
     OPNAME = "opname"
     STRAFRECHTELIJK = "strafrechtelijk"
@@ -38,6 +41,7 @@ class Uitkomst(enum.StrEnum):
 
 _UITKOMST_LABELS = {
     Uitkomst.GEEN_ACTIE: "geen actie",
+    Uitkomst.NIET_ONDER_WET: "valt niet onder deze wet",
     Uitkomst.MEER_INFORMATIE: "meer informatie nodig",
     Uitkomst.OPNAME: "opname in casusoverleg",
     Uitkomst.STRAFRECHTELIJK: "strafrechtelijk traject (OM)",

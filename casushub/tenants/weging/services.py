@@ -22,7 +22,7 @@ from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.weging.models import Weging, WegingAanwezige
 from casushub.tenants.weging.rules import Beoordeling, Uitkomst, controleer_vaststelling
 
-__all__ = ["Aanwezige", "WegingInvoer", "lees_weging", "weeg_signaal"]
+__all__ = ["Aanwezige", "WegingInvoer", "lees_concept", "lees_weging", "weeg_signaal"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +42,10 @@ class WegingInvoer:
     vervolgdatum: date | None = None
 
 
+_KORTE_BEWARING = frozenset({Uitkomst.GEEN_ACTIE, Uitkomst.NIET_ONDER_WET})
 _SIGNAAL_NA = {
     Uitkomst.GEEN_ACTIE: SignaalStatus.GEEN_ACTIE,
+    Uitkomst.NIET_ONDER_WET: SignaalStatus.GEEN_ACTIE,
     # 'meer informatie nodig' sends the signal back to the queue with a follow-up date.
     Uitkomst.MEER_INFORMATIE: SignaalStatus.TE_WEGEN,
     Uitkomst.OPNAME: SignaalStatus.OPNAME,
@@ -83,7 +85,7 @@ async def weeg_signaal(
             redenering=invoer.redenering,
             vervolgdatum=invoer.vervolgdatum,
         )
-    if uitkomst is Uitkomst.GEEN_ACTIE and bewaarparameters is None:
+    if uitkomst in _KORTE_BEWARING and bewaarparameters is None:
         # The tenant's own periods, read before anything changes (no half-written autoflush).
         bewaarparameters = await bewaartermijnen.bewaarparameters(session)
     # One open draft per signal: saving again updates it, finalising turns it into the weging.
@@ -119,10 +121,11 @@ async def weeg_signaal(
         weging.vastgesteld_door = actor.user_id
         signaal.status = _SIGNAAL_NA[uitkomst]
         signaal.vervolgdatum = invoer.vervolgdatum if uitkomst is Uitkomst.MEER_INFORMATIE else None
-        if uitkomst is Uitkomst.GEEN_ACTIE:
-            # Rule 7: 'geen actie' starts the signal's short retention clock.
+        if uitkomst in _KORTE_BEWARING:
+            # Rule 7: 'geen actie' (and 'valt niet onder deze wet', which keeps no longer)
+            # starts the signal's short retention clock.
             signaal.destroy_on = destroy_on(
-                "signaal", uitkomst.value, invoer.datum, bewaarparameters
+                "signaal", Uitkomst.GEEN_ACTIE.value, invoer.datum, bewaarparameters
             )
     await session.flush()
     await log(
@@ -167,3 +170,17 @@ async def aanwezigen_van(session: AsyncSession, weging_id: uuid.UUID) -> list[We
         select(WegingAanwezige).where(WegingAanwezige.weging_id == weging_id)
     )
     return list(rows.scalars())
+
+
+async def lees_concept(
+    session: AsyncSession, actor: Actor, signaal_id: uuid.UUID
+) -> tuple[Weging, list[WegingAanwezige]] | None:
+    """The open draft of a signal's weging (what was saved so far), with its attendance: the
+    form shows it again, so nothing typed is lost. The caller has read the signal (logged)."""
+    vereis_weegploeg(actor)
+    weging = await session.scalar(
+        select(Weging).where(Weging.signaal_id == signaal_id, Weging.vastgesteld_op.is_(None))
+    )
+    if weging is None:
+        return None
+    return weging, await aanwezigen_van(session, weging.id)

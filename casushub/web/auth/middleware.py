@@ -49,7 +49,7 @@ def _client_ip(scope: Scope) -> str:
 
 
 # Reads more per-request context on the identity's own connection (one checkout fewer per
-# request, issue 11): called with the connection, the scope and the live identity.
+# request): called with the connection, the scope and the live identity.
 ContextLookup = Callable[["AsyncConnection", "Scope", Identity], Awaitable[None]]
 
 

@@ -51,7 +51,7 @@ def _seconds(value: int | timedelta | None) -> float | None:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-# Built once: read on every request (issue 11).
+# Built once: read on every request.
 _READ = select(WebSessionData.value).where(
     WebSessionData.key == bindparam("key"),
     or_(WebSessionData.expires_at.is_(None), WebSessionData.expires_at > func.now()),
@@ -169,7 +169,7 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             and not state.get(_ROTATE)
             and state.get(_LOADED) == self.serialize_data(scope_session, connection.scope)
         ):
-            # Unchanged: no write, no new cookie (issue 11: a write per page view). The row
+            # Unchanged: no write, no new cookie (a write per page view). The row
             # and the cookie keep the lifetime set when the session last changed, which is
             # at sign-in at the latest: the absolute timeout; idle time is kept on the
             # identity session (casushub.platform.identity.sessions), not here.

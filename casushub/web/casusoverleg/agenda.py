@@ -221,6 +221,7 @@ async def _agendapunt(
     *,
     waarden: dict[str, Any] | None = None,
     fouten: dict[str, str] | None = None,
+    melding: str | None = None,
     status_code: int = 200,
 ) -> Template:
     weergave = await lees_agendapunt(db, actor, agendapunt_id)
@@ -238,6 +239,7 @@ async def _agendapunt(
             "deelnemers": [("", "Geen (de verantwoordelijke is een deelnemer)")]
             + [(i, n) for i, n, t in organisaties if t in DEELNEMER_TYPES],
             "afdruk_doelen": AFDRUK_DOELEN,
+            "melding": melding,
         },
         status_code=status_code,
     )
@@ -269,10 +271,11 @@ async def _na_agendapunt(
     fout: RegelFout | None,
     veld: str,
     waarden: dict[str, Any],
+    melding: str = "",
 ) -> Template:
     async with als_http(), db.begin():
         if fout is None:
-            return await _agendapunt(state, tenant, db, actor, agendapunt_id)
+            return await _agendapunt(state, tenant, db, actor, agendapunt_id, melding=melding)
         return await _agendapunt(
             state,
             tenant,
@@ -307,7 +310,9 @@ async def agendapunt_notulen(
         return await _na_agendapunt(
             state, tenant, db, actor, agendapunt_id, fout, "notulen", waarden
         )
-    return await _na_agendapunt(state, tenant, db, actor, agendapunt_id, None, "", {})
+    return await _na_agendapunt(
+        state, tenant, db, actor, agendapunt_id, None, "", {}, "Notulen opgeslagen."
+    )
 
 
 @post(
@@ -333,7 +338,9 @@ async def agendapunt_actie(
     except RegelFout as fout:
         veld = "soort" if fout.field == "soort" else "actie-tekst"
         return await _na_agendapunt(state, tenant, db, actor, agendapunt_id, fout, veld, waarden)
-    return await _na_agendapunt(state, tenant, db, actor, agendapunt_id, None, "", {})
+    return await _na_agendapunt(
+        state, tenant, db, actor, agendapunt_id, None, "", {}, "Besluit of actie vastgelegd."
+    )
 
 
 @post(
@@ -370,7 +377,17 @@ async def actie_interventie(
             fout.field or "omschrijving",
             waarden | {"actie_id": str(actie_id)},
         )
-    return await _na_agendapunt(state, tenant, db, actor, agendapunt_id, None, "", {})
+    return await _na_agendapunt(
+        state,
+        tenant,
+        db,
+        actor,
+        agendapunt_id,
+        None,
+        "",
+        {},
+        "De actie is als interventie aan het plan van aanpak toegevoegd.",
+    )
 
 
 # --- attendance -----------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The meeting view: one regional meeting, assembled from every municipality the viewer may
-open, each in its own tenant session and under the viewer's role there (DESIGN.md §3)."""
+open, each in its own tenant session and under the viewer's role there (docs/design.md §3)."""
 
 from __future__ import annotations
 

@@ -69,7 +69,7 @@ def _info(row: Row[uuid.UUID, str, datetime, datetime, str, str]) -> Bijeenkomst
     return BijeenkomstInfo(i, naam, begin, einde, locatie or "", videolink or "")
 
 
-# Built once: the dashboard shows them on every visit (issue 11).
+# Built once: the dashboard shows them on every visit.
 _KOMENDE = (
     _query()
     .join(

@@ -33,7 +33,13 @@ from casushub.tenants.weging.rules import (
     Uitkomst,
     vaststellingsfouten,
 )
-from casushub.tenants.weging.services import Aanwezige, WegingInvoer, aanwezigen_van, weeg_signaal
+from casushub.tenants.weging.services import (
+    Aanwezige,
+    WegingInvoer,
+    aanwezigen_van,
+    lees_concept,
+    weeg_signaal,
+)
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS, datum
 from casushub.web.casusoverleg.weigeringen import als_http
@@ -93,10 +99,13 @@ def _scherm(
     waarden: dict[str, Any],
     fouten: dict[str, str],
     status_code: int = 200,
+    *,
+    concept: bool = False,
 ) -> Template:
     return Template(
         "casusoverleg/weging.html",
         context={
+            "concept": concept,
             "signaal": signaal,
             "organisaties": organisaties,
             "waarden": waarden,
@@ -125,8 +134,23 @@ async def weging_formulier(
 ) -> Template:
     async with als_http(), db.begin():
         signaal = await lees_signaal(db, actor, signaal_id)
+        concept = await lees_concept(db, actor, signaal_id)
     organisaties = await deelnemende_organisaties(state, tenant)
-    return _scherm(signaal, organisaties, {"datum": klok.vandaag().strftime("%d-%m-%Y")}, {})
+    waarden: dict[str, Any] = {"datum": klok.vandaag().strftime("%d-%m-%Y")}
+    if concept is not None:
+        # The draft saved earlier: every answer as it was chosen then, nothing added.
+        weging, aanwezigen = concept
+        waarden = {
+            "datum": weging.datum.strftime("%d-%m-%Y"),
+            "aanwezig": [str(a.organisatie_id) for a in aanwezigen],
+            "redenering": weging.redenering or "",
+            "uitkomst": weging.uitkomst or "",
+            "vervolgdatum": weging.vervolgdatum.strftime("%d-%m-%Y") if weging.vervolgdatum else "",
+        }
+        for key, item in (weging.criteria or {}).items():
+            waarden[f"{key}_beoordeling"] = str(item.get("beoordeling", ""))
+            waarden[f"{key}_toelichting"] = str(item.get("toelichting", ""))
+    return _scherm(signaal, organisaties, waarden, {}, concept=concept is not None)
 
 
 @post(
@@ -246,7 +270,7 @@ async def opname_opslaan(
         code = await conn.scalar(select(Tenant.gemeentecode).where(Tenant.id == tenant.id))
         live = await gereed_voor_livegang(conn, tenant.id)
     if not live:
-        # Issue 6: no casus before the hub has seen the required implementation steps done.
+        # no casus before the hub has seen the required implementation steps done.
         return Template(
             "casusoverleg/opname.html",
             context={"weging_id": weging_id, "fout": NOG_NIET_LIVE},

@@ -4,7 +4,7 @@ signed-in actor, dependencies and the Dutch texts for types and statuses."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from litestar import Request
@@ -15,6 +15,7 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.params import Body
 from sqlalchemy import select
 
+from casushub.platform import klok
 from casushub.platform.identity.access import Identity
 from casushub.platform.identity.models import Organisation
 from casushub.platform.identity.roles import Role
@@ -68,6 +69,11 @@ KORTE_SOORT = {
     VerzoekType.BEPERKING.value: "Beperking van de verwerking",
     VerzoekType.BEZWAAR.value: "Bezwaar",
 }
+UITKOMST_TEKST = {
+    "toegewezen": "Toegewezen",
+    "deels_toegewezen": "Deels toegewezen",
+    "afgewezen": "Afgewezen",
+}
 STATUS_TEKST = {
     "ontvangen": "Ontvangen",
     "in_behandeling": "In behandeling",
@@ -85,6 +91,17 @@ def datum_nl(iso: str | date) -> str:
     """``2027-03-01`` as ``1 maart 2027``: how people read a date."""
     day = iso if isinstance(iso, date) else date.fromisoformat(iso)
     return f"{day.day} {MAANDEN[day.month - 1]} {day.year}"
+
+
+def lees_datum(raw: str) -> date | None:
+    """A date as people type it (17-03-1990, 17/03/1990) or as a date field sends it."""
+    raw = raw.strip()
+    for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(raw, fmt).replace(tzinfo=klok.TIJDZONE).date()
+        except ValueError:
+            continue
+    return None
 
 
 def waarden_van(data: dict[str, Any]) -> dict[str, str]:
@@ -149,3 +166,19 @@ async def hub_gemeenten(
             .order_by(Tenant.name)
         )
         return [(row.gemeentecode, row.name) for row in rows]
+
+
+MELDING_KEY = "contactpunt_melding"
+
+
+def bevestig(request: Request[Any, Any, Any], tekst: str) -> None:
+    """A confirmation for the page the redirect leads to (shown once, in the live region)."""
+    request.set_session({**(request.session or {}), MELDING_KEY: tekst})
+
+
+def neem_melding(request: Request[Any, Any, Any]) -> str | None:
+    sessie = dict(request.session or {})
+    tekst = sessie.pop(MELDING_KEY, None)
+    if tekst is not None:
+        request.set_session(sessie)
+    return tekst if isinstance(tekst, str) else None

@@ -19,8 +19,10 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.crosstenant.overdracht import overdrachten
 from casushub.platform import klok
 from casushub.platform.identity.roles import Role
+from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.models import Blokkadegrond, JuridischeBlokkade
 from casushub.tenants.bewaartermijnen.overzicht import (
@@ -69,6 +71,7 @@ async def casus_rechten(
     request: Request[Any, Any, Any],
     state: State,
     casus_id: FromPath[uuid.UUID],
+    tenant: NamedDependency[TenantRef],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
@@ -77,12 +80,19 @@ async def casus_rechten(
         plicht = await bewaarplicht(db, actor, casus_id)
         items = await beperkbare_items(db, actor, casus_id, vandaag=klok.vandaag())
         verhuizingen = await verhuisgeschiedenis(db, actor, casus_id)
+        gemeld = {}
+        if verhuizingen:
+            # The hand-over notices of these moves: to whom, and which requests followed.
+            async with state.engine.connect() as conn:
+                uit = await overdrachten(conn, tenant.id, richting="uit")
+            gemeld = {o.taak_id: o for o in uit}
         fragment = Template(
             "rechten/_casus.html",
             context={
                 "plicht": plicht,
                 "items": items,
                 "verhuizingen": verhuizingen,
+                "gemeld": gemeld,
                 "regie": is_regie(actor),
             },
         )

@@ -123,8 +123,13 @@ async def test_invited_party_only_in_scope_and_inside_its_window(
             )
         )
         assert refused == "geweigerd: buiten venster"
+        # A lapsed invitation has nothing left to withdraw; inside its window it can be.
+        with pytest.raises(RegelFout, match="al verlopen"):
+            await trek_in(s, orgs.regie, uitnodiging.id, nu=na_venster)
         # Withdrawn means refused even inside the window.
         await trek_in(s, orgs.regie, uitnodiging.id)
+        with pytest.raises(RegelFout, match="al ingetrokken"):
+            await trek_in(s, orgs.regie, uitnodiging.id)
     with pytest.raises(GeenToegang, match="ingetrokken"):
         async with sessie(tenant_a) as s:
             await lees_uitnodiging(s, ggz, uitnodiging.id, nu=NU + timedelta(hours=1))

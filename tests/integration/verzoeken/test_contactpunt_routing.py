@@ -137,12 +137,13 @@ async def test_request_for_a_resident_stays_and_consults_every_source(
     assert stored.persoon_id == data.persoon.id
     assert stored.status == VerzoekStatus.IN_BEHANDELING
     # Signal (politie), items (politie, OM), weging (gemeente, politie, OM), plan
-    # (reclassering); not the invited GGZ, which is no joint controller.
+    # (reclassering), and the invited GGZ (a derde) that reports on its intervention.
     assert {t.organisatie_id for t in taken} == {
         organisaties.gemeente,
         organisaties.politie,
         organisaties.om,
         organisaties.reclassering,
+        organisaties.ggz,
     }
     assert all(vandaag() < t.termijn < stored.termijn for t in taken)
 

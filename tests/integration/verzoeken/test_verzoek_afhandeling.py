@@ -408,7 +408,8 @@ async def test_granted_erasure_destroys_everything_of_the_person(
                 for model in (Persoon, Casus, Signaal, InformatieItem)
             ]
             refreshed = await session.get(Verzoek, stored.id, populate_existing=True)
-    assert destroyed == 1
+    # The casus and its signal, each with a deletion receipt.
+    assert destroyed == 2
     assert counts == [0, 0, 0, 0]
     assert refreshed is not None
     assert refreshed.status == VerzoekStatus.UITGEVOERD
@@ -475,5 +476,6 @@ async def test_the_daily_watch_reminds_once_per_day_and_lets_restrictions_lapse(
     assert ("beperking_herzien", beperking_id) in eerste.herinneringen
     assert tweede.herinneringen == []
     assert ("termijn_verstreken", stored.id) in derde.herinneringen
-    assert sum(soort == "consultatie_verlopen" for soort, _ in derde.herinneringen) == 4
+    # Gemeente, politie, OM, reclassering and the GGZ (derde) were asked.
+    assert sum(soort == "consultatie_verlopen" for soort, _ in derde.herinneringen) == 5
     assert derde.vervallen == 1

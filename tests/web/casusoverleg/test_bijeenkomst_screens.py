@@ -113,6 +113,7 @@ async def test_agenda_minutes_actions_and_attendance(
     )
     assert genotuleerd.status_code == 200
     assert "Besproken: voortgang." in genotuleerd.text
+    assert "Notulen opgeslagen." in genotuleerd.text.split("data-bevestiging")[1]
     leeg = await client.post(
         f"{punt_url}/acties", data={CSRF_FIELD: csrf, "soort": "actie", "tekst": ""}
     )

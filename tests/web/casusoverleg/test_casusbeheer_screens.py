@@ -7,14 +7,26 @@ from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
 
-from bouwstenen import CSRF_FIELD, casus, hub_id, partijen, token, verwerkingen
+from bouwstenen import (
+    CSRF_FIELD,
+    SYSTEEM,
+    bijeenkomst,
+    casus,
+    hub_id,
+    partijen,
+    token,
+    verwerkingen,
+)
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.identity.roles import Role
 from casushub.platform.settings import Settings
-from casushub.platform.tenancy import TenantRef
+from casushub.platform.tenancy import TenantRef, tenant_session
+from casushub.tenants.casus.models import Casus
+from casushub.tenants.overleg.services import agendeer
 from casushub.tenants.weging.rules import CRITERIA
 
 Client = AsyncTestClient[Litestar]
@@ -362,3 +374,39 @@ async def test_move_and_linked_persons(
     na = await client.get(buiten.headers["location"])
     assert "buiten het platform" in na.text
     assert "CBS-code 0363" in na.text
+
+
+async def test_summary_flags_and_meetings_on_the_first_screen(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    tenant_a: TenantRef,
+    admin_engine: AsyncEngine,
+    app_engine: AsyncEngine,
+    settings: Settings,
+    hub: str,
+) -> None:
+    hub_uuid = await hub_id(admin_engine, hub)
+    orgs = await partijen(admin_engine, hub_uuid)
+    meeting, overleg = await bijeenkomst(admin_engine, hub_uuid, [tenant_a])
+    casus_id, _ = await casus(
+        app_engine,
+        settings,
+        tenant_a,
+        "Flora Vlag",
+        [(orgs.politie, "politie")],
+        intake=date.today() - timedelta(days=800),
+    )
+    async with tenant_session(app_engine, tenant_a, settings) as s, s.begin():
+        await s.execute(update(Casus).where(Casus.id == casus_id).values(legal_hold=True))
+        await agendeer(s, SYSTEEM, casus_id=casus_id, bijeenkomst_id=meeting, doel="review")
+    await sign_in_as(client, tenant_a, Role.GEMEENTE_REGIE)
+    for pad in ("", "/informatie", "/verloop"):
+        pagina = await client.get(f"/casusoverleg/casussen/{casus_id}{pad}")
+        assert pagina.status_code == 200
+        kop = pagina.text.split('class="casus-secties"')[0]
+        for vlag in ("Noodzaaktoets verlopen", "Plan van aanpak te laat", "Bewaarplicht"):
+            assert vlag in kop, (pad, vlag)
+        assert f'href="/casusoverleg/bijeenkomsten/{meeting}"' in kop
+        assert overleg in kop
+        assert "Gemeente Alfa" in kop
+        assert "9801" not in kop  # names, never codes

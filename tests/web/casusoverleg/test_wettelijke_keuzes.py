@@ -187,3 +187,41 @@ async def test_empty_signal_form_lists_every_missing_field(
         "omschrijving",
     ]
     assert 'value="Dorpsstraat 1"' in leeg.text
+
+
+async def test_a_saved_draft_comes_back_as_it_was_chosen(
+    client: Client,
+    sign_in_as: Callable[..., Awaitable[Any]],
+    tenant_a: TenantRef,
+    app_engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    async with tenant_session(app_engine, tenant_a, settings) as s, s.begin():
+        signaal = await registreer_signaal(
+            s,
+            SYSTEEM,
+            NieuwSignaal("Cor Concept", "9801", "zorgen", uuid.uuid4(), date.today()),
+        )
+    await sign_in_as(client, tenant_a, Role.GEMEENTE_REGIE)
+    url = f"/casusoverleg/signalen/{signaal.id}/weging"
+    form = await client.get(url)
+    opgeslagen = await client.post(
+        url,
+        data={
+            CSRF_FIELD: token(form.text),
+            "datum": date.today().strftime("%d-%m-%Y"),
+            "geweld_beoordeling": "enige_zorg",
+            "geweld_toelichting": "Uitingen online.",
+            "redenering": "Nog niet compleet.",
+            "actie": "concept",
+        },
+        follow_redirects=False,
+    )
+    assert opgeslagen.status_code == 303
+    assert "Concept van de weging opgeslagen" in (await client.get("/casusoverleg")).text
+    terug = await client.get(url)
+    assert 'id="concept-melding"' in terug.text
+    assert "Uitingen online." in terug.text
+    assert "Nog niet compleet." in terug.text
+    # Only what was chosen comes back: the other criteria and the outcome stay empty.
+    assert vooraf_gekozen(terug.text) == {"geweld_beoordeling": "enige_zorg"}

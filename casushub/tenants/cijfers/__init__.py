@@ -1,0 +1,1 @@
+"""Management figures without personal data: counts per municipality and for the hub."""

@@ -1,0 +1,367 @@
+"""The decision screen per type of request, which records one decision for all joint
+controllers and carries it out; lifting the hold of a restriction or objection; and the page
+where a recipient of a corrected value reads the correction."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.platform.identity.roles import Role
+from casushub.tenants.actor import Actor
+from casushub.tenants.casus.models import Casus
+from casushub.tenants.personen.models import Persoon
+from casushub.tenants.signalen.models import Signaal
+from casushub.tenants.verwerkingenlog.models import Actie
+from casushub.tenants.verwerkingenlog.services import record
+from casushub.tenants.verzoeken import afhandeling, rectificatie, services
+from casushub.tenants.verzoeken.rules import Besluituitkomst, VerzoekRegelFout, VerzoekType
+from casushub.web.auth.guards import roles
+from casushub.web.contactpunt.common import (
+    KORTE_SOORT,
+    STAF,
+    STAF_DEPS,
+    TAKEN,
+    FormData,
+    bevestig,
+    datum_nl,
+    niet_gevonden,
+    organisatienamen,
+    waarden_van,
+)
+
+__all__ = ["besluit_handlers"]
+
+UITKOMST_KEUZES = [
+    (Besluituitkomst.TOEGEWEZEN.value, "Toewijzen"),
+    (Besluituitkomst.DEELS_TOEGEWEZEN.value, "Deels toewijzen"),
+    (Besluituitkomst.AFGEWEZEN.value, "Afwijzen"),
+]
+# What a granted decision does, said before the officer confirms it.
+GEVOLG = {
+    VerzoekType.INZAGE.value: (
+        "Na het besluit maakt u de inzage voor de betrokkene als PDF en als JSON. Gegevens "
+        "met een geldende beperking van inzage blijven daarbuiten; het besluit telt ze."
+    ),
+    VerzoekType.RECTIFICATIE.value: (
+        "Het gekozen gegeven wordt verbeterd; de oude waarde blijft bewaard in de "
+        "geschiedenis. Iedereen die de oude waarde ontving, krijgt bericht (zonder "
+        "persoonsgegevens in de e-mail)."
+    ),
+    VerzoekType.VERWIJDERING.value: (
+        "Alles over deze persoon wordt direct vernietigd, op dezelfde manier als bij het "
+        "verlopen van de bewaartermijn, met een vernietigingsbewijs zonder persoonsgegevens. "
+        "Dit kan niet ongedaan worden gemaakt."
+    ),
+    VerzoekType.BEPERKING.value: (
+        "De gegevens van deze persoon worden geblokkeerd: ze worden bewaard en niet "
+        "vernietigd tot u de beperking op de pagina van het verzoek opheft."
+    ),
+    VerzoekType.BEZWAAR.value: (
+        "De gegevens van deze persoon worden geblokkeerd: ze worden bewaard en niet "
+        "vernietigd tot u de blokkade op de pagina van het verzoek opheft."
+    ),
+}
+
+
+async def _context(
+    db: AsyncSession, actor: Actor, state: State, verzoek_id: uuid.UUID
+) -> dict[str, Any]:
+    found = await services.verzoek(db, verzoek_id)
+    await record(
+        db,
+        actor,
+        actie=Actie.READ,
+        gegevensgroep=services.GEGEVENSGROEP,
+        doel=services.DOEL,
+        persoon_id=found.persoon_id,
+        detail=f"verzoek={found.id};besluit",
+    )
+    persoon = await db.get(Persoon, found.persoon_id) if found.persoon_id else None
+    taken_ = await services.consultaties(db, found.id)
+    beperkingen = (
+        await services.actieve_beperkingen(db, found.persoon_id) if found.persoon_id else []
+    )
+    namen = await organisatienamen(state, {b.gevraagd_door_organisatie for b in beperkingen})
+    gegevens = (
+        await rectificatie.verbeterbare_gegevens(db, found.persoon_id)
+        if found.persoon_id and found.type == VerzoekType.RECTIFICATIE
+        else []
+    )
+    omvang = None
+    if found.persoon_id and found.type == VerzoekType.VERWIJDERING:
+        omvang = {
+            "casussen": await db.scalar(
+                select(func.count()).select_from(Casus).where(Casus.persoon_id == found.persoon_id)
+            ),
+            "signalen": await db.scalar(
+                select(func.count())
+                .select_from(Signaal)
+                .where(Signaal.persoon_id == found.persoon_id)
+            ),
+        }
+    return {
+        "v": found,
+        "korte_soort": KORTE_SOORT.get(found.type, found.type),
+        "termijn": datum_nl(found.termijn),
+        "persoon": persoon,
+        "onbekend": found.persoon_onbekend_op is not None and persoon is None,
+        "open": found.status in {"ontvangen", "in_behandeling"},
+        "nog_open": [t for t in taken_ if t.antwoord is None],
+        "aantal_raadplegingen": len(taken_),
+        "beperkingen": [
+            {
+                "grond": services.grond_tekst(b.grond),
+                "door": namen.get(b.gevraagd_door_organisatie, "Onbekende organisatie"),
+            }
+            for b in beperkingen
+        ],
+        "gegevens": [
+            ("", "Kies het gegeven"),
+            *((g.sleutel, f"{g.omschrijving}: {g.huidig or '(leeg)'}") for g in gegevens),
+        ],
+        "omvang": omvang,
+        "gevolg": GEVOLG.get(found.type, ""),
+        "uitkomsten": UITKOMST_KEUZES,
+    }
+
+
+async def _pagina(
+    db: AsyncSession,
+    actor: Actor,
+    state: State,
+    verzoek_id: uuid.UUID,
+    *,
+    fouten: dict[str, str] | None = None,
+    waarden: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template | Redirect:
+    try:
+        async with db.begin():
+            context = await _context(db, actor, state, verzoek_id)
+    except services.VerzoekNietGevonden as exc:
+        raise niet_gevonden(exc) from exc
+    if not context["open"]:
+        return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+    context.update(fouten=fouten or {}, waarden=waarden or {})
+    return Template("contactpunt/besluit.html", context=context, status_code=status_code)
+
+
+@get(
+    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/besluit",
+    name="contactpunt-besluit-pagina",
+    opt=roles(*STAF),
+    dependencies=STAF_DEPS,
+)
+async def besluit_pagina(
+    verzoek_id: FromPath[uuid.UUID],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    state: State,
+) -> Template | Redirect:
+    return await _pagina(db, actor, state, verzoek_id)
+
+
+def _correctie(waarden: dict[str, str]) -> afhandeling.Correctie | None:
+    soort, _, rest = waarden.get("gegeven", "").partition(":")
+    raw_id, _, veld = rest.partition(":")
+    try:
+        item_id = uuid.UUID(raw_id)
+    except ValueError:
+        return None
+    return afhandeling.Correctie(soort, item_id, veld, waarden.get("nieuwe_waarde", ""))
+
+
+@post(
+    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/besluit",
+    name="contactpunt-besluit",
+    opt=roles(*STAF),
+    dependencies=STAF_DEPS,
+)
+async def besluit_nemen(
+    verzoek_id: FromPath[uuid.UUID],
+    data: FormData,
+    request: Request[Any, Any, Any],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    state: State,
+) -> Template | Redirect:
+    """Record the one decision for all joint controllers and carry it out."""
+    waarden = waarden_van(data)
+    fouten: dict[str, str] = {}
+    try:
+        uitkomst = Besluituitkomst(waarden.get("uitkomst", ""))
+    except ValueError:
+        fouten["uitkomst"] = "Kies het besluit: toewijzen, deels toewijzen of afwijzen."
+        uitkomst = None
+    correctie = _correctie(waarden)
+    if uitkomst is None or fouten:
+        return await _pagina(
+            db, actor, state, verzoek_id, fouten=fouten, waarden=waarden, status_code=422
+        )
+    try:
+        async with db.begin():
+            besluit = await afhandeling.beslis_en_voer_uit(
+                db,
+                actor,
+                verzoek_id,
+                uitkomst=uitkomst,
+                motivering=waarden.get("motivering", ""),
+                correctie=correctie,
+            )
+    except VerzoekRegelFout as exc:
+        veld = {"nieuwe_waarde": "nieuwe_waarde", "veld": "gegeven", "persoon": "uitkomst"}.get(
+            exc.field or "", exc.field or "motivering"
+        )
+        return await _pagina(
+            db,
+            actor,
+            state,
+            verzoek_id,
+            fouten={veld: exc.message},
+            waarden=waarden,
+            status_code=422,
+        )
+    except services.VerzoekNietGevonden as exc:
+        if exc.message == "Dit verzoek bestaat niet (meer).":
+            raise niet_gevonden(exc) from exc
+        return await _pagina(
+            db,
+            actor,
+            state,
+            verzoek_id,
+            fouten={"gegeven": exc.message},
+            waarden=waarden,
+            status_code=422,
+        )
+    bevestig(request, _bevestiging(besluit.uitkomst, waarden))
+    return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+
+
+def _bevestiging(uitkomst: str, waarden: dict[str, str]) -> str:
+    if uitkomst == Besluituitkomst.AFGEWEZEN:
+        return "Het besluit is vastgelegd: het verzoek is afgewezen."
+    return "Het besluit is vastgelegd en uitgevoerd."
+
+
+@post(
+    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/opheffen",
+    name="contactpunt-blokkade-opheffen",
+    opt=roles(*STAF),
+    dependencies=STAF_DEPS,
+)
+async def blokkade_opheffen(
+    verzoek_id: FromPath[uuid.UUID],
+    data: FormData,
+    request: Request[Any, Any, Any],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    state: State,
+) -> Template | Redirect:
+    """Lift the hold of a granted restriction or objection; destruction resumes its schedule."""
+    from casushub.web.contactpunt.staf import detail_pagina
+
+    waarden = waarden_van(data)
+    try:
+        async with db.begin():
+            await afhandeling.hef_verwerkingsbeperking_op(
+                db, actor, verzoek_id, reden=waarden.get("reden", "")
+            )
+    except VerzoekRegelFout as exc:
+        return await detail_pagina(
+            db,
+            actor,
+            state,
+            verzoek_id,
+            fouten={"opheffen_reden": exc.message},
+            waarden={"opheffen_reden": waarden.get("reden", "")},
+            status_code=422,
+        )
+    except services.VerzoekNietGevonden as exc:
+        raise niet_gevonden(exc) from exc
+    bevestig(request, "De blokkade is opgeheven. De bewaartermijn loopt weer.")
+    return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+
+
+ALLE_TENANTROLLEN = (
+    Role.GEMEENTE_REGIE,
+    Role.PROCESREGISSEUR,
+    Role.CONTACTPUNT,
+    Role.PARTICIPANT,
+    Role.INVITED_PARTY,
+    Role.FG_AUDITOR,
+)
+
+
+@get(
+    f"{TAKEN}/rectificatie/{{rectificatie_id:uuid}}",
+    name="contactpunt-rectificatie",
+    opt=roles(*ALLE_TENANTROLLEN),
+    dependencies=STAF_DEPS,
+)
+async def rectificatie_pagina(
+    rectificatie_id: FromPath[uuid.UUID],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    """A recipient of the old value reads the correction (the link in its e-mail)."""
+    try:
+        async with db.begin():
+            correctie = await rectificatie.rectificatie_voor(db, actor, rectificatie_id)
+    except services.VerzoekNietGevonden as exc:
+        raise niet_gevonden(exc) from exc
+    return Template(
+        "contactpunt/rectificatie.html",
+        context={
+            "c": correctie,
+            "op": datum_nl(correctie.gecorrigeerd_op.date()),
+            "wat": rectificatie.OMSCHRIJVING.get(
+                (correctie.item_soort, correctie.veld), correctie.veld
+            ),
+        },
+    )
+
+
+@get(
+    f"{TAKEN}/verbeteringen",
+    name="contactpunt-verbeteringen",
+    opt=roles(*ALLE_TENANTROLLEN),
+    dependencies=STAF_DEPS,
+)
+async def verbeteringen(
+    db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+) -> Template:
+    """The corrections passed on to the signed-in user or their organisation."""
+    async with db.begin():
+        lijst = await rectificatie.mijn_verbeteringen(db, actor)
+    return Template(
+        "contactpunt/verbeteringen.html",
+        context={
+            "rijen": [
+                {
+                    "id": c.id,
+                    "wat": rectificatie.OMSCHRIJVING.get((c.item_soort, c.veld), c.veld),
+                    "op": datum_nl(c.gecorrigeerd_op.date()),
+                    "gelezen": status == "gelezen",
+                }
+                for c, status in lijst
+            ]
+        },
+    )
+
+
+besluit_handlers: list[Any] = [
+    verbeteringen,
+    besluit_pagina,
+    besluit_nemen,
+    blokkade_opheffen,
+    rectificatie_pagina,
+]

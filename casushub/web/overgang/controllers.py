@@ -1,0 +1,454 @@
+"""The regie's transition screens: format, upload and dry run, import progress, the list of
+imported cases with their deadlines, and the weging of one case.
+
+Controllers parse input and call one service each (``casushub.tenants.overgang.services``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import Annotated, Any
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import State, UploadFile
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.params import Body, FromPath, FromQuery
+from litestar.response import Redirect, Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.platform import klok
+from casushub.platform.hub.checklist import gereed_voor_livegang
+from casushub.platform.identity.roles import Role
+from casushub.platform.jobs import create_job, get_job
+from casushub.platform.models import Tenant
+from casushub.platform.tenancy import TenantRef
+from casushub.tenants.actor import Actor
+from casushub.tenants.casus.errors import RegelFout
+from casushub.tenants.overgang import formaat
+from casushub.tenants.overgang.models import ImportStatus
+from casushub.tenants.overgang.services import (
+    HERINNER_DAGEN,
+    ZaakWeging,
+    bevestig,
+    lees_import,
+    lees_zaak,
+    overgangslijst,
+    proefimport,
+    verwerp,
+    weeg_zaak,
+    weegtermijn,
+    wijzig_weegtermijn,
+)
+from casushub.tenants.weging.rules import BEOORDELINGEN, CRITERIA, Beoordeling, Uitkomst
+from casushub.tenants.weging.services import Aanwezige
+from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.bijlagen import content_disposition
+from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.weging import deelnemende_organisaties
+from casushub.web.casusoverleg.weigeringen import als_http
+from casushub.web.jobs import job_context
+from casushub.workers.enqueue import send_job
+
+__all__ = ["overgang_handlers"]
+
+log = logging.getLogger(__name__)
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
+UPLOAD = (Role.GEMEENTE_REGIE,)
+IMPORT_ACTOR = "overgang.import"
+_OMHULSEL = 64 * 1024
+UITKOMSTEN = [
+    (Uitkomst.OPNAME.value, "Opname in casusoverleg: de zaak wordt een casus onder de Wet"),
+    (Uitkomst.GEEN_ACTIE.value, "Geen actie: de zaak valt af en wordt vernietigd"),
+    (
+        Uitkomst.NIET_ONDER_WET.value,
+        "Valt niet onder deze wet: de zaak wordt vernietigd; de zorgen horen in de reguliere "
+        "persoonsgerichte aanpak van de gemeente",
+    ),
+]
+MELDINGEN = {
+    "geen_actie": "De weging is vastgelegd: geen actie. De zaak wordt vannacht vernietigd; "
+    "er blijft een vernietigingsbewijs zonder persoonsgegevens.",
+    "termijn": "De termijn voor de weging is gewijzigd. Hij geldt voor zaken die vanaf nu "
+    "worden ingelezen.",
+    "verworpen": "De proefimport is verworpen; er is niets ingelezen.",
+}
+KRUIMEL = {"label": "Overgangsvoorraad", "href": "/overgang"}
+
+
+async def _bekende_gemeenten(state: State) -> set[str]:
+    async with state.engine.connect() as conn:
+        return set((await conn.execute(select(Tenant.gemeentecode))).scalars())
+
+
+async def _gemeentecode(state: State, tenant: TenantRef) -> str:
+    async with state.engine.connect() as conn:
+        return str(await conn.scalar(select(Tenant.gemeentecode).where(Tenant.id == tenant.id)))
+
+
+@get("/overgang", name="overgang", opt=roles(*REGIE), dependencies=DEPS)
+async def overgang_overzicht(
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    gedaan: FromQuery[str | None] = None,
+) -> Template:
+    async with als_http(), db.begin():
+        zaken = await overgangslijst(db, actor)
+        termijn = await weegtermijn(db)
+    return Template(
+        "overgang/overzicht.html",
+        context={
+            "zaken": zaken,
+            "termijn": termijn,
+            "vandaag": klok.vandaag(),
+            "herinner_dagen": HERINNER_DAGEN,
+            "mag_uploaden": actor.role in UPLOAD,
+            "fouten": {},
+            "melding": MELDINGEN.get(gedaan or ""),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@get("/overgang/formaat", name="overgang-formaat", opt=roles(*REGIE), sync_to_thread=False)
+def overgang_formaat() -> Template:
+    return Template(
+        "overgang/formaat.html",
+        context={"velden": formaat.VELDEN, "max_rijen": formaat.MAX_RIJEN, "kruimel": KRUIMEL},
+    )
+
+
+def _download(tekst: str, naam: str, mediatype: str) -> Response[bytes]:
+    return Response(
+        tekst.encode("utf-8"),
+        media_type=mediatype,
+        headers={
+            "Content-Disposition": content_disposition(naam),
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@get(
+    "/overgang/bestanden/{naam:str}",
+    name="overgang-bestand",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def overgang_bestand(
+    naam: FromPath[str], state: State, tenant: NamedDependency[TenantRef]
+) -> Response[bytes]:
+    """The template and the example file (fictitious persons, in this municipality)."""
+    code = await _gemeentecode(state, tenant)
+    bestanden = {
+        "sjabloon.csv": (formaat.sjabloon_csv, "text/csv; charset=utf-8"),
+        "sjabloon.json": (formaat.sjabloon_json, "application/json"),
+        "voorbeeld.csv": (lambda: formaat.voorbeeld_csv(code), "text/csv; charset=utf-8"),
+        "voorbeeld.json": (lambda: formaat.voorbeeld_json(code), "application/json"),
+    }
+    if naam not in bestanden:
+        raise NotFoundException
+    maak, mediatype = bestanden[naam]
+    return _download(maak(), f"overgangsvoorraad-{naam}", mediatype)
+
+
+@post(
+    "/overgang/proef",
+    name="overgang-proef",
+    opt=roles(*UPLOAD),
+    dependencies=DEPS,
+    request_max_body_size=formaat.MAX_BESTAND_BYTES + _OMHULSEL,
+)
+async def overgang_proef(
+    request: Request[Any, Any, State],
+    state: State,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template | Redirect:
+    formulier = await request.form()
+    naam, inhoud = "", b""
+    try:
+        bestand = formulier.get("bestand")
+        if isinstance(bestand, UploadFile):
+            naam = bestand.filename or ""
+            inhoud = await bestand.read(formaat.MAX_BESTAND_BYTES + 1)
+    finally:
+        for waarde in formulier.values():
+            if isinstance(waarde, UploadFile):
+                await waarde.close()
+    gemeenten = await _bekende_gemeenten(state)
+    try:
+        if not inhoud:
+            raise RegelFout("Kies een CSV- of JSON-bestand om te controleren.", "bestand")
+        async with als_http(), db.begin():
+            upload = await proefimport(
+                db,
+                actor,
+                bestandsnaam=naam,
+                inhoud=inhoud,
+                bekende_gemeenten=gemeenten,
+                geheim=state.settings.secret_key.encode(),
+            )
+    except RegelFout as fout:
+        async with als_http(), db.begin():
+            zaken = await overgangslijst(db, actor)
+            termijn = await weegtermijn(db)
+        return Template(
+            "overgang/overzicht.html",
+            context={
+                "zaken": zaken,
+                "termijn": termijn,
+                "vandaag": klok.vandaag(),
+                "herinner_dagen": HERINNER_DAGEN,
+                "mag_uploaden": True,
+                "fouten": {"bestand": fout.message},
+            },
+            status_code=422,
+        )
+    return Redirect(f"/overgang/imports/{upload.id}", status_code=303)
+
+
+@get(
+    "/overgang/imports/{import_id:uuid}",
+    name="overgang-import",
+    opt=roles(*UPLOAD),
+    dependencies=DEPS,
+)
+async def overgang_import(
+    import_id: FromPath[uuid.UUID],
+    state: State,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    async with als_http(), db.begin():
+        upload = await lees_import(db, actor, import_id)
+    job = await get_job(state.engine, upload.job_id) if upload.job_id else None
+    rapport = upload.rapport or []
+    return Template(
+        "overgang/import.html",
+        context={
+            "upload": upload,
+            "proef": upload.status == ImportStatus.PROEF,
+            "fouten_rijen": [r for r in rapport if r["status"] == "fout"],
+            "nieuw": sum(1 for r in rapport if r["status"] == "nieuw"),
+            "al_ingelezen": sum(1 for r in rapport if r["status"] == "al_ingelezen"),
+            "rapport": rapport,
+            "kruimel": KRUIMEL,
+            "basis": "/overgang",
+            **(job_context(job) if job else {}),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@post(
+    "/overgang/imports/{import_id:uuid}/bevestigen",
+    name="overgang-bevestigen",
+    opt=roles(*UPLOAD),
+    dependencies=DEPS,
+)
+async def overgang_bevestigen(
+    import_id: FromPath[uuid.UUID],
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Redirect:
+    async with als_http(), db.begin():
+        upload = await lees_import(db, actor, import_id)
+        if upload.status != ImportStatus.PROEF or not upload.rijen:
+            return Redirect(f"/overgang/imports/{import_id}", status_code=303)
+    # The job row first (platform), then the confirmation naming it (tenant), then the
+    # message: a lost message is resent by the jobs sweep, and the actor checks the status.
+    job_id = await create_job(
+        state.engine, IMPORT_ACTOR, tenant_id=tenant.id, params={"import_id": str(import_id)}
+    )
+    try:
+        async with als_http(), db.begin():
+            await bevestig(db, actor, import_id, job_id)
+    except RegelFout:
+        return Redirect(f"/overgang/imports/{import_id}", status_code=303)
+    try:
+        await asyncio.to_thread(send_job, job_id, IMPORT_ACTOR)
+    except Exception:  # noqa: BLE001 - the jobs sweep sends it once the broker is back
+        log.warning("broker unavailable; job %s stays queued for the sweep", job_id)
+    return Redirect(f"/overgang/imports/{import_id}", status_code=303)
+
+
+@post(
+    "/overgang/imports/{import_id:uuid}/verwerpen",
+    name="overgang-verwerpen",
+    opt=roles(*UPLOAD),
+    dependencies=DEPS,
+)
+async def overgang_verwerpen(
+    import_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+) -> Redirect:
+    try:
+        async with als_http(), db.begin():
+            await verwerp(db, actor, import_id)
+    except RegelFout:
+        pass
+    return Redirect("/overgang?gedaan=verworpen", status_code=303)
+
+
+@post(
+    "/overgang/termijn", name="overgang-termijn", opt=roles(Role.GEMEENTE_REGIE), dependencies=DEPS
+)
+async def overgang_termijn(
+    data: Form, db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+) -> Template | Redirect:
+    waarde = str(data.get("maanden", "")).strip()
+    try:
+        if not waarde.isdigit():
+            raise RegelFout("Kies een termijn van 1 tot 12 maanden.", "maanden")
+        async with als_http(), db.begin():
+            await wijzig_weegtermijn(db, actor, int(waarde))
+    except RegelFout as fout:
+        async with als_http(), db.begin():
+            zaken = await overgangslijst(db, actor)
+            termijn = await weegtermijn(db)
+        return Template(
+            "overgang/overzicht.html",
+            context={
+                "zaken": zaken,
+                "termijn": termijn,
+                "vandaag": klok.vandaag(),
+                "herinner_dagen": HERINNER_DAGEN,
+                "mag_uploaden": True,
+                "fouten": {"maanden": fout.message},
+            },
+            status_code=422,
+        )
+    return Redirect("/overgang?gedaan=termijn", status_code=303)
+
+
+def _weegscherm(
+    zaak: Any,
+    organisaties: list[tuple[str, str, str]],
+    waarden: dict[str, Any],
+    fouten: dict[str, str],
+    status_code: int = 200,
+) -> Template:
+    return Template(
+        "overgang/weging.html",
+        context={
+            "zaak": zaak,
+            "organisaties": organisaties,
+            "waarden": waarden,
+            "fouten": fouten,
+            "criteria": CRITERIA,
+            "beoordelingen": [("", "Kies een beoordeling"), *BEOORDELINGEN.items()],
+            "uitkomsten": UITKOMSTEN,
+            "kruimel": KRUIMEL,
+        },
+        status_code=status_code,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@get(
+    "/overgang/zaken/{zaak_id:uuid}/weging",
+    name="overgang-weging",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def overgang_weging(
+    zaak_id: FromPath[uuid.UUID],
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    async with als_http(), db.begin():
+        zaak = await lees_zaak(db, actor, zaak_id)
+    organisaties = await deelnemende_organisaties(state, tenant)
+    return _weegscherm(zaak, organisaties, {"datum": klok.vandaag().strftime("%d-%m-%Y")}, {})
+
+
+def _lijst(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+@post(
+    "/overgang/zaken/{zaak_id:uuid}/weging",
+    name="overgang-weging-opslaan",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def overgang_weging_opslaan(
+    zaak_id: FromPath[uuid.UUID],
+    data: Form,
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template | Redirect:
+    organisaties = await deelnemende_organisaties(state, tenant)
+    soort = {i: t for i, _, t in organisaties}
+    waarden = {k: v for k, v in data.items() if k != "_csrf_token"}
+    waarden["aanwezig"] = [a for a in _lijst(data.get("aanwezig")) if a in soort]
+    fouten: dict[str, str] = {}
+    try:
+        weegdatum = datum(str(data.get("datum", "")))
+    except ValueError:
+        weegdatum = None
+        fouten["datum"] = "Vul de datum in als dd-mm-jjjj."
+    if weegdatum is None and not fouten:
+        fouten["datum"] = "Vul de datum van de weging in."
+    invoer = ZaakWeging(
+        datum=weegdatum or klok.vandaag(),
+        aanwezigen=[Aanwezige(uuid.UUID(a), soort[a]) for a in waarden["aanwezig"]],
+        criteria={
+            key: Beoordeling(
+                str(data.get(f"{key}_beoordeling", "")), str(data.get(f"{key}_toelichting", ""))
+            )
+            for key in CRITERIA
+            if data.get(f"{key}_beoordeling")
+        },
+        redenering=str(data.get("redenering", ""))[:10_000],
+        uitkomst=str(data.get("uitkomst", "")) or None,
+    )
+    async with state.engine.connect() as conn:
+        code = await conn.scalar(select(Tenant.gemeentecode).where(Tenant.id == tenant.id))
+        live = await gereed_voor_livegang(conn, tenant.id)
+    try:
+        if fouten:
+            raise RegelFout(fouten["datum"], "datum")
+        if invoer.uitkomst == Uitkomst.OPNAME and not live:
+            raise RegelFout(
+                "Deze gemeente is nog niet live: er kan nog geen casus worden aangemaakt tot de "
+                "hub de verplichte implementatiestappen heeft afgerond.",
+                "uitkomst",
+            )
+        async with als_http(), db.begin():
+            zaak = await weeg_zaak(db, actor, zaak_id, invoer, regie_gemeente=code or "")
+    except RegelFout as fout:
+        async with als_http(), db.begin():
+            zaak_ = await lees_zaak(db, actor, zaak_id)
+        veld = (fout.field or "redenering").replace(".", "_")
+        return _weegscherm(zaak_, organisaties, waarden, {veld: fout.message}, 422)
+    if zaak.casus_id is not None:
+        return Redirect(f"/casusoverleg/casussen/{zaak.casus_id}", status_code=303)
+    return Redirect("/overgang?gedaan=geen_actie", status_code=303)
+
+
+overgang_handlers = [
+    overgang_overzicht,
+    overgang_formaat,
+    overgang_bestand,
+    overgang_proef,
+    overgang_import,
+    overgang_bevestigen,
+    overgang_verwerpen,
+    overgang_termijn,
+    overgang_weging,
+    overgang_weging_opslaan,
+]

@@ -1,0 +1,124 @@
+"""Export of casus data to another municipal system, for carrying out an intervention of the
+plan van aanpak. The purpose and the intervention are chosen (nothing preselected); any other
+purpose, or no intervention, is refused with the guard's Dutch explanation and the input kept.
+An allowed export is logged (the export register and the access log) and downloaded as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Annotated, Any
+
+from litestar import Response, get, post
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.platform import klok
+from casushub.platform.identity.roles import Role
+from casushub.tenants.actor import Actor
+from casushub.tenants.exports.interventie import exporteer_voor_interventie, interventies_van
+from casushub.tenants.exports.rules import ExportDoel, ExportGeweigerd
+from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.weigeringen import als_http
+
+__all__ = ["export_handlers"]
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
+_NO_CACHE = {"Cache-Control": "no-store"}
+DOELEN = [
+    ("", "Kies het doel van de export"),
+    *((d.value, d.value.capitalize()) for d in ExportDoel),
+]
+_VELD = {"doel": "doel", "interventie": "interventie", "goedkeuring": "met_gevoelig"}
+
+
+async def _scherm(
+    db: AsyncSession,
+    actor: Actor,
+    casus_id: uuid.UUID,
+    *,
+    waarden: dict[str, str] | None = None,
+    fouten: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    casus, interventies = await interventies_van(db, actor, casus_id)
+    keuzes = [("", "Kies de interventie")] + [
+        (str(i.id), f"{i.omschrijving} ({i.domein}, {i.status})") for i in interventies
+    ]
+    return Template(
+        "rechten/export.html",
+        context={
+            "casus": casus,
+            "interventies": keuzes,
+            "heeft_interventies": bool(interventies),
+            "doelen": DOELEN,
+            "waarden": waarden or {},
+            "fouten": fouten or {},
+        },
+        status_code=status_code,
+        headers=_NO_CACHE,
+    )
+
+
+@get(
+    "/casusoverleg/casussen/{casus_id:uuid}/export",
+    name="casus-export",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def export_scherm(
+    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+) -> Template:
+    async with als_http(), db.begin():
+        return await _scherm(db, actor, casus_id)
+
+
+@post(
+    "/casusoverleg/casussen/{casus_id:uuid}/export",
+    name="casus-export-maken",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+    status_code=200,
+)
+async def export_maken(
+    casus_id: FromPath[uuid.UUID],
+    data: Form,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template | Response[bytes]:
+    waarden = {k: str(data.get(k, ""))[:300] for k in ("doel", "interventie", "met_gevoelig")}
+    try:
+        interventie_id = uuid.UUID(waarden["interventie"]) if waarden["interventie"] else None
+    except ValueError:
+        interventie_id = None
+    try:
+        async with als_http(), db.begin():
+            document = await exporteer_voor_interventie(
+                db,
+                actor,
+                casus_id,
+                doel=waarden["doel"] or None,
+                interventie_id=interventie_id,
+                met_gevoelig=waarden["met_gevoelig"] == "ja",
+            )
+    except ExportGeweigerd as exc:
+        veld = _VELD.get(exc.field or "", "doel")
+        async with als_http(), db.begin():
+            return await _scherm(
+                db, actor, casus_id, waarden=waarden, fouten={veld: exc.message}, status_code=422
+            )
+    naam = f"casus-export-{klok.vandaag().isoformat()}.json"
+    return Response(
+        json.dumps(document, ensure_ascii=False, indent=1).encode(),
+        media_type="application/json",
+        headers={**_NO_CACHE, "Content-Disposition": f'attachment; filename="{naam}"'},
+    )
+
+
+export_handlers: list[Any] = [export_scherm, export_maken]
