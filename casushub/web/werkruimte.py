@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from litestar.datastructures import State
@@ -63,7 +63,6 @@ class Werk:
     tenant: TenantRef | None
     db: AsyncSession | None
     actor: Actor | None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def gemeente(self) -> tuple[TenantRef, AsyncSession, Actor]:
         """The municipality, its session and the actor (for blocks of municipality roles)."""

@@ -234,5 +234,5 @@ async def andere_rollen(werk: Werk) -> Blok | None:
     return Blok(
         "Uw andere rollen",
         tekst="U werkt ook als: " + "; ".join(andere) + ".",
-        links=[Link("Wissel van rol", "/auth/context?volgende=%2Fwerkruimte")],
+        links=[Link("Wissel van rol", "/auth/context?volgende=/werkruimte")],
     )
