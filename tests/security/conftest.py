@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -275,6 +275,22 @@ async def _platform_objects(
 
 @pytest.fixture(scope="session")
 async def world(admin_engine: AsyncEngine, app_engine: AsyncEngine, settings: Settings) -> World:
+    return await make_world(admin_engine, app_engine, settings)
+
+
+@pytest.fixture(scope="session")
+def new_world(
+    admin_engine: AsyncEngine, app_engine: AsyncEngine, settings: Settings
+) -> Callable[[], Awaitable[World]]:
+    """A world of its own, for a test that changes what every later test relies on (publishes
+    the hub's instructions, ends sessions)."""
+    return lambda: make_world(admin_engine, app_engine, settings)
+
+
+async def make_world(
+    admin_engine: AsyncEngine, app_engine: AsyncEngine, settings: Settings
+) -> World:
+    """Two hubs, each with a seeded municipality."""
     sides = {}
     for name in ("A", "B"):
         suffix = secrets.token_hex(3)
