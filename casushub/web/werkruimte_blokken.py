@@ -12,7 +12,7 @@ from datetime import timedelta
 from casushub.crosstenant.overdracht import inkomende_overdrachten
 from casushub.platform import klok
 from casushub.platform.hub.werkvoorraad import hub_werkvoorraad
-from casushub.platform.identity.roles import Role
+from casushub.platform.identity.roles import TENANT_ROLES, Role
 from casushub.tenants.bewaartermijnen.overzichten import aantal_bewijzen
 from casushub.tenants.casus.overzicht import tel_overzicht
 from casushub.tenants.casus.toegang import weegt_mee
@@ -235,4 +235,25 @@ async def andere_rollen(werk: Werk) -> Blok | None:
         "Uw andere rollen",
         tekst="U werkt ook als: " + "; ".join(andere) + ".",
         links=[Link("Wissel van rol", "/auth/context?volgende=/werkruimte")],
+    )
+
+
+@blok(Role.PROCESREGISSEUR, Role.GEMEENTE_REGIE)
+async def overgang(werk: Werk) -> Blok | None:
+    return Blok(
+        "Overgang naar de wet",
+        tekst="Casussen uit het convenant, opnieuw gewogen onder de wet.",
+        links=[
+            Link("Overgangsvoorraad", "/overgang"),
+            Link("Formaat van een import", "/overgang/formaat"),
+        ],
+    )
+
+
+@blok(*TENANT_ROLES)
+async def verbeteringen(werk: Werk) -> Blok | None:
+    return Blok(
+        "Verbeteringen van gegevens",
+        tekst="Rectificaties die de gemeente heeft toegewezen en die u moet doorvoeren.",
+        links=[Link("Door te voeren verbeteringen", "/contactpunt-taken/verbeteringen")],
     )

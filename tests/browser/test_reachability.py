@@ -52,6 +52,16 @@ NEEDS_AN_ID: dict[str, str] = {
     "/casusoverleg/casussen/{casus_id:uuid}/informatie/{item_id:uuid}/inzage": "restricting "
     "an item: offered in a casus's rights section while a data-subject request binds it; the "
     "demo region holds no request yet",
+    "/contactpunt-taken/verzoek/{verzoek_id:uuid}/besluit": "a request's decision: the demo "
+    "region holds no request yet",
+    "/contactpunt-taken/rectificatie/{rectificatie_id:uuid}": "a rectification to pass on: "
+    "listed under the improvements once a request was granted; the demo holds none",
+    "/gemeente/beeindiging": "the export after the processor agreement ended: offered on the "
+    "page a terminated municipality's regie gets",
+    "/overgang/imports/{import_id:uuid}": "an import of the transition stock: the demo holds none",
+    "/overgang/zaken/{zaak_id:uuid}/weging": "re-weighing an imported case: the demo holds none",
+    "/hub/gemeenten/{tenant_id:uuid}/overgang/imports/{import_id:uuid}": "an import's "
+    "progress for the hub: the demo holds none",
 }
 # Routes the role table opens to a role while the domain narrows them per organisation.
 NOT_FOR_ORGANISATION: dict[str, dict[str, str]] = {
