@@ -63,6 +63,7 @@ async def casusoverleg(werk: Werk) -> Blok | None:
         links=[
             Link("Signaal inbrengen", "/casusoverleg/signalen/nieuw"),
             Link("Persoon of casus zoeken", "/casusoverleg/zoeken"),
+            Link("Valt een zorg niet onder de wet radicalisering?", "/grens-van-de-wet"),
         ],
     )
 

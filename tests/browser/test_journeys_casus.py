@@ -171,6 +171,8 @@ async def test_procesregisseur_from_signal_to_printed_agenda(
     await walk.fill("naam", naam)
     await walk.select("gemeente_van_verblijf", cast.tenant_name)  # by name, not by code
     await walk.fill("omschrijving", "Deelt oproepen tot geweld in een besloten groep.")
+    await walk.tick("aanleiding-radicalisering")
+    await walk.fill("aanleiding_toelichting", "Oproepen tot geweld uit extremistische motieven.")
     await walk.press("Signaal opslaan")
     await page.wait_for_url("**/casusoverleg")
     await walk.check()

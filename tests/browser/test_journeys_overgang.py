@@ -26,7 +26,7 @@ from casushub.platform.identity.devidp import DevIdp
 from casushub.platform.settings import Settings
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-GEMEENTECODE = "9851"  # its own municipality: the other journeys' is 9850
+GEMEENTECODE = "9857"  # its own municipality, used by no other test
 
 
 @pytest.fixture(scope="module")

@@ -52,10 +52,6 @@ NEEDS_AN_ID: dict[str, str] = {
     "/casusoverleg/casussen/{casus_id:uuid}/informatie/{item_id:uuid}/inzage": "restricting "
     "an item: offered in a casus's rights section while a data-subject request binds it; the "
     "demo region holds no request yet",
-    "/contactpunt-taken/verzoek/{verzoek_id:uuid}/besluit": "a request's decision: the demo "
-    "region holds no request yet",
-    "/contactpunt-taken/rectificatie/{rectificatie_id:uuid}": "a rectification to pass on: "
-    "listed under the improvements once a request was granted; the demo holds none",
     "/gemeente/beeindiging": "the export after the processor agreement ended: offered on the "
     "page a terminated municipality's regie gets",
     "/overgang/imports/{import_id:uuid}": "an import of the transition stock: the demo holds none",

@@ -16,7 +16,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import State, UploadFile
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy import select
@@ -72,8 +72,9 @@ async def _gemeente(request: Request[Any, Any, State], state: State, tenant_id: 
 
 def _actor(request: Request[Any, Any, State]) -> Actor:
     identity = current_identity(request)
-    assert identity is not None  # noqa: S101 - hub_admin() checked it
-    assert identity.active is not None  # noqa: S101
+    # The route's guard already required a signed-in hub admin with an active membership.
+    if identity is None or identity.active is None:
+        raise NotAuthorizedException
     return Actor(
         user_id=identity.user_id,
         organisation_id=identity.active.organisation_id,
