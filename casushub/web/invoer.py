@@ -23,6 +23,7 @@ import importlib
 import pkgutil
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -42,6 +43,7 @@ __all__ = [
     "MAX_VRIJE_TEKST",
     "VERWANT",
     "TeLangVeld",
+    "datum",
     "invoer_aan_de_rand",
     "kolom_maxima",
     "maximum_lengte",
@@ -180,3 +182,16 @@ async def invoer_aan_de_rand(request: Request[Any, Any, Any]) -> Response[Any] |
         media_type=MediaType.HTML,
         headers=headers,
     )
+
+
+def datum(value: str) -> date | None:
+    """Dutch (dd-mm-jjjj) or ISO dates; empty is None; anything else raises ValueError."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    for pattern in ("%d-%m-%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, pattern).date()  # noqa: DTZ007 - a calendar date, no moment
+        except ValueError:
+            continue
+    raise ValueError(value)

@@ -9,6 +9,7 @@ success goes back to the casus page with a confirmation (PRG, so a reload posts 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -55,6 +56,14 @@ def _vandaag() -> str:
     return klok.vandaag().strftime("%d-%m-%Y")
 
 
+def _dag_of_vandaag(waarde: str) -> date:
+    """The day typed in, or today while it is empty or not yet a date (the page's preview)."""
+    try:
+        return datum(waarde) or klok.vandaag()
+    except ValueError:
+        return klok.vandaag()
+
+
 def casus_url(casus_id: uuid.UUID, sectie: str = "") -> str:
     return f"/casusoverleg/casussen/{casus_id}" + (f"/{sectie}" if sectie else "")
 
@@ -79,10 +88,7 @@ async def _herbeoordeling_pagina(
     status_code: int = 200,
 ) -> Template:
     instelling = await lees_instellingen(db)
-    try:
-        op = datum(waarden.get("herbeoordeling_datum", "")) or klok.vandaag()
-    except ValueError:
-        op = klok.vandaag()
+    op = _dag_of_vandaag(waarden.get("herbeoordeling_datum", ""))
     return Template(
         "casusoverleg/herbeoordeling.html",
         context={
@@ -285,10 +291,7 @@ async def _afsluiten_pagina(
     status_code: int = 200,
 ) -> Template:
     parameters = await bewaarparameters(db)
-    try:
-        op = datum(waarden.get("afsluit_datum", "")) or klok.vandaag()
-    except ValueError:
-        op = klok.vandaag()
+    op = _dag_of_vandaag(waarden.get("afsluit_datum", ""))
     return Template(
         "casusoverleg/afsluiten.html",
         context={

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import Annotated, Any
 
 from litestar import Request
@@ -17,6 +16,7 @@ from casushub.platform.identity.access import Identity
 from casushub.platform.identity.memberships import Actor
 from casushub.platform.identity.roles import Role
 from casushub.web.auth.guards import current_identity
+from casushub.web.invoer import datum
 from casushub.web.navigation import HOOFDMENU
 
 __all__ = ["AnyRequest", "Form", "HubAdmin", "datum", "hub_admin", "render"]
@@ -58,19 +58,6 @@ def in_hub(row_hub_id: uuid.UUID | None, admin: HubAdmin) -> None:
     """Another hub's object does not exist here: 404, same as an unknown id."""
     if row_hub_id != admin.hub_id:
         raise NotFoundException
-
-
-def datum(value: str) -> date | None:
-    """Dutch (dd-mm-jjjj) or ISO dates; empty is None; anything else raises ValueError."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    for pattern in ("%d-%m-%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(value, pattern).date()  # noqa: DTZ007 - a calendar date, no moment
-        except ValueError:
-            continue
-    raise ValueError(value)
 
 
 def render(
