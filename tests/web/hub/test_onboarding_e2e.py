@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -37,6 +38,7 @@ from idp_browser import TEST_CLIENT_ID, TEST_RP_URL, sign_in
 
 ROOT = Path(__file__).resolve().parents[3]
 DEADLINE = 180.0  # a deadline for a loaded machine, not a timing assertion
+WORKER_OUTPUT: deque[str] = deque(maxlen=60)
 
 
 @pytest.fixture
@@ -61,15 +63,22 @@ def worker(settings: Settings) -> Iterator[subprocess.Popen[str]]:
         text=True,
     )
     assert process.stdout is not None
+    WORKER_OUTPUT.clear()
     deadline = time.monotonic() + DEADLINE
-    while time.monotonic() < deadline:
+    started = False
+    while not started and time.monotonic() < deadline:
         line = process.stdout.readline()
-        if "casushub worker gestart" in line:
-            break
+        WORKER_OUTPUT.append(line)
+        started = "casushub worker gestart" in line
         if not line and process.poll() is not None:
-            raise AssertionError("de worker stopte voordat hij gestart was")
+            break
+    if not started:
+        process.kill()
+        process.wait(timeout=10)
+        raise AssertionError("de worker startte niet:\n" + "".join(WORKER_OUTPUT))
     stdout = process.stdout
-    drainer = threading.Thread(target=lambda: list(stdout), daemon=True)
+    # The last lines stay readable: a job that does not finish is explained by them.
+    drainer = threading.Thread(target=WORKER_OUTPUT.extend, args=(stdout,), daemon=True)
     drainer.start()
     yield process
     process.terminate()
@@ -88,7 +97,7 @@ async def _until(check: Callable[[], Any], what: str) -> Any:
         if result := await check():
             return result
         await asyncio.sleep(0.2)
-    raise AssertionError(f"niet gebeurd: {what}")
+    raise AssertionError(f"niet gebeurd: {what}; de worker schreef:\n" + "".join(WORKER_OUTPUT))
 
 
 async def test_onboarding_end_to_end(
