@@ -72,7 +72,7 @@ async def casusoverleg(werk: Werk) -> Blok | None:
 async def verzoeken_van_betrokkenen(werk: Werk) -> Blok | None:
     _, db, _ = werk.gemeente()
     open_verzoeken = await verzoeken.open_verzoeken(db)
-    vandaag = verzoeken.vandaag()
+    vandaag = klok.vandaag()
     te_laat = sum(1 for v in open_verzoeken if v.termijn < vandaag)
     deze_week = sum(1 for v in open_verzoeken if vandaag <= v.termijn <= vandaag + timedelta(7))
     tekst = (
