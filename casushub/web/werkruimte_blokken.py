@@ -16,8 +16,8 @@ from casushub.platform.identity.roles import TENANT_ROLES, Role
 from casushub.tenants.bewaartermijnen.overzichten import aantal_bewijzen
 from casushub.tenants.casus.overzicht import tel_overzicht
 from casushub.tenants.casus.toegang import weegt_mee
-from casushub.tenants.overgang.services import HERINNER_DAGEN
-from casushub.tenants.overgang.services import telling as overgang_telling
+from casushub.tenants.overgang.lijst import HERINNER_DAGEN
+from casushub.tenants.overgang.lijst import telling as overgang_telling
 from casushub.tenants.uitnodigingen.services import mijn_uitnodigingen
 from casushub.tenants.verzoeken import services as verzoeken
 from casushub.web.casusoverleg.bijeenkomsten import komende_bijeenkomsten
