@@ -1,53 +1,30 @@
-"""``casushub organisaties …`` and ``casushub gebruikers …``: identity administration from the
-command line (until the admin screens exist). Secrets are read from a hidden prompt, stdin, an
+"""``casushub organisaties …``: partner organisations and their identity provider (OpenID
+Connect) from the command line. The client secret is read from a hidden prompt, stdin, an
 environment variable or a file (a Kubernetes Job has no terminal: it gets the secret from a
 Secret), never from an argument (arguments end up in shell history and process lists).
 
-``--if-missing`` makes a command a no-op when what it would create exists already, so the
-chart's bootstrap Job can run again after a failed attempt."""
+``--if-missing`` makes ``create`` a no-op when the organisation exists already, so the chart's
+bootstrap Job can run again after a failed attempt.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 import uuid
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
+from casushub.cli.run import fail, run_in_transaction
 from casushub.platform.settings import get_settings
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection
 
-__all__ = ["gebruikers", "organisaties"]
 
-T = TypeVar("T")
-
-
-def _run(fn: Callable[..., Awaitable[T]]) -> T:
-    from casushub.platform.database import create_admin_engine
-
-    async def wrapper() -> T:
-        engine = create_admin_engine(get_settings())
-        try:
-            async with engine.begin() as conn:
-                return await fn(conn)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(wrapper())
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"Fout: {message}", err=True)
-    sys.exit(1)
-
-
-async def _scope_ids(
+async def scope_ids(
     conn: AsyncConnection, hub: str | None, tenant: str | None
 ) -> tuple[uuid.UUID | None, uuid.UUID | None]:
     from sqlalchemy import select
@@ -58,11 +35,11 @@ async def _scope_ids(
     if hub:
         hub_id = (await conn.execute(select(Hub.id).where(Hub.slug == hub))).scalar()
         if hub_id is None:
-            _fail(f"onbekende hub {hub!r}")
+            fail(f"onbekende hub {hub!r}")
     if tenant:
         tenant_id = (await conn.execute(select(Tenant.id).where(Tenant.slug == tenant))).scalar()
         if tenant_id is None:
-            _fail(f"onbekende gemeente {tenant!r}")
+            fail(f"onbekende gemeente {tenant!r}")
     return hub_id, tenant_id
 
 
@@ -106,12 +83,12 @@ def organisations_create(
         found = await conn.execute(select(Organisation.id).where(Organisation.slug == slug))
         return found.first() is not None
 
-    if if_missing and _run(exists):
+    if if_missing and run_in_transaction(exists):
         click.echo(f"organisatie {slug} bestaat al")
         return
 
     async def create(conn: AsyncConnection) -> None:
-        hub_id, tenant_id = await _scope_ids(conn, hub, tenant)
+        hub_id, tenant_id = await scope_ids(conn, hub, tenant)
         await create_organisation(
             conn,
             slug=slug,
@@ -123,9 +100,9 @@ def organisations_create(
         )
 
     try:
-        _run(create)
+        run_in_transaction(create)
     except RegistryError as exc:
-        _fail(exc.message)
+        fail(exc.message)
     click.echo(f"organisatie {slug} aangemaakt")
 
 
@@ -189,7 +166,7 @@ def organisations_provider(
             await conn.execute(select(Organisation.id).where(Organisation.slug == slug))
         ).scalar()
         if org_id is None:
-            _fail(f"onbekende organisatie {slug!r}")
+            fail(f"onbekende organisatie {slug!r}")
         await save_provider(
             conn,
             get_settings(),
@@ -205,9 +182,9 @@ def organisations_provider(
         )
 
     try:
-        _run(save)
+        run_in_transaction(save)
     except RegistryError as exc:
-        _fail(exc.message)
+        fail(exc.message)
     click.echo(f"inlogdienst van {slug} opgeslagen (het geheim wordt niet meer getoond)")
 
 
@@ -228,13 +205,13 @@ def organisations_deactivate(slug: str) -> None:
             await conn.execute(select(Organisation.id).where(Organisation.slug == slug))
         ).scalar()
         if org_id is None:
-            _fail(f"onbekende organisatie {slug!r}")
+            fail(f"onbekende organisatie {slug!r}")
         try:
             return await deactivate_organisation(conn, org_id)
         except DeactivationRefused as exc:
-            _fail(exc.message)
+            fail(exc.message)
 
-    click.echo(f"organisatie {slug} uitgezet; {_run(off)} sessies beëindigd")
+    click.echo(f"organisatie {slug} uitgezet; {run_in_transaction(off)} sessies beëindigd")
 
 
 _MAX_SECRET = 4096
@@ -243,150 +220,22 @@ _MAX_SECRET = 4096
 def _read_secret(env_name: str | None, path: Path | None) -> str:
     """The client secret from exactly one source; the value itself never appears in output."""
     if env_name and path:
-        _fail("geef --secret-env of --secret-file, niet allebei.")
+        fail("geef --secret-env of --secret-file, niet allebei.")
     if env_name:
         secret = os.environ.get(env_name, "").strip()
         if not secret:
-            _fail(f"omgevingsvariabele {env_name} is leeg of bestaat niet.")
+            fail(f"omgevingsvariabele {env_name} is leeg of bestaat niet.")
     elif path:
         try:
             secret = path.read_text(encoding="utf-8").strip()
         except (OSError, UnicodeDecodeError) as exc:
-            _fail(f"kan {path} niet lezen: {type(exc).__name__}.")
+            fail(f"kan {path} niet lezen: {type(exc).__name__}.")
         if not secret:
-            _fail(f"{path} is leeg.")
+            fail(f"{path} is leeg.")
     elif sys.stdin.isatty():
         secret = click.prompt("Clientgeheim", hide_input=True)
     else:
         secret = sys.stdin.readline().strip()
     if not secret or len(secret) > _MAX_SECRET or "\n" in secret:
-        _fail(f"het clientgeheim moet één regel van 1 tot {_MAX_SECRET} tekens zijn.")
+        fail(f"het clientgeheim moet één regel van 1 tot {_MAX_SECRET} tekens zijn.")
     return secret
-
-
-@click.group()
-def gebruikers() -> None:
-    """Gebruikers: uitnodigen en uitzetten."""
-
-
-@gebruikers.command("invite")
-@click.argument("organisation")
-@click.argument("email")
-@click.option("--role", required=True)
-@click.option("--hub", default=None)
-@click.option("--tenant", default=None)
-@click.option(
-    "--if-missing",
-    is_flag=True,
-    help="Niets doen als dit adres al een geldige of aanvaarde uitnodiging voor deze rol heeft.",
-)
-@click.option(
-    "--mail",
-    "send_mail",
-    is_flag=True,
-    help="Stuur de uitnodiging ook per e-mail (een vaste tekst met de link naar het platform).",
-)
-def users_invite(
-    organisation: str,
-    email: str,
-    role: str,
-    hub: str | None,
-    tenant: str | None,
-    if_missing: bool,
-    send_mail: bool,
-) -> None:
-    """Nodig een e-mailadres uit; de eerste keer inloggen koppelt de rol."""
-    from sqlalchemy import func, or_, select
-
-    from casushub.platform.identity.memberships import invite
-    from casushub.platform.identity.models import Invitation, Organisation
-    from casushub.platform.identity.roles import Role
-
-    try:
-        chosen = Role(role)
-    except ValueError:
-        _fail("onbekende rol; kies uit " + ", ".join(r.value for r in Role))
-
-    async def create(conn: AsyncConnection) -> bool:
-        org_id = (
-            await conn.execute(select(Organisation.id).where(Organisation.slug == organisation))
-        ).scalar()
-        if org_id is None:
-            _fail(f"onbekende organisatie {organisation!r}")
-        hub_id, tenant_id = await _scope_ids(conn, hub, tenant)
-        if if_missing:
-            earlier = await conn.execute(
-                select(Invitation.id).where(
-                    Invitation.organisation_id == org_id,
-                    Invitation.email == email.strip().lower(),
-                    Invitation.role == chosen.value,
-                    Invitation.hub_id.is_(None) if hub_id is None else Invitation.hub_id == hub_id,
-                    Invitation.tenant_id.is_(None)
-                    if tenant_id is None
-                    else Invitation.tenant_id == tenant_id,
-                    or_(Invitation.accepted_at.is_not(None), Invitation.expires_at > func.now()),
-                )
-            )
-            if earlier.first() is not None:
-                return False
-        await invite(
-            conn,
-            organisation_id=org_id,
-            email=email,
-            role=chosen,
-            hub_id=hub_id,
-            tenant_id=tenant_id,
-        )
-        return True
-
-    if not _run(create):
-        click.echo(f"{email} is al uitgenodigd als {chosen.value}")
-        return
-    click.echo(f"{email} uitgenodigd als {chosen.value}")
-    if send_mail:
-        _mail_invitation(email)
-
-
-def _mail_invitation(email: str) -> None:
-    """Queue the invitation mail and deliver it now, so a wrong mail relay shows at once.
-
-    A failed delivery is reported but does not fail the command: the mail stays in the
-    outbox and the workers' mail sweep delivers it once the relay answers.
-    """
-    import smtplib
-
-    from casushub.platform.database import create_app_engine
-    from casushub.platform.mail import MailError, deliver_mail, queue_mail
-
-    async def send() -> str:
-        settings = get_settings()
-        engine = create_app_engine(settings)
-        try:
-            mail_id = await queue_mail(engine, email.strip().lower(), "uitnodiging", "/werkruimte")
-            try:
-                await deliver_mail(engine, settings, mail_id)
-            except (OSError, smtplib.SMTPException) as exc:
-                return (
-                    f"uitnodiging staat klaar maar kon nog niet worden verstuurd "
-                    f"({type(exc).__name__}); de workers proberen het opnieuw"
-                )
-        finally:
-            await engine.dispose()
-        return f"uitnodiging gemaild naar {email}"
-
-    try:
-        click.echo(asyncio.run(send()))
-    except MailError as exc:
-        _fail(str(exc))
-
-
-@gebruikers.command("deactivate")
-@click.argument("user_id", type=click.UUID)
-def users_deactivate(user_id: uuid.UUID) -> None:
-    """Zet een gebruiker uit; al zijn of haar sessies eindigen direct."""
-    from casushub.platform.identity.memberships import deactivate_user
-
-    async def off(conn: AsyncConnection) -> int:
-        return await deactivate_user(conn, user_id)
-
-    click.echo(f"gebruiker uitgezet; {_run(off)} sessies beëindigd")
