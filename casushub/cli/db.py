@@ -38,7 +38,8 @@ def db_backup(directory: Path) -> None:
 
 
 def _database_backup(directory: Path) -> None:
-    from casushub.platform.backup import BackupError, backup_database
+    from casushub.platform.backup.database import backup_database
+    from casushub.platform.backup.pgtools import BackupError
 
     settings = get_settings()
     if not settings.database_url:

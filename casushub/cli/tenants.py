@@ -154,7 +154,8 @@ def _report_migration(report: MigrationReport, *, continue_on_failure: bool) -> 
 )
 def tenants_backup(slug: str, out: Path) -> None:
     """Maak een back-up van één gemeente: haar schema en haar registergegevens."""
-    from casushub.platform.backup import BackupError, backup_tenant
+    from casushub.platform.backup.pgtools import BackupError
+    from casushub.platform.backup.tenant import backup_tenant
 
     try:
         tables = run(lambda engine: backup_tenant(engine, get_settings(), slug, out))
@@ -170,7 +171,8 @@ def tenants_backup(slug: str, out: Path) -> None:
 @click.option("--as", "as_slug", default=None, help="Herstel onder een andere korte naam.")
 def tenants_restore(archive: Path, as_slug: str | None) -> None:
     """Herstel een gemeente uit een back-up (ook in een andere, lege database)."""
-    from casushub.platform.backup import BackupError, restore_tenant
+    from casushub.platform.backup.pgtools import BackupError
+    from casushub.platform.backup.tenant import restore_tenant
     from casushub.platform.registry import RegistryError
 
     try:

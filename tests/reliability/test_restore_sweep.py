@@ -21,7 +21,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casushub.platform.backup import DUMP_NAME, _libpq_url, pg_binary
+from casushub.platform.backup.database import DUMP_NAME
+from casushub.platform.backup.pgtools import libpq_url, pg_binary
 from casushub.platform.database import create_admin_engine, create_app_engine
 from casushub.platform.devdb import create_database, with_database
 from casushub.platform.registry import create_hub, create_tenant
@@ -81,7 +82,7 @@ async def _restore_into_new_database(
             pg_binary("pg_restore"),
             "--exit-on-error",
             "--single-transaction",
-            f"--dbname={_libpq_url(url)}",
+            f"--dbname={libpq_url(url)}",
             str(dump),
         ],
         capture_output=True,
@@ -94,7 +95,7 @@ async def _restore_into_new_database(
 
 
 async def _drop_database(server_url: str, name: str) -> None:
-    conn = await asyncpg.connect(_libpq_url(asyncpg_url(with_database(server_url, "postgres"))))
+    conn = await asyncpg.connect(libpq_url(asyncpg_url(with_database(server_url, "postgres"))))
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
@@ -262,4 +263,4 @@ def _check_new_dump(directory: Path, recent: Path) -> None:
     ],
 )
 def test_owner_url_becomes_a_libpq_url(url: str, expected: str) -> None:
-    assert _libpq_url(url) == expected
+    assert libpq_url(url) == expected
