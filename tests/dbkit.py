@@ -12,7 +12,7 @@ from pathlib import Path
 
 from casushub.platform.database import create_admin_engine
 from casushub.platform.devdb import create_database, with_database
-from casushub.platform.migrate import migrate_platform
+from casushub.platform.migrate.runs import migrate_platform
 from casushub.platform.settings import Settings, asyncpg_url, url_with_user
 
 

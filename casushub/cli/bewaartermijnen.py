@@ -57,7 +57,7 @@ async def _sweep_all(settings: Settings, *, dry_run: bool, slug: str | None) -> 
 
     from casushub.platform.database import create_admin_engine, create_app_engine
     from casushub.platform.ids import new_id
-    from casushub.platform.migrate import servable_revision, tenant_head
+    from casushub.platform.migrate.revisions import servable_revision, tenant_head
     from casushub.platform.models import Tenant, TenantStatus
     from casushub.platform.tenancy import TenantRef, tenant_session
     from casushub.tenants.actor import Actor

@@ -18,7 +18,7 @@ def db() -> None:
 @db.command("migrate")
 def db_migrate() -> None:
     """Breng het platform-schema naar de nieuwste versie en zet de rollen goed."""
-    from casushub.platform.migrate import migrate_platform
+    from casushub.platform.migrate.runs import migrate_platform
 
     revision = run(lambda engine: migrate_platform(engine, get_settings()))
     click.echo(f"platform-schema op versie {revision}")

@@ -16,7 +16,7 @@ from casushub.platform.settings import get_settings
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
-    from casushub.platform.migrate import MigrationReport
+    from casushub.platform.migrate.runs import MigrationReport
 
 
 @click.group()
@@ -96,7 +96,7 @@ def tenants_migrate(
     continue_on_failure: bool,
 ) -> None:
     """Migreer gemeenteschema's die achterlopen, elk in een eigen transactie."""
-    from casushub.platform.migrate import MigrationLocked, migrate_tenants
+    from casushub.platform.migrate.runs import MigrationLocked, migrate_tenants
 
     if all_tenants == bool(slugs):
         fail("geef --all of een of meer slugs op (niet allebei).")

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from casushub.platform.identity.memberships import invite
 from casushub.platform.identity.organisations import create_organisation, save_provider
 from casushub.platform.identity.roles import OrganisationType, Role
-from casushub.platform.migrate import tenant_head
+from casushub.platform.migrate.revisions import tenant_head
 from casushub.platform.models import Tenant
 from casushub.platform.settings import Settings
 from casushub.web.app import create_app, session_config
