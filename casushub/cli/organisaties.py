@@ -156,7 +156,7 @@ def organisations_provider(
     from sqlalchemy import select
 
     from casushub.platform.identity.models import Organisation
-    from casushub.platform.identity.organisations import save_provider
+    from casushub.platform.identity.providers import save_provider
     from casushub.platform.registry import RegistryError
 
     secret = _read_secret(secret_env, secret_file)
@@ -194,11 +194,8 @@ def organisations_deactivate(slug: str) -> None:
     """Zet een organisatie uit; alle sessies van haar gebruikers eindigen direct."""
     from sqlalchemy import select
 
+    from casushub.platform.identity.deactivation import DeactivationRefused, deactivate_organisation
     from casushub.platform.identity.models import Organisation
-    from casushub.platform.identity.organisations import (
-        DeactivationRefused,
-        deactivate_organisation,
-    )
 
     async def off(conn: AsyncConnection) -> int:
         org_id = (

@@ -17,8 +17,8 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casushub.platform.identity.login import pre_login_cookie_name
 from casushub.platform.identity.models import AdminAuditEntry, IdentitySession, PendingLogin
+from casushub.platform.identity.pending_login import pre_login_cookie_name
 from casushub.platform.settings import Settings
 from casushub.web.app import create_app, session_config
 

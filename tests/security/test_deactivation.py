@@ -24,13 +24,10 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.hub.api_tokens import maak_token
+from casushub.platform.identity.deactivation import DeactivationRefused, deactivate_organisation
 from casushub.platform.identity.memberships import deactivate_user, grant_membership
 from casushub.platform.identity.models import IdentitySession, Organisation
-from casushub.platform.identity.organisations import (
-    DeactivationRefused,
-    create_organisation,
-    deactivate_organisation,
-)
+from casushub.platform.identity.organisations import create_organisation
 from casushub.platform.identity.roles import OrganisationType, Role
 from casushub.platform.registry import RegistryError, create_hub, create_tenant
 from casushub.platform.settings import Settings

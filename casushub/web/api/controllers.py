@@ -18,11 +18,8 @@ from sqlalchemy import select
 from casushub.crosstenant.onboarding import GemeenteAanmelding, valideer
 from casushub.platform.identity.memberships import deactivate_user
 from casushub.platform.identity.models import Membership, OidcProvider, Organisation, User
-from casushub.platform.identity.organisations import (
-    OrganisationClash,
-    create_organisation,
-    save_provider,
-)
+from casushub.platform.identity.organisations import OrganisationClash, create_organisation
+from casushub.platform.identity.providers import save_provider
 from casushub.platform.jobs import get_job
 from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError
@@ -319,7 +316,7 @@ class OrganisationsApi(Controller):
     ) -> Response[Organisatie | Probleem]:
         from sqlalchemy import update
 
-        from casushub.platform.identity.organisations import (
+        from casushub.platform.identity.deactivation import (
             DeactivationRefused,
             deactivate_organisation,
         )

@@ -22,7 +22,8 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.identity.memberships import invite
-from casushub.platform.identity.organisations import create_organisation, save_provider
+from casushub.platform.identity.organisations import create_organisation
+from casushub.platform.identity.providers import save_provider
 from casushub.platform.identity.roles import OrganisationType, Role
 from casushub.platform.migrate.revisions import tenant_head
 from casushub.platform.models import Tenant
