@@ -12,8 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform.klok import vandaag
 from casushub.tenants.actor import Actor
-from casushub.tenants.verwerkingenlog.models import Actie
-from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken import bronnen
 from casushub.tenants.verzoeken.models import InzageBeperking
 from casushub.tenants.verzoeken.rules import (
@@ -24,9 +22,9 @@ from casushub.tenants.verzoeken.rules import (
     check_beperking,
 )
 from casushub.tenants.verzoeken.verzoek import (
-    DOEL,
     VerzoekGeenToegang,
     VerzoekNietGevonden,
+    log,
 )
 
 
@@ -74,15 +72,13 @@ async def beperk_inzage(
     beperking.status = Beperkingsstatus.ACTIEF.value
     session.add(beperking)
     await session.flush()
-    await record(
+    await log(
         session,
         actor,
-        actie=Actie.UPDATE,
+        f"beperking={beperking.id};grond={grond}",
         gegevensgroep="inzage_beperking",
-        doel=DOEL,
         persoon_id=item.persoon_id,
         casus_id=item.casus_id,
-        detail=f"beperking={beperking.id};grond={grond}",
     )
     return beperking
 
@@ -105,15 +101,7 @@ async def bevestig_beperking(
     beperking.herzien_op = herzien_op
     beperking.bevestigd_op = datetime.now(UTC)
     await session.flush()
-    await record(
-        session,
-        actor,
-        actie=Actie.UPDATE,
-        gegevensgroep="inzage_beperking",
-        doel=DOEL,
-        persoon_id=beperking.persoon_id,
-        detail=f"beperking={beperking.id};bevestigd",
-    )
+    await _log_status(session, actor, beperking, "bevestigd")
     return beperking
 
 
@@ -124,16 +112,20 @@ async def hef_beperking_op(
     beperking.status = Beperkingsstatus.OPGEHEVEN.value
     beperking.beeindigd_op = datetime.now(UTC)
     await session.flush()
-    await record(
+    await _log_status(session, actor, beperking, "opgeheven")
+    return beperking
+
+
+async def _log_status(
+    session: AsyncSession, actor: Actor, beperking: InzageBeperking, status: str
+) -> None:
+    await log(
         session,
         actor,
-        actie=Actie.UPDATE,
+        f"beperking={beperking.id};{status}",
         gegevensgroep="inzage_beperking",
-        doel=DOEL,
         persoon_id=beperking.persoon_id,
-        detail=f"beperking={beperking.id};opgeheven",
     )
-    return beperking
 
 
 async def _eigen_beperking(
@@ -179,15 +171,7 @@ async def laat_beperkingen_vervallen(session: AsyncSession, actor: Actor, op: da
     for row in rows:
         row.status = Beperkingsstatus.VERVALLEN.value
         row.beeindigd_op = datetime.now(UTC)
-        await record(
-            session,
-            actor,
-            actie=Actie.UPDATE,
-            gegevensgroep="inzage_beperking",
-            doel=DOEL,
-            persoon_id=row.persoon_id,
-            detail=f"beperking={row.id};vervallen",
-        )
+        await _log_status(session, actor, row, "vervallen")
     await session.flush()
     return len(rows)
 

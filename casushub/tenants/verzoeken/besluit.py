@@ -11,8 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
-from casushub.tenants.verwerkingenlog.models import Actie
-from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken.beperkingen import actieve_beperkingen
 from casushub.tenants.verzoeken.blokkade import laat_los
 from casushub.tenants.verzoeken.models import (
@@ -29,9 +27,8 @@ from casushub.tenants.verzoeken.rules import (
     check_overgang,
 )
 from casushub.tenants.verzoeken.verzoek import (
-    DOEL,
-    GEGEVENSGROEP,
     LOPEND,
+    log,
     verzoek,
 )
 
@@ -82,14 +79,11 @@ async def neem_besluit(
         )
     found.status = VerzoekStatus.BESLOTEN.value
     await session.flush()
-    await record(
+    await log(
         session,
         actor,
-        actie=Actie.UPDATE,
-        gegevensgroep=GEGEVENSGROEP,
-        doel=DOEL,
+        f"verzoek={found.id};besluit={uitkomst.value};onthouden={len(beperkingen)}",
         persoon_id=found.persoon_id,
-        detail=f"verzoek={found.id};besluit={uitkomst.value};onthouden={len(beperkingen)}",
     )
     # A granted erasure or objection keeps the hold until it is carried out (uitvoering).
     wacht_op_uitvoering = found.type in {VerzoekType.VERWIJDERING, VerzoekType.BEZWAAR}

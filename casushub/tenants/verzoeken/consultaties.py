@@ -12,8 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform.klok import vandaag
 from casushub.tenants.actor import Actor
-from casushub.tenants.verwerkingenlog.models import Actie
-from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken import bronnen
 from casushub.tenants.verzoeken.blokkade import houd_vast
 from casushub.tenants.verzoeken.models import (
@@ -28,11 +26,10 @@ from casushub.tenants.verzoeken.rules import (
     consultatie_termijn,
 )
 from casushub.tenants.verzoeken.verzoek import (
-    DOEL,
-    GEGEVENSGROEP,
     LOPEND,
     VerzoekGeenToegang,
     VerzoekNietGevonden,
+    log,
     verzoek,
 )
 
@@ -118,13 +115,5 @@ async def beantwoord_consultatie(
     taak.beantwoord_door = actor.user_id
     await session.flush()
     found = await verzoek(session, taak.verzoek_id)
-    await record(
-        session,
-        actor,
-        actie=Actie.UPDATE,
-        gegevensgroep=GEGEVENSGROEP,
-        doel=DOEL,
-        persoon_id=found.persoon_id,
-        detail=f"consultatie={taak.id};beantwoord",
-    )
+    await log(session, actor, f"consultatie={taak.id};beantwoord", persoon_id=found.persoon_id)
     return taak

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
 from casushub.tenants.verwerkingenlog.models import Actie
-from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken.blokkade import laat_los
 from casushub.tenants.verzoeken.models import (
     Doorzending,
@@ -25,9 +24,9 @@ from casushub.tenants.verzoeken.rules import (
     check_overgang,
 )
 from casushub.tenants.verzoeken.verzoek import (
-    DOEL,
-    GEGEVENSGROEP,
+    DOORZENDING,
     LOPEND,
+    log,
     verzoek,
 )
 
@@ -54,13 +53,12 @@ async def registreer_doorzending(
     )
     session.add(receipt)
     await session.flush()
-    await record(
+    await log(
         session,
         actor,
+        f"doorzending={receipt.id};naar=GM{naar_gemeentecode}",
         actie=Actie.EXPORT,
-        gegevensgroep=GEGEVENSGROEP,
-        doel="doorzending verzoek aan het contactpunt van de gemeente van verblijf",
-        detail=f"doorzending={receipt.id};naar=GM{naar_gemeentecode}",
+        doel=DOORZENDING,
     )
     return receipt
 
@@ -72,13 +70,12 @@ async def draag_over(session: AsyncSession, actor: Actor, verzoek_id: uuid.UUID)
     found.status = VerzoekStatus.OVERGEDRAGEN.value
     await session.flush()
     await laat_los(session, actor, found)
-    await record(
+    await log(
         session,
         actor,
+        f"verzoek={found.id};overgedragen=GM{found.gemeente_van_verblijf}",
         actie=Actie.EXPORT,
-        gegevensgroep=GEGEVENSGROEP,
-        doel="doorzending verzoek aan het contactpunt van de gemeente van verblijf",
-        detail=f"verzoek={found.id};overgedragen=GM{found.gemeente_van_verblijf}",
+        doel=DOORZENDING,
     )
     return found
 
@@ -93,14 +90,11 @@ async def zet_in_overdracht(
     found.gemeente_van_verblijf = gemeentecode
     found.overdracht_aan = tekst
     await session.flush()
-    await record(
+    await log(
         session,
         actor,
-        actie=Actie.UPDATE,
-        gegevensgroep=GEGEVENSGROEP,
-        doel=DOEL,
+        f"verzoek={found.id};overdracht=GM{gemeentecode}",
         persoon_id=found.persoon_id,
-        detail=f"verzoek={found.id};overdracht=GM{gemeentecode}",
     )
     return found
 

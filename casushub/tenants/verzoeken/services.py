@@ -55,6 +55,7 @@ from casushub.tenants.verzoeken.verzoek import (
     LOPEND,
     VerzoekGeenToegang,
     VerzoekNietGevonden,
+    log,
     verzoek,
 )
 
@@ -145,14 +146,12 @@ async def registreer(
     )
     session.add(nieuw)
     await session.flush()
-    await record(
+    await log(
         session,
         actor,
+        f"verzoek={nieuw.id};type={nieuw.type};kanaal={nieuw.kanaal}",
         actie=Actie.CREATE,
-        gegevensgroep=GEGEVENSGROEP,
-        doel=DOEL,
         persoon_id=aanvraag.persoon_id,
-        detail=f"verzoek={nieuw.id};type={nieuw.type};kanaal={nieuw.kanaal}",
     )
     if nieuw.indiener_email and not overdracht_aan and nummer is None:
         # A moved request (``nummer`` given) was confirmed where it first came in.
@@ -186,15 +185,7 @@ async def koppel_persoon(
     found.persoon_onbekend_op = None
     found.persoon_onbekend_door = None
     await session.flush()
-    await record(
-        session,
-        actor,
-        actie=Actie.UPDATE,
-        gegevensgroep=GEGEVENSGROEP,
-        doel=DOEL,
-        persoon_id=persoon_id,
-        detail=f"verzoek={found.id};persoon gekoppeld",
-    )
+    await log(session, actor, f"verzoek={found.id};persoon gekoppeld", persoon_id=persoon_id)
     return await start_consultaties(session, actor, found, dagen=dagen)
 
 
@@ -213,14 +204,7 @@ async def persoon_onbekend(session: AsyncSession, actor: Actor, verzoek_id: uuid
     if found.status == VerzoekStatus.ONTVANGEN:
         found.status = VerzoekStatus.IN_BEHANDELING.value
     await session.flush()
-    await record(
-        session,
-        actor,
-        actie=Actie.UPDATE,
-        gegevensgroep=GEGEVENSGROEP,
-        doel=DOEL,
-        detail=f"verzoek={found.id};persoon niet bekend",
-    )
+    await log(session, actor, f"verzoek={found.id};persoon niet bekend")
     return found
 
 
@@ -247,13 +231,12 @@ async def zoek_betrokkene(
         query = query.where(Persoon.geboortedatum == geboortedatum)
     personen = list((await session.scalars(query.order_by(Persoon.naam).limit(50))).all())
     terms = f"{naam or ''}\x1f{geboortedatum.isoformat() if geboortedatum else ''}"
-    await record(
+    await log(
         session,
         actor,
+        f"{search_term_detail(terms, sleutel.encode())} treffers={len(personen)}",
         actie=Actie.SEARCH,
         gegevensgroep="persoon",
-        doel=DOEL,
-        detail=f"{search_term_detail(terms, sleutel.encode())} treffers={len(personen)}",
     )
     for persoon in personen:
         await record(
@@ -300,14 +283,11 @@ async def verleng(
     found.termijn = uitkomst.nieuwe_termijn
     session.add(regel)
     await session.flush()
-    await record(
+    await log(
         session,
         actor,
-        actie=Actie.UPDATE,
-        gegevensgroep=GEGEVENSGROEP,
-        doel=DOEL,
+        f"verzoek={found.id};verlengd={uitkomst.maanden_totaal}",
         persoon_id=found.persoon_id,
-        detail=f"verzoek={found.id};verlengd={uitkomst.maanden_totaal}",
     )
     return regel
 
