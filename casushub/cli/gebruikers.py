@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from casushub.cli.organisaties import scope_ids
+from casushub.cli.organisaties import organisation_id, scope_ids
 from casushub.cli.run import fail, run_in_transaction
 from casushub.platform.settings import get_settings
 
@@ -55,7 +55,7 @@ def users_invite(
     from sqlalchemy import func, or_, select
 
     from casushub.platform.identity.memberships import invite
-    from casushub.platform.identity.models import Invitation, Organisation
+    from casushub.platform.identity.models import Invitation
     from casushub.platform.identity.roles import Role
 
     try:
@@ -64,11 +64,7 @@ def users_invite(
         fail("onbekende rol; kies uit " + ", ".join(r.value for r in Role))
 
     async def create(conn: AsyncConnection) -> bool:
-        org_id = (
-            await conn.execute(select(Organisation.id).where(Organisation.slug == organisation))
-        ).scalar()
-        if org_id is None:
-            fail(f"onbekende organisatie {organisation!r}")
+        org_id = await organisation_id(conn, organisation)
         hub_id, tenant_id = await scope_ids(conn, hub, tenant)
         if if_missing:
             earlier = await conn.execute(

@@ -43,6 +43,18 @@ async def scope_ids(
     return hub_id, tenant_id
 
 
+async def organisation_id(conn: AsyncConnection, slug: str) -> uuid.UUID:
+    """The id of the organisation ``slug``; an unknown slug ends the command."""
+    from sqlalchemy import select
+
+    from casushub.platform.identity.models import Organisation
+
+    found = (await conn.execute(select(Organisation.id).where(Organisation.slug == slug))).scalar()
+    if found is None:
+        fail(f"onbekende organisatie {slug!r}")
+    return found
+
+
 @click.group()
 def organisaties() -> None:
     """Partnerorganisaties en hun inlogdienst (OpenID Connect)."""
@@ -153,20 +165,13 @@ def organisations_provider(
     Het geheim komt uit --secret-env, --secret-file, standaardinvoer of een verborgen vraag;
     nooit als argument.
     """
-    from sqlalchemy import select
-
-    from casushub.platform.identity.models import Organisation
     from casushub.platform.identity.providers import save_provider
     from casushub.platform.registry import RegistryError
 
     secret = _read_secret(secret_env, secret_file)
 
     async def save(conn: AsyncConnection) -> None:
-        org_id = (
-            await conn.execute(select(Organisation.id).where(Organisation.slug == slug))
-        ).scalar()
-        if org_id is None:
-            fail(f"onbekende organisatie {slug!r}")
+        org_id = await organisation_id(conn, slug)
         await save_provider(
             conn,
             get_settings(),
@@ -192,17 +197,10 @@ def organisations_provider(
 @click.argument("slug")
 def organisations_deactivate(slug: str) -> None:
     """Zet een organisatie uit; alle sessies van haar gebruikers eindigen direct."""
-    from sqlalchemy import select
-
     from casushub.platform.identity.deactivation import DeactivationRefused, deactivate_organisation
-    from casushub.platform.identity.models import Organisation
 
     async def off(conn: AsyncConnection) -> int:
-        org_id = (
-            await conn.execute(select(Organisation.id).where(Organisation.slug == slug))
-        ).scalar()
-        if org_id is None:
-            fail(f"onbekende organisatie {slug!r}")
+        org_id = await organisation_id(conn, slug)
         try:
             return await deactivate_organisation(conn, org_id)
         except DeactivationRefused as exc:
