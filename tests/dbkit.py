@@ -1,11 +1,15 @@
-"""A fresh platform-migrated test database; shared by tests/conftest.py and the fault tests.
+"""A fresh platform-migrated test database, shared by tests/conftest.py and the fault tests, and
+the ``casushub`` command run against a test database in a child process.
 
 Importable as ``dbkit``: pytest puts this folder on sys.path for tests/conftest.py.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
+import subprocess
+import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -55,3 +59,30 @@ async def migrated_database(
     finally:
         await engine.dispose()
     return settings
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def casushub_cli(
+    settings: Settings, *args: str, **extra_env: str
+) -> subprocess.CompletedProcess[str]:
+    """``python -m casushub ARGS`` against the database of ``settings``; its output captured."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "APP_DATABASE_URL": settings.app_database_url,
+        "DB_ROLE_PREFIX": settings.db_role_prefix,
+        "CASUSHUB_ENV": "test",
+        "DATA_DIR": str(settings.data_dir),
+        **extra_env,
+    }
+    return subprocess.run(  # noqa: S603 - our own CLI with fixed arguments
+        [sys.executable, "-m", "casushub", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )

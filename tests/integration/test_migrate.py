@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from dbkit import casushub_cli
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -171,21 +170,10 @@ async def test_terminated_tenants_are_not_migrated(region: Region, extra_revisio
 
 
 def _cli(settings: Settings, migrations: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "APP_DATABASE_URL": settings.app_database_url,
-        "DB_ROLE_PREFIX": settings.db_role_prefix,
-        "CASUSHUB_MIGRATIONS": str(migrations),
-    }
-    return subprocess.run(  # noqa: S603 - our own CLI with fixed arguments
-        [sys.executable, "-m", "casushub", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    done: subprocess.CompletedProcess[str] = casushub_cli(
+        settings, *args, CASUSHUB_MIGRATIONS=str(migrations)
     )
+    return done
 
 
 async def test_cli_migrate_reports_failures_and_exits_non_zero(
