@@ -1,5 +1,6 @@
 """A fresh platform-migrated test database, shared by tests/conftest.py and the fault tests, and
-the ``casushub`` command run against a test database in a child process.
+the ``casushub`` command (a one-off command, or a worker) run against a test database in a child
+process.
 
 Importable as ``dbkit``: pytest puts this folder on sys.path for tests/conftest.py.
 """
@@ -8,9 +9,14 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -62,13 +68,12 @@ async def migrated_database(
 
 
 ROOT = Path(__file__).resolve().parents[1]
+# A deadline for a loaded machine, not a timing assertion.
+WORKER_START_SECONDS = 180.0
 
 
-def casushub_cli(
-    settings: Settings, *args: str, **extra_env: str
-) -> subprocess.CompletedProcess[str]:
-    """``python -m casushub ARGS`` against the database of ``settings``; its output captured."""
-    env = {
+def _child_env(settings: Settings, **extra_env: str) -> dict[str, str]:
+    return {
         **os.environ,
         "DATABASE_URL": settings.database_url,
         "APP_DATABASE_URL": settings.app_database_url,
@@ -77,12 +82,57 @@ def casushub_cli(
         "DATA_DIR": str(settings.data_dir),
         **extra_env,
     }
+
+
+def casushub_cli(
+    settings: Settings, *args: str, **extra_env: str
+) -> subprocess.CompletedProcess[str]:
+    """``python -m casushub ARGS`` against the database of ``settings``; its output captured."""
     return subprocess.run(  # noqa: S603 - our own CLI with fixed arguments
         [sys.executable, "-m", "casushub", *args],
         cwd=ROOT,
-        env=env,
+        env=_child_env(settings, **extra_env),
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
+
+
+@contextmanager
+def casushub_worker(
+    settings: Settings, *, threads: int = 1, **extra_env: str
+) -> Iterator[subprocess.Popen[str]]:
+    """A real ``casushub worker`` on the PostgreSQL broker, yielded once it has started and
+    stopped afterwards; its output is read on so a full pipe never blocks it."""
+    env = _child_env(settings, BROKER_URL="", WORKER_THREADS=str(threads), **extra_env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "casushub", "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    stdout = process.stdout
+    assert stdout is not None
+    deadline = time.monotonic() + WORKER_START_SECONDS
+    while "casushub worker gestart" not in (line := stdout.readline()):
+        if (not line and process.poll() is not None) or time.monotonic() > deadline:
+            process.kill()
+            process.wait()
+            msg = f"de worker startte niet (code {process.returncode})"
+            raise AssertionError(msg)
+    drainer = threading.Thread(target=lambda: list(stdout), daemon=True)
+    drainer.start()
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        drainer.join(timeout=10)
+        stdout.close()

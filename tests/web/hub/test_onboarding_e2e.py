@@ -5,11 +5,9 @@ user signs in through the development provider and sees an empty case list."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -17,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dbkit import casushub_worker
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -36,51 +35,14 @@ from hub.hubkit import cookies
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "identity"))
 from idp_browser import TEST_CLIENT_ID, TEST_RP_URL, sign_in
 
-ROOT = Path(__file__).resolve().parents[3]
 DEADLINE = 180.0  # a deadline for a loaded machine, not a timing assertion
 
 
 @pytest.fixture
 def worker(settings: Settings) -> Iterator[subprocess.Popen[str]]:
     """A real `casushub worker` child process on the PostgreSQL broker; stopped afterwards."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "APP_DATABASE_URL": settings.app_database_url,
-        "DB_ROLE_PREFIX": settings.db_role_prefix,
-        "CASUSHUB_ENV": "test",
-        "BROKER_URL": "",
-        "WORKER_THREADS": "2",
-        "LOG_JSON": "true",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "casushub", "worker"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    deadline = time.monotonic() + DEADLINE
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if "casushub worker gestart" in line:
-            break
-        if not line and process.poll() is not None:
-            raise AssertionError("de worker stopte voordat hij gestart was")
-    stdout = process.stdout
-    drainer = threading.Thread(target=lambda: list(stdout), daemon=True)
-    drainer.start()
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-    drainer.join(timeout=10)
-    stdout.close()
+    with casushub_worker(settings, threads=2, LOG_JSON="true") as process:
+        yield process
 
 
 async def _until(check: Callable[[], Any], what: str) -> Any:
