@@ -1,4 +1,5 @@
-"""A fresh platform-migrated test database, shared by tests/conftest.py and the fault tests, and
+"""A fresh platform-migrated test database, shared by tests/conftest.py and the fault tests; a
+tenant in it with a gemeentecode no other test holds; and
 the ``casushub`` command (a one-off command, or a worker) run against a test database in a child
 process.
 
@@ -20,10 +21,14 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from casushub.platform.database import create_admin_engine
 from casushub.platform.devdb import create_database, with_database
 from casushub.platform.migrate.runs import migrate_platform
+from casushub.platform.registry import RegistryError, create_tenant
 from casushub.platform.settings import Settings, asyncpg_url, url_with_user
+from casushub.platform.tenancy import TenantRef
 
 
 async def migrated_database(
@@ -65,6 +70,27 @@ async def migrated_database(
     finally:
         await engine.dispose()
     return settings
+
+
+async def tenant_with_free_code(
+    admin_engine: AsyncEngine, settings: Settings, *, hub: str, slug: str, name: str, codes: range
+) -> TenantRef:
+    """A tenant whose gemeentecode is drawn from ``codes`` until one is free: tests running on
+    the same database may hold a code of that range."""
+    for _ in range(50):
+        try:
+            return await create_tenant(
+                admin_engine,
+                settings,
+                slug=slug,
+                name=name,
+                gemeentecode=f"{secrets.choice(codes):04d}",
+                hub_slug=hub,
+            )
+        except RegistryError as exc:
+            if exc.field != "gemeentecode":
+                raise
+    raise AssertionError("geen vrije gemeentecode")
 
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import cast
 
 import pytest
-from dbkit import casushub_cli
+from dbkit import casushub_cli, tenant_with_free_code
 from litestar.testing import AsyncTestClient
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.exc import DBAPIError
@@ -29,7 +29,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.database import create_admin_engine, create_app_engine
 from casushub.platform.identity.roles import Role
-from casushub.platform.registry import RegistryError, create_tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
@@ -57,24 +56,6 @@ BESTANDEN = {
     "alle-bytes.bin": bytes(range(256)) * 40,
     "verslag.pdf": b"%PDF-1.7\n" + secrets.token_bytes(5000),
 }
-
-
-async def _tenant(admin_engine: AsyncEngine, settings: Settings, hub: str) -> TenantRef:
-    for _ in range(50):
-        code = f"{9700 + secrets.randbelow(100):04d}"
-        try:
-            return await create_tenant(
-                admin_engine,
-                settings,
-                slug=f"bewaar_{secrets.token_hex(3)}",
-                name="Gemeente Bewaar",
-                gemeentecode=code,
-                hub_slug=hub,
-            )
-        except RegistryError as exc:  # code taken by another test's tenant: pick another
-            if exc.field != "gemeentecode":
-                raise
-    raise AssertionError("geen vrije gemeentecode")
 
 
 async def _seed(app_engine: AsyncEngine, settings: Settings, tenant: TenantRef) -> None:
@@ -222,7 +203,14 @@ async def test_backup_restore_into_fresh_database(
     database_factory: Callable[[], Awaitable[Settings]],
     tmp_path: Path,
 ) -> None:
-    tenant = await _tenant(admin_engine, settings, hub)
+    tenant = await tenant_with_free_code(
+        admin_engine,
+        settings,
+        hub=hub,
+        slug=f"bewaar_{secrets.token_hex(3)}",
+        name="Gemeente Bewaar",
+        codes=range(9700, 9800),
+    )
     await _seed(app_engine, settings, tenant)
     source_sums = await _checksums(admin_engine, tenant.schema)
     source_files = await _attachments(app_engine, settings, tenant)

@@ -15,9 +15,9 @@ import sys
 import uuid
 from pathlib import Path
 
+from dbkit import tenant_with_free_code
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casushub.platform.registry import RegistryError, create_tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
@@ -45,24 +45,6 @@ def _new_value(column: str, python_type: type) -> str:
     if column in {"hash", "vorige_hash"}:
         return "repeat('b', 64)"
     return "'vervalst'"
-
-
-async def _tenant(admin_engine: AsyncEngine, settings: Settings, hub: str) -> TenantRef:
-    for _ in range(50):
-        code = f"{9850 + secrets.randbelow(150):04d}"
-        try:
-            return await create_tenant(
-                admin_engine,
-                settings,
-                slug=f"sabotage_{secrets.token_hex(3)}",
-                name="Gemeente Sabotage",
-                gemeentecode=code,
-                hub_slug=hub,
-            )
-        except RegistryError as exc:  # code taken by another test's tenant: pick another
-            if exc.field != "gemeentecode":
-                raise
-    raise AssertionError("geen vrije gemeentecode")
 
 
 async def _write(app_engine: AsyncEngine, settings: Settings, tenant: TenantRef, n: int) -> None:
@@ -138,7 +120,14 @@ async def test_every_kind_of_tampering_is_found_by_audit_verify(
     cases = _tamperings()
     tenants = []
     for name, sql in cases:
-        tenant = await _tenant(admin_engine, settings, hub)
+        tenant = await tenant_with_free_code(
+            admin_engine,
+            settings,
+            hub=hub,
+            slug=f"sabotage_{secrets.token_hex(3)}",
+            name="Gemeente Sabotage",
+            codes=range(9850, 10000),
+        )
         await _write(app_engine, settings, tenant, 5)
         await _tamper(admin_engine, tenant, sql)
         tenants.append((name, tenant))
@@ -158,7 +147,14 @@ async def test_removing_the_newest_entries_is_found_against_recorded_heads(
 ) -> None:
     """Inside the database a shortened chain is valid; the heads recorded outside it are not."""
     koppen = tmp_path / "koppen.json"
-    tenant = await _tenant(admin_engine, settings, hub)
+    tenant = await tenant_with_free_code(
+        admin_engine,
+        settings,
+        hub=hub,
+        slug=f"sabotage_{secrets.token_hex(3)}",
+        name="Gemeente Sabotage",
+        codes=range(9850, 10000),
+    )
     await _write(app_engine, settings, tenant, 5)
     first = await asyncio.to_thread(_verify_cli, settings, "--koppen", str(koppen))
     assert f"{tenant.slug}: in orde (5 regels, laatste 5 " in first.stdout, first.stderr
@@ -188,7 +184,14 @@ async def test_a_rewritten_chain_differs_from_the_recorded_head(
 ) -> None:
     """Replacing the newest entry with a freshly chained forgery is found at the recorded head."""
     koppen = tmp_path / "koppen.json"
-    tenant = await _tenant(admin_engine, settings, hub)
+    tenant = await tenant_with_free_code(
+        admin_engine,
+        settings,
+        hub=hub,
+        slug=f"sabotage_{secrets.token_hex(3)}",
+        name="Gemeente Sabotage",
+        codes=range(9850, 10000),
+    )
     await _write(app_engine, settings, tenant, 3)
     await asyncio.to_thread(_verify_cli, settings, "--koppen", str(koppen))
     await _tamper(admin_engine, tenant, "DELETE FROM {table} WHERE volgnummer = 3")
