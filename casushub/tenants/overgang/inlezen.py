@@ -39,7 +39,7 @@ from casushub.tenants.overgang.toegang import (
 )
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.verwerkingenlog.models import Actie
-from casushub.tenants.verwerkingenlog.services import Regel, record, record_many
+from casushub.tenants.verwerkingenlog.services import Regel, record_many
 
 PROEF_BEWAAR_UREN = 24
 """An unconfirmed dry run (and its rows) is removed after this long."""
@@ -126,13 +126,11 @@ async def proefimport(
     )
     session.add(upload)
     await session.flush()
-    await record(
+    await _log_import(
         session,
         actor,
-        actie=Actie.CREATE,
-        gegevensgroep="overgangsimport",
-        doel="proefimport overgangsvoorraad",
-        detail=f"import:{upload.id} rijen:{upload.aantal_rijen} fouten:{upload.aantal_fouten}",
+        "proefimport overgangsvoorraad",
+        f"import:{upload.id} rijen:{upload.aantal_rijen} fouten:{upload.aantal_fouten}",
     )
     return upload
 
@@ -159,13 +157,11 @@ async def bevestig(
     upload.bevestigd_door = actor.user_id
     upload.bevestigd_op = datetime.now(UTC)
     await session.flush()
-    await record(
+    await _log_import(
         session,
         actor,
-        actie=Actie.CREATE,
-        gegevensgroep="overgangsimport",
-        doel="import overgangsvoorraad bevestigd",
-        detail=f"import:{upload.id} zaken:{len(upload.rijen)}",
+        "import overgangsvoorraad bevestigd",
+        f"import:{upload.id} zaken:{len(upload.rijen)}",
     )
     return upload
 
@@ -191,6 +187,11 @@ async def verwerp(session: AsyncSession, actor: Actor, import_id: uuid.UUID) -> 
     upload.rijen = []
     upload.afgerond_op = datetime.now(UTC)
     await session.flush()
+
+
+async def _log_import(session: AsyncSession, actor: Actor, doel: str, detail: str) -> None:
+    """An upload's step in the access log (what was imported, by whom), no personal data."""
+    await record_many(session, actor, [Regel(Actie.CREATE, "overgangsimport", doel, detail=detail)])
 
 
 def _actor_van(upload: Overgangsimport) -> Actor:
@@ -270,15 +271,11 @@ async def rond_import_af(session: AsyncSession, import_id: uuid.UUID) -> Overgan
     upload.rijen = []
     upload.afgerond_op = datetime.now(UTC)
     await session.flush()
-    await record(
+    await _log_import(
         session,
         _actor_van(upload),
-        actie=Actie.CREATE,
-        gegevensgroep="overgangsimport",
-        doel="import overgangsvoorraad afgerond",
-        detail=(
-            f"import:{upload.id} ingelezen:{upload.ingelezen} overgeslagen:{upload.overgeslagen}"
-        ),
+        "import overgangsvoorraad afgerond",
+        f"import:{upload.id} ingelezen:{upload.ingelezen} overgeslagen:{upload.overgeslagen}",
     )
     return upload
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
 from casushub.tenants.verwerkingenlog.models import Actie
-from casushub.tenants.verwerkingenlog.services import record
+from casushub.tenants.verwerkingenlog.services import Regel, record_many
 from casushub.tenants.verzoeken.models import Verzoek
 from casushub.tenants.verzoeken.rules import VerzoekStatus
 
@@ -56,13 +56,6 @@ async def log(
 ) -> None:
     """The access-log entry of a request service (docs/design.md §2 rule 6), in the caller's
     transaction: a change to the request unless ``actie`` and ``gegevensgroep`` say otherwise."""
-    await record(
-        session,
-        actor,
-        actie=actie,
-        gegevensgroep=gegevensgroep,
-        doel=doel,
-        casus_id=casus_id,
-        persoon_id=persoon_id,
-        detail=detail,
+    await record_many(
+        session, actor, [Regel(actie, gegevensgroep, doel, casus_id, persoon_id, detail)]
     )
