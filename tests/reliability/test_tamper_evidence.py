@@ -47,6 +47,18 @@ def _new_value(column: str, python_type: type) -> str:
     return "'vervalst'"
 
 
+async def _tenant(admin_engine: AsyncEngine, settings: Settings, hub: str) -> TenantRef:
+    tenant: TenantRef = await tenant_with_free_code(
+        admin_engine,
+        settings,
+        hub=hub,
+        slug=f"sabotage_{secrets.token_hex(3)}",
+        name="Gemeente Sabotage",
+        codes=range(9850, 10000),
+    )
+    return tenant
+
+
 async def _write(app_engine: AsyncEngine, settings: Settings, tenant: TenantRef, n: int) -> None:
     async with tenant_session(app_engine, tenant, settings) as session, session.begin():
         for _ in range(n):
@@ -120,14 +132,7 @@ async def test_every_kind_of_tampering_is_found_by_audit_verify(
     cases = _tamperings()
     tenants = []
     for name, sql in cases:
-        tenant = await tenant_with_free_code(
-            admin_engine,
-            settings,
-            hub=hub,
-            slug=f"sabotage_{secrets.token_hex(3)}",
-            name="Gemeente Sabotage",
-            codes=range(9850, 10000),
-        )
+        tenant = await _tenant(admin_engine, settings, hub)
         await _write(app_engine, settings, tenant, 5)
         await _tamper(admin_engine, tenant, sql)
         tenants.append((name, tenant))
@@ -147,14 +152,7 @@ async def test_removing_the_newest_entries_is_found_against_recorded_heads(
 ) -> None:
     """Inside the database a shortened chain is valid; the heads recorded outside it are not."""
     koppen = tmp_path / "koppen.json"
-    tenant = await tenant_with_free_code(
-        admin_engine,
-        settings,
-        hub=hub,
-        slug=f"sabotage_{secrets.token_hex(3)}",
-        name="Gemeente Sabotage",
-        codes=range(9850, 10000),
-    )
+    tenant = await _tenant(admin_engine, settings, hub)
     await _write(app_engine, settings, tenant, 5)
     first = await asyncio.to_thread(_verify_cli, settings, "--koppen", str(koppen))
     assert f"{tenant.slug}: in orde (5 regels, laatste 5 " in first.stdout, first.stderr
@@ -184,14 +182,7 @@ async def test_a_rewritten_chain_differs_from_the_recorded_head(
 ) -> None:
     """Replacing the newest entry with a freshly chained forgery is found at the recorded head."""
     koppen = tmp_path / "koppen.json"
-    tenant = await tenant_with_free_code(
-        admin_engine,
-        settings,
-        hub=hub,
-        slug=f"sabotage_{secrets.token_hex(3)}",
-        name="Gemeente Sabotage",
-        codes=range(9850, 10000),
-    )
+    tenant = await _tenant(admin_engine, settings, hub)
     await _write(app_engine, settings, tenant, 3)
     await asyncio.to_thread(_verify_cli, settings, "--koppen", str(koppen))
     await _tamper(admin_engine, tenant, "DELETE FROM {table} WHERE volgnummer = 3")
