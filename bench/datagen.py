@@ -378,9 +378,9 @@ async def generate(
     with the same DDL in batches (``benchdb.bulk_tenants``): the same schemas, in a third of
     the time.
     """
-    from casushub.platform import migrate
     from casushub.platform.database import create_admin_engine
-    from casushub.platform.migrate import migrate_platform
+    from casushub.platform.migrate import revisions as migrations
+    from casushub.platform.migrate.runs import migrate_platform
     from casushub.platform.registry import create_hub, create_tenant
     from casushub.platform.tenancy import TenantRef
 
@@ -413,9 +413,9 @@ async def generate(
     try:
         hub_id = await conn.fetchval("SELECT id FROM platform.hubs WHERE slug = 'benchhub'")
         if tenants > real:
-            ddl = benchdb.offline_sql(migrate.MIGRATIONS_DIR, "head")
+            ddl = benchdb.offline_sql(migrations.MIGRATIONS_DIR, "head")
             await benchdb.bulk_tenants(
-                conn, settings, ddl, migrate.tenant_head(), hub_id, slugs[real:]
+                conn, settings, ddl, migrations.tenant_head(), hub_id, slugs[real:]
             )
         ids = dict(await conn.fetch("SELECT slug, id FROM platform.tenants"))
     finally:

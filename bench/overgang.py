@@ -4,7 +4,7 @@ import) and computing the hub's figures over 1,000 municipalities, each beside i
 Run with ``.venv/bin/python bench/overgang.py`` (``--help``). Fills a fresh database with
 ``bench/datagen.py`` (``--tenants`` municipalities), then:
 
-- *dry run*: ``overgang.services.proefimport`` on a JSON file of ``--rijen`` fictitious cases
+- *dry run*: ``overgang.inlezen.proefimport`` on a JSON file of ``--rijen`` fictitious cases
   in one municipality (every row checked, duplicates against its persons included). Floor:
   parsing the same file with ``json.loads``.
 - *import*: ``bevestig`` and ``lees_batch`` in batches of 500, each in its own transaction, as
@@ -89,7 +89,7 @@ class Bench:
     async def importeer(self, engine: Any, settings: Any, db: benchdb.BenchDatabase) -> None:
         from casushub.platform.tenancy import tenant_session
         from casushub.tenants.actor import Actor
-        from casushub.tenants.overgang.services import bevestig, lees_batch, proefimport
+        from casushub.tenants.overgang.inlezen import bevestig, lees_batch, proefimport
 
         tenant = self.data.tenants[0].ref
         code = f"{int(tenant.slug[1:]) + 1:04d}"

@@ -181,8 +181,8 @@ class Bench:
         return self.rows
 
     async def _run(self, db_url: str) -> None:
-        from casushub.platform import migrate
         from casushub.platform.database import create_admin_engine
+        from casushub.platform.migrate import revisions, runs
         from casushub.platform.registry import create_hub
 
         self.settings = self.db.settings(log_json=True)
@@ -191,9 +191,9 @@ class Bench:
             benchdb.libpq(db_url), min_size=self.args.concurrency, max_size=self.args.concurrency
         )
         try:
-            await migrate.migrate_platform(engine, self.settings)
+            await runs.migrate_platform(engine, self.settings)
             await create_hub(engine, slug="benchhub", name="Bench-ZVH")
-            self.head = migrate.tenant_head()
+            self.head = revisions.tenant_head()
             self.full_ddl = offline_sql(self.migrations, "head")
             await self.provisioning(engine, pool)
             await self.fill(engine, pool)
@@ -308,7 +308,7 @@ class Bench:
     # 3. no-op migrate ---------------------------------------------------------------------------
 
     async def noop(self, engine: Any) -> None:
-        from casushub.platform.migrate import migrate_tenants
+        from casushub.platform.migrate.runs import migrate_tenants
         from casushub.platform.registry import count_tenants
 
         async with engine.connect() as conn:
@@ -356,14 +356,14 @@ class Bench:
     # 2. migrate-all -----------------------------------------------------------------------------
 
     async def migrate_all(self, engine: Any, pool: asyncpg.Pool) -> None:
-        from casushub.platform import migrate
+        from casushub.platform.migrate import revisions, runs
 
         versions = self.migrations / "tenant" / "versions"
         (versions / f"9999_{EXTRA_REVISION}.py").write_text(
             EXTRA_REVISION_TEXT.format(revision=EXTRA_REVISION, down=self.head)
         )
-        migrate._script.cache_clear()
-        assert migrate.tenant_head() == EXTRA_REVISION  # noqa: S101 - the run is meaningless otherwise
+        revisions.script_directory.cache_clear()
+        assert revisions.tenant_head() == EXTRA_REVISION  # noqa: S101 - the run is meaningless otherwise
         ddl = offline_sql(self.migrations, f"{self.head}:{EXTRA_REVISION}")
         n = self.args.tenants
         for concurrency, group, floor_group in (
@@ -379,7 +379,7 @@ class Bench:
             await asyncio.gather(*(touch() for _ in range(concurrency + 1)))
 
             async def ours(concurrency: int = concurrency, group: list[str] = group) -> None:
-                report = await migrate.migrate_tenants(engine, slugs=group, concurrency=concurrency)
+                report = await runs.migrate_tenants(engine, slugs=group, concurrency=concurrency)
                 if not report.ok or len(report.migrated) != len(group):
                     raise RuntimeError(f"migrate run incomplete: {report}")
 
@@ -449,7 +449,7 @@ Where the time went (pyinstrument): per tenant Alembic built an `EnvironmentCont
 `MigrationContext`, looked up the version table, compiled every operation again and sent each
 statement on its own (≈ 25 ms a tenant against ≈ 2 ms for the DDL), and a parallel run paid
 for spawning worker processes (≈ 2.5 s), needed because Alembic's `op` proxy is
-process-global. The runner (`casushub/platform/migrate.py`) now renders each revision range
+process-global. The runner (`casushub/platform/migrate/`) now renders each revision range
 once with Alembic's offline mode and replays it per tenant.
 """
 
@@ -473,7 +473,7 @@ Run it alone with `.venv/bin/python bench/tenancy.py` (`--help`: `--tenants`,
 - *provision*: `registry.create_tenant` — registry row, role, schema, default privileges and
   every tenant migration in one transaction. Floor: the same role/schema/grant statements plus
   the tenant DDL from Alembic's `--sql` mode, as one string over asyncpg in one transaction.
-- *migrate*: `migrate.migrate_tenants` over N tenants behind by one revision (a column and an
+- *migrate*: `migrate.runs.migrate_tenants` over N tenants behind by one revision (a column and an
   index on `persoon`), one transaction per tenant. Floor: that revision's `--sql` DDL over an
   asyncpg pool, one transaction per schema, same concurrency.
 - *no-op migrate*: every tenant at head; the revisions come from the registry, no schema is
@@ -524,10 +524,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             ROOT / "migrations", migrations, ignore=shutil.ignore_patterns("__pycache__")
         )
         os.environ["CASUSHUB_MIGRATIONS"] = str(migrations)
-        from casushub.platform import migrate
+        from casushub.platform.migrate import revisions
 
-        migrate.MIGRATIONS_DIR = migrations
-        migrate._script.cache_clear()
+        revisions.MIGRATIONS_DIR = migrations
+        revisions.script_directory.cache_clear()
 
         with benchdb.server() as srv:
             load_before = os.getloadavg()[0]

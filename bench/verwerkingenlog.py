@@ -120,7 +120,7 @@ class Bench:
 
     async def _run(self, db_url: str) -> None:
         from casushub.platform.database import create_admin_engine, create_app_engine
-        from casushub.platform.migrate import migrate_platform
+        from casushub.platform.migrate.runs import migrate_platform
         from casushub.platform.registry import create_hub, create_tenant
 
         settings = self.db.settings()

@@ -219,7 +219,7 @@ class Bench:
         print(f"prepared in {time.perf_counter() - began:.1f} s", flush=True)
 
     def env(self) -> dict[str, str]:
-        from casushub.platform.migrate import tenant_head
+        from casushub.platform.migrate.revisions import tenant_head
 
         s = self.settings
         return {

@@ -287,7 +287,7 @@ def _with_floor(rows: list[Row], floor: tuple[float, float, float]) -> list[Row]
 async def _prepare(server_url: str) -> tuple[Any, str, str, str]:
     from casushub.platform.database import create_admin_engine
     from casushub.platform.devdb import create_database, with_database
-    from casushub.platform.migrate import migrate_platform
+    from casushub.platform.migrate.runs import migrate_platform
     from casushub.platform.settings import Settings, asyncpg_url, url_with_user
 
     suffix = secrets.token_hex(4)

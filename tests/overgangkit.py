@@ -13,8 +13,8 @@ from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
 from casushub.tenants.overgang.formaat import voorbeeldrijen
+from casushub.tenants.overgang.inlezen import bevestig, lees_batch, proefimport, rond_import_af
 from casushub.tenants.overgang.models import Overgangszaak
-from casushub.tenants.overgang.services import bevestig, lees_batch, proefimport, rond_import_af
 
 __all__ = ["overgangszaak"]
 

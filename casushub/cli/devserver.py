@@ -49,7 +49,7 @@ def _prepare_environment(port: int) -> None:
 async def _migrate_and_seed() -> None:
     from casushub.cli.demo import load_demo
     from casushub.platform.database import create_admin_engine
-    from casushub.platform.migrate import migrate_platform, migrate_tenants
+    from casushub.platform.migrate.runs import migrate_platform, migrate_tenants
 
     settings = get_settings()
     engine = create_admin_engine(settings)

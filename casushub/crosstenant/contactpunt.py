@@ -35,9 +35,10 @@ from casushub.tenants.actor import Actor
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
-from casushub.tenants.verzoeken import services
+from casushub.tenants.verzoeken import overdracht, services
 from casushub.tenants.verzoeken.rules import Kanaal, VerzoekType
 from casushub.tenants.verzoeken.schemas import NieuwVerzoek
+from casushub.tenants.verzoeken.verzoek import verzoek as laad_verzoek
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -210,7 +211,7 @@ async def routeer(
         )
     if van is not None:
         async with tenant_session(engine, van, settings) as session, session.begin():
-            await services.registreer_doorzending(
+            await overdracht.registreer_doorzending(
                 session,
                 actor,
                 type=aanvraag.type,
@@ -239,7 +240,7 @@ async def verplaats(
     clock, and the person keeps the number they were given.
     """
     async with tenant_session(engine, van, settings) as session, session.begin():
-        found = await services.verzoek(session, verzoek_id)
+        found = await laad_verzoek(session, verzoek_id)
         if found.status not in {"ontvangen", "in_behandeling"}:
             msg = "Alleen een lopend verzoek gaat mee naar de nieuwe gemeente van verblijf."
             raise RegistryError(msg, "verzoek")
@@ -275,7 +276,7 @@ async def verplaats(
     if contactpunt.tenant is None or contactpunt.tenant.id == van.id:
         tekst = overdracht_tekst(contactpunt.gemeentecode)
         async with tenant_session(engine, van, settings) as session, session.begin():
-            await services.zet_in_overdracht(
+            await overdracht.zet_in_overdracht(
                 session, actor, verzoek_id, gemeentecode=contactpunt.gemeentecode, tekst=tekst
             )
         return Routering(
@@ -295,7 +296,7 @@ async def verplaats(
         )
         stored.termijn, stored.verlengd_maanden = termijn, verlengd
     async with tenant_session(engine, van, settings) as session, session.begin():
-        await services.vervang_door_doorzending(
+        await overdracht.vervang_door_doorzending(
             session,
             actor,
             verzoek_id,

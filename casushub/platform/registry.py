@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select, text, update
 
-from casushub.platform.migrate import servable_revision, tenant_head, upgrade_tenant_schema
+from casushub.platform.migrate.revisions import servable_revision, tenant_head
+from casushub.platform.migrate.scripts import upgrade_tenant_schema
 from casushub.platform.models import Hub, HubType, Tenant, TenantStatus
 from casushub.platform.tenancy import SLUG_PATTERN, TenantRef
 

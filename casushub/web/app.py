@@ -25,7 +25,7 @@ from casushub.platform.logs import configure_logging
 from casushub.platform.settings import Settings, get_settings
 from casushub.web import meldingen
 from casushub.web.api import api_router
-from casushub.web.api.schemas import API_COMPONENTS
+from casushub.web.api.auth import API_COMPONENTS
 from casushub.web.api.strict import StrictStructSchemaPlugin
 from casushub.web.auth.admin import SessionAdminController
 from casushub.web.auth.controllers import AuthController

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Response, get
 from litestar.datastructures import State
 
-from casushub.platform.migrate import platform_head, platform_revision, servable_revision
+from casushub.platform.migrate.revisions import platform_head, platform_revision, servable_revision
 
 __all__ = ["healthz", "readyz"]
 

@@ -32,7 +32,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from casushub.platform.migrate import (
+from casushub.platform.migrate.revisions import (
     platform_head,
     platform_revision,
     servable_revision,

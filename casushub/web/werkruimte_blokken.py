@@ -16,8 +16,8 @@ from casushub.platform.identity.roles import TENANT_ROLES, Role
 from casushub.tenants.bewaartermijnen.overzichten import aantal_bewijzen
 from casushub.tenants.casus.overzicht import tel_overzicht
 from casushub.tenants.casus.toegang import weegt_mee
-from casushub.tenants.overgang.services import HERINNER_DAGEN
-from casushub.tenants.overgang.services import telling as overgang_telling
+from casushub.tenants.overgang.lijst import HERINNER_DAGEN
+from casushub.tenants.overgang.lijst import telling as overgang_telling
 from casushub.tenants.uitnodigingen.services import mijn_uitnodigingen
 from casushub.tenants.verzoeken import services as verzoeken
 from casushub.web.casusoverleg.bijeenkomsten import komende_bijeenkomsten
@@ -72,7 +72,7 @@ async def casusoverleg(werk: Werk) -> Blok | None:
 async def verzoeken_van_betrokkenen(werk: Werk) -> Blok | None:
     _, db, _ = werk.gemeente()
     open_verzoeken = await verzoeken.open_verzoeken(db)
-    vandaag = verzoeken.vandaag()
+    vandaag = klok.vandaag()
     te_laat = sum(1 for v in open_verzoeken if v.termijn < vandaag)
     deze_week = sum(1 for v in open_verzoeken if vandaag <= v.termijn <= vandaag + timedelta(7))
     tekst = (

@@ -23,7 +23,8 @@ from casushub.platform.jobs import (
     unsent_jobs,
 )
 from casushub.platform.mail import deliver_mail, pending_mail, queue_mail
-from casushub.platform.migrate import MigrationLocked, migrate_tenants, servable_tenant_revision
+from casushub.platform.migrate.revisions import servable_tenant_revision
+from casushub.platform.migrate.runs import MigrationLocked, migrate_tenants
 from casushub.platform.models import Tenant, TenantStatus
 from casushub.platform.ratelimit import purge_pogingen
 from casushub.platform.registry import RegistryError, create_tenant

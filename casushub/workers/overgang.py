@@ -20,13 +20,10 @@ from casushub.platform.jobs import fail_job, finish_job, report_progress, start_
 from casushub.platform.registry import TenantUnavailable, servable_tenant
 from casushub.platform.tenancy import tenant_session
 from casushub.tenants.actor import Actor
+from casushub.tenants.overgang.inlezen import lees_batch, rond_import_af
+from casushub.tenants.overgang.lijst import herinneringen
 from casushub.tenants.overgang.models import ImportStatus, Overgangsimport
-from casushub.tenants.overgang.services import (
-    herinneringen,
-    lees_batch,
-    rond_import_af,
-    vernietig_verlopen,
-)
+from casushub.tenants.overgang.vernietiging import vernietig_verlopen
 from casushub.workers.actors import HOUSEKEEPING_TASKS
 from casushub.workers.declare import PlatformJob, TenantJob, platform_actor
 from casushub.workers.verzoeken import _adressen, _mail
@@ -41,7 +38,7 @@ BATCH = 500
 
 @platform_actor(IMPORT_ACTOR, tracked=True, max_retries=5, time_limit=3_600_000)
 async def overgang_import(job: PlatformJob, job_id: str) -> None:
-    """Read a confirmed upload in (``tenants.overgang.services.lees_batch``), with progress."""
+    """Read a confirmed upload in (``tenants.overgang.inlezen.lees_batch``), with progress."""
     current = job.runtime
     started = await start_job(current.app_engine, uuid.UUID(job_id))
     if started is None or started.tenant_id is None:

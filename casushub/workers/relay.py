@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from dramatiq import Message
 from sqlalchemy import select
 
-from casushub.platform.migrate import servable_tenant_revision
+from casushub.platform.migrate.revisions import servable_tenant_revision
 from casushub.platform.models import Tenant, TenantStatus
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.outbox.models import OutboxEntry

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.identity.models import Membership, User
 from casushub.platform.identity.roles import Role
+from casushub.platform.klok import vandaag
 from casushub.platform.mail import MailError, queue_mail, send_direct
 from casushub.platform.models import Tenant
 from casushub.tenants.actor import Actor
@@ -33,7 +34,8 @@ from casushub.tenants.verzoeken.bevestiging import bevestiging
 from casushub.tenants.verzoeken.bewaking import bewaak
 from casushub.tenants.verzoeken.models import RectificatieMelding, Verzoek
 from casushub.tenants.verzoeken.rectificatie import MELD_ACTOR
-from casushub.tenants.verzoeken.services import BEVESTIG_ACTOR, DOEL, GEGEVENSGROEP, vandaag
+from casushub.tenants.verzoeken.services import BEVESTIG_ACTOR
+from casushub.tenants.verzoeken.verzoek import DOEL, GEGEVENSGROEP
 from casushub.workers.actors import HOUSEKEEPING_TASKS, mail_deliver
 from casushub.workers.declare import TenantJob, tenant_actor
 

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.hub.casusoverleg import zet_deelnemers
 from casushub.platform.identity.memberships import invite
-from casushub.platform.identity.organisations import create_organisation, save_provider
+from casushub.platform.identity.organisations import create_organisation
+from casushub.platform.identity.providers import save_provider
 from casushub.platform.identity.roles import Role
 from casushub.platform.models import Tenant
 from casushub.platform.registry import create_tenant

@@ -13,7 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.database import create_app_engine
-from casushub.platform.migrate import tenant_head
+from casushub.platform.migrate.revisions import tenant_head
 from casushub.platform.models import Tenant
 from casushub.platform.registry import create_tenant
 from casushub.platform.settings import Settings

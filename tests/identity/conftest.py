@@ -16,7 +16,8 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.identity.devidp import DevIdp, node_config, start_dev_idp
-from casushub.platform.identity.organisations import create_organisation, save_provider
+from casushub.platform.identity.organisations import create_organisation
+from casushub.platform.identity.providers import save_provider
 from casushub.platform.settings import Settings
 from casushub.web.app import create_app, session_config
 

@@ -1,4 +1,5 @@
-"""A scripted browser for the sign-in flow: casushub's forms and the provider's forms."""
+"""A scripted browser for the sign-in flow: casushub's forms and the provider's forms, and
+the reason the audit trail gives for the last refused sign-in."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import httpx
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from casushub.platform.identity.models import AdminAuditEntry
 from casushub.web.app import CSRF_COOKIE
 
 # As registered at the development provider by the session fixture ``dev_idp``.
@@ -90,3 +94,16 @@ async def sign_in(
     assert started.status_code == 200, started.text
     params = await authorize_at_idp(forward_url(started), login or email)
     return await client.get("/auth/callback", params=params, follow_redirects=False)
+
+
+async def last_login_failure(engine: AsyncEngine) -> str:
+    async with engine.connect() as conn:
+        details = (
+            await conn.execute(
+                select(AdminAuditEntry.details)
+                .where(AdminAuditEntry.action == "inloggen_mislukt")
+                .order_by(AdminAuditEntry.occurred_at.desc())
+                .limit(1)
+            )
+        ).scalar_one()
+    return str(details["reden"])

@@ -17,9 +17,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.identity.access import AccessDenied, Identity, check_tenant_access
+from casushub.platform.identity.deactivation import deactivate_organisation
 from casushub.platform.identity.memberships import deactivate_user, invite, memberships_of
 from casushub.platform.identity.models import AdminAuditEntry, IdentitySession, User
-from casushub.platform.identity.organisations import deactivate_organisation
 from casushub.platform.identity.roles import Role
 from casushub.platform.models import Hub
 from casushub.platform.tenancy import TenantRef

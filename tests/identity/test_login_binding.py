@@ -11,29 +11,23 @@ import hashlib
 from dataclasses import replace
 from urllib.parse import parse_qsl, urlsplit
 
-from idp_browser import OrgFactory, authorize_at_idp, forward_url, sign_in, start_login
+from idp_browser import (
+    OrgFactory,
+    authorize_at_idp,
+    forward_url,
+    last_login_failure,
+    sign_in,
+    start_login,
+)
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casushub.platform.identity.login import pre_login_cookie_name
-from casushub.platform.identity.models import AdminAuditEntry, IdentitySession, PendingLogin
+from casushub.platform.identity.models import IdentitySession, PendingLogin
+from casushub.platform.identity.pending_login import pre_login_cookie_name
 from casushub.platform.settings import Settings
 from casushub.web.app import create_app, session_config
-
-
-async def _last_failure(engine: AsyncEngine) -> str:
-    async with engine.connect() as conn:
-        details = (
-            await conn.execute(
-                select(AdminAuditEntry.details)
-                .where(AdminAuditEntry.action == "inloggen_mislukt")
-                .order_by(AdminAuditEntry.occurred_at.desc())
-                .limit(1)
-            )
-        ).scalar_one()
-    return str(details["reden"])
 
 
 async def test_callback_opened_in_another_browser_is_refused_before_the_code_is_used(
@@ -53,7 +47,7 @@ async def test_callback_opened_in_another_browser_is_refused_before_the_code_is_
         assert lured.status_code == 400, lured.text
         assert "Inloggen niet gelukt" in lured.text
         assert "andere browser" in lured.text
-        assert await _last_failure(admin_engine) == "browser_missing"
+        assert await last_login_failure(admin_engine) == "browser_missing"
         assert (await victim.get("/auth/session")).json()["signed_in"] is False
     # Refused before the code was redeemed: the browser that started it can still finish.
     done = await browser.get("/auth/callback", params=params, follow_redirects=False)
@@ -79,7 +73,7 @@ async def test_replayed_callback_does_not_replace_the_session_of_a_signed_in_bro
         # The victim's browser has a pre-login cookie of its own (from its own sign-in), so
         # this is the mismatch, not a browser without any pending sign-in.
         assert victim.cookies.get(pre_login_cookie_name(rp_settings.secure_cookies))
-        assert await _last_failure(admin_engine) == "browser_mismatch"
+        assert await last_login_failure(admin_engine) == "browser_mismatch"
         status = (await victim.get("/auth/session")).json()
         assert status["signed_in"] is True
         assert status["user"]["email"] == org.email("slachtoffer")

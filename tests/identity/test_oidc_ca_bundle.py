@@ -23,7 +23,7 @@ from cryptography.x509.oid import NameOID
 
 from casushub.platform.identity.discovery import ProviderMetadataCache, oidc_verify
 from casushub.platform.identity.errors import ProviderUnavailable
-from casushub.platform.identity.login import _exchange_code
+from casushub.platform.identity.provider_calls import exchange_code
 from casushub.platform.settings import Settings
 
 
@@ -175,10 +175,10 @@ async def test_the_token_exchange_trusts_the_bundle_too(
     client = SimpleNamespace(client_id="casushub", client_secret="geheim-0123456789")
     endpoint = provider.issuer + "/token"
     with pytest.raises(ProviderUnavailable):
-        await _exchange_code(client, settings, endpoint, "code-1", "verifier-1")  # type: ignore[arg-type]
+        await exchange_code(client, settings, endpoint, "code-1", "verifier-1")  # type: ignore[arg-type]
     assert provider.token_requests == []
     trusting = replace(settings, oidc_ca_bundle=str(provider.ca.ca_pem))
-    token = await _exchange_code(client, trusting, endpoint, "code-2", "verifier-2")  # type: ignore[arg-type]
+    token = await exchange_code(client, trusting, endpoint, "code-2", "verifier-2")  # type: ignore[arg-type]
     assert token["access_token"] == "a"
     assert "code=code-2" in provider.token_requests[0]
 
@@ -201,11 +201,11 @@ def test_an_unreadable_bundle_is_reported_in_dutch(tmp_path: Path) -> None:
 async def test_the_userinfo_request_trusts_the_bundle_too(
     provider: Provider, settings: Settings
 ) -> None:
-    from casushub.platform.identity.login import _userinfo
+    from casushub.platform.identity.provider_calls import fetch_userinfo
 
     endpoint = provider.issuer + "/userinfo"
     with pytest.raises(ProviderUnavailable):
-        await _userinfo(endpoint, "token", settings)
+        await fetch_userinfo(endpoint, "token", settings)
     trusting = replace(settings, oidc_ca_bundle=str(provider.ca.ca_pem))
-    answer = await _userinfo(endpoint, "token", trusting)
+    answer = await fetch_userinfo(endpoint, "token", trusting)
     assert answer["issuer"] == provider.issuer  # the test server answers every GET alike

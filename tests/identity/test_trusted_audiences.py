@@ -16,11 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from casushub.cli import main
 from casushub.platform.database import create_admin_engine
 from casushub.platform.identity.models import OidcProvider, Organisation
-from casushub.platform.identity.organisations import (
-    create_organisation,
-    provider_for_organisation,
-    save_provider,
-)
+from casushub.platform.identity.organisations import create_organisation
+from casushub.platform.identity.providers import provider_for_organisation, save_provider
 from casushub.platform.registry import RegistryError
 from casushub.platform.settings import Settings
 

@@ -4,7 +4,7 @@ userinfo), and a provider whose userinfo names another subject than its ID token
 
 from __future__ import annotations
 
-from idp_browser import OrgFactory, sign_in
+from idp_browser import OrgFactory, last_login_failure, sign_in
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
@@ -12,22 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.identity.devidp import DevIdp
 from casushub.platform.identity.memberships import invite
-from casushub.platform.identity.models import AdminAuditEntry, User
+from casushub.platform.identity.models import User
 from casushub.platform.identity.roles import Role
 from casushub.platform.tenancy import TenantRef
-
-
-async def _last_failure(engine: AsyncEngine) -> str:
-    async with engine.connect() as conn:
-        details = (
-            await conn.execute(
-                select(AdminAuditEntry.details)
-                .where(AdminAuditEntry.action == "inloggen_mislukt")
-                .order_by(AdminAuditEntry.occurred_at.desc())
-                .limit(1)
-            )
-        ).scalar_one()
-    return str(details["reden"])
 
 
 async def test_e_mail_only_at_userinfo_binds_the_invitation(
@@ -75,7 +62,7 @@ async def test_userinfo_naming_another_subject_is_refused(
     done = await sign_in(browser, org.email("wissel"))
     assert done.status_code == 400, done.text
     assert "Inloggen niet gelukt" in done.text
-    assert await _last_failure(admin_engine) == "userinfo_sub_mismatch"
+    assert await last_login_failure(admin_engine) == "userinfo_sub_mismatch"
     assert (await browser.get("/auth/session")).json()["signed_in"] is False
     async with admin_engine.connect() as conn:
         made = await conn.execute(select(User.id).where(User.organisation_id == org.id))

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from dbkit import casushub_cli
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casushub.platform import migrate
 from casushub.platform.database import create_admin_engine
-from casushub.platform.migrate import MigrationLocked, migrate_tenants, tenant_head
+from casushub.platform.migrate import revisions as migrations
+from casushub.platform.migrate import runs
+from casushub.platform.migrate.revisions import tenant_head
+from casushub.platform.migrate.runs import MigrationLocked, migrate_tenants
 from casushub.platform.models import Tenant
 from casushub.platform.registry import create_hub, create_tenant
 from casushub.platform.settings import Settings
@@ -50,14 +51,14 @@ def extra_revision(tmp_path: Path) -> Iterator[Path]:
     copy = tmp_path / "migrations"
     shutil.copytree(ROOT / "migrations", copy, ignore=shutil.ignore_patterns("__pycache__"))
     (copy / "tenant" / "versions" / "9999_extra.py").write_text(EXTRA.format(down=tenant_head()))
-    saved = migrate.MIGRATIONS_DIR
-    migrate.MIGRATIONS_DIR = copy
-    migrate._script.cache_clear()
+    saved = migrations.MIGRATIONS_DIR
+    migrations.MIGRATIONS_DIR = copy
+    migrations.script_directory.cache_clear()
     try:
         yield copy
     finally:
-        migrate.MIGRATIONS_DIR = saved
-        migrate._script.cache_clear()
+        migrations.MIGRATIONS_DIR = saved
+        migrations.script_directory.cache_clear()
 
 
 @dataclass
@@ -147,14 +148,14 @@ async def test_only_named_tenants_and_unknown_names_fail(
 
 async def test_second_concurrent_run_is_refused_or_waits(region: Region) -> None:
     async with region.engine.connect() as holder:
-        await holder.exec_driver_sql(f"SELECT pg_advisory_lock({migrate._TENANT_LOCK})")
+        await holder.exec_driver_sql(f"SELECT pg_advisory_lock({runs._TENANT_LOCK})")
         await holder.commit()
         with pytest.raises(MigrationLocked, match="Er loopt al een migratie"):
             await migrate_tenants(region.engine)
         waiting = asyncio.create_task(migrate_tenants(region.engine, wait=True))
         await asyncio.sleep(0.3)
         assert not waiting.done()
-        await holder.exec_driver_sql(f"SELECT pg_advisory_unlock({migrate._TENANT_LOCK})")
+        await holder.exec_driver_sql(f"SELECT pg_advisory_unlock({runs._TENANT_LOCK})")
         await holder.commit()
         report = await asyncio.wait_for(waiting, timeout=30)
     assert report.ok
@@ -169,21 +170,10 @@ async def test_terminated_tenants_are_not_migrated(region: Region, extra_revisio
 
 
 def _cli(settings: Settings, migrations: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "APP_DATABASE_URL": settings.app_database_url,
-        "DB_ROLE_PREFIX": settings.db_role_prefix,
-        "CASUSHUB_MIGRATIONS": str(migrations),
-    }
-    return subprocess.run(  # noqa: S603 - our own CLI with fixed arguments
-        [sys.executable, "-m", "casushub", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    done: subprocess.CompletedProcess[str] = casushub_cli(
+        settings, *args, CASUSHUB_MIGRATIONS=str(migrations)
     )
+    return done
 
 
 async def test_cli_migrate_reports_failures_and_exits_non_zero(

@@ -1,6 +1,6 @@
 """The migration runner's rendered-script path and its fallbacks to Alembic online.
 
-Tenant revisions are rendered once to SQL and replayed per tenant (casushub/platform/migrate.py).
+Tenant revisions are rendered once to SQL and replayed per tenant (casushub/platform/migrate/).
 These tests pin down when that must NOT happen, and that concurrent tenants in one process
 each get their own DDL.
 """
@@ -16,9 +16,11 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casushub.platform import migrate
 from casushub.platform.database import create_admin_engine
-from casushub.platform.migrate import migrate_tenants, servable_tenant_revision, tenant_head
+from casushub.platform.migrate import revisions as migrations
+from casushub.platform.migrate import scripts
+from casushub.platform.migrate.revisions import servable_tenant_revision, tenant_head
+from casushub.platform.migrate.runs import migrate_tenants
 from casushub.platform.models import Tenant
 from casushub.platform.registry import (
     TenantUnavailable,
@@ -67,14 +69,14 @@ def _with_revision(tmp_path: Path, body: str) -> Iterator[None]:
     shutil.copytree(ROOT / "migrations", copy, ignore=shutil.ignore_patterns("__pycache__"))
     text = HEADER.format(down=tenant_head()) + body
     (copy / "tenant" / "versions" / "9998_extra.py").write_text(text)
-    saved = migrate.MIGRATIONS_DIR
-    migrate.MIGRATIONS_DIR = copy
-    migrate._script.cache_clear()
+    saved = migrations.MIGRATIONS_DIR
+    migrations.MIGRATIONS_DIR = copy
+    migrations.script_directory.cache_clear()
     try:
         yield
     finally:
-        migrate.MIGRATIONS_DIR = saved
-        migrate._script.cache_clear()
+        migrations.MIGRATIONS_DIR = saved
+        migrations.script_directory.cache_clear()
 
 
 @pytest.fixture
@@ -129,10 +131,10 @@ async def test_revision_flagged_online_only_is_not_rendered(
 ) -> None:
     head = tenant_head()
     with _with_revision(tmp_path, FLAGGED):
-        assert await migrate._tenant_script(head, "t9998") is None
-        previous = migrate._script("tenant").get_revision("t9998").down_revision
+        assert await scripts.tenant_script(head, "t9998") is None
+        previous = migrations.script_directory("tenant").get_revision("t9998").down_revision
         assert isinstance(previous, str)
-        assert await migrate._tenant_script(previous, "t9998") is None
+        assert await scripts.tenant_script(previous, "t9998") is None
         report = await migrate_tenants(engine, concurrency=2)
         assert report.ok, report.failed
         assert set((await _revisions(engine)).values()) == {("t9998", "t9998")}
@@ -156,7 +158,7 @@ async def test_registry_behind_the_schema_follows_the_schema(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
     head = tenant_head()
-    first = migrate._script("tenant").get_revision(head).down_revision
+    first = migrations.script_directory("tenant").get_revision(head).down_revision
     assert isinstance(first, str), "needs at least two tenant revisions"
     async with engine.begin() as conn:
         # Drift by hand: the registry claims an older revision than the schema has.
@@ -194,11 +196,11 @@ async def test_failing_script_keeps_nothing_of_that_tenant(
 @pytest.mark.parametrize("kind", ["platform", "tenant"])
 def test_revision_ids_sort_in_chain_order(kind: str) -> None:
     """servable_revision compares revision ids as strings: the chain must keep them sortable."""
-    chain = [r.revision for r in reversed(list(migrate._script(kind).walk_revisions()))]
+    chain = [r.revision for r in reversed(list(migrations.script_directory(kind).walk_revisions()))]
     letter = kind[0]
     assert chain, kind
     for revision in chain:
-        assert migrate.REVISION_ID.match(revision), revision
+        assert migrations.REVISION_ID.match(revision), revision
         assert revision.startswith(letter), revision
     assert chain == sorted(chain)
     assert len(set(chain)) == len(chain)

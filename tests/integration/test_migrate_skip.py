@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from test_migrate import ROOT, Region, _cli, _revisions, extra_revision, region
 
 from casushub.platform.identity.roles import Role
-from casushub.platform.migrate import migrate_tenants
+from casushub.platform.migrate.runs import migrate_tenants
 from casushub.platform.models import Tenant
 from casushub.web.app import SESSION_COOKIE, create_app, session_config
 from casushub.web.auth.testing import create_signed_in_session

@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from casushub.platform import registry
-from casushub.platform.migrate import tenant_head
+from casushub.platform.migrate.revisions import tenant_head
 from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError, create_tenant
 from casushub.platform.settings import Settings

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 import secrets
-import subprocess
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
@@ -23,6 +21,7 @@ from pathlib import Path
 from typing import cast
 
 import pytest
+from dbkit import casushub_cli, tenant_with_free_code
 from litestar.testing import AsyncTestClient
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.exc import DBAPIError
@@ -30,7 +29,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.database import create_admin_engine, create_app_engine
 from casushub.platform.identity.roles import Role
-from casushub.platform.registry import RegistryError, create_tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
@@ -58,24 +56,6 @@ BESTANDEN = {
     "alle-bytes.bin": bytes(range(256)) * 40,
     "verslag.pdf": b"%PDF-1.7\n" + secrets.token_bytes(5000),
 }
-
-
-async def _tenant(admin_engine: AsyncEngine, settings: Settings, hub: str) -> TenantRef:
-    for _ in range(50):
-        code = f"{9700 + secrets.randbelow(100):04d}"
-        try:
-            return await create_tenant(
-                admin_engine,
-                settings,
-                slug=f"bewaar_{secrets.token_hex(3)}",
-                name="Gemeente Bewaar",
-                gemeentecode=code,
-                hub_slug=hub,
-            )
-        except RegistryError as exc:  # code taken by another test's tenant: pick another
-            if exc.field != "gemeentecode":
-                raise
-    raise AssertionError("geen vrije gemeentecode")
 
 
 async def _seed(app_engine: AsyncEngine, settings: Settings, tenant: TenantRef) -> None:
@@ -182,25 +162,6 @@ async def _attachments(
     return {str(row.id): hashlib.sha256(row.inhoud).hexdigest() for row in rows}
 
 
-def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "APP_DATABASE_URL": settings.app_database_url,
-        "DB_ROLE_PREFIX": settings.db_role_prefix,
-        "CASUSHUB_ENV": "test",
-    }
-    return subprocess.run(  # noqa: S603 - fixed interpreter and arguments
-        [sys.executable, "-m", "casushub", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 async def _works(target: Settings, tenant: TenantRef, naam: str) -> None:
     """The restored tenant serves: its role reads and writes, the log stays append-only,
     and a signed-in page shows the restored person."""
@@ -242,7 +203,14 @@ async def test_backup_restore_into_fresh_database(
     database_factory: Callable[[], Awaitable[Settings]],
     tmp_path: Path,
 ) -> None:
-    tenant = await _tenant(admin_engine, settings, hub)
+    tenant = await tenant_with_free_code(
+        admin_engine,
+        settings,
+        hub=hub,
+        slug=f"bewaar_{secrets.token_hex(3)}",
+        name="Gemeente Bewaar",
+        codes=range(9700, 9800),
+    )
     await _seed(app_engine, settings, tenant)
     source_sums = await _checksums(admin_engine, tenant.schema)
     source_files = await _attachments(app_engine, settings, tenant)
@@ -256,13 +224,13 @@ async def test_backup_restore_into_fresh_database(
 
     archive = tmp_path / "gemeente.backup"
     made = await asyncio.to_thread(
-        _cli, settings, "tenants", "backup", tenant.slug, "--out", str(archive)
+        casushub_cli, settings, "tenants", "backup", tenant.slug, "--out", str(archive)
     )
     assert made.returncode == 0, made.stderr
     assert archive.stat().st_size > sum(map(len, BESTANDEN.values()))
 
     # Restoring over the living original is refused cleanly, and creates nothing.
-    clash = await asyncio.to_thread(_cli, settings, "tenants", "restore", str(archive))
+    clash = await asyncio.to_thread(casushub_cli, settings, "tenants", "restore", str(archive))
     assert clash.returncode == 1
     assert "bestaat al" in clash.stderr
     assert "Traceback" not in clash.stderr
@@ -270,7 +238,7 @@ async def test_backup_restore_into_fresh_database(
     for as_slug in (None, f"hersteld_{secrets.token_hex(2)}"):
         target = await database_factory()
         args = ["tenants", "restore", str(archive)] + (["--as", as_slug] if as_slug else [])
-        restored = await asyncio.to_thread(_cli, target, *args)
+        restored = await asyncio.to_thread(casushub_cli, target, *args)
         assert restored.returncode == 0, restored.stderr
         slug = as_slug or tenant.slug
         assert f"gemeente {slug} hersteld" in restored.stdout
@@ -295,7 +263,9 @@ async def test_backup_restore_into_fresh_database(
         finally:
             await target_app.dispose()
 
-        verified = await asyncio.to_thread(_cli, target, "audit", "verify", "--tenant", slug)
+        verified = await asyncio.to_thread(
+            casushub_cli, target, "audit", "verify", "--tenant", slug
+        )
         assert verified.returncode == 0, verified.stderr
         assert f"{slug}: in orde" in verified.stdout
         await _works(replace(target), copy, "Bart Back-up 0")

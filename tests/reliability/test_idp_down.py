@@ -26,7 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.identity.devidp import DevIdp, node_config, start_dev_idp
 from casushub.platform.identity.memberships import invite
-from casushub.platform.identity.organisations import create_organisation, save_provider
+from casushub.platform.identity.organisations import create_organisation
+from casushub.platform.identity.providers import save_provider
 from casushub.platform.identity.roles import Role
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef

@@ -8,7 +8,6 @@ Also: the backup keeps no dump longer than BACKUP_RETENTION_DAYS.
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
@@ -18,10 +17,12 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from dbkit import casushub_cli
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casushub.platform.backup import DUMP_NAME, _libpq_url, pg_binary
+from casushub.platform.backup.database import DUMP_NAME
+from casushub.platform.backup.pgtools import libpq_url, pg_binary
 from casushub.platform.database import create_admin_engine, create_app_engine
 from casushub.platform.devdb import create_database, with_database
 from casushub.platform.registry import create_hub, create_tenant
@@ -36,27 +37,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "pr
 from retentiekit import SYSTEEM, afgesloten_casus, signaal_geen_actie
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _cli(settings: Settings, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "APP_DATABASE_URL": settings.app_database_url,
-        "DB_ROLE_PREFIX": settings.db_role_prefix,
-        "CASUSHUB_ENV": "test",
-        "DATA_DIR": str(settings.data_dir),
-        **extra,
-    }
-    return subprocess.run(  # noqa: S603 - fixed interpreter and arguments
-        [sys.executable, "-m", "casushub", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 async def _count(engine: AsyncEngine, settings: Settings, tenant: TenantRef, model: type) -> int:
@@ -81,7 +61,7 @@ async def _restore_into_new_database(
             pg_binary("pg_restore"),
             "--exit-on-error",
             "--single-transaction",
-            f"--dbname={_libpq_url(url)}",
+            f"--dbname={libpq_url(url)}",
             str(dump),
         ],
         capture_output=True,
@@ -94,7 +74,7 @@ async def _restore_into_new_database(
 
 
 async def _drop_database(server_url: str, name: str) -> None:
-    conn = await asyncpg.connect(_libpq_url(asyncpg_url(with_database(server_url, "postgres"))))
+    conn = await asyncpg.connect(libpq_url(asyncpg_url(with_database(server_url, "postgres"))))
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
@@ -120,7 +100,7 @@ async def test_sweep_after_a_restore_destroys_what_was_due_before_the_backup(
 
     # The nightly backup, then the nightly sweep (the order of the chart's schedule).
     backups = tmp_path / "backup"
-    made = await asyncio.to_thread(_cli, source, "db", "backup", "--dir", str(backups))
+    made = await asyncio.to_thread(casushub_cli, source, "db", "backup", "--dir", str(backups))
     assert made.returncode == 0, made.stderr
     (dump,) = backups.glob("casushub-*.dump")
     async with tenant_session(app, tenant, source) as session, session.begin():
@@ -134,7 +114,7 @@ async def test_sweep_after_a_restore_destroys_what_was_due_before_the_backup(
         target = await _restore_into_new_database(server_url, source, dump, name)
         # The guide's restore steps: roles and grants, then the schemas' revisions.
         for step in (("db", "migrate"), ("tenants", "migrate", "--all")):
-            done = await asyncio.to_thread(_cli, target, *step)
+            done = await asyncio.to_thread(casushub_cli, target, *step)
             assert done.returncode == 0, done.stderr
         target_app = create_app_engine(target)
         try:
@@ -144,13 +124,15 @@ async def test_sweep_after_a_restore_destroys_what_was_due_before_the_backup(
             assert await _count(target_app, target, tenant, Vernietigingsbewijs) == 0
 
             # ... a dry run lists it and destroys nothing ...
-            dry = await asyncio.to_thread(_cli, target, "bewaartermijnen", "sweep", "--dry-run")
+            dry = await asyncio.to_thread(
+                casushub_cli, target, "bewaartermijnen", "sweep", "--dry-run"
+            )
             assert dry.returncode == 0, dry.stderr
             assert "herstel: 2 te vernietigen, 0 geblokkeerd (proefrun" in dry.stdout
             assert await _count(target_app, target, tenant, Casus) == 2
 
             # ... and the sweep destroys it again, with receipts; what is not due stays.
-            swept = await asyncio.to_thread(_cli, target, "bewaartermijnen", "sweep")
+            swept = await asyncio.to_thread(casushub_cli, target, "bewaartermijnen", "sweep")
             assert swept.returncode == 0, swept.stderr
             assert "herstel: 2 vernietigd" in swept.stdout
             async with tenant_session(target_app, tenant, target) as session:
@@ -164,7 +146,7 @@ async def test_sweep_after_a_restore_destroys_what_was_due_before_the_backup(
             assert due_signaal.signaal_id not in signalen
             assert {due_casus.casus_id, due_signaal.signaal_id} <= receipts
 
-            again = await asyncio.to_thread(_cli, target, "bewaartermijnen", "sweep")
+            again = await asyncio.to_thread(casushub_cli, target, "bewaartermijnen", "sweep")
             assert again.returncode == 0
             assert "herstel: 0 vernietigd" in again.stdout
         finally:
@@ -186,7 +168,7 @@ async def test_sweep_refuses_a_municipality_behind_its_schema(
         )
     try:
         result = await asyncio.to_thread(
-            _cli, settings, "bewaartermijnen", "sweep", "--dry-run", "--tenant", tenant.slug
+            casushub_cli, settings, "bewaartermijnen", "sweep", "--dry-run", "--tenant", tenant.slug
         )
     finally:
         async with admin_engine.begin() as conn:
@@ -202,7 +184,7 @@ async def test_sweep_refuses_a_municipality_behind_its_schema(
     assert f"MISLUKT {tenant.slug}: schema niet bijgewerkt" in result.stderr
     assert "Traceback" not in result.stderr
     unknown = await asyncio.to_thread(
-        _cli, settings, "bewaartermijnen", "sweep", "--dry-run", "--tenant", "bestaatniet"
+        casushub_cli, settings, "bewaartermijnen", "sweep", "--dry-run", "--tenant", "bestaatniet"
     )
     assert unknown.returncode == 1
     assert "bestaatniet: onbekende gemeente" in unknown.stderr
@@ -218,7 +200,7 @@ async def test_db_backup_keeps_dumps_for_the_retention_period_only(
     for path in (old, recent, other):
         path.write_text("x")
     result = await asyncio.to_thread(
-        _cli, settings, "db", "backup", "--dir", str(tmp_path), BACKUP_RETENTION_DAYS="10"
+        casushub_cli, settings, "db", "backup", "--dir", str(tmp_path), BACKUP_RETENTION_DAYS="10"
     )
     assert result.returncode == 0, result.stderr
     assert f"verwijderd (ouder dan 10 dagen): {old.name}" in result.stdout
@@ -228,7 +210,7 @@ async def test_db_backup_keeps_dumps_for_the_retention_period_only(
     await asyncio.to_thread(_check_new_dump, tmp_path, recent)
 
     refused = await asyncio.to_thread(
-        _cli, settings, "db", "backup", "--dir", str(tmp_path), BACKUP_RETENTION_DAYS="400"
+        casushub_cli, settings, "db", "backup", "--dir", str(tmp_path), BACKUP_RETENTION_DAYS="400"
     )
     assert refused.returncode == 1
     assert "Fout: configuratie: BACKUP_RETENTION_DAYS moet tussen 1 en 90" in refused.stderr
@@ -262,4 +244,4 @@ def _check_new_dump(directory: Path, recent: Path) -> None:
     ],
 )
 def test_owner_url_becomes_a_libpq_url(url: str, expected: str) -> None:
-    assert _libpq_url(url) == expected
+    assert libpq_url(url) == expected

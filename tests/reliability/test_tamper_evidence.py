@@ -15,9 +15,9 @@ import sys
 import uuid
 from pathlib import Path
 
+from dbkit import tenant_with_free_code
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casushub.platform.registry import RegistryError, create_tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
@@ -48,21 +48,15 @@ def _new_value(column: str, python_type: type) -> str:
 
 
 async def _tenant(admin_engine: AsyncEngine, settings: Settings, hub: str) -> TenantRef:
-    for _ in range(50):
-        code = f"{9850 + secrets.randbelow(150):04d}"
-        try:
-            return await create_tenant(
-                admin_engine,
-                settings,
-                slug=f"sabotage_{secrets.token_hex(3)}",
-                name="Gemeente Sabotage",
-                gemeentecode=code,
-                hub_slug=hub,
-            )
-        except RegistryError as exc:  # code taken by another test's tenant: pick another
-            if exc.field != "gemeentecode":
-                raise
-    raise AssertionError("geen vrije gemeentecode")
+    tenant: TenantRef = await tenant_with_free_code(
+        admin_engine,
+        settings,
+        hub=hub,
+        slug=f"sabotage_{secrets.token_hex(3)}",
+        name="Gemeente Sabotage",
+        codes=range(9850, 10000),
+    )
+    return tenant
 
 
 async def _write(app_engine: AsyncEngine, settings: Settings, tenant: TenantRef, n: int) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from dbkit import tenant_with_free_code
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from overgangkit import overgangszaak
@@ -29,7 +30,7 @@ from casushub.platform.identity.organisations import create_organisation
 from casushub.platform.identity.roles import TENANT_ROLES, OrganisationType, Role
 from casushub.platform.jobs import create_job
 from casushub.platform.models import Hub, Tenant
-from casushub.platform.registry import RegistryError, create_hub, create_tenant
+from casushub.platform.registry import create_hub
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
@@ -124,27 +125,6 @@ class World:
         ):
             if value is not None:
                 side.ids.setdefault(key, []).append(value)
-
-
-async def _tenant(admin_engine: AsyncEngine, settings: Settings, hub: str, naam: str) -> TenantRef:
-    for _ in range(20):
-        # Above the fixed codes other tests give their tenants (9801-9901: alfa, beta, the
-        # browser journeys' 9850, ...) and below the demo's made-up 9998/9999: a code taken
-        # here once made the journeys' own tenant fail to be created on the same worker.
-        code = f"{secrets.choice(range(9950, 9998)):04d}"
-        try:
-            return await create_tenant(
-                admin_engine,
-                settings,
-                slug=f"sec_{secrets.token_hex(3)}",
-                name=f"Gemeente {naam}",
-                gemeentecode=code,
-                hub_slug=hub,
-            )
-        except RegistryError as exc:  # a code taken by another test: pick another
-            if exc.field != "gemeentecode":
-                raise
-    raise AssertionError("geen vrije gemeentecode")
 
 
 async def _seed(app_engine: AsyncEngine, settings: Settings, side: Side, code: str) -> None:
@@ -298,7 +278,17 @@ async def make_world(
         await create_hub(admin_engine, slug=hub_slug, name=f"Beveiligingshub {name}")
         async with admin_engine.connect() as conn:
             hub_id = (await conn.execute(select(Hub.id).where(Hub.slug == hub_slug))).scalar_one()
-        tenant = await _tenant(admin_engine, settings, hub_slug, f"Lek{name}{suffix}")
+        # Codes above the fixed ones other tests give their tenants (9801-9901: alfa, beta, the
+        # browser journeys' 9850, ...) and below the demo's made-up 9998/9999: a code taken
+        # here once made the journeys' own tenant fail to be created on the same worker.
+        tenant = await tenant_with_free_code(
+            admin_engine,
+            settings,
+            hub=hub_slug,
+            slug=f"sec_{secrets.token_hex(3)}",
+            name=f"Gemeente Lek{name}{suffix}",
+            codes=range(9950, 9998),
+        )
         markers = [f"Lekproef{name}{suffix}{kind}" for kind in ("Naam", "Tekst", "Verzoek")]
         side = Side(name, hub_id, tenant, markers)
         async with admin_engine.connect() as conn:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from dbkit import tenant_with_free_code
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from secroutes import csrf_token, use_session
@@ -24,15 +25,12 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.hub.api_tokens import maak_token
+from casushub.platform.identity.deactivation import DeactivationRefused, deactivate_organisation
 from casushub.platform.identity.memberships import deactivate_user, grant_membership
 from casushub.platform.identity.models import IdentitySession, Organisation
-from casushub.platform.identity.organisations import (
-    DeactivationRefused,
-    create_organisation,
-    deactivate_organisation,
-)
+from casushub.platform.identity.organisations import create_organisation
 from casushub.platform.identity.roles import OrganisationType, Role
-from casushub.platform.registry import RegistryError, create_hub, create_tenant
+from casushub.platform.registry import create_hub
 from casushub.platform.settings import Settings
 from casushub.web.app import CSRF_HEADER, session_config
 from casushub.web.auth.testing import SignedIn, create_signed_in_session
@@ -70,22 +68,14 @@ async def hubje(admin_engine: AsyncEngine, settings: Settings) -> Hubje:
     municipality, a politie organisation with a signed-in participant, an API token."""
     suffix = secrets.token_hex(3)
     hub_id = await create_hub(admin_engine, slug=f"uithub_{suffix}", name=f"Uithub {suffix}")
-    for _ in range(20):
-        try:
-            tenant = await create_tenant(
-                admin_engine,
-                settings,
-                slug=f"uit_{suffix}",
-                name=f"Gemeente Uit {suffix}",
-                gemeentecode=f"{secrets.choice(range(9700, 9800))}",
-                hub_slug=f"uithub_{suffix}",
-            )
-            break
-        except RegistryError as exc:  # a code another test took: pick another
-            if exc.field != "gemeentecode":
-                raise
-    else:
-        raise AssertionError("geen vrije gemeentecode")
+    tenant = await tenant_with_free_code(
+        admin_engine,
+        settings,
+        hub=f"uithub_{suffix}",
+        slug=f"uit_{suffix}",
+        name=f"Gemeente Uit {suffix}",
+        codes=range(9700, 9800),
+    )
     beheerder = await create_signed_in_session(
         admin_engine,
         settings,

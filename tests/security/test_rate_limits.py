@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from casushub.platform.identity.devidp import DevIdp
-from casushub.platform.identity.organisations import create_organisation, save_provider
+from casushub.platform.identity.organisations import create_organisation
+from casushub.platform.identity.providers import save_provider
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef
 from casushub.web.app import CSRF_HEADER, create_app, session_config

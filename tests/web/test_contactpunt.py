@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.identity.roles import Role
+from casushub.platform.klok import vandaag
 from casushub.platform.registry import create_tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
@@ -27,6 +28,7 @@ from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
 from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken import services
+from casushub.tenants.verzoeken.besluit import neem_besluit
 from casushub.tenants.verzoeken.models import Consultatie, Doorzending, InzageBeperking, Verzoek
 from casushub.tenants.verzoeken.rectificatie import rectificeer
 from casushub.tenants.verzoeken.rules import (
@@ -37,7 +39,6 @@ from casushub.tenants.verzoeken.rules import (
     valideer_ontvangstnummer,
 )
 from casushub.tenants.verzoeken.schemas import NieuwVerzoek
-from casushub.tenants.verzoeken.services import vandaag
 from casushub.web.app import SESSION_COOKIE, create_app, session_config
 from casushub.web.contactpunt import TE_VEEL, TE_VEEL_EMAIL
 
@@ -452,7 +453,7 @@ async def test_inzage_download_for_the_person_is_logged(
             ),
             gemeentecode="9999",
         )
-        await services.neem_besluit(
+        await neem_besluit(
             s,
             actor,
             stored.id,

@@ -19,8 +19,8 @@ from casushub.platform.jobs import get_job
 from casushub.platform.models import Tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
+from casushub.tenants.overgang.inlezen import lees_batch, rond_import_af
 from casushub.tenants.overgang.models import Overgangsimport, Overgangszaak
-from casushub.tenants.overgang.services import lees_batch, rond_import_af
 from casushub.web.app import CSRF_COOKIE, CSRF_HEADER
 
 FreshTenant = Callable[[], Awaitable[TenantRef]]

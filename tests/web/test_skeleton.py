@@ -33,7 +33,7 @@ async def test_readyz_refuses_a_platform_schema_behind_the_code(
     leaves the old pods with, and they keep serving (expand/contract)."""
     settings = await database_factory()
     from casushub.platform.database import create_admin_engine
-    from casushub.platform.migrate import platform_head
+    from casushub.platform.migrate.revisions import platform_head
     from casushub.web.app import create_app
 
     head = platform_head()

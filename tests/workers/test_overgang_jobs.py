@@ -16,8 +16,8 @@ from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
 from casushub.tenants.overgang.formaat import voorbeeld_json, voorbeeldrijen
+from casushub.tenants.overgang.inlezen import bevestig, proefimport
 from casushub.tenants.overgang.models import Overgangsimport, Overgangszaak
-from casushub.tenants.overgang.services import bevestig, proefimport
 from casushub.workers.enqueue import send_job
 
 REGIE = Actor(user_id=uuid.uuid4(), organisation_id=uuid.uuid4(), role="gemeente_regie")

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from casushub.platform.identity.devidp import demo_config
 from casushub.platform.identity.memberships import invite
 from casushub.platform.identity.models import Invitation, Organisation, User
-from casushub.platform.identity.organisations import create_organisation, save_provider
+from casushub.platform.identity.organisations import create_organisation
+from casushub.platform.identity.providers import save_provider
 from casushub.platform.identity.roles import ROLE_LABELS, Role
 from casushub.platform.models import Hub, Tenant
 

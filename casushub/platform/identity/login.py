@@ -1,43 +1,38 @@
 """The sign-in itself: authorization code flow with PKCE (S256), state and nonce.
 
-Authlib's async httpx client builds the authorization URL and exchanges the code; joserfc
-checks the ID token (``tokens.py``). What is ours: the pending-login table (state stored
-server-side, single use, ten minutes), bound to the browser that started it (login CSRF: the
-SHA-256 of a short-lived pre-login cookie is stored with it, and a callback from any other
-browser is refused before its code is redeemed), mix-up protection (the login is bound to the
-provider it started with; RFC 9207 ``iss`` is checked), claims the ID token lacks fetched from
-the userinfo endpoint (standard code-flow providers release e-mail and name only there), users
-keyed by (issuer, subject), invitations and claim mappings on first sign-in, and the audit trail
-of every success and failure.
+``start_login`` finds the provider by the e-mail domain (or organisation), stores a pending
+login and builds the authorization URL with Authlib. ``finish_login`` takes the callback:
+mix-up protection (the login is bound to the provider it started with; RFC 9207 ``iss`` is
+checked), the code redeemed and the ID token checked with joserfc (``tokens.py``), the account
+found or created, a session opened, and every success and failure in the audit trail.
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
-import re
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-import httpx2
-from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.httpx_client import AsyncOAuth2Client
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from casushub.platform.identity.accounts import user_for
 from casushub.platform.identity.audit import AuditAction, record
-from casushub.platform.identity.discovery import ProviderMetadataCache, oidc_verify
+from casushub.platform.identity.discovery import ProviderMetadataCache
 from casushub.platform.identity.errors import LoginRefused, ProviderUnavailable
-from casushub.platform.identity.memberships import accept_invitations, apply_claim_mappings
-from casushub.platform.identity.models import Membership, PendingLogin, User
-from casushub.platform.identity.organisations import (
-    ProviderConfig,
-    domain_of,
+from casushub.platform.identity.models import Membership, PendingLogin
+from casushub.platform.identity.organisations import domain_of
+from casushub.platform.identity.pending_login import (
+    PENDING_LOGIN_TTL,
+    browser_hash,
+    take_pending,
+    valid_browser,
+)
+from casushub.platform.identity.provider_calls import exchange_code, redirect_uri, with_userinfo
+from casushub.platform.identity.providers import (
     provider_for_domain,
     provider_for_organisation,
 )
@@ -45,32 +40,9 @@ from casushub.platform.identity.sessions import create_session, utcnow
 from casushub.platform.identity.tokens import IdTokenExpectations, validate_id_token
 from casushub.platform.settings import Settings
 
-__all__ = [
-    "CALLBACK_PATH",
-    "PENDING_LOGIN_TTL",
-    "PRE_LOGIN_COOKIE",
-    "LoginResult",
-    "LoginStart",
-    "browser_hash",
-    "finish_login",
-    "pre_login_cookie_name",
-    "safe_return_path",
-    "start_login",
-]
+__all__ = ["LoginResult", "LoginStart", "finish_login", "safe_return_path", "start_login"]
 
-CALLBACK_PATH = "/auth/callback"
-PENDING_LOGIN_TTL = timedelta(minutes=10)
-PRE_LOGIN_COOKIE = "casushub_inloggen"
-_BROWSER_VALUE = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
-OTHER_BROWSER = (
-    "Het inloggen is in een andere browser begonnen dan waarin het nu wordt afgerond, of het "
-    "duurde te lang. Begin hier opnieuw met inloggen. Heeft u iemand anders een inloglink "
-    "gestuurd of er een gekregen? Gebruik die niet: zo kan iemand met uw account inloggen."
-)
-# Claims the sign-in maps besides those of claim mappings: the account's label and the key of
-# an invitation.
-_PROFILE_CLAIMS = ("email", "name")
-_log = logging.getLogger("casushub.identity")
+
 UNKNOWN_DOMAIN = (
     "Dit e-mailadres hoort niet bij een organisatie die op casushub is aangesloten. Controleer "
     "het adres, of vraag de beheerder van uw organisatie om aansluiting."
@@ -84,19 +56,6 @@ class LoginStart:
     # The pre-login cookie's value for this browser (kept when it already had a valid one, so
     # sign-ins started in two tabs can both finish).
     browser: str
-
-
-def pre_login_cookie_name(secure: bool) -> str:
-    """``__Host-`` where cookies are Secure: no sibling domain can plant its own value."""
-    return f"__Host-{PRE_LOGIN_COOKIE}" if secure else PRE_LOGIN_COOKIE
-
-
-def browser_hash(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
-
-
-def _valid_browser(value: str | None) -> str | None:
-    return value if value and _BROWSER_VALUE.match(value) else None
 
 
 @dataclass(frozen=True)
@@ -117,10 +76,6 @@ def safe_return_path(value: str | None) -> str:
     if parts.scheme or parts.netloc or any(ord(c) < 0x20 for c in value) or "\\" in value:
         return "/"
     return value[:2000]
-
-
-def _redirect_uri(settings: Settings) -> str:
-    return settings.base_url + CALLBACK_PATH
 
 
 def _origin(url: str) -> str:
@@ -160,13 +115,13 @@ async def start_login(
     async with AsyncOAuth2Client(
         client_id=provider.client_id,
         scope=provider.scopes,
-        redirect_uri=_redirect_uri(settings),
+        redirect_uri=redirect_uri(settings),
         code_challenge_method="S256",
     ) as client:
         url, _ = client.create_authorization_url(
             metadata.authorization_endpoint, state=state, code_verifier=code_verifier, **extra
         )
-    browser = _valid_browser(browser) or secrets.token_urlsafe(32)
+    browser = valid_browser(browser) or secrets.token_urlsafe(32)
     async with engine.begin() as conn:
         # Expired pending logins are cleaned up on the way; no separate job needed.
         await conn.execute(delete(PendingLogin).where(PendingLogin.expires_at < func.now()))
@@ -187,78 +142,6 @@ async def start_login(
     )
 
 
-async def _take_pending(engine: AsyncEngine, state: str | None, browser: str | None) -> Any:
-    if not state:
-        raise LoginRefused("missing_state")
-    browser = _valid_browser(browser)
-    pending = other = None
-    async with engine.begin() as conn:
-        # DELETE … RETURNING: a state is used at most once, even with two racing callbacks.
-        # Only by the browser that started it: another browser's callback leaves the pending
-        # login (and its code, never redeemed) to the browser it belongs to.
-        if browser is not None:
-            taken = await conn.execute(
-                delete(PendingLogin)
-                .where(
-                    PendingLogin.state == state,
-                    PendingLogin.browser_hash == browser_hash(browser),
-                )
-                .returning(*PendingLogin.__table__.c)
-            )
-            pending = taken.first()
-        if pending is None:
-            started_elsewhere = await conn.execute(
-                select(PendingLogin.organisation_id).where(PendingLogin.state == state)
-            )
-            other = started_elsewhere.first()
-    if pending is None:
-        if other is None:
-            raise LoginRefused("unknown_or_replayed_state")
-        reason = "browser_missing" if browser is None else "browser_mismatch"
-        # Someone opened a callback that another browser started: a lured victim (login CSRF)
-        # or a sign-in link passed on. Worth a line of its own besides the audit entry.
-        _log.warning(
-            "inloggen uit een andere browser geweigerd",
-            extra={"reden": reason, "organisation_id": str(other.organisation_id)},
-        )
-        raise LoginRefused(reason, OTHER_BROWSER, organisation_id=other.organisation_id)
-    if pending.expires_at <= utcnow():
-        raise LoginRefused("state_expired")
-    return pending
-
-
-async def _exchange_code(
-    provider: ProviderConfig,
-    settings: Settings,
-    token_endpoint: str,
-    code: str,
-    code_verifier: str,
-) -> dict[str, Any]:
-    try:
-        async with AsyncOAuth2Client(
-            client_id=provider.client_id,
-            client_secret=provider.client_secret,
-            token_endpoint_auth_method="client_secret_basic",  # noqa: S106 - a method name
-            redirect_uri=_redirect_uri(settings),
-            timeout=settings.oidc_timeout_seconds,
-            verify=oidc_verify(settings.oidc_ca_bundle),
-        ) as client:
-            token = await client.fetch_token(
-                token_endpoint,
-                grant_type="authorization_code",
-                code=code,
-                code_verifier=code_verifier,
-            )
-    except AuthlibBaseError as exc:
-        # The provider refused the code: wrong code_verifier, a code of another provider …
-        raise LoginRefused(f"token_endpoint:{exc.error}") from exc
-    # Authlib's client is built on httpx2 (its own exception classes), not on httpx: a
-    # provider that is down raises httpx2.ConnectError, which httpx.HTTPError does not catch.
-    except (httpx.HTTPError, httpx2.HTTPError, ValueError) as exc:
-        raise ProviderUnavailable(f"token endpoint: {type(exc).__name__}") from exc
-    return dict(token)
-
-
 async def finish_login(
     engine: AsyncEngine,
     settings: Settings,
@@ -275,7 +158,7 @@ async def finish_login(
     """
     organisation_id: uuid.UUID | None = None
     try:
-        pending = await _take_pending(engine, params.get("state"), browser)
+        pending = await take_pending(engine, params.get("state"), browser)
         organisation_id = pending.organisation_id
         return await _complete(engine, settings, cache, pending, params, ip, user_agent)
     except (LoginRefused, ProviderUnavailable) as exc:
@@ -318,7 +201,7 @@ async def _complete(
     code = params.get("code")
     if not code:
         raise LoginRefused("missing_code")
-    token = await _exchange_code(
+    token = await exchange_code(
         provider, settings, metadata.token_endpoint, code, pending.code_verifier
     )
     id_token = token.get("id_token")
@@ -337,9 +220,9 @@ async def _complete(
         ),
         cache,
     )
-    claims = await _with_userinfo(provider, settings, metadata.userinfo_endpoint, token, claims)
+    claims = await with_userinfo(provider, settings, metadata.userinfo_endpoint, token, claims)
     async with engine.begin() as conn:
-        user_id, new_user = await _user_for(conn, provider, claims, ip)
+        user_id, new_user = await user_for(conn, provider, claims, ip)
         has_access = (
             await conn.execute(select(Membership.id).where(Membership.user_id == user_id).limit(1))
         ).first() is not None
@@ -369,134 +252,3 @@ async def _complete(
         has_access=has_access,
         new_user=new_user,
     )
-
-
-def _wanted_claims(provider: ProviderConfig) -> set[str]:
-    mapped = {m["claim"] for m in provider.claim_mappings if isinstance(m.get("claim"), str)}
-    return {*_PROFILE_CLAIMS, *mapped}
-
-
-async def _with_userinfo(
-    provider: ProviderConfig,
-    settings: Settings,
-    endpoint: str | None,
-    token: dict[str, Any],
-    claims: dict[str, Any],
-) -> dict[str, Any]:
-    """The ID token's claims, completed from userinfo where it lacks the ones we map.
-
-    In the code flow a provider may release the claims requested by scope only at userinfo
-    (OpenID Connect Core 5.4). Core 5.3.2: its ``sub`` must be exactly the ID token's, or none
-    of its claims may be used; here that refuses the sign-in. The ID token's own claims are
-    never overridden.
-    """
-    missing = {name for name in _wanted_claims(provider) if name not in claims}
-    access_token = token.get("access_token")
-    if not missing or endpoint is None or not isinstance(access_token, str):
-        return claims
-    info = await _userinfo(endpoint, access_token, settings)
-    sub = info.get("sub")
-    if not isinstance(sub, str) or sub != claims["sub"]:
-        raise LoginRefused("userinfo_sub_mismatch")
-    taken = {name: info[name] for name in missing if name in info}
-    if "email" in taken and "email_verified" in info and "email_verified" not in claims:
-        taken["email_verified"] = info["email_verified"]
-    return {**taken, **claims}
-
-
-async def _userinfo(endpoint: str, access_token: str, settings: Settings) -> dict[str, Any]:
-    try:
-        async with httpx.AsyncClient(
-            timeout=settings.oidc_timeout_seconds, verify=oidc_verify(settings.oidc_ca_bundle)
-        ) as client:
-            response = await client.get(
-                endpoint,
-                headers={"authorization": f"Bearer {access_token}", "accept": "application/json"},
-            )
-    except httpx.HTTPError as exc:
-        raise ProviderUnavailable(f"userinfo: {type(exc).__name__}") from exc
-    if response.status_code in (401, 403):
-        # The provider does not accept the access token it just issued.
-        raise LoginRefused(f"userinfo_refused:{response.status_code}")
-    if response.status_code != 200:
-        raise ProviderUnavailable(f"userinfo: HTTP {response.status_code}")
-    # A signed or encrypted userinfo response (application/jwt) is not something we register.
-    if not response.headers.get("content-type", "").startswith("application/json"):
-        raise LoginRefused("userinfo_not_json")
-    try:
-        data = response.json()
-    except ValueError as exc:
-        raise ProviderUnavailable("userinfo: geen JSON") from exc
-    if not isinstance(data, dict):
-        raise ProviderUnavailable("userinfo: geen JSON-object")
-    return data
-
-
-async def _user_for(
-    conn: Any, provider: ProviderConfig, claims: dict[str, Any], ip: str
-) -> tuple[uuid.UUID, bool]:
-    """The account for (issuer, subject); e-mail is only a label and an invitation key."""
-    email = claims["email"] if isinstance(claims.get("email"), str) else ""
-    if len(email) > 320:  # no address is longer (RFC 5321); not a label we can store either
-        email = ""
-    name = claims.get("name") if isinstance(claims.get("name"), str) else ""
-    row = (
-        await conn.execute(
-            select(User.id, User.active, User.organisation_id).where(
-                User.issuer == provider.issuer, User.subject == claims["sub"]
-            )
-        )
-    ).first()
-    new_user = row is None
-    if row is None:
-        user_id = (
-            await conn.execute(
-                insert(User)
-                .values(
-                    organisation_id=provider.organisation_id,
-                    issuer=provider.issuer,
-                    subject=claims["sub"],
-                    email=email or "",
-                    name=(name or "")[:200],
-                    last_login_at=func.now(),
-                )
-                .returning(User.id)
-            )
-        ).scalar_one()
-        await record(
-            conn,
-            AuditAction.USER_CREATED,
-            actor_user_id=user_id,
-            organisation_id=provider.organisation_id,
-            target=str(user_id),
-            ip=ip,
-        )
-        # Only the provider of the invitation's own organisation can redeem it, and only at
-        # the first sign-in: a later change of e-mail at the provider grants nothing.
-        if email and claims.get("email_verified", True) is not False:
-            await accept_invitations(
-                conn, user_id=user_id, organisation_id=provider.organisation_id, email=email
-            )
-    else:
-        user_id = row.id
-        if not row.active:
-            raise LoginRefused(
-                "user_inactive",
-                "Uw account op casushub is uitgeschakeld. Neem contact op met uw beheerder.",
-            )
-        if row.organisation_id != provider.organisation_id:
-            raise LoginRefused("organisation_mismatch")
-        await conn.execute(
-            update(User)
-            .where(User.id == user_id)
-            .values(last_login_at=func.now(), email=email or "", name=(name or "")[:200])
-        )
-    if provider.claim_mappings:
-        await apply_claim_mappings(
-            conn,
-            user_id=user_id,
-            organisation_id=provider.organisation_id,
-            mappings=provider.claim_mappings,
-            claims=claims,
-        )
-    return user_id, new_user

@@ -26,7 +26,8 @@ from casushub.platform import klok
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.models import Blokkadegrond, JuridischeBlokkade
 from casushub.tenants.bewaartermijnen.services import hef_blokkade_op, stel_blokkade_in
-from casushub.tenants.verzoeken import rectificatie, services, uitvoering
+from casushub.tenants.verzoeken import rectificatie, uitvoering
+from casushub.tenants.verzoeken.besluit import neem_besluit
 from casushub.tenants.verzoeken.models import Besluit, Verzoek
 from casushub.tenants.verzoeken.rules import (
     Besluituitkomst,
@@ -34,6 +35,7 @@ from casushub.tenants.verzoeken.rules import (
     VerzoekStatus,
     VerzoekType,
 )
+from casushub.tenants.verzoeken.verzoek import verzoek as laad_verzoek
 
 __all__ = ["Correctie", "beslis_en_voer_uit", "hef_verwerkingsbeperking_op", "open_blokkade"]
 
@@ -62,7 +64,7 @@ async def beslis_en_voer_uit(
     motivering: str,
     correctie: Correctie | None = None,
 ) -> Besluit:
-    found = await services.verzoek(session, verzoek_id)
+    found = await laad_verzoek(session, verzoek_id)
     bekend = found.persoon_id is not None
     if not bekend and found.persoon_onbekend_op is None:
         msg = (
@@ -75,7 +77,7 @@ async def beslis_en_voer_uit(
     if toegewezen and bekend and soort is VerzoekType.RECTIFICATIE and correctie is None:
         msg = "Kies welk gegeven wordt verbeterd."
         raise VerzoekRegelFout(msg, "gegeven")
-    besluit = await services.neem_besluit(
+    besluit = await neem_besluit(
         session, actor, verzoek_id, uitkomst=uitkomst, motivering=motivering
     )
     if toegewezen and bekend:
@@ -148,7 +150,7 @@ async def hef_verwerkingsbeperking_op(
     session: AsyncSession, actor: Actor, verzoek_id: uuid.UUID, *, reden: str
 ) -> JuridischeBlokkade:
     """The contactpunt lifts the hold a granted restriction or objection placed."""
-    found = await services.verzoek(session, verzoek_id)
+    found = await laad_verzoek(session, verzoek_id)
     besluit = await session.scalar(select(Besluit).where(Besluit.verzoek_id == found.id))
     if besluit is None or besluit.blokkade_id is None:
         msg = "Bij dit verzoek hoort geen blokkade die kan worden opgeheven."

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform.ids import new_id
 from casushub.tenants.actor import Actor
+from casushub.tenants.verzoeken.beperkingen import laat_beperkingen_vervallen
 from casushub.tenants.verzoeken.models import (
     Consultatie,
     InzageBeperking,
@@ -30,7 +31,6 @@ from casushub.tenants.verzoeken.models import (
     VerzoekHerinnering,
 )
 from casushub.tenants.verzoeken.rules import Beperkingsstatus, Consultatiestatus, VerzoekStatus
-from casushub.tenants.verzoeken.services import laat_beperkingen_vervallen
 
 __all__ = ["VOORUIT", "Bewaking", "bewaak"]
 

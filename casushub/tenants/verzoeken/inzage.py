@@ -31,7 +31,7 @@ from casushub.tenants.uitnodigingen.models import Uitnodiging, UitnodigingItem
 from casushub.tenants.verwerkingenlog.models import Verwerking
 from casushub.tenants.verzoeken.models import Besluit, Onthouding, Verzoek
 from casushub.tenants.verzoeken.rules import Besluituitkomst, VerzoekRegelFout, VerzoekType
-from casushub.tenants.verzoeken.services import verzoek as laad_verzoek
+from casushub.tenants.verzoeken.verzoek import verzoek as laad_verzoek
 from casushub.tenants.weging.models import Weging, WegingAanwezige
 
 __all__ = ["Inzage", "inzage_document", "render_html", "render_pdf", "verzamel"]

@@ -29,7 +29,7 @@ from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken import bronnen
 from casushub.tenants.verzoeken.models import Rectificatie, RectificatieMelding
 from casushub.tenants.verzoeken.rules import VerzoekRegelFout
-from casushub.tenants.verzoeken.services import DOEL, VerzoekNietGevonden
+from casushub.tenants.verzoeken.verzoek import DOEL, VerzoekNietGevonden
 
 __all__ = [
     "MELD_ACTOR",

@@ -27,6 +27,7 @@ from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.signalen.services import vernietig_signalen
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
+from casushub.tenants.verzoeken.blokkade import laat_los
 from casushub.tenants.verzoeken.models import Besluit, InzageBeperking
 from casushub.tenants.verzoeken.rules import (
     Besluituitkomst,
@@ -35,7 +36,7 @@ from casushub.tenants.verzoeken.rules import (
     VerzoekType,
     check_overgang,
 )
-from casushub.tenants.verzoeken.services import DOEL, GEGEVENSGROEP, laat_los, verzoek
+from casushub.tenants.verzoeken.verzoek import DOEL, GEGEVENSGROEP, verzoek
 
 __all__ = ["UITVOERBAAR", "bewijzen", "voer_uit"]
 

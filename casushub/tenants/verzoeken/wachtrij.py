@@ -21,7 +21,7 @@ from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record, search_term_detail
 from casushub.tenants.verzoeken.models import Verzoek
 from casushub.tenants.verzoeken.rules import VerzoekStatus, VerzoekType
-from casushub.tenants.verzoeken.services import DOEL, GEGEVENSGROEP
+from casushub.tenants.verzoeken.verzoek import DOEL, GEGEVENSGROEP
 
 __all__ = [
     "MAX_RIJEN",

@@ -3,9 +3,8 @@
 from litestar import Router
 from litestar.exceptions import ValidationException
 
-from casushub.web.api.auth import require_api_token
+from casushub.web.api.auth import API_SECURITY, require_api_token
 from casushub.web.api.controllers import JobsApi, OrganisationsApi, TenantsApi, UsersApi
-from casushub.web.api.schemas import API_SECURITY
 from casushub.web.api.strict import AllowHeader, ongeldige_invoer
 from casushub.web.auth.guards import api_token
 

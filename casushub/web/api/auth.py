@@ -1,4 +1,5 @@
-"""Bearer API tokens for the admin API: verified per request, scoped to the token's hub."""
+"""Bearer API tokens for the admin API: verified per request, scoped to the token's hub, and
+stated in the OpenAPI schema as its one security scheme."""
 
 from __future__ import annotations
 
@@ -9,12 +10,24 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException
 from litestar.handlers.base import BaseRouteHandler
+from litestar.openapi.spec import Components, SecurityScheme
 
 from casushub.platform.hub.api_tokens import TokenScope, verifieer
 
-__all__ = ["API_SCOPE_KEY", "api_hub_id", "require_api_token"]
+__all__ = ["API_COMPONENTS", "API_SCOPE_KEY", "API_SECURITY", "api_hub_id", "require_api_token"]
 
 API_SCOPE_KEY = "api_token_scope"
+# How the API authenticates, in the schema: a bearer API token made on the hub's token screen.
+API_COMPONENTS = Components(
+    security_schemes={
+        "ApiToken": SecurityScheme(
+            type="http",
+            scheme="bearer",
+            description="Een API-token van de hub (Beheer > API-tokens), als Bearer-token.",
+        )
+    }
+)
+API_SECURITY: list[dict[str, list[str]]] = [{"ApiToken": []}]
 
 
 async def require_api_token(

@@ -18,35 +18,34 @@ from sqlalchemy import select
 from casushub.crosstenant.onboarding import GemeenteAanmelding, valideer
 from casushub.platform.identity.memberships import deactivate_user
 from casushub.platform.identity.models import Membership, OidcProvider, Organisation, User
-from casushub.platform.identity.organisations import (
-    OrganisationClash,
-    create_organisation,
-    save_provider,
-)
+from casushub.platform.identity.organisations import OrganisationClash, create_organisation
+from casushub.platform.identity.providers import save_provider
 from casushub.platform.jobs import get_job
 from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError
-from casushub.web.api.auth import api_hub_id
-from casushub.web.api.schemas import (
+from casushub.web.api.antwoorden import (
     PROBLEM_JSON,
     Aanmelding,
-    Claimkoppeling,
     ClaimkoppelingWeergave,
     Gebruiker,
     GebruikerRol,
     Gemeente,
-    Inlogdienst,
     InlogdienstWeergave,
-    NieuweGemeente,
-    NieuweOrganisatie,
     Organisatie,
-    OrganisatieWijziging,
     Probleem,
     Taak,
     Uitgenodigd,
     Uitgeschakeld,
-    Uitnodiging,
     probleem_antwoorden,
+)
+from casushub.web.api.auth import api_hub_id
+from casushub.web.api.invoer import (
+    Claimkoppeling,
+    Inlogdienst,
+    NieuweGemeente,
+    NieuweOrganisatie,
+    OrganisatieWijziging,
+    Uitnodiging,
 )
 from casushub.web.hub.gemeenten import STATUS_LABELS, start_onboarding, tenant_clash
 
@@ -319,7 +318,7 @@ class OrganisationsApi(Controller):
     ) -> Response[Organisatie | Probleem]:
         from sqlalchemy import update
 
-        from casushub.platform.identity.organisations import (
+        from casushub.platform.identity.deactivation import (
             DeactivationRefused,
             deactivate_organisation,
         )

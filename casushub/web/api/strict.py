@@ -27,7 +27,8 @@ from litestar.routes import HTTPRoute
 from litestar.serialization import decode_json
 from litestar.utils.scope.state import ScopeState
 
-from casushub.web.api.schemas import PROBLEM_JSON, Verzoek, metas
+from casushub.web.api.antwoorden import PROBLEM_JSON
+from casushub.web.api.invoer import Verzoek, metas
 
 if TYPE_CHECKING:
     from litestar._openapi.schema_generation import SchemaCreator

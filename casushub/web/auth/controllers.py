@@ -20,19 +20,11 @@ from litestar.status_codes import (
 
 from casushub.platform.identity.audit import AuditAction, record
 from casushub.platform.identity.errors import LoginRefused, ProviderUnavailable
-from casushub.platform.identity.login import (
-    PENDING_LOGIN_TTL,
-    finish_login,
-    pre_login_cookie_name,
-    safe_return_path,
-    start_login,
-)
+from casushub.platform.identity.login import finish_login, safe_return_path, start_login
 from casushub.platform.identity.memberships import memberships_of
-from casushub.platform.identity.organisations import (
-    domain_of,
-    organisation_for_domain,
-    provider_for_organisation,
-)
+from casushub.platform.identity.organisations import domain_of, organisation_for_domain
+from casushub.platform.identity.pending_login import PENDING_LOGIN_TTL, pre_login_cookie_name
+from casushub.platform.identity.providers import provider_for_organisation
 from casushub.platform.identity.roles import ROLE_LABELS
 from casushub.platform.identity.sessions import (
     check_session,

@@ -17,7 +17,8 @@ from sqlalchemy import insert
 
 from casushub.platform.identity.memberships import grant_membership
 from casushub.platform.identity.models import User, WebSessionData
-from casushub.platform.identity.organisations import create_organisation, save_provider
+from casushub.platform.identity.organisations import create_organisation
+from casushub.platform.identity.providers import save_provider
 from casushub.platform.identity.roles import OrganisationType, Role
 from casushub.platform.identity.sessions import create_session
 from casushub.web.auth.middleware import ACTIVE_CONTEXT_KEY, SESSION_ID_KEY

@@ -469,7 +469,7 @@ async def _gemeente_context(state: State, admin: HubAdmin, tenant: Any) -> dict[
             ).all()
         )
         gereed = await checklist.gereed_voor_livegang(conn, tenant.id)
-    from casushub.platform.migrate import tenant_head
+    from casushub.platform.migrate.revisions import tenant_head
 
     return {
         "tenant": tenant,

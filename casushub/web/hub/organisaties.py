@@ -12,19 +12,17 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy import select, update
 
+from casushub.platform.identity.deactivation import (
+    DeactivationRefused,
+    check_deactivation,
+    deactivate_organisation,
+    deactivation_impact,
+)
 from casushub.platform.identity.discovery import ProviderMetadataCache
 from casushub.platform.identity.errors import ProviderUnavailable
 from casushub.platform.identity.models import OidcProvider, Organisation
-from casushub.platform.identity.organisations import (
-    DEFAULT_ALGORITHMS,
-    DEFAULT_SCOPES,
-    DeactivationRefused,
-    check_deactivation,
-    create_organisation,
-    deactivate_organisation,
-    deactivation_impact,
-    save_provider,
-)
+from casushub.platform.identity.organisations import create_organisation
+from casushub.platform.identity.providers import DEFAULT_ALGORITHMS, DEFAULT_SCOPES, save_provider
 from casushub.platform.identity.roles import OrganisationType, Role
 from casushub.platform.registry import RegistryError
 from casushub.web.auth.guards import roles

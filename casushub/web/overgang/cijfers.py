@@ -27,7 +27,7 @@ from casushub.platform import klok
 from casushub.platform.hub.overeenkomst import verwerkersovereenkomst_actief
 from casushub.platform.identity.models import Organisation
 from casushub.platform.identity.roles import Role
-from casushub.platform.migrate import servable_revision, tenant_head
+from casushub.platform.migrate.revisions import servable_revision, tenant_head
 from casushub.platform.models import Tenant, TenantStatus
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor

@@ -1,7 +1,7 @@
 """The regie's transition screens: format, upload and dry run, import progress, the list of
 imported cases with their deadlines, and the weging of one case.
 
-Controllers parse input and call one service each (``casushub.tenants.overgang.services``).
+Controllers parse input and call one service each (the modules of ``casushub.tenants.overgang``).
 """
 
 from __future__ import annotations
@@ -30,20 +30,17 @@ from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import RegelFout
 from casushub.tenants.overgang import formaat
-from casushub.tenants.overgang.models import ImportStatus
-from casushub.tenants.overgang.services import (
-    HERINNER_DAGEN,
-    ZaakWeging,
+from casushub.tenants.overgang.inlezen import (
     bevestig,
     lees_import,
-    lees_zaak,
-    overgangslijst,
     proefimport,
     verwerp,
-    weeg_zaak,
     weegtermijn,
     wijzig_weegtermijn,
 )
+from casushub.tenants.overgang.lijst import HERINNER_DAGEN, lees_zaak, overgangslijst
+from casushub.tenants.overgang.models import ImportStatus
+from casushub.tenants.overgang.weging import ZaakWeging, weeg_zaak
 from casushub.tenants.weging.rules import BEOORDELINGEN, CRITERIA, Beoordeling, Uitkomst
 from casushub.tenants.weging.services import Aanwezige
 from casushub.web.auth.guards import roles

@@ -33,14 +33,14 @@ from casushub.platform.tenancy import tenant_session
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import RegelFout
 from casushub.tenants.overgang import formaat
-from casushub.tenants.overgang.models import ImportStatus
-from casushub.tenants.overgang.services import (
+from casushub.tenants.overgang.inlezen import (
     bevestig,
     lees_import,
     proefimport,
     recente_imports,
     verwerp,
 )
+from casushub.tenants.overgang.models import ImportStatus
 from casushub.web.auth.guards import current_identity, roles
 from casushub.web.casusoverleg.weigeringen import als_http
 from casushub.web.hub.deps import NAVIGATIE, hub_admin, in_hub

@@ -18,22 +18,21 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform.identity.roles import Role
+from casushub.platform.klok import vandaag
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.overzicht import item_inzage
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden
+from casushub.tenants.verzoeken.beperkingen import (
+    beperk_inzage,
+    bevestig_beperking,
+    hef_beperking_op,
+)
 from casushub.tenants.verzoeken.rules import (
     BEPERKING_GRONDEN,
     MAX_BEPERKING_DAGEN,
     VerzoekRegelFout,
 )
-from casushub.tenants.verzoeken.services import (
-    VerzoekGeenToegang,
-    VerzoekNietGevonden,
-    beperk_inzage,
-    bevestig_beperking,
-    hef_beperking_op,
-    vandaag,
-)
+from casushub.tenants.verzoeken.verzoek import VerzoekGeenToegang, VerzoekNietGevonden
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS, datum
 from casushub.web.casusoverleg.weigeringen import als_http

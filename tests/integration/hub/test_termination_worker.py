@@ -8,17 +8,13 @@ into the past), not waited for."""
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
+from dbkit import casushub_worker
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -39,47 +35,13 @@ from casushub.workers.enqueue import start_job_work
 from casushub.workers.lifecycle import lifecycle_vernietig
 from casushub.workers.scheduler import _schedule
 
-ROOT = Path(__file__).resolve().parents[3]
 DEADLINE = 90.0
 
 
 @pytest.fixture
 def worker(settings: Settings) -> Iterator[subprocess.Popen[str]]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "APP_DATABASE_URL": settings.app_database_url,
-        "DB_ROLE_PREFIX": settings.db_role_prefix,
-        "DATA_DIR": str(settings.data_dir),
-        "CASUSHUB_ENV": "test",
-        "BROKER_URL": "",
-        "WORKER_THREADS": "1",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "casushub", "worker"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    deadline = time.monotonic() + DEADLINE
-    for line in process.stdout:
-        if "casushub worker gestart" in line or time.monotonic() > deadline:
-            break
-    drain = threading.Thread(target=lambda: [None for _ in process.stdout or []], daemon=True)
-    drain.start()
-    yield process
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    drain.join(timeout=5)
-    if process.stdout is not None:
-        process.stdout.close()
+    with casushub_worker(settings) as process:
+        yield process
 
 
 def test_the_scheduler_runs_the_destruction_daily() -> None:

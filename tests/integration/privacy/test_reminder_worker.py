@@ -29,8 +29,8 @@ from casushub.tenants.herinneringen.services import (
     reviews_nieuw_te_melden,
 )
 from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
+from casushub.tenants.verzoeken.beperkingen import beperk_inzage
 from casushub.tenants.verzoeken.models import InzageBeperking
-from casushub.tenants.verzoeken.services import beperk_inzage
 from casushub.tenants.weging.rules import CRITERIA, Beoordeling
 from casushub.tenants.weging.services import Aanwezige, WegingInvoer, weeg_signaal
 from casushub.web.auth.testing import SignedIn, create_signed_in_session

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from dbkit import casushub_worker
 from privacykit import FreshTenant
 from retentiekit import afgesloten_casus
 from sqlalchemy import func, select
@@ -26,47 +22,13 @@ from casushub.workers.actors import HOUSEKEEPING_TASKS, housekeeping
 from casushub.workers.broker import configure
 from casushub.workers.retention import retention_sweep
 
-ROOT = Path(__file__).resolve().parents[3]
 DEADLINE = 90.0
 
 
 @pytest.fixture
 def worker(settings: Settings) -> Iterator[subprocess.Popen[str]]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "APP_DATABASE_URL": settings.app_database_url,
-        "DB_ROLE_PREFIX": settings.db_role_prefix,
-        "CASUSHUB_ENV": "test",
-        "BROKER_URL": "",
-        "WORKER_THREADS": "1",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "casushub", "worker"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    deadline = time.monotonic() + DEADLINE
-    for line in process.stdout:
-        if "casushub worker gestart" in line or time.monotonic() > deadline:
-            break
-    # Keep reading so a full pipe never blocks the worker.
-    drain = threading.Thread(target=lambda: [None for _ in process.stdout or []], daemon=True)
-    drain.start()
-    yield process
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    drain.join(timeout=5)
-    if process.stdout is not None:
-        process.stdout.close()
+    with casushub_worker(settings) as process:
+        yield process
 
 
 def test_the_sweep_is_a_housekeeping_task() -> None:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from dbkit import casushub_cli
 from privacykit import FreshTenant, append_backdated, write_entries
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -30,23 +28,6 @@ async def _tamper(admin_engine: AsyncEngine, tenant: TenantRef, sql: str) -> Non
 async def _verify(app_engine: AsyncEngine, settings: Settings, tenant: TenantRef) -> ChainReport:
     async with tenant_session(app_engine, tenant, settings) as session, session.begin():
         return await verify_chain(session)
-
-
-def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "APP_DATABASE_URL": settings.app_database_url,
-        "DB_ROLE_PREFIX": settings.db_role_prefix,
-    }
-    return subprocess.run(  # noqa: S603 - our own CLI with fixed arguments
-        [sys.executable, "-m", "casushub", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 async def test_intact_chain_verifies(
@@ -101,21 +82,27 @@ async def test_cli_reports_the_broken_entry_and_exits_non_zero(
     intact = await fresh_tenant()
     await write_entries(app_engine, settings, tenant, 4)
     await write_entries(app_engine, settings, intact, 2)
-    good = await asyncio.to_thread(_cli, settings, "audit", "verify", "--tenant", intact.slug)
+    good = await asyncio.to_thread(
+        casushub_cli, settings, "audit", "verify", "--tenant", intact.slug
+    )
     assert good.returncode == 0, good.stderr
     assert f"{intact.slug}: in orde (2 regels" in good.stdout
 
     await _tamper(admin_engine, tenant, "UPDATE {table} SET rol = 'x' WHERE volgnummer = 2")
-    bad = await asyncio.to_thread(_cli, settings, "audit", "verify", "--tenant", tenant.slug)
+    bad = await asyncio.to_thread(
+        casushub_cli, settings, "audit", "verify", "--tenant", tenant.slug
+    )
     assert bad.returncode == 1
     assert f"{tenant.slug}: GEBROKEN bij volgnummer 2" in bad.stderr
 
-    everyone = await asyncio.to_thread(_cli, settings, "audit", "verify")
+    everyone = await asyncio.to_thread(casushub_cli, settings, "audit", "verify")
     assert everyone.returncode == 1
     assert f"{intact.slug}: in orde" in everyone.stdout
     assert f"{tenant.slug}: GEBROKEN bij volgnummer 2" in everyone.stderr
 
-    unknown = await asyncio.to_thread(_cli, settings, "audit", "verify", "--tenant", "bestaatniet")
+    unknown = await asyncio.to_thread(
+        casushub_cli, settings, "audit", "verify", "--tenant", "bestaatniet"
+    )
     assert unknown.returncode == 1
 
 

@@ -18,19 +18,17 @@ from casushub.tenants.bewaartermijnen.models import Vernietigingsbewijs
 from casushub.tenants.casus.errors import RegelFout
 from casushub.tenants.casus.models import Casus, InformatieItem
 from casushub.tenants.overgang.formaat import voorbeeld_csv, voorbeeld_json
-from casushub.tenants.overgang.models import Overgangsimport, Overgangszaak, ZaakStatus
-from casushub.tenants.overgang.services import (
-    ZaakWeging,
+from casushub.tenants.overgang.inlezen import (
     bevestig,
-    herinneringen,
     lees_batch,
     proefimport,
     rond_import_af,
-    telling,
-    vernietig_verlopen,
-    weeg_zaak,
     wijzig_weegtermijn,
 )
+from casushub.tenants.overgang.lijst import herinneringen, telling
+from casushub.tenants.overgang.models import Overgangsimport, Overgangszaak, ZaakStatus
+from casushub.tenants.overgang.vernietiging import vernietig_verlopen
+from casushub.tenants.overgang.weging import ZaakWeging, weeg_zaak
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.verwerkingenlog.models import Verwerking
 

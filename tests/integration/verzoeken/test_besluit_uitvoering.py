@@ -15,6 +15,7 @@ from verzoeken_casusdata import (
     maak_casusdata,
 )
 
+from casushub.platform import klok
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import tenant_session
 from casushub.tenants.bewaartermijnen.models import JuridischeBlokkade, Vernietigingsbewijs
@@ -25,6 +26,7 @@ from casushub.tenants.personen.models import Persoon
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken import afhandeling, services
+from casushub.tenants.verzoeken.beperkingen import beperk_inzage
 from casushub.tenants.verzoeken.inzage import inzage_document
 from casushub.tenants.verzoeken.models import Besluit, Onthouding, Rectificatie, Verzoek
 from casushub.tenants.verzoeken.rectificatie import MELD_ACTOR, verbeterbare_gegevens
@@ -77,13 +79,13 @@ async def test_inzage_leaves_the_restricted_item_out_and_counts_it(
     )
     contactpunt = organisaties.actor(organisaties.gemeente, "contactpunt")
     async with tenant_session(app_engine, gemeente.ref, settings) as s, s.begin():
-        await services.beperk_inzage(
+        await beperk_inzage(
             s,
             organisaties.actor(organisaties.om),
             item_soort="informatie_item",
             item_id=data.item_om_strafrechtelijk.id,
             grond="opsporing",
-            herzien_op=services.vandaag() + timedelta(days=30),
+            herzien_op=klok.vandaag() + timedelta(days=30),
         )
         with pytest.raises(VerzoekRegelFout, match="deels toegewezen"):
             async with s.begin_nested():

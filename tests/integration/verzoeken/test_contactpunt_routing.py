@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from verzoeken_casusdata import GemeenteFactory, Organisaties, maak_casusdata
 
 from casushub.crosstenant.contactpunt import Uitkomst, routeer, verplaats
+from casushub.platform.klok import vandaag
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import tenant_session
 from casushub.tenants.bewaartermijnen.services import actieve_blokkades
@@ -18,7 +19,6 @@ from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
 from casushub.tenants.verzoeken.models import Consultatie, Doorzending, Verzoek
 from casushub.tenants.verzoeken.rules import Kanaal, VerzoekStatus, VerzoekType, termijn
 from casushub.tenants.verzoeken.schemas import NieuwVerzoek
-from casushub.tenants.verzoeken.services import vandaag
 
 NIET_OP_HUB = "0150"
 

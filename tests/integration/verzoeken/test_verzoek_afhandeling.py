@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from verzoeken_casusdata import Casusdata, GemeenteFactory, Organisaties, maak_casusdata
 
+from casushub.platform import klok
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import tenant_session
 from casushub.tenants.actor import Actor
@@ -24,7 +25,14 @@ from casushub.tenants.personen.models import Persoon
 from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
 from casushub.tenants.verwerkingenlog.services import record
-from casushub.tenants.verzoeken import services
+from casushub.tenants.verzoeken import consultaties, services
+from casushub.tenants.verzoeken.beperkingen import (
+    actieve_beperkingen,
+    beperk_inzage,
+    bevestig_beperking,
+    laat_beperkingen_vervallen,
+)
+from casushub.tenants.verzoeken.besluit import neem_besluit
 from casushub.tenants.verzoeken.bewaking import bewaak
 from casushub.tenants.verzoeken.inzage import inzage_document, render_html, render_pdf
 from casushub.tenants.verzoeken.models import Onthouding, Rectificatie, Verzoek
@@ -39,6 +47,7 @@ from casushub.tenants.verzoeken.rules import (
 )
 from casushub.tenants.verzoeken.schemas import NieuwVerzoek
 from casushub.tenants.verzoeken.uitvoering import voer_uit
+from casushub.tenants.verzoeken.verzoek import VerzoekGeenToegang
 
 AMS = ZoneInfo("Europe/Amsterdam")
 MOTIVERING = "Het verzoek is beoordeeld na raadpleging van alle deelnemers."
@@ -140,19 +149,19 @@ async def test_only_the_consulted_participant_answers(
     async with session:
         async with session.begin():
             taken = {
-                t.organisatie_id: t.id for t in await services.consultaties(session, stored.id)
+                t.organisatie_id: t.id for t in await consultaties.consultaties(session, stored.id)
             }
         politie_taak = taken[organisaties.politie]
-        with pytest.raises(services.VerzoekGeenToegang):
+        with pytest.raises(VerzoekGeenToegang):
             async with session.begin():
-                await services.beantwoord_consultatie(
+                await consultaties.beantwoord_consultatie(
                     session,
                     organisaties.actor(organisaties.om),
                     politie_taak,
                     "Namens de politie: geen bezwaar.",
                 )
         async with session.begin():
-            await services.beantwoord_consultatie(
+            await consultaties.beantwoord_consultatie(
                 session,
                 organisaties.actor(organisaties.politie),
                 politie_taak,
@@ -161,7 +170,7 @@ async def test_only_the_consulted_participant_answers(
         async with session.begin():
             antwoorden = {
                 t.organisatie_id: t.antwoord
-                for t in await services.consultaties(session, stored.id)
+                for t in await consultaties.consultaties(session, stored.id)
             }
     assert antwoorden[organisaties.politie] == "Geen bezwaar tegen verstrekking."
     assert antwoorden[organisaties.om] is None
@@ -177,12 +186,12 @@ async def test_restricted_item_is_absent_from_the_inzage_export(
         app_engine, settings, nieuwe_gemeente, organisaties
     )
     om = organisaties.actor(organisaties.om)
-    herzien = services.vandaag() + timedelta(days=30)
+    herzien = klok.vandaag() + timedelta(days=30)
     async with session:
         # Only the source may restrict its item.
-        with pytest.raises(services.VerzoekGeenToegang):
+        with pytest.raises(VerzoekGeenToegang):
             async with session.begin():
-                await services.beperk_inzage(
+                await beperk_inzage(
                     session,
                     organisaties.actor(organisaties.politie),
                     item_soort="informatie_item",
@@ -191,7 +200,7 @@ async def test_restricted_item_is_absent_from_the_inzage_export(
                     herzien_op=herzien,
                 )
         async with session.begin():
-            beperking = await services.beperk_inzage(
+            beperking = await beperk_inzage(
                 session,
                 om,
                 item_soort="informatie_item",
@@ -204,7 +213,7 @@ async def test_restricted_item_is_absent_from_the_inzage_export(
         # Withholding makes the decision partial at most.
         with pytest.raises(VerzoekRegelFout, match="deels"):
             async with session.begin():
-                await services.neem_besluit(
+                await neem_besluit(
                     session,
                     contactpunt,
                     stored.id,
@@ -212,7 +221,7 @@ async def test_restricted_item_is_absent_from_the_inzage_export(
                     motivering=MOTIVERING,
                 )
         async with session.begin():
-            besluit = await services.neem_besluit(
+            besluit = await neem_besluit(
                 session,
                 contactpunt,
                 stored.id,
@@ -263,10 +272,10 @@ async def test_restriction_not_confirmed_by_its_review_date_lapses(
 ) -> None:
     session, data, _, _ = await _opzet(app_engine, settings, nieuwe_gemeente, organisaties)
     om = organisaties.actor(organisaties.om)
-    vandaag = services.vandaag()
+    vandaag = klok.vandaag()
     async with session:
         async with session.begin():
-            eerste = await services.beperk_inzage(
+            eerste = await beperk_inzage(
                 session,
                 om,
                 item_soort="informatie_item",
@@ -274,7 +283,7 @@ async def test_restriction_not_confirmed_by_its_review_date_lapses(
                 grond="opsporing",
                 herzien_op=vandaag + timedelta(days=10),
             )
-            tweede = await services.beperk_inzage(
+            tweede = await beperk_inzage(
                 session,
                 organisaties.actor(organisaties.politie),
                 item_soort="signaal",
@@ -285,24 +294,22 @@ async def test_restriction_not_confirmed_by_its_review_date_lapses(
         # On the review day the OM confirms; the police does not.
         review = vandaag + timedelta(days=10)
         async with session.begin():
-            await services.bevestig_beperking(
+            await bevestig_beperking(
                 session, om, eerste.id, herzien_op=review + timedelta(days=60), op=review
             )
         dag_na = review + timedelta(days=1)
         async with session.begin():
-            actief = await services.actieve_beperkingen(session, data.persoon.id, op=dag_na)
+            actief = await actieve_beperkingen(session, data.persoon.id, op=dag_na)
         assert {b.id for b in actief} == {eerste.id}
         async with session.begin():
-            vervallen = await services.laat_beperkingen_vervallen(
-                session, Actor.system("test"), dag_na
-            )
+            vervallen = await laat_beperkingen_vervallen(session, Actor.system("test"), dag_na)
         assert vervallen == 1
         async with session.begin():
             await session.refresh(tweede)
         assert tweede.status == Beperkingsstatus.VERVALLEN
         with pytest.raises(VerzoekRegelFout, match="vervallen"):
             async with session.begin():
-                await services.bevestig_beperking(
+                await bevestig_beperking(
                     session,
                     organisaties.actor(organisaties.politie),
                     tweede.id,
@@ -393,7 +400,7 @@ async def test_granted_erasure_destroys_everything_of_the_person(
             async with session.begin():
                 await voer_uit(session, contactpunt, stored.id)  # no decision yet
         async with session.begin():
-            await services.neem_besluit(
+            await neem_besluit(
                 session,
                 contactpunt,
                 stored.id,
@@ -430,7 +437,7 @@ async def test_a_pending_request_holds_destruction_until_it_is_decided(
             holds = await actieve_blokkades(session, data.persoon.id)
         assert [(h.grond, h.verzoek_id) for h in holds] == [("verzoek", stored.id)]
         async with session.begin():
-            await services.neem_besluit(
+            await neem_besluit(
                 session,
                 contactpunt,
                 stored.id,
@@ -447,7 +454,7 @@ async def test_the_daily_watch_reminds_once_per_day_and_lets_restrictions_lapse(
     nieuwe_gemeente: GemeenteFactory,
     organisaties: Organisaties,
 ) -> None:
-    vandaag = services.vandaag()
+    vandaag = klok.vandaag()
     ontvangen = datetime.combine(vandaag - timedelta(days=27), datetime.min.time(), tzinfo=AMS)
     session, data, stored, _ = await _opzet(
         app_engine, settings, nieuwe_gemeente, organisaties, ontvangen=ontvangen
@@ -455,7 +462,7 @@ async def test_the_daily_watch_reminds_once_per_day_and_lets_restrictions_lapse(
     systeem = Actor.system("test")
     async with session:
         async with session.begin():
-            beperking = await services.beperk_inzage(
+            beperking = await beperk_inzage(
                 session,
                 organisaties.actor(organisaties.om),
                 item_soort="informatie_item",

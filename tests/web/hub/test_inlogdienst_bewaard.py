@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.identity.encryption import SecretBox
 from casushub.platform.identity.models import OidcProvider
-from casushub.platform.identity.organisations import create_organisation, save_provider
+from casushub.platform.identity.organisations import create_organisation
+from casushub.platform.identity.providers import save_provider
 from casushub.platform.registry import RegistryError
 from casushub.platform.settings import Settings
 from casushub.web.auth.testing import SignedIn

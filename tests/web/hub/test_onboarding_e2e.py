@@ -5,11 +5,9 @@ user signs in through the development provider and sees an empty case list."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import subprocess
 import sys
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -18,14 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dbkit import casushub_worker
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.identity.memberships import invite
-from casushub.platform.identity.organisations import create_organisation, save_provider
+from casushub.platform.identity.organisations import create_organisation
+from casushub.platform.identity.providers import save_provider
 from casushub.platform.identity.roles import OrganisationType, Role
-from casushub.platform.migrate import tenant_head
+from casushub.platform.migrate.revisions import tenant_head
 from casushub.platform.models import Tenant
 from casushub.platform.settings import Settings
 from casushub.web.app import create_app, session_config
@@ -36,7 +36,6 @@ from hub.hubkit import cookies
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "identity"))
 from idp_browser import TEST_CLIENT_ID, TEST_RP_URL, sign_in
 
-ROOT = Path(__file__).resolve().parents[3]
 DEADLINE = 180.0  # a deadline for a loaded machine, not a timing assertion
 WORKER_OUTPUT: deque[str] = deque(maxlen=60)
 
@@ -44,51 +43,8 @@ WORKER_OUTPUT: deque[str] = deque(maxlen=60)
 @pytest.fixture
 def worker(settings: Settings) -> Iterator[subprocess.Popen[str]]:
     """A real `casushub worker` child process on the PostgreSQL broker; stopped afterwards."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "APP_DATABASE_URL": settings.app_database_url,
-        "DB_ROLE_PREFIX": settings.db_role_prefix,
-        "CASUSHUB_ENV": "test",
-        "BROKER_URL": "",
-        "WORKER_THREADS": "2",
-        "LOG_JSON": "true",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "casushub", "worker"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    WORKER_OUTPUT.clear()
-    deadline = time.monotonic() + DEADLINE
-    started = False
-    while not started and time.monotonic() < deadline:
-        line = process.stdout.readline()
-        WORKER_OUTPUT.append(line)
-        started = "casushub worker gestart" in line
-        if not line and process.poll() is not None:
-            break
-    if not started:
-        process.kill()
-        process.wait(timeout=10)
-        raise AssertionError("de worker startte niet:\n" + "".join(WORKER_OUTPUT))
-    stdout = process.stdout
-    # The last lines stay readable: a job that does not finish is explained by them.
-    drainer = threading.Thread(target=WORKER_OUTPUT.extend, args=(stdout,), daemon=True)
-    drainer.start()
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-    drainer.join(timeout=10)
-    stdout.close()
+    with casushub_worker(settings, threads=2, output=WORKER_OUTPUT, LOG_JSON="true") as process:
+        yield process
 
 
 async def _until(check: Callable[[], Any], what: str) -> Any:

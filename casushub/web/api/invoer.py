@@ -1,15 +1,11 @@
-"""What the admin API takes and answers, as types: the OpenAPI schema is generated from these.
+"""What the admin API takes: the request bodies, as msgspec Structs the OpenAPI schema is
+generated from.
 
-Request bodies are msgspec Structs whose constraints (lengths, patterns, enumerations, no
-unknown fields, the one rule between two fields that JSON Schema can state) are exactly what
-the API accepts, so a body the schema allows is never refused as invalid input: it is taken,
-or refused because of what exists (404 for what is not in the token's hub, 409 for a clash).
-Each field's Dutch description is also the message a refused value gets (``fouten``).
-
-Every response body the API sends is one of the dataclasses below, errors included
-(``application/problem+json``, RFC 9457, see ``casushub.web.errors``), so a client generated
-from the schema can read each answer, and schemathesis can hold the API to it
-(tests/security/test_api_fuzz.py).
+Their constraints (lengths, patterns, enumerations, no unknown fields, the one rule between two
+fields that JSON Schema can state) are exactly what the API accepts, so a body the schema
+allows is never refused as invalid input: it is taken, or refused because of what exists (404
+for what is not in the token's hub, 409 for a clash). Each field's Dutch description is also
+the message a refused value gets (``fouten``).
 """
 
 from __future__ import annotations
@@ -17,77 +13,75 @@ from __future__ import annotations
 import enum
 import re
 import uuid
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, ClassVar, get_args
 
 import msgspec
-from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import Components, SecurityScheme
 
 from casushub.platform.hub.models import Situatie
 from casushub.platform.identity.roles import TENANT_ROLES, OrganisationType, Role
 
 __all__ = [
-    "API_COMPONENTS",
-    "API_SECURITY",
-    "PROBLEM_JSON",
+    "DOMEIN",
+    "EMAIL",
+    "GEMEENTECODE",
+    "ISSUER",
+    "SCOPES",
+    "SLUG",
+    "TEKST",
     "UITNODIGBARE_ROLLEN",
-    "Aanmelding",
+    "ZONDER_NUL",
     "Algoritme",
     "Claimkoppeling",
-    "ClaimkoppelingWeergave",
-    "Gebruiker",
-    "GebruikerRol",
-    "Gemeente",
     "Inlogdienst",
-    "InlogdienstWeergave",
     "NieuweGemeente",
     "NieuweOrganisatie",
-    "Organisatie",
     "OrganisatieWijziging",
-    "Probleem",
-    "Taak",
-    "Uitgenodigd",
-    "Uitgeschakeld",
     "UitnodigbareRol",
     "Uitnodiging",
     "Verzoek",
-    "probleem_antwoorden",
+    "metas",
 ]
 
-PROBLEM_JSON = "application/problem+json"
-# How the API authenticates, in the schema: a bearer API token made on the hub's token screen.
-API_COMPONENTS = Components(
-    security_schemes={
-        "ApiToken": SecurityScheme(
-            type="http",
-            scheme="bearer",
-            description="Een API-token van de hub (Beheer > API-tokens), als Bearer-token.",
-        )
-    }
-)
-API_SECURITY: list[dict[str, list[str]]] = [{"ApiToken": []}]
 
-# --- request bodies --------------------------------------------------------------------------
 #
 # Patterns are written for both regex dialects that read them: Python's (msgspec, the API)
 # and ECMAScript's (JSON Schema, the clients): explicit classes instead of \s, which the two
 # define differently. "Whitespace" below is the union of both definitions, so text that has a
 # character outside it is never blank to ``str.strip()``.
 _WIT = r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
 # Text the database can store (no NUL character) with at least one visible character.
 TEKST = rf"^[^\x00]*[^\x00{_WIT}][^\x00]*$"
+
+
 ZONDER_NUL = r"^[^\x00]*$"
+
+
 SLUG = r"^[a-z][a-z0-9_]{1,40}$"
+
+
 GEMEENTECODE = r"^(?:[Gg][Mm])?[0-9]{4}$"
+
+
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+
+
 DOMEIN = rf"^{_LABEL}(?:\.[A-Za-z0-9-]{{1,63}})+$"
+
+
 # At most three labels after the first: the whole domain then stays within 253 characters.
 EMAIL = rf"^[^@\x00{_WIT}]{{1,64}}@{_LABEL}(?:\.[A-Za-z0-9-]{{1,63}}){{1,3}}$"
+
+
 ISSUER = r"^https://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?$"
+
+
 # RFC 6749 scope tokens, one space apart, "openid" among them.
 _SCOPE = r"[!#-\[\]-~]+"
+
+
 SCOPES = rf"^(?:{_SCOPE} )*openid(?: {_SCOPE})*$"
 
 
@@ -286,6 +280,8 @@ _TOKEN = Annotated[
         description="Hooguit 200 zichtbare tekens zonder spaties.",
     ),
 ]
+
+
 _SLUG_OF_NIETS = (
     Annotated[
         str,
@@ -423,128 +419,3 @@ class Uitnodiging(Verzoek):
         "gemeente_ids",
         {"minItems": 1},
     )
-
-
-@dataclass
-class Probleem:
-    """An error (RFC 9457). ``fouten`` names the fields a 422 refused, with the Dutch reason."""
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    fouten: dict[str, str] | None = None
-
-
-@dataclass
-class Gemeente:
-    id: uuid.UUID
-    slug: str
-    naam: str
-    gemeentecode: str
-    status: str
-    status_label: str
-    schema_revision: str | None
-    verwerkersovereenkomst: str
-
-
-@dataclass
-class Aanmelding:
-    """A municipality's onboarding runs as a job: follow it at ``/api/v1/jobs/{job}``."""
-
-    job: uuid.UUID
-
-
-@dataclass
-class Taak:
-    id: uuid.UUID
-    status: str
-    done: int
-    total: int | None
-    bericht: str
-
-
-@dataclass
-class ClaimkoppelingWeergave:
-    claim: str
-    waarde: str
-    rol: str
-    gemeente: str | None = None
-    hub: str | None = None
-
-
-@dataclass
-class InlogdienstWeergave:
-    issuer: str
-    client_id: str
-    scopes: str = ""
-    allowed_algorithms: list[str] = field(default_factory=list)
-    required_acr: list[str] = field(default_factory=list)
-    trusted_audiences: list[str] = field(default_factory=list)
-    claim_mappings: list[ClaimkoppelingWeergave] = field(default_factory=list)
-    post_logout_redirect_uri: str | None = None
-
-
-@dataclass
-class Organisatie:
-    id: uuid.UUID
-    slug: str
-    naam: str
-    type: str
-    actief: bool
-    email_domeinen: list[str] = field(default_factory=list)
-    # The client secret is never returned.
-    inlogdienst: InlogdienstWeergave | None = None
-
-
-@dataclass
-class GebruikerRol:
-    rol: str
-    gemeente: uuid.UUID | None
-
-
-@dataclass
-class Gebruiker:
-    id: uuid.UUID
-    naam: str
-    email: str
-    actief: bool
-    organisatie: str
-    laatst_ingelogd: str | None
-    rollen: list[GebruikerRol] = field(default_factory=list)
-
-
-@dataclass
-class Uitgenodigd:
-    uitgenodigd: str
-
-
-@dataclass
-class Uitgeschakeld:
-    id: uuid.UUID
-    actief: bool
-    sessies_beeindigd: int
-
-
-_BESCHRIJVING = {
-    400: "Het verzoek is ongeldig (zoals een id dat geen UUID is of JSON dat niet klopt).",
-    401: "Geen, een onbekend, verlopen of ingetrokken API-token.",
-    404: "Bestaat niet, of hoort niet bij de hub van het token.",
-    409: "Niet toegestaan in de huidige toestand (zoals de hub buitensluiten); ``detail`` zegt "
-    "waarom.",
-    422: "De invoer klopt niet; ``fouten`` noemt per veld de reden.",
-}
-
-
-def probleem_antwoorden(*codes: int) -> dict[int, ResponseSpec]:
-    """The problem+json responses an operation can give (401 always: every route needs a token)."""
-    wanted = sorted({401, *codes})
-    return {
-        code: ResponseSpec(
-            data_container=Probleem,
-            description=_BESCHRIJVING[code],
-            media_type=PROBLEM_JSON,
-            generate_examples=False,
-        )
-        for code in wanted
-    }
