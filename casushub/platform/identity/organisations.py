@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select, update
 
+from casushub.platform.fouten import GeenToegang
 from casushub.platform.identity.audit import AuditAction, record
 from casushub.platform.identity.encryption import SecretBox
 from casushub.platform.identity.models import (
@@ -360,12 +361,8 @@ async def provider_for_organisation(
     return None if row is None else _config(row, SecretBox.from_settings(settings))
 
 
-class DeactivationRefused(PermissionError):
+class DeactivationRefused(GeenToegang):
     """Switching this organisation off would lock the hub out; ``message`` is Dutch."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 HUB_OWN_ORGANISATION = (

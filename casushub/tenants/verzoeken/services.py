@@ -15,6 +15,7 @@ from sqlalchemy import String, cast, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform import klok
+from casushub.platform.fouten import GeenToegang, NietGevonden
 from casushub.platform.klok import vandaag
 from casushub.platform.zoeken import bevat
 from casushub.tenants.actor import Actor
@@ -93,16 +94,13 @@ DOEL = "afhandeling verzoek van de betrokkene (AVG hoofdstuk III, Besluit art. 3
 _OPEN = (VerzoekStatus.ONTVANGEN, VerzoekStatus.IN_BEHANDELING)
 
 
-class VerzoekNietGevonden(LookupError):
+class VerzoekNietGevonden(NietGevonden):
     def __init__(self, message: str = "Dit verzoek bestaat niet (meer).") -> None:
         super().__init__(message)
-        self.message = message
 
 
-class VerzoekGeenToegang(PermissionError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class VerzoekGeenToegang(GeenToegang):
+    pass
 
 
 async def verzoek(session: AsyncSession, verzoek_id: uuid.UUID) -> Verzoek:
