@@ -23,7 +23,7 @@ from casushub.platform import klok
 from casushub.platform.identity.roles import Role
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
-from casushub.tenants.casus.errors import GeenToegang, RegelFout
+from casushub.tenants.casus.errors import RegelFout
 from casushub.tenants.casus.toegang import is_regie, log_weigering
 from casushub.tenants.exports.rules import Bestemming, ExportDoel, ExportGeweigerd, ExportItem
 from casushub.tenants.exports.rules import Formaat as ExportFormaat
@@ -52,7 +52,6 @@ from casushub.web.casusoverleg.bijeenkomsten import (
     lees_bijeenkomst,
 )
 from casushub.web.casusoverleg.casuspagina import sectie
-from casushub.web.casusoverleg.context import weigering
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.namen import organisatienamen, soortnaam
 from casushub.web.casusoverleg.planscherm import (
@@ -61,7 +60,6 @@ from casushub.web.casusoverleg.planscherm import (
     organisaties_van_hub,
 )
 from casushub.web.casusoverleg.weging import deelnemende_organisaties
-from casushub.web.casusoverleg.weigeringen import als_http
 
 __all__ = ["agenda_handlers"]
 
@@ -157,7 +155,7 @@ async def casus_bijeenkomsten(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         fragment = await _bijeenkomsten_fragment(state, tenant, db, actor, casus_id)
         return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
 
@@ -184,13 +182,13 @@ async def casus_agenderen(
     try:
         if info is None:
             raise RegelFout("Kies een bijeenkomst van uw casusoverleg.", "bijeenkomst")
-        async with als_http(), db.begin():
+        async with db.begin():
             await agendeer(
                 db, actor, casus_id=casus_id, bijeenkomst_id=info.id, doel=waarden["doel"]
             )
     except RegelFout as fout:
         veld = "agenda-doel" if fout.field == "doel" else "bijeenkomst"
-        async with als_http(), db.begin():
+        async with db.begin():
             fragment = await _bijeenkomsten_fragment(
                 state,
                 tenant,
@@ -202,7 +200,7 @@ async def casus_agenderen(
                 status_code=422,
             )
             return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
-    async with als_http(), db.begin():
+    async with db.begin():
         fragment = await _bijeenkomsten_fragment(
             state, tenant, db, actor, casus_id, melding="De casus staat op de agenda."
         )
@@ -258,7 +256,7 @@ async def agendapunt(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         return await _agendapunt(state, tenant, db, actor, agendapunt_id)
 
 
@@ -273,7 +271,7 @@ async def _na_agendapunt(
     waarden: dict[str, Any],
     melding: str = "",
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         if fout is None:
             return await _agendapunt(state, tenant, db, actor, agendapunt_id, melding=melding)
         return await _agendapunt(
@@ -304,7 +302,7 @@ async def agendapunt_notulen(
 ) -> Template:
     waarden = {"notulen": str(data.get("notulen", ""))}
     try:
-        async with als_http(), db.begin():
+        async with db.begin():
             await notuleer(db, actor, agendapunt_id, waarden["notulen"])
     except RegelFout as fout:
         return await _na_agendapunt(
@@ -331,7 +329,7 @@ async def agendapunt_actie(
 ) -> Template:
     waarden = {k: str(data.get(k, "")) for k in ("soort", "tekst")}
     try:
-        async with als_http(), db.begin():
+        async with db.begin():
             await leg_actie_vast(
                 db, actor, agendapunt_id, soort=waarden["soort"], tekst=waarden["tekst"]
             )
@@ -364,7 +362,7 @@ async def actie_interventie(
     try:
         if invoer is None:
             raise RegelFout(next(iter(fouten.values())), next(iter(fouten)))
-        async with als_http(), db.begin():
+        async with db.begin():
             await actie_naar_interventie(db, actor, actie_id, invoer)
     except RegelFout as fout:
         return await _na_agendapunt(
@@ -433,10 +431,7 @@ async def aanwezigheid(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    try:
-        return await _aanwezigheid(state, tenant, db, actor, bijeenkomst_id)
-    except GeenToegang as exc:
-        raise weigering(exc) from exc
+    return await _aanwezigheid(state, tenant, db, actor, bijeenkomst_id)
 
 
 @post(
@@ -457,16 +452,13 @@ async def aanwezigheid_opslaan(
         raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
     organisaties = [uuid.UUID(i) for i, _, _ in await deelnemende_organisaties(state, tenant)]
     aangevinkt = set(_lijst(data.get("aanwezig")))
-    try:
-        async with db.begin():
-            await registreer_aanwezigheid(
-                db, actor, bijeenkomst_id, {o: str(o) in aangevinkt for o in organisaties}
-            )
-        return await _aanwezigheid(
-            state, tenant, db, actor, bijeenkomst_id, melding="De aanwezigheid is vastgelegd."
+    async with db.begin():
+        await registreer_aanwezigheid(
+            db, actor, bijeenkomst_id, {o: str(o) in aangevinkt for o in organisaties}
         )
-    except GeenToegang as exc:
-        raise weigering(exc) from exc
+    return await _aanwezigheid(
+        state, tenant, db, actor, bijeenkomst_id, melding="De aanwezigheid is vastgelegd."
+    )
 
 
 # --- print (PDF/UA) and calendar ------------------------------------------------------------
@@ -565,7 +557,7 @@ async def notulen_pdf(
 ) -> Response[bytes] | Template:
     actie = f"/casusoverleg/agendapunten/{agendapunt_id}/notulen.pdf"
     try:
-        async with als_http(), db.begin():
+        async with db.begin():
             weergave = await lees_agendapunt(db, actor, agendapunt_id, doel="notulen afdrukken")
             await exporteer(
                 db,

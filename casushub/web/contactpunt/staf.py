@@ -20,7 +20,6 @@ from litestar.exceptions import (
     ClientException,
     NotAuthorizedException,
     NotFoundException,
-    PermissionDeniedException,
 )
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
@@ -67,7 +66,6 @@ from casushub.web.contactpunt.common import (
     hub_gemeenten,
     lees_datum,
     neem_melding,
-    niet_gevonden,
     organisatienamen,
     waarden_van,
 )
@@ -469,8 +467,6 @@ async def detail_pagina(
     try:
         async with db.begin():
             context = await _detail_context(db, actor, state, verzoek_id, zoek or {})
-    except services.VerzoekNietGevonden as exc:
-        raise niet_gevonden(exc) from exc
     except VerzoekRegelFout as exc:
         context = {}
         fouten = {**(fouten or {}), exc.field or "zoek_naam": exc.message}
@@ -550,8 +546,6 @@ async def koppelen(
             zoek=zoek,
             status_code=422,
         )
-    except services.VerzoekNietGevonden as exc:
-        raise niet_gevonden(exc) from exc
     bevestig(
         request,
         "De persoon is gekoppeld. De deelnemers die gegevens leverden, "
@@ -580,8 +574,6 @@ async def onbekend(
         return await detail_pagina(
             db, actor, state, verzoek_id, fouten={"persoon_id": exc.message}, status_code=422
         )
-    except services.VerzoekNietGevonden as exc:
-        raise niet_gevonden(exc) from exc
     bevestig(
         request,
         "Vastgelegd dat de persoon niet bekend is. Het besluit zegt dat er geen "
@@ -630,8 +622,6 @@ async def verlengen(
             waarden=waarden,
             status_code=422,
         )
-    except services.VerzoekNietGevonden as exc:
-        raise niet_gevonden(exc) from exc
     return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
 
 
@@ -667,8 +657,6 @@ async def inzage_download(
                 formaat=Formaat.PDF if formaat == "pdf" else Formaat.JSON,
                 organisatienamen=namen,
             )
-    except services.VerzoekNietGevonden as exc:
-        raise niet_gevonden(exc) from exc
     except VerzoekRegelFout as exc:
         raise ClientException(detail=exc.message, extra={"dutch": True}) from exc
     bestand = f"inzage-{found.ontvangstnummer}.{formaat}"
@@ -769,10 +757,6 @@ async def raadpleging_beantwoorden(
         return await _raadplegingen(
             db, actor, fouten={veld: exc.message}, waarden={veld: antwoord}, status_code=422
         )
-    except services.VerzoekGeenToegang as exc:
-        raise PermissionDeniedException(detail=exc.message, extra={"dutch": True}) from exc
-    except services.VerzoekNietGevonden as exc:
-        raise niet_gevonden(exc) from exc
     return Redirect(RAADPLEGINGEN, status_code=303)
 
 
@@ -822,10 +806,6 @@ async def inzage_beperken(
         return await _raadplegingen(
             db, actor, fouten={f"{veld}-{taak}": exc.message}, waarden=waarden, status_code=422
         )
-    except services.VerzoekGeenToegang as exc:
-        raise PermissionDeniedException(detail=exc.message, extra={"dutch": True}) from exc
-    except services.VerzoekNietGevonden as exc:
-        raise niet_gevonden(exc) from exc
     return Redirect(RAADPLEGINGEN, status_code=303)
 
 

@@ -20,15 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casushub.platform.identity.roles import Role
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.overzicht import item_inzage
-from casushub.tenants.casus.errors import GeenToegang, NietGevonden
 from casushub.tenants.verzoeken.rules import (
     BEPERKING_GRONDEN,
     MAX_BEPERKING_DAGEN,
     VerzoekRegelFout,
 )
 from casushub.tenants.verzoeken.services import (
-    VerzoekGeenToegang,
-    VerzoekNietGevonden,
     beperk_inzage,
     bevestig_beperking,
     hef_beperking_op,
@@ -36,7 +33,6 @@ from casushub.tenants.verzoeken.services import (
 )
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS, datum
-from casushub.web.casusoverleg.weigeringen import als_http
 
 __all__ = ["inzage_handlers"]
 
@@ -94,7 +90,7 @@ async def inzage_scherm(
     actor: NamedDependency[Actor],
     gelukt: FromQuery[str | None] = None,
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         return await _scherm(db, actor, casus_id, item_id, melding=MELDINGEN.get(gelukt or ""))
 
 
@@ -123,19 +119,13 @@ async def _schrijf(
     """Run ``actie`` after the item check; a broken rule re-renders with the input kept."""
     if not fouten:
         try:
-            async with als_http(), db.begin():
+            async with db.begin():
                 await item_inzage(db, actor, casus_id, item_id, vandaag=vandaag())
                 await actie(db)
         except VerzoekRegelFout as fout:
             fouten[veld] = fout.message
-        except VerzoekGeenToegang as exc:
-            async with als_http():
-                raise GeenToegang(exc.message) from exc
-        except VerzoekNietGevonden as exc:
-            async with als_http():
-                raise NietGevonden(exc.message) from exc
     if fouten:
-        async with als_http(), db.begin():
+        async with db.begin():
             return await _scherm(
                 db, actor, casus_id, item_id, waarden=waarden, fouten=fouten, status_code=422
             )
