@@ -263,7 +263,7 @@ async def blokkade_opheffen(
     state: State,
 ) -> Template | Redirect:
     """Lift the hold of a granted restriction or objection; destruction resumes its schedule."""
-    from casushub.web.contactpunt.staf import detail_pagina
+    from casushub.web.contactpunt.verzoekscherm import detail_pagina
 
     waarden = waarden_van(data)
     try:
