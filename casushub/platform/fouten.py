@@ -39,11 +39,13 @@ class RegelFout(DomeinFout, ValueError):
 class RegelFouten(RegelFout):
     """Several rules broken at once (every missing field of a form), field -> message in form
     order: a screen lists them all in its error summary instead of one per attempt. The first
-    one is also ``message``/``field``, so a caller that knows only ``RegelFout`` still works."""
+    one is also ``message``/``field``, so a caller that knows only ``RegelFout`` still works;
+    ``str()`` names them all (for a log line or a job's failure)."""
 
     def __init__(self, fouten: dict[str, str]) -> None:
         eerste = next(iter(fouten.items()))
         super().__init__(eerste[1], eerste[0])
+        self.args = ("; ".join(fouten.values()),)
         self.fouten = dict(fouten)
 
 

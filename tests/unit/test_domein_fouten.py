@@ -113,6 +113,7 @@ def test_every_context_speaks_the_one_vocabulary() -> None:
     fouten = Invoerfouten({"naam": "Vul de naam in.", "email": "Vul een e-mailadres in."})
     assert (fouten.field, fouten.message) == ("naam", "Vul de naam in.")
     assert fouten.fouten == {"naam": "Vul de naam in.", "email": "Vul een e-mailadres in."}
+    assert str(fouten) == "Vul de naam in.; Vul een e-mailadres in."
 
 
 def test_screens_answer_a_dutch_page_with_the_message(client: TestClient[Litestar]) -> None:
