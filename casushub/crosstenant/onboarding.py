@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
 
+from casushub.platform.fouten import RegelFouten
 from casushub.platform.hub.checklist import maak_checklist
 from casushub.platform.hub.models import Situatie
 from casushub.platform.models import Hub, Tenant
@@ -44,10 +45,8 @@ __all__ = [
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class OnboardingInvalid(ValueError):
-    def __init__(self, fouten: dict[str, str]) -> None:
-        super().__init__("; ".join(fouten.values()))
-        self.fouten = fouten
+class OnboardingInvalid(RegelFouten):
+    """The municipality cannot be registered; ``fouten`` maps form field -> Dutch message."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select, text, update
 
+from casushub.platform.fouten import RegelFout
 from casushub.platform.migrate.revisions import servable_revision, tenant_head
 from casushub.platform.migrate.scripts import upgrade_tenant_schema
 from casushub.platform.models import Hub, HubType, Tenant, TenantStatus
@@ -41,13 +42,8 @@ _GEMEENTECODE = re.compile(r"^[0-9]{4}$")
 ProvisionStep = Callable[["AsyncConnection", TenantRef], Awaitable[None]]
 
 
-class RegistryError(ValueError):
+class RegistryError(RegelFout):
     """Bad input for the registry, with a message fit for the user (Dutch)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class TenantUnavailable(RuntimeError):

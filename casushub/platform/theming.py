@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from casushub.platform.fouten import RegelFout
+
 __all__ = [
     "AA_LARGE_TEXT",
     "AA_NORMAL_TEXT",
@@ -34,12 +36,8 @@ _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 RGB = tuple[int, int, int]
 
 
-class ThemeColorRefused(ValueError):
+class ThemeColorRefused(RegelFout):
     """The colour cannot be used; ``message`` is Dutch and meant for the hub admin."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def parse_hex_color(value: str) -> RGB:

@@ -1,4 +1,11 @@
-"""Dutch error pages for people, ``application/problem+json`` for the API; never a traceback."""
+"""Dutch error pages for people, ``application/problem+json`` for the API; never a traceback.
+
+This is also the one place where a domain refusal (``casushub.platform.fouten``) becomes HTTP:
+``NietGevonden`` 404, ``GeenToegang`` 403, ``RegelFout`` 422, each with its Dutch message. A
+handler lets them pass; it catches one only to answer differently (its form re-rendered with
+the input kept, a fragment, a status of its own). The 404 page reads the same for an id that
+does not exist and one of another municipality (no existence hints).
+"""
 
 from __future__ import annotations
 
@@ -10,16 +17,19 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Template
 from litestar.status_codes import (
+    HTTP_303_SEE_OTHER,
     HTTP_400_BAD_REQUEST,
     HTTP_401_UNAUTHORIZED,
     HTTP_403_FORBIDDEN,
+    HTTP_404_NOT_FOUND,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 from sqlalchemy.exc import DBAPIError
 
-from casushub.platform.identity.access import Identity
+from casushub.platform.fouten import GeenToegang, NietGevonden, RegelFout
+from casushub.platform.identity.access import Identity, InstructionsNotAccepted
 from casushub.platform.logs import request_id_var
 from casushub.platform.models import TenantStatus
 from casushub.platform.registry import TenantUnavailable
@@ -29,7 +39,7 @@ from casushub.web.middleware import start_access_line
 if TYPE_CHECKING:
     from litestar.types import ExceptionHandlersMap
 
-__all__ = ["exception_handlers", "status_for"]
+__all__ = ["domein_status", "exception_handlers", "status_for"]
 
 _log = logging.getLogger("casushub.errors")
 
@@ -124,6 +134,33 @@ def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Resp
     if exc.headers:
         response.headers.update(exc.headers)
     return response
+
+
+def _niet_gevonden(request: Request[Any, Any, Any], exc: NietGevonden) -> Response[Any]:
+    return error_response(request, HTTP_404_NOT_FOUND, exc.message)
+
+
+def _geen_toegang(request: Request[Any, Any, Any], exc: GeenToegang) -> Response[Any]:
+    return error_response(request, HTTP_403_FORBIDDEN, exc.message)
+
+
+def _regel_fout(request: Request[Any, Any, Any], exc: RegelFout) -> Response[Any]:
+    """A rule broken where no handler re-renders a form for it: the error page says which."""
+    return error_response(request, HTTP_422_UNPROCESSABLE_ENTITY, exc.message)
+
+
+def domein_status(exc: BaseException) -> int | None:
+    """The status a domain refusal is answered with, ``None`` for anything else.
+    ``InstructionsNotAccepted`` is no refusal to the client: it is sent to the instructions."""
+    if isinstance(exc, InstructionsNotAccepted):
+        return HTTP_303_SEE_OTHER
+    if isinstance(exc, NietGevonden):
+        return HTTP_404_NOT_FOUND
+    if isinstance(exc, GeenToegang):
+        return HTTP_403_FORBIDDEN
+    if isinstance(exc, RegelFout):
+        return HTTP_422_UNPROCESSABLE_ENTITY
+    return None
 
 
 def _tenant_unavailable(request: Request[Any, Any, Any], exc: TenantUnavailable) -> Response[Any]:
@@ -222,6 +259,9 @@ def status_for(exc: BaseException) -> int:
     answer is out, such as the request metrics)."""
     if isinstance(exc, HTTPException):
         return exc.status_code
+    domein = domein_status(exc)
+    if domein is not None:
+        return domein
     if isinstance(exc, TenantUnavailable) or database_unreachable(exc):
         return HTTP_503_SERVICE_UNAVAILABLE
     if isinstance(exc, DBAPIError):
@@ -235,6 +275,10 @@ def status_for(exc: BaseException) -> int:
 
 exception_handlers: ExceptionHandlersMap = {
     HTTPException: _http_exception,
+    # A domain refusal's handler wins over OSError's (``GeenToegang`` is a PermissionError).
+    NietGevonden: _niet_gevonden,
+    GeenToegang: _geen_toegang,
+    RegelFout: _regel_fout,
     TenantUnavailable: _tenant_unavailable,
     DBAPIError: _database_error,
     OSError: _os_error,

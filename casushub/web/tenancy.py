@@ -14,13 +14,11 @@ from typing import TYPE_CHECKING
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from casushub.platform.identity.access import (
-    AccessDenied,
     Identity,
-    InstructionsNotAccepted,
     check_case_data_access,
     check_tenant_access,
     tenant_gate,
@@ -48,10 +46,8 @@ async def provide_tenant(request: Request[object, object, State], state: State) 
     # opens it (and later, per casus, need-to-know): see casushub.platform.identity.access.
     user = request.scope.get("user")
     identity = user if isinstance(user, Identity) else None
-    try:
-        check_tenant_access(identity, tenant_id)
-    except AccessDenied as exc:
-        raise PermissionDeniedException(detail=exc.message, extra={"dutch": True}) from exc
+    # A refusal (AccessDenied) is answered 403 by casushub.web.errors.
+    check_tenant_access(identity, tenant_id)
     assert identity is not None  # noqa: S101 - check_tenant_access refused None
     # One read of the registry row and the gate's facts, mostly done already on the identity's
     # connection (laad_tenantpoort).
@@ -66,12 +62,7 @@ async def provide_tenant(request: Request[object, object, State], state: State) 
     tenant = servable(row)
     # Hub staff only under a running processor agreement; the current instructions
     # accepted (InstructionsNotAccepted redirects to the page to read and accept them).
-    try:
-        check_case_data_access(identity, row)
-    except InstructionsNotAccepted:
-        raise
-    except AccessDenied as exc:
-        raise PermissionDeniedException(detail=exc.message, extra={"dutch": True}) from exc
+    check_case_data_access(identity, row)
     return tenant
 
 

@@ -5,7 +5,10 @@ A request that names an object by id in its path (``/casusoverleg/casussen/{casu
 reach another municipality's data is exactly what the FG must be able to find. Refusals are
 decided in many places (the route guard, the tenant dependency, each service's need-to-know
 check, an id that does not exist in this tenant's schema); this ``after_exception`` hook sees
-all of them in one place, after the refused transaction has rolled back.
+all of them in one place, after the refused transaction has rolled back: Litestar's
+``NotFoundException``/``PermissionDeniedException`` and the domain's ``NietGevonden``/
+``GeenToegang`` (``casushub.platform.fouten``), which ``casushub.web.errors`` answers with the
+same 404/403.
 
 Where it is written: in the active municipality's own access log (verwerkingenlog, hash
 chained) when the person works in a tenant context, else in the platform's admin audit log
@@ -19,9 +22,10 @@ import logging
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException
-from litestar.status_codes import HTTP_403_FORBIDDEN
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.status_codes import HTTP_403_FORBIDDEN, HTTP_404_NOT_FOUND
 
+from casushub.platform.fouten import DomeinFout
 from casushub.platform.identity.access import Identity
 from casushub.platform.identity.audit import record as audit_record
 from casushub.platform.logs import request_id_var
@@ -29,6 +33,7 @@ from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.toegang import log_weigering
 from casushub.web.api.auth import API_SCOPE_KEY
+from casushub.web.errors import domein_status
 
 if TYPE_CHECKING:
     from litestar.types import Scope
@@ -38,6 +43,7 @@ __all__ = ["ACTIE", "log_weigering_hook"]
 ACTIE = "toegang_geweigerd"
 GEGEVENSGROEP = "toegang"
 _log = logging.getLogger("casushub.access")
+_WEIGERINGEN = frozenset({HTTP_403_FORBIDDEN, HTTP_404_NOT_FOUND})
 
 
 def _object_ids(scope: Scope) -> list[tuple[str, uuid.UUID]]:
@@ -45,22 +51,34 @@ def _object_ids(scope: Scope) -> list[tuple[str, uuid.UUID]]:
     return [(name, value) for name, value in params.items() if isinstance(value, uuid.UUID)]
 
 
-def _omschrijving(scope: Scope, ids: list[tuple[str, uuid.UUID]], exc: HTTPException) -> str:
+def _weigering(exc: Exception) -> tuple[int, str] | None:
+    """(status, message) of a 403/404 refusal, ``None`` for any other exception."""
+    if isinstance(exc, NotFoundException | PermissionDeniedException):
+        return exc.status_code, exc.detail
+    status = domein_status(exc)
+    if isinstance(exc, DomeinFout) and status is not None and status in _WEIGERINGEN:
+        return status, exc.message
+    return None
+
+
+def _omschrijving(scope: Scope, ids: list[tuple[str, uuid.UUID]], status: int, detail: str) -> str:
     # The route's template, not the path: the ids are named once, after it.
     route = scope.get("path_template") or scope.get("path", "")
     named = " ".join(f"{name}={value}" for name, value in ids)
-    omschrijving = f"{exc.status_code} {scope.get('method', '')} {route} {named}"
+    omschrijving = f"{status} {scope.get('method', '')} {route} {named}"
     # A 403 says why (an expired invitation, no need to know); a 404 says only that it was not
     # found, so its message adds nothing.
-    if exc.status_code == HTTP_403_FORBIDDEN and exc.detail:
-        omschrijving += f": {exc.detail}"
+    if status == HTTP_403_FORBIDDEN and detail:
+        omschrijving += f": {detail}"
     return omschrijving
 
 
 async def log_weigering_hook(exc: Exception, scope: Scope) -> None:
     """``after_exception`` hook: record a 403/404 on a route that names an object by id."""
-    if not isinstance(exc, NotFoundException | PermissionDeniedException):
+    weigering = _weigering(exc)
+    if weigering is None:
         return
+    status, detail = weigering
     ids = _object_ids(scope)
     if not ids:
         return
@@ -70,7 +88,7 @@ async def log_weigering_hook(exc: Exception, scope: Scope) -> None:
         # Nobody to attribute it to (an anonymous visitor is refused earlier, with a 401).
         return
     state = scope["litestar_app"].state
-    omschrijving = _omschrijving(scope, ids, exc)
+    omschrijving = _omschrijving(scope, ids, status, detail)
     try:
         active = identity.active if isinstance(identity, Identity) else None
         if (
@@ -109,7 +127,7 @@ async def log_weigering_hook(exc: Exception, scope: Scope) -> None:
                 ),
                 target=omschrijving,
                 details={
-                    "status": exc.status_code,
+                    "status": status,
                     **({"api_hub_id": str(token_scope.hub_id)} if token_scope is not None else {}),
                 },
             )

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import weasyprint  # type: ignore[import-untyped]  # ships no type information
 
-from casushub.web.casusoverleg import agenda
+from casushub.web.casusoverleg import afdrukken
 
 
 async def test_pdf_rendering_does_not_block_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,7 +33,7 @@ async def test_pdf_rendering_does_not_block_the_event_loop(monkeypatch: pytest.M
 
     running = asyncio.create_task(ticker())
     # A stand-in request with only the template lookup _pdf uses (the ignore).
-    pdf = await agenda._pdf(request, "casusoverleg/agenda_pdf.html", {})  # type: ignore[arg-type]
+    pdf = await afdrukken._pdf(request, "casusoverleg/agenda_pdf.html", {})  # type: ignore[arg-type]
     running.cancel()
     assert pdf == b"%PDF-1.7"
     # Blocking, the ticker would not have run at all during the 0.4 s.

@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
+from casushub.platform.fouten import RegelFouten
 from casushub.platform.identity.audit import record
 from casushub.platform.models import PlatformBase, Tenant
 
@@ -96,12 +97,8 @@ class HubHuisstijl(PlatformBase):
     )
 
 
-class HuisstijlGeweigerd(ValueError):
+class HuisstijlGeweigerd(RegelFouten):
     """The house style cannot be stored; ``fouten`` maps form field -> Dutch message."""
-
-    def __init__(self, fouten: dict[str, str]) -> None:
-        super().__init__("; ".join(fouten.values()))
-        self.fouten = fouten
 
 
 @dataclass(frozen=True)

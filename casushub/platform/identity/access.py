@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from casushub.platform import klok
+from casushub.platform.fouten import GeenToegang
 from casushub.platform.hub.overeenkomst import verwerkersovereenkomst_actief
 from casushub.platform.identity.memberships import MembershipView
 from casushub.platform.identity.roles import HUB_STAFF_ROLES, OrganisationType, Role
@@ -34,12 +35,8 @@ __all__ = [
 ]
 
 
-class AccessDenied(PermissionError):
+class AccessDenied(GeenToegang):
     """The signed-in person may not use this scope; ``message`` is Dutch."""
-
-    def __init__(self, message: str = "U heeft geen toegang tot deze gegevens.") -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class InstructionsNotAccepted(AccessDenied):

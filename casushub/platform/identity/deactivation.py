@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 
+from casushub.platform.fouten import GeenToegang
 from casushub.platform.identity.audit import AuditAction, record
 from casushub.platform.identity.models import (
     IdentitySession,
@@ -26,12 +27,8 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection
 
 
-class DeactivationRefused(PermissionError):
+class DeactivationRefused(GeenToegang):
     """Switching this organisation off would lock the hub out; ``message`` is Dutch."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 HUB_OWN_ORGANISATION = (

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from casushub.platform.fouten import GeenToegang
 from casushub.platform.identity.audit import AuditAction, record
 from casushub.platform.identity.models import Invitation, Membership, Organisation, User
 from casushub.platform.identity.roles import TENANT_ROLES, OrganisationType, Role
@@ -33,12 +34,8 @@ __all__ = [
 ]
 
 
-class GrantRefused(PermissionError):
+class GrantRefused(GeenToegang):
     """A role change that the actor may not make; ``message`` is Dutch."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from casushub.platform.fouten import RegelFout
+
 __all__ = [
     "TOEGESTAAN",
     "Bestandstype",
@@ -22,12 +24,8 @@ __all__ = [
 ]
 
 
-class OngeldigBestand(ValueError):
+class OngeldigBestand(RegelFout):
     """The upload is refused; ``message`` is the Dutch text for the form."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,8 @@ import uuid
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from casushub.platform.fouten import GeenToegang
+
 __all__ = [
     "GEVOELIGE_CATEGORIEEN",
     "Bestemming",
@@ -29,12 +31,12 @@ __all__ = [
 GEVOELIGE_CATEGORIEEN = frozenset({"bijzonder", "strafrechtelijk"})
 
 
-class ExportGeweigerd(PermissionError):
-    """The export is not allowed; the message says why, in Dutch."""
+class ExportGeweigerd(GeenToegang):
+    """The export is not allowed; the message says why, in Dutch (``field``: the form field
+    it concerns, for the export screen)."""
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
-        self.message = message
         self.field = field
 
 

@@ -17,6 +17,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from casushub.platform.fouten import RegelFout
+
 __all__ = [
     "LIJSTVELDEN",
     "MAX_BESTAND_BYTES",
@@ -36,12 +38,8 @@ MAX_RIJEN = 10_000
 MAX_BESTAND_BYTES = 10 * 1024 * 1024
 
 
-class BestandFout(ValueError):
+class BestandFout(RegelFout):
     """The file as a whole cannot be read (not a row's fault)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from casushub.platform.fouten import RegelFout
+
 __all__ = [
     "BEPERKING_GRONDEN",
     "CONSULTATIE_DAGEN",
@@ -51,13 +53,8 @@ CONSULTATIE_MARGE_DAGEN = 5
 MAX_BEPERKING_DAGEN = 183
 
 
-class VerzoekRegelFout(ValueError):
+class VerzoekRegelFout(RegelFout):
     """A rule for requests was broken; the message is fit for the user (Dutch)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class VerzoekType(enum.StrEnum):

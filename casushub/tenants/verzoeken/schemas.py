@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from casushub.platform.fouten import RegelFouten
 from casushub.tenants.personen.rules import bevat_bsn
 from casushub.tenants.verzoeken.rules import Kanaal, VerzoekType
 
@@ -37,12 +38,8 @@ FORM_VELDEN = ("type", "naam", "geboortedatum", "email", "telefoon", "adres", "b
 MAX_BERICHT = 4000
 
 
-class Invoerfouten(ValueError):
+class Invoerfouten(RegelFouten):
     """Field id -> Dutch message, in form order (for the error summary)."""
-
-    def __init__(self, fouten: dict[str, str]) -> None:
-        super().__init__("; ".join(fouten.values()))
-        self.fouten = fouten
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform.fouten import GeenToegang, NietGevonden
 from casushub.tenants.actor import Actor
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import Regel, record_many
@@ -24,16 +25,13 @@ DOORZENDING = "doorzending verzoek aan het contactpunt van de gemeente van verbl
 LOPEND = (VerzoekStatus.ONTVANGEN, VerzoekStatus.IN_BEHANDELING)
 
 
-class VerzoekNietGevonden(LookupError):
+class VerzoekNietGevonden(NietGevonden):
     def __init__(self, message: str = "Dit verzoek bestaat niet (meer).") -> None:
         super().__init__(message)
-        self.message = message
 
 
-class VerzoekGeenToegang(PermissionError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class VerzoekGeenToegang(GeenToegang):
+    pass
 
 
 async def verzoek(session: AsyncSession, verzoek_id: uuid.UUID) -> Verzoek:

@@ -43,7 +43,6 @@ from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS, datum
 from casushub.web.casusoverleg.namen import ANDERE_GEMEENTE, gekozen_gemeentecode, gemeenten
 from casushub.web.casusoverleg.weging import KEUZE_BEOORDELING
-from casushub.web.casusoverleg.weigeringen import als_http
 from casushub.web.meldingen import meld
 
 __all__ = ["actie_handlers"]
@@ -113,7 +112,7 @@ async def _herbeoordeling_pagina(
 async def herbeoordeling_formulier(
     casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         casus = await lees_casus(db, actor, casus_id, doel="herbeoordeling")
         return await _herbeoordeling_pagina(
             db, actor, casus, {"herbeoordeling_datum": _vandaag()}, {}
@@ -156,7 +155,7 @@ async def herbeoordeling_opslaan(
             if not waarden.get("h_redenering", "").strip():
                 fouten["redenering"] = "Leg de afweging vast (redenering)."
             raise RegelFouten(fouten)
-        async with als_http(), db.begin():
+        async with db.begin():
             await registreer_herbeoordeling(
                 db,
                 actor,
@@ -167,7 +166,7 @@ async def herbeoordeling_opslaan(
             )
     except RegelFout as fout:
         gemeld = {_h_veld(k): v for k, v in alle_fouten(fout).items()}
-        async with als_http(), db.begin():
+        async with db.begin():
             casus = await lees_casus(db, actor, casus_id, doel="herbeoordeling")
             return await _herbeoordeling_pagina(db, actor, casus, waarden, gemeld, 422)
     meld(request, "Herbeoordeling vastgelegd. De volgende noodzaaktoets is verschoven.")
@@ -210,7 +209,7 @@ async def verhuizing_formulier(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         casus = await lees_casus(db, actor, casus_id, doel="verhuizing")
     return await _verhuizing_pagina(state, casus, {"verhuis_datum": _vandaag()}, {})
 
@@ -252,18 +251,17 @@ async def verhuizing_opslaan(
     try:
         if fouten or op is None:
             raise RegelFouten(fouten)
-        async with als_http():
-            async with db.begin():
-                taak = await verhuis(db, actor, casus_id, naar_gemeente=code, datum=op)
-            # The new municipality sees the task when it is on the hub (a platform-level notice).
-            naar = await meld_overdracht(
-                state.engine, state.settings, actor, van=tenant, taak_id=taak.id
-            )
+        async with db.begin():
+            taak = await verhuis(db, actor, casus_id, naar_gemeente=code, datum=op)
+        # The new municipality sees the task when it is on the hub (a platform-level notice).
+        naar = await meld_overdracht(
+            state.engine, state.settings, actor, van=tenant, taak_id=taak.id
+        )
     except RegelFout as fout:
         gemeld = {(k if k in waarden else "naar_gemeente"): v for k, v in alle_fouten(fout).items()}
         if waarden["naar_gemeente"] == ANDERE_GEMEENTE and "naar_gemeente" in gemeld:
             gemeld["andere_gemeentecode"] = gemeld.pop("naar_gemeente")
-        async with als_http(), db.begin():
+        async with db.begin():
             casus = await lees_casus(db, actor, casus_id, doel="verhuizing")
         return await _verhuizing_pagina(state, casus, waarden, gemeld, 422)
     nieuwe = (await gemeenten(state.engine)).naam(code)
@@ -314,7 +312,7 @@ async def _afsluiten_pagina(
 async def afsluiten_formulier(
     casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         casus = await lees_casus(db, actor, casus_id, doel="afsluiten")
         return await _afsluiten_pagina(db, casus, {"afsluit_datum": _vandaag()}, {})
 
@@ -346,7 +344,7 @@ async def afsluiten_opslaan(
     try:
         if fouten:
             raise RegelFouten(fouten)
-        async with als_http(), db.begin():
+        async with db.begin():
             casus = await sluit_af(db, actor, casus_id, reden=waarden["afsluit_reden"], datum=op)
             vernietigen = casus.destroy_on
     except RegelFout as fout:
@@ -355,7 +353,7 @@ async def afsluiten_opslaan(
             veld.get(k, k if k in waarden else "afsluit_reden"): v
             for k, v in alle_fouten(fout).items()
         }
-        async with als_http(), db.begin():
+        async with db.begin():
             regel = await lees_casus(db, actor, casus_id, doel="afsluiten")
             return await _afsluiten_pagina(db, regel, waarden, gemeld, 422)
     meld(
@@ -390,7 +388,7 @@ async def _heropenen_pagina(
 async def heropenen_formulier(
     casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         casus = await lees_casus(db, actor, casus_id, doel="heropenen")
         return await _heropenen_pagina(db, casus)
 
@@ -408,10 +406,10 @@ async def heropenen_opslaan(
     actor: NamedDependency[Actor],
 ) -> Template | Redirect:
     try:
-        async with als_http(), db.begin():
+        async with db.begin():
             casus = await heropen(db, actor, casus_id)
     except RegelFout as fout:
-        async with als_http(), db.begin():
+        async with db.begin():
             regel = await lees_casus(db, actor, casus_id, doel="heropenen")
             return await _heropenen_pagina(db, regel, fout.message, 422)
     meld(

@@ -1,21 +1,19 @@
 """Meetings from the casus side and per agenda item: put a casus on the agenda of a meeting of
 the municipality's regional casusoverleg, invite a third party for one meeting, minutes per
-item with decisions and actions (an action can become an intervention), attendance, and the
-printable agenda and minutes (tagged PDF, purpose-bound and logged) and the .ics invitation.
+item with decisions and actions (an action can become an intervention). Attendance is in
+``aanwezigheid``, the printable agenda and minutes and the .ics invitation in ``afdrukken``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from typing import Annotated, Any
 
-from litestar import Request, Response, get, post
+from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import NotFoundException
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import Body, FromPath
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,23 +21,17 @@ from casushub.platform import klok
 from casushub.platform.identity.roles import Role
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
-from casushub.tenants.casus.errors import GeenToegang, RegelFout
-from casushub.tenants.casus.toegang import is_regie, log_weigering
-from casushub.tenants.exports.rules import Bestemming, ExportDoel, ExportGeweigerd, ExportItem
-from casushub.tenants.exports.rules import Formaat as ExportFormaat
-from casushub.tenants.exports.services import exporteer
+from casushub.tenants.casus.errors import RegelFout
+from casushub.tenants.casus.toegang import is_regie
+from casushub.tenants.exports.rules import ExportDoel
 from casushub.tenants.overleg.models import DOELEN
 from casushub.tenants.overleg.services import (
     actie_naar_interventie,
-    agenda_voor_bijeenkomst,
     agendapunten_van_casus,
     agendeer,
-    lees_aanwezigheid,
     lees_agendapunt,
     leg_actie_vast,
-    mag_bijeenkomst_zien,
     notuleer,
-    registreer_aanwezigheid,
 )
 from casushub.tenants.plan.rules import DEELNEMER_TYPES, DOMEINEN
 from casushub.tenants.uitnodigingen.services import uitnodigingen_van_casus
@@ -47,12 +39,10 @@ from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijeenkomsten import (
     bijeenkomst_van_tenant,
     bijeenkomsten_info,
-    ics,
     komende_bijeenkomsten,
     lees_bijeenkomst,
 )
 from casushub.web.casusoverleg.casuspagina import sectie
-from casushub.web.casusoverleg.context import weigering
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.namen import organisatienamen, soortnaam
 from casushub.web.casusoverleg.planscherm import (
@@ -60,8 +50,6 @@ from casushub.web.casusoverleg.planscherm import (
     interventie_invoer,
     organisaties_van_hub,
 )
-from casushub.web.casusoverleg.weging import deelnemende_organisaties
-from casushub.web.casusoverleg.weigeringen import als_http
 
 __all__ = ["agenda_handlers"]
 
@@ -76,12 +64,6 @@ AFDRUK_DOELEN = [
     ("", "Kies een doel"),
     (ExportDoel.CASUSOVERLEG.value, ExportDoel.CASUSOVERLEG.value),
 ]
-
-
-def _lijst(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
 def _uuid(value: str) -> uuid.UUID | None:
@@ -157,7 +139,7 @@ async def casus_bijeenkomsten(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         fragment = await _bijeenkomsten_fragment(state, tenant, db, actor, casus_id)
         return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
 
@@ -184,13 +166,13 @@ async def casus_agenderen(
     try:
         if info is None:
             raise RegelFout("Kies een bijeenkomst van uw casusoverleg.", "bijeenkomst")
-        async with als_http(), db.begin():
+        async with db.begin():
             await agendeer(
                 db, actor, casus_id=casus_id, bijeenkomst_id=info.id, doel=waarden["doel"]
             )
     except RegelFout as fout:
         veld = "agenda-doel" if fout.field == "doel" else "bijeenkomst"
-        async with als_http(), db.begin():
+        async with db.begin():
             fragment = await _bijeenkomsten_fragment(
                 state,
                 tenant,
@@ -202,7 +184,7 @@ async def casus_agenderen(
                 status_code=422,
             )
             return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
-    async with als_http(), db.begin():
+    async with db.begin():
         fragment = await _bijeenkomsten_fragment(
             state, tenant, db, actor, casus_id, melding="De casus staat op de agenda."
         )
@@ -258,7 +240,7 @@ async def agendapunt(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         return await _agendapunt(state, tenant, db, actor, agendapunt_id)
 
 
@@ -273,7 +255,7 @@ async def _na_agendapunt(
     waarden: dict[str, Any],
     melding: str = "",
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         if fout is None:
             return await _agendapunt(state, tenant, db, actor, agendapunt_id, melding=melding)
         return await _agendapunt(
@@ -304,7 +286,7 @@ async def agendapunt_notulen(
 ) -> Template:
     waarden = {"notulen": str(data.get("notulen", ""))}
     try:
-        async with als_http(), db.begin():
+        async with db.begin():
             await notuleer(db, actor, agendapunt_id, waarden["notulen"])
     except RegelFout as fout:
         return await _na_agendapunt(
@@ -331,7 +313,7 @@ async def agendapunt_actie(
 ) -> Template:
     waarden = {k: str(data.get(k, "")) for k in ("soort", "tekst")}
     try:
-        async with als_http(), db.begin():
+        async with db.begin():
             await leg_actie_vast(
                 db, actor, agendapunt_id, soort=waarden["soort"], tekst=waarden["tekst"]
             )
@@ -364,7 +346,7 @@ async def actie_interventie(
     try:
         if invoer is None:
             raise RegelFout(next(iter(fouten.values())), next(iter(fouten)))
-        async with als_http(), db.begin():
+        async with db.begin():
             await actie_naar_interventie(db, actor, actie_id, invoer)
     except RegelFout as fout:
         return await _na_agendapunt(
@@ -390,237 +372,6 @@ async def actie_interventie(
     )
 
 
-# --- attendance -----------------------------------------------------------------------------
-
-
-async def _aanwezigheid(
-    state: State,
-    tenant: TenantRef,
-    db: AsyncSession,
-    actor: Actor,
-    bijeenkomst_id: uuid.UUID,
-    *,
-    melding: str | None = None,
-) -> Template:
-    info = await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id)
-    if info is None:
-        raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
-    async with db.begin():
-        aanwezig = await lees_aanwezigheid(db, actor, bijeenkomst_id)
-    return Template(
-        "casusoverleg/aanwezigheid.html",
-        context={
-            "info": info,
-            "organisaties": [
-                (i, n, soortnaam(t)) for i, n, t in await deelnemende_organisaties(state, tenant)
-            ],
-            "aanwezig": {str(k) for k, v in aanwezig.items() if v},
-            "melding": melding,
-        },
-    )
-
-
-@get(
-    "/casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}/aanwezigheid",
-    name="aanwezigheid",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def aanwezigheid(
-    bijeenkomst_id: FromPath[uuid.UUID],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    try:
-        return await _aanwezigheid(state, tenant, db, actor, bijeenkomst_id)
-    except GeenToegang as exc:
-        raise weigering(exc) from exc
-
-
-@post(
-    "/casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}/aanwezigheid",
-    name="aanwezigheid-opslaan",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def aanwezigheid_opslaan(
-    bijeenkomst_id: FromPath[uuid.UUID],
-    data: AnyForm,
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    if await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id) is None:
-        raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
-    organisaties = [uuid.UUID(i) for i, _, _ in await deelnemende_organisaties(state, tenant)]
-    aangevinkt = set(_lijst(data.get("aanwezig")))
-    try:
-        async with db.begin():
-            await registreer_aanwezigheid(
-                db, actor, bijeenkomst_id, {o: str(o) in aangevinkt for o in organisaties}
-            )
-        return await _aanwezigheid(
-            state, tenant, db, actor, bijeenkomst_id, melding="De aanwezigheid is vastgelegd."
-        )
-    except GeenToegang as exc:
-        raise weigering(exc) from exc
-
-
-# --- print (PDF/UA) and calendar ------------------------------------------------------------
-
-
-async def _pdf(request: Request[Any, Any, Any], template: str, context: dict[str, Any]) -> bytes:
-    """A tagged PDF (PDF/UA-1) from the same Jinja environment as the screens.
-
-    WeasyPrint takes hundreds of milliseconds for a long agenda: it runs in a worker thread,
-    so the event loop keeps serving every other request meanwhile."""
-    # WeasyPrint ships no type information (no py.typed).
-    from weasyprint import HTML  # type: ignore[import-untyped]
-
-    engine = request.app.template_engine
-    if engine is None:  # pragma: no cover - the app always configures Jinja
-        raise RuntimeError("no template engine")
-    html = engine.get_template(template).render(**context)
-    pdf: bytes = await asyncio.to_thread(HTML(string=html).write_pdf, pdf_variant="pdf/ua-1")
-    return pdf
-
-
-def _afdruk_geweigerd(titel: str, actie: str, fout: str, status_code: int = 422) -> Template:
-    return Template(
-        "casusoverleg/afdruk.html",
-        context={"titel": titel, "actie": actie, "fout": fout, "doelen": AFDRUK_DOELEN},
-        status_code=status_code,
-    )
-
-
-@get(
-    "/casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}/agenda.pdf",
-    name="agenda-pdf",
-    opt=roles(*WERKERS),
-    dependencies=DEPS,
-)
-async def agenda_pdf(
-    bijeenkomst_id: FromPath[uuid.UUID],
-    request: Request[Any, Any, Any],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    doel: FromQuery[str] = "",
-) -> Response[bytes] | Template:
-    """This municipality's part of the agenda, as the viewer may see it; the print is
-    purpose-bound (export guard) and logged as a print per casus."""
-    info = await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id)
-    if info is None:
-        raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
-    actie = f"/casusoverleg/bijeenkomsten/{bijeenkomst_id}/agenda.pdf"
-    try:
-        async with db.begin():
-            regels = await agenda_voor_bijeenkomst(db, actor, bijeenkomst_id)
-            # One logged print per casus on the agenda (or one without a casus for an
-            # empty agenda), so the log answers "who printed this casus".
-            afdrukken: list[tuple[uuid.UUID | None, list[ExportItem]]] = [
-                (r.casus_id, [ExportItem("agendapunt", r.agendapunt_id)]) for r in regels
-            ] or [(None, [])]
-            for casus_id, items in afdrukken:
-                await exporteer(
-                    db,
-                    actor,
-                    doel=doel,
-                    bestemming=Bestemming.CASUSOVERLEG,
-                    formaat=ExportFormaat.AFDRUK,
-                    items=items,
-                    casus_id=casus_id,
-                )
-    except ExportGeweigerd as fout:
-        async with db.begin():
-            await log_weigering(
-                db, actor, gegevensgroep="export", casus_id=None, reden=fout.message
-            )
-        return _afdruk_geweigerd("Agenda afdrukken", actie, fout.message)
-    pdf = await _pdf(request, "casusoverleg/agenda_pdf.html", {"info": info, "regels": regels})
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": 'attachment; filename="agenda.pdf"'},
-    )
-
-
-@get(
-    "/casusoverleg/agendapunten/{agendapunt_id:uuid}/notulen.pdf",
-    name="notulen-pdf",
-    opt=roles(*WERKERS),
-    dependencies=DEPS,
-)
-async def notulen_pdf(
-    agendapunt_id: FromPath[uuid.UUID],
-    request: Request[Any, Any, Any],
-    state: State,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    doel: FromQuery[str] = "",
-) -> Response[bytes] | Template:
-    actie = f"/casusoverleg/agendapunten/{agendapunt_id}/notulen.pdf"
-    try:
-        async with als_http(), db.begin():
-            weergave = await lees_agendapunt(db, actor, agendapunt_id, doel="notulen afdrukken")
-            await exporteer(
-                db,
-                actor,
-                doel=doel,
-                bestemming=Bestemming.CASUSOVERLEG,
-                formaat=ExportFormaat.AFDRUK,
-                items=[ExportItem("agendapunt", weergave.punt.id)],
-                casus_id=weergave.punt.casus_id,
-            )
-    except ExportGeweigerd as fout:
-        async with db.begin():
-            await log_weigering(
-                db, actor, gegevensgroep="export", casus_id=None, reden=fout.message
-            )
-        return _afdruk_geweigerd("Notulen afdrukken", actie, fout.message)
-    info = await lees_bijeenkomst(state.engine, weergave.punt.bijeenkomst_id)
-    pdf = await _pdf(request, "casusoverleg/notulen_pdf.html", {"info": info, "w": weergave})
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": 'attachment; filename="notulen.pdf"'},
-    )
-
-
-@get(
-    "/casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}/uitnodiging.ics",
-    name="bijeenkomst-ics",
-    opt=roles(*ALLEN),
-    dependencies=DEPS,
-)
-async def bijeenkomst_ics(
-    bijeenkomst_id: FromPath[uuid.UUID],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Response[str]:
-    """The calendar invitation: no personal data, so nothing to log; still only for a
-    meeting of the viewer's casusoverleg (an invited party: inside its invitation's window,
-    as on the meeting page)."""
-    info = await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id)
-    if info is not None:
-        async with db.begin():
-            if not await mag_bijeenkomst_zien(db, actor, bijeenkomst_id, van_tenant=True):
-                info = None
-    if info is None:
-        raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
-    return Response(
-        ics(info),
-        media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="casusoverleg.ics"'},
-    )
-
-
 agenda_handlers = [
     casus_bijeenkomsten,
     casus_agenderen,
@@ -628,9 +379,4 @@ agenda_handlers = [
     agendapunt_notulen,
     agendapunt_actie,
     actie_interventie,
-    aanwezigheid,
-    aanwezigheid_opslaan,
-    agenda_pdf,
-    notulen_pdf,
-    bijeenkomst_ics,
 ]

@@ -34,7 +34,6 @@ from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.controllers import WERKERS, informatie_fragment
 from casushub.web.casusoverleg.deps import DEPS
-from casushub.web.casusoverleg.weigeringen import als_http
 from casushub.web.meldingen import meld
 
 __all__ = ["bijlage_handlers", "content_disposition"]
@@ -64,7 +63,7 @@ async def _weiger(
     melding: str,
     status_code: int,
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         casus_id = await casus_van_item(db, actor, item_id)
         fragment = await informatie_fragment(
             state,
@@ -110,7 +109,7 @@ async def bijlage_toevoegen(
             if isinstance(waarde, UploadFile):
                 await waarde.close()
     try:
-        async with als_http(), db.begin():
+        async with db.begin():
             bijlage = await voeg_bijlage_toe(
                 db, actor, item_id=item_id, bestandsnaam=naam, inhoud=inhoud, max_bytes=max_bytes
             )
@@ -131,7 +130,7 @@ async def bijlage_toevoegen(
             f"/casusoverleg/casussen/{casus_id}/informatie#item-{bijlage.item_id}",
             status_code=303,
         )
-    async with als_http(), db.begin():
+    async with db.begin():
         return await informatie_fragment(
             state, db, actor, casus_id, melding=f"Bijlage {naam} toegevoegd."
         )
@@ -148,7 +147,7 @@ async def bijlage_downloaden(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Response[bytes]:
-    async with als_http(), db.begin():
+    async with db.begin():
         bestand = await lees_bijlage(db, actor, bijlage_id)
     return Response(
         bestand.inhoud,

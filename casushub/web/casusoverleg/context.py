@@ -1,18 +1,18 @@
-"""From the signed-in identity to the domain's ``Actor``, and domain refusals to HTTP."""
+"""From the signed-in identity to the domain's ``Actor`` (domain refusals become HTTP in
+``casushub.web.errors``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from litestar import Request
-from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException
 
 from casushub.platform.identity.access import Identity
 from casushub.platform.logs import request_id_var
 from casushub.tenants.actor import Actor
-from casushub.tenants.casus.errors import GeenToegang, NietGevonden
 
-__all__ = ["provide_actor", "weigering"]
+__all__ = ["provide_actor"]
 
 
 async def provide_actor(request: Request[Any, Any, Any]) -> Actor:
@@ -26,10 +26,3 @@ async def provide_actor(request: Request[Any, Any, Any]) -> Actor:
         request_id=request_id_var.get(),
         organisation_type=identity.active.organisation_type,
     )
-
-
-def weigering(exc: GeenToegang | NietGevonden) -> Exception:
-    """The HTTP error for a domain refusal, with its Dutch message shown on the error page."""
-    if isinstance(exc, NietGevonden):
-        return NotFoundException(detail=exc.message, extra={"dutch": True})
-    return PermissionDeniedException(detail=exc.message, extra={"dutch": True})

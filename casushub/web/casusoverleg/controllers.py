@@ -28,7 +28,6 @@ from casushub.tenants.actor import Actor
 from casushub.tenants.casus.bijlagen import mag_bijlage_toevoegen
 from casushub.tenants.casus.errors import (
     GeenToegang,
-    NietGevonden,
     RegelFout,
     RegelFouten,
     alle_fouten,
@@ -45,7 +44,6 @@ from casushub.web.casusoverleg.agenda import LOKAAL, agenda_handlers
 from casushub.web.casusoverleg.bijeenkomst import bijeenkomst
 from casushub.web.casusoverleg.bijeenkomsten import bijeenkomsten_info, komende_bijeenkomsten
 from casushub.web.casusoverleg.casuspagina import sectie
-from casushub.web.casusoverleg.context import weigering
 from casushub.web.casusoverleg.deps import DEPS, datum
 from casushub.web.casusoverleg.namen import (
     ANDERE_GEMEENTE,
@@ -58,7 +56,6 @@ from casushub.web.casusoverleg.planscherm import plan_fragment, plan_handlers
 from casushub.web.casusoverleg.uitnodigen import uitnodig_handlers
 from casushub.web.casusoverleg.verloop import verloop_handlers
 from casushub.web.casusoverleg.weging import weging_handlers
-from casushub.web.casusoverleg.weigeringen import als_http
 from casushub.web.meldingen import meld
 from casushub.web.paginering import bladerlinks, gevraagde_paginas
 
@@ -113,7 +110,7 @@ async def casus_informatie(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         fragment = await informatie_fragment(state, db, actor, casus_id)
         return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
 
@@ -179,9 +176,9 @@ async def casus_informatie_toevoegen(
     """Add an item; the source is the actor's own organisation (rule 4)."""
     waarden = {k: str(data.get(k, "")) for k in ("tekst", "categorie", "deelbeperking")}
     if actor.organisation_id is None:
-        raise weigering(GeenToegang())
+        raise GeenToegang
     try:
-        async with als_http(), db.begin():
+        async with db.begin():
             await voeg_item_toe(
                 db,
                 actor,
@@ -193,7 +190,7 @@ async def casus_informatie_toevoegen(
                 deelbeperking=waarden["deelbeperking"] or None,
             )
     except RegelFout as fout:
-        async with als_http(), db.begin():
+        async with db.begin():
             fragment = await informatie_fragment(
                 state,
                 db,
@@ -204,7 +201,7 @@ async def casus_informatie_toevoegen(
                 status_code=422,
             )
             return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
-    async with als_http(), db.begin():
+    async with db.begin():
         fragment = await informatie_fragment(
             state, db, actor, casus_id, melding="Informatie toegevoegd. Uw organisatie is de bron."
         )
@@ -226,7 +223,7 @@ async def item_tonen(
     """The explicit action that opens a special or criminal item, with its purpose."""
     doel = data.get("doel", "")
     try:
-        async with als_http(), db.begin():
+        async with db.begin():
             item = await toon_item(db, actor, item_id, doel=doel)
     except RegelFout as fout:
         return Template(
@@ -251,7 +248,7 @@ async def casus_plan(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         fragment = await plan_fragment(state, tenant, db, actor, casus_id)
         return await sectie(request, state, db, actor, casus_id, "plan", fragment)
 
@@ -324,7 +321,7 @@ async def signaal_opslaan(
             "Vul de CBS-code van de andere gemeente in: vier cijfers, bijvoorbeeld 0363."
         )
     if actor.organisation_id is None:
-        raise weigering(GeenToegang())
+        raise GeenToegang
     invoer = NieuwSignaal(
         naam=waarden["naam"],
         gemeente_van_verblijf=code,
@@ -345,7 +342,7 @@ async def signaal_opslaan(
             if "andere_gemeentecode" in alle:
                 alle.pop("gemeente_van_verblijf", None)
             raise RegelFouten({v: alle[v] for v in _SIGNAAL_VELDEN if v in alle})
-        async with als_http(), db.begin():
+        async with db.begin():
             await registreer_signaal(db, actor, invoer)
     except RegelFout as fout:
         gemeld = {
@@ -376,13 +373,10 @@ async def zoeken(
         except ValueError:
             context["fouten"] = {"geboortedatum": "Vul een datum in als dd-mm-jjjj."}
             return Template("casusoverleg/zoeken.html", context=context, status_code=422)
-        try:
-            async with db.begin():
-                context["treffers"] = await zoek_personen(
-                    db, actor, sleutel=state.settings.secret_key, naam=naam, geboortedatum=geboren
-                )
-        except GeenToegang as exc:
-            raise weigering(exc) from exc
+        async with db.begin():
+            context["treffers"] = await zoek_personen(
+                db, actor, sleutel=state.settings.secret_key, naam=naam, geboortedatum=geboren
+            )
     return Template("casusoverleg/zoeken.html", context=context)
 
 
@@ -407,10 +401,8 @@ async def uitnodiging(
             return Template(
                 "casusoverleg/geheimhouding.html", context={"uitnodiging_id": uitnodiging_id}
             )
-        # casushub.web.weigeringslog records the refusal, with its reason.
-        raise weigering(exc) from exc
-    except NietGevonden as exc:
-        raise weigering(exc) from exc
+        # casushub.web.errors answers it with a 403; casushub.web.weigeringslog records it.
+        raise
     info = await bijeenkomsten_info(state.engine, {weergave.uitnodiging.bijeenkomst_id})
     return Template(
         "casusoverleg/uitnodiging.html",
@@ -437,7 +429,7 @@ async def uitnodiging_accepteren(
     actor: NamedDependency[Actor],
 ) -> Template | Redirect:
     try:
-        async with als_http(), db.begin():
+        async with db.begin():
             await accepteer(
                 db,
                 actor,

@@ -41,7 +41,6 @@ from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.deps import DEPS, datum
 from casushub.web.casusoverleg.namen import soortnaam
-from casushub.web.casusoverleg.weigeringen import als_http
 
 __all__ = [
     "INTERVENTIE_VELDEN",
@@ -191,10 +190,10 @@ async def interventie_toevoegen(
     try:
         if invoer is None:
             raise RegelFout(next(iter(fouten.values())), next(iter(fouten)))
-        async with als_http(), db.begin():
+        async with db.begin():
             await voeg_interventie_toe(db, actor, casus_id, invoer)
     except RegelFout as fout:
-        async with als_http(), db.begin():
+        async with db.begin():
             fragment = await plan_fragment(
                 state,
                 tenant,
@@ -206,7 +205,7 @@ async def interventie_toevoegen(
                 status_code=422,
             )
             return await sectie(request, state, db, actor, casus_id, "plan", fragment)
-    async with als_http(), db.begin():
+    async with db.begin():
         fragment = await plan_fragment(
             state,
             tenant,
@@ -242,7 +241,7 @@ async def interventie_bijwerken(
             raise RegelFout(
                 "Vul een datum in als dd-mm-jjjj.", f"reviewdatum-{interventie_id}"
             ) from None
-        async with als_http(), db.begin():
+        async with db.begin():
             await wijzig_interventie(
                 db,
                 actor,
@@ -252,7 +251,7 @@ async def interventie_bijwerken(
                 reviewdatum=review,
             )
     except RegelFout as fout:
-        async with als_http(), db.begin():
+        async with db.begin():
             fragment = await plan_fragment(
                 state,
                 tenant,
@@ -263,7 +262,7 @@ async def interventie_bijwerken(
                 status_code=422,
             )
             return await sectie(request, state, db, actor, casus_id, "plan", fragment)
-    async with als_http(), db.begin():
+    async with db.begin():
         fragment = await plan_fragment(
             state, tenant, db, actor, casus_id, melding="Interventie bijgewerkt."
         )
@@ -287,11 +286,11 @@ async def plan_vaststellen(
 ) -> Template:
     doel = str(data.get("doel", ""))
     try:
-        async with als_http(), db.begin():
+        async with db.begin():
             await stel_plan_vast(db, actor, casus_id, doel=doel, op=klok.vandaag())
     except RegelFout as fout:
         veld = "plan-doel"
-        async with als_http(), db.begin():
+        async with db.begin():
             fragment = await plan_fragment(
                 state,
                 tenant,
@@ -303,7 +302,7 @@ async def plan_vaststellen(
                 status_code=422,
             )
             return await sectie(request, state, db, actor, casus_id, "plan", fragment)
-    async with als_http(), db.begin():
+    async with db.begin():
         fragment = await plan_fragment(
             state, tenant, db, actor, casus_id, melding="Plan van aanpak vastgesteld."
         )

@@ -39,7 +39,6 @@ from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijeenkomsten import bijeenkomst_van_tenant, komende_bijeenkomsten
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.planscherm import organisaties_van_hub
-from casushub.web.casusoverleg.weigeringen import als_http
 from casushub.web.meldingen import meld
 
 __all__ = ["uitnodig_handlers", "uitnodiging_mailen"]
@@ -121,7 +120,7 @@ async def uitnodigen_formulier(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         return await _pagina(state, tenant, db, actor, casus_id, {"items": []}, {})
 
 
@@ -163,7 +162,7 @@ async def casus_uitnodigen(
     try:
         if fouten or info is None:
             raise RegelFouten(fouten)
-        async with als_http(), db.begin():
+        async with db.begin():
             uitnodiging = await nodig_uit(
                 db,
                 actor,
@@ -177,7 +176,7 @@ async def casus_uitnodigen(
     except RegelFout as fout:
         veld = {"bijeenkomst": "uitnodiging_bijeenkomst", "items": "uitnodiging-items"}
         gemeld = {veld.get(k, k or "reden"): v for k, v in alle_fouten(fout).items()}
-        async with als_http(), db.begin():
+        async with db.begin():
             return await _pagina(state, tenant, db, actor, casus_id, waarden, gemeld, 422)
     ontvangers = await uitnodiging_mailen(
         state.engine, tenant.id, uitnodiging.organisatie_id, uitnodiging.id
@@ -264,11 +263,11 @@ async def uitnodiging_intrekken(
     actor: NamedDependency[Actor],
 ) -> Redirect:
     try:
-        async with als_http(), db.begin():
+        async with db.begin():
             uitnodiging = await trek_in(db, actor, uitnodiging_id)
             casus_id = uitnodiging.casus_id
     except RegelFout as fout:
-        async with als_http(), db.begin():
+        async with db.begin():
             rij = await db.get(Uitnodiging, uitnodiging_id)
         meld(request, fout.message)
         if rij is None:

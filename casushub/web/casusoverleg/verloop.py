@@ -24,7 +24,7 @@ from casushub.platform import klok
 from casushub.platform.identity.roles import ROLE_LABELS, Role
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
-from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
+from casushub.tenants.casus.errors import NietGevonden, RegelFout
 from casushub.tenants.casus.rules import Status
 from casushub.tenants.casus.services import wijzig_status
 from casushub.tenants.casus.toegang import controleer_casus_toegang, laad_casus
@@ -32,10 +32,8 @@ from casushub.tenants.casus.verloop import Gebeurtenis, geschiedenis
 from casushub.tenants.personen.services import lees_derden, voeg_derde_toe
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.casuspagina import sectie
-from casushub.web.casusoverleg.context import weigering
 from casushub.web.casusoverleg.deps import DEPS, datum
 from casushub.web.casusoverleg.namen import gebruikersnamen, organisatienamen
-from casushub.web.casusoverleg.weigeringen import als_http
 from casushub.web.meldingen import meld
 
 __all__ = ["overzicht_fragment", "verloop_handlers"]
@@ -90,7 +88,7 @@ async def casus_pagina(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         fragment = await overzicht_fragment(db, actor, casus_id)
         return await sectie(request, state, db, actor, casus_id, "overzicht", fragment)
 
@@ -108,7 +106,7 @@ async def casus_verloop(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         _, gebeurtenissen = await geschiedenis(db, actor, casus_id)
         regels = await _regels(state, gebeurtenissen)
         fragment = Template("casusoverleg/_geschiedenis.html", context={"regels": regels})
@@ -160,10 +158,10 @@ async def casus_status(
     try:
         if not naar:
             raise RegelFout("Kies de nieuwe status.", "status")
-        async with als_http(), db.begin():
+        async with db.begin():
             await wijzig_status(db, actor, casus_id, naar)
     except RegelFout as fout:
-        async with als_http(), db.begin():
+        async with db.begin():
             fragment = await overzicht_fragment(
                 db,
                 actor,
@@ -213,7 +211,7 @@ async def casus_derden(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         fragment = await _derden(db, actor, casus_id)
         return await sectie(request, state, db, actor, casus_id, "derden", fragment)
 
@@ -239,7 +237,7 @@ async def casus_derde_toevoegen(
             geboren = datum(waarden["derde_geboortedatum"])
         except ValueError:
             raise RegelFout("Vul een datum in als dd-mm-jjjj.", "derde_geboortedatum") from None
-        async with als_http(), db.begin():
+        async with db.begin():
             await voeg_derde_toe(
                 db,
                 actor,
@@ -250,10 +248,10 @@ async def casus_derde_toevoegen(
             )
     except RegelFout as fout:
         veld = {"naam": "derde_naam"}.get(fout.field or "", fout.field or "derde_naam")
-        async with als_http(), db.begin():
+        async with db.begin():
             fragment = await _derden(db, actor, casus_id, waarden, {veld: fout.message}, None, 422)
             return await sectie(request, state, db, actor, casus_id, "derden", fragment)
-    async with als_http(), db.begin():
+    async with db.begin():
         fragment = await _derden(
             db, actor, casus_id, melding=f"Betrokken persoon {waarden['derde_naam']} toegevoegd."
         )
@@ -274,12 +272,9 @@ async def overdracht_afgehandeld(
     actor: NamedDependency[Actor],
 ) -> Redirect:
     """The receiving municipality has taken the casus over from the sending one."""
-    try:
-        gevonden = await rond_overdracht_af(state.engine, actor, tenant.id, melding_id)
-    except GeenToegang as exc:
-        raise weigering(exc) from exc
+    gevonden = await rond_overdracht_af(state.engine, actor, tenant.id, melding_id)
     if not gevonden:
-        raise weigering(NietGevonden("Deze overdracht bestaat niet (meer)."))
+        raise NietGevonden("Deze overdracht bestaat niet (meer).")
     meld(request, "Overdracht afgehandeld.")
     return Redirect("/casusoverleg", status_code=303)
 

@@ -43,7 +43,6 @@ from casushub.tenants.weging.services import (
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS, datum
 from casushub.web.casusoverleg.namen import soortnaam
-from casushub.web.casusoverleg.weigeringen import als_http
 from casushub.web.meldingen import meld
 
 __all__ = ["KEUZE_BEOORDELING", "weging_handlers"]
@@ -133,7 +132,7 @@ async def weging_formulier(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         signaal = await lees_signaal(db, actor, signaal_id)
         concept = await lees_concept(db, actor, signaal_id)
     organisaties = await deelnemende_organisaties(state, tenant)
@@ -218,11 +217,11 @@ async def weging_opslaan(
     try:
         if fouten:
             raise RegelFouten(fouten)
-        async with als_http(), db.begin():
+        async with db.begin():
             weging = await weeg_signaal(db, actor, invoer, vaststellen=vaststellen)
     except RegelFout as fout:
         # An unknown signal (or another tenant's id) is a 404 here too, not a 500.
-        async with als_http(), db.begin():
+        async with db.begin():
             signaal = await lees_signaal(db, actor, signaal_id)
         velden = {naam: _veld_id(naam, organisaties) for naam in alle_fouten(fout)}
         return _scherm(
@@ -281,7 +280,7 @@ async def opname_opslaan(
             status_code=422,
         )
     try:
-        async with als_http(), db.begin():
+        async with db.begin():
             deelnemers = [
                 Deelnemer(a.organisatie_id, a.organisatie_type)
                 for a in await aanwezigen_van(db, weging_id)

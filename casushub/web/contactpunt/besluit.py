@@ -33,7 +33,6 @@ from casushub.web.contactpunt.common import (
     FormData,
     bevestig,
     datum_nl,
-    niet_gevonden,
     organisatienamen,
     waarden_van,
 )
@@ -144,11 +143,8 @@ async def _pagina(
     waarden: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Template | Redirect:
-    try:
-        async with db.begin():
-            context = await _context(db, actor, state, verzoek_id)
-    except services.VerzoekNietGevonden as exc:
-        raise niet_gevonden(exc) from exc
+    async with db.begin():
+        context = await _context(db, actor, state, verzoek_id)
     if not context["open"]:
         return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
     context.update(fouten=fouten or {}, waarden=waarden or {})
@@ -232,7 +228,7 @@ async def besluit_nemen(
         )
     except services.VerzoekNietGevonden as exc:
         if exc.message == "Dit verzoek bestaat niet (meer).":
-            raise niet_gevonden(exc) from exc
+            raise
         return await _pagina(
             db,
             actor,
@@ -267,7 +263,7 @@ async def blokkade_opheffen(
     state: State,
 ) -> Template | Redirect:
     """Lift the hold of a granted restriction or objection; destruction resumes its schedule."""
-    from casushub.web.contactpunt.staf import detail_pagina
+    from casushub.web.contactpunt.verzoekscherm import detail_pagina
 
     waarden = waarden_van(data)
     try:
@@ -285,8 +281,6 @@ async def blokkade_opheffen(
             waarden={"opheffen_reden": waarden.get("reden", "")},
             status_code=422,
         )
-    except services.VerzoekNietGevonden as exc:
-        raise niet_gevonden(exc) from exc
     bevestig(request, "De blokkade is opgeheven. De bewaartermijn loopt weer.")
     return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
 
@@ -313,11 +307,8 @@ async def rectificatie_pagina(
     actor: NamedDependency[Actor],
 ) -> Template:
     """A recipient of the old value reads the correction (the link in its e-mail)."""
-    try:
-        async with db.begin():
-            correctie = await rectificatie.rectificatie_voor(db, actor, rectificatie_id)
-    except services.VerzoekNietGevonden as exc:
-        raise niet_gevonden(exc) from exc
+    async with db.begin():
+        correctie = await rectificatie.rectificatie_voor(db, actor, rectificatie_id)
     return Template(
         "contactpunt/rectificatie.html",
         context={

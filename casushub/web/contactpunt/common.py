@@ -11,7 +11,7 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.exceptions import NotAuthorizedException
 from litestar.params import Body
 from sqlalchemy import select
 
@@ -22,7 +22,6 @@ from casushub.platform.identity.roles import Role
 from casushub.platform.logs import request_id_var
 from casushub.platform.models import Tenant, TenantStatus
 from casushub.tenants.actor import Actor
-from casushub.tenants.verzoeken import services
 from casushub.tenants.verzoeken.rules import VerzoekType
 from casushub.web.tenancy import provide_tenant, provide_tenant_db
 
@@ -35,7 +34,6 @@ __all__ = [
     "FormData",
     "datum_nl",
     "hub_gemeenten",
-    "niet_gevonden",
     "organisatienamen",
     "provide_actor",
     "waarden_van",
@@ -137,10 +135,6 @@ async def organisatienamen(state: State, ids: set[uuid.UUID]) -> dict[uuid.UUID,
             select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
         )
         return {row.id: row.name for row in rows}
-
-
-def niet_gevonden(exc: services.VerzoekNietGevonden) -> NotFoundException:
-    return NotFoundException(detail=exc.message, extra={"dutch": True})
 
 
 # Municipalities that are no contactpunt on the hub (yet, or any more).

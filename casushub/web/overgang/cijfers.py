@@ -45,7 +45,6 @@ from casushub.tenants.cijfers.services import (
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijlagen import content_disposition
 from casushub.web.casusoverleg.deps import DEPS
-from casushub.web.casusoverleg.weigeringen import als_http
 from casushub.web.hub.deps import NAVIGATIE, hub_admin, in_hub
 from casushub.web.overgang.grafiek import staafdiagram
 from casushub.web.overgang.hub import _actor as hub_actor
@@ -156,7 +155,7 @@ async def cijfers_gemeente(
     except OngeldigJaar:
         return _pagina(context, None, klok.vandaag().year, FOUT_JAAR)
     bron_types = await _bron_types(state)
-    async with als_http(), db.begin():
+    async with db.begin():
         ruw = await verzamel(db, actor, jaar=gekozen, bron_types=bron_types)
         await log_inzage(db, actor, jaar=gekozen, download=False)
     return _pagina(context, _weergave([ruw]), gekozen)
@@ -178,7 +177,7 @@ async def cijfers_gemeente_download(
         context = {"titel": "Cijfers van uw gemeente", "actie": "/cijfers", "hub": False}
         return _pagina(context, None, klok.vandaag().year, FOUT_JAAR)
     bron_types = await _bron_types(state)
-    async with als_http(), db.begin():
+    async with db.begin():
         ruw = await verzamel(db, actor, jaar=gekozen, bron_types=bron_types)
         await log_inzage(db, actor, jaar=gekozen, download=True)
     return _csv(_weergave([ruw]), tenant.slug, gekozen)

@@ -47,7 +47,6 @@ from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijlagen import content_disposition
 from casushub.web.casusoverleg.deps import DEPS, datum
 from casushub.web.casusoverleg.weging import deelnemende_organisaties
-from casushub.web.casusoverleg.weigeringen import als_http
 from casushub.web.jobs import job_context
 from casushub.workers.enqueue import send_job
 
@@ -94,7 +93,7 @@ async def overgang_overzicht(
     actor: NamedDependency[Actor],
     gedaan: FromQuery[str | None] = None,
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         zaken = await overgangslijst(db, actor)
         termijn = await weegtermijn(db)
     return Template(
@@ -182,7 +181,7 @@ async def overgang_proef(
     try:
         if not inhoud:
             raise RegelFout("Kies een CSV- of JSON-bestand om te controleren.", "bestand")
-        async with als_http(), db.begin():
+        async with db.begin():
             upload = await proefimport(
                 db,
                 actor,
@@ -192,7 +191,7 @@ async def overgang_proef(
                 geheim=state.settings.secret_key.encode(),
             )
     except RegelFout as fout:
-        async with als_http(), db.begin():
+        async with db.begin():
             zaken = await overgangslijst(db, actor)
             termijn = await weegtermijn(db)
         return Template(
@@ -222,7 +221,7 @@ async def overgang_import(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         upload = await lees_import(db, actor, import_id)
     job = await get_job(state.engine, upload.job_id) if upload.job_id else None
     rapport = upload.rapport or []
@@ -256,7 +255,7 @@ async def overgang_bevestigen(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Redirect:
-    async with als_http(), db.begin():
+    async with db.begin():
         upload = await lees_import(db, actor, import_id)
         if upload.status != ImportStatus.PROEF or not upload.rijen:
             return Redirect(f"/overgang/imports/{import_id}", status_code=303)
@@ -266,7 +265,7 @@ async def overgang_bevestigen(
         state.engine, IMPORT_ACTOR, tenant_id=tenant.id, params={"import_id": str(import_id)}
     )
     try:
-        async with als_http(), db.begin():
+        async with db.begin():
             await bevestig(db, actor, import_id, job_id)
     except RegelFout:
         return Redirect(f"/overgang/imports/{import_id}", status_code=303)
@@ -287,7 +286,7 @@ async def overgang_verwerpen(
     import_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
 ) -> Redirect:
     try:
-        async with als_http(), db.begin():
+        async with db.begin():
             await verwerp(db, actor, import_id)
     except RegelFout:
         pass
@@ -304,10 +303,10 @@ async def overgang_termijn(
     try:
         if not waarde.isdigit():
             raise RegelFout("Kies een termijn van 1 tot 12 maanden.", "maanden")
-        async with als_http(), db.begin():
+        async with db.begin():
             await wijzig_weegtermijn(db, actor, int(waarde))
     except RegelFout as fout:
-        async with als_http(), db.begin():
+        async with db.begin():
             zaken = await overgangslijst(db, actor)
             termijn = await weegtermijn(db)
         return Template(
@@ -362,7 +361,7 @@ async def overgang_weging(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         zaak = await lees_zaak(db, actor, zaak_id)
     organisaties = await deelnemende_organisaties(state, tenant)
     return _weegscherm(zaak, organisaties, {"datum": klok.vandaag().strftime("%d-%m-%Y")}, {})
@@ -425,10 +424,10 @@ async def overgang_weging_opslaan(
                 "hub de verplichte implementatiestappen heeft afgerond.",
                 "uitkomst",
             )
-        async with als_http(), db.begin():
+        async with db.begin():
             zaak = await weeg_zaak(db, actor, zaak_id, invoer, regie_gemeente=code or "")
     except RegelFout as fout:
-        async with als_http(), db.begin():
+        async with db.begin():
             zaak_ = await lees_zaak(db, actor, zaak_id)
         veld = (fout.field or "redenering").replace(".", "_")
         return _weegscherm(zaak_, organisaties, waarden, {veld: fout.message}, 422)

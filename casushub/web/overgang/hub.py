@@ -42,7 +42,6 @@ from casushub.tenants.overgang.inlezen import (
 )
 from casushub.tenants.overgang.models import ImportStatus
 from casushub.web.auth.guards import current_identity, roles
-from casushub.web.casusoverleg.weigeringen import als_http
 from casushub.web.hub.deps import NAVIGATIE, hub_admin, in_hub
 from casushub.web.jobs import job_context
 from casushub.web.overgang.controllers import IMPORT_ACTOR, _download
@@ -110,7 +109,7 @@ async def hub_overgang(
     request: Request[Any, Any, State], state: State, tenant_id: FromPath[uuid.UUID]
 ) -> Template:
     row = await _gemeente(request, state, tenant_id)
-    async with _sessie(state, row) as db, als_http(), db.begin():
+    async with _sessie(state, row) as db, db.begin():
         uploads = await recente_imports(db, _actor(request))
     return _pagina(row, uploads, None)
 
@@ -162,7 +161,7 @@ async def hub_overgang_proef(
     try:
         if not inhoud:
             raise RegelFout("Kies een CSV- of JSON-bestand om te controleren.", "bestand")
-        async with _sessie(state, row) as db, als_http(), db.begin():
+        async with _sessie(state, row) as db, db.begin():
             upload = await proefimport(
                 db,
                 actor,
@@ -172,7 +171,7 @@ async def hub_overgang_proef(
                 geheim=state.settings.secret_key.encode(),
             )
     except RegelFout as fout:
-        async with _sessie(state, row) as db, als_http(), db.begin():
+        async with _sessie(state, row) as db, db.begin():
             uploads = await recente_imports(db, actor)
         return _pagina(row, uploads, fout.message, 422)
     return Redirect(f"/hub/gemeenten/{row.id}/overgang/imports/{upload.id}", status_code=303)
@@ -186,7 +185,7 @@ async def hub_overgang_import(
     import_id: FromPath[uuid.UUID],
 ) -> Template:
     row = await _gemeente(request, state, tenant_id)
-    async with _sessie(state, row) as db, als_http(), db.begin():
+    async with _sessie(state, row) as db, db.begin():
         upload = await lees_import(db, _actor(request), import_id)
     job = await get_job(state.engine, upload.job_id) if upload.job_id else None
     rapport = upload.rapport or []
@@ -223,7 +222,7 @@ async def hub_overgang_bevestigen(
     terug = Redirect(f"/hub/gemeenten/{row.id}/overgang/imports/{import_id}", status_code=303)
     actor = _actor(request)
     async with _sessie(state, row) as db:
-        async with als_http(), db.begin():
+        async with db.begin():
             upload = await lees_import(db, actor, import_id)
             if upload.status != ImportStatus.PROEF or not upload.rijen:
                 return terug
@@ -231,7 +230,7 @@ async def hub_overgang_bevestigen(
             state.engine, IMPORT_ACTOR, tenant_id=row.id, params={"import_id": str(import_id)}
         )
         try:
-            async with als_http(), db.begin():
+            async with db.begin():
                 await bevestig(db, actor, import_id, job_id)
         except RegelFout:
             return terug
@@ -255,7 +254,7 @@ async def hub_overgang_verwerpen(
 ) -> Redirect:
     row = await _gemeente(request, state, tenant_id)
     try:
-        async with _sessie(state, row) as db, als_http(), db.begin():
+        async with _sessie(state, row) as db, db.begin():
             await verwerp(db, _actor(request), import_id)
     except RegelFout:
         pass

@@ -40,7 +40,6 @@ from casushub.tenants.casus.toegang import is_regie
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.deps import DEPS
-from casushub.web.casusoverleg.weigeringen import als_http
 
 __all__ = ["bewaarplicht_handlers"]
 
@@ -76,7 +75,7 @@ async def casus_rechten(
     actor: NamedDependency[Actor],
 ) -> Template:
     """The casus page's section: holds, items that may be withheld, moves and hand-overs."""
-    async with als_http(), db.begin():
+    async with db.begin():
         plicht = await bewaarplicht(db, actor, casus_id)
         items = await beperkbare_items(db, actor, casus_id, vandaag=klok.vandaag())
         verhuizingen = await verhuisgeschiedenis(db, actor, casus_id)
@@ -137,7 +136,7 @@ async def bewaarplicht_scherm(
     actor: NamedDependency[Actor],
     gelukt: FromQuery[str | None] = None,
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         return await _scherm(db, actor, casus_id, melding=MELDINGEN.get(gelukt or ""))
 
 
@@ -165,7 +164,7 @@ async def bewaarplicht_instellen(
         fouten["reden"] = "Houd de reden korter dan 2000 tekens."
     if not fouten:
         try:
-            async with als_http(), db.begin():
+            async with db.begin():
                 plicht = await bewaarplicht(db, actor, casus_id)
                 await stel_blokkade_in(
                     db,
@@ -178,7 +177,7 @@ async def bewaarplicht_instellen(
         except RegelFout as fout:
             fouten[fout.field if fout.field in waarden else "reden"] = fout.message
     if fouten:
-        async with als_http(), db.begin():
+        async with db.begin():
             return await _scherm(
                 db, actor, casus_id, waarden=waarden, fouten=fouten, status_code=422
             )
@@ -204,7 +203,7 @@ async def bewaarplicht_opheffen(
     reden = str(data.get("reden_opheffing", ""))[: _MAX_REDEN + 1]
     fout: str | None = None
     try:
-        async with als_http(), db.begin():
+        async with db.begin():
             plicht = await bewaarplicht(db, actor, casus_id)
             blokkade = await db.get(JuridischeBlokkade, blokkade_id)
             # Only a hold of this casus or its person is lifted from this casus's screen.
@@ -222,7 +221,7 @@ async def bewaarplicht_opheffen(
     except RegelFout as exc:
         fout = exc.message
     if fout is not None:
-        async with als_http(), db.begin():
+        async with db.begin():
             return await _scherm(
                 db,
                 actor,

@@ -24,7 +24,6 @@ from casushub.tenants.exports.interventie import exporteer_voor_interventie, int
 from casushub.tenants.exports.rules import ExportDoel, ExportGeweigerd
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS
-from casushub.web.casusoverleg.weigeringen import als_http
 
 __all__ = ["export_handlers"]
 
@@ -75,7 +74,7 @@ async def _scherm(
 async def export_scherm(
     casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         return await _scherm(db, actor, casus_id)
 
 
@@ -98,7 +97,7 @@ async def export_maken(
     except ValueError:
         interventie_id = None
     try:
-        async with als_http(), db.begin():
+        async with db.begin():
             document = await exporteer_voor_interventie(
                 db,
                 actor,
@@ -109,7 +108,7 @@ async def export_maken(
             )
     except ExportGeweigerd as exc:
         veld = _VELD.get(exc.field or "", "doel")
-        async with als_http(), db.begin():
+        async with db.begin():
             return await _scherm(
                 db, actor, casus_id, waarden=waarden, fouten={veld: exc.message}, status_code=422
             )

@@ -21,7 +21,6 @@ from casushub.platform.identity.roles import Role
 from casushub.platform.klok import vandaag
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.overzicht import item_inzage
-from casushub.tenants.casus.errors import GeenToegang, NietGevonden
 from casushub.tenants.verzoeken.beperkingen import (
     beperk_inzage,
     bevestig_beperking,
@@ -32,10 +31,8 @@ from casushub.tenants.verzoeken.rules import (
     MAX_BEPERKING_DAGEN,
     VerzoekRegelFout,
 )
-from casushub.tenants.verzoeken.verzoek import VerzoekGeenToegang, VerzoekNietGevonden
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS, datum
-from casushub.web.casusoverleg.weigeringen import als_http
 
 __all__ = ["inzage_handlers"]
 
@@ -93,7 +90,7 @@ async def inzage_scherm(
     actor: NamedDependency[Actor],
     gelukt: FromQuery[str | None] = None,
 ) -> Template:
-    async with als_http(), db.begin():
+    async with db.begin():
         return await _scherm(db, actor, casus_id, item_id, melding=MELDINGEN.get(gelukt or ""))
 
 
@@ -122,19 +119,13 @@ async def _schrijf(
     """Run ``actie`` after the item check; a broken rule re-renders with the input kept."""
     if not fouten:
         try:
-            async with als_http(), db.begin():
+            async with db.begin():
                 await item_inzage(db, actor, casus_id, item_id, vandaag=vandaag())
                 await actie(db)
         except VerzoekRegelFout as fout:
             fouten[veld] = fout.message
-        except VerzoekGeenToegang as exc:
-            async with als_http():
-                raise GeenToegang(exc.message) from exc
-        except VerzoekNietGevonden as exc:
-            async with als_http():
-                raise NietGevonden(exc.message) from exc
     if fouten:
-        async with als_http(), db.begin():
+        async with db.begin():
             return await _scherm(
                 db, actor, casus_id, item_id, waarden=waarden, fouten=fouten, status_code=422
             )

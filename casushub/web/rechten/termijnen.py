@@ -30,7 +30,6 @@ from casushub.tenants.bewaartermijnen.services import wijzig_bewaartermijn
 from casushub.tenants.casus.errors import RegelFout
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS
-from casushub.web.casusoverleg.weigeringen import als_http
 
 __all__ = ["termijn_handlers"]
 
@@ -113,7 +112,7 @@ async def bewaartermijn_wijzigen(
     if not fouten and jaren is not None:
         soort, _, uitkomst = waarden["sleutel"].partition(":")
         try:
-            async with als_http(), db.begin():
+            async with db.begin():
                 await wijzig_bewaartermijn(
                     db,
                     actor,

@@ -1,0 +1,106 @@
+"""Attendance of a meeting of the municipality's regional casusoverleg: which participating
+organisations were there (the regie records it)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.platform.tenancy import TenantRef
+from casushub.tenants.actor import Actor
+from casushub.tenants.overleg.services import lees_aanwezigheid, registreer_aanwezigheid
+from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.agenda import REGIE, AnyForm
+from casushub.web.casusoverleg.bijeenkomsten import bijeenkomst_van_tenant
+from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.namen import soortnaam
+from casushub.web.casusoverleg.weging import deelnemende_organisaties
+
+__all__ = ["aanwezigheid_handlers"]
+
+
+def _lijst(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+async def _aanwezigheid(
+    state: State,
+    tenant: TenantRef,
+    db: AsyncSession,
+    actor: Actor,
+    bijeenkomst_id: uuid.UUID,
+    *,
+    melding: str | None = None,
+) -> Template:
+    info = await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id)
+    if info is None:
+        raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
+    async with db.begin():
+        aanwezig = await lees_aanwezigheid(db, actor, bijeenkomst_id)
+    return Template(
+        "casusoverleg/aanwezigheid.html",
+        context={
+            "info": info,
+            "organisaties": [
+                (i, n, soortnaam(t)) for i, n, t in await deelnemende_organisaties(state, tenant)
+            ],
+            "aanwezig": {str(k) for k, v in aanwezig.items() if v},
+            "melding": melding,
+        },
+    )
+
+
+@get(
+    "/casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}/aanwezigheid",
+    name="aanwezigheid",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def aanwezigheid(
+    bijeenkomst_id: FromPath[uuid.UUID],
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    return await _aanwezigheid(state, tenant, db, actor, bijeenkomst_id)
+
+
+@post(
+    "/casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}/aanwezigheid",
+    name="aanwezigheid-opslaan",
+    opt=roles(*REGIE),
+    dependencies=DEPS,
+)
+async def aanwezigheid_opslaan(
+    bijeenkomst_id: FromPath[uuid.UUID],
+    data: AnyForm,
+    state: State,
+    tenant: NamedDependency[TenantRef],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+) -> Template:
+    if await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id) is None:
+        raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
+    organisaties = [uuid.UUID(i) for i, _, _ in await deelnemende_organisaties(state, tenant)]
+    aangevinkt = set(_lijst(data.get("aanwezig")))
+    async with db.begin():
+        await registreer_aanwezigheid(
+            db, actor, bijeenkomst_id, {o: str(o) in aangevinkt for o in organisaties}
+        )
+    return await _aanwezigheid(
+        state, tenant, db, actor, bijeenkomst_id, melding="De aanwezigheid is vastgelegd."
+    )
+
+
+aanwezigheid_handlers = [aanwezigheid, aanwezigheid_opslaan]

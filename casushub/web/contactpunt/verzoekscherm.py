@@ -1,0 +1,460 @@
+"""The contactpunt's request page (staff of the municipality) and what is done on it: link
+the person or record that they are unknown, extend the term, download the inzage.
+
+The request page shows names: each view is a logged read of personal data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.exceptions import ClientException, NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Response, Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casushub.platform import klok
+from casushub.platform.models import Tenant
+from casushub.tenants.actor import Actor
+from casushub.tenants.exports.rules import Formaat
+from casushub.tenants.personen.models import Persoon
+from casushub.tenants.verwerkingenlog.models import Actie
+from casushub.tenants.verwerkingenlog.services import record
+from casushub.tenants.verzoeken import afhandeling, bronnen, rectificatie, services, uitvoering
+from casushub.tenants.verzoeken.inzage import inzage_document, render_pdf
+from casushub.tenants.verzoeken.models import Besluit
+from casushub.tenants.verzoeken.rules import (
+    CONSULTATIE_DAGEN,
+    MAX_VERLENGING_MAANDEN,
+    Besluituitkomst,
+    VerzoekRegelFout,
+    VerzoekType,
+)
+from casushub.web.auth.guards import roles
+from casushub.web.contactpunt.common import (
+    KORTE_SOORT,
+    STAF,
+    STAF_DEPS,
+    STATUS_TEKST,
+    TAKEN,
+    UITKOMST_TEKST,
+    FormData,
+    bevestig,
+    datum_nl,
+    lees_datum,
+    neem_melding,
+    organisatienamen,
+    waarden_van,
+)
+
+__all__ = ["detail_pagina", "verzoek_handlers"]
+
+BEWIJS_SOORT = {"casus": "Casus", "signaal": "Signaal", "persoon": "Persoonsgegevens"}
+
+
+async def _gemeentenaam(state: State, slug: str | None) -> str | None:
+    if slug is None:
+        return None
+    if slug == "hub":
+        return "de hub"
+    async with state.engine.connect() as conn:
+        naam = await conn.scalar(select(Tenant.name).where(Tenant.slug == slug))
+    return naam or slug
+
+
+async def _detail_context(
+    db: AsyncSession,
+    actor: Actor,
+    state: State,
+    verzoek_id: uuid.UUID,
+    zoek: dict[str, str],
+) -> dict[str, Any]:
+    found = await services.verzoek(db, verzoek_id)
+    await record(
+        db,
+        actor,
+        actie=Actie.READ,
+        gegevensgroep=services.GEGEVENSGROEP,
+        doel=services.DOEL,
+        persoon_id=found.persoon_id,
+        detail=f"verzoek={found.id}",
+    )
+    taken_ = await services.consultaties(db, found.id)
+    besluit = await db.scalar(select(Besluit).where(Besluit.verzoek_id == found.id))
+    onthouden = await services.onthoudingen(db, besluit.id) if besluit else []
+    persoon = await db.get(Persoon, found.persoon_id) if found.persoon_id else None
+    beperkingen = (
+        await services.actieve_beperkingen(db, found.persoon_id) if found.persoon_id else []
+    )
+    namen = await organisatienamen(
+        state,
+        {t.organisatie_id for t in taken_}
+        | {o.gevraagd_door_organisatie for o in onthouden}
+        | {b.gevraagd_door_organisatie for b in beperkingen},
+    )
+    open_ = found.status in {"ontvangen", "in_behandeling"}
+    vandaag = services.vandaag()
+    # The person search on this page (GET, so the officer can refine it and go back).
+    treffers: list[dict[str, Any]] | None = None
+    zoekfouten: dict[str, str] = {}
+    if open_ and persoon is None and (zoek.get("zoek_naam") or zoek.get("zoek_geboortedatum")):
+        geboren = None
+        if zoek.get("zoek_geboortedatum"):
+            geboren = lees_datum(zoek["zoek_geboortedatum"])
+            if geboren is None:
+                zoekfouten["zoek_geboortedatum"] = (
+                    "Vul de geboortedatum in als dag-maand-jaar, bijvoorbeeld 17-03-1990."
+                )
+        if not zoekfouten:
+            personen = await services.zoek_betrokkene(
+                db,
+                actor,
+                sleutel=state.settings.secret_key,
+                naam=zoek.get("zoek_naam"),
+                geboortedatum=geboren,
+            )
+            treffers = [
+                {
+                    "id": p.id,
+                    "naam": p.naam,
+                    "geboren": datum_nl(p.geboortedatum) if p.geboortedatum else "onbekend",
+                }
+                for p in personen
+            ]
+    beantwoord = [t for t in taken_ if t.antwoord]
+    bewijzen = (
+        await uitvoering.bewijzen(db, besluit.vernietiging_batch_id)
+        if besluit and besluit.vernietiging_batch_id
+        else []
+    )
+    blokkade = await afhandeling.open_blokkade(db, besluit) if besluit else None
+    correcties = await rectificatie.meldingen_van(db, found.id)
+    ontvangers = await organisatienamen(
+        state, {m.organisatie_id for _, ms in correcties for m in ms if m.organisatie_id}
+    )
+    return {
+        "v": found,
+        "soort": VerzoekType(found.type).label,
+        "korte_soort": KORTE_SOORT.get(found.type, found.type),
+        "status": STATUS_TEKST.get(found.status, found.status),
+        "ontvangen_op": datum_nl(found.ontvangen_op),
+        "termijn": datum_nl(found.termijn),
+        "te_laat": open_ and found.termijn < vandaag,
+        "ontvangen_bij": await _gemeentenaam(state, found.ontvangen_bij),
+        "persoon": persoon,
+        "persoon_geboren": datum_nl(persoon.geboortedatum)
+        if persoon and persoon.geboortedatum
+        else None,
+        "onbekend_op": datum_nl(found.persoon_onbekend_op.date())
+        if found.persoon_onbekend_op
+        else None,
+        "treffers": treffers,
+        "zoekfouten": zoekfouten,
+        "zoek": zoek,
+        "consultatie_dagen": CONSULTATIE_DAGEN,
+        "consultaties": [
+            {
+                "organisatie": namen.get(t.organisatie_id, "Onbekende organisatie"),
+                "termijn": datum_nl(t.termijn),
+                "te_laat": t.antwoord is None and t.termijn < vandaag,
+                "antwoord": t.antwoord,
+                "beantwoord_op": datum_nl(t.beantwoord_op.date()) if t.beantwoord_op else None,
+            }
+            for t in taken_
+        ],
+        "aantal_beantwoord": len(beantwoord),
+        "beperkingen": [
+            {
+                "grond": services.grond_tekst(b.grond),
+                "door": namen.get(b.gevraagd_door_organisatie, "Onbekende organisatie"),
+                "herzien_op": datum_nl(b.herzien_op),
+            }
+            for b in beperkingen
+        ],
+        "besluit": besluit,
+        "uitkomst_tekst": UITKOMST_TEKST.get(besluit.uitkomst, besluit.uitkomst)
+        if besluit
+        else None,
+        "onthouden": [
+            {
+                "grond": services.grond_tekst(o.grond),
+                "door": namen.get(o.gevraagd_door_organisatie, "Onbekende organisatie"),
+                "op": datum_nl(o.gevraagd_op.date()),
+            }
+            for o in onthouden
+        ],
+        "open": open_,
+        "bewijzen": [
+            {
+                "soort": BEWIJS_SOORT.get(b.soort, b.soort),
+                "op": b.vernietigd_op.astimezone(klok.TIJDZONE).strftime("%d-%m-%Y %H:%M"),
+                "regel": b.regel,
+            }
+            for b in bewijzen
+        ],
+        "batch": besluit.vernietiging_batch_id if besluit else None,
+        "blokkade": {
+            "sinds": datum_nl(blokkade.ingesteld_op.date()),
+            "opgeheven": datum_nl(blokkade.opgeheven_op.date()) if blokkade.opgeheven_op else None,
+            "reden_opheffing": blokkade.reden_opheffing,
+        }
+        if blokkade
+        else None,
+        "correcties": [
+            {
+                "wat": rectificatie.OMSCHRIJVING.get((c.item_soort, c.veld), c.veld),
+                "oud": c.oude_waarde or "(leeg)",
+                "nieuw": c.nieuwe_waarde or "(leeg)",
+                "op": datum_nl(c.gecorrigeerd_op.date()),
+                "ontvangers": sorted(
+                    {
+                        ontvangers.get(m.organisatie_id, "Onbekende organisatie")
+                        for m in ms
+                        if m.organisatie_id
+                    }
+                ),
+                "gemeld": sum(1 for m in ms if m.status in {"gemeld", "gelezen"}),
+                "aantal": len(ms),
+            }
+            for c, ms in correcties
+        ],
+        "kan_verlengen": open_
+        and found.verlengd_maanden < MAX_VERLENGING_MAANDEN
+        and found.termijn >= vandaag,
+        "inzage": found.type == "inzage"
+        and besluit is not None
+        and besluit.uitkomst != Besluituitkomst.AFGEWEZEN
+        and found.persoon_id is not None,
+    }
+
+
+async def detail_pagina(
+    db: AsyncSession,
+    actor: Actor,
+    state: State,
+    verzoek_id: uuid.UUID,
+    *,
+    fouten: dict[str, str] | None = None,
+    waarden: dict[str, str] | None = None,
+    zoek: dict[str, str] | None = None,
+    melding: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    try:
+        async with db.begin():
+            context = await _detail_context(db, actor, state, verzoek_id, zoek or {})
+    except VerzoekRegelFout as exc:
+        context = {}
+        fouten = {**(fouten or {}), exc.field or "zoek_naam": exc.message}
+        async with db.begin():
+            context = await _detail_context(db, actor, state, verzoek_id, {})
+        context["zoek"] = zoek or {}
+        status_code = 422
+    alle_fouten = {**context.pop("zoekfouten"), **(fouten or {})}
+    if alle_fouten and status_code == 200:
+        status_code = 422
+    context.update(fouten=alle_fouten, waarden=waarden or {}, melding=melding)
+    return Template("contactpunt/verzoek.html", context=context, status_code=status_code)
+
+
+@get(
+    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}",
+    name="contactpunt-verzoek",
+    opt=roles(*STAF),
+    dependencies=STAF_DEPS,
+)
+async def verzoek_pagina(
+    verzoek_id: FromPath[uuid.UUID],
+    request: Request[Any, Any, Any],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    state: State,
+) -> Template:
+    zoek = {
+        k: str(request.query_params.get(k, ""))[:200]
+        for k in ("zoek_naam", "zoek_geboortedatum")
+        if request.query_params.get(k)
+    }
+    return await detail_pagina(
+        db, actor, state, verzoek_id, zoek=zoek, melding=neem_melding(request)
+    )
+
+
+@post(
+    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/koppelen",
+    name="contactpunt-koppelen",
+    opt=roles(*STAF),
+    dependencies=STAF_DEPS,
+)
+async def koppelen(
+    verzoek_id: FromPath[uuid.UUID],
+    data: FormData,
+    request: Request[Any, Any, Any],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    state: State,
+) -> Template | Redirect:
+    """Link the person found; every participant that supplied data on them is consulted."""
+    waarden = waarden_van(data)
+    zoek = {k: waarden[k] for k in ("zoek_naam", "zoek_geboortedatum") if waarden.get(k)}
+    fouten: dict[str, str] = {}
+    try:
+        persoon_id = uuid.UUID(waarden.get("persoon_id", ""))
+    except ValueError:
+        fouten["persoon_id"] = "Kies de persoon om wie het verzoek gaat."
+    dagen_raw = waarden.get("dagen", "").strip()
+    dagen = int(dagen_raw) if dagen_raw.isdigit() and len(dagen_raw) <= 3 else 0
+    if fouten:
+        return await detail_pagina(
+            db, actor, state, verzoek_id, fouten=fouten, waarden=waarden, zoek=zoek, status_code=422
+        )
+    try:
+        async with db.begin():
+            await services.koppel_persoon(db, actor, verzoek_id, persoon_id, dagen=dagen)
+    except VerzoekRegelFout as exc:
+        return await detail_pagina(
+            db,
+            actor,
+            state,
+            verzoek_id,
+            fouten={exc.field or "persoon_id": exc.message},
+            waarden=waarden,
+            zoek=zoek,
+            status_code=422,
+        )
+    bevestig(
+        request,
+        "De persoon is gekoppeld. De deelnemers die gegevens leverden, "
+        "zijn om een reactie gevraagd.",
+    )
+    return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+
+
+@post(
+    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/onbekend",
+    name="contactpunt-onbekend",
+    opt=roles(*STAF),
+    dependencies=STAF_DEPS,
+)
+async def onbekend(
+    verzoek_id: FromPath[uuid.UUID],
+    request: Request[Any, Any, Any],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    state: State,
+) -> Template | Redirect:
+    try:
+        async with db.begin():
+            await services.persoon_onbekend(db, actor, verzoek_id)
+    except VerzoekRegelFout as exc:
+        return await detail_pagina(
+            db, actor, state, verzoek_id, fouten={"persoon_id": exc.message}, status_code=422
+        )
+    bevestig(
+        request,
+        "Vastgelegd dat de persoon niet bekend is. Het besluit zegt dat er geen "
+        "gegevens over de betrokkene worden verwerkt.",
+    )
+    return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+
+
+@post(
+    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/verlengen",
+    name="contactpunt-verlengen",
+    opt=roles(*STAF),
+    dependencies=STAF_DEPS,
+)
+async def verlengen(
+    verzoek_id: FromPath[uuid.UUID],
+    data: FormData,
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    state: State,
+) -> Template | Redirect:
+    waarden = {k: str(v) for k, v in data.items() if isinstance(v, str)}
+    maanden = waarden.get("maanden", "")
+    if maanden not in {"1", "2"}:
+        return await detail_pagina(
+            db,
+            actor,
+            state,
+            verzoek_id,
+            fouten={"maanden": "Kies één of twee maanden."},
+            waarden=waarden,
+            status_code=422,
+        )
+    try:
+        async with db.begin():
+            await services.verleng(
+                db, actor, verzoek_id, maanden=int(maanden), reden=waarden.get("reden", "")
+            )
+    except VerzoekRegelFout as exc:
+        return await detail_pagina(
+            db,
+            actor,
+            state,
+            verzoek_id,
+            fouten={exc.field or "reden": exc.message},
+            waarden=waarden,
+            status_code=422,
+        )
+    return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+
+
+@get(
+    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/inzage/{{formaat:str}}",
+    name="contactpunt-inzage",
+    opt=roles(*STAF),
+    dependencies=STAF_DEPS,
+)
+async def inzage_download(
+    verzoek_id: FromPath[uuid.UUID],
+    formaat: FromPath[str],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
+    state: State,
+) -> Response[Any]:
+    """The person's inzage as JSON or PDF; passes the export guard and is logged."""
+    if formaat not in {"json", "pdf"}:
+        raise NotFoundException
+    try:
+        async with db.begin():
+            found = await services.verzoek(db, verzoek_id)
+            namen = await organisatienamen(
+                state,
+                await bronnen.bron_organisaties(db, found.persoon_id)
+                if found.persoon_id
+                else set(),
+            )
+            inzage = await inzage_document(
+                db,
+                actor,
+                verzoek_id,
+                formaat=Formaat.PDF if formaat == "pdf" else Formaat.JSON,
+                organisatienamen=namen,
+            )
+    except VerzoekRegelFout as exc:
+        raise ClientException(detail=exc.message, extra={"dutch": True}) from exc
+    bestand = f"inzage-{found.ontvangstnummer}.{formaat}"
+    headers = {
+        "Content-Disposition": f'attachment; filename="{bestand}"',
+        "Cache-Control": "no-store",
+    }
+    if formaat == "pdf":
+        pdf = await asyncio.to_thread(render_pdf, inzage.document)
+        return Response(pdf, media_type="application/pdf", headers=headers)
+    return Response(
+        json.dumps(inzage.document, ensure_ascii=False, indent=2).encode(),
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+verzoek_handlers: list[Any] = [verzoek_pagina, koppelen, onbekend, verlengen, inzage_download]
