@@ -3,7 +3,9 @@ search and the invited party's view. Controllers parse input and call one servic
 
 from casushub.web.casusoverleg.bijlagen import bijlage_handlers
 from casushub.web.casusoverleg.controllers import casusoverleg_handlers as _schermen
+from casushub.web.casusoverleg.inbrengen import inbreng_handlers
+from casushub.web.casusoverleg.maatregelen import maatregel_handlers
 
 __all__ = ["casusoverleg_handlers"]
 
-casusoverleg_handlers = [*_schermen, *bijlage_handlers]
+casusoverleg_handlers = [*_schermen, *bijlage_handlers, *inbreng_handlers, *maatregel_handlers]
