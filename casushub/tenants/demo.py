@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
@@ -29,6 +29,7 @@ from casushub.tenants.casus.services import (
     verhuis,
     wijzig_status,
 )
+from casushub.tenants.maatregelen.services import kondig_aan
 from casushub.tenants.overleg.services import agendeer, leg_actie_vast, notuleer
 from casushub.tenants.personen.services import voeg_derde_toe
 from casushub.tenants.plan.services import InterventieInvoer, stel_plan_vast, voeg_interventie_toe
@@ -50,6 +51,7 @@ DEMO_ORGANISATIES: Mapping[str, str] = {
     "om": "om",
     "reclassering": "reclassering",
     "ggz_noord": "satellietpartner",
+    "jenv": "jenv",
 }
 _SYSTEEM = Actor.system("demo")
 
@@ -66,6 +68,7 @@ class _Orgs:
     om: uuid.UUID
     reclassering: uuid.UUID
     ggz: uuid.UUID
+    jenv: uuid.UUID = field(default_factory=lambda: demo_organisatie_id("jenv"))
 
     @property
     def kern(self) -> list[Aanwezige]:
@@ -192,7 +195,7 @@ async def _vul(
         f"{prefix} Casusma",
         date(2004, 4, 4),
         60,
-        extra=[Deelnemer(orgs.reclassering, "reclassering")],
+        extra=[Deelnemer(orgs.reclassering, "reclassering"), Deelnemer(orgs.jenv, "jenv")],
     )
     await wijzig_status(s, _SYSTEEM, lopend.id, "lopend")
     await voeg_derde_toe(s, _SYSTEEM, casus_id=lopend.id, naam="Moeder Casusma", relatie="ouder")
@@ -269,6 +272,17 @@ async def _vul(
         organisatie_id=orgs.ggz,
         reden="Behandelrelatie; nodig om zorgaanbod af te stemmen.",
         item_ids=[gewoon.id],
+        mag_inbrengen=True,
+    )
+    # The Minister of JenV announces a passport measure before taking it: the municipality
+    # decides how it fits the plan (casushub.tenants.maatregelen).
+    await kondig_aan(
+        s,
+        Actor(None, orgs.jenv, "participant", "demo", organisation_type="jenv"),
+        lopend.id,
+        omschrijving="Paspoort van de betrokkene laten vervallen (uitreisverbod).",
+        bevoegdheid="Paspoortwet",
+        voorgenomen_op=vandaag + timedelta(days=14),
     )
 
     # Monitoren after a re-assessment.
@@ -330,6 +344,7 @@ async def load_casus_demo(
             om=organisaties.get("om") or demo_organisatie_id("om"),
             reclassering=organisaties.get("reclassering") or demo_organisatie_id("reclassering"),
             ggz=organisaties.get("ggz_noord") or demo_organisatie_id("ggz_noord"),
+            jenv=organisaties.get("jenv") or demo_organisatie_id("jenv"),
         )
         # The move goes to the next municipality, or (one alone) to a made-up code that is
         # not its own: a move to where the person already lives is refused.

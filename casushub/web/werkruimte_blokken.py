@@ -16,6 +16,7 @@ from casushub.platform.identity.roles import TENANT_ROLES, Role
 from casushub.tenants.bewaartermijnen.overzichten import aantal_bewijzen
 from casushub.tenants.casus.overzicht import tel_overzicht
 from casushub.tenants.casus.toegang import weegt_mee
+from casushub.tenants.maatregelen.services import aantal_open as open_maatregelen
 from casushub.tenants.overgang.lijst import HERINNER_DAGEN
 from casushub.tenants.overgang.lijst import telling as overgang_telling
 from casushub.tenants.uitnodigingen.services import mijn_uitnodigingen
@@ -257,4 +258,20 @@ async def verbeteringen(werk: Werk) -> Blok | None:
         "Verbeteringen van gegevens",
         tekst="Rectificaties die de gemeente heeft toegewezen en die u moet doorvoeren.",
         links=[Link("Door te voeren verbeteringen", "/contactpunt-taken/verbeteringen")],
+    )
+
+
+@blok(Role.GEMEENTE_REGIE)
+async def maatregelen_van_de_minister(werk: Werk) -> Blok | None:
+    """National measures announced by JenV that wait for the municipality's decision."""
+    _, db, _ = werk.gemeente()
+    aantal = await open_maatregelen(db)
+    return Blok(
+        "Maatregelen van de minister",
+        tekst="De minister van Justitie en Veiligheid kondigt een maatregel over een persoon in "
+        "een casus aan voordat hij wordt genomen. U besluit hoe hij in het plan van aanpak past.",
+        tellingen=[
+            Telling("Wachten op uw besluit", aantal, "/casusoverleg/maatregelen", urgent=True)
+        ],
+        links=[Link("Aangekondigde maatregelen", "/casusoverleg/maatregelen")],
     )

@@ -26,6 +26,7 @@ import httpx
 import pytest
 from browserkit import CSP_LISTENER, PageSpec, Tab
 from journeykit import JOURNEY_CLIENT_SECRET
+from partnerkit import JENV_ROL, inbrengbare_uitnodiging, jenv_deelnemer
 from pluggy import Result
 from seedkit import Seeds, invite_party, seed, sign_in_role
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -100,7 +101,7 @@ PAGES = [
     # The casus page's sections, each on its own URL, and its actions' own pages.
     *(
         PageSpec(f"/casusoverleg/casussen/{{casus}}/{sectie}", "Casus Casper Casus", role=rol)
-        for sectie in ("informatie", "plan", "derden", "bijeenkomsten", "verloop")
+        for sectie in ("informatie", "plan", "maatregelen", "derden", "bijeenkomsten", "verloop")
         for rol in ("gemeente_regie",)
     ),
     PageSpec(
@@ -146,6 +147,28 @@ PAGES = [
         "/casusoverleg/uitnodigingen/{uitnodiging}", "Geheimhoudingsplicht", role="invited_party"
     ),
     PageSpec("/casusoverleg", "Casusoverleg", role="participant"),
+    # Partners under the Wet (partnerkit.py): the partner's own form, JenV's announcement and
+    # the gemeente's list and decision.
+    PageSpec(
+        "/casusoverleg/uitnodigingen/{uitnodiging_inbreng}/inbrengen",
+        "Informatie inbrengen voor de bespreking van Casper Casus",
+        role="invited_party",
+    ),
+    PageSpec(
+        "/casusoverleg/casussen/{casus}/maatregelen/nieuw",
+        "Een maatregel van de minister aankondigen voor Casper Casus",
+        role=JENV_ROL,
+    ),
+    PageSpec(
+        "/casusoverleg/maatregelen",
+        "Maatregelen van de minister die wachten op uw besluit",
+        role="gemeente_regie",
+    ),
+    PageSpec(
+        "/casusoverleg/maatregelen/{maatregel}/besluit",
+        "Besluit over een maatregel van de minister voor Casper Casus",
+        role="gemeente_regie",
+    ),
     PageSpec(
         "/bewaartermijnen/proefrun", "Wat wordt volgende week vernietigd", role="gemeente_regie"
     ),
@@ -404,6 +427,12 @@ async def session_cookies(
         if role == "burger":
             cookies[role] = await _citizen_with_receipt(admin_engine, settings, tenant_a)
             continue
+        if role == JENV_ROL:
+            cookies[role], ids = await jenv_deelnemer(
+                admin_engine, app_engine, settings, tenant_a, seeds
+            )
+            _ids.update(ids)
+            continue
         if role == "geen":
             signed_in = await create_signed_in_session(admin_engine, settings, role=None)
         else:
@@ -412,6 +441,9 @@ async def session_cookies(
         if role == "invited_party":
             uitnodiging = await invite_party(app_engine, settings, tenant_a, seeds, signed_in)
             _ids["uitnodiging"] = str(uitnodiging)
+            _ids["uitnodiging_inbreng"] = str(
+                await inbrengbare_uitnodiging(app_engine, settings, tenant_a, seeds, signed_in)
+            )
         if role == "hub_admin":
             _ids["gebruiker"] = str(signed_in.user_id)
     _ids.update(seeds.ids(), tenant=str(tenant_a.id))

@@ -58,12 +58,26 @@ NEEDS_AN_ID: dict[str, str] = {
     "/overgang/zaken/{zaak_id:uuid}/weging": "re-weighing an imported case: the demo holds none",
     "/hub/gemeenten/{tenant_id:uuid}/overgang/imports/{import_id:uuid}": "an import's "
     "progress for the hub: the demo holds none",
+    "/casusoverleg/uitnodigingen/{uitnodiging_id:uuid}/inbrengen": "bringing information in: "
+    "offered on an invitation that allows it once its confidentiality is accepted (a form "
+    "post); the demo invitation waits for that",
 }
 # Routes the role table opens to a role while the domain narrows them per organisation.
+_MAATREGEL_AANKONDIGEN = {
+    "/casusoverleg/casussen/{casus_id:uuid}/maatregelen/nieuw": "announcing a measure of the "
+    "minister is for the participant of the Minister of JenV",
+}
 NOT_FOR_ORGANISATION: dict[str, dict[str, str]] = {
     "reclassering.example": {
         "/casusoverleg/signalen/{signaal_id:uuid}/weging": "weighing signals is for the "
         "weegploeg (gemeente, politie, OM); the reclassering is a participant outside it",
+        **_MAATREGEL_AANKONDIGEN,
+    },
+    "politie.example": _MAATREGEL_AANKONDIGEN,
+    "om.example": _MAATREGEL_AANKONDIGEN,
+    "jenv.example": {
+        "/casusoverleg/signalen/{signaal_id:uuid}/weging": "weighing signals is for the "
+        "weegploeg (gemeente, politie, OM); the Minister of JenV is a participant outside it",
     },
 }
 # Per role: how many pages of one route to open before trusting that its siblings link alike

@@ -55,6 +55,7 @@ ID_SOURCES: dict[str, tuple[str, ...]] = {
     "agendapunt_id": ("agendapunt",),
     "actie_id": ("agenda_actie",),
     "interventie_id": ("interventie",),
+    "maatregel_id": ("voorgenomen_maatregel",),
     # The side's own regional meeting on its hub's calendar, with its casus on the agenda.
     "bijeenkomst_id": ("bijeenkomst",),
     "overleg_id": ("casusoverleg",),

@@ -296,6 +296,11 @@ CONTROLS: list[tuple[str, Role | None, dict[str, str]]] = [
     ),
     ("GET /casusoverleg/bijlagen/{bijlage_id:uuid}", REGIE, {"bijlage_id": "bijlage"}),
     ("GET /casusoverleg/casussen/{casus_id:uuid}", REGIE, {"casus_id": "casus"}),
+    (
+        "GET /casusoverleg/maatregelen/{maatregel_id:uuid}/besluit",
+        REGIE,
+        {"maatregel_id": "voorgenomen_maatregel"},
+    ),
     ("GET /casusoverleg/signalen/{signaal_id:uuid}/weging", REGIE, {"signaal_id": "signaal"}),
     (
         "GET /casusoverleg/uitnodigingen/{uitnodiging_id:uuid}",

@@ -133,6 +133,14 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
         {PR, REGIE}
     ),
     "GET /casusoverleg/casussen/{casus_id:uuid}/plan": frozenset({DEELN, PR, REGIE}),
+    "GET /casusoverleg/casussen/{casus_id:uuid}/maatregelen": frozenset({DEELN, PR, REGIE}),
+    # A participant of the Minister of JenV only (checked by organisation type in the service).
+    "GET /casusoverleg/casussen/{casus_id:uuid}/maatregelen/nieuw": frozenset({DEELN}),
+    "POST /casusoverleg/casussen/{casus_id:uuid}/maatregelen/nieuw": frozenset({DEELN}),
+    # The municipality decides how a measure of the minister fits its plan: not the hub.
+    "GET /casusoverleg/maatregelen": frozenset({REGIE}),
+    "GET /casusoverleg/maatregelen/{maatregel_id:uuid}/besluit": frozenset({REGIE}),
+    "POST /casusoverleg/maatregelen/{maatregel_id:uuid}/besluit": frozenset({REGIE}),
     "GET /casusoverleg/casussen/{casus_id:uuid}/rechten": frozenset({DEELN, PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/plan/vaststellen": frozenset({PR, REGIE}),
     "POST /casusoverleg/casussen/{casus_id:uuid}/status": frozenset({PR, REGIE}),
@@ -151,6 +159,8 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "GET /casusoverleg/uitnodigingen/{uitnodiging_id:uuid}": frozenset({DERDE}),
     "POST /casusoverleg/uitnodigingen/{uitnodiging_id:uuid}/intrekken": frozenset({PR, REGIE}),
     "POST /casusoverleg/uitnodigingen/{uitnodiging_id:uuid}/accepteren": frozenset({DERDE}),
+    "GET /casusoverleg/uitnodigingen/{uitnodiging_id:uuid}/inbrengen": frozenset({DERDE}),
+    "POST /casusoverleg/uitnodigingen/{uitnodiging_id:uuid}/inbrengen": frozenset({DERDE}),
     "GET /casusoverleg/wegingen/{weging_id:uuid}/opname": frozenset({PR, REGIE}),
     "POST /casusoverleg/wegingen/{weging_id:uuid}/opname": frozenset({PR, REGIE}),
     "GET /casusoverleg/zoeken": frozenset({DEELN, PR, REGIE}),

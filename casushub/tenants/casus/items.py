@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
+from casushub.tenants.casus.deelgronden import deelgrond_label
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.models import Bijlage, InformatieItem
 from casushub.tenants.casus.rules import UITGENODIGD_ROL, Categorie, direct_zichtbaar
@@ -45,10 +46,18 @@ class ItemWeergave:
     bijlagen: tuple[str, ...]
     # Same order as ``bijlagen``: the ids the download links use (empty where not offered).
     bijlage_ids: tuple[uuid.UUID, ...] = ()
+    # Brought in by an invited partner: the ground on which it shares (see
+    # casushub.tenants.uitnodigingen.deelgronden), and its explanation.
+    deelgrond: str | None = None
+    deelgrond_toelichting: str | None = None
 
     @property
     def verborgen(self) -> bool:
         return self.tekst is None
+
+    @property
+    def deelgrond_label(self) -> str:
+        return deelgrond_label(self.deelgrond)
 
 
 async def voeg_item_toe(
@@ -142,6 +151,8 @@ def weergave(item: InformatieItem, bijlagen: Sequence[str], *, open: bool) -> It
         deelbeperking=item.deelbeperking,
         tekst=item.tekst if open else None,
         bijlagen=tuple(bijlagen) if open else (),
+        deelgrond=item.deelgrond,
+        deelgrond_toelichting=item.deelgrond_toelichting if open else None,
     )
 
 

@@ -101,6 +101,14 @@ class InformatieItem(TimestampedKey, TenantBase):
     # Free text set by the source, e.g. "niet verder delen buiten het casusoverleg".
     deelbeperking: Mapped[str | None] = mapped_column(String(300))
     vastgelegd_door: Mapped[uuid.UUID | None]
+    # Brought in by an invited partner (casushub.tenants.uitnodigingen.inbreng): through which
+    # invitation, and the ground on which it shares (for a professional with a duty of
+    # secrecy: the ground for breaking it), with its explanation.
+    uitnodiging_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("uitnodiging.id", ondelete="SET NULL", use_alter=True), index=True
+    )
+    deelgrond: Mapped[str | None] = mapped_column(String(40))
+    deelgrond_toelichting: Mapped[str | None] = mapped_column(Text)
 
 
 class Bijlage(TimestampedKey, TenantBase):

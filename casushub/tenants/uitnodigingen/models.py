@@ -30,6 +30,9 @@ class Uitnodiging(TimestampedKey, TenantBase):
     geaccepteerd_door: Mapped[uuid.UUID | None]
     ingetrokken: Mapped[bool] = mapped_column(Boolean, default=False)
     uitgenodigd_door: Mapped[uuid.UUID | None]
+    # The invitation lets the partner bring information into the casus (rule 4 still holds:
+    # the item records its source and ground, and is tagged like any other).
+    mag_inbrengen: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
 
 
 class UitnodigingItem(TimestampedKey, TenantBase):

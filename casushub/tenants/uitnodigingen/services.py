@@ -59,8 +59,10 @@ async def nodig_uit(
     item_ids: Collection[uuid.UUID],
     user_id: uuid.UUID | None = None,
     nu: datetime | None = None,
+    mag_inbrengen: bool = False,
 ) -> Uitnodiging:
-    """The procesregisseur invites one organisation (or one person of it) for one meeting."""
+    """The procesregisseur invites one organisation (or one person of it) for one meeting;
+    ``mag_inbrengen`` lets it bring information into the casus (uitnodigingen.inbreng)."""
     vereis_regie(actor)
     nu = nu or datetime.now(UTC)
     casus = await laad_casus(session, casus_id)
@@ -96,6 +98,7 @@ async def nodig_uit(
         vervalt_op=vervalt_op(einde_bijeenkomst, instelling.uitnodiging_uitloop_uren),
         uitgenodigd_door=actor.user_id,
         ingetrokken=False,
+        mag_inbrengen=mag_inbrengen,
     )
     session.add(uitnodiging)
     await session.flush()
@@ -109,7 +112,7 @@ async def nodig_uit(
         "uitnodiging",
         "derde uitnodigen",
         casus_id=casus.id,
-        detail=f"organisatie={organisatie_id} items={len(items)}",
+        detail=f"organisatie={organisatie_id} items={len(items)} inbrengen={mag_inbrengen}",
     )
     return uitnodiging
 

@@ -5,7 +5,16 @@ from casushub.web.casusoverleg.aanwezigheid import aanwezigheid_handlers
 from casushub.web.casusoverleg.afdrukken import afdruk_handlers
 from casushub.web.casusoverleg.bijlagen import bijlage_handlers
 from casushub.web.casusoverleg.controllers import casusoverleg_handlers as _schermen
+from casushub.web.casusoverleg.inbrengen import inbreng_handlers
+from casushub.web.casusoverleg.maatregelen import maatregel_handlers
 
 __all__ = ["casusoverleg_handlers"]
 
-casusoverleg_handlers = [*_schermen, *aanwezigheid_handlers, *afdruk_handlers, *bijlage_handlers]
+casusoverleg_handlers = [
+    *_schermen,
+    *aanwezigheid_handlers,
+    *afdruk_handlers,
+    *bijlage_handlers,
+    *inbreng_handlers,
+    *maatregel_handlers,
+]

@@ -47,6 +47,7 @@ SECTIES = (
     Sectie("overzicht", "Overzicht", ""),
     Sectie("informatie", "Informatie", "informatie"),
     Sectie("plan", "Plan van aanpak", "plan"),
+    Sectie("maatregelen", "Maatregelen van de minister", "maatregelen"),
     Sectie("derden", "Betrokkenen", "derden"),
     Sectie("bijeenkomsten", "Bijeenkomsten en uitnodigingen", "bijeenkomsten"),
     Sectie("verloop", "Verloop", "verloop"),

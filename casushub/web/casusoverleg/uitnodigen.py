@@ -144,6 +144,7 @@ async def casus_uitnodigen(
         k: str(data.get(k, "")) for k in ("uitnodiging_bijeenkomst", "partij", "reden")
     }
     waarden["items"] = _lijst(data.get("items"))
+    waarden["mag_inbrengen"] = str(data.get("mag_inbrengen", "")) == "ja"
     gekozen = _uuid(waarden["uitnodiging_bijeenkomst"])
     info = await bijeenkomst_van_tenant(state.engine, tenant.id, gekozen) if gekozen else None
     partijen = {
@@ -172,6 +173,7 @@ async def casus_uitnodigen(
                 organisatie_id=uuid.UUID(waarden["partij"]),
                 reden=waarden["reden"],
                 item_ids=item_ids,
+                mag_inbrengen=waarden["mag_inbrengen"],
             )
     except RegelFout as fout:
         veld = {"bijeenkomst": "uitnodiging_bijeenkomst", "items": "uitnodiging-items"}
