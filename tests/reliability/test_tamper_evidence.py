@@ -54,7 +54,9 @@ async def _tenant(admin_engine: AsyncEngine, settings: Settings, hub: str) -> Te
         hub=hub,
         slug=f"sabotage_{secrets.token_hex(3)}",
         name="Gemeente Sabotage",
-        codes=range(9850, 10000),
+        # No test names a code of this range: fixed codes of 9849-9904 were drawn here and
+        # made the security tests that own them fail at random.
+        codes=range(9910, 9950),
     )
     return tenant
 
