@@ -108,6 +108,18 @@ def add_middleware(broker: Broker) -> None:
 # internals.
 _current: Broker | None = None
 _settings: Settings | None = None
+_built_for: tuple[object, ...] | None = None  # the ``_sleutel`` of the settings _current is from
+
+
+def _sleutel(settings: Settings) -> tuple[object, ...]:
+    """What ``build_broker`` reads: two settings with the same key give the same broker."""
+    return (
+        settings.broker_url,
+        settings.app_database_url,
+        settings.worker_heartbeat_ttl,
+        settings.job_max_retries,
+        settings.job_min_backoff_ms,
+    )
 
 
 def use_settings(settings: Settings) -> None:
@@ -147,10 +159,12 @@ def configure(settings: Settings) -> Broker:
     """
     from casushub.workers import runtime
 
+    global _built_for
     previous = _current
     broker = build_broker(settings)
     use_settings(settings)
     _set(broker)
+    _built_for = _sleutel(settings)
     runtime.configure(settings, broker)
     if previous is not None and previous is not broker:
         for actor in list(previous.actors.values()):
@@ -167,10 +181,16 @@ def ensure_configured() -> Broker:
     the settings recorded at startup (``use_settings``), never from the environment.
 
     Without this, a send before any ``configure`` would land in the declaring stub and be lost.
+    A broker built from other settings than the recorded ones is built again: an app started
+    after another in the same process (tests) sends where its own settings say.
     """
     from dramatiq.brokers.stub import StubBroker
 
-    if _current is not None and not isinstance(_current, StubBroker):
+    if (
+        _current is not None
+        and not isinstance(_current, StubBroker)
+        and (_settings is None or _sleutel(_settings) == _built_for)
+    ):
         return _current
     if _settings is None:
         msg = "geen broker-instellingen: roep configure() of use_settings() aan bij het starten"

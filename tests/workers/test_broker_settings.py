@@ -35,3 +35,27 @@ async def test_the_web_sends_with_its_own_settings(
     async with AsyncTestClient(create_app(own), session_config=session_config(own)):
         assert broker_module.ensure_configured() is made
     assert built == [own]
+
+
+async def test_a_broker_built_for_other_settings_is_built_again(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    """An app started after another in one process (the test suite) sends where its own
+    settings say, not through the broker an earlier app (here: one that is down) left."""
+    earlier = replace(settings, broker_url="amqp://127.0.0.1:1/")
+    built: list[Settings] = []
+    made = StubBroker()
+
+    def configure(given: Settings) -> Any:
+        built.append(given)
+        return made
+
+    left = object()  # a real broker of the earlier settings: anything but a stub
+    monkeypatch.setattr(broker_module, "_current", left)
+    monkeypatch.setattr(broker_module, "_built_for", broker_module._sleutel(earlier))
+    monkeypatch.setattr(broker_module, "_settings", earlier)
+    monkeypatch.setattr(broker_module, "configure", configure)
+    assert broker_module.ensure_configured() is left  # same settings: kept
+    async with AsyncTestClient(create_app(settings), session_config=session_config(settings)):
+        assert broker_module.ensure_configured() is made
+    assert built == [settings]
