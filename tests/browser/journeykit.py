@@ -39,6 +39,9 @@ class Cast:
     hub_id: uuid.UUID
     emails: dict[str, str]
     organisations: dict[str, uuid.UUID]
+    # Each cast's organisations carry its suffix: casts share the hub, and two "Jeugdzorg Reis"
+    # in one list made a journey pick the other cast's partner.
+    names: dict[str, str]
 
 
 async def make_cast(
@@ -61,6 +64,7 @@ async def make_cast(
     )
     emails: dict[str, str] = {}
     organisations: dict[str, uuid.UUID] = {}
+    names: dict[str, str] = {}
     async with admin_engine.begin() as conn:
         # Hub staff see case data only under a running processor agreement (rule 9).
         await conn.execute(
@@ -71,9 +75,9 @@ async def make_cast(
         for key, org_type, org_name, scope in (
             ("gemeente", "gemeente", name, {"tenant_id": tenant.id}),
             ("hub", "hub", "Zorg- en Veiligheidshuis", {"hub_id": hub_id}),
-            ("politie", "politie", "Politie Eenheid Reis", {"hub_id": hub_id}),
-            ("om", "om", "Openbaar Ministerie Reis", {"hub_id": hub_id}),
-            ("partner", "satellietpartner", "Jeugdzorg Reis", {"hub_id": hub_id}),
+            ("politie", "politie", f"Politie Eenheid Reis {suffix}", {"hub_id": hub_id}),
+            ("om", "om", f"Openbaar Ministerie Reis {suffix}", {"hub_id": hub_id}),
+            ("partner", "satellietpartner", f"Jeugdzorg Reis {suffix}", {"hub_id": hub_id}),
         ):
             domain = f"{key}{suffix}.test"
             org_id = await create_organisation(
@@ -93,6 +97,7 @@ async def make_cast(
                 client_secret=JOURNEY_CLIENT_SECRET,
             )
             organisations[key] = org_id
+            names[key] = org_name
             emails[key] = domain
         await zet_deelnemers(
             conn,
@@ -117,7 +122,7 @@ async def make_cast(
                 hub_id=scope.get("hub_id"),
             )
             emails[role.value] = email
-    return Cast(tenant, name, hub_id, emails, organisations)
+    return Cast(tenant, name, hub_id, emails, organisations, names)
 
 
 async def axe_violations(tab: Tab) -> list[str]:

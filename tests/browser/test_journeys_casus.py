@@ -213,7 +213,7 @@ async def test_procesregisseur_from_signal_to_printed_agenda(
     await walk.check()
     await walk.fill("omschrijving", "Begeleiding naar werk")
     await walk.select("domein", "werk en inkomen")
-    await walk.select("verantwoordelijke", "Politie Eenheid Reis (politie)")
+    await walk.select("verantwoordelijke", f"{cast.names['politie']} (politie)")
     await walk.fill("bevoegdheid", "Politiewet 2012, art. 3")
     await walk.fill("deadline", (date.today() + timedelta(days=60)).strftime("%d-%m-%Y"))
     await walk.fill("reviewdatum", (date.today() + timedelta(days=90)).strftime("%d-%m-%Y"))
@@ -281,7 +281,7 @@ async def test_police_adds_information_to_its_casus(
     await walk.check()
     sectie = await page.locator("#informatie").inner_text()
     assert "Is gezien bij een bijeenkomst van de groep" in sectie
-    assert "bron: Politie Eenheid Reis" in sectie
+    assert f"bron: {cast.names['politie']}" in sectie
     assert walk.unchecked() == []
 
 
@@ -333,14 +333,14 @@ async def test_invited_party_gets_the_mail_accepts_and_sees_only_what_was_shared
     await page.locator("[data-error-summary]").wait_for()
     await walk.check()
     await page.locator("#uitnodiging_bijeenkomst").select_option(index=1)
-    await walk.select("partij", "Jeugdzorg Reis")
+    await walk.select("partij", cast.names["partner"])
     await walk.fill("reden", "Jeugdzorg begeleidt de betrokkene.")
     await page.get_by_label(re.compile("Volgt een opleiding")).check()
     await walk.press("Uitnodigen")
     await page.wait_for_url("**/bijeenkomsten")
     await walk.check()
     assert "e-mail" in await bevestiging(walk)
-    assert "Jeugdzorg Reis" in await page.locator("ul.uitnodigingen").inner_text()
+    assert cast.names["partner"] in await page.locator("ul.uitnodigingen").inner_text()
     await page.context.clear_cookies()
 
     # The mail: through the SMTP sink, Dutch, no name, a link to the invitation.

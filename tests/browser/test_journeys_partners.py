@@ -177,7 +177,7 @@ async def test_invited_partner_brings_in_information_with_its_ground(
     # Off unless the regie turns it on.
     assert not await page.locator("#mag_inbrengen").is_checked()
     await page.locator("#uitnodiging_bijeenkomst").select_option(index=1)
-    await walk.select("partij", "Jeugdzorg Reis")
+    await walk.select("partij", cast.names["partner"])
     await walk.fill("reden", "Jeugdzorg begeleidt de betrokkene.")
     await page.get_by_label(re.compile("Volgt een opleiding")).check()
     await walk.tick("mag_inbrengen")
@@ -238,7 +238,7 @@ async def test_invited_partner_brings_in_information_with_its_ground(
     await walk.check()
     sectie = await page.locator("#informatie").inner_text()
     assert "Komt zijn afspraken bij de jeugdzorg na." in sectie
-    assert "bron: Jeugdzorg Reis" in sectie
+    assert f"bron: {cast.names['partner']}" in sectie
     assert "Grond om te delen: Conflict van plichten" in sectie
     assert "Zorg om de veiligheid van zijn broertje." in sectie
 

@@ -325,7 +325,7 @@ async def test_a_rectification_notifies_the_recipients_of_the_old_value(
     tekst = await page.locator("main").inner_text()
     assert f"‘{naam}’" in tekst
     assert f"‘{naam}-Jansen’" in tekst
-    assert "Politie Eenheid Reis" in tekst
+    assert g.cast.names["politie"] in tekst
     async with tenant_session(app_engine, g.cast.tenant, settings) as s:
         persoon = await s.get(Persoon, casus.persoon_id)
         meldingen = (await s.scalars(select(RectificatieMelding))).all()
