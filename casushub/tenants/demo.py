@@ -180,6 +180,9 @@ async def _vul(
     await _weeg(s, orgs, geen, "geen_actie", 50, niveau="geen_zorg")
     straf = await _signaal(s, orgs, code, f"{prefix} Fictus", date(1995, 11, 11), 90, "Dreiging.")
     await _weeg(s, orgs, straf, "strafrechtelijk", 80, niveau="ernstige_zorg")
+    # Weighed in, its casus not made yet: the regie finds it under "Wachten op opname".
+    wacht = await _signaal(s, orgs, code, f"{prefix} Wachterman", date(1998, 5, 5), 14, "Melding.")
+    await _weeg(s, orgs, wacht, "opname", 2, niveau="ernstige_zorg")
 
     # Aangemeld, plan still within its period.
     await _casus(s, orgs, code, f"{prefix} Demoster", date(2005, 2, 20), 5)

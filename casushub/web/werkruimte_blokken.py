@@ -21,7 +21,9 @@ from casushub.tenants.overgang.lijst import HERINNER_DAGEN
 from casushub.tenants.overgang.lijst import telling as overgang_telling
 from casushub.tenants.uitnodigingen.services import mijn_uitnodigingen
 from casushub.tenants.verzoeken import services as verzoeken
+from casushub.tenants.weging.opname import aantal_wachtend_op_opname
 from casushub.web.casusoverleg.bijeenkomsten import komende_bijeenkomsten
+from casushub.web.casusoverleg.weging import OP_TE_NEMEN
 from casushub.web.werkruimte import Blok, Link, Telling, Werk, blok
 
 __all__: list[str] = []
@@ -36,6 +38,9 @@ async def casusoverleg(werk: Werk) -> Blok | None:
         tellingen.append(
             Telling("Te wegen signalen", aantallen.signalen, "/casusoverleg#lijst-signalen")
         )
+    if werk.context.role in {Role.PROCESREGISSEUR, Role.GEMEENTE_REGIE}:
+        wachtend = await aantal_wachtend_op_opname(db, actor)
+        tellingen.append(Telling("Wachten op opname", wachtend, OP_TE_NEMEN, urgent=True))
     tellingen += [
         Telling("Plannen te laat", aantallen.plannen, "/casusoverleg#lijst-plannen", urgent=True),
         Telling("Reviews verlopen", aantallen.reviews, "/casusoverleg#lijst-reviews", urgent=True),

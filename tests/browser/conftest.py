@@ -159,6 +159,7 @@ PAGES = [
         "Een maatregel van de minister aankondigen voor Casper Casus",
         role=JENV_ROL,
     ),
+    PageSpec("/casusoverleg/op-te-nemen", "Wachten op opname", role="gemeente_regie"),
     PageSpec(
         "/casusoverleg/maatregelen",
         "Maatregelen van de minister die wachten op uw besluit",

@@ -423,3 +423,35 @@ async def test_action_pages_with_every_error_have_no_wcag_violations(
     assert await page.locator("[aria-invalid='true']").count() >= 1
     assert await axe_violations(tab) == []
     assert await tab.csp_violations() == []
+
+
+async def test_regie_takes_in_a_weging_that_was_left_before_its_intake(
+    journey: Journey, cast: Cast, app_engine: AsyncEngine, settings: Settings
+) -> None:
+    """A weging concluded "opname" and its intake page was left: the werkruimte counts it, the
+    list names the person, and the casus is made from there."""
+    naam = f"Wim Wachter {secrets.token_hex(2)}"
+    async with tenant_session(app_engine, cast.tenant, settings) as s, s.begin():
+        signaal = await registreer_signaal(
+            s,
+            SYSTEEM,
+            NieuwSignaal(naam, GEMEENTECODE, "zorgen", cast.organisations["politie"], date.today()),
+        )
+        await weeg_signaal(s, SYSTEEM, weging_invoer(signaal.id), vaststellen=True)
+    walk, page = journey, journey.page
+    await walk.sign_in(cast.emails["gemeente_regie"])
+    wachtend = page.get_by_role("link", name="Wachten op opname")
+    await walk.check()
+    await wachtend.click()
+    await page.wait_for_url("**/casusoverleg/op-te-nemen")
+    await walk.check()
+    await walk.press(f"Casus aanmaken voor {naam}", role="link")
+    await page.wait_for_url(re.compile(r".*/casusoverleg/wegingen/[0-9a-f-]+/opname$"))
+    await walk.check()
+    await walk.press("Casus aanmaken")
+    await page.wait_for_url(re.compile(r".*/casusoverleg/casussen/[0-9a-f-]+$"))
+    await walk.check()
+    assert naam in await page.locator("main").inner_text()
+    # Taken in: no longer waiting.
+    await page.goto(page.url.split("/casusoverleg")[0] + "/casusoverleg/op-te-nemen")
+    assert naam not in await page.locator("main").inner_text()

@@ -43,9 +43,6 @@ NEEDS_AN_ID: dict[str, str] = {
     "/contactpunt-taken/rectificatie/{rectificatie_id:uuid}": "a correction passed on to its "
     "recipients: listed under 'Verbeterde gegevens' once a rectification reached the user; "
     "the demo region holds none",
-    "/casusoverleg/wegingen/{weging_id:uuid}/opname": "taking a casus in: reached by "
-    "establishing a weging with outcome opname (a form post); no list offers a weging that "
-    "awaits its intake yet",
     "/casusoverleg/casussen/{casus_id:uuid}/heropenen": "reopening: offered on a closed "
     "casus's page, which is found by searching for the person's name; no list links a "
     "closed casus",

@@ -161,6 +161,7 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "POST /casusoverleg/uitnodigingen/{uitnodiging_id:uuid}/accepteren": frozenset({DERDE}),
     "GET /casusoverleg/uitnodigingen/{uitnodiging_id:uuid}/inbrengen": frozenset({DERDE}),
     "POST /casusoverleg/uitnodigingen/{uitnodiging_id:uuid}/inbrengen": frozenset({DERDE}),
+    "GET /casusoverleg/op-te-nemen": frozenset({PR, REGIE}),
     "GET /casusoverleg/wegingen/{weging_id:uuid}/opname": frozenset({PR, REGIE}),
     "POST /casusoverleg/wegingen/{weging_id:uuid}/opname": frozenset({PR, REGIE}),
     "GET /casusoverleg/zoeken": frozenset({DEELN, PR, REGIE}),

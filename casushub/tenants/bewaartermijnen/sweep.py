@@ -41,7 +41,7 @@ from casushub.tenants.bewaartermijnen.services import (
     geblokkeerde_personen,
 )
 from casushub.tenants.casus.models import Casus
-from casushub.tenants.casus.services import vernietig_casussen
+from casushub.tenants.casus.vernietiging import vernietig_casussen
 from casushub.tenants.signalen.models import Signaal, SignaalStatus
 from casushub.tenants.signalen.services import vernietig_signalen
 from casushub.tenants.verwerkingenlog.chain import purge_before

@@ -21,7 +21,7 @@ from casushub.platform.tenancy import session_tenant
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.models import Vernietigingsbewijs
 from casushub.tenants.casus.models import Casus
-from casushub.tenants.casus.services import vernietig_casussen
+from casushub.tenants.casus.vernietiging import vernietig_casussen
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.signalen.services import vernietig_signalen

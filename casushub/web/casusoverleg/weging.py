@@ -26,6 +26,7 @@ from casushub.tenants.casus.errors import RegelFout, RegelFouten, alle_fouten
 from casushub.tenants.casus.services import Deelnemer, maak_casus
 from casushub.tenants.plan.rules import DEELNEMER_TYPES
 from casushub.tenants.signalen.services import lees_signaal
+from casushub.tenants.weging.opname import wachtend_op_opname
 from casushub.tenants.weging.rules import (
     BEOORDELINGEN,
     CRITERIA,
@@ -45,10 +46,12 @@ from casushub.web.casusoverleg.deps import DEPS, datum
 from casushub.web.casusoverleg.namen import soortnaam
 from casushub.web.meldingen import meld
 
-__all__ = ["KEUZE_BEOORDELING", "weging_handlers"]
+__all__ = ["KEUZE_BEOORDELING", "OP_TE_NEMEN", "weging_handlers"]
 
 AnyForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 WEEGPLOEG = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
+REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
+OP_TE_NEMEN = "/casusoverleg/op-te-nemen"  # also the werkruimte's link
 # A legal assessment starts empty: the first option chooses nothing (no "geen zorg" default).
 KEUZE_BEOORDELING = [("", "Kies een beoordeling"), *BEOORDELINGEN.items()]
 
@@ -247,7 +250,7 @@ async def weging_opslaan(
 @get(
     "/casusoverleg/wegingen/{weging_id:uuid}/opname",
     name="opname",
-    opt=roles(Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR),
+    opt=roles(*REGIE),
     dependencies=DEPS,
 )
 async def opname_formulier(weging_id: FromPath[uuid.UUID]) -> Template:
@@ -257,7 +260,7 @@ async def opname_formulier(weging_id: FromPath[uuid.UUID]) -> Template:
 @post(
     "/casusoverleg/wegingen/{weging_id:uuid}/opname",
     name="opname-opslaan",
-    opt=roles(Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR),
+    opt=roles(*REGIE),
     dependencies=DEPS,
 )
 async def opname_opslaan(
@@ -309,4 +312,13 @@ NOG_NIET_LIVE = (
     "verplichte implementatiestappen heeft afgerond. De weging is bewaard."
 )
 
-weging_handlers = [weging_formulier, weging_opslaan, opname_formulier, opname_opslaan]
+
+@get(OP_TE_NEMEN, name="op-te-nemen", opt=roles(*REGIE), dependencies=DEPS)
+async def op_te_nemen(db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> Template:
+    """The wegingen that concluded "opname" and still wait for their casus."""
+    async with db.begin():
+        lijst = await wachtend_op_opname(db, actor)
+    return Template("casusoverleg/op_te_nemen.html", context={"lijst": lijst})
+
+
+weging_handlers = [weging_formulier, weging_opslaan, opname_formulier, opname_opslaan, op_te_nemen]

@@ -19,7 +19,7 @@ from casushub.tenants.bewaartermijnen.models import JuridischeBlokkade, Vernieti
 from casushub.tenants.bewaartermijnen.services import hef_blokkade_op, stel_blokkade_in
 from casushub.tenants.bewaartermijnen.sweep import proefrun, vernietig
 from casushub.tenants.casus.models import Bijlage, Casus, InformatieItem
-from casushub.tenants.casus.services import vernietig_casussen
+from casushub.tenants.casus.vernietiging import vernietig_casussen
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.signalen.services import vernietig_signalen

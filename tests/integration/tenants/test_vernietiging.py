@@ -14,11 +14,8 @@ from casushub.tenants.base import TenantBase
 from casushub.tenants.casus.items import voeg_item_toe
 from casushub.tenants.casus.models import Bijlage, Casus
 from casushub.tenants.casus.overzicht import overzicht
-from casushub.tenants.casus.services import (
-    registreer_herbeoordeling,
-    verhuis,
-    vernietig_casus,
-)
+from casushub.tenants.casus.services import registreer_herbeoordeling, verhuis
+from casushub.tenants.casus.vernietiging import vernietig_casus
 from casushub.tenants.overleg.services import agendeer, leg_actie_vast, notuleer
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.personen.services import voeg_derde_toe
