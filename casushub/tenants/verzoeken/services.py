@@ -22,16 +22,7 @@ from casushub.tenants.outbox.services import record as outbox
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record, search_term_detail
-from casushub.tenants.verzoeken.beperkingen import (
-    actieve_beperkingen,
-    beperk_inzage,
-    grond_tekst,
-)
-from casushub.tenants.verzoeken.besluit import onthoudingen
 from casushub.tenants.verzoeken.consultaties import (
-    beantwoord_consultatie,
-    consultaties,
-    open_consultaties,
     start_consultaties,
 )
 from casushub.tenants.verzoeken.models import (
@@ -51,36 +42,19 @@ from casushub.tenants.verzoeken.rules import (
 from casushub.tenants.verzoeken.schemas import NieuwVerzoek
 from casushub.tenants.verzoeken.verzoek import (
     DOEL,
-    GEGEVENSGROEP,
     LOPEND,
-    VerzoekGeenToegang,
     VerzoekNietGevonden,
     log,
     verzoek,
 )
 
-# The contactpunt screens (casushub.web.contactpunt) reach the request services through this
-# module; the names below that live in the modules beside it are re-exported for them.
 __all__ = [
     "BEVESTIG_ACTOR",
-    "DOEL",
-    "GEGEVENSGROEP",
-    "VerzoekGeenToegang",
-    "VerzoekNietGevonden",
-    "actieve_beperkingen",
-    "beantwoord_consultatie",
-    "beperk_inzage",
-    "consultaties",
-    "grond_tekst",
     "koppel_persoon",
-    "onthoudingen",
-    "open_consultaties",
     "open_verzoeken",
     "persoon_onbekend",
     "registreer",
-    "vandaag",
     "verleng",
-    "verzoek",
     "zoek_betrokkene",
 ]
 

@@ -22,8 +22,10 @@ from casushub.tenants.personen.models import Persoon
 from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
-from casushub.tenants.verzoeken import afhandeling, rectificatie, services
+from casushub.tenants.verzoeken import afhandeling, consultaties, rectificatie, verzoek
+from casushub.tenants.verzoeken.beperkingen import actieve_beperkingen, grond_tekst
 from casushub.tenants.verzoeken.rules import Besluituitkomst, VerzoekRegelFout, VerzoekType
+from casushub.tenants.verzoeken.verzoek import DOEL, GEGEVENSGROEP, VerzoekNietGevonden
 from casushub.web.auth.guards import roles
 from casushub.web.contactpunt.common import (
     KORTE_SOORT,
@@ -74,21 +76,19 @@ GEVOLG = {
 async def _context(
     db: AsyncSession, actor: Actor, state: State, verzoek_id: uuid.UUID
 ) -> dict[str, Any]:
-    found = await services.verzoek(db, verzoek_id)
+    found = await verzoek.verzoek(db, verzoek_id)
     await record(
         db,
         actor,
         actie=Actie.READ,
-        gegevensgroep=services.GEGEVENSGROEP,
-        doel=services.DOEL,
+        gegevensgroep=GEGEVENSGROEP,
+        doel=DOEL,
         persoon_id=found.persoon_id,
         detail=f"verzoek={found.id};besluit",
     )
     persoon = await db.get(Persoon, found.persoon_id) if found.persoon_id else None
-    taken_ = await services.consultaties(db, found.id)
-    beperkingen = (
-        await services.actieve_beperkingen(db, found.persoon_id) if found.persoon_id else []
-    )
+    taken_ = await consultaties.consultaties(db, found.id)
+    beperkingen = await actieve_beperkingen(db, found.persoon_id) if found.persoon_id else []
     namen = await organisatienamen(state, {b.gevraagd_door_organisatie for b in beperkingen})
     gegevens = (
         await rectificatie.verbeterbare_gegevens(db, found.persoon_id)
@@ -118,7 +118,7 @@ async def _context(
         "aantal_raadplegingen": len(taken_),
         "beperkingen": [
             {
-                "grond": services.grond_tekst(b.grond),
+                "grond": grond_tekst(b.grond),
                 "door": namen.get(b.gevraagd_door_organisatie, "Onbekende organisatie"),
             }
             for b in beperkingen
@@ -226,7 +226,7 @@ async def besluit_nemen(
             waarden=waarden,
             status_code=422,
         )
-    except services.VerzoekNietGevonden as exc:
+    except VerzoekNietGevonden as exc:
         if exc.message == "Dit verzoek bestaat niet (meer).":
             raise
         return await _pagina(

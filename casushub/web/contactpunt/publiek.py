@@ -23,13 +23,13 @@ from litestar.response import Redirect, Response, Template
 from sqlalchemy import select
 
 from casushub.crosstenant.contactpunt import routeer
+from casushub.platform import klok
 from casushub.platform.logs import request_id_var
 from casushub.platform.models import Tenant
 from casushub.platform.registry import servable_tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import SLUG_PATTERN, TenantRef
 from casushub.tenants.actor import Actor
-from casushub.tenants.verzoeken import services
 from casushub.tenants.verzoeken.rules import VerzoekType, ontvangstnummer, termijn
 from casushub.tenants.verzoeken.schemas import Invoerfouten, lees_formulier
 from casushub.web.contactpunt.common import (
@@ -155,7 +155,7 @@ async def contactpunt_indienen(
     fouten: dict[str, str] = {}
     if keuze not in codes:
         fouten["gemeente_van_verblijf"] = KIES_GEMEENTE
-    vandaag = services.vandaag()
+    vandaag = klok.vandaag()
     try:
         aanvraag = lees_formulier(waarden, vandaag=vandaag)
     except Invoerfouten as exc:

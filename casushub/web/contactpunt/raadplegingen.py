@@ -19,8 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casushub.tenants.actor import Actor
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
-from casushub.tenants.verzoeken import bronnen, services
+from casushub.tenants.verzoeken import bronnen
+from casushub.tenants.verzoeken.beperkingen import beperk_inzage
+from casushub.tenants.verzoeken.consultaties import beantwoord_consultatie, open_consultaties
 from casushub.tenants.verzoeken.rules import BEPERKING_GRONDEN, VerzoekRegelFout, VerzoekType
+from casushub.tenants.verzoeken.verzoek import DOEL, GEGEVENSGROEP
 from casushub.web.auth.guards import roles
 from casushub.web.contactpunt.common import (
     DEELNEMERS,
@@ -50,7 +53,7 @@ async def _raadplegingen(
         raise NotAuthorizedException
     taken_: list[dict[str, Any]] = []
     async with db.begin():
-        for taak, found in await services.open_consultaties(db, actor.organisation_id):
+        for taak, found in await open_consultaties(db, actor.organisation_id):
             items = (
                 await bronnen.eigen_items(db, found.persoon_id, actor.organisation_id)
                 if found.persoon_id
@@ -61,8 +64,8 @@ async def _raadplegingen(
                 db,
                 actor,
                 actie=Actie.READ,
-                gegevensgroep=services.GEGEVENSGROEP,
-                doel=services.DOEL,
+                gegevensgroep=GEGEVENSGROEP,
+                doel=DOEL,
                 persoon_id=found.persoon_id,
                 detail=f"consultatie={taak.id}",
             )
@@ -112,7 +115,7 @@ async def raadpleging_beantwoorden(
     veld = f"antwoord-{consultatie_id}"
     try:
         async with db.begin():
-            await services.beantwoord_consultatie(db, actor, consultatie_id, antwoord)
+            await beantwoord_consultatie(db, actor, consultatie_id, antwoord)
     except VerzoekRegelFout as exc:
         return await _raadplegingen(
             db, actor, fouten={veld: exc.message}, waarden={veld: antwoord}, status_code=422
@@ -152,7 +155,7 @@ async def inzage_beperken(
         return await _raadplegingen(db, actor, fouten=fouten, waarden=waarden, status_code=422)
     try:
         async with db.begin():
-            await services.beperk_inzage(
+            await beperk_inzage(
                 db,
                 actor,
                 item_soort=soort,

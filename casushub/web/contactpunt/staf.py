@@ -18,10 +18,10 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.crosstenant.contactpunt import routeer
+from casushub.platform import klok
 from casushub.platform.registry import RegistryError
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
-from casushub.tenants.verzoeken import services
 from casushub.tenants.verzoeken.models import Verzoek
 from casushub.tenants.verzoeken.rules import Kanaal, VerzoekType
 from casushub.tenants.verzoeken.schemas import Invoerfouten, lees_formulier
@@ -99,7 +99,7 @@ async def taken(
     sorteer = str(query.get("sorteer", ""))
     sorteer = sorteer if sorteer in SORTEERBAAR else "termijn"
     aflopend = query.get("richting") == "aflopend"
-    vandaag = services.vandaag()
+    vandaag = klok.vandaag()
     async with db.begin():
         lijst = await wachtrij(
             db,
@@ -209,7 +209,7 @@ async def registreren_opslaan(
         fouten["kanaal"] = "Kies hoe het verzoek binnenkwam."
         kanaal = Kanaal.BRIEF
     try:
-        aanvraag = lees_formulier(waarden, kanaal=kanaal, vandaag=services.vandaag())
+        aanvraag = lees_formulier(waarden, kanaal=kanaal, vandaag=klok.vandaag())
     except Invoerfouten as exc:
         fouten.update(exc.fouten)
         aanvraag = None

@@ -27,7 +27,17 @@ from casushub.tenants.exports.rules import Formaat
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
-from casushub.tenants.verzoeken import afhandeling, bronnen, rectificatie, services, uitvoering
+from casushub.tenants.verzoeken import (
+    afhandeling,
+    bronnen,
+    consultaties,
+    rectificatie,
+    services,
+    uitvoering,
+    verzoek,
+)
+from casushub.tenants.verzoeken.beperkingen import actieve_beperkingen, grond_tekst
+from casushub.tenants.verzoeken.besluit import onthoudingen
 from casushub.tenants.verzoeken.inzage import inzage_document, render_pdf
 from casushub.tenants.verzoeken.models import Besluit
 from casushub.tenants.verzoeken.rules import (
@@ -37,6 +47,7 @@ from casushub.tenants.verzoeken.rules import (
     VerzoekRegelFout,
     VerzoekType,
 )
+from casushub.tenants.verzoeken.verzoek import DOEL, GEGEVENSGROEP
 from casushub.web.auth.guards import roles
 from casushub.web.contactpunt.common import (
     KORTE_SOORT,
@@ -76,23 +87,21 @@ async def _detail_context(
     verzoek_id: uuid.UUID,
     zoek: dict[str, str],
 ) -> dict[str, Any]:
-    found = await services.verzoek(db, verzoek_id)
+    found = await verzoek.verzoek(db, verzoek_id)
     await record(
         db,
         actor,
         actie=Actie.READ,
-        gegevensgroep=services.GEGEVENSGROEP,
-        doel=services.DOEL,
+        gegevensgroep=GEGEVENSGROEP,
+        doel=DOEL,
         persoon_id=found.persoon_id,
         detail=f"verzoek={found.id}",
     )
-    taken_ = await services.consultaties(db, found.id)
+    taken_ = await consultaties.consultaties(db, found.id)
     besluit = await db.scalar(select(Besluit).where(Besluit.verzoek_id == found.id))
-    onthouden = await services.onthoudingen(db, besluit.id) if besluit else []
+    onthouden = await onthoudingen(db, besluit.id) if besluit else []
     persoon = await db.get(Persoon, found.persoon_id) if found.persoon_id else None
-    beperkingen = (
-        await services.actieve_beperkingen(db, found.persoon_id) if found.persoon_id else []
-    )
+    beperkingen = await actieve_beperkingen(db, found.persoon_id) if found.persoon_id else []
     namen = await organisatienamen(
         state,
         {t.organisatie_id for t in taken_}
@@ -100,7 +109,7 @@ async def _detail_context(
         | {b.gevraagd_door_organisatie for b in beperkingen},
     )
     open_ = found.status in {"ontvangen", "in_behandeling"}
-    vandaag = services.vandaag()
+    vandaag = klok.vandaag()
     # The person search on this page (GET, so the officer can refine it and go back).
     treffers: list[dict[str, Any]] | None = None
     zoekfouten: dict[str, str] = {}
@@ -172,7 +181,7 @@ async def _detail_context(
         "aantal_beantwoord": len(beantwoord),
         "beperkingen": [
             {
-                "grond": services.grond_tekst(b.grond),
+                "grond": grond_tekst(b.grond),
                 "door": namen.get(b.gevraagd_door_organisatie, "Onbekende organisatie"),
                 "herzien_op": datum_nl(b.herzien_op),
             }
@@ -184,7 +193,7 @@ async def _detail_context(
         else None,
         "onthouden": [
             {
-                "grond": services.grond_tekst(o.grond),
+                "grond": grond_tekst(o.grond),
                 "door": namen.get(o.gevraagd_door_organisatie, "Onbekende organisatie"),
                 "op": datum_nl(o.gevraagd_op.date()),
             }
@@ -426,7 +435,7 @@ async def inzage_download(
         raise NotFoundException
     try:
         async with db.begin():
-            found = await services.verzoek(db, verzoek_id)
+            found = await verzoek.verzoek(db, verzoek_id)
             namen = await organisatienamen(
                 state,
                 await bronnen.bron_organisaties(db, found.persoon_id)

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from casushub.platform import klok
 from casushub.platform.identity.roles import Role
-from casushub.tenants.verzoeken import services as verzoeken
+from casushub.tenants.verzoeken.consultaties import open_consultaties
 from casushub.tenants.verzoeken.models import Verzoek
 from casushub.tenants.verzoeken.rectificatie import mijn_verbeteringen
 from casushub.web import werkruimte_blokken  # noqa: F401 - the general blocks come first
@@ -24,8 +25,8 @@ async def raadplegingen(werk: Werk) -> Blok | None:
     _, db, actor = werk.gemeente()
     if actor.organisation_id is None:
         return None
-    open_ = await verzoeken.open_consultaties(db, actor.organisation_id)
-    vandaag = verzoeken.vandaag()
+    open_ = await open_consultaties(db, actor.organisation_id)
+    vandaag = klok.vandaag()
     te_laat = sum(1 for taak, _ in open_ if taak.termijn < vandaag)
     if not open_ and werk.context.role is Role.INVITED_PARTY:
         return None
