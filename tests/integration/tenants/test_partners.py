@@ -6,6 +6,7 @@ decision on it."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -196,11 +197,14 @@ async def _kondig(
 
 
 async def test_jenv_announces_a_measure_and_the_municipality_decides(
-    sessie: Sessie, tenant_a: TenantRef, orgs: Organisaties
+    sessie: Sessie, fresh_tenant: Callable[[], Awaitable[TenantRef]], orgs: Organisaties
 ) -> None:
+    # A municipality of its own: the counts are of the whole municipality, and other tests
+    # announce measures in the shared one.
+    tenant = await fresh_tenant()
     jenv_org = uuid.uuid4()
     jenv = _jenv(jenv_org)
-    async with sessie(tenant_a) as s:
+    async with sessie(tenant) as s:
         casus = await nieuwe_casus(s, orgs)
         # Police is a participant of the casus but not JenV; JenV must take part in the casus.
         with pytest.raises(GeenToegang, match="Justitie en Veiligheid"):
