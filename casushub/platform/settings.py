@@ -104,6 +104,9 @@ class Settings:
     app_db_password: str = ""
     """Password given to the runtime login role when it is created (empty: trust/peer auth)."""
     db_pool_size: int = 10
+    db_pool_guard: bool = False
+    """Refuse a second pooled connection to a task that holds one (tests and development):
+    casushub.platform.een_verbinding."""
     data_dir: Path = field(default_factory=lambda: Path(".data"))
     """Local state for development: embedded PostgreSQL data, mail sink, uploads."""
     secret_key: str = ""

@@ -18,6 +18,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from casushub.platform.database import create_app_engine
+from casushub.platform.een_verbinding import bewaak
 from casushub.platform.identity.access import InstructionsNotAccepted
 from casushub.platform.identity.discovery import ProviderMetadataCache
 from casushub.platform.identity.roles import HUB_STAFF_ROLES, TENANT_ROLES
@@ -111,6 +112,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def database(app: Litestar) -> AsyncGenerator[None, None]:
         state: State = app.state
         state.engine = create_app_engine(settings)
+        if settings.db_pool_guard:
+            bewaak(state.engine)
         # Background work is sent with this app's settings, never ones read from the environment.
         use_broker_settings(settings)
         try:

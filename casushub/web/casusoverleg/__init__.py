@@ -6,7 +6,7 @@ from casushub.web.casusoverleg.afdrukken import afdruk_handlers
 from casushub.web.casusoverleg.bijlagen import bijlage_handlers
 from casushub.web.casusoverleg.controllers import casusoverleg_handlers as _schermen
 from casushub.web.casusoverleg.inbrengen import inbreng_handlers
-from casushub.web.casusoverleg.maatregelen import maatregel_handlers
+from casushub.web.casusoverleg.maatregelen import MaatregelController
 
 __all__ = ["casusoverleg_handlers"]
 
@@ -16,5 +16,5 @@ casusoverleg_handlers = [
     *afdruk_handlers,
     *bijlage_handlers,
     *inbreng_handlers,
-    *maatregel_handlers,
+    MaatregelController,
 ]

@@ -141,7 +141,7 @@ async def casus_bijeenkomsten(
 ) -> Template:
     async with db.begin():
         fragment = await _bijeenkomsten_fragment(state, tenant, db, actor, casus_id)
-        return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
+    return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
 
 
 @post(
@@ -183,12 +183,12 @@ async def casus_agenderen(
                 fouten={veld: fout.message},
                 status_code=422,
             )
-            return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
+        return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
     async with db.begin():
         fragment = await _bijeenkomsten_fragment(
             state, tenant, db, actor, casus_id, melding="De casus staat op de agenda."
         )
-        return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
+    return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
 
 
 # --- one agenda item: minutes, decisions, actions -------------------------------------------

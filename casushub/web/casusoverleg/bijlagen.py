@@ -73,7 +73,7 @@ async def _weiger(
             bijlage_fouten={str(item_id): melding},
             status_code=status_code,
         )
-        return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
+    return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
 
 
 @post(

@@ -101,9 +101,12 @@ def casus_acties(casus: CasusRegel, actor: Actor) -> list[Actie]:
 async def casus_kop(
     state: State, db: AsyncSession, actor: Actor, casus_id: uuid.UUID, *, doel: str
 ) -> dict[str, Any]:
-    """The summary above every section: call inside the request's transaction."""
-    kop = await samenvatting(db, actor, casus_id, doel=doel)
-    punten = await agendapunten_van_casus(db, actor, casus_id)
+    """The summary above every section: its tenant reads in a transaction of its own, the
+    platform's names after it (one pooled connection at a time,
+    casushub.platform.een_verbinding)."""
+    async with db.begin():
+        kop = await samenvatting(db, actor, casus_id, doel=doel)
+        punten = await agendapunten_van_casus(db, actor, casus_id)
     info = await bijeenkomsten_info(state.engine, {p.bijeenkomst_id for p in punten})
     namen = await gemeenten(state.engine)
     op_agenda = sorted(
@@ -137,7 +140,7 @@ async def sectie(
     fragment: Template,
 ) -> Template:
     """``fragment`` alone for htmx, else the casus page with it as section ``naam``. Call
-    inside the request's transaction (the summary is a logged read too)."""
+    after the request's transaction: the summary, a logged read too, opens its own."""
     if _fragment_gevraagd(request):
         return fragment
     huidig = _PER_NAAM[naam]

@@ -112,7 +112,7 @@ async def casus_informatie(
 ) -> Template:
     async with db.begin():
         fragment = await informatie_fragment(state, db, actor, casus_id)
-        return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
+    return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
 
 
 _CATEGORIEEN = [
@@ -200,12 +200,12 @@ async def casus_informatie_toevoegen(
                 fouten={fout.field or "tekst": fout.message},
                 status_code=422,
             )
-            return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
+        return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
     async with db.begin():
         fragment = await informatie_fragment(
             state, db, actor, casus_id, melding="Informatie toegevoegd. Uw organisatie is de bron."
         )
-        return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
+    return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
 
 
 @post(
@@ -250,7 +250,7 @@ async def casus_plan(
 ) -> Template:
     async with db.begin():
         fragment = await plan_fragment(state, tenant, db, actor, casus_id)
-        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+    return await sectie(request, state, db, actor, casus_id, "plan", fragment)
 
 
 _SIGNAAL_VELDEN = (

@@ -204,7 +204,7 @@ async def interventie_toevoegen(
                 fouten=fouten or {fout.field or "omschrijving": fout.message},
                 status_code=422,
             )
-            return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
     async with db.begin():
         fragment = await plan_fragment(
             state,
@@ -214,7 +214,7 @@ async def interventie_toevoegen(
             casus_id,
             melding="Interventie toegevoegd aan het plan van aanpak.",
         )
-        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+    return await sectie(request, state, db, actor, casus_id, "plan", fragment)
 
 
 @post(
@@ -261,12 +261,12 @@ async def interventie_bijwerken(
                 fouten={fout.field if fout.field and "-" in fout.field else veld: fout.message},
                 status_code=422,
             )
-            return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
     async with db.begin():
         fragment = await plan_fragment(
             state, tenant, db, actor, casus_id, melding="Interventie bijgewerkt."
         )
-        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+    return await sectie(request, state, db, actor, casus_id, "plan", fragment)
 
 
 @post(
@@ -301,12 +301,12 @@ async def plan_vaststellen(
                 fouten={veld: fout.message},
                 status_code=422,
             )
-            return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
     async with db.begin():
         fragment = await plan_fragment(
             state, tenant, db, actor, casus_id, melding="Plan van aanpak vastgesteld."
         )
-        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+    return await sectie(request, state, db, actor, casus_id, "plan", fragment)
 
 
 plan_handlers = [interventie_toevoegen, interventie_bijwerken, plan_vaststellen]

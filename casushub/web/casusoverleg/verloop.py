@@ -90,7 +90,7 @@ async def casus_pagina(
 ) -> Template:
     async with db.begin():
         fragment = await overzicht_fragment(db, actor, casus_id)
-        return await sectie(request, state, db, actor, casus_id, "overzicht", fragment)
+    return await sectie(request, state, db, actor, casus_id, "overzicht", fragment)
 
 
 @get(
@@ -110,7 +110,7 @@ async def casus_verloop(
         _, gebeurtenissen = await geschiedenis(db, actor, casus_id)
         regels = await _regels(state, gebeurtenissen)
         fragment = Template("casusoverleg/_geschiedenis.html", context={"regels": regels})
-        return await sectie(request, state, db, actor, casus_id, "verloop", fragment)
+    return await sectie(request, state, db, actor, casus_id, "verloop", fragment)
 
 
 async def _regels(state: State, gebeurtenissen: list[Gebeurtenis]) -> list[dict[str, str]]:
@@ -170,7 +170,7 @@ async def casus_status(
                 fouten={"status-keuze": fout.message},
                 status_code=422,
             )
-            return await sectie(request, state, db, actor, casus_id, "overzicht", fragment)
+        return await sectie(request, state, db, actor, casus_id, "overzicht", fragment)
     meld(request, f"Status gewijzigd: de casus is nu '{naar}'.")
     return Redirect(f"/casusoverleg/casussen/{casus_id}", status_code=303)
 
@@ -213,7 +213,7 @@ async def casus_derden(
 ) -> Template:
     async with db.begin():
         fragment = await _derden(db, actor, casus_id)
-        return await sectie(request, state, db, actor, casus_id, "derden", fragment)
+    return await sectie(request, state, db, actor, casus_id, "derden", fragment)
 
 
 @post(
@@ -250,12 +250,12 @@ async def casus_derde_toevoegen(
         veld = {"naam": "derde_naam"}.get(fout.field or "", fout.field or "derde_naam")
         async with db.begin():
             fragment = await _derden(db, actor, casus_id, waarden, {veld: fout.message}, None, 422)
-            return await sectie(request, state, db, actor, casus_id, "derden", fragment)
+        return await sectie(request, state, db, actor, casus_id, "derden", fragment)
     async with db.begin():
         fragment = await _derden(
             db, actor, casus_id, melding=f"Betrokken persoon {waarden['derde_naam']} toegevoegd."
         )
-        return await sectie(request, state, db, actor, casus_id, "derden", fragment)
+    return await sectie(request, state, db, actor, casus_id, "derden", fragment)
 
 
 @post(

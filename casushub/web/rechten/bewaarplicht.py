@@ -95,7 +95,7 @@ async def casus_rechten(
                 "regie": is_regie(actor),
             },
         )
-        return await sectie(request, state, db, actor, casus_id, "rechten", fragment)
+    return await sectie(request, state, db, actor, casus_id, "rechten", fragment)
 
 
 async def _scherm(
