@@ -100,6 +100,15 @@ def search_term_detail(term: str, key: bytes) -> str:
     return f"zoekterm:hmac-sha256:{digest[:32]}"
 
 
+# session.info: (transaction, volgnummer, hash) of the last append through this session.
+_KETEN_EIND = "verwerkingenlog_eind"
+
+
+def _binnenste_transactie(session: AsyncSession) -> object:
+    sync = session.sync_session
+    return sync.get_nested_transaction() or sync.get_transaction()
+
+
 def _lock_key(tenant_id: uuid.UUID) -> int:
     return int.from_bytes(tenant_id.bytes[:8], "big", signed=True)
 
@@ -138,7 +147,8 @@ async def record_many(session: AsyncSession, actor: Actor, regels: Sequence[Rege
 
     A list screen logs every row it shows: taking the lock and reading the chain's end once,
     and sending the entries as one INSERT, keeps that at three round trips however long the
-    list is, with the same entries and chain as one ``record`` call per row. The
+    list is, with the same entries and chain as one ``record`` call per row; a further append
+    in the same transaction is one round trip (the INSERT). The
     entries go in as plain rows in one JSON parameter, not as ORM objects: nothing reads them
     back in the same unit of work, and building and flushing an object per row cost more than
     the INSERT itself.
@@ -149,12 +159,19 @@ async def record_many(session: AsyncSession, actor: Actor, regels: Sequence[Rege
         raise RuntimeError(msg)
     if not regels:
         return
-    # Appends are serialised per tenant so the chain has one order; the lock ends with the
-    # transaction. The chain's end is read in a statement of its own, after the lock: a
-    # statement that locked and read at once would read with a snapshot from before the lock.
-    await session.execute(_LOCK, {"key": _lock_key(tenant.id)})
-    last = (await session.execute(_LAST)).first()
-    volgnummer, vorige = (last.volgnummer, last.hash) if last else (0, GENESIS)
+    # Keyed by the innermost transaction (a savepoint's own), so that a savepoint rolled back
+    # or released never leaves a stale end behind: the next append is then in another one.
+    eind = session.info.get(_KETEN_EIND)
+    if eind is not None and eind[0] is _binnenste_transactie(session):
+        # This transaction appended last and holds the lock: the end is what it wrote.
+        volgnummer, vorige = eind[1], eind[2]
+    else:
+        # Appends are serialised per tenant so the chain has one order; the lock ends with
+        # the transaction. The chain's end is read in a statement of its own, after the lock:
+        # a statement that locked and read at once would read with a snapshot from before it.
+        await session.execute(_LOCK, {"key": _lock_key(tenant.id)})
+        last = (await session.execute(_LAST)).first()
+        volgnummer, vorige = (last.volgnummer, last.hash) if last else (0, GENESIS)
     # Each field is rendered once as the text it is hashed as and sent as that text, so what
     # is stored is what was hashed. The actor's fields and the time are the same for every
     # entry of one call: rendered once and sent once, beside the rows.
@@ -206,6 +223,7 @@ async def record_many(session: AsyncSession, actor: Actor, regels: Sequence[Rege
         "request_id": request_id or None,
     }
     await session.execute(_INSERT, {"rows": rows, **shared})
+    session.info[_KETEN_EIND] = (_binnenste_transactie(session), volgnummer, vorige)
 
 
 # What differs per entry goes in the rows' JSON; what one call's entries share, once.
