@@ -10,10 +10,7 @@ CI cannot stay green with none of them run.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -300,44 +297,8 @@ def chromium() -> Path:
 @pytest.fixture(scope="session")
 def live_server(chromium: Path, settings: Settings, tenant_a: TenantRef) -> Iterator[str]:
     """The real app under uvicorn on a free loopback port, on the session's test database."""
-    serverkit.ARTIFACTS.mkdir(exist_ok=True)
-    port = serverkit.free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "APP_DATABASE_URL": settings.app_database_url,
-        "DB_ROLE_PREFIX": settings.db_role_prefix,
-        "CASUSHUB_ENV": "test",
-        "SECURE_COOKIES": "false",
-        "SECRET_KEY": settings.secret_key,
-        "DATA_DIR": str(settings.data_dir),
-        # The journeys sign in at the development provider, which sends them back here.
-        "BASE_URL": base_url,
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "casushub.web.app:create_app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
-    with (serverkit.ARTIFACTS / serverkit.SERVER_LOG).open("w") as log:
-        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603 - fixed argv
-        try:
-            serverkit.wait_until_up(server, base_url)
-            yield base_url
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    with serverkit.serve(settings, serverkit.SERVER_LOG) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")
@@ -483,10 +444,10 @@ async def demo(
 ) -> AsyncIterator[Any]:
     """The demo region in a database of its own, its own server and the demo providers: the
     README's demo users sign in here as a person trying `make dev` would."""
-    from demokit import DemoRegion, load_demo_region, serve
+    from demokit import DemoRegion, load_demo_region
 
     settings = await database_factory()
-    with serve(settings, "uvicorn-demo.log") as base_url:
+    with serverkit.serve(settings, "uvicorn-demo.log") as base_url:
         idp = await load_demo_region(settings, base_url, tmp_path_factory.mktemp("demo-idp"))
         try:
             yield DemoRegion(base_url, settings, idp)

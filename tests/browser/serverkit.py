@@ -1,17 +1,22 @@
 """The app under test and the browser that drives it, for tests/browser/conftest.py: where
-Chromium is (or why the browser tests skip), how it is launched, whether this is CI, a free
-loopback port for the server and the wait until it answers."""
+Chromium is (or why the browser tests skip), how it is launched, whether this is CI, the app
+under uvicorn on a free loopback port (the tests' server and the demo region's)."""
 
 from __future__ import annotations
 
 import os
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+
+from casushub.platform.settings import Settings
 
 __all__ = [
     "ARTIFACTS",
@@ -21,6 +26,7 @@ __all__ = [
     "chromium_problem",
     "free_port",
     "running_in_ci",
+    "serve",
     "wait_until_up",
 ]
 
@@ -65,12 +71,14 @@ def free_port() -> int:
         return port
 
 
-def wait_until_up(server: subprocess.Popen[bytes], base_url: str) -> None:
+def wait_until_up(
+    server: subprocess.Popen[bytes], base_url: str, log_name: str = SERVER_LOG
+) -> None:
     # A startup deadline, not a timing assertion: the app normally answers within a second.
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            log = (ARTIFACTS / SERVER_LOG).read_text()
+            log = (ARTIFACTS / log_name).read_text()
             pytest.fail(f"uvicorn stopped with {server.returncode}:\n{log[-3000:]}")
         try:
             if httpx.get(base_url + "/healthz", timeout=1).status_code == 200:
@@ -78,4 +86,48 @@ def wait_until_up(server: subprocess.Popen[bytes], base_url: str) -> None:
         except httpx.TransportError:
             pass
         time.sleep(0.1)
-    pytest.fail(f"uvicorn did not answer /healthz within 120 s (test-artifacts/{SERVER_LOG})")
+    pytest.fail(f"uvicorn did not answer /healthz within 120 s (test-artifacts/{log_name})")
+
+
+@contextmanager
+def serve(settings: Settings, log_name: str) -> Iterator[str]:
+    """The real app under uvicorn on a free loopback port, on ``settings``' database; its output
+    goes to test-artifacts/``log_name``. Stopped when the block ends."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "APP_DATABASE_URL": settings.app_database_url,
+        "DB_ROLE_PREFIX": settings.db_role_prefix,
+        "CASUSHUB_ENV": "test",
+        "SECURE_COOKIES": "false",
+        "SECRET_KEY": settings.secret_key,
+        "DATA_DIR": str(settings.data_dir),
+        # The journeys sign in at the development provider, which sends them back here.
+        "BASE_URL": base_url,
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "casushub.web.app:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    with (ARTIFACTS / log_name).open("w") as log:
+        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603 - fixed argv
+        try:
+            wait_until_up(server, base_url, log_name)
+            yield base_url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
