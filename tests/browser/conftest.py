@@ -10,25 +10,18 @@ CI cannot stay green with none of them run.
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import secrets
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+import serverkit  # type: ignore[import-not-found]  # bare name, not in pyproject.toml's mypy list
 from browserkit import CSP_LISTENER, PageSpec, Tab
 from journeykit import JOURNEY_CLIENT_SECRET
 from partnerkit import JENV_ROL, inbrengbare_uitnodiging, jenv_deelnemer
 from pluggy import Result
-from seedkit import Seeds, invite_party, seed, sign_in_role
+from seedkit import Seeds, citizen_with_receipt, invite_party, seed, sign_in_role
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casushub.platform.identity.devidp import DevIdp
@@ -36,22 +29,6 @@ from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef
 from casushub.web.app import SESSION_COOKIE
 from casushub.web.auth.testing import create_signed_in_session
-
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-# One log per xdist worker: each runs its own server, and they must not write one file.
-SERVER_LOG = f"browser-server-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log"
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 # Every page that exists. Add each new screen here, with the role that may see it. Signed-in
 # pages get a session made by casushub.web.auth.testing (the identity tests cover the real
@@ -297,24 +274,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 _skipped_because: list[str] = []
 
 
-def running_in_ci() -> bool:
-    """``CI=true`` (GitHub Actions, GitLab, most CI systems set it; `.ci/run` is run there)."""
-    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
-
-
-def _chromium_problem() -> str | None:
-    if not CHROMIUM.exists():
-        return (
-            f"Chromium ontbreekt ({CHROMIUM}): browser tests OVERGESLAGEN. "
-            "Installeer met `make chromium` (apt-get install -y chromium)."
-        )
-    try:
-        import playwright  # noqa: F401 - only checking that it is installed
-    except ImportError:
-        return "Python-pakket playwright ontbreekt: browser tests OVERGESLAGEN (make deps)."
-    return None
-
-
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if _skipped_because:
         line = "WARNING: " + _skipped_because[0]
@@ -325,80 +284,21 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 # --- the app under test ----------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def chromium() -> Path:
     """Chromium and Playwright, or a loud skip (before any database is set up for nothing)."""
-    problem = _chromium_problem()
+    problem = serverkit.chromium_problem()
     if problem:
         _skipped_because.append(problem)
         pytest.skip(problem)
-    return CHROMIUM
+    return Path(serverkit.CHROMIUM)  # serverkit is untyped here (a bare-name import)
 
 
 @pytest.fixture(scope="session")
 def live_server(chromium: Path, settings: Settings, tenant_a: TenantRef) -> Iterator[str]:
     """The real app under uvicorn on a free loopback port, on the session's test database."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "APP_DATABASE_URL": settings.app_database_url,
-        "DB_ROLE_PREFIX": settings.db_role_prefix,
-        "CASUSHUB_ENV": "test",
-        "SECURE_COOKIES": "false",
-        "SECRET_KEY": settings.secret_key,
-        "DATA_DIR": str(settings.data_dir),
-        # The journeys sign in at the development provider, which sends them back here.
-        "BASE_URL": base_url,
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "casushub.web.app:create_app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
-    with (ARTIFACTS / SERVER_LOG).open("w") as log:
-        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603 - fixed argv
-        try:
-            _wait_until_up(server, base_url)
-            yield base_url
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-
-
-def _wait_until_up(server: subprocess.Popen[bytes], base_url: str) -> None:
-    # A startup deadline, not a timing assertion: the app normally answers within a second.
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            log = (ARTIFACTS / SERVER_LOG).read_text()
-            pytest.fail(f"uvicorn stopped with {server.returncode}:\n{log[-3000:]}")
-        try:
-            if httpx.get(base_url + "/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"uvicorn did not answer /healthz within 120 s (test-artifacts/{SERVER_LOG})")
+    with serverkit.serve(settings, serverkit.SERVER_LOG) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")
@@ -426,7 +326,7 @@ async def session_cookies(
     cookies: dict[str, str] = {}
     for role in sorted({page.role for page in PAGES if page.role}):
         if role == "burger":
-            cookies[role] = await _citizen_with_receipt(admin_engine, settings, tenant_a)
+            cookies[role] = await citizen_with_receipt(admin_engine, settings, tenant_a)
             continue
         if role == JENV_ROL:
             cookies[role], ids = await jenv_deelnemer(
@@ -449,38 +349,6 @@ async def session_cookies(
             _ids["gebruiker"] = str(signed_in.user_id)
     _ids.update(seeds.ids(), tenant=str(tenant_a.id))
     return cookies
-
-
-async def _citizen_with_receipt(
-    admin_engine: AsyncEngine, settings: Settings, tenant: TenantRef
-) -> str:
-    """A citizen's (anonymous) session holding the receipt the public form leaves in it."""
-    from datetime import UTC, datetime, timedelta
-
-    from sqlalchemy import insert
-
-    from casushub.platform.identity.models import WebSessionData
-    from casushub.web.contactpunt import ONTVANGEN_KEY
-
-    cookie = secrets.token_hex(32)
-    nu = datetime.now(UTC)
-    bewijs = {
-        "slug": tenant.slug,
-        "nummer": "CP-9801-TEST",
-        "type": "inzage",
-        "ontvangen_op": nu.date().isoformat(),
-        "termijn": (nu + timedelta(days=30)).date().isoformat(),
-        "email": False,
-    }
-    async with admin_engine.begin() as conn:
-        await conn.execute(
-            insert(WebSessionData).values(
-                key=cookie,
-                value=json.dumps({ONTVANGEN_KEY: bewijs}).encode(),
-                expires_at=nu + timedelta(hours=settings.session_absolute_hours),
-            )
-        )
-    return cookie
 
 
 # Filled by session_cookies; read by the `tab` fixture.
@@ -512,7 +380,7 @@ async def browser(live_server: str) -> AsyncIterator[Any]:
 
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS
+            executable_path=str(serverkit.CHROMIUM), headless=True, args=serverkit.LAUNCH_ARGS
         )
         yield chromium
         await chromium.close()
@@ -524,7 +392,7 @@ def pytest_runtest_makereport(
 ) -> Generator[None, Result[pytest.TestReport], None]:
     outcome = yield
     report = outcome.get_result()
-    if report.skipped and running_in_ci():
+    if report.skipped and serverkit.running_in_ci():
         # A browser test that did not run proves nothing: in CI that is a failure.
         reden = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
@@ -561,9 +429,9 @@ async def tab(
     yield tab
     if request.node.stash.get(_failed, False):
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
-        ARTIFACTS.mkdir(exist_ok=True)
-        await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-        (ARTIFACTS / f"{name}.console.txt").write_text("\n".join(tab.console))
+        serverkit.ARTIFACTS.mkdir(exist_ok=True)
+        await page.screenshot(path=str(serverkit.ARTIFACTS / f"{name}.png"), full_page=True)
+        (serverkit.ARTIFACTS / f"{name}.console.txt").write_text("\n".join(tab.console))
     await context.close()
 
 
@@ -576,10 +444,10 @@ async def demo(
 ) -> AsyncIterator[Any]:
     """The demo region in a database of its own, its own server and the demo providers: the
     README's demo users sign in here as a person trying `make dev` would."""
-    from demokit import DemoRegion, load_demo_region, serve
+    from demokit import DemoRegion, load_demo_region
 
     settings = await database_factory()
-    with serve(settings, "uvicorn-demo.log") as base_url:
+    with serverkit.serve(settings, "uvicorn-demo.log") as base_url:
         idp = await load_demo_region(settings, base_url, tmp_path_factory.mktemp("demo-idp"))
         try:
             yield DemoRegion(base_url, settings, idp)

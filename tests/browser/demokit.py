@@ -4,19 +4,13 @@ users, exactly as a person trying the platform would."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 from browserkit import CSP_LISTENER, Tab
 from journeykit import Journey
 from sqlalchemy import select, update
@@ -35,7 +29,6 @@ __all__ = [
     "demo_user",
     "demo_users",
     "load_demo_region",
-    "serve",
     "sign_in_demo",
 ]
 
@@ -75,55 +68,6 @@ def demo_users() -> list[DemoUser]:
                     )
                 )
     return users
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@contextmanager
-def serve(settings: Settings, log_name: str) -> Iterator[str]:
-    """The app under uvicorn on a free loopback port, on ``settings``' database."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    base_url = f"http://127.0.0.1:{_free_port()}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "APP_DATABASE_URL": settings.app_database_url,
-        "DB_ROLE_PREFIX": settings.db_role_prefix,
-        "CASUSHUB_ENV": "test",
-        "SECURE_COOKIES": "false",
-        "SECRET_KEY": settings.secret_key,
-        "DATA_DIR": str(settings.data_dir),
-        "BASE_URL": base_url,
-    }
-    port = base_url.rsplit(":", 1)[1]
-    command = [sys.executable, "-m", "uvicorn", "--factory", "casushub.web.app:create_app"]
-    command += ["--host", "127.0.0.1", "--port", port]
-    with (ARTIFACTS / log_name).open("w") as log:
-        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603 - fixed argv
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((ARTIFACTS / log_name).read_text()[-3000:])
-                try:
-                    if httpx.get(base_url + "/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.1)
-            yield base_url
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
 
 
 async def load_demo_region(settings: Settings, base_url: str, config_dir: Path) -> DevIdp:

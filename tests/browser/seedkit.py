@@ -3,6 +3,7 @@ session through the real services, and the ids they fill into PAGES paths like `
 
 from __future__ import annotations
 
+import json
 import secrets
 import sys
 import uuid
@@ -40,7 +41,16 @@ from bouwstenen import casus as casus_met_item
 from bouwstenen import hub_id as hub_uuid
 from overgangkit import overgangszaak
 
-__all__ = ["SYSTEEM", "Seeds", "hub_uuid", "invite_party", "seed", "sign_in_role", "weging_invoer"]
+__all__ = [
+    "SYSTEEM",
+    "Seeds",
+    "citizen_with_receipt",
+    "hub_uuid",
+    "invite_party",
+    "seed",
+    "sign_in_role",
+    "weging_invoer",
+]
 
 SYSTEEM = Actor.system("browsertest")
 GEMEENTECODE = "9801"  # tenant "alfa" (tests/conftest.py)
@@ -263,3 +273,35 @@ async def invite_party(
             item_ids=[seeds.item],
         )
     return uitnodiging.id
+
+
+async def citizen_with_receipt(
+    admin_engine: AsyncEngine, settings: Settings, tenant: TenantRef
+) -> str:
+    """A citizen's (anonymous) session holding the receipt the public form leaves in it."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import insert
+
+    from casushub.platform.identity.models import WebSessionData
+    from casushub.web.contactpunt import ONTVANGEN_KEY
+
+    cookie = secrets.token_hex(32)
+    nu = datetime.now(UTC)
+    bewijs = {
+        "slug": tenant.slug,
+        "nummer": "CP-9801-TEST",
+        "type": "inzage",
+        "ontvangen_op": nu.date().isoformat(),
+        "termijn": (nu + timedelta(days=30)).date().isoformat(),
+        "email": False,
+    }
+    async with admin_engine.begin() as conn:
+        await conn.execute(
+            insert(WebSessionData).values(
+                key=cookie,
+                value=json.dumps({ONTVANGEN_KEY: bewijs}).encode(),
+                expires_at=nu + timedelta(hours=settings.session_absolute_hours),
+            )
+        )
+    return cookie

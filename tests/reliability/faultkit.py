@@ -179,3 +179,60 @@ class LiveApp:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=15)
+
+
+# --- a worker of the fault tests, and the scheduler's outbox sweep ---------------------------
+
+WORKERS_DIR = ROOT / "tests" / "workers"  # the probe actors live there
+# Short heartbeat and backoff, as tests/workers uses: a killed worker's message returns fast.
+WORKER_ENV = {
+    "WORKER_HEARTBEAT_TTL": "2",
+    "JOB_MAX_RETRIES": "3",
+    "JOB_MIN_BACKOFF_MS": "100",
+    "WORKER_THREADS": "2",
+    "LOG_JSON": "true",
+    "PYTHONPATH": str(WORKERS_DIR),
+}
+SWEEP = (
+    "from casushub.platform.settings import get_settings\n"
+    "from casushub.workers.broker import configure\n"
+    "configure(get_settings())\n"
+    "from casushub.workers.actors import outbox_sweep\n"
+    "outbox_sweep.send()\n"
+)
+
+
+def start_worker(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "casushub", "worker", "probe_actors"],
+            cwd=ROOT,
+            env=child_env(settings, **WORKER_ENV),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def stop_worker(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=20)
+
+
+def run_sweep(settings: Settings) -> bool:
+    try:
+        result = subprocess.run(  # noqa: S603 - fixed interpreter and arguments
+            [sys.executable, "-c", SWEEP],
+            cwd=ROOT,
+            env=child_env(settings, **WORKER_ENV),
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:  # the broker's pool keeps retrying a dead server
+        return False
+    return result.returncode == 0

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
 
-from faultkit import ROOT, OwnCluster, child_env, new_database, wait_for
+from faultkit import OwnCluster, new_database, run_sweep, start_worker, stop_worker, wait_for
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -35,60 +34,7 @@ from casushub.tenants.outbox.models import OutboxEntry
 from casushub.tenants.outbox.services import record
 from casushub.tenants.personen.models import Persoon
 
-WORKERS_DIR = ROOT / "tests" / "workers"  # the probe actors live there
-# Short heartbeat and backoff, as tests/workers uses: a killed worker's message returns fast.
-WORKER_ENV = {
-    "WORKER_HEARTBEAT_TTL": "2",
-    "JOB_MAX_RETRIES": "3",
-    "JOB_MIN_BACKOFF_MS": "100",
-    "WORKER_THREADS": "2",
-    "LOG_JSON": "true",
-    "PYTHONPATH": str(WORKERS_DIR),
-}
-SWEEP = (
-    "from casushub.platform.settings import get_settings\n"
-    "from casushub.workers.broker import configure\n"
-    "configure(get_settings())\n"
-    "from casushub.workers.actors import outbox_sweep\n"
-    "outbox_sweep.send()\n"
-)
 LATER_JOBS = 4
-
-
-def _start_worker(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "casushub", "worker", "probe_actors"],
-            cwd=ROOT,
-            env=child_env(settings, **WORKER_ENV),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=20)
-
-
-def _sweep(settings: Settings) -> bool:
-    try:
-        result = subprocess.run(  # noqa: S603 - fixed interpreter and arguments
-            [sys.executable, "-c", SWEEP],
-            cwd=ROOT,
-            env=child_env(settings, **WORKER_ENV),
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:  # the broker's pool keeps retrying a dead server
-        return False
-    return result.returncode == 0
 
 
 async def _enqueue(
@@ -129,9 +75,9 @@ async def test_killed_worker_and_broker_outage_lose_nothing_double_nothing(
 
         try:
             # 1. Job A runs (its first attempt hangs) and the worker is killed mid-job.
-            workers.append(_start_worker(settings, log))
+            workers.append(start_worker(settings, log))
             job_a = await _enqueue(engine, settings, tenant, {"hold": True})
-            assert await asyncio.to_thread(_sweep, settings)
+            assert await asyncio.to_thread(run_sweep, settings)
 
             async def a_running() -> bool:
                 assert workers[0].poll() is None, log.read_text()[-3000:]
@@ -145,7 +91,7 @@ async def test_killed_worker_and_broker_outage_lose_nothing_double_nothing(
             later = [await _enqueue(engine, settings, tenant, {}) for _ in range(LATER_JOBS)]
 
             # 3. A new worker, then the database (= broker) away and back.
-            workers.append(_start_worker(settings, log))
+            workers.append(start_worker(settings, log))
             await engine.dispose()
             await asyncio.to_thread(cluster.stop)
             # The worker meets the outage for a while (a pause, not a timing assertion).
@@ -154,13 +100,13 @@ async def test_killed_worker_and_broker_outage_lose_nothing_double_nothing(
 
             # 4. The sweep relays the outbox once the broker answers again.
             async def swept() -> bool:
-                return await asyncio.to_thread(_sweep, settings)
+                return await asyncio.to_thread(run_sweep, settings)
 
             await wait_for(swept, what="sweep verstuurd na herstart")
 
             async def all_done() -> bool:
                 if workers[-1].poll() is not None:  # a crashed worker is restarted, as k8s does
-                    workers.append(_start_worker(settings, log))
+                    workers.append(start_worker(settings, log))
                 statuses = [await job_status(j) for j in (job_a, *later)]
                 return all(s == "done" for s in statuses)
 
@@ -192,5 +138,5 @@ async def test_killed_worker_and_broker_outage_lose_nothing_double_nothing(
             await engine.dispose()
     finally:
         for process in workers:
-            await asyncio.to_thread(_stop, process)
+            await asyncio.to_thread(stop_worker, process)
         await asyncio.to_thread(cluster.cleanup)

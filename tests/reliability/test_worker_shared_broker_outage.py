@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import os
 import socket
-import subprocess
 import sys
 import threading
 import uuid
@@ -28,7 +27,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from faultkit import ROOT, child_env, free_port, wait_for
+from faultkit import WORKERS_DIR, free_port, run_sweep, start_worker, stop_worker, wait_for
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -39,22 +38,6 @@ from casushub.tenants.outbox.models import OutboxEntry
 from casushub.tenants.outbox.services import record
 from casushub.tenants.personen.models import Persoon
 
-WORKERS_DIR = ROOT / "tests" / "workers"  # the probe actors live there
-WORKER_ENV = {
-    "WORKER_HEARTBEAT_TTL": "2",
-    "JOB_MAX_RETRIES": "3",
-    "JOB_MIN_BACKOFF_MS": "100",
-    "WORKER_THREADS": "2",
-    "LOG_JSON": "true",
-    "PYTHONPATH": str(WORKERS_DIR),
-}
-SWEEP = (
-    "from casushub.platform.settings import get_settings\n"
-    "from casushub.workers.broker import configure\n"
-    "configure(get_settings())\n"
-    "from casushub.workers.actors import outbox_sweep\n"
-    "outbox_sweep.send()\n"
-)
 LATER_JOBS = 3
 
 
@@ -165,42 +148,6 @@ def proxied(
         configure(replace(settings, broker_url=""))
 
 
-def _start_worker(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "casushub", "worker", "probe_actors"],
-            cwd=ROOT,
-            env=child_env(settings, **WORKER_ENV),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=20)
-
-
-def _sweep(settings: Settings) -> bool:
-    try:
-        result = subprocess.run(  # noqa: S603 - fixed interpreter and arguments
-            [sys.executable, "-c", SWEEP],
-            cwd=ROOT,
-            env=child_env(settings, **WORKER_ENV),
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return False
-    return result.returncode == 0
-
-
 async def _outbox_job(engine: AsyncEngine, settings: Settings, tenant: TenantRef) -> uuid.UUID:
     job_id = await create_job(engine, "probe.effect")
     async with tenant_session(engine, tenant, settings) as session, session.begin():
@@ -227,11 +174,11 @@ async def test_shared_broker_outage_loses_nothing_doubles_nothing(
     # Leftovers of an earlier run on the shared server belong to another database.
     broker.flush_all()
     log = tmp_path / f"workers-{kind}.log"
-    workers = [_start_worker(settings, log)]
+    workers = [start_worker(settings, log)]
     try:
         # 1. The path works: job A through the proxy.
         job_a = await _outbox_job(app_engine, settings, tenant_a)
-        assert await asyncio.to_thread(_sweep, settings), log.read_text()[-3000:]
+        assert await asyncio.to_thread(run_sweep, settings), log.read_text()[-3000:]
 
         async def status(job_id: uuid.UUID) -> str:
             job = await get_job(app_engine, job_id)
@@ -246,7 +193,7 @@ async def test_shared_broker_outage_loses_nothing_doubles_nothing(
         # 2. The broker away: every connection cut, new ones refused; work goes on meanwhile.
         proxy.cut()
         later = [await _outbox_job(app_engine, settings, tenant_a) for _ in range(LATER_JOBS)]
-        assert not await asyncio.to_thread(_sweep, settings), "de sweep bereikte de broker"
+        assert not await asyncio.to_thread(run_sweep, settings), "de sweep bereikte de broker"
         await asyncio.sleep(3)  # the worker meets the outage (a pause, not a timing assertion)
 
         # 3. Back: the sweep relays the outbox; the worker reconnects (or is restarted, as a
@@ -254,13 +201,13 @@ async def test_shared_broker_outage_loses_nothing_doubles_nothing(
         proxy.restore()
 
         async def swept() -> bool:
-            return await asyncio.to_thread(_sweep, settings)
+            return await asyncio.to_thread(run_sweep, settings)
 
         await wait_for(swept, what="sweep verstuurd na herstel")
 
         async def all_done() -> bool:
             if workers[-1].poll() is not None:
-                workers.append(_start_worker(settings, log))
+                workers.append(start_worker(settings, log))
             return all([await status(j) == "done" for j in later])
 
         await wait_for(all_done, what=f"alle jobs klaar na de {kind}-storing")
@@ -285,4 +232,4 @@ async def test_shared_broker_outage_loses_nothing_doubles_nothing(
         print(f"{kind}: workers gestart: {len(workers)}, verbindingen: {proxy.connections}")
     finally:
         for process in workers:
-            await asyncio.to_thread(_stop, process)
+            await asyncio.to_thread(stop_worker, process)

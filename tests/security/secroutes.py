@@ -30,6 +30,8 @@ __all__ = [
     "declaration",
     "enumerate_routes",
     "fill_path",
+    "form_path",
+    "form_role",
     "normalise_body",
     "use_session",
 ]
@@ -152,6 +154,35 @@ def fill_path(route: Route, values: Mapping[str, str], default_id: uuid.UUID) ->
         return "x"
 
     return _PARAM.sub(one, route.path)
+
+
+def form_role(route: Route) -> Role | None:
+    """The role the form tests try ``route`` as: none where it is public, the regie where any
+    signed-in user may, else the first of the usual roles it allows."""
+    allowed: frozenset[Role] | str = route.allowed
+    if allowed == PUBLIC:
+        return None
+    if allowed == SIGNED_IN or isinstance(allowed, str):
+        return Role.GEMEENTE_REGIE
+    for role in (Role.GEMEENTE_REGIE, Role.CONTACTPUNT, Role.PARTICIPANT, Role.HUB_ADMIN):
+        if role in allowed:
+            return role
+    return sorted(allowed)[0]
+
+
+def form_path(route: Route, side: Any) -> str:
+    """``route``'s path with the ids of ``side`` (a side of the security tests' world) filled in,
+    for the form tests."""
+    values = {
+        name: str(side.ids[ID_SOURCES[name][0]][0])
+        for name, kind in route.params
+        # Not the municipality itself: a valid suspend/terminate would end the
+        # shared test municipality for every later test.
+        if kind == "uuid" and name != "tenant_id" and side.ids.get(ID_SOURCES.get(name, ("-",))[0])
+    }
+    values.setdefault("gemeente", side.tenant.slug)
+    path: str = fill_path(route, values, uuid.uuid4())
+    return path
 
 
 _VOLATILE = (

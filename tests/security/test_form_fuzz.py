@@ -16,7 +16,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from litestar import Litestar
 from litestar.testing import TestClient
-from secroutes import ID_SOURCES, PUBLIC, SIGNED_IN, UNSAFE, Route, enumerate_routes, fill_path
+from secroutes import UNSAFE, Route, enumerate_routes, form_path, form_role
 
 from casushub.platform.identity.roles import Role
 from casushub.platform.settings import Settings
@@ -56,18 +56,6 @@ hostile_text = st.one_of(
 )
 
 
-def _role_for(route: Route) -> Role | None:
-    allowed: frozenset[Role] | str = route.allowed
-    if allowed == PUBLIC:
-        return None
-    if allowed == SIGNED_IN or isinstance(allowed, str):
-        return Role.GEMEENTE_REGIE
-    for role in (Role.GEMEENTE_REGIE, Role.CONTACTPUNT, Role.PARTICIPANT, Role.HUB_ADMIN):
-        if role in allowed:
-            return role
-    return sorted(allowed)[0]
-
-
 async def test_forms_survive_hostile_input(
     settings: Settings, new_world: Callable[[], Awaitable[Any]]
 ) -> None:
@@ -100,20 +88,6 @@ async def test_forms_survive_hostile_input(
                     return
                 client.cookies.set(SESSION_COOKIE, cookies[role])
 
-            def path_for(route: Route) -> str:
-                values = {
-                    name: str(side.ids[ID_SOURCES[name][0]][0])
-                    for name, kind in route.params
-                    # Not the municipality itself: a valid suspend/terminate would end the
-                    # shared test municipality for every later test.
-                    if kind == "uuid"
-                    and name != "tenant_id"
-                    and side.ids.get(ID_SOURCES.get(name, ("-",))[0])
-                }
-                values.setdefault("gemeente", side.tenant.slug)
-                path: str = fill_path(route, values, uuid.uuid4())
-                return path
-
             def names(route: Route, path: str) -> list[str]:
                 if route.key not in fields:
                     page = client.get(path)
@@ -132,8 +106,8 @@ async def test_forms_survive_hostile_input(
             @given(data=st.data())
             def one(data: st.DataObject) -> None:
                 route = data.draw(st.sampled_from(current), label="route")
-                sign_in(_role_for(route))
-                path = path_for(route)
+                sign_in(form_role(route))
+                path = form_path(route, side)
                 form = {name: data.draw(hostile_text, label=name) for name in names(route, path)}
                 response = client.request(
                     route.method, path, data=form, headers={CSRF_HEADER: token}

@@ -9,14 +9,12 @@ this test; it asserts how many routes and fields it tried, so a walk that reache
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import replace
 from typing import Any
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from secroutes import ID_SOURCES, PUBLIC, SIGNED_IN, UNSAFE, Route, csrf_token, enumerate_routes
-from secroutes import fill_path as _fill
+from secroutes import UNSAFE, csrf_token, enumerate_routes, form_path, form_role
 
 from casushub.platform.identity.roles import Role
 from casushub.platform.settings import Settings
@@ -34,18 +32,6 @@ MIN_ROUTES = 50
 MIN_FIELDS = 200
 
 
-def _role_for(route: Route) -> Role | None:
-    allowed: frozenset[Role] | str = route.allowed
-    if allowed == PUBLIC:
-        return None
-    if allowed == SIGNED_IN or isinstance(allowed, str):
-        return Role.GEMEENTE_REGIE
-    for role in (Role.GEMEENTE_REGIE, Role.CONTACTPUNT, Role.PARTICIPANT, Role.HUB_ADMIN):
-        if role in allowed:
-            return role
-    return sorted(allowed)[0]
-
-
 async def test_every_form_field_has_a_maximum_at_the_edge(settings: Settings, world: Any) -> None:
     # Own app: hundreds of posts must not trip the shared app's rate limits for other tests.
     own = replace(settings, contactpunt_limiet_client=100_000, login_limiet_client=100_000)
@@ -58,30 +44,17 @@ async def test_every_form_field_has_a_maximum_at_the_edge(settings: Settings, wo
     ]
     cookies = {role: (await world.sign_in(side, role)).cookie for role in Role}
 
-    def path_for(route: Route) -> str:
-        values = {
-            name: str(side.ids[ID_SOURCES[name][0]][0])
-            for name, kind in route.params
-            # Not the municipality itself: terminating it would end it for every later test.
-            if kind == "uuid"
-            and name != "tenant_id"
-            and side.ids.get(ID_SOURCES.get(name, ("-",))[0])
-        }
-        values.setdefault("gemeente", side.tenant.slug)
-        path: str = _fill(route, values, uuid.uuid4())
-        return path
-
     refused: dict[str, list[str]] = {}
     failures: list[str] = []
     async with AsyncTestClient(app, session_config=session_config(own)) as client:
         token = await csrf_token(client)
         for route in routes:
-            role = _role_for(route)
+            role = form_role(route)
             if role is None:
                 client.cookies.delete(SESSION_COOKIE)
             else:
                 client.cookies.set(SESSION_COOKIE, cookies[role])
-            path = path_for(route)
+            path = form_path(route, side)
             page = await client.get(path)
             shown = set(_INPUT_NAME.findall(page.text)) if page.status_code == 200 else set()
             names = sorted((shown - _SKIP) or set(FIELDS))

@@ -26,6 +26,8 @@ from casushub.tenants.weging.rules import CRITERIA, Beoordeling
 from casushub.tenants.weging.services import Aanwezige, WegingInvoer, weeg_signaal
 
 CSRF_FIELD = "_csrf_token"
+# The header htmx sends: the screens answer it with a fragment instead of a whole page.
+HX = {"HX-Request": "true"}
 SYSTEEM = Actor.system("test")
 
 

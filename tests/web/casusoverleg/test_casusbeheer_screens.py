@@ -9,6 +9,7 @@ from typing import Any
 
 from bouwstenen import (
     CSRF_FIELD,
+    HX,
     SYSTEEM,
     bijeenkomst,
     casus,
@@ -30,7 +31,6 @@ from casushub.tenants.overleg.services import agendeer
 from casushub.tenants.weging.rules import CRITERIA
 
 Client = AsyncTestClient[Litestar]
-HX = {"HX-Request": "true"}
 
 
 async def test_plan_fragment_adds_interventions_inline_and_flags_overdue(

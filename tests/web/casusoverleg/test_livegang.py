@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
+from bouwstenen import token
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
@@ -23,12 +23,6 @@ from casushub.tenants.actor import Actor
 from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal
 from casushub.tenants.weging.rules import CRITERIA, Beoordeling
 from casushub.tenants.weging.services import Aanwezige, WegingInvoer, weeg_signaal
-
-
-def _token(page: str) -> str:
-    found = re.search(r'name="_csrf_token" value="([^"]+)"', page)
-    assert found, "the form carries a CSRF token"
-    return found.group(1)
 
 
 async def test_opname_waits_for_the_required_steps(
@@ -72,7 +66,7 @@ async def test_opname_waits_for_the_required_steps(
     await sign_in_as(client, tenant, Role.GEMEENTE_REGIE)
     form = await client.get(f"/casusoverleg/wegingen/{weging.id}/opname")
     refused = await client.post(
-        f"/casusoverleg/wegingen/{weging.id}/opname", data={"_csrf_token": _token(form.text)}
+        f"/casusoverleg/wegingen/{weging.id}/opname", data={"_csrf_token": token(form.text)}
     )
     assert refused.status_code == 422
     assert "nog niet live" in refused.text
@@ -87,7 +81,7 @@ async def test_opname_waits_for_the_required_steps(
                 conn, tenant.id, stap_id, StapWijziging(StapStatus.GEREED, True, date.today())
             )
     now_live = await client.post(
-        f"/casusoverleg/wegingen/{weging.id}/opname", data={"_csrf_token": _token(form.text)}
+        f"/casusoverleg/wegingen/{weging.id}/opname", data={"_csrf_token": token(form.text)}
     )
     # Past the gate, the intake's own rules decide (this weging is a draft, not finalised).
     assert "nog niet live" not in now_live.text

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bouwstenen import CSRF_FIELD, casus, hub_id, partijen, token
+from bouwstenen import CSRF_FIELD, HX, casus, hub_id, partijen, token
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
@@ -26,7 +26,6 @@ from casushub.tenants.verzoeken.schemas import NieuwVerzoek
 from casushub.tenants.verzoeken.services import registreer
 
 Client = AsyncTestClient[Litestar]
-HX = {"HX-Request": "true"}
 
 
 async def test_a_running_request_follows_the_person_on_a_move(
