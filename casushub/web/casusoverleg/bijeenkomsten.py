@@ -22,6 +22,7 @@ __all__ = [
     "BijeenkomstInfo",
     "bijeenkomst_van_tenant",
     "bijeenkomsten_info",
+    "bijeenkomsten_op",
     "ics",
     "komende_bijeenkomsten",
     "lees_bijeenkomst",
@@ -109,8 +110,17 @@ async def bijeenkomsten_info(
     if not ids:
         return {}
     async with engine.connect() as conn:
-        rows = await conn.execute(_query().where(Bijeenkomst.id.in_(list(ids))))
-        return {r[0]: _info(r) for r in rows.all()}
+        return await bijeenkomsten_op(conn, ids)
+
+
+async def bijeenkomsten_op(
+    conn: AsyncConnection, ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, BijeenkomstInfo]:
+    """``bijeenkomsten_info`` on a connection the caller reads more platform data on."""
+    if not ids:
+        return {}
+    rows = await conn.execute(_query().where(Bijeenkomst.id.in_(list(ids))))
+    return {r[0]: _info(r) for r in rows.all()}
 
 
 async def bijeenkomst_van_tenant(

@@ -27,8 +27,8 @@ from casushub.tenants.casus.services import CasusRegel
 from casushub.tenants.casus.toegang import is_regie
 from casushub.tenants.casus.verloop import samenvatting
 from casushub.tenants.overleg.services import agendapunten_van_casus
-from casushub.web.casusoverleg.bijeenkomsten import bijeenkomsten_info
-from casushub.web.casusoverleg.namen import gemeenten
+from casushub.web.casusoverleg.bijeenkomsten import bijeenkomsten_op
+from casushub.web.casusoverleg.namen import gemeentenamen
 
 __all__ = ["SECTIES", "Actie", "Sectie", "casus_acties", "casus_kop", "sectie"]
 
@@ -107,8 +107,9 @@ async def casus_kop(
     async with db.begin():
         kop = await samenvatting(db, actor, casus_id, doel=doel)
         punten = await agendapunten_van_casus(db, actor, casus_id)
-    info = await bijeenkomsten_info(state.engine, {p.bijeenkomst_id for p in punten})
-    namen = await gemeenten(state.engine)
+    async with state.engine.connect() as conn:
+        info = await bijeenkomsten_op(conn, {p.bijeenkomst_id for p in punten})
+        namen = await gemeentenamen(conn, (kop.regie_gemeente, kop.casus.gemeente_van_verblijf))
     op_agenda = sorted(
         (info[p.bijeenkomst_id] for p in punten if p.bijeenkomst_id in info),
         key=lambda b: b.begint_op,

@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from casushub.platform.identity.models import Organisation, User
 from casushub.platform.models import Tenant, TenantStatus
@@ -25,6 +25,7 @@ __all__ = [
     "gekozen_gemeentecode",
     "gemeenten",
     "gemeentenaam_van",
+    "gemeentenamen",
     "organisatienamen",
     "soortnaam",
 ]
@@ -62,6 +63,19 @@ async def gemeenten(engine: AsyncEngine) -> Gemeenten:
             )
         )
         return Gemeenten({code: naam for code, naam in rows})
+
+
+async def gemeentenamen(conn: AsyncConnection, codes: Collection[str | None]) -> Gemeenten:
+    """Only the municipalities of ``codes``: a page that names two need not read them all."""
+    gevraagd = sorted({c for c in codes if c})
+    if not gevraagd:
+        return Gemeenten({})
+    rows = await conn.execute(
+        select(Tenant.gemeentecode, Tenant.name).where(
+            Tenant.status != TenantStatus.TERMINATED.value, Tenant.gemeentecode.in_(gevraagd)
+        )
+    )
+    return Gemeenten({code: naam for code, naam in rows})
 
 
 def gekozen_gemeentecode(keuze: str, andere_code: str) -> str:
