@@ -88,7 +88,11 @@ async def _bijeenkomsten_fragment(
     melding: str | None = None,
     status_code: int = 200,
 ) -> Template:
-    punten = await agendapunten_van_casus(db, actor, casus_id)
+    """The casus's agenda items and invitations (tenant, in a transaction of its own), with
+    their meetings and the invited organisations' names (platform) read after it."""
+    async with db.begin():
+        punten = await agendapunten_van_casus(db, actor, casus_id)
+        uitnodigingen = await uitnodigingen_van_casus(db, actor, casus_id)
     info = await bijeenkomsten_info(state.engine, {p.bijeenkomst_id for p in punten})
     regie = is_regie(actor)
     context: dict[str, Any] = {
@@ -101,7 +105,6 @@ async def _bijeenkomsten_fragment(
         "doelen": list(DOELEN.items()),
         "tijdzone": LOKAAL,
     }
-    uitnodigingen = await uitnodigingen_van_casus(db, actor, casus_id)
     alle_info = info | await bijeenkomsten_info(
         state.engine, {u.uitnodiging.bijeenkomst_id for u in uitnodigingen}
     )
@@ -139,8 +142,7 @@ async def casus_bijeenkomsten(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    async with db.begin():
-        fragment = await _bijeenkomsten_fragment(state, tenant, db, actor, casus_id)
+    fragment = await _bijeenkomsten_fragment(state, tenant, db, actor, casus_id)
     return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
 
 
@@ -172,22 +174,20 @@ async def casus_agenderen(
             )
     except RegelFout as fout:
         veld = "agenda-doel" if fout.field == "doel" else "bijeenkomst"
-        async with db.begin():
-            fragment = await _bijeenkomsten_fragment(
-                state,
-                tenant,
-                db,
-                actor,
-                casus_id,
-                waarden=waarden,
-                fouten={veld: fout.message},
-                status_code=422,
-            )
-        return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
-    async with db.begin():
         fragment = await _bijeenkomsten_fragment(
-            state, tenant, db, actor, casus_id, melding="De casus staat op de agenda."
+            state,
+            tenant,
+            db,
+            actor,
+            casus_id,
+            waarden=waarden,
+            fouten={veld: fout.message},
+            status_code=422,
         )
+        return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
+    fragment = await _bijeenkomsten_fragment(
+        state, tenant, db, actor, casus_id, melding="De casus staat op de agenda."
+    )
     return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
 
 
@@ -206,7 +206,8 @@ async def _agendapunt(
     melding: str | None = None,
     status_code: int = 200,
 ) -> Template:
-    weergave = await lees_agendapunt(db, actor, agendapunt_id)
+    async with db.begin():
+        weergave = await lees_agendapunt(db, actor, agendapunt_id)
     organisaties = await organisaties_van_hub(state, tenant)
     return Template(
         "casusoverleg/agendapunt.html",
@@ -240,8 +241,7 @@ async def agendapunt(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    async with db.begin():
-        return await _agendapunt(state, tenant, db, actor, agendapunt_id)
+    return await _agendapunt(state, tenant, db, actor, agendapunt_id)
 
 
 async def _na_agendapunt(
@@ -255,19 +255,18 @@ async def _na_agendapunt(
     waarden: dict[str, Any],
     melding: str = "",
 ) -> Template:
-    async with db.begin():
-        if fout is None:
-            return await _agendapunt(state, tenant, db, actor, agendapunt_id, melding=melding)
-        return await _agendapunt(
-            state,
-            tenant,
-            db,
-            actor,
-            agendapunt_id,
-            waarden=waarden,
-            fouten={veld: fout.message},
-            status_code=422,
-        )
+    if fout is None:
+        return await _agendapunt(state, tenant, db, actor, agendapunt_id, melding=melding)
+    return await _agendapunt(
+        state,
+        tenant,
+        db,
+        actor,
+        agendapunt_id,
+        waarden=waarden,
+        fouten={veld: fout.message},
+        status_code=422,
+    )
 
 
 @post(

@@ -65,14 +65,14 @@ async def _weiger(
 ) -> Template:
     async with db.begin():
         casus_id = await casus_van_item(db, actor, item_id)
-        fragment = await informatie_fragment(
-            state,
-            db,
-            actor,
-            casus_id,
-            bijlage_fouten={str(item_id): melding},
-            status_code=status_code,
-        )
+    fragment = await informatie_fragment(
+        state,
+        db,
+        actor,
+        casus_id,
+        bijlage_fouten={str(item_id): melding},
+        status_code=status_code,
+    )
     return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
 
 
@@ -130,10 +130,9 @@ async def bijlage_toevoegen(
             f"/casusoverleg/casussen/{casus_id}/informatie#item-{bijlage.item_id}",
             status_code=303,
         )
-    async with db.begin():
-        return await informatie_fragment(
-            state, db, actor, casus_id, melding=f"Bijlage {naam} toegevoegd."
-        )
+    return await informatie_fragment(
+        state, db, actor, casus_id, melding=f"Bijlage {naam} toegevoegd."
+    )
 
 
 @get(

@@ -75,25 +75,28 @@ async def dashboard(
     actor: NamedDependency[Actor],
 ) -> Template:
     context: dict[str, Any] = {"tenant": tenant, "actor": actor}
-    async with db.begin():
-        if actor.role == Role.INVITED_PARTY:
+    # The municipality's lists in its transaction, the hub's meetings and names (platform)
+    # after it: one pooled connection at a time (casushub.platform.een_verbinding).
+    if actor.role == Role.INVITED_PARTY:
+        async with db.begin():
             uitnodigingen = await mijn_uitnodigingen(db, actor)
-            info = await bijeenkomsten_info(state.engine, {u.bijeenkomst_id for u in uitnodigingen})
-            # Which meeting, of which municipality, and (once confidentiality is accepted) why:
-            # enough to tell two invitations apart, nothing about the person before that.
-            context["uitnodigingen"] = [(u, info.get(u.bijeenkomst_id)) for u in uitnodigingen]
-            context["gemeente"] = await gemeentenaam_van(state.engine, tenant.id)
-            context["bijeenkomsten"] = sorted(info.values(), key=lambda b: b.begint_op)
-        else:
-            async with state.engine.connect() as conn:
-                context["bijeenkomsten"] = await komende_bijeenkomsten(conn, tenant.id)
-                if actor.role in {Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR}:
-                    context["overdrachten"] = await inkomende_overdrachten(conn, tenant.id)
+        info = await bijeenkomsten_info(state.engine, {u.bijeenkomst_id for u in uitnodigingen})
+        # Which meeting, of which municipality, and (once confidentiality is accepted) why:
+        # enough to tell two invitations apart, nothing about the person before that.
+        context["uitnodigingen"] = [(u, info.get(u.bijeenkomst_id)) for u in uitnodigingen]
+        context["gemeente"] = await gemeentenaam_van(state.engine, tenant.id)
+        context["bijeenkomsten"] = sorted(info.values(), key=lambda b: b.begint_op)
+    else:
+        async with db.begin():
             lijsten = await overzicht(db, actor, gevraagde_paginas(request.query_params, LIJSTEN))
-            context["lijsten"] = {naam: getattr(lijsten, naam) for naam in LIJSTEN}
-            context["bladeren"] = {
-                naam: bladerlinks("/casusoverleg", context["lijsten"], naam) for naam in LIJSTEN
-            }
+        async with state.engine.connect() as conn:
+            context["bijeenkomsten"] = await komende_bijeenkomsten(conn, tenant.id)
+            if actor.role in {Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR}:
+                context["overdrachten"] = await inkomende_overdrachten(conn, tenant.id)
+        context["lijsten"] = {naam: getattr(lijsten, naam) for naam in LIJSTEN}
+        context["bladeren"] = {
+            naam: bladerlinks("/casusoverleg", context["lijsten"], naam) for naam in LIJSTEN
+        }
     return Template("casusoverleg/dashboard.html", context=context)
 
 
@@ -110,8 +113,7 @@ async def casus_informatie(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    async with db.begin():
-        fragment = await informatie_fragment(state, db, actor, casus_id)
+    fragment = await informatie_fragment(state, db, actor, casus_id)
     return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
 
 
@@ -135,8 +137,13 @@ async def informatie_fragment(
     status_code: int = 200,
 ) -> Template:
     """The casus's information items, the form for a new one, and an upload form on each item
-    the actor may add files to (with an upload error next to its item's form)."""
-    items = await lijst_items(db, actor, casus_id)
+    the actor may add files to (with an upload error next to its item's form). The items
+    are read in a transaction of its own, the sources' names (platform) after it."""
+    async with db.begin():
+        items = await lijst_items(db, actor, casus_id)
+    bronnen = await organisatienamen(
+        state.engine, {i.bron_organisatie_id for i in items if i.bron_organisatie_id}
+    )
     return Template(
         "casusoverleg/_informatie.html",
         context={
@@ -150,9 +157,7 @@ async def informatie_fragment(
                 i.item_id for i in items if mag_bijlage_toevoegen(actor, i.bron_organisatie_id)
             },
             "bijlage_max_mb": max(1, state.settings.bijlage_max_bytes // (1024 * 1024)),
-            "bronnen": await organisatienamen(
-                state.engine, {i.bron_organisatie_id for i in items if i.bron_organisatie_id}
-            ),
+            "bronnen": bronnen,
             "melding": melding,
         },
         status_code=status_code,
@@ -190,21 +195,19 @@ async def casus_informatie_toevoegen(
                 deelbeperking=waarden["deelbeperking"] or None,
             )
     except RegelFout as fout:
-        async with db.begin():
-            fragment = await informatie_fragment(
-                state,
-                db,
-                actor,
-                casus_id,
-                waarden=waarden,
-                fouten={fout.field or "tekst": fout.message},
-                status_code=422,
-            )
-        return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
-    async with db.begin():
         fragment = await informatie_fragment(
-            state, db, actor, casus_id, melding="Informatie toegevoegd. Uw organisatie is de bron."
+            state,
+            db,
+            actor,
+            casus_id,
+            waarden=waarden,
+            fouten={fout.field or "tekst": fout.message},
+            status_code=422,
         )
+        return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
+    fragment = await informatie_fragment(
+        state, db, actor, casus_id, melding="Informatie toegevoegd. Uw organisatie is de bron."
+    )
     return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
 
 
@@ -248,8 +251,7 @@ async def casus_plan(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    async with db.begin():
-        fragment = await plan_fragment(state, tenant, db, actor, casus_id)
+    fragment = await plan_fragment(state, tenant, db, actor, casus_id)
     return await sectie(request, state, db, actor, casus_id, "plan", fragment)
 
 

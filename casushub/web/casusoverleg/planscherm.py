@@ -132,8 +132,10 @@ async def plan_fragment(
     melding: str | None = None,
     status_code: int = 200,
 ) -> Template:
-    """The plan fragment (a logged read of the plan group); call inside a transaction."""
-    plan = await lees_plan(db, actor, casus_id)
+    """The plan fragment (a logged read of the plan group, in a transaction of its own; the
+    organisations, platform data, after it)."""
+    async with db.begin():
+        plan = await lees_plan(db, actor, casus_id)
     organisaties = await organisaties_van_hub(state, tenant)
     namen = {i: n for i, n, _ in organisaties}
     vandaag = klok.vandaag()
@@ -193,27 +195,25 @@ async def interventie_toevoegen(
         async with db.begin():
             await voeg_interventie_toe(db, actor, casus_id, invoer)
     except RegelFout as fout:
-        async with db.begin():
-            fragment = await plan_fragment(
-                state,
-                tenant,
-                db,
-                actor,
-                casus_id,
-                waarden=waarden,
-                fouten=fouten or {fout.field or "omschrijving": fout.message},
-                status_code=422,
-            )
-        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
-    async with db.begin():
         fragment = await plan_fragment(
             state,
             tenant,
             db,
             actor,
             casus_id,
-            melding="Interventie toegevoegd aan het plan van aanpak.",
+            waarden=waarden,
+            fouten=fouten or {fout.field or "omschrijving": fout.message},
+            status_code=422,
         )
+        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+    fragment = await plan_fragment(
+        state,
+        tenant,
+        db,
+        actor,
+        casus_id,
+        melding="Interventie toegevoegd aan het plan van aanpak.",
+    )
     return await sectie(request, state, db, actor, casus_id, "plan", fragment)
 
 
@@ -251,21 +251,19 @@ async def interventie_bijwerken(
                 reviewdatum=review,
             )
     except RegelFout as fout:
-        async with db.begin():
-            fragment = await plan_fragment(
-                state,
-                tenant,
-                db,
-                actor,
-                casus_id,
-                fouten={fout.field if fout.field and "-" in fout.field else veld: fout.message},
-                status_code=422,
-            )
-        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
-    async with db.begin():
         fragment = await plan_fragment(
-            state, tenant, db, actor, casus_id, melding="Interventie bijgewerkt."
+            state,
+            tenant,
+            db,
+            actor,
+            casus_id,
+            fouten={fout.field if fout.field and "-" in fout.field else veld: fout.message},
+            status_code=422,
         )
+        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+    fragment = await plan_fragment(
+        state, tenant, db, actor, casus_id, melding="Interventie bijgewerkt."
+    )
     return await sectie(request, state, db, actor, casus_id, "plan", fragment)
 
 
@@ -290,22 +288,20 @@ async def plan_vaststellen(
             await stel_plan_vast(db, actor, casus_id, doel=doel, op=klok.vandaag())
     except RegelFout as fout:
         veld = "plan-doel"
-        async with db.begin():
-            fragment = await plan_fragment(
-                state,
-                tenant,
-                db,
-                actor,
-                casus_id,
-                waarden={"plan-doel": doel},
-                fouten={veld: fout.message},
-                status_code=422,
-            )
-        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
-    async with db.begin():
         fragment = await plan_fragment(
-            state, tenant, db, actor, casus_id, melding="Plan van aanpak vastgesteld."
+            state,
+            tenant,
+            db,
+            actor,
+            casus_id,
+            waarden={"plan-doel": doel},
+            fouten={veld: fout.message},
+            status_code=422,
         )
+        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+    fragment = await plan_fragment(
+        state, tenant, db, actor, casus_id, melding="Plan van aanpak vastgesteld."
+    )
     return await sectie(request, state, db, actor, casus_id, "plan", fragment)
 
 

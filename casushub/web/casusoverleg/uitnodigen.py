@@ -72,11 +72,16 @@ async def _pagina(
     fouten: dict[str, str],
     status_code: int = 200,
 ) -> Template:
-    """The form, with what can be shared and what cannot (call inside a transaction)."""
-    casus = await lees_casus(db, actor, casus_id, doel="uitnodiging voorbereiden")
-    items = await lijst_items(db, actor, casus_id, doel="uitnodiging voorbereiden")
+    """The form, with what can be shared and what cannot: the casus in a transaction of its
+    own, the meetings and parties (platform) after it."""
+    async with db.begin():
+        casus = await lees_casus(db, actor, casus_id, doel="uitnodiging voorbereiden")
+        items = await lijst_items(db, actor, casus_id, doel="uitnodiging voorbereiden")
     async with state.engine.connect() as conn:
         komend = await komende_bijeenkomsten(conn, tenant.id)
+    partijen = [
+        (i, n) for i, n, t in await organisaties_van_hub(state, tenant) if t not in DEELNEMER_TYPES
+    ]
     deelbaar = [i for i in items if i.categorie == "gewoon"]
     if deelbaar:
         # The summary links to the first checkbox (a fieldset cannot take focus).
@@ -94,12 +99,7 @@ async def _pagina(
                 (str(b.id), f"{b.omschrijving}, {b.locatie}" if b.locatie else b.omschrijving)
                 for b in komend
             ],
-            "partijen": [("", "Kies een partij")]
-            + [
-                (i, n)
-                for i, n, t in await organisaties_van_hub(state, tenant)
-                if t not in DEELNEMER_TYPES
-            ],
+            "partijen": [("", "Kies een partij"), *partijen],
             "waarden": waarden,
             "fouten": fouten,
         },
@@ -120,8 +120,7 @@ async def uitnodigen_formulier(
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    async with db.begin():
-        return await _pagina(state, tenant, db, actor, casus_id, {"items": []}, {})
+    return await _pagina(state, tenant, db, actor, casus_id, {"items": []}, {})
 
 
 @post(
@@ -178,8 +177,7 @@ async def casus_uitnodigen(
     except RegelFout as fout:
         veld = {"bijeenkomst": "uitnodiging_bijeenkomst", "items": "uitnodiging-items"}
         gemeld = {veld.get(k, k or "reden"): v for k, v in alle_fouten(fout).items()}
-        async with db.begin():
-            return await _pagina(state, tenant, db, actor, casus_id, waarden, gemeld, 422)
+        return await _pagina(state, tenant, db, actor, casus_id, waarden, gemeld, 422)
     ontvangers = await uitnodiging_mailen(
         state.engine, tenant.id, uitnodiging.organisatie_id, uitnodiging.id
     )

@@ -108,8 +108,9 @@ async def casus_verloop(
 ) -> Template:
     async with db.begin():
         _, gebeurtenissen = await geschiedenis(db, actor, casus_id)
-        regels = await _regels(state, gebeurtenissen)
-        fragment = Template("casusoverleg/_geschiedenis.html", context={"regels": regels})
+    # The names (platform) after the tenant transaction: one pooled connection at a time.
+    regels = await _regels(state, gebeurtenissen)
+    fragment = Template("casusoverleg/_geschiedenis.html", context={"regels": regels})
     return await sectie(request, state, db, actor, casus_id, "verloop", fragment)
 
 
