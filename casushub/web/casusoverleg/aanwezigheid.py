@@ -4,7 +4,8 @@ organisations were there (the regie records it)."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Annotated
 
 from litestar import get, post
 from litestar.datastructures import State
@@ -18,19 +19,19 @@ from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.overleg.services import lees_aanwezigheid, registreer_aanwezigheid
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.agenda import REGIE, AnyForm
+from casushub.web.casusoverleg.agenda import REGIE
 from casushub.web.casusoverleg.bijeenkomsten import bijeenkomst_van_tenant
-from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.deps import DEPS, lijst
 from casushub.web.casusoverleg.namen import soortnaam
 from casushub.web.casusoverleg.weging import deelnemende_organisaties
+from casushub.web.formulieren import FORMULIER, Formulier
 
 __all__ = ["aanwezigheid_handlers"]
 
 
-def _lijst(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+@dataclass
+class Aanwezigheid(Formulier):
+    aanwezig: list[str] | str = field(default_factory=list)
 
 
 async def _aanwezigheid(
@@ -84,7 +85,7 @@ async def aanwezigheid(
 )
 async def aanwezigheid_opslaan(
     bijeenkomst_id: FromPath[uuid.UUID],
-    data: AnyForm,
+    data: Annotated[Aanwezigheid, FORMULIER],
     state: State,
     tenant: NamedDependency[TenantRef],
     db: NamedDependency[AsyncSession],
@@ -93,7 +94,7 @@ async def aanwezigheid_opslaan(
     if await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id) is None:
         raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
     organisaties = [uuid.UUID(i) for i, _, _ in await deelnemende_organisaties(state, tenant)]
-    aangevinkt = set(_lijst(data.get("aanwezig")))
+    aangevinkt = set(lijst(data.aanwezig))
     async with db.begin():
         await registreer_aanwezigheid(
             db, actor, bijeenkomst_id, {o: str(o) in aangevinkt for o in organisaties}

@@ -7,13 +7,14 @@ item with decisions and actions (an action can become an intervention). Attendan
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,16 +47,16 @@ from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.namen import organisatienamen, soortnaam
 from casushub.web.casusoverleg.planscherm import (
-    INTERVENTIE_VELDEN,
+    Interventie,
     interventie_invoer,
     organisaties_van_hub,
 )
+from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 
 __all__ = ["agenda_handlers"]
 
 LOKAAL = klok.TIJDZONE
 
-AnyForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 ALLEN = (*WERKERS, Role.INVITED_PARTY)
@@ -64,6 +65,23 @@ AFDRUK_DOELEN = [
     ("", "Kies een doel"),
     (ExportDoel.CASUSOVERLEG.value, ExportDoel.CASUSOVERLEG.value),
 ]
+
+
+@dataclass
+class Agendering(Formulier):
+    bijeenkomst: str = ""
+    doel: str = ""
+
+
+@dataclass
+class Notulen(Formulier):
+    notulen: str = ""
+
+
+@dataclass
+class AgendaActie(Formulier):
+    soort: str = ""
+    tekst: str = ""
 
 
 def _uuid(value: str) -> uuid.UUID | None:
@@ -155,40 +173,42 @@ async def casus_bijeenkomsten(
 async def casus_agenderen(
     request: Request[Any, Any, Any],
     casus_id: FromPath[uuid.UUID],
-    data: AnyForm,
+    data: Annotated[Agendering, FORMULIER],
     state: State,
     tenant: NamedDependency[TenantRef],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
     """The procesregisseur picks a meeting of this municipality's casusoverleg."""
-    waarden = {k: str(data.get(k, "")) for k in ("bijeenkomst", "doel")}
-    gekozen = _uuid(waarden["bijeenkomst"])
-    info = await bijeenkomst_van_tenant(state.engine, tenant.id, gekozen) if gekozen else None
-    try:
-        if info is None:
-            raise RegelFout("Kies een bijeenkomst van uw casusoverleg.", "bijeenkomst")
-        async with db.begin():
-            await agendeer(
-                db, actor, casus_id=casus_id, bijeenkomst_id=info.id, doel=waarden["doel"]
-            )
-    except RegelFout as fout:
-        veld = "agenda-doel" if fout.field == "doel" else "bijeenkomst"
+
+    async def pagina(fouten: dict[str, str] | None = None, melding: str | None = None) -> Template:
         fragment = await _bijeenkomsten_fragment(
             state,
             tenant,
             db,
             actor,
             casus_id,
-            waarden=waarden,
-            fouten={veld: fout.message},
-            status_code=422,
+            waarden=data.waarden() if fouten else None,
+            fouten=fouten,
+            melding=melding,
         )
         return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
-    fragment = await _bijeenkomsten_fragment(
-        state, tenant, db, actor, casus_id, melding="De casus staat op de agenda."
-    )
-    return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
+
+    async def actie() -> Template:
+        gekozen = _uuid(data.bijeenkomst)
+        info = await bijeenkomst_van_tenant(state.engine, tenant.id, gekozen) if gekozen else None
+        if info is None:
+            raise RegelFout("Kies een bijeenkomst van uw casusoverleg.", "bijeenkomst")
+        async with db.begin():
+            await agendeer(db, actor, casus_id=casus_id, bijeenkomst_id=info.id, doel=data.doel)
+        return await pagina(melding="De casus staat op de agenda.")
+
+    async def opnieuw(fouten: dict[str, str]) -> Template:
+        return await pagina(
+            {("agenda-doel" if k == "doel" else "bijeenkomst"): v for k, v in fouten.items()}
+        )
+
+    return await of_opnieuw(actie, opnieuw, standaardveld="bijeenkomst")
 
 
 # --- one agenda item: minutes, decisions, actions -------------------------------------------
@@ -250,23 +270,30 @@ async def _na_agendapunt(
     db: AsyncSession,
     actor: Actor,
     agendapunt_id: uuid.UUID,
-    fout: RegelFout | None,
-    veld: str,
+    actie: Callable[[], Awaitable[object]],
+    melding: str,
+    veld: Callable[[str], str],
     waarden: dict[str, Any],
-    melding: str = "",
 ) -> Template:
-    if fout is None:
+    """``actie()``, then the item page with ``melding``; a refused rule shows the page again
+    with the input kept and the message beside ``veld(field)`` (422)."""
+
+    async def gelukt() -> Template:
+        await actie()
         return await _agendapunt(state, tenant, db, actor, agendapunt_id, melding=melding)
-    return await _agendapunt(
-        state,
-        tenant,
-        db,
-        actor,
-        agendapunt_id,
-        waarden=waarden,
-        fouten={veld: fout.message},
-        status_code=422,
-    )
+
+    async def opnieuw(fouten: dict[str, str]) -> Template:
+        return await _agendapunt(
+            state,
+            tenant,
+            db,
+            actor,
+            agendapunt_id,
+            waarden=waarden,
+            fouten={veld(k): v for k, v in fouten.items()},
+        )
+
+    return await of_opnieuw(gelukt, opnieuw, standaardveld="")
 
 
 @post(
@@ -277,22 +304,26 @@ async def _na_agendapunt(
 )
 async def agendapunt_notulen(
     agendapunt_id: FromPath[uuid.UUID],
-    data: AnyForm,
+    data: Annotated[Notulen, FORMULIER],
     state: State,
     tenant: NamedDependency[TenantRef],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    waarden = {"notulen": str(data.get("notulen", ""))}
-    try:
+    async def actie() -> None:
         async with db.begin():
-            await notuleer(db, actor, agendapunt_id, waarden["notulen"])
-    except RegelFout as fout:
-        return await _na_agendapunt(
-            state, tenant, db, actor, agendapunt_id, fout, "notulen", waarden
-        )
+            await notuleer(db, actor, agendapunt_id, data.notulen)
+
     return await _na_agendapunt(
-        state, tenant, db, actor, agendapunt_id, None, "", {}, "Notulen opgeslagen."
+        state,
+        tenant,
+        db,
+        actor,
+        agendapunt_id,
+        actie,
+        "Notulen opgeslagen.",
+        lambda _: "notulen",
+        data.waarden(),
     )
 
 
@@ -304,23 +335,26 @@ async def agendapunt_notulen(
 )
 async def agendapunt_actie(
     agendapunt_id: FromPath[uuid.UUID],
-    data: AnyForm,
+    data: Annotated[AgendaActie, FORMULIER],
     state: State,
     tenant: NamedDependency[TenantRef],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    waarden = {k: str(data.get(k, "")) for k in ("soort", "tekst")}
-    try:
+    async def actie() -> None:
         async with db.begin():
-            await leg_actie_vast(
-                db, actor, agendapunt_id, soort=waarden["soort"], tekst=waarden["tekst"]
-            )
-    except RegelFout as fout:
-        veld = "soort" if fout.field == "soort" else "actie-tekst"
-        return await _na_agendapunt(state, tenant, db, actor, agendapunt_id, fout, veld, waarden)
+            await leg_actie_vast(db, actor, agendapunt_id, soort=data.soort, tekst=data.tekst)
+
     return await _na_agendapunt(
-        state, tenant, db, actor, agendapunt_id, None, "", {}, "Besluit of actie vastgelegd."
+        state,
+        tenant,
+        db,
+        actor,
+        agendapunt_id,
+        actie,
+        "Besluit of actie vastgelegd.",
+        lambda veld: "soort" if veld == "soort" else "actie-tekst",
+        data.waarden(),
     )
 
 
@@ -333,41 +367,33 @@ async def agendapunt_actie(
 async def actie_interventie(
     agendapunt_id: FromPath[uuid.UUID],
     actie_id: FromPath[uuid.UUID],
-    data: AnyForm,
+    data: Annotated[Interventie, FORMULIER],
     state: State,
     tenant: NamedDependency[TenantRef],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
     """An action agreed in the meeting becomes an intervention of the plan."""
-    waarden = {k: str(data.get(k, "")) for k in INTERVENTIE_VELDEN}
-    invoer, fouten = interventie_invoer(waarden, await organisaties_van_hub(state, tenant))
-    try:
+
+    async def actie() -> None:
+        invoer, fouten = interventie_invoer(
+            data.waarden(), await organisaties_van_hub(state, tenant)
+        )
         if invoer is None:
             raise RegelFout(next(iter(fouten.values())), next(iter(fouten)))
         async with db.begin():
             await actie_naar_interventie(db, actor, actie_id, invoer)
-    except RegelFout as fout:
-        return await _na_agendapunt(
-            state,
-            tenant,
-            db,
-            actor,
-            agendapunt_id,
-            fout,
-            fout.field or "omschrijving",
-            waarden | {"actie_id": str(actie_id)},
-        )
+
     return await _na_agendapunt(
         state,
         tenant,
         db,
         actor,
         agendapunt_id,
-        None,
-        "",
-        {},
+        actie,
         "De actie is als interventie aan het plan van aanpak toegevoegd.",
+        lambda veld: veld or "omschrijving",
+        data.waarden() | {"actie_id": str(actie_id)},
     )
 
 

@@ -9,14 +9,13 @@ when it is actually shown.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,12 +25,7 @@ from casushub.platform.identity.roles import Role
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.bijlagen import mag_bijlage_toevoegen
-from casushub.tenants.casus.errors import (
-    GeenToegang,
-    RegelFout,
-    RegelFouten,
-    alle_fouten,
-)
+from casushub.tenants.casus.errors import GeenToegang, RegelFouten
 from casushub.tenants.casus.items import lijst_items, toon_item, voeg_item_toe
 from casushub.tenants.casus.overzicht import LIJSTEN, overzicht
 from casushub.tenants.personen.services import zoek_personen
@@ -44,7 +38,7 @@ from casushub.web.casusoverleg.agenda import LOKAAL, agenda_handlers
 from casushub.web.casusoverleg.bijeenkomst import bijeenkomst
 from casushub.web.casusoverleg.bijeenkomsten import bijeenkomsten_info, komende_bijeenkomsten
 from casushub.web.casusoverleg.casuspagina import sectie
-from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.deps import DEPS, datum, datum_in
 from casushub.web.casusoverleg.namen import (
     ANDERE_GEMEENTE,
     gekozen_gemeentecode,
@@ -56,6 +50,7 @@ from casushub.web.casusoverleg.planscherm import plan_fragment, plan_handlers
 from casushub.web.casusoverleg.uitnodigen import uitnodig_handlers
 from casushub.web.casusoverleg.verloop import verloop_handlers
 from casushub.web.casusoverleg.weging import weging_handlers
+from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 from casushub.web.meldingen import meld
 from casushub.web.paginering import bladerlinks, gevraagde_paginas
 
@@ -63,7 +58,37 @@ __all__ = ["casusoverleg_handlers"]
 
 WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
 ALLEN = (*WERKERS, Role.INVITED_PARTY)
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+@dataclass
+class Informatie(Formulier):
+    tekst: str = ""
+    categorie: str = ""
+    deelbeperking: str = ""
+
+
+@dataclass
+class Tonen(Formulier):
+    doel: str = ""
+
+
+@dataclass
+class Signaal(Formulier):
+    naam: str = ""
+    geboortedatum: str = ""
+    gemeente_van_verblijf: str = ""
+    andere_gemeentecode: str = ""
+    adres: str = ""
+    aliassen: str = ""
+    ontvangen_op: str = ""
+    omschrijving: str = ""
+    aanleiding: str = ""
+    aanleiding_toelichting: str = ""
+
+
+@dataclass
+class Geheimhouding(Formulier):
+    geheimhouding: str = ""
 
 
 @get("/casusoverleg", name="casusoverleg", opt=roles(*ALLEN), dependencies=DEPS)
@@ -172,43 +197,44 @@ async def informatie_fragment(
 )
 async def casus_informatie_toevoegen(
     casus_id: FromPath[uuid.UUID],
-    data: Form,
+    data: Annotated[Informatie, FORMULIER],
     request: Request[Any, Any, Any],
     state: State,
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
     """Add an item; the source is the actor's own organisation (rule 4)."""
-    waarden = {k: str(data.get(k, "")) for k in ("tekst", "categorie", "deelbeperking")}
-    if actor.organisation_id is None:
+    bron = actor.organisation_id
+    if bron is None:
         raise GeenToegang
-    try:
-        async with db.begin():
-            await voeg_item_toe(
-                db,
-                actor,
-                casus_id=casus_id,
-                tekst=waarden["tekst"],
-                bron_organisatie_id=actor.organisation_id,
-                datum=klok.vandaag(),
-                categorie=waarden["categorie"],
-                deelbeperking=waarden["deelbeperking"] or None,
-            )
-    except RegelFout as fout:
+
+    async def pagina(fouten: dict[str, str] | None = None, melding: str | None = None) -> Template:
         fragment = await informatie_fragment(
             state,
             db,
             actor,
             casus_id,
-            waarden=waarden,
-            fouten={fout.field or "tekst": fout.message},
-            status_code=422,
+            waarden=data.waarden() if fouten else None,
+            fouten=fouten,
+            melding=melding,
         )
         return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
-    fragment = await informatie_fragment(
-        state, db, actor, casus_id, melding="Informatie toegevoegd. Uw organisatie is de bron."
-    )
-    return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
+
+    async def actie() -> Template:
+        async with db.begin():
+            await voeg_item_toe(
+                db,
+                actor,
+                casus_id=casus_id,
+                tekst=data.tekst,
+                bron_organisatie_id=bron,
+                datum=klok.vandaag(),
+                categorie=data.categorie,
+                deelbeperking=data.deelbeperking or None,
+            )
+        return await pagina(melding="Informatie toegevoegd. Uw organisatie is de bron.")
+
+    return await of_opnieuw(actie, pagina, standaardveld="tekst")
 
 
 @post(
@@ -219,22 +245,28 @@ async def casus_informatie_toevoegen(
 )
 async def item_tonen(
     item_id: FromPath[uuid.UUID],
-    data: Form,
+    data: Annotated[Tonen, FORMULIER],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
     """The explicit action that opens a special or criminal item, with its purpose."""
-    doel = data.get("doel", "")
-    try:
+
+    async def actie() -> Template:
         async with db.begin():
-            item = await toon_item(db, actor, item_id, doel=doel)
-    except RegelFout as fout:
+            item = await toon_item(db, actor, item_id, doel=data.doel)
+        return Template("casusoverleg/_item.html", context={"item": item, "gesloten": False})
+
+    async def gesloten(fouten: dict[str, str]) -> Template:
         return Template(
             "casusoverleg/_item.html",
-            context={"item": {"item_id": item_id}, "gesloten": True, "fout": fout.message},
-            status_code=422,
+            context={
+                "item": {"item_id": item_id},
+                "gesloten": True,
+                "fout": next(iter(fouten.values())),
+            },
         )
-    return Template("casusoverleg/_item.html", context={"item": item, "gesloten": False})
+
+    return await of_opnieuw(actie, gesloten, standaardveld="doel")
 
 
 @get(
@@ -270,7 +302,7 @@ _SIGNAAL_VELDEN = (
 
 
 async def _signaal_formulier(
-    state: State, waarden: dict[str, str], fouten: dict[str, str], status_code: int = 200
+    state: State, waarden: dict[str, str], fouten: dict[str, str]
 ) -> Template:
     return Template(
         "casusoverleg/signaal.html",
@@ -280,7 +312,6 @@ async def _signaal_formulier(
             "gemeenten": (await gemeenten(state.engine)).opties(),
             "aanleidingen": list(AANLEIDINGEN.items()),
         },
-        status_code=status_code,
     )
 
 
@@ -299,45 +330,41 @@ async def signaal_nieuw(state: State, actor: NamedDependency[Actor]) -> Template
 )
 async def signaal_opslaan(
     request: Request[Any, Any, Any],
-    data: Form,
+    data: Annotated[Signaal, FORMULIER],
     state: State,
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template | Redirect | Response[bytes]:
-    waarden = {k: str(data.get(k, "")) for k in _SIGNAAL_VELDEN}
-    fouten: dict[str, str] = {}
-    datums: dict[str, date | None] = {}
-    for veld in ("geboortedatum", "ontvangen_op"):
-        try:
-            datums[veld] = datum(waarden[veld])
-        except ValueError:
-            datums[veld] = None
-            fouten[veld] = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 05-03-2026."
-    if "ontvangen_op" not in fouten and datums["ontvangen_op"] is None:
-        fouten["ontvangen_op"] = "Vul de datum van ontvangst in."
-    code = gekozen_gemeentecode(waarden["gemeente_van_verblijf"], waarden["andere_gemeentecode"])
-    if waarden["gemeente_van_verblijf"] == ANDERE_GEMEENTE and not (
-        len(code) == 4 and code.isdigit()
-    ):
-        fouten["andere_gemeentecode"] = (
-            "Vul de CBS-code van de andere gemeente in: vier cijfers, bijvoorbeeld 0363."
-        )
-    if actor.organisation_id is None:
+    bron = actor.organisation_id
+    if bron is None:
         raise GeenToegang
-    invoer = NieuwSignaal(
-        naam=waarden["naam"],
-        gemeente_van_verblijf=code,
-        omschrijving=waarden["omschrijving"],
-        bron_organisatie_id=actor.organisation_id,
-        ontvangen_op=datums["ontvangen_op"] or klok.vandaag(),
-        geboortedatum=datums["geboortedatum"],
-        adres=waarden["adres"] or None,
-        aliassen=[a for a in waarden["aliassen"].split(",") if a.strip()],
-        # Asked on the form, no choice made for the user: empty is refused.
-        aanleiding=waarden["aanleiding"],
-        aanleiding_toelichting=waarden["aanleiding_toelichting"],
-    )
-    try:
+
+    async def actie() -> None:
+        fouten: dict[str, str] = {}
+        geboren = datum_in(data.geboortedatum, "geboortedatum", fouten)
+        ontvangen = datum_in(
+            data.ontvangen_op, "ontvangen_op", fouten, verplicht="Vul de datum van ontvangst in."
+        )
+        code = gekozen_gemeentecode(data.gemeente_van_verblijf, data.andere_gemeentecode)
+        if data.gemeente_van_verblijf == ANDERE_GEMEENTE and not (
+            len(code) == 4 and code.isdigit()
+        ):
+            fouten["andere_gemeentecode"] = (
+                "Vul de CBS-code van de andere gemeente in: vier cijfers, bijvoorbeeld 0363."
+            )
+        invoer = NieuwSignaal(
+            naam=data.naam,
+            gemeente_van_verblijf=code,
+            omschrijving=data.omschrijving,
+            bron_organisatie_id=bron,
+            ontvangen_op=ontvangen or klok.vandaag(),
+            geboortedatum=geboren,
+            adres=data.adres or None,
+            aliassen=[a for a in data.aliassen.split(",") if a.strip()],
+            # Asked on the form, no choice made for the user: empty is refused.
+            aanleiding=data.aanleiding,
+            aanleiding_toelichting=data.aanleiding_toelichting,
+        )
         if fouten:
             # Every other missing field as well: the summary lists them all at once.
             alle = {**signaalfouten(invoer), **fouten}
@@ -346,12 +373,13 @@ async def signaal_opslaan(
             raise RegelFouten({v: alle[v] for v in _SIGNAAL_VELDEN if v in alle})
         async with db.begin():
             await registreer_signaal(db, actor, invoer)
-    except RegelFout as fout:
-        gemeld = {
-            (veld if veld in _SIGNAAL_VELDEN else "omschrijving"): tekst
-            for veld, tekst in alle_fouten(fout).items()
-        }
-        return await _signaal_formulier(state, waarden, gemeld, 422)
+
+    async def opnieuw(fouten: dict[str, str]) -> Template:
+        gemeld = {(v if v in _SIGNAAL_VELDEN else "omschrijving"): t for v, t in fouten.items()}
+        return await _signaal_formulier(state, data.waarden(), gemeld)
+
+    if (pagina := await of_opnieuw(actie, opnieuw, standaardveld="omschrijving")) is not None:
+        return pagina
     meld(request, "Signaal opgeslagen. Het staat klaar voor de weging door de weegploeg.")
     if request.headers.get("hx-request"):
         # The form posts over htmx (hx-select keeps only the form): a 303 would be followed
@@ -425,29 +453,29 @@ async def uitnodiging(
 )
 async def uitnodiging_accepteren(
     uitnodiging_id: FromPath[uuid.UUID],
-    data: Form,
+    data: Annotated[Geheimhouding, FORMULIER],
     request: Request[Any, Any, Any],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template | Redirect:
-    try:
+    async def actie() -> Redirect:
         async with db.begin():
             await accepteer(
-                db,
-                actor,
-                uitnodiging_id,
-                geheimhouding_geaccepteerd=data.get("geheimhouding") == "ja",
+                db, actor, uitnodiging_id, geheimhouding_geaccepteerd=data.geheimhouding == "ja"
             )
-    except RegelFout as fout:
+        meld(
+            request,
+            "Geheimhoudingsplicht geaccepteerd. U ziet nu de informatie die met u is gedeeld.",
+        )
+        return Redirect(f"/casusoverleg/uitnodigingen/{uitnodiging_id}", status_code=303)
+
+    async def opnieuw(fouten: dict[str, str]) -> Template:
         return Template(
             "casusoverleg/geheimhouding.html",
-            context={"uitnodiging_id": uitnodiging_id, "fout": fout.message},
-            status_code=422,
+            context={"uitnodiging_id": uitnodiging_id, "fout": next(iter(fouten.values()))},
         )
-    meld(
-        request, "Geheimhoudingsplicht geaccepteerd. U ziet nu de informatie die met u is gedeeld."
-    )
-    return Redirect(f"/casusoverleg/uitnodigingen/{uitnodiging_id}", status_code=303)
+
+    return await of_opnieuw(actie, opnieuw, standaardveld="geheimhouding")
 
 
 casusoverleg_handlers = [

@@ -8,14 +8,14 @@ responsible when a participant of the casus commissioned it, and the commission 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
 from litestar import Request, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,7 +26,7 @@ from casushub.platform.identity.roles import Role
 from casushub.platform.models import Tenant
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
-from casushub.tenants.casus.errors import RegelFout
+from casushub.tenants.casus.errors import RegelFouten
 from casushub.tenants.casus.toegang import is_regie
 from casushub.tenants.plan.rules import DEELNEMER_TYPES, DOMEINEN, InterventieStatus
 from casushub.tenants.plan.rules import interventie_te_laat as te_laat
@@ -41,16 +41,17 @@ from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.deps import DEPS, datum
 from casushub.web.casusoverleg.namen import soortnaam
+from casushub.web.formulieren import FORMULIER, Formulier, datumveld, of_opnieuw
 
 __all__ = [
     "INTERVENTIE_VELDEN",
+    "Interventie",
     "interventie_invoer",
     "organisaties_van_hub",
     "plan_fragment",
     "plan_handlers",
 ]
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 INTERVENTIE_VELDEN = (
     "omschrijving",
@@ -63,6 +64,30 @@ INTERVENTIE_VELDEN = (
     "opdracht",
 )
 _STATUSSEN = [(s.value, s.value) for s in InterventieStatus]
+
+
+@dataclass
+class Interventie(Formulier):
+    omschrijving: str = ""
+    domein: str = ""
+    verantwoordelijke: str = ""
+    bevoegdheid: str = ""
+    deadline: str = ""
+    reviewdatum: str = ""
+    opdrachtgever: str = ""
+    opdracht: str = ""
+
+
+@dataclass
+class InterventieStand(Formulier):
+    status: str = ""
+    resultaat: str = ""
+    reviewdatum: str = ""
+
+
+@dataclass
+class Vaststelling(Formulier):
+    doel: str = ""
 
 
 async def organisaties_van_hub(state: State, tenant: TenantRef) -> list[tuple[str, str, str]]:
@@ -181,40 +206,36 @@ async def plan_fragment(
 async def interventie_toevoegen(
     request: Request[Any, Any, Any],
     casus_id: FromPath[uuid.UUID],
-    data: Form,
+    data: Annotated[Interventie, FORMULIER],
     state: State,
     tenant: NamedDependency[TenantRef],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    waarden = {k: str(data.get(k, "")) for k in INTERVENTIE_VELDEN}
-    invoer, fouten = interventie_invoer(waarden, await organisaties_van_hub(state, tenant))
-    try:
-        if invoer is None:
-            raise RegelFout(next(iter(fouten.values())), next(iter(fouten)))
-        async with db.begin():
-            await voeg_interventie_toe(db, actor, casus_id, invoer)
-    except RegelFout as fout:
+    async def pagina(fouten: dict[str, str] | None = None, melding: str | None = None) -> Template:
         fragment = await plan_fragment(
             state,
             tenant,
             db,
             actor,
             casus_id,
-            waarden=waarden,
-            fouten=fouten or {fout.field or "omschrijving": fout.message},
-            status_code=422,
+            waarden=data.waarden() if fouten else None,
+            fouten=fouten,
+            melding=melding,
         )
         return await sectie(request, state, db, actor, casus_id, "plan", fragment)
-    fragment = await plan_fragment(
-        state,
-        tenant,
-        db,
-        actor,
-        casus_id,
-        melding="Interventie toegevoegd aan het plan van aanpak.",
-    )
-    return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+
+    async def actie() -> Template:
+        invoer, fouten = interventie_invoer(
+            data.waarden(), await organisaties_van_hub(state, tenant)
+        )
+        if invoer is None:
+            raise RegelFouten(fouten)
+        async with db.begin():
+            await voeg_interventie_toe(db, actor, casus_id, invoer)
+        return await pagina(melding="Interventie toegevoegd aan het plan van aanpak.")
+
+    return await of_opnieuw(actie, pagina, standaardveld="omschrijving")
 
 
 @post(
@@ -227,44 +248,40 @@ async def interventie_bijwerken(
     request: Request[Any, Any, Any],
     casus_id: FromPath[uuid.UUID],
     interventie_id: FromPath[uuid.UUID],
-    data: Form,
+    data: Annotated[InterventieStand, FORMULIER],
     state: State,
     tenant: NamedDependency[TenantRef],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
     veld = f"status-{interventie_id}"
-    try:
-        try:
-            review = datum(str(data.get("reviewdatum", "")))
-        except ValueError:
-            raise RegelFout(
-                "Vul een datum in als dd-mm-jjjj.", f"reviewdatum-{interventie_id}"
-            ) from None
+
+    async def pagina(fouten: dict[str, str] | None = None, melding: str | None = None) -> Template:
+        fragment = await plan_fragment(
+            state, tenant, db, actor, casus_id, fouten=fouten, melding=melding
+        )
+        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+
+    async def actie() -> Template:
+        review = datumveld(
+            data.reviewdatum, f"reviewdatum-{interventie_id}", "Vul een datum in als dd-mm-jjjj."
+        )
         async with db.begin():
             await wijzig_interventie(
                 db,
                 actor,
                 interventie_id,
-                status=str(data.get("status", "")),
-                resultaat=str(data.get("resultaat", "")) or None,
+                status=data.status,
+                resultaat=data.resultaat or None,
                 reviewdatum=review,
             )
-    except RegelFout as fout:
-        fragment = await plan_fragment(
-            state,
-            tenant,
-            db,
-            actor,
-            casus_id,
-            fouten={fout.field if fout.field and "-" in fout.field else veld: fout.message},
-            status_code=422,
-        )
-        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
-    fragment = await plan_fragment(
-        state, tenant, db, actor, casus_id, melding="Interventie bijgewerkt."
-    )
-    return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+        return await pagina(melding="Interventie bijgewerkt.")
+
+    async def opnieuw(fouten: dict[str, str]) -> Template:
+        # A rule's own field ("status") is the status control of this intervention.
+        return await pagina({(k if "-" in k else veld): v for k, v in fouten.items()})
+
+    return await of_opnieuw(actie, opnieuw, standaardveld=veld)
 
 
 @post(
@@ -276,33 +293,31 @@ async def interventie_bijwerken(
 async def plan_vaststellen(
     request: Request[Any, Any, Any],
     casus_id: FromPath[uuid.UUID],
-    data: Form,
+    data: Annotated[Vaststelling, FORMULIER],
     state: State,
     tenant: NamedDependency[TenantRef],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
-    doel = str(data.get("doel", ""))
-    try:
-        async with db.begin():
-            await stel_plan_vast(db, actor, casus_id, doel=doel, op=klok.vandaag())
-    except RegelFout as fout:
-        veld = "plan-doel"
+    async def pagina(fouten: dict[str, str] | None = None, melding: str | None = None) -> Template:
         fragment = await plan_fragment(
             state,
             tenant,
             db,
             actor,
             casus_id,
-            waarden={"plan-doel": doel},
-            fouten={veld: fout.message},
-            status_code=422,
+            waarden={"plan-doel": data.doel} if fouten else None,
+            fouten={"plan-doel": next(iter(fouten.values()))} if fouten else None,
+            melding=melding,
         )
         return await sectie(request, state, db, actor, casus_id, "plan", fragment)
-    fragment = await plan_fragment(
-        state, tenant, db, actor, casus_id, melding="Plan van aanpak vastgesteld."
-    )
-    return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+
+    async def actie() -> Template:
+        async with db.begin():
+            await stel_plan_vast(db, actor, casus_id, doel=data.doel, op=klok.vandaag())
+        return await pagina(melding="Plan van aanpak vastgesteld.")
+
+    return await of_opnieuw(actie, pagina, standaardveld="plan-doel")
 
 
 plan_handlers = [interventie_toevoegen, interventie_bijwerken, plan_vaststellen]

@@ -12,14 +12,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -29,7 +29,7 @@ from casushub.platform.identity.roles import Role
 from casushub.platform.mail import MailError, queue_mail
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
-from casushub.tenants.casus.errors import RegelFout, RegelFouten, alle_fouten
+from casushub.tenants.casus.errors import RegelFout, RegelFouten
 from casushub.tenants.casus.items import lijst_items
 from casushub.tenants.casus.services import lees_casus
 from casushub.tenants.plan.rules import DEELNEMER_TYPES
@@ -37,22 +37,34 @@ from casushub.tenants.uitnodigingen.models import Uitnodiging
 from casushub.tenants.uitnodigingen.services import nodig_uit, trek_in
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijeenkomsten import bijeenkomst_van_tenant, komende_bijeenkomsten
-from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.deps import DEPS, lijst
 from casushub.web.casusoverleg.planscherm import organisaties_van_hub
+from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 from casushub.web.meldingen import meld
 
 __all__ = ["uitnodig_handlers", "uitnodiging_mailen"]
 
-AnyForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 _log = logging.getLogger(__name__)
 
 
-def _lijst(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+@dataclass
+class Uitnodigen(Formulier):
+    uitnodiging_bijeenkomst: str = ""
+    partij: str = ""
+    reden: str = ""
+    items: list[str] | str = field(default_factory=list)
+    mag_inbrengen: str = ""
+
+    def ingevuld(self) -> dict[str, Any]:
+        """What was typed and ticked, as the form shows it again."""
+        return {
+            "uitnodiging_bijeenkomst": self.uitnodiging_bijeenkomst,
+            "partij": self.partij,
+            "reden": self.reden,
+            "items": lijst(self.items),
+            "mag_inbrengen": self.mag_inbrengen == "ja",
+        }
 
 
 def _uuid(value: str) -> uuid.UUID | None:
@@ -70,7 +82,6 @@ async def _pagina(
     casus_id: uuid.UUID,
     waarden: dict[str, Any],
     fouten: dict[str, str],
-    status_code: int = 200,
 ) -> Template:
     """The form, with what can be shared and what cannot: the casus in a transaction of its
     own, the meetings and parties (platform) after it."""
@@ -103,7 +114,6 @@ async def _pagina(
             "waarden": waarden,
             "fouten": fouten,
         },
-        status_code=status_code,
     )
 
 
@@ -131,7 +141,7 @@ async def uitnodigen_formulier(
 )
 async def casus_uitnodigen(
     casus_id: FromPath[uuid.UUID],
-    data: AnyForm,
+    data: Annotated[Uitnodigen, FORMULIER],
     request: Request[Any, Any, Any],
     state: State,
     tenant: NamedDependency[TenantRef],
@@ -139,27 +149,24 @@ async def casus_uitnodigen(
     actor: NamedDependency[Actor],
 ) -> Template | Redirect:
     """Invite a third party for one meeting: necessity, scope (items), window."""
-    waarden: dict[str, Any] = {
-        k: str(data.get(k, "")) for k in ("uitnodiging_bijeenkomst", "partij", "reden")
-    }
-    waarden["items"] = _lijst(data.get("items"))
-    waarden["mag_inbrengen"] = str(data.get("mag_inbrengen", "")) == "ja"
-    gekozen = _uuid(waarden["uitnodiging_bijeenkomst"])
-    info = await bijeenkomst_van_tenant(state.engine, tenant.id, gekozen) if gekozen else None
-    partijen = {
-        i for i, _, t in await organisaties_van_hub(state, tenant) if t not in DEELNEMER_TYPES
-    }
-    fouten: dict[str, str] = {}
-    if info is None:
-        fouten["uitnodiging_bijeenkomst"] = "Kies een bijeenkomst van uw casusoverleg."
-    if waarden["partij"] not in partijen:
-        fouten["partij"] = "Kies de partij die u uitnodigt."
-    if not waarden["reden"].strip():
-        fouten["reden"] = "Leg vast waarom deze partij nodig is voor de bespreking (noodzaak)."
-    item_ids = [u for u in (_uuid(i) for i in waarden["items"]) if u is not None]
-    if not item_ids:
-        fouten["uitnodiging-items"] = "Kies de informatie die met deze partij wordt gedeeld."
-    try:
+    waarden = data.ingevuld()
+
+    async def actie() -> Redirect:
+        gekozen = _uuid(data.uitnodiging_bijeenkomst)
+        info = await bijeenkomst_van_tenant(state.engine, tenant.id, gekozen) if gekozen else None
+        partijen = {
+            i for i, _, t in await organisaties_van_hub(state, tenant) if t not in DEELNEMER_TYPES
+        }
+        fouten: dict[str, str] = {}
+        if info is None:
+            fouten["uitnodiging_bijeenkomst"] = "Kies een bijeenkomst van uw casusoverleg."
+        if data.partij not in partijen:
+            fouten["partij"] = "Kies de partij die u uitnodigt."
+        if not data.reden.strip():
+            fouten["reden"] = "Leg vast waarom deze partij nodig is voor de bespreking (noodzaak)."
+        item_ids = [u for u in (_uuid(i) for i in waarden["items"]) if u is not None]
+        if not item_ids:
+            fouten["uitnodiging-items"] = "Kies de informatie die met deze partij wordt gedeeld."
         if fouten or info is None:
             raise RegelFouten(fouten)
         async with db.begin():
@@ -169,32 +176,35 @@ async def casus_uitnodigen(
                 casus_id=casus_id,
                 bijeenkomst_id=info.id,
                 einde_bijeenkomst=info.eindigt_op,
-                organisatie_id=uuid.UUID(waarden["partij"]),
-                reden=waarden["reden"],
+                organisatie_id=uuid.UUID(data.partij),
+                reden=data.reden,
                 item_ids=item_ids,
                 mag_inbrengen=waarden["mag_inbrengen"],
             )
-    except RegelFout as fout:
-        veld = {"bijeenkomst": "uitnodiging_bijeenkomst", "items": "uitnodiging-items"}
-        gemeld = {veld.get(k, k or "reden"): v for k, v in alle_fouten(fout).items()}
-        return await _pagina(state, tenant, db, actor, casus_id, waarden, gemeld, 422)
-    ontvangers = await uitnodiging_mailen(
-        state.engine, tenant.id, uitnodiging.organisatie_id, uitnodiging.id
-    )
-    meld(
-        request,
-        "De partij is uitgenodigd"
-        + (
-            f" en heeft een e-mail met de link gekregen ({ontvangers} ontvanger"
-            + ("s" if ontvangers != 1 else "")
-            + ")"
-            if ontvangers
-            else "; er is nog niemand van die organisatie met toegang tot deze gemeente: "
-            "laat de hub eerst een gebruiker uitnodigen"
+        ontvangers = await uitnodiging_mailen(
+            state.engine, tenant.id, uitnodiging.organisatie_id, uitnodiging.id
         )
-        + ". Zij ziet pas iets na het accepteren van de geheimhoudingsplicht.",
-    )
-    return Redirect(f"/casusoverleg/casussen/{casus_id}/bijeenkomsten", status_code=303)
+        meld(
+            request,
+            "De partij is uitgenodigd"
+            + (
+                f" en heeft een e-mail met de link gekregen ({ontvangers} ontvanger"
+                + ("s" if ontvangers != 1 else "")
+                + ")"
+                if ontvangers
+                else "; er is nog niemand van die organisatie met toegang tot deze gemeente: "
+                "laat de hub eerst een gebruiker uitnodigen"
+            )
+            + ". Zij ziet pas iets na het accepteren van de geheimhoudingsplicht.",
+        )
+        return Redirect(f"/casusoverleg/casussen/{casus_id}/bijeenkomsten", status_code=303)
+
+    async def opnieuw(fouten: dict[str, str]) -> Template:
+        veld = {"bijeenkomst": "uitnodiging_bijeenkomst", "items": "uitnodiging-items"}
+        gemeld = {veld.get(k, k): v for k, v in fouten.items()}
+        return await _pagina(state, tenant, db, actor, casus_id, waarden, gemeld)
+
+    return await of_opnieuw(actie, opnieuw, standaardveld="reden")
 
 
 async def _adressen(

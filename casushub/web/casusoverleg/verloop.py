@@ -9,13 +9,13 @@ The legal and destructive actions have their own pages (casushub.web.casusoverle
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,16 +32,29 @@ from casushub.tenants.casus.verloop import Gebeurtenis, geschiedenis
 from casushub.tenants.personen.services import lees_derden, voeg_derde_toe
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.casuspagina import sectie
-from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.namen import gebruikersnamen, organisatienamen
+from casushub.web.formulieren import FORMULIER, Formulier, datumveld, of_opnieuw
 from casushub.web.meldingen import meld
 
 __all__ = ["overzicht_fragment", "verloop_handlers"]
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 _ZONE = klok.TIJDZONE
+
+
+@dataclass
+class Statuswissel(Formulier):
+    naar: str = ""
+
+
+@dataclass
+class Derde(Formulier):
+    derde_naam: str = ""
+    relatie: str = ""
+    derde_geboortedatum: str = ""
+
 
 # The moves the overview offers from each status; closing has its own page (reason, date).
 _VOLGENDE = {
@@ -149,31 +162,32 @@ async def _regels(state: State, gebeurtenissen: list[Gebeurtenis]) -> list[dict[
 )
 async def casus_status(
     casus_id: FromPath[uuid.UUID],
-    data: Form,
+    data: Annotated[Statuswissel, FORMULIER],
     request: Request[Any, Any, Any],
     state: State,
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template | Redirect:
-    naar = str(data.get("naar", ""))
-    try:
-        if not naar:
+    async def actie() -> Redirect:
+        if not data.naar:
             raise RegelFout("Kies de nieuwe status.", "status")
         async with db.begin():
-            await wijzig_status(db, actor, casus_id, naar)
-    except RegelFout as fout:
+            await wijzig_status(db, actor, casus_id, data.naar)
+        meld(request, f"Status gewijzigd: de casus is nu '{data.naar}'.")
+        return Redirect(f"/casusoverleg/casussen/{casus_id}", status_code=303)
+
+    async def opnieuw(fouten: dict[str, str]) -> Template:
         async with db.begin():
             fragment = await overzicht_fragment(
                 db,
                 actor,
                 casus_id,
-                waarden={"naar": naar},
-                fouten={"status-keuze": fout.message},
-                status_code=422,
+                waarden=data.waarden(),
+                fouten={"status-keuze": next(iter(fouten.values()))},
             )
         return await sectie(request, state, db, actor, casus_id, "overzicht", fragment)
-    meld(request, f"Status gewijzigd: de casus is nu '{naar}'.")
-    return Redirect(f"/casusoverleg/casussen/{casus_id}", status_code=303)
+
+    return await of_opnieuw(actie, opnieuw, standaardveld="status-keuze")
 
 
 async def _derden(
@@ -183,7 +197,6 @@ async def _derden(
     waarden: dict[str, str] | None = None,
     fouten: dict[str, str] | None = None,
     melding: str | None = None,
-    status_code: int = 200,
 ) -> Template:
     derden = await lees_derden(db, actor, casus_id)
     return Template(
@@ -195,7 +208,6 @@ async def _derden(
             "fouten": fouten or {},
             "melding": melding,
         },
-        status_code=status_code,
     )
 
 
@@ -225,38 +237,40 @@ async def casus_derden(
 )
 async def casus_derde_toevoegen(
     casus_id: FromPath[uuid.UUID],
-    data: Form,
+    data: Annotated[Derde, FORMULIER],
     request: Request[Any, Any, Any],
     state: State,
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template:
     """A linked person (parent, sibling, partner): same access scope and retention."""
-    waarden = {k: str(data.get(k, "")) for k in ("derde_naam", "relatie", "derde_geboortedatum")}
-    try:
-        try:
-            geboren = datum(waarden["derde_geboortedatum"])
-        except ValueError:
-            raise RegelFout("Vul een datum in als dd-mm-jjjj.", "derde_geboortedatum") from None
+
+    async def pagina(fouten: dict[str, str] | None = None, melding: str | None = None) -> Template:
+        async with db.begin():
+            fragment = await _derden(
+                db, actor, casus_id, data.waarden() if fouten else None, fouten, melding
+            )
+        return await sectie(request, state, db, actor, casus_id, "derden", fragment)
+
+    async def actie() -> Template:
+        geboren = datumveld(
+            data.derde_geboortedatum, "derde_geboortedatum", "Vul een datum in als dd-mm-jjjj."
+        )
         async with db.begin():
             await voeg_derde_toe(
                 db,
                 actor,
                 casus_id=casus_id,
-                naam=waarden["derde_naam"],
-                relatie=waarden["relatie"],
+                naam=data.derde_naam,
+                relatie=data.relatie,
                 geboortedatum=geboren,
             )
-    except RegelFout as fout:
-        veld = {"naam": "derde_naam"}.get(fout.field or "", fout.field or "derde_naam")
-        async with db.begin():
-            fragment = await _derden(db, actor, casus_id, waarden, {veld: fout.message}, None, 422)
-        return await sectie(request, state, db, actor, casus_id, "derden", fragment)
-    async with db.begin():
-        fragment = await _derden(
-            db, actor, casus_id, melding=f"Betrokken persoon {waarden['derde_naam']} toegevoegd."
-        )
-    return await sectie(request, state, db, actor, casus_id, "derden", fragment)
+        return await pagina(melding=f"Betrokken persoon {data.derde_naam} toegevoegd.")
+
+    async def opnieuw(fouten: dict[str, str]) -> Template:
+        return await pagina({("derde_naam" if k == "naam" else k): v for k, v in fouten.items()})
+
+    return await of_opnieuw(actie, opnieuw, standaardveld="derde_naam")
 
 
 @post(

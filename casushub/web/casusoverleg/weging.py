@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +21,7 @@ from casushub.platform.identity.roles import Role
 from casushub.platform.models import Tenant
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
-from casushub.tenants.casus.errors import RegelFout, RegelFouten, alle_fouten
+from casushub.tenants.casus.errors import RegelFout, RegelFouten
 from casushub.tenants.casus.services import Deelnemer, maak_casus
 from casushub.tenants.plan.rules import DEELNEMER_TYPES
 from casushub.tenants.signalen.services import lees_signaal
@@ -42,13 +41,13 @@ from casushub.tenants.weging.services import (
     weeg_signaal,
 )
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.deps import DEPS, datum_in, lijst
 from casushub.web.casusoverleg.namen import soortnaam
+from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 from casushub.web.meldingen import meld
 
 __all__ = ["KEUZE_BEOORDELING", "OP_TE_NEMEN", "weging_handlers"]
 
-AnyForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 WEEGPLOEG = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 OP_TE_NEMEN = "/casusoverleg/op-te-nemen"  # also the werkruimte's link
@@ -76,10 +75,24 @@ async def deelnemende_organisaties(state: State, tenant: TenantRef) -> list[tupl
         return [(str(i), n, t) for i, n, t in rows]
 
 
-def _lijst(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+@dataclass
+class Weging(Formulier):
+    datum: str = ""
+    aanwezig: list[str] | str = field(default_factory=list)
+    geweld_beoordeling: str = ""
+    geweld_toelichting: str = ""
+    denkbeelden_beoordeling: str = ""
+    denkbeelden_toelichting: str = ""
+    sociale_relaties_beoordeling: str = ""
+    sociale_relaties_toelichting: str = ""
+    identificatie_beoordeling: str = ""
+    identificatie_toelichting: str = ""
+    zelfredzaamheid_beoordeling: str = ""
+    zelfredzaamheid_toelichting: str = ""
+    redenering: str = ""
+    uitkomst: str = ""
+    vervolgdatum: str = ""
+    actie: str = ""
 
 
 def _veld_id(naam: str, organisaties: list[tuple[str, str, str]]) -> str:
@@ -165,7 +178,7 @@ async def weging_formulier(
 async def weging_opslaan(
     signaal_id: FromPath[uuid.UUID],
     request: Request[Any, Any, Any],
-    data: AnyForm,
+    data: Annotated[Weging, FORMULIER],
     state: State,
     tenant: NamedDependency[TenantRef],
     db: NamedDependency[AsyncSession],
@@ -173,36 +186,29 @@ async def weging_opslaan(
 ) -> Template | Redirect:
     organisaties = await deelnemende_organisaties(state, tenant)
     soort = {i: t for i, _, t in organisaties}
-    waarden = {k: v for k, v in data.items() if k != "_csrf_token"}
-    waarden["aanwezig"] = [a for a in _lijst(data.get("aanwezig")) if a in soort]
+    ingevuld = data.waarden()
+    waarden: dict[str, Any] = {
+        **ingevuld,
+        "aanwezig": [a for a in lijst(data.aanwezig) if a in soort],
+    }
     fouten: dict[str, str] = {}
-    datums: dict[str, date | None] = {}
-    for veld in ("datum", "vervolgdatum"):
-        try:
-            datums[veld] = datum(str(data.get(veld, "")))
-        except ValueError:
-            datums[veld] = None
-            fouten[veld] = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 05-03-2026."
-    weegdatum, vervolg = datums["datum"], datums["vervolgdatum"]
-    if weegdatum is None and "datum" not in fouten:
-        fouten["datum"] = "Vul de datum van de weging in."
+    weegdatum = datum_in(data.datum, "datum", fouten, verplicht="Vul de datum van de weging in.")
+    vervolg = datum_in(data.vervolgdatum, "vervolgdatum", fouten)
     invoer = WegingInvoer(
         signaal_id=signaal_id,
         datum=weegdatum or klok.vandaag(),
         aanwezigen=[Aanwezige(uuid.UUID(a), soort[a]) for a in waarden["aanwezig"]],
         criteria={
-            key: Beoordeling(
-                str(data.get(f"{key}_beoordeling", "")), str(data.get(f"{key}_toelichting", ""))
-            )
+            key: Beoordeling(ingevuld[f"{key}_beoordeling"], ingevuld[f"{key}_toelichting"])
             for key in CRITERIA
             # A note without an assessment is kept (and refused as incomplete), not dropped.
-            if data.get(f"{key}_beoordeling") or data.get(f"{key}_toelichting")
+            if ingevuld[f"{key}_beoordeling"] or ingevuld[f"{key}_toelichting"]
         },
-        redenering=str(data.get("redenering", "")),
-        uitkomst=str(data.get("uitkomst", "")) or None,
+        redenering=data.redenering,
+        uitkomst=data.uitkomst or None,
         vervolgdatum=vervolg,
     )
-    vaststellen = data.get("actie") == "vaststellen"
+    vaststellen = data.actie == "vaststellen"
     if fouten and vaststellen:
         # Everything else that is missing too, so the summary lists it all at once.
         fouten = {
@@ -217,34 +223,34 @@ async def weging_opslaan(
             ),
             **fouten,
         }
-    try:
+
+    async def actie() -> Redirect:
         if fouten:
             raise RegelFouten(fouten)
         async with db.begin():
             weging = await weeg_signaal(db, actor, invoer, vaststellen=vaststellen)
-    except RegelFout as fout:
+        if not vaststellen:
+            meld(request, "Concept van de weging opgeslagen. U kunt de weging later vaststellen.")
+            return Redirect("/casusoverleg", status_code=303)
+        uitkomst = Uitkomst(weging.uitkomst or "")
+        meld(request, f"Weging vastgesteld met uitkomst: {uitkomst.label}.")
+        if uitkomst is Uitkomst.OPNAME:
+            return Redirect(f"/casusoverleg/wegingen/{weging.id}/opname", status_code=303)
+        if uitkomst is Uitkomst.NIET_ONDER_WET:
+            # Where the concerns go instead: the municipality's regular aanpak.
+            return Redirect("/grens-van-de-wet", status_code=303)
+        return Redirect("/casusoverleg", status_code=303)
+
+    async def opnieuw(gemeld: dict[str, str]) -> Template:
         # An unknown signal (or another tenant's id) is a 404 here too, not a 500.
         async with db.begin():
             signaal = await lees_signaal(db, actor, signaal_id)
-        velden = {naam: _veld_id(naam, organisaties) for naam in alle_fouten(fout)}
+        velden = {naam: _veld_id(naam, organisaties) for naam in gemeld}
         return _scherm(
-            signaal,
-            organisaties,
-            waarden,
-            {velden[naam]: tekst for naam, tekst in alle_fouten(fout).items()},
-            422,
+            signaal, organisaties, waarden, {velden[naam]: tekst for naam, tekst in gemeld.items()}
         )
-    if not vaststellen:
-        meld(request, "Concept van de weging opgeslagen. U kunt de weging later vaststellen.")
-        return Redirect("/casusoverleg", status_code=303)
-    uitkomst = Uitkomst(weging.uitkomst or "")
-    meld(request, f"Weging vastgesteld met uitkomst: {uitkomst.label}.")
-    if uitkomst is Uitkomst.OPNAME:
-        return Redirect(f"/casusoverleg/wegingen/{weging.id}/opname", status_code=303)
-    if uitkomst is Uitkomst.NIET_ONDER_WET:
-        # Where the concerns go instead: the municipality's regular aanpak.
-        return Redirect("/grens-van-de-wet", status_code=303)
-    return Redirect("/casusoverleg", status_code=303)
+
+    return await of_opnieuw(actie, opnieuw, standaardveld="redenering")
 
 
 @get(
