@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from litestar import get, post
+from litestar import Controller, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
@@ -26,7 +26,7 @@ from casushub.web.casusoverleg.namen import soortnaam
 from casushub.web.casusoverleg.weging import deelnemende_organisaties
 from casushub.web.formulieren import FORMULIER, Formulier
 
-__all__ = ["aanwezigheid_handlers"]
+__all__ = ["AanwezigheidController"]
 
 
 @dataclass
@@ -61,47 +61,40 @@ async def _aanwezigheid(
     )
 
 
-@get(
-    "/casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}/aanwezigheid",
-    name="aanwezigheid",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def aanwezigheid(
-    bijeenkomst_id: FromPath[uuid.UUID],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    return await _aanwezigheid(state, tenant, db, actor, bijeenkomst_id)
+class AanwezigheidController(Controller):
+    path = "/casusoverleg"
+    opt = roles(*REGIE)
+    dependencies = DEPS
 
+    @get("/bijeenkomsten/{bijeenkomst_id:uuid}/aanwezigheid", name="aanwezigheid")
+    async def aanwezigheid(
+        self,
+        bijeenkomst_id: FromPath[uuid.UUID],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        return await _aanwezigheid(state, tenant, db, actor, bijeenkomst_id)
 
-@post(
-    "/casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}/aanwezigheid",
-    name="aanwezigheid-opslaan",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def aanwezigheid_opslaan(
-    bijeenkomst_id: FromPath[uuid.UUID],
-    data: Annotated[Aanwezigheid, FORMULIER],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    if await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id) is None:
-        raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
-    organisaties = [uuid.UUID(i) for i, _, _ in await deelnemende_organisaties(state, tenant)]
-    aangevinkt = set(lijst(data.aanwezig))
-    async with db.begin():
-        await registreer_aanwezigheid(
-            db, actor, bijeenkomst_id, {o: str(o) in aangevinkt for o in organisaties}
+    @post("/bijeenkomsten/{bijeenkomst_id:uuid}/aanwezigheid", name="aanwezigheid-opslaan")
+    async def aanwezigheid_opslaan(
+        self,
+        bijeenkomst_id: FromPath[uuid.UUID],
+        data: Annotated[Aanwezigheid, FORMULIER],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        if await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id) is None:
+            raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
+        organisaties = [uuid.UUID(i) for i, _, _ in await deelnemende_organisaties(state, tenant)]
+        aangevinkt = set(lijst(data.aanwezig))
+        async with db.begin():
+            await registreer_aanwezigheid(
+                db, actor, bijeenkomst_id, {o: str(o) in aangevinkt for o in organisaties}
+            )
+        return await _aanwezigheid(
+            state, tenant, db, actor, bijeenkomst_id, melding="De aanwezigheid is vastgelegd."
         )
-    return await _aanwezigheid(
-        state, tenant, db, actor, bijeenkomst_id, melding="De aanwezigheid is vastgelegd."
-    )
-
-
-aanwezigheid_handlers = [aanwezigheid, aanwezigheid_opslaan]

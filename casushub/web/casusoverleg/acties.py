@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -46,7 +46,7 @@ from casushub.web.casusoverleg.weging import KEUZE_BEOORDELING
 from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 from casushub.web.meldingen import meld
 
-__all__ = ["actie_handlers"]
+__all__ = ["ActieController"]
 
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 
@@ -143,68 +143,6 @@ async def _herbeoordeling_pagina(
     )
 
 
-@get(
-    "/casusoverleg/casussen/{casus_id:uuid}/herbeoordeling",
-    name="casus-herbeoordeling-formulier",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def herbeoordeling_formulier(
-    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
-) -> Template:
-    async with db.begin():
-        casus = await lees_casus(db, actor, casus_id, doel="herbeoordeling")
-        return await _herbeoordeling_pagina(
-            db, actor, casus, {"herbeoordeling_datum": _vandaag()}, {}
-        )
-
-
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/herbeoordeling",
-    name="casus-herbeoordeling",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def herbeoordeling_opslaan(
-    casus_id: FromPath[uuid.UUID],
-    data: Annotated[Herbeoordeling, FORMULIER],
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    """The periodic necessity review against the five criteria (moves the next review)."""
-    criteria = data.criteria()
-
-    async def actie() -> Redirect:
-        fouten: dict[str, str] = {}
-        op = datum_in(
-            data.herbeoordeling_datum,
-            "datum",
-            fouten,
-            verplicht="Vul de datum van de herbeoordeling in.",
-        )
-        if fouten or op is None:
-            fouten.update(criteriafouten(criteria))
-            if not data.h_redenering.strip():
-                fouten["redenering"] = "Leg de afweging vast (redenering)."
-            raise RegelFouten(fouten)
-        async with db.begin():
-            await registreer_herbeoordeling(
-                db, actor, casus_id, datum=op, criteria=criteria, redenering=data.h_redenering
-            )
-        meld(request, "Herbeoordeling vastgelegd. De volgende noodzaaktoets is verschoven.")
-        return Redirect(casus_url(casus_id), status_code=303)
-
-    async def opnieuw(fouten: dict[str, str]) -> Template:
-        async with db.begin():
-            casus = await lees_casus(db, actor, casus_id, doel="herbeoordeling")
-            return await _herbeoordeling_pagina(
-                db, actor, casus, data.waarden(), {_h_veld(k): v for k, v in fouten.items()}
-            )
-
-    return await of_opnieuw(actie, opnieuw, standaardveld="datum")
-
-
 # --- verhuizing ------------------------------------------------------------------------------
 
 
@@ -227,89 +165,6 @@ async def _verhuizing_pagina(
         },
         status_code=status_code,
     )
-
-
-@get(
-    "/casusoverleg/casussen/{casus_id:uuid}/verhuizing",
-    name="casus-verhuizing-formulier",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def verhuizing_formulier(
-    casus_id: FromPath[uuid.UUID],
-    state: State,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    async with db.begin():
-        casus = await lees_casus(db, actor, casus_id, doel="verhuizing")
-    return await _verhuizing_pagina(state, casus, {"verhuis_datum": _vandaag()}, {})
-
-
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/verhuizing",
-    name="casus-verhuizing",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def verhuizing_opslaan(
-    casus_id: FromPath[uuid.UUID],
-    data: Annotated[Verhuizing, FORMULIER],
-    request: Request[Any, Any, Any],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    """Rule 10: the gemeente van verblijf changes, the contactpunt with it; a hand-over task."""
-    waarden = data.waarden()
-    anders = data.naar_gemeente == ANDERE_GEMEENTE
-    code = gekozen_gemeentecode(data.naar_gemeente, data.andere_gemeentecode)
-
-    async def actie() -> Redirect:
-        fouten: dict[str, str] = {}
-        if not code:
-            fouten["naar_gemeente"] = "Kies de nieuwe gemeente van verblijf."
-        elif anders and not (len(code) == 4 and code.isdigit()):
-            fouten["andere_gemeentecode"] = (
-                "Vul de CBS-code van de andere gemeente in: vier cijfers, bijvoorbeeld 0363."
-            )
-        op = datum_in(
-            data.verhuis_datum,
-            "verhuis_datum",
-            fouten,
-            verplicht="Vul de datum van de verhuizing in.",
-        )
-        if fouten or op is None:
-            raise RegelFouten(fouten)
-        async with db.begin():
-            taak = await verhuis(db, actor, casus_id, naar_gemeente=code, datum=op)
-        # The new municipality sees the task when it is on the hub (a platform-level notice).
-        naar = await meld_overdracht(
-            state.engine, state.settings, actor, van=tenant, taak_id=taak.id
-        )
-        nieuwe = (await gemeenten(state.engine)).naam(code)
-        meld(
-            request,
-            f"Verhuizing vastgelegd: de gemeente van verblijf is nu {nieuwe}. "
-            + (
-                "De nieuwe gemeente ziet de overdrachtstaak op haar overzicht."
-                if naar is not None
-                else "De nieuwe gemeente werkt niet op deze hub: draag de casus buiten het "
-                "platform over."
-            ),
-        )
-        return Redirect(casus_url(casus_id), status_code=303)
-
-    async def opnieuw(fouten: dict[str, str]) -> Template:
-        gemeld = {(k if k in waarden else "naar_gemeente"): v for k, v in fouten.items()}
-        if anders and "naar_gemeente" in gemeld:
-            gemeld["andere_gemeentecode"] = gemeld.pop("naar_gemeente")
-        async with db.begin():
-            casus = await lees_casus(db, actor, casus_id, doel="verhuizing")
-        return await _verhuizing_pagina(state, casus, waarden, gemeld)
-
-    return await of_opnieuw(actie, opnieuw, standaardveld="naar_gemeente")
 
 
 # --- afsluiten en heropenen -------------------------------------------------------------------
@@ -337,64 +192,6 @@ async def _afsluiten_pagina(
     )
 
 
-@get(
-    "/casusoverleg/casussen/{casus_id:uuid}/afsluiten",
-    name="casus-afsluiten-formulier",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def afsluiten_formulier(
-    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
-) -> Template:
-    async with db.begin():
-        casus = await lees_casus(db, actor, casus_id, doel="afsluiten")
-        return await _afsluiten_pagina(db, casus, {"afsluit_datum": _vandaag()}, {})
-
-
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/afsluiten",
-    name="casus-afsluiten",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def afsluiten_opslaan(
-    casus_id: FromPath[uuid.UUID],
-    data: Annotated[Afsluiting, FORMULIER],
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    waarden = data.waarden()
-
-    async def actie() -> Redirect:
-        fouten: dict[str, str] = {}
-        if not data.afsluit_reden.strip():
-            fouten["afsluit_reden"] = "Geef de reden van afsluiting."
-        op = datum_in(
-            data.afsluit_datum, "afsluit_datum", fouten, verplicht="Geef de datum van afsluiting."
-        )
-        if fouten:
-            raise RegelFouten(fouten)
-        async with db.begin():
-            casus = await sluit_af(db, actor, casus_id, reden=data.afsluit_reden, datum=op)
-            vernietigen = casus.destroy_on
-        meld(
-            request,
-            "Casus afgesloten."
-            + (f" De gegevens worden vernietigd op {vernietigen:%d-%m-%Y}." if vernietigen else ""),
-        )
-        return Redirect(casus_url(casus_id), status_code=303)
-
-    async def opnieuw(fouten: dict[str, str]) -> Template:
-        veld = {"reden": "afsluit_reden", "datum": "afsluit_datum"}
-        gemeld = {veld.get(k, k if k in waarden else "afsluit_reden"): v for k, v in fouten.items()}
-        async with db.begin():
-            regel = await lees_casus(db, actor, casus_id, doel="afsluiten")
-            return await _afsluiten_pagina(db, regel, waarden, gemeld)
-
-    return await of_opnieuw(actie, opnieuw, standaardveld="afsluit_reden")
-
-
 async def _heropenen_pagina(
     db: AsyncSession, casus: CasusRegel, fout: str | None = None, status_code: int = 200
 ) -> Template:
@@ -410,52 +207,225 @@ async def _heropenen_pagina(
     )
 
 
-@get(
-    "/casusoverleg/casussen/{casus_id:uuid}/heropenen",
-    name="casus-heropenen-formulier",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def heropenen_formulier(
-    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
-) -> Template:
-    async with db.begin():
-        casus = await lees_casus(db, actor, casus_id, doel="heropenen")
-        return await _heropenen_pagina(db, casus)
+class ActieController(Controller):
+    path = "/casusoverleg"
+    opt = roles(*REGIE)
+    dependencies = DEPS
 
-
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/heropenen",
-    name="casus-heropenen",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def heropenen_opslaan(
-    casus_id: FromPath[uuid.UUID],
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    try:
+    @get("/casussen/{casus_id:uuid}/herbeoordeling", name="casus-herbeoordeling-formulier")
+    async def herbeoordeling_formulier(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
         async with db.begin():
-            casus = await heropen(db, actor, casus_id)
-    except RegelFout as fout:
+            casus = await lees_casus(db, actor, casus_id, doel="herbeoordeling")
+            return await _herbeoordeling_pagina(
+                db, actor, casus, {"herbeoordeling_datum": _vandaag()}, {}
+            )
+
+    @post("/casussen/{casus_id:uuid}/herbeoordeling", name="casus-herbeoordeling")
+    async def herbeoordeling_opslaan(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        data: Annotated[Herbeoordeling, FORMULIER],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        """The periodic necessity review against the five criteria (moves the next review)."""
+        criteria = data.criteria()
+
+        async def actie() -> Redirect:
+            fouten: dict[str, str] = {}
+            op = datum_in(
+                data.herbeoordeling_datum,
+                "datum",
+                fouten,
+                verplicht="Vul de datum van de herbeoordeling in.",
+            )
+            if fouten or op is None:
+                fouten.update(criteriafouten(criteria))
+                if not data.h_redenering.strip():
+                    fouten["redenering"] = "Leg de afweging vast (redenering)."
+                raise RegelFouten(fouten)
+            async with db.begin():
+                await registreer_herbeoordeling(
+                    db, actor, casus_id, datum=op, criteria=criteria, redenering=data.h_redenering
+                )
+            meld(request, "Herbeoordeling vastgelegd. De volgende noodzaaktoets is verschoven.")
+            return Redirect(casus_url(casus_id), status_code=303)
+
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            async with db.begin():
+                casus = await lees_casus(db, actor, casus_id, doel="herbeoordeling")
+                return await _herbeoordeling_pagina(
+                    db, actor, casus, data.waarden(), {_h_veld(k): v for k, v in fouten.items()}
+                )
+
+        return await of_opnieuw(actie, opnieuw, standaardveld="datum")
+
+    @get("/casussen/{casus_id:uuid}/verhuizing", name="casus-verhuizing-formulier")
+    async def verhuizing_formulier(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        state: State,
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
         async with db.begin():
-            regel = await lees_casus(db, actor, casus_id, doel="heropenen")
-            return await _heropenen_pagina(db, regel, fout.message, 422)
-    meld(
-        request, f"Casus heropend met status '{casus.status}'. De vernietigingsdatum is vervallen."
-    )
-    return Redirect(casus_url(casus_id), status_code=303)
+            casus = await lees_casus(db, actor, casus_id, doel="verhuizing")
+        return await _verhuizing_pagina(state, casus, {"verhuis_datum": _vandaag()}, {})
 
+    @post("/casussen/{casus_id:uuid}/verhuizing", name="casus-verhuizing")
+    async def verhuizing_opslaan(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        data: Annotated[Verhuizing, FORMULIER],
+        request: Request[Any, Any, Any],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        """Rule 10: the gemeente van verblijf changes, the contactpunt with it; a hand-over task."""
+        waarden = data.waarden()
+        anders = data.naar_gemeente == ANDERE_GEMEENTE
+        code = gekozen_gemeentecode(data.naar_gemeente, data.andere_gemeentecode)
 
-actie_handlers = [
-    herbeoordeling_formulier,
-    herbeoordeling_opslaan,
-    verhuizing_formulier,
-    verhuizing_opslaan,
-    afsluiten_formulier,
-    afsluiten_opslaan,
-    heropenen_formulier,
-    heropenen_opslaan,
-]
+        async def actie() -> Redirect:
+            fouten: dict[str, str] = {}
+            if not code:
+                fouten["naar_gemeente"] = "Kies de nieuwe gemeente van verblijf."
+            elif anders and not (len(code) == 4 and code.isdigit()):
+                fouten["andere_gemeentecode"] = (
+                    "Vul de CBS-code van de andere gemeente in: vier cijfers, bijvoorbeeld 0363."
+                )
+            op = datum_in(
+                data.verhuis_datum,
+                "verhuis_datum",
+                fouten,
+                verplicht="Vul de datum van de verhuizing in.",
+            )
+            if fouten or op is None:
+                raise RegelFouten(fouten)
+            async with db.begin():
+                taak = await verhuis(db, actor, casus_id, naar_gemeente=code, datum=op)
+            # The new municipality sees the task when it is on the hub (a platform-level notice).
+            naar = await meld_overdracht(
+                state.engine, state.settings, actor, van=tenant, taak_id=taak.id
+            )
+            nieuwe = (await gemeenten(state.engine)).naam(code)
+            meld(
+                request,
+                f"Verhuizing vastgelegd: de gemeente van verblijf is nu {nieuwe}. "
+                + (
+                    "De nieuwe gemeente ziet de overdrachtstaak op haar overzicht."
+                    if naar is not None
+                    else "De nieuwe gemeente werkt niet op deze hub: draag de casus buiten het "
+                    "platform over."
+                ),
+            )
+            return Redirect(casus_url(casus_id), status_code=303)
+
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            gemeld = {(k if k in waarden else "naar_gemeente"): v for k, v in fouten.items()}
+            if anders and "naar_gemeente" in gemeld:
+                gemeld["andere_gemeentecode"] = gemeld.pop("naar_gemeente")
+            async with db.begin():
+                casus = await lees_casus(db, actor, casus_id, doel="verhuizing")
+            return await _verhuizing_pagina(state, casus, waarden, gemeld)
+
+        return await of_opnieuw(actie, opnieuw, standaardveld="naar_gemeente")
+
+    @get("/casussen/{casus_id:uuid}/afsluiten", name="casus-afsluiten-formulier")
+    async def afsluiten_formulier(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        async with db.begin():
+            casus = await lees_casus(db, actor, casus_id, doel="afsluiten")
+            return await _afsluiten_pagina(db, casus, {"afsluit_datum": _vandaag()}, {})
+
+    @post("/casussen/{casus_id:uuid}/afsluiten", name="casus-afsluiten")
+    async def afsluiten_opslaan(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        data: Annotated[Afsluiting, FORMULIER],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        waarden = data.waarden()
+
+        async def actie() -> Redirect:
+            fouten: dict[str, str] = {}
+            if not data.afsluit_reden.strip():
+                fouten["afsluit_reden"] = "Geef de reden van afsluiting."
+            op = datum_in(
+                data.afsluit_datum,
+                "afsluit_datum",
+                fouten,
+                verplicht="Geef de datum van afsluiting.",
+            )
+            if fouten:
+                raise RegelFouten(fouten)
+            async with db.begin():
+                casus = await sluit_af(db, actor, casus_id, reden=data.afsluit_reden, datum=op)
+                vernietigen = casus.destroy_on
+            meld(
+                request,
+                "Casus afgesloten."
+                + (
+                    f" De gegevens worden vernietigd op {vernietigen:%d-%m-%Y}."
+                    if vernietigen
+                    else ""
+                ),
+            )
+            return Redirect(casus_url(casus_id), status_code=303)
+
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            veld = {"reden": "afsluit_reden", "datum": "afsluit_datum"}
+            gemeld = {
+                veld.get(k, k if k in waarden else "afsluit_reden"): v for k, v in fouten.items()
+            }
+            async with db.begin():
+                regel = await lees_casus(db, actor, casus_id, doel="afsluiten")
+                return await _afsluiten_pagina(db, regel, waarden, gemeld)
+
+        return await of_opnieuw(actie, opnieuw, standaardveld="afsluit_reden")
+
+    @get("/casussen/{casus_id:uuid}/heropenen", name="casus-heropenen-formulier")
+    async def heropenen_formulier(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        async with db.begin():
+            casus = await lees_casus(db, actor, casus_id, doel="heropenen")
+            return await _heropenen_pagina(db, casus)
+
+    @post("/casussen/{casus_id:uuid}/heropenen", name="casus-heropenen")
+    async def heropenen_opslaan(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        try:
+            async with db.begin():
+                casus = await heropen(db, actor, casus_id)
+        except RegelFout as fout:
+            async with db.begin():
+                regel = await lees_casus(db, actor, casus_id, doel="heropenen")
+                return await _heropenen_pagina(db, regel, fout.message, 422)
+        meld(
+            request,
+            f"Casus heropend met status '{casus.status}'. De vernietigingsdatum is vervallen.",
+        )
+        return Redirect(casus_url(casus_id), status_code=303)

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -53,7 +53,7 @@ from casushub.web.casusoverleg.planscherm import (
 )
 from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 
-__all__ = ["agenda_handlers"]
+__all__ = ["AgendaController"]
 
 LOKAAL = klok.TIJDZONE
 
@@ -146,71 +146,6 @@ async def _bijeenkomsten_fragment(
     return Template("casusoverleg/_bijeenkomsten.html", context=context, status_code=status_code)
 
 
-@get(
-    "/casusoverleg/casussen/{casus_id:uuid}/bijeenkomsten",
-    name="casus-bijeenkomsten",
-    opt=roles(*WERKERS),
-    dependencies=DEPS,
-)
-async def casus_bijeenkomsten(
-    request: Request[Any, Any, Any],
-    casus_id: FromPath[uuid.UUID],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    fragment = await _bijeenkomsten_fragment(state, tenant, db, actor, casus_id)
-    return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
-
-
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/agenderen",
-    name="casus-agenderen",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def casus_agenderen(
-    request: Request[Any, Any, Any],
-    casus_id: FromPath[uuid.UUID],
-    data: Annotated[Agendering, FORMULIER],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    """The procesregisseur picks a meeting of this municipality's casusoverleg."""
-
-    async def pagina(fouten: dict[str, str] | None = None, melding: str | None = None) -> Template:
-        fragment = await _bijeenkomsten_fragment(
-            state,
-            tenant,
-            db,
-            actor,
-            casus_id,
-            waarden=data.waarden() if fouten else None,
-            fouten=fouten,
-            melding=melding,
-        )
-        return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
-
-    async def actie() -> Template:
-        gekozen = _uuid(data.bijeenkomst)
-        info = await bijeenkomst_van_tenant(state.engine, tenant.id, gekozen) if gekozen else None
-        if info is None:
-            raise RegelFout("Kies een bijeenkomst van uw casusoverleg.", "bijeenkomst")
-        async with db.begin():
-            await agendeer(db, actor, casus_id=casus_id, bijeenkomst_id=info.id, doel=data.doel)
-        return await pagina(melding="De casus staat op de agenda.")
-
-    async def opnieuw(fouten: dict[str, str]) -> Template:
-        return await pagina(
-            {("agenda-doel" if k == "doel" else "bijeenkomst"): v for k, v in fouten.items()}
-        )
-
-    return await of_opnieuw(actie, opnieuw, standaardveld="bijeenkomst")
-
-
 # --- one agenda item: minutes, decisions, actions -------------------------------------------
 
 
@@ -248,22 +183,6 @@ async def _agendapunt(
     )
 
 
-@get(
-    "/casusoverleg/agendapunten/{agendapunt_id:uuid}",
-    name="agendapunt",
-    opt=roles(*WERKERS),
-    dependencies=DEPS,
-)
-async def agendapunt(
-    agendapunt_id: FromPath[uuid.UUID],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    return await _agendapunt(state, tenant, db, actor, agendapunt_id)
-
-
 async def _na_agendapunt(
     state: State,
     tenant: TenantRef,
@@ -296,112 +215,166 @@ async def _na_agendapunt(
     return await of_opnieuw(gelukt, opnieuw, standaardveld="")
 
 
-@post(
-    "/casusoverleg/agendapunten/{agendapunt_id:uuid}/notulen",
-    name="agendapunt-notulen",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def agendapunt_notulen(
-    agendapunt_id: FromPath[uuid.UUID],
-    data: Annotated[Notulen, FORMULIER],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    async def actie() -> None:
-        async with db.begin():
-            await notuleer(db, actor, agendapunt_id, data.notulen)
+class AgendaController(Controller):
+    path = "/casusoverleg"
+    opt = roles(*REGIE)
+    dependencies = DEPS
 
-    return await _na_agendapunt(
-        state,
-        tenant,
-        db,
-        actor,
-        agendapunt_id,
-        actie,
-        "Notulen opgeslagen.",
-        lambda _: "notulen",
-        data.waarden(),
-    )
+    @get("/casussen/{casus_id:uuid}/bijeenkomsten", name="casus-bijeenkomsten", opt=roles(*WERKERS))
+    async def casus_bijeenkomsten(
+        self,
+        request: Request[Any, Any, Any],
+        casus_id: FromPath[uuid.UUID],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        fragment = await _bijeenkomsten_fragment(state, tenant, db, actor, casus_id)
+        return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
 
+    @post("/casussen/{casus_id:uuid}/agenderen", name="casus-agenderen")
+    async def casus_agenderen(
+        self,
+        request: Request[Any, Any, Any],
+        casus_id: FromPath[uuid.UUID],
+        data: Annotated[Agendering, FORMULIER],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        """The procesregisseur picks a meeting of this municipality's casusoverleg."""
 
-@post(
-    "/casusoverleg/agendapunten/{agendapunt_id:uuid}/acties",
-    name="agendapunt-actie",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def agendapunt_actie(
-    agendapunt_id: FromPath[uuid.UUID],
-    data: Annotated[AgendaActie, FORMULIER],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    async def actie() -> None:
-        async with db.begin():
-            await leg_actie_vast(db, actor, agendapunt_id, soort=data.soort, tekst=data.tekst)
+        async def pagina(
+            fouten: dict[str, str] | None = None, melding: str | None = None
+        ) -> Template:
+            fragment = await _bijeenkomsten_fragment(
+                state,
+                tenant,
+                db,
+                actor,
+                casus_id,
+                waarden=data.waarden() if fouten else None,
+                fouten=fouten,
+                melding=melding,
+            )
+            return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
 
-    return await _na_agendapunt(
-        state,
-        tenant,
-        db,
-        actor,
-        agendapunt_id,
-        actie,
-        "Besluit of actie vastgelegd.",
-        lambda veld: "soort" if veld == "soort" else "actie-tekst",
-        data.waarden(),
-    )
+        async def actie() -> Template:
+            gekozen = _uuid(data.bijeenkomst)
+            info = (
+                await bijeenkomst_van_tenant(state.engine, tenant.id, gekozen) if gekozen else None
+            )
+            if info is None:
+                raise RegelFout("Kies een bijeenkomst van uw casusoverleg.", "bijeenkomst")
+            async with db.begin():
+                await agendeer(db, actor, casus_id=casus_id, bijeenkomst_id=info.id, doel=data.doel)
+            return await pagina(melding="De casus staat op de agenda.")
 
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            return await pagina(
+                {("agenda-doel" if k == "doel" else "bijeenkomst"): v for k, v in fouten.items()}
+            )
 
-@post(
-    "/casusoverleg/agendapunten/{agendapunt_id:uuid}/acties/{actie_id:uuid}/interventie",
-    name="actie-interventie",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def actie_interventie(
-    agendapunt_id: FromPath[uuid.UUID],
-    actie_id: FromPath[uuid.UUID],
-    data: Annotated[Interventie, FORMULIER],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    """An action agreed in the meeting becomes an intervention of the plan."""
+        return await of_opnieuw(actie, opnieuw, standaardveld="bijeenkomst")
 
-    async def actie() -> None:
-        invoer, fouten = interventie_invoer(
-            data.waarden(), await organisaties_van_hub(state, tenant)
+    @get("/agendapunten/{agendapunt_id:uuid}", name="agendapunt", opt=roles(*WERKERS))
+    async def agendapunt(
+        self,
+        agendapunt_id: FromPath[uuid.UUID],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        return await _agendapunt(state, tenant, db, actor, agendapunt_id)
+
+    @post("/agendapunten/{agendapunt_id:uuid}/notulen", name="agendapunt-notulen")
+    async def agendapunt_notulen(
+        self,
+        agendapunt_id: FromPath[uuid.UUID],
+        data: Annotated[Notulen, FORMULIER],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        async def actie() -> None:
+            async with db.begin():
+                await notuleer(db, actor, agendapunt_id, data.notulen)
+
+        return await _na_agendapunt(
+            state,
+            tenant,
+            db,
+            actor,
+            agendapunt_id,
+            actie,
+            "Notulen opgeslagen.",
+            lambda _: "notulen",
+            data.waarden(),
         )
-        if invoer is None:
-            raise RegelFout(next(iter(fouten.values())), next(iter(fouten)))
-        async with db.begin():
-            await actie_naar_interventie(db, actor, actie_id, invoer)
 
-    return await _na_agendapunt(
-        state,
-        tenant,
-        db,
-        actor,
-        agendapunt_id,
-        actie,
-        "De actie is als interventie aan het plan van aanpak toegevoegd.",
-        lambda veld: veld or "omschrijving",
-        data.waarden() | {"actie_id": str(actie_id)},
+    @post("/agendapunten/{agendapunt_id:uuid}/acties", name="agendapunt-actie")
+    async def agendapunt_actie(
+        self,
+        agendapunt_id: FromPath[uuid.UUID],
+        data: Annotated[AgendaActie, FORMULIER],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        async def actie() -> None:
+            async with db.begin():
+                await leg_actie_vast(db, actor, agendapunt_id, soort=data.soort, tekst=data.tekst)
+
+        return await _na_agendapunt(
+            state,
+            tenant,
+            db,
+            actor,
+            agendapunt_id,
+            actie,
+            "Besluit of actie vastgelegd.",
+            lambda veld: "soort" if veld == "soort" else "actie-tekst",
+            data.waarden(),
+        )
+
+    @post(
+        "/agendapunten/{agendapunt_id:uuid}/acties/{actie_id:uuid}/interventie",
+        name="actie-interventie",
     )
+    async def actie_interventie(
+        self,
+        agendapunt_id: FromPath[uuid.UUID],
+        actie_id: FromPath[uuid.UUID],
+        data: Annotated[Interventie, FORMULIER],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        """An action agreed in the meeting becomes an intervention of the plan."""
 
+        async def actie() -> None:
+            invoer, fouten = interventie_invoer(
+                data.waarden(), await organisaties_van_hub(state, tenant)
+            )
+            if invoer is None:
+                raise RegelFout(next(iter(fouten.values())), next(iter(fouten)))
+            async with db.begin():
+                await actie_naar_interventie(db, actor, actie_id, invoer)
 
-agenda_handlers = [
-    casus_bijeenkomsten,
-    casus_agenderen,
-    agendapunt,
-    agendapunt_notulen,
-    agendapunt_actie,
-    actie_interventie,
-]
+        return await _na_agendapunt(
+            state,
+            tenant,
+            db,
+            actor,
+            agendapunt_id,
+            actie,
+            "De actie is als interventie aan het plan van aanpak toegevoegd.",
+            lambda veld: veld or "omschrijving",
+            data.waarden() | {"actie_id": str(actie_id)},
+        )

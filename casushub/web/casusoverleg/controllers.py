@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Request, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -33,9 +33,7 @@ from casushub.tenants.signalen.models import AANLEIDINGEN
 from casushub.tenants.signalen.services import NieuwSignaal, registreer_signaal, signaalfouten
 from casushub.tenants.uitnodigingen.services import accepteer, lees_uitnodiging, mijn_uitnodigingen
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.acties import actie_handlers
-from casushub.web.casusoverleg.agenda import LOKAAL, agenda_handlers
-from casushub.web.casusoverleg.bijeenkomst import bijeenkomst
+from casushub.web.casusoverleg.agenda import LOKAAL
 from casushub.web.casusoverleg.bijeenkomsten import bijeenkomsten_info, komende_bijeenkomsten
 from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.deps import DEPS, datum, datum_in
@@ -46,15 +44,12 @@ from casushub.web.casusoverleg.namen import (
     gemeentenaam_van,
     organisatienamen,
 )
-from casushub.web.casusoverleg.planscherm import plan_fragment, plan_handlers
-from casushub.web.casusoverleg.uitnodigen import uitnodig_handlers
-from casushub.web.casusoverleg.verloop import verloop_handlers
-from casushub.web.casusoverleg.weging import weging_handlers
+from casushub.web.casusoverleg.planscherm import plan_fragment
 from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 from casushub.web.meldingen import meld
 from casushub.web.paginering import bladerlinks, gevraagde_paginas
 
-__all__ = ["casusoverleg_handlers"]
+__all__ = ["CasusoverlegController"]
 
 WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
 ALLEN = (*WERKERS, Role.INVITED_PARTY)
@@ -89,57 +84,6 @@ class Signaal(Formulier):
 @dataclass
 class Geheimhouding(Formulier):
     geheimhouding: str = ""
-
-
-@get("/casusoverleg", name="casusoverleg", opt=roles(*ALLEN), dependencies=DEPS)
-async def dashboard(
-    request: Request[Any, Any, Any],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    context: dict[str, Any] = {"tenant": tenant, "actor": actor}
-    # The municipality's lists in its transaction, the hub's meetings and names (platform)
-    # after it: one pooled connection at a time (casushub.platform.een_verbinding).
-    if actor.role == Role.INVITED_PARTY:
-        async with db.begin():
-            uitnodigingen = await mijn_uitnodigingen(db, actor)
-        info = await bijeenkomsten_info(state.engine, {u.bijeenkomst_id for u in uitnodigingen})
-        # Which meeting, of which municipality, and (once confidentiality is accepted) why:
-        # enough to tell two invitations apart, nothing about the person before that.
-        context["uitnodigingen"] = [(u, info.get(u.bijeenkomst_id)) for u in uitnodigingen]
-        context["gemeente"] = await gemeentenaam_van(state.engine, tenant.id)
-        context["bijeenkomsten"] = sorted(info.values(), key=lambda b: b.begint_op)
-    else:
-        async with db.begin():
-            lijsten = await overzicht(db, actor, gevraagde_paginas(request.query_params, LIJSTEN))
-        async with state.engine.connect() as conn:
-            context["bijeenkomsten"] = await komende_bijeenkomsten(conn, tenant.id)
-            if actor.role in {Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR}:
-                context["overdrachten"] = await inkomende_overdrachten(conn, tenant.id)
-        context["lijsten"] = {naam: getattr(lijsten, naam) for naam in LIJSTEN}
-        context["bladeren"] = {
-            naam: bladerlinks("/casusoverleg", context["lijsten"], naam) for naam in LIJSTEN
-        }
-    return Template("casusoverleg/dashboard.html", context=context)
-
-
-@get(
-    "/casusoverleg/casussen/{casus_id:uuid}/informatie",
-    name="casus-informatie",
-    opt=roles(*WERKERS),
-    dependencies=DEPS,
-)
-async def casus_informatie(
-    casus_id: FromPath[uuid.UUID],
-    request: Request[Any, Any, Any],
-    state: State,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    fragment = await informatie_fragment(state, db, actor, casus_id)
-    return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
 
 
 _CATEGORIEEN = [
@@ -189,104 +133,6 @@ async def informatie_fragment(
     )
 
 
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/informatie",
-    name="casus-informatie-toevoegen",
-    opt=roles(*WERKERS),
-    dependencies=DEPS,
-)
-async def casus_informatie_toevoegen(
-    casus_id: FromPath[uuid.UUID],
-    data: Annotated[Informatie, FORMULIER],
-    request: Request[Any, Any, Any],
-    state: State,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    """Add an item; the source is the actor's own organisation (rule 4)."""
-    bron = actor.organisation_id
-    if bron is None:
-        raise GeenToegang
-
-    async def pagina(fouten: dict[str, str] | None = None, melding: str | None = None) -> Template:
-        fragment = await informatie_fragment(
-            state,
-            db,
-            actor,
-            casus_id,
-            waarden=data.waarden() if fouten else None,
-            fouten=fouten,
-            melding=melding,
-        )
-        return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
-
-    async def actie() -> Template:
-        async with db.begin():
-            await voeg_item_toe(
-                db,
-                actor,
-                casus_id=casus_id,
-                tekst=data.tekst,
-                bron_organisatie_id=bron,
-                datum=klok.vandaag(),
-                categorie=data.categorie,
-                deelbeperking=data.deelbeperking or None,
-            )
-        return await pagina(melding="Informatie toegevoegd. Uw organisatie is de bron.")
-
-    return await of_opnieuw(actie, pagina, standaardveld="tekst")
-
-
-@post(
-    "/casusoverleg/informatie/{item_id:uuid}/tonen",
-    name="item-tonen",
-    opt=roles(*WERKERS),
-    dependencies=DEPS,
-)
-async def item_tonen(
-    item_id: FromPath[uuid.UUID],
-    data: Annotated[Tonen, FORMULIER],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    """The explicit action that opens a special or criminal item, with its purpose."""
-
-    async def actie() -> Template:
-        async with db.begin():
-            item = await toon_item(db, actor, item_id, doel=data.doel)
-        return Template("casusoverleg/_item.html", context={"item": item, "gesloten": False})
-
-    async def gesloten(fouten: dict[str, str]) -> Template:
-        return Template(
-            "casusoverleg/_item.html",
-            context={
-                "item": {"item_id": item_id},
-                "gesloten": True,
-                "fout": next(iter(fouten.values())),
-            },
-        )
-
-    return await of_opnieuw(actie, gesloten, standaardveld="doel")
-
-
-@get(
-    "/casusoverleg/casussen/{casus_id:uuid}/plan",
-    name="casus-plan",
-    opt=roles(*WERKERS),
-    dependencies=DEPS,
-)
-async def casus_plan(
-    casus_id: FromPath[uuid.UUID],
-    request: Request[Any, Any, Any],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    fragment = await plan_fragment(state, tenant, db, actor, casus_id)
-    return await sectie(request, state, db, actor, casus_id, "plan", fragment)
-
-
 _SIGNAAL_VELDEN = (
     "naam",
     "geboortedatum",
@@ -315,185 +161,294 @@ async def _signaal_formulier(
     )
 
 
-@get("/casusoverleg/signalen/nieuw", name="signaal-nieuw", opt=roles(*WERKERS), dependencies=DEPS)
-async def signaal_nieuw(state: State, actor: NamedDependency[Actor]) -> Template:
-    return await _signaal_formulier(
-        state, {"ontvangen_op": klok.vandaag().strftime("%d-%m-%Y")}, {}
-    )
+class CasusoverlegController(Controller):
+    path = "/casusoverleg"
+    opt = roles(*WERKERS)
+    dependencies = DEPS
 
+    @get("/", name="casusoverleg", opt=roles(*ALLEN))
+    async def dashboard(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        context: dict[str, Any] = {"tenant": tenant, "actor": actor}
+        # The municipality's lists in its transaction, the hub's meetings and names (platform)
+        # after it: one pooled connection at a time (casushub.platform.een_verbinding).
+        if actor.role == Role.INVITED_PARTY:
+            async with db.begin():
+                uitnodigingen = await mijn_uitnodigingen(db, actor)
+            info = await bijeenkomsten_info(state.engine, {u.bijeenkomst_id for u in uitnodigingen})
+            # Which meeting, of which municipality, and (once confidentiality is accepted) why:
+            # enough to tell two invitations apart, nothing about the person before that.
+            context["uitnodigingen"] = [(u, info.get(u.bijeenkomst_id)) for u in uitnodigingen]
+            context["gemeente"] = await gemeentenaam_van(state.engine, tenant.id)
+            context["bijeenkomsten"] = sorted(info.values(), key=lambda b: b.begint_op)
+        else:
+            async with db.begin():
+                lijsten = await overzicht(
+                    db, actor, gevraagde_paginas(request.query_params, LIJSTEN)
+                )
+            async with state.engine.connect() as conn:
+                context["bijeenkomsten"] = await komende_bijeenkomsten(conn, tenant.id)
+                if actor.role in {Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR}:
+                    context["overdrachten"] = await inkomende_overdrachten(conn, tenant.id)
+            context["lijsten"] = {naam: getattr(lijsten, naam) for naam in LIJSTEN}
+            context["bladeren"] = {
+                naam: bladerlinks("/casusoverleg", context["lijsten"], naam) for naam in LIJSTEN
+            }
+        return Template("casusoverleg/dashboard.html", context=context)
 
-@post(
-    "/casusoverleg/signalen/nieuw",
-    name="signaal-opslaan",
-    opt=roles(*WERKERS),
-    dependencies=DEPS,
-)
-async def signaal_opslaan(
-    request: Request[Any, Any, Any],
-    data: Annotated[Signaal, FORMULIER],
-    state: State,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect | Response[bytes]:
-    bron = actor.organisation_id
-    if bron is None:
-        raise GeenToegang
+    @get("/casussen/{casus_id:uuid}/informatie", name="casus-informatie")
+    async def casus_informatie(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        state: State,
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        fragment = await informatie_fragment(state, db, actor, casus_id)
+        return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
 
-    async def actie() -> None:
-        fouten: dict[str, str] = {}
-        geboren = datum_in(data.geboortedatum, "geboortedatum", fouten)
-        ontvangen = datum_in(
-            data.ontvangen_op, "ontvangen_op", fouten, verplicht="Vul de datum van ontvangst in."
-        )
-        code = gekozen_gemeentecode(data.gemeente_van_verblijf, data.andere_gemeentecode)
-        if data.gemeente_van_verblijf == ANDERE_GEMEENTE and not (
-            len(code) == 4 and code.isdigit()
-        ):
-            fouten["andere_gemeentecode"] = (
-                "Vul de CBS-code van de andere gemeente in: vier cijfers, bijvoorbeeld 0363."
+    @post("/casussen/{casus_id:uuid}/informatie", name="casus-informatie-toevoegen")
+    async def casus_informatie_toevoegen(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        data: Annotated[Informatie, FORMULIER],
+        request: Request[Any, Any, Any],
+        state: State,
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        """Add an item; the source is the actor's own organisation (rule 4)."""
+        bron = actor.organisation_id
+        if bron is None:
+            raise GeenToegang
+
+        async def pagina(
+            fouten: dict[str, str] | None = None, melding: str | None = None
+        ) -> Template:
+            fragment = await informatie_fragment(
+                state,
+                db,
+                actor,
+                casus_id,
+                waarden=data.waarden() if fouten else None,
+                fouten=fouten,
+                melding=melding,
             )
-        invoer = NieuwSignaal(
-            naam=data.naam,
-            gemeente_van_verblijf=code,
-            omschrijving=data.omschrijving,
-            bron_organisatie_id=bron,
-            ontvangen_op=ontvangen or klok.vandaag(),
-            geboortedatum=geboren,
-            adres=data.adres or None,
-            aliassen=[a for a in data.aliassen.split(",") if a.strip()],
-            # Asked on the form, no choice made for the user: empty is refused.
-            aanleiding=data.aanleiding,
-            aanleiding_toelichting=data.aanleiding_toelichting,
-        )
-        if fouten:
-            # Every other missing field as well: the summary lists them all at once.
-            alle = {**signaalfouten(invoer), **fouten}
-            if "andere_gemeentecode" in alle:
-                alle.pop("gemeente_van_verblijf", None)
-            raise RegelFouten({v: alle[v] for v in _SIGNAAL_VELDEN if v in alle})
-        async with db.begin():
-            await registreer_signaal(db, actor, invoer)
+            return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
 
-    async def opnieuw(fouten: dict[str, str]) -> Template:
-        gemeld = {(v if v in _SIGNAAL_VELDEN else "omschrijving"): t for v, t in fouten.items()}
-        return await _signaal_formulier(state, data.waarden(), gemeld)
+        async def actie() -> Template:
+            async with db.begin():
+                await voeg_item_toe(
+                    db,
+                    actor,
+                    casus_id=casus_id,
+                    tekst=data.tekst,
+                    bron_organisatie_id=bron,
+                    datum=klok.vandaag(),
+                    categorie=data.categorie,
+                    deelbeperking=data.deelbeperking or None,
+                )
+            return await pagina(melding="Informatie toegevoegd. Uw organisatie is de bron.")
 
-    if (pagina := await of_opnieuw(actie, opnieuw, standaardveld="omschrijving")) is not None:
-        return pagina
-    meld(request, "Signaal opgeslagen. Het staat klaar voor de weging door de weegploeg.")
-    if request.headers.get("hx-request"):
-        # The form posts over htmx (hx-select keeps only the form): a 303 would be followed
-        # inside the XHR and swap an empty selection; HX-Redirect makes it a real page load.
-        return Response(b"", status_code=204, headers={"HX-Redirect": "/casusoverleg"})
-    return Redirect("/casusoverleg", status_code=303)
+        return await of_opnieuw(actie, pagina, standaardveld="tekst")
 
+    @post("/informatie/{item_id:uuid}/tonen", name="item-tonen")
+    async def item_tonen(
+        self,
+        item_id: FromPath[uuid.UUID],
+        data: Annotated[Tonen, FORMULIER],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        """The explicit action that opens a special or criminal item, with its purpose."""
 
-@get("/casusoverleg/zoeken", name="zoeken", opt=roles(*WERKERS), dependencies=DEPS)
-async def zoeken(
-    state: State,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    naam: FromQuery[str] = "",
-    geboortedatum: FromQuery[str] = "",
-) -> Template:
-    context: dict[str, Any] = {"naam": naam, "geboortedatum": geboortedatum, "fouten": {}}
-    if naam.strip() or geboortedatum.strip():
-        try:
-            geboren = datum(geboortedatum)
-        except ValueError:
-            context["fouten"] = {"geboortedatum": "Vul een datum in als dd-mm-jjjj."}
-            return Template("casusoverleg/zoeken.html", context=context, status_code=422)
-        async with db.begin():
-            context["treffers"] = await zoek_personen(
-                db, actor, sleutel=state.settings.secret_key, naam=naam, geboortedatum=geboren
-            )
-    return Template("casusoverleg/zoeken.html", context=context)
+        async def actie() -> Template:
+            async with db.begin():
+                item = await toon_item(db, actor, item_id, doel=data.doel)
+            return Template("casusoverleg/_item.html", context={"item": item, "gesloten": False})
 
-
-@get(
-    "/casusoverleg/uitnodigingen/{uitnodiging_id:uuid}",
-    name="uitnodiging",
-    opt=roles(Role.INVITED_PARTY),
-    dependencies=DEPS,
-)
-async def uitnodiging(
-    uitnodiging_id: FromPath[uuid.UUID],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    try:
-        async with db.begin():
-            weergave = await lees_uitnodiging(db, actor, uitnodiging_id)
-    except GeenToegang as exc:
-        if "geheimhoudingsplicht" in exc.message:
+        async def gesloten(fouten: dict[str, str]) -> Template:
             return Template(
-                "casusoverleg/geheimhouding.html", context={"uitnodiging_id": uitnodiging_id}
+                "casusoverleg/_item.html",
+                context={
+                    "item": {"item_id": item_id},
+                    "gesloten": True,
+                    "fout": next(iter(fouten.values())),
+                },
             )
-        # casushub.web.errors answers it with a 403; casushub.web.weigeringslog records it.
-        raise
-    info = await bijeenkomsten_info(state.engine, {weergave.uitnodiging.bijeenkomst_id})
-    return Template(
-        "casusoverleg/uitnodiging.html",
-        context={
-            "weergave": weergave,
-            "bijeenkomst": info.get(weergave.uitnodiging.bijeenkomst_id),
-            "gemeente": await gemeentenaam_van(state.engine, tenant.id),
-            "tijdzone": LOKAAL,
-        },
-    )
 
+        return await of_opnieuw(actie, gesloten, standaardveld="doel")
 
-@post(
-    "/casusoverleg/uitnodigingen/{uitnodiging_id:uuid}/accepteren",
-    name="uitnodiging-accepteren",
-    opt=roles(Role.INVITED_PARTY),
-    dependencies=DEPS,
-)
-async def uitnodiging_accepteren(
-    uitnodiging_id: FromPath[uuid.UUID],
-    data: Annotated[Geheimhouding, FORMULIER],
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    async def actie() -> Redirect:
-        async with db.begin():
-            await accepteer(
-                db, actor, uitnodiging_id, geheimhouding_geaccepteerd=data.geheimhouding == "ja"
-            )
-        meld(
-            request,
-            "Geheimhoudingsplicht geaccepteerd. U ziet nu de informatie die met u is gedeeld.",
+    @get("/casussen/{casus_id:uuid}/plan", name="casus-plan")
+    async def casus_plan(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        fragment = await plan_fragment(state, tenant, db, actor, casus_id)
+        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+
+    @get("/signalen/nieuw", name="signaal-nieuw")
+    async def signaal_nieuw(self, state: State, actor: NamedDependency[Actor]) -> Template:
+        return await _signaal_formulier(
+            state, {"ontvangen_op": klok.vandaag().strftime("%d-%m-%Y")}, {}
         )
-        return Redirect(f"/casusoverleg/uitnodigingen/{uitnodiging_id}", status_code=303)
 
-    async def opnieuw(fouten: dict[str, str]) -> Template:
+    @post("/signalen/nieuw", name="signaal-opslaan")
+    async def signaal_opslaan(
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[Signaal, FORMULIER],
+        state: State,
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect | Response[bytes]:
+        bron = actor.organisation_id
+        if bron is None:
+            raise GeenToegang
+
+        async def actie() -> None:
+            fouten: dict[str, str] = {}
+            geboren = datum_in(data.geboortedatum, "geboortedatum", fouten)
+            ontvangen = datum_in(
+                data.ontvangen_op,
+                "ontvangen_op",
+                fouten,
+                verplicht="Vul de datum van ontvangst in.",
+            )
+            code = gekozen_gemeentecode(data.gemeente_van_verblijf, data.andere_gemeentecode)
+            if data.gemeente_van_verblijf == ANDERE_GEMEENTE and not (
+                len(code) == 4 and code.isdigit()
+            ):
+                fouten["andere_gemeentecode"] = (
+                    "Vul de CBS-code van de andere gemeente in: vier cijfers, bijvoorbeeld 0363."
+                )
+            invoer = NieuwSignaal(
+                naam=data.naam,
+                gemeente_van_verblijf=code,
+                omschrijving=data.omschrijving,
+                bron_organisatie_id=bron,
+                ontvangen_op=ontvangen or klok.vandaag(),
+                geboortedatum=geboren,
+                adres=data.adres or None,
+                aliassen=[a for a in data.aliassen.split(",") if a.strip()],
+                # Asked on the form, no choice made for the user: empty is refused.
+                aanleiding=data.aanleiding,
+                aanleiding_toelichting=data.aanleiding_toelichting,
+            )
+            if fouten:
+                # Every other missing field as well: the summary lists them all at once.
+                alle = {**signaalfouten(invoer), **fouten}
+                if "andere_gemeentecode" in alle:
+                    alle.pop("gemeente_van_verblijf", None)
+                raise RegelFouten({v: alle[v] for v in _SIGNAAL_VELDEN if v in alle})
+            async with db.begin():
+                await registreer_signaal(db, actor, invoer)
+
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            gemeld = {(v if v in _SIGNAAL_VELDEN else "omschrijving"): t for v, t in fouten.items()}
+            return await _signaal_formulier(state, data.waarden(), gemeld)
+
+        if (pagina := await of_opnieuw(actie, opnieuw, standaardveld="omschrijving")) is not None:
+            return pagina
+        meld(request, "Signaal opgeslagen. Het staat klaar voor de weging door de weegploeg.")
+        if request.headers.get("hx-request"):
+            # The form posts over htmx (hx-select keeps only the form): a 303 would be followed
+            # inside the XHR and swap an empty selection; HX-Redirect makes it a real page load.
+            return Response(b"", status_code=204, headers={"HX-Redirect": "/casusoverleg"})
+        return Redirect("/casusoverleg", status_code=303)
+
+    @get("/zoeken", name="zoeken")
+    async def zoeken(
+        self,
+        state: State,
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        naam: FromQuery[str] = "",
+        geboortedatum: FromQuery[str] = "",
+    ) -> Template:
+        context: dict[str, Any] = {"naam": naam, "geboortedatum": geboortedatum, "fouten": {}}
+        if naam.strip() or geboortedatum.strip():
+            try:
+                geboren = datum(geboortedatum)
+            except ValueError:
+                context["fouten"] = {"geboortedatum": "Vul een datum in als dd-mm-jjjj."}
+                return Template("casusoverleg/zoeken.html", context=context, status_code=422)
+            async with db.begin():
+                context["treffers"] = await zoek_personen(
+                    db, actor, sleutel=state.settings.secret_key, naam=naam, geboortedatum=geboren
+                )
+        return Template("casusoverleg/zoeken.html", context=context)
+
+    @get("/uitnodigingen/{uitnodiging_id:uuid}", name="uitnodiging", opt=roles(Role.INVITED_PARTY))
+    async def uitnodiging(
+        self,
+        uitnodiging_id: FromPath[uuid.UUID],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        try:
+            async with db.begin():
+                weergave = await lees_uitnodiging(db, actor, uitnodiging_id)
+        except GeenToegang as exc:
+            if "geheimhoudingsplicht" in exc.message:
+                return Template(
+                    "casusoverleg/geheimhouding.html", context={"uitnodiging_id": uitnodiging_id}
+                )
+            # casushub.web.errors answers it with a 403; casushub.web.weigeringslog records it.
+            raise
+        info = await bijeenkomsten_info(state.engine, {weergave.uitnodiging.bijeenkomst_id})
         return Template(
-            "casusoverleg/geheimhouding.html",
-            context={"uitnodiging_id": uitnodiging_id, "fout": next(iter(fouten.values()))},
+            "casusoverleg/uitnodiging.html",
+            context={
+                "weergave": weergave,
+                "bijeenkomst": info.get(weergave.uitnodiging.bijeenkomst_id),
+                "gemeente": await gemeentenaam_van(state.engine, tenant.id),
+                "tijdzone": LOKAAL,
+            },
         )
 
-    return await of_opnieuw(actie, opnieuw, standaardveld="geheimhouding")
+    @post(
+        "/uitnodigingen/{uitnodiging_id:uuid}/accepteren",
+        name="uitnodiging-accepteren",
+        opt=roles(Role.INVITED_PARTY),
+    )
+    async def uitnodiging_accepteren(
+        self,
+        uitnodiging_id: FromPath[uuid.UUID],
+        data: Annotated[Geheimhouding, FORMULIER],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        async def actie() -> Redirect:
+            async with db.begin():
+                await accepteer(
+                    db, actor, uitnodiging_id, geheimhouding_geaccepteerd=data.geheimhouding == "ja"
+                )
+            meld(
+                request,
+                "Geheimhoudingsplicht geaccepteerd. U ziet nu de informatie die met u is gedeeld.",
+            )
+            return Redirect(f"/casusoverleg/uitnodigingen/{uitnodiging_id}", status_code=303)
 
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            return Template(
+                "casusoverleg/geheimhouding.html",
+                context={"uitnodiging_id": uitnodiging_id, "fout": next(iter(fouten.values()))},
+            )
 
-casusoverleg_handlers = [
-    dashboard,
-    casus_informatie,
-    casus_informatie_toevoegen,
-    item_tonen,
-    casus_plan,
-    signaal_nieuw,
-    signaal_opslaan,
-    zoeken,
-    uitnodiging,
-    uitnodiging_accepteren,
-    bijeenkomst,
-    *weging_handlers,
-    *plan_handlers,
-    *verloop_handlers,
-    *actie_handlers,
-    *uitnodig_handlers,
-    *agenda_handlers,
-]
+        return await of_opnieuw(actie, opnieuw, standaardveld="geheimhouding")

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -29,7 +29,7 @@ from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 from casushub.web.meldingen import meld
 
-__all__ = ["KEUZEVELDEN", "inbreng_handlers", "samenvatting"]
+__all__ = ["KEUZEVELDEN", "InbrengController", "samenvatting"]
 
 CATEGORIEEN = [
     ("gewoon", "Gewone gegevens"),
@@ -85,64 +85,58 @@ async def _pagina(
     )
 
 
-@get(
-    "/casusoverleg/uitnodigingen/{uitnodiging_id:uuid}/inbrengen",
-    name="uitnodiging-inbrengen-formulier",
-    opt=roles(Role.INVITED_PARTY),
-    dependencies=DEPS,
-)
-async def inbrengen_formulier(
-    uitnodiging_id: FromPath[uuid.UUID],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    async with db.begin():
-        return await _pagina(db, actor, uitnodiging_id, {}, {})
+class InbrengController(Controller):
+    path = "/casusoverleg"
+    opt = roles(Role.INVITED_PARTY)
+    dependencies = DEPS
 
-
-@post(
-    "/casusoverleg/uitnodigingen/{uitnodiging_id:uuid}/inbrengen",
-    name="uitnodiging-inbrengen",
-    opt=roles(Role.INVITED_PARTY),
-    dependencies=DEPS,
-)
-async def inbrengen(
-    uitnodiging_id: FromPath[uuid.UUID],
-    data: Annotated[Inbreng, FORMULIER],
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    async def actie() -> Redirect:
+    @get("/uitnodigingen/{uitnodiging_id:uuid}/inbrengen", name="uitnodiging-inbrengen-formulier")
+    async def inbrengen_formulier(
+        self,
+        uitnodiging_id: FromPath[uuid.UUID],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
         async with db.begin():
-            item = await breng_in(
-                db,
-                actor,
-                uitnodiging_id,
-                tekst=data.tekst,
-                categorie=data.categorie,
-                deelgrond=data.deelgrond,
-                deelgrond_toelichting=data.deelgrond_toelichting,
-                deelbeperking=data.deelbeperking or None,
+            return await _pagina(db, actor, uitnodiging_id, {}, {})
+
+    @post("/uitnodigingen/{uitnodiging_id:uuid}/inbrengen", name="uitnodiging-inbrengen")
+    async def inbrengen(
+        self,
+        uitnodiging_id: FromPath[uuid.UUID],
+        data: Annotated[Inbreng, FORMULIER],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        async def actie() -> Redirect:
+            async with db.begin():
+                item = await breng_in(
+                    db,
+                    actor,
+                    uitnodiging_id,
+                    tekst=data.tekst,
+                    categorie=data.categorie,
+                    deelgrond=data.deelgrond,
+                    deelgrond_toelichting=data.deelgrond_toelichting,
+                    deelbeperking=data.deelbeperking or None,
+                )
+                categorie = item.categorie
+            meld(
+                request,
+                "Informatie ingebracht. Uw organisatie is als bron vastgelegd, met de grond "
+                "waarop u deelt."
+                + (
+                    ""
+                    if categorie == "gewoon"
+                    else " Omdat het bijzondere of strafrechtelijke gegevens zijn, ziet u ze hier "
+                    "niet."
+                ),
             )
-            categorie = item.categorie
-        meld(
-            request,
-            "Informatie ingebracht. Uw organisatie is als bron vastgelegd, met de grond waarop u "
-            "deelt."
-            + (
-                ""
-                if categorie == "gewoon"
-                else " Omdat het bijzondere of strafrechtelijke gegevens zijn, ziet u ze hier niet."
-            ),
-        )
-        return Redirect(f"/casusoverleg/uitnodigingen/{uitnodiging_id}", status_code=303)
+            return Redirect(f"/casusoverleg/uitnodigingen/{uitnodiging_id}", status_code=303)
 
-    async def opnieuw(fouten: dict[str, str]) -> Template:
-        async with db.begin():
-            return await _pagina(db, actor, uitnodiging_id, data.waarden(), fouten)
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            async with db.begin():
+                return await _pagina(db, actor, uitnodiging_id, data.waarden(), fouten)
 
-    return await of_opnieuw(actie, opnieuw, standaardveld="tekst")
-
-
-inbreng_handlers = [inbrengen_formulier, inbrengen]
+        return await of_opnieuw(actie, opnieuw, standaardveld="tekst")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import Request, post
+from litestar import Controller, Request, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -46,10 +46,10 @@ from casushub.web.formulieren import FORMULIER, Formulier, datumveld, of_opnieuw
 __all__ = [
     "INTERVENTIE_VELDEN",
     "Interventie",
+    "PlanController",
     "interventie_invoer",
     "organisaties_van_hub",
     "plan_fragment",
-    "plan_handlers",
 ]
 
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
@@ -197,127 +197,125 @@ async def plan_fragment(
     )
 
 
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/interventies",
-    name="interventie-toevoegen",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def interventie_toevoegen(
-    request: Request[Any, Any, Any],
-    casus_id: FromPath[uuid.UUID],
-    data: Annotated[Interventie, FORMULIER],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    async def pagina(fouten: dict[str, str] | None = None, melding: str | None = None) -> Template:
-        fragment = await plan_fragment(
-            state,
-            tenant,
-            db,
-            actor,
-            casus_id,
-            waarden=data.waarden() if fouten else None,
-            fouten=fouten,
-            melding=melding,
-        )
-        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+class PlanController(Controller):
+    path = "/casusoverleg"
+    opt = roles(*REGIE)
+    dependencies = DEPS
 
-    async def actie() -> Template:
-        invoer, fouten = interventie_invoer(
-            data.waarden(), await organisaties_van_hub(state, tenant)
-        )
-        if invoer is None:
-            raise RegelFouten(fouten)
-        async with db.begin():
-            await voeg_interventie_toe(db, actor, casus_id, invoer)
-        return await pagina(melding="Interventie toegevoegd aan het plan van aanpak.")
-
-    return await of_opnieuw(actie, pagina, standaardveld="omschrijving")
-
-
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/interventies/{interventie_id:uuid}",
-    name="interventie-bijwerken",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def interventie_bijwerken(
-    request: Request[Any, Any, Any],
-    casus_id: FromPath[uuid.UUID],
-    interventie_id: FromPath[uuid.UUID],
-    data: Annotated[InterventieStand, FORMULIER],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    veld = f"status-{interventie_id}"
-
-    async def pagina(fouten: dict[str, str] | None = None, melding: str | None = None) -> Template:
-        fragment = await plan_fragment(
-            state, tenant, db, actor, casus_id, fouten=fouten, melding=melding
-        )
-        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
-
-    async def actie() -> Template:
-        review = datumveld(
-            data.reviewdatum, f"reviewdatum-{interventie_id}", "Vul een datum in als dd-mm-jjjj."
-        )
-        async with db.begin():
-            await wijzig_interventie(
+    @post("/casussen/{casus_id:uuid}/interventies", name="interventie-toevoegen")
+    async def interventie_toevoegen(
+        self,
+        request: Request[Any, Any, Any],
+        casus_id: FromPath[uuid.UUID],
+        data: Annotated[Interventie, FORMULIER],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        async def pagina(
+            fouten: dict[str, str] | None = None, melding: str | None = None
+        ) -> Template:
+            fragment = await plan_fragment(
+                state,
+                tenant,
                 db,
                 actor,
-                interventie_id,
-                status=data.status,
-                resultaat=data.resultaat or None,
-                reviewdatum=review,
+                casus_id,
+                waarden=data.waarden() if fouten else None,
+                fouten=fouten,
+                melding=melding,
             )
-        return await pagina(melding="Interventie bijgewerkt.")
+            return await sectie(request, state, db, actor, casus_id, "plan", fragment)
 
-    async def opnieuw(fouten: dict[str, str]) -> Template:
-        # A rule's own field ("status") is the status control of this intervention.
-        return await pagina({(k if "-" in k else veld): v for k, v in fouten.items()})
+        async def actie() -> Template:
+            invoer, fouten = interventie_invoer(
+                data.waarden(), await organisaties_van_hub(state, tenant)
+            )
+            if invoer is None:
+                raise RegelFouten(fouten)
+            async with db.begin():
+                await voeg_interventie_toe(db, actor, casus_id, invoer)
+            return await pagina(melding="Interventie toegevoegd aan het plan van aanpak.")
 
-    return await of_opnieuw(actie, opnieuw, standaardveld=veld)
+        return await of_opnieuw(actie, pagina, standaardveld="omschrijving")
 
+    @post(
+        "/casussen/{casus_id:uuid}/interventies/{interventie_id:uuid}", name="interventie-bijwerken"
+    )
+    async def interventie_bijwerken(
+        self,
+        request: Request[Any, Any, Any],
+        casus_id: FromPath[uuid.UUID],
+        interventie_id: FromPath[uuid.UUID],
+        data: Annotated[InterventieStand, FORMULIER],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        veld = f"status-{interventie_id}"
 
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/plan/vaststellen",
-    name="plan-vaststellen",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def plan_vaststellen(
-    request: Request[Any, Any, Any],
-    casus_id: FromPath[uuid.UUID],
-    data: Annotated[Vaststelling, FORMULIER],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    async def pagina(fouten: dict[str, str] | None = None, melding: str | None = None) -> Template:
-        fragment = await plan_fragment(
-            state,
-            tenant,
-            db,
-            actor,
-            casus_id,
-            waarden={"plan-doel": data.doel} if fouten else None,
-            fouten={"plan-doel": next(iter(fouten.values()))} if fouten else None,
-            melding=melding,
-        )
-        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+        async def pagina(
+            fouten: dict[str, str] | None = None, melding: str | None = None
+        ) -> Template:
+            fragment = await plan_fragment(
+                state, tenant, db, actor, casus_id, fouten=fouten, melding=melding
+            )
+            return await sectie(request, state, db, actor, casus_id, "plan", fragment)
 
-    async def actie() -> Template:
-        async with db.begin():
-            await stel_plan_vast(db, actor, casus_id, doel=data.doel, op=klok.vandaag())
-        return await pagina(melding="Plan van aanpak vastgesteld.")
+        async def actie() -> Template:
+            review = datumveld(
+                data.reviewdatum,
+                f"reviewdatum-{interventie_id}",
+                "Vul een datum in als dd-mm-jjjj.",
+            )
+            async with db.begin():
+                await wijzig_interventie(
+                    db,
+                    actor,
+                    interventie_id,
+                    status=data.status,
+                    resultaat=data.resultaat or None,
+                    reviewdatum=review,
+                )
+            return await pagina(melding="Interventie bijgewerkt.")
 
-    return await of_opnieuw(actie, pagina, standaardveld="plan-doel")
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            # A rule's own field ("status") is the status control of this intervention.
+            return await pagina({(k if "-" in k else veld): v for k, v in fouten.items()})
 
+        return await of_opnieuw(actie, opnieuw, standaardveld=veld)
 
-plan_handlers = [interventie_toevoegen, interventie_bijwerken, plan_vaststellen]
+    @post("/casussen/{casus_id:uuid}/plan/vaststellen", name="plan-vaststellen")
+    async def plan_vaststellen(
+        self,
+        request: Request[Any, Any, Any],
+        casus_id: FromPath[uuid.UUID],
+        data: Annotated[Vaststelling, FORMULIER],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        async def pagina(
+            fouten: dict[str, str] | None = None, melding: str | None = None
+        ) -> Template:
+            fragment = await plan_fragment(
+                state,
+                tenant,
+                db,
+                actor,
+                casus_id,
+                waarden={"plan-doel": data.doel} if fouten else None,
+                fouten={"plan-doel": next(iter(fouten.values()))} if fouten else None,
+                melding=melding,
+            )
+            return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+
+        async def actie() -> Template:
+            async with db.begin():
+                await stel_plan_vast(db, actor, casus_id, doel=data.doel, op=klok.vandaag())
+            return await pagina(melding="Plan van aanpak vastgesteld.")
+
+        return await of_opnieuw(actie, pagina, standaardveld="plan-doel")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -42,7 +42,7 @@ from casushub.web.casusoverleg.planscherm import organisaties_van_hub
 from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 from casushub.web.meldingen import meld
 
-__all__ = ["uitnodig_handlers", "uitnodiging_mailen"]
+__all__ = ["UitnodigController", "uitnodiging_mailen"]
 
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 _log = logging.getLogger(__name__)
@@ -117,96 +117,6 @@ async def _pagina(
     )
 
 
-@get(
-    "/casusoverleg/casussen/{casus_id:uuid}/uitnodigen",
-    name="casus-uitnodigen-formulier",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def uitnodigen_formulier(
-    casus_id: FromPath[uuid.UUID],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    return await _pagina(state, tenant, db, actor, casus_id, {"items": []}, {})
-
-
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/uitnodigen",
-    name="casus-uitnodigen",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def casus_uitnodigen(
-    casus_id: FromPath[uuid.UUID],
-    data: Annotated[Uitnodigen, FORMULIER],
-    request: Request[Any, Any, Any],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    """Invite a third party for one meeting: necessity, scope (items), window."""
-    waarden = data.ingevuld()
-
-    async def actie() -> Redirect:
-        gekozen = _uuid(data.uitnodiging_bijeenkomst)
-        info = await bijeenkomst_van_tenant(state.engine, tenant.id, gekozen) if gekozen else None
-        partijen = {
-            i for i, _, t in await organisaties_van_hub(state, tenant) if t not in DEELNEMER_TYPES
-        }
-        fouten: dict[str, str] = {}
-        if info is None:
-            fouten["uitnodiging_bijeenkomst"] = "Kies een bijeenkomst van uw casusoverleg."
-        if data.partij not in partijen:
-            fouten["partij"] = "Kies de partij die u uitnodigt."
-        if not data.reden.strip():
-            fouten["reden"] = "Leg vast waarom deze partij nodig is voor de bespreking (noodzaak)."
-        item_ids = [u for u in (_uuid(i) for i in waarden["items"]) if u is not None]
-        if not item_ids:
-            fouten["uitnodiging-items"] = "Kies de informatie die met deze partij wordt gedeeld."
-        if fouten or info is None:
-            raise RegelFouten(fouten)
-        async with db.begin():
-            uitnodiging = await nodig_uit(
-                db,
-                actor,
-                casus_id=casus_id,
-                bijeenkomst_id=info.id,
-                einde_bijeenkomst=info.eindigt_op,
-                organisatie_id=uuid.UUID(data.partij),
-                reden=data.reden,
-                item_ids=item_ids,
-                mag_inbrengen=waarden["mag_inbrengen"],
-            )
-        ontvangers = await uitnodiging_mailen(
-            state.engine, tenant.id, uitnodiging.organisatie_id, uitnodiging.id
-        )
-        meld(
-            request,
-            "De partij is uitgenodigd"
-            + (
-                f" en heeft een e-mail met de link gekregen ({ontvangers} ontvanger"
-                + ("s" if ontvangers != 1 else "")
-                + ")"
-                if ontvangers
-                else "; er is nog niemand van die organisatie met toegang tot deze gemeente: "
-                "laat de hub eerst een gebruiker uitnodigen"
-            )
-            + ". Zij ziet pas iets na het accepteren van de geheimhoudingsplicht.",
-        )
-        return Redirect(f"/casusoverleg/casussen/{casus_id}/bijeenkomsten", status_code=303)
-
-    async def opnieuw(fouten: dict[str, str]) -> Template:
-        veld = {"bijeenkomst": "uitnodiging_bijeenkomst", "items": "uitnodiging-items"}
-        gemeld = {veld.get(k, k): v for k, v in fouten.items()}
-        return await _pagina(state, tenant, db, actor, casus_id, waarden, gemeld)
-
-    return await of_opnieuw(actie, opnieuw, standaardveld="reden")
-
-
 async def _adressen(
     engine: AsyncEngine, tenant_id: uuid.UUID, organisatie_id: uuid.UUID
 ) -> set[str]:
@@ -260,31 +170,117 @@ async def uitnodiging_mailen(
     return verstuurd
 
 
-@post(
-    "/casusoverleg/uitnodigingen/{uitnodiging_id:uuid}/intrekken",
-    name="uitnodiging-intrekken",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def uitnodiging_intrekken(
-    uitnodiging_id: FromPath[uuid.UUID],
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Redirect:
-    try:
-        async with db.begin():
-            uitnodiging = await trek_in(db, actor, uitnodiging_id)
-            casus_id = uitnodiging.casus_id
-    except RegelFout as fout:
-        async with db.begin():
-            rij = await db.get(Uitnodiging, uitnodiging_id)
-        meld(request, fout.message)
-        if rij is None:
-            return Redirect("/casusoverleg", status_code=303)
-        return Redirect(f"/casusoverleg/casussen/{rij.casus_id}/bijeenkomsten", status_code=303)
-    meld(request, "Uitnodiging ingetrokken. De partij heeft vanaf nu geen toegang meer.")
-    return Redirect(f"/casusoverleg/casussen/{casus_id}/bijeenkomsten", status_code=303)
+class UitnodigController(Controller):
+    path = "/casusoverleg"
+    opt = roles(*REGIE)
+    dependencies = DEPS
 
+    @get("/casussen/{casus_id:uuid}/uitnodigen", name="casus-uitnodigen-formulier")
+    async def uitnodigen_formulier(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        return await _pagina(state, tenant, db, actor, casus_id, {"items": []}, {})
 
-uitnodig_handlers = [uitnodigen_formulier, casus_uitnodigen, uitnodiging_intrekken]
+    @post("/casussen/{casus_id:uuid}/uitnodigen", name="casus-uitnodigen")
+    async def casus_uitnodigen(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        data: Annotated[Uitnodigen, FORMULIER],
+        request: Request[Any, Any, Any],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        """Invite a third party for one meeting: necessity, scope (items), window."""
+        waarden = data.ingevuld()
+
+        async def actie() -> Redirect:
+            gekozen = _uuid(data.uitnodiging_bijeenkomst)
+            info = (
+                await bijeenkomst_van_tenant(state.engine, tenant.id, gekozen) if gekozen else None
+            )
+            partijen = {
+                i
+                for i, _, t in await organisaties_van_hub(state, tenant)
+                if t not in DEELNEMER_TYPES
+            }
+            fouten: dict[str, str] = {}
+            if info is None:
+                fouten["uitnodiging_bijeenkomst"] = "Kies een bijeenkomst van uw casusoverleg."
+            if data.partij not in partijen:
+                fouten["partij"] = "Kies de partij die u uitnodigt."
+            if not data.reden.strip():
+                fouten["reden"] = (
+                    "Leg vast waarom deze partij nodig is voor de bespreking (noodzaak)."
+                )
+            item_ids = [u for u in (_uuid(i) for i in waarden["items"]) if u is not None]
+            if not item_ids:
+                fouten["uitnodiging-items"] = (
+                    "Kies de informatie die met deze partij wordt gedeeld."
+                )
+            if fouten or info is None:
+                raise RegelFouten(fouten)
+            async with db.begin():
+                uitnodiging = await nodig_uit(
+                    db,
+                    actor,
+                    casus_id=casus_id,
+                    bijeenkomst_id=info.id,
+                    einde_bijeenkomst=info.eindigt_op,
+                    organisatie_id=uuid.UUID(data.partij),
+                    reden=data.reden,
+                    item_ids=item_ids,
+                    mag_inbrengen=waarden["mag_inbrengen"],
+                )
+            ontvangers = await uitnodiging_mailen(
+                state.engine, tenant.id, uitnodiging.organisatie_id, uitnodiging.id
+            )
+            meld(
+                request,
+                "De partij is uitgenodigd"
+                + (
+                    f" en heeft een e-mail met de link gekregen ({ontvangers} ontvanger"
+                    + ("s" if ontvangers != 1 else "")
+                    + ")"
+                    if ontvangers
+                    else "; er is nog niemand van die organisatie met toegang tot deze gemeente: "
+                    "laat de hub eerst een gebruiker uitnodigen"
+                )
+                + ". Zij ziet pas iets na het accepteren van de geheimhoudingsplicht.",
+            )
+            return Redirect(f"/casusoverleg/casussen/{casus_id}/bijeenkomsten", status_code=303)
+
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            veld = {"bijeenkomst": "uitnodiging_bijeenkomst", "items": "uitnodiging-items"}
+            gemeld = {veld.get(k, k): v for k, v in fouten.items()}
+            return await _pagina(state, tenant, db, actor, casus_id, waarden, gemeld)
+
+        return await of_opnieuw(actie, opnieuw, standaardveld="reden")
+
+    @post("/uitnodigingen/{uitnodiging_id:uuid}/intrekken", name="uitnodiging-intrekken")
+    async def uitnodiging_intrekken(
+        self,
+        uitnodiging_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Redirect:
+        try:
+            async with db.begin():
+                uitnodiging = await trek_in(db, actor, uitnodiging_id)
+                casus_id = uitnodiging.casus_id
+        except RegelFout as fout:
+            async with db.begin():
+                rij = await db.get(Uitnodiging, uitnodiging_id)
+            meld(request, fout.message)
+            if rij is None:
+                return Redirect("/casusoverleg", status_code=303)
+            return Redirect(f"/casusoverleg/casussen/{rij.casus_id}/bijeenkomsten", status_code=303)
+        meld(request, "Uitnodiging ingetrokken. De partij heeft vanaf nu geen toegang meer.")
+        return Redirect(f"/casusoverleg/casussen/{casus_id}/bijeenkomsten", status_code=303)
