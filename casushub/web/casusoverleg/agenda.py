@@ -45,11 +45,10 @@ from casushub.web.casusoverleg.bijeenkomsten import (
 )
 from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.deps import DEPS
-from casushub.web.casusoverleg.namen import organisatienamen, soortnaam
+from casushub.web.casusoverleg.namen import organisatienamen, organisaties_van_hub, soortnaam
 from casushub.web.casusoverleg.planscherm import (
     Interventie,
     interventie_invoer,
-    organisaties_van_hub,
 )
 from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 
@@ -163,7 +162,7 @@ async def _agendapunt(
 ) -> Template:
     async with db.begin():
         weergave = await lees_agendapunt(db, actor, agendapunt_id)
-    organisaties = await organisaties_van_hub(state, tenant)
+    organisaties = await organisaties_van_hub(state.engine, tenant.id)
     return Template(
         "casusoverleg/agendapunt.html",
         context={
@@ -360,7 +359,7 @@ class AgendaController(Controller):
 
         async def actie() -> None:
             invoer, fouten = interventie_invoer(
-                data.waarden(), await organisaties_van_hub(state, tenant)
+                data.waarden(), await organisaties_van_hub(state.engine, tenant.id)
             )
             if invoer is None:
                 raise RegelFout(next(iter(fouten.values())), next(iter(fouten)))

@@ -21,9 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casushub.platform.identity.roles import Role
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.deelgronden import DEELGRONDEN
-from casushub.tenants.casus.models import Casus
-from casushub.tenants.personen.models import Persoon
-from casushub.tenants.uitnodigingen.inbreng import breng_in, mag_inbrengen
+from casushub.tenants.uitnodigingen.inbreng import breng_in, mag_inbrengen, persoonsnaam_van_casus
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
@@ -57,12 +55,6 @@ def samenvatting(fouten: dict[str, str], keuzevelden: dict[str, str]) -> dict[st
     return {keuzevelden.get(k, k): v for k, v in fouten.items()}
 
 
-async def _naam(db: AsyncSession, casus_id: uuid.UUID) -> str:
-    casus = await db.get(Casus, casus_id)
-    persoon = await db.get(Persoon, casus.persoon_id) if casus else None
-    return persoon.naam if persoon else ""
-
-
 async def _pagina(
     db: AsyncSession,
     actor: Actor,
@@ -75,7 +67,7 @@ async def _pagina(
         "casusoverleg/inbrengen.html",
         context={
             "uitnodiging_id": uitnodiging.id,
-            "naam": await _naam(db, uitnodiging.casus_id),
+            "naam": await persoonsnaam_van_casus(db, uitnodiging.casus_id),
             "categorieen": CATEGORIEEN,
             "deelgronden": list(DEELGRONDEN.items()),
             "waarden": waarden,

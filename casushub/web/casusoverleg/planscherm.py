@@ -17,13 +17,10 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform import klok
-from casushub.platform.identity.models import Organisation
 from casushub.platform.identity.roles import Role
-from casushub.platform.models import Tenant
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import RegelFouten
@@ -40,7 +37,7 @@ from casushub.tenants.plan.services import (
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.deps import DEPS, datum
-from casushub.web.casusoverleg.namen import soortnaam
+from casushub.web.casusoverleg.namen import organisaties_van_hub, soortnaam
 from casushub.web.formulieren import FORMULIER, Formulier, datumveld, of_opnieuw
 
 __all__ = [
@@ -48,7 +45,6 @@ __all__ = [
     "Interventie",
     "PlanController",
     "interventie_invoer",
-    "organisaties_van_hub",
     "plan_fragment",
 ]
 
@@ -88,25 +84,6 @@ class InterventieStand(Formulier):
 @dataclass
 class Vaststelling(Formulier):
     doel: str = ""
-
-
-async def organisaties_van_hub(state: State, tenant: TenantRef) -> list[tuple[str, str, str]]:
-    """(id, name, type) of every active organisation that can act in this municipality's
-    cases: its own gemeente, the hub's statutory participants and its other partners
-    (who may act only when commissioned). Organisation data, no personal data."""
-    async with state.engine.connect() as conn:
-        hub_id = await conn.scalar(select(Tenant.hub_id).where(Tenant.id == tenant.id))
-        rows = await conn.execute(
-            select(Organisation.id, Organisation.name, Organisation.type)
-            .where(
-                Organisation.active.is_(True),
-                Organisation.type != "hub",
-                (Organisation.tenant_id == tenant.id)
-                | ((Organisation.hub_id == hub_id) & (Organisation.type != "gemeente")),
-            )
-            .order_by(Organisation.type, Organisation.name)
-        )
-        return [(str(i), n, str(t)) for i, n, t in rows]
 
 
 def interventie_invoer(
@@ -161,7 +138,7 @@ async def plan_fragment(
     organisations, platform data, after it)."""
     async with db.begin():
         plan = await lees_plan(db, actor, casus_id)
-    organisaties = await organisaties_van_hub(state, tenant)
+    organisaties = await organisaties_van_hub(state.engine, tenant.id)
     namen = {i: n for i, n, _ in organisaties}
     vandaag = klok.vandaag()
     return Template(
@@ -230,7 +207,7 @@ class PlanController(Controller):
 
         async def actie() -> Template:
             invoer, fouten = interventie_invoer(
-                data.waarden(), await organisaties_van_hub(state, tenant)
+                data.waarden(), await organisaties_van_hub(state.engine, tenant.id)
             )
             if invoer is None:
                 raise RegelFouten(fouten)

@@ -13,7 +13,6 @@ import asyncio
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -21,10 +20,8 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from casushub.platform.identity.models import Invitation, Membership, User
 from casushub.platform.identity.roles import Role
 from casushub.platform.mail import MailError, queue_mail
 from casushub.platform.tenancy import TenantRef
@@ -33,12 +30,11 @@ from casushub.tenants.casus.errors import RegelFout, RegelFouten
 from casushub.tenants.casus.items import lijst_items
 from casushub.tenants.casus.services import lees_casus
 from casushub.tenants.plan.rules import DEELNEMER_TYPES
-from casushub.tenants.uitnodigingen.models import Uitnodiging
-from casushub.tenants.uitnodigingen.services import nodig_uit, trek_in
+from casushub.tenants.uitnodigingen.services import casus_van_uitnodiging, nodig_uit, trek_in
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijeenkomsten import bijeenkomst_van_tenant, komende_bijeenkomsten
 from casushub.web.casusoverleg.deps import DEPS, lijst
-from casushub.web.casusoverleg.planscherm import organisaties_van_hub
+from casushub.web.casusoverleg.namen import adressen_van_uitgenodigden, organisaties_van_hub
 from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 from casushub.web.meldingen import meld
 
@@ -91,7 +87,9 @@ async def _pagina(
     async with state.engine.connect() as conn:
         komend = await komende_bijeenkomsten(conn, tenant.id)
     partijen = [
-        (i, n) for i, n, t in await organisaties_van_hub(state, tenant) if t not in DEELNEMER_TYPES
+        (i, n)
+        for i, n, t in await organisaties_van_hub(state.engine, tenant.id)
+        if t not in DEELNEMER_TYPES
     ]
     deelbaar = [i for i in items if i.categorie == "gewoon"]
     if deelbaar:
@@ -117,34 +115,6 @@ async def _pagina(
     )
 
 
-async def _adressen(
-    engine: AsyncEngine, tenant_id: uuid.UUID, organisatie_id: uuid.UUID
-) -> set[str]:
-    """The work addresses of the invited organisation's people in this municipality: members
-    as invited party, and those invited as such who have not signed in yet."""
-    async with engine.connect() as conn:
-        leden = await conn.execute(
-            select(User.email)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.organisation_id == organisatie_id,
-                Membership.tenant_id == tenant_id,
-                Membership.role == Role.INVITED_PARTY.value,
-                User.active.is_(True),
-            )
-        )
-        open_ = await conn.execute(
-            select(Invitation.email).where(
-                Invitation.organisation_id == organisatie_id,
-                Invitation.tenant_id == tenant_id,
-                Invitation.role == Role.INVITED_PARTY.value,
-                Invitation.accepted_at.is_(None),
-                or_(Invitation.expires_at.is_(None), Invitation.expires_at > datetime.now(UTC)),
-            )
-        )
-        return {e.strip().lower() for (e,) in [*leden, *open_] if e and e.strip()}
-
-
 async def uitnodiging_mailen(
     engine: AsyncEngine, tenant_id: uuid.UUID, organisatie_id: uuid.UUID, uitnodiging_id: uuid.UUID
 ) -> int:
@@ -152,7 +122,7 @@ async def uitnodiging_mailen(
     A broker that cannot take the delivery now leaves it to the mail sweep."""
     link = f"/casusoverleg/uitnodigingen/{uitnodiging_id}"
     verstuurd = 0
-    for adres in sorted(await _adressen(engine, tenant_id, organisatie_id)):
+    for adres in sorted(await adressen_van_uitgenodigden(engine, tenant_id, organisatie_id)):
         try:
             mail_id = await queue_mail(engine, adres, "bespreking", link)
         except MailError:
@@ -207,7 +177,7 @@ class UitnodigController(Controller):
             )
             partijen = {
                 i
-                for i, _, t in await organisaties_van_hub(state, tenant)
+                for i, _, t in await organisaties_van_hub(state.engine, tenant.id)
                 if t not in DEELNEMER_TYPES
             }
             fouten: dict[str, str] = {}
@@ -277,10 +247,10 @@ class UitnodigController(Controller):
                 casus_id = uitnodiging.casus_id
         except RegelFout as fout:
             async with db.begin():
-                rij = await db.get(Uitnodiging, uitnodiging_id)
+                van = await casus_van_uitnodiging(db, uitnodiging_id)
             meld(request, fout.message)
-            if rij is None:
+            if van is None:
                 return Redirect("/casusoverleg", status_code=303)
-            return Redirect(f"/casusoverleg/casussen/{rij.casus_id}/bijeenkomsten", status_code=303)
+            return Redirect(f"/casusoverleg/casussen/{van}/bijeenkomsten", status_code=303)
         meld(request, "Uitnodiging ingetrokken. De partij heeft vanaf nu geen toegang meer.")
         return Redirect(f"/casusoverleg/casussen/{casus_id}/bijeenkomsten", status_code=303)

@@ -11,14 +11,11 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform import klok
 from casushub.platform.hub.checklist import gereed_voor_livegang
-from casushub.platform.identity.models import Organisation
 from casushub.platform.identity.roles import Role
-from casushub.platform.models import Tenant
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import RegelFout, RegelFouten
@@ -42,7 +39,7 @@ from casushub.tenants.weging.services import (
 )
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS, datum_in, lijst
-from casushub.web.casusoverleg.namen import soortnaam
+from casushub.web.casusoverleg.namen import gemeentecode_van, organisaties_van_hub, soortnaam
 from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 from casushub.web.meldingen import meld
 
@@ -58,21 +55,9 @@ KEUZE_BEOORDELING = [("", "Kies een beoordeling"), *BEOORDELINGEN.items()]
 async def deelnemende_organisaties(state: State, tenant: TenantRef) -> list[tuple[str, str, str]]:
     """(id, name, type) of the statutory participants of this municipality's casusoverleg:
     its own gemeente organisation and the hub's other participants (no personal data)."""
-    async with state.engine.connect() as conn:
-        hub_id = await conn.scalar(select(Tenant.hub_id).where(Tenant.id == tenant.id))
-        rows = await conn.execute(
-            select(Organisation.id, Organisation.name, Organisation.type)
-            .where(
-                Organisation.active.is_(True),
-                Organisation.type.in_(sorted(DEELNEMER_TYPES)),
-                or_(
-                    Organisation.tenant_id == tenant.id,
-                    (Organisation.hub_id == hub_id) & (Organisation.type != "gemeente"),
-                ),
-            )
-            .order_by(Organisation.type, Organisation.name)
-        )
-        return [(str(i), n, t) for i, n, t in rows]
+    return [
+        o for o in await organisaties_van_hub(state.engine, tenant.id) if o[2] in DEELNEMER_TYPES
+    ]
 
 
 @dataclass
@@ -279,7 +264,7 @@ class WegingController(Controller):
     ) -> Template | Redirect:
         """Take the person in: the participants are the organisations that weighed the signal."""
         async with state.engine.connect() as conn:
-            code = await conn.scalar(select(Tenant.gemeentecode).where(Tenant.id == tenant.id))
+            code = await gemeentecode_van(conn, tenant.id)
             live = await gereed_voor_livegang(conn, tenant.id)
         if not live:
             # no casus before the hub has seen the required implementation steps done.
