@@ -10,7 +10,6 @@ from typing import Annotated
 from litestar import Controller, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +19,7 @@ from casushub.tenants.actor import Actor
 from casushub.tenants.overleg.services import lees_aanwezigheid, registreer_aanwezigheid
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.agenda import REGIE
-from casushub.web.casusoverleg.bijeenkomsten import bijeenkomst_van_tenant
+from casushub.web.casusoverleg.bijeenkomsten import bijeenkomst_of_404
 from casushub.web.casusoverleg.deps import DEPS, lijst
 from casushub.web.casusoverleg.namen import soortnaam
 from casushub.web.casusoverleg.weging import deelnemende_organisaties
@@ -43,9 +42,7 @@ async def _aanwezigheid(
     *,
     melding: str | None = None,
 ) -> Template:
-    info = await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id)
-    if info is None:
-        raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
+    info = await bijeenkomst_of_404(state.engine, tenant.id, bijeenkomst_id)
     async with db.begin():
         aanwezig = await lees_aanwezigheid(db, actor, bijeenkomst_id)
     return Template(
@@ -87,8 +84,7 @@ class AanwezigheidController(Controller):
         db: NamedDependency[AsyncSession],
         actor: NamedDependency[Actor],
     ) -> Template:
-        if await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id) is None:
-            raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
+        await bijeenkomst_of_404(state.engine, tenant.id, bijeenkomst_id)
         organisaties = [uuid.UUID(i) for i, _, _ in await deelnemende_organisaties(state, tenant)]
         aangevinkt = set(lijst(data.aanwezig))
         async with db.begin():

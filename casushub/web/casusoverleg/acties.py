@@ -30,7 +30,6 @@ from casushub.tenants.bewaartermijnen.services import bewaarparameters
 from casushub.tenants.casus.errors import RegelFout, RegelFouten
 from casushub.tenants.casus.rules import add_months
 from casushub.tenants.casus.services import (
-    CasusRegel,
     heropen,
     lees_casus,
     registreer_herbeoordeling,
@@ -121,12 +120,14 @@ def _h_veld(naam: str) -> str:
 async def _herbeoordeling_pagina(
     db: AsyncSession,
     actor: Actor,
-    casus: CasusRegel,
+    casus_id: uuid.UUID,
     waarden: dict[str, str],
     fouten: dict[str, str],
-    status_code: int = 200,
 ) -> Template:
-    instelling = await lees_instellingen(db)
+    """The page with the casus (a logged read) and the review interval, in one transaction."""
+    async with db.begin():
+        casus = await lees_casus(db, actor, casus_id, doel="herbeoordeling")
+        instelling = await lees_instellingen(db)
     op = _dag_of_vandaag(waarden.get("herbeoordeling_datum", ""))
     return Template(
         "casusoverleg/herbeoordeling.html",
@@ -139,7 +140,6 @@ async def _herbeoordeling_pagina(
             "interval": instelling.review_interval_maanden,
             "volgende": add_months(op, instelling.review_interval_maanden),
         },
-        status_code=status_code,
     )
 
 
@@ -148,11 +148,15 @@ async def _herbeoordeling_pagina(
 
 async def _verhuizing_pagina(
     state: State,
-    casus: CasusRegel,
+    db: AsyncSession,
+    actor: Actor,
+    casus_id: uuid.UUID,
     waarden: dict[str, str],
     fouten: dict[str, str],
-    status_code: int = 200,
 ) -> Template:
+    """The casus in a transaction of its own, the municipalities (platform) after it."""
+    async with db.begin():
+        casus = await lees_casus(db, actor, casus_id, doel="verhuizing")
     namen = await gemeenten(state.engine)
     return Template(
         "casusoverleg/verhuizing.html",
@@ -163,7 +167,6 @@ async def _verhuizing_pagina(
             "waarden": waarden,
             "fouten": fouten,
         },
-        status_code=status_code,
     )
 
 
@@ -172,12 +175,14 @@ async def _verhuizing_pagina(
 
 async def _afsluiten_pagina(
     db: AsyncSession,
-    casus: CasusRegel,
+    actor: Actor,
+    casus_id: uuid.UUID,
     waarden: dict[str, str],
     fouten: dict[str, str],
-    status_code: int = 200,
 ) -> Template:
-    parameters = await bewaarparameters(db)
+    async with db.begin():
+        casus = await lees_casus(db, actor, casus_id, doel="afsluiten")
+        parameters = await bewaarparameters(db)
     op = _dag_of_vandaag(waarden.get("afsluit_datum", ""))
     return Template(
         "casusoverleg/afsluiten.html",
@@ -188,14 +193,19 @@ async def _afsluiten_pagina(
             "afsluitdatum": op,
             "vernietigen_op": destroy_on("casus", None, op, parameters),
         },
-        status_code=status_code,
     )
 
 
 async def _heropenen_pagina(
-    db: AsyncSession, casus: CasusRegel, fout: str | None = None, status_code: int = 200
+    db: AsyncSession,
+    actor: Actor,
+    casus_id: uuid.UUID,
+    fout: str | None = None,
+    status_code: int = 200,
 ) -> Template:
-    instelling = await lees_instellingen(db)
+    async with db.begin():
+        casus = await lees_casus(db, actor, casus_id, doel="heropenen")
+        instelling = await lees_instellingen(db)
     return Template(
         "casusoverleg/heropenen.html",
         context={
@@ -219,11 +229,9 @@ class ActieController(Controller):
         db: NamedDependency[AsyncSession],
         actor: NamedDependency[Actor],
     ) -> Template:
-        async with db.begin():
-            casus = await lees_casus(db, actor, casus_id, doel="herbeoordeling")
-            return await _herbeoordeling_pagina(
-                db, actor, casus, {"herbeoordeling_datum": _vandaag()}, {}
-            )
+        return await _herbeoordeling_pagina(
+            db, actor, casus_id, {"herbeoordeling_datum": _vandaag()}, {}
+        )
 
     @post("/casussen/{casus_id:uuid}/herbeoordeling", name="casus-herbeoordeling")
     async def herbeoordeling_opslaan(
@@ -257,14 +265,13 @@ class ActieController(Controller):
             meld(request, "Herbeoordeling vastgelegd. De volgende noodzaaktoets is verschoven.")
             return Redirect(casus_url(casus_id), status_code=303)
 
-        async def opnieuw(fouten: dict[str, str]) -> Template:
-            async with db.begin():
-                casus = await lees_casus(db, actor, casus_id, doel="herbeoordeling")
-                return await _herbeoordeling_pagina(
-                    db, actor, casus, data.waarden(), {_h_veld(k): v for k, v in fouten.items()}
-                )
-
-        return await of_opnieuw(actie, opnieuw, standaardveld="datum")
+        return await of_opnieuw(
+            actie,
+            lambda fouten: _herbeoordeling_pagina(
+                db, actor, casus_id, data.waarden(), {_h_veld(k): v for k, v in fouten.items()}
+            ),
+            standaardveld="datum",
+        )
 
     @get("/casussen/{casus_id:uuid}/verhuizing", name="casus-verhuizing-formulier")
     async def verhuizing_formulier(
@@ -274,9 +281,9 @@ class ActieController(Controller):
         db: NamedDependency[AsyncSession],
         actor: NamedDependency[Actor],
     ) -> Template:
-        async with db.begin():
-            casus = await lees_casus(db, actor, casus_id, doel="verhuizing")
-        return await _verhuizing_pagina(state, casus, {"verhuis_datum": _vandaag()}, {})
+        return await _verhuizing_pagina(
+            state, db, actor, casus_id, {"verhuis_datum": _vandaag()}, {}
+        )
 
     @post("/casussen/{casus_id:uuid}/verhuizing", name="casus-verhuizing")
     async def verhuizing_opslaan(
@@ -333,9 +340,7 @@ class ActieController(Controller):
             gemeld = {(k if k in waarden else "naar_gemeente"): v for k, v in fouten.items()}
             if anders and "naar_gemeente" in gemeld:
                 gemeld["andere_gemeentecode"] = gemeld.pop("naar_gemeente")
-            async with db.begin():
-                casus = await lees_casus(db, actor, casus_id, doel="verhuizing")
-            return await _verhuizing_pagina(state, casus, waarden, gemeld)
+            return await _verhuizing_pagina(state, db, actor, casus_id, waarden, gemeld)
 
         return await of_opnieuw(actie, opnieuw, standaardveld="naar_gemeente")
 
@@ -346,9 +351,7 @@ class ActieController(Controller):
         db: NamedDependency[AsyncSession],
         actor: NamedDependency[Actor],
     ) -> Template:
-        async with db.begin():
-            casus = await lees_casus(db, actor, casus_id, doel="afsluiten")
-            return await _afsluiten_pagina(db, casus, {"afsluit_datum": _vandaag()}, {})
+        return await _afsluiten_pagina(db, actor, casus_id, {"afsluit_datum": _vandaag()}, {})
 
     @post("/casussen/{casus_id:uuid}/afsluiten", name="casus-afsluiten")
     async def afsluiten_opslaan(
@@ -392,9 +395,7 @@ class ActieController(Controller):
             gemeld = {
                 veld.get(k, k if k in waarden else "afsluit_reden"): v for k, v in fouten.items()
             }
-            async with db.begin():
-                regel = await lees_casus(db, actor, casus_id, doel="afsluiten")
-                return await _afsluiten_pagina(db, regel, waarden, gemeld)
+            return await _afsluiten_pagina(db, actor, casus_id, waarden, gemeld)
 
         return await of_opnieuw(actie, opnieuw, standaardveld="afsluit_reden")
 
@@ -405,9 +406,7 @@ class ActieController(Controller):
         db: NamedDependency[AsyncSession],
         actor: NamedDependency[Actor],
     ) -> Template:
-        async with db.begin():
-            casus = await lees_casus(db, actor, casus_id, doel="heropenen")
-            return await _heropenen_pagina(db, casus)
+        return await _heropenen_pagina(db, actor, casus_id)
 
     @post("/casussen/{casus_id:uuid}/heropenen", name="casus-heropenen")
     async def heropenen_opslaan(
@@ -421,9 +420,7 @@ class ActieController(Controller):
             async with db.begin():
                 casus = await heropen(db, actor, casus_id)
         except RegelFout as fout:
-            async with db.begin():
-                regel = await lees_casus(db, actor, casus_id, doel="heropenen")
-                return await _heropenen_pagina(db, regel, fout.message, 422)
+            return await _heropenen_pagina(db, actor, casus_id, fout.message, 422)
         meld(
             request,
             f"Casus heropend met status '{casus.status}'. De vernietigingsdatum is vervallen.",

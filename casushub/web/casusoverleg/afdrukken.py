@@ -28,7 +28,12 @@ from casushub.tenants.overleg.services import (
 )
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.agenda import AFDRUK_DOELEN, ALLEN, WERKERS
-from casushub.web.casusoverleg.bijeenkomsten import bijeenkomst_van_tenant, ics, lees_bijeenkomst
+from casushub.web.casusoverleg.bijeenkomsten import (
+    bijeenkomst_of_404,
+    bijeenkomst_van_tenant,
+    ics,
+    lees_bijeenkomst,
+)
 from casushub.web.casusoverleg.deps import DEPS
 
 __all__ = ["AfdrukController"]
@@ -76,9 +81,7 @@ class AfdrukController(Controller):
     ) -> Response[bytes] | Template:
         """This municipality's part of the agenda, as the viewer may see it; the print is
         purpose-bound (export guard) and logged as a print per casus."""
-        info = await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id)
-        if info is None:
-            raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
+        info = await bijeenkomst_of_404(state.engine, tenant.id, bijeenkomst_id)
         actie = f"/casusoverleg/bijeenkomsten/{bijeenkomst_id}/agenda.pdf"
         try:
             async with db.begin():

@@ -38,8 +38,8 @@ from casushub.tenants.plan.rules import DEELNEMER_TYPES, DOMEINEN
 from casushub.tenants.uitnodigingen.services import uitnodigingen_van_casus
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijeenkomsten import (
-    bijeenkomst_van_tenant,
     bijeenkomsten_info,
+    gekozen_bijeenkomst,
     komende_bijeenkomsten,
     lees_bijeenkomst,
 )
@@ -81,13 +81,6 @@ class Notulen(Formulier):
 class AgendaActie(Formulier):
     soort: str = ""
     tekst: str = ""
-
-
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
 
 
 # --- the casus's meetings ------------------------------------------------------------------
@@ -261,10 +254,7 @@ class AgendaController(Controller):
             return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
 
         async def actie() -> Template:
-            gekozen = _uuid(data.bijeenkomst)
-            info = (
-                await bijeenkomst_van_tenant(state.engine, tenant.id, gekozen) if gekozen else None
-            )
+            info = await gekozen_bijeenkomst(state.engine, tenant.id, data.bijeenkomst)
             if info is None:
                 raise RegelFout("Kies een bijeenkomst van uw casusoverleg.", "bijeenkomst")
             async with db.begin():

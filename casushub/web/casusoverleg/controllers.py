@@ -44,7 +44,7 @@ from casushub.web.casusoverleg.namen import (
     gemeentenaam_van,
     organisatienamen,
 )
-from casushub.web.casusoverleg.planscherm import plan_fragment
+from casushub.web.casusoverleg.planscherm import plan_sectie
 from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 from casushub.web.meldingen import meld
 from casushub.web.paginering import bladerlinks, gevraagde_paginas
@@ -296,8 +296,7 @@ class CasusoverlegController(Controller):
         db: NamedDependency[AsyncSession],
         actor: NamedDependency[Actor],
     ) -> Template:
-        fragment = await plan_fragment(state, tenant, db, actor, casus_id)
-        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+        return await plan_sectie(request, state, tenant, db, actor, casus_id)
 
     @get("/signalen/nieuw", name="signaal-nieuw")
     async def signaal_nieuw(self, state: State, actor: NamedDependency[Actor]) -> Template:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from litestar.di import Provide
@@ -12,7 +13,7 @@ from casushub.web.formulieren import DATUM_FOUT, datumveld
 from casushub.web.invoer import datum
 from casushub.web.tenancy import provide_tenant, provide_tenant_db
 
-__all__ = ["DEPS", "datum", "datum_in", "lijst"]
+__all__ = ["DEPS", "als_uuid", "datum", "datum_in", "lijst"]
 
 DEPS = {
     "tenant": Provide(provide_tenant),
@@ -44,3 +45,11 @@ def datum_in(
     if dag is None and verplicht:
         fouten[veld] = verplicht
     return dag
+
+
+def als_uuid(waarde: str) -> uuid.UUID | None:
+    """A chosen id from a select or checkbox; anything else is None (no choice)."""
+    try:
+        return uuid.UUID(waarde)
+    except ValueError:
+        return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
 from litestar import Controller, Request, post
@@ -45,7 +46,7 @@ __all__ = [
     "Interventie",
     "PlanController",
     "interventie_invoer",
-    "plan_fragment",
+    "plan_sectie",
 ]
 
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
@@ -122,7 +123,8 @@ def interventie_invoer(
     )
 
 
-async def plan_fragment(
+async def plan_sectie(
+    request: Request[Any, Any, Any],
     state: State,
     tenant: TenantRef,
     db: AsyncSession,
@@ -132,16 +134,15 @@ async def plan_fragment(
     waarden: dict[str, str] | None = None,
     fouten: dict[str, str] | None = None,
     melding: str | None = None,
-    status_code: int = 200,
 ) -> Template:
-    """The plan fragment (a logged read of the plan group, in a transaction of its own; the
-    organisations, platform data, after it)."""
+    """The plan section (``sectie``): its fragment is a logged read of the plan group, in a
+    transaction of its own, with the organisations (platform data) read after it."""
     async with db.begin():
         plan = await lees_plan(db, actor, casus_id)
     organisaties = await organisaties_van_hub(state.engine, tenant.id)
     namen = {i: n for i, n, _ in organisaties}
     vandaag = klok.vandaag()
-    return Template(
+    fragment = Template(
         "casusoverleg/_plan.html",
         context={
             "plan": plan,
@@ -170,8 +171,9 @@ async def plan_fragment(
             "fouten": fouten or {},
             "melding": melding,
         },
-        status_code=status_code,
+        status_code=200,
     )
+    return await sectie(request, state, db, actor, casus_id, "plan", fragment)
 
 
 class PlanController(Controller):
@@ -190,20 +192,7 @@ class PlanController(Controller):
         db: NamedDependency[AsyncSession],
         actor: NamedDependency[Actor],
     ) -> Template:
-        async def pagina(
-            fouten: dict[str, str] | None = None, melding: str | None = None
-        ) -> Template:
-            fragment = await plan_fragment(
-                state,
-                tenant,
-                db,
-                actor,
-                casus_id,
-                waarden=data.waarden() if fouten else None,
-                fouten=fouten,
-                melding=melding,
-            )
-            return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+        pagina = partial(plan_sectie, request, state, tenant, db, actor, casus_id)
 
         async def actie() -> Template:
             invoer, fouten = interventie_invoer(
@@ -215,7 +204,11 @@ class PlanController(Controller):
                 await voeg_interventie_toe(db, actor, casus_id, invoer)
             return await pagina(melding="Interventie toegevoegd aan het plan van aanpak.")
 
-        return await of_opnieuw(actie, pagina, standaardveld="omschrijving")
+        return await of_opnieuw(
+            actie,
+            lambda fouten: pagina(waarden=data.waarden(), fouten=fouten),
+            standaardveld="omschrijving",
+        )
 
     @post(
         "/casussen/{casus_id:uuid}/interventies/{interventie_id:uuid}", name="interventie-bijwerken"
@@ -232,14 +225,7 @@ class PlanController(Controller):
         actor: NamedDependency[Actor],
     ) -> Template:
         veld = f"status-{interventie_id}"
-
-        async def pagina(
-            fouten: dict[str, str] | None = None, melding: str | None = None
-        ) -> Template:
-            fragment = await plan_fragment(
-                state, tenant, db, actor, casus_id, fouten=fouten, melding=melding
-            )
-            return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+        pagina = partial(plan_sectie, request, state, tenant, db, actor, casus_id)
 
         async def actie() -> Template:
             review = datumveld(
@@ -258,11 +244,12 @@ class PlanController(Controller):
                 )
             return await pagina(melding="Interventie bijgewerkt.")
 
-        async def opnieuw(fouten: dict[str, str]) -> Template:
-            # A rule's own field ("status") is the status control of this intervention.
-            return await pagina({(k if "-" in k else veld): v for k, v in fouten.items()})
-
-        return await of_opnieuw(actie, opnieuw, standaardveld=veld)
+        # A rule's own field ("status") is the status control of this intervention.
+        return await of_opnieuw(
+            actie,
+            lambda fouten: pagina(fouten={(k if "-" in k else veld): v for k, v in fouten.items()}),
+            standaardveld=veld,
+        )
 
     @post("/casussen/{casus_id:uuid}/plan/vaststellen", name="plan-vaststellen")
     async def plan_vaststellen(
@@ -275,24 +262,17 @@ class PlanController(Controller):
         db: NamedDependency[AsyncSession],
         actor: NamedDependency[Actor],
     ) -> Template:
-        async def pagina(
-            fouten: dict[str, str] | None = None, melding: str | None = None
-        ) -> Template:
-            fragment = await plan_fragment(
-                state,
-                tenant,
-                db,
-                actor,
-                casus_id,
-                waarden={"plan-doel": data.doel} if fouten else None,
-                fouten={"plan-doel": next(iter(fouten.values()))} if fouten else None,
-                melding=melding,
-            )
-            return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+        pagina = partial(plan_sectie, request, state, tenant, db, actor, casus_id)
 
         async def actie() -> Template:
             async with db.begin():
                 await stel_plan_vast(db, actor, casus_id, doel=data.doel, op=klok.vandaag())
             return await pagina(melding="Plan van aanpak vastgesteld.")
 
-        return await of_opnieuw(actie, pagina, standaardveld="plan-doel")
+        return await of_opnieuw(
+            actie,
+            lambda fouten: pagina(
+                waarden={"plan-doel": data.doel}, fouten={"plan-doel": next(iter(fouten.values()))}
+            ),
+            standaardveld="plan-doel",
+        )

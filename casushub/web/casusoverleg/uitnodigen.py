@@ -32,8 +32,8 @@ from casushub.tenants.casus.services import lees_casus
 from casushub.tenants.plan.rules import DEELNEMER_TYPES
 from casushub.tenants.uitnodigingen.services import casus_van_uitnodiging, nodig_uit, trek_in
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.bijeenkomsten import bijeenkomst_van_tenant, komende_bijeenkomsten
-from casushub.web.casusoverleg.deps import DEPS, lijst
+from casushub.web.casusoverleg.bijeenkomsten import gekozen_bijeenkomst, komende_bijeenkomsten
+from casushub.web.casusoverleg.deps import DEPS, als_uuid, lijst
 from casushub.web.casusoverleg.namen import adressen_van_uitgenodigden, organisaties_van_hub
 from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 from casushub.web.meldingen import meld
@@ -61,13 +61,6 @@ class Uitnodigen(Formulier):
             "items": lijst(self.items),
             "mag_inbrengen": self.mag_inbrengen == "ja",
         }
-
-
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
 
 
 async def _pagina(
@@ -171,10 +164,7 @@ class UitnodigController(Controller):
         waarden = data.ingevuld()
 
         async def actie() -> Redirect:
-            gekozen = _uuid(data.uitnodiging_bijeenkomst)
-            info = (
-                await bijeenkomst_van_tenant(state.engine, tenant.id, gekozen) if gekozen else None
-            )
+            info = await gekozen_bijeenkomst(state.engine, tenant.id, data.uitnodiging_bijeenkomst)
             partijen = {
                 i
                 for i, _, t in await organisaties_van_hub(state.engine, tenant.id)
@@ -189,7 +179,7 @@ class UitnodigController(Controller):
                 fouten["reden"] = (
                     "Leg vast waarom deze partij nodig is voor de bespreking (noodzaak)."
                 )
-            item_ids = [u for u in (_uuid(i) for i in waarden["items"]) if u is not None]
+            item_ids = [u for u in (als_uuid(i) for i in waarden["items"]) if u is not None]
             if not item_ids:
                 fouten["uitnodiging-items"] = (
                     "Kies de informatie die met deze partij wordt gedeeld."

@@ -133,6 +133,7 @@ async def _derden(
             "fouten": fouten or {},
             "melding": melding,
         },
+        status_code=200,
     )
 
 
