@@ -137,16 +137,18 @@ async def meld_overdracht(
                 verzoeken=meegegaan,
             )
         )
-        async with tenant_session(engine, van, settings) as session, session.begin():
-            await log(
-                session,
-                actor,
-                Actie.CREATE,
-                "verhuizing",
-                "overdrachtstaak gemeld aan nieuwe gemeente",
-                casus_id=casus_id,
-                detail=f"naar={naar.slug};verzoeken={len(meegegaan)}",
-            )
+    # Logged after the platform transaction: one pooled connection at a time
+    # (casushub.platform.een_verbinding).
+    async with tenant_session(engine, van, settings) as session, session.begin():
+        await log(
+            session,
+            actor,
+            Actie.CREATE,
+            "verhuizing",
+            "overdrachtstaak gemeld aan nieuwe gemeente",
+            casus_id=casus_id,
+            detail=f"naar={naar.slug};verzoeken={len(meegegaan)}",
+        )
     return naar
 
 

@@ -77,7 +77,8 @@ async def werkruimte(request: AnyRequest, state: State) -> Response[Any]:
             context["export"] = any(export_dir(state.settings, exc.slug).glob("export-*.zip"))
             return Template("werkruimte.html", context=context, headers=_NO_STORE)
         actor = await provide_actor(request)
-        async with tenant_session(state.engine, tenant, state.settings) as db, db.begin():
+        # The blocks open their transactions on it (casushub.web.werkruimte.blokken_voor).
+        async with tenant_session(state.engine, tenant, state.settings) as db:
             werk = Werk(state, identity, active, tenant, db, actor)
             context["blokken"] = await blokken_voor(werk)
     else:

@@ -6,6 +6,11 @@ or ``None`` when it has nothing to show. Blocks register themselves per role wit
 :func:`blok`; they live in ``casushub/web/werkruimte_blokken.py``. **To add a block, add one
 decorated function there**; the page shows the blocks of the active role in the order they
 are defined. A block reads counts and links, never personal data (nothing to log).
+
+The blocks of a municipality role share one transaction on it. A block that also reads the
+platform registers with ``eigen_transactie=True``: it runs after that transaction, opens its
+own for the municipality's counts and reads the platform outside it (one pooled connection
+per task at a time, ``casushub.platform.een_verbinding``).
 """
 
 from __future__ import annotations
@@ -55,7 +60,8 @@ class Blok:
 @dataclass(frozen=True, slots=True)
 class Werk:
     """What a block may use. ``db`` is a session on the active municipality, inside an open
-    transaction (``None`` for roles without a municipality, such as the hub admin)."""
+    transaction (``None`` for roles without a municipality, such as the hub admin); a block
+    registered with ``eigen_transactie=True`` gets it without one and opens its own."""
 
     state: State
     identity: Identity
@@ -74,23 +80,34 @@ class Werk:
 
 BlokFunctie = Callable[[Werk], Awaitable[Blok | None]]
 BLOKKEN: dict[Role, list[BlokFunctie]] = {}
+# Blocks that open their own tenant transaction (they read the platform as well).
+EIGEN_TRANSACTIE: set[BlokFunctie] = set()
 
 
-def blok(*rollen: Role) -> Callable[[BlokFunctie], BlokFunctie]:
+def blok(*rollen: Role, eigen_transactie: bool = False) -> Callable[[BlokFunctie], BlokFunctie]:
     """Register a werkruimte block for these roles (in definition order)."""
 
     def registreer(functie: BlokFunctie) -> BlokFunctie:
         for rol in rollen:
             BLOKKEN.setdefault(rol, []).append(functie)
+        if eigen_transactie:
+            EIGEN_TRANSACTIE.add(functie)
         return functie
 
     return registreer
 
 
 async def blokken_voor(werk: Werk) -> list[Blok]:
-    gevonden = []
-    for functie in BLOKKEN.get(werk.context.role, []):
-        resultaat = await functie(werk)
-        if resultaat is not None:
-            gevonden.append(resultaat)
-    return gevonden
+    """The role's blocks in definition order: those that share the municipality's transaction
+    inside one, then those with a transaction of their own (``werk.db`` outside any)."""
+    functies = BLOKKEN.get(werk.context.role, [])
+    resultaten: dict[int, Blok | None] = {}
+    if werk.db is not None:
+        async with werk.db.begin():
+            for i, functie in enumerate(functies):
+                if functie not in EIGEN_TRANSACTIE:
+                    resultaten[i] = await functie(werk)
+    for i, functie in enumerate(functies):
+        if i not in resultaten:
+            resultaten[i] = await functie(werk)
+    return [b for _, b in sorted(resultaten.items()) if b is not None]

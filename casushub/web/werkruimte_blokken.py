@@ -29,17 +29,21 @@ from casushub.web.werkruimte import Blok, Link, Telling, Werk, blok
 __all__: list[str] = []
 
 
-@blok(Role.PROCESREGISSEUR, Role.GEMEENTE_REGIE, Role.PARTICIPANT)
+@blok(Role.PROCESREGISSEUR, Role.GEMEENTE_REGIE, Role.PARTICIPANT, eigen_transactie=True)
 async def casusoverleg(werk: Werk) -> Blok | None:
+    """The municipality's counts in a transaction of its own, the hub's meetings and
+    hand-overs (platform) after it."""
     tenant, db, actor = werk.gemeente()
-    aantallen = await tel_overzicht(db, actor)
+    async with db.begin():
+        aantallen = await tel_overzicht(db, actor)
+        regie = werk.context.role in {Role.PROCESREGISSEUR, Role.GEMEENTE_REGIE}
+        wachtend = await aantal_wachtend_op_opname(db, actor) if regie else 0
     tellingen = []
     if weegt_mee(actor):
         tellingen.append(
             Telling("Te wegen signalen", aantallen.signalen, "/casusoverleg#lijst-signalen")
         )
-    if werk.context.role in {Role.PROCESREGISSEUR, Role.GEMEENTE_REGIE}:
-        wachtend = await aantal_wachtend_op_opname(db, actor)
+    if regie:
         tellingen.append(Telling("Wachten op opname", wachtend, OP_TE_NEMEN, urgent=True))
     tellingen += [
         Telling("Plannen te laat", aantallen.plannen, "/casusoverleg#lijst-plannen", urgent=True),
@@ -53,7 +57,7 @@ async def casusoverleg(werk: Werk) -> Blok | None:
                 "Komende bijeenkomsten", len(bijeenkomsten), "/casusoverleg#bijeenkomsten-titel"
             )
         )
-        if werk.context.role in {Role.PROCESREGISSEUR, Role.GEMEENTE_REGIE}:
+        if regie:
             overdrachten = await inkomende_overdrachten(conn, tenant.id)
             tellingen.append(
                 Telling(

@@ -21,15 +21,16 @@ from casushub.tenants.actor import Actor
 from casushub.tenants.casus.deelgronden import controleer_inbreng
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden
 from casushub.tenants.casus.items import GROEP
-from casushub.tenants.casus.models import InformatieItem
+from casushub.tenants.casus.models import Casus, InformatieItem
 from casushub.tenants.casus.rules import Categorie, Status, uitgenodigde_mag_zien
 from casushub.tenants.casus.toegang import laad_casus, log
+from casushub.tenants.personen.models import Persoon
 from casushub.tenants.personen.services import controleer_persoonsvelden
 from casushub.tenants.uitnodigingen.models import Uitnodiging, UitnodigingItem
 from casushub.tenants.uitnodigingen.services import geldige_uitnodiging
 from casushub.tenants.verwerkingenlog.models import Actie
 
-__all__ = ["breng_in", "mag_inbrengen"]
+__all__ = ["breng_in", "mag_inbrengen", "persoonsnaam_van_casus"]
 
 
 async def mag_inbrengen(
@@ -47,6 +48,13 @@ async def mag_inbrengen(
     if casus.status == Status.AFGESLOTEN:
         raise GeenToegang("Deze casus is afgesloten.")
     return uitnodiging
+
+
+async def persoonsnaam_van_casus(session: AsyncSession, casus_id: uuid.UUID) -> str:
+    """The name of the casus's person, for the heading of the inbreng form ("" if none)."""
+    casus = await session.get(Casus, casus_id)
+    persoon = await session.get(Persoon, casus.persoon_id) if casus else None
+    return persoon.naam if persoon else ""
 
 
 async def breng_in(

@@ -36,6 +36,7 @@ from casushub.tenants.verwerkingenlog.models import Actie
 __all__ = [
     "UitnodigingRegel",
     "accepteer",
+    "casus_van_uitnodiging",
     "geldige_uitnodiging",
     "lees_uitnodiging",
     "mijn_uitnodigingen",
@@ -284,6 +285,15 @@ async def mijn_uitnodigingen(
 ) -> list[Uitnodiging]:
     """The invitee's open invitations (no personal data: casus and meeting ids only)."""
     return await uitnodigingen_in_venster(session, actor, nu=nu)
+
+
+async def casus_van_uitnodiging(
+    session: AsyncSession, uitnodiging_id: uuid.UUID
+) -> uuid.UUID | None:
+    """The casus an invitation belongs to (None for an unknown id): where a refused
+    withdrawal sends the regie back to."""
+    uitnodiging = await session.get(Uitnodiging, uitnodiging_id)
+    return uitnodiging.casus_id if uitnodiging else None
 
 
 async def trek_in(

@@ -1,22 +1,37 @@
 """Screens of the casusoverleg: dashboard, casus page with logged fragments, signal form,
-search and the invited party's view. Controllers parse input and call one service each."""
+search and the invited party's view. One Controller per screen area; each parses input and
+calls the services."""
 
 from litestar.types import ControllerRouterHandler
 
-from casushub.web.casusoverleg.aanwezigheid import aanwezigheid_handlers
-from casushub.web.casusoverleg.afdrukken import afdruk_handlers
-from casushub.web.casusoverleg.bijlagen import bijlage_handlers
-from casushub.web.casusoverleg.controllers import casusoverleg_handlers as _schermen
-from casushub.web.casusoverleg.inbrengen import inbreng_handlers
+from casushub.web.casusoverleg.aanwezigheid import AanwezigheidController
+from casushub.web.casusoverleg.acties import ActieController
+from casushub.web.casusoverleg.afdrukken import AfdrukController
+from casushub.web.casusoverleg.agenda import AgendaController
+from casushub.web.casusoverleg.bijeenkomst import BijeenkomstController
+from casushub.web.casusoverleg.bijlagen import BijlageController
+from casushub.web.casusoverleg.controllers import CasusoverlegController
+from casushub.web.casusoverleg.inbrengen import InbrengController
 from casushub.web.casusoverleg.maatregelen import MaatregelController
+from casushub.web.casusoverleg.planscherm import PlanController
+from casushub.web.casusoverleg.uitnodigen import UitnodigController
+from casushub.web.casusoverleg.verloop import VerloopController
+from casushub.web.casusoverleg.weging import WegingController
 
 __all__ = ["casusoverleg_handlers"]
 
 casusoverleg_handlers: list[ControllerRouterHandler] = [
-    *_schermen,
-    *aanwezigheid_handlers,
-    *afdruk_handlers,
-    *bijlage_handlers,
-    *inbreng_handlers,
+    CasusoverlegController,
+    WegingController,
+    PlanController,
+    VerloopController,
+    ActieController,
+    UitnodigController,
+    AgendaController,
+    BijeenkomstController,
+    AanwezigheidController,
+    AfdrukController,
+    BijlageController,
+    InbrengController,
     MaatregelController,
 ]

@@ -4,12 +4,12 @@ organisations were there (the regie records it)."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Annotated
 
-from litestar import get, post
+from litestar import Controller, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,19 +18,19 @@ from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.overleg.services import lees_aanwezigheid, registreer_aanwezigheid
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.agenda import REGIE, AnyForm
-from casushub.web.casusoverleg.bijeenkomsten import bijeenkomst_van_tenant
-from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.agenda import REGIE
+from casushub.web.casusoverleg.bijeenkomsten import bijeenkomst_of_404
+from casushub.web.casusoverleg.deps import DEPS, lijst
 from casushub.web.casusoverleg.namen import soortnaam
 from casushub.web.casusoverleg.weging import deelnemende_organisaties
+from casushub.web.formulieren import FORMULIER, Formulier
 
-__all__ = ["aanwezigheid_handlers"]
+__all__ = ["AanwezigheidController"]
 
 
-def _lijst(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+@dataclass
+class Aanwezigheid(Formulier):
+    aanwezig: list[str] | str = field(default_factory=list)
 
 
 async def _aanwezigheid(
@@ -42,9 +42,7 @@ async def _aanwezigheid(
     *,
     melding: str | None = None,
 ) -> Template:
-    info = await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id)
-    if info is None:
-        raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
+    info = await bijeenkomst_of_404(state.engine, tenant.id, bijeenkomst_id)
     async with db.begin():
         aanwezig = await lees_aanwezigheid(db, actor, bijeenkomst_id)
     return Template(
@@ -60,47 +58,39 @@ async def _aanwezigheid(
     )
 
 
-@get(
-    "/casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}/aanwezigheid",
-    name="aanwezigheid",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def aanwezigheid(
-    bijeenkomst_id: FromPath[uuid.UUID],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    return await _aanwezigheid(state, tenant, db, actor, bijeenkomst_id)
+class AanwezigheidController(Controller):
+    path = "/casusoverleg"
+    opt = roles(*REGIE)
+    dependencies = DEPS
 
+    @get("/bijeenkomsten/{bijeenkomst_id:uuid}/aanwezigheid", name="aanwezigheid")
+    async def aanwezigheid(
+        self,
+        bijeenkomst_id: FromPath[uuid.UUID],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        return await _aanwezigheid(state, tenant, db, actor, bijeenkomst_id)
 
-@post(
-    "/casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}/aanwezigheid",
-    name="aanwezigheid-opslaan",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def aanwezigheid_opslaan(
-    bijeenkomst_id: FromPath[uuid.UUID],
-    data: AnyForm,
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    if await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id) is None:
-        raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
-    organisaties = [uuid.UUID(i) for i, _, _ in await deelnemende_organisaties(state, tenant)]
-    aangevinkt = set(_lijst(data.get("aanwezig")))
-    async with db.begin():
-        await registreer_aanwezigheid(
-            db, actor, bijeenkomst_id, {o: str(o) in aangevinkt for o in organisaties}
+    @post("/bijeenkomsten/{bijeenkomst_id:uuid}/aanwezigheid", name="aanwezigheid-opslaan")
+    async def aanwezigheid_opslaan(
+        self,
+        bijeenkomst_id: FromPath[uuid.UUID],
+        data: Annotated[Aanwezigheid, FORMULIER],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        await bijeenkomst_of_404(state.engine, tenant.id, bijeenkomst_id)
+        organisaties = [uuid.UUID(i) for i, _, _ in await deelnemende_organisaties(state, tenant)]
+        aangevinkt = set(lijst(data.aanwezig))
+        async with db.begin():
+            await registreer_aanwezigheid(
+                db, actor, bijeenkomst_id, {o: str(o) in aangevinkt for o in organisaties}
+            )
+        return await _aanwezigheid(
+            state, tenant, db, actor, bijeenkomst_id, melding="De aanwezigheid is vastgelegd."
         )
-    return await _aanwezigheid(
-        state, tenant, db, actor, bijeenkomst_id, melding="De aanwezigheid is vastgelegd."
-    )
-
-
-aanwezigheid_handlers = [aanwezigheid, aanwezigheid_opslaan]

@@ -9,14 +9,14 @@ success goes back to the casus page with a confirmation (PRG, so a reload posts 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,10 +27,9 @@ from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.rules import destroy_on
 from casushub.tenants.bewaartermijnen.services import bewaarparameters
-from casushub.tenants.casus.errors import RegelFout, RegelFouten, alle_fouten
+from casushub.tenants.casus.errors import RegelFout, RegelFouten
 from casushub.tenants.casus.rules import add_months
 from casushub.tenants.casus.services import (
-    CasusRegel,
     heropen,
     lees_casus,
     registreer_herbeoordeling,
@@ -40,15 +39,55 @@ from casushub.tenants.casus.services import (
 from casushub.tenants.instellingen.services import lees_instellingen
 from casushub.tenants.weging.rules import CRITERIA, Beoordeling, criteriafouten
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.deps import DEPS, datum, datum_in
 from casushub.web.casusoverleg.namen import ANDERE_GEMEENTE, gekozen_gemeentecode, gemeenten
 from casushub.web.casusoverleg.weging import KEUZE_BEOORDELING
+from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 from casushub.web.meldingen import meld
 
-__all__ = ["actie_handlers"]
+__all__ = ["ActieController"]
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
+
+
+@dataclass
+class Herbeoordeling(Formulier):
+    herbeoordeling_datum: str = ""
+    h_geweld_beoordeling: str = ""
+    h_geweld_toelichting: str = ""
+    h_denkbeelden_beoordeling: str = ""
+    h_denkbeelden_toelichting: str = ""
+    h_sociale_relaties_beoordeling: str = ""
+    h_sociale_relaties_toelichting: str = ""
+    h_identificatie_beoordeling: str = ""
+    h_identificatie_toelichting: str = ""
+    h_zelfredzaamheid_beoordeling: str = ""
+    h_zelfredzaamheid_toelichting: str = ""
+    h_redenering: str = ""
+
+    def criteria(self) -> dict[str, Beoordeling]:
+        """Each criterion that was assessed or noted (a note alone is refused, not dropped)."""
+        waarden = self.waarden()
+        return {
+            key: Beoordeling(
+                waarden.get(f"h_{key}_beoordeling", ""), waarden.get(f"h_{key}_toelichting", "")
+            )
+            for key in CRITERIA
+            if waarden.get(f"h_{key}_beoordeling") or waarden.get(f"h_{key}_toelichting")
+        }
+
+
+@dataclass
+class Verhuizing(Formulier):
+    naar_gemeente: str = ""
+    andere_gemeentecode: str = ""
+    verhuis_datum: str = ""
+
+
+@dataclass
+class Afsluiting(Formulier):
+    afsluit_reden: str = ""
+    afsluit_datum: str = ""
 
 
 def _vandaag() -> str:
@@ -81,12 +120,14 @@ def _h_veld(naam: str) -> str:
 async def _herbeoordeling_pagina(
     db: AsyncSession,
     actor: Actor,
-    casus: CasusRegel,
+    casus_id: uuid.UUID,
     waarden: dict[str, str],
     fouten: dict[str, str],
-    status_code: int = 200,
 ) -> Template:
-    instelling = await lees_instellingen(db)
+    """The page with the casus (a logged read) and the review interval, in one transaction."""
+    async with db.begin():
+        casus = await lees_casus(db, actor, casus_id, doel="herbeoordeling")
+        instelling = await lees_instellingen(db)
     op = _dag_of_vandaag(waarden.get("herbeoordeling_datum", ""))
     return Template(
         "casusoverleg/herbeoordeling.html",
@@ -99,78 +140,7 @@ async def _herbeoordeling_pagina(
             "interval": instelling.review_interval_maanden,
             "volgende": add_months(op, instelling.review_interval_maanden),
         },
-        status_code=status_code,
     )
-
-
-@get(
-    "/casusoverleg/casussen/{casus_id:uuid}/herbeoordeling",
-    name="casus-herbeoordeling-formulier",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def herbeoordeling_formulier(
-    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
-) -> Template:
-    async with db.begin():
-        casus = await lees_casus(db, actor, casus_id, doel="herbeoordeling")
-        return await _herbeoordeling_pagina(
-            db, actor, casus, {"herbeoordeling_datum": _vandaag()}, {}
-        )
-
-
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/herbeoordeling",
-    name="casus-herbeoordeling",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def herbeoordeling_opslaan(
-    casus_id: FromPath[uuid.UUID],
-    data: Form,
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    """The periodic necessity review against the five criteria (moves the next review)."""
-    waarden = {k: str(v) for k, v in data.items() if k != "_csrf_token"}
-    criteria = {
-        key: Beoordeling(
-            waarden.get(f"h_{key}_beoordeling", ""), waarden.get(f"h_{key}_toelichting", "")
-        )
-        for key in CRITERIA
-        if waarden.get(f"h_{key}_beoordeling") or waarden.get(f"h_{key}_toelichting")
-    }
-    fouten: dict[str, str] = {}
-    try:
-        op = datum(waarden.get("herbeoordeling_datum", ""))
-        if op is None:
-            fouten["datum"] = "Vul de datum van de herbeoordeling in."
-    except ValueError:
-        op = None
-        fouten["datum"] = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 05-03-2026."
-    try:
-        if fouten or op is None:
-            fouten.update(criteriafouten(criteria))
-            if not waarden.get("h_redenering", "").strip():
-                fouten["redenering"] = "Leg de afweging vast (redenering)."
-            raise RegelFouten(fouten)
-        async with db.begin():
-            await registreer_herbeoordeling(
-                db,
-                actor,
-                casus_id,
-                datum=op,
-                criteria=criteria,
-                redenering=waarden.get("h_redenering", ""),
-            )
-    except RegelFout as fout:
-        gemeld = {_h_veld(k): v for k, v in alle_fouten(fout).items()}
-        async with db.begin():
-            casus = await lees_casus(db, actor, casus_id, doel="herbeoordeling")
-            return await _herbeoordeling_pagina(db, actor, casus, waarden, gemeld, 422)
-    meld(request, "Herbeoordeling vastgelegd. De volgende noodzaaktoets is verschoven.")
-    return Redirect(casus_url(casus_id), status_code=303)
 
 
 # --- verhuizing ------------------------------------------------------------------------------
@@ -178,11 +148,15 @@ async def herbeoordeling_opslaan(
 
 async def _verhuizing_pagina(
     state: State,
-    casus: CasusRegel,
+    db: AsyncSession,
+    actor: Actor,
+    casus_id: uuid.UUID,
     waarden: dict[str, str],
     fouten: dict[str, str],
-    status_code: int = 200,
 ) -> Template:
+    """The casus in a transaction of its own, the municipalities (platform) after it."""
+    async with db.begin():
+        casus = await lees_casus(db, actor, casus_id, doel="verhuizing")
     namen = await gemeenten(state.engine)
     return Template(
         "casusoverleg/verhuizing.html",
@@ -193,89 +167,7 @@ async def _verhuizing_pagina(
             "waarden": waarden,
             "fouten": fouten,
         },
-        status_code=status_code,
     )
-
-
-@get(
-    "/casusoverleg/casussen/{casus_id:uuid}/verhuizing",
-    name="casus-verhuizing-formulier",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def verhuizing_formulier(
-    casus_id: FromPath[uuid.UUID],
-    state: State,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    async with db.begin():
-        casus = await lees_casus(db, actor, casus_id, doel="verhuizing")
-    return await _verhuizing_pagina(state, casus, {"verhuis_datum": _vandaag()}, {})
-
-
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/verhuizing",
-    name="casus-verhuizing",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def verhuizing_opslaan(
-    casus_id: FromPath[uuid.UUID],
-    data: Form,
-    request: Request[Any, Any, Any],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    """Rule 10: the gemeente van verblijf changes, the contactpunt with it; a hand-over task."""
-    waarden = {
-        k: str(data.get(k, "")) for k in ("naar_gemeente", "andere_gemeentecode", "verhuis_datum")
-    }
-    fouten: dict[str, str] = {}
-    code = gekozen_gemeentecode(waarden["naar_gemeente"], waarden["andere_gemeentecode"])
-    if not code:
-        fouten["naar_gemeente"] = "Kies de nieuwe gemeente van verblijf."
-    elif waarden["naar_gemeente"] == ANDERE_GEMEENTE and not (len(code) == 4 and code.isdigit()):
-        fouten["andere_gemeentecode"] = (
-            "Vul de CBS-code van de andere gemeente in: vier cijfers, bijvoorbeeld 0363."
-        )
-    try:
-        op = datum(waarden["verhuis_datum"])
-        if op is None:
-            fouten["verhuis_datum"] = "Vul de datum van de verhuizing in."
-    except ValueError:
-        op = None
-        fouten["verhuis_datum"] = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 05-03-2026."
-    try:
-        if fouten or op is None:
-            raise RegelFouten(fouten)
-        async with db.begin():
-            taak = await verhuis(db, actor, casus_id, naar_gemeente=code, datum=op)
-        # The new municipality sees the task when it is on the hub (a platform-level notice).
-        naar = await meld_overdracht(
-            state.engine, state.settings, actor, van=tenant, taak_id=taak.id
-        )
-    except RegelFout as fout:
-        gemeld = {(k if k in waarden else "naar_gemeente"): v for k, v in alle_fouten(fout).items()}
-        if waarden["naar_gemeente"] == ANDERE_GEMEENTE and "naar_gemeente" in gemeld:
-            gemeld["andere_gemeentecode"] = gemeld.pop("naar_gemeente")
-        async with db.begin():
-            casus = await lees_casus(db, actor, casus_id, doel="verhuizing")
-        return await _verhuizing_pagina(state, casus, waarden, gemeld, 422)
-    nieuwe = (await gemeenten(state.engine)).naam(code)
-    meld(
-        request,
-        f"Verhuizing vastgelegd: de gemeente van verblijf is nu {nieuwe}. "
-        + (
-            "De nieuwe gemeente ziet de overdrachtstaak op haar overzicht."
-            if naar is not None
-            else "De nieuwe gemeente werkt niet op deze hub: draag de casus buiten het "
-            "platform over."
-        ),
-    )
-    return Redirect(casus_url(casus_id), status_code=303)
 
 
 # --- afsluiten en heropenen -------------------------------------------------------------------
@@ -283,12 +175,14 @@ async def verhuizing_opslaan(
 
 async def _afsluiten_pagina(
     db: AsyncSession,
-    casus: CasusRegel,
+    actor: Actor,
+    casus_id: uuid.UUID,
     waarden: dict[str, str],
     fouten: dict[str, str],
-    status_code: int = 200,
 ) -> Template:
-    parameters = await bewaarparameters(db)
+    async with db.begin():
+        casus = await lees_casus(db, actor, casus_id, doel="afsluiten")
+        parameters = await bewaarparameters(db)
     op = _dag_of_vandaag(waarden.get("afsluit_datum", ""))
     return Template(
         "casusoverleg/afsluiten.html",
@@ -299,75 +193,19 @@ async def _afsluiten_pagina(
             "afsluitdatum": op,
             "vernietigen_op": destroy_on("casus", None, op, parameters),
         },
-        status_code=status_code,
     )
-
-
-@get(
-    "/casusoverleg/casussen/{casus_id:uuid}/afsluiten",
-    name="casus-afsluiten-formulier",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def afsluiten_formulier(
-    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
-) -> Template:
-    async with db.begin():
-        casus = await lees_casus(db, actor, casus_id, doel="afsluiten")
-        return await _afsluiten_pagina(db, casus, {"afsluit_datum": _vandaag()}, {})
-
-
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/afsluiten",
-    name="casus-afsluiten",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def afsluiten_opslaan(
-    casus_id: FromPath[uuid.UUID],
-    data: Form,
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    waarden = {k: str(data.get(k, "")) for k in ("afsluit_reden", "afsluit_datum")}
-    fouten: dict[str, str] = {}
-    if not waarden["afsluit_reden"].strip():
-        fouten["afsluit_reden"] = "Geef de reden van afsluiting."
-    try:
-        op = datum(waarden["afsluit_datum"])
-        if op is None:
-            fouten["afsluit_datum"] = "Geef de datum van afsluiting."
-    except ValueError:
-        op = None
-        fouten["afsluit_datum"] = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 05-03-2026."
-    try:
-        if fouten:
-            raise RegelFouten(fouten)
-        async with db.begin():
-            casus = await sluit_af(db, actor, casus_id, reden=waarden["afsluit_reden"], datum=op)
-            vernietigen = casus.destroy_on
-    except RegelFout as fout:
-        veld = {"reden": "afsluit_reden", "datum": "afsluit_datum"}
-        gemeld = {
-            veld.get(k, k if k in waarden else "afsluit_reden"): v
-            for k, v in alle_fouten(fout).items()
-        }
-        async with db.begin():
-            regel = await lees_casus(db, actor, casus_id, doel="afsluiten")
-            return await _afsluiten_pagina(db, regel, waarden, gemeld, 422)
-    meld(
-        request,
-        "Casus afgesloten."
-        + (f" De gegevens worden vernietigd op {vernietigen:%d-%m-%Y}." if vernietigen else ""),
-    )
-    return Redirect(casus_url(casus_id), status_code=303)
 
 
 async def _heropenen_pagina(
-    db: AsyncSession, casus: CasusRegel, fout: str | None = None, status_code: int = 200
+    db: AsyncSession,
+    actor: Actor,
+    casus_id: uuid.UUID,
+    fout: str | None = None,
+    status_code: int = 200,
 ) -> Template:
-    instelling = await lees_instellingen(db)
+    async with db.begin():
+        casus = await lees_casus(db, actor, casus_id, doel="heropenen")
+        instelling = await lees_instellingen(db)
     return Template(
         "casusoverleg/heropenen.html",
         context={
@@ -379,52 +217,212 @@ async def _heropenen_pagina(
     )
 
 
-@get(
-    "/casusoverleg/casussen/{casus_id:uuid}/heropenen",
-    name="casus-heropenen-formulier",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def heropenen_formulier(
-    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
-) -> Template:
-    async with db.begin():
-        casus = await lees_casus(db, actor, casus_id, doel="heropenen")
-        return await _heropenen_pagina(db, casus)
+class ActieController(Controller):
+    path = "/casusoverleg"
+    opt = roles(*REGIE)
+    dependencies = DEPS
 
+    @get("/casussen/{casus_id:uuid}/herbeoordeling", name="casus-herbeoordeling-formulier")
+    async def herbeoordeling_formulier(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        return await _herbeoordeling_pagina(
+            db, actor, casus_id, {"herbeoordeling_datum": _vandaag()}, {}
+        )
 
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/heropenen",
-    name="casus-heropenen",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def heropenen_opslaan(
-    casus_id: FromPath[uuid.UUID],
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    try:
-        async with db.begin():
-            casus = await heropen(db, actor, casus_id)
-    except RegelFout as fout:
-        async with db.begin():
-            regel = await lees_casus(db, actor, casus_id, doel="heropenen")
-            return await _heropenen_pagina(db, regel, fout.message, 422)
-    meld(
-        request, f"Casus heropend met status '{casus.status}'. De vernietigingsdatum is vervallen."
-    )
-    return Redirect(casus_url(casus_id), status_code=303)
+    @post("/casussen/{casus_id:uuid}/herbeoordeling", name="casus-herbeoordeling")
+    async def herbeoordeling_opslaan(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        data: Annotated[Herbeoordeling, FORMULIER],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        """The periodic necessity review against the five criteria (moves the next review)."""
+        criteria = data.criteria()
 
+        async def actie() -> Redirect:
+            fouten: dict[str, str] = {}
+            op = datum_in(
+                data.herbeoordeling_datum,
+                "datum",
+                fouten,
+                verplicht="Vul de datum van de herbeoordeling in.",
+            )
+            if fouten or op is None:
+                fouten.update(criteriafouten(criteria))
+                if not data.h_redenering.strip():
+                    fouten["redenering"] = "Leg de afweging vast (redenering)."
+                raise RegelFouten(fouten)
+            async with db.begin():
+                await registreer_herbeoordeling(
+                    db, actor, casus_id, datum=op, criteria=criteria, redenering=data.h_redenering
+                )
+            meld(request, "Herbeoordeling vastgelegd. De volgende noodzaaktoets is verschoven.")
+            return Redirect(casus_url(casus_id), status_code=303)
 
-actie_handlers = [
-    herbeoordeling_formulier,
-    herbeoordeling_opslaan,
-    verhuizing_formulier,
-    verhuizing_opslaan,
-    afsluiten_formulier,
-    afsluiten_opslaan,
-    heropenen_formulier,
-    heropenen_opslaan,
-]
+        return await of_opnieuw(
+            actie,
+            lambda fouten: _herbeoordeling_pagina(
+                db, actor, casus_id, data.waarden(), {_h_veld(k): v for k, v in fouten.items()}
+            ),
+            standaardveld="datum",
+        )
+
+    @get("/casussen/{casus_id:uuid}/verhuizing", name="casus-verhuizing-formulier")
+    async def verhuizing_formulier(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        state: State,
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        return await _verhuizing_pagina(
+            state, db, actor, casus_id, {"verhuis_datum": _vandaag()}, {}
+        )
+
+    @post("/casussen/{casus_id:uuid}/verhuizing", name="casus-verhuizing")
+    async def verhuizing_opslaan(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        data: Annotated[Verhuizing, FORMULIER],
+        request: Request[Any, Any, Any],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        """Rule 10: the gemeente van verblijf changes, the contactpunt with it; a hand-over task."""
+        waarden = data.waarden()
+        anders = data.naar_gemeente == ANDERE_GEMEENTE
+        code = gekozen_gemeentecode(data.naar_gemeente, data.andere_gemeentecode)
+
+        async def actie() -> Redirect:
+            fouten: dict[str, str] = {}
+            if not code:
+                fouten["naar_gemeente"] = "Kies de nieuwe gemeente van verblijf."
+            elif anders and not (len(code) == 4 and code.isdigit()):
+                fouten["andere_gemeentecode"] = (
+                    "Vul de CBS-code van de andere gemeente in: vier cijfers, bijvoorbeeld 0363."
+                )
+            op = datum_in(
+                data.verhuis_datum,
+                "verhuis_datum",
+                fouten,
+                verplicht="Vul de datum van de verhuizing in.",
+            )
+            if fouten or op is None:
+                raise RegelFouten(fouten)
+            async with db.begin():
+                taak = await verhuis(db, actor, casus_id, naar_gemeente=code, datum=op)
+            # The new municipality sees the task when it is on the hub (a platform-level notice).
+            naar = await meld_overdracht(
+                state.engine, state.settings, actor, van=tenant, taak_id=taak.id
+            )
+            nieuwe = (await gemeenten(state.engine)).naam(code)
+            meld(
+                request,
+                f"Verhuizing vastgelegd: de gemeente van verblijf is nu {nieuwe}. "
+                + (
+                    "De nieuwe gemeente ziet de overdrachtstaak op haar overzicht."
+                    if naar is not None
+                    else "De nieuwe gemeente werkt niet op deze hub: draag de casus buiten het "
+                    "platform over."
+                ),
+            )
+            return Redirect(casus_url(casus_id), status_code=303)
+
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            gemeld = {(k if k in waarden else "naar_gemeente"): v for k, v in fouten.items()}
+            if anders and "naar_gemeente" in gemeld:
+                gemeld["andere_gemeentecode"] = gemeld.pop("naar_gemeente")
+            return await _verhuizing_pagina(state, db, actor, casus_id, waarden, gemeld)
+
+        return await of_opnieuw(actie, opnieuw, standaardveld="naar_gemeente")
+
+    @get("/casussen/{casus_id:uuid}/afsluiten", name="casus-afsluiten-formulier")
+    async def afsluiten_formulier(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        return await _afsluiten_pagina(db, actor, casus_id, {"afsluit_datum": _vandaag()}, {})
+
+    @post("/casussen/{casus_id:uuid}/afsluiten", name="casus-afsluiten")
+    async def afsluiten_opslaan(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        data: Annotated[Afsluiting, FORMULIER],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        waarden = data.waarden()
+
+        async def actie() -> Redirect:
+            fouten: dict[str, str] = {}
+            if not data.afsluit_reden.strip():
+                fouten["afsluit_reden"] = "Geef de reden van afsluiting."
+            op = datum_in(
+                data.afsluit_datum,
+                "afsluit_datum",
+                fouten,
+                verplicht="Geef de datum van afsluiting.",
+            )
+            if fouten:
+                raise RegelFouten(fouten)
+            async with db.begin():
+                casus = await sluit_af(db, actor, casus_id, reden=data.afsluit_reden, datum=op)
+                vernietigen = casus.destroy_on
+            meld(
+                request,
+                "Casus afgesloten."
+                + (
+                    f" De gegevens worden vernietigd op {vernietigen:%d-%m-%Y}."
+                    if vernietigen
+                    else ""
+                ),
+            )
+            return Redirect(casus_url(casus_id), status_code=303)
+
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            veld = {"reden": "afsluit_reden", "datum": "afsluit_datum"}
+            gemeld = {
+                veld.get(k, k if k in waarden else "afsluit_reden"): v for k, v in fouten.items()
+            }
+            return await _afsluiten_pagina(db, actor, casus_id, waarden, gemeld)
+
+        return await of_opnieuw(actie, opnieuw, standaardveld="afsluit_reden")
+
+    @get("/casussen/{casus_id:uuid}/heropenen", name="casus-heropenen-formulier")
+    async def heropenen_formulier(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        return await _heropenen_pagina(db, actor, casus_id)
+
+    @post("/casussen/{casus_id:uuid}/heropenen", name="casus-heropenen")
+    async def heropenen_opslaan(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        try:
+            async with db.begin():
+                casus = await heropen(db, actor, casus_id)
+        except RegelFout as fout:
+            return await _heropenen_pagina(db, actor, casus_id, fout.message, 422)
+        meld(
+            request,
+            f"Casus heropend met status '{casus.status}'. De vernietigingsdatum is vervallen.",
+        )
+        return Redirect(casus_url(casus_id), status_code=303)

@@ -7,13 +7,14 @@ item with decisions and actions (an action can become an intervention). Attendan
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,25 +38,24 @@ from casushub.tenants.plan.rules import DEELNEMER_TYPES, DOMEINEN
 from casushub.tenants.uitnodigingen.services import uitnodigingen_van_casus
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijeenkomsten import (
-    bijeenkomst_van_tenant,
     bijeenkomsten_info,
+    gekozen_bijeenkomst,
     komende_bijeenkomsten,
     lees_bijeenkomst,
 )
 from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.deps import DEPS
-from casushub.web.casusoverleg.namen import organisatienamen, soortnaam
+from casushub.web.casusoverleg.namen import organisatienamen, organisaties_van_hub, soortnaam
 from casushub.web.casusoverleg.planscherm import (
-    INTERVENTIE_VELDEN,
+    Interventie,
     interventie_invoer,
-    organisaties_van_hub,
 )
+from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 
-__all__ = ["agenda_handlers"]
+__all__ = ["AgendaController"]
 
 LOKAAL = klok.TIJDZONE
 
-AnyForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 ALLEN = (*WERKERS, Role.INVITED_PARTY)
@@ -66,11 +66,21 @@ AFDRUK_DOELEN = [
 ]
 
 
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
+@dataclass
+class Agendering(Formulier):
+    bijeenkomst: str = ""
+    doel: str = ""
+
+
+@dataclass
+class Notulen(Formulier):
+    notulen: str = ""
+
+
+@dataclass
+class AgendaActie(Formulier):
+    soort: str = ""
+    tekst: str = ""
 
 
 # --- the casus's meetings ------------------------------------------------------------------
@@ -88,7 +98,11 @@ async def _bijeenkomsten_fragment(
     melding: str | None = None,
     status_code: int = 200,
 ) -> Template:
-    punten = await agendapunten_van_casus(db, actor, casus_id)
+    """The casus's agenda items and invitations (tenant, in a transaction of its own), with
+    their meetings and the invited organisations' names (platform) read after it."""
+    async with db.begin():
+        punten = await agendapunten_van_casus(db, actor, casus_id)
+        uitnodigingen = await uitnodigingen_van_casus(db, actor, casus_id)
     info = await bijeenkomsten_info(state.engine, {p.bijeenkomst_id for p in punten})
     regie = is_regie(actor)
     context: dict[str, Any] = {
@@ -101,7 +115,6 @@ async def _bijeenkomsten_fragment(
         "doelen": list(DOELEN.items()),
         "tijdzone": LOKAAL,
     }
-    uitnodigingen = await uitnodigingen_van_casus(db, actor, casus_id)
     alle_info = info | await bijeenkomsten_info(
         state.engine, {u.uitnodiging.bijeenkomst_id for u in uitnodigingen}
     )
@@ -125,72 +138,6 @@ async def _bijeenkomsten_fragment(
     return Template("casusoverleg/_bijeenkomsten.html", context=context, status_code=status_code)
 
 
-@get(
-    "/casusoverleg/casussen/{casus_id:uuid}/bijeenkomsten",
-    name="casus-bijeenkomsten",
-    opt=roles(*WERKERS),
-    dependencies=DEPS,
-)
-async def casus_bijeenkomsten(
-    request: Request[Any, Any, Any],
-    casus_id: FromPath[uuid.UUID],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    async with db.begin():
-        fragment = await _bijeenkomsten_fragment(state, tenant, db, actor, casus_id)
-    return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
-
-
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/agenderen",
-    name="casus-agenderen",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def casus_agenderen(
-    request: Request[Any, Any, Any],
-    casus_id: FromPath[uuid.UUID],
-    data: AnyForm,
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    """The procesregisseur picks a meeting of this municipality's casusoverleg."""
-    waarden = {k: str(data.get(k, "")) for k in ("bijeenkomst", "doel")}
-    gekozen = _uuid(waarden["bijeenkomst"])
-    info = await bijeenkomst_van_tenant(state.engine, tenant.id, gekozen) if gekozen else None
-    try:
-        if info is None:
-            raise RegelFout("Kies een bijeenkomst van uw casusoverleg.", "bijeenkomst")
-        async with db.begin():
-            await agendeer(
-                db, actor, casus_id=casus_id, bijeenkomst_id=info.id, doel=waarden["doel"]
-            )
-    except RegelFout as fout:
-        veld = "agenda-doel" if fout.field == "doel" else "bijeenkomst"
-        async with db.begin():
-            fragment = await _bijeenkomsten_fragment(
-                state,
-                tenant,
-                db,
-                actor,
-                casus_id,
-                waarden=waarden,
-                fouten={veld: fout.message},
-                status_code=422,
-            )
-        return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
-    async with db.begin():
-        fragment = await _bijeenkomsten_fragment(
-            state, tenant, db, actor, casus_id, melding="De casus staat op de agenda."
-        )
-    return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
-
-
 # --- one agenda item: minutes, decisions, actions -------------------------------------------
 
 
@@ -206,8 +153,9 @@ async def _agendapunt(
     melding: str | None = None,
     status_code: int = 200,
 ) -> Template:
-    weergave = await lees_agendapunt(db, actor, agendapunt_id)
-    organisaties = await organisaties_van_hub(state, tenant)
+    async with db.begin():
+        weergave = await lees_agendapunt(db, actor, agendapunt_id)
+    organisaties = await organisaties_van_hub(state.engine, tenant.id)
     return Template(
         "casusoverleg/agendapunt.html",
         context={
@@ -227,37 +175,25 @@ async def _agendapunt(
     )
 
 
-@get(
-    "/casusoverleg/agendapunten/{agendapunt_id:uuid}",
-    name="agendapunt",
-    opt=roles(*WERKERS),
-    dependencies=DEPS,
-)
-async def agendapunt(
-    agendapunt_id: FromPath[uuid.UUID],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    async with db.begin():
-        return await _agendapunt(state, tenant, db, actor, agendapunt_id)
-
-
 async def _na_agendapunt(
     state: State,
     tenant: TenantRef,
     db: AsyncSession,
     actor: Actor,
     agendapunt_id: uuid.UUID,
-    fout: RegelFout | None,
-    veld: str,
+    actie: Callable[[], Awaitable[object]],
+    melding: str,
+    veld: Callable[[str], str],
     waarden: dict[str, Any],
-    melding: str = "",
 ) -> Template:
-    async with db.begin():
-        if fout is None:
-            return await _agendapunt(state, tenant, db, actor, agendapunt_id, melding=melding)
+    """``actie()``, then the item page with ``melding``; a refused rule shows the page again
+    with the input kept and the message beside ``veld(field)`` (422)."""
+
+    async def gelukt() -> Template:
+        await actie()
+        return await _agendapunt(state, tenant, db, actor, agendapunt_id, melding=melding)
+
+    async def opnieuw(fouten: dict[str, str]) -> Template:
         return await _agendapunt(
             state,
             tenant,
@@ -265,118 +201,169 @@ async def _na_agendapunt(
             actor,
             agendapunt_id,
             waarden=waarden,
-            fouten={veld: fout.message},
-            status_code=422,
+            fouten={veld(k): v for k, v in fouten.items()},
         )
 
-
-@post(
-    "/casusoverleg/agendapunten/{agendapunt_id:uuid}/notulen",
-    name="agendapunt-notulen",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def agendapunt_notulen(
-    agendapunt_id: FromPath[uuid.UUID],
-    data: AnyForm,
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    waarden = {"notulen": str(data.get("notulen", ""))}
-    try:
-        async with db.begin():
-            await notuleer(db, actor, agendapunt_id, waarden["notulen"])
-    except RegelFout as fout:
-        return await _na_agendapunt(
-            state, tenant, db, actor, agendapunt_id, fout, "notulen", waarden
-        )
-    return await _na_agendapunt(
-        state, tenant, db, actor, agendapunt_id, None, "", {}, "Notulen opgeslagen."
-    )
+    return await of_opnieuw(gelukt, opnieuw, standaardveld="")
 
 
-@post(
-    "/casusoverleg/agendapunten/{agendapunt_id:uuid}/acties",
-    name="agendapunt-actie",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def agendapunt_actie(
-    agendapunt_id: FromPath[uuid.UUID],
-    data: AnyForm,
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    waarden = {k: str(data.get(k, "")) for k in ("soort", "tekst")}
-    try:
-        async with db.begin():
-            await leg_actie_vast(
-                db, actor, agendapunt_id, soort=waarden["soort"], tekst=waarden["tekst"]
+class AgendaController(Controller):
+    path = "/casusoverleg"
+    opt = roles(*REGIE)
+    dependencies = DEPS
+
+    @get("/casussen/{casus_id:uuid}/bijeenkomsten", name="casus-bijeenkomsten", opt=roles(*WERKERS))
+    async def casus_bijeenkomsten(
+        self,
+        request: Request[Any, Any, Any],
+        casus_id: FromPath[uuid.UUID],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        fragment = await _bijeenkomsten_fragment(state, tenant, db, actor, casus_id)
+        return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
+
+    @post("/casussen/{casus_id:uuid}/agenderen", name="casus-agenderen")
+    async def casus_agenderen(
+        self,
+        request: Request[Any, Any, Any],
+        casus_id: FromPath[uuid.UUID],
+        data: Annotated[Agendering, FORMULIER],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        """The procesregisseur picks a meeting of this municipality's casusoverleg."""
+
+        async def pagina(
+            fouten: dict[str, str] | None = None, melding: str | None = None
+        ) -> Template:
+            fragment = await _bijeenkomsten_fragment(
+                state,
+                tenant,
+                db,
+                actor,
+                casus_id,
+                waarden=data.waarden() if fouten else None,
+                fouten=fouten,
+                melding=melding,
             )
-    except RegelFout as fout:
-        veld = "soort" if fout.field == "soort" else "actie-tekst"
-        return await _na_agendapunt(state, tenant, db, actor, agendapunt_id, fout, veld, waarden)
-    return await _na_agendapunt(
-        state, tenant, db, actor, agendapunt_id, None, "", {}, "Besluit of actie vastgelegd."
-    )
+            return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
 
+        async def actie() -> Template:
+            info = await gekozen_bijeenkomst(state.engine, tenant.id, data.bijeenkomst)
+            if info is None:
+                raise RegelFout("Kies een bijeenkomst van uw casusoverleg.", "bijeenkomst")
+            async with db.begin():
+                await agendeer(db, actor, casus_id=casus_id, bijeenkomst_id=info.id, doel=data.doel)
+            return await pagina(melding="De casus staat op de agenda.")
 
-@post(
-    "/casusoverleg/agendapunten/{agendapunt_id:uuid}/acties/{actie_id:uuid}/interventie",
-    name="actie-interventie",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def actie_interventie(
-    agendapunt_id: FromPath[uuid.UUID],
-    actie_id: FromPath[uuid.UUID],
-    data: AnyForm,
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    """An action agreed in the meeting becomes an intervention of the plan."""
-    waarden = {k: str(data.get(k, "")) for k in INTERVENTIE_VELDEN}
-    invoer, fouten = interventie_invoer(waarden, await organisaties_van_hub(state, tenant))
-    try:
-        if invoer is None:
-            raise RegelFout(next(iter(fouten.values())), next(iter(fouten)))
-        async with db.begin():
-            await actie_naar_interventie(db, actor, actie_id, invoer)
-    except RegelFout as fout:
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            return await pagina(
+                {("agenda-doel" if k == "doel" else "bijeenkomst"): v for k, v in fouten.items()}
+            )
+
+        return await of_opnieuw(actie, opnieuw, standaardveld="bijeenkomst")
+
+    @get("/agendapunten/{agendapunt_id:uuid}", name="agendapunt", opt=roles(*WERKERS))
+    async def agendapunt(
+        self,
+        agendapunt_id: FromPath[uuid.UUID],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        return await _agendapunt(state, tenant, db, actor, agendapunt_id)
+
+    @post("/agendapunten/{agendapunt_id:uuid}/notulen", name="agendapunt-notulen")
+    async def agendapunt_notulen(
+        self,
+        agendapunt_id: FromPath[uuid.UUID],
+        data: Annotated[Notulen, FORMULIER],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        async def actie() -> None:
+            async with db.begin():
+                await notuleer(db, actor, agendapunt_id, data.notulen)
+
         return await _na_agendapunt(
             state,
             tenant,
             db,
             actor,
             agendapunt_id,
-            fout,
-            fout.field or "omschrijving",
-            waarden | {"actie_id": str(actie_id)},
+            actie,
+            "Notulen opgeslagen.",
+            lambda _: "notulen",
+            data.waarden(),
         )
-    return await _na_agendapunt(
-        state,
-        tenant,
-        db,
-        actor,
-        agendapunt_id,
-        None,
-        "",
-        {},
-        "De actie is als interventie aan het plan van aanpak toegevoegd.",
+
+    @post("/agendapunten/{agendapunt_id:uuid}/acties", name="agendapunt-actie")
+    async def agendapunt_actie(
+        self,
+        agendapunt_id: FromPath[uuid.UUID],
+        data: Annotated[AgendaActie, FORMULIER],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        async def actie() -> None:
+            async with db.begin():
+                await leg_actie_vast(db, actor, agendapunt_id, soort=data.soort, tekst=data.tekst)
+
+        return await _na_agendapunt(
+            state,
+            tenant,
+            db,
+            actor,
+            agendapunt_id,
+            actie,
+            "Besluit of actie vastgelegd.",
+            lambda veld: "soort" if veld == "soort" else "actie-tekst",
+            data.waarden(),
+        )
+
+    @post(
+        "/agendapunten/{agendapunt_id:uuid}/acties/{actie_id:uuid}/interventie",
+        name="actie-interventie",
     )
+    async def actie_interventie(
+        self,
+        agendapunt_id: FromPath[uuid.UUID],
+        actie_id: FromPath[uuid.UUID],
+        data: Annotated[Interventie, FORMULIER],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        """An action agreed in the meeting becomes an intervention of the plan."""
 
+        async def actie() -> None:
+            invoer, fouten = interventie_invoer(
+                data.waarden(), await organisaties_van_hub(state.engine, tenant.id)
+            )
+            if invoer is None:
+                raise RegelFout(next(iter(fouten.values())), next(iter(fouten)))
+            async with db.begin():
+                await actie_naar_interventie(db, actor, actie_id, invoer)
 
-agenda_handlers = [
-    casus_bijeenkomsten,
-    casus_agenderen,
-    agendapunt,
-    agendapunt_notulen,
-    agendapunt_actie,
-    actie_interventie,
-]
+        return await _na_agendapunt(
+            state,
+            tenant,
+            db,
+            actor,
+            agendapunt_id,
+            actie,
+            "De actie is als interventie aan het plan van aanpak toegevoegd.",
+            lambda veld: veld or "omschrijving",
+            data.waarden() | {"actie_id": str(actie_id)},
+        )

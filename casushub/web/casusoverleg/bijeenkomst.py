@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from litestar import Request, get
+from litestar import Controller, Request, get
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.params import FromPath
@@ -21,8 +21,9 @@ from casushub.tenants.actor import Actor
 from casushub.tenants.overleg.services import vergadering_voor
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijeenkomsten import lees_bijeenkomst, tenants_van_bijeenkomst
+from casushub.web.casusoverleg.deps import DEPS
 
-__all__ = ["bijeenkomst"]
+__all__ = ["BijeenkomstController"]
 
 # Contexts that may contribute agenda items; the FG and the contactpunt read no agenda.
 _AGENDA_ROLLEN = frozenset(
@@ -58,43 +59,44 @@ async def _contexten(state: State, identity: Identity) -> list[tuple[TenantRef, 
     return result
 
 
-@get(
-    "/casusoverleg/bijeenkomsten/{bijeenkomst_id:uuid}",
-    name="bijeenkomst",
-    opt=roles(*_AGENDA_ROLLEN),
-)
-async def bijeenkomst(
-    bijeenkomst_id: FromPath[uuid.UUID], request: Request[Any, Any, Any], state: State
-) -> Template:
-    identity = request.scope.get("user")
-    if not isinstance(identity, Identity):
-        raise NotAuthorizedException
-    contexten = await _contexten(state, identity)
-    namen = {tenant.slug: naam for tenant, _, naam in contexten}
-    van = await tenants_van_bijeenkomst(state.engine, bijeenkomst_id)
-    vergadering = await vergadering_voor(
-        state.engine,
-        state.settings,
-        bijeenkomst_id,
-        [(tenant, actor, tenant.id in van) for tenant, actor, _ in contexten],
-    )
-    if not vergadering.zichtbaar:
-        # Not one of the viewer's meetings (or outside an invited party's window): the same
-        # answer as an unknown id; casushub.web.weigeringslog records the refusal.
-        raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
-    regels = vergadering.regels
-    info = await lees_bijeenkomst(state.engine, bijeenkomst_id)
-    actief = identity.active.role if identity.active else None
-    return Template(
-        "casusoverleg/bijeenkomst.html",
-        context={
-            "regels": regels,
-            "namen": namen,
-            "bijeenkomst_id": bijeenkomst_id,
-            "info": info,
-            "regie": actief in {Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR},
-            "werker": actief in {Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT},
-            # Item pages open in the active municipality only: others' items get no link.
-            "actieve_tenant": identity.active.tenant_slug if identity.active else None,
-        },
-    )
+class BijeenkomstController(Controller):
+    path = "/casusoverleg"
+    opt = roles(*_AGENDA_ROLLEN)
+    dependencies = DEPS
+
+    @get("/bijeenkomsten/{bijeenkomst_id:uuid}", name="BijeenkomstController")
+    async def bijeenkomst(
+        self, bijeenkomst_id: FromPath[uuid.UUID], request: Request[Any, Any, Any], state: State
+    ) -> Template:
+        identity = request.scope.get("user")
+        if not isinstance(identity, Identity):
+            raise NotAuthorizedException
+        contexten = await _contexten(state, identity)
+        namen = {tenant.slug: naam for tenant, _, naam in contexten}
+        van = await tenants_van_bijeenkomst(state.engine, bijeenkomst_id)
+        vergadering = await vergadering_voor(
+            state.engine,
+            state.settings,
+            bijeenkomst_id,
+            [(tenant, actor, tenant.id in van) for tenant, actor, _ in contexten],
+        )
+        if not vergadering.zichtbaar:
+            # Not one of the viewer's meetings (or outside an invited party's window): the same
+            # answer as an unknown id; casushub.web.weigeringslog records the refusal.
+            raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
+        regels = vergadering.regels
+        info = await lees_bijeenkomst(state.engine, bijeenkomst_id)
+        actief = identity.active.role if identity.active else None
+        return Template(
+            "casusoverleg/bijeenkomst.html",
+            context={
+                "regels": regels,
+                "namen": namen,
+                "bijeenkomst_id": bijeenkomst_id,
+                "info": info,
+                "regie": actief in {Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR},
+                "werker": actief in {Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT},
+                # Item pages open in the active municipality only: others' items get no link.
+                "actieve_tenant": identity.active.tenant_slug if identity.active else None,
+            },
+        )

@@ -12,17 +12,21 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from litestar.exceptions import NotFoundException
 from sqlalchemy import DateTime, Integer, Row, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from casushub.platform import klok
 from casushub.platform.hub.models import Bijeenkomst, Casusoverleg, CasusoverlegGemeente
+from casushub.web.casusoverleg.deps import als_uuid
 
 __all__ = [
     "BijeenkomstInfo",
+    "bijeenkomst_of_404",
     "bijeenkomst_van_tenant",
     "bijeenkomsten_info",
     "bijeenkomsten_op",
+    "gekozen_bijeenkomst",
     "ics",
     "komende_bijeenkomsten",
     "lees_bijeenkomst",
@@ -143,6 +147,24 @@ async def bijeenkomst_van_tenant(
             )
         ).first()
     return None if row is None else _info(row)
+
+
+async def bijeenkomst_of_404(
+    engine: AsyncEngine, tenant_id: uuid.UUID, bijeenkomst_id: uuid.UUID
+) -> BijeenkomstInfo:
+    """The meeting of this municipality's casusoverleg; any other id is answered as unknown."""
+    info = await bijeenkomst_van_tenant(engine, tenant_id, bijeenkomst_id)
+    if info is None:
+        raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})
+    return info
+
+
+async def gekozen_bijeenkomst(
+    engine: AsyncEngine, tenant_id: uuid.UUID, keuze: str
+) -> BijeenkomstInfo | None:
+    """The meeting chosen in a form, when it is one of this municipality's casusoverleg."""
+    gekozen = als_uuid(keuze)
+    return await bijeenkomst_van_tenant(engine, tenant_id, gekozen) if gekozen else None
 
 
 async def tenants_van_bijeenkomst(engine: AsyncEngine, bijeenkomst_id: uuid.UUID) -> set[uuid.UUID]:

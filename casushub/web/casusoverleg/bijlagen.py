@@ -13,7 +13,7 @@ import uuid
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from litestar import Request, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State, UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
@@ -36,7 +36,7 @@ from casushub.web.casusoverleg.controllers import WERKERS, informatie_fragment
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.meldingen import meld
 
-__all__ = ["bijlage_handlers", "content_disposition"]
+__all__ = ["BijlageController", "content_disposition"]
 
 Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 # Litestar's own cap while it reads the body (413 beyond it); the configurable limit
@@ -65,99 +65,99 @@ async def _weiger(
 ) -> Template:
     async with db.begin():
         casus_id = await casus_van_item(db, actor, item_id)
-        fragment = await informatie_fragment(
-            state,
-            db,
-            actor,
-            casus_id,
-            bijlage_fouten={str(item_id): melding},
-            status_code=status_code,
-        )
+    fragment = await informatie_fragment(
+        state,
+        db,
+        actor,
+        casus_id,
+        bijlage_fouten={str(item_id): melding},
+        status_code=status_code,
+    )
     return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
 
 
-@post(
-    "/casusoverleg/informatie/{item_id:uuid}/bijlagen",
-    name="bijlage-toevoegen",
-    opt=roles(*WERKERS),
-    dependencies=DEPS,
-    request_max_body_size=HARDE_GRENS,
-)
-async def bijlage_toevoegen(
-    item_id: FromPath[uuid.UUID],
-    request: Request[Any, Any, State],
-    state: State,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    max_bytes = state.settings.bijlage_max_bytes
-    lengte = request.headers.get("content-length", "")
-    if lengte.isdigit() and int(lengte) > max_bytes + _OMHULSEL:
-        # Refused before the body is read: nothing of it is parsed or stored.
-        return await _weiger(request, state, db, actor, item_id, te_groot(max_bytes), 413)
-    formulier = await request.form()
-    naam, inhoud = "", b""
-    try:
-        bestand = formulier.get(VELD)
-        if isinstance(bestand, UploadFile):
-            naam = bestand.filename or ""
-            # One byte over the limit is enough to know it is too large.
-            inhoud = await bestand.read(max_bytes + 1)
-    finally:
-        # Spooled to a temporary file above 1 MB: removed now, not when collected.
-        for waarde in formulier.values():
-            if isinstance(waarde, UploadFile):
-                await waarde.close()
-    try:
-        async with db.begin():
-            bijlage = await voeg_bijlage_toe(
-                db, actor, item_id=item_id, bestandsnaam=naam, inhoud=inhoud, max_bytes=max_bytes
+class BijlageController(Controller):
+    path = "/casusoverleg"
+    opt = roles(*WERKERS)
+    dependencies = DEPS
+
+    @post(
+        "/informatie/{item_id:uuid}/bijlagen",
+        name="bijlage-toevoegen",
+        request_max_body_size=HARDE_GRENS,
+    )
+    async def bijlage_toevoegen(
+        self,
+        item_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, State],
+        state: State,
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        max_bytes = state.settings.bijlage_max_bytes
+        lengte = request.headers.get("content-length", "")
+        if lengte.isdigit() and int(lengte) > max_bytes + _OMHULSEL:
+            # Refused before the body is read: nothing of it is parsed or stored.
+            return await _weiger(request, state, db, actor, item_id, te_groot(max_bytes), 413)
+        formulier = await request.form()
+        naam, inhoud = "", b""
+        try:
+            bestand = formulier.get(VELD)
+            if isinstance(bestand, UploadFile):
+                naam = bestand.filename or ""
+                # One byte over the limit is enough to know it is too large.
+                inhoud = await bestand.read(max_bytes + 1)
+        finally:
+            # Spooled to a temporary file above 1 MB: removed now, not when collected.
+            for waarde in formulier.values():
+                if isinstance(waarde, UploadFile):
+                    await waarde.close()
+        try:
+            async with db.begin():
+                bijlage = await voeg_bijlage_toe(
+                    db,
+                    actor,
+                    item_id=item_id,
+                    bestandsnaam=naam,
+                    inhoud=inhoud,
+                    max_bytes=max_bytes,
+                )
+                casus_id = await casus_van_item(db, actor, item_id)
+        except RegelFout as fout:
+            return await _weiger(
+                request,
+                state,
+                db,
+                actor,
+                item_id,
+                fout.message,
+                413 if len(inhoud) > max_bytes else 422,
             )
-            casus_id = await casus_van_item(db, actor, item_id)
-    except RegelFout as fout:
-        return await _weiger(
-            request,
-            state,
-            db,
-            actor,
-            item_id,
-            fout.message,
-            413 if len(inhoud) > max_bytes else 422,
-        )
-    if request.headers.get("hx-request") != "true":
-        meld(request, f"Bijlage {naam} toegevoegd.")
-        return Redirect(
-            f"/casusoverleg/casussen/{casus_id}/informatie#item-{bijlage.item_id}",
-            status_code=303,
-        )
-    async with db.begin():
+        if request.headers.get("hx-request") != "true":
+            meld(request, f"Bijlage {naam} toegevoegd.")
+            return Redirect(
+                f"/casusoverleg/casussen/{casus_id}/informatie#item-{bijlage.item_id}",
+                status_code=303,
+            )
         return await informatie_fragment(
             state, db, actor, casus_id, melding=f"Bijlage {naam} toegevoegd."
         )
 
-
-@get(
-    "/casusoverleg/bijlagen/{bijlage_id:uuid}",
-    name="bijlage-downloaden",
-    opt=roles(*WERKERS),
-    dependencies=DEPS,
-)
-async def bijlage_downloaden(
-    bijlage_id: FromPath[uuid.UUID],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Response[bytes]:
-    async with db.begin():
-        bestand = await lees_bijlage(db, actor, bijlage_id)
-    return Response(
-        bestand.inhoud,
-        media_type=bestand.mediatype,
-        headers={
-            "Content-Disposition": content_disposition(bestand.bestandsnaam),
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "no-store",
-        },
-    )
-
-
-bijlage_handlers = [bijlage_toevoegen, bijlage_downloaden]
+    @get("/bijlagen/{bijlage_id:uuid}", name="bijlage-downloaden")
+    async def bijlage_downloaden(
+        self,
+        bijlage_id: FromPath[uuid.UUID],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Response[bytes]:
+        async with db.begin():
+            bestand = await lees_bijlage(db, actor, bijlage_id)
+        return Response(
+            bestand.inhoud,
+            media_type=bestand.mediatype,
+            headers={
+                "Content-Disposition": content_disposition(bestand.bestandsnaam),
+                "X-Content-Type-Options": "nosniff",
+                "Cache-Control": "no-store",
+            },
+        )

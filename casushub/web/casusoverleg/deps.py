@@ -2,16 +2,54 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import date
+
 from litestar.di import Provide
 
+from casushub.platform.fouten import RegelFouten
 from casushub.web.casusoverleg.context import provide_actor
+from casushub.web.formulieren import DATUM_FOUT, datumveld
 from casushub.web.invoer import datum
 from casushub.web.tenancy import provide_tenant, provide_tenant_db
 
-__all__ = ["DEPS", "datum"]
+__all__ = ["DEPS", "als_uuid", "datum", "datum_in", "lijst"]
 
 DEPS = {
     "tenant": Provide(provide_tenant),
     "db": Provide(provide_tenant_db),
     "actor": Provide(provide_actor),
 }
+
+
+def lijst(waarde: list[str] | str) -> list[str]:
+    """A multi-value form field (checkboxes) as a list: one ticked box arrives as a string."""
+    return [waarde] if isinstance(waarde, str) else list(waarde)
+
+
+def datum_in(
+    waarde: str,
+    veld: str,
+    fouten: dict[str, str],
+    *,
+    verplicht: str | None = None,
+    melding: str = DATUM_FOUT,
+) -> date | None:
+    """A date field of a form that lists every error at once: a refusal (not a date, or
+    empty while ``verplicht`` says what to fill in) joins ``fouten`` and gives None."""
+    try:
+        dag = datumveld(waarde, veld, melding)
+    except RegelFouten as fout:
+        fouten |= fout.fouten
+        return None
+    if dag is None and verplicht:
+        fouten[veld] = verplicht
+    return dag
+
+
+def als_uuid(waarde: str) -> uuid.UUID | None:
+    """A chosen id from a select or checkbox; anything else is None (no choice)."""
+    try:
+        return uuid.UUID(waarde)
+    except ValueError:
+        return None

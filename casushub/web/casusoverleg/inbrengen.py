@@ -9,30 +9,26 @@ beforehand, and keeps what was typed when it is refused.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform.identity.roles import Role
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.deelgronden import DEELGRONDEN
-from casushub.tenants.casus.errors import RegelFout, alle_fouten
-from casushub.tenants.casus.models import Casus
-from casushub.tenants.personen.models import Persoon
-from casushub.tenants.uitnodigingen.inbreng import breng_in, mag_inbrengen
+from casushub.tenants.uitnodigingen.inbreng import breng_in, mag_inbrengen, persoonsnaam_van_casus
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 from casushub.web.meldingen import meld
 
-__all__ = ["KEUZEVELDEN", "inbreng_handlers", "samenvatting"]
+__all__ = ["KEUZEVELDEN", "InbrengController", "samenvatting"]
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-VELDEN = ("tekst", "categorie", "deelgrond", "deelgrond_toelichting", "deelbeperking")
 CATEGORIEEN = [
     ("gewoon", "Gewone gegevens"),
     ("bijzonder", "Bijzondere gegevens (zoals gezondheid, religie, politieke opvattingen)"),
@@ -45,15 +41,18 @@ KEUZEVELDEN = {
 }
 
 
+@dataclass
+class Inbreng(Formulier):
+    tekst: str = ""
+    categorie: str = ""
+    deelgrond: str = ""
+    deelgrond_toelichting: str = ""
+    deelbeperking: str = ""
+
+
 def samenvatting(fouten: dict[str, str], keuzevelden: dict[str, str]) -> dict[str, str]:
     """The error summary's links: a radio group's message points at its first option."""
     return {keuzevelden.get(k, k): v for k, v in fouten.items()}
-
-
-async def _naam(db: AsyncSession, casus_id: uuid.UUID) -> str:
-    casus = await db.get(Casus, casus_id)
-    persoon = await db.get(Persoon, casus.persoon_id) if casus else None
-    return persoon.naam if persoon else ""
 
 
 async def _pagina(
@@ -62,81 +61,74 @@ async def _pagina(
     uitnodiging_id: uuid.UUID,
     waarden: dict[str, str],
     fouten: dict[str, str],
-    status_code: int = 200,
 ) -> Template:
     uitnodiging = await mag_inbrengen(db, actor, uitnodiging_id)
     return Template(
         "casusoverleg/inbrengen.html",
         context={
             "uitnodiging_id": uitnodiging.id,
-            "naam": await _naam(db, uitnodiging.casus_id),
+            "naam": await persoonsnaam_van_casus(db, uitnodiging.casus_id),
             "categorieen": CATEGORIEEN,
             "deelgronden": list(DEELGRONDEN.items()),
             "waarden": waarden,
             "fouten": fouten,
             "samenvatting": samenvatting(fouten, KEUZEVELDEN),
         },
-        status_code=status_code,
     )
 
 
-@get(
-    "/casusoverleg/uitnodigingen/{uitnodiging_id:uuid}/inbrengen",
-    name="uitnodiging-inbrengen-formulier",
-    opt=roles(Role.INVITED_PARTY),
-    dependencies=DEPS,
-)
-async def inbrengen_formulier(
-    uitnodiging_id: FromPath[uuid.UUID],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    async with db.begin():
-        return await _pagina(db, actor, uitnodiging_id, {}, {})
+class InbrengController(Controller):
+    path = "/casusoverleg"
+    opt = roles(Role.INVITED_PARTY)
+    dependencies = DEPS
 
-
-@post(
-    "/casusoverleg/uitnodigingen/{uitnodiging_id:uuid}/inbrengen",
-    name="uitnodiging-inbrengen",
-    opt=roles(Role.INVITED_PARTY),
-    dependencies=DEPS,
-)
-async def inbrengen(
-    uitnodiging_id: FromPath[uuid.UUID],
-    data: Form,
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    waarden = {k: str(data.get(k, "")) for k in VELDEN}
-    try:
+    @get("/uitnodigingen/{uitnodiging_id:uuid}/inbrengen", name="uitnodiging-inbrengen-formulier")
+    async def inbrengen_formulier(
+        self,
+        uitnodiging_id: FromPath[uuid.UUID],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
         async with db.begin():
-            item = await breng_in(
-                db,
-                actor,
-                uitnodiging_id,
-                tekst=waarden["tekst"],
-                categorie=waarden["categorie"],
-                deelgrond=waarden["deelgrond"],
-                deelgrond_toelichting=waarden["deelgrond_toelichting"],
-                deelbeperking=waarden["deelbeperking"] or None,
+            return await _pagina(db, actor, uitnodiging_id, {}, {})
+
+    @post("/uitnodigingen/{uitnodiging_id:uuid}/inbrengen", name="uitnodiging-inbrengen")
+    async def inbrengen(
+        self,
+        uitnodiging_id: FromPath[uuid.UUID],
+        data: Annotated[Inbreng, FORMULIER],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        async def actie() -> Redirect:
+            async with db.begin():
+                item = await breng_in(
+                    db,
+                    actor,
+                    uitnodiging_id,
+                    tekst=data.tekst,
+                    categorie=data.categorie,
+                    deelgrond=data.deelgrond,
+                    deelgrond_toelichting=data.deelgrond_toelichting,
+                    deelbeperking=data.deelbeperking or None,
+                )
+                categorie = item.categorie
+            meld(
+                request,
+                "Informatie ingebracht. Uw organisatie is als bron vastgelegd, met de grond "
+                "waarop u deelt."
+                + (
+                    ""
+                    if categorie == "gewoon"
+                    else " Omdat het bijzondere of strafrechtelijke gegevens zijn, ziet u ze hier "
+                    "niet."
+                ),
             )
-            categorie = item.categorie
-    except RegelFout as fout:
-        fouten = {(k or "tekst"): v for k, v in alle_fouten(fout).items()}
-        async with db.begin():
-            return await _pagina(db, actor, uitnodiging_id, waarden, fouten, 422)
-    meld(
-        request,
-        "Informatie ingebracht. Uw organisatie is als bron vastgelegd, met de grond waarop u "
-        "deelt."
-        + (
-            ""
-            if categorie == "gewoon"
-            else " Omdat het bijzondere of strafrechtelijke gegevens zijn, ziet u ze hier niet."
-        ),
-    )
-    return Redirect(f"/casusoverleg/uitnodigingen/{uitnodiging_id}", status_code=303)
+            return Redirect(f"/casusoverleg/uitnodigingen/{uitnodiging_id}", status_code=303)
 
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            async with db.begin():
+                return await _pagina(db, actor, uitnodiging_id, data.waarden(), fouten)
 
-inbreng_handlers = [inbrengen_formulier, inbrengen]
+        return await of_opnieuw(actie, opnieuw, standaardveld="tekst")

@@ -1,5 +1,7 @@
 """Names instead of codes and ids on the casusoverleg screens (platform data, no personal
-data): municipalities by CBS code, organisations by id.
+data): municipalities by CBS code, organisations by id; and the platform lookups those screens
+need besides (the organisations that can act in a municipality's cases, the work addresses an
+invitation is mailed to).
 
 A casus stores the gemeentecode (the contactpunt and a move hang on it); a person chooses and
 reads the municipality's name. A municipality that does not work on this platform has no name
@@ -11,22 +13,27 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from casushub.platform.identity.models import Organisation, User
+from casushub.platform.identity.models import Invitation, Membership, Organisation, User
+from casushub.platform.identity.roles import Role
 from casushub.platform.models import Tenant, TenantStatus
 
 __all__ = [
     "ANDERE_GEMEENTE",
     "Gemeenten",
+    "adressen_van_uitgenodigden",
     "gebruikersnamen",
     "gekozen_gemeentecode",
+    "gemeentecode_van",
     "gemeenten",
     "gemeentenaam_van",
     "gemeentenamen",
     "organisatienamen",
+    "organisaties_van_hub",
     "soortnaam",
 ]
 
@@ -113,6 +120,60 @@ async def gemeentenaam_van(engine: AsyncEngine, tenant_id: uuid.UUID) -> str:
     async with engine.connect() as conn:
         naam = await conn.scalar(select(Tenant.name).where(Tenant.id == tenant_id))
     return naam or "uw gemeente"
+
+
+async def gemeentecode_van(conn: AsyncConnection, tenant_id: uuid.UUID) -> str | None:
+    return await conn.scalar(select(Tenant.gemeentecode).where(Tenant.id == tenant_id))
+
+
+async def organisaties_van_hub(
+    engine: AsyncEngine, tenant_id: uuid.UUID
+) -> list[tuple[str, str, str]]:
+    """(id, name, type) of every active organisation that can act in this municipality's
+    cases: its own gemeente, the hub's statutory participants and its other partners
+    (who may act only when commissioned), by type and name. Organisation data, no personal
+    data."""
+    async with engine.connect() as conn:
+        hub_id = await conn.scalar(select(Tenant.hub_id).where(Tenant.id == tenant_id))
+        rows = await conn.execute(
+            select(Organisation.id, Organisation.name, Organisation.type)
+            .where(
+                Organisation.active.is_(True),
+                Organisation.type != "hub",
+                (Organisation.tenant_id == tenant_id)
+                | ((Organisation.hub_id == hub_id) & (Organisation.type != "gemeente")),
+            )
+            .order_by(Organisation.type, Organisation.name)
+        )
+        return [(str(i), n, str(t)) for i, n, t in rows]
+
+
+async def adressen_van_uitgenodigden(
+    engine: AsyncEngine, tenant_id: uuid.UUID, organisatie_id: uuid.UUID
+) -> set[str]:
+    """The work addresses of the invited organisation's people in this municipality: members
+    as invited party, and those invited as such who have not signed in yet."""
+    async with engine.connect() as conn:
+        leden = await conn.execute(
+            select(User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.organisation_id == organisatie_id,
+                Membership.tenant_id == tenant_id,
+                Membership.role == Role.INVITED_PARTY.value,
+                User.active.is_(True),
+            )
+        )
+        open_ = await conn.execute(
+            select(Invitation.email).where(
+                Invitation.organisation_id == organisatie_id,
+                Invitation.tenant_id == tenant_id,
+                Invitation.role == Role.INVITED_PARTY.value,
+                Invitation.accepted_at.is_(None),
+                or_(Invitation.expires_at.is_(None), Invitation.expires_at > datetime.now(UTC)),
+            )
+        )
+        return {e.strip().lower() for (e,) in [*leden, *open_] if e and e.strip()}
 
 
 _SOORTEN = {

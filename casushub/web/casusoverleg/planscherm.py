@@ -8,25 +8,23 @@ responsible when a participant of the casus commissioned it, and the commission 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
-from litestar import Request, post
+from litestar import Controller, Request, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform import klok
-from casushub.platform.identity.models import Organisation
 from casushub.platform.identity.roles import Role
-from casushub.platform.models import Tenant
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
-from casushub.tenants.casus.errors import RegelFout
+from casushub.tenants.casus.errors import RegelFouten
 from casushub.tenants.casus.toegang import is_regie
 from casushub.tenants.plan.rules import DEELNEMER_TYPES, DOMEINEN, InterventieStatus
 from casushub.tenants.plan.rules import interventie_te_laat as te_laat
@@ -40,17 +38,17 @@ from casushub.tenants.plan.services import (
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.deps import DEPS, datum
-from casushub.web.casusoverleg.namen import soortnaam
+from casushub.web.casusoverleg.namen import organisaties_van_hub, soortnaam
+from casushub.web.formulieren import FORMULIER, Formulier, datumveld, of_opnieuw
 
 __all__ = [
     "INTERVENTIE_VELDEN",
+    "Interventie",
+    "PlanController",
     "interventie_invoer",
-    "organisaties_van_hub",
-    "plan_fragment",
-    "plan_handlers",
+    "plan_sectie",
 ]
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 INTERVENTIE_VELDEN = (
     "omschrijving",
@@ -65,23 +63,28 @@ INTERVENTIE_VELDEN = (
 _STATUSSEN = [(s.value, s.value) for s in InterventieStatus]
 
 
-async def organisaties_van_hub(state: State, tenant: TenantRef) -> list[tuple[str, str, str]]:
-    """(id, name, type) of every active organisation that can act in this municipality's
-    cases: its own gemeente, the hub's statutory participants and its other partners
-    (who may act only when commissioned). Organisation data, no personal data."""
-    async with state.engine.connect() as conn:
-        hub_id = await conn.scalar(select(Tenant.hub_id).where(Tenant.id == tenant.id))
-        rows = await conn.execute(
-            select(Organisation.id, Organisation.name, Organisation.type)
-            .where(
-                Organisation.active.is_(True),
-                Organisation.type != "hub",
-                (Organisation.tenant_id == tenant.id)
-                | ((Organisation.hub_id == hub_id) & (Organisation.type != "gemeente")),
-            )
-            .order_by(Organisation.type, Organisation.name)
-        )
-        return [(str(i), n, str(t)) for i, n, t in rows]
+@dataclass
+class Interventie(Formulier):
+    omschrijving: str = ""
+    domein: str = ""
+    verantwoordelijke: str = ""
+    bevoegdheid: str = ""
+    deadline: str = ""
+    reviewdatum: str = ""
+    opdrachtgever: str = ""
+    opdracht: str = ""
+
+
+@dataclass
+class InterventieStand(Formulier):
+    status: str = ""
+    resultaat: str = ""
+    reviewdatum: str = ""
+
+
+@dataclass
+class Vaststelling(Formulier):
+    doel: str = ""
 
 
 def interventie_invoer(
@@ -120,7 +123,8 @@ def interventie_invoer(
     )
 
 
-async def plan_fragment(
+async def plan_sectie(
+    request: Request[Any, Any, Any],
     state: State,
     tenant: TenantRef,
     db: AsyncSession,
@@ -130,14 +134,15 @@ async def plan_fragment(
     waarden: dict[str, str] | None = None,
     fouten: dict[str, str] | None = None,
     melding: str | None = None,
-    status_code: int = 200,
 ) -> Template:
-    """The plan fragment (a logged read of the plan group); call inside a transaction."""
-    plan = await lees_plan(db, actor, casus_id)
-    organisaties = await organisaties_van_hub(state, tenant)
+    """The plan section (``sectie``): its fragment is a logged read of the plan group, in a
+    transaction of its own, with the organisations (platform data) read after it."""
+    async with db.begin():
+        plan = await lees_plan(db, actor, casus_id)
+    organisaties = await organisaties_van_hub(state.engine, tenant.id)
     namen = {i: n for i, n, _ in organisaties}
     vandaag = klok.vandaag()
-    return Template(
+    fragment = Template(
         "casusoverleg/_plan.html",
         context={
             "plan": plan,
@@ -166,147 +171,108 @@ async def plan_fragment(
             "fouten": fouten or {},
             "melding": melding,
         },
-        status_code=status_code,
+        status_code=200,
     )
-
-
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/interventies",
-    name="interventie-toevoegen",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def interventie_toevoegen(
-    request: Request[Any, Any, Any],
-    casus_id: FromPath[uuid.UUID],
-    data: Form,
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    waarden = {k: str(data.get(k, "")) for k in INTERVENTIE_VELDEN}
-    invoer, fouten = interventie_invoer(waarden, await organisaties_van_hub(state, tenant))
-    try:
-        if invoer is None:
-            raise RegelFout(next(iter(fouten.values())), next(iter(fouten)))
-        async with db.begin():
-            await voeg_interventie_toe(db, actor, casus_id, invoer)
-    except RegelFout as fout:
-        async with db.begin():
-            fragment = await plan_fragment(
-                state,
-                tenant,
-                db,
-                actor,
-                casus_id,
-                waarden=waarden,
-                fouten=fouten or {fout.field or "omschrijving": fout.message},
-                status_code=422,
-            )
-        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
-    async with db.begin():
-        fragment = await plan_fragment(
-            state,
-            tenant,
-            db,
-            actor,
-            casus_id,
-            melding="Interventie toegevoegd aan het plan van aanpak.",
-        )
     return await sectie(request, state, db, actor, casus_id, "plan", fragment)
 
 
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/interventies/{interventie_id:uuid}",
-    name="interventie-bijwerken",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def interventie_bijwerken(
-    request: Request[Any, Any, Any],
-    casus_id: FromPath[uuid.UUID],
-    interventie_id: FromPath[uuid.UUID],
-    data: Form,
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    veld = f"status-{interventie_id}"
-    try:
-        try:
-            review = datum(str(data.get("reviewdatum", "")))
-        except ValueError:
-            raise RegelFout(
-                "Vul een datum in als dd-mm-jjjj.", f"reviewdatum-{interventie_id}"
-            ) from None
-        async with db.begin():
-            await wijzig_interventie(
-                db,
-                actor,
-                interventie_id,
-                status=str(data.get("status", "")),
-                resultaat=str(data.get("resultaat", "")) or None,
-                reviewdatum=review,
+class PlanController(Controller):
+    path = "/casusoverleg"
+    opt = roles(*REGIE)
+    dependencies = DEPS
+
+    @post("/casussen/{casus_id:uuid}/interventies", name="interventie-toevoegen")
+    async def interventie_toevoegen(
+        self,
+        request: Request[Any, Any, Any],
+        casus_id: FromPath[uuid.UUID],
+        data: Annotated[Interventie, FORMULIER],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        pagina = partial(plan_sectie, request, state, tenant, db, actor, casus_id)
+
+        async def actie() -> Template:
+            invoer, fouten = interventie_invoer(
+                data.waarden(), await organisaties_van_hub(state.engine, tenant.id)
             )
-    except RegelFout as fout:
-        async with db.begin():
-            fragment = await plan_fragment(
-                state,
-                tenant,
-                db,
-                actor,
-                casus_id,
-                fouten={fout.field if fout.field and "-" in fout.field else veld: fout.message},
-                status_code=422,
-            )
-        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
-    async with db.begin():
-        fragment = await plan_fragment(
-            state, tenant, db, actor, casus_id, melding="Interventie bijgewerkt."
+            if invoer is None:
+                raise RegelFouten(fouten)
+            async with db.begin():
+                await voeg_interventie_toe(db, actor, casus_id, invoer)
+            return await pagina(melding="Interventie toegevoegd aan het plan van aanpak.")
+
+        return await of_opnieuw(
+            actie,
+            lambda fouten: pagina(waarden=data.waarden(), fouten=fouten),
+            standaardveld="omschrijving",
         )
-    return await sectie(request, state, db, actor, casus_id, "plan", fragment)
 
+    @post(
+        "/casussen/{casus_id:uuid}/interventies/{interventie_id:uuid}", name="interventie-bijwerken"
+    )
+    async def interventie_bijwerken(
+        self,
+        request: Request[Any, Any, Any],
+        casus_id: FromPath[uuid.UUID],
+        interventie_id: FromPath[uuid.UUID],
+        data: Annotated[InterventieStand, FORMULIER],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        veld = f"status-{interventie_id}"
+        pagina = partial(plan_sectie, request, state, tenant, db, actor, casus_id)
 
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/plan/vaststellen",
-    name="plan-vaststellen",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def plan_vaststellen(
-    request: Request[Any, Any, Any],
-    casus_id: FromPath[uuid.UUID],
-    data: Form,
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    doel = str(data.get("doel", ""))
-    try:
-        async with db.begin():
-            await stel_plan_vast(db, actor, casus_id, doel=doel, op=klok.vandaag())
-    except RegelFout as fout:
-        veld = "plan-doel"
-        async with db.begin():
-            fragment = await plan_fragment(
-                state,
-                tenant,
-                db,
-                actor,
-                casus_id,
-                waarden={"plan-doel": doel},
-                fouten={veld: fout.message},
-                status_code=422,
+        async def actie() -> Template:
+            review = datumveld(
+                data.reviewdatum,
+                f"reviewdatum-{interventie_id}",
+                "Vul een datum in als dd-mm-jjjj.",
             )
-        return await sectie(request, state, db, actor, casus_id, "plan", fragment)
-    async with db.begin():
-        fragment = await plan_fragment(
-            state, tenant, db, actor, casus_id, melding="Plan van aanpak vastgesteld."
+            async with db.begin():
+                await wijzig_interventie(
+                    db,
+                    actor,
+                    interventie_id,
+                    status=data.status,
+                    resultaat=data.resultaat or None,
+                    reviewdatum=review,
+                )
+            return await pagina(melding="Interventie bijgewerkt.")
+
+        # A rule's own field ("status") is the status control of this intervention.
+        return await of_opnieuw(
+            actie,
+            lambda fouten: pagina(fouten={(k if "-" in k else veld): v for k, v in fouten.items()}),
+            standaardveld=veld,
         )
-    return await sectie(request, state, db, actor, casus_id, "plan", fragment)
 
+    @post("/casussen/{casus_id:uuid}/plan/vaststellen", name="plan-vaststellen")
+    async def plan_vaststellen(
+        self,
+        request: Request[Any, Any, Any],
+        casus_id: FromPath[uuid.UUID],
+        data: Annotated[Vaststelling, FORMULIER],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        pagina = partial(plan_sectie, request, state, tenant, db, actor, casus_id)
 
-plan_handlers = [interventie_toevoegen, interventie_bijwerken, plan_vaststellen]
+        async def actie() -> Template:
+            async with db.begin():
+                await stel_plan_vast(db, actor, casus_id, doel=data.doel, op=klok.vandaag())
+            return await pagina(melding="Plan van aanpak vastgesteld.")
+
+        return await of_opnieuw(
+            actie,
+            lambda fouten: pagina(
+                waarden={"plan-doel": data.doel}, fouten={"plan-doel": next(iter(fouten.values()))}
+            ),
+            standaardveld="plan-doel",
+        )

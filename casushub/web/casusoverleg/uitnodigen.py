@@ -12,54 +12,55 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from casushub.platform.identity.models import Invitation, Membership, User
 from casushub.platform.identity.roles import Role
 from casushub.platform.mail import MailError, queue_mail
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
-from casushub.tenants.casus.errors import RegelFout, RegelFouten, alle_fouten
+from casushub.tenants.casus.errors import RegelFout, RegelFouten
 from casushub.tenants.casus.items import lijst_items
 from casushub.tenants.casus.services import lees_casus
 from casushub.tenants.plan.rules import DEELNEMER_TYPES
-from casushub.tenants.uitnodigingen.models import Uitnodiging
-from casushub.tenants.uitnodigingen.services import nodig_uit, trek_in
+from casushub.tenants.uitnodigingen.services import casus_van_uitnodiging, nodig_uit, trek_in
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.bijeenkomsten import bijeenkomst_van_tenant, komende_bijeenkomsten
-from casushub.web.casusoverleg.deps import DEPS
-from casushub.web.casusoverleg.planscherm import organisaties_van_hub
+from casushub.web.casusoverleg.bijeenkomsten import gekozen_bijeenkomst, komende_bijeenkomsten
+from casushub.web.casusoverleg.deps import DEPS, als_uuid, lijst
+from casushub.web.casusoverleg.namen import adressen_van_uitgenodigden, organisaties_van_hub
+from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 from casushub.web.meldingen import meld
 
-__all__ = ["uitnodig_handlers", "uitnodiging_mailen"]
+__all__ = ["UitnodigController", "uitnodiging_mailen"]
 
-AnyForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 _log = logging.getLogger(__name__)
 
 
-def _lijst(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+@dataclass
+class Uitnodigen(Formulier):
+    uitnodiging_bijeenkomst: str = ""
+    partij: str = ""
+    reden: str = ""
+    items: list[str] | str = field(default_factory=list)
+    mag_inbrengen: str = ""
 
-
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
+    def ingevuld(self) -> dict[str, Any]:
+        """What was typed and ticked, as the form shows it again."""
+        return {
+            "uitnodiging_bijeenkomst": self.uitnodiging_bijeenkomst,
+            "partij": self.partij,
+            "reden": self.reden,
+            "items": lijst(self.items),
+            "mag_inbrengen": self.mag_inbrengen == "ja",
+        }
 
 
 async def _pagina(
@@ -70,13 +71,19 @@ async def _pagina(
     casus_id: uuid.UUID,
     waarden: dict[str, Any],
     fouten: dict[str, str],
-    status_code: int = 200,
 ) -> Template:
-    """The form, with what can be shared and what cannot (call inside a transaction)."""
-    casus = await lees_casus(db, actor, casus_id, doel="uitnodiging voorbereiden")
-    items = await lijst_items(db, actor, casus_id, doel="uitnodiging voorbereiden")
+    """The form, with what can be shared and what cannot: the casus in a transaction of its
+    own, the meetings and parties (platform) after it."""
+    async with db.begin():
+        casus = await lees_casus(db, actor, casus_id, doel="uitnodiging voorbereiden")
+        items = await lijst_items(db, actor, casus_id, doel="uitnodiging voorbereiden")
     async with state.engine.connect() as conn:
         komend = await komende_bijeenkomsten(conn, tenant.id)
+    partijen = [
+        (i, n)
+        for i, n, t in await organisaties_van_hub(state.engine, tenant.id)
+        if t not in DEELNEMER_TYPES
+    ]
     deelbaar = [i for i in items if i.categorie == "gewoon"]
     if deelbaar:
         # The summary links to the first checkbox (a fieldset cannot take focus).
@@ -94,137 +101,11 @@ async def _pagina(
                 (str(b.id), f"{b.omschrijving}, {b.locatie}" if b.locatie else b.omschrijving)
                 for b in komend
             ],
-            "partijen": [("", "Kies een partij")]
-            + [
-                (i, n)
-                for i, n, t in await organisaties_van_hub(state, tenant)
-                if t not in DEELNEMER_TYPES
-            ],
+            "partijen": [("", "Kies een partij"), *partijen],
             "waarden": waarden,
             "fouten": fouten,
         },
-        status_code=status_code,
     )
-
-
-@get(
-    "/casusoverleg/casussen/{casus_id:uuid}/uitnodigen",
-    name="casus-uitnodigen-formulier",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def uitnodigen_formulier(
-    casus_id: FromPath[uuid.UUID],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    async with db.begin():
-        return await _pagina(state, tenant, db, actor, casus_id, {"items": []}, {})
-
-
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/uitnodigen",
-    name="casus-uitnodigen",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def casus_uitnodigen(
-    casus_id: FromPath[uuid.UUID],
-    data: AnyForm,
-    request: Request[Any, Any, Any],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    """Invite a third party for one meeting: necessity, scope (items), window."""
-    waarden: dict[str, Any] = {
-        k: str(data.get(k, "")) for k in ("uitnodiging_bijeenkomst", "partij", "reden")
-    }
-    waarden["items"] = _lijst(data.get("items"))
-    waarden["mag_inbrengen"] = str(data.get("mag_inbrengen", "")) == "ja"
-    gekozen = _uuid(waarden["uitnodiging_bijeenkomst"])
-    info = await bijeenkomst_van_tenant(state.engine, tenant.id, gekozen) if gekozen else None
-    partijen = {
-        i for i, _, t in await organisaties_van_hub(state, tenant) if t not in DEELNEMER_TYPES
-    }
-    fouten: dict[str, str] = {}
-    if info is None:
-        fouten["uitnodiging_bijeenkomst"] = "Kies een bijeenkomst van uw casusoverleg."
-    if waarden["partij"] not in partijen:
-        fouten["partij"] = "Kies de partij die u uitnodigt."
-    if not waarden["reden"].strip():
-        fouten["reden"] = "Leg vast waarom deze partij nodig is voor de bespreking (noodzaak)."
-    item_ids = [u for u in (_uuid(i) for i in waarden["items"]) if u is not None]
-    if not item_ids:
-        fouten["uitnodiging-items"] = "Kies de informatie die met deze partij wordt gedeeld."
-    try:
-        if fouten or info is None:
-            raise RegelFouten(fouten)
-        async with db.begin():
-            uitnodiging = await nodig_uit(
-                db,
-                actor,
-                casus_id=casus_id,
-                bijeenkomst_id=info.id,
-                einde_bijeenkomst=info.eindigt_op,
-                organisatie_id=uuid.UUID(waarden["partij"]),
-                reden=waarden["reden"],
-                item_ids=item_ids,
-                mag_inbrengen=waarden["mag_inbrengen"],
-            )
-    except RegelFout as fout:
-        veld = {"bijeenkomst": "uitnodiging_bijeenkomst", "items": "uitnodiging-items"}
-        gemeld = {veld.get(k, k or "reden"): v for k, v in alle_fouten(fout).items()}
-        async with db.begin():
-            return await _pagina(state, tenant, db, actor, casus_id, waarden, gemeld, 422)
-    ontvangers = await uitnodiging_mailen(
-        state.engine, tenant.id, uitnodiging.organisatie_id, uitnodiging.id
-    )
-    meld(
-        request,
-        "De partij is uitgenodigd"
-        + (
-            f" en heeft een e-mail met de link gekregen ({ontvangers} ontvanger"
-            + ("s" if ontvangers != 1 else "")
-            + ")"
-            if ontvangers
-            else "; er is nog niemand van die organisatie met toegang tot deze gemeente: "
-            "laat de hub eerst een gebruiker uitnodigen"
-        )
-        + ". Zij ziet pas iets na het accepteren van de geheimhoudingsplicht.",
-    )
-    return Redirect(f"/casusoverleg/casussen/{casus_id}/bijeenkomsten", status_code=303)
-
-
-async def _adressen(
-    engine: AsyncEngine, tenant_id: uuid.UUID, organisatie_id: uuid.UUID
-) -> set[str]:
-    """The work addresses of the invited organisation's people in this municipality: members
-    as invited party, and those invited as such who have not signed in yet."""
-    async with engine.connect() as conn:
-        leden = await conn.execute(
-            select(User.email)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.organisation_id == organisatie_id,
-                Membership.tenant_id == tenant_id,
-                Membership.role == Role.INVITED_PARTY.value,
-                User.active.is_(True),
-            )
-        )
-        open_ = await conn.execute(
-            select(Invitation.email).where(
-                Invitation.organisation_id == organisatie_id,
-                Invitation.tenant_id == tenant_id,
-                Invitation.role == Role.INVITED_PARTY.value,
-                Invitation.accepted_at.is_(None),
-                or_(Invitation.expires_at.is_(None), Invitation.expires_at > datetime.now(UTC)),
-            )
-        )
-        return {e.strip().lower() for (e,) in [*leden, *open_] if e and e.strip()}
 
 
 async def uitnodiging_mailen(
@@ -234,7 +115,7 @@ async def uitnodiging_mailen(
     A broker that cannot take the delivery now leaves it to the mail sweep."""
     link = f"/casusoverleg/uitnodigingen/{uitnodiging_id}"
     verstuurd = 0
-    for adres in sorted(await _adressen(engine, tenant_id, organisatie_id)):
+    for adres in sorted(await adressen_van_uitgenodigden(engine, tenant_id, organisatie_id)):
         try:
             mail_id = await queue_mail(engine, adres, "bespreking", link)
         except MailError:
@@ -252,31 +133,114 @@ async def uitnodiging_mailen(
     return verstuurd
 
 
-@post(
-    "/casusoverleg/uitnodigingen/{uitnodiging_id:uuid}/intrekken",
-    name="uitnodiging-intrekken",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def uitnodiging_intrekken(
-    uitnodiging_id: FromPath[uuid.UUID],
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Redirect:
-    try:
-        async with db.begin():
-            uitnodiging = await trek_in(db, actor, uitnodiging_id)
-            casus_id = uitnodiging.casus_id
-    except RegelFout as fout:
-        async with db.begin():
-            rij = await db.get(Uitnodiging, uitnodiging_id)
-        meld(request, fout.message)
-        if rij is None:
-            return Redirect("/casusoverleg", status_code=303)
-        return Redirect(f"/casusoverleg/casussen/{rij.casus_id}/bijeenkomsten", status_code=303)
-    meld(request, "Uitnodiging ingetrokken. De partij heeft vanaf nu geen toegang meer.")
-    return Redirect(f"/casusoverleg/casussen/{casus_id}/bijeenkomsten", status_code=303)
+class UitnodigController(Controller):
+    path = "/casusoverleg"
+    opt = roles(*REGIE)
+    dependencies = DEPS
 
+    @get("/casussen/{casus_id:uuid}/uitnodigen", name="casus-uitnodigen-formulier")
+    async def uitnodigen_formulier(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        return await _pagina(state, tenant, db, actor, casus_id, {"items": []}, {})
 
-uitnodig_handlers = [uitnodigen_formulier, casus_uitnodigen, uitnodiging_intrekken]
+    @post("/casussen/{casus_id:uuid}/uitnodigen", name="casus-uitnodigen")
+    async def casus_uitnodigen(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        data: Annotated[Uitnodigen, FORMULIER],
+        request: Request[Any, Any, Any],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        """Invite a third party for one meeting: necessity, scope (items), window."""
+        waarden = data.ingevuld()
+
+        async def actie() -> Redirect:
+            info = await gekozen_bijeenkomst(state.engine, tenant.id, data.uitnodiging_bijeenkomst)
+            partijen = {
+                i
+                for i, _, t in await organisaties_van_hub(state.engine, tenant.id)
+                if t not in DEELNEMER_TYPES
+            }
+            fouten: dict[str, str] = {}
+            if info is None:
+                fouten["uitnodiging_bijeenkomst"] = "Kies een bijeenkomst van uw casusoverleg."
+            if data.partij not in partijen:
+                fouten["partij"] = "Kies de partij die u uitnodigt."
+            if not data.reden.strip():
+                fouten["reden"] = (
+                    "Leg vast waarom deze partij nodig is voor de bespreking (noodzaak)."
+                )
+            item_ids = [u for u in (als_uuid(i) for i in waarden["items"]) if u is not None]
+            if not item_ids:
+                fouten["uitnodiging-items"] = (
+                    "Kies de informatie die met deze partij wordt gedeeld."
+                )
+            if fouten or info is None:
+                raise RegelFouten(fouten)
+            async with db.begin():
+                uitnodiging = await nodig_uit(
+                    db,
+                    actor,
+                    casus_id=casus_id,
+                    bijeenkomst_id=info.id,
+                    einde_bijeenkomst=info.eindigt_op,
+                    organisatie_id=uuid.UUID(data.partij),
+                    reden=data.reden,
+                    item_ids=item_ids,
+                    mag_inbrengen=waarden["mag_inbrengen"],
+                )
+            ontvangers = await uitnodiging_mailen(
+                state.engine, tenant.id, uitnodiging.organisatie_id, uitnodiging.id
+            )
+            meld(
+                request,
+                "De partij is uitgenodigd"
+                + (
+                    f" en heeft een e-mail met de link gekregen ({ontvangers} ontvanger"
+                    + ("s" if ontvangers != 1 else "")
+                    + ")"
+                    if ontvangers
+                    else "; er is nog niemand van die organisatie met toegang tot deze gemeente: "
+                    "laat de hub eerst een gebruiker uitnodigen"
+                )
+                + ". Zij ziet pas iets na het accepteren van de geheimhoudingsplicht.",
+            )
+            return Redirect(f"/casusoverleg/casussen/{casus_id}/bijeenkomsten", status_code=303)
+
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            veld = {"bijeenkomst": "uitnodiging_bijeenkomst", "items": "uitnodiging-items"}
+            gemeld = {veld.get(k, k): v for k, v in fouten.items()}
+            return await _pagina(state, tenant, db, actor, casus_id, waarden, gemeld)
+
+        return await of_opnieuw(actie, opnieuw, standaardveld="reden")
+
+    @post("/uitnodigingen/{uitnodiging_id:uuid}/intrekken", name="uitnodiging-intrekken")
+    async def uitnodiging_intrekken(
+        self,
+        uitnodiging_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Redirect:
+        try:
+            async with db.begin():
+                uitnodiging = await trek_in(db, actor, uitnodiging_id)
+                casus_id = uitnodiging.casus_id
+        except RegelFout as fout:
+            async with db.begin():
+                van = await casus_van_uitnodiging(db, uitnodiging_id)
+            meld(request, fout.message)
+            if van is None:
+                return Redirect("/casusoverleg", status_code=303)
+            return Redirect(f"/casusoverleg/casussen/{van}/bijeenkomsten", status_code=303)
+        meld(request, "Uitnodiging ingetrokken. De partij heeft vanaf nu geen toegang meer.")
+        return Redirect(f"/casusoverleg/casussen/{casus_id}/bijeenkomsten", status_code=303)

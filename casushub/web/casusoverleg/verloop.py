@@ -9,13 +9,13 @@ The legal and destructive actions have their own pages (casushub.web.casusoverle
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,16 +32,29 @@ from casushub.tenants.casus.verloop import Gebeurtenis, geschiedenis
 from casushub.tenants.personen.services import lees_derden, voeg_derde_toe
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.casuspagina import sectie
-from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.namen import gebruikersnamen, organisatienamen
+from casushub.web.formulieren import FORMULIER, Formulier, datumveld, of_opnieuw
 from casushub.web.meldingen import meld
 
-__all__ = ["overzicht_fragment", "verloop_handlers"]
+__all__ = ["VerloopController", "overzicht_fragment"]
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 _ZONE = klok.TIJDZONE
+
+
+@dataclass
+class Statuswissel(Formulier):
+    naar: str = ""
+
+
+@dataclass
+class Derde(Formulier):
+    derde_naam: str = ""
+    relatie: str = ""
+    derde_geboortedatum: str = ""
+
 
 # The moves the overview offers from each status; closing has its own page (reason, date).
 _VOLGENDE = {
@@ -75,44 +88,6 @@ async def overzicht_fragment(
     )
 
 
-@get(
-    "/casusoverleg/casussen/{casus_id:uuid}",
-    name="casus",
-    opt=roles(*WERKERS),
-    dependencies=DEPS,
-)
-async def casus_pagina(
-    casus_id: FromPath[uuid.UUID],
-    request: Request[Any, Any, Any],
-    state: State,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    async with db.begin():
-        fragment = await overzicht_fragment(db, actor, casus_id)
-    return await sectie(request, state, db, actor, casus_id, "overzicht", fragment)
-
-
-@get(
-    "/casusoverleg/casussen/{casus_id:uuid}/verloop",
-    name="casus-verloop",
-    opt=roles(*WERKERS),
-    dependencies=DEPS,
-)
-async def casus_verloop(
-    casus_id: FromPath[uuid.UUID],
-    request: Request[Any, Any, Any],
-    state: State,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    async with db.begin():
-        _, gebeurtenissen = await geschiedenis(db, actor, casus_id)
-        regels = await _regels(state, gebeurtenissen)
-        fragment = Template("casusoverleg/_geschiedenis.html", context={"regels": regels})
-    return await sectie(request, state, db, actor, casus_id, "verloop", fragment)
-
-
 async def _regels(state: State, gebeurtenissen: list[Gebeurtenis]) -> list[dict[str, str]]:
     """When, what and who (name, organisation, role): names, never ids."""
     gebruikers = await gebruikersnamen(
@@ -140,41 +115,6 @@ async def _regels(state: State, gebeurtenissen: list[Gebeurtenis]) -> list[dict[
     return regels
 
 
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/status",
-    name="casus-status",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def casus_status(
-    casus_id: FromPath[uuid.UUID],
-    data: Form,
-    request: Request[Any, Any, Any],
-    state: State,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    naar = str(data.get("naar", ""))
-    try:
-        if not naar:
-            raise RegelFout("Kies de nieuwe status.", "status")
-        async with db.begin():
-            await wijzig_status(db, actor, casus_id, naar)
-    except RegelFout as fout:
-        async with db.begin():
-            fragment = await overzicht_fragment(
-                db,
-                actor,
-                casus_id,
-                waarden={"naar": naar},
-                fouten={"status-keuze": fout.message},
-                status_code=422,
-            )
-        return await sectie(request, state, db, actor, casus_id, "overzicht", fragment)
-    meld(request, f"Status gewijzigd: de casus is nu '{naar}'.")
-    return Redirect(f"/casusoverleg/casussen/{casus_id}", status_code=303)
-
-
 async def _derden(
     db: AsyncSession,
     actor: Actor,
@@ -182,7 +122,6 @@ async def _derden(
     waarden: dict[str, str] | None = None,
     fouten: dict[str, str] | None = None,
     melding: str | None = None,
-    status_code: int = 200,
 ) -> Template:
     derden = await lees_derden(db, actor, casus_id)
     return Template(
@@ -194,96 +133,147 @@ async def _derden(
             "fouten": fouten or {},
             "melding": melding,
         },
-        status_code=status_code,
+        status_code=200,
     )
 
 
-@get(
-    "/casusoverleg/casussen/{casus_id:uuid}/derden",
-    name="casus-derden",
-    opt=roles(*WERKERS),
-    dependencies=DEPS,
-)
-async def casus_derden(
-    casus_id: FromPath[uuid.UUID],
-    request: Request[Any, Any, Any],
-    state: State,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    async with db.begin():
-        fragment = await _derden(db, actor, casus_id)
-    return await sectie(request, state, db, actor, casus_id, "derden", fragment)
+class VerloopController(Controller):
+    path = "/casusoverleg"
+    opt = roles(*WERKERS)
+    dependencies = DEPS
 
+    @get("/casussen/{casus_id:uuid}", name="casus")
+    async def casus_pagina(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        state: State,
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        async with db.begin():
+            fragment = await overzicht_fragment(db, actor, casus_id)
+        return await sectie(request, state, db, actor, casus_id, "overzicht", fragment)
 
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/derden",
-    name="casus-derde-toevoegen",
-    opt=roles(*WERKERS),
-    dependencies=DEPS,
-)
-async def casus_derde_toevoegen(
-    casus_id: FromPath[uuid.UUID],
-    data: Form,
-    request: Request[Any, Any, Any],
-    state: State,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    """A linked person (parent, sibling, partner): same access scope and retention."""
-    waarden = {k: str(data.get(k, "")) for k in ("derde_naam", "relatie", "derde_geboortedatum")}
-    try:
-        try:
-            geboren = datum(waarden["derde_geboortedatum"])
-        except ValueError:
-            raise RegelFout("Vul een datum in als dd-mm-jjjj.", "derde_geboortedatum") from None
+    @get("/casussen/{casus_id:uuid}/verloop", name="casus-verloop")
+    async def casus_verloop(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        state: State,
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
         async with db.begin():
-            await voeg_derde_toe(
-                db,
-                actor,
-                casus_id=casus_id,
-                naam=waarden["derde_naam"],
-                relatie=waarden["relatie"],
-                geboortedatum=geboren,
-            )
-    except RegelFout as fout:
-        veld = {"naam": "derde_naam"}.get(fout.field or "", fout.field or "derde_naam")
+            _, gebeurtenissen = await geschiedenis(db, actor, casus_id)
+        # The names (platform) after the tenant transaction: one pooled connection at a time.
+        regels = await _regels(state, gebeurtenissen)
+        fragment = Template("casusoverleg/_geschiedenis.html", context={"regels": regels})
+        return await sectie(request, state, db, actor, casus_id, "verloop", fragment)
+
+    @post("/casussen/{casus_id:uuid}/status", name="casus-status", opt=roles(*REGIE))
+    async def casus_status(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        data: Annotated[Statuswissel, FORMULIER],
+        request: Request[Any, Any, Any],
+        state: State,
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        async def actie() -> Redirect:
+            if not data.naar:
+                raise RegelFout("Kies de nieuwe status.", "status")
+            async with db.begin():
+                await wijzig_status(db, actor, casus_id, data.naar)
+            meld(request, f"Status gewijzigd: de casus is nu '{data.naar}'.")
+            return Redirect(f"/casusoverleg/casussen/{casus_id}", status_code=303)
+
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            async with db.begin():
+                fragment = await overzicht_fragment(
+                    db,
+                    actor,
+                    casus_id,
+                    waarden=data.waarden(),
+                    fouten={"status-keuze": next(iter(fouten.values()))},
+                )
+            return await sectie(request, state, db, actor, casus_id, "overzicht", fragment)
+
+        return await of_opnieuw(actie, opnieuw, standaardveld="status-keuze")
+
+    @get("/casussen/{casus_id:uuid}/derden", name="casus-derden")
+    async def casus_derden(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        state: State,
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
         async with db.begin():
-            fragment = await _derden(db, actor, casus_id, waarden, {veld: fout.message}, None, 422)
+            fragment = await _derden(db, actor, casus_id)
         return await sectie(request, state, db, actor, casus_id, "derden", fragment)
-    async with db.begin():
-        fragment = await _derden(
-            db, actor, casus_id, melding=f"Betrokken persoon {waarden['derde_naam']} toegevoegd."
-        )
-    return await sectie(request, state, db, actor, casus_id, "derden", fragment)
 
+    @post("/casussen/{casus_id:uuid}/derden", name="casus-derde-toevoegen")
+    async def casus_derde_toevoegen(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        data: Annotated[Derde, FORMULIER],
+        request: Request[Any, Any, Any],
+        state: State,
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        """A linked person (parent, sibling, partner): same access scope and retention."""
 
-@post(
-    "/casusoverleg/overdrachten/{melding_id:uuid}/afgehandeld",
-    name="overdracht-afgehandeld",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def overdracht_afgehandeld(
-    melding_id: FromPath[uuid.UUID],
-    request: Request[Any, Any, Any],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    actor: NamedDependency[Actor],
-) -> Redirect:
-    """The receiving municipality has taken the casus over from the sending one."""
-    gevonden = await rond_overdracht_af(state.engine, actor, tenant.id, melding_id)
-    if not gevonden:
-        raise NietGevonden("Deze overdracht bestaat niet (meer).")
-    meld(request, "Overdracht afgehandeld.")
-    return Redirect("/casusoverleg", status_code=303)
+        async def pagina(
+            fouten: dict[str, str] | None = None, melding: str | None = None
+        ) -> Template:
+            async with db.begin():
+                fragment = await _derden(
+                    db, actor, casus_id, data.waarden() if fouten else None, fouten, melding
+                )
+            return await sectie(request, state, db, actor, casus_id, "derden", fragment)
 
+        async def actie() -> Template:
+            geboren = datumveld(
+                data.derde_geboortedatum, "derde_geboortedatum", "Vul een datum in als dd-mm-jjjj."
+            )
+            async with db.begin():
+                await voeg_derde_toe(
+                    db,
+                    actor,
+                    casus_id=casus_id,
+                    naam=data.derde_naam,
+                    relatie=data.relatie,
+                    geboortedatum=geboren,
+                )
+            return await pagina(melding=f"Betrokken persoon {data.derde_naam} toegevoegd.")
 
-verloop_handlers = [
-    overdracht_afgehandeld,
-    casus_pagina,
-    casus_verloop,
-    casus_status,
-    casus_derden,
-    casus_derde_toevoegen,
-]
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            return await pagina(
+                {("derde_naam" if k == "naam" else k): v for k, v in fouten.items()}
+            )
+
+        return await of_opnieuw(actie, opnieuw, standaardveld="derde_naam")
+
+    @post(
+        "/overdrachten/{melding_id:uuid}/afgehandeld",
+        name="overdracht-afgehandeld",
+        opt=roles(*REGIE),
+    )
+    async def overdracht_afgehandeld(
+        self,
+        melding_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        actor: NamedDependency[Actor],
+    ) -> Redirect:
+        """The receiving municipality has taken the casus over from the sending one."""
+        gevonden = await rond_overdracht_af(state.engine, actor, tenant.id, melding_id)
+        if not gevonden:
+            raise NietGevonden("Deze overdracht bestaat niet (meer).")
+        meld(request, "Overdracht afgehandeld.")
+        return Redirect("/casusoverleg", status_code=303)

@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform import klok
 from casushub.platform.hub.checklist import gereed_voor_livegang
-from casushub.platform.identity.models import Organisation
 from casushub.platform.identity.roles import Role
-from casushub.platform.models import Tenant
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
-from casushub.tenants.casus.errors import RegelFout, RegelFouten, alle_fouten
+from casushub.tenants.casus.errors import RegelFout, RegelFouten
 from casushub.tenants.casus.services import Deelnemer, maak_casus
 from casushub.tenants.plan.rules import DEELNEMER_TYPES
 from casushub.tenants.signalen.services import lees_signaal
@@ -42,13 +38,13 @@ from casushub.tenants.weging.services import (
     weeg_signaal,
 )
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.deps import DEPS, datum
-from casushub.web.casusoverleg.namen import soortnaam
+from casushub.web.casusoverleg.deps import DEPS, datum_in, lijst
+from casushub.web.casusoverleg.namen import gemeentecode_van, organisaties_van_hub, soortnaam
+from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 from casushub.web.meldingen import meld
 
-__all__ = ["KEUZE_BEOORDELING", "OP_TE_NEMEN", "weging_handlers"]
+__all__ = ["KEUZE_BEOORDELING", "OP_TE_NEMEN", "WegingController"]
 
-AnyForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 WEEGPLOEG = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 OP_TE_NEMEN = "/casusoverleg/op-te-nemen"  # also the werkruimte's link
@@ -59,27 +55,29 @@ KEUZE_BEOORDELING = [("", "Kies een beoordeling"), *BEOORDELINGEN.items()]
 async def deelnemende_organisaties(state: State, tenant: TenantRef) -> list[tuple[str, str, str]]:
     """(id, name, type) of the statutory participants of this municipality's casusoverleg:
     its own gemeente organisation and the hub's other participants (no personal data)."""
-    async with state.engine.connect() as conn:
-        hub_id = await conn.scalar(select(Tenant.hub_id).where(Tenant.id == tenant.id))
-        rows = await conn.execute(
-            select(Organisation.id, Organisation.name, Organisation.type)
-            .where(
-                Organisation.active.is_(True),
-                Organisation.type.in_(sorted(DEELNEMER_TYPES)),
-                or_(
-                    Organisation.tenant_id == tenant.id,
-                    (Organisation.hub_id == hub_id) & (Organisation.type != "gemeente"),
-                ),
-            )
-            .order_by(Organisation.type, Organisation.name)
-        )
-        return [(str(i), n, t) for i, n, t in rows]
+    return [
+        o for o in await organisaties_van_hub(state.engine, tenant.id) if o[2] in DEELNEMER_TYPES
+    ]
 
 
-def _lijst(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+@dataclass
+class Weging(Formulier):
+    datum: str = ""
+    aanwezig: list[str] | str = field(default_factory=list)
+    geweld_beoordeling: str = ""
+    geweld_toelichting: str = ""
+    denkbeelden_beoordeling: str = ""
+    denkbeelden_toelichting: str = ""
+    sociale_relaties_beoordeling: str = ""
+    sociale_relaties_toelichting: str = ""
+    identificatie_beoordeling: str = ""
+    identificatie_toelichting: str = ""
+    zelfredzaamheid_beoordeling: str = ""
+    zelfredzaamheid_toelichting: str = ""
+    redenering: str = ""
+    uitkomst: str = ""
+    vervolgdatum: str = ""
+    actie: str = ""
 
 
 def _veld_id(naam: str, organisaties: list[tuple[str, str, str]]) -> str:
@@ -122,203 +120,190 @@ def _scherm(
     )
 
 
-@get(
-    "/casusoverleg/signalen/{signaal_id:uuid}/weging",
-    name="weging",
-    opt=roles(*WEEGPLOEG),
-    dependencies=DEPS,
-)
-async def weging_formulier(
-    signaal_id: FromPath[uuid.UUID],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    async with db.begin():
-        signaal = await lees_signaal(db, actor, signaal_id)
-        concept = await lees_concept(db, actor, signaal_id)
-    organisaties = await deelnemende_organisaties(state, tenant)
-    waarden: dict[str, Any] = {"datum": klok.vandaag().strftime("%d-%m-%Y")}
-    if concept is not None:
-        # The draft saved earlier: every answer as it was chosen then, nothing added.
-        weging, aanwezigen = concept
-        waarden = {
-            "datum": weging.datum.strftime("%d-%m-%Y"),
-            "aanwezig": [str(a.organisatie_id) for a in aanwezigen],
-            "redenering": weging.redenering or "",
-            "uitkomst": weging.uitkomst or "",
-            "vervolgdatum": weging.vervolgdatum.strftime("%d-%m-%Y") if weging.vervolgdatum else "",
-        }
-        for key, item in (weging.criteria or {}).items():
-            waarden[f"{key}_beoordeling"] = str(item.get("beoordeling", ""))
-            waarden[f"{key}_toelichting"] = str(item.get("toelichting", ""))
-    return _scherm(signaal, organisaties, waarden, {}, concept=concept is not None)
-
-
-@post(
-    "/casusoverleg/signalen/{signaal_id:uuid}/weging",
-    name="weging-opslaan",
-    opt=roles(*WEEGPLOEG),
-    dependencies=DEPS,
-)
-async def weging_opslaan(
-    signaal_id: FromPath[uuid.UUID],
-    request: Request[Any, Any, Any],
-    data: AnyForm,
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    organisaties = await deelnemende_organisaties(state, tenant)
-    soort = {i: t for i, _, t in organisaties}
-    waarden = {k: v for k, v in data.items() if k != "_csrf_token"}
-    waarden["aanwezig"] = [a for a in _lijst(data.get("aanwezig")) if a in soort]
-    fouten: dict[str, str] = {}
-    datums: dict[str, date | None] = {}
-    for veld in ("datum", "vervolgdatum"):
-        try:
-            datums[veld] = datum(str(data.get(veld, "")))
-        except ValueError:
-            datums[veld] = None
-            fouten[veld] = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 05-03-2026."
-    weegdatum, vervolg = datums["datum"], datums["vervolgdatum"]
-    if weegdatum is None and "datum" not in fouten:
-        fouten["datum"] = "Vul de datum van de weging in."
-    invoer = WegingInvoer(
-        signaal_id=signaal_id,
-        datum=weegdatum or klok.vandaag(),
-        aanwezigen=[Aanwezige(uuid.UUID(a), soort[a]) for a in waarden["aanwezig"]],
-        criteria={
-            key: Beoordeling(
-                str(data.get(f"{key}_beoordeling", "")), str(data.get(f"{key}_toelichting", ""))
-            )
-            for key in CRITERIA
-            # A note without an assessment is kept (and refused as incomplete), not dropped.
-            if data.get(f"{key}_beoordeling") or data.get(f"{key}_toelichting")
-        },
-        redenering=str(data.get("redenering", "")),
-        uitkomst=str(data.get("uitkomst", "")) or None,
-        vervolgdatum=vervolg,
-    )
-    vaststellen = data.get("actie") == "vaststellen"
-    if fouten and vaststellen:
-        # Everything else that is missing too, so the summary lists it all at once.
-        fouten = {
-            **fouten,
-            **vaststellingsfouten(
-                datum=klok.vandaag(),
-                aanwezige_types={a.organisatie_type for a in invoer.aanwezigen},
-                criteria=invoer.criteria,
-                uitkomst=invoer.uitkomst,
-                redenering=invoer.redenering,
-                vervolgdatum=invoer.vervolgdatum,
-            ),
-            **fouten,
-        }
-    try:
-        if fouten:
-            raise RegelFouten(fouten)
-        async with db.begin():
-            weging = await weeg_signaal(db, actor, invoer, vaststellen=vaststellen)
-    except RegelFout as fout:
-        # An unknown signal (or another tenant's id) is a 404 here too, not a 500.
-        async with db.begin():
-            signaal = await lees_signaal(db, actor, signaal_id)
-        velden = {naam: _veld_id(naam, organisaties) for naam in alle_fouten(fout)}
-        return _scherm(
-            signaal,
-            organisaties,
-            waarden,
-            {velden[naam]: tekst for naam, tekst in alle_fouten(fout).items()},
-            422,
-        )
-    if not vaststellen:
-        meld(request, "Concept van de weging opgeslagen. U kunt de weging later vaststellen.")
-        return Redirect("/casusoverleg", status_code=303)
-    uitkomst = Uitkomst(weging.uitkomst or "")
-    meld(request, f"Weging vastgesteld met uitkomst: {uitkomst.label}.")
-    if uitkomst is Uitkomst.OPNAME:
-        return Redirect(f"/casusoverleg/wegingen/{weging.id}/opname", status_code=303)
-    if uitkomst is Uitkomst.NIET_ONDER_WET:
-        # Where the concerns go instead: the municipality's regular aanpak.
-        return Redirect("/grens-van-de-wet", status_code=303)
-    return Redirect("/casusoverleg", status_code=303)
-
-
-@get(
-    "/casusoverleg/wegingen/{weging_id:uuid}/opname",
-    name="opname",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def opname_formulier(weging_id: FromPath[uuid.UUID]) -> Template:
-    return Template("casusoverleg/opname.html", context={"weging_id": weging_id, "fout": None})
-
-
-@post(
-    "/casusoverleg/wegingen/{weging_id:uuid}/opname",
-    name="opname-opslaan",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def opname_opslaan(
-    weging_id: FromPath[uuid.UUID],
-    request: Request[Any, Any, Any],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    """Take the person in: the participants are the organisations that weighed the signal."""
-    async with state.engine.connect() as conn:
-        code = await conn.scalar(select(Tenant.gemeentecode).where(Tenant.id == tenant.id))
-        live = await gereed_voor_livegang(conn, tenant.id)
-    if not live:
-        # no casus before the hub has seen the required implementation steps done.
-        return Template(
-            "casusoverleg/opname.html",
-            context={"weging_id": weging_id, "fout": NOG_NIET_LIVE},
-            status_code=422,
-        )
-    try:
-        async with db.begin():
-            deelnemers = [
-                Deelnemer(a.organisatie_id, a.organisatie_type)
-                for a in await aanwezigen_van(db, weging_id)
-            ]
-            casus = await maak_casus(
-                db,
-                actor,
-                weging_id=weging_id,
-                regie_gemeente=code or "",
-                intake_datum=klok.vandaag(),
-                deelnemers=deelnemers,
-                procesregisseur_id=actor.user_id if actor.role == Role.PROCESREGISSEUR else None,
-            )
-    except RegelFout as fout:
-        return Template(
-            "casusoverleg/opname.html",
-            context={"weging_id": weging_id, "fout": fout.message},
-            status_code=422,
-        )
-    meld(request, "Casus aangemaakt. Stel binnen de termijn een plan van aanpak op.")
-    return Redirect(f"/casusoverleg/casussen/{casus.id}", status_code=303)
-
-
 NOG_NIET_LIVE = (
     "Deze gemeente is nog niet live: er kan nog geen casus worden aangemaakt tot de hub de "
     "verplichte implementatiestappen heeft afgerond. De weging is bewaard."
 )
 
 
-@get(OP_TE_NEMEN, name="op-te-nemen", opt=roles(*REGIE), dependencies=DEPS)
-async def op_te_nemen(db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> Template:
-    """The wegingen that concluded "opname" and still wait for their casus."""
-    async with db.begin():
-        lijst = await wachtend_op_opname(db, actor)
-    return Template("casusoverleg/op_te_nemen.html", context={"lijst": lijst})
+class WegingController(Controller):
+    path = "/casusoverleg"
+    opt = roles(*REGIE)
+    dependencies = DEPS
 
+    @get("/signalen/{signaal_id:uuid}/weging", name="weging", opt=roles(*WEEGPLOEG))
+    async def weging_formulier(
+        self,
+        signaal_id: FromPath[uuid.UUID],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        async with db.begin():
+            signaal = await lees_signaal(db, actor, signaal_id)
+            concept = await lees_concept(db, actor, signaal_id)
+        organisaties = await deelnemende_organisaties(state, tenant)
+        waarden: dict[str, Any] = {"datum": klok.vandaag().strftime("%d-%m-%Y")}
+        if concept is not None:
+            # The draft saved earlier: every answer as it was chosen then, nothing added.
+            weging, aanwezigen = concept
+            waarden = {
+                "datum": weging.datum.strftime("%d-%m-%Y"),
+                "aanwezig": [str(a.organisatie_id) for a in aanwezigen],
+                "redenering": weging.redenering or "",
+                "uitkomst": weging.uitkomst or "",
+                "vervolgdatum": weging.vervolgdatum.strftime("%d-%m-%Y")
+                if weging.vervolgdatum
+                else "",
+            }
+            for key, item in (weging.criteria or {}).items():
+                waarden[f"{key}_beoordeling"] = str(item.get("beoordeling", ""))
+                waarden[f"{key}_toelichting"] = str(item.get("toelichting", ""))
+        return _scherm(signaal, organisaties, waarden, {}, concept=concept is not None)
 
-weging_handlers = [weging_formulier, weging_opslaan, opname_formulier, opname_opslaan, op_te_nemen]
+    @post("/signalen/{signaal_id:uuid}/weging", name="weging-opslaan", opt=roles(*WEEGPLOEG))
+    async def weging_opslaan(
+        self,
+        signaal_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        data: Annotated[Weging, FORMULIER],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        organisaties = await deelnemende_organisaties(state, tenant)
+        soort = {i: t for i, _, t in organisaties}
+        ingevuld = data.waarden()
+        waarden: dict[str, Any] = {
+            **ingevuld,
+            "aanwezig": [a for a in lijst(data.aanwezig) if a in soort],
+        }
+        fouten: dict[str, str] = {}
+        weegdatum = datum_in(
+            data.datum, "datum", fouten, verplicht="Vul de datum van de weging in."
+        )
+        vervolg = datum_in(data.vervolgdatum, "vervolgdatum", fouten)
+        invoer = WegingInvoer(
+            signaal_id=signaal_id,
+            datum=weegdatum or klok.vandaag(),
+            aanwezigen=[Aanwezige(uuid.UUID(a), soort[a]) for a in waarden["aanwezig"]],
+            criteria={
+                key: Beoordeling(ingevuld[f"{key}_beoordeling"], ingevuld[f"{key}_toelichting"])
+                for key in CRITERIA
+                # A note without an assessment is kept (and refused as incomplete), not dropped.
+                if ingevuld[f"{key}_beoordeling"] or ingevuld[f"{key}_toelichting"]
+            },
+            redenering=data.redenering,
+            uitkomst=data.uitkomst or None,
+            vervolgdatum=vervolg,
+        )
+        vaststellen = data.actie == "vaststellen"
+        if fouten and vaststellen:
+            # Everything else that is missing too, so the summary lists it all at once.
+            fouten = {
+                **fouten,
+                **vaststellingsfouten(
+                    datum=klok.vandaag(),
+                    aanwezige_types={a.organisatie_type for a in invoer.aanwezigen},
+                    criteria=invoer.criteria,
+                    uitkomst=invoer.uitkomst,
+                    redenering=invoer.redenering,
+                    vervolgdatum=invoer.vervolgdatum,
+                ),
+                **fouten,
+            }
+
+        async def actie() -> Redirect:
+            if fouten:
+                raise RegelFouten(fouten)
+            async with db.begin():
+                weging = await weeg_signaal(db, actor, invoer, vaststellen=vaststellen)
+            if not vaststellen:
+                meld(
+                    request, "Concept van de weging opgeslagen. U kunt de weging later vaststellen."
+                )
+                return Redirect("/casusoverleg", status_code=303)
+            uitkomst = Uitkomst(weging.uitkomst or "")
+            meld(request, f"Weging vastgesteld met uitkomst: {uitkomst.label}.")
+            if uitkomst is Uitkomst.OPNAME:
+                return Redirect(f"/casusoverleg/wegingen/{weging.id}/opname", status_code=303)
+            if uitkomst is Uitkomst.NIET_ONDER_WET:
+                # Where the concerns go instead: the municipality's regular aanpak.
+                return Redirect("/grens-van-de-wet", status_code=303)
+            return Redirect("/casusoverleg", status_code=303)
+
+        async def opnieuw(gemeld: dict[str, str]) -> Template:
+            # An unknown signal (or another tenant's id) is a 404 here too, not a 500.
+            async with db.begin():
+                signaal = await lees_signaal(db, actor, signaal_id)
+            velden = {naam: _veld_id(naam, organisaties) for naam in gemeld}
+            return _scherm(
+                signaal,
+                organisaties,
+                waarden,
+                {velden[naam]: tekst for naam, tekst in gemeld.items()},
+            )
+
+        return await of_opnieuw(actie, opnieuw, standaardveld="redenering")
+
+    @get("/wegingen/{weging_id:uuid}/opname", name="opname")
+    async def opname_formulier(self, weging_id: FromPath[uuid.UUID]) -> Template:
+        return Template("casusoverleg/opname.html", context={"weging_id": weging_id, "fout": None})
+
+    @post("/wegingen/{weging_id:uuid}/opname", name="opname-opslaan")
+    async def opname_opslaan(
+        self,
+        weging_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        """Take the person in: the participants are the organisations that weighed the signal."""
+        async with state.engine.connect() as conn:
+            code = await gemeentecode_van(conn, tenant.id)
+            live = await gereed_voor_livegang(conn, tenant.id)
+        if not live:
+            # no casus before the hub has seen the required implementation steps done.
+            return Template(
+                "casusoverleg/opname.html",
+                context={"weging_id": weging_id, "fout": NOG_NIET_LIVE},
+                status_code=422,
+            )
+        try:
+            async with db.begin():
+                deelnemers = [
+                    Deelnemer(a.organisatie_id, a.organisatie_type)
+                    for a in await aanwezigen_van(db, weging_id)
+                ]
+                casus = await maak_casus(
+                    db,
+                    actor,
+                    weging_id=weging_id,
+                    regie_gemeente=code or "",
+                    intake_datum=klok.vandaag(),
+                    deelnemers=deelnemers,
+                    procesregisseur_id=actor.user_id
+                    if actor.role == Role.PROCESREGISSEUR
+                    else None,
+                )
+        except RegelFout as fout:
+            return Template(
+                "casusoverleg/opname.html",
+                context={"weging_id": weging_id, "fout": fout.message},
+                status_code=422,
+            )
+        meld(request, "Casus aangemaakt. Stel binnen de termijn een plan van aanpak op.")
+        return Redirect(f"/casusoverleg/casussen/{casus.id}", status_code=303)
+
+    @get(OP_TE_NEMEN.removeprefix("/casusoverleg"), name="op-te-nemen")
+    async def op_te_nemen(
+        self, db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+    ) -> Template:
+        """The wegingen that concluded "opname" and still wait for their casus."""
+        async with db.begin():
+            lijst = await wachtend_op_opname(db, actor)
+        return Template("casusoverleg/op_te_nemen.html", context={"lijst": lijst})
