@@ -25,12 +25,13 @@ from casushub.tenants.actor import Actor
 from casushub.tenants.casus.rules import Status
 from casushub.tenants.casus.services import CasusRegel
 from casushub.tenants.casus.toegang import is_regie
-from casushub.tenants.casus.verloop import samenvatting
+from casushub.tenants.casus.verloop import Samenvatting, samenvatting
+from casushub.tenants.overleg.models import Agendapunt
 from casushub.tenants.overleg.services import agendapunten_van_casus
 from casushub.web.casusoverleg.bijeenkomsten import bijeenkomsten_op
 from casushub.web.casusoverleg.namen import gemeentenamen
 
-__all__ = ["SECTIES", "Actie", "Sectie", "casus_acties", "casus_kop", "sectie"]
+__all__ = ["SECTIES", "Actie", "Kop", "Sectie", "casus_acties", "casus_kop", "lees_kop", "sectie"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,30 +99,48 @@ def casus_acties(casus: CasusRegel, actor: Actor) -> list[Actie]:
     ]
 
 
-async def casus_kop(
-    state: State, db: AsyncSession, actor: Actor, casus_id: uuid.UUID, *, doel: str
-) -> dict[str, Any]:
-    """The summary above every section: its tenant reads in a transaction of its own, the
-    platform's names after it (one pooled connection at a time,
-    casushub.platform.een_verbinding)."""
-    async with db.begin():
-        kop = await samenvatting(db, actor, casus_id, doel=doel)
-        punten = await agendapunten_van_casus(db, actor, casus_id)
+@dataclass(frozen=True, slots=True)
+class Kop:
+    """The tenant part of the summary above every section (both logged reads)."""
+
+    samenvatting: Samenvatting
+    punten: list[Agendapunt]
+
+
+async def lees_kop(
+    request: Request[Any, Any, Any], db: AsyncSession, actor: Actor, casus_id: uuid.UUID
+) -> Kop | None:
+    """The summary's tenant reads, in the caller's transaction, so a section page is one
+    transaction; None when htmx asks for the section alone (nothing read, nothing logged)."""
+    if _fragment_gevraagd(request):
+        return None
+    return Kop(
+        await samenvatting(db, actor, casus_id, doel="casusoverleg"),
+        await agendapunten_van_casus(db, actor, casus_id),
+    )
+
+
+async def casus_kop(state: State, kop: Kop, actor: Actor) -> dict[str, Any]:
+    """The summary's context: the tenant part and the platform's names, read after the
+    tenant transaction (one pooled connection at a time, casushub.platform.een_verbinding)."""
+    casus = kop.samenvatting.casus
     async with state.engine.connect() as conn:
-        info = await bijeenkomsten_op(conn, {p.bijeenkomst_id for p in punten})
-        namen = await gemeentenamen(conn, (kop.regie_gemeente, kop.casus.gemeente_van_verblijf))
+        info = await bijeenkomsten_op(conn, {p.bijeenkomst_id for p in kop.punten})
+        namen = await gemeentenamen(
+            conn, (kop.samenvatting.regie_gemeente, casus.gemeente_van_verblijf)
+        )
     op_agenda = sorted(
-        (info[p.bijeenkomst_id] for p in punten if p.bijeenkomst_id in info),
+        (info[p.bijeenkomst_id] for p in kop.punten if p.bijeenkomst_id in info),
         key=lambda b: b.begint_op,
     )
     return {
-        "casus": kop.casus,
-        "regie_gemeente": namen.naam(kop.regie_gemeente),
-        "verblijf_gemeente": namen.naam(kop.casus.gemeente_van_verblijf),
-        "inzage_beperkt": kop.inzage_beperkt,
+        "casus": casus,
+        "regie_gemeente": namen.naam(kop.samenvatting.regie_gemeente),
+        "verblijf_gemeente": namen.naam(casus.gemeente_van_verblijf),
+        "inzage_beperkt": kop.samenvatting.inzage_beperkt,
         "op_agenda": op_agenda,
         "secties": SECTIES,
-        "acties": casus_acties(kop.casus, actor),
+        "acties": casus_acties(casus, actor),
         "regie": is_regie(actor),
     }
 
@@ -139,15 +158,20 @@ async def sectie(
     casus_id: uuid.UUID,
     naam: str,
     fragment: Template,
+    kop: Kop | None = None,
 ) -> Template:
     """``fragment`` alone for htmx, else the casus page with it as section ``naam``. Call
-    after the request's transaction: the summary, a logged read too, opens its own."""
+    after the request's transaction, with the ``kop`` read in it (``lees_kop``); without one,
+    the summary is read in a transaction of its own."""
     if _fragment_gevraagd(request):
         return fragment
-    huidig = _PER_NAAM[naam]
+    if kop is None:
+        async with db.begin():
+            kop = await lees_kop(request, db, actor, casus_id)
+        assert kop is not None  # noqa: S101 - not a fragment request, checked above
     context = dict(fragment.context)
-    context.update(await casus_kop(state, db, actor, casus_id, doel="casusoverleg"))
-    context |= {"fragment": fragment.template_name, "sectie": huidig}
+    context.update(await casus_kop(state, kop, actor))
+    context |= {"fragment": fragment.template_name, "sectie": _PER_NAAM[naam]}
     return Template(
         "casusoverleg/casus.html", context=context, status_code=fragment.status_code or 200
     )

@@ -31,7 +31,7 @@ from casushub.tenants.maatregelen.services import (
     open_maatregelen,
 )
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.casuspagina import sectie
+from casushub.web.casusoverleg.casuspagina import lees_kop, sectie
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.inbrengen import samenvatting
 from casushub.web.casusoverleg.namen import organisatienamen
@@ -123,6 +123,7 @@ class MaatregelController(Controller):
     ) -> Template:
         async with db.begin():
             lijst = await maatregelen_van_casus(db, actor, casus_id)
+            kop = await lees_kop(request, db, actor, casus_id)
         fragment = Template(
             "casusoverleg/_maatregelen.html",
             context={
@@ -134,7 +135,7 @@ class MaatregelController(Controller):
                 "namen": await organisatienamen(state.engine, {m.organisatie_id for m in lijst}),
             },
         )
-        return await sectie(request, state, db, actor, casus_id, "maatregelen", fragment)
+        return await sectie(request, state, db, actor, casus_id, "maatregelen", fragment, kop)
 
     @get(
         "/casussen/{casus_id:uuid}/maatregelen/nieuw",

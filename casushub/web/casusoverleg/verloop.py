@@ -31,7 +31,7 @@ from casushub.tenants.casus.toegang import controleer_casus_toegang, laad_casus
 from casushub.tenants.casus.verloop import Gebeurtenis, geschiedenis
 from casushub.tenants.personen.services import lees_derden, voeg_derde_toe
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.casuspagina import sectie
+from casushub.web.casusoverleg.casuspagina import lees_kop, sectie
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.namen import gebruikersnamen, organisatienamen
 from casushub.web.formulieren import FORMULIER, Formulier, datumveld, of_opnieuw
@@ -153,7 +153,8 @@ class VerloopController(Controller):
     ) -> Template:
         async with db.begin():
             fragment = await overzicht_fragment(db, actor, casus_id)
-        return await sectie(request, state, db, actor, casus_id, "overzicht", fragment)
+            kop = await lees_kop(request, db, actor, casus_id)
+        return await sectie(request, state, db, actor, casus_id, "overzicht", fragment, kop)
 
     @get("/casussen/{casus_id:uuid}/verloop", name="casus-verloop")
     async def casus_verloop(
@@ -166,10 +167,11 @@ class VerloopController(Controller):
     ) -> Template:
         async with db.begin():
             _, gebeurtenissen = await geschiedenis(db, actor, casus_id)
+            kop = await lees_kop(request, db, actor, casus_id)
         # The names (platform) after the tenant transaction: one pooled connection at a time.
         regels = await _regels(state, gebeurtenissen)
         fragment = Template("casusoverleg/_geschiedenis.html", context={"regels": regels})
-        return await sectie(request, state, db, actor, casus_id, "verloop", fragment)
+        return await sectie(request, state, db, actor, casus_id, "verloop", fragment, kop)
 
     @post("/casussen/{casus_id:uuid}/status", name="casus-status", opt=roles(*REGIE))
     async def casus_status(
@@ -213,7 +215,8 @@ class VerloopController(Controller):
     ) -> Template:
         async with db.begin():
             fragment = await _derden(db, actor, casus_id)
-        return await sectie(request, state, db, actor, casus_id, "derden", fragment)
+            kop = await lees_kop(request, db, actor, casus_id)
+        return await sectie(request, state, db, actor, casus_id, "derden", fragment, kop)
 
     @post("/casussen/{casus_id:uuid}/derden", name="casus-derde-toevoegen")
     async def casus_derde_toevoegen(
