@@ -220,7 +220,7 @@ class Bench:
 
             def count(*args: Any) -> None:
                 text = re.sub(r"\bt_\w+\.", "", " ".join(str(args[2]).split()))
-                statements[re.sub(r'ROLE "[^"]+"', "ROLE …", text)[:110]] += 1
+                statements[re.sub(r'ROLE "[^"]+"', "ROLE …", text)[:110] + "…" + text[-60:]] += 1
 
             def get(path: str, cookie: str) -> Any:
                 # The cookie per request, never the jar: the app sets the cookie again on

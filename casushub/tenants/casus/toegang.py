@@ -15,8 +15,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, event, false, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
 
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden
@@ -146,7 +147,20 @@ async def laad_casus(session: AsyncSession, casus_id: uuid.UUID) -> Casus:
     casus = await session.get(Casus, casus_id)
     if casus is None:
         raise NietGevonden("Deze casus bestaat niet (meer).")
+    # The identity map holds objects weakly: a casus no caller still holds would be read again
+    # by the next service that checks it. Held until the transaction ends, the casus page's
+    # four checks read it once.
+    session.info.setdefault(_VASTGEHOUDEN, {})[casus_id] = casus
     return casus
+
+
+_VASTGEHOUDEN = "casus_vastgehouden"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _laat_los(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_VASTGEHOUDEN, None)
 
 
 async def deelnemende_casus_ids(session: AsyncSession, organisatie_id: uuid.UUID) -> set[uuid.UUID]:
