@@ -99,27 +99,9 @@ def zichtbare_personen(actor: Actor, organisatie_id: Any = None) -> ColumnElemen
     return Persoon.id.in_(select(Casus.persoon_id).where(zichtbare_casussen(actor, organisatie_id)))
 
 
-async def log(
-    session: AsyncSession,
-    actor: Actor,
-    actie: Actie,
-    gegevensgroep: str,
-    doel: str,
-    *,
-    casus_id: uuid.UUID | None = None,
-    persoon_id: uuid.UUID | None = None,
-    detail: str | None = None,
-) -> None:
-    await record(
-        session,
-        actor,
-        actie=actie,
-        gegevensgroep=gegevensgroep,
-        doel=doel,
-        casus_id=casus_id,
-        persoon_id=persoon_id,
-        detail=detail,
-    )
+# What a service processed, in the verwerkingenlog: the log's own append under the name the
+# services have always called (actie, gegevensgroep and doel may be given in order).
+log = record
 
 
 async def log_weigering(
