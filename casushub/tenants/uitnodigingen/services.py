@@ -37,6 +37,7 @@ __all__ = [
     "UitnodigingRegel",
     "accepteer",
     "geldige_uitnodiging",
+    "laad_uitnodiging",
     "lees_uitnodiging",
     "mijn_uitnodigingen",
     "nodig_uit",
@@ -125,10 +126,16 @@ def _is_voor(actor: Actor, uitnodiging: Uitnodiging) -> bool:
     )
 
 
-async def _laad(session: AsyncSession, actor: Actor, uitnodiging_id: uuid.UUID) -> Uitnodiging:
+async def laad_uitnodiging(session: AsyncSession, uitnodiging_id: uuid.UUID) -> Uitnodiging:
+    """The invitation, whoever asks; refused as not found when it does not exist (any more)."""
     uitnodiging = await session.get(Uitnodiging, uitnodiging_id)
     if uitnodiging is None:
         raise NietGevonden("Deze uitnodiging bestaat niet (meer).")
+    return uitnodiging
+
+
+async def _laad(session: AsyncSession, actor: Actor, uitnodiging_id: uuid.UUID) -> Uitnodiging:
+    uitnodiging = await laad_uitnodiging(session, uitnodiging_id)
     if not _is_voor(actor, uitnodiging):
         raise GeenToegang("Deze uitnodiging is niet voor u.")
     return uitnodiging
@@ -298,9 +305,7 @@ async def trek_in(
     withdraw."""
     vereis_regie(actor)
     nu = nu or datetime.now(UTC)
-    uitnodiging = await session.get(Uitnodiging, uitnodiging_id)
-    if uitnodiging is None:
-        raise NietGevonden("Deze uitnodiging bestaat niet (meer).")
+    uitnodiging = await laad_uitnodiging(session, uitnodiging_id)
     await controleer_casus_toegang(session, actor, await laad_casus(session, uitnodiging.casus_id))
     if uitnodiging.ingetrokken:
         raise RegelFout("Deze uitnodiging is al ingetrokken.", "uitnodiging")
