@@ -18,7 +18,7 @@ from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.items import GROEP
 from casushub.tenants.casus.models import Bijlage, InformatieItem
 from casushub.tenants.casus.rules import UITGENODIGD_ROL, Categorie
-from casushub.tenants.casus.toegang import controleer_casus_toegang, is_regie, laad_casus, log
+from casushub.tenants.casus.toegang import is_regie, laad_toegankelijke_casus, log
 from casushub.tenants.personen.services import controleer_persoonsvelden
 from casushub.tenants.verwerkingenlog.models import Actie
 
@@ -65,8 +65,7 @@ async def _item_met_toegang(
         raise NietGevonden("Deze informatie bestaat niet (meer).")
     if actor.role == UITGENODIGD_ROL:
         raise GeenToegang("Een uitgenodigde partij kan geen bijlagen van de casus openen.")
-    casus = await laad_casus(session, item.casus_id)
-    await controleer_casus_toegang(session, actor, casus)
+    await laad_toegankelijke_casus(session, actor, item.casus_id)
     return item
 
 

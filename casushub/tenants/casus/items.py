@@ -19,7 +19,7 @@ from casushub.tenants.casus.deelgronden import deelgrond_label
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.models import Bijlage, InformatieItem
 from casushub.tenants.casus.rules import UITGENODIGD_ROL, Categorie, direct_zichtbaar
-from casushub.tenants.casus.toegang import controleer_casus_toegang, laad_casus, log
+from casushub.tenants.casus.toegang import laad_toegankelijke_casus, log
 from casushub.tenants.personen.services import controleer_persoonsvelden
 from casushub.tenants.signalen.services import BijlageInvoer
 from casushub.tenants.verwerkingenlog.models import Actie
@@ -74,8 +74,7 @@ async def voeg_item_toe(
 ) -> InformatieItem:
     if actor.role == UITGENODIGD_ROL:
         raise GeenToegang("Een uitgenodigde partij kan geen informatie aan de casus toevoegen.")
-    casus = await laad_casus(session, casus_id)
-    await controleer_casus_toegang(session, actor, casus)
+    casus = await laad_toegankelijke_casus(session, actor, casus_id)
     if not tekst.strip():
         raise RegelFout("Vul de informatie in.", "tekst")
     try:
@@ -162,8 +161,7 @@ async def lijst_items(
     """All items of a casus for regie and participants; special ones stay closed."""
     if actor.role == UITGENODIGD_ROL:
         raise GeenToegang("Een uitgenodigde partij ziet alleen de informatie uit de uitnodiging.")
-    casus = await laad_casus(session, casus_id)
-    await controleer_casus_toegang(session, actor, casus)
+    casus = await laad_toegankelijke_casus(session, actor, casus_id)
     items = list(
         (
             await session.execute(
@@ -192,8 +190,7 @@ async def toon_item(
         raise NietGevonden("Deze informatie bestaat niet (meer).")
     if actor.role == UITGENODIGD_ROL:
         raise GeenToegang("Bijzondere en strafrechtelijke gegevens zijn niet voor u zichtbaar.")
-    casus = await laad_casus(session, item.casus_id)
-    await controleer_casus_toegang(session, actor, casus)
+    casus = await laad_toegankelijke_casus(session, actor, item.casus_id)
     if not doel.strip():
         raise RegelFout("Geef aan waarvoor u deze gegevens inziet.", "doel")
     await log(

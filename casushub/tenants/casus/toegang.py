@@ -32,6 +32,7 @@ __all__ = [
     "deelnemende_casus_ids",
     "is_regie",
     "laad_casus",
+    "laad_toegankelijke_casus",
     "log",
     "log_weigering",
     "vereis_regie",
@@ -128,6 +129,15 @@ async def laad_casus(session: AsyncSession, casus_id: uuid.UUID) -> Casus:
     casus = await session.get(Casus, casus_id)
     if casus is None:
         raise NietGevonden("Deze casus bestaat niet (meer).")
+    return casus
+
+
+async def laad_toegankelijke_casus(
+    session: AsyncSession, actor: Actor, casus_id: uuid.UUID
+) -> Casus:
+    """The casus, once :func:`controleer_casus_toegang` lets ``actor`` see it."""
+    casus = await laad_casus(session, casus_id)
+    await controleer_casus_toegang(session, actor, casus)
     return casus
 
 

@@ -15,12 +15,7 @@ from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.items import ItemWeergave, weergave
 from casushub.tenants.casus.models import Bijlage, InformatieItem
 from casushub.tenants.casus.rules import UITGENODIGD_ROL, Status, uitgenodigde_mag_zien
-from casushub.tenants.casus.toegang import (
-    controleer_casus_toegang,
-    laad_casus,
-    log,
-    vereis_regie,
-)
+from casushub.tenants.casus.toegang import laad_casus, laad_toegankelijke_casus, log, vereis_regie
 from casushub.tenants.instellingen.services import lees_instellingen
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.personen.services import controleer_persoonsvelden
@@ -306,7 +301,7 @@ async def trek_in(
     vereis_regie(actor)
     nu = nu or datetime.now(UTC)
     uitnodiging = await laad_uitnodiging(session, uitnodiging_id)
-    await controleer_casus_toegang(session, actor, await laad_casus(session, uitnodiging.casus_id))
+    await laad_toegankelijke_casus(session, actor, uitnodiging.casus_id)
     if uitnodiging.ingetrokken:
         raise RegelFout("Deze uitnodiging is al ingetrokken.", "uitnodiging")
     if nu > uitnodiging.vervalt_op:
@@ -352,8 +347,7 @@ async def uitnodigingen_van_casus(
 ) -> list[UitnodigingRegel]:
     """The invitations made for this casus, newest first (for those who may see the casus)."""
     nu = nu or datetime.now(UTC)
-    casus = await laad_casus(session, casus_id)
-    await controleer_casus_toegang(session, actor, casus)
+    casus = await laad_toegankelijke_casus(session, actor, casus_id)
     rows = await session.execute(
         select(Uitnodiging, func.count(UitnodigingItem.id))
         .outerjoin(UitnodigingItem, UitnodigingItem.uitnodiging_id == Uitnodiging.id)
