@@ -101,14 +101,7 @@ async def voeg_item_toe(
     session.add(item)
     await session.flush()
     for bijlage in bijlagen:
-        session.add(
-            Bijlage(
-                item_id=item.id,
-                bestandsnaam=bijlage.bestandsnaam,
-                mediatype=bijlage.mediatype,
-                inhoud=bijlage.inhoud,
-            )
-        )
+        session.add(bijlage.als_bijlage(item_id=item.id))
     await session.flush()
     await log(session, actor, Actie.CREATE, GROEP[soort], "informatie inbrengen", casus_id=casus.id)
     return item
