@@ -24,7 +24,14 @@ from casushub.tenants.personen.services import controleer_persoonsvelden
 from casushub.tenants.signalen.services import BijlageInvoer
 from casushub.tenants.verwerkingenlog.models import Actie
 
-__all__ = ["ItemWeergave", "lijst_items", "toon_item", "voeg_item_toe", "weergave"]
+__all__ = [
+    "ItemWeergave",
+    "item_met_toegang",
+    "lijst_items",
+    "toon_item",
+    "voeg_item_toe",
+    "weergave",
+]
 
 GROEP = {
     Categorie.GEWOON: "informatie",
@@ -174,16 +181,29 @@ async def lijst_items(
     return result
 
 
-async def toon_item(
-    session: AsyncSession, actor: Actor, item_id: uuid.UUID, *, doel: str
-) -> ItemWeergave:
-    """The explicit action that opens a special or criminal item; the purpose is logged."""
+async def item_met_toegang(
+    session: AsyncSession, actor: Actor, item_id: uuid.UUID, *, weigering: str
+) -> InformatieItem:
+    """The item, when ``actor`` may see its casus; an invited party is refused (``weigering``)."""
     item = await session.get(InformatieItem, item_id)
     if item is None:
         raise NietGevonden("Deze informatie bestaat niet (meer).")
     if actor.role == UITGENODIGD_ROL:
-        raise GeenToegang("Bijzondere en strafrechtelijke gegevens zijn niet voor u zichtbaar.")
-    casus = await laad_toegankelijke_casus(session, actor, item.casus_id)
+        raise GeenToegang(weigering)
+    await laad_toegankelijke_casus(session, actor, item.casus_id)
+    return item
+
+
+async def toon_item(
+    session: AsyncSession, actor: Actor, item_id: uuid.UUID, *, doel: str
+) -> ItemWeergave:
+    """The explicit action that opens a special or criminal item; the purpose is logged."""
+    item = await item_met_toegang(
+        session,
+        actor,
+        item_id,
+        weigering="Bijzondere en strafrechtelijke gegevens zijn niet voor u zichtbaar.",
+    )
     if not doel.strip():
         raise RegelFout("Geef aan waarvoor u deze gegevens inziet.", "doel")
     await log(
@@ -192,7 +212,7 @@ async def toon_item(
         Actie.READ,
         GROEP[Categorie(item.categorie)],
         doel.strip()[:200],
-        casus_id=casus.id,
+        casus_id=item.casus_id,
         detail=f"item={item.id}",
     )
     bijlagen = await _bijlagen(session, [item.id])
