@@ -132,15 +132,6 @@ async def laad_casus(session: AsyncSession, casus_id: uuid.UUID) -> Casus:
     return casus
 
 
-async def laad_toegankelijke_casus(
-    session: AsyncSession, actor: Actor, casus_id: uuid.UUID
-) -> Casus:
-    """The casus, once :func:`controleer_casus_toegang` lets ``actor`` see it."""
-    casus = await laad_casus(session, casus_id)
-    await controleer_casus_toegang(session, actor, casus)
-    return casus
-
-
 async def deelnemende_casus_ids(session: AsyncSession, organisatie_id: uuid.UUID) -> set[uuid.UUID]:
     rows = await session.execute(
         select(CasusDeelnemer.casus_id).where(CasusDeelnemer.organisatie_id == organisatie_id)
@@ -164,3 +155,12 @@ async def controleer_casus_toegang(
         if taking_part is not None:
             return
     raise GeenToegang("U neemt niet deel aan deze casus.")
+
+
+async def laad_toegankelijke_casus(
+    session: AsyncSession, actor: Actor, casus_id: uuid.UUID
+) -> Casus:
+    """The casus, once :func:`controleer_casus_toegang` lets ``actor`` see it."""
+    casus = await laad_casus(session, casus_id)
+    await controleer_casus_toegang(session, actor, casus)
+    return casus
