@@ -202,34 +202,30 @@ async def _vul(
     )
     await wijzig_status(s, _SYSTEEM, lopend.id, "lopend")
     await voeg_derde_toe(s, _SYSTEEM, casus_id=lopend.id, naam="Moeder Casusma", relatie="ouder")
-    gewoon = await voeg_item_toe(
-        s,
-        _SYSTEEM,
-        casus_id=lopend.id,
-        tekst="Volgt weer lessen op het mbo.",
-        bron_organisatie_id=orgs.gemeente,
-        datum=vandaag - timedelta(days=20),
-        categorie="gewoon",
-    )
-    await voeg_item_toe(
-        s,
-        _SYSTEEM,
-        casus_id=lopend.id,
-        tekst="In behandeling bij de GGZ (fictief).",
-        bron_organisatie_id=orgs.gemeente,
-        datum=vandaag - timedelta(days=15),
-        categorie="bijzonder",
-        deelbeperking="Niet delen buiten het casusoverleg.",
-    )
-    await voeg_item_toe(
-        s,
-        _SYSTEEM,
-        casus_id=lopend.id,
-        tekst="Lopend onderzoek; details bij het OM.",
-        bron_organisatie_id=orgs.om,
-        datum=vandaag - timedelta(days=10),
-        categorie="strafrechtelijk",
-    )
+    items = [
+        await voeg_item_toe(
+            s,
+            _SYSTEEM,
+            casus_id=lopend.id,
+            tekst=tekst,
+            bron_organisatie_id=bron,
+            datum=vandaag - timedelta(days=dagen),
+            categorie=categorie,
+            deelbeperking=deelbeperking,
+        )
+        for tekst, bron, dagen, categorie, deelbeperking in (
+            ("Volgt weer lessen op het mbo.", orgs.gemeente, 20, "gewoon", None),
+            (
+                "In behandeling bij de GGZ (fictief).",
+                orgs.gemeente,
+                15,
+                "bijzonder",
+                "Niet delen buiten het casusoverleg.",
+            ),
+            ("Lopend onderzoek; details bij het OM.", orgs.om, 10, "strafrechtelijk", None),
+        )
+    ]
+    gewoon = items[0]
     for omschrijving, domein, org, soort, bevoegdheid in (
         (
             "Schoolbegeleiding en stagecoach",

@@ -23,9 +23,8 @@ from casushub.platform.jobs import (
     unsent_jobs,
 )
 from casushub.platform.mail import deliver_mail, pending_mail, queue_mail
-from casushub.platform.migrate.revisions import servable_tenant_revision
 from casushub.platform.migrate.runs import MigrationLocked, migrate_tenants
-from casushub.platform.models import Tenant, TenantStatus
+from casushub.platform.models import Tenant
 from casushub.platform.ratelimit import purge_pogingen
 from casushub.platform.registry import RegistryError, create_tenant
 from casushub.platform.tenancy import TenantRef
@@ -37,7 +36,7 @@ from casushub.workers.declare import (
     send_for_tenant,
     tenant_actor,
 )
-from casushub.workers.relay import relay_all
+from casushub.workers.relay import active_tenants, relay_all
 
 __all__ = [
     "HOUSEKEEPING_TASKS",
@@ -189,18 +188,10 @@ async def tenants_migrate_all(job: PlatformJob, job_id: str) -> None:
 async def housekeeping(job: PlatformJob) -> None:
     """The daily tick: one message per active tenant (fan-out)."""
     current = job.runtime
-    async with current.app_engine.connect() as conn:
-        rows = (
-            await conn.execute(
-                select(Tenant.id, Tenant.slug).where(
-                    Tenant.status == TenantStatus.ACTIVE.value,
-                    servable_tenant_revision(Tenant.schema_revision),
-                )
-            )
-        ).all()
-    for row in rows:
-        await asyncio.to_thread(send_for_tenant, housekeeping_tenant, TenantRef(row.id, row.slug))
-    log.info("housekeeping fanned out", extra={"tenants": len(rows)})
+    tenants = await active_tenants(current)
+    for tenant in tenants:
+        await asyncio.to_thread(send_for_tenant, housekeeping_tenant, tenant)
+    log.info("housekeeping fanned out", extra={"tenants": len(tenants)})
     async with current.app_engine.begin() as conn:
         purge = await purge_expired_sessions(conn, current.settings)
         pogingen = await purge_pogingen(conn)

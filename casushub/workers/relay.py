@@ -22,7 +22,7 @@ from casushub.tenants.outbox.models import OutboxEntry
 if TYPE_CHECKING:
     from casushub.workers.runtime import Runtime
 
-__all__ = ["relay_all", "relay_tenant"]
+__all__ = ["active_tenants", "relay_all", "relay_tenant"]
 
 BATCH = 500
 
@@ -60,8 +60,8 @@ async def relay_tenant(current: Runtime, tenant: TenantRef) -> int:
     return len(entries)
 
 
-async def relay_all(current: Runtime) -> int:
-    """The safety net: relay every active tenant's outbox (run by the scheduler's sweep)."""
+async def active_tenants(current: Runtime) -> list[TenantRef]:
+    """The active tenants whose schema this code can serve (the daily and sweep fan-outs)."""
     async with current.app_engine.connect() as conn:
         rows = (
             await conn.execute(
@@ -71,7 +71,12 @@ async def relay_all(current: Runtime) -> int:
                 )
             )
         ).all()
+    return [TenantRef(row.id, row.slug) for row in rows]
+
+
+async def relay_all(current: Runtime) -> int:
+    """The safety net: relay every active tenant's outbox (run by the scheduler's sweep)."""
     total = 0
-    for row in rows:
-        total += await relay_tenant(current, TenantRef(row.id, row.slug))
+    for tenant in await active_tenants(current):
+        total += await relay_tenant(current, tenant)
     return total

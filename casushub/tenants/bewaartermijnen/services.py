@@ -14,9 +14,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.models import (
@@ -269,40 +271,42 @@ def _gronden(codes: Iterable[str]) -> str:
     return ", ".join(sorted(GRONDEN.get(code, code) for code in set(codes)))
 
 
+async def _gronden_per(
+    session: AsyncSession,
+    sleutel: InstrumentedAttribute[Any],
+    ids: Iterable[uuid.UUID],
+    *voorwaarden: ColumnElement[bool],
+) -> dict[uuid.UUID, str]:
+    """For each of ``ids`` (values of ``sleutel``) with an open hold: its ground(s) in words."""
+    gezocht = set(ids)
+    if not gezocht:
+        return {}
+    rows = await session.execute(
+        select(sleutel, JuridischeBlokkade.grond).where(
+            sleutel.in_(gezocht), JuridischeBlokkade.opgeheven_op.is_(None), *voorwaarden
+        )
+    )
+    found: dict[uuid.UUID, set[str]] = {}
+    for sleutelwaarde, grond in rows:
+        if sleutelwaarde is not None:
+            found.setdefault(sleutelwaarde, set()).add(grond)
+    return {waarde: _gronden(gronden) for waarde, gronden in found.items()}
+
+
 async def geblokkeerde_personen(
     session: AsyncSession, persoon_ids: Iterable[uuid.UUID]
 ) -> dict[uuid.UUID, str]:
     """For each person with an open hold on the person: its ground(s) in words."""
-    ids = set(persoon_ids)
-    if not ids:
-        return {}
-    rows = await session.execute(
-        select(JuridischeBlokkade.persoon_id, JuridischeBlokkade.grond).where(
-            JuridischeBlokkade.persoon_id.in_(ids),
-            JuridischeBlokkade.opgeheven_op.is_(None),
-            JuridischeBlokkade.casus_id.is_(None),
-        )
+    return await _gronden_per(
+        session,
+        JuridischeBlokkade.persoon_id,
+        persoon_ids,
+        JuridischeBlokkade.casus_id.is_(None),
     )
-    found: dict[uuid.UUID, set[str]] = {}
-    for row in rows:
-        found.setdefault(row.persoon_id, set()).add(row.grond)
-    return {persoon: _gronden(gronden) for persoon, gronden in found.items()}
 
 
 async def geblokkeerde_casussen(
     session: AsyncSession, casus_ids: Iterable[uuid.UUID]
 ) -> dict[uuid.UUID, str]:
     """For each casus with an open hold on that casus: its ground(s) in words."""
-    ids = set(casus_ids)
-    if not ids:
-        return {}
-    rows = await session.execute(
-        select(JuridischeBlokkade.casus_id, JuridischeBlokkade.grond).where(
-            JuridischeBlokkade.casus_id.in_(ids), JuridischeBlokkade.opgeheven_op.is_(None)
-        )
-    )
-    found: dict[uuid.UUID, set[str]] = {}
-    for row in rows:
-        if row.casus_id is not None:
-            found.setdefault(row.casus_id, set()).add(row.grond)
-    return {casus: _gronden(gronden) for casus, gronden in found.items()}
+    return await _gronden_per(session, JuridischeBlokkade.casus_id, casus_ids)

@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.bestandstypen import OngeldigBestand, herken, veilige_naam
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
-from casushub.tenants.casus.items import GROEP
+from casushub.tenants.casus.items import GROEP, item_met_toegang
 from casushub.tenants.casus.models import Bijlage, InformatieItem
-from casushub.tenants.casus.rules import UITGENODIGD_ROL, Categorie
-from casushub.tenants.casus.toegang import controleer_casus_toegang, is_regie, laad_casus, log
+from casushub.tenants.casus.rules import Categorie
+from casushub.tenants.casus.toegang import is_regie, log
 from casushub.tenants.personen.services import controleer_persoonsvelden
 from casushub.tenants.verwerkingenlog.models import Actie
 
@@ -60,14 +60,8 @@ def mag_bijlage_toevoegen(actor: Actor, bron_organisatie_id: uuid.UUID) -> bool:
 async def _item_met_toegang(
     session: AsyncSession, actor: Actor, item_id: uuid.UUID
 ) -> InformatieItem:
-    item = await session.get(InformatieItem, item_id)
-    if item is None:
-        raise NietGevonden("Deze informatie bestaat niet (meer).")
-    if actor.role == UITGENODIGD_ROL:
-        raise GeenToegang("Een uitgenodigde partij kan geen bijlagen van de casus openen.")
-    casus = await laad_casus(session, item.casus_id)
-    await controleer_casus_toegang(session, actor, casus)
-    return item
+    weigering = "Een uitgenodigde partij kan geen bijlagen van de casus openen."
+    return await item_met_toegang(session, actor, item_id, weigering=weigering)
 
 
 async def casus_van_item(session: AsyncSession, actor: Actor, item_id: uuid.UUID) -> uuid.UUID:

@@ -19,12 +19,19 @@ from casushub.tenants.casus.deelgronden import deelgrond_label
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.models import Bijlage, InformatieItem
 from casushub.tenants.casus.rules import UITGENODIGD_ROL, Categorie, direct_zichtbaar
-from casushub.tenants.casus.toegang import controleer_casus_toegang, laad_casus, log
+from casushub.tenants.casus.toegang import laad_toegankelijke_casus, log
 from casushub.tenants.personen.services import controleer_persoonsvelden
 from casushub.tenants.signalen.services import BijlageInvoer
 from casushub.tenants.verwerkingenlog.models import Actie
 
-__all__ = ["ItemWeergave", "lijst_items", "toon_item", "voeg_item_toe", "weergave"]
+__all__ = [
+    "ItemWeergave",
+    "item_met_toegang",
+    "lijst_items",
+    "toon_item",
+    "voeg_item_toe",
+    "weergave",
+]
 
 GROEP = {
     Categorie.GEWOON: "informatie",
@@ -74,8 +81,7 @@ async def voeg_item_toe(
 ) -> InformatieItem:
     if actor.role == UITGENODIGD_ROL:
         raise GeenToegang("Een uitgenodigde partij kan geen informatie aan de casus toevoegen.")
-    casus = await laad_casus(session, casus_id)
-    await controleer_casus_toegang(session, actor, casus)
+    casus = await laad_toegankelijke_casus(session, actor, casus_id)
     if not tekst.strip():
         raise RegelFout("Vul de informatie in.", "tekst")
     try:
@@ -102,14 +108,7 @@ async def voeg_item_toe(
     session.add(item)
     await session.flush()
     for bijlage in bijlagen:
-        session.add(
-            Bijlage(
-                item_id=item.id,
-                bestandsnaam=bijlage.bestandsnaam,
-                mediatype=bijlage.mediatype,
-                inhoud=bijlage.inhoud,
-            )
-        )
+        session.add(bijlage.als_bijlage(item_id=item.id))
     await session.flush()
     await log(session, actor, Actie.CREATE, GROEP[soort], "informatie inbrengen", casus_id=casus.id)
     return item
@@ -162,8 +161,7 @@ async def lijst_items(
     """All items of a casus for regie and participants; special ones stay closed."""
     if actor.role == UITGENODIGD_ROL:
         raise GeenToegang("Een uitgenodigde partij ziet alleen de informatie uit de uitnodiging.")
-    casus = await laad_casus(session, casus_id)
-    await controleer_casus_toegang(session, actor, casus)
+    casus = await laad_toegankelijke_casus(session, actor, casus_id)
     items = list(
         (
             await session.execute(
@@ -183,17 +181,29 @@ async def lijst_items(
     return result
 
 
-async def toon_item(
-    session: AsyncSession, actor: Actor, item_id: uuid.UUID, *, doel: str
-) -> ItemWeergave:
-    """The explicit action that opens a special or criminal item; the purpose is logged."""
+async def item_met_toegang(
+    session: AsyncSession, actor: Actor, item_id: uuid.UUID, *, weigering: str
+) -> InformatieItem:
+    """The item, when ``actor`` may see its casus; an invited party is refused (``weigering``)."""
     item = await session.get(InformatieItem, item_id)
     if item is None:
         raise NietGevonden("Deze informatie bestaat niet (meer).")
     if actor.role == UITGENODIGD_ROL:
-        raise GeenToegang("Bijzondere en strafrechtelijke gegevens zijn niet voor u zichtbaar.")
-    casus = await laad_casus(session, item.casus_id)
-    await controleer_casus_toegang(session, actor, casus)
+        raise GeenToegang(weigering)
+    await laad_toegankelijke_casus(session, actor, item.casus_id)
+    return item
+
+
+async def toon_item(
+    session: AsyncSession, actor: Actor, item_id: uuid.UUID, *, doel: str
+) -> ItemWeergave:
+    """The explicit action that opens a special or criminal item; the purpose is logged."""
+    item = await item_met_toegang(
+        session,
+        actor,
+        item_id,
+        weigering="Bijzondere en strafrechtelijke gegevens zijn niet voor u zichtbaar.",
+    )
     if not doel.strip():
         raise RegelFout("Geef aan waarvoor u deze gegevens inziet.", "doel")
     await log(
@@ -202,7 +212,7 @@ async def toon_item(
         Actie.READ,
         GROEP[Categorie(item.categorie)],
         doel.strip()[:200],
-        casus_id=casus.id,
+        casus_id=item.casus_id,
         detail=f"item={item.id}",
     )
     bijlagen = await _bijlagen(session, [item.id])

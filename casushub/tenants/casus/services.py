@@ -32,12 +32,7 @@ from casushub.tenants.casus.rules import (
     controleer_statusovergang,
     review_verlopen,
 )
-from casushub.tenants.casus.toegang import (
-    controleer_casus_toegang,
-    laad_casus,
-    log,
-    vereis_regie,
-)
+from casushub.tenants.casus.toegang import laad_casus, laad_toegankelijke_casus, log, vereis_regie
 from casushub.tenants.instellingen.services import lees_instellingen
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.personen.services import controleer_persoonsvelden
@@ -233,8 +228,7 @@ async def lees_casus(
     doel: str = "casusoverleg",
     vandaag: date | None = None,
 ) -> CasusRegel:
-    casus = await laad_casus(session, casus_id)
-    await controleer_casus_toegang(session, actor, casus)
+    casus = await laad_toegankelijke_casus(session, actor, casus_id)
     await log(
         session, actor, Actie.READ, "casus", doel, casus_id=casus.id, persoon_id=casus.persoon_id
     )

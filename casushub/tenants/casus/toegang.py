@@ -33,6 +33,7 @@ __all__ = [
     "deelnemende_casus_ids",
     "is_regie",
     "laad_casus",
+    "laad_toegankelijke_casus",
     "log",
     "log_weigering",
     "vereis_regie",
@@ -100,27 +101,9 @@ def zichtbare_personen(actor: Actor, organisatie_id: Any = None) -> ColumnElemen
     return Persoon.id.in_(select(Casus.persoon_id).where(zichtbare_casussen(actor, organisatie_id)))
 
 
-async def log(
-    session: AsyncSession,
-    actor: Actor,
-    actie: Actie,
-    gegevensgroep: str,
-    doel: str,
-    *,
-    casus_id: uuid.UUID | None = None,
-    persoon_id: uuid.UUID | None = None,
-    detail: str | None = None,
-) -> None:
-    await record(
-        session,
-        actor,
-        actie=actie,
-        gegevensgroep=gegevensgroep,
-        doel=doel,
-        casus_id=casus_id,
-        persoon_id=persoon_id,
-        detail=detail,
-    )
+# What a service processed, in the verwerkingenlog: the log's own append under the name the
+# services have always called (actie, gegevensgroep and doel may be given in order).
+log = record
 
 
 async def log_weigering(
@@ -186,3 +169,12 @@ async def controleer_casus_toegang(
         if taking_part is not None:
             return
     raise GeenToegang("U neemt niet deel aan deze casus.")
+
+
+async def laad_toegankelijke_casus(
+    session: AsyncSession, actor: Actor, casus_id: uuid.UUID
+) -> Casus:
+    """The casus, once :func:`controleer_casus_toegang` lets ``actor`` see it."""
+    casus = await laad_casus(session, casus_id)
+    await controleer_casus_toegang(session, actor, casus)
+    return casus

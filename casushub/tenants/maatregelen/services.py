@@ -20,7 +20,7 @@ from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.models import Casus
 from casushub.tenants.casus.rules import Status
-from casushub.tenants.casus.toegang import controleer_casus_toegang, laad_casus, log
+from casushub.tenants.casus.toegang import laad_toegankelijke_casus, log
 from casushub.tenants.maatregelen.models import VoorgenomenMaatregel
 from casushub.tenants.maatregelen.rules import (
     JENV,
@@ -70,8 +70,7 @@ async def kondig_aan(
     """The JenV participant of this casus announces a measure before it is taken."""
     vereis_jenv(actor)
     vandaag = vandaag or klok.vandaag()
-    casus = await laad_casus(session, casus_id)
-    await controleer_casus_toegang(session, actor, casus)
+    casus = await laad_toegankelijke_casus(session, actor, casus_id)
     if casus.status == Status.AFGESLOTEN:
         raise RegelFout("Deze casus is afgesloten.", "omschrijving")
     controleer_aankondiging(
@@ -111,8 +110,7 @@ async def maatregelen_van_casus(
     session: AsyncSession, actor: Actor, casus_id: uuid.UUID
 ) -> list[VoorgenomenMaatregel]:
     """The announced measures of a casus, newest first, for those who may see the casus."""
-    casus = await laad_casus(session, casus_id)
-    await controleer_casus_toegang(session, actor, casus)
+    casus = await laad_toegankelijke_casus(session, actor, casus_id)
     rows = await session.scalars(
         select(VoorgenomenMaatregel)
         .where(VoorgenomenMaatregel.casus_id == casus.id)
@@ -166,8 +164,7 @@ async def lees_maatregel(
     maatregel = await session.get(VoorgenomenMaatregel, maatregel_id)
     if maatregel is None:
         raise NietGevonden("Deze maatregel bestaat niet (meer).")
-    casus = await laad_casus(session, maatregel.casus_id)
-    await controleer_casus_toegang(session, actor, casus)
+    casus = await laad_toegankelijke_casus(session, actor, maatregel.casus_id)
     persoon = await session.get(Persoon, casus.persoon_id)
     await log(
         session,
@@ -197,8 +194,7 @@ async def besluit_over(
     maatregel = await session.get(VoorgenomenMaatregel, maatregel_id, with_for_update=True)
     if maatregel is None:
         raise NietGevonden("Deze maatregel bestaat niet (meer).")
-    casus = await laad_casus(session, maatregel.casus_id)
-    await controleer_casus_toegang(session, actor, casus)
+    casus = await laad_toegankelijke_casus(session, actor, maatregel.casus_id)
     gekozen = controleer_besluit(
         besluit=besluit, reden=reden, al_besloten=maatregel.besluit is not None
     )

@@ -31,12 +31,16 @@ from casushub.tenants.overgang.toegang import (
 )
 from casushub.tenants.overgang.vernietiging import leeg
 from casushub.tenants.personen.models import Persoon
-from casushub.tenants.personen.services import controleer_persoonsvelden
 from casushub.tenants.signalen.models import Signaal, SignaalStatus
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.weging.rules import Beoordeling, Uitkomst, controleer_vaststelling
-from casushub.tenants.weging.services import Aanwezige, WegingInvoer, weeg_signaal
+from casushub.tenants.weging.services import (
+    Aanwezige,
+    WegingInvoer,
+    controleer_wegingstekst,
+    weeg_signaal,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +123,7 @@ async def weeg_zaak(
             "Kies een uitkomst: opname in casusoverleg, geen actie of valt niet onder deze wet.",
             "uitkomst",
         )
-    await controleer_persoonsvelden(
-        session,
-        {
-            "redenering": invoer.redenering,
-            **{f"criteria.{k}": v.toelichting for k, v in invoer.criteria.items()},
-        },
-    )
+    await controleer_wegingstekst(session, invoer.redenering, invoer.criteria)
     uitkomst = controleer_vaststelling(
         datum=invoer.datum,
         aanwezige_types={a.organisatie_type for a in invoer.aanwezigen},

@@ -23,10 +23,10 @@ from casushub.tenants.casus.errors import NietGevonden, RegelFout
 from casushub.tenants.casus.models import Casus
 from casushub.tenants.casus.rules import DEELNEMER_ROL, UITGENODIGD_ROL, Status
 from casushub.tenants.casus.toegang import (
-    controleer_casus_toegang,
     deelnemende_casus_ids,
     is_regie,
     laad_casus,
+    laad_toegankelijke_casus,
     log,
     vereis_regie,
 )
@@ -338,8 +338,7 @@ async def agendapunten_van_casus(
     session: AsyncSession, actor: Actor, casus_id: uuid.UUID
 ) -> list[Agendapunt]:
     """The meetings a casus is (or was) on; a logged read of the agenda group."""
-    casus = await laad_casus(session, casus_id)
-    await controleer_casus_toegang(session, actor, casus)
+    casus = await laad_toegankelijke_casus(session, actor, casus_id)
     punten = list(
         (
             await session.execute(
@@ -359,8 +358,7 @@ async def lees_agendapunt(
     """One agenda item with its minutes, decisions and actions (not for invited parties:
     the minutes cover the whole discussion, not just their scope)."""
     punt = await _punt(session, agendapunt_id)
-    casus = await laad_casus(session, punt.casus_id)
-    await controleer_casus_toegang(session, actor, casus)
+    casus = await laad_toegankelijke_casus(session, actor, punt.casus_id)
     persoon = await session.get(Persoon, casus.persoon_id)
     acties = list(
         (

@@ -16,9 +16,8 @@ from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.models import Casus
 from casushub.tenants.casus.rules import DEELNEMER_ROL
 from casushub.tenants.casus.toegang import (
-    controleer_casus_toegang,
     is_regie,
-    laad_casus,
+    laad_toegankelijke_casus,
     log,
     zichtbare_casussen,
     zichtbare_personen,
@@ -139,8 +138,7 @@ async def voeg_derde_toe(
     relatie: str,
     geboortedatum: date | None = None,
 ) -> Derde:
-    casus = await laad_casus(session, casus_id)
-    await controleer_casus_toegang(session, actor, casus)
+    casus = await laad_toegankelijke_casus(session, actor, casus_id)
     if not naam.strip():
         raise RegelFout("Vul de naam in.", "naam")
     if not relatie.strip():
@@ -156,8 +154,7 @@ async def voeg_derde_toe(
 
 
 async def lees_derden(session: AsyncSession, actor: Actor, casus_id: uuid.UUID) -> list[Derde]:
-    casus = await laad_casus(session, casus_id)
-    await controleer_casus_toegang(session, actor, casus)
+    casus = await laad_toegankelijke_casus(session, actor, casus_id)
     derden = list(
         (
             await session.execute(

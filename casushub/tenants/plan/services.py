@@ -13,12 +13,7 @@ from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import NietGevonden, RegelFout
 from casushub.tenants.casus.models import Casus, CasusDeelnemer
 from casushub.tenants.casus.rules import Status
-from casushub.tenants.casus.toegang import (
-    controleer_casus_toegang,
-    laad_casus,
-    log,
-    vereis_regie,
-)
+from casushub.tenants.casus.toegang import laad_casus, laad_toegankelijke_casus, log, vereis_regie
 from casushub.tenants.personen.services import controleer_persoonsvelden
 from casushub.tenants.plan.models import Interventie, Plan
 from casushub.tenants.plan.rules import InterventieStatus, controleer_interventie
@@ -49,8 +44,7 @@ class PlanWeergave:
 
 
 async def lees_plan(session: AsyncSession, actor: Actor, casus_id: uuid.UUID) -> PlanWeergave:
-    casus = await laad_casus(session, casus_id)
-    await controleer_casus_toegang(session, actor, casus)
+    casus = await laad_toegankelijke_casus(session, actor, casus_id)
     plan = await _plan(session, casus)
     interventies = list(
         (

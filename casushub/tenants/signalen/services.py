@@ -53,6 +53,18 @@ class BijlageInvoer:
     mediatype: str
     inhoud: bytes
 
+    def als_bijlage(
+        self, *, signaal_id: uuid.UUID | None = None, item_id: uuid.UUID | None = None
+    ) -> Bijlage:
+        """This file, stored on a signal or on an information item (the one given)."""
+        return Bijlage(
+            signaal_id=signaal_id,
+            item_id=item_id,
+            bestandsnaam=self.bestandsnaam,
+            mediatype=self.mediatype,
+            inhoud=self.inhoud,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class NieuwSignaal:
@@ -164,14 +176,7 @@ async def registreer_signaal(session: AsyncSession, actor: Actor, invoer: NieuwS
     session.add(signaal)
     await session.flush()
     for bijlage in invoer.bijlagen:
-        session.add(
-            Bijlage(
-                signaal_id=signaal.id,
-                bestandsnaam=bijlage.bestandsnaam,
-                mediatype=bijlage.mediatype,
-                inhoud=bijlage.inhoud,
-            )
-        )
+        session.add(bijlage.als_bijlage(signaal_id=signaal.id))
     await session.flush()
     await log(session, actor, Actie.CREATE, "signaal", "signaal inbrengen", persoon_id=persoon.id)
     return signaal

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casushub.platform import klok
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.deelgronden import controleer_inbreng
-from casushub.tenants.casus.errors import GeenToegang, NietGevonden
+from casushub.tenants.casus.errors import GeenToegang
 from casushub.tenants.casus.items import GROEP
 from casushub.tenants.casus.models import Casus, InformatieItem
 from casushub.tenants.casus.rules import Categorie, Status, uitgenodigde_mag_zien
@@ -27,7 +27,7 @@ from casushub.tenants.casus.toegang import laad_casus, log
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.personen.services import controleer_persoonsvelden
 from casushub.tenants.uitnodigingen.models import Uitnodiging, UitnodigingItem
-from casushub.tenants.uitnodigingen.services import geldige_uitnodiging
+from casushub.tenants.uitnodigingen.services import geldige_uitnodiging, laad_uitnodiging
 from casushub.tenants.verwerkingenlog.models import Actie
 
 __all__ = ["breng_in", "mag_inbrengen", "persoonsnaam_van_casus"]
@@ -38,9 +38,7 @@ async def mag_inbrengen(
 ) -> Uitnodiging:
     """The invitation, when it lets this actor bring information in now; else a refusal."""
     nu = nu or datetime.now(UTC)
-    uitnodiging = await session.get(Uitnodiging, uitnodiging_id)
-    if uitnodiging is None:
-        raise NietGevonden("Deze uitnodiging bestaat niet (meer).")
+    uitnodiging = await laad_uitnodiging(session, uitnodiging_id)
     await geldige_uitnodiging(session, actor, uitnodiging, nu)
     if not uitnodiging.mag_inbrengen:
         raise GeenToegang("Met deze uitnodiging kunt u geen informatie inbrengen.")

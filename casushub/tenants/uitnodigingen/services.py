@@ -15,12 +15,7 @@ from casushub.tenants.casus.errors import GeenToegang, NietGevonden, RegelFout
 from casushub.tenants.casus.items import ItemWeergave, weergave
 from casushub.tenants.casus.models import Bijlage, InformatieItem
 from casushub.tenants.casus.rules import UITGENODIGD_ROL, Status, uitgenodigde_mag_zien
-from casushub.tenants.casus.toegang import (
-    controleer_casus_toegang,
-    laad_casus,
-    log,
-    vereis_regie,
-)
+from casushub.tenants.casus.toegang import laad_casus, laad_toegankelijke_casus, log, vereis_regie
 from casushub.tenants.instellingen.services import lees_instellingen
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.personen.services import controleer_persoonsvelden
@@ -38,6 +33,7 @@ __all__ = [
     "accepteer",
     "casus_van_uitnodiging",
     "geldige_uitnodiging",
+    "laad_uitnodiging",
     "lees_uitnodiging",
     "mijn_uitnodigingen",
     "nodig_uit",
@@ -126,10 +122,16 @@ def _is_voor(actor: Actor, uitnodiging: Uitnodiging) -> bool:
     )
 
 
-async def _laad(session: AsyncSession, actor: Actor, uitnodiging_id: uuid.UUID) -> Uitnodiging:
+async def laad_uitnodiging(session: AsyncSession, uitnodiging_id: uuid.UUID) -> Uitnodiging:
+    """The invitation, whoever asks; refused as not found when it does not exist (any more)."""
     uitnodiging = await session.get(Uitnodiging, uitnodiging_id)
     if uitnodiging is None:
         raise NietGevonden("Deze uitnodiging bestaat niet (meer).")
+    return uitnodiging
+
+
+async def _laad(session: AsyncSession, actor: Actor, uitnodiging_id: uuid.UUID) -> Uitnodiging:
+    uitnodiging = await laad_uitnodiging(session, uitnodiging_id)
     if not _is_voor(actor, uitnodiging):
         raise GeenToegang("Deze uitnodiging is niet voor u.")
     return uitnodiging
@@ -308,10 +310,8 @@ async def trek_in(
     withdraw."""
     vereis_regie(actor)
     nu = nu or datetime.now(UTC)
-    uitnodiging = await session.get(Uitnodiging, uitnodiging_id)
-    if uitnodiging is None:
-        raise NietGevonden("Deze uitnodiging bestaat niet (meer).")
-    await controleer_casus_toegang(session, actor, await laad_casus(session, uitnodiging.casus_id))
+    uitnodiging = await laad_uitnodiging(session, uitnodiging_id)
+    await laad_toegankelijke_casus(session, actor, uitnodiging.casus_id)
     if uitnodiging.ingetrokken:
         raise RegelFout("Deze uitnodiging is al ingetrokken.", "uitnodiging")
     if nu > uitnodiging.vervalt_op:
@@ -357,8 +357,7 @@ async def uitnodigingen_van_casus(
 ) -> list[UitnodigingRegel]:
     """The invitations made for this casus, newest first (for those who may see the casus)."""
     nu = nu or datetime.now(UTC)
-    casus = await laad_casus(session, casus_id)
-    await controleer_casus_toegang(session, actor, casus)
+    casus = await laad_toegankelijke_casus(session, actor, casus_id)
     rows = await session.execute(
         select(Uitnodiging, func.count(UitnodigingItem.id))
         .outerjoin(UitnodigingItem, UitnodigingItem.uitnodiging_id == Uitnodiging.id)

@@ -11,11 +11,12 @@ is exactly what rule 6 wants on record.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
@@ -64,6 +65,9 @@ class Inzage:
     laatste: datetime
 
 
+_Groep = TypeVar("_Groep", Kijker, Inzage)
+
+
 def _period(van: datetime | None, tot: datetime | None) -> list[ColumnElement[bool]]:
     conditions = []
     if van is not None:
@@ -92,6 +96,11 @@ def _grouped(keys: list[Any], where: list[ColumnElement[bool]]) -> Query:
         .group_by(*keys)
         .order_by(laatste.desc())
     )
+
+
+def _per_groep(soort: type[_Groep], rows: Sequence[Row[Any]]) -> list[_Groep]:
+    """Each row of a :func:`_grouped` answer as ``soort``: its fields are the row's labels."""
+    return [soort(**{**row._asdict(), "acties": tuple(sorted(row.acties))}) for row in rows]
 
 
 def viewers_of_casus_query(
@@ -126,18 +135,7 @@ async def viewers_of_casus(
     await record(
         session, actor, actie=Actie.READ, gegevensgroep=GEGEVENSGROEP, doel=doel, casus_id=casus_id
     )
-    return [
-        Kijker(
-            user_id=row.user_id,
-            organisation_id=row.organisation_id,
-            rol=row.rol,
-            acties=tuple(sorted(row.acties)),
-            aantal=row.aantal,
-            eerste=row.eerste,
-            laatste=row.laatste,
-        )
-        for row in rows
-    ]
+    return _per_groep(Kijker, rows)
 
 
 async def seen_by_user(
@@ -159,18 +157,7 @@ async def seen_by_user(
         doel=doel,
         detail=f"gebruiker:{user_id}",
     )
-    return [
-        Inzage(
-            casus_id=row.casus_id,
-            persoon_id=row.persoon_id,
-            gegevensgroep=row.gegevensgroep,
-            acties=tuple(sorted(row.acties)),
-            aantal=row.aantal,
-            eerste=row.eerste,
-            laatste=row.laatste,
-        )
-        for row in rows
-    ]
+    return _per_groep(Inzage, rows)
 
 
 async def entries(
@@ -193,10 +180,7 @@ async def entries(
         query = query.where(Verwerking.casus_id == casus_id)
     if user_id is not None:
         query = query.where(Verwerking.user_id == user_id)
-    if van is not None:
-        query = query.where(Verwerking.tijdstip >= van)
-    if tot is not None:
-        query = query.where(Verwerking.tijdstip < tot)
+    query = query.where(*_period(van, tot))
     if before is not None:
         query = query.where(Verwerking.volgnummer < before)
     query = query.order_by(Verwerking.volgnummer.desc()).limit(max(1, min(limit, 1000)))

@@ -128,10 +128,10 @@ class Regel:
 async def record(
     session: AsyncSession,
     actor: Actor,
-    *,
     actie: Actie,
     gegevensgroep: str,
     doel: str,
+    *,
     casus_id: uuid.UUID | None = None,
     persoon_id: uuid.UUID | None = None,
     detail: str | None = None,

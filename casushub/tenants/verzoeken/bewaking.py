@@ -76,37 +76,33 @@ async def bewaak(session: AsyncSession, actor: Actor, vandaag: date) -> Bewaking
     for verzoek_id, termijn in lopend:
         soort = "termijn_verstreken" if termijn < vandaag else "termijn_nadert"
         await _herinner(session, soort, verzoek_id, vandaag, uit)
-    verlopen = (
-        await session.scalars(
+    # Each query runs after the reminders before it are written, as they are listed here.
+    for soort, query in (
+        (
+            "consultatie_verlopen",
             select(Consultatie.id)
             .join(Verzoek, Verzoek.id == Consultatie.verzoek_id)
             .where(
                 Consultatie.status == Consultatiestatus.OPEN.value,
                 Consultatie.termijn < vandaag,
                 Verzoek.status.in_(_LOPEND),
-            )
-        )
-    ).all()
-    for consultatie_id in verlopen:
-        await _herinner(session, "consultatie_verlopen", consultatie_id, vandaag, uit)
-    herzien = (
-        await session.scalars(
+            ),
+        ),
+        (
+            "beperking_herzien",
             select(InzageBeperking.id).where(
                 InzageBeperking.status == Beperkingsstatus.ACTIEF.value,
                 InzageBeperking.herzien_op <= vandaag + VOORUIT,
-            )
-        )
-    ).all()
-    for beperking_id in herzien:
-        await _herinner(session, "beperking_herzien", beperking_id, vandaag, uit)
-    overdracht = (
-        await session.scalars(
+            ),
+        ),
+        (
+            "overdracht_open",
             select(Verzoek.id).where(
                 Verzoek.status == VerzoekStatus.OVERDRACHT.value,
                 Verzoek.ontvangen_op < vandaag,
-            )
-        )
-    ).all()
-    for verzoek_id in overdracht:
-        await _herinner(session, "overdracht_open", verzoek_id, vandaag, uit)
+            ),
+        ),
+    ):
+        for onderwerp_id in (await session.scalars(query)).all():
+            await _herinner(session, soort, onderwerp_id, vandaag, uit)
     return uit

@@ -22,7 +22,14 @@ from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.weging.models import Weging, WegingAanwezige
 from casushub.tenants.weging.rules import Beoordeling, Uitkomst, controleer_vaststelling
 
-__all__ = ["Aanwezige", "WegingInvoer", "lees_concept", "lees_weging", "weeg_signaal"]
+__all__ = [
+    "Aanwezige",
+    "WegingInvoer",
+    "controleer_wegingstekst",
+    "lees_concept",
+    "lees_weging",
+    "weeg_signaal",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +60,20 @@ _SIGNAAL_NA = {
 }
 
 
+async def controleer_wegingstekst(
+    session: AsyncSession, redenering: str, criteria: Mapping[str, Beoordeling]
+) -> None:
+    """Rule 5 for a weging's free text: its reasoning and each criterion's note, under the
+    names of their form fields."""
+    await controleer_persoonsvelden(
+        session,
+        {
+            "redenering": redenering,
+            **{f"criteria.{k}": v.toelichting for k, v in criteria.items()},
+        },
+    )
+
+
 async def weeg_signaal(
     session: AsyncSession,
     actor: Actor,
@@ -68,13 +89,7 @@ async def weeg_signaal(
         raise NietGevonden("Dit signaal bestaat niet (meer).")
     if signaal.status != SignaalStatus.TE_WEGEN:
         raise RegelFout("Dit signaal is al gewogen.", "signaal")
-    await controleer_persoonsvelden(
-        session,
-        {
-            "redenering": invoer.redenering,
-            **{f"criteria.{k}": v.toelichting for k, v in invoer.criteria.items()},
-        },
-    )
+    await controleer_wegingstekst(session, invoer.redenering, invoer.criteria)
     uitkomst: Uitkomst | None = None
     if vaststellen:
         uitkomst = controleer_vaststelling(
