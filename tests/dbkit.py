@@ -61,7 +61,7 @@ async def migrated_database(
         secret_key="test-secret-key-0123456789abcdef0123",
         log_json=True,
         db_pool_size=5,
-        db_pool_guard=os.environ.get("CASUSHUB_POOL_GUARD") == "1",
+        db_pool_guard=True,
         # Files (exports, backups) of this database only: the default .data of the checkout
         # outlives the run, and a later run's tenant with the same slug would find them.
         data_dir=Path(tempfile.mkdtemp(prefix=f"{database}-files-")),

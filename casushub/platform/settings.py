@@ -223,6 +223,7 @@ class Settings:
             db_role_prefix=prefix,
             app_db_password=app_password,
             db_pool_size=_env_int("DB_POOL_SIZE", 10),
+            db_pool_guard=environment != "production",
             data_dir=Path(_env("DATA_DIR", ".data")),
             secret_key=secret or _DEV_SECRET,
             base_url=_env("BASE_URL", "http://localhost:8000").rstrip("/"),
