@@ -5,7 +5,8 @@ where a recipient of a corrected value reads the correction."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.datastructures import State
@@ -15,6 +16,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform.fouten import RegelFout, RegelFouten
 from casushub.platform.identity.roles import Role
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.models import Casus
@@ -24,7 +26,7 @@ from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken import afhandeling, consultaties, rectificatie, verzoek
 from casushub.tenants.verzoeken.beperkingen import actieve_beperkingen, grond_tekst
-from casushub.tenants.verzoeken.rules import Besluituitkomst, VerzoekRegelFout, VerzoekType
+from casushub.tenants.verzoeken.rules import Besluituitkomst, VerzoekType
 from casushub.tenants.verzoeken.verzoek import DOEL, GEGEVENSGROEP, VerzoekNietGevonden
 from casushub.web.auth.guards import roles
 from casushub.web.contactpunt.common import (
@@ -32,15 +34,31 @@ from casushub.web.contactpunt.common import (
     STAF,
     STAF_DEPS,
     TAKEN,
-    FormData,
     bevestig,
     datum_nl,
     organisatienamen,
     waarden_van,
 )
+from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw, veldfouten
 
 __all__ = ["besluit_handlers"]
 
+
+@dataclass
+class Besluitformulier(Formulier):
+    uitkomst: str = ""
+    gegeven: str = ""
+    nieuwe_waarde: str = ""
+    motivering: str = ""
+
+
+@dataclass
+class Opheffing(Formulier):
+    reden: str = ""
+
+
+# A rule's field -> the decision form's field that shows its message.
+_BESLUITVELD = {"veld": "gegeven", "persoon": "uitkomst"}
 UITKOMST_KEUZES = [
     (Besluituitkomst.TOEGEWEZEN.value, "Toewijzen"),
     (Besluituitkomst.DEELS_TOEGEWEZEN.value, "Deels toewijzen"),
@@ -76,37 +94,42 @@ GEVOLG = {
 async def _context(
     db: AsyncSession, actor: Actor, state: State, verzoek_id: uuid.UUID
 ) -> dict[str, Any]:
-    found = await verzoek.verzoek(db, verzoek_id)
-    await record(
-        db,
-        actor,
-        actie=Actie.READ,
-        gegevensgroep=GEGEVENSGROEP,
-        doel=DOEL,
-        persoon_id=found.persoon_id,
-        detail=f"verzoek={found.id};besluit",
-    )
-    persoon = await db.get(Persoon, found.persoon_id) if found.persoon_id else None
-    taken_ = await consultaties.consultaties(db, found.id)
-    beperkingen = await actieve_beperkingen(db, found.persoon_id) if found.persoon_id else []
+    """The decision page's context: the tenant's reads (a logged read) in a transaction of
+    their own, the platform's names after it (casushub.platform.een_verbinding)."""
+    async with db.begin():
+        found = await verzoek.verzoek(db, verzoek_id)
+        await record(
+            db,
+            actor,
+            actie=Actie.READ,
+            gegevensgroep=GEGEVENSGROEP,
+            doel=DOEL,
+            persoon_id=found.persoon_id,
+            detail=f"verzoek={found.id};besluit",
+        )
+        persoon = await db.get(Persoon, found.persoon_id) if found.persoon_id else None
+        taken_ = await consultaties.consultaties(db, found.id)
+        beperkingen = await actieve_beperkingen(db, found.persoon_id) if found.persoon_id else []
+        gegevens = (
+            await rectificatie.verbeterbare_gegevens(db, found.persoon_id)
+            if found.persoon_id and found.type == VerzoekType.RECTIFICATIE
+            else []
+        )
+        omvang = None
+        if found.persoon_id and found.type == VerzoekType.VERWIJDERING:
+            omvang = {
+                "casussen": await db.scalar(
+                    select(func.count())
+                    .select_from(Casus)
+                    .where(Casus.persoon_id == found.persoon_id)
+                ),
+                "signalen": await db.scalar(
+                    select(func.count())
+                    .select_from(Signaal)
+                    .where(Signaal.persoon_id == found.persoon_id)
+                ),
+            }
     namen = await organisatienamen(state, {b.gevraagd_door_organisatie for b in beperkingen})
-    gegevens = (
-        await rectificatie.verbeterbare_gegevens(db, found.persoon_id)
-        if found.persoon_id and found.type == VerzoekType.RECTIFICATIE
-        else []
-    )
-    omvang = None
-    if found.persoon_id and found.type == VerzoekType.VERWIJDERING:
-        omvang = {
-            "casussen": await db.scalar(
-                select(func.count()).select_from(Casus).where(Casus.persoon_id == found.persoon_id)
-            ),
-            "signalen": await db.scalar(
-                select(func.count())
-                .select_from(Signaal)
-                .where(Signaal.persoon_id == found.persoon_id)
-            ),
-        }
     return {
         "v": found,
         "korte_soort": KORTE_SOORT.get(found.type, found.type),
@@ -143,8 +166,7 @@ async def _pagina(
     waarden: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Template | Redirect:
-    async with db.begin():
-        context = await _context(db, actor, state, verzoek_id)
+    context = await _context(db, actor, state, verzoek_id)
     if not context["open"]:
         return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
     context.update(fouten=fouten or {}, waarden=waarden or {})
@@ -184,59 +206,42 @@ def _correctie(waarden: dict[str, str]) -> afhandeling.Correctie | None:
 )
 async def besluit_nemen(
     verzoek_id: FromPath[uuid.UUID],
-    data: FormData,
+    data: Annotated[Besluitformulier, FORMULIER],
     request: Request[Any, Any, Any],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
     state: State,
 ) -> Template | Redirect:
-    """Record the one decision for all joint controllers and carry it out."""
+    """Record the one decision for all joint controllers and carry it out.
+
+    A refusal comes back on the decision page, or, when the request is no longer open, on
+    the request's page (so not through ``of_opnieuw``, which answers with the form only)."""
     waarden = waarden_van(data)
-    fouten: dict[str, str] = {}
     try:
-        uitkomst = Besluituitkomst(waarden.get("uitkomst", ""))
-    except ValueError:
-        fouten["uitkomst"] = "Kies het besluit: toewijzen, deels toewijzen of afwijzen."
-        uitkomst = None
-    correctie = _correctie(waarden)
-    if uitkomst is None or fouten:
+        try:
+            uitkomst = Besluituitkomst(waarden["uitkomst"])
+        except ValueError:
+            raise RegelFouten(
+                {"uitkomst": "Kies het besluit: toewijzen, deels toewijzen of afwijzen."}
+            ) from None
+        try:
+            async with db.begin():
+                besluit = await afhandeling.beslis_en_voer_uit(
+                    db,
+                    actor,
+                    verzoek_id,
+                    uitkomst=uitkomst,
+                    motivering=waarden["motivering"],
+                    correctie=_correctie(waarden),
+                )
+        except VerzoekNietGevonden as exc:
+            if exc.message == "Dit verzoek bestaat niet (meer).":
+                raise
+            raise RegelFouten({"gegeven": exc.message}) from exc
+    except RegelFout as fout:
+        fouten = {_BESLUITVELD.get(k, k): v for k, v in veldfouten(fout, "motivering").items()}
         return await _pagina(
             db, actor, state, verzoek_id, fouten=fouten, waarden=waarden, status_code=422
-        )
-    try:
-        async with db.begin():
-            besluit = await afhandeling.beslis_en_voer_uit(
-                db,
-                actor,
-                verzoek_id,
-                uitkomst=uitkomst,
-                motivering=waarden.get("motivering", ""),
-                correctie=correctie,
-            )
-    except VerzoekRegelFout as exc:
-        veld = {"nieuwe_waarde": "nieuwe_waarde", "veld": "gegeven", "persoon": "uitkomst"}.get(
-            exc.field or "", exc.field or "motivering"
-        )
-        return await _pagina(
-            db,
-            actor,
-            state,
-            verzoek_id,
-            fouten={veld: exc.message},
-            waarden=waarden,
-            status_code=422,
-        )
-    except VerzoekNietGevonden as exc:
-        if exc.message == "Dit verzoek bestaat niet (meer).":
-            raise
-        return await _pagina(
-            db,
-            actor,
-            state,
-            verzoek_id,
-            fouten={"gegeven": exc.message},
-            waarden=waarden,
-            status_code=422,
         )
     bevestig(request, _bevestiging(besluit.uitkomst, waarden))
     return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
@@ -256,7 +261,7 @@ def _bevestiging(uitkomst: str, waarden: dict[str, str]) -> str:
 )
 async def blokkade_opheffen(
     verzoek_id: FromPath[uuid.UUID],
-    data: FormData,
+    data: Annotated[Opheffing, FORMULIER],
     request: Request[Any, Any, Any],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
@@ -265,24 +270,27 @@ async def blokkade_opheffen(
     """Lift the hold of a granted restriction or objection; destruction resumes its schedule."""
     from casushub.web.contactpunt.verzoekscherm import detail_pagina
 
-    waarden = waarden_van(data)
-    try:
+    reden = waarden_van(data)["reden"]
+
+    async def actie() -> Redirect:
         async with db.begin():
-            await afhandeling.hef_verwerkingsbeperking_op(
-                db, actor, verzoek_id, reden=waarden.get("reden", "")
-            )
-    except VerzoekRegelFout as exc:
-        return await detail_pagina(
+            await afhandeling.hef_verwerkingsbeperking_op(db, actor, verzoek_id, reden=reden)
+        bevestig(request, "De blokkade is opgeheven. De bewaartermijn loopt weer.")
+        return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+
+    return await of_opnieuw(
+        actie,
+        # On the request's page the reason has a field of its own.
+        lambda fouten: detail_pagina(
             db,
             actor,
             state,
             verzoek_id,
-            fouten={"opheffen_reden": exc.message},
-            waarden={"opheffen_reden": waarden.get("reden", "")},
-            status_code=422,
-        )
-    bevestig(request, "De blokkade is opgeheven. De bewaartermijn loopt weer.")
-    return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+            fouten={"opheffen_reden": " ".join(fouten.values())},
+            waarden={"opheffen_reden": reden},
+        ),
+        standaardveld="reden",
+    )
 
 
 ALLE_TENANTROLLEN = (

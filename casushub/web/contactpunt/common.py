@@ -4,15 +4,14 @@ signed-in actor, dependencies and the Dutch texts for types and statuses."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import Body
 from sqlalchemy import select
 
 from casushub.platform import klok
@@ -23,6 +22,7 @@ from casushub.platform.logs import request_id_var
 from casushub.platform.models import Tenant, TenantStatus
 from casushub.tenants.actor import Actor
 from casushub.tenants.verzoeken.rules import VerzoekType
+from casushub.web.formulieren import Formulier
 from casushub.web.tenancy import provide_tenant, provide_tenant_db
 
 __all__ = [
@@ -31,15 +31,15 @@ __all__ = [
     "STAF_DEPS",
     "STATUS_TEKST",
     "TAKEN",
-    "FormData",
+    "Aanvraagvelden",
     "datum_nl",
     "hub_gemeenten",
+    "op_volgorde",
     "organisatienamen",
     "provide_actor",
     "waarden_van",
 ]
 
-FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 TAKEN = "/contactpunt-taken"
 STAF = (Role.CONTACTPUNT, Role.GEMEENTE_REGIE)
 # Who answers a consultation: the participants, the municipality itself, and an invited third
@@ -81,6 +81,29 @@ STATUS_TEKST = {
     "overgedragen": "Doorgestuurd",
     "ingetrokken": "Ingetrokken",
 }
+
+
+@dataclass
+class Aanvraagvelden(Formulier):
+    """A request's own fields, on the public form and on the staff's registration."""
+
+    type: str = ""
+    gemeente_van_verblijf: str = ""
+    naam: str = ""
+    geboortedatum: str = ""
+    email: str = ""
+    telefoon: str = ""
+    adres: str = ""
+    bericht: str = ""
+
+
+def op_volgorde(fouten: dict[str, str], volgorde: tuple[str, ...]) -> dict[str, str]:
+    """The messages in the order of the form's fields (for the error summary)."""
+    geordend = {veld: fouten[veld] for veld in volgorde if veld in fouten}
+    geordend.update(fouten)
+    return geordend
+
+
 # Form values are text; a longer value than any field takes is cut, never stored.
 MAX_VELD = 5000
 
@@ -102,8 +125,9 @@ def lees_datum(raw: str) -> date | None:
     return None
 
 
-def waarden_van(data: dict[str, Any]) -> dict[str, str]:
-    return {k: v[:MAX_VELD] for k, v in data.items() if isinstance(v, str)}
+def waarden_van(formulier: Formulier) -> dict[str, str]:
+    """What was typed, to show again and to read: each value cut at ``MAX_VELD``."""
+    return {k: v[:MAX_VELD] for k, v in formulier.waarden().items()}
 
 
 async def provide_actor(request: Request[Any, Any, Any]) -> Actor:

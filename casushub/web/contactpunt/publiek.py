@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.datastructures import State
@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from casushub.crosstenant.contactpunt import routeer
 from casushub.platform import klok
+from casushub.platform.fouten import RegelFouten
 from casushub.platform.logs import request_id_var
 from casushub.platform.models import Tenant
 from casushub.platform.registry import servable_tenant
@@ -31,15 +32,17 @@ from casushub.platform.settings import Settings
 from casushub.platform.tenancy import SLUG_PATTERN, TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.verzoeken.rules import VerzoekType, ontvangstnummer, termijn
-from casushub.tenants.verzoeken.schemas import Invoerfouten, lees_formulier
+from casushub.tenants.verzoeken.schemas import Invoerfouten, NieuwVerzoek, lees_formulier
 from casushub.web.contactpunt.common import (
     NIET_OP_HUB,
     SOORTEN,
-    FormData,
+    Aanvraagvelden,
     datum_nl,
     hub_gemeenten,
+    op_volgorde,
     waarden_van,
 )
+from casushub.web.formulieren import FORMULIER, of_opnieuw
 from casushub.web.ratelimit import Limiet, client_key, limiet, te_veel
 
 __all__ = ["ANDERE_GEMEENTE", "ONTVANGEN_KEY", "TE_VEEL", "TE_VEEL_EMAIL", "publieke_handlers"]
@@ -61,6 +64,11 @@ TE_VEEL_EMAIL = (
 KIES_GEMEENTE = "Kies de gemeente waar u woont."
 # Error summary order: the fields as the form shows them.
 VOLGORDE = ("type", "gemeente_van_verblijf", "naam", "geboortedatum", "email", "telefoon")
+
+
+@dataclass
+class Verzoekformulier(Aanvraagvelden):
+    website: str = ""  # the honeypot (HONEYPOT): people do not see it
 
 
 @dataclass(frozen=True)
@@ -137,7 +145,10 @@ async def contactpunt_pagina(gemeente: FromPath[str], state: State) -> Template:
 
 @post("/contactpunt/{gemeente:str}", name="contactpunt-indienen", opt={"public": True})
 async def contactpunt_indienen(
-    gemeente: FromPath[str], data: FormData, request: Request[Any, Any, Any], state: State
+    gemeente: FromPath[str],
+    data: Annotated[Verzoekformulier, FORMULIER],
+    request: Request[Any, Any, Any],
+    state: State,
 ) -> Response[Any]:
     gevonden = await _gemeente(state, gemeente)
     per_client, per_email = _limieten(state)
@@ -147,29 +158,39 @@ async def contactpunt_indienen(
             return te_veel(request, TE_VEEL, UUR)
         await per_client.tel(conn, client)
     waarden = {k: v for k, v in waarden_van(data).items() if k != HONEYPOT}
-    keuze = waarden.get("gemeente_van_verblijf", "").strip()
+    keuze = waarden["gemeente_van_verblijf"].strip()
     if keuze == ANDERE_GEMEENTE:
         # Not on this hub: the citizen learns where to go; nothing is stored or sent.
         return Template("contactpunt/elders.html", context={"gemeente": gevonden})
     codes = dict(await _gemeenten(state, gevonden.hub_id))
-    fouten: dict[str, str] = {}
-    if keuze not in codes:
-        fouten["gemeente_van_verblijf"] = KIES_GEMEENTE
     vandaag = klok.vandaag()
-    try:
-        aanvraag = lees_formulier(waarden, vandaag=vandaag)
-    except Invoerfouten as exc:
-        fouten.update(exc.fouten)
-        aanvraag = None
-    if fouten or aanvraag is None:
-        geordend = {v: fouten[v] for v in VOLGORDE if v in fouten}
-        geordend.update(fouten)
-        return await _formulier(state, gevonden, waarden=waarden, fouten=geordend, status_code=422)
+
+    async def lees() -> NieuwVerzoek:
+        fouten: dict[str, str] = {}
+        if keuze not in codes:
+            fouten["gemeente_van_verblijf"] = KIES_GEMEENTE
+        try:
+            aanvraag = lees_formulier(waarden, vandaag=vandaag)
+        except Invoerfouten as exc:
+            fouten.update(exc.fouten)
+            aanvraag = None
+        if fouten or aanvraag is None:
+            raise RegelFouten(op_volgorde(fouten, VOLGORDE))
+        return aanvraag
+
+    gelezen = await of_opnieuw(
+        lees,
+        lambda fouten: _formulier(state, gevonden, waarden=waarden, fouten=fouten),
+        standaardveld="naam",
+    )
+    if isinstance(gelezen, Template):
+        return gelezen
+    aanvraag = gelezen
     if aanvraag.indiener_email:
         async with state.engine.connect() as conn:
             if await per_email.vol(conn, aanvraag.indiener_email):
                 return te_veel(request, TE_VEEL_EMAIL, UUR)
-    if data.get(HONEYPOT, "").strip():
+    if data.website.strip():
         # Filled by a bot (people do not see the field). Answered exactly like a success, so
         # it learns nothing to adapt to, with a receipt number that exists nowhere: nothing is
         # stored, logged or sent.

@@ -7,8 +7,9 @@ The queue shows names: it is a logged read of personal data.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Request, get, post
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.crosstenant.contactpunt import routeer
 from casushub.platform import klok
-from casushub.platform.registry import RegistryError
+from casushub.platform.fouten import RegelFouten
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.verzoeken.models import Verzoek
@@ -34,13 +35,15 @@ from casushub.web.contactpunt.common import (
     STAF_DEPS,
     STATUS_TEKST,
     TAKEN,
-    FormData,
+    Aanvraagvelden,
     datum_nl,
     hub_gemeenten,
+    op_volgorde,
     waarden_van,
 )
 from casushub.web.contactpunt.raadplegingen import raadpleging_handlers
 from casushub.web.contactpunt.verzoekscherm import verzoek_handlers
+from casushub.web.formulieren import FORMULIER, of_opnieuw
 
 __all__ = ["staf_handlers"]
 
@@ -143,6 +146,16 @@ async def taken(
 
 
 ANDERE_GEMEENTE = "elders"
+
+
+@dataclass
+class Registratie(Aanvraagvelden):
+    kanaal: str = ""
+    andere_gemeentecode: str = ""
+
+
+# The registry's name of a field -> the registration form's.
+VELD_VAN_REGISTER = {"gemeentecode": "andere_gemeentecode"}
 REGISTRATIE_VOLGORDE = (
     "type",
     "kanaal",
@@ -194,7 +207,7 @@ async def registreren(tenant: NamedDependency[TenantRef], state: State) -> Templ
     dependencies=STAF_DEPS,
 )
 async def registreren_opslaan(
-    data: FormData,
+    data: Annotated[Registratie, FORMULIER],
     tenant: NamedDependency[TenantRef],
     actor: NamedDependency[Actor],
     state: State,
@@ -202,49 +215,53 @@ async def registreren_opslaan(
     """Staff register a request received by letter, e-mail or at the desk; it is routed to
     the contactpunt of the gemeente van verblijf (which may be another municipality)."""
     waarden = waarden_van(data)
-    fouten: dict[str, str] = {}
-    try:
-        kanaal = Kanaal(waarden.get("kanaal", ""))
-    except ValueError:
-        fouten["kanaal"] = "Kies hoe het verzoek binnenkwam."
-        kanaal = Kanaal.BRIEF
-    try:
-        aanvraag = lees_formulier(waarden, kanaal=kanaal, vandaag=klok.vandaag())
-    except Invoerfouten as exc:
-        fouten.update(exc.fouten)
-        aanvraag = None
-    code = waarden.get("gemeente_van_verblijf", "").strip()
-    if code == ANDERE_GEMEENTE:
-        code = waarden.get("andere_gemeentecode", "").strip()
-        if not code:
-            fouten["andere_gemeentecode"] = (
-                "Vul de CBS-code in van de gemeente waar de betrokkene woont (vier cijfers)."
-            )
-    elif code not in dict(await hub_gemeenten(state, tenant_id=tenant.id)):
-        fouten["gemeente_van_verblijf"] = "Kies de gemeente waar de betrokkene woont."
-    if fouten or aanvraag is None:
-        # The error summary in the order of the form.
-        geordend = {v: fouten[v] for v in REGISTRATIE_VOLGORDE if v in fouten}
-        geordend.update(fouten)
-        return await _registratie_formulier(state, tenant, waarden, geordend, 422)
-    try:
+
+    async def actie() -> Template:
+        fouten: dict[str, str] = {}
+        try:
+            kanaal = Kanaal(waarden["kanaal"])
+        except ValueError:
+            fouten["kanaal"] = "Kies hoe het verzoek binnenkwam."
+            kanaal = Kanaal.BRIEF
+        try:
+            aanvraag = lees_formulier(waarden, kanaal=kanaal, vandaag=klok.vandaag())
+        except Invoerfouten as exc:
+            fouten.update(exc.fouten)
+            aanvraag = None
+        code = waarden["gemeente_van_verblijf"].strip()
+        if code == ANDERE_GEMEENTE:
+            code = waarden["andere_gemeentecode"].strip()
+            if not code:
+                fouten["andere_gemeentecode"] = (
+                    "Vul de CBS-code in van de gemeente waar de betrokkene woont (vier cijfers)."
+                )
+        elif code not in dict(await hub_gemeenten(state, tenant_id=tenant.id)):
+            fouten["gemeente_van_verblijf"] = "Kies de gemeente waar de betrokkene woont."
+        if fouten or aanvraag is None:
+            raise RegelFouten(fouten)
         routing = await routeer(
             state.engine, state.settings, actor, aanvraag, van=tenant, gemeente_van_verblijf=code
         )
-    except RegistryError as exc:
-        veld = "andere_gemeentecode" if exc.field == "gemeentecode" else exc.field
-        return await _registratie_formulier(
-            state, tenant, waarden, {veld or "gemeente_van_verblijf": exc.message}, 422
+        namen = dict(await hub_gemeenten(state, tenant_id=tenant.id))
+        return Template(
+            "contactpunt/geregistreerd.html",
+            context={
+                "routing": routing,
+                "uitkomst": routing.uitkomst.value,
+                "naar": namen.get(routing.gemeentecode, f"GM{routing.gemeentecode}"),
+            },
         )
-    namen = dict(await hub_gemeenten(state, tenant_id=tenant.id))
-    return Template(
-        "contactpunt/geregistreerd.html",
-        context={
-            "routing": routing,
-            "uitkomst": routing.uitkomst.value,
-            "naar": namen.get(routing.gemeentecode, f"GM{routing.gemeentecode}"),
-        },
-    )
+
+    async def opnieuw(fouten: dict[str, str]) -> Template:
+        # The registry names the code the staff typed "gemeentecode".
+        fouten = {
+            ("andere_gemeentecode" if k == "gemeentecode" else k): v for k, v in fouten.items()
+        }
+        return await _registratie_formulier(
+            state, tenant, waarden, op_volgorde(fouten, REGISTRATIE_VOLGORDE)
+        )
+
+    return await of_opnieuw(actie, opnieuw, standaardveld="gemeente_van_verblijf")
 
 
 staf_handlers: list[Any] = [

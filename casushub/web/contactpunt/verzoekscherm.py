@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.datastructures import State
@@ -21,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform import klok
+from casushub.platform.fouten import RegelFouten
 from casushub.platform.models import Tenant
 from casushub.tenants.actor import Actor
 from casushub.tenants.exports.rules import Formaat
@@ -56,7 +58,6 @@ from casushub.web.contactpunt.common import (
     STATUS_TEKST,
     TAKEN,
     UITKOMST_TEKST,
-    FormData,
     bevestig,
     datum_nl,
     lees_datum,
@@ -64,8 +65,24 @@ from casushub.web.contactpunt.common import (
     organisatienamen,
     waarden_van,
 )
+from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 
 __all__ = ["detail_pagina", "verzoek_handlers"]
+
+
+@dataclass
+class Koppeling(Formulier):
+    persoon_id: str = ""
+    dagen: str = ""
+    zoek_naam: str = ""
+    zoek_geboortedatum: str = ""
+
+
+@dataclass
+class Verlenging(Formulier):
+    maanden: str = ""
+    reden: str = ""
+
 
 BEWIJS_SOORT = {"casus": "Casus", "signaal": "Signaal", "persoon": "Persoonsgegevens"}
 
@@ -87,64 +104,68 @@ async def _detail_context(
     verzoek_id: uuid.UUID,
     zoek: dict[str, str],
 ) -> dict[str, Any]:
-    found = await verzoek.verzoek(db, verzoek_id)
-    await record(
-        db,
-        actor,
-        actie=Actie.READ,
-        gegevensgroep=GEGEVENSGROEP,
-        doel=DOEL,
-        persoon_id=found.persoon_id,
-        detail=f"verzoek={found.id}",
-    )
-    taken_ = await consultaties.consultaties(db, found.id)
-    besluit = await db.scalar(select(Besluit).where(Besluit.verzoek_id == found.id))
-    onthouden = await onthoudingen(db, besluit.id) if besluit else []
-    persoon = await db.get(Persoon, found.persoon_id) if found.persoon_id else None
-    beperkingen = await actieve_beperkingen(db, found.persoon_id) if found.persoon_id else []
+    """The request page's context: the tenant's reads (a logged read) in a transaction of
+    their own, the platform's names after it (one pooled connection at a time,
+    casushub.platform.een_verbinding)."""
+    vandaag = klok.vandaag()
+    # The person search on this page (GET, so the officer can refine it and go back).
+    treffers: list[dict[str, Any]] | None = None
+    zoekfouten: dict[str, str] = {}
+    async with db.begin():
+        found = await verzoek.verzoek(db, verzoek_id)
+        await record(
+            db,
+            actor,
+            actie=Actie.READ,
+            gegevensgroep=GEGEVENSGROEP,
+            doel=DOEL,
+            persoon_id=found.persoon_id,
+            detail=f"verzoek={found.id}",
+        )
+        taken_ = await consultaties.consultaties(db, found.id)
+        besluit = await db.scalar(select(Besluit).where(Besluit.verzoek_id == found.id))
+        onthouden = await onthoudingen(db, besluit.id) if besluit else []
+        persoon = await db.get(Persoon, found.persoon_id) if found.persoon_id else None
+        beperkingen = await actieve_beperkingen(db, found.persoon_id) if found.persoon_id else []
+        open_ = found.status in {"ontvangen", "in_behandeling"}
+        if open_ and persoon is None and (zoek.get("zoek_naam") or zoek.get("zoek_geboortedatum")):
+            geboren = None
+            if zoek.get("zoek_geboortedatum"):
+                geboren = lees_datum(zoek["zoek_geboortedatum"])
+                if geboren is None:
+                    zoekfouten["zoek_geboortedatum"] = (
+                        "Vul de geboortedatum in als dag-maand-jaar, bijvoorbeeld 17-03-1990."
+                    )
+            if not zoekfouten:
+                personen = await services.zoek_betrokkene(
+                    db,
+                    actor,
+                    sleutel=state.settings.secret_key,
+                    naam=zoek.get("zoek_naam"),
+                    geboortedatum=geboren,
+                )
+                treffers = [
+                    {
+                        "id": p.id,
+                        "naam": p.naam,
+                        "geboren": datum_nl(p.geboortedatum) if p.geboortedatum else "onbekend",
+                    }
+                    for p in personen
+                ]
+        bewijzen = (
+            await uitvoering.bewijzen(db, besluit.vernietiging_batch_id)
+            if besluit and besluit.vernietiging_batch_id
+            else []
+        )
+        blokkade = await afhandeling.open_blokkade(db, besluit) if besluit else None
+        correcties = await rectificatie.meldingen_van(db, found.id)
+    beantwoord = [t for t in taken_ if t.antwoord]
     namen = await organisatienamen(
         state,
         {t.organisatie_id for t in taken_}
         | {o.gevraagd_door_organisatie for o in onthouden}
         | {b.gevraagd_door_organisatie for b in beperkingen},
     )
-    open_ = found.status in {"ontvangen", "in_behandeling"}
-    vandaag = klok.vandaag()
-    # The person search on this page (GET, so the officer can refine it and go back).
-    treffers: list[dict[str, Any]] | None = None
-    zoekfouten: dict[str, str] = {}
-    if open_ and persoon is None and (zoek.get("zoek_naam") or zoek.get("zoek_geboortedatum")):
-        geboren = None
-        if zoek.get("zoek_geboortedatum"):
-            geboren = lees_datum(zoek["zoek_geboortedatum"])
-            if geboren is None:
-                zoekfouten["zoek_geboortedatum"] = (
-                    "Vul de geboortedatum in als dag-maand-jaar, bijvoorbeeld 17-03-1990."
-                )
-        if not zoekfouten:
-            personen = await services.zoek_betrokkene(
-                db,
-                actor,
-                sleutel=state.settings.secret_key,
-                naam=zoek.get("zoek_naam"),
-                geboortedatum=geboren,
-            )
-            treffers = [
-                {
-                    "id": p.id,
-                    "naam": p.naam,
-                    "geboren": datum_nl(p.geboortedatum) if p.geboortedatum else "onbekend",
-                }
-                for p in personen
-            ]
-    beantwoord = [t for t in taken_ if t.antwoord]
-    bewijzen = (
-        await uitvoering.bewijzen(db, besluit.vernietiging_batch_id)
-        if besluit and besluit.vernietiging_batch_id
-        else []
-    )
-    blokkade = await afhandeling.open_blokkade(db, besluit) if besluit else None
-    correcties = await rectificatie.meldingen_van(db, found.id)
     ontvangers = await organisatienamen(
         state, {m.organisatie_id for _, ms in correcties for m in ms if m.organisatie_id}
     )
@@ -257,13 +278,10 @@ async def detail_pagina(
     status_code: int = 200,
 ) -> Template:
     try:
-        async with db.begin():
-            context = await _detail_context(db, actor, state, verzoek_id, zoek or {})
+        context = await _detail_context(db, actor, state, verzoek_id, zoek or {})
     except VerzoekRegelFout as exc:
-        context = {}
         fouten = {**(fouten or {}), exc.field or "zoek_naam": exc.message}
-        async with db.begin():
-            context = await _detail_context(db, actor, state, verzoek_id, {})
+        context = await _detail_context(db, actor, state, verzoek_id, {})
         context["zoek"] = zoek or {}
         status_code = 422
     alle_fouten = {**context.pop("zoekfouten"), **(fouten or {})}
@@ -304,7 +322,7 @@ async def verzoek_pagina(
 )
 async def koppelen(
     verzoek_id: FromPath[uuid.UUID],
-    data: FormData,
+    data: Annotated[Koppeling, FORMULIER],
     request: Request[Any, Any, Any],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
@@ -313,37 +331,30 @@ async def koppelen(
     """Link the person found; every participant that supplied data on them is consulted."""
     waarden = waarden_van(data)
     zoek = {k: waarden[k] for k in ("zoek_naam", "zoek_geboortedatum") if waarden.get(k)}
-    fouten: dict[str, str] = {}
-    try:
-        persoon_id = uuid.UUID(waarden.get("persoon_id", ""))
-    except ValueError:
-        fouten["persoon_id"] = "Kies de persoon om wie het verzoek gaat."
-    dagen_raw = waarden.get("dagen", "").strip()
-    dagen = int(dagen_raw) if dagen_raw.isdigit() and len(dagen_raw) <= 3 else 0
-    if fouten:
-        return await detail_pagina(
-            db, actor, state, verzoek_id, fouten=fouten, waarden=waarden, zoek=zoek, status_code=422
-        )
-    try:
+
+    async def actie() -> Redirect:
+        try:
+            persoon_id = uuid.UUID(waarden["persoon_id"])
+        except ValueError:
+            raise RegelFouten({"persoon_id": "Kies de persoon om wie het verzoek gaat."}) from None
+        dagen_raw = waarden["dagen"].strip()
+        dagen = int(dagen_raw) if dagen_raw.isdigit() and len(dagen_raw) <= 3 else 0
         async with db.begin():
             await services.koppel_persoon(db, actor, verzoek_id, persoon_id, dagen=dagen)
-    except VerzoekRegelFout as exc:
-        return await detail_pagina(
-            db,
-            actor,
-            state,
-            verzoek_id,
-            fouten={exc.field or "persoon_id": exc.message},
-            waarden=waarden,
-            zoek=zoek,
-            status_code=422,
+        bevestig(
+            request,
+            "De persoon is gekoppeld. De deelnemers die gegevens leverden, "
+            "zijn om een reactie gevraagd.",
         )
-    bevestig(
-        request,
-        "De persoon is gekoppeld. De deelnemers die gegevens leverden, "
-        "zijn om een reactie gevraagd.",
+        return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+
+    return await of_opnieuw(
+        actie,
+        lambda fouten: detail_pagina(
+            db, actor, state, verzoek_id, fouten=fouten, waarden=waarden, zoek=zoek
+        ),
+        standaardveld="persoon_id",
     )
-    return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
 
 
 @post(
@@ -382,39 +393,27 @@ async def onbekend(
 )
 async def verlengen(
     verzoek_id: FromPath[uuid.UUID],
-    data: FormData,
+    data: Annotated[Verlenging, FORMULIER],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
     state: State,
 ) -> Template | Redirect:
-    waarden = {k: str(v) for k, v in data.items() if isinstance(v, str)}
-    maanden = waarden.get("maanden", "")
-    if maanden not in {"1", "2"}:
-        return await detail_pagina(
-            db,
-            actor,
-            state,
-            verzoek_id,
-            fouten={"maanden": "Kies één of twee maanden."},
-            waarden=waarden,
-            status_code=422,
-        )
-    try:
+    async def actie() -> Redirect:
+        if data.maanden not in {"1", "2"}:
+            raise RegelFouten({"maanden": "Kies één of twee maanden."})
         async with db.begin():
             await services.verleng(
-                db, actor, verzoek_id, maanden=int(maanden), reden=waarden.get("reden", "")
+                db, actor, verzoek_id, maanden=int(data.maanden), reden=data.reden
             )
-    except VerzoekRegelFout as exc:
-        return await detail_pagina(
-            db,
-            actor,
-            state,
-            verzoek_id,
-            fouten={exc.field or "reden": exc.message},
-            waarden=waarden,
-            status_code=422,
-        )
-    return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+        return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+
+    return await of_opnieuw(
+        actie,
+        lambda fouten: detail_pagina(
+            db, actor, state, verzoek_id, fouten=fouten, waarden=data.waarden()
+        ),
+        standaardveld="reden",
+    )
 
 
 @get(
@@ -434,14 +433,15 @@ async def inzage_download(
     if formaat not in {"json", "pdf"}:
         raise NotFoundException
     try:
+        # The sources' names come from the platform: read between the tenant's transactions
+        # (one pooled connection at a time, casushub.platform.een_verbinding).
         async with db.begin():
             found = await verzoek.verzoek(db, verzoek_id)
-            namen = await organisatienamen(
-                state,
-                await bronnen.bron_organisaties(db, found.persoon_id)
-                if found.persoon_id
-                else set(),
+            bron = (
+                await bronnen.bron_organisaties(db, found.persoon_id) if found.persoon_id else set()
             )
+        namen = await organisatienamen(state, bron)
+        async with db.begin():
             inzage = await inzage_document(
                 db,
                 actor,

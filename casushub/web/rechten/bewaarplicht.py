@@ -9,13 +9,13 @@ change the screen is shown again (post/redirect/get) with a fixed confirmation.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,15 +35,16 @@ from casushub.tenants.bewaartermijnen.services import (
     hef_blokkade_op,
     stel_blokkade_in,
 )
-from casushub.tenants.casus.errors import NietGevonden, RegelFout
+from casushub.tenants.casus.errors import NietGevonden, RegelFout, RegelFouten
 from casushub.tenants.casus.toegang import is_regie
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
+from casushub.web.rechten.invoer import reden_verplicht
 
 __all__ = ["bewaarplicht_handlers"]
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 _NO_CACHE = {"Cache-Control": "no-store"}
@@ -53,6 +54,20 @@ REIKWIJDTE = [
     ("persoon", "Alles over deze persoon (ook andere casussen en signalen)"),
 ]
 GRONDKEUZE = [("", "Kies een grond"), *((g.value, GRONDEN[g.value]) for g in Blokkadegrond)]
+
+
+@dataclass
+class Blokkade(Formulier):
+    reikwijdte: str = ""
+    grond: str = ""
+    reden: str = ""
+
+
+@dataclass
+class Opheffing(Formulier):
+    reden_opheffing: str = ""
+
+
 MELDINGEN = {
     "ingesteld": "De juridische blokkade is ingesteld. Zolang die geldt, wordt niets vernietigd.",
     "opgeheven": "De blokkade is opgeheven. De vernietiging volgt weer de bewaartermijn.",
@@ -79,22 +94,23 @@ async def casus_rechten(
         plicht = await bewaarplicht(db, actor, casus_id)
         items = await beperkbare_items(db, actor, casus_id, vandaag=klok.vandaag())
         verhuizingen = await verhuisgeschiedenis(db, actor, casus_id)
-        gemeld = {}
-        if verhuizingen:
-            # The hand-over notices of these moves: to whom, and which requests followed.
-            async with state.engine.connect() as conn:
-                uit = await overdrachten(conn, tenant.id, richting="uit")
-            gemeld = {o.taak_id: o for o in uit}
-        fragment = Template(
-            "rechten/_casus.html",
-            context={
-                "plicht": plicht,
-                "items": items,
-                "verhuizingen": verhuizingen,
-                "gemeld": gemeld,
-                "regie": is_regie(actor),
-            },
-        )
+    gemeld = {}
+    if verhuizingen:
+        # The hand-over notices of these moves: to whom, and which requests followed. A
+        # platform read, after the tenant's transaction (casushub.platform.een_verbinding).
+        async with state.engine.connect() as conn:
+            uit = await overdrachten(conn, tenant.id, richting="uit")
+        gemeld = {o.taak_id: o for o in uit}
+    fragment = Template(
+        "rechten/_casus.html",
+        context={
+            "plicht": plicht,
+            "items": items,
+            "verhuizingen": verhuizingen,
+            "gemeld": gemeld,
+            "regie": is_regie(actor),
+        },
+    )
     return await sectie(request, state, db, actor, casus_id, "rechten", fragment)
 
 
@@ -148,42 +164,47 @@ async def bewaarplicht_scherm(
 )
 async def bewaarplicht_instellen(
     casus_id: FromPath[uuid.UUID],
-    data: Form,
+    data: Annotated[Blokkade, FORMULIER],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template | Redirect:
-    waarden = {k: str(data.get(k, ""))[: _MAX_REDEN + 1] for k in ("reikwijdte", "grond", "reden")}
-    fouten: dict[str, str] = {}
-    if waarden["reikwijdte"] not in {"casus", "persoon"}:
-        fouten["reikwijdte"] = "Kies of de blokkade op deze casus of op de hele persoon ligt."
-    if waarden["grond"] not in GRONDEN:
-        fouten["grond"] = "Kies de grond van de blokkade."
-    if not waarden["reden"].strip():
-        fouten["reden"] = "Geef de reden op, bijvoorbeeld het kenmerk van de zaak of de klacht."
-    elif len(waarden["reden"]) > _MAX_REDEN:
-        fouten["reden"] = "Houd de reden korter dan 2000 tekens."
-    if not fouten:
-        try:
-            async with db.begin():
-                plicht = await bewaarplicht(db, actor, casus_id)
-                await stel_blokkade_in(
-                    db,
-                    actor,
-                    plicht.casus.persoon_id,
-                    grond=waarden["grond"],
-                    reden=waarden["reden"],
-                    casus_id=casus_id if waarden["reikwijdte"] == "casus" else None,
-                )
-        except RegelFout as fout:
-            fouten[fout.field if fout.field in waarden else "reden"] = fout.message
-    if fouten:
+    waarden = {k: v[: _MAX_REDEN + 1] for k, v in data.waarden().items()}
+
+    async def actie() -> Redirect:
+        fouten: dict[str, str] = {}
+        if waarden["reikwijdte"] not in {"casus", "persoon"}:
+            fouten["reikwijdte"] = "Kies of de blokkade op deze casus of op de hele persoon ligt."
+        if waarden["grond"] not in GRONDEN:
+            fouten["grond"] = "Kies de grond van de blokkade."
+        reden_fout = reden_verplicht(
+            waarden["reden"],
+            "Geef de reden op, bijvoorbeeld het kenmerk van de zaak of de klacht.",
+            _MAX_REDEN,
+        )
+        if reden_fout:
+            fouten["reden"] = reden_fout
+        if fouten:
+            raise RegelFouten(fouten)
         async with db.begin():
-            return await _scherm(
-                db, actor, casus_id, waarden=waarden, fouten=fouten, status_code=422
+            plicht = await bewaarplicht(db, actor, casus_id)
+            await stel_blokkade_in(
+                db,
+                actor,
+                plicht.casus.persoon_id,
+                grond=waarden["grond"],
+                reden=waarden["reden"],
+                casus_id=casus_id if waarden["reikwijdte"] == "casus" else None,
             )
-    return Redirect(
-        f"/casusoverleg/casussen/{casus_id}/bewaarplicht?gelukt=ingesteld", status_code=303
-    )
+        return Redirect(
+            f"/casusoverleg/casussen/{casus_id}/bewaarplicht?gelukt=ingesteld", status_code=303
+        )
+
+    async def opnieuw(fouten: dict[str, str]) -> Template:
+        fouten = {(k if k in waarden else "reden"): v for k, v in fouten.items()}
+        async with db.begin():
+            return await _scherm(db, actor, casus_id, waarden=waarden, fouten=fouten)
+
+    return await of_opnieuw(actie, opnieuw, standaardveld="reden")
 
 
 @post(
@@ -195,14 +216,14 @@ async def bewaarplicht_instellen(
 async def bewaarplicht_opheffen(
     casus_id: FromPath[uuid.UUID],
     blokkade_id: FromPath[uuid.UUID],
-    data: Form,
+    data: Annotated[Opheffing, FORMULIER],
     db: NamedDependency[AsyncSession],
     actor: NamedDependency[Actor],
 ) -> Template | Redirect:
     veld = f"opheffen-{blokkade_id}"
-    reden = str(data.get("reden_opheffing", ""))[: _MAX_REDEN + 1]
-    fout: str | None = None
-    try:
+    reden = data.reden_opheffing[: _MAX_REDEN + 1]
+
+    async def actie() -> Redirect:
         async with db.begin():
             plicht = await bewaarplicht(db, actor, casus_id)
             blokkade = await db.get(JuridischeBlokkade, blokkade_id)
@@ -213,26 +234,22 @@ async def bewaarplicht_opheffen(
                 or blokkade.casus_id not in {None, casus_id}
             ):
                 raise NietGevonden("Deze blokkade bestaat niet (meer).")
-            if not reden.strip():
-                raise RegelFout("Geef de reden van het opheffen op.", "reden")
-            if len(reden) > _MAX_REDEN:
-                raise RegelFout("Houd de reden korter dan 2000 tekens.", "reden")
+            reden_fout = reden_verplicht(reden, "Geef de reden van het opheffen op.", _MAX_REDEN)
+            if reden_fout:
+                raise RegelFout(reden_fout, "reden")
             await hef_blokkade_op(db, actor, blokkade_id, reden=reden)
-    except RegelFout as exc:
-        fout = exc.message
-    if fout is not None:
+        return Redirect(
+            f"/casusoverleg/casussen/{casus_id}/bewaarplicht?gelukt=opgeheven", status_code=303
+        )
+
+    async def opnieuw(fouten: dict[str, str]) -> Template:
+        # Each hold has its own form: the message sits at its reason.
         async with db.begin():
             return await _scherm(
-                db,
-                actor,
-                casus_id,
-                waarden={veld: reden},
-                fouten={veld: fout},
-                status_code=422,
+                db, actor, casus_id, waarden={veld: reden}, fouten={veld: " ".join(fouten.values())}
             )
-    return Redirect(
-        f"/casusoverleg/casussen/{casus_id}/bewaarplicht?gelukt=opgeheven", status_code=303
-    )
+
+    return await of_opnieuw(actie, opnieuw, standaardveld=veld)
 
 
 bewaarplicht_handlers: list[Any] = [
