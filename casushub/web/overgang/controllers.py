@@ -9,14 +9,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import State, UploadFile
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,15 +45,15 @@ from casushub.tenants.weging.rules import BEOORDELINGEN, CRITERIA, Beoordeling, 
 from casushub.tenants.weging.services import Aanwezige
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijlagen import content_disposition
-from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.weging import deelnemende_organisaties
+from casushub.web.formulieren import FORMULIER, Formulier, datumveld, of_opnieuw
 from casushub.web.jobs import job_context
 from casushub.workers.enqueue import send_job
 
 __all__ = ["overgang_handlers"]
 
 log = logging.getLogger(__name__)
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 UPLOAD = (Role.GEMEENTE_REGIE,)
 IMPORT_ACTOR = "overgang.import"
@@ -75,6 +75,41 @@ MELDINGEN = {
     "verworpen": "De proefimport is verworpen; er is niets ingelezen.",
 }
 KRUIMEL = {"label": "Overgangsvoorraad", "href": "/overgang"}
+
+
+@dataclass
+class Weegtermijn(Formulier):
+    maanden: str = ""
+
+
+@dataclass
+class Weegformulier(Formulier):
+    """The weging of one case: each criterion of ``CRITERIA`` has a choice and an explanation
+    (``<criterion>_beoordeling``, ``<criterion>_toelichting``)."""
+
+    datum: str = ""
+    aanwezig: list[str] | str = field(default_factory=list)
+    redenering: str = ""
+    uitkomst: str = ""
+    geweld_beoordeling: str = ""
+    geweld_toelichting: str = ""
+    denkbeelden_beoordeling: str = ""
+    denkbeelden_toelichting: str = ""
+    sociale_relaties_beoordeling: str = ""
+    sociale_relaties_toelichting: str = ""
+    identificatie_beoordeling: str = ""
+    identificatie_toelichting: str = ""
+    zelfredzaamheid_beoordeling: str = ""
+    zelfredzaamheid_toelichting: str = ""
+
+    def beoordelingen(self) -> dict[str, Beoordeling]:
+        """The criteria given a choice, with their explanation."""
+        waarden = self.waarden()
+        return {
+            key: Beoordeling(waarden[f"{key}_beoordeling"], waarden[f"{key}_toelichting"])
+            for key in CRITERIA
+            if waarden[f"{key}_beoordeling"]
+        }
 
 
 async def _bekende_gemeenten(state: State) -> set[str]:
@@ -297,15 +332,20 @@ async def overgang_verwerpen(
     "/overgang/termijn", name="overgang-termijn", opt=roles(Role.GEMEENTE_REGIE), dependencies=DEPS
 )
 async def overgang_termijn(
-    data: Form, db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+    data: Annotated[Weegtermijn, FORMULIER],
+    db: NamedDependency[AsyncSession],
+    actor: NamedDependency[Actor],
 ) -> Template | Redirect:
-    waarde = str(data.get("maanden", "")).strip()
-    try:
+    waarde = data.maanden.strip()
+
+    async def actie() -> Redirect:
         if not waarde.isdigit():
             raise RegelFout("Kies een termijn van 1 tot 12 maanden.", "maanden")
         async with db.begin():
             await wijzig_weegtermijn(db, actor, int(waarde))
-    except RegelFout as fout:
+        return Redirect("/overgang?gedaan=termijn", status_code=303)
+
+    async def opnieuw(fouten: dict[str, str]) -> Template:
         async with db.begin():
             zaken = await overgangslijst(db, actor)
             termijn = await weegtermijn(db)
@@ -317,11 +357,12 @@ async def overgang_termijn(
                 "vandaag": klok.vandaag(),
                 "herinner_dagen": HERINNER_DAGEN,
                 "mag_uploaden": True,
-                "fouten": {"maanden": fout.message},
+                # The page has one field for the period: every refusal sits there.
+                "fouten": {"maanden": " ".join(fouten.values())},
             },
-            status_code=422,
         )
-    return Redirect("/overgang?gedaan=termijn", status_code=303)
+
+    return await of_opnieuw(actie, opnieuw, standaardveld="maanden")
 
 
 def _weegscherm(
@@ -367,10 +408,9 @@ async def overgang_weging(
     return _weegscherm(zaak, organisaties, {"datum": klok.vandaag().strftime("%d-%m-%Y")}, {})
 
 
-def _lijst(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+def _lijst(value: list[str] | str) -> list[str]:
+    """A multi-value field: a list when several were ticked, one text when one was."""
+    return [value] if isinstance(value, str) else value
 
 
 @post(
@@ -381,7 +421,7 @@ def _lijst(value: Any) -> list[str]:
 )
 async def overgang_weging_opslaan(
     zaak_id: FromPath[uuid.UUID],
-    data: Form,
+    data: Annotated[Weegformulier, FORMULIER],
     state: State,
     tenant: NamedDependency[TenantRef],
     db: NamedDependency[AsyncSession],
@@ -389,35 +429,23 @@ async def overgang_weging_opslaan(
 ) -> Template | Redirect:
     organisaties = await deelnemende_organisaties(state, tenant)
     soort = {i: t for i, _, t in organisaties}
-    waarden = {k: v for k, v in data.items() if k != "_csrf_token"}
-    waarden["aanwezig"] = [a for a in _lijst(data.get("aanwezig")) if a in soort]
-    fouten: dict[str, str] = {}
-    try:
-        weegdatum = datum(str(data.get("datum", "")))
-    except ValueError:
-        weegdatum = None
-        fouten["datum"] = "Vul de datum in als dd-mm-jjjj."
-    if weegdatum is None and not fouten:
-        fouten["datum"] = "Vul de datum van de weging in."
-    invoer = ZaakWeging(
-        datum=weegdatum or klok.vandaag(),
-        aanwezigen=[Aanwezige(uuid.UUID(a), soort[a]) for a in waarden["aanwezig"]],
-        criteria={
-            key: Beoordeling(
-                str(data.get(f"{key}_beoordeling", "")), str(data.get(f"{key}_toelichting", ""))
-            )
-            for key in CRITERIA
-            if data.get(f"{key}_beoordeling")
-        },
-        redenering=str(data.get("redenering", ""))[:10_000],
-        uitkomst=str(data.get("uitkomst", "")) or None,
-    )
-    async with state.engine.connect() as conn:
-        code = await conn.scalar(select(Tenant.gemeentecode).where(Tenant.id == tenant.id))
-        live = await gereed_voor_livegang(conn, tenant.id)
-    try:
-        if fouten:
-            raise RegelFout(fouten["datum"], "datum")
+    waarden: dict[str, Any] = data.waarden()
+    waarden["aanwezig"] = [a for a in _lijst(data.aanwezig) if a in soort]
+
+    async def actie() -> Redirect:
+        weegdatum = datumveld(data.datum, "datum", "Vul de datum in als dd-mm-jjjj.")
+        if weegdatum is None:
+            raise RegelFout("Vul de datum van de weging in.", "datum")
+        invoer = ZaakWeging(
+            datum=weegdatum,
+            aanwezigen=[Aanwezige(uuid.UUID(a), soort[a]) for a in waarden["aanwezig"]],
+            criteria=data.beoordelingen(),
+            redenering=data.redenering[:10_000],
+            uitkomst=data.uitkomst or None,
+        )
+        async with state.engine.connect() as conn:
+            code = await conn.scalar(select(Tenant.gemeentecode).where(Tenant.id == tenant.id))
+            live = await gereed_voor_livegang(conn, tenant.id)
         if invoer.uitkomst == Uitkomst.OPNAME and not live:
             raise RegelFout(
                 "Deze gemeente is nog niet live: er kan nog geen casus worden aangemaakt tot de "
@@ -426,14 +454,18 @@ async def overgang_weging_opslaan(
             )
         async with db.begin():
             zaak = await weeg_zaak(db, actor, zaak_id, invoer, regie_gemeente=code or "")
-    except RegelFout as fout:
+        if zaak.casus_id is not None:
+            return Redirect(f"/casusoverleg/casussen/{zaak.casus_id}", status_code=303)
+        return Redirect("/overgang?gedaan=geen_actie", status_code=303)
+
+    async def opnieuw(fouten: dict[str, str]) -> Template:
         async with db.begin():
-            zaak_ = await lees_zaak(db, actor, zaak_id)
-        veld = (fout.field or "redenering").replace(".", "_")
-        return _weegscherm(zaak_, organisaties, waarden, {veld: fout.message}, 422)
-    if zaak.casus_id is not None:
-        return Redirect(f"/casusoverleg/casussen/{zaak.casus_id}", status_code=303)
-    return Redirect("/overgang?gedaan=geen_actie", status_code=303)
+            zaak = await lees_zaak(db, actor, zaak_id)
+        # A criterion's field "criteria.geweld" is "criteria_geweld" in the page.
+        velden = {veld.replace(".", "_"): melding for veld, melding in fouten.items()}
+        return _weegscherm(zaak, organisaties, waarden, velden)
+
+    return await of_opnieuw(actie, opnieuw, standaardveld="redenering")
 
 
 overgang_handlers = [
