@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -173,21 +173,6 @@ async def _pagina(
     return Template("contactpunt/besluit.html", context=context, status_code=status_code)
 
 
-@get(
-    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/besluit",
-    name="contactpunt-besluit-pagina",
-    opt=roles(*STAF),
-    dependencies=STAF_DEPS,
-)
-async def besluit_pagina(
-    verzoek_id: FromPath[uuid.UUID],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    state: State,
-) -> Template | Redirect:
-    return await _pagina(db, actor, state, verzoek_id)
-
-
 def _correctie(waarden: dict[str, str]) -> afhandeling.Correctie | None:
     soort, _, rest = waarden.get("gegeven", "").partition(":")
     raw_id, _, veld = rest.partition(":")
@@ -198,99 +183,10 @@ def _correctie(waarden: dict[str, str]) -> afhandeling.Correctie | None:
     return afhandeling.Correctie(soort, item_id, veld, waarden.get("nieuwe_waarde", ""))
 
 
-@post(
-    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/besluit",
-    name="contactpunt-besluit",
-    opt=roles(*STAF),
-    dependencies=STAF_DEPS,
-)
-async def besluit_nemen(
-    verzoek_id: FromPath[uuid.UUID],
-    data: Annotated[Besluitformulier, FORMULIER],
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    state: State,
-) -> Template | Redirect:
-    """Record the one decision for all joint controllers and carry it out.
-
-    A refusal comes back on the decision page, or, when the request is no longer open, on
-    the request's page (so not through ``of_opnieuw``, which answers with the form only)."""
-    waarden = waarden_van(data)
-    try:
-        try:
-            uitkomst = Besluituitkomst(waarden["uitkomst"])
-        except ValueError:
-            raise RegelFouten(
-                {"uitkomst": "Kies het besluit: toewijzen, deels toewijzen of afwijzen."}
-            ) from None
-        try:
-            async with db.begin():
-                besluit = await afhandeling.beslis_en_voer_uit(
-                    db,
-                    actor,
-                    verzoek_id,
-                    uitkomst=uitkomst,
-                    motivering=waarden["motivering"],
-                    correctie=_correctie(waarden),
-                )
-        except VerzoekNietGevonden as exc:
-            if exc.message == "Dit verzoek bestaat niet (meer).":
-                raise
-            raise RegelFouten({"gegeven": exc.message}) from exc
-    except RegelFout as fout:
-        fouten = {_BESLUITVELD.get(k, k): v for k, v in veldfouten(fout, "motivering").items()}
-        return await _pagina(
-            db, actor, state, verzoek_id, fouten=fouten, waarden=waarden, status_code=422
-        )
-    bevestig(request, _bevestiging(besluit.uitkomst, waarden))
-    return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
-
-
 def _bevestiging(uitkomst: str, waarden: dict[str, str]) -> str:
     if uitkomst == Besluituitkomst.AFGEWEZEN:
         return "Het besluit is vastgelegd: het verzoek is afgewezen."
     return "Het besluit is vastgelegd en uitgevoerd."
-
-
-@post(
-    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/opheffen",
-    name="contactpunt-blokkade-opheffen",
-    opt=roles(*STAF),
-    dependencies=STAF_DEPS,
-)
-async def blokkade_opheffen(
-    verzoek_id: FromPath[uuid.UUID],
-    data: Annotated[Opheffing, FORMULIER],
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    state: State,
-) -> Template | Redirect:
-    """Lift the hold of a granted restriction or objection; destruction resumes its schedule."""
-    from casushub.web.contactpunt.verzoekscherm import detail_pagina
-
-    reden = waarden_van(data)["reden"]
-
-    async def actie() -> Redirect:
-        async with db.begin():
-            await afhandeling.hef_verwerkingsbeperking_op(db, actor, verzoek_id, reden=reden)
-        bevestig(request, "De blokkade is opgeheven. De bewaartermijn loopt weer.")
-        return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
-
-    return await of_opnieuw(
-        actie,
-        # On the request's page the reason has a field of its own.
-        lambda fouten: detail_pagina(
-            db,
-            actor,
-            state,
-            verzoek_id,
-            fouten={"opheffen_reden": " ".join(fouten.values())},
-            waarden={"opheffen_reden": reden},
-        ),
-        standaardveld="reden",
-    )
 
 
 ALLE_TENANTROLLEN = (
@@ -303,64 +199,148 @@ ALLE_TENANTROLLEN = (
 )
 
 
-@get(
-    f"{TAKEN}/rectificatie/{{rectificatie_id:uuid}}",
-    name="contactpunt-rectificatie",
-    opt=roles(*ALLE_TENANTROLLEN),
-    dependencies=STAF_DEPS,
-)
-async def rectificatie_pagina(
-    rectificatie_id: FromPath[uuid.UUID],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    """A recipient of the old value reads the correction (the link in its e-mail)."""
-    async with db.begin():
-        correctie = await rectificatie.rectificatie_voor(db, actor, rectificatie_id)
-    return Template(
-        "contactpunt/rectificatie.html",
-        context={
-            "c": correctie,
-            "op": datum_nl(correctie.gecorrigeerd_op.date()),
-            "wat": rectificatie.OMSCHRIJVING.get(
-                (correctie.item_soort, correctie.veld), correctie.veld
+class BesluitController(Controller):
+    """The decision, the lifted hold and the corrections passed on."""
+
+    path = "/contactpunt-taken"
+    opt = roles(*STAF)
+    dependencies = STAF_DEPS
+
+    @get("/verzoek/{verzoek_id:uuid}/besluit", name="contactpunt-besluit-pagina")
+    async def besluit_pagina(
+        self,
+        verzoek_id: FromPath[uuid.UUID],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        state: State,
+    ) -> Template | Redirect:
+        return await _pagina(db, actor, state, verzoek_id)
+
+    @post("/verzoek/{verzoek_id:uuid}/besluit", name="contactpunt-besluit")
+    async def besluit_nemen(
+        self,
+        verzoek_id: FromPath[uuid.UUID],
+        data: Annotated[Besluitformulier, FORMULIER],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        state: State,
+    ) -> Template | Redirect:
+        """Record the one decision for all joint controllers and carry it out.
+
+        A refusal comes back on the decision page, or, when the request is no longer open, on
+        the request's page (so not through ``of_opnieuw``, which answers with the form only)."""
+        waarden = waarden_van(data)
+        try:
+            try:
+                uitkomst = Besluituitkomst(waarden["uitkomst"])
+            except ValueError:
+                raise RegelFouten(
+                    {"uitkomst": "Kies het besluit: toewijzen, deels toewijzen of afwijzen."}
+                ) from None
+            try:
+                async with db.begin():
+                    besluit = await afhandeling.beslis_en_voer_uit(
+                        db,
+                        actor,
+                        verzoek_id,
+                        uitkomst=uitkomst,
+                        motivering=waarden["motivering"],
+                        correctie=_correctie(waarden),
+                    )
+            except VerzoekNietGevonden as exc:
+                if exc.message == "Dit verzoek bestaat niet (meer).":
+                    raise
+                raise RegelFouten({"gegeven": exc.message}) from exc
+        except RegelFout as fout:
+            fouten = {_BESLUITVELD.get(k, k): v for k, v in veldfouten(fout, "motivering").items()}
+            return await _pagina(
+                db, actor, state, verzoek_id, fouten=fouten, waarden=waarden, status_code=422
+            )
+        bevestig(request, _bevestiging(besluit.uitkomst, waarden))
+        return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+
+    @post("/verzoek/{verzoek_id:uuid}/opheffen", name="contactpunt-blokkade-opheffen")
+    async def blokkade_opheffen(
+        self,
+        verzoek_id: FromPath[uuid.UUID],
+        data: Annotated[Opheffing, FORMULIER],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        state: State,
+    ) -> Template | Redirect:
+        """Lift the hold of a granted restriction or objection; destruction resumes its schedule."""
+        from casushub.web.contactpunt.verzoekscherm import detail_pagina
+
+        reden = waarden_van(data)["reden"]
+
+        async def actie() -> Redirect:
+            async with db.begin():
+                await afhandeling.hef_verwerkingsbeperking_op(db, actor, verzoek_id, reden=reden)
+            bevestig(request, "De blokkade is opgeheven. De bewaartermijn loopt weer.")
+            return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+
+        return await of_opnieuw(
+            actie,
+            # On the request's page the reason has a field of its own.
+            lambda fouten: detail_pagina(
+                db,
+                actor,
+                state,
+                verzoek_id,
+                fouten={"opheffen_reden": " ".join(fouten.values())},
+                waarden={"opheffen_reden": reden},
             ),
-        },
+            standaardveld="reden",
+        )
+
+    @get(
+        "/rectificatie/{rectificatie_id:uuid}",
+        name="contactpunt-rectificatie",
+        opt=roles(*ALLE_TENANTROLLEN),
     )
+    async def rectificatie_pagina(
+        self,
+        rectificatie_id: FromPath[uuid.UUID],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        """A recipient of the old value reads the correction (the link in its e-mail)."""
+        async with db.begin():
+            correctie = await rectificatie.rectificatie_voor(db, actor, rectificatie_id)
+        return Template(
+            "contactpunt/rectificatie.html",
+            context={
+                "c": correctie,
+                "op": datum_nl(correctie.gecorrigeerd_op.date()),
+                "wat": rectificatie.OMSCHRIJVING.get(
+                    (correctie.item_soort, correctie.veld), correctie.veld
+                ),
+            },
+        )
+
+    @get("/verbeteringen", name="contactpunt-verbeteringen", opt=roles(*ALLE_TENANTROLLEN))
+    async def verbeteringen(
+        self, db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+    ) -> Template:
+        """The corrections passed on to the signed-in user or their organisation."""
+        async with db.begin():
+            lijst = await rectificatie.mijn_verbeteringen(db, actor)
+        return Template(
+            "contactpunt/verbeteringen.html",
+            context={
+                "rijen": [
+                    {
+                        "id": c.id,
+                        "wat": rectificatie.OMSCHRIJVING.get((c.item_soort, c.veld), c.veld),
+                        "op": datum_nl(c.gecorrigeerd_op.date()),
+                        "gelezen": status == "gelezen",
+                    }
+                    for c, status in lijst
+                ]
+            },
+        )
 
 
-@get(
-    f"{TAKEN}/verbeteringen",
-    name="contactpunt-verbeteringen",
-    opt=roles(*ALLE_TENANTROLLEN),
-    dependencies=STAF_DEPS,
-)
-async def verbeteringen(
-    db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
-) -> Template:
-    """The corrections passed on to the signed-in user or their organisation."""
-    async with db.begin():
-        lijst = await rectificatie.mijn_verbeteringen(db, actor)
-    return Template(
-        "contactpunt/verbeteringen.html",
-        context={
-            "rijen": [
-                {
-                    "id": c.id,
-                    "wat": rectificatie.OMSCHRIJVING.get((c.item_soort, c.veld), c.veld),
-                    "op": datum_nl(c.gecorrigeerd_op.date()),
-                    "gelezen": status == "gelezen",
-                }
-                for c, status in lijst
-            ]
-        },
-    )
-
-
-besluit_handlers: list[Any] = [
-    verbeteringen,
-    besluit_pagina,
-    besluit_nemen,
-    blokkade_opheffen,
-    rectificatie_pagina,
-]
+besluit_handlers: list[Any] = [BesluitController]

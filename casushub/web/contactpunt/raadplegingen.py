@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath
@@ -106,102 +106,99 @@ async def _raadplegingen(
     )
 
 
-@get(
-    RAADPLEGINGEN, name="contactpunt-raadplegingen", opt=roles(*DEELNEMERS), dependencies=STAF_DEPS
-)
-async def raadplegingen(
-    db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
-) -> Template:
-    return await _raadplegingen(db, actor)
+class RaadplegingController(Controller):
+    """A participant's consultations."""
 
+    path = "/contactpunt-taken/raadplegingen"
+    opt = roles(*DEELNEMERS)
+    dependencies = STAF_DEPS
 
-@post(
-    f"{RAADPLEGINGEN}/{{consultatie_id:uuid}}",
-    name="contactpunt-raadpleging-antwoord",
-    opt=roles(*DEELNEMERS),
-    dependencies=STAF_DEPS,
-)
-async def raadpleging_beantwoorden(
-    consultatie_id: FromPath[uuid.UUID],
-    data: Annotated[Antwoord, FORMULIER],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    veld = f"antwoord-{consultatie_id}"
+    @get("", name="contactpunt-raadplegingen")
+    async def raadplegingen(
+        self, db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+    ) -> Template:
+        return await _raadplegingen(db, actor)
 
-    async def actie() -> Redirect:
-        async with db.begin():
-            await beantwoord_consultatie(db, actor, consultatie_id, data.antwoord)
-        return Redirect(RAADPLEGINGEN, status_code=303)
+    @post("/{consultatie_id:uuid}", name="contactpunt-raadpleging-antwoord")
+    async def raadpleging_beantwoorden(
+        self,
+        consultatie_id: FromPath[uuid.UUID],
+        data: Annotated[Antwoord, FORMULIER],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        veld = f"antwoord-{consultatie_id}"
 
-    # Each consultation has its own answer field (its id carries the consultation's id).
-    return await of_opnieuw(
-        actie,
-        lambda fouten: _raadplegingen(
-            db, actor, fouten={veld: " ".join(fouten.values())}, waarden={veld: data.antwoord}
-        ),
-        standaardveld=veld,
-    )
-
-
-@post(
-    f"{RAADPLEGINGEN}/beperken",
-    name="contactpunt-inzage-beperken",
-    opt=roles(*DEELNEMERS),
-    dependencies=STAF_DEPS,
-)
-async def inzage_beperken(
-    data: Annotated[Beperking, FORMULIER],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    """The source withholds one of its items from inzage, on a legal ground, until review."""
-    waarden = waarden_van(data)
-    # Errors name the fields of the consultation the form belongs to (ids carry its id).
-    try:
-        taak = str(uuid.UUID(waarden["taak"]))
-    except ValueError:
-        taak = ""
-    waarden["taak"] = taak
-
-    async def actie() -> Redirect:
-        fouten: dict[str, str] = {}
-        soort, _, raw_id = waarden["item"].partition(":")
-        try:
-            item_id = uuid.UUID(raw_id)
-        except ValueError:
-            fouten["item"] = "Kies het gegeven."
-        if waarden["grond"] not in BEPERKING_GRONDEN:
-            fouten["grond"] = "Kies een wettelijke grond om inzage te beperken."
-        # Dates as people type them, with a slash too (lees_datum), as this form always took.
-        herzien_op = lees_datum(waarden["herzien_op"])
-        if herzien_op is None:
-            fouten["herzien"] = "Vul de datum van herbeoordeling in, bijvoorbeeld 17-03-2027."
-        if fouten or herzien_op is None:
-            raise RegelFouten(fouten)
-        try:
+        async def actie() -> Redirect:
             async with db.begin():
-                await beperk_inzage(
-                    db,
-                    actor,
-                    item_soort=soort,
-                    item_id=item_id,
-                    grond=waarden["grond"],
-                    herzien_op=herzien_op,
-                    toelichting=waarden["toelichting"],
-                )
-        except VerzoekRegelFout as exc:
-            # The rule's own refusal sits at the item it names, else at the review date.
-            raise RegelFouten({"item" if exc.field == "item" else "herzien": exc.message}) from exc
-        return Redirect(RAADPLEGINGEN, status_code=303)
+                await beantwoord_consultatie(db, actor, consultatie_id, data.antwoord)
+            return Redirect(RAADPLEGINGEN, status_code=303)
 
-    return await of_opnieuw(
-        actie,
-        lambda fouten: _raadplegingen(
-            db, actor, fouten={f"{k}-{taak}": v for k, v in fouten.items()}, waarden=waarden
-        ),
-        standaardveld="herzien",
-    )
+        # Each consultation has its own answer field (its id carries the consultation's id).
+        return await of_opnieuw(
+            actie,
+            lambda fouten: _raadplegingen(
+                db, actor, fouten={veld: " ".join(fouten.values())}, waarden={veld: data.antwoord}
+            ),
+            standaardveld=veld,
+        )
+
+    @post("/beperken", name="contactpunt-inzage-beperken")
+    async def inzage_beperken(
+        self,
+        data: Annotated[Beperking, FORMULIER],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        """The source withholds one of its items from inzage, on a legal ground, until review."""
+        waarden = waarden_van(data)
+        # Errors name the fields of the consultation the form belongs to (ids carry its id).
+        try:
+            taak = str(uuid.UUID(waarden["taak"]))
+        except ValueError:
+            taak = ""
+        waarden["taak"] = taak
+
+        async def actie() -> Redirect:
+            fouten: dict[str, str] = {}
+            soort, _, raw_id = waarden["item"].partition(":")
+            try:
+                item_id = uuid.UUID(raw_id)
+            except ValueError:
+                fouten["item"] = "Kies het gegeven."
+            if waarden["grond"] not in BEPERKING_GRONDEN:
+                fouten["grond"] = "Kies een wettelijke grond om inzage te beperken."
+            # Dates as people type them, with a slash too (lees_datum), as this form always took.
+            herzien_op = lees_datum(waarden["herzien_op"])
+            if herzien_op is None:
+                fouten["herzien"] = "Vul de datum van herbeoordeling in, bijvoorbeeld 17-03-2027."
+            if fouten or herzien_op is None:
+                raise RegelFouten(fouten)
+            try:
+                async with db.begin():
+                    await beperk_inzage(
+                        db,
+                        actor,
+                        item_soort=soort,
+                        item_id=item_id,
+                        grond=waarden["grond"],
+                        herzien_op=herzien_op,
+                        toelichting=waarden["toelichting"],
+                    )
+            except VerzoekRegelFout as exc:
+                # The rule's own refusal sits at the item it names, else at the review date.
+                raise RegelFouten(
+                    {"item" if exc.field == "item" else "herzien": exc.message}
+                ) from exc
+            return Redirect(RAADPLEGINGEN, status_code=303)
+
+        return await of_opnieuw(
+            actie,
+            lambda fouten: _raadplegingen(
+                db, actor, fouten={f"{k}-{taak}": v for k, v in fouten.items()}, waarden=waarden
+            ),
+            standaardveld="herzien",
+        )
 
 
-raadpleging_handlers: list[Any] = [raadplegingen, raadpleging_beantwoorden, inzage_beperken]
+raadpleging_handlers: list[Any] = [RaadplegingController]

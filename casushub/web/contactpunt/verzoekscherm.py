@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, NotFoundException
@@ -291,179 +291,166 @@ async def detail_pagina(
     return Template("contactpunt/verzoek.html", context=context, status_code=status_code)
 
 
-@get(
-    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}",
-    name="contactpunt-verzoek",
-    opt=roles(*STAF),
-    dependencies=STAF_DEPS,
-)
-async def verzoek_pagina(
-    verzoek_id: FromPath[uuid.UUID],
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    state: State,
-) -> Template:
-    zoek = {
-        k: str(request.query_params.get(k, ""))[:200]
-        for k in ("zoek_naam", "zoek_geboortedatum")
-        if request.query_params.get(k)
-    }
-    return await detail_pagina(
-        db, actor, state, verzoek_id, zoek=zoek, melding=neem_melding(request)
-    )
+class VerzoekController(Controller):
+    """The request page and what is done on it."""
 
+    path = "/contactpunt-taken/verzoek/{verzoek_id:uuid}"
+    opt = roles(*STAF)
+    dependencies = STAF_DEPS
 
-@post(
-    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/koppelen",
-    name="contactpunt-koppelen",
-    opt=roles(*STAF),
-    dependencies=STAF_DEPS,
-)
-async def koppelen(
-    verzoek_id: FromPath[uuid.UUID],
-    data: Annotated[Koppeling, FORMULIER],
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    state: State,
-) -> Template | Redirect:
-    """Link the person found; every participant that supplied data on them is consulted."""
-    waarden = waarden_van(data)
-    zoek = {k: waarden[k] for k in ("zoek_naam", "zoek_geboortedatum") if waarden.get(k)}
+    @get("", name="contactpunt-verzoek")
+    async def verzoek_pagina(
+        self,
+        verzoek_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        state: State,
+    ) -> Template:
+        zoek = {
+            k: str(request.query_params.get(k, ""))[:200]
+            for k in ("zoek_naam", "zoek_geboortedatum")
+            if request.query_params.get(k)
+        }
+        return await detail_pagina(
+            db, actor, state, verzoek_id, zoek=zoek, melding=neem_melding(request)
+        )
 
-    async def actie() -> Redirect:
+    @post("/koppelen", name="contactpunt-koppelen")
+    async def koppelen(
+        self,
+        verzoek_id: FromPath[uuid.UUID],
+        data: Annotated[Koppeling, FORMULIER],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        state: State,
+    ) -> Template | Redirect:
+        """Link the person found; every participant that supplied data on them is consulted."""
+        waarden = waarden_van(data)
+        zoek = {k: waarden[k] for k in ("zoek_naam", "zoek_geboortedatum") if waarden.get(k)}
+
+        async def actie() -> Redirect:
+            try:
+                persoon_id = uuid.UUID(waarden["persoon_id"])
+            except ValueError:
+                raise RegelFouten(
+                    {"persoon_id": "Kies de persoon om wie het verzoek gaat."}
+                ) from None
+            dagen_raw = waarden["dagen"].strip()
+            dagen = int(dagen_raw) if dagen_raw.isdigit() and len(dagen_raw) <= 3 else 0
+            async with db.begin():
+                await services.koppel_persoon(db, actor, verzoek_id, persoon_id, dagen=dagen)
+            bevestig(
+                request,
+                "De persoon is gekoppeld. De deelnemers die gegevens leverden, "
+                "zijn om een reactie gevraagd.",
+            )
+            return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+
+        return await of_opnieuw(
+            actie,
+            lambda fouten: detail_pagina(
+                db, actor, state, verzoek_id, fouten=fouten, waarden=waarden, zoek=zoek
+            ),
+            standaardveld="persoon_id",
+        )
+
+    @post("/onbekend", name="contactpunt-onbekend")
+    async def onbekend(
+        self,
+        verzoek_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        state: State,
+    ) -> Template | Redirect:
         try:
-            persoon_id = uuid.UUID(waarden["persoon_id"])
-        except ValueError:
-            raise RegelFouten({"persoon_id": "Kies de persoon om wie het verzoek gaat."}) from None
-        dagen_raw = waarden["dagen"].strip()
-        dagen = int(dagen_raw) if dagen_raw.isdigit() and len(dagen_raw) <= 3 else 0
-        async with db.begin():
-            await services.koppel_persoon(db, actor, verzoek_id, persoon_id, dagen=dagen)
+            async with db.begin():
+                await services.persoon_onbekend(db, actor, verzoek_id)
+        except VerzoekRegelFout as exc:
+            return await detail_pagina(
+                db, actor, state, verzoek_id, fouten={"persoon_id": exc.message}, status_code=422
+            )
         bevestig(
             request,
-            "De persoon is gekoppeld. De deelnemers die gegevens leverden, "
-            "zijn om een reactie gevraagd.",
+            "Vastgelegd dat de persoon niet bekend is. Het besluit zegt dat er geen "
+            "gegevens over de betrokkene worden verwerkt.",
         )
         return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
 
-    return await of_opnieuw(
-        actie,
-        lambda fouten: detail_pagina(
-            db, actor, state, verzoek_id, fouten=fouten, waarden=waarden, zoek=zoek
-        ),
-        standaardveld="persoon_id",
-    )
+    @post("/verlengen", name="contactpunt-verlengen")
+    async def verlengen(
+        self,
+        verzoek_id: FromPath[uuid.UUID],
+        data: Annotated[Verlenging, FORMULIER],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        state: State,
+    ) -> Template | Redirect:
+        async def actie() -> Redirect:
+            if data.maanden not in {"1", "2"}:
+                raise RegelFouten({"maanden": "Kies één of twee maanden."})
+            async with db.begin():
+                await services.verleng(
+                    db, actor, verzoek_id, maanden=int(data.maanden), reden=data.reden
+                )
+            return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
 
-
-@post(
-    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/onbekend",
-    name="contactpunt-onbekend",
-    opt=roles(*STAF),
-    dependencies=STAF_DEPS,
-)
-async def onbekend(
-    verzoek_id: FromPath[uuid.UUID],
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    state: State,
-) -> Template | Redirect:
-    try:
-        async with db.begin():
-            await services.persoon_onbekend(db, actor, verzoek_id)
-    except VerzoekRegelFout as exc:
-        return await detail_pagina(
-            db, actor, state, verzoek_id, fouten={"persoon_id": exc.message}, status_code=422
+        return await of_opnieuw(
+            actie,
+            lambda fouten: detail_pagina(
+                db, actor, state, verzoek_id, fouten=fouten, waarden=data.waarden()
+            ),
+            standaardveld="reden",
         )
-    bevestig(
-        request,
-        "Vastgelegd dat de persoon niet bekend is. Het besluit zegt dat er geen "
-        "gegevens over de betrokkene worden verwerkt.",
-    )
-    return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+
+    @get("/inzage/{formaat:str}", name="contactpunt-inzage")
+    async def inzage_download(
+        self,
+        verzoek_id: FromPath[uuid.UUID],
+        formaat: FromPath[str],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        state: State,
+    ) -> Response[Any]:
+        """The person's inzage as JSON or PDF; passes the export guard and is logged."""
+        if formaat not in {"json", "pdf"}:
+            raise NotFoundException
+        try:
+            # The sources' names come from the platform: read between the tenant's transactions
+            # (one pooled connection at a time, casushub.platform.een_verbinding).
+            async with db.begin():
+                found = await verzoek.verzoek(db, verzoek_id)
+                bron = (
+                    await bronnen.bron_organisaties(db, found.persoon_id)
+                    if found.persoon_id
+                    else set()
+                )
+            namen = await organisatienamen(state, bron)
+            async with db.begin():
+                inzage = await inzage_document(
+                    db,
+                    actor,
+                    verzoek_id,
+                    formaat=Formaat.PDF if formaat == "pdf" else Formaat.JSON,
+                    organisatienamen=namen,
+                )
+        except VerzoekRegelFout as exc:
+            raise ClientException(detail=exc.message, extra={"dutch": True}) from exc
+        bestand = f"inzage-{found.ontvangstnummer}.{formaat}"
+        headers = {
+            "Content-Disposition": f'attachment; filename="{bestand}"',
+            "Cache-Control": "no-store",
+        }
+        if formaat == "pdf":
+            pdf = await asyncio.to_thread(render_pdf, inzage.document)
+            return Response(pdf, media_type="application/pdf", headers=headers)
+        return Response(
+            json.dumps(inzage.document, ensure_ascii=False, indent=2).encode(),
+            media_type="application/json",
+            headers=headers,
+        )
 
 
-@post(
-    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/verlengen",
-    name="contactpunt-verlengen",
-    opt=roles(*STAF),
-    dependencies=STAF_DEPS,
-)
-async def verlengen(
-    verzoek_id: FromPath[uuid.UUID],
-    data: Annotated[Verlenging, FORMULIER],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    state: State,
-) -> Template | Redirect:
-    async def actie() -> Redirect:
-        if data.maanden not in {"1", "2"}:
-            raise RegelFouten({"maanden": "Kies één of twee maanden."})
-        async with db.begin():
-            await services.verleng(
-                db, actor, verzoek_id, maanden=int(data.maanden), reden=data.reden
-            )
-        return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
-
-    return await of_opnieuw(
-        actie,
-        lambda fouten: detail_pagina(
-            db, actor, state, verzoek_id, fouten=fouten, waarden=data.waarden()
-        ),
-        standaardveld="reden",
-    )
-
-
-@get(
-    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/inzage/{{formaat:str}}",
-    name="contactpunt-inzage",
-    opt=roles(*STAF),
-    dependencies=STAF_DEPS,
-)
-async def inzage_download(
-    verzoek_id: FromPath[uuid.UUID],
-    formaat: FromPath[str],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    state: State,
-) -> Response[Any]:
-    """The person's inzage as JSON or PDF; passes the export guard and is logged."""
-    if formaat not in {"json", "pdf"}:
-        raise NotFoundException
-    try:
-        # The sources' names come from the platform: read between the tenant's transactions
-        # (one pooled connection at a time, casushub.platform.een_verbinding).
-        async with db.begin():
-            found = await verzoek.verzoek(db, verzoek_id)
-            bron = (
-                await bronnen.bron_organisaties(db, found.persoon_id) if found.persoon_id else set()
-            )
-        namen = await organisatienamen(state, bron)
-        async with db.begin():
-            inzage = await inzage_document(
-                db,
-                actor,
-                verzoek_id,
-                formaat=Formaat.PDF if formaat == "pdf" else Formaat.JSON,
-                organisatienamen=namen,
-            )
-    except VerzoekRegelFout as exc:
-        raise ClientException(detail=exc.message, extra={"dutch": True}) from exc
-    bestand = f"inzage-{found.ontvangstnummer}.{formaat}"
-    headers = {
-        "Content-Disposition": f'attachment; filename="{bestand}"',
-        "Cache-Control": "no-store",
-    }
-    if formaat == "pdf":
-        pdf = await asyncio.to_thread(render_pdf, inzage.document)
-        return Response(pdf, media_type="application/pdf", headers=headers)
-    return Response(
-        json.dumps(inzage.document, ensure_ascii=False, indent=2).encode(),
-        media_type="application/json",
-        headers=headers,
-    )
-
-
-verzoek_handlers: list[Any] = [verzoek_pagina, koppelen, onbekend, verlengen, inzage_download]
+verzoek_handlers: list[Any] = [VerzoekController]

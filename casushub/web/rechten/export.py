@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
@@ -75,64 +75,63 @@ async def _scherm(
     )
 
 
-@get(
-    "/casusoverleg/casussen/{casus_id:uuid}/export",
-    name="casus-export",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def export_scherm(
-    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
-) -> Template:
-    async with db.begin():
-        return await _scherm(db, actor, casus_id)
+class ExportController(Controller):
+    """The export for an intervention."""
 
+    path = "/casusoverleg/casussen/{casus_id:uuid}/export"
+    opt = roles(*REGIE)
+    dependencies = DEPS
 
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/export",
-    name="casus-export-maken",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-    status_code=200,
-)
-async def export_maken(
-    casus_id: FromPath[uuid.UUID],
-    data: Annotated[Exportkeuze, FORMULIER],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Response[bytes]:
-    waarden = {k: v[:300] for k, v in data.waarden().items()}
-    try:
-        interventie_id = uuid.UUID(waarden["interventie"]) if waarden["interventie"] else None
-    except ValueError:
-        interventie_id = None
-
-    async def actie() -> Response[bytes]:
-        try:
-            async with db.begin():
-                document = await exporteer_voor_interventie(
-                    db,
-                    actor,
-                    casus_id,
-                    doel=waarden["doel"] or None,
-                    interventie_id=interventie_id,
-                    met_gevoelig=waarden["met_gevoelig"] == "ja",
-                )
-        except ExportGeweigerd as exc:
-            # The guard's refusal, beside the choice it concerns.
-            raise RegelFouten({_VELD.get(exc.field or "", "doel"): exc.message}) from exc
-        naam = f"casus-export-{klok.vandaag().isoformat()}.json"
-        return Response(
-            json.dumps(document, ensure_ascii=False, indent=1).encode(),
-            media_type="application/json",
-            headers={**_NO_CACHE, "Content-Disposition": f'attachment; filename="{naam}"'},
-        )
-
-    async def opnieuw(fouten: dict[str, str]) -> Template:
+    @get("", name="casus-export")
+    async def export_scherm(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
         async with db.begin():
-            return await _scherm(db, actor, casus_id, waarden=waarden, fouten=fouten)
+            return await _scherm(db, actor, casus_id)
 
-    return await of_opnieuw(actie, opnieuw, standaardveld="doel")
+    @post("", name="casus-export-maken", status_code=200)
+    async def export_maken(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        data: Annotated[Exportkeuze, FORMULIER],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Response[bytes]:
+        waarden = {k: v[:300] for k, v in data.waarden().items()}
+        try:
+            interventie_id = uuid.UUID(waarden["interventie"]) if waarden["interventie"] else None
+        except ValueError:
+            interventie_id = None
+
+        async def actie() -> Response[bytes]:
+            try:
+                async with db.begin():
+                    document = await exporteer_voor_interventie(
+                        db,
+                        actor,
+                        casus_id,
+                        doel=waarden["doel"] or None,
+                        interventie_id=interventie_id,
+                        met_gevoelig=waarden["met_gevoelig"] == "ja",
+                    )
+            except ExportGeweigerd as exc:
+                # The guard's refusal, beside the choice it concerns.
+                raise RegelFouten({_VELD.get(exc.field or "", "doel"): exc.message}) from exc
+            naam = f"casus-export-{klok.vandaag().isoformat()}.json"
+            return Response(
+                json.dumps(document, ensure_ascii=False, indent=1).encode(),
+                media_type="application/json",
+                headers={**_NO_CACHE, "Content-Disposition": f'attachment; filename="{naam}"'},
+            )
+
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            async with db.begin():
+                return await _scherm(db, actor, casus_id, waarden=waarden, fouten=fouten)
+
+        return await of_opnieuw(actie, opnieuw, standaardveld="doel")
 
 
-export_handlers: list[Any] = [export_scherm, export_maken]
+export_handlers: list[Any] = [ExportController]

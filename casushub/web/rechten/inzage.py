@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -99,18 +99,6 @@ async def _scherm(
     )
 
 
-@get(_PAD, name="item-inzage", opt=roles(*WERKERS), dependencies=DEPS)
-async def inzage_scherm(
-    casus_id: FromPath[uuid.UUID],
-    item_id: FromPath[uuid.UUID],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    gelukt: FromQuery[str | None] = None,
-) -> Template:
-    async with db.begin():
-        return await _scherm(db, actor, casus_id, item_id, melding=MELDINGEN.get(gelukt or ""))
-
-
 def _datum(waarde: str, veld: str, fouten: dict[str, str]) -> date | None:
     """The review date, or None with its message in ``fouten``."""
     try:
@@ -151,79 +139,99 @@ async def _schrijf(
     return await of_opnieuw(uitvoeren, opnieuw, standaardveld=veld)
 
 
-@post(_PAD, name="item-inzage-beperken", opt=roles(*WERKERS), dependencies=DEPS)
-async def inzage_beperken(
-    casus_id: FromPath[uuid.UUID],
-    item_id: FromPath[uuid.UUID],
-    data: Annotated[Inzagebeperking, FORMULIER],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    waarden = {k: v[:2001] for k, v in data.waarden().items()}
-    fouten: dict[str, str] = {}
-    if waarden["grond"] not in BEPERKING_GRONDEN:
-        fouten["grond"] = "Kies de wettelijke grond om de inzage te beperken."
-    herzien = _datum(waarden["herzien_op"], "herzien_op", fouten)
-    if len(waarden["toelichting"]) > 2000:
-        fouten["toelichting"] = "Houd de toelichting korter dan 2000 tekens."
+class InzageController(Controller):
+    """Inzage beperkt on one item of a casus."""
 
-    async def actie(session: AsyncSession) -> None:
-        if herzien is None:  # refused above already; keeps the type checker informed
-            raise VerzoekRegelFout("Vul de datum van herbeoordeling in.")
-        await beperk_inzage(
-            session,
-            actor,
-            item_soort="informatie_item",
-            item_id=item_id,
-            grond=waarden["grond"],
-            herzien_op=herzien,
-            toelichting=waarden["toelichting"],
+    path = "/casusoverleg/casussen/{casus_id:uuid}/informatie/{item_id:uuid}/inzage"
+    opt = roles(*WERKERS)
+    dependencies = DEPS
+
+    @get("", name="item-inzage")
+    async def inzage_scherm(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        item_id: FromPath[uuid.UUID],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        gelukt: FromQuery[str | None] = None,
+    ) -> Template:
+        async with db.begin():
+            return await _scherm(db, actor, casus_id, item_id, melding=MELDINGEN.get(gelukt or ""))
+
+    @post("", name="item-inzage-beperken")
+    async def inzage_beperken(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        item_id: FromPath[uuid.UUID],
+        data: Annotated[Inzagebeperking, FORMULIER],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        waarden = {k: v[:2001] for k, v in data.waarden().items()}
+        fouten: dict[str, str] = {}
+        if waarden["grond"] not in BEPERKING_GRONDEN:
+            fouten["grond"] = "Kies de wettelijke grond om de inzage te beperken."
+        herzien = _datum(waarden["herzien_op"], "herzien_op", fouten)
+        if len(waarden["toelichting"]) > 2000:
+            fouten["toelichting"] = "Houd de toelichting korter dan 2000 tekens."
+
+        async def actie(session: AsyncSession) -> None:
+            if herzien is None:  # refused above already; keeps the type checker informed
+                raise VerzoekRegelFout("Vul de datum van herbeoordeling in.")
+            await beperk_inzage(
+                session,
+                actor,
+                item_soort="informatie_item",
+                item_id=item_id,
+                grond=waarden["grond"],
+                herzien_op=herzien,
+                toelichting=waarden["toelichting"],
+            )
+
+        return await _schrijf(
+            db, actor, casus_id, item_id, actie, waarden, fouten, "herzien_op", "beperkt"
         )
 
-    return await _schrijf(
-        db, actor, casus_id, item_id, actie, waarden, fouten, "herzien_op", "beperkt"
-    )
+    @post("/bevestigen", name="item-inzage-bevestigen")
+    async def inzage_bevestigen(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        item_id: FromPath[uuid.UUID],
+        data: Annotated[Herbeoordeling, FORMULIER],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        waarden = {"nieuw_herzien_op": data.nieuw_herzien_op[:20]}
+        fouten: dict[str, str] = {}
+        herzien = _datum(waarden["nieuw_herzien_op"], "nieuw_herzien_op", fouten)
+
+        async def actie(session: AsyncSession) -> None:
+            if herzien is None:  # refused above already; keeps the type checker informed
+                raise VerzoekRegelFout("Vul de datum van herbeoordeling in.")
+            item = await item_inzage(session, actor, casus_id, item_id, vandaag=vandaag())
+            if item.beperking is None:
+                raise VerzoekRegelFout("De inzage in deze informatie is niet beperkt.")
+            await bevestig_beperking(session, actor, item.beperking.id, herzien_op=herzien)
+
+        return await _schrijf(
+            db, actor, casus_id, item_id, actie, waarden, fouten, "nieuw_herzien_op", "bevestigd"
+        )
+
+    @post("/opheffen", name="item-inzage-opheffen")
+    async def inzage_opheffen(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        item_id: FromPath[uuid.UUID],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        async def actie(session: AsyncSession) -> None:
+            item = await item_inzage(session, actor, casus_id, item_id, vandaag=vandaag())
+            if item.beperking is None or item.beperking.status != "actief":
+                raise VerzoekRegelFout("De inzage in deze informatie is niet (meer) beperkt.")
+            await hef_beperking_op(session, actor, item.beperking.id)
+
+        return await _schrijf(db, actor, casus_id, item_id, actie, {}, {}, "opheffen", "opgeheven")
 
 
-@post(f"{_PAD}/bevestigen", name="item-inzage-bevestigen", opt=roles(*WERKERS), dependencies=DEPS)
-async def inzage_bevestigen(
-    casus_id: FromPath[uuid.UUID],
-    item_id: FromPath[uuid.UUID],
-    data: Annotated[Herbeoordeling, FORMULIER],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    waarden = {"nieuw_herzien_op": data.nieuw_herzien_op[:20]}
-    fouten: dict[str, str] = {}
-    herzien = _datum(waarden["nieuw_herzien_op"], "nieuw_herzien_op", fouten)
-
-    async def actie(session: AsyncSession) -> None:
-        if herzien is None:  # refused above already; keeps the type checker informed
-            raise VerzoekRegelFout("Vul de datum van herbeoordeling in.")
-        item = await item_inzage(session, actor, casus_id, item_id, vandaag=vandaag())
-        if item.beperking is None:
-            raise VerzoekRegelFout("De inzage in deze informatie is niet beperkt.")
-        await bevestig_beperking(session, actor, item.beperking.id, herzien_op=herzien)
-
-    return await _schrijf(
-        db, actor, casus_id, item_id, actie, waarden, fouten, "nieuw_herzien_op", "bevestigd"
-    )
-
-
-@post(f"{_PAD}/opheffen", name="item-inzage-opheffen", opt=roles(*WERKERS), dependencies=DEPS)
-async def inzage_opheffen(
-    casus_id: FromPath[uuid.UUID],
-    item_id: FromPath[uuid.UUID],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    async def actie(session: AsyncSession) -> None:
-        item = await item_inzage(session, actor, casus_id, item_id, vandaag=vandaag())
-        if item.beperking is None or item.beperking.status != "actief":
-            raise VerzoekRegelFout("De inzage in deze informatie is niet (meer) beperkt.")
-        await hef_beperking_op(session, actor, item.beperking.id)
-
-    return await _schrijf(db, actor, casus_id, item_id, actie, {}, {}, "opheffen", "opgeheven")
-
-
-inzage_handlers: list[Any] = [inzage_scherm, inzage_beperken, inzage_bevestigen, inzage_opheffen]
+inzage_handlers: list[Any] = [InzageController]
