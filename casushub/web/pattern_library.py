@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import get, post
+from litestar import Controller, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from casushub.tenants.paginering import Pagina
+from casushub.web.auth.guards import public
 from casushub.web.formulieren import FORMULIER, Formulier
 from casushub.web.paginering import bladerlinks
 
@@ -94,32 +95,35 @@ def _validate(data: Voorbeeldformulier) -> dict[str, str]:
     return errors
 
 
-@get(PATH, sync_to_thread=False, name="patronen", opt={"public": True})
-def patronen(
-    sorteer: FromQuery[str | None] = None,
-    richting: FromQuery[str | None] = None,
-    verwijderd: FromQuery[bool] = False,
-) -> Template:
-    return Template("patterns/index.html", context=_context(sorteer, richting, deleted=verwijderd))
+class PatronenController(Controller):
+    path = "/ontwikkeling/patronen"
+    opt = public()
+
+    @get("", sync_to_thread=False, name="patronen")
+    def patronen(
+        self,
+        sorteer: FromQuery[str | None] = None,
+        richting: FromQuery[str | None] = None,
+        verwijderd: FromQuery[bool] = False,
+    ) -> Template:
+        return Template(
+            "patterns/index.html", context=_context(sorteer, richting, deleted=verwijderd)
+        )
+
+    @post("", sync_to_thread=False, name="patronen-formulier")
+    def patronen_formulier(self, data: Annotated[Voorbeeldformulier, FORMULIER]) -> Template:
+        errors = _validate(data)
+        # 422 with the form re-rendered: htmx is configured to swap 422 (base.html htmx-config).
+        return Template(
+            "patterns/index.html",
+            context=_context(values=data.waarden(), errors=errors, saved=not errors),
+            status_code=422 if errors else 200,
+        )
+
+    @post("/verwijderen", sync_to_thread=False, name="patronen-verwijderen")
+    def patronen_verwijderen(self) -> Redirect:
+        # Post/redirect/get: a reload does not repeat the (pretend) destructive action.
+        return Redirect(PATH + "?verwijderd=true", status_code=303)
 
 
-@post(PATH, sync_to_thread=False, name="patronen-formulier", opt={"public": True})
-def patronen_formulier(data: Annotated[Voorbeeldformulier, FORMULIER]) -> Template:
-    errors = _validate(data)
-    # 422 with the form re-rendered: htmx is configured to swap 422 (base.html htmx-config).
-    return Template(
-        "patterns/index.html",
-        context=_context(values=data.waarden(), errors=errors, saved=not errors),
-        status_code=422 if errors else 200,
-    )
-
-
-@post(
-    PATH + "/verwijderen", sync_to_thread=False, name="patronen-verwijderen", opt={"public": True}
-)
-def patronen_verwijderen() -> Redirect:
-    # Post/redirect/get: a reload does not repeat the (pretend) destructive action.
-    return Redirect(PATH + "?verwijderd=true", status_code=303)
-
-
-pattern_handlers = [patronen, patronen_formulier, patronen_verwijderen]
+pattern_handlers = [PatronenController]

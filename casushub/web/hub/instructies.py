@@ -83,63 +83,69 @@ def _veilig(volgende: str) -> str:
     return volgende if volgende.startswith("/") and not volgende.startswith("//") else "/"
 
 
-@get("/instructies", name="instructies-lezen", opt=signed_in())
-async def lezen(request: AnyRequest, state: State, volgende: FromQuery[str] = "/") -> Template:
-    async with state.engine.connect() as conn:
-        hub_id = await _hub_of_context(conn, current_identity(request))
-        huidige = await instructies.huidige(conn, hub_id)
-    return Template(
-        "hub/instructies_lezen.html",
-        context={"instructie": huidige, "volgende": _veilig(volgende), "fout": ""},
-        headers={"Cache-Control": "no-store"},
-    )
+class InstructieLezenController(Controller):
+    """Reading and accepting the instruction; the FG's overview."""
 
+    path = "/"
+    opt = signed_in()
 
-@post("/instructies/accepteren", name="instructies-accepteren", opt=signed_in(), status_code=303)
-async def accepteren(
-    request: AnyRequest, state: State, data: Annotated[Acceptatie, FORMULIER]
-) -> Response[Any]:
-    identity = current_identity(request)
-    volgende = _veilig(data.volgende)
-    try:
-        versie = int(data.versie)
-    except ValueError:
-        versie = -1
-    try:
-        async with state.engine.begin() as conn:
-            hub_id = await _hub_of_context(conn, identity)
-            if data.gelezen != "ja":
-                raise RegistryError("Bevestig dat u de instructie heeft gelezen.", "gelezen")
-            assert identity is not None  # noqa: S101 - _hub_of_context refused None
-            await instructies.accepteer(conn, hub_id, identity.user_id, versie)
-            await record(
-                conn,
-                "instructie_geaccepteerd",
-                actor_user_id=identity.user_id,
-                organisation_id=identity.organisation_id,
-                details={"versie": versie},
-            )
-    except RegistryError as exc:
+    @get("/instructies", name="instructies-lezen")
+    async def lezen(
+        self, request: AnyRequest, state: State, volgende: FromQuery[str] = "/"
+    ) -> Template:
         async with state.engine.connect() as conn:
+            hub_id = await _hub_of_context(conn, current_identity(request))
             huidige = await instructies.huidige(conn, hub_id)
         return Template(
             "hub/instructies_lezen.html",
-            context={"instructie": huidige, "volgende": volgende, "fout": exc.message},
-            status_code=422,
+            context={"instructie": huidige, "volgende": _veilig(volgende), "fout": ""},
+            headers={"Cache-Control": "no-store"},
         )
-    return Redirect(volgende, status_code=303)
 
+    @post("/instructies/accepteren", name="instructies-accepteren", status_code=303)
+    async def accepteren(
+        self, request: AnyRequest, state: State, data: Annotated[Acceptatie, FORMULIER]
+    ) -> Response[Any]:
+        identity = current_identity(request)
+        volgende = _veilig(data.volgende)
+        try:
+            versie = int(data.versie)
+        except ValueError:
+            versie = -1
+        try:
+            async with state.engine.begin() as conn:
+                hub_id = await _hub_of_context(conn, identity)
+                if data.gelezen != "ja":
+                    raise RegistryError("Bevestig dat u de instructie heeft gelezen.", "gelezen")
+                assert identity is not None  # noqa: S101 - _hub_of_context refused None
+                await instructies.accepteer(conn, hub_id, identity.user_id, versie)
+                await record(
+                    conn,
+                    "instructie_geaccepteerd",
+                    actor_user_id=identity.user_id,
+                    organisation_id=identity.organisation_id,
+                    details={"versie": versie},
+                )
+        except RegistryError as exc:
+            async with state.engine.connect() as conn:
+                huidige = await instructies.huidige(conn, hub_id)
+            return Template(
+                "hub/instructies_lezen.html",
+                context={"instructie": huidige, "volgende": volgende, "fout": exc.message},
+                status_code=422,
+            )
+        return Redirect(volgende, status_code=303)
 
-@get("/fg/instructies", name="fg-instructies", opt=roles(Role.FG_AUDITOR))
-async def fg_overzicht(request: AnyRequest, state: State) -> Template:
-    async with state.engine.connect() as conn:
-        hub_id = await _hub_of_context(conn, current_identity(request))
-        lijst = await instructies.acceptaties(conn, hub_id)
-    return Template(
-        "hub/instructies_fg.html",
-        context={"acceptaties": lijst},
-        headers={"Cache-Control": "no-store"},
-    )
+    @get("/fg/instructies", name="fg-instructies", opt=roles(Role.FG_AUDITOR))
+    async def fg_overzicht(self, request: AnyRequest, state: State) -> Template:
+        async with state.engine.connect() as conn:
+            hub_id = await _hub_of_context(conn, current_identity(request))
+            lijst = await instructies.acceptaties(conn, hub_id)
+        return Template(
+            "hub/instructies_fg.html",
+            context={"acceptaties": lijst},
+            headers={"Cache-Control": "no-store"},
+        )
 
 
 class InstructiesController(Controller):
@@ -266,8 +272,6 @@ class InstructiesController(Controller):
 
 
 instructies_handlers: list[ControllerRouterHandler] = [
-    lezen,
-    accepteren,
-    fg_overzicht,
+    InstructieLezenController,
     InstructiesController,
 ]

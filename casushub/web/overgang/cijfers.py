@@ -13,7 +13,7 @@ import io
 import uuid
 from typing import Any
 
-from litestar import Request, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
@@ -142,47 +142,6 @@ def _pagina(
 FOUT_JAAR = f"Kies een jaar van {EERSTE_JAAR} tot en met dit jaar."
 
 
-@get("/cijfers", name="cijfers", opt=roles(Role.GEMEENTE_REGIE), dependencies=DEPS)
-async def cijfers_gemeente(
-    state: State,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    jaar: FromQuery[str | None] = None,
-) -> Template:
-    context = {"titel": "Cijfers van uw gemeente", "actie": "/cijfers", "hub": False}
-    try:
-        gekozen = _jaar(jaar)
-    except OngeldigJaar:
-        return _pagina(context, None, klok.vandaag().year, FOUT_JAAR)
-    bron_types = await _bron_types(state)
-    async with db.begin():
-        ruw = await verzamel(db, actor, jaar=gekozen, bron_types=bron_types)
-        await log_inzage(db, actor, jaar=gekozen, download=False)
-    return _pagina(context, _weergave([ruw]), gekozen)
-
-
-@get(
-    "/cijfers/download", name="cijfers-download", opt=roles(Role.GEMEENTE_REGIE), dependencies=DEPS
-)
-async def cijfers_gemeente_download(
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    jaar: FromQuery[str | None] = None,
-) -> Response[bytes] | Template:
-    try:
-        gekozen = _jaar(jaar)
-    except OngeldigJaar:
-        context = {"titel": "Cijfers van uw gemeente", "actie": "/cijfers", "hub": False}
-        return _pagina(context, None, klok.vandaag().year, FOUT_JAAR)
-    bron_types = await _bron_types(state)
-    async with db.begin():
-        ruw = await verzamel(db, actor, jaar=gekozen, bron_types=bron_types)
-        await log_inzage(db, actor, jaar=gekozen, download=True)
-    return _csv(_weergave([ruw]), tenant.slug, gekozen)
-
-
 async def lopende_gemeenten(state: State, hub_id: uuid.UUID) -> list[Any]:
     """The hub's municipalities whose processor agreement runs today (and that are served)."""
     async with state.engine.connect() as conn:
@@ -260,49 +219,87 @@ async def _hub(
     return _pagina(context, w, gekozen)
 
 
-@get("/hub/cijfers", name="hub-cijfers", opt=roles(Role.HUB_ADMIN))
-async def hub_cijfers(
-    request: Request[Any, Any, State], state: State, jaar: FromQuery[str | None] = None
-) -> Template | Response[bytes]:
-    return await _hub(request, state, jaar, None, download=False)
+class CijfersController(Controller):
+    """The figures: the hub admin's per municipality, the regie's of its own."""
+
+    path = "/"
+    opt = roles(Role.HUB_ADMIN)
+
+    @get("/cijfers", name="cijfers", opt=roles(Role.GEMEENTE_REGIE), dependencies=DEPS)
+    async def cijfers_gemeente(
+        self,
+        state: State,
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        jaar: FromQuery[str | None] = None,
+    ) -> Template:
+        context = {"titel": "Cijfers van uw gemeente", "actie": "/cijfers", "hub": False}
+        try:
+            gekozen = _jaar(jaar)
+        except OngeldigJaar:
+            return _pagina(context, None, klok.vandaag().year, FOUT_JAAR)
+        bron_types = await _bron_types(state)
+        async with db.begin():
+            ruw = await verzamel(db, actor, jaar=gekozen, bron_types=bron_types)
+            await log_inzage(db, actor, jaar=gekozen, download=False)
+        return _pagina(context, _weergave([ruw]), gekozen)
+
+    @get(
+        "/cijfers/download",
+        name="cijfers-download",
+        opt=roles(Role.GEMEENTE_REGIE),
+        dependencies=DEPS,
+    )
+    async def cijfers_gemeente_download(
+        self,
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        jaar: FromQuery[str | None] = None,
+    ) -> Response[bytes] | Template:
+        try:
+            gekozen = _jaar(jaar)
+        except OngeldigJaar:
+            context = {"titel": "Cijfers van uw gemeente", "actie": "/cijfers", "hub": False}
+            return _pagina(context, None, klok.vandaag().year, FOUT_JAAR)
+        bron_types = await _bron_types(state)
+        async with db.begin():
+            ruw = await verzamel(db, actor, jaar=gekozen, bron_types=bron_types)
+            await log_inzage(db, actor, jaar=gekozen, download=True)
+        return _csv(_weergave([ruw]), tenant.slug, gekozen)
+
+    @get("/hub/cijfers", name="hub-cijfers")
+    async def hub_cijfers(
+        self, request: Request[Any, Any, State], state: State, jaar: FromQuery[str | None] = None
+    ) -> Template | Response[bytes]:
+        return await _hub(request, state, jaar, None, download=False)
+
+    @get("/hub/cijfers/download", name="hub-cijfers-download")
+    async def hub_cijfers_download(
+        self, request: Request[Any, Any, State], state: State, jaar: FromQuery[str | None] = None
+    ) -> Template | Response[bytes]:
+        return await _hub(request, state, jaar, None, download=True)
+
+    @get("/hub/cijfers/{tenant_id:uuid}", name="hub-cijfers-gemeente")
+    async def hub_cijfers_gemeente(
+        self,
+        request: Request[Any, Any, State],
+        state: State,
+        tenant_id: FromPath[uuid.UUID],
+        jaar: FromQuery[str | None] = None,
+    ) -> Template | Response[bytes]:
+        return await _hub(request, state, jaar, tenant_id, download=False)
+
+    @get("/hub/cijfers/{tenant_id:uuid}/download", name="hub-cijfers-gemeente-download")
+    async def hub_cijfers_gemeente_download(
+        self,
+        request: Request[Any, Any, State],
+        state: State,
+        tenant_id: FromPath[uuid.UUID],
+        jaar: FromQuery[str | None] = None,
+    ) -> Template | Response[bytes]:
+        return await _hub(request, state, jaar, tenant_id, download=True)
 
 
-@get("/hub/cijfers/download", name="hub-cijfers-download", opt=roles(Role.HUB_ADMIN))
-async def hub_cijfers_download(
-    request: Request[Any, Any, State], state: State, jaar: FromQuery[str | None] = None
-) -> Template | Response[bytes]:
-    return await _hub(request, state, jaar, None, download=True)
-
-
-@get("/hub/cijfers/{tenant_id:uuid}", name="hub-cijfers-gemeente", opt=roles(Role.HUB_ADMIN))
-async def hub_cijfers_gemeente(
-    request: Request[Any, Any, State],
-    state: State,
-    tenant_id: FromPath[uuid.UUID],
-    jaar: FromQuery[str | None] = None,
-) -> Template | Response[bytes]:
-    return await _hub(request, state, jaar, tenant_id, download=False)
-
-
-@get(
-    "/hub/cijfers/{tenant_id:uuid}/download",
-    name="hub-cijfers-gemeente-download",
-    opt=roles(Role.HUB_ADMIN),
-)
-async def hub_cijfers_gemeente_download(
-    request: Request[Any, Any, State],
-    state: State,
-    tenant_id: FromPath[uuid.UUID],
-    jaar: FromQuery[str | None] = None,
-) -> Template | Response[bytes]:
-    return await _hub(request, state, jaar, tenant_id, download=True)
-
-
-cijfer_handlers = [
-    cijfers_gemeente,
-    cijfers_gemeente_download,
-    hub_cijfers,
-    hub_cijfers_download,
-    hub_cijfers_gemeente,
-    hub_cijfers_gemeente_download,
-]
+cijfer_handlers = [CijfersController]

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from litestar import Request, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State, UploadFile
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
@@ -122,38 +122,6 @@ async def _gemeentecode(state: State, tenant: TenantRef) -> str:
         return str(await conn.scalar(select(Tenant.gemeentecode).where(Tenant.id == tenant.id)))
 
 
-@get("/overgang", name="overgang", opt=roles(*REGIE), dependencies=DEPS)
-async def overgang_overzicht(
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    gedaan: FromQuery[str | None] = None,
-) -> Template:
-    async with db.begin():
-        zaken = await overgangslijst(db, actor)
-        termijn = await weegtermijn(db)
-    return Template(
-        "overgang/overzicht.html",
-        context={
-            "zaken": zaken,
-            "termijn": termijn,
-            "vandaag": klok.vandaag(),
-            "herinner_dagen": HERINNER_DAGEN,
-            "mag_uploaden": actor.role in UPLOAD,
-            "fouten": {},
-            "melding": MELDINGEN.get(gedaan or ""),
-        },
-        headers={"Cache-Control": "no-store"},
-    )
-
-
-@get("/overgang/formaat", name="overgang-formaat", opt=roles(*REGIE), sync_to_thread=False)
-def overgang_formaat() -> Template:
-    return Template(
-        "overgang/formaat.html",
-        context={"velden": formaat.VELDEN, "max_rijen": formaat.MAX_RIJEN, "kruimel": KRUIMEL},
-    )
-
-
 def _download(tekst: str, naam: str, mediatype: str) -> Response[bytes]:
     return Response(
         tekst.encode("utf-8"),
@@ -163,206 +131,6 @@ def _download(tekst: str, naam: str, mediatype: str) -> Response[bytes]:
             "X-Content-Type-Options": "nosniff",
         },
     )
-
-
-@get(
-    "/overgang/bestanden/{naam:str}",
-    name="overgang-bestand",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def overgang_bestand(
-    naam: FromPath[str], state: State, tenant: NamedDependency[TenantRef]
-) -> Response[bytes]:
-    """The template and the example file (fictitious persons, in this municipality)."""
-    code = await _gemeentecode(state, tenant)
-    bestanden = {
-        "sjabloon.csv": (formaat.sjabloon_csv, "text/csv; charset=utf-8"),
-        "sjabloon.json": (formaat.sjabloon_json, "application/json"),
-        "voorbeeld.csv": (lambda: formaat.voorbeeld_csv(code), "text/csv; charset=utf-8"),
-        "voorbeeld.json": (lambda: formaat.voorbeeld_json(code), "application/json"),
-    }
-    if naam not in bestanden:
-        raise NotFoundException
-    maak, mediatype = bestanden[naam]
-    return _download(maak(), f"overgangsvoorraad-{naam}", mediatype)
-
-
-@post(
-    "/overgang/proef",
-    name="overgang-proef",
-    opt=roles(*UPLOAD),
-    dependencies=DEPS,
-    request_max_body_size=formaat.MAX_BESTAND_BYTES + _OMHULSEL,
-)
-async def overgang_proef(
-    request: Request[Any, Any, State],
-    state: State,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    formulier = await request.form()
-    naam, inhoud = "", b""
-    try:
-        bestand = formulier.get("bestand")
-        if isinstance(bestand, UploadFile):
-            naam = bestand.filename or ""
-            inhoud = await bestand.read(formaat.MAX_BESTAND_BYTES + 1)
-    finally:
-        for waarde in formulier.values():
-            if isinstance(waarde, UploadFile):
-                await waarde.close()
-    gemeenten = await _bekende_gemeenten(state)
-    try:
-        if not inhoud:
-            raise RegelFout("Kies een CSV- of JSON-bestand om te controleren.", "bestand")
-        async with db.begin():
-            upload = await proefimport(
-                db,
-                actor,
-                bestandsnaam=naam,
-                inhoud=inhoud,
-                bekende_gemeenten=gemeenten,
-                geheim=state.settings.secret_key.encode(),
-            )
-    except RegelFout as fout:
-        async with db.begin():
-            zaken = await overgangslijst(db, actor)
-            termijn = await weegtermijn(db)
-        return Template(
-            "overgang/overzicht.html",
-            context={
-                "zaken": zaken,
-                "termijn": termijn,
-                "vandaag": klok.vandaag(),
-                "herinner_dagen": HERINNER_DAGEN,
-                "mag_uploaden": True,
-                "fouten": {"bestand": fout.message},
-            },
-            status_code=422,
-        )
-    return Redirect(f"/overgang/imports/{upload.id}", status_code=303)
-
-
-@get(
-    "/overgang/imports/{import_id:uuid}",
-    name="overgang-import",
-    opt=roles(*UPLOAD),
-    dependencies=DEPS,
-)
-async def overgang_import(
-    import_id: FromPath[uuid.UUID],
-    state: State,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    async with db.begin():
-        upload = await lees_import(db, actor, import_id)
-    job = await get_job(state.engine, upload.job_id) if upload.job_id else None
-    rapport = upload.rapport or []
-    return Template(
-        "overgang/import.html",
-        context={
-            "upload": upload,
-            "proef": upload.status == ImportStatus.PROEF,
-            "fouten_rijen": [r for r in rapport if r["status"] == "fout"],
-            "nieuw": sum(1 for r in rapport if r["status"] == "nieuw"),
-            "al_ingelezen": sum(1 for r in rapport if r["status"] == "al_ingelezen"),
-            "rapport": rapport,
-            "kruimel": KRUIMEL,
-            "basis": "/overgang",
-            **(job_context(job) if job else {}),
-        },
-        headers={"Cache-Control": "no-store"},
-    )
-
-
-@post(
-    "/overgang/imports/{import_id:uuid}/bevestigen",
-    name="overgang-bevestigen",
-    opt=roles(*UPLOAD),
-    dependencies=DEPS,
-)
-async def overgang_bevestigen(
-    import_id: FromPath[uuid.UUID],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Redirect:
-    async with db.begin():
-        upload = await lees_import(db, actor, import_id)
-        if upload.status != ImportStatus.PROEF or not upload.rijen:
-            return Redirect(f"/overgang/imports/{import_id}", status_code=303)
-    # The job row first (platform), then the confirmation naming it (tenant), then the
-    # message: a lost message is resent by the jobs sweep, and the actor checks the status.
-    job_id = await create_job(
-        state.engine, IMPORT_ACTOR, tenant_id=tenant.id, params={"import_id": str(import_id)}
-    )
-    try:
-        async with db.begin():
-            await bevestig(db, actor, import_id, job_id)
-    except RegelFout:
-        return Redirect(f"/overgang/imports/{import_id}", status_code=303)
-    try:
-        await asyncio.to_thread(send_job, job_id, IMPORT_ACTOR)
-    except Exception:  # noqa: BLE001 - the jobs sweep sends it once the broker is back
-        log.warning("broker unavailable; job %s stays queued for the sweep", job_id)
-    return Redirect(f"/overgang/imports/{import_id}", status_code=303)
-
-
-@post(
-    "/overgang/imports/{import_id:uuid}/verwerpen",
-    name="overgang-verwerpen",
-    opt=roles(*UPLOAD),
-    dependencies=DEPS,
-)
-async def overgang_verwerpen(
-    import_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
-) -> Redirect:
-    try:
-        async with db.begin():
-            await verwerp(db, actor, import_id)
-    except RegelFout:
-        pass
-    return Redirect("/overgang?gedaan=verworpen", status_code=303)
-
-
-@post(
-    "/overgang/termijn", name="overgang-termijn", opt=roles(Role.GEMEENTE_REGIE), dependencies=DEPS
-)
-async def overgang_termijn(
-    data: Annotated[Weegtermijn, FORMULIER],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    waarde = data.maanden.strip()
-
-    async def actie() -> Redirect:
-        if not waarde.isdigit():
-            raise RegelFout("Kies een termijn van 1 tot 12 maanden.", "maanden")
-        async with db.begin():
-            await wijzig_weegtermijn(db, actor, int(waarde))
-        return Redirect("/overgang?gedaan=termijn", status_code=303)
-
-    async def opnieuw(fouten: dict[str, str]) -> Template:
-        async with db.begin():
-            zaken = await overgangslijst(db, actor)
-            termijn = await weegtermijn(db)
-        return Template(
-            "overgang/overzicht.html",
-            context={
-                "zaken": zaken,
-                "termijn": termijn,
-                "vandaag": klok.vandaag(),
-                "herinner_dagen": HERINNER_DAGEN,
-                "mag_uploaden": True,
-                # The page has one field for the period: every refusal sits there.
-                "fouten": {"maanden": " ".join(fouten.values())},
-            },
-        )
-
-    return await of_opnieuw(actie, opnieuw, standaardveld="maanden")
 
 
 def _weegscherm(
@@ -389,94 +157,290 @@ def _weegscherm(
     )
 
 
-@get(
-    "/overgang/zaken/{zaak_id:uuid}/weging",
-    name="overgang-weging",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def overgang_weging(
-    zaak_id: FromPath[uuid.UUID],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    async with db.begin():
-        zaak = await lees_zaak(db, actor, zaak_id)
-    organisaties = await deelnemende_organisaties(state, tenant)
-    return _weegscherm(zaak, organisaties, {"datum": klok.vandaag().strftime("%d-%m-%Y")}, {})
-
-
 def _lijst(value: list[str] | str) -> list[str]:
     """A multi-value field: a list when several were ticked, one text when one was."""
     return [value] if isinstance(value, str) else value
 
 
-@post(
-    "/overgang/zaken/{zaak_id:uuid}/weging",
-    name="overgang-weging-opslaan",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def overgang_weging_opslaan(
-    zaak_id: FromPath[uuid.UUID],
-    data: Annotated[Weegformulier, FORMULIER],
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    organisaties = await deelnemende_organisaties(state, tenant)
-    soort = {i: t for i, _, t in organisaties}
-    waarden: dict[str, Any] = data.waarden()
-    waarden["aanwezig"] = [a for a in _lijst(data.aanwezig) if a in soort]
+class OvergangController(Controller):
+    """The regie's transition screens."""
 
-    async def actie() -> Redirect:
-        weegdatum = datumveld(data.datum, "datum", "Vul de datum in als dd-mm-jjjj.")
-        if weegdatum is None:
-            raise RegelFout("Vul de datum van de weging in.", "datum")
-        invoer = ZaakWeging(
-            datum=weegdatum,
-            aanwezigen=[Aanwezige(uuid.UUID(a), soort[a]) for a in waarden["aanwezig"]],
-            criteria=data.beoordelingen(),
-            redenering=data.redenering[:10_000],
-            uitkomst=data.uitkomst or None,
-        )
-        async with state.engine.connect() as conn:
-            code = await conn.scalar(select(Tenant.gemeentecode).where(Tenant.id == tenant.id))
-            live = await gereed_voor_livegang(conn, tenant.id)
-        if invoer.uitkomst == Uitkomst.OPNAME and not live:
-            raise RegelFout(
-                "Deze gemeente is nog niet live: er kan nog geen casus worden aangemaakt tot de "
-                "hub de verplichte implementatiestappen heeft afgerond.",
-                "uitkomst",
-            )
+    path = "/overgang"
+    opt = roles(*REGIE)
+    dependencies = DEPS
+
+    @get("", name="overgang")
+    async def overgang_overzicht(
+        self,
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        gedaan: FromQuery[str | None] = None,
+    ) -> Template:
         async with db.begin():
-            zaak = await weeg_zaak(db, actor, zaak_id, invoer, regie_gemeente=code or "")
-        if zaak.casus_id is not None:
-            return Redirect(f"/casusoverleg/casussen/{zaak.casus_id}", status_code=303)
-        return Redirect("/overgang?gedaan=geen_actie", status_code=303)
+            zaken = await overgangslijst(db, actor)
+            termijn = await weegtermijn(db)
+        return Template(
+            "overgang/overzicht.html",
+            context={
+                "zaken": zaken,
+                "termijn": termijn,
+                "vandaag": klok.vandaag(),
+                "herinner_dagen": HERINNER_DAGEN,
+                "mag_uploaden": actor.role in UPLOAD,
+                "fouten": {},
+                "melding": MELDINGEN.get(gedaan or ""),
+            },
+            headers={"Cache-Control": "no-store"},
+        )
 
-    async def opnieuw(fouten: dict[str, str]) -> Template:
+    @get("/formaat", name="overgang-formaat", sync_to_thread=False)
+    def overgang_formaat(self) -> Template:
+        return Template(
+            "overgang/formaat.html",
+            context={"velden": formaat.VELDEN, "max_rijen": formaat.MAX_RIJEN, "kruimel": KRUIMEL},
+        )
+
+    @get("/bestanden/{naam:str}", name="overgang-bestand")
+    async def overgang_bestand(
+        self, naam: FromPath[str], state: State, tenant: NamedDependency[TenantRef]
+    ) -> Response[bytes]:
+        """The template and the example file (fictitious persons, in this municipality)."""
+        code = await _gemeentecode(state, tenant)
+        bestanden = {
+            "sjabloon.csv": (formaat.sjabloon_csv, "text/csv; charset=utf-8"),
+            "sjabloon.json": (formaat.sjabloon_json, "application/json"),
+            "voorbeeld.csv": (lambda: formaat.voorbeeld_csv(code), "text/csv; charset=utf-8"),
+            "voorbeeld.json": (lambda: formaat.voorbeeld_json(code), "application/json"),
+        }
+        if naam not in bestanden:
+            raise NotFoundException
+        maak, mediatype = bestanden[naam]
+        return _download(maak(), f"overgangsvoorraad-{naam}", mediatype)
+
+    @post(
+        "/proef",
+        name="overgang-proef",
+        opt=roles(*UPLOAD),
+        request_max_body_size=formaat.MAX_BESTAND_BYTES + _OMHULSEL,
+    )
+    async def overgang_proef(
+        self,
+        request: Request[Any, Any, State],
+        state: State,
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        formulier = await request.form()
+        naam, inhoud = "", b""
+        try:
+            bestand = formulier.get("bestand")
+            if isinstance(bestand, UploadFile):
+                naam = bestand.filename or ""
+                inhoud = await bestand.read(formaat.MAX_BESTAND_BYTES + 1)
+        finally:
+            for waarde in formulier.values():
+                if isinstance(waarde, UploadFile):
+                    await waarde.close()
+        gemeenten = await _bekende_gemeenten(state)
+        try:
+            if not inhoud:
+                raise RegelFout("Kies een CSV- of JSON-bestand om te controleren.", "bestand")
+            async with db.begin():
+                upload = await proefimport(
+                    db,
+                    actor,
+                    bestandsnaam=naam,
+                    inhoud=inhoud,
+                    bekende_gemeenten=gemeenten,
+                    geheim=state.settings.secret_key.encode(),
+                )
+        except RegelFout as fout:
+            async with db.begin():
+                zaken = await overgangslijst(db, actor)
+                termijn = await weegtermijn(db)
+            return Template(
+                "overgang/overzicht.html",
+                context={
+                    "zaken": zaken,
+                    "termijn": termijn,
+                    "vandaag": klok.vandaag(),
+                    "herinner_dagen": HERINNER_DAGEN,
+                    "mag_uploaden": True,
+                    "fouten": {"bestand": fout.message},
+                },
+                status_code=422,
+            )
+        return Redirect(f"/overgang/imports/{upload.id}", status_code=303)
+
+    @get("/imports/{import_id:uuid}", name="overgang-import", opt=roles(*UPLOAD))
+    async def overgang_import(
+        self,
+        import_id: FromPath[uuid.UUID],
+        state: State,
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        async with db.begin():
+            upload = await lees_import(db, actor, import_id)
+        job = await get_job(state.engine, upload.job_id) if upload.job_id else None
+        rapport = upload.rapport or []
+        return Template(
+            "overgang/import.html",
+            context={
+                "upload": upload,
+                "proef": upload.status == ImportStatus.PROEF,
+                "fouten_rijen": [r for r in rapport if r["status"] == "fout"],
+                "nieuw": sum(1 for r in rapport if r["status"] == "nieuw"),
+                "al_ingelezen": sum(1 for r in rapport if r["status"] == "al_ingelezen"),
+                "rapport": rapport,
+                "kruimel": KRUIMEL,
+                "basis": "/overgang",
+                **(job_context(job) if job else {}),
+            },
+            headers={"Cache-Control": "no-store"},
+        )
+
+    @post("/imports/{import_id:uuid}/bevestigen", name="overgang-bevestigen", opt=roles(*UPLOAD))
+    async def overgang_bevestigen(
+        self,
+        import_id: FromPath[uuid.UUID],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Redirect:
+        async with db.begin():
+            upload = await lees_import(db, actor, import_id)
+            if upload.status != ImportStatus.PROEF or not upload.rijen:
+                return Redirect(f"/overgang/imports/{import_id}", status_code=303)
+        # The job row first (platform), then the confirmation naming it (tenant), then the
+        # message: a lost message is resent by the jobs sweep, and the actor checks the status.
+        job_id = await create_job(
+            state.engine, IMPORT_ACTOR, tenant_id=tenant.id, params={"import_id": str(import_id)}
+        )
+        try:
+            async with db.begin():
+                await bevestig(db, actor, import_id, job_id)
+        except RegelFout:
+            return Redirect(f"/overgang/imports/{import_id}", status_code=303)
+        try:
+            await asyncio.to_thread(send_job, job_id, IMPORT_ACTOR)
+        except Exception:  # noqa: BLE001 - the jobs sweep sends it once the broker is back
+            log.warning("broker unavailable; job %s stays queued for the sweep", job_id)
+        return Redirect(f"/overgang/imports/{import_id}", status_code=303)
+
+    @post("/imports/{import_id:uuid}/verwerpen", name="overgang-verwerpen", opt=roles(*UPLOAD))
+    async def overgang_verwerpen(
+        self,
+        import_id: FromPath[uuid.UUID],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Redirect:
+        try:
+            async with db.begin():
+                await verwerp(db, actor, import_id)
+        except RegelFout:
+            pass
+        return Redirect("/overgang?gedaan=verworpen", status_code=303)
+
+    @post("/termijn", name="overgang-termijn", opt=roles(Role.GEMEENTE_REGIE))
+    async def overgang_termijn(
+        self,
+        data: Annotated[Weegtermijn, FORMULIER],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        waarde = data.maanden.strip()
+
+        async def actie() -> Redirect:
+            if not waarde.isdigit():
+                raise RegelFout("Kies een termijn van 1 tot 12 maanden.", "maanden")
+            async with db.begin():
+                await wijzig_weegtermijn(db, actor, int(waarde))
+            return Redirect("/overgang?gedaan=termijn", status_code=303)
+
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            async with db.begin():
+                zaken = await overgangslijst(db, actor)
+                termijn = await weegtermijn(db)
+            return Template(
+                "overgang/overzicht.html",
+                context={
+                    "zaken": zaken,
+                    "termijn": termijn,
+                    "vandaag": klok.vandaag(),
+                    "herinner_dagen": HERINNER_DAGEN,
+                    "mag_uploaden": True,
+                    # The page has one field for the period: every refusal sits there.
+                    "fouten": {"maanden": " ".join(fouten.values())},
+                },
+            )
+
+        return await of_opnieuw(actie, opnieuw, standaardveld="maanden")
+
+    @get("/zaken/{zaak_id:uuid}/weging", name="overgang-weging")
+    async def overgang_weging(
+        self,
+        zaak_id: FromPath[uuid.UUID],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
         async with db.begin():
             zaak = await lees_zaak(db, actor, zaak_id)
-        # A criterion's field "criteria.geweld" is "criteria_geweld" in the page.
-        velden = {veld.replace(".", "_"): melding for veld, melding in fouten.items()}
-        return _weegscherm(zaak, organisaties, waarden, velden)
+        organisaties = await deelnemende_organisaties(state, tenant)
+        return _weegscherm(zaak, organisaties, {"datum": klok.vandaag().strftime("%d-%m-%Y")}, {})
 
-    return await of_opnieuw(actie, opnieuw, standaardveld="redenering")
+    @post("/zaken/{zaak_id:uuid}/weging", name="overgang-weging-opslaan")
+    async def overgang_weging_opslaan(
+        self,
+        zaak_id: FromPath[uuid.UUID],
+        data: Annotated[Weegformulier, FORMULIER],
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        organisaties = await deelnemende_organisaties(state, tenant)
+        soort = {i: t for i, _, t in organisaties}
+        waarden: dict[str, Any] = data.waarden()
+        waarden["aanwezig"] = [a for a in _lijst(data.aanwezig) if a in soort]
+
+        async def actie() -> Redirect:
+            weegdatum = datumveld(data.datum, "datum", "Vul de datum in als dd-mm-jjjj.")
+            if weegdatum is None:
+                raise RegelFout("Vul de datum van de weging in.", "datum")
+            invoer = ZaakWeging(
+                datum=weegdatum,
+                aanwezigen=[Aanwezige(uuid.UUID(a), soort[a]) for a in waarden["aanwezig"]],
+                criteria=data.beoordelingen(),
+                redenering=data.redenering[:10_000],
+                uitkomst=data.uitkomst or None,
+            )
+            async with state.engine.connect() as conn:
+                code = await conn.scalar(select(Tenant.gemeentecode).where(Tenant.id == tenant.id))
+                live = await gereed_voor_livegang(conn, tenant.id)
+            if invoer.uitkomst == Uitkomst.OPNAME and not live:
+                raise RegelFout(
+                    "Deze gemeente is nog niet live: er kan nog geen casus worden aangemaakt tot "
+                    "de hub de verplichte implementatiestappen heeft afgerond.",
+                    "uitkomst",
+                )
+            async with db.begin():
+                zaak = await weeg_zaak(db, actor, zaak_id, invoer, regie_gemeente=code or "")
+            if zaak.casus_id is not None:
+                return Redirect(f"/casusoverleg/casussen/{zaak.casus_id}", status_code=303)
+            return Redirect("/overgang?gedaan=geen_actie", status_code=303)
+
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            async with db.begin():
+                zaak = await lees_zaak(db, actor, zaak_id)
+            # A criterion's field "criteria.geweld" is "criteria_geweld" in the page.
+            velden = {veld.replace(".", "_"): melding for veld, melding in fouten.items()}
+            return _weegscherm(zaak, organisaties, waarden, velden)
+
+        return await of_opnieuw(actie, opnieuw, standaardveld="redenering")
 
 
-overgang_handlers = [
-    overgang_overzicht,
-    overgang_formaat,
-    overgang_bestand,
-    overgang_proef,
-    overgang_import,
-    overgang_bevestigen,
-    overgang_verwerpen,
-    overgang_termijn,
-    overgang_weging,
-    overgang_weging_opslaan,
-]
+overgang_handlers = [OvergangController]
