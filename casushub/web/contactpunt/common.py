@@ -10,20 +10,17 @@ from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
-from litestar.di import Provide
-from litestar.exceptions import NotAuthorizedException
 from sqlalchemy import select
 
 from casushub.platform import klok
-from casushub.platform.identity.access import Identity
 from casushub.platform.identity.models import Organisation
 from casushub.platform.identity.roles import Role
-from casushub.platform.logs import request_id_var
 from casushub.platform.models import Tenant, TenantStatus
-from casushub.tenants.actor import Actor
+from casushub.tenants.verzoeken.bevestiging import datum_voluit
 from casushub.tenants.verzoeken.rules import VerzoekType
+from casushub.web.casusoverleg.context import provide_actor
+from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.formulieren import Formulier
-from casushub.web.tenancy import provide_tenant, provide_tenant_db
 
 __all__ = [
     "DEELNEMERS",
@@ -45,20 +42,6 @@ STAF = (Role.CONTACTPUNT, Role.GEMEENTE_REGIE)
 # Who answers a consultation: the participants, the municipality itself, and an invited third
 # party that supplied data through its intervention.
 DEELNEMERS = (Role.PARTICIPANT, Role.GEMEENTE_REGIE, Role.INVITED_PARTY)
-MAANDEN = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 SOORTEN = [("", "Kies wat u wilt vragen"), *((t.value, t.label) for t in VerzoekType)]
 KORTE_SOORT = {
     VerzoekType.INZAGE.value: "Inzage",
@@ -110,8 +93,7 @@ MAX_VELD = 5000
 
 def datum_nl(iso: str | date) -> str:
     """``2027-03-01`` as ``1 maart 2027``: how people read a date."""
-    day = iso if isinstance(iso, date) else date.fromisoformat(iso)
-    return f"{day.day} {MAANDEN[day.month - 1]} {day.year}"
+    return datum_voluit(iso if isinstance(iso, date) else date.fromisoformat(iso))
 
 
 def lees_datum(raw: str) -> date | None:
@@ -130,25 +112,8 @@ def waarden_van(formulier: Formulier) -> dict[str, str]:
     return {k: v[:MAX_VELD] for k, v in formulier.waarden().items()}
 
 
-async def provide_actor(request: Request[Any, Any, Any]) -> Actor:
-    """The signed-in user in their active context, as the domain's ``Actor``."""
-    identity = request.scope.get("user")
-    if not isinstance(identity, Identity) or identity.active is None:
-        raise NotAuthorizedException
-    return Actor(
-        user_id=identity.user_id,
-        organisation_id=identity.active.organisation_id,
-        role=identity.active.role.value,
-        request_id=request_id_var.get(),
-        organisation_type=identity.active.organisation_type,
-    )
-
-
-STAF_DEPS = {
-    "tenant": Provide(provide_tenant),
-    "db": Provide(provide_tenant_db),
-    "actor": Provide(provide_actor),
-}
+# The active municipality, its session and the actor: the casusoverleg's dependencies.
+STAF_DEPS = DEPS
 
 
 async def organisatienamen(state: State, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from litestar import Controller, Response, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,16 +30,10 @@ from casushub.tenants.verwerkingenlog.export import export_csv, export_logboek_j
 from casushub.tenants.verwerkingenlog.fg import seen_by_user, viewers_of_casus
 from casushub.tenants.verwerkingenlog.fg_zoeken import casussen_op_naam
 from casushub.web.auth.guards import roles
-from casushub.web.fg.context import provide_actor
-from casushub.web.tenancy import provide_tenant, provide_tenant_db
+from casushub.web.casusoverleg.deps import DEPS
 
 __all__ = ["fg_handlers"]
 
-DEPS = {
-    "tenant": Provide(provide_tenant),
-    "db": Provide(provide_tenant_db),
-    "actor": Provide(provide_actor),
-}
 _NO_CACHE = {"Cache-Control": "no-store"}
 
 
@@ -71,6 +65,18 @@ def _uuid(raw: str | None, field: str, message: str, errors: dict[str, str]) -> 
     except ValueError:
         errors[field] = message
         return None
+
+
+def _vraag(
+    sleutel: str, kenmerk: str | None, melding: str, van: str | None, tot: str | None
+) -> tuple[uuid.UUID | None, datetime | None, datetime | None, dict[str, str], dict[str, str]]:
+    """A question by an id (``sleutel``: casus, gebruiker) over a period: the id, the period,
+    what was asked (to show again) and the messages."""
+    errors: dict[str, str] = {}
+    ident = _uuid(kenmerk, sleutel, melding, errors)
+    start, end = _period(van, tot, errors, sleutel)
+    vraag = {sleutel: kenmerk or "", f"{sleutel}-van": van or "", f"{sleutel}-tot": tot or ""}
+    return ident, start, end, vraag, errors
 
 
 def _page(context: dict[str, Any]) -> Template:
@@ -116,12 +122,9 @@ class FgController(Controller):
                 fouten = {"casus-naam": fout.message}
                 return _page({"tenant": tenant, "errors": fouten, "vraag": vraag})
             return _page({"tenant": tenant, "vraag": vraag, "treffers": treffers})
-        errors: dict[str, str] = {}
-        casus_id = _uuid(
-            casus, "casus", "Vul het kenmerk van de casus in (zoals in de adresbalk).", errors
+        casus_id, start, end, vraag, errors = _vraag(
+            "casus", casus, "Vul het kenmerk van de casus in (zoals in de adresbalk).", van, tot
         )
-        start, end = _period(van, tot, errors, "casus")
-        vraag = {"casus": casus or "", "casus-van": van or "", "casus-tot": tot or ""}
         if errors or casus_id is None:
             return _page({"tenant": tenant, "errors": errors, "vraag": vraag})
         async with db.begin():
@@ -138,14 +141,9 @@ class FgController(Controller):
         van: FromQuery[str | None] = None,
         tot: FromQuery[str | None] = None,
     ) -> Template:
-        errors: dict[str, str] = {}
-        user_id = _uuid(gebruiker, "gebruiker", "Vul het kenmerk van de gebruiker in.", errors)
-        start, end = _period(van, tot, errors, "gebruiker")
-        vraag = {
-            "gebruiker": gebruiker or "",
-            "gebruiker-van": van or "",
-            "gebruiker-tot": tot or "",
-        }
+        user_id, start, end, vraag, errors = _vraag(
+            "gebruiker", gebruiker, "Vul het kenmerk van de gebruiker in.", van, tot
+        )
         if errors or user_id is None:
             return _page({"tenant": tenant, "errors": errors, "vraag": vraag})
         async with db.begin():

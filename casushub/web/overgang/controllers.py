@@ -112,9 +112,54 @@ class Weegformulier(Formulier):
         }
 
 
-async def _bekende_gemeenten(state: State) -> set[str]:
+async def bekende_gemeenten(state: State) -> set[str]:
+    """The CBS codes of every municipality on the platform (a file's rows are checked
+    against them)."""
     async with state.engine.connect() as conn:
         return set((await conn.execute(select(Tenant.gemeentecode))).scalars())
+
+
+async def lees_bestand(request: Request[Any, Any, State]) -> tuple[str, bytes]:
+    """The uploaded file ``bestand``: its name and at most one byte more than a file may hold
+    (so a larger one is refused, not cut); every upload of the request is closed."""
+    formulier = await request.form()
+    naam, inhoud = "", b""
+    try:
+        bestand = formulier.get("bestand")
+        if isinstance(bestand, UploadFile):
+            naam = bestand.filename or ""
+            inhoud = await bestand.read(formaat.MAX_BESTAND_BYTES + 1)
+    finally:
+        for waarde in formulier.values():
+            if isinstance(waarde, UploadFile):
+                await waarde.close()
+    return naam, inhoud
+
+
+async def _overzicht(
+    db: AsyncSession,
+    actor: Actor,
+    *,
+    fouten: dict[str, str] | None = None,
+    melding: str | None = None,
+) -> Template:
+    """The list of imported cases with the period for the weging (and a form's refusal)."""
+    async with db.begin():
+        zaken = await overgangslijst(db, actor)
+        termijn = await weegtermijn(db)
+    return Template(
+        "overgang/overzicht.html",
+        context={
+            "zaken": zaken,
+            "termijn": termijn,
+            "vandaag": klok.vandaag(),
+            "herinner_dagen": HERINNER_DAGEN,
+            "mag_uploaden": actor.role in UPLOAD,
+            "fouten": fouten or {},
+            "melding": melding,
+        },
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 async def _gemeentecode(state: State, tenant: TenantRef) -> str:
@@ -176,22 +221,7 @@ class OvergangController(Controller):
         actor: NamedDependency[Actor],
         gedaan: FromQuery[str | None] = None,
     ) -> Template:
-        async with db.begin():
-            zaken = await overgangslijst(db, actor)
-            termijn = await weegtermijn(db)
-        return Template(
-            "overgang/overzicht.html",
-            context={
-                "zaken": zaken,
-                "termijn": termijn,
-                "vandaag": klok.vandaag(),
-                "herinner_dagen": HERINNER_DAGEN,
-                "mag_uploaden": actor.role in UPLOAD,
-                "fouten": {},
-                "melding": MELDINGEN.get(gedaan or ""),
-            },
-            headers={"Cache-Control": "no-store"},
-        )
+        return await _overzicht(db, actor, melding=MELDINGEN.get(gedaan or ""))
 
     @get("/formaat", name="overgang-formaat", sync_to_thread=False)
     def overgang_formaat(self) -> Template:
@@ -230,18 +260,8 @@ class OvergangController(Controller):
         db: NamedDependency[AsyncSession],
         actor: NamedDependency[Actor],
     ) -> Template | Redirect:
-        formulier = await request.form()
-        naam, inhoud = "", b""
-        try:
-            bestand = formulier.get("bestand")
-            if isinstance(bestand, UploadFile):
-                naam = bestand.filename or ""
-                inhoud = await bestand.read(formaat.MAX_BESTAND_BYTES + 1)
-        finally:
-            for waarde in formulier.values():
-                if isinstance(waarde, UploadFile):
-                    await waarde.close()
-        gemeenten = await _bekende_gemeenten(state)
+        naam, inhoud = await lees_bestand(request)
+        gemeenten = await bekende_gemeenten(state)
         try:
             if not inhoud:
                 raise RegelFout("Kies een CSV- of JSON-bestand om te controleren.", "bestand")
@@ -255,21 +275,9 @@ class OvergangController(Controller):
                     geheim=state.settings.secret_key.encode(),
                 )
         except RegelFout as fout:
-            async with db.begin():
-                zaken = await overgangslijst(db, actor)
-                termijn = await weegtermijn(db)
-            return Template(
-                "overgang/overzicht.html",
-                context={
-                    "zaken": zaken,
-                    "termijn": termijn,
-                    "vandaag": klok.vandaag(),
-                    "herinner_dagen": HERINNER_DAGEN,
-                    "mag_uploaden": True,
-                    "fouten": {"bestand": fout.message},
-                },
-                status_code=422,
-            )
+            pagina = await _overzicht(db, actor, fouten={"bestand": fout.message})
+            pagina.status_code = 422
+            return pagina
         return Redirect(f"/overgang/imports/{upload.id}", status_code=303)
 
     @get("/imports/{import_id:uuid}", name="overgang-import", opt=roles(*UPLOAD))
@@ -360,21 +368,8 @@ class OvergangController(Controller):
             return Redirect("/overgang?gedaan=termijn", status_code=303)
 
         async def opnieuw(fouten: dict[str, str]) -> Template:
-            async with db.begin():
-                zaken = await overgangslijst(db, actor)
-                termijn = await weegtermijn(db)
-            return Template(
-                "overgang/overzicht.html",
-                context={
-                    "zaken": zaken,
-                    "termijn": termijn,
-                    "vandaag": klok.vandaag(),
-                    "herinner_dagen": HERINNER_DAGEN,
-                    "mag_uploaden": True,
-                    # The page has one field for the period: every refusal sits there.
-                    "fouten": {"maanden": " ".join(fouten.values())},
-                },
-            )
+            # The page has one field for the period: every refusal sits there.
+            return await _overzicht(db, actor, fouten={"maanden": " ".join(fouten.values())})
 
         return await of_opnieuw(actie, opnieuw, standaardveld="maanden")
 

@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import State, UploadFile
+from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -44,7 +44,12 @@ from casushub.tenants.overgang.models import ImportStatus
 from casushub.web.auth.guards import current_identity, roles
 from casushub.web.hub.deps import NAVIGATIE, hub_admin, in_hub
 from casushub.web.jobs import job_context
-from casushub.web.overgang.controllers import IMPORT_ACTOR, _download
+from casushub.web.overgang.controllers import (
+    IMPORT_ACTOR,
+    _download,
+    bekende_gemeenten,
+    lees_bestand,
+)
 from casushub.workers.enqueue import send_job
 
 __all__ = ["hub_overgang_handlers"]
@@ -148,19 +153,8 @@ class HubOvergangController(Controller):
         self, request: Request[Any, Any, State], state: State, tenant_id: FromPath[uuid.UUID]
     ) -> Template | Redirect:
         row = await _gemeente(request, state, tenant_id)
-        formulier = await request.form()
-        naam, inhoud = "", b""
-        try:
-            bestand = formulier.get("bestand")
-            if isinstance(bestand, UploadFile):
-                naam = bestand.filename or ""
-                inhoud = await bestand.read(formaat.MAX_BESTAND_BYTES + 1)
-        finally:
-            for waarde in formulier.values():
-                if isinstance(waarde, UploadFile):
-                    await waarde.close()
-        async with state.engine.connect() as conn:
-            gemeenten = set((await conn.execute(select(Tenant.gemeentecode))).scalars())
+        naam, inhoud = await lees_bestand(request)
+        gemeenten = await bekende_gemeenten(state)
         actor = _actor(request)
         try:
             if not inhoud:
