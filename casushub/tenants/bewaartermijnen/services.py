@@ -45,6 +45,7 @@ __all__ = [
     "geblokkeerde_casussen",
     "geblokkeerde_personen",
     "hef_blokkade_op",
+    "lees_blokkade",
     "parametergeschiedenis",
     "stel_blokkade_in",
     "wijzig_bewaartermijn",
@@ -306,3 +307,8 @@ async def geblokkeerde_casussen(
         if row.casus_id is not None:
             found.setdefault(row.casus_id, set()).add(row.grond)
     return {casus: _gronden(gronden) for casus, gronden in found.items()}
+
+
+async def lees_blokkade(session: AsyncSession, blokkade_id: uuid.UUID) -> JuridischeBlokkade | None:
+    """A legal hold by its id, if it exists."""
+    return await session.get(JuridischeBlokkade, blokkade_id)

@@ -13,18 +13,20 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform.fouten import RegelFout, RegelFouten
 from casushub.platform.identity.roles import Role
 from casushub.tenants.actor import Actor
-from casushub.tenants.casus.models import Casus
-from casushub.tenants.personen.models import Persoon
-from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
-from casushub.tenants.verzoeken import afhandeling, consultaties, rectificatie, verzoek
+from casushub.tenants.verzoeken import (
+    afhandeling,
+    consultaties,
+    rectificatie,
+    uitvoering,
+    verzoek,
+)
 from casushub.tenants.verzoeken.beperkingen import actieve_beperkingen, grond_tekst
 from casushub.tenants.verzoeken.rules import Besluituitkomst, VerzoekType
 from casushub.tenants.verzoeken.verzoek import DOEL, GEGEVENSGROEP, VerzoekNietGevonden
@@ -107,7 +109,7 @@ async def _context(
             persoon_id=found.persoon_id,
             detail=f"verzoek={found.id};besluit",
         )
-        persoon = await db.get(Persoon, found.persoon_id) if found.persoon_id else None
+        persoon = await verzoek.betrokkene(db, found)
         taken_ = await consultaties.consultaties(db, found.id)
         beperkingen = await actieve_beperkingen(db, found.persoon_id) if found.persoon_id else []
         gegevens = (
@@ -115,20 +117,11 @@ async def _context(
             if found.persoon_id and found.type == VerzoekType.RECTIFICATIE
             else []
         )
-        omvang = None
-        if found.persoon_id and found.type == VerzoekType.VERWIJDERING:
-            omvang = {
-                "casussen": await db.scalar(
-                    select(func.count())
-                    .select_from(Casus)
-                    .where(Casus.persoon_id == found.persoon_id)
-                ),
-                "signalen": await db.scalar(
-                    select(func.count())
-                    .select_from(Signaal)
-                    .where(Signaal.persoon_id == found.persoon_id)
-                ),
-            }
+        omvang = (
+            await uitvoering.omvang(db, found.persoon_id)
+            if found.persoon_id and found.type == VerzoekType.VERWIJDERING
+            else None
+        )
     namen = await organisatienamen(state, {b.gevraagd_door_organisatie for b in beperkingen})
     return {
         "v": found,

@@ -10,12 +10,11 @@ from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
-from sqlalchemy import select
 
 from casushub.platform import klok
-from casushub.platform.identity.models import Organisation
+from casushub.platform.hub.gemeenten import gemeenten_op_hub
+from casushub.platform.identity.organisations import organisatienamen as namen_van_organisaties
 from casushub.platform.identity.roles import Role
-from casushub.platform.models import Tenant, TenantStatus
 from casushub.tenants.verzoeken.bevestiging import datum_voluit
 from casushub.tenants.verzoeken.rules import VerzoekType
 from casushub.web.casusoverleg.context import provide_actor
@@ -120,20 +119,7 @@ async def organisatienamen(state: State, ids: set[uuid.UUID]) -> dict[uuid.UUID,
     if not ids:
         return {}
     async with state.engine.connect() as conn:
-        rows = await conn.execute(
-            select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
-        )
-        return {row.id: row.name for row in rows}
-
-
-# Municipalities that are no contactpunt on the hub (yet, or any more).
-NIET_OP_HUB = frozenset(
-    {
-        TenantStatus.PROVISIONING.value,
-        TenantStatus.TERMINATING.value,
-        TenantStatus.TERMINATED.value,
-    }
-)
+        return await namen_van_organisaties(conn, ids)
 
 
 async def hub_gemeenten(
@@ -141,14 +127,7 @@ async def hub_gemeenten(
 ) -> list[tuple[str, str]]:
     """(CBS code, name) of the municipalities on a hub (or on a tenant's hub), by name."""
     async with state.engine.connect() as conn:
-        if hub_id is None:
-            hub_id = await conn.scalar(select(Tenant.hub_id).where(Tenant.id == tenant_id))
-        rows = await conn.execute(
-            select(Tenant.gemeentecode, Tenant.name)
-            .where(Tenant.hub_id == hub_id, Tenant.status.not_in(NIET_OP_HUB))
-            .order_by(Tenant.name)
-        )
-        return [(row.gemeentecode, row.name) for row in rows]
+        return await gemeenten_op_hub(conn, hub_id=hub_id, tenant_id=tenant_id)
 
 
 MELDING_KEY = "contactpunt_melding"

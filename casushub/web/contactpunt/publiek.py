@@ -20,13 +20,12 @@ from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
-from sqlalchemy import select
 
 from casushub.crosstenant.contactpunt import routeer
 from casushub.platform import klok
 from casushub.platform.fouten import RegelFouten
+from casushub.platform.hub.gemeenten import gemeente_op_hub
 from casushub.platform.logs import request_id_var
-from casushub.platform.models import Tenant
 from casushub.platform.registry import servable_tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import SLUG_PATTERN, TenantRef
@@ -35,7 +34,6 @@ from casushub.tenants.verzoeken.rules import VerzoekType, ontvangstnummer, termi
 from casushub.tenants.verzoeken.schemas import Invoerfouten, NieuwVerzoek, lees_formulier
 from casushub.web.auth.guards import public
 from casushub.web.contactpunt.common import (
-    NIET_OP_HUB,
     SOORTEN,
     Aanvraagvelden,
     datum_nl,
@@ -93,18 +91,12 @@ async def _gemeente(state: State, slug: str) -> Gemeente:
     if not SLUG_PATTERN.match(slug):
         raise NotFoundException
     async with state.engine.connect() as conn:
-        row = (
-            await conn.execute(
-                select(
-                    Tenant.id, Tenant.name, Tenant.gemeentecode, Tenant.status, Tenant.hub_id
-                ).where(Tenant.slug == slug)
-            )
-        ).first()
-        if row is None or row.status in NIET_OP_HUB:
+        gevonden = await gemeente_op_hub(conn, slug)
+        if gevonden is None:
             raise NotFoundException
         # Suspended or being migrated: TenantUnavailable -> the Dutch 503 page.
-        ref = await servable_tenant(conn, row.id)
-    return Gemeente(ref, row.name, row.gemeentecode, row.hub_id)
+        ref = await servable_tenant(conn, gevonden.id)
+    return Gemeente(ref, gevonden.naam, gevonden.gemeentecode, gevonden.hub_id)
 
 
 async def _gemeenten(state: State, hub_id: uuid.UUID) -> list[tuple[str, str]]:

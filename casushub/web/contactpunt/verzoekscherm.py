@@ -18,15 +18,13 @@ from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform import klok
 from casushub.platform.fouten import RegelFouten
-from casushub.platform.models import Tenant
+from casushub.platform.hub.gemeenten import gemeentenaam
 from casushub.tenants.actor import Actor
 from casushub.tenants.exports.rules import Formaat
-from casushub.tenants.personen.models import Persoon
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken import (
@@ -39,9 +37,8 @@ from casushub.tenants.verzoeken import (
     verzoek,
 )
 from casushub.tenants.verzoeken.beperkingen import actieve_beperkingen, grond_tekst
-from casushub.tenants.verzoeken.besluit import onthoudingen
+from casushub.tenants.verzoeken.besluit import besluit_van, onthoudingen
 from casushub.tenants.verzoeken.inzage import inzage_document, render_pdf
-from casushub.tenants.verzoeken.models import Besluit
 from casushub.tenants.verzoeken.rules import (
     CONSULTATIE_DAGEN,
     MAX_VERLENGING_MAANDEN,
@@ -93,7 +90,7 @@ async def _gemeentenaam(state: State, slug: str | None) -> str | None:
     if slug == "hub":
         return "de hub"
     async with state.engine.connect() as conn:
-        naam = await conn.scalar(select(Tenant.name).where(Tenant.slug == slug))
+        naam = await gemeentenaam(conn, slug)
     return naam or slug
 
 
@@ -123,9 +120,9 @@ async def _detail_context(
             detail=f"verzoek={found.id}",
         )
         taken_ = await consultaties.consultaties(db, found.id)
-        besluit = await db.scalar(select(Besluit).where(Besluit.verzoek_id == found.id))
+        besluit = await besluit_van(db, found.id)
         onthouden = await onthoudingen(db, besluit.id) if besluit else []
-        persoon = await db.get(Persoon, found.persoon_id) if found.persoon_id else None
+        persoon = await verzoek.betrokkene(db, found)
         beperkingen = await actieve_beperkingen(db, found.persoon_id) if found.persoon_id else []
         open_ = found.status in {"ontvangen", "in_behandeling"}
         if open_ and persoon is None and (zoek.get("zoek_naam") or zoek.get("zoek_geboortedatum")):

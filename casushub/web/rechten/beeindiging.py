@@ -14,11 +14,11 @@ from litestar import Controller, Request, get
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Template
-from sqlalchemy import select
 
 from casushub.crosstenant.lifecycle import export_dir
+from casushub.platform.hub.gemeenten import tenantrij
 from casushub.platform.identity.roles import Role
-from casushub.platform.models import Tenant, TenantStatus
+from casushub.platform.models import TenantStatus
 from casushub.web.auth.guards import current_identity, roles
 
 __all__ = ["BeeindigingController"]
@@ -35,9 +35,7 @@ class BeeindigingController(Controller):
         if active is None or active.tenant_id is None:
             raise PermissionDeniedException
         async with state.engine.connect() as conn:
-            gemeente = (
-                await conn.execute(select(Tenant).where(Tenant.id == active.tenant_id))
-            ).first()
+            gemeente = await tenantrij(conn, active.tenant_id)
         if gemeente is None:
             raise NotFoundException
         bestanden = sorted(export_dir(state.settings, gemeente.slug).glob("export-*.zip"))

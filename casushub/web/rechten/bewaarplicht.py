@@ -24,7 +24,7 @@ from casushub.platform import klok
 from casushub.platform.identity.roles import Role
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
-from casushub.tenants.bewaartermijnen.models import Blokkadegrond, JuridischeBlokkade
+from casushub.tenants.bewaartermijnen.models import Blokkadegrond
 from casushub.tenants.bewaartermijnen.overzicht import (
     beperkbare_items,
     bewaarplicht,
@@ -33,6 +33,7 @@ from casushub.tenants.bewaartermijnen.overzicht import (
 from casushub.tenants.bewaartermijnen.services import (
     GRONDEN,
     hef_blokkade_op,
+    lees_blokkade,
     stel_blokkade_in,
 )
 from casushub.tenants.casus.errors import NietGevonden, RegelFout, RegelFouten
@@ -216,7 +217,7 @@ class BewaarplichtController(Controller):
         async def actie() -> Redirect:
             async with db.begin():
                 plicht = await bewaarplicht(db, actor, casus_id)
-                blokkade = await db.get(JuridischeBlokkade, blokkade_id)
+                blokkade = await lees_blokkade(db, blokkade_id)
                 # Only a hold of this casus or its person is lifted from this casus's screen.
                 if (
                     blokkade is None
