@@ -16,10 +16,9 @@ from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from sqlalchemy import select
 
+from casushub.platform.hub.gemeenten import actieve_tenant_id
 from casushub.platform.hub.huisstijl import Huisstijl, huisstijl_voor_context, logo_van
-from casushub.platform.models import Tenant, TenantStatus
 from casushub.platform.theming import hub_stylesheet
 from casushub.web.auth.guards import public
 from casushub.web.hub.huisstijl import HUISSTIJL_STATE, kop
@@ -33,9 +32,7 @@ _REVALIDATE = "public, max-age=300"
 
 async def _huisstijl(state: State, slug: str) -> Huisstijl | None:
     async with state.engine.connect() as conn:
-        tenant_id = await conn.scalar(
-            select(Tenant.id).where(Tenant.slug == slug, Tenant.status == TenantStatus.ACTIVE.value)
-        )
+        tenant_id = await actieve_tenant_id(conn, slug)
         if tenant_id is None:
             return None
         return await huisstijl_voor_context(conn, None, tenant_id)

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from casushub.platform.models import Tenant, TenantStatus
@@ -14,9 +14,14 @@ from casushub.platform.models import Tenant, TenantStatus
 __all__ = [
     "NIET_OP_HUB",
     "GemeenteOpHub",
+    "actieve_gemeenten",
+    "actieve_tenant_id",
     "gemeente_op_hub",
+    "gemeentecode",
+    "gemeentecodes",
     "gemeenten_op_hub",
     "gemeentenaam",
+    "hub_van",
     "tenantrij",
 ]
 
@@ -72,6 +77,40 @@ async def gemeente_op_hub(conn: AsyncConnection, slug: str) -> GemeenteOpHub | N
     return GemeenteOpHub(row.id, row.name, row.gemeentecode, row.hub_id)
 
 
-async def tenantrij(conn: AsyncConnection, tenant_id: uuid.UUID) -> Row[Any] | None:
-    """The municipality's row on the platform (name, slug, status, dates), if it exists."""
+async def tenantrij(conn: AsyncConnection, tenant_id: uuid.UUID) -> Any:
+    """The municipality's row on the platform (name, slug, status, dates: read like a
+    ``Tenant``), or None."""
     return (await conn.execute(select(Tenant).where(Tenant.id == tenant_id))).first()
+
+
+async def gemeentecodes(conn: AsyncConnection) -> set[str]:
+    """The CBS codes of every municipality on the platform."""
+    return set((await conn.execute(select(Tenant.gemeentecode))).scalars())
+
+
+async def gemeentecode(conn: AsyncConnection, tenant_id: uuid.UUID) -> str | None:
+    """The CBS code of this municipality."""
+    return await conn.scalar(select(Tenant.gemeentecode).where(Tenant.id == tenant_id))
+
+
+async def hub_van(conn: AsyncConnection, tenant_id: uuid.UUID) -> uuid.UUID | None:
+    """The hub of this municipality (None for an unknown one)."""
+    row = (await conn.execute(select(Tenant.hub_id).where(Tenant.id == tenant_id))).first()
+    return row.hub_id if row else None
+
+
+async def actieve_gemeenten(conn: AsyncConnection, hub_id: uuid.UUID) -> list[Any]:
+    """The hub's active municipalities (their whole rows, read like a ``Tenant``), by name."""
+    rows = await conn.execute(
+        select(Tenant)
+        .where(Tenant.hub_id == hub_id, Tenant.status == TenantStatus.ACTIVE.value)
+        .order_by(Tenant.name)
+    )
+    return list(rows.all())
+
+
+async def actieve_tenant_id(conn: AsyncConnection, slug: str) -> uuid.UUID | None:
+    """The id of the active municipality with this slug."""
+    return await conn.scalar(
+        select(Tenant.id).where(Tenant.slug == slug, Tenant.status == TenantStatus.ACTIVE.value)
+    )

@@ -22,6 +22,7 @@ __all__ = [
     "create_organisation",
     "domain_of",
     "organisatienamen",
+    "organisatietypes",
     "organisation_for_domain",
 ]
 
@@ -103,3 +104,9 @@ async def organisatienamen(conn: AsyncConnection, ids: set[uuid.UUID]) -> dict[u
         select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
     )
     return {row.id: row.name for row in rows}
+
+
+async def organisatietypes(conn: AsyncConnection) -> dict[uuid.UUID, str]:
+    """The type of every organisation on the platform."""
+    rows = await conn.execute(select(Organisation.id, Organisation.type))
+    return {row.id: row.type for row in rows}

@@ -8,12 +8,11 @@ from litestar import Controller, Response, get
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import File
-from sqlalchemy import select
 
 from casushub.crosstenant.lifecycle import export_dir
+from casushub.platform.hub.gemeenten import tenantrij
 from casushub.platform.identity.audit import record
 from casushub.platform.identity.roles import Role
-from casushub.platform.models import Tenant
 from casushub.web.auth.guards import current_identity, roles
 from casushub.web.hub.deps import AnyRequest
 
@@ -33,11 +32,10 @@ class GemeenteExportController(Controller):
         if identity is None or active is None or active.tenant_id is None:
             raise PermissionDeniedException
         async with state.engine.connect() as conn:
-            slug = (
-                await conn.execute(select(Tenant.slug).where(Tenant.id == active.tenant_id))
-            ).scalar()
-        if slug is None:
+            gemeente = await tenantrij(conn, active.tenant_id)
+        if gemeente is None:
             raise NotFoundException
+        slug = gemeente.slug
         bestanden = sorted(export_dir(state.settings, slug).glob("export-*.zip"))
         if not bestanden:
             raise NotFoundException(detail="Er is (nog) geen export.", extra={"dutch": True})

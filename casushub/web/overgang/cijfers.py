@@ -19,16 +19,15 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.crosstenant.cijfers import cijfers_per_gemeente
 from casushub.platform import klok
+from casushub.platform.hub.gemeenten import actieve_gemeenten, hub_van
 from casushub.platform.hub.overeenkomst import verwerkersovereenkomst_actief
-from casushub.platform.identity.models import Organisation
+from casushub.platform.identity.organisations import organisatietypes
 from casushub.platform.identity.roles import Role
 from casushub.platform.migrate.revisions import servable_revision, tenant_head
-from casushub.platform.models import Tenant, TenantStatus
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.cijfers.rules import Cijfers, Weergave, weergave
@@ -92,8 +91,8 @@ def _jaren() -> list[int]:
 
 async def _bron_types(state: State) -> dict[uuid.UUID, str]:
     async with state.engine.connect() as conn:
-        rows = await conn.execute(select(Organisation.id, Organisation.type))
-        return {i: TYPE_LABELS.get(t, "overig") for i, t in rows}
+        types = await organisatietypes(conn)
+    return {i: TYPE_LABELS.get(t, "overig") for i, t in types.items()}
 
 
 def _weergave(per_gemeente: list[Cijfers]) -> Weergave:
@@ -145,13 +144,7 @@ FOUT_JAAR = f"Kies een jaar van {EERSTE_JAAR} tot en met dit jaar."
 async def lopende_gemeenten(state: State, hub_id: uuid.UUID) -> list[Any]:
     """The hub's municipalities whose processor agreement runs today (and that are served)."""
     async with state.engine.connect() as conn:
-        rows = (
-            await conn.execute(
-                select(Tenant)
-                .where(Tenant.hub_id == hub_id, Tenant.status == TenantStatus.ACTIVE.value)
-                .order_by(Tenant.name)
-            )
-        ).all()
+        rows = await actieve_gemeenten(conn, hub_id)
     vandaag = klok.vandaag()
     head = tenant_head()
     return [
@@ -177,10 +170,8 @@ async def _hub(
         if gekozen_gemeente is None:
             # Another hub's, an unknown one, or one whose agreement does not run: no figures.
             async with state.engine.connect() as conn:
-                row = (
-                    await conn.execute(select(Tenant.hub_id).where(Tenant.id == tenant_id))
-                ).first()
-            in_hub(row.hub_id if row else None, admin)
+                hub_id = await hub_van(conn, tenant_id)
+            in_hub(hub_id, admin)
             raise NotFoundException(
                 detail="Van deze gemeente toont de hub geen cijfers: de verwerkersovereenkomst "
                 "loopt niet.",

@@ -18,14 +18,13 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform import klok
 from casushub.platform.hub.checklist import gereed_voor_livegang
+from casushub.platform.hub.gemeenten import gemeentecode, gemeentecodes
 from casushub.platform.identity.roles import Role
 from casushub.platform.jobs import create_job, get_job
-from casushub.platform.models import Tenant
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import RegelFout
@@ -116,7 +115,7 @@ async def bekende_gemeenten(state: State) -> set[str]:
     """The CBS codes of every municipality on the platform (a file's rows are checked
     against them)."""
     async with state.engine.connect() as conn:
-        return set((await conn.execute(select(Tenant.gemeentecode))).scalars())
+        return await gemeentecodes(conn)
 
 
 async def lees_bestand(request: Request[Any, Any, State]) -> tuple[str, bytes]:
@@ -164,7 +163,7 @@ async def _overzicht(
 
 async def _gemeentecode(state: State, tenant: TenantRef) -> str:
     async with state.engine.connect() as conn:
-        return str(await conn.scalar(select(Tenant.gemeentecode).where(Tenant.id == tenant.id)))
+        return str(await gemeentecode(conn, tenant.id))
 
 
 def _download(tekst: str, naam: str, mediatype: str) -> Response[bytes]:
@@ -414,7 +413,7 @@ class OvergangController(Controller):
                 uitkomst=data.uitkomst or None,
             )
             async with state.engine.connect() as conn:
-                code = await conn.scalar(select(Tenant.gemeentecode).where(Tenant.id == tenant.id))
+                code = await gemeentecode(conn, tenant.id)
                 live = await gereed_voor_livegang(conn, tenant.id)
             if invoer.uitkomst == Uitkomst.OPNAME and not live:
                 raise RegelFout(

@@ -19,15 +19,14 @@ from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform import klok
+from casushub.platform.hub.gemeenten import tenantrij
 from casushub.platform.hub.overeenkomst import verwerkersovereenkomst_actief
 from casushub.platform.identity.roles import Role
 from casushub.platform.jobs import create_job, get_job
 from casushub.platform.logs import request_id_var
-from casushub.platform.models import Tenant
 from casushub.platform.registry import servable
 from casushub.platform.tenancy import tenant_session
 from casushub.tenants.actor import Actor
@@ -65,7 +64,7 @@ GEEN_OVEREENKOMST = (
 async def _gemeente(request: Request[Any, Any, State], state: State, tenant_id: uuid.UUID) -> Any:
     admin = hub_admin(request)
     async with state.engine.connect() as conn:
-        row = (await conn.execute(select(Tenant).where(Tenant.id == tenant_id))).first()
+        row = await tenantrij(conn, tenant_id)
     if row is None:
         raise NotFoundException
     in_hub(row.hub_id, admin)
