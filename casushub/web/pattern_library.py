@@ -8,14 +8,16 @@ production (see casushub/web/app.py); it holds no personal data.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromQuery
+from litestar import Controller, get, post
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from casushub.tenants.paginering import Pagina
+from casushub.web.auth.guards import public
+from casushub.web.formulieren import FORMULIER, Formulier
 from casushub.web.paginering import bladerlinks
 
 __all__ = ["pattern_handlers"]
@@ -43,7 +45,13 @@ NAVIGATION = [
 # Page 2 of 3 of a list of 60: shows the paging with both links.
 VOORBEELDPAGINA = Pagina(ROWS, nummer=2, totaal=60)
 
-FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+@dataclass
+class Voorbeeldformulier(Formulier):
+    naam: str = ""
+    code: str = ""
+    soort: str = ""
+    toelichting: str = ""
 
 
 def _context(
@@ -75,44 +83,47 @@ def _context(
     }
 
 
-def _validate(data: dict[str, str]) -> dict[str, str]:
+def _validate(data: Voorbeeldformulier) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if not data.get("naam", "").strip():
+    if not data.naam.strip():
         errors["naam"] = "Vul de naam van de organisatie in"
-    code = data.get("code", "").strip()
+    code = data.code.strip()
     if not (len(code) == 4 and code.isdigit()):
         errors["code"] = "Vul een gemeentecode van 4 cijfers in, bijvoorbeeld 0363"
-    if data.get("soort") not in {value for value, _ in SOORTEN if value}:
+    if data.soort not in {value for value, _ in SOORTEN if value}:
         errors["soort"] = "Kies de soort organisatie"
     return errors
 
 
-@get(PATH, sync_to_thread=False, name="patronen", opt={"public": True})
-def patronen(
-    sorteer: FromQuery[str | None] = None,
-    richting: FromQuery[str | None] = None,
-    verwijderd: FromQuery[bool] = False,
-) -> Template:
-    return Template("patterns/index.html", context=_context(sorteer, richting, deleted=verwijderd))
+class PatronenController(Controller):
+    path = "/ontwikkeling/patronen"
+    opt = public()
+
+    @get("", sync_to_thread=False, name="patronen")
+    def patronen(
+        self,
+        sorteer: FromQuery[str | None] = None,
+        richting: FromQuery[str | None] = None,
+        verwijderd: FromQuery[bool] = False,
+    ) -> Template:
+        return Template(
+            "patterns/index.html", context=_context(sorteer, richting, deleted=verwijderd)
+        )
+
+    @post("", sync_to_thread=False, name="patronen-formulier")
+    def patronen_formulier(self, data: Annotated[Voorbeeldformulier, FORMULIER]) -> Template:
+        errors = _validate(data)
+        # 422 with the form re-rendered: htmx is configured to swap 422 (base.html htmx-config).
+        return Template(
+            "patterns/index.html",
+            context=_context(values=data.waarden(), errors=errors, saved=not errors),
+            status_code=422 if errors else 200,
+        )
+
+    @post("/verwijderen", sync_to_thread=False, name="patronen-verwijderen")
+    def patronen_verwijderen(self) -> Redirect:
+        # Post/redirect/get: a reload does not repeat the (pretend) destructive action.
+        return Redirect(PATH + "?verwijderd=true", status_code=303)
 
 
-@post(PATH, sync_to_thread=False, name="patronen-formulier", opt={"public": True})
-def patronen_formulier(data: FormData) -> Template:
-    errors = _validate(data)
-    # 422 with the form re-rendered: htmx is configured to swap 422 (base.html htmx-config).
-    return Template(
-        "patterns/index.html",
-        context=_context(values=data, errors=errors, saved=not errors),
-        status_code=422 if errors else 200,
-    )
-
-
-@post(
-    PATH + "/verwijderen", sync_to_thread=False, name="patronen-verwijderen", opt={"public": True}
-)
-def patronen_verwijderen() -> Redirect:
-    # Post/redirect/get: a reload does not repeat the (pretend) destructive action.
-    return Redirect(PATH + "?verwijderd=true", status_code=303)
-
-
-pattern_handlers = [patronen, patronen_formulier, patronen_verwijderen]
+pattern_handlers = [PatronenController]

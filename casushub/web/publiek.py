@@ -12,15 +12,15 @@ import hashlib
 import re
 from typing import Any
 
-from litestar import Request, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from sqlalchemy import select
 
+from casushub.platform.hub.gemeenten import actieve_tenant_id
 from casushub.platform.hub.huisstijl import Huisstijl, huisstijl_voor_context, logo_van
-from casushub.platform.models import Tenant, TenantStatus
 from casushub.platform.theming import hub_stylesheet
+from casushub.web.auth.guards import public
 from casushub.web.hub.huisstijl import HUISSTIJL_STATE, kop
 
 __all__ = ["laad_publieke_huisstijl", "publieke_handlers"]
@@ -32,9 +32,7 @@ _REVALIDATE = "public, max-age=300"
 
 async def _huisstijl(state: State, slug: str) -> Huisstijl | None:
     async with state.engine.connect() as conn:
-        tenant_id = await conn.scalar(
-            select(Tenant.id).where(Tenant.slug == slug, Tenant.status == TenantStatus.ACTIVE.value)
-        )
+        tenant_id = await actieve_tenant_id(conn, slug)
         if tenant_id is None:
             return None
         return await huisstijl_voor_context(conn, None, tenant_id)
@@ -64,28 +62,35 @@ def _antwoord(body: bytes, media_type: str, etag: str) -> Response[bytes]:
     )
 
 
-@get("/contactpunt/{gemeente:str}/huisstijl.css", name="contactpunt-huisstijl")
-async def publieke_stylesheet(gemeente: FromPath[str], state: State) -> Response[bytes]:
-    stijl = await _huisstijl(state, gemeente)
-    if stijl is None:
-        raise NotFoundException
-    css = hub_stylesheet(stijl.primaire_kleur).encode()
-    return _antwoord(css, "text/css; charset=utf-8", f'"{hashlib.sha256(css).hexdigest()[:32]}"')
+class PubliekeHuisstijlController(Controller):
+    """The hub's house style on the public contactpunt pages."""
+
+    path = "/contactpunt/{gemeente:str}"
+    opt = public()
+
+    @get("/huisstijl.css", name="contactpunt-huisstijl")
+    async def publieke_stylesheet(self, gemeente: FromPath[str], state: State) -> Response[bytes]:
+        stijl = await _huisstijl(state, gemeente)
+        if stijl is None:
+            raise NotFoundException
+        css = hub_stylesheet(stijl.primaire_kleur).encode()
+        return _antwoord(
+            css, "text/css; charset=utf-8", f'"{hashlib.sha256(css).hexdigest()[:32]}"'
+        )
+
+    @get("/logo", name="contactpunt-logo")
+    async def publiek_logo(self, gemeente: FromPath[str], state: State) -> Response[bytes]:
+        stijl = await _huisstijl(state, gemeente)
+        if stijl is None:
+            raise NotFoundException
+        async with state.engine.connect() as conn:
+            gevonden = await logo_van(conn, stijl.hub_id)
+        if gevonden is None:
+            raise NotFoundException
+        inhoud, soort, sha256 = gevonden
+        response = _antwoord(inhoud, soort, f'"{sha256}"')
+        response.headers["Content-Disposition"] = "inline"
+        return response
 
 
-@get("/contactpunt/{gemeente:str}/logo", name="contactpunt-logo")
-async def publiek_logo(gemeente: FromPath[str], state: State) -> Response[bytes]:
-    stijl = await _huisstijl(state, gemeente)
-    if stijl is None:
-        raise NotFoundException
-    async with state.engine.connect() as conn:
-        gevonden = await logo_van(conn, stijl.hub_id)
-    if gevonden is None:
-        raise NotFoundException
-    inhoud, soort, sha256 = gevonden
-    response = _antwoord(inhoud, soort, f'"{sha256}"')
-    response.headers["Content-Disposition"] = "inline"
-    return response
-
-
-publieke_handlers = [publieke_stylesheet, publiek_logo]
+publieke_handlers = [PubliekeHuisstijlController]

@@ -17,7 +17,14 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection
 
 
-__all__ = ["OrganisationClash", "create_organisation", "domain_of", "organisation_for_domain"]
+__all__ = [
+    "OrganisationClash",
+    "create_organisation",
+    "domain_of",
+    "organisatienamen",
+    "organisatietypes",
+    "organisation_for_domain",
+]
 
 
 _DOMAIN = re.compile(r"^(?=.{3,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9-]{1,63})+$")
@@ -87,3 +94,19 @@ async def organisation_for_domain(conn: AsyncConnection, domain: str) -> uuid.UU
             select(Organisation.id).where(Organisation.email_domains.contains([domain])).limit(1)
         )
     ).scalar()
+
+
+async def organisatienamen(conn: AsyncConnection, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The names of these organisations (an id that is not one is left out)."""
+    if not ids:
+        return {}
+    rows = await conn.execute(
+        select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
+    )
+    return {row.id: row.name for row in rows}
+
+
+async def organisatietypes(conn: AsyncConnection) -> dict[uuid.UUID, str]:
+    """The type of every organisation on the platform."""
+    rows = await conn.execute(select(Organisation.id, Organisation.type))
+    return {row.id: row.type for row in rows}

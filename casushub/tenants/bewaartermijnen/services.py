@@ -47,6 +47,7 @@ __all__ = [
     "geblokkeerde_casussen",
     "geblokkeerde_personen",
     "hef_blokkade_op",
+    "lees_blokkade",
     "parametergeschiedenis",
     "stel_blokkade_in",
     "wijzig_bewaartermijn",
@@ -310,3 +311,8 @@ async def geblokkeerde_casussen(
 ) -> dict[uuid.UUID, str]:
     """For each casus with an open hold on that casus: its ground(s) in words."""
     return await _gronden_per(session, JuridischeBlokkade.casus_id, casus_ids)
+
+
+async def lees_blokkade(session: AsyncSession, blokkade_id: uuid.UUID) -> JuridischeBlokkade | None:
+    """A legal hold by its id, if it exists."""
+    return await session.get(JuridischeBlokkade, blokkade_id)

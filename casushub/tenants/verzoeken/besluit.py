@@ -102,3 +102,8 @@ async def onthoudingen(session: AsyncSession, besluit_id: uuid.UUID) -> list[Ont
             )
         ).all()
     )
+
+
+async def besluit_van(session: AsyncSession, verzoek_id: uuid.UUID) -> Besluit | None:
+    """The decision on a request, if it has one."""
+    return await session.scalar(select(Besluit).where(Besluit.verzoek_id == verzoek_id))

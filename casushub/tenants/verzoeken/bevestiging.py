@@ -13,7 +13,7 @@ from datetime import date
 
 from casushub.tenants.verzoeken.rules import valideer_ontvangstnummer
 
-__all__ = ["Bevestiging", "bevestiging"]
+__all__ = ["MAANDEN", "Bevestiging", "bevestiging", "datum_voluit"]
 
 MAANDEN = [
     "januari",
@@ -29,6 +29,13 @@ MAANDEN = [
     "november",
     "december",
 ]
+
+
+def datum_voluit(dag: date) -> str:
+    """``2027-03-01`` as ``1 maart 2027``: how people read a date."""
+    return f"{dag.day} {MAANDEN[dag.month - 1]} {dag.year}"
+
+
 _NAAM = re.compile(r"^[\w .'’()-]{1,200}$")
 
 
@@ -44,7 +51,7 @@ def bevestiging(*, nummer: str, termijn: date, gemeente: str) -> Bevestiging:
         raise ValueError(msg)
     if not _NAAM.match(gemeente):
         gemeente = "de gemeente"
-    uiterlijk = f"{termijn.day} {MAANDEN[termijn.month - 1]} {termijn.year}"
+    uiterlijk = datum_voluit(termijn)
     tekst = (
         "Wij hebben uw verzoek ontvangen.\n\n"
         f"Uw ontvangstnummer is: {nummer}\n"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform import klok
@@ -38,7 +38,7 @@ from casushub.tenants.verzoeken.rules import (
 )
 from casushub.tenants.verzoeken.verzoek import DOEL, GEGEVENSGROEP, verzoek
 
-__all__ = ["UITVOERBAAR", "bewijzen", "voer_uit"]
+__all__ = ["UITVOERBAAR", "bewijzen", "omvang", "voer_uit"]
 
 UITVOERBAAR = frozenset({VerzoekType.VERWIJDERING, VerzoekType.BEZWAAR})
 
@@ -133,3 +133,14 @@ async def bewijzen(session: AsyncSession, batch_id: uuid.UUID) -> list[Vernietig
             )
         ).all()
     )
+
+
+async def omvang(session: AsyncSession, persoon_id: uuid.UUID) -> dict[str, int]:
+    """What an erasure of this person would destroy: how many casussen and signals."""
+    casussen = await session.scalar(
+        select(func.count()).select_from(Casus).where(Casus.persoon_id == persoon_id)
+    )
+    signalen = await session.scalar(
+        select(func.count()).select_from(Signaal).where(Signaal.persoon_id == persoon_id)
+    )
+    return {"casussen": casussen or 0, "signalen": signalen or 0}

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform.fouten import GeenToegang, NietGevonden
 from casushub.tenants.actor import Actor
+from casushub.tenants.personen.models import Persoon
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import Regel, record_many
 from casushub.tenants.verzoeken.models import Verzoek
@@ -57,3 +58,8 @@ async def log(
     await record_many(
         session, actor, [Regel(actie, gegevensgroep, doel, casus_id, persoon_id, detail)]
     )
+
+
+async def betrokkene(session: AsyncSession, found: Verzoek) -> Persoon | None:
+    """The person a request is linked to (None while the contactpunt has not linked one)."""
+    return await session.get(Persoon, found.persoon_id) if found.persoon_id else None

@@ -28,6 +28,7 @@ __all__ = [
     "SORTEERBAAR",
     "Statusfilter",
     "Wachtrij",
+    "aantal_zonder_persoon",
     "wachtrij",
 ]
 
@@ -138,3 +139,17 @@ async def wachtrij(
         )
     aantal_te_laat = sum(1 for v in rows if v.status in OPEN and v.termijn < vandaag)
     return Wachtrij(rows, aantal_te_laat, afgekapt)
+
+
+async def aantal_zonder_persoon(session: AsyncSession) -> int:
+    """How many open requests have no person linked and none recorded as unknown."""
+    aantal = await session.scalar(
+        select(func.count())
+        .select_from(Verzoek)
+        .where(
+            Verzoek.status.in_(("ontvangen", "in_behandeling")),
+            Verzoek.persoon_id.is_(None),
+            Verzoek.persoon_onbekend_op.is_(None),
+        )
+    )
+    return aantal or 0

@@ -5,26 +5,30 @@ where a recipient of a corrected value reads the correction."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform.fouten import RegelFout, RegelFouten
 from casushub.platform.identity.roles import Role
 from casushub.tenants.actor import Actor
-from casushub.tenants.casus.models import Casus
-from casushub.tenants.personen.models import Persoon
-from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
-from casushub.tenants.verzoeken import afhandeling, consultaties, rectificatie, verzoek
+from casushub.tenants.verzoeken import (
+    afhandeling,
+    consultaties,
+    rectificatie,
+    uitvoering,
+    verzoek,
+)
 from casushub.tenants.verzoeken.beperkingen import actieve_beperkingen, grond_tekst
-from casushub.tenants.verzoeken.rules import Besluituitkomst, VerzoekRegelFout, VerzoekType
+from casushub.tenants.verzoeken.rules import Besluituitkomst, VerzoekType
 from casushub.tenants.verzoeken.verzoek import DOEL, GEGEVENSGROEP, VerzoekNietGevonden
 from casushub.web.auth.guards import roles
 from casushub.web.contactpunt.common import (
@@ -32,15 +36,31 @@ from casushub.web.contactpunt.common import (
     STAF,
     STAF_DEPS,
     TAKEN,
-    FormData,
     bevestig,
     datum_nl,
     organisatienamen,
     waarden_van,
 )
+from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw, veldfouten
 
 __all__ = ["besluit_handlers"]
 
+
+@dataclass
+class Besluitformulier(Formulier):
+    uitkomst: str = ""
+    gegeven: str = ""
+    nieuwe_waarde: str = ""
+    motivering: str = ""
+
+
+@dataclass
+class Opheffing(Formulier):
+    reden: str = ""
+
+
+# A rule's field -> the decision form's field that shows its message.
+_BESLUITVELD = {"veld": "gegeven", "persoon": "uitkomst"}
 UITKOMST_KEUZES = [
     (Besluituitkomst.TOEGEWEZEN.value, "Toewijzen"),
     (Besluituitkomst.DEELS_TOEGEWEZEN.value, "Deels toewijzen"),
@@ -76,37 +96,33 @@ GEVOLG = {
 async def _context(
     db: AsyncSession, actor: Actor, state: State, verzoek_id: uuid.UUID
 ) -> dict[str, Any]:
-    found = await verzoek.verzoek(db, verzoek_id)
-    await record(
-        db,
-        actor,
-        actie=Actie.READ,
-        gegevensgroep=GEGEVENSGROEP,
-        doel=DOEL,
-        persoon_id=found.persoon_id,
-        detail=f"verzoek={found.id};besluit",
-    )
-    persoon = await db.get(Persoon, found.persoon_id) if found.persoon_id else None
-    taken_ = await consultaties.consultaties(db, found.id)
-    beperkingen = await actieve_beperkingen(db, found.persoon_id) if found.persoon_id else []
+    """The decision page's context: the tenant's reads (a logged read) in a transaction of
+    their own, the platform's names after it (casushub.platform.een_verbinding)."""
+    async with db.begin():
+        found = await verzoek.verzoek(db, verzoek_id)
+        await record(
+            db,
+            actor,
+            actie=Actie.READ,
+            gegevensgroep=GEGEVENSGROEP,
+            doel=DOEL,
+            persoon_id=found.persoon_id,
+            detail=f"verzoek={found.id};besluit",
+        )
+        persoon = await verzoek.betrokkene(db, found)
+        taken_ = await consultaties.consultaties(db, found.id)
+        beperkingen = await actieve_beperkingen(db, found.persoon_id) if found.persoon_id else []
+        gegevens = (
+            await rectificatie.verbeterbare_gegevens(db, found.persoon_id)
+            if found.persoon_id and found.type == VerzoekType.RECTIFICATIE
+            else []
+        )
+        omvang = (
+            await uitvoering.omvang(db, found.persoon_id)
+            if found.persoon_id and found.type == VerzoekType.VERWIJDERING
+            else None
+        )
     namen = await organisatienamen(state, {b.gevraagd_door_organisatie for b in beperkingen})
-    gegevens = (
-        await rectificatie.verbeterbare_gegevens(db, found.persoon_id)
-        if found.persoon_id and found.type == VerzoekType.RECTIFICATIE
-        else []
-    )
-    omvang = None
-    if found.persoon_id and found.type == VerzoekType.VERWIJDERING:
-        omvang = {
-            "casussen": await db.scalar(
-                select(func.count()).select_from(Casus).where(Casus.persoon_id == found.persoon_id)
-            ),
-            "signalen": await db.scalar(
-                select(func.count())
-                .select_from(Signaal)
-                .where(Signaal.persoon_id == found.persoon_id)
-            ),
-        }
     return {
         "v": found,
         "korte_soort": KORTE_SOORT.get(found.type, found.type),
@@ -143,27 +159,11 @@ async def _pagina(
     waarden: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Template | Redirect:
-    async with db.begin():
-        context = await _context(db, actor, state, verzoek_id)
+    context = await _context(db, actor, state, verzoek_id)
     if not context["open"]:
         return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
     context.update(fouten=fouten or {}, waarden=waarden or {})
     return Template("contactpunt/besluit.html", context=context, status_code=status_code)
-
-
-@get(
-    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/besluit",
-    name="contactpunt-besluit-pagina",
-    opt=roles(*STAF),
-    dependencies=STAF_DEPS,
-)
-async def besluit_pagina(
-    verzoek_id: FromPath[uuid.UUID],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    state: State,
-) -> Template | Redirect:
-    return await _pagina(db, actor, state, verzoek_id)
 
 
 def _correctie(waarden: dict[str, str]) -> afhandeling.Correctie | None:
@@ -176,113 +176,10 @@ def _correctie(waarden: dict[str, str]) -> afhandeling.Correctie | None:
     return afhandeling.Correctie(soort, item_id, veld, waarden.get("nieuwe_waarde", ""))
 
 
-@post(
-    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/besluit",
-    name="contactpunt-besluit",
-    opt=roles(*STAF),
-    dependencies=STAF_DEPS,
-)
-async def besluit_nemen(
-    verzoek_id: FromPath[uuid.UUID],
-    data: FormData,
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    state: State,
-) -> Template | Redirect:
-    """Record the one decision for all joint controllers and carry it out."""
-    waarden = waarden_van(data)
-    fouten: dict[str, str] = {}
-    try:
-        uitkomst = Besluituitkomst(waarden.get("uitkomst", ""))
-    except ValueError:
-        fouten["uitkomst"] = "Kies het besluit: toewijzen, deels toewijzen of afwijzen."
-        uitkomst = None
-    correctie = _correctie(waarden)
-    if uitkomst is None or fouten:
-        return await _pagina(
-            db, actor, state, verzoek_id, fouten=fouten, waarden=waarden, status_code=422
-        )
-    try:
-        async with db.begin():
-            besluit = await afhandeling.beslis_en_voer_uit(
-                db,
-                actor,
-                verzoek_id,
-                uitkomst=uitkomst,
-                motivering=waarden.get("motivering", ""),
-                correctie=correctie,
-            )
-    except VerzoekRegelFout as exc:
-        veld = {"nieuwe_waarde": "nieuwe_waarde", "veld": "gegeven", "persoon": "uitkomst"}.get(
-            exc.field or "", exc.field or "motivering"
-        )
-        return await _pagina(
-            db,
-            actor,
-            state,
-            verzoek_id,
-            fouten={veld: exc.message},
-            waarden=waarden,
-            status_code=422,
-        )
-    except VerzoekNietGevonden as exc:
-        if exc.message == "Dit verzoek bestaat niet (meer).":
-            raise
-        return await _pagina(
-            db,
-            actor,
-            state,
-            verzoek_id,
-            fouten={"gegeven": exc.message},
-            waarden=waarden,
-            status_code=422,
-        )
-    bevestig(request, _bevestiging(besluit.uitkomst, waarden))
-    return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
-
-
 def _bevestiging(uitkomst: str, waarden: dict[str, str]) -> str:
     if uitkomst == Besluituitkomst.AFGEWEZEN:
         return "Het besluit is vastgelegd: het verzoek is afgewezen."
     return "Het besluit is vastgelegd en uitgevoerd."
-
-
-@post(
-    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/opheffen",
-    name="contactpunt-blokkade-opheffen",
-    opt=roles(*STAF),
-    dependencies=STAF_DEPS,
-)
-async def blokkade_opheffen(
-    verzoek_id: FromPath[uuid.UUID],
-    data: FormData,
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    state: State,
-) -> Template | Redirect:
-    """Lift the hold of a granted restriction or objection; destruction resumes its schedule."""
-    from casushub.web.contactpunt.verzoekscherm import detail_pagina
-
-    waarden = waarden_van(data)
-    try:
-        async with db.begin():
-            await afhandeling.hef_verwerkingsbeperking_op(
-                db, actor, verzoek_id, reden=waarden.get("reden", "")
-            )
-    except VerzoekRegelFout as exc:
-        return await detail_pagina(
-            db,
-            actor,
-            state,
-            verzoek_id,
-            fouten={"opheffen_reden": exc.message},
-            waarden={"opheffen_reden": waarden.get("reden", "")},
-            status_code=422,
-        )
-    bevestig(request, "De blokkade is opgeheven. De bewaartermijn loopt weer.")
-    return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
 
 
 ALLE_TENANTROLLEN = (
@@ -295,64 +192,148 @@ ALLE_TENANTROLLEN = (
 )
 
 
-@get(
-    f"{TAKEN}/rectificatie/{{rectificatie_id:uuid}}",
-    name="contactpunt-rectificatie",
-    opt=roles(*ALLE_TENANTROLLEN),
-    dependencies=STAF_DEPS,
-)
-async def rectificatie_pagina(
-    rectificatie_id: FromPath[uuid.UUID],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    """A recipient of the old value reads the correction (the link in its e-mail)."""
-    async with db.begin():
-        correctie = await rectificatie.rectificatie_voor(db, actor, rectificatie_id)
-    return Template(
-        "contactpunt/rectificatie.html",
-        context={
-            "c": correctie,
-            "op": datum_nl(correctie.gecorrigeerd_op.date()),
-            "wat": rectificatie.OMSCHRIJVING.get(
-                (correctie.item_soort, correctie.veld), correctie.veld
+class BesluitController(Controller):
+    """The decision, the lifted hold and the corrections passed on."""
+
+    path = "/contactpunt-taken"
+    opt = roles(*STAF)
+    dependencies = STAF_DEPS
+
+    @get("/verzoek/{verzoek_id:uuid}/besluit", name="contactpunt-besluit-pagina")
+    async def besluit_pagina(
+        self,
+        verzoek_id: FromPath[uuid.UUID],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        state: State,
+    ) -> Template | Redirect:
+        return await _pagina(db, actor, state, verzoek_id)
+
+    @post("/verzoek/{verzoek_id:uuid}/besluit", name="contactpunt-besluit")
+    async def besluit_nemen(
+        self,
+        verzoek_id: FromPath[uuid.UUID],
+        data: Annotated[Besluitformulier, FORMULIER],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        state: State,
+    ) -> Template | Redirect:
+        """Record the one decision for all joint controllers and carry it out.
+
+        A refusal comes back on the decision page, or, when the request is no longer open, on
+        the request's page (so not through ``of_opnieuw``, which answers with the form only)."""
+        waarden = waarden_van(data)
+        try:
+            try:
+                uitkomst = Besluituitkomst(waarden["uitkomst"])
+            except ValueError:
+                raise RegelFouten(
+                    {"uitkomst": "Kies het besluit: toewijzen, deels toewijzen of afwijzen."}
+                ) from None
+            try:
+                async with db.begin():
+                    besluit = await afhandeling.beslis_en_voer_uit(
+                        db,
+                        actor,
+                        verzoek_id,
+                        uitkomst=uitkomst,
+                        motivering=waarden["motivering"],
+                        correctie=_correctie(waarden),
+                    )
+            except VerzoekNietGevonden as exc:
+                if exc.message == "Dit verzoek bestaat niet (meer).":
+                    raise
+                raise RegelFouten({"gegeven": exc.message}) from exc
+        except RegelFout as fout:
+            fouten = {_BESLUITVELD.get(k, k): v for k, v in veldfouten(fout, "motivering").items()}
+            return await _pagina(
+                db, actor, state, verzoek_id, fouten=fouten, waarden=waarden, status_code=422
+            )
+        bevestig(request, _bevestiging(besluit.uitkomst, waarden))
+        return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+
+    @post("/verzoek/{verzoek_id:uuid}/opheffen", name="contactpunt-blokkade-opheffen")
+    async def blokkade_opheffen(
+        self,
+        verzoek_id: FromPath[uuid.UUID],
+        data: Annotated[Opheffing, FORMULIER],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        state: State,
+    ) -> Template | Redirect:
+        """Lift the hold of a granted restriction or objection; destruction resumes its schedule."""
+        from casushub.web.contactpunt.verzoekscherm import detail_pagina
+
+        reden = waarden_van(data)["reden"]
+
+        async def actie() -> Redirect:
+            async with db.begin():
+                await afhandeling.hef_verwerkingsbeperking_op(db, actor, verzoek_id, reden=reden)
+            bevestig(request, "De blokkade is opgeheven. De bewaartermijn loopt weer.")
+            return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+
+        return await of_opnieuw(
+            actie,
+            # On the request's page the reason has a field of its own.
+            lambda fouten: detail_pagina(
+                db,
+                actor,
+                state,
+                verzoek_id,
+                fouten={"opheffen_reden": " ".join(fouten.values())},
+                waarden={"opheffen_reden": reden},
             ),
-        },
+            standaardveld="reden",
+        )
+
+    @get(
+        "/rectificatie/{rectificatie_id:uuid}",
+        name="contactpunt-rectificatie",
+        opt=roles(*ALLE_TENANTROLLEN),
     )
+    async def rectificatie_pagina(
+        self,
+        rectificatie_id: FromPath[uuid.UUID],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        """A recipient of the old value reads the correction (the link in its e-mail)."""
+        async with db.begin():
+            correctie = await rectificatie.rectificatie_voor(db, actor, rectificatie_id)
+        return Template(
+            "contactpunt/rectificatie.html",
+            context={
+                "c": correctie,
+                "op": datum_nl(correctie.gecorrigeerd_op.date()),
+                "wat": rectificatie.OMSCHRIJVING.get(
+                    (correctie.item_soort, correctie.veld), correctie.veld
+                ),
+            },
+        )
+
+    @get("/verbeteringen", name="contactpunt-verbeteringen", opt=roles(*ALLE_TENANTROLLEN))
+    async def verbeteringen(
+        self, db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+    ) -> Template:
+        """The corrections passed on to the signed-in user or their organisation."""
+        async with db.begin():
+            lijst = await rectificatie.mijn_verbeteringen(db, actor)
+        return Template(
+            "contactpunt/verbeteringen.html",
+            context={
+                "rijen": [
+                    {
+                        "id": c.id,
+                        "wat": rectificatie.OMSCHRIJVING.get((c.item_soort, c.veld), c.veld),
+                        "op": datum_nl(c.gecorrigeerd_op.date()),
+                        "gelezen": status == "gelezen",
+                    }
+                    for c, status in lijst
+                ]
+            },
+        )
 
 
-@get(
-    f"{TAKEN}/verbeteringen",
-    name="contactpunt-verbeteringen",
-    opt=roles(*ALLE_TENANTROLLEN),
-    dependencies=STAF_DEPS,
-)
-async def verbeteringen(
-    db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
-) -> Template:
-    """The corrections passed on to the signed-in user or their organisation."""
-    async with db.begin():
-        lijst = await rectificatie.mijn_verbeteringen(db, actor)
-    return Template(
-        "contactpunt/verbeteringen.html",
-        context={
-            "rijen": [
-                {
-                    "id": c.id,
-                    "wat": rectificatie.OMSCHRIJVING.get((c.item_soort, c.veld), c.veld),
-                    "op": datum_nl(c.gecorrigeerd_op.date()),
-                    "gelezen": status == "gelezen",
-                }
-                for c, status in lijst
-            ]
-        },
-    )
-
-
-besluit_handlers: list[Any] = [
-    verbeteringen,
-    besluit_pagina,
-    besluit_nemen,
-    blokkade_opheffen,
-    rectificatie_pagina,
-]
+besluit_handlers: list[Any] = [BesluitController]

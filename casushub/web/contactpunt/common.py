@@ -4,26 +4,22 @@ signed-in actor, dependencies and the Dutch texts for types and statuses."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
-from litestar.di import Provide
-from litestar.enums import RequestEncodingType
-from litestar.exceptions import NotAuthorizedException
-from litestar.params import Body
-from sqlalchemy import select
 
 from casushub.platform import klok
-from casushub.platform.identity.access import Identity
-from casushub.platform.identity.models import Organisation
+from casushub.platform.hub.gemeenten import gemeenten_op_hub
+from casushub.platform.identity.organisations import organisatienamen as namen_van_organisaties
 from casushub.platform.identity.roles import Role
-from casushub.platform.logs import request_id_var
-from casushub.platform.models import Tenant, TenantStatus
-from casushub.tenants.actor import Actor
+from casushub.tenants.verzoeken.bevestiging import datum_voluit
 from casushub.tenants.verzoeken.rules import VerzoekType
-from casushub.web.tenancy import provide_tenant, provide_tenant_db
+from casushub.web.casusoverleg.context import provide_actor
+from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.formulieren import Formulier
 
 __all__ = [
     "DEELNEMERS",
@@ -31,34 +27,20 @@ __all__ = [
     "STAF_DEPS",
     "STATUS_TEKST",
     "TAKEN",
-    "FormData",
+    "Aanvraagvelden",
     "datum_nl",
     "hub_gemeenten",
+    "op_volgorde",
     "organisatienamen",
     "provide_actor",
     "waarden_van",
 ]
 
-FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 TAKEN = "/contactpunt-taken"
 STAF = (Role.CONTACTPUNT, Role.GEMEENTE_REGIE)
 # Who answers a consultation: the participants, the municipality itself, and an invited third
 # party that supplied data through its intervention.
 DEELNEMERS = (Role.PARTICIPANT, Role.GEMEENTE_REGIE, Role.INVITED_PARTY)
-MAANDEN = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 SOORTEN = [("", "Kies wat u wilt vragen"), *((t.value, t.label) for t in VerzoekType)]
 KORTE_SOORT = {
     VerzoekType.INZAGE.value: "Inzage",
@@ -81,14 +63,36 @@ STATUS_TEKST = {
     "overgedragen": "Doorgestuurd",
     "ingetrokken": "Ingetrokken",
 }
+
+
+@dataclass
+class Aanvraagvelden(Formulier):
+    """A request's own fields, on the public form and on the staff's registration."""
+
+    type: str = ""
+    gemeente_van_verblijf: str = ""
+    naam: str = ""
+    geboortedatum: str = ""
+    email: str = ""
+    telefoon: str = ""
+    adres: str = ""
+    bericht: str = ""
+
+
+def op_volgorde(fouten: dict[str, str], volgorde: tuple[str, ...]) -> dict[str, str]:
+    """The messages in the order of the form's fields (for the error summary)."""
+    geordend = {veld: fouten[veld] for veld in volgorde if veld in fouten}
+    geordend.update(fouten)
+    return geordend
+
+
 # Form values are text; a longer value than any field takes is cut, never stored.
 MAX_VELD = 5000
 
 
 def datum_nl(iso: str | date) -> str:
     """``2027-03-01`` as ``1 maart 2027``: how people read a date."""
-    day = iso if isinstance(iso, date) else date.fromisoformat(iso)
-    return f"{day.day} {MAANDEN[day.month - 1]} {day.year}"
+    return datum_voluit(iso if isinstance(iso, date) else date.fromisoformat(iso))
 
 
 def lees_datum(raw: str) -> date | None:
@@ -102,49 +106,20 @@ def lees_datum(raw: str) -> date | None:
     return None
 
 
-def waarden_van(data: dict[str, Any]) -> dict[str, str]:
-    return {k: v[:MAX_VELD] for k, v in data.items() if isinstance(v, str)}
+def waarden_van(formulier: Formulier) -> dict[str, str]:
+    """What was typed, to show again and to read: each value cut at ``MAX_VELD``."""
+    return {k: v[:MAX_VELD] for k, v in formulier.waarden().items()}
 
 
-async def provide_actor(request: Request[Any, Any, Any]) -> Actor:
-    """The signed-in user in their active context, as the domain's ``Actor``."""
-    identity = request.scope.get("user")
-    if not isinstance(identity, Identity) or identity.active is None:
-        raise NotAuthorizedException
-    return Actor(
-        user_id=identity.user_id,
-        organisation_id=identity.active.organisation_id,
-        role=identity.active.role.value,
-        request_id=request_id_var.get(),
-        organisation_type=identity.active.organisation_type,
-    )
-
-
-STAF_DEPS = {
-    "tenant": Provide(provide_tenant),
-    "db": Provide(provide_tenant_db),
-    "actor": Provide(provide_actor),
-}
+# The active municipality, its session and the actor: the casusoverleg's dependencies.
+STAF_DEPS = DEPS
 
 
 async def organisatienamen(state: State, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
     if not ids:
         return {}
     async with state.engine.connect() as conn:
-        rows = await conn.execute(
-            select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
-        )
-        return {row.id: row.name for row in rows}
-
-
-# Municipalities that are no contactpunt on the hub (yet, or any more).
-NIET_OP_HUB = frozenset(
-    {
-        TenantStatus.PROVISIONING.value,
-        TenantStatus.TERMINATING.value,
-        TenantStatus.TERMINATED.value,
-    }
-)
+        return await namen_van_organisaties(conn, ids)
 
 
 async def hub_gemeenten(
@@ -152,14 +127,7 @@ async def hub_gemeenten(
 ) -> list[tuple[str, str]]:
     """(CBS code, name) of the municipalities on a hub (or on a tenant's hub), by name."""
     async with state.engine.connect() as conn:
-        if hub_id is None:
-            hub_id = await conn.scalar(select(Tenant.hub_id).where(Tenant.id == tenant_id))
-        rows = await conn.execute(
-            select(Tenant.gemeentecode, Tenant.name)
-            .where(Tenant.hub_id == hub_id, Tenant.status.not_in(NIET_OP_HUB))
-            .order_by(Tenant.name)
-        )
-        return [(row.gemeentecode, row.name) for row in rows]
+        return await gemeenten_op_hub(conn, hub_id=hub_id, tenant_id=tenant_id)
 
 
 MELDING_KEY = "contactpunt_melding"

@@ -13,33 +13,35 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
-from sqlalchemy import select
 
 from casushub.crosstenant.contactpunt import routeer
 from casushub.platform import klok
+from casushub.platform.fouten import RegelFouten
+from casushub.platform.hub.gemeenten import gemeente_op_hub
 from casushub.platform.logs import request_id_var
-from casushub.platform.models import Tenant
 from casushub.platform.registry import servable_tenant
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import SLUG_PATTERN, TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.verzoeken.rules import VerzoekType, ontvangstnummer, termijn
-from casushub.tenants.verzoeken.schemas import Invoerfouten, lees_formulier
+from casushub.tenants.verzoeken.schemas import Invoerfouten, NieuwVerzoek, lees_formulier
+from casushub.web.auth.guards import public
 from casushub.web.contactpunt.common import (
-    NIET_OP_HUB,
     SOORTEN,
-    FormData,
+    Aanvraagvelden,
     datum_nl,
     hub_gemeenten,
+    op_volgorde,
     waarden_van,
 )
+from casushub.web.formulieren import FORMULIER, of_opnieuw
 from casushub.web.ratelimit import Limiet, client_key, limiet, te_veel
 
 __all__ = ["ANDERE_GEMEENTE", "ONTVANGEN_KEY", "TE_VEEL", "TE_VEEL_EMAIL", "publieke_handlers"]
@@ -63,6 +65,11 @@ KIES_GEMEENTE = "Kies de gemeente waar u woont."
 VOLGORDE = ("type", "gemeente_van_verblijf", "naam", "geboortedatum", "email", "telefoon")
 
 
+@dataclass
+class Verzoekformulier(Aanvraagvelden):
+    website: str = ""  # the honeypot (HONEYPOT): people do not see it
+
+
 @dataclass(frozen=True)
 class Gemeente:
     ref: TenantRef
@@ -84,18 +91,12 @@ async def _gemeente(state: State, slug: str) -> Gemeente:
     if not SLUG_PATTERN.match(slug):
         raise NotFoundException
     async with state.engine.connect() as conn:
-        row = (
-            await conn.execute(
-                select(
-                    Tenant.id, Tenant.name, Tenant.gemeentecode, Tenant.status, Tenant.hub_id
-                ).where(Tenant.slug == slug)
-            )
-        ).first()
-        if row is None or row.status in NIET_OP_HUB:
+        gevonden = await gemeente_op_hub(conn, slug)
+        if gevonden is None:
             raise NotFoundException
         # Suspended or being migrated: TenantUnavailable -> the Dutch 503 page.
-        ref = await servable_tenant(conn, row.id)
-    return Gemeente(ref, row.name, row.gemeentecode, row.hub_id)
+        ref = await servable_tenant(conn, gevonden.id)
+    return Gemeente(ref, gevonden.naam, gevonden.gemeentecode, gevonden.hub_id)
 
 
 async def _gemeenten(state: State, hub_id: uuid.UUID) -> list[tuple[str, str]]:
@@ -130,87 +131,6 @@ async def _formulier(
     )
 
 
-@get("/contactpunt/{gemeente:str}", name="contactpunt", opt={"public": True})
-async def contactpunt_pagina(gemeente: FromPath[str], state: State) -> Template:
-    return await _formulier(state, await _gemeente(state, gemeente))
-
-
-@post("/contactpunt/{gemeente:str}", name="contactpunt-indienen", opt={"public": True})
-async def contactpunt_indienen(
-    gemeente: FromPath[str], data: FormData, request: Request[Any, Any, Any], state: State
-) -> Response[Any]:
-    gevonden = await _gemeente(state, gemeente)
-    per_client, per_email = _limieten(state)
-    client = client_key(request)
-    async with state.engine.begin() as conn:
-        if await per_client.vol(conn, client):
-            return te_veel(request, TE_VEEL, UUR)
-        await per_client.tel(conn, client)
-    waarden = {k: v for k, v in waarden_van(data).items() if k != HONEYPOT}
-    keuze = waarden.get("gemeente_van_verblijf", "").strip()
-    if keuze == ANDERE_GEMEENTE:
-        # Not on this hub: the citizen learns where to go; nothing is stored or sent.
-        return Template("contactpunt/elders.html", context={"gemeente": gevonden})
-    codes = dict(await _gemeenten(state, gevonden.hub_id))
-    fouten: dict[str, str] = {}
-    if keuze not in codes:
-        fouten["gemeente_van_verblijf"] = KIES_GEMEENTE
-    vandaag = klok.vandaag()
-    try:
-        aanvraag = lees_formulier(waarden, vandaag=vandaag)
-    except Invoerfouten as exc:
-        fouten.update(exc.fouten)
-        aanvraag = None
-    if fouten or aanvraag is None:
-        geordend = {v: fouten[v] for v in VOLGORDE if v in fouten}
-        geordend.update(fouten)
-        return await _formulier(state, gevonden, waarden=waarden, fouten=geordend, status_code=422)
-    if aanvraag.indiener_email:
-        async with state.engine.connect() as conn:
-            if await per_email.vol(conn, aanvraag.indiener_email):
-                return te_veel(request, TE_VEEL_EMAIL, UUR)
-    if data.get(HONEYPOT, "").strip():
-        # Filled by a bot (people do not see the field). Answered exactly like a success, so
-        # it learns nothing to adapt to, with a receipt number that exists nowhere: nothing is
-        # stored, logged or sent.
-        return _ontvangen(
-            request,
-            gevonden,
-            naar=codes[keuze],
-            nummer=ontvangstnummer(keuze, vandaag.year),
-            soort=aanvraag.type.value,
-            ontvangen_op=vandaag,
-            uiterlijk=termijn(vandaag),
-            email=bool(aanvraag.indiener_email),
-        )
-    actor = Actor(
-        user_id=None, organisation_id=None, role="publiek", request_id=request_id_var.get()
-    )
-    # The contactpunt is the gemeente van verblijf (Besluit art. 2(2)): the request is
-    # registered there; the page's municipality keeps a receipt without personal data.
-    routing = await routeer(
-        state.engine,
-        state.settings,
-        actor,
-        aanvraag,
-        van=gevonden.ref,
-        gemeente_van_verblijf=keuze,
-    )
-    if aanvraag.indiener_email:
-        async with state.engine.begin() as conn:
-            await per_email.tel(conn, aanvraag.indiener_email)
-    return _ontvangen(
-        request,
-        gevonden,
-        naar=codes[keuze],
-        nummer=routing.ontvangstnummer or "",
-        soort=aanvraag.type.value,
-        ontvangen_op=vandaag,
-        uiterlijk=termijn(vandaag),
-        email=bool(aanvraag.indiener_email),
-    )
-
-
 def _ontvangen(
     request: Request[Any, Any, Any],
     gevonden: Gemeente,
@@ -241,25 +161,124 @@ def _ontvangen(
     return Redirect(f"/contactpunt/{gevonden.ref.slug}/ontvangen", status_code=303)
 
 
-@get("/contactpunt/{gemeente:str}/ontvangen", name="contactpunt-ontvangen", opt={"public": True})
-async def contactpunt_ontvangen(
-    gemeente: FromPath[str], request: Request[Any, Any, Any], state: State
-) -> Template | Redirect:
-    gevonden = await _gemeente(state, gemeente)
-    bewijs = (request.session or {}).get(ONTVANGEN_KEY)
-    if not isinstance(bewijs, dict) or bewijs.get("slug") != gevonden.ref.slug:
-        return Redirect(f"/contactpunt/{gevonden.ref.slug}", status_code=303)
-    return Template(
-        "contactpunt/ontvangen.html",
-        context={
-            "gemeente": gevonden,
-            "bewijs": bewijs,
-            "naar": bewijs.get("naar") or gevonden.naam,
-            "soort": VerzoekType(bewijs["type"]).label,
-            "ontvangen_op": datum_nl(bewijs["ontvangen_op"]),
-            "termijn": datum_nl(bewijs["termijn"]),
-        },
-    )
+class PubliekController(Controller):
+    """The public page of each municipality: no sign-in."""
+
+    path = "/contactpunt"
+    opt = public()
+
+    @get("/{gemeente:str}", name="contactpunt")
+    async def contactpunt_pagina(self, gemeente: FromPath[str], state: State) -> Template:
+        return await _formulier(state, await _gemeente(state, gemeente))
+
+    @post("/{gemeente:str}", name="contactpunt-indienen")
+    async def contactpunt_indienen(
+        self,
+        gemeente: FromPath[str],
+        data: Annotated[Verzoekformulier, FORMULIER],
+        request: Request[Any, Any, Any],
+        state: State,
+    ) -> Response[Any]:
+        gevonden = await _gemeente(state, gemeente)
+        per_client, per_email = _limieten(state)
+        client = client_key(request)
+        async with state.engine.begin() as conn:
+            if await per_client.vol(conn, client):
+                return te_veel(request, TE_VEEL, UUR)
+            await per_client.tel(conn, client)
+        waarden = {k: v for k, v in waarden_van(data).items() if k != HONEYPOT}
+        keuze = waarden["gemeente_van_verblijf"].strip()
+        if keuze == ANDERE_GEMEENTE:
+            # Not on this hub: the citizen learns where to go; nothing is stored or sent.
+            return Template("contactpunt/elders.html", context={"gemeente": gevonden})
+        codes = dict(await _gemeenten(state, gevonden.hub_id))
+        vandaag = klok.vandaag()
+
+        async def lees() -> NieuwVerzoek:
+            fouten: dict[str, str] = {}
+            if keuze not in codes:
+                fouten["gemeente_van_verblijf"] = KIES_GEMEENTE
+            try:
+                aanvraag = lees_formulier(waarden, vandaag=vandaag)
+            except Invoerfouten as exc:
+                fouten.update(exc.fouten)
+                aanvraag = None
+            if fouten or aanvraag is None:
+                raise RegelFouten(op_volgorde(fouten, VOLGORDE))
+            return aanvraag
+
+        gelezen = await of_opnieuw(
+            lees,
+            lambda fouten: _formulier(state, gevonden, waarden=waarden, fouten=fouten),
+            standaardveld="naam",
+        )
+        if isinstance(gelezen, Template):
+            return gelezen
+        aanvraag = gelezen
+        if aanvraag.indiener_email:
+            async with state.engine.connect() as conn:
+                if await per_email.vol(conn, aanvraag.indiener_email):
+                    return te_veel(request, TE_VEEL_EMAIL, UUR)
+        if data.website.strip():
+            # Filled by a bot (people do not see the field). Answered exactly like a success, so
+            # it learns nothing to adapt to, with a receipt number that exists nowhere: nothing is
+            # stored, logged or sent.
+            return _ontvangen(
+                request,
+                gevonden,
+                naar=codes[keuze],
+                nummer=ontvangstnummer(keuze, vandaag.year),
+                soort=aanvraag.type.value,
+                ontvangen_op=vandaag,
+                uiterlijk=termijn(vandaag),
+                email=bool(aanvraag.indiener_email),
+            )
+        actor = Actor(
+            user_id=None, organisation_id=None, role="publiek", request_id=request_id_var.get()
+        )
+        # The contactpunt is the gemeente van verblijf (Besluit art. 2(2)): the request is
+        # registered there; the page's municipality keeps a receipt without personal data.
+        routing = await routeer(
+            state.engine,
+            state.settings,
+            actor,
+            aanvraag,
+            van=gevonden.ref,
+            gemeente_van_verblijf=keuze,
+        )
+        if aanvraag.indiener_email:
+            async with state.engine.begin() as conn:
+                await per_email.tel(conn, aanvraag.indiener_email)
+        return _ontvangen(
+            request,
+            gevonden,
+            naar=codes[keuze],
+            nummer=routing.ontvangstnummer or "",
+            soort=aanvraag.type.value,
+            ontvangen_op=vandaag,
+            uiterlijk=termijn(vandaag),
+            email=bool(aanvraag.indiener_email),
+        )
+
+    @get("/{gemeente:str}/ontvangen", name="contactpunt-ontvangen")
+    async def contactpunt_ontvangen(
+        self, gemeente: FromPath[str], request: Request[Any, Any, Any], state: State
+    ) -> Template | Redirect:
+        gevonden = await _gemeente(state, gemeente)
+        bewijs = (request.session or {}).get(ONTVANGEN_KEY)
+        if not isinstance(bewijs, dict) or bewijs.get("slug") != gevonden.ref.slug:
+            return Redirect(f"/contactpunt/{gevonden.ref.slug}", status_code=303)
+        return Template(
+            "contactpunt/ontvangen.html",
+            context={
+                "gemeente": gevonden,
+                "bewijs": bewijs,
+                "naar": bewijs.get("naar") or gevonden.naam,
+                "soort": VerzoekType(bewijs["type"]).label,
+                "ontvangen_op": datum_nl(bewijs["ontvangen_op"]),
+                "termijn": datum_nl(bewijs["termijn"]),
+            },
+        )
 
 
-publieke_handlers: list[Any] = [contactpunt_pagina, contactpunt_indienen, contactpunt_ontvangen]
+publieke_handlers: list[Any] = [PubliekController]

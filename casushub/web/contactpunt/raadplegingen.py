@@ -7,15 +7,17 @@ Each view shows whom a request is about: a logged read of personal data.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from litestar import get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform.fouten import RegelFouten
 from casushub.tenants.actor import Actor
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
@@ -29,15 +31,29 @@ from casushub.web.contactpunt.common import (
     DEELNEMERS,
     STAF_DEPS,
     TAKEN,
-    FormData,
     datum_nl,
     lees_datum,
     waarden_van,
 )
+from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 
 __all__ = ["RAADPLEGINGEN", "raadpleging_handlers"]
 
 RAADPLEGINGEN = f"{TAKEN}/raadplegingen"
+
+
+@dataclass
+class Antwoord(Formulier):
+    antwoord: str = ""
+
+
+@dataclass
+class Beperking(Formulier):
+    taak: str = ""
+    item: str = ""
+    grond: str = ""
+    herzien_op: str = ""
+    toelichting: str = ""
 
 
 async def _raadplegingen(
@@ -90,86 +106,99 @@ async def _raadplegingen(
     )
 
 
-@get(
-    RAADPLEGINGEN, name="contactpunt-raadplegingen", opt=roles(*DEELNEMERS), dependencies=STAF_DEPS
-)
-async def raadplegingen(
-    db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
-) -> Template:
-    return await _raadplegingen(db, actor)
+class RaadplegingController(Controller):
+    """A participant's consultations."""
 
+    path = "/contactpunt-taken/raadplegingen"
+    opt = roles(*DEELNEMERS)
+    dependencies = STAF_DEPS
 
-@post(
-    f"{RAADPLEGINGEN}/{{consultatie_id:uuid}}",
-    name="contactpunt-raadpleging-antwoord",
-    opt=roles(*DEELNEMERS),
-    dependencies=STAF_DEPS,
-)
-async def raadpleging_beantwoorden(
-    consultatie_id: FromPath[uuid.UUID],
-    data: FormData,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    antwoord = str(data.get("antwoord", ""))
-    veld = f"antwoord-{consultatie_id}"
-    try:
-        async with db.begin():
-            await beantwoord_consultatie(db, actor, consultatie_id, antwoord)
-    except VerzoekRegelFout as exc:
-        return await _raadplegingen(
-            db, actor, fouten={veld: exc.message}, waarden={veld: antwoord}, status_code=422
+    @get("", name="contactpunt-raadplegingen")
+    async def raadplegingen(
+        self, db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
+    ) -> Template:
+        return await _raadplegingen(db, actor)
+
+    @post("/{consultatie_id:uuid}", name="contactpunt-raadpleging-antwoord")
+    async def raadpleging_beantwoorden(
+        self,
+        consultatie_id: FromPath[uuid.UUID],
+        data: Annotated[Antwoord, FORMULIER],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        veld = f"antwoord-{consultatie_id}"
+
+        async def actie() -> Redirect:
+            async with db.begin():
+                await beantwoord_consultatie(db, actor, consultatie_id, data.antwoord)
+            return Redirect(RAADPLEGINGEN, status_code=303)
+
+        # Each consultation has its own answer field (its id carries the consultation's id).
+        return await of_opnieuw(
+            actie,
+            lambda fouten: _raadplegingen(
+                db, actor, fouten={veld: " ".join(fouten.values())}, waarden={veld: data.antwoord}
+            ),
+            standaardveld=veld,
         )
-    return Redirect(RAADPLEGINGEN, status_code=303)
 
+    @post("/beperken", name="contactpunt-inzage-beperken")
+    async def inzage_beperken(
+        self,
+        data: Annotated[Beperking, FORMULIER],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        """The source withholds one of its items from inzage, on a legal ground, until review."""
+        waarden = waarden_van(data)
+        # Errors name the fields of the consultation the form belongs to (ids carry its id).
+        try:
+            taak = str(uuid.UUID(waarden["taak"]))
+        except ValueError:
+            taak = ""
+        waarden["taak"] = taak
 
-@post(
-    f"{RAADPLEGINGEN}/beperken",
-    name="contactpunt-inzage-beperken",
-    opt=roles(*DEELNEMERS),
-    dependencies=STAF_DEPS,
-)
-async def inzage_beperken(
-    data: FormData, db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
-) -> Template | Redirect:
-    """The source withholds one of its items from inzage, on a legal ground, until review."""
-    waarden = waarden_van(data)
-    # Errors name the fields of the consultation the form belongs to (ids carry its id).
-    try:
-        taak = str(uuid.UUID(waarden.get("taak", "")))
-    except ValueError:
-        taak = ""
-    waarden["taak"] = taak
-    fouten: dict[str, str] = {}
-    soort, _, raw_id = waarden.get("item", "").partition(":")
-    try:
-        item_id = uuid.UUID(raw_id)
-    except ValueError:
-        fouten[f"item-{taak}"] = "Kies het gegeven."
-    if waarden.get("grond", "") not in BEPERKING_GRONDEN:
-        fouten[f"grond-{taak}"] = "Kies een wettelijke grond om inzage te beperken."
-    herzien_op = lees_datum(waarden.get("herzien_op", ""))
-    if herzien_op is None:
-        fouten[f"herzien-{taak}"] = "Vul de datum van herbeoordeling in, bijvoorbeeld 17-03-2027."
-    if fouten or herzien_op is None:
-        return await _raadplegingen(db, actor, fouten=fouten, waarden=waarden, status_code=422)
-    try:
-        async with db.begin():
-            await beperk_inzage(
-                db,
-                actor,
-                item_soort=soort,
-                item_id=item_id,
-                grond=waarden.get("grond", ""),
-                herzien_op=herzien_op,
-                toelichting=waarden.get("toelichting", ""),
-            )
-    except VerzoekRegelFout as exc:
-        veld = "item" if exc.field == "item" else "herzien"
-        return await _raadplegingen(
-            db, actor, fouten={f"{veld}-{taak}": exc.message}, waarden=waarden, status_code=422
+        async def actie() -> Redirect:
+            fouten: dict[str, str] = {}
+            soort, _, raw_id = waarden["item"].partition(":")
+            try:
+                item_id = uuid.UUID(raw_id)
+            except ValueError:
+                fouten["item"] = "Kies het gegeven."
+            if waarden["grond"] not in BEPERKING_GRONDEN:
+                fouten["grond"] = "Kies een wettelijke grond om inzage te beperken."
+            # Dates as people type them, with a slash too (lees_datum), as this form always took.
+            herzien_op = lees_datum(waarden["herzien_op"])
+            if herzien_op is None:
+                fouten["herzien"] = "Vul de datum van herbeoordeling in, bijvoorbeeld 17-03-2027."
+            if fouten or herzien_op is None:
+                raise RegelFouten(fouten)
+            try:
+                async with db.begin():
+                    await beperk_inzage(
+                        db,
+                        actor,
+                        item_soort=soort,
+                        item_id=item_id,
+                        grond=waarden["grond"],
+                        herzien_op=herzien_op,
+                        toelichting=waarden["toelichting"],
+                    )
+            except VerzoekRegelFout as exc:
+                # The rule's own refusal sits at the item it names, else at the review date.
+                raise RegelFouten(
+                    {"item" if exc.field == "item" else "herzien": exc.message}
+                ) from exc
+            return Redirect(RAADPLEGINGEN, status_code=303)
+
+        return await of_opnieuw(
+            actie,
+            lambda fouten: _raadplegingen(
+                db, actor, fouten={f"{k}-{taak}": v for k, v in fouten.items()}, waarden=waarden
+            ),
+            standaardveld="herzien",
         )
-    return Redirect(RAADPLEGINGEN, status_code=303)
 
 
-raadpleging_handlers: list[Any] = [raadplegingen, raadpleging_beantwoorden, inzage_beperken]
+raadpleging_handlers: list[Any] = [RaadplegingController]

@@ -7,11 +7,12 @@ The queue shows names: it is a logged read of personal data.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from litestar import Request, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.response import Template
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.crosstenant.contactpunt import routeer
 from casushub.platform import klok
-from casushub.platform.registry import RegistryError
+from casushub.platform.fouten import RegelFouten
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.verzoeken.models import Verzoek
@@ -34,13 +35,15 @@ from casushub.web.contactpunt.common import (
     STAF_DEPS,
     STATUS_TEKST,
     TAKEN,
-    FormData,
+    Aanvraagvelden,
     datum_nl,
     hub_gemeenten,
+    op_volgorde,
     waarden_van,
 )
 from casushub.web.contactpunt.raadplegingen import raadpleging_handlers
 from casushub.web.contactpunt.verzoekscherm import verzoek_handlers
+from casushub.web.formulieren import FORMULIER, of_opnieuw
 
 __all__ = ["staf_handlers"]
 
@@ -82,67 +85,17 @@ def _termijn_tekst(v: Verzoek, vandaag: date) -> str:
     return tekst
 
 
-@get(TAKEN, name="contactpunt-taken", opt=roles(*STAF), dependencies=STAF_DEPS)
-async def taken(
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    state: State,
-) -> Template:
-    """The queue: overdue first, then sorted, filtered and searched as asked; names shown."""
-    query = request.query_params
-    zoek = str(query.get("zoek", ""))[:100]
-    soort_raw = str(query.get("soort", ""))
-    soort = VerzoekType(soort_raw) if soort_raw in KORTE_SOORT else None
-    status_raw = str(query.get("status", ""))
-    status = Statusfilter(status_raw) if status_raw in set(Statusfilter) else Statusfilter.OPEN
-    sorteer = str(query.get("sorteer", ""))
-    sorteer = sorteer if sorteer in SORTEERBAAR else "termijn"
-    aflopend = query.get("richting") == "aflopend"
-    vandaag = klok.vandaag()
-    async with db.begin():
-        lijst = await wachtrij(
-            db,
-            actor,
-            vandaag=vandaag,
-            sleutel=state.settings.secret_key,
-            zoek=zoek,
-            soort=soort,
-            status=status,
-            sorteer=sorteer,
-            aflopend=aflopend,
-        )
-    rijen = [
-        {
-            "naam": {"text": v.indiener_naam, "href": f"{TAKEN}/verzoek/{v.id}"},
-            "soort": KORTE_SOORT.get(v.type, v.type),
-            "ontvangen": datum_nl(v.ontvangen_op),
-            "termijn": _termijn_tekst(v, vandaag),
-            "status": STATUS_TEKST.get(v.status, v.status),
-            "nummer": v.ontvangstnummer,
-        }
-        for v in lijst.verzoeken
-    ]
-    filters = {"zoek": zoek, "soort": soort.value if soort else "", "status": status.value}
-    return Template(
-        "contactpunt/taken.html",
-        context={
-            "rijen": rijen,
-            "kolommen": KOLOMMEN,
-            "sorteer": sorteer,
-            "richting": "aflopend" if aflopend else "oplopend",
-            "url": f"{TAKEN}?{urlencode({k: v for k, v in filters.items() if v})}",
-            "filters": filters,
-            "statusfilters": STATUSFILTERS,
-            "soortfilters": SOORTFILTERS,
-            "te_laat": lijst.te_laat,
-            "afgekapt": lijst.afgekapt,
-            "gefilterd": bool(zoek or soort or status is not Statusfilter.OPEN),
-        },
-    )
-
-
 ANDERE_GEMEENTE = "elders"
+
+
+@dataclass
+class Registratie(Aanvraagvelden):
+    kanaal: str = ""
+    andere_gemeentecode: str = ""
+
+
+# The registry's name of a field -> the registration form's.
+VELD_VAN_REGISTER = {"gemeentecode": "andere_gemeentecode"}
 REGISTRATIE_VOLGORDE = (
     "type",
     "kanaal",
@@ -182,75 +135,141 @@ async def _registratie_formulier(
     )
 
 
-@get(f"{TAKEN}/nieuw", name="contactpunt-registreren", opt=roles(*STAF), dependencies=STAF_DEPS)
-async def registreren(tenant: NamedDependency[TenantRef], state: State) -> Template:
-    return await _registratie_formulier(state, tenant, {}, {})
+class StafController(Controller):
+    """The queue and registering a request."""
 
+    path = "/contactpunt-taken"
+    opt = roles(*STAF)
+    dependencies = STAF_DEPS
 
-@post(
-    f"{TAKEN}/nieuw",
-    name="contactpunt-registreren-opslaan",
-    opt=roles(*STAF),
-    dependencies=STAF_DEPS,
-)
-async def registreren_opslaan(
-    data: FormData,
-    tenant: NamedDependency[TenantRef],
-    actor: NamedDependency[Actor],
-    state: State,
-) -> Template:
-    """Staff register a request received by letter, e-mail or at the desk; it is routed to
-    the contactpunt of the gemeente van verblijf (which may be another municipality)."""
-    waarden = waarden_van(data)
-    fouten: dict[str, str] = {}
-    try:
-        kanaal = Kanaal(waarden.get("kanaal", ""))
-    except ValueError:
-        fouten["kanaal"] = "Kies hoe het verzoek binnenkwam."
-        kanaal = Kanaal.BRIEF
-    try:
-        aanvraag = lees_formulier(waarden, kanaal=kanaal, vandaag=klok.vandaag())
-    except Invoerfouten as exc:
-        fouten.update(exc.fouten)
-        aanvraag = None
-    code = waarden.get("gemeente_van_verblijf", "").strip()
-    if code == ANDERE_GEMEENTE:
-        code = waarden.get("andere_gemeentecode", "").strip()
-        if not code:
-            fouten["andere_gemeentecode"] = (
-                "Vul de CBS-code in van de gemeente waar de betrokkene woont (vier cijfers)."
+    @get("", name="contactpunt-taken")
+    async def taken(
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        state: State,
+    ) -> Template:
+        """The queue: overdue first, then sorted, filtered and searched as asked; names shown."""
+        query = request.query_params
+        zoek = str(query.get("zoek", ""))[:100]
+        soort_raw = str(query.get("soort", ""))
+        soort = VerzoekType(soort_raw) if soort_raw in KORTE_SOORT else None
+        status_raw = str(query.get("status", ""))
+        status = Statusfilter(status_raw) if status_raw in set(Statusfilter) else Statusfilter.OPEN
+        sorteer = str(query.get("sorteer", ""))
+        sorteer = sorteer if sorteer in SORTEERBAAR else "termijn"
+        aflopend = query.get("richting") == "aflopend"
+        vandaag = klok.vandaag()
+        async with db.begin():
+            lijst = await wachtrij(
+                db,
+                actor,
+                vandaag=vandaag,
+                sleutel=state.settings.secret_key,
+                zoek=zoek,
+                soort=soort,
+                status=status,
+                sorteer=sorteer,
+                aflopend=aflopend,
             )
-    elif code not in dict(await hub_gemeenten(state, tenant_id=tenant.id)):
-        fouten["gemeente_van_verblijf"] = "Kies de gemeente waar de betrokkene woont."
-    if fouten or aanvraag is None:
-        # The error summary in the order of the form.
-        geordend = {v: fouten[v] for v in REGISTRATIE_VOLGORDE if v in fouten}
-        geordend.update(fouten)
-        return await _registratie_formulier(state, tenant, waarden, geordend, 422)
-    try:
-        routing = await routeer(
-            state.engine, state.settings, actor, aanvraag, van=tenant, gemeente_van_verblijf=code
+        rijen = [
+            {
+                "naam": {"text": v.indiener_naam, "href": f"{TAKEN}/verzoek/{v.id}"},
+                "soort": KORTE_SOORT.get(v.type, v.type),
+                "ontvangen": datum_nl(v.ontvangen_op),
+                "termijn": _termijn_tekst(v, vandaag),
+                "status": STATUS_TEKST.get(v.status, v.status),
+                "nummer": v.ontvangstnummer,
+            }
+            for v in lijst.verzoeken
+        ]
+        filters = {"zoek": zoek, "soort": soort.value if soort else "", "status": status.value}
+        return Template(
+            "contactpunt/taken.html",
+            context={
+                "rijen": rijen,
+                "kolommen": KOLOMMEN,
+                "sorteer": sorteer,
+                "richting": "aflopend" if aflopend else "oplopend",
+                "url": f"{TAKEN}?{urlencode({k: v for k, v in filters.items() if v})}",
+                "filters": filters,
+                "statusfilters": STATUSFILTERS,
+                "soortfilters": SOORTFILTERS,
+                "te_laat": lijst.te_laat,
+                "afgekapt": lijst.afgekapt,
+                "gefilterd": bool(zoek or soort or status is not Statusfilter.OPEN),
+            },
         )
-    except RegistryError as exc:
-        veld = "andere_gemeentecode" if exc.field == "gemeentecode" else exc.field
-        return await _registratie_formulier(
-            state, tenant, waarden, {veld or "gemeente_van_verblijf": exc.message}, 422
-        )
-    namen = dict(await hub_gemeenten(state, tenant_id=tenant.id))
-    return Template(
-        "contactpunt/geregistreerd.html",
-        context={
-            "routing": routing,
-            "uitkomst": routing.uitkomst.value,
-            "naar": namen.get(routing.gemeentecode, f"GM{routing.gemeentecode}"),
-        },
-    )
+
+    @get("/nieuw", name="contactpunt-registreren")
+    async def registreren(self, tenant: NamedDependency[TenantRef], state: State) -> Template:
+        return await _registratie_formulier(state, tenant, {}, {})
+
+    @post("/nieuw", name="contactpunt-registreren-opslaan")
+    async def registreren_opslaan(
+        self,
+        data: Annotated[Registratie, FORMULIER],
+        tenant: NamedDependency[TenantRef],
+        actor: NamedDependency[Actor],
+        state: State,
+    ) -> Template:
+        """Staff register a request received by letter, e-mail or at the desk; it is routed to
+        the contactpunt of the gemeente van verblijf (which may be another municipality)."""
+        waarden = waarden_van(data)
+
+        async def actie() -> Template:
+            fouten: dict[str, str] = {}
+            try:
+                kanaal = Kanaal(waarden["kanaal"])
+            except ValueError:
+                fouten["kanaal"] = "Kies hoe het verzoek binnenkwam."
+                kanaal = Kanaal.BRIEF
+            try:
+                aanvraag = lees_formulier(waarden, kanaal=kanaal, vandaag=klok.vandaag())
+            except Invoerfouten as exc:
+                fouten.update(exc.fouten)
+                aanvraag = None
+            code = waarden["gemeente_van_verblijf"].strip()
+            if code == ANDERE_GEMEENTE:
+                code = waarden["andere_gemeentecode"].strip()
+                if not code:
+                    fouten["andere_gemeentecode"] = (
+                        "Vul de CBS-code in van de gemeente waar de betrokkene woont "
+                        "(vier cijfers)."
+                    )
+            elif code not in dict(await hub_gemeenten(state, tenant_id=tenant.id)):
+                fouten["gemeente_van_verblijf"] = "Kies de gemeente waar de betrokkene woont."
+            if fouten or aanvraag is None:
+                raise RegelFouten(fouten)
+            routing = await routeer(
+                state.engine,
+                state.settings,
+                actor,
+                aanvraag,
+                van=tenant,
+                gemeente_van_verblijf=code,
+            )
+            namen = dict(await hub_gemeenten(state, tenant_id=tenant.id))
+            return Template(
+                "contactpunt/geregistreerd.html",
+                context={
+                    "routing": routing,
+                    "uitkomst": routing.uitkomst.value,
+                    "naar": namen.get(routing.gemeentecode, f"GM{routing.gemeentecode}"),
+                },
+            )
+
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            # The registry names the code the staff typed "gemeentecode".
+            fouten = {
+                ("andere_gemeentecode" if k == "gemeentecode" else k): v for k, v in fouten.items()
+            }
+            return await _registratie_formulier(
+                state, tenant, waarden, op_volgorde(fouten, REGISTRATIE_VOLGORDE)
+            )
+
+        return await of_opnieuw(actie, opnieuw, standaardveld="gemeente_van_verblijf")
 
 
-staf_handlers: list[Any] = [
-    taken,
-    registreren,
-    registreren_opslaan,
-    *verzoek_handlers,
-    *raadpleging_handlers,
-]
+staf_handlers: list[Any] = [StafController, *verzoek_handlers, *raadpleging_handlers]

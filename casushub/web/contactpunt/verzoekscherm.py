@@ -9,22 +9,22 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform import klok
-from casushub.platform.models import Tenant
+from casushub.platform.fouten import RegelFouten
+from casushub.platform.hub.gemeenten import gemeentenaam
 from casushub.tenants.actor import Actor
 from casushub.tenants.exports.rules import Formaat
-from casushub.tenants.personen.models import Persoon
 from casushub.tenants.verwerkingenlog.models import Actie
 from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken import (
@@ -37,9 +37,8 @@ from casushub.tenants.verzoeken import (
     verzoek,
 )
 from casushub.tenants.verzoeken.beperkingen import actieve_beperkingen, grond_tekst
-from casushub.tenants.verzoeken.besluit import onthoudingen
+from casushub.tenants.verzoeken.besluit import besluit_van, onthoudingen
 from casushub.tenants.verzoeken.inzage import inzage_document, render_pdf
-from casushub.tenants.verzoeken.models import Besluit
 from casushub.tenants.verzoeken.rules import (
     CONSULTATIE_DAGEN,
     MAX_VERLENGING_MAANDEN,
@@ -56,7 +55,6 @@ from casushub.web.contactpunt.common import (
     STATUS_TEKST,
     TAKEN,
     UITKOMST_TEKST,
-    FormData,
     bevestig,
     datum_nl,
     lees_datum,
@@ -64,8 +62,24 @@ from casushub.web.contactpunt.common import (
     organisatienamen,
     waarden_van,
 )
+from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 
 __all__ = ["detail_pagina", "verzoek_handlers"]
+
+
+@dataclass
+class Koppeling(Formulier):
+    persoon_id: str = ""
+    dagen: str = ""
+    zoek_naam: str = ""
+    zoek_geboortedatum: str = ""
+
+
+@dataclass
+class Verlenging(Formulier):
+    maanden: str = ""
+    reden: str = ""
+
 
 BEWIJS_SOORT = {"casus": "Casus", "signaal": "Signaal", "persoon": "Persoonsgegevens"}
 
@@ -76,7 +90,7 @@ async def _gemeentenaam(state: State, slug: str | None) -> str | None:
     if slug == "hub":
         return "de hub"
     async with state.engine.connect() as conn:
-        naam = await conn.scalar(select(Tenant.name).where(Tenant.slug == slug))
+        naam = await gemeentenaam(conn, slug)
     return naam or slug
 
 
@@ -87,64 +101,68 @@ async def _detail_context(
     verzoek_id: uuid.UUID,
     zoek: dict[str, str],
 ) -> dict[str, Any]:
-    found = await verzoek.verzoek(db, verzoek_id)
-    await record(
-        db,
-        actor,
-        actie=Actie.READ,
-        gegevensgroep=GEGEVENSGROEP,
-        doel=DOEL,
-        persoon_id=found.persoon_id,
-        detail=f"verzoek={found.id}",
-    )
-    taken_ = await consultaties.consultaties(db, found.id)
-    besluit = await db.scalar(select(Besluit).where(Besluit.verzoek_id == found.id))
-    onthouden = await onthoudingen(db, besluit.id) if besluit else []
-    persoon = await db.get(Persoon, found.persoon_id) if found.persoon_id else None
-    beperkingen = await actieve_beperkingen(db, found.persoon_id) if found.persoon_id else []
+    """The request page's context: the tenant's reads (a logged read) in a transaction of
+    their own, the platform's names after it (one pooled connection at a time,
+    casushub.platform.een_verbinding)."""
+    vandaag = klok.vandaag()
+    # The person search on this page (GET, so the officer can refine it and go back).
+    treffers: list[dict[str, Any]] | None = None
+    zoekfouten: dict[str, str] = {}
+    async with db.begin():
+        found = await verzoek.verzoek(db, verzoek_id)
+        await record(
+            db,
+            actor,
+            actie=Actie.READ,
+            gegevensgroep=GEGEVENSGROEP,
+            doel=DOEL,
+            persoon_id=found.persoon_id,
+            detail=f"verzoek={found.id}",
+        )
+        taken_ = await consultaties.consultaties(db, found.id)
+        besluit = await besluit_van(db, found.id)
+        onthouden = await onthoudingen(db, besluit.id) if besluit else []
+        persoon = await verzoek.betrokkene(db, found)
+        beperkingen = await actieve_beperkingen(db, found.persoon_id) if found.persoon_id else []
+        open_ = found.status in {"ontvangen", "in_behandeling"}
+        if open_ and persoon is None and (zoek.get("zoek_naam") or zoek.get("zoek_geboortedatum")):
+            geboren = None
+            if zoek.get("zoek_geboortedatum"):
+                geboren = lees_datum(zoek["zoek_geboortedatum"])
+                if geboren is None:
+                    zoekfouten["zoek_geboortedatum"] = (
+                        "Vul de geboortedatum in als dag-maand-jaar, bijvoorbeeld 17-03-1990."
+                    )
+            if not zoekfouten:
+                personen = await services.zoek_betrokkene(
+                    db,
+                    actor,
+                    sleutel=state.settings.secret_key,
+                    naam=zoek.get("zoek_naam"),
+                    geboortedatum=geboren,
+                )
+                treffers = [
+                    {
+                        "id": p.id,
+                        "naam": p.naam,
+                        "geboren": datum_nl(p.geboortedatum) if p.geboortedatum else "onbekend",
+                    }
+                    for p in personen
+                ]
+        bewijzen = (
+            await uitvoering.bewijzen(db, besluit.vernietiging_batch_id)
+            if besluit and besluit.vernietiging_batch_id
+            else []
+        )
+        blokkade = await afhandeling.open_blokkade(db, besluit) if besluit else None
+        correcties = await rectificatie.meldingen_van(db, found.id)
+    beantwoord = [t for t in taken_ if t.antwoord]
     namen = await organisatienamen(
         state,
         {t.organisatie_id for t in taken_}
         | {o.gevraagd_door_organisatie for o in onthouden}
         | {b.gevraagd_door_organisatie for b in beperkingen},
     )
-    open_ = found.status in {"ontvangen", "in_behandeling"}
-    vandaag = klok.vandaag()
-    # The person search on this page (GET, so the officer can refine it and go back).
-    treffers: list[dict[str, Any]] | None = None
-    zoekfouten: dict[str, str] = {}
-    if open_ and persoon is None and (zoek.get("zoek_naam") or zoek.get("zoek_geboortedatum")):
-        geboren = None
-        if zoek.get("zoek_geboortedatum"):
-            geboren = lees_datum(zoek["zoek_geboortedatum"])
-            if geboren is None:
-                zoekfouten["zoek_geboortedatum"] = (
-                    "Vul de geboortedatum in als dag-maand-jaar, bijvoorbeeld 17-03-1990."
-                )
-        if not zoekfouten:
-            personen = await services.zoek_betrokkene(
-                db,
-                actor,
-                sleutel=state.settings.secret_key,
-                naam=zoek.get("zoek_naam"),
-                geboortedatum=geboren,
-            )
-            treffers = [
-                {
-                    "id": p.id,
-                    "naam": p.naam,
-                    "geboren": datum_nl(p.geboortedatum) if p.geboortedatum else "onbekend",
-                }
-                for p in personen
-            ]
-    beantwoord = [t for t in taken_ if t.antwoord]
-    bewijzen = (
-        await uitvoering.bewijzen(db, besluit.vernietiging_batch_id)
-        if besluit and besluit.vernietiging_batch_id
-        else []
-    )
-    blokkade = await afhandeling.open_blokkade(db, besluit) if besluit else None
-    correcties = await rectificatie.meldingen_van(db, found.id)
     ontvangers = await organisatienamen(
         state, {m.organisatie_id for _, ms in correcties for m in ms if m.organisatie_id}
     )
@@ -257,13 +275,10 @@ async def detail_pagina(
     status_code: int = 200,
 ) -> Template:
     try:
-        async with db.begin():
-            context = await _detail_context(db, actor, state, verzoek_id, zoek or {})
+        context = await _detail_context(db, actor, state, verzoek_id, zoek or {})
     except VerzoekRegelFout as exc:
-        context = {}
         fouten = {**(fouten or {}), exc.field or "zoek_naam": exc.message}
-        async with db.begin():
-            context = await _detail_context(db, actor, state, verzoek_id, {})
+        context = await _detail_context(db, actor, state, verzoek_id, {})
         context["zoek"] = zoek or {}
         status_code = 422
     alle_fouten = {**context.pop("zoekfouten"), **(fouten or {})}
@@ -273,197 +288,166 @@ async def detail_pagina(
     return Template("contactpunt/verzoek.html", context=context, status_code=status_code)
 
 
-@get(
-    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}",
-    name="contactpunt-verzoek",
-    opt=roles(*STAF),
-    dependencies=STAF_DEPS,
-)
-async def verzoek_pagina(
-    verzoek_id: FromPath[uuid.UUID],
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    state: State,
-) -> Template:
-    zoek = {
-        k: str(request.query_params.get(k, ""))[:200]
-        for k in ("zoek_naam", "zoek_geboortedatum")
-        if request.query_params.get(k)
-    }
-    return await detail_pagina(
-        db, actor, state, verzoek_id, zoek=zoek, melding=neem_melding(request)
-    )
+class VerzoekController(Controller):
+    """The request page and what is done on it."""
 
+    path = "/contactpunt-taken/verzoek/{verzoek_id:uuid}"
+    opt = roles(*STAF)
+    dependencies = STAF_DEPS
 
-@post(
-    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/koppelen",
-    name="contactpunt-koppelen",
-    opt=roles(*STAF),
-    dependencies=STAF_DEPS,
-)
-async def koppelen(
-    verzoek_id: FromPath[uuid.UUID],
-    data: FormData,
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    state: State,
-) -> Template | Redirect:
-    """Link the person found; every participant that supplied data on them is consulted."""
-    waarden = waarden_van(data)
-    zoek = {k: waarden[k] for k in ("zoek_naam", "zoek_geboortedatum") if waarden.get(k)}
-    fouten: dict[str, str] = {}
-    try:
-        persoon_id = uuid.UUID(waarden.get("persoon_id", ""))
-    except ValueError:
-        fouten["persoon_id"] = "Kies de persoon om wie het verzoek gaat."
-    dagen_raw = waarden.get("dagen", "").strip()
-    dagen = int(dagen_raw) if dagen_raw.isdigit() and len(dagen_raw) <= 3 else 0
-    if fouten:
+    @get("", name="contactpunt-verzoek")
+    async def verzoek_pagina(
+        self,
+        verzoek_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        state: State,
+    ) -> Template:
+        zoek = {
+            k: str(request.query_params.get(k, ""))[:200]
+            for k in ("zoek_naam", "zoek_geboortedatum")
+            if request.query_params.get(k)
+        }
         return await detail_pagina(
-            db, actor, state, verzoek_id, fouten=fouten, waarden=waarden, zoek=zoek, status_code=422
+            db, actor, state, verzoek_id, zoek=zoek, melding=neem_melding(request)
         )
-    try:
-        async with db.begin():
-            await services.koppel_persoon(db, actor, verzoek_id, persoon_id, dagen=dagen)
-    except VerzoekRegelFout as exc:
-        return await detail_pagina(
-            db,
-            actor,
-            state,
-            verzoek_id,
-            fouten={exc.field or "persoon_id": exc.message},
-            waarden=waarden,
-            zoek=zoek,
-            status_code=422,
-        )
-    bevestig(
-        request,
-        "De persoon is gekoppeld. De deelnemers die gegevens leverden, "
-        "zijn om een reactie gevraagd.",
-    )
-    return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
 
+    @post("/koppelen", name="contactpunt-koppelen")
+    async def koppelen(
+        self,
+        verzoek_id: FromPath[uuid.UUID],
+        data: Annotated[Koppeling, FORMULIER],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        state: State,
+    ) -> Template | Redirect:
+        """Link the person found; every participant that supplied data on them is consulted."""
+        waarden = waarden_van(data)
+        zoek = {k: waarden[k] for k in ("zoek_naam", "zoek_geboortedatum") if waarden.get(k)}
 
-@post(
-    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/onbekend",
-    name="contactpunt-onbekend",
-    opt=roles(*STAF),
-    dependencies=STAF_DEPS,
-)
-async def onbekend(
-    verzoek_id: FromPath[uuid.UUID],
-    request: Request[Any, Any, Any],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    state: State,
-) -> Template | Redirect:
-    try:
-        async with db.begin():
-            await services.persoon_onbekend(db, actor, verzoek_id)
-    except VerzoekRegelFout as exc:
-        return await detail_pagina(
-            db, actor, state, verzoek_id, fouten={"persoon_id": exc.message}, status_code=422
-        )
-    bevestig(
-        request,
-        "Vastgelegd dat de persoon niet bekend is. Het besluit zegt dat er geen "
-        "gegevens over de betrokkene worden verwerkt.",
-    )
-    return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
-
-
-@post(
-    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/verlengen",
-    name="contactpunt-verlengen",
-    opt=roles(*STAF),
-    dependencies=STAF_DEPS,
-)
-async def verlengen(
-    verzoek_id: FromPath[uuid.UUID],
-    data: FormData,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    state: State,
-) -> Template | Redirect:
-    waarden = {k: str(v) for k, v in data.items() if isinstance(v, str)}
-    maanden = waarden.get("maanden", "")
-    if maanden not in {"1", "2"}:
-        return await detail_pagina(
-            db,
-            actor,
-            state,
-            verzoek_id,
-            fouten={"maanden": "Kies één of twee maanden."},
-            waarden=waarden,
-            status_code=422,
-        )
-    try:
-        async with db.begin():
-            await services.verleng(
-                db, actor, verzoek_id, maanden=int(maanden), reden=waarden.get("reden", "")
+        async def actie() -> Redirect:
+            try:
+                persoon_id = uuid.UUID(waarden["persoon_id"])
+            except ValueError:
+                raise RegelFouten(
+                    {"persoon_id": "Kies de persoon om wie het verzoek gaat."}
+                ) from None
+            dagen_raw = waarden["dagen"].strip()
+            dagen = int(dagen_raw) if dagen_raw.isdigit() and len(dagen_raw) <= 3 else 0
+            async with db.begin():
+                await services.koppel_persoon(db, actor, verzoek_id, persoon_id, dagen=dagen)
+            bevestig(
+                request,
+                "De persoon is gekoppeld. De deelnemers die gegevens leverden, "
+                "zijn om een reactie gevraagd.",
             )
-    except VerzoekRegelFout as exc:
-        return await detail_pagina(
-            db,
-            actor,
-            state,
-            verzoek_id,
-            fouten={exc.field or "reden": exc.message},
-            waarden=waarden,
-            status_code=422,
+            return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+
+        return await of_opnieuw(
+            actie,
+            lambda fouten: detail_pagina(
+                db, actor, state, verzoek_id, fouten=fouten, waarden=waarden, zoek=zoek
+            ),
+            standaardveld="persoon_id",
         )
-    return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
 
-
-@get(
-    f"{TAKEN}/verzoek/{{verzoek_id:uuid}}/inzage/{{formaat:str}}",
-    name="contactpunt-inzage",
-    opt=roles(*STAF),
-    dependencies=STAF_DEPS,
-)
-async def inzage_download(
-    verzoek_id: FromPath[uuid.UUID],
-    formaat: FromPath[str],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    state: State,
-) -> Response[Any]:
-    """The person's inzage as JSON or PDF; passes the export guard and is logged."""
-    if formaat not in {"json", "pdf"}:
-        raise NotFoundException
-    try:
-        async with db.begin():
-            found = await verzoek.verzoek(db, verzoek_id)
-            namen = await organisatienamen(
-                state,
-                await bronnen.bron_organisaties(db, found.persoon_id)
-                if found.persoon_id
-                else set(),
+    @post("/onbekend", name="contactpunt-onbekend")
+    async def onbekend(
+        self,
+        verzoek_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        state: State,
+    ) -> Template | Redirect:
+        try:
+            async with db.begin():
+                await services.persoon_onbekend(db, actor, verzoek_id)
+        except VerzoekRegelFout as exc:
+            return await detail_pagina(
+                db, actor, state, verzoek_id, fouten={"persoon_id": exc.message}, status_code=422
             )
-            inzage = await inzage_document(
-                db,
-                actor,
-                verzoek_id,
-                formaat=Formaat.PDF if formaat == "pdf" else Formaat.JSON,
-                organisatienamen=namen,
-            )
-    except VerzoekRegelFout as exc:
-        raise ClientException(detail=exc.message, extra={"dutch": True}) from exc
-    bestand = f"inzage-{found.ontvangstnummer}.{formaat}"
-    headers = {
-        "Content-Disposition": f'attachment; filename="{bestand}"',
-        "Cache-Control": "no-store",
-    }
-    if formaat == "pdf":
-        pdf = await asyncio.to_thread(render_pdf, inzage.document)
-        return Response(pdf, media_type="application/pdf", headers=headers)
-    return Response(
-        json.dumps(inzage.document, ensure_ascii=False, indent=2).encode(),
-        media_type="application/json",
-        headers=headers,
-    )
+        bevestig(
+            request,
+            "Vastgelegd dat de persoon niet bekend is. Het besluit zegt dat er geen "
+            "gegevens over de betrokkene worden verwerkt.",
+        )
+        return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+
+    @post("/verlengen", name="contactpunt-verlengen")
+    async def verlengen(
+        self,
+        verzoek_id: FromPath[uuid.UUID],
+        data: Annotated[Verlenging, FORMULIER],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        state: State,
+    ) -> Template | Redirect:
+        async def actie() -> Redirect:
+            if data.maanden not in {"1", "2"}:
+                raise RegelFouten({"maanden": "Kies één of twee maanden."})
+            async with db.begin():
+                await services.verleng(
+                    db, actor, verzoek_id, maanden=int(data.maanden), reden=data.reden
+                )
+            return Redirect(f"{TAKEN}/verzoek/{verzoek_id}", status_code=303)
+
+        return await of_opnieuw(
+            actie,
+            lambda fouten: detail_pagina(
+                db, actor, state, verzoek_id, fouten=fouten, waarden=data.waarden()
+            ),
+            standaardveld="reden",
+        )
+
+    @get("/inzage/{formaat:str}", name="contactpunt-inzage")
+    async def inzage_download(
+        self,
+        verzoek_id: FromPath[uuid.UUID],
+        formaat: FromPath[str],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        state: State,
+    ) -> Response[Any]:
+        """The person's inzage as JSON or PDF; passes the export guard and is logged."""
+        if formaat not in {"json", "pdf"}:
+            raise NotFoundException
+        try:
+            # The sources' names come from the platform: read between the tenant's transactions
+            # (one pooled connection at a time, casushub.platform.een_verbinding).
+            async with db.begin():
+                found = await verzoek.verzoek(db, verzoek_id)
+                bron = (
+                    await bronnen.bron_organisaties(db, found.persoon_id)
+                    if found.persoon_id
+                    else set()
+                )
+            namen = await organisatienamen(state, bron)
+            async with db.begin():
+                inzage = await inzage_document(
+                    db,
+                    actor,
+                    verzoek_id,
+                    formaat=Formaat.PDF if formaat == "pdf" else Formaat.JSON,
+                    organisatienamen=namen,
+                )
+        except VerzoekRegelFout as exc:
+            raise ClientException(detail=exc.message, extra={"dutch": True}) from exc
+        bestand = f"inzage-{found.ontvangstnummer}.{formaat}"
+        headers = {
+            "Content-Disposition": f'attachment; filename="{bestand}"',
+            "Cache-Control": "no-store",
+        }
+        if formaat == "pdf":
+            pdf = await asyncio.to_thread(render_pdf, inzage.document)
+            return Response(pdf, media_type="application/pdf", headers=headers)
+        return Response(
+            json.dumps(inzage.document, ensure_ascii=False, indent=2).encode(),
+            media_type="application/json",
+            headers=headers,
+        )
 
 
-verzoek_handlers: list[Any] = [verzoek_pagina, koppelen, onbekend, verlengen, inzage_download]
+verzoek_handlers: list[Any] = [VerzoekController]

@@ -4,13 +4,11 @@ the requests whose person still has to be found. Counts and links only."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from casushub.platform import klok
 from casushub.platform.identity.roles import Role
 from casushub.tenants.verzoeken.consultaties import open_consultaties
-from casushub.tenants.verzoeken.models import Verzoek
 from casushub.tenants.verzoeken.rectificatie import mijn_verbeteringen
+from casushub.tenants.verzoeken.wachtrij import aantal_zonder_persoon
 from casushub.web import werkruimte_blokken  # noqa: F401 - the general blocks come first
 from casushub.web.werkruimte import Blok, Link, Telling, Werk, blok
 
@@ -45,22 +43,12 @@ async def raadplegingen(werk: Werk) -> Blok | None:
 @blok(Role.CONTACTPUNT)
 async def nog_te_koppelen(werk: Werk) -> Blok | None:
     _, db, _ = werk.gemeente()
-    aantal = await db.scalar(
-        select(func.count())
-        .select_from(Verzoek)
-        .where(
-            Verzoek.status.in_(("ontvangen", "in_behandeling")),
-            Verzoek.persoon_id.is_(None),
-            Verzoek.persoon_onbekend_op.is_(None),
-        )
-    )
+    aantal = await aantal_zonder_persoon(db)
     return Blok(
         "Betrokkene nog niet gevonden",
         tekst="Zoek de betrokkene op de pagina van het verzoek en koppel die, of leg vast dat "
         "de persoon niet bekend is. Pas daarna worden de deelnemers geraadpleegd.",
-        tellingen=[
-            Telling("Verzoeken zonder gekoppelde persoon", aantal or 0, "/contactpunt-taken")
-        ],
+        tellingen=[Telling("Verzoeken zonder gekoppelde persoon", aantal, "/contactpunt-taken")],
     )
 
 

@@ -13,8 +13,8 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from litestar import Response, get
-from litestar.di import NamedDependency, Provide
+from litestar import Controller, Response, get
+from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,16 +30,10 @@ from casushub.tenants.verwerkingenlog.export import export_csv, export_logboek_j
 from casushub.tenants.verwerkingenlog.fg import seen_by_user, viewers_of_casus
 from casushub.tenants.verwerkingenlog.fg_zoeken import casussen_op_naam
 from casushub.web.auth.guards import roles
-from casushub.web.fg.context import provide_actor
-from casushub.web.tenancy import provide_tenant, provide_tenant_db
+from casushub.web.casusoverleg.deps import DEPS
 
 __all__ = ["fg_handlers"]
 
-DEPS = {
-    "tenant": Provide(provide_tenant),
-    "db": Provide(provide_tenant_db),
-    "actor": Provide(provide_actor),
-}
 _NO_CACHE = {"Cache-Control": "no-store"}
 
 
@@ -73,6 +67,18 @@ def _uuid(raw: str | None, field: str, message: str, errors: dict[str, str]) -> 
         return None
 
 
+def _vraag(
+    sleutel: str, kenmerk: str | None, melding: str, van: str | None, tot: str | None
+) -> tuple[uuid.UUID | None, datetime | None, datetime | None, dict[str, str], dict[str, str]]:
+    """A question by an id (``sleutel``: casus, gebruiker) over a period: the id, the period,
+    what was asked (to show again) and the messages."""
+    errors: dict[str, str] = {}
+    ident = _uuid(kenmerk, sleutel, melding, errors)
+    start, end = _period(van, tot, errors, sleutel)
+    vraag = {sleutel: kenmerk or "", f"{sleutel}-van": van or "", f"{sleutel}-tot": tot or ""}
+    return ident, start, end, vraag, errors
+
+
 def _page(context: dict[str, Any]) -> Template:
     base: dict[str, Any] = {
         "errors": {},
@@ -84,117 +90,119 @@ def _page(context: dict[str, Any]) -> Template:
     return Template("fg/index.html", context={**base, **context}, headers=_NO_CACHE)
 
 
-@get("/fg", name="fg", opt=roles(Role.FG_AUDITOR), dependencies=DEPS)
-async def fg_index(tenant: NamedDependency[TenantRef]) -> Template:
-    return _page({"tenant": tenant})
+class FgController(Controller):
+    """The FG's access-log screens and the retention dry run."""
 
+    path = "/"
+    opt = roles(Role.FG_AUDITOR)
+    dependencies = DEPS
 
-@get("/fg/casus", name="fg-casus", opt=roles(Role.FG_AUDITOR), dependencies=DEPS)
-async def fg_casus(
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    casus: FromQuery[str | None] = None,
-    van: FromQuery[str | None] = None,
-    tot: FromQuery[str | None] = None,
-    naam: FromQuery[str | None] = None,
-) -> Template:
-    if naam is not None and not (casus or "").strip():
-        # First find the casus by the person's name; each result links to its answer.
-        vraag = {"casus-naam": naam[:200]}
-        try:
-            async with db.begin():
-                treffers = await casussen_op_naam(db, actor, naam)
-        except RegelFout as fout:
-            fouten = {"casus-naam": fout.message}
-            return _page({"tenant": tenant, "errors": fouten, "vraag": vraag})
-        return _page({"tenant": tenant, "vraag": vraag, "treffers": treffers})
-    errors: dict[str, str] = {}
-    casus_id = _uuid(
-        casus, "casus", "Vul het kenmerk van de casus in (zoals in de adresbalk).", errors
+    @get("/fg", name="fg")
+    async def fg_index(self, tenant: NamedDependency[TenantRef]) -> Template:
+        return _page({"tenant": tenant})
+
+    @get("/fg/casus", name="fg-casus")
+    async def fg_casus(
+        self,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        casus: FromQuery[str | None] = None,
+        van: FromQuery[str | None] = None,
+        tot: FromQuery[str | None] = None,
+        naam: FromQuery[str | None] = None,
+    ) -> Template:
+        if naam is not None and not (casus or "").strip():
+            # First find the casus by the person's name; each result links to its answer.
+            vraag = {"casus-naam": naam[:200]}
+            try:
+                async with db.begin():
+                    treffers = await casussen_op_naam(db, actor, naam)
+            except RegelFout as fout:
+                fouten = {"casus-naam": fout.message}
+                return _page({"tenant": tenant, "errors": fouten, "vraag": vraag})
+            return _page({"tenant": tenant, "vraag": vraag, "treffers": treffers})
+        casus_id, start, end, vraag, errors = _vraag(
+            "casus", casus, "Vul het kenmerk van de casus in (zoals in de adresbalk).", van, tot
+        )
+        if errors or casus_id is None:
+            return _page({"tenant": tenant, "errors": errors, "vraag": vraag})
+        async with db.begin():
+            kijkers = await viewers_of_casus(db, actor, casus_id, van=start, tot=end)
+        return _page({"tenant": tenant, "vraag": vraag, "kijkers": kijkers, "casus_id": casus_id})
+
+    @get("/fg/gebruiker", name="fg-gebruiker")
+    async def fg_gebruiker(
+        self,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        gebruiker: FromQuery[str | None] = None,
+        van: FromQuery[str | None] = None,
+        tot: FromQuery[str | None] = None,
+    ) -> Template:
+        user_id, start, end, vraag, errors = _vraag(
+            "gebruiker", gebruiker, "Vul het kenmerk van de gebruiker in.", van, tot
+        )
+        if errors or user_id is None:
+            return _page({"tenant": tenant, "errors": errors, "vraag": vraag})
+        async with db.begin():
+            inzagen = await seen_by_user(db, actor, user_id, van=start, tot=end)
+        return _page({"tenant": tenant, "vraag": vraag, "inzagen": inzagen, "user_id": user_id})
+
+    @get("/fg/export", name="fg-export")
+    async def fg_export(
+        self,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        van: FromQuery[str | None] = None,
+        tot: FromQuery[str | None] = None,
+        vorm: FromQuery[str] = "csv",
+    ) -> Response[Any] | Template:
+        errors: dict[str, str] = {}
+        start, end = _period(van, tot, errors, "export")
+        if start is None and "export-van" not in errors:
+            errors["export-van"] = "Vul de begindatum van de periode in."
+        if end is None and "export-tot" not in errors:
+            errors["export-tot"] = "Vul de einddatum van de periode in."
+        if vorm not in {"csv", "json"}:
+            errors["export-vorm"] = "Kies CSV of JSON."
+        if errors or start is None or end is None:
+            vraag = {"export-van": van or "", "export-tot": tot or "", "export-vorm": vorm}
+            return _page({"tenant": tenant, "errors": errors, "vraag": vraag})
+        out = io.StringIO()
+        async with db.begin():
+            if vorm == "csv":
+                await export_csv(db, actor, out, van=start, tot=end)
+            else:
+                await export_logboek_json(db, actor, out, van=start, tot=end)
+        name = f"verwerkingenlog-{tenant.slug}-{van}-{tot}.{vorm}"
+        media = "text/csv; charset=utf-8" if vorm == "csv" else "application/json"
+        return Response(
+            out.getvalue(),
+            media_type=media,
+            headers={**_NO_CACHE, "Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    @get(
+        "/bewaartermijnen/proefrun",
+        name="vernietiging-proefrun",
+        opt=roles(Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.FG_AUDITOR),
     )
-    start, end = _period(van, tot, errors, "casus")
-    vraag = {"casus": casus or "", "casus-van": van or "", "casus-tot": tot or ""}
-    if errors or casus_id is None:
-        return _page({"tenant": tenant, "errors": errors, "vraag": vraag})
-    async with db.begin():
-        kijkers = await viewers_of_casus(db, actor, casus_id, van=start, tot=end)
-    return _page({"tenant": tenant, "vraag": vraag, "kijkers": kijkers, "casus_id": casus_id})
+    async def vernietiging_proefrun(
+        self,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        async with db.begin():
+            rapport = await proefrun(db, actor)
+        return Template(
+            "fg/proefrun.html",
+            context={"tenant": tenant, "rapport": rapport, "voorlopig": PLACEHOLDER_NOTE},
+            headers=_NO_CACHE,
+        )
 
 
-@get("/fg/gebruiker", name="fg-gebruiker", opt=roles(Role.FG_AUDITOR), dependencies=DEPS)
-async def fg_gebruiker(
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    gebruiker: FromQuery[str | None] = None,
-    van: FromQuery[str | None] = None,
-    tot: FromQuery[str | None] = None,
-) -> Template:
-    errors: dict[str, str] = {}
-    user_id = _uuid(gebruiker, "gebruiker", "Vul het kenmerk van de gebruiker in.", errors)
-    start, end = _period(van, tot, errors, "gebruiker")
-    vraag = {"gebruiker": gebruiker or "", "gebruiker-van": van or "", "gebruiker-tot": tot or ""}
-    if errors or user_id is None:
-        return _page({"tenant": tenant, "errors": errors, "vraag": vraag})
-    async with db.begin():
-        inzagen = await seen_by_user(db, actor, user_id, van=start, tot=end)
-    return _page({"tenant": tenant, "vraag": vraag, "inzagen": inzagen, "user_id": user_id})
-
-
-@get("/fg/export", name="fg-export", opt=roles(Role.FG_AUDITOR), dependencies=DEPS)
-async def fg_export(
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    van: FromQuery[str | None] = None,
-    tot: FromQuery[str | None] = None,
-    vorm: FromQuery[str] = "csv",
-) -> Response[Any] | Template:
-    errors: dict[str, str] = {}
-    start, end = _period(van, tot, errors, "export")
-    if start is None and "export-van" not in errors:
-        errors["export-van"] = "Vul de begindatum van de periode in."
-    if end is None and "export-tot" not in errors:
-        errors["export-tot"] = "Vul de einddatum van de periode in."
-    if vorm not in {"csv", "json"}:
-        errors["export-vorm"] = "Kies CSV of JSON."
-    if errors or start is None or end is None:
-        vraag = {"export-van": van or "", "export-tot": tot or "", "export-vorm": vorm}
-        return _page({"tenant": tenant, "errors": errors, "vraag": vraag})
-    out = io.StringIO()
-    async with db.begin():
-        if vorm == "csv":
-            await export_csv(db, actor, out, van=start, tot=end)
-        else:
-            await export_logboek_json(db, actor, out, van=start, tot=end)
-    name = f"verwerkingenlog-{tenant.slug}-{van}-{tot}.{vorm}"
-    media = "text/csv; charset=utf-8" if vorm == "csv" else "application/json"
-    return Response(
-        out.getvalue(),
-        media_type=media,
-        headers={**_NO_CACHE, "Content-Disposition": f'attachment; filename="{name}"'},
-    )
-
-
-@get(
-    "/bewaartermijnen/proefrun",
-    name="vernietiging-proefrun",
-    opt=roles(Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.FG_AUDITOR),
-    dependencies=DEPS,
-)
-async def vernietiging_proefrun(
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template:
-    async with db.begin():
-        rapport = await proefrun(db, actor)
-    return Template(
-        "fg/proefrun.html",
-        context={"tenant": tenant, "rapport": rapport, "voorlopig": PLACEHOLDER_NOTE},
-        headers=_NO_CACHE,
-    )
-
-
-fg_handlers = [fg_index, fg_casus, fg_gebruiker, fg_export, vernietiging_proefrun]
+fg_handlers = [FgController]

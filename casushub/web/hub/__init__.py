@@ -4,7 +4,7 @@ organisations, users, regional casusoverleg, instructions, audit log and API tok
 from litestar.types import ControllerRouterHandler
 
 from casushub.web.hub.beheer import ApiTokensController, AuditController
-from casushub.web.hub.export import export_downloaden
+from casushub.web.hub.export import GemeenteExportController
 from casushub.web.hub.gebruikers import GebruikersController
 from casushub.web.hub.gemeenten import GemeentenController
 from casushub.web.hub.hubs import HubsController
@@ -23,7 +23,7 @@ hub_handlers: list[ControllerRouterHandler] = [
     GebruikersController,
     OverleggenController,
     HubsController,
-    export_downloaden,
+    GemeenteExportController,
     *instructies_handlers,
     *huisstijl_handlers,
 ]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, get, post
 from litestar.datastructures import State
@@ -22,9 +23,16 @@ from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError
 from casushub.platform.zoeken import bevat
 from casushub.web.auth.guards import roles
-from casushub.web.hub.deps import AnyRequest, Form, datum, hub_admin, render
+from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
+from casushub.web.hub.deps import AnyRequest, datum, hub_admin, render
 
 __all__ = ["ApiTokensController", "AuditController"]
+
+
+@dataclass
+class Tokenaanvraag(Formulier):
+    naam: str = ""
+    geldig_dagen: str = "90"  # the form's own default, also when the field is left out
 
 
 class ApiTokensController(Controller):
@@ -53,18 +61,27 @@ class ApiTokensController(Controller):
         )
 
     @post("", name="hub-api-token-maken")
-    async def maken(self, request: AnyRequest, state: State, data: Form) -> Template:
+    async def maken(
+        self, request: AnyRequest, state: State, data: Annotated[Tokenaanvraag, FORMULIER]
+    ) -> Template:
         admin = hub_admin(request)
-        fouten: dict[str, str] = {}
-        token = None
         try:
-            dagen = int(str(data.get("geldig_dagen", "90")))
+            dagen = int(data.geldig_dagen)
         except ValueError:
             dagen = 0
-        try:
+
+        async def pagina(fouten: dict[str, str], token: str | None) -> Template:
+            context = await self._context(state, admin.hub_id)
+            # Shown once, in this response only; stored as a hash.
+            context.update(
+                fouten=fouten, waarden=data.waarden() if fouten else {}, nieuw_token=token
+            )
+            return render(request, "hub/api_tokens.html", context, fragment="hub/_api_tokens.html")
+
+        async def actie() -> Template:
             async with state.engine.begin() as conn:
                 token_id, token = await maak_token(
-                    conn, admin.hub_id, str(data.get("naam", "")), dagen, admin.user_id
+                    conn, admin.hub_id, data.naam, dagen, admin.user_id
                 )
                 await record(
                     conn,
@@ -73,18 +90,9 @@ class ApiTokensController(Controller):
                     target=str(token_id),
                     ip=admin.ip,
                 )
-        except RegistryError as exc:
-            fouten[exc.field or "naam"] = exc.message
-        context = await self._context(state, admin.hub_id)
-        # Shown once, in this response only; stored as a hash.
-        context.update(fouten=fouten, waarden=dict(data) if fouten else {}, nieuw_token=token)
-        return render(
-            request,
-            "hub/api_tokens.html",
-            context,
-            fragment="hub/_api_tokens.html",
-            status_code=422 if fouten else 200,
-        )
+            return await pagina({}, token)
+
+        return await of_opnieuw(actie, lambda fouten: pagina(fouten, None), standaardveld="naam")
 
     @post("/{token_id:uuid}/intrekken", name="hub-api-token-intrekken")
     async def intrekken(

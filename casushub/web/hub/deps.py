@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException, PermissionDeniedException
-from litestar.params import Body
 from litestar.response import Template
 
 from casushub.platform.identity.access import Identity
@@ -19,10 +17,9 @@ from casushub.web.auth.guards import current_identity
 from casushub.web.invoer import datum
 from casushub.web.navigation import HOOFDMENU
 
-__all__ = ["AnyRequest", "Form", "HubAdmin", "datum", "hub_admin", "render"]
+__all__ = ["AnyRequest", "HubAdmin", "datum", "hub_admin", "meerdere", "render"]
 
 AnyRequest = Request[Any, Any, State]
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 # The hub admin's menu is the one in casushub.web.navigation (base.html shows the active
 # role's menu); kept here for screens that pass it explicitly.
 NAVIGATIE = [{"label": i.label, "href": i.href} for i in HOOFDMENU[Role.HUB_ADMIN]]
@@ -44,6 +41,12 @@ class HubAdmin:
     def actor(self) -> Actor:
         assert self.identity.active is not None  # noqa: S101 - hub_admin() checked it
         return Actor(self.user_id, self.identity.active.role, self.hub_id, self.ip)
+
+
+def meerdere(waarde: list[str] | str) -> list[str]:
+    """A multi-value form field (``list[str] | str`` in its form): a list when several were
+    ticked, one text when one was (a plain ``list[str]`` refuses a single value with a 400)."""
+    return [waarde] if isinstance(waarde, str) else list(waarde)
 
 
 def hub_admin(request: AnyRequest) -> HubAdmin:

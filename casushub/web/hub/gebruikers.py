@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, get, post
 from litestar.datastructures import State
@@ -30,17 +31,26 @@ from casushub.platform.identity.roles import (
 )
 from casushub.platform.models import Tenant
 from casushub.web.auth.guards import roles
+from casushub.web.formulieren import FORMULIER, Formulier
 from casushub.web.hub.deps import (
     AnyRequest,
-    Form,
     HubAdmin,
     hub_admin,
     in_hub,
     mail_versturen,
+    meerdere,
     render,
 )
 
 __all__ = ["GebruikersController", "nodig_uit"]
+
+
+@dataclass
+class Gebruikeruitnodiging(Formulier):
+    organisatie: str = ""
+    email: str = ""
+    rol: str = ""
+    gemeenten: list[str] | str = field(default_factory=list)
 
 
 async def nodig_uit(
@@ -231,17 +241,18 @@ class GebruikersController(Controller):
         )
 
     @post("/uitnodigen", name="hub-gebruiker-uitnodigen")
-    async def uitnodigen(self, request: AnyRequest, state: State, data: Form) -> Template:
+    async def uitnodigen(
+        self, request: AnyRequest, state: State, data: Annotated[Gebruikeruitnodiging, FORMULIER]
+    ) -> Template:
         admin = hub_admin(request)
-        gekozen = data.get("gemeenten", [])
-        gekozen = [gekozen] if isinstance(gekozen, str) else list(gekozen)
+        gekozen = meerdere(data.gemeenten)
         fouten: dict[str, str] = {}
         try:
-            organisation_id = uuid.UUID(str(data.get("organisatie", "")))
+            organisation_id = uuid.UUID(data.organisatie)
             gemeente_ids = [uuid.UUID(g) for g in gekozen]
         except ValueError:
             fouten["organisatie"] = "Kies een organisatie van deze hub."
-        email = str(data.get("email", "")).strip()
+        email = data.email.strip()
         if not fouten:
             fouten = await nodig_uit(
                 state,
@@ -249,7 +260,7 @@ class GebruikersController(Controller):
                 admin.user_id,
                 organisation_id,
                 email,
-                str(data.get("rol", "")),
+                data.rol,
                 gemeente_ids,
             )
         if not fouten:
@@ -258,7 +269,7 @@ class GebruikersController(Controller):
         context.update(
             fouten=fouten,
             waarden={
-                **{k: str(v) for k, v in data.items() if k != "gemeenten"},
+                **{k: v for k, v in data.waarden().items() if k != "gemeenten"},
                 "gemeenten": gekozen,
             }
             if fouten

@@ -8,8 +8,9 @@ job and ends on the new municipality's page.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Response, get, post
 from litestar.datastructures import State
@@ -37,7 +38,16 @@ from casushub.platform.jobs import get_job
 from casushub.platform.models import Tenant, TenantStatus
 from casushub.platform.registry import RegistryError, validate_gemeentecode
 from casushub.web.auth.guards import roles
-from casushub.web.hub.deps import AnyRequest, Form, HubAdmin, datum, hub_admin, in_hub, render
+from casushub.web.formulieren import FORMULIER, Formulier
+from casushub.web.hub.deps import (
+    AnyRequest,
+    HubAdmin,
+    datum,
+    hub_admin,
+    in_hub,
+    meerdere,
+    render,
+)
 from casushub.web.jobs import job_context
 from casushub.workers.enqueue import start_job_work
 
@@ -78,6 +88,38 @@ VELDEN = (
     "bsn_grondslag",
 )
 DATUM_FOUT = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 01-07-2025."
+
+
+@dataclass
+class Aanmelding(Formulier):
+    """A new municipality (``VELDEN``, and whether it may record a BSN)."""
+
+    naam: str = ""
+    gemeentecode: str = ""
+    slug: str = ""
+    contactpunt_functie: str = ""
+    contactpunt_postadres: str = ""
+    contactpunt_email: str = ""
+    verwerkersovereenkomst: str = ""
+    verwerkersovereenkomst_start: str = ""
+    verwerkersovereenkomst_eind: str = ""
+    situatie: str = ""
+    bsn_grondslag: str = ""
+    bsn_toegestaan: str = ""
+
+
+@dataclass
+class Stapformulier(Formulier):
+    status: str = ""
+    verplicht: str = ""
+    datum: str = ""
+    verantwoordelijke: str = ""
+    documentreferentie: str = ""
+
+
+@dataclass
+class Deelnemerkeuze(Formulier):
+    organisaties: list[str] | str = field(default_factory=list)
 
 
 def aanmelding_uit_formulier(
@@ -208,10 +250,12 @@ class GemeentenController(Controller):
         )
 
     @post("/nieuw", name="hub-gemeente-aanmelden")
-    async def aanmelden(self, request: AnyRequest, state: State, data: Form) -> Template:
+    async def aanmelden(
+        self, request: AnyRequest, state: State, data: Annotated[Aanmelding, FORMULIER]
+    ) -> Template:
         admin = hub_admin(request)
-        waarden = {k: str(data.get(k, "")) for k in VELDEN}
-        bsn = data.get("bsn_toegestaan") == "ja"
+        waarden = {k: getattr(data, k) for k in VELDEN}
+        bsn = data.bsn_toegestaan == "ja"
         aanmelding, fouten = aanmelding_uit_formulier(waarden, bsn)
         if not fouten:
             fouten = await tenant_clash(state, aanmelding)
@@ -277,18 +321,18 @@ class GemeentenController(Controller):
         state: State,
         tenant_id: FromPath[uuid.UUID],
         stap_id: FromPath[uuid.UUID],
-        data: Form,
+        data: Annotated[Stapformulier, FORMULIER],
     ) -> Template:
         admin = hub_admin(request)
         tenant = await _tenant(state, admin, tenant_id)
         fout: dict[str, str] = {}
         try:
-            status = StapStatus(str(data.get("status", "")))
+            status = StapStatus(data.status)
         except ValueError:
             status = StapStatus.OPEN
             fout["status"] = "Kies een status."
         try:
-            gereed_op = datum(str(data.get("datum", "")))
+            gereed_op = datum(data.datum)
         except ValueError:
             gereed_op = None
             fout["datum"] = DATUM_FOUT
@@ -301,10 +345,10 @@ class GemeentenController(Controller):
                         stap_id,
                         StapWijziging(
                             status=status,
-                            verplicht=data.get("verplicht") == "ja",
+                            verplicht=data.verplicht == "ja",
                             datum=gereed_op,
-                            verantwoordelijke=str(data.get("verantwoordelijke", "")),
-                            documentreferentie=str(data.get("documentreferentie", "")),
+                            verantwoordelijke=data.verantwoordelijke,
+                            documentreferentie=data.documentreferentie,
                         ),
                     )
                     await record(
@@ -321,7 +365,7 @@ class GemeentenController(Controller):
                 fout[exc.field or "status"] = exc.message
         context = await _gemeente_context(state, admin, tenant)
         context["stap_fouten"] = {stap_id: fout} if fout else {}
-        context["waarden_stap"] = {stap_id: data} if fout else {}
+        context["waarden_stap"] = {stap_id: data.waarden()} if fout else {}
         return render(
             request,
             "hub/gemeente.html",
@@ -332,12 +376,15 @@ class GemeentenController(Controller):
 
     @post("/{tenant_id:uuid}/deelnemers", name="hub-deelnemers")
     async def deelnemers(
-        self, request: AnyRequest, state: State, tenant_id: FromPath[uuid.UUID], data: Form
+        self,
+        request: AnyRequest,
+        state: State,
+        tenant_id: FromPath[uuid.UUID],
+        data: Annotated[Deelnemerkeuze, FORMULIER],
     ) -> Template:
         admin = hub_admin(request)
         tenant = await _tenant(state, admin, tenant_id)
-        gekozen = data.get("organisaties", [])
-        gekozen = [gekozen] if isinstance(gekozen, str) else list(gekozen)
+        gekozen = meerdere(data.organisaties)
         fout = ""
         try:
             ids = [uuid.UUID(o) for o in gekozen]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from litestar import Controller, get, post
 from litestar.datastructures import State
@@ -20,7 +21,8 @@ from casushub.platform.identity.roles import OrganisationType, Role
 from casushub.platform.models import Hub, HubType
 from casushub.platform.registry import RegistryError, create_hub
 from casushub.web.auth.guards import current_identity, roles
-from casushub.web.hub.deps import AnyRequest, Form, mail_versturen
+from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
+from casushub.web.hub.deps import AnyRequest, mail_versturen
 
 __all__ = ["HubsController"]
 
@@ -30,6 +32,21 @@ HUB_TYPES = [
     (HubType.GEMEENTE.value, "Eén gemeente"),
 ]
 NAVIGATIE = [{"label": "Hubs", "href": "/platform/hubs"}]
+
+
+@dataclass
+class Hubformulier(Formulier):
+    naam: str = ""
+    slug: str = ""
+    type: str = ""
+    contact: str = ""
+
+
+@dataclass
+class Beheerderuitnodiging(Formulier):
+    email: str = ""
+    organisatie: str = ""
+    slug: str = ""
 
 
 def _page(name: str, context: dict[str, Any], status_code: int = 200) -> Template:
@@ -52,33 +69,35 @@ class HubsController(Controller):
         return _page("hub/hubs.html", {"hubs": hubs, "fouten": {}, "waarden": {}})
 
     @post("", name="platform-hub-maken")
-    async def maken(self, request: AnyRequest, state: State, data: Form) -> Template | Redirect:
-        waarden = {k: str(data.get(k, "")).strip() for k in ("naam", "slug", "type", "contact")}
-        try:
+    async def maken(
+        self, request: AnyRequest, state: State, data: Annotated[Hubformulier, FORMULIER]
+    ) -> Template | Redirect:
+        waarden = {k: getattr(data, k).strip() for k in ("naam", "slug", "type", "contact")}
+
+        async def actie() -> Redirect:
             hub_id = await create_hub(
                 state.engine, slug=waarden["slug"], name=waarden["naam"], type=waarden["type"]
             )
-        except RegistryError as exc:
+            identity = current_identity(request)
+            async with state.engine.begin() as conn:
+                await conn.execute(
+                    update(Hub).where(Hub.id == hub_id).values(contact=waarden["contact"][:300])
+                )
+                await record(
+                    conn,
+                    "hub_aangemaakt",
+                    actor_user_id=identity.user_id if identity else None,
+                    target=waarden["slug"],
+                )
+            return Redirect(f"/platform/hubs/{hub_id}", status_code=303)
+
+        async def opnieuw(fouten: dict[str, str]) -> Template:
             async with state.engine.connect() as conn:
                 hubs = (await conn.execute(select(Hub).order_by(Hub.name))).all()
-            veld = {"name": "naam"}.get(exc.field or "", exc.field or "naam")
-            return _page(
-                "hub/hubs.html",
-                {"hubs": hubs, "fouten": {veld: exc.message}, "waarden": waarden},
-                status_code=422,
-            )
-        identity = current_identity(request)
-        async with state.engine.begin() as conn:
-            await conn.execute(
-                update(Hub).where(Hub.id == hub_id).values(contact=waarden["contact"][:300])
-            )
-            await record(
-                conn,
-                "hub_aangemaakt",
-                actor_user_id=identity.user_id if identity else None,
-                target=waarden["slug"],
-            )
-        return Redirect(f"/platform/hubs/{hub_id}", status_code=303)
+            fouten = {{"name": "naam"}.get(k, k): v for k, v in fouten.items()}
+            return _page("hub/hubs.html", {"hubs": hubs, "fouten": fouten, "waarden": waarden})
+
+        return await of_opnieuw(actie, opnieuw, standaardveld="naam")
 
     async def _hub(self, state: State, hub_id: uuid.UUID) -> dict[str, Any]:
         async with state.engine.connect() as conn:
@@ -108,9 +127,11 @@ class HubsController(Controller):
         return _page("hub/hub.html", await self._hub(state, hub_id))
 
     @post("/{hub_id:uuid}", name="platform-hub-wijzigen")
-    async def wijzigen(self, state: State, hub_id: FromPath[uuid.UUID], data: Form) -> Template:
+    async def wijzigen(
+        self, state: State, hub_id: FromPath[uuid.UUID], data: Annotated[Hubformulier, FORMULIER]
+    ) -> Template:
         context = await self._hub(state, hub_id)
-        waarden = {k: str(data.get(k, "")).strip() for k in ("naam", "type", "contact")}
+        waarden = {k: getattr(data, k).strip() for k in ("naam", "type", "contact")}
         fouten: dict[str, str] = {}
         if not waarden["naam"] or len(waarden["naam"]) > 200:
             fouten["naam"] = "Vul de naam van de hub in (hooguit 200 tekens)."
@@ -133,54 +154,57 @@ class HubsController(Controller):
 
     @post("/{hub_id:uuid}/beheerder", name="platform-hub-beheerder")
     async def beheerder(
-        self, request: AnyRequest, state: State, hub_id: FromPath[uuid.UUID], data: Form
+        self,
+        request: AnyRequest,
+        state: State,
+        hub_id: FromPath[uuid.UUID],
+        data: Annotated[Beheerderuitnodiging, FORMULIER],
     ) -> Template:
         """Invite the first hub admin, into the hub's own organisation (created if needed)."""
         context = await self._hub(state, hub_id)
-        waarden = {k: str(data.get(k, "")).strip() for k in ("email", "organisatie", "slug")}
+        waarden = {k: v.strip() for k, v in data.waarden().items()}
         email = waarden["email"].lower()
-        domein = domain_of(email)
-        fouten: dict[str, str] = {}
-        if domein is None:
-            fouten["email"] = "Vul een geldig e-mailadres in."
-        identity = current_identity(request)
-        if not fouten:
-            try:
-                async with state.engine.begin() as conn:
-                    eigen = context["eigen"]
-                    if eigen is None:
-                        organisation_id = await create_organisation(
-                            conn,
-                            slug=waarden["slug"] or f"{context['hub'].slug}_beheer",
-                            name=waarden["organisatie"] or context["hub"].name,
-                            type=OrganisationType.HUB.value,
-                            email_domains=[domein or ""],
-                            hub_id=hub_id,
-                        )
-                    else:
-                        organisation_id = eigen.id
-                        if domein not in eigen.email_domains:
-                            raise RegistryError(
-                                "Het e-mailadres hoort niet bij de organisatie van de hub "
-                                f"({', '.join(eigen.email_domains)}).",
-                                "email",
-                            )
-                    await invite(
+
+        async def actie() -> Template:
+            domein = domain_of(email)
+            if domein is None:
+                raise RegistryError("Vul een geldig e-mailadres in.", "email")
+            identity = current_identity(request)
+            async with state.engine.begin() as conn:
+                eigen = context["eigen"]
+                if eigen is None:
+                    organisation_id = await create_organisation(
                         conn,
-                        organisation_id=organisation_id,
-                        email=email,
-                        role=Role.HUB_ADMIN,
+                        slug=waarden["slug"] or f"{context['hub'].slug}_beheer",
+                        name=waarden["organisatie"] or context["hub"].name,
+                        type=OrganisationType.HUB.value,
+                        email_domains=[domein],
                         hub_id=hub_id,
-                        invited_by=identity.user_id if identity else None,
                     )
-            except RegistryError as exc:
-                fouten[{"email_domains": "email"}.get(exc.field or "", exc.field or "email")] = (
-                    exc.message
+                else:
+                    organisation_id = eigen.id
+                    if domein not in eigen.email_domains:
+                        raise RegistryError(
+                            "Het e-mailadres hoort niet bij de organisatie van de hub "
+                            f"({', '.join(eigen.email_domains)}).",
+                            "email",
+                        )
+                await invite(
+                    conn,
+                    organisation_id=organisation_id,
+                    email=email,
+                    role=Role.HUB_ADMIN,
+                    hub_id=hub_id,
+                    invited_by=identity.user_id if identity else None,
                 )
-        if fouten:
+            await mail_versturen(state, email, "uitnodiging", "/auth/login")
+            nieuw = await self._hub(state, hub_id)
+            nieuw["melding"] = f"{email} is uitgenodigd als hubbeheerder."
+            return _page("hub/hub.html", nieuw)
+
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            fouten = {{"email_domains": "email"}.get(k, k): v for k, v in fouten.items()}
             context.update(uitnodiging_fouten=fouten, uitnodiging_waarden=waarden)
-            return _page("hub/hub.html", context, status_code=422)
-        await mail_versturen(state, email, "uitnodiging", "/auth/login")
-        context = await self._hub(state, hub_id)
-        context["melding"] = f"{email} is uitgenodigd als hubbeheerder."
-        return _page("hub/hub.html", context)
+            return _page("hub/hub.html", context)
+
+        return await of_opnieuw(actie, opnieuw, standaardveld="email")

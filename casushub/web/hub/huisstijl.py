@@ -208,29 +208,39 @@ def _gecached(request: AnyRequest, etag: str, body: bytes, media_type: str) -> R
     return Response(body, media_type=media_type, headers=headers)
 
 
-@get("/huisstijl/{hub_id:uuid}/stijl.css", name="huisstijl-css", opt=signed_in())
-async def stylesheet(
-    request: AnyRequest, state: State, hub_id: FromPath[uuid.UUID]
-) -> Response[bytes]:
-    stijl = await _eigen_huisstijl(request, state, hub_id)
-    css = hub_stylesheet(stijl.primaire_kleur).encode()
-    etag = f'"{hashlib.sha256(css).hexdigest()[:32]}"'
-    return _gecached(request, etag, css, "text/css; charset=utf-8")
+class HuisstijlBestandenController(Controller):
+    """The hub's stylesheet and logo."""
+
+    path = "/huisstijl/{hub_id:uuid}"
+    opt = signed_in()
+
+    @get("/stijl.css", name="huisstijl-css")
+    async def stylesheet(
+        self, request: AnyRequest, state: State, hub_id: FromPath[uuid.UUID]
+    ) -> Response[bytes]:
+        stijl = await _eigen_huisstijl(request, state, hub_id)
+        css = hub_stylesheet(stijl.primaire_kleur).encode()
+        etag = f'"{hashlib.sha256(css).hexdigest()[:32]}"'
+        return _gecached(request, etag, css, "text/css; charset=utf-8")
+
+    @get("/logo", name="huisstijl-logo")
+    async def logo(
+        self, request: AnyRequest, state: State, hub_id: FromPath[uuid.UUID]
+    ) -> Response[bytes]:
+        await _eigen_huisstijl(request, state, hub_id)
+        async with state.engine.connect() as conn:
+            gevonden = await logo_van(conn, hub_id)
+        if gevonden is None:
+            raise NotFoundException
+        inhoud, soort, sha256 = gevonden
+        # Served with the type sniffed at upload and nosniff (security_headers_hook), so the
+        # browser never second-guesses it; inline, never as a download with a chosen name.
+        response = _gecached(request, f'"{sha256}"', inhoud, soort)
+        response.headers["Content-Disposition"] = "inline"
+        return response
 
 
-@get("/huisstijl/{hub_id:uuid}/logo", name="huisstijl-logo", opt=signed_in())
-async def logo(request: AnyRequest, state: State, hub_id: FromPath[uuid.UUID]) -> Response[bytes]:
-    await _eigen_huisstijl(request, state, hub_id)
-    async with state.engine.connect() as conn:
-        gevonden = await logo_van(conn, hub_id)
-    if gevonden is None:
-        raise NotFoundException
-    inhoud, soort, sha256 = gevonden
-    # Served with the type sniffed at upload and nosniff (security_headers_hook), so the
-    # browser never second-guesses it; inline, never as a download with a chosen name.
-    response = _gecached(request, f'"{sha256}"', inhoud, soort)
-    response.headers["Content-Disposition"] = "inline"
-    return response
-
-
-huisstijl_handlers: list[ControllerRouterHandler] = [HuisstijlController, stylesheet, logo]
+huisstijl_handlers: list[ControllerRouterHandler] = [
+    HuisstijlController,
+    HuisstijlBestandenController,
+]

@@ -4,7 +4,8 @@ user, before their first access to case data), recorded training, and the FG's o
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from litestar import Controller, Response, get, post
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from casushub.platform import klok
+from casushub.platform.fouten import RegelFouten
 from casushub.platform.hub import instructies
 from casushub.platform.hub.models import Instructie, Training
 from casushub.platform.identity.access import Identity, InstructionsNotAccepted
@@ -26,9 +28,31 @@ from casushub.platform.identity.roles import Role
 from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError
 from casushub.web.auth.guards import current_identity, roles, signed_in
-from casushub.web.hub.deps import AnyRequest, Form, datum, hub_admin, render
+from casushub.web.formulieren import FORMULIER, Formulier, datumveld, of_opnieuw
+from casushub.web.hub.deps import AnyRequest, HubAdmin, hub_admin, render
 
 __all__ = ["InstructiesController", "instructies_handlers", "instructies_redirect"]
+
+DATUM_FOUT = "Vul een datum in als dd-mm-jjjj."
+
+
+@dataclass
+class Acceptatie(Formulier):
+    versie: str = ""
+    gelezen: str = ""
+    volgende: str = "/"  # where the reader came from; the start page when left out
+
+
+@dataclass
+class Publicatie(Formulier):
+    tekst: str = ""
+
+
+@dataclass
+class Trainingsregistratie(Formulier):
+    gebruiker: str = ""
+    datum: str = ""
+    omschrijving: str = ""
 
 
 def instructies_redirect(request: AnyRequest, _: InstructionsNotAccepted) -> Response[Any]:
@@ -59,61 +83,69 @@ def _veilig(volgende: str) -> str:
     return volgende if volgende.startswith("/") and not volgende.startswith("//") else "/"
 
 
-@get("/instructies", name="instructies-lezen", opt=signed_in())
-async def lezen(request: AnyRequest, state: State, volgende: FromQuery[str] = "/") -> Template:
-    async with state.engine.connect() as conn:
-        hub_id = await _hub_of_context(conn, current_identity(request))
-        huidige = await instructies.huidige(conn, hub_id)
-    return Template(
-        "hub/instructies_lezen.html",
-        context={"instructie": huidige, "volgende": _veilig(volgende), "fout": ""},
-        headers={"Cache-Control": "no-store"},
-    )
+class InstructieLezenController(Controller):
+    """Reading and accepting the instruction; the FG's overview."""
 
+    path = "/"
+    opt = signed_in()
 
-@post("/instructies/accepteren", name="instructies-accepteren", opt=signed_in(), status_code=303)
-async def accepteren(request: AnyRequest, state: State, data: Form) -> Response[Any]:
-    identity = current_identity(request)
-    volgende = _veilig(str(data.get("volgende", "/")))
-    try:
-        versie = int(str(data.get("versie", "")))
-    except ValueError:
-        versie = -1
-    try:
-        async with state.engine.begin() as conn:
-            hub_id = await _hub_of_context(conn, identity)
-            if data.get("gelezen") != "ja":
-                raise RegistryError("Bevestig dat u de instructie heeft gelezen.", "gelezen")
-            assert identity is not None  # noqa: S101 - _hub_of_context refused None
-            await instructies.accepteer(conn, hub_id, identity.user_id, versie)
-            await record(
-                conn,
-                "instructie_geaccepteerd",
-                actor_user_id=identity.user_id,
-                organisation_id=identity.organisation_id,
-                details={"versie": versie},
-            )
-    except RegistryError as exc:
+    @get("/instructies", name="instructies-lezen")
+    async def lezen(
+        self, request: AnyRequest, state: State, volgende: FromQuery[str] = "/"
+    ) -> Template:
         async with state.engine.connect() as conn:
+            hub_id = await _hub_of_context(conn, current_identity(request))
             huidige = await instructies.huidige(conn, hub_id)
         return Template(
             "hub/instructies_lezen.html",
-            context={"instructie": huidige, "volgende": volgende, "fout": exc.message},
-            status_code=422,
+            context={"instructie": huidige, "volgende": _veilig(volgende), "fout": ""},
+            headers={"Cache-Control": "no-store"},
         )
-    return Redirect(volgende, status_code=303)
 
+    @post("/instructies/accepteren", name="instructies-accepteren", status_code=303)
+    async def accepteren(
+        self, request: AnyRequest, state: State, data: Annotated[Acceptatie, FORMULIER]
+    ) -> Response[Any]:
+        identity = current_identity(request)
+        volgende = _veilig(data.volgende)
+        try:
+            versie = int(data.versie)
+        except ValueError:
+            versie = -1
+        try:
+            async with state.engine.begin() as conn:
+                hub_id = await _hub_of_context(conn, identity)
+                if data.gelezen != "ja":
+                    raise RegistryError("Bevestig dat u de instructie heeft gelezen.", "gelezen")
+                assert identity is not None  # noqa: S101 - _hub_of_context refused None
+                await instructies.accepteer(conn, hub_id, identity.user_id, versie)
+                await record(
+                    conn,
+                    "instructie_geaccepteerd",
+                    actor_user_id=identity.user_id,
+                    organisation_id=identity.organisation_id,
+                    details={"versie": versie},
+                )
+        except RegistryError as exc:
+            async with state.engine.connect() as conn:
+                huidige = await instructies.huidige(conn, hub_id)
+            return Template(
+                "hub/instructies_lezen.html",
+                context={"instructie": huidige, "volgende": volgende, "fout": exc.message},
+                status_code=422,
+            )
+        return Redirect(volgende, status_code=303)
 
-@get("/fg/instructies", name="fg-instructies", opt=roles(Role.FG_AUDITOR))
-async def fg_overzicht(request: AnyRequest, state: State) -> Template:
-    async with state.engine.connect() as conn:
-        hub_id = await _hub_of_context(conn, current_identity(request))
-        lijst = await instructies.acceptaties(conn, hub_id)
-    return Template(
-        "hub/instructies_fg.html",
-        context={"acceptaties": lijst},
-        headers={"Cache-Control": "no-store"},
-    )
+    @get("/fg/instructies", name="fg-instructies", opt=roles(Role.FG_AUDITOR))
+    async def fg_overzicht(self, request: AnyRequest, state: State) -> Template:
+        async with state.engine.connect() as conn:
+            hub_id = await _hub_of_context(conn, current_identity(request))
+            lijst = await instructies.acceptaties(conn, hub_id)
+        return Template(
+            "hub/instructies_fg.html",
+            context={"acceptaties": lijst},
+            headers={"Cache-Control": "no-store"},
+        )
 
 
 class InstructiesController(Controller):
@@ -162,14 +194,14 @@ class InstructiesController(Controller):
         return render(request, "hub/instructies.html", context)
 
     @post("", name="hub-instructies-publiceren")
-    async def publiceren(self, request: AnyRequest, state: State, data: Form) -> Template:
+    async def publiceren(
+        self, request: AnyRequest, state: State, data: Annotated[Publicatie, FORMULIER]
+    ) -> Template:
         admin = hub_admin(request)
-        fouten: dict[str, str] = {}
-        try:
+
+        async def actie() -> Template:
             async with state.engine.begin() as conn:
-                versie = await instructies.publiceer(
-                    conn, admin.hub_id, str(data.get("tekst", "")), admin.user_id
-                )
+                versie = await instructies.publiceer(conn, admin.hub_id, data.tekst, admin.user_id)
                 await record(
                     conn,
                     "instructie_gepubliceerd",
@@ -177,58 +209,69 @@ class InstructiesController(Controller):
                     details={"versie": versie},
                     ip=admin.ip,
                 )
-        except RegistryError as exc:
-            fouten[exc.field or "tekst"] = exc.message
-        async with state.engine.connect() as conn:
-            context = await self._context(conn, admin.hub_id)
-        context.update(fouten=fouten, waarden=dict(data) if fouten else {})
-        return render(request, "hub/instructies.html", context, status_code=422 if fouten else 200)
+            return await self._pagina(request, state, admin, {}, {})
+
+        return await of_opnieuw(
+            actie,
+            lambda fouten: self._pagina(request, state, admin, fouten, data.waarden()),
+            standaardveld="tekst",
+        )
 
     @post("/training", name="hub-training")
-    async def training(self, request: AnyRequest, state: State, data: Form) -> Template:
+    async def training(
+        self, request: AnyRequest, state: State, data: Annotated[Trainingsregistratie, FORMULIER]
+    ) -> Template:
         admin = hub_admin(request)
-        fouten: dict[str, str] = {}
-        try:
-            gevolgd = datum(str(data.get("datum", ""))) or klok.vandaag()
-        except ValueError:
-            gevolgd = klok.vandaag()
-            fouten["datum"] = "Vul een datum in als dd-mm-jjjj."
-        try:
-            user_id = uuid.UUID(str(data.get("gebruiker", "")))
-        except ValueError:
-            user_id = None
-            fouten["gebruiker"] = "Kies een gebruiker."
-        if not fouten and user_id is not None:
+
+        async def actie() -> Template:
+            fouten: dict[str, str] = {}
             try:
-                async with state.engine.begin() as conn:
-                    eigen = (
-                        await conn.execute(
-                            select(User.id)
-                            .join(Organisation, Organisation.id == User.organisation_id)
-                            .where(User.id == user_id, Organisation.hub_id == admin.hub_id)
-                        )
-                    ).first()
-                    if eigen is None:
-                        raise RegistryError("Kies een gebruiker.", "gebruiker")
-                    await instructies.leg_training_vast(
-                        conn,
-                        admin.hub_id,
-                        user_id,
-                        gevolgd,
-                        str(data.get("omschrijving", "")),
-                        admin.user_id,
+                gevolgd = datumveld(data.datum, "datum", DATUM_FOUT) or klok.vandaag()
+            except RegelFouten as fout:
+                gevolgd = klok.vandaag()
+                fouten.update(fout.fouten)
+            try:
+                user_id = uuid.UUID(data.gebruiker)
+            except ValueError:
+                fouten["gebruiker"] = "Kies een gebruiker."
+            if fouten:
+                raise RegelFouten(fouten)
+            async with state.engine.begin() as conn:
+                eigen = (
+                    await conn.execute(
+                        select(User.id)
+                        .join(Organisation, Organisation.id == User.organisation_id)
+                        .where(User.id == user_id, Organisation.hub_id == admin.hub_id)
                     )
-            except RegistryError as exc:
-                fouten[exc.field or "omschrijving"] = exc.message
+                ).first()
+                if eigen is None:
+                    raise RegistryError("Kies een gebruiker.", "gebruiker")
+                await instructies.leg_training_vast(
+                    conn, admin.hub_id, user_id, gevolgd, data.omschrijving, admin.user_id
+                )
+            return await self._pagina(request, state, admin, {}, {})
+
+        return await of_opnieuw(
+            actie,
+            lambda fouten: self._pagina(request, state, admin, fouten, data.waarden()),
+            standaardveld="omschrijving",
+        )
+
+    async def _pagina(
+        self,
+        request: AnyRequest,
+        state: State,
+        admin: HubAdmin,
+        fouten: dict[str, str],
+        waarden: dict[str, str],
+    ) -> Template:
         async with state.engine.connect() as conn:
             context = await self._context(conn, admin.hub_id)
-        context.update(fouten=fouten, waarden=dict(data) if fouten else {})
-        return render(request, "hub/instructies.html", context, status_code=422 if fouten else 200)
+        context.update(fouten=fouten, waarden=waarden)
+        return render(request, "hub/instructies.html", context)
 
 
 instructies_handlers: list[ControllerRouterHandler] = [
-    lezen,
-    accepteren,
-    fg_overzicht,
+    InstructieLezenController,
     InstructiesController,
 ]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from litestar import Controller, get, post
 from litestar.datastructures import State
@@ -26,7 +27,8 @@ from casushub.platform.identity.providers import DEFAULT_ALGORITHMS, DEFAULT_SCO
 from casushub.platform.identity.roles import OrganisationType, Role
 from casushub.platform.registry import RegistryError
 from casushub.web.auth.guards import roles
-from casushub.web.hub.deps import AnyRequest, Form, HubAdmin, hub_admin, in_hub, render
+from casushub.web.formulieren import FORMULIER, Formulier
+from casushub.web.hub.deps import AnyRequest, HubAdmin, hub_admin, in_hub, render
 from casushub.web.hub.verbinding import issuer_fout
 
 __all__ = ["OrganisatiesController", "verbinding_testen"]
@@ -43,6 +45,8 @@ TYPES = [
 ]
 
 
+# The fields of the organisation's own form (its page); a checkbox left out keeps what is stored.
+WIJZIGVELDEN = frozenset({"naam", "email_domeinen", "actief", "bevestigd"})
 PROVIDER_VELDEN = (
     "issuer",
     "client_id",
@@ -55,14 +59,38 @@ PROVIDER_VELDEN = (
 )
 
 
-def _tekst(data: dict[str, Any], veld: str) -> str | None:
-    waarde = data.get(veld)
-    return None if waarde is None else str(waarde).strip()
+@dataclass
+class Organisatieformulier(Formulier):
+    naam: str = ""
+    slug: str = ""
+    type: str = ""
+    email_domeinen: str = ""
+    # Checkboxes: None when unticked (the browser leaves them out).
+    actief: str | None = None
+    bevestigd: str | None = None
 
 
-def _lijst(data: dict[str, Any], veld: str) -> tuple[str, ...] | None:
-    waarde = data.get(veld)
-    return None if waarde is None else tuple(str(waarde).replace(",", " ").split())
+@dataclass
+class Inlogdienstformulier(Formulier):
+    """A field the form did not send is None: it keeps what is stored; sent empty, it clears."""
+
+    issuer: str = ""
+    client_id: str = ""
+    client_secret: str = ""
+    scopes: str | None = None
+    allowed_algorithms: str | None = None
+    required_acr: str | None = None
+    trusted_audiences: str | None = None
+    claim_mappings: str | None = None
+    post_logout_redirect_uri: str | None = None
+
+
+def _tekst(waarde: str | None) -> str | None:
+    return None if waarde is None else waarde.strip()
+
+
+def _lijst(waarde: str | None) -> tuple[str, ...] | None:
+    return None if waarde is None else tuple(waarde.replace(",", " ").split())
 
 
 def claimkoppelingen_uit_tekst(tekst: str) -> tuple[dict[str, Any], ...]:
@@ -214,9 +242,11 @@ class OrganisatiesController(Controller):
         )
 
     @post("/nieuw", name="hub-organisatie-maken")
-    async def maken(self, request: AnyRequest, state: State, data: Form) -> Template | Redirect:
+    async def maken(
+        self, request: AnyRequest, state: State, data: Annotated[Organisatieformulier, FORMULIER]
+    ) -> Template | Redirect:
         admin = hub_admin(request)
-        waarden = {k: str(data.get(k, "")) for k in ("naam", "slug", "type", "email_domeinen")}
+        waarden = {k: getattr(data, k) for k in ("naam", "slug", "type", "email_domeinen")}
         fouten: dict[str, str] = {}
         if not waarden["naam"].strip():
             fouten["naam"] = "Vul de naam van de organisatie in."
@@ -253,13 +283,17 @@ class OrganisatiesController(Controller):
 
     @post("/{organisation_id:uuid}", name="hub-organisatie-wijzigen")
     async def wijzigen(
-        self, request: AnyRequest, state: State, organisation_id: FromPath[uuid.UUID], data: Form
+        self,
+        request: AnyRequest,
+        state: State,
+        organisation_id: FromPath[uuid.UUID],
+        data: Annotated[Organisatieformulier, FORMULIER],
     ) -> Template:
         admin = hub_admin(request)
         org, provider = await _organisatie(state, admin, organisation_id)
-        naam = str(data.get("naam", "")).strip()
-        domeinen = sorted(set(_domeinen(str(data.get("email_domeinen", "")))))
-        actief = data.get("actief") == "ja"
+        naam = data.naam.strip()
+        domeinen = sorted(set(_domeinen(data.email_domeinen)))
+        actief = data.actief == "ja"
         uitschakelen = org.active and not actief
         fouten: dict[str, str] = {}
         if not naam:
@@ -283,7 +317,7 @@ class OrganisatiesController(Controller):
                         )
                 if uitschakelen and not fouten:
                     await check_deactivation(conn, organisation_id)
-                    if data.get("bevestigd") != "ja":
+                    if data.bevestigd != "ja":
                         # Switching off ends sessions at once: say what, and ask first.
                         impact = await deactivation_impact(conn, organisation_id)
                         return render(
@@ -318,20 +352,27 @@ class OrganisatiesController(Controller):
         context = _context(org, provider)
         context["fouten"] = fouten
         if fouten:
-            context["waarden"] = {**context["waarden"], **{k: str(v) for k, v in data.items()}}
+            context["waarden"] = {
+                **context["waarden"],
+                **{k: v for k, v in data.waarden().items() if k in WIJZIGVELDEN},
+            }
             if "actief" in fouten:
                 context["waarden"]["actief"] = "ja"  # it stays on: show it as it is
         return render(request, "hub/organisatie.html", context, status_code=422 if fouten else 200)
 
     @post("/{organisation_id:uuid}/inlogdienst", name="hub-inlogdienst")
     async def inlogdienst(
-        self, request: AnyRequest, state: State, organisation_id: FromPath[uuid.UUID], data: Form
+        self,
+        request: AnyRequest,
+        state: State,
+        organisation_id: FromPath[uuid.UUID],
+        data: Annotated[Inlogdienstformulier, FORMULIER],
     ) -> Template:
         admin = hub_admin(request)
         org, provider = await _organisatie(state, admin, organisation_id)
-        issuer = str(data.get("issuer", "")).strip()
-        client_id = str(data.get("client_id", "")).strip()
-        geheim = str(data.get("client_secret", ""))
+        issuer = data.issuer.strip()
+        client_id = data.client_id.strip()
+        geheim = data.client_secret
         fouten: dict[str, str] = {}
         if fout := issuer_fout(issuer):
             fouten["issuer"] = fout
@@ -341,9 +382,9 @@ class OrganisatiesController(Controller):
             fouten["client_secret"] = "Vul het clientgeheim in (wordt niet opnieuw getoond)."  # noqa: S105 - an error message, not a secret
         # A field the form did not send keeps what is stored (None); a field sent empty clears.
         mappings: tuple[dict[str, Any], ...] | None = None
-        if (regels := data.get("claim_mappings")) is not None:
+        if (regels := data.claim_mappings) is not None:
             try:
-                mappings = claimkoppelingen_uit_tekst(str(regels))
+                mappings = claimkoppelingen_uit_tekst(regels)
             except ValueError as exc:
                 fouten["claim_mappings"] = str(exc)
         if not fouten:
@@ -356,12 +397,12 @@ class OrganisatiesController(Controller):
                         issuer=issuer,
                         client_id=client_id,
                         client_secret=geheim or None,
-                        scopes=_tekst(data, "scopes"),
-                        allowed_algorithms=_lijst(data, "allowed_algorithms"),
-                        required_acr=_lijst(data, "required_acr"),
-                        trusted_audiences=_lijst(data, "trusted_audiences"),
+                        scopes=_tekst(data.scopes),
+                        allowed_algorithms=_lijst(data.allowed_algorithms),
+                        required_acr=_lijst(data.required_acr),
+                        trusted_audiences=_lijst(data.trusted_audiences),
                         claim_mappings=mappings,
-                        post_logout_redirect_uri=_tekst(data, "post_logout_redirect_uri"),
+                        post_logout_redirect_uri=_tekst(data.post_logout_redirect_uri),
                         actor_user_id=admin.user_id,
                     )
             except RegistryError as exc:
@@ -374,7 +415,7 @@ class OrganisatiesController(Controller):
         if fouten:
             context["provider_waarden"] = {
                 **context["provider_waarden"],
-                **{k: str(v) for k, v in data.items() if k in PROVIDER_VELDEN},
+                **{k: v for k, v in data.waarden().items() if k in PROVIDER_VELDEN},
             }
         return render(
             request,
@@ -386,11 +427,15 @@ class OrganisatiesController(Controller):
 
     @post("/{organisation_id:uuid}/inlogdienst/testen", name="hub-inlogdienst-testen")
     async def testen(
-        self, request: AnyRequest, state: State, organisation_id: FromPath[uuid.UUID], data: Form
+        self,
+        request: AnyRequest,
+        state: State,
+        organisation_id: FromPath[uuid.UUID],
+        data: Annotated[Inlogdienstformulier, FORMULIER],
     ) -> Template:
         admin = hub_admin(request)
         _, provider = await _organisatie(state, admin, organisation_id)
-        issuer = str(data.get("issuer", "")).strip() or (provider.issuer if provider else "")
+        issuer = data.issuer.strip() or (provider.issuer if provider else "")
         regels = await verbinding_testen(state, issuer)
         ok = len(regels) > 1 and "konden niet" not in regels[-1]
         return Template(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, get, post
 from litestar.datastructures import State
@@ -22,14 +23,34 @@ from casushub.platform.identity.roles import Role
 from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError
 from casushub.web.auth.guards import roles
-from casushub.web.hub.deps import AnyRequest, Form, HubAdmin, datum, hub_admin, in_hub, render
+from casushub.web.formulieren import FORMULIER, Formulier
+from casushub.web.hub.deps import (
+    AnyRequest,
+    HubAdmin,
+    datum,
+    hub_admin,
+    in_hub,
+    meerdere,
+    render,
+)
 
 __all__ = ["OverleggenController"]
 
 
-def _lijst(data: dict[str, Any], naam: str) -> list[str]:
-    waarde = data.get(naam, [])
-    return [waarde] if isinstance(waarde, str) else list(waarde)
+@dataclass
+class Overlegformulier(Formulier):
+    naam: str = ""
+    gemeenten: list[str] | str = field(default_factory=list)
+    voorzitter: str = ""
+
+
+@dataclass
+class Bijeenkomstformulier(Formulier):
+    datum: str = ""
+    begin: str = ""
+    einde: str = ""
+    locatie: str = ""
+    videolink: str = ""
 
 
 async def _keuzes(state: State, hub_id: uuid.UUID) -> dict[str, Any]:
@@ -95,12 +116,14 @@ class OverleggenController(Controller):
         )
 
     @post("", name="hub-overleg-maken")
-    async def maken(self, request: AnyRequest, state: State, data: Form) -> Template | Redirect:
+    async def maken(
+        self, request: AnyRequest, state: State, data: Annotated[Overlegformulier, FORMULIER]
+    ) -> Template | Redirect:
         admin = hub_admin(request)
         fouten: dict[str, str] = {}
         try:
-            tenant_ids = [uuid.UUID(t) for t in _lijst(data, "gemeenten")]
-            voorzitter = str(data.get("voorzitter", ""))
+            tenant_ids = [uuid.UUID(t) for t in meerdere(data.gemeenten)]
+            voorzitter = data.voorzitter
             voorzitter_id = uuid.UUID(voorzitter) if voorzitter else None
         except ValueError:
             tenant_ids, voorzitter_id = [], None
@@ -113,7 +136,7 @@ class OverleggenController(Controller):
             try:
                 async with state.engine.begin() as conn:
                     overleg_id = await maak_casusoverleg(
-                        conn, admin.hub_id, str(data.get("naam", "")), tenant_ids, voorzitter_id
+                        conn, admin.hub_id, data.naam, tenant_ids, voorzitter_id
                     )
                     await record(
                         conn,
@@ -129,9 +152,9 @@ class OverleggenController(Controller):
             context.update(
                 fouten=fouten,
                 waarden={
-                    "naam": str(data.get("naam", "")),
-                    "gemeenten": _lijst(data, "gemeenten"),
-                    "voorzitter": str(data.get("voorzitter", "")),
+                    "naam": data.naam,
+                    "gemeenten": meerdere(data.gemeenten),
+                    "voorzitter": data.voorzitter,
                 },
             )
             return render(
@@ -197,13 +220,15 @@ class OverleggenController(Controller):
 
     @post("/{overleg_id:uuid}/bijeenkomsten", name="hub-bijeenkomst-plannen")
     async def plannen(
-        self, request: AnyRequest, state: State, overleg_id: FromPath[uuid.UUID], data: Form
+        self,
+        request: AnyRequest,
+        state: State,
+        overleg_id: FromPath[uuid.UUID],
+        data: Annotated[Bijeenkomstformulier, FORMULIER],
     ) -> Template:
         admin = hub_admin(request)
         context = await self._overleg(state, admin, overleg_id)
-        waarden = {
-            k: str(data.get(k, "")) for k in ("datum", "begin", "einde", "locatie", "videolink")
-        }
+        waarden = data.waarden()
         fouten: dict[str, str] = {}
         try:
             dag = datum(waarden["datum"])

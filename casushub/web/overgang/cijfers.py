@@ -13,22 +13,21 @@ import io
 import uuid
 from typing import Any
 
-from litestar import Request, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.crosstenant.cijfers import cijfers_per_gemeente
 from casushub.platform import klok
+from casushub.platform.hub.gemeenten import actieve_gemeenten, hub_van
 from casushub.platform.hub.overeenkomst import verwerkersovereenkomst_actief
-from casushub.platform.identity.models import Organisation
+from casushub.platform.identity.organisations import organisatietypes
 from casushub.platform.identity.roles import Role
 from casushub.platform.migrate.revisions import servable_revision, tenant_head
-from casushub.platform.models import Tenant, TenantStatus
 from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.cijfers.rules import Cijfers, Weergave, weergave
@@ -92,8 +91,8 @@ def _jaren() -> list[int]:
 
 async def _bron_types(state: State) -> dict[uuid.UUID, str]:
     async with state.engine.connect() as conn:
-        rows = await conn.execute(select(Organisation.id, Organisation.type))
-        return {i: TYPE_LABELS.get(t, "overig") for i, t in rows}
+        types = await organisatietypes(conn)
+    return {i: TYPE_LABELS.get(t, "overig") for i, t in types.items()}
 
 
 def _weergave(per_gemeente: list[Cijfers]) -> Weergave:
@@ -142,57 +141,10 @@ def _pagina(
 FOUT_JAAR = f"Kies een jaar van {EERSTE_JAAR} tot en met dit jaar."
 
 
-@get("/cijfers", name="cijfers", opt=roles(Role.GEMEENTE_REGIE), dependencies=DEPS)
-async def cijfers_gemeente(
-    state: State,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    jaar: FromQuery[str | None] = None,
-) -> Template:
-    context = {"titel": "Cijfers van uw gemeente", "actie": "/cijfers", "hub": False}
-    try:
-        gekozen = _jaar(jaar)
-    except OngeldigJaar:
-        return _pagina(context, None, klok.vandaag().year, FOUT_JAAR)
-    bron_types = await _bron_types(state)
-    async with db.begin():
-        ruw = await verzamel(db, actor, jaar=gekozen, bron_types=bron_types)
-        await log_inzage(db, actor, jaar=gekozen, download=False)
-    return _pagina(context, _weergave([ruw]), gekozen)
-
-
-@get(
-    "/cijfers/download", name="cijfers-download", opt=roles(Role.GEMEENTE_REGIE), dependencies=DEPS
-)
-async def cijfers_gemeente_download(
-    state: State,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    jaar: FromQuery[str | None] = None,
-) -> Response[bytes] | Template:
-    try:
-        gekozen = _jaar(jaar)
-    except OngeldigJaar:
-        context = {"titel": "Cijfers van uw gemeente", "actie": "/cijfers", "hub": False}
-        return _pagina(context, None, klok.vandaag().year, FOUT_JAAR)
-    bron_types = await _bron_types(state)
-    async with db.begin():
-        ruw = await verzamel(db, actor, jaar=gekozen, bron_types=bron_types)
-        await log_inzage(db, actor, jaar=gekozen, download=True)
-    return _csv(_weergave([ruw]), tenant.slug, gekozen)
-
-
 async def lopende_gemeenten(state: State, hub_id: uuid.UUID) -> list[Any]:
     """The hub's municipalities whose processor agreement runs today (and that are served)."""
     async with state.engine.connect() as conn:
-        rows = (
-            await conn.execute(
-                select(Tenant)
-                .where(Tenant.hub_id == hub_id, Tenant.status == TenantStatus.ACTIVE.value)
-                .order_by(Tenant.name)
-            )
-        ).all()
+        rows = await actieve_gemeenten(conn, hub_id)
     vandaag = klok.vandaag()
     head = tenant_head()
     return [
@@ -218,10 +170,8 @@ async def _hub(
         if gekozen_gemeente is None:
             # Another hub's, an unknown one, or one whose agreement does not run: no figures.
             async with state.engine.connect() as conn:
-                row = (
-                    await conn.execute(select(Tenant.hub_id).where(Tenant.id == tenant_id))
-                ).first()
-            in_hub(row.hub_id if row else None, admin)
+                hub_id = await hub_van(conn, tenant_id)
+            in_hub(hub_id, admin)
             raise NotFoundException(
                 detail="Van deze gemeente toont de hub geen cijfers: de verwerkersovereenkomst "
                 "loopt niet.",
@@ -260,49 +210,87 @@ async def _hub(
     return _pagina(context, w, gekozen)
 
 
-@get("/hub/cijfers", name="hub-cijfers", opt=roles(Role.HUB_ADMIN))
-async def hub_cijfers(
-    request: Request[Any, Any, State], state: State, jaar: FromQuery[str | None] = None
-) -> Template | Response[bytes]:
-    return await _hub(request, state, jaar, None, download=False)
+class CijfersController(Controller):
+    """The figures: the hub admin's per municipality, the regie's of its own."""
+
+    path = "/"
+    opt = roles(Role.HUB_ADMIN)
+
+    @get("/cijfers", name="cijfers", opt=roles(Role.GEMEENTE_REGIE), dependencies=DEPS)
+    async def cijfers_gemeente(
+        self,
+        state: State,
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        jaar: FromQuery[str | None] = None,
+    ) -> Template:
+        context = {"titel": "Cijfers van uw gemeente", "actie": "/cijfers", "hub": False}
+        try:
+            gekozen = _jaar(jaar)
+        except OngeldigJaar:
+            return _pagina(context, None, klok.vandaag().year, FOUT_JAAR)
+        bron_types = await _bron_types(state)
+        async with db.begin():
+            ruw = await verzamel(db, actor, jaar=gekozen, bron_types=bron_types)
+            await log_inzage(db, actor, jaar=gekozen, download=False)
+        return _pagina(context, _weergave([ruw]), gekozen)
+
+    @get(
+        "/cijfers/download",
+        name="cijfers-download",
+        opt=roles(Role.GEMEENTE_REGIE),
+        dependencies=DEPS,
+    )
+    async def cijfers_gemeente_download(
+        self,
+        state: State,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        jaar: FromQuery[str | None] = None,
+    ) -> Response[bytes] | Template:
+        try:
+            gekozen = _jaar(jaar)
+        except OngeldigJaar:
+            context = {"titel": "Cijfers van uw gemeente", "actie": "/cijfers", "hub": False}
+            return _pagina(context, None, klok.vandaag().year, FOUT_JAAR)
+        bron_types = await _bron_types(state)
+        async with db.begin():
+            ruw = await verzamel(db, actor, jaar=gekozen, bron_types=bron_types)
+            await log_inzage(db, actor, jaar=gekozen, download=True)
+        return _csv(_weergave([ruw]), tenant.slug, gekozen)
+
+    @get("/hub/cijfers", name="hub-cijfers")
+    async def hub_cijfers(
+        self, request: Request[Any, Any, State], state: State, jaar: FromQuery[str | None] = None
+    ) -> Template | Response[bytes]:
+        return await _hub(request, state, jaar, None, download=False)
+
+    @get("/hub/cijfers/download", name="hub-cijfers-download")
+    async def hub_cijfers_download(
+        self, request: Request[Any, Any, State], state: State, jaar: FromQuery[str | None] = None
+    ) -> Template | Response[bytes]:
+        return await _hub(request, state, jaar, None, download=True)
+
+    @get("/hub/cijfers/{tenant_id:uuid}", name="hub-cijfers-gemeente")
+    async def hub_cijfers_gemeente(
+        self,
+        request: Request[Any, Any, State],
+        state: State,
+        tenant_id: FromPath[uuid.UUID],
+        jaar: FromQuery[str | None] = None,
+    ) -> Template | Response[bytes]:
+        return await _hub(request, state, jaar, tenant_id, download=False)
+
+    @get("/hub/cijfers/{tenant_id:uuid}/download", name="hub-cijfers-gemeente-download")
+    async def hub_cijfers_gemeente_download(
+        self,
+        request: Request[Any, Any, State],
+        state: State,
+        tenant_id: FromPath[uuid.UUID],
+        jaar: FromQuery[str | None] = None,
+    ) -> Template | Response[bytes]:
+        return await _hub(request, state, jaar, tenant_id, download=True)
 
 
-@get("/hub/cijfers/download", name="hub-cijfers-download", opt=roles(Role.HUB_ADMIN))
-async def hub_cijfers_download(
-    request: Request[Any, Any, State], state: State, jaar: FromQuery[str | None] = None
-) -> Template | Response[bytes]:
-    return await _hub(request, state, jaar, None, download=True)
-
-
-@get("/hub/cijfers/{tenant_id:uuid}", name="hub-cijfers-gemeente", opt=roles(Role.HUB_ADMIN))
-async def hub_cijfers_gemeente(
-    request: Request[Any, Any, State],
-    state: State,
-    tenant_id: FromPath[uuid.UUID],
-    jaar: FromQuery[str | None] = None,
-) -> Template | Response[bytes]:
-    return await _hub(request, state, jaar, tenant_id, download=False)
-
-
-@get(
-    "/hub/cijfers/{tenant_id:uuid}/download",
-    name="hub-cijfers-gemeente-download",
-    opt=roles(Role.HUB_ADMIN),
-)
-async def hub_cijfers_gemeente_download(
-    request: Request[Any, Any, State],
-    state: State,
-    tenant_id: FromPath[uuid.UUID],
-    jaar: FromQuery[str | None] = None,
-) -> Template | Response[bytes]:
-    return await _hub(request, state, jaar, tenant_id, download=True)
-
-
-cijfer_handlers = [
-    cijfers_gemeente,
-    cijfers_gemeente_download,
-    hub_cijfers,
-    hub_cijfers_download,
-    hub_cijfers_gemeente,
-    hub_cijfers_gemeente_download,
-]
+cijfer_handlers = [CijfersController]

@@ -1,6 +1,6 @@
 """Screens for holds, retention, restrictions, exports and the hub's processor duties."""
 
-from casushub.web.rechten.beeindiging import beeindiging
+from casushub.web.rechten.beeindiging import BeeindigingController
 from casushub.web.rechten.bewaarplicht import bewaarplicht_handlers
 from casushub.web.rechten.export import export_handlers
 from casushub.web.rechten.inzage import inzage_handlers
@@ -15,5 +15,5 @@ rechten_handlers = [
     *termijn_handlers,
     *export_handlers,
     *overdracht_handlers,
-    beeindiging,
+    BeeindigingController,
 ]

@@ -8,32 +8,42 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform import klok
+from casushub.platform.fouten import RegelFouten
 from casushub.platform.identity.roles import Role
 from casushub.tenants.actor import Actor
 from casushub.tenants.exports.interventie import exporteer_voor_interventie, interventies_van
 from casushub.tenants.exports.rules import ExportDoel, ExportGeweigerd
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 
 __all__ = ["export_handlers"]
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 _NO_CACHE = {"Cache-Control": "no-store"}
 DOELEN = [
     ("", "Kies het doel van de export"),
     *((d.value, d.value.capitalize()) for d in ExportDoel),
 ]
+
+
+@dataclass
+class Exportkeuze(Formulier):
+    doel: str = ""
+    interventie: str = ""
+    met_gevoelig: str = ""
+
+
 _VELD = {"doel": "doel", "interventie": "interventie", "goedkeuring": "met_gevoelig"}
 
 
@@ -65,59 +75,63 @@ async def _scherm(
     )
 
 
-@get(
-    "/casusoverleg/casussen/{casus_id:uuid}/export",
-    name="casus-export",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-)
-async def export_scherm(
-    casus_id: FromPath[uuid.UUID], db: NamedDependency[AsyncSession], actor: NamedDependency[Actor]
-) -> Template:
-    async with db.begin():
-        return await _scherm(db, actor, casus_id)
+class ExportController(Controller):
+    """The export for an intervention."""
 
+    path = "/casusoverleg/casussen/{casus_id:uuid}/export"
+    opt = roles(*REGIE)
+    dependencies = DEPS
 
-@post(
-    "/casusoverleg/casussen/{casus_id:uuid}/export",
-    name="casus-export-maken",
-    opt=roles(*REGIE),
-    dependencies=DEPS,
-    status_code=200,
-)
-async def export_maken(
-    casus_id: FromPath[uuid.UUID],
-    data: Form,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Response[bytes]:
-    waarden = {k: str(data.get(k, ""))[:300] for k in ("doel", "interventie", "met_gevoelig")}
-    try:
-        interventie_id = uuid.UUID(waarden["interventie"]) if waarden["interventie"] else None
-    except ValueError:
-        interventie_id = None
-    try:
+    @get("", name="casus-export")
+    async def export_scherm(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template:
         async with db.begin():
-            document = await exporteer_voor_interventie(
-                db,
-                actor,
-                casus_id,
-                doel=waarden["doel"] or None,
-                interventie_id=interventie_id,
-                met_gevoelig=waarden["met_gevoelig"] == "ja",
+            return await _scherm(db, actor, casus_id)
+
+    @post("", name="casus-export-maken", status_code=200)
+    async def export_maken(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        data: Annotated[Exportkeuze, FORMULIER],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Response[bytes]:
+        waarden = {k: v[:300] for k, v in data.waarden().items()}
+        try:
+            interventie_id = uuid.UUID(waarden["interventie"]) if waarden["interventie"] else None
+        except ValueError:
+            interventie_id = None
+
+        async def actie() -> Response[bytes]:
+            try:
+                async with db.begin():
+                    document = await exporteer_voor_interventie(
+                        db,
+                        actor,
+                        casus_id,
+                        doel=waarden["doel"] or None,
+                        interventie_id=interventie_id,
+                        met_gevoelig=waarden["met_gevoelig"] == "ja",
+                    )
+            except ExportGeweigerd as exc:
+                # The guard's refusal, beside the choice it concerns.
+                raise RegelFouten({_VELD.get(exc.field or "", "doel"): exc.message}) from exc
+            naam = f"casus-export-{klok.vandaag().isoformat()}.json"
+            return Response(
+                json.dumps(document, ensure_ascii=False, indent=1).encode(),
+                media_type="application/json",
+                headers={**_NO_CACHE, "Content-Disposition": f'attachment; filename="{naam}"'},
             )
-    except ExportGeweigerd as exc:
-        veld = _VELD.get(exc.field or "", "doel")
-        async with db.begin():
-            return await _scherm(
-                db, actor, casus_id, waarden=waarden, fouten={veld: exc.message}, status_code=422
-            )
-    naam = f"casus-export-{klok.vandaag().isoformat()}.json"
-    return Response(
-        json.dumps(document, ensure_ascii=False, indent=1).encode(),
-        media_type="application/json",
-        headers={**_NO_CACHE, "Content-Disposition": f'attachment; filename="{naam}"'},
-    )
+
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            async with db.begin():
+                return await _scherm(db, actor, casus_id, waarden=waarden, fouten=fouten)
+
+        return await of_opnieuw(actie, opnieuw, standaardveld="doel")
 
 
-export_handlers: list[Any] = [export_scherm, export_maken]
+export_handlers: list[Any] = [ExportController]

@@ -7,16 +7,18 @@ is reminded by e-mail beforehand. Lifting shows the item in inzage again.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casushub.platform.fouten import RegelFouten
 from casushub.platform.identity.roles import Role
 from casushub.platform.klok import vandaag
 from casushub.tenants.actor import Actor
@@ -32,15 +34,30 @@ from casushub.tenants.verzoeken.rules import (
     VerzoekRegelFout,
 )
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
+from casushub.web.rechten.invoer import datum_verplicht
 
 __all__ = ["inzage_handlers"]
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
 _NO_CACHE = {"Cache-Control": "no-store"}
 _PAD = "/casusoverleg/casussen/{casus_id:uuid}/informatie/{item_id:uuid}/inzage"
 GRONDKEUZE = [("", "Kies een wettelijke grond"), *BEPERKING_GRONDEN.items()]
+
+
+@dataclass
+class Inzagebeperking(Formulier):
+    grond: str = ""
+    herzien_op: str = ""
+    toelichting: str = ""
+
+
+@dataclass
+class Herbeoordeling(Formulier):
+    nieuw_herzien_op: str = ""
+
+
 MELDINGEN = {
     "beperkt": "De inzage in deze informatie is beperkt tot de datum van herbeoordeling.",
     "bevestigd": "De beperking is bevestigd met een nieuwe datum van herbeoordeling.",
@@ -82,27 +99,13 @@ async def _scherm(
     )
 
 
-@get(_PAD, name="item-inzage", opt=roles(*WERKERS), dependencies=DEPS)
-async def inzage_scherm(
-    casus_id: FromPath[uuid.UUID],
-    item_id: FromPath[uuid.UUID],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    gelukt: FromQuery[str | None] = None,
-) -> Template:
-    async with db.begin():
-        return await _scherm(db, actor, casus_id, item_id, melding=MELDINGEN.get(gelukt or ""))
-
-
 def _datum(waarde: str, veld: str, fouten: dict[str, str]) -> date | None:
+    """The review date, or None with its message in ``fouten``."""
     try:
-        dag = datum(waarde)
-    except ValueError:
-        fouten[veld] = "Vul een datum in als dd-mm-jjjj."
+        return datum_verplicht(waarde, veld, "Vul de datum van herbeoordeling in.")
+    except RegelFouten as fout:
+        fouten.update(fout.fouten)
         return None
-    if dag is None:
-        fouten[veld] = "Vul de datum van herbeoordeling in."
-    return dag
 
 
 async def _schrijf(
@@ -110,101 +113,125 @@ async def _schrijf(
     actor: Actor,
     casus_id: uuid.UUID,
     item_id: uuid.UUID,
-    actie: Any,
+    actie: Callable[[AsyncSession], Awaitable[None]],
     waarden: dict[str, str],
     fouten: dict[str, str],
     veld: str,
     gelukt: str,
 ) -> Template | Redirect:
     """Run ``actie`` after the item check; a broken rule re-renders with the input kept."""
-    if not fouten:
+
+    async def uitvoeren() -> Redirect:
+        if fouten:
+            raise RegelFouten(fouten)
         try:
             async with db.begin():
                 await item_inzage(db, actor, casus_id, item_id, vandaag=vandaag())
                 await actie(db)
         except VerzoekRegelFout as fout:
-            fouten[veld] = fout.message
-    if fouten:
+            raise RegelFouten({veld: fout.message}) from fout
+        return Redirect(f"{_pad(casus_id, item_id)}?gelukt={gelukt}", status_code=303)
+
+    async def opnieuw(alle: dict[str, str]) -> Template:
         async with db.begin():
-            return await _scherm(
-                db, actor, casus_id, item_id, waarden=waarden, fouten=fouten, status_code=422
+            return await _scherm(db, actor, casus_id, item_id, waarden=waarden, fouten=alle)
+
+    return await of_opnieuw(uitvoeren, opnieuw, standaardveld=veld)
+
+
+class InzageController(Controller):
+    """Inzage beperkt on one item of a casus."""
+
+    path = "/casusoverleg/casussen/{casus_id:uuid}/informatie/{item_id:uuid}/inzage"
+    opt = roles(*WERKERS)
+    dependencies = DEPS
+
+    @get("", name="item-inzage")
+    async def inzage_scherm(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        item_id: FromPath[uuid.UUID],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        gelukt: FromQuery[str | None] = None,
+    ) -> Template:
+        async with db.begin():
+            return await _scherm(db, actor, casus_id, item_id, melding=MELDINGEN.get(gelukt or ""))
+
+    @post("", name="item-inzage-beperken")
+    async def inzage_beperken(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        item_id: FromPath[uuid.UUID],
+        data: Annotated[Inzagebeperking, FORMULIER],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        waarden = {k: v[:2001] for k, v in data.waarden().items()}
+        fouten: dict[str, str] = {}
+        if waarden["grond"] not in BEPERKING_GRONDEN:
+            fouten["grond"] = "Kies de wettelijke grond om de inzage te beperken."
+        herzien = _datum(waarden["herzien_op"], "herzien_op", fouten)
+        if len(waarden["toelichting"]) > 2000:
+            fouten["toelichting"] = "Houd de toelichting korter dan 2000 tekens."
+
+        async def actie(session: AsyncSession) -> None:
+            if herzien is None:  # refused above already; keeps the type checker informed
+                raise VerzoekRegelFout("Vul de datum van herbeoordeling in.")
+            await beperk_inzage(
+                session,
+                actor,
+                item_soort="informatie_item",
+                item_id=item_id,
+                grond=waarden["grond"],
+                herzien_op=herzien,
+                toelichting=waarden["toelichting"],
             )
-    return Redirect(f"{_pad(casus_id, item_id)}?gelukt={gelukt}", status_code=303)
 
-
-@post(_PAD, name="item-inzage-beperken", opt=roles(*WERKERS), dependencies=DEPS)
-async def inzage_beperken(
-    casus_id: FromPath[uuid.UUID],
-    item_id: FromPath[uuid.UUID],
-    data: Form,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    waarden = {k: str(data.get(k, ""))[:2001] for k in ("grond", "herzien_op", "toelichting")}
-    fouten: dict[str, str] = {}
-    if waarden["grond"] not in BEPERKING_GRONDEN:
-        fouten["grond"] = "Kies de wettelijke grond om de inzage te beperken."
-    herzien = _datum(waarden["herzien_op"], "herzien_op", fouten)
-    if len(waarden["toelichting"]) > 2000:
-        fouten["toelichting"] = "Houd de toelichting korter dan 2000 tekens."
-
-    async def actie(session: AsyncSession) -> None:
-        if herzien is None:  # refused above already; keeps the type checker informed
-            raise VerzoekRegelFout("Vul de datum van herbeoordeling in.")
-        await beperk_inzage(
-            session,
-            actor,
-            item_soort="informatie_item",
-            item_id=item_id,
-            grond=waarden["grond"],
-            herzien_op=herzien,
-            toelichting=waarden["toelichting"],
+        return await _schrijf(
+            db, actor, casus_id, item_id, actie, waarden, fouten, "herzien_op", "beperkt"
         )
 
-    return await _schrijf(
-        db, actor, casus_id, item_id, actie, waarden, fouten, "herzien_op", "beperkt"
-    )
+    @post("/bevestigen", name="item-inzage-bevestigen")
+    async def inzage_bevestigen(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        item_id: FromPath[uuid.UUID],
+        data: Annotated[Herbeoordeling, FORMULIER],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        waarden = {"nieuw_herzien_op": data.nieuw_herzien_op[:20]}
+        fouten: dict[str, str] = {}
+        herzien = _datum(waarden["nieuw_herzien_op"], "nieuw_herzien_op", fouten)
+
+        async def actie(session: AsyncSession) -> None:
+            if herzien is None:  # refused above already; keeps the type checker informed
+                raise VerzoekRegelFout("Vul de datum van herbeoordeling in.")
+            item = await item_inzage(session, actor, casus_id, item_id, vandaag=vandaag())
+            if item.beperking is None:
+                raise VerzoekRegelFout("De inzage in deze informatie is niet beperkt.")
+            await bevestig_beperking(session, actor, item.beperking.id, herzien_op=herzien)
+
+        return await _schrijf(
+            db, actor, casus_id, item_id, actie, waarden, fouten, "nieuw_herzien_op", "bevestigd"
+        )
+
+    @post("/opheffen", name="item-inzage-opheffen")
+    async def inzage_opheffen(
+        self,
+        casus_id: FromPath[uuid.UUID],
+        item_id: FromPath[uuid.UUID],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        async def actie(session: AsyncSession) -> None:
+            item = await item_inzage(session, actor, casus_id, item_id, vandaag=vandaag())
+            if item.beperking is None or item.beperking.status != "actief":
+                raise VerzoekRegelFout("De inzage in deze informatie is niet (meer) beperkt.")
+            await hef_beperking_op(session, actor, item.beperking.id)
+
+        return await _schrijf(db, actor, casus_id, item_id, actie, {}, {}, "opheffen", "opgeheven")
 
 
-@post(f"{_PAD}/bevestigen", name="item-inzage-bevestigen", opt=roles(*WERKERS), dependencies=DEPS)
-async def inzage_bevestigen(
-    casus_id: FromPath[uuid.UUID],
-    item_id: FromPath[uuid.UUID],
-    data: Form,
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    waarden = {"nieuw_herzien_op": str(data.get("nieuw_herzien_op", ""))[:20]}
-    fouten: dict[str, str] = {}
-    herzien = _datum(waarden["nieuw_herzien_op"], "nieuw_herzien_op", fouten)
-
-    async def actie(session: AsyncSession) -> None:
-        if herzien is None:  # refused above already; keeps the type checker informed
-            raise VerzoekRegelFout("Vul de datum van herbeoordeling in.")
-        item = await item_inzage(session, actor, casus_id, item_id, vandaag=vandaag())
-        if item.beperking is None:
-            raise VerzoekRegelFout("De inzage in deze informatie is niet beperkt.")
-        await bevestig_beperking(session, actor, item.beperking.id, herzien_op=herzien)
-
-    return await _schrijf(
-        db, actor, casus_id, item_id, actie, waarden, fouten, "nieuw_herzien_op", "bevestigd"
-    )
-
-
-@post(f"{_PAD}/opheffen", name="item-inzage-opheffen", opt=roles(*WERKERS), dependencies=DEPS)
-async def inzage_opheffen(
-    casus_id: FromPath[uuid.UUID],
-    item_id: FromPath[uuid.UUID],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    async def actie(session: AsyncSession) -> None:
-        item = await item_inzage(session, actor, casus_id, item_id, vandaag=vandaag())
-        if item.beperking is None or item.beperking.status != "actief":
-            raise VerzoekRegelFout("De inzage in deze informatie is niet (meer) beperkt.")
-        await hef_beperking_op(session, actor, item.beperking.id)
-
-    return await _schrijf(db, actor, casus_id, item_id, actie, {}, {}, "opheffen", "opgeheven")
-
-
-inzage_handlers: list[Any] = [inzage_scherm, inzage_beperken, inzage_bevestigen, inzage_opheffen]
+inzage_handlers: list[Any] = [InzageController]

@@ -8,12 +8,12 @@ municipality but does not set its policy. A changed period applies from then on
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,16 +27,26 @@ from casushub.tenants.bewaartermijnen.overzichten import (
 )
 from casushub.tenants.bewaartermijnen.rules import MAX_YEARS, PLACEHOLDER_NOTE
 from casushub.tenants.bewaartermijnen.services import wijzig_bewaartermijn
-from casushub.tenants.casus.errors import RegelFout
+from casushub.tenants.casus.errors import RegelFouten
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
+from casushub.web.rechten.invoer import reden_verplicht
 
 __all__ = ["termijn_handlers"]
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 _NO_CACHE = {"Cache-Control": "no-store"}
 _MAX_REDEN = 2000
 BEWIJS_LIMIET = 200
+
+
+@dataclass
+class Termijnwijziging(Formulier):
+    sleutel: str = ""
+    jaren: str = ""
+    reden: str = ""
+
+
 SOORTEN = {"casus": "Casus", "signaal": "Signaal", "verwerkingenlog": "Verwerkingenlog"}
 
 
@@ -68,50 +78,53 @@ async def _scherm(
     )
 
 
-@get(
-    "/bewaartermijnen",
-    name="bewaartermijnen",
-    opt=roles(Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.FG_AUDITOR),
-    dependencies=DEPS,
-)
-async def bewaartermijnen_scherm(
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-    gelukt: FromQuery[str | None] = None,
-) -> Template:
-    melding = "De bewaartermijn is gewijzigd." if gelukt == "gewijzigd" else None
-    async with db.begin():
-        return await _scherm(db, tenant, actor, melding=melding)
+class TermijnenController(Controller):
+    """The retention periods and the deletion receipts."""
 
+    path = "/bewaartermijnen"
+    opt = roles(Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.FG_AUDITOR)
+    dependencies = DEPS
 
-@post(
-    "/bewaartermijnen",
-    name="bewaartermijn-wijzigen",
-    opt=roles(Role.GEMEENTE_REGIE),
-    dependencies=DEPS,
-)
-async def bewaartermijn_wijzigen(
-    data: Form,
-    tenant: NamedDependency[TenantRef],
-    db: NamedDependency[AsyncSession],
-    actor: NamedDependency[Actor],
-) -> Template | Redirect:
-    waarden = {k: str(data.get(k, ""))[: _MAX_REDEN + 1] for k in ("sleutel", "jaren", "reden")}
-    fouten: dict[str, str] = {}
-    if waarden["sleutel"] not in LABELS:
-        fouten["sleutel"] = "Kies welke bewaartermijn u wijzigt."
-    raw = waarden["jaren"].strip()
-    jaren = int(raw) if raw.isdigit() and len(raw) <= 3 else None
-    if jaren is None:
-        fouten["jaren"] = f"Vul een aantal jaren in (een heel getal van 0 tot {MAX_YEARS})."
-    if not waarden["reden"].strip():
-        fouten["reden"] = "Geef de reden van de wijziging op, bijvoorbeeld het juridisch advies."
-    elif len(waarden["reden"]) > _MAX_REDEN:
-        fouten["reden"] = "Houd de reden korter dan 2000 tekens."
-    if not fouten and jaren is not None:
-        soort, _, uitkomst = waarden["sleutel"].partition(":")
-        try:
+    @get("", name="bewaartermijnen")
+    async def bewaartermijnen_scherm(
+        self,
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        gelukt: FromQuery[str | None] = None,
+    ) -> Template:
+        melding = "De bewaartermijn is gewijzigd." if gelukt == "gewijzigd" else None
+        async with db.begin():
+            return await _scherm(db, tenant, actor, melding=melding)
+
+    @post("", name="bewaartermijn-wijzigen", opt=roles(Role.GEMEENTE_REGIE))
+    async def bewaartermijn_wijzigen(
+        self,
+        data: Annotated[Termijnwijziging, FORMULIER],
+        tenant: NamedDependency[TenantRef],
+        db: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        waarden = {k: v[: _MAX_REDEN + 1] for k, v in data.waarden().items()}
+
+        async def actie() -> Redirect:
+            fouten: dict[str, str] = {}
+            if waarden["sleutel"] not in LABELS:
+                fouten["sleutel"] = "Kies welke bewaartermijn u wijzigt."
+            raw = waarden["jaren"].strip()
+            jaren = int(raw) if raw.isdigit() and len(raw) <= 3 else None
+            if jaren is None:
+                fouten["jaren"] = f"Vul een aantal jaren in (een heel getal van 0 tot {MAX_YEARS})."
+            reden_fout = reden_verplicht(
+                waarden["reden"],
+                "Geef de reden van de wijziging op, bijvoorbeeld het juridisch advies.",
+                _MAX_REDEN,
+            )
+            if reden_fout:
+                fouten["reden"] = reden_fout
+            if fouten or jaren is None:
+                raise RegelFouten(fouten)
+            soort, _, uitkomst = waarden["sleutel"].partition(":")
             async with db.begin():
                 await wijzig_bewaartermijn(
                     db,
@@ -121,41 +134,33 @@ async def bewaartermijn_wijzigen(
                     jaren=jaren,
                     reden=waarden["reden"],
                 )
-        except RegelFout as fout:
-            veld = fout.field if fout.field in waarden else "sleutel"
-            fouten[veld] = fout.message
-    if fouten:
-        async with db.begin():
-            return await _scherm(db, tenant, actor, waarden=waarden, fouten=fouten, status_code=422)
-    return Redirect("/bewaartermijnen?gelukt=gewijzigd", status_code=303)
+            return Redirect("/bewaartermijnen?gelukt=gewijzigd", status_code=303)
 
+        async def opnieuw(fouten: dict[str, str]) -> Template:
+            # A rule's refusal that names no field of this form sits at the choice of period.
+            fouten = {(k if k in waarden else "sleutel"): v for k, v in fouten.items()}
+            async with db.begin():
+                return await _scherm(db, tenant, actor, waarden=waarden, fouten=fouten)
 
-@get(
-    "/bewaartermijnen/vernietigingsbewijzen",
-    name="vernietigingsbewijzen",
+        return await of_opnieuw(actie, opnieuw, standaardveld="sleutel")
+
     # No personal data: the procesregisseur, who reaches it from the dry run, may read it too.
-    opt=roles(Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.FG_AUDITOR),
-    dependencies=DEPS,
-)
-async def vernietigingsbewijzen_scherm(
-    tenant: NamedDependency[TenantRef], db: NamedDependency[AsyncSession]
-) -> Template:
-    async with db.begin():
-        bewijzen = await vernietigingsbewijzen(db, limiet=BEWIJS_LIMIET)
-    return Template(
-        "rechten/vernietigingsbewijzen.html",
-        context={
-            "tenant": tenant,
-            "bewijzen": bewijzen,
-            "limiet": BEWIJS_LIMIET,
-            "soorten": SOORTEN,
-        },
-        headers=_NO_CACHE,
-    )
+    @get("/vernietigingsbewijzen", name="vernietigingsbewijzen")
+    async def vernietigingsbewijzen_scherm(
+        self, tenant: NamedDependency[TenantRef], db: NamedDependency[AsyncSession]
+    ) -> Template:
+        async with db.begin():
+            bewijzen = await vernietigingsbewijzen(db, limiet=BEWIJS_LIMIET)
+        return Template(
+            "rechten/vernietigingsbewijzen.html",
+            context={
+                "tenant": tenant,
+                "bewijzen": bewijzen,
+                "limiet": BEWIJS_LIMIET,
+                "soorten": SOORTEN,
+            },
+            headers=_NO_CACHE,
+        )
 
 
-termijn_handlers: list[Any] = [
-    bewaartermijnen_scherm,
-    bewaartermijn_wijzigen,
-    vernietigingsbewijzen_scherm,
-]
+termijn_handlers: list[Any] = [TermijnenController]
