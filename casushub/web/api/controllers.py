@@ -47,7 +47,7 @@ from casushub.web.api.invoer import (
     OrganisatieWijziging,
     Uitnodiging,
 )
-from casushub.web.hub.gemeenten import STATUS_LABELS, start_onboarding, tenant_clash
+from casushub.web.hub.aanmelding import STATUS_LABELS, start_onboarding, tenant_clash
 
 __all__ = ["OrganisationsApi", "TenantsApi", "UsersApi"]
 

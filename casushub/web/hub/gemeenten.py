@@ -8,8 +8,6 @@ job and ends on the new municipality's page.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Response, get, post
@@ -20,11 +18,6 @@ from litestar.response import Redirect, Template
 from sqlalchemy import func, select
 
 from casushub.crosstenant import lifecycle
-from casushub.crosstenant.onboarding import (
-    GemeenteAanmelding,
-    aanmelding_naar_params,
-    valideer,
-)
 from casushub.platform import klok
 from casushub.platform.hub import checklist
 from casushub.platform.hub.casusoverleg import DEELNEMER_TYPES, zet_deelnemers
@@ -35,10 +28,24 @@ from casushub.platform.identity.audit import record
 from casushub.platform.identity.models import Membership, Organisation
 from casushub.platform.identity.roles import Role
 from casushub.platform.jobs import get_job
-from casushub.platform.models import Tenant, TenantStatus
-from casushub.platform.registry import RegistryError, validate_gemeentecode
+from casushub.platform.models import Tenant
+from casushub.platform.registry import RegistryError
 from casushub.web.auth.guards import roles
-from casushub.web.formulieren import FORMULIER, Formulier
+from casushub.web.formulieren import FORMULIER
+from casushub.web.hub.aanmelding import (
+    DATUM_FOUT,
+    SITUATIES,
+    STAP_STATUS,
+    STATUS_LABELS,
+    VELDEN,
+    Aanmelding,
+    Deelnemerkeuze,
+    Stapformulier,
+    aanmelding_uit_formulier,
+    start_export,
+    start_onboarding,
+    tenant_clash,
+)
 from casushub.web.hub.deps import (
     AnyRequest,
     HubAdmin,
@@ -49,153 +56,8 @@ from casushub.web.hub.deps import (
     render,
 )
 from casushub.web.jobs import job_context
-from casushub.workers.enqueue import start_job_work
 
-__all__ = ["STATUS_LABELS", "GemeentenController", "start_onboarding", "tenant_clash"]
-
-STATUS_LABELS = {
-    TenantStatus.PROVISIONING.value: "in aanmaak",
-    TenantStatus.ACTIVE.value: "actief",
-    TenantStatus.SUSPENDED.value: "opgeschort",
-    TenantStatus.TERMINATING.value: "wordt beëindigd",
-    TenantStatus.TERMINATED.value: "beëindigd",
-}
-SITUATIES = [
-    (
-        Situatie.ZVH.value,
-        "De burgemeester gebruikt de faciliteiten van een Zorg- en Veiligheidshuis",
-    ),
-    (Situatie.GEEN_CONVENANT.value, "Geen convenant en geen Zorg- en Veiligheidshuis"),
-    (Situatie.CONVENANT.value, "Wel een convenant, geen Zorg- en Veiligheidshuis"),
-]
-STAP_STATUS = [
-    (StapStatus.OPEN.value, "open"),
-    (StapStatus.BEZIG.value, "bezig"),
-    (StapStatus.GEREED.value, "gereed"),
-    (StapStatus.NVT.value, "niet van toepassing"),
-]
-VELDEN = (
-    "naam",
-    "gemeentecode",
-    "slug",
-    "contactpunt_functie",
-    "contactpunt_postadres",
-    "contactpunt_email",
-    "verwerkersovereenkomst",
-    "verwerkersovereenkomst_start",
-    "verwerkersovereenkomst_eind",
-    "situatie",
-    "bsn_grondslag",
-)
-DATUM_FOUT = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 01-07-2025."
-
-
-@dataclass
-class Aanmelding(Formulier):
-    """A new municipality (``VELDEN``, and whether it may record a BSN)."""
-
-    naam: str = ""
-    gemeentecode: str = ""
-    slug: str = ""
-    contactpunt_functie: str = ""
-    contactpunt_postadres: str = ""
-    contactpunt_email: str = ""
-    verwerkersovereenkomst: str = ""
-    verwerkersovereenkomst_start: str = ""
-    verwerkersovereenkomst_eind: str = ""
-    situatie: str = ""
-    bsn_grondslag: str = ""
-    bsn_toegestaan: str = ""
-
-
-@dataclass
-class Stapformulier(Formulier):
-    status: str = ""
-    verplicht: str = ""
-    datum: str = ""
-    verantwoordelijke: str = ""
-    documentreferentie: str = ""
-
-
-@dataclass
-class Deelnemerkeuze(Formulier):
-    organisaties: list[str] | str = field(default_factory=list)
-
-
-def aanmelding_uit_formulier(
-    waarden: dict[str, str], bsn: bool
-) -> tuple[GemeenteAanmelding, dict[str, str]]:
-    fouten: dict[str, str] = {}
-    datums: dict[str, date | None] = {}
-    for veld in ("verwerkersovereenkomst_start", "verwerkersovereenkomst_eind"):
-        try:
-            datums[veld] = datum(waarden.get(veld, ""))
-        except ValueError:
-            datums[veld] = None
-            fouten[veld] = DATUM_FOUT
-    aanmelding = GemeenteAanmelding(
-        naam=waarden.get("naam", "").strip(),
-        gemeentecode=waarden.get("gemeentecode", "").strip(),
-        slug=waarden.get("slug", "").strip(),
-        contactpunt_functie=waarden.get("contactpunt_functie", ""),
-        contactpunt_postadres=waarden.get("contactpunt_postadres", ""),
-        contactpunt_email=waarden.get("contactpunt_email", ""),
-        verwerkersovereenkomst=waarden.get("verwerkersovereenkomst", ""),
-        verwerkersovereenkomst_start=datums["verwerkersovereenkomst_start"],
-        verwerkersovereenkomst_eind=datums["verwerkersovereenkomst_eind"],
-        situatie=waarden.get("situatie", ""),
-        bsn_toegestaan=bsn,
-        bsn_grondslag=waarden.get("bsn_grondslag", ""),
-    )
-    fouten = {**valideer(aanmelding), **fouten}
-    # Keep the form order in the error summary.
-    volgorde = [*VELDEN, "algemeen"]
-    return aanmelding, {
-        k: fouten[k]
-        for k in sorted(
-            fouten, key=lambda k: (k not in volgorde, volgorde.index(k) if k in volgorde else 0)
-        )
-    }
-
-
-async def tenant_clash(state: State, a: GemeenteAanmelding) -> dict[str, str]:
-    """Duplicate slug or gemeentecode, found before anything is queued."""
-    try:
-        code = validate_gemeentecode(a.gemeentecode)
-    except RegistryError:
-        code = a.gemeentecode
-    async with state.engine.connect() as conn:
-        row = (
-            await conn.execute(
-                select(Tenant.slug, Tenant.gemeentecode).where(
-                    (Tenant.slug == a.slug) | (Tenant.gemeentecode == code)
-                )
-            )
-        ).first()
-    if row is None:
-        return {}
-    if row.slug == a.slug:
-        return {"slug": "Deze korte naam is al in gebruik bij een andere gemeente."}
-    return {"gemeentecode": "Deze gemeentecode is al in gebruik bij een andere gemeente."}
-
-
-async def start_onboarding(
-    state: State, admin_user: uuid.UUID | None, hub_id: uuid.UUID, a: GemeenteAanmelding
-) -> uuid.UUID:
-    """Queue provisioning: parameters wait in the job row, the message carries the id only."""
-    params = {
-        "slug": a.slug,
-        "name": a.naam,
-        "gemeentecode": validate_gemeentecode(a.gemeentecode),
-        "hub_id": str(hub_id),
-        "aangevraagd_door": str(admin_user) if admin_user else None,
-        "aanmelding": aanmelding_naar_params(a),
-    }
-    return await start_job_work(state.engine, "tenants.provision", params=params)
-
-
-async def start_export(state: State, tenant_id: uuid.UUID) -> uuid.UUID:
-    return await start_job_work(state.engine, "tenants.export", tenant_id=tenant_id)
+__all__ = ["GemeentenController"]
 
 
 async def _tenant(state: State, admin: HubAdmin, tenant_id: uuid.UUID) -> Any:
