@@ -33,12 +33,12 @@ async def _no_record_many(*_args: Any, **_kwargs: Any) -> None:
 def create_app() -> Any:
     app = json_app.create_app(web_app.create_app())
     # After the app is built every module that writes the log is imported; replace the
-    # function wherever it was imported by name.
-    for name, stub in (("record", _no_record), ("record_many", _no_record_many)):
-        original = getattr(services, name)
-        for module in list(sys.modules.values()):
-            if getattr(module, "__name__", "").startswith("casushub") and (
-                getattr(module, name, None) is original
-            ):
-                setattr(module, name, stub)
+    # function wherever it was imported, under any name (``toegang.log`` is ``record``).
+    stubs = {id(services.record): _no_record, id(services.record_many): _no_record_many}
+    for module in list(sys.modules.values()):
+        if not getattr(module, "__name__", "").startswith("casushub"):
+            continue
+        for name, value in list(vars(module).items()):
+            if id(value) in stubs:
+                setattr(module, name, stubs[id(value)])
     return app
