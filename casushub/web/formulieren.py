@@ -24,7 +24,15 @@ from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 from casushub.platform.fouten import RegelFout, RegelFouten, alle_fouten
 from casushub.web.invoer import datum
 
-__all__ = ["DATUM_FOUT", "FORMULIER", "Formulier", "datumveld", "of_opnieuw", "veldfouten"]
+__all__ = [
+    "DATUM_FOUT",
+    "FORMULIER",
+    "Formulier",
+    "datumveld",
+    "meerdere",
+    "of_opnieuw",
+    "veldfouten",
+]
 
 FORMULIER = Body(media_type=RequestEncodingType.URL_ENCODED)
 DATUM_FOUT = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 05-03-2026."
@@ -47,6 +55,12 @@ def datumveld(waarde: str, veld: str, melding: str = DATUM_FOUT) -> date | None:
         return datum(waarde)
     except ValueError:
         raise RegelFouten({veld: melding}) from None
+
+
+def meerdere(waarde: list[str] | str) -> list[str]:
+    """A multi-value field (checkboxes), declared ``list[str] | str`` in its form: Litestar
+    answers one ticked box sent to a plain ``list[str]`` with a 400, so it arrives as a text."""
+    return [waarde] if isinstance(waarde, str) else list(waarde)
 
 
 def veldfouten(fout: RegelFout, standaardveld: str) -> dict[str, str]:

@@ -20,10 +20,10 @@ from casushub.tenants.overleg.services import lees_aanwezigheid, registreer_aanw
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.agenda import REGIE
 from casushub.web.casusoverleg.bijeenkomsten import bijeenkomst_of_404
-from casushub.web.casusoverleg.deps import DEPS, lijst
+from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.namen import soortnaam
 from casushub.web.casusoverleg.weging import deelnemende_organisaties
-from casushub.web.formulieren import FORMULIER, Formulier
+from casushub.web.formulieren import FORMULIER, Formulier, meerdere
 
 __all__ = ["AanwezigheidController"]
 
@@ -86,7 +86,7 @@ class AanwezigheidController(Controller):
     ) -> Template:
         await bijeenkomst_of_404(state.engine, tenant.id, bijeenkomst_id)
         organisaties = [uuid.UUID(i) for i, _, _ in await deelnemende_organisaties(state, tenant)]
-        aangevinkt = set(lijst(data.aanwezig))
+        aangevinkt = set(meerdere(data.aanwezig))
         async with db.begin():
             await registreer_aanwezigheid(
                 db, actor, bijeenkomst_id, {o: str(o) in aangevinkt for o in organisaties}

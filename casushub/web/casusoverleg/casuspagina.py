@@ -114,6 +114,10 @@ async def lees_kop(
     transaction; None when htmx asks for the section alone (nothing read, nothing logged)."""
     if _fragment_gevraagd(request):
         return None
+    return await _lees_kop(db, actor, casus_id)
+
+
+async def _lees_kop(db: AsyncSession, actor: Actor, casus_id: uuid.UUID) -> Kop:
     return Kop(
         await samenvatting(db, actor, casus_id, doel="casusoverleg"),
         await agendapunten_van_casus(db, actor, casus_id),
@@ -167,8 +171,7 @@ async def sectie(
         return fragment
     if kop is None:
         async with db.begin():
-            kop = await lees_kop(request, db, actor, casus_id)
-        assert kop is not None  # noqa: S101 - not a fragment request, checked above
+            kop = await _lees_kop(db, actor, casus_id)
     context = dict(fragment.context)
     context.update(await casus_kop(state, kop, actor))
     context |= {"fragment": fragment.template_name, "sectie": _PER_NAAM[naam]}

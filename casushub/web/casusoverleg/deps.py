@@ -13,18 +13,13 @@ from casushub.web.formulieren import DATUM_FOUT, datumveld
 from casushub.web.invoer import datum
 from casushub.web.tenancy import provide_tenant, provide_tenant_db
 
-__all__ = ["DEPS", "als_uuid", "datum", "datum_in", "lijst"]
+__all__ = ["DEPS", "als_uuid", "datum", "datum_in"]
 
 DEPS = {
     "tenant": Provide(provide_tenant),
     "db": Provide(provide_tenant_db),
     "actor": Provide(provide_actor),
 }
-
-
-def lijst(waarde: list[str] | str) -> list[str]:
-    """A multi-value form field (checkboxes) as a list: one ticked box arrives as a string."""
-    return [waarde] if isinstance(waarde, str) else list(waarde)
 
 
 def datum_in(

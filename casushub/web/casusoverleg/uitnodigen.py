@@ -33,9 +33,9 @@ from casushub.tenants.plan.rules import DEELNEMER_TYPES
 from casushub.tenants.uitnodigingen.services import casus_van_uitnodiging, nodig_uit, trek_in
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijeenkomsten import gekozen_bijeenkomst, komende_bijeenkomsten
-from casushub.web.casusoverleg.deps import DEPS, als_uuid, lijst
+from casushub.web.casusoverleg.deps import DEPS, als_uuid
 from casushub.web.casusoverleg.namen import adressen_van_uitgenodigden, organisaties_van_hub
-from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
+from casushub.web.formulieren import FORMULIER, Formulier, meerdere, of_opnieuw
 from casushub.web.meldingen import meld
 
 __all__ = ["UitnodigController", "uitnodiging_mailen"]
@@ -58,7 +58,7 @@ class Uitnodigen(Formulier):
             "uitnodiging_bijeenkomst": self.uitnodiging_bijeenkomst,
             "partij": self.partij,
             "reden": self.reden,
-            "items": lijst(self.items),
+            "items": meerdere(self.items),
             "mag_inbrengen": self.mag_inbrengen == "ja",
         }
 

@@ -38,9 +38,9 @@ from casushub.tenants.weging.services import (
     weeg_signaal,
 )
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.deps import DEPS, datum_in, lijst
+from casushub.web.casusoverleg.deps import DEPS, datum_in
 from casushub.web.casusoverleg.namen import gemeentecode_van, organisaties_van_hub, soortnaam
-from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
+from casushub.web.formulieren import FORMULIER, Formulier, meerdere, of_opnieuw
 from casushub.web.meldingen import meld
 
 __all__ = ["KEUZE_BEOORDELING", "OP_TE_NEMEN", "WegingController"]
@@ -178,7 +178,7 @@ class WegingController(Controller):
         ingevuld = data.waarden()
         waarden: dict[str, Any] = {
             **ingevuld,
-            "aanwezig": [a for a in lijst(data.aanwezig) if a in soort],
+            "aanwezig": [a for a in meerdere(data.aanwezig) if a in soort],
         }
         fouten: dict[str, str] = {}
         weegdatum = datum_in(

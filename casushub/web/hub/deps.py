@@ -17,7 +17,7 @@ from casushub.web.auth.guards import current_identity
 from casushub.web.invoer import datum
 from casushub.web.navigation import HOOFDMENU
 
-__all__ = ["AnyRequest", "HubAdmin", "datum", "hub_admin", "meerdere", "render"]
+__all__ = ["AnyRequest", "HubAdmin", "datum", "hub_admin", "render"]
 
 AnyRequest = Request[Any, Any, State]
 # The hub admin's menu is the one in casushub.web.navigation (base.html shows the active
@@ -41,12 +41,6 @@ class HubAdmin:
     def actor(self) -> Actor:
         assert self.identity.active is not None  # noqa: S101 - hub_admin() checked it
         return Actor(self.user_id, self.identity.active.role, self.hub_id, self.ip)
-
-
-def meerdere(waarde: list[str] | str) -> list[str]:
-    """A multi-value form field (``list[str] | str`` in its form): a list when several were
-    ticked, one text when one was (a plain ``list[str]`` refuses a single value with a 400)."""
-    return [waarde] if isinstance(waarde, str) else list(waarde)
 
 
 def hub_admin(request: AnyRequest) -> HubAdmin:

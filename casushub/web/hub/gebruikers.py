@@ -31,14 +31,13 @@ from casushub.platform.identity.roles import (
 )
 from casushub.platform.models import Tenant
 from casushub.web.auth.guards import roles
-from casushub.web.formulieren import FORMULIER, Formulier
+from casushub.web.formulieren import FORMULIER, Formulier, meerdere
 from casushub.web.hub.deps import (
     AnyRequest,
     HubAdmin,
     hub_admin,
     in_hub,
     mail_versturen,
-    meerdere,
     render,
 )
 

@@ -31,7 +31,7 @@ from casushub.platform.jobs import get_job
 from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError
 from casushub.web.auth.guards import roles
-from casushub.web.formulieren import FORMULIER
+from casushub.web.formulieren import FORMULIER, meerdere
 from casushub.web.hub.aanmelding import (
     DATUM_FOUT,
     SITUATIES,
@@ -52,7 +52,6 @@ from casushub.web.hub.deps import (
     datum,
     hub_admin,
     in_hub,
-    meerdere,
     render,
 )
 from casushub.web.jobs import job_context

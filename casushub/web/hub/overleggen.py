@@ -23,14 +23,13 @@ from casushub.platform.identity.roles import Role
 from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError
 from casushub.web.auth.guards import roles
-from casushub.web.formulieren import FORMULIER, Formulier
+from casushub.web.formulieren import FORMULIER, Formulier, meerdere
 from casushub.web.hub.deps import (
     AnyRequest,
     HubAdmin,
     datum,
     hub_admin,
     in_hub,
-    meerdere,
     render,
 )
 
