@@ -105,7 +105,13 @@ class UnknownDeadLetter(LookupError):
 async def retry_dead_letter(
     engine: AsyncEngine, broker: Broker, message_id: uuid.UUID
 ) -> Message[Any]:
-    """Send a dead letter again with its own id and a fresh retry budget."""
+    """Send a dead letter again with its own id and a fresh retry budget.
+
+    The dead letter is marked retried and a tracked job reset to "in de wachtrij" *before*
+    the message is sent, in a committed transaction: a worker that takes the message at once
+    must find the job queued, not its old failure (``start_job`` would skip the work), and its
+    progress must not be overwritten by a late reset. A send that fails undoes both.
+    """
     async with engine.begin() as conn:
         row = (
             await conn.execute(
@@ -127,18 +133,43 @@ async def retry_dead_letter(
             options=options,
             message_id=data["message_id"],
         )
-        broker.enqueue(message)
         await conn.execute(
             update(DeadLetter)
             .where(DeadLetter.message_id == message_id)
             .values(retried_at=func.now())
         )
         job_id = message.kwargs.get("job_id")
-        if isinstance(job_id, str):
-            # A tracked job shows "in de wachtrij" again instead of its old failure.
+        job = uuid.UUID(job_id) if isinstance(job_id, str) else None
+        before = None
+        if job is not None:
+            before = (
+                await conn.execute(
+                    select(Job.status, Job.message, Job.finished_at)
+                    .where(Job.id == job)
+                    .with_for_update()
+                )
+            ).first()
             await conn.execute(
                 update(Job)
-                .where(Job.id == uuid.UUID(job_id))
+                .where(Job.id == job)
                 .values(status=JobStatus.QUEUED.value, message="", finished_at=None)
             )
+    try:
+        broker.enqueue(message)
+    except Exception:
+        async with engine.begin() as conn:
+            await conn.execute(
+                update(DeadLetter)
+                .where(DeadLetter.message_id == message_id)
+                .values(retried_at=None)
+            )
+            if job is not None and before is not None:
+                await conn.execute(
+                    update(Job)
+                    .where(Job.id == job, Job.status == JobStatus.QUEUED.value)
+                    .values(
+                        status=before.status, message=before.message, finished_at=before.finished_at
+                    )
+                )
+        raise
     return message

@@ -6,21 +6,38 @@ import asyncio
 import os
 import subprocess
 import sys
+import threading
+import time
 import uuid
+from typing import Any
 
-from dramatiq import Broker, Message
+import psycopg
+import pytest
+from dramatiq import Broker, Message, Middleware
+from dramatiq.middleware import MiddlewareError
 from probe_actors import probe_effect
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from workerkit import ROOT, StartWorker, child_env, wait_for, wait_for_job
 
-from casushub.platform.jobs import Job, create_job, get_job
+from casushub.platform.jobs import (
+    DeadLetter,
+    Job,
+    JobView,
+    create_job,
+    fail_job,
+    get_job,
+    start_job,
+)
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.outbox.models import OutboxEntry
 from casushub.tenants.outbox.services import record
 from casushub.tenants.personen.models import Persoon
 from casushub.workers.actors import outbox_sweep
+from casushub.workers.broker import libpq_url
+from casushub.workers.deadletters import list_dead_letters, retry_dead_letter
 from casushub.workers.declare import send_for_tenant
 
 
@@ -220,3 +237,110 @@ async def test_exhausted_message_is_listed_and_retried_from_the_cli(
     assert message.message_id not in cli("failed").stdout
     assert cli("retry", str(uuid.uuid4())).returncode == 1
     assert os.environ.get("DATABASE_URL") == settings.database_url
+
+
+async def _failed_job_with_dead_letter(
+    engine: AsyncEngine, tenant: TenantRef
+) -> tuple[uuid.UUID, Message[Any]]:
+    """A tracked job that failed for good, and its message kept as a dead letter."""
+    job_id = await create_job(engine, "probe.effect", params={})
+    await fail_job(engine, job_id, "eerder mislukt")
+    message = probe_effect.message_with_options(
+        kwargs={"job_id": str(job_id)}, tenant_id=str(tenant.id)
+    )
+    async with engine.begin() as conn:
+        await conn.execute(
+            insert(DeadLetter).values(
+                message_id=uuid.UUID(message.message_id),
+                queue_name=message.queue_name,
+                actor_name=message.actor_name,
+                tenant_id=tenant.id,
+                message=message.asdict(),
+                error="RuntimeError: probe faalt op verzoek",
+            )
+        )
+    return job_id, message
+
+
+async def test_a_worker_that_takes_a_retried_message_at_once_sees_the_job_reset(
+    broker: Broker, app_engine: AsyncEngine, settings: Settings, tenant_a: TenantRef
+) -> None:
+    """The retry resets the job before a worker can start it; the worker's start is kept.
+
+    A worker that starts the moment the message is sent (simulated here by ``start_job`` in
+    another thread and connection) must neither find the old failure nor be overwritten.
+    """
+    job_id, message = await _failed_job_with_dead_letter(app_engine, tenant_a)
+
+    started: list[JobView | None] = []
+    marker = f"worker-{job_id}"
+
+    async def worker_start() -> None:
+        engine = create_async_engine(
+            settings.app_database_url,
+            connect_args={"server_settings": {"application_name": marker}},
+        )
+        try:
+            started.append(await start_job(engine, job_id))
+        finally:
+            await engine.dispose()
+
+    def waiting_for_a_lock() -> bool:
+        with psycopg.connect(libpq_url(settings.database_url)) as conn:
+            row = conn.execute(
+                "SELECT wait_event_type FROM pg_stat_activity WHERE application_name = %s",
+                (marker,),
+            ).fetchone()
+        return row is not None and row[0] == "Lock"
+
+    class StartAtOnce(Middleware):
+        def after_enqueue(self, broker: Broker, message: Message[Any], delay: int) -> None:
+            # The retry goes on only once the "worker" has finished or waits for the job's row.
+            self.thread = threading.Thread(target=lambda: asyncio.run(worker_start()))
+            self.thread.start()
+            deadline = time.monotonic() + 60
+            while self.thread.is_alive() and not waiting_for_a_lock():
+                assert time.monotonic() < deadline, "de worker startte niet binnen 60 s"
+                time.sleep(0.05)
+
+    at_once = StartAtOnce()
+    broker.add_middleware(at_once)
+    try:
+        await retry_dead_letter(app_engine, broker, uuid.UUID(message.message_id))
+    finally:
+        broker.middleware.remove(at_once)
+    await asyncio.to_thread(at_once.thread.join, 60)
+
+    assert len(started) == 1
+    assert started[0] is not None, "de worker vond de oude mislukking en sloeg het werk over"
+    job = await get_job(app_engine, job_id)
+    assert job is not None
+    assert job.status == "running", "de reset overschreef de start van de worker"
+
+
+async def test_a_retry_whose_send_fails_leaves_the_dead_letter_and_the_failure(
+    broker: Broker, app_engine: AsyncEngine, tenant_a: TenantRef
+) -> None:
+    job_id, message = await _failed_job_with_dead_letter(app_engine, tenant_a)
+
+    class Unreachable(MiddlewareError):
+        pass
+
+    class BrokerDown(Middleware):
+        # dramatiq passes only a MiddlewareError out of a middleware; the send then fails.
+        def before_enqueue(self, broker: Broker, message: Message[Any], delay: int) -> None:
+            raise Unreachable
+
+    down = BrokerDown()
+    broker.add_middleware(down)
+    try:
+        with pytest.raises(Unreachable):
+            await retry_dead_letter(app_engine, broker, uuid.UUID(message.message_id))
+    finally:
+        broker.middleware.remove(down)
+
+    listed = [row.message_id for row in await list_dead_letters(app_engine)]
+    assert uuid.UUID(message.message_id) in listed
+    job = await get_job(app_engine, job_id)
+    assert job is not None
+    assert (job.status, job.message) == ("failed", "eerder mislukt")
