@@ -27,14 +27,18 @@ from casushub.web.invoer import datum
 __all__ = [
     "DATUM_FOUT",
     "FORMULIER",
+    "NO_STORE",
     "Formulier",
     "datumveld",
+    "formulierscherm",
     "meerdere",
     "of_opnieuw",
     "veldfouten",
 ]
 
 FORMULIER = Body(media_type=RequestEncodingType.URL_ENCODED)
+# Screens with personal data stay out of every cache (the browser's back button included).
+NO_STORE = {"Cache-Control": "no-store"}
 DATUM_FOUT = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 05-03-2026."
 
 R = TypeVar("R")
@@ -85,3 +89,21 @@ async def of_opnieuw(
         pagina = await formulier(veldfouten(fout, standaardveld))
     pagina.status_code = HTTP_422_UNPROCESSABLE_ENTITY
     return pagina
+
+
+def formulierscherm(
+    template: str,
+    context: dict[str, object],
+    *,
+    waarden: dict[str, str] | None = None,
+    fouten: dict[str, str] | None = None,
+    melding: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    """A screen with a form: what was typed, each message beside its field, never cached."""
+    return Template(
+        template,
+        context={**context, "waarden": waarden or {}, "fouten": fouten or {}, "melding": melding},
+        status_code=status_code,
+        headers=NO_STORE,
+    )

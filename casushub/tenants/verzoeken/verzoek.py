@@ -42,6 +42,17 @@ async def verzoek(session: AsyncSession, verzoek_id: uuid.UUID) -> Verzoek:
     return found
 
 
+async def gelezen(
+    session: AsyncSession, actor: Actor, verzoek_id: uuid.UUID, detail: str = ""
+) -> Verzoek:
+    """A request read for a screen, with its access-log entry (the person it is about)."""
+    found = await verzoek(session, verzoek_id)
+    await log(
+        session, actor, f"verzoek={found.id}{detail}", actie=Actie.READ, persoon_id=found.persoon_id
+    )
+    return found
+
+
 async def log(
     session: AsyncSession,
     actor: Actor,

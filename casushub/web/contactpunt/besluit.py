@@ -18,8 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casushub.platform.fouten import RegelFout, RegelFouten
 from casushub.platform.identity.roles import Role
 from casushub.tenants.actor import Actor
-from casushub.tenants.verwerkingenlog.models import Actie
-from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken import (
     afhandeling,
     consultaties,
@@ -29,7 +27,7 @@ from casushub.tenants.verzoeken import (
 )
 from casushub.tenants.verzoeken.beperkingen import actieve_beperkingen, grond_tekst
 from casushub.tenants.verzoeken.rules import Besluituitkomst, VerzoekType
-from casushub.tenants.verzoeken.verzoek import DOEL, GEGEVENSGROEP, VerzoekNietGevonden
+from casushub.tenants.verzoeken.verzoek import VerzoekNietGevonden
 from casushub.web.auth.guards import roles
 from casushub.web.contactpunt.common import (
     KORTE_SOORT,
@@ -99,16 +97,7 @@ async def _context(
     """The decision page's context: the tenant's reads (a logged read) in a transaction of
     their own, the platform's names after it (casushub.platform.een_verbinding)."""
     async with db.begin():
-        found = await verzoek.verzoek(db, verzoek_id)
-        await record(
-            db,
-            actor,
-            actie=Actie.READ,
-            gegevensgroep=GEGEVENSGROEP,
-            doel=DOEL,
-            persoon_id=found.persoon_id,
-            detail=f"verzoek={found.id};besluit",
-        )
+        found = await verzoek.gelezen(db, actor, verzoek_id, ";besluit")
         persoon = await verzoek.betrokkene(db, found)
         taken_ = await consultaties.consultaties(db, found.id)
         beperkingen = await actieve_beperkingen(db, found.persoon_id) if found.persoon_id else []

@@ -20,12 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casushub.platform.fouten import RegelFouten
 from casushub.tenants.actor import Actor
 from casushub.tenants.verwerkingenlog.models import Actie
-from casushub.tenants.verwerkingenlog.services import record
-from casushub.tenants.verzoeken import bronnen
+from casushub.tenants.verzoeken import bronnen, verzoek
 from casushub.tenants.verzoeken.beperkingen import beperk_inzage
 from casushub.tenants.verzoeken.consultaties import beantwoord_consultatie, open_consultaties
 from casushub.tenants.verzoeken.rules import BEPERKING_GRONDEN, VerzoekRegelFout, VerzoekType
-from casushub.tenants.verzoeken.verzoek import DOEL, GEGEVENSGROEP
 from casushub.web.auth.guards import roles
 from casushub.web.contactpunt.common import (
     DEELNEMERS,
@@ -76,14 +74,8 @@ async def _raadplegingen(
                 else []
             )
             # The participant sees whom the request is about to answer it: a logged read.
-            await record(
-                db,
-                actor,
-                actie=Actie.READ,
-                gegevensgroep=GEGEVENSGROEP,
-                doel=DOEL,
-                persoon_id=found.persoon_id,
-                detail=f"consultatie={taak.id}",
+            await verzoek.log(
+                db, actor, f"consultatie={taak.id}", actie=Actie.READ, persoon_id=found.persoon_id
             )
             taken_.append(
                 {

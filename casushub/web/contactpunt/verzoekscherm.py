@@ -25,8 +25,6 @@ from casushub.platform.fouten import RegelFouten
 from casushub.platform.hub.gemeenten import gemeentenaam
 from casushub.tenants.actor import Actor
 from casushub.tenants.exports.rules import Formaat
-from casushub.tenants.verwerkingenlog.models import Actie
-from casushub.tenants.verwerkingenlog.services import record
 from casushub.tenants.verzoeken import (
     afhandeling,
     bronnen,
@@ -46,7 +44,6 @@ from casushub.tenants.verzoeken.rules import (
     VerzoekRegelFout,
     VerzoekType,
 )
-from casushub.tenants.verzoeken.verzoek import DOEL, GEGEVENSGROEP
 from casushub.web.auth.guards import roles
 from casushub.web.contactpunt.common import (
     KORTE_SOORT,
@@ -109,16 +106,7 @@ async def _detail_context(
     treffers: list[dict[str, Any]] | None = None
     zoekfouten: dict[str, str] = {}
     async with db.begin():
-        found = await verzoek.verzoek(db, verzoek_id)
-        await record(
-            db,
-            actor,
-            actie=Actie.READ,
-            gegevensgroep=GEGEVENSGROEP,
-            doel=DOEL,
-            persoon_id=found.persoon_id,
-            detail=f"verzoek={found.id}",
-        )
+        found = await verzoek.gelezen(db, actor, verzoek_id)
         taken_ = await consultaties.consultaties(db, found.id)
         besluit = await besluit_van(db, found.id)
         onthouden = await onthoudingen(db, besluit.id) if besluit else []

@@ -31,10 +31,9 @@ from casushub.tenants.verwerkingenlog.fg import seen_by_user, viewers_of_casus
 from casushub.tenants.verwerkingenlog.fg_zoeken import casussen_op_naam
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.formulieren import NO_STORE
 
 __all__ = ["fg_handlers"]
-
-_NO_CACHE = {"Cache-Control": "no-store"}
 
 
 def _day(raw: str | None, field: str, errors: dict[str, str]) -> date | None:
@@ -87,7 +86,7 @@ def _page(context: dict[str, Any]) -> Template:
         "inzagen": None,
         "treffers": None,
     }
-    return Template("fg/index.html", context={**base, **context}, headers=_NO_CACHE)
+    return Template("fg/index.html", context={**base, **context}, headers=NO_STORE)
 
 
 class FgController(Controller):
@@ -182,7 +181,7 @@ class FgController(Controller):
         return Response(
             out.getvalue(),
             media_type=media,
-            headers={**_NO_CACHE, "Content-Disposition": f'attachment; filename="{name}"'},
+            headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'},
         )
 
     @get(
@@ -201,7 +200,7 @@ class FgController(Controller):
         return Template(
             "fg/proefrun.html",
             context={"tenant": tenant, "rapport": rapport, "voorlopig": PLACEHOLDER_NOTE},
-            headers=_NO_CACHE,
+            headers=NO_STORE,
         )
 
 

@@ -44,6 +44,7 @@ from casushub.tenants.cijfers.services import (
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijlagen import content_disposition
 from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.formulieren import NO_STORE
 from casushub.web.hub.deps import NAVIGATIE, hub_admin, in_hub
 from casushub.web.overgang.grafiek import staafdiagram
 from casushub.web.overgang.hub import _actor as hub_actor
@@ -134,7 +135,7 @@ def _pagina(
             "fout": fout,
         },
         status_code=422 if fout else 200,
-        headers={"Cache-Control": "no-store"},
+        headers=NO_STORE,
     )
 
 

@@ -46,7 +46,7 @@ from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijlagen import content_disposition
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.weging import deelnemende_organisaties
-from casushub.web.formulieren import FORMULIER, Formulier, datumveld, of_opnieuw
+from casushub.web.formulieren import FORMULIER, NO_STORE, Formulier, datumveld, of_opnieuw
 from casushub.web.jobs import job_context
 from casushub.workers.enqueue import send_job
 
@@ -157,7 +157,7 @@ async def _overzicht(
             "fouten": fouten or {},
             "melding": melding,
         },
-        headers={"Cache-Control": "no-store"},
+        headers=NO_STORE,
     )
 
 
@@ -197,7 +197,7 @@ def _weegscherm(
             "kruimel": KRUIMEL,
         },
         status_code=status_code,
-        headers={"Cache-Control": "no-store"},
+        headers=NO_STORE,
     )
 
 
@@ -304,7 +304,7 @@ class OvergangController(Controller):
                 "basis": "/overgang",
                 **(job_context(job) if job else {}),
             },
-            headers={"Cache-Control": "no-store"},
+            headers=NO_STORE,
         )
 
     @post("/imports/{import_id:uuid}/bevestigen", name="overgang-bevestigen", opt=roles(*UPLOAD))

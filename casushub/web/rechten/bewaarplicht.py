@@ -41,14 +41,13 @@ from casushub.tenants.casus.toegang import is_regie
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.deps import DEPS
-from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
+from casushub.web.formulieren import FORMULIER, Formulier, formulierscherm, of_opnieuw
 from casushub.web.rechten.invoer import reden_verplicht
 
 __all__ = ["bewaarplicht_handlers"]
 
 WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
-_NO_CACHE = {"Cache-Control": "no-store"}
 REIKWIJDTE = [
     ("", "Kies waarop de blokkade ligt"),
     ("casus", "Alleen deze casus"),
@@ -87,18 +86,17 @@ async def _scherm(
     status_code: int = 200,
 ) -> Template:
     plicht = await bewaarplicht(db, actor, casus_id)
-    return Template(
+    return formulierscherm(
         "rechten/bewaarplicht.html",
-        context={
+        {
             "plicht": plicht,
             "reikwijdte": REIKWIJDTE,
             "gronden": GRONDKEUZE,
-            "waarden": waarden or {},
-            "fouten": fouten or {},
-            "melding": melding,
         },
+        waarden=waarden,
+        fouten=fouten,
+        melding=melding,
         status_code=status_code,
-        headers=_NO_CACHE,
     )
 
 

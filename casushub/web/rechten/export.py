@@ -25,12 +25,11 @@ from casushub.tenants.exports.interventie import exporteer_voor_interventie, int
 from casushub.tenants.exports.rules import ExportDoel, ExportGeweigerd
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS
-from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
+from casushub.web.formulieren import FORMULIER, NO_STORE, Formulier, formulierscherm, of_opnieuw
 
 __all__ = ["export_handlers"]
 
 REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
-_NO_CACHE = {"Cache-Control": "no-store"}
 DOELEN = [
     ("", "Kies het doel van de export"),
     *((d.value, d.value.capitalize()) for d in ExportDoel),
@@ -60,18 +59,17 @@ async def _scherm(
     keuzes = [("", "Kies de interventie")] + [
         (str(i.id), f"{i.omschrijving} ({i.domein}, {i.status})") for i in interventies
     ]
-    return Template(
+    return formulierscherm(
         "rechten/export.html",
-        context={
+        {
             "casus": casus,
             "interventies": keuzes,
             "heeft_interventies": bool(interventies),
             "doelen": DOELEN,
-            "waarden": waarden or {},
-            "fouten": fouten or {},
         },
+        waarden=waarden,
+        fouten=fouten,
         status_code=status_code,
-        headers=_NO_CACHE,
     )
 
 
@@ -124,7 +122,7 @@ class ExportController(Controller):
             return Response(
                 json.dumps(document, ensure_ascii=False, indent=1).encode(),
                 media_type="application/json",
-                headers={**_NO_CACHE, "Content-Disposition": f'attachment; filename="{naam}"'},
+                headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{naam}"'},
             )
 
         async def opnieuw(fouten: dict[str, str]) -> Template:

@@ -35,13 +35,12 @@ from casushub.tenants.verzoeken.rules import (
 )
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS
-from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
+from casushub.web.formulieren import FORMULIER, Formulier, formulierscherm, of_opnieuw
 from casushub.web.rechten.invoer import datum_verplicht
 
 __all__ = ["inzage_handlers"]
 
 WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
-_NO_CACHE = {"Cache-Control": "no-store"}
 _PAD = "/casusoverleg/casussen/{casus_id:uuid}/informatie/{item_id:uuid}/inzage"
 GRONDKEUZE = [("", "Kies een wettelijke grond"), *BEPERKING_GRONDEN.items()]
 
@@ -81,21 +80,20 @@ async def _scherm(
     status_code: int = 200,
 ) -> Template:
     item = await item_inzage(db, actor, casus_id, item_id, vandaag=vandaag())
-    return Template(
+    return formulierscherm(
         "rechten/inzage.html",
-        context={
+        {
             "item": item,
             "actor": actor,
             "gronden": GRONDKEUZE,
             "grondteksten": BEPERKING_GRONDEN,
             "max_dagen": MAX_BEPERKING_DAGEN,
             "pad": _pad(casus_id, item_id),
-            "waarden": waarden or {},
-            "fouten": fouten or {},
-            "melding": melding,
         },
+        waarden=waarden,
+        fouten=fouten,
+        melding=melding,
         status_code=status_code,
-        headers=_NO_CACHE,
     )
 
 

@@ -30,12 +30,11 @@ from casushub.tenants.bewaartermijnen.services import wijzig_bewaartermijn
 from casushub.tenants.casus.errors import RegelFouten
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS
-from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
+from casushub.web.formulieren import FORMULIER, NO_STORE, Formulier, formulierscherm, of_opnieuw
 from casushub.web.rechten.invoer import reden_verplicht
 
 __all__ = ["termijn_handlers"]
 
-_NO_CACHE = {"Cache-Control": "no-store"}
 _MAX_REDEN = 2000
 BEWIJS_LIMIET = 200
 
@@ -60,21 +59,20 @@ async def _scherm(
     melding: str | None = None,
     status_code: int = 200,
 ) -> Template:
-    return Template(
+    return formulierscherm(
         "rechten/bewaartermijnen.html",
-        context={
+        {
             "tenant": tenant,
             "termijnen": await termijnen(db),
             "sleutels": [("", "Kies een termijn"), *LABELS.items()],
             "mag_wijzigen": actor.role == Role.GEMEENTE_REGIE,
             "voorlopig": PLACEHOLDER_NOTE,
             "max_jaren": MAX_YEARS,
-            "waarden": waarden or {},
-            "fouten": fouten or {},
-            "melding": melding,
         },
+        waarden=waarden,
+        fouten=fouten,
+        melding=melding,
         status_code=status_code,
-        headers=_NO_CACHE,
     )
 
 
@@ -159,7 +157,7 @@ class TermijnenController(Controller):
                 "limiet": BEWIJS_LIMIET,
                 "soorten": SOORTEN,
             },
-            headers=_NO_CACHE,
+            headers=NO_STORE,
         )
 
 
