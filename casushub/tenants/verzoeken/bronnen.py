@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.casus.models import Casus, InformatieItem
+from casushub.tenants.maatregelen.models import VoorgenomenMaatregel
 from casushub.tenants.overleg.models import Agendapunt
 from casushub.tenants.plan.models import Interventie, Plan
 from casushub.tenants.plan.rules import DEELNEMER_TYPES
@@ -113,12 +114,33 @@ async def _interventie(session: AsyncSession, item_id: uuid.UUID) -> ItemRef | N
     return ItemRef("interventie", row.id, row.persoon_id, row.casus_id, row.verantwoordelijke_id)
 
 
+async def _voorgenomen_maatregel(session: AsyncSession, item_id: uuid.UUID) -> ItemRef | None:
+    row = (
+        await session.execute(
+            select(
+                VoorgenomenMaatregel.id,
+                VoorgenomenMaatregel.casus_id,
+                VoorgenomenMaatregel.organisatie_id,
+                Casus.persoon_id,
+            )
+            .join(Casus, Casus.id == VoorgenomenMaatregel.casus_id)
+            .where(VoorgenomenMaatregel.id == item_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    return ItemRef(
+        "voorgenomen_maatregel", row.id, row.persoon_id, row.casus_id, row.organisatie_id
+    )
+
+
 ITEM_SOORTEN: dict[str, Callable[[AsyncSession, uuid.UUID], Awaitable[ItemRef | None]]] = {
     "signaal": _signaal,
     "informatie_item": _informatie_item,
     "agendapunt": _agendapunt,
     "weging": _weging,
     "interventie": _interventie,
+    "voorgenomen_maatregel": _voorgenomen_maatregel,
 }
 
 
@@ -134,6 +156,10 @@ async def bron_organisaties(session: AsyncSession, persoon_id: uuid.UUID) -> set
     queries = (
         select(Signaal.bron_organisatie_id).where(Signaal.persoon_id == persoon_id),
         select(InformatieItem.bron_organisatie_id).where(InformatieItem.casus_id.in_(casussen)),
+        # The Minister of JenV, who announced a measure in the casus.
+        select(VoorgenomenMaatregel.organisatie_id).where(
+            VoorgenomenMaatregel.casus_id.in_(casussen)
+        ),
         select(WegingAanwezige.organisatie_id)
         .join(Weging, Weging.id == WegingAanwezige.weging_id)
         .where(Weging.signaal_id.in_(signalen)),
@@ -202,11 +228,23 @@ async def eigen_items(
             )
         )
     ).all()
+    maatregelen = (
+        await session.scalars(
+            select(VoorgenomenMaatregel).where(
+                VoorgenomenMaatregel.casus_id.in_(casussen),
+                VoorgenomenMaatregel.organisatie_id == organisatie_id,
+            )
+        )
+    ).all()
     return [
         *(EigenItem("signaal", s.id, s.ontvangen_op.isoformat(), s.omschrijving) for s in signalen),
         *(EigenItem("informatie_item", i.id, i.datum.isoformat(), i.tekst) for i in items),
         *(
             EigenItem("interventie", i.id, i.created_at.date().isoformat(), i.omschrijving)
             for i in interventies
+        ),
+        *(
+            EigenItem("voorgenomen_maatregel", m.id, m.aangekondigd_op.isoformat(), m.omschrijving)
+            for m in maatregelen
         ),
     ]

@@ -23,6 +23,9 @@ from casushub.tenants.actor import Actor
 from casushub.tenants.casus.models import Bijlage, Casus, CasusDeelnemer, InformatieItem
 from casushub.tenants.exports.rules import Bestemming, ExportDoel, ExportItem, Formaat
 from casushub.tenants.exports.services import exporteer
+from casushub.tenants.maatregelen.models import VoorgenomenMaatregel
+from casushub.tenants.maatregelen.rules import BESLUITEN
+from casushub.tenants.maatregelen.rules import Besluit as Maatregelbesluit
 from casushub.tenants.overleg.models import Agendapunt
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.plan.models import Interventie, Plan
@@ -287,6 +290,33 @@ async def _casus(
         overleg.append(
             {"datum": _iso(punt.created_at.date()), "doel": punt.doel, "verslag": punt.notulen}
         )
+    maatregelen = []
+    for maatregel in (
+        await session.scalars(
+            select(VoorgenomenMaatregel)
+            .where(VoorgenomenMaatregel.casus_id == casus.id)
+            .order_by(VoorgenomenMaatregel.aangekondigd_op, VoorgenomenMaatregel.id)
+        )
+    ).all():
+        if not laat_zien("voorgenomen_maatregel", maatregel.id):
+            continue
+        items.append(
+            ExportItem("voorgenomen_maatregel", maatregel.id, "gewoon", maatregel.organisatie_id)
+        )
+        maatregelen.append(
+            {
+                "omschrijving": maatregel.omschrijving,
+                "bevoegdheid": maatregel.bevoegdheid,
+                "aangekondigd_door": naam(maatregel.organisatie_id),
+                "aangekondigd_op": _iso(maatregel.aangekondigd_op),
+                "voorgenomen_op": _iso(maatregel.voorgenomen_op),
+                "besluit": BESLUITEN[Maatregelbesluit(maatregel.besluit)]
+                if maatregel.besluit
+                else None,
+                "besluit_reden": maatregel.besluit_reden,
+                "besloten_op": _iso(maatregel.besloten_op),
+            }
+        )
     uitnodigingen = []
     for uitnodiging in (
         await session.scalars(
@@ -318,6 +348,7 @@ async def _casus(
         "deelnemers": sorted(filter(None, map(naam, deelnemers))),
         "informatie": informatie,
         "plan_van_aanpak": plan_doc,
+        "maatregelen_minister": maatregelen,
         "casusoverleg": overleg,
         "uitgenodigde_partijen": uitnodigingen,
         "vernietigen_op": _iso(casus.destroy_on),

@@ -1,0 +1,105 @@
+"""A measure the Minister of JenV announced in a casus is part of the person's data: it is in
+the inzage, the Minister is consulted as its source, and only the Minister may withhold it."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from verzoeken_casusdata import GemeenteFactory, Organisaties, maak_casusdata
+
+from casushub.platform import klok
+from casushub.platform.settings import Settings
+from casushub.platform.tenancy import tenant_session
+from casushub.tenants.maatregelen.models import VoorgenomenMaatregel
+from casushub.tenants.verzoeken import bronnen, consultaties, services
+from casushub.tenants.verzoeken.beperkingen import beperk_inzage
+from casushub.tenants.verzoeken.besluit import neem_besluit
+from casushub.tenants.verzoeken.inzage import inzage_document, render_html, verzamel
+from casushub.tenants.verzoeken.rules import Besluituitkomst, Kanaal, VerzoekType
+from casushub.tenants.verzoeken.schemas import NieuwVerzoek
+
+OMSCHRIJVING = "Ontnemen van het paspoort."
+
+
+async def test_an_announced_measure_is_in_the_inzage_and_its_source_may_withhold_it(
+    app_engine: AsyncEngine,
+    settings: Settings,
+    nieuwe_gemeente: GemeenteFactory,
+    organisaties: Organisaties,
+) -> None:
+    jenv = uuid.uuid4()
+    gemeente = await nieuwe_gemeente()
+    contactpunt = organisaties.actor(organisaties.gemeente, "gemeente_regie")
+    vandaag = klok.vandaag()
+    async with tenant_session(app_engine, gemeente.ref, settings) as session:
+        async with session.begin():
+            data = await maak_casusdata(session, organisaties, gemeente.code, "Mees Maatregel")
+            maatregel = VoorgenomenMaatregel(
+                casus_id=data.casus.id,
+                organisatie_id=jenv,
+                omschrijving=OMSCHRIJVING,
+                bevoegdheid="Paspoortwet",
+                voorgenomen_op=vandaag + timedelta(days=14),
+                aangekondigd_op=vandaag,
+                besluit="kennisnemen",
+                besluit_reden="Past niet in het plan.",
+                besloten_op=vandaag,
+            )
+            session.add(maatregel)
+            await session.flush()
+            verzoek = await services.registreer(
+                session,
+                contactpunt,
+                NieuwVerzoek(
+                    type=VerzoekType.INZAGE,
+                    betrokkene_naam=data.persoon.naam,
+                    indiener_naam=data.persoon.naam,
+                    kanaal=Kanaal.BALIE,
+                    persoon_id=data.persoon.id,
+                ),
+                gemeentecode=gemeente.code,
+            )
+        async with session.begin():
+            geraadpleegd = {
+                t.organisatie_id for t in await consultaties.consultaties(session, verzoek.id)
+            }
+            eigen = await bronnen.eigen_items(session, data.persoon.id, jenv)
+            volledig = await verzamel(session, data.persoon.id, weggelaten=set())
+        async with session.begin():
+            await beperk_inzage(
+                session,
+                organisaties.actor(jenv),
+                item_soort="voorgenomen_maatregel",
+                item_id=maatregel.id,
+                grond="nationale_veiligheid",
+                herzien_op=vandaag + timedelta(days=30),
+            )
+            await neem_besluit(
+                session,
+                contactpunt,
+                verzoek.id,
+                uitkomst=Besluituitkomst.DEELS_TOEGEWEZEN,
+                motivering="Beoordeeld na raadpleging van alle deelnemers.",
+            )
+        async with session.begin():
+            beperkt = await inzage_document(session, contactpunt, verzoek.id)
+
+    assert jenv in geraadpleegd
+    assert [(e.soort, e.id, e.tekst) for e in eigen] == [
+        ("voorgenomen_maatregel", maatregel.id, OMSCHRIJVING)
+    ]
+    (casus,) = volledig.document["casussen"]
+    (getoond,) = casus["maatregelen_minister"]
+    assert getoond["omschrijving"] == OMSCHRIJVING
+    assert getoond["bevoegdheid"] == "Paspoortwet"
+    assert getoond["besluit"] == "Kennisnemen (niet in het plan van aanpak)"
+    assert ("voorgenomen_maatregel", maatregel.id) in {(i.soort, i.id) for i in volledig.items}
+    html = render_html(volledig.document)
+    assert "Maatregelen van de minister van Justitie en Veiligheid" in html
+    assert OMSCHRIJVING in html
+    # Withheld by its source: gone from the document and from the export's items.
+    assert OMSCHRIJVING not in json.dumps(beperkt.document, ensure_ascii=False)
+    assert maatregel.id not in {i.id for i in beperkt.items}
