@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import re
 import secrets
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import datetime
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
+from casushub.tenants.actor import Actor
+from casushub.tenants.verzoeken import services
 from casushub.tenants.verzoeken.models import Verzoek
+from casushub.tenants.verzoeken.rules import Kanaal, VerzoekType
+from casushub.tenants.verzoeken.schemas import NieuwVerzoek
 from casushub.web.app import create_app, session_config
 
 CSRF_FIELD = "_csrf_token"
@@ -78,3 +84,30 @@ async def staff_token(client: Client, path: str) -> str:
     found = re.search(rf'name="{CSRF_FIELD}" value="([^"]+)"', page.text)
     assert found
     return found.group(1)
+
+
+async def verzoek_van(
+    session: AsyncSession,
+    actor: Actor,
+    naam: str,
+    gemeentecode: str,
+    *,
+    soort: VerzoekType = VerzoekType.INZAGE,
+    kanaal: Kanaal = Kanaal.BRIEF,
+    persoon_id: uuid.UUID | None = None,
+    ontvangen: datetime | None = None,
+) -> Verzoek:
+    """A request the person made themselves, registered at the contactpunt."""
+    return await services.registreer(
+        session,
+        actor,
+        NieuwVerzoek(
+            type=soort,
+            betrokkene_naam=naam,
+            indiener_naam=naam,
+            kanaal=kanaal,
+            persoon_id=persoon_id,
+        ),
+        gemeentecode=gemeentecode,
+        ontvangen=ontvangen,
+    )

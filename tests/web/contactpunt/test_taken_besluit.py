@@ -19,13 +19,11 @@ from casushub.tenants.personen.models import Persoon
 from casushub.tenants.signalen.models import Signaal
 from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
 from casushub.tenants.verwerkingenlog.services import record
-from casushub.tenants.verzoeken import services
 from casushub.tenants.verzoeken.besluit import neem_besluit
 from casushub.tenants.verzoeken.rectificatie import rectificeer
 from casushub.tenants.verzoeken.rules import Besluituitkomst, Kanaal, VerzoekType
-from casushub.tenants.verzoeken.schemas import NieuwVerzoek
 from casushub.web.app import SESSION_COOKIE
-from contactpunt.contactpuntkit import CSRF_FIELD, Client, staff_token
+from contactpunt.contactpuntkit import CSRF_FIELD, Client, staff_token, verzoek_van
 
 
 async def test_the_decision_screen_records_and_carries_out_an_erasure_with_receipts(
@@ -52,17 +50,8 @@ async def test_the_decision_screen_records_and_carries_out_an_erasure_with_recei
                 legal_hold=False,
             )
         )
-        stored = await services.registreer(
-            s,
-            actor,
-            NieuwVerzoek(
-                type=VerzoekType.VERWIJDERING,
-                betrokkene_naam="Willem Wissen",
-                indiener_naam="Willem Wissen",
-                kanaal=Kanaal.BRIEF,
-                persoon_id=persoon.id,
-            ),
-            gemeentecode=code,
+        stored = await verzoek_van(
+            s, actor, "Willem Wissen", code, soort=VerzoekType.VERWIJDERING, persoon_id=persoon.id
         )
     pad = f"/contactpunt-taken/verzoek/{stored.id}"
     assert 'href="' + pad + '/besluit"' in (await client.get(pad)).text
@@ -156,17 +145,8 @@ async def test_inzage_download_for_the_person_is_logged(
         persoon = Persoon(naam="Ines Inzage", gemeente_van_verblijf="9999")
         s.add(persoon)
         await s.flush()
-        stored = await services.registreer(
-            s,
-            actor,
-            NieuwVerzoek(
-                type=VerzoekType.INZAGE,
-                betrokkene_naam="Ines Inzage",
-                indiener_naam="Ines Inzage",
-                kanaal=Kanaal.BALIE,
-                persoon_id=persoon.id,
-            ),
-            gemeentecode="9999",
+        stored = await verzoek_van(
+            s, actor, "Ines Inzage", "9999", kanaal=Kanaal.BALIE, persoon_id=persoon.id
         )
         await neem_besluit(
             s,

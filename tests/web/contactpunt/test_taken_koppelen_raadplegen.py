@@ -19,12 +19,10 @@ from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
 from casushub.tenants.personen.models import Persoon
 from casushub.tenants.signalen.models import Signaal
-from casushub.tenants.verzoeken import services
 from casushub.tenants.verzoeken.models import Consultatie, InzageBeperking, Verzoek
-from casushub.tenants.verzoeken.rules import Kanaal, VerzoekType
-from casushub.tenants.verzoeken.schemas import NieuwVerzoek
+from casushub.tenants.verzoeken.rules import Kanaal
 from casushub.web.app import SESSION_COOKIE
-from contactpunt.contactpuntkit import CSRF_FIELD, Client, staff_token
+from contactpunt.contactpuntkit import CSRF_FIELD, Client, staff_token, verzoek_van
 
 
 async def test_officer_finds_the_person_links_them_and_sees_who_answered(
@@ -58,17 +56,7 @@ async def test_officer_finds_the_person_links_them_and_sees_who_answered(
                 legal_hold=False,
             )
         )
-        stored = await services.registreer(
-            s,
-            actor,
-            NieuwVerzoek(
-                type=VerzoekType.INZAGE,
-                betrokkene_naam="Lotte Koppeling",
-                indiener_naam="Lotte Koppeling",
-                kanaal=Kanaal.BRIEF,
-            ),
-            gemeentecode=code,
-        )
+        stored = await verzoek_van(s, actor, "Lotte Koppeling", code)
         persoon_id = persoon.id
     pad = f"/contactpunt-taken/verzoek/{stored.id}"
     page = await officer.get(pad)
@@ -137,17 +125,7 @@ async def test_officer_records_that_the_person_is_not_known(
     cp = await sign_in_as(client, gemeente, Role.CONTACTPUNT)
     actor = Actor(cp.user_id, cp.organisation_id, "contactpunt")
     async with tenant_session(app_engine, gemeente, settings) as s, s.begin():
-        stored = await services.registreer(
-            s,
-            actor,
-            NieuwVerzoek(
-                type=VerzoekType.INZAGE,
-                betrokkene_naam="Nina Nergens",
-                indiener_naam="Nina Nergens",
-                kanaal=Kanaal.BRIEF,
-            ),
-            gemeentecode=gemeente.slug.removeprefix("cp"),
-        )
+        stored = await verzoek_van(s, actor, "Nina Nergens", gemeente.slug.removeprefix("cp"))
     pad = f"/contactpunt-taken/verzoek/{stored.id}"
     empty = await client.get(pad, params={"zoek_naam": "nergens"})
     assert "Geen personen gevonden" in empty.text
@@ -187,17 +165,8 @@ async def test_a_participant_answers_its_consultation_and_withholds_its_item(
         s.add(signaal)
         await s.flush()
         signaal_id = signaal.id
-        await services.registreer(
-            s,
-            contactpunt,
-            NieuwVerzoek(
-                type=VerzoekType.INZAGE,
-                betrokkene_naam="Rik Raadpleging",
-                indiener_naam="Rik Raadpleging",
-                kanaal=Kanaal.BALIE,
-                persoon_id=persoon.id,
-            ),
-            gemeentecode="9999",
+        await verzoek_van(
+            s, contactpunt, "Rik Raadpleging", "9999", kanaal=Kanaal.BALIE, persoon_id=persoon.id
         )
         (taak,) = (await s.scalars(select(Consultatie))).all()
         taak_id = taak.id

@@ -15,15 +15,14 @@ from casushub.platform.settings import Settings
 from casushub.platform.tenancy import TenantRef, tenant_session
 from casushub.tenants.actor import Actor
 from casushub.tenants.verwerkingenlog.models import Actie, Verwerking
-from casushub.tenants.verzoeken import services
-from casushub.tenants.verzoeken.rules import Kanaal, VerzoekType
-from casushub.tenants.verzoeken.schemas import NieuwVerzoek
+from casushub.tenants.verzoeken.rules import VerzoekType
 from contactpunt.contactpuntkit import (
     CSRF_FIELD,
     Client,
     formulier,
     opgeslagen_verzoeken,
     staff_token,
+    verzoek_van,
 )
 
 
@@ -165,17 +164,8 @@ async def test_the_queue_shows_names_overdue_first_and_sorts_filters_and_searche
             ("Otto Overtijd", VerzoekType.BEZWAAR, 45),
             ("Percy 100%_zeker", VerzoekType.RECTIFICATIE, 2),
         ):
-            await services.registreer(
-                s,
-                actor,
-                NieuwVerzoek(
-                    type=soort,
-                    betrokkene_naam=naam,
-                    indiener_naam=naam,
-                    kanaal=Kanaal.BRIEF,
-                ),
-                gemeentecode=code,
-                ontvangen=nu - timedelta(days=dagen_geleden),
+            await verzoek_van(
+                s, actor, naam, code, soort=soort, ontvangen=nu - timedelta(days=dagen_geleden)
             )
 
     def order(html: str, *namen: str) -> list[int]:
