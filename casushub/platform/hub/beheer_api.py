@@ -7,8 +7,6 @@ An object of another hub is not found here (None), exactly as an unknown id.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -20,8 +18,6 @@ from casushub.platform.identity.models import Membership, OidcProvider, Organisa
 from casushub.platform.models import Tenant
 
 __all__ = [
-    "GebruikerVanHub",
-    "RolVanGebruiker",
     "gebruikers_van_hub",
     "gemeente_van_hub",
     "gemeenten_van_hub",
@@ -104,25 +100,12 @@ async def wijzig_organisatie(
         )
 
 
-@dataclass(frozen=True)
-class RolVanGebruiker:
-    rol: str
-    tenant_id: uuid.UUID | None  # None: a role in the hub, not in one municipality
-
-
-@dataclass(frozen=True)
-class GebruikerVanHub:
-    id: uuid.UUID
-    naam: str
-    email: str
-    actief: bool
-    organisatie: str  # the organisation's slug
-    laatst_ingelogd: datetime | None
-    rollen: list[RolVanGebruiker]
-
-
-async def gebruikers_van_hub(conn: AsyncConnection, hub_id: uuid.UUID) -> list[GebruikerVanHub]:
-    """The users of the hub's organisations with their roles, by name."""
+async def gebruikers_van_hub(
+    conn: AsyncConnection, hub_id: uuid.UUID
+) -> list[tuple[Any, list[Any]]]:
+    """The users of the hub's organisations, by name: each user's row (id, name, email,
+    active, last_login_at and their organisation's slug) with the rows of their roles
+    (role, tenant_id; no tenant_id for a role in the hub)."""
     rows = (
         await conn.execute(
             select(
@@ -145,21 +128,10 @@ async def gebruikers_van_hub(conn: AsyncConnection, hub_id: uuid.UUID) -> list[G
             )
         )
     ).all()
-    per_user: dict[uuid.UUID, list[RolVanGebruiker]] = {}
+    per_user: dict[uuid.UUID, list[Any]] = {}
     for m in rollen:
-        per_user.setdefault(m.user_id, []).append(RolVanGebruiker(m.role, m.tenant_id))
-    return [
-        GebruikerVanHub(
-            id=r.id,
-            naam=r.name,
-            email=r.email,
-            actief=r.active,
-            organisatie=r.slug,
-            laatst_ingelogd=r.last_login_at,
-            rollen=per_user.get(r.id, []),
-        )
-        for r in rows
-    ]
+        per_user.setdefault(m.user_id, []).append(m)
+    return [(r, per_user.get(r.id, [])) for r in rows]
 
 
 async def schakel_gebruiker_uit(

@@ -360,15 +360,15 @@ class UsersApi(Controller):
             gebruikers = await gebruikers_van_hub(conn, hub_id)
         return [
             Gebruiker(
-                id=g.id,
-                naam=g.naam,
-                email=g.email,
-                actief=g.actief,
-                organisatie=g.organisatie,
-                laatst_ingelogd=g.laatst_ingelogd.isoformat() if g.laatst_ingelogd else None,
-                rollen=[GebruikerRol(rol=r.rol, gemeente=r.tenant_id) for r in g.rollen],
+                id=r.id,
+                naam=r.name,
+                email=r.email,
+                actief=r.active,
+                organisatie=r.slug,
+                laatst_ingelogd=r.last_login_at.isoformat() if r.last_login_at else None,
+                rollen=[GebruikerRol(rol=m.role, gemeente=m.tenant_id) for m in rollen],
             )
-            for g in gebruikers
+            for r, rollen in gebruikers
         ]
 
     @post(
