@@ -15,7 +15,8 @@ from sqlalchemy import select
 from casushub.crosstenant.onboarding import GemeenteAanmelding, meld_gemeente_aan
 from casushub.platform.database import create_admin_engine
 from casushub.platform.hub.api_tokens import maak_token, trek_in
-from casushub.platform.identity.models import OidcProvider
+from casushub.platform.identity.memberships import grant_membership
+from casushub.platform.identity.models import IdentitySession, OidcProvider, Organisation, User
 from casushub.platform.identity.roles import OrganisationType, Role
 from casushub.platform.models import Hub
 from casushub.platform.registry import create_hub
@@ -232,6 +233,64 @@ async def test_api_scoped_to_token_hub(twee_hubs: dict[str, Any]) -> None:
     assert {"naam", "contactpunt_email", "verwerkersovereenkomst_start"} <= set(
         fout.json()["fouten"]
     )
+
+
+async def test_api_users_of_the_token_hub_only(twee_hubs: dict[str, Any]) -> None:
+    """The users list and switching a user off see the token's hub only, with every role."""
+    client: Client = twee_hubs["client"]
+    x, y = twee_hubs["x"], twee_hubs["y"]
+    engine, settings = twee_hubs["engine"], twee_hubs["settings"]
+    # A hub admin of each hub; X's also plans cases in X's municipality.
+    eigen, ander = [
+        await create_signed_in_session(
+            engine,
+            settings,
+            role=Role.HUB_ADMIN,
+            hub_id=hub["hub_id"],
+            organisation_type=OrganisationType.HUB,
+        )
+        for hub in (x, y)
+    ]
+    async with engine.begin() as conn:
+        await grant_membership(
+            conn,
+            user_id=eigen.user_id,
+            organisation_id=eigen.organisation_id,
+            role=Role.GEMEENTE_REGIE,
+            tenant_id=x["tenant"].id,
+        )
+        slug = await conn.scalar(
+            select(Organisation.slug).where(Organisation.id == eigen.organisation_id)
+        )
+    lijst = await client.get("/api/v1/users", headers=bearer(x["token"]))
+    assert lijst.status_code == 200
+    gebruikers = {g["id"]: g for g in lijst.json()}
+    assert str(ander.user_id) not in gebruikers
+    gebruiker = gebruikers[str(eigen.user_id)]
+    assert gebruiker["actief"] is True
+    assert gebruiker["organisatie"] == slug
+    assert sorted(gebruiker["rollen"], key=lambda r: r["rol"]) == [
+        {"rol": Role.GEMEENTE_REGIE.value, "gemeente": str(x["tenant"].id)},
+        {"rol": Role.HUB_ADMIN.value, "gemeente": None},
+    ]
+    # Another hub's user does not exist here: nothing changes, their session lives on.
+    niet = await client.post(
+        f"/api/v1/users/{ander.user_id}/deactivate", headers=bearer(x["token"])
+    )
+    assert niet.status_code == 404
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(User.active).where(User.id == ander.user_id))
+        assert (
+            await conn.scalar(
+                select(IdentitySession.ended_at).where(IdentitySession.id == ander.session_id)
+            )
+            is None
+        )
+    uit = await client.post(f"/api/v1/users/{eigen.user_id}/deactivate", headers=bearer(x["token"]))
+    assert uit.status_code == 200
+    assert uit.json() == {"id": str(eigen.user_id), "actief": False, "sessies_beeindigd": 1}
+    opnieuw = (await client.get("/api/v1/users", headers=bearer(x["token"]))).json()
+    assert [g["actief"] for g in opnieuw if g["id"] == str(eigen.user_id)] == [False]
 
 
 async def test_api_refuses_cookies_and_bad_tokens(twee_hubs: dict[str, Any]) -> None:

@@ -13,15 +13,21 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, JSONBody
-from sqlalchemy import select
 
 from casushub.crosstenant.onboarding import GemeenteAanmelding, valideer
-from casushub.platform.identity.memberships import deactivate_user
-from casushub.platform.identity.models import Membership, OidcProvider, Organisation, User
+from casushub.platform.hub.beheer_api import (
+    gebruikers_van_hub,
+    gemeente_van_hub,
+    gemeenten_van_hub,
+    organisatie_van_hub,
+    organisaties_van_hub,
+    schakel_gebruiker_uit,
+    wijzig_organisatie,
+)
+from casushub.platform.identity.deactivation import DeactivationRefused
 from casushub.platform.identity.organisations import OrganisationClash, create_organisation
 from casushub.platform.identity.providers import save_provider
 from casushub.platform.jobs import get_job
-from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError
 from casushub.web.api.antwoorden import (
     PROBLEM_JSON,
@@ -91,11 +97,7 @@ class TenantsApi(Controller):
     async def lijst(self, request: AnyRequest, state: State) -> list[Gemeente]:
         hub_id = api_hub_id(request)
         async with state.engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(Tenant).where(Tenant.hub_id == hub_id).order_by(Tenant.name)
-                )
-            ).all()
+            rows = await gemeenten_van_hub(conn, hub_id)
         return [_tenant_json(t) for t in rows]
 
     @get("/{tenant_id:uuid}", summary="Eén gemeente", responses=probleem_antwoorden(400, 404))
@@ -104,11 +106,7 @@ class TenantsApi(Controller):
     ) -> Gemeente:
         hub_id = api_hub_id(request)
         async with state.engine.connect() as conn:
-            row = (
-                await conn.execute(
-                    select(Tenant).where(Tenant.id == tenant_id, Tenant.hub_id == hub_id)
-                )
-            ).first()
+            row = await gemeente_van_hub(conn, hub_id, tenant_id)
         if row is None:
             raise NotFoundException
         return _tenant_json(row)
@@ -228,21 +226,10 @@ def _org_json(o: Any, provider: Any = None) -> Organisatie:
 
 async def _org(state: State, hub_id: uuid.UUID, organisation_id: uuid.UUID) -> tuple[Any, Any]:
     async with state.engine.connect() as conn:
-        org = (
-            await conn.execute(
-                select(Organisation).where(
-                    Organisation.id == organisation_id, Organisation.hub_id == hub_id
-                )
-            )
-        ).first()
-        if org is None:
-            raise NotFoundException
-        provider = (
-            await conn.execute(
-                select(OidcProvider).where(OidcProvider.organisation_id == organisation_id)
-            )
-        ).first()
-    return org, provider
+        gevonden = await organisatie_van_hub(conn, hub_id, organisation_id)
+    if gevonden is None:
+        raise NotFoundException
+    return gevonden
 
 
 class OrganisationsApi(Controller):
@@ -252,13 +239,7 @@ class OrganisationsApi(Controller):
     async def lijst(self, request: AnyRequest, state: State) -> list[Organisatie]:
         hub_id = api_hub_id(request)
         async with state.engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(Organisation)
-                    .where(Organisation.hub_id == hub_id)
-                    .order_by(Organisation.name)
-                )
-            ).all()
+            rows = await organisaties_van_hub(conn, hub_id)
         return [_org_json(o) for o in rows]
 
     @get(
@@ -316,32 +297,12 @@ class OrganisationsApi(Controller):
         organisation_id: FromPath[uuid.UUID],
         data: JSONBody[OrganisatieWijziging],
     ) -> Response[Organisatie | Probleem]:
-        from sqlalchemy import update
-
-        from casushub.platform.identity.deactivation import (
-            DeactivationRefused,
-            deactivate_organisation,
-        )
-
         hub_id = api_hub_id(request)
         await _org(state, hub_id, organisation_id)
         try:
+            # One transaction: when switching off is refused, the name is not changed either.
             async with state.engine.begin() as conn:
-                # Switching off first: if it is refused, nothing else changes either.
-                if data.actief is False:
-                    await deactivate_organisation(conn, organisation_id)
-                elif data.actief is True:
-                    await conn.execute(
-                        update(Organisation)
-                        .where(Organisation.id == organisation_id)
-                        .values(active=True)
-                    )
-                if data.naam is not None and data.naam.strip():
-                    await conn.execute(
-                        update(Organisation)
-                        .where(Organisation.id == organisation_id)
-                        .values(name=data.naam.strip()[:200])
-                    )
+                await wijzig_organisatie(conn, organisation_id, actief=data.actief, naam=data.naam)
         except DeactivationRefused as exc:
             return _problem(
                 409, exc.message, {"actief": exc.message}, title="Uitschakelen niet toegestaan"
@@ -396,33 +357,7 @@ class UsersApi(Controller):
     async def lijst(self, request: AnyRequest, state: State) -> list[Gebruiker]:
         hub_id = api_hub_id(request)
         async with state.engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(
-                        User.id,
-                        User.name,
-                        User.email,
-                        User.active,
-                        User.last_login_at,
-                        Organisation.slug,
-                    )
-                    .join(Organisation, Organisation.id == User.organisation_id)
-                    .where(Organisation.hub_id == hub_id)
-                    .order_by(User.name)
-                )
-            ).all()
-            rollen = (
-                await conn.execute(
-                    select(Membership.user_id, Membership.role, Membership.tenant_id).where(
-                        Membership.user_id.in_([r.id for r in rows])
-                    )
-                )
-            ).all()
-        per_user: dict[uuid.UUID, list[GebruikerRol]] = {}
-        for m in rollen:
-            per_user.setdefault(m.user_id, []).append(
-                GebruikerRol(rol=m.role, gemeente=m.tenant_id)
-            )
+            gebruikers = await gebruikers_van_hub(conn, hub_id)
         return [
             Gebruiker(
                 id=r.id,
@@ -431,9 +366,9 @@ class UsersApi(Controller):
                 actief=r.active,
                 organisatie=r.slug,
                 laatst_ingelogd=r.last_login_at.isoformat() if r.last_login_at else None,
-                rollen=per_user.get(r.id, []),
+                rollen=[GebruikerRol(rol=m.role, gemeente=m.tenant_id) for m in rollen],
             )
-            for r in rows
+            for r, rollen in gebruikers
         ]
 
     @post(
@@ -477,14 +412,7 @@ class UsersApi(Controller):
     ) -> Uitgeschakeld:
         hub_id = api_hub_id(request)
         async with state.engine.begin() as conn:
-            eigen = (
-                await conn.execute(
-                    select(User.id)
-                    .join(Organisation, Organisation.id == User.organisation_id)
-                    .where(User.id == user_id, Organisation.hub_id == hub_id)
-                )
-            ).first()
-            if eigen is None:
-                raise NotFoundException
-            beeindigd = await deactivate_user(conn, user_id)
+            beeindigd = await schakel_gebruiker_uit(conn, hub_id, user_id)
+        if beeindigd is None:
+            raise NotFoundException
         return Uitgeschakeld(id=user_id, actief=False, sessies_beeindigd=beeindigd)
