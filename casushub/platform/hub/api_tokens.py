@@ -11,6 +11,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -18,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from casushub.platform.hub.models import ApiToken
 from casushub.platform.registry import RegistryError
 
-__all__ = ["TOKEN_PREFIX", "TokenScope", "maak_token", "trek_in", "verifieer"]
+__all__ = ["TOKEN_PREFIX", "TokenScope", "maak_token", "tokens_van_hub", "trek_in", "verifieer"]
 
 TOKEN_PREFIX = "chub_"  # noqa: S105 - a recognisable prefix (secret scanners), not a secret
 
@@ -58,6 +59,14 @@ async def maak_token(
         )
     ).scalar_one()
     return token_id, token
+
+
+async def tokens_van_hub(conn: AsyncConnection, hub_id: uuid.UUID) -> list[Any]:
+    """The hub's tokens (whole rows: never the token itself, only its hash), newest first."""
+    rows = await conn.execute(
+        select(ApiToken).where(ApiToken.hub_id == hub_id).order_by(ApiToken.created_at.desc())
+    )
+    return list(rows.all())
 
 
 @dataclass(frozen=True)

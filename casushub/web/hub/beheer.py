@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, get, post
@@ -12,16 +11,12 @@ from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
-from sqlalchemy import or_, select
 
-from casushub.platform.hub.api_tokens import maak_token, trek_in
-from casushub.platform.hub.models import ApiToken
+from casushub.platform.hub.api_tokens import maak_token, tokens_van_hub, trek_in
+from casushub.platform.hub.auditlog import auditregels
 from casushub.platform.identity.audit import record
-from casushub.platform.identity.models import AdminAuditEntry, Organisation, User
 from casushub.platform.identity.roles import Role
-from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError
-from casushub.platform.zoeken import bevat
 from casushub.web.auth.guards import roles
 from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 from casushub.web.hub.deps import AnyRequest, datum, hub_admin, render
@@ -41,13 +36,7 @@ class ApiTokensController(Controller):
 
     async def _context(self, state: State, hub_id: uuid.UUID) -> dict[str, Any]:
         async with state.engine.connect() as conn:
-            tokens = (
-                await conn.execute(
-                    select(ApiToken)
-                    .where(ApiToken.hub_id == hub_id)
-                    .order_by(ApiToken.created_at.desc())
-                )
-            ).all()
+            tokens = await tokens_van_hub(conn, hub_id)
         return {"tokens": tokens, "fouten": {}, "waarden": {}, "nieuw_token": None}
 
     @get("", name="hub-api-tokens")
@@ -143,38 +132,10 @@ class AuditController(Controller):
             tot_en_met = datum(tot)
         except ValueError:
             tot_en_met, fouten["tot"] = None, "Vul een datum in als dd-mm-jjjj."
-        hub_orgs = select(Organisation.id).where(Organisation.hub_id == admin.hub_id)
-        hub_users = select(User.id).where(User.organisation_id.in_(hub_orgs))
-        hub_slugs = select(Tenant.slug).where(Tenant.hub_id == admin.hub_id)
-        # Only this hub's entries: its organisations, its users' actions, its municipalities.
-        query = (
-            select(AdminAuditEntry, User.name.label("actor_naam"), User.email.label("actor_email"))
-            .outerjoin(User, User.id == AdminAuditEntry.actor_user_id)
-            .where(
-                or_(
-                    AdminAuditEntry.organisation_id.in_(hub_orgs),
-                    AdminAuditEntry.actor_user_id.in_(hub_users),
-                    AdminAuditEntry.target.in_(hub_slugs),
-                )
-            )
-        )
-        if wie.strip():
-            query = query.where(or_(bevat(User.name, wie.strip()), bevat(User.email, wie.strip())))
-        if wat.strip():
-            query = query.where(bevat(AdminAuditEntry.action, wat.strip()))
-        if vanaf:
-            query = query.where(
-                AdminAuditEntry.occurred_at >= datetime.combine(vanaf, time.min, tzinfo=UTC)
-            )
-        if tot_en_met:
-            query = query.where(
-                AdminAuditEntry.occurred_at
-                < datetime.combine(tot_en_met + timedelta(days=1), time.min, tzinfo=UTC)
-            )
         async with state.engine.connect() as conn:
-            regels = (
-                await conn.execute(query.order_by(AdminAuditEntry.occurred_at.desc()).limit(200))
-            ).all()
+            regels = await auditregels(
+                conn, admin.hub_id, wie=wie, wat=wat, vanaf=vanaf, tot_en_met=tot_en_met
+            )
         return render(
             request,
             "hub/audit.html",
