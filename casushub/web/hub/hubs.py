@@ -11,14 +11,14 @@ from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import select, update
 
+from casushub.platform.hub.hubs import alle_hubs, hubrij, wijzig_hub, zet_contact
+from casushub.platform.hub.organisaties import hub_organisatie
 from casushub.platform.identity.audit import record
 from casushub.platform.identity.memberships import invite
-from casushub.platform.identity.models import Organisation
 from casushub.platform.identity.organisations import create_organisation, domain_of
 from casushub.platform.identity.roles import OrganisationType, Role
-from casushub.platform.models import Hub, HubType
+from casushub.platform.models import HubType
 from casushub.platform.registry import RegistryError, create_hub
 from casushub.web.auth.guards import current_identity, roles
 from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
@@ -65,7 +65,7 @@ class HubsController(Controller):
     @get("", name="platform-hubs")
     async def overzicht(self, state: State) -> Template:
         async with state.engine.connect() as conn:
-            hubs = (await conn.execute(select(Hub).order_by(Hub.name))).all()
+            hubs = await alle_hubs(conn)
         return _page("hub/hubs.html", {"hubs": hubs, "fouten": {}, "waarden": {}})
 
     @post("", name="platform-hub-maken")
@@ -80,9 +80,7 @@ class HubsController(Controller):
             )
             identity = current_identity(request)
             async with state.engine.begin() as conn:
-                await conn.execute(
-                    update(Hub).where(Hub.id == hub_id).values(contact=waarden["contact"][:300])
-                )
+                await zet_contact(conn, hub_id, waarden["contact"])
                 await record(
                     conn,
                     "hub_aangemaakt",
@@ -93,7 +91,7 @@ class HubsController(Controller):
 
         async def opnieuw(fouten: dict[str, str]) -> Template:
             async with state.engine.connect() as conn:
-                hubs = (await conn.execute(select(Hub).order_by(Hub.name))).all()
+                hubs = await alle_hubs(conn)
             fouten = {{"name": "naam"}.get(k, k): v for k, v in fouten.items()}
             return _page("hub/hubs.html", {"hubs": hubs, "fouten": fouten, "waarden": waarden})
 
@@ -101,17 +99,10 @@ class HubsController(Controller):
 
     async def _hub(self, state: State, hub_id: uuid.UUID) -> dict[str, Any]:
         async with state.engine.connect() as conn:
-            hub = (await conn.execute(select(Hub).where(Hub.id == hub_id))).first()
+            hub = await hubrij(conn, hub_id)
             if hub is None:
                 raise NotFoundException
-            eigen = (
-                await conn.execute(
-                    select(Organisation.id, Organisation.name, Organisation.email_domains).where(
-                        Organisation.hub_id == hub_id,
-                        Organisation.type == OrganisationType.HUB.value,
-                    )
-                )
-            ).first()
+            eigen = await hub_organisatie(conn, hub_id)
         return {
             "hub": hub,
             "eigen": eigen,
@@ -139,13 +130,7 @@ class HubsController(Controller):
             fouten["type"] = "Kies het soort hub."
         if not fouten:
             async with state.engine.begin() as conn:
-                await conn.execute(
-                    update(Hub)
-                    .where(Hub.id == hub_id)
-                    .values(
-                        name=waarden["naam"], type=waarden["type"], contact=waarden["contact"][:300]
-                    )
-                )
+                await wijzig_hub(conn, hub_id, waarden["naam"], waarden["type"], waarden["contact"])
             context = await self._hub(state, hub_id)
             context["melding"] = "De hub is opgeslagen."
         else:

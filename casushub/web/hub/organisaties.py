@@ -11,8 +11,8 @@ from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import select, update
 
+from casushub.platform.hub import organisaties
 from casushub.platform.identity.deactivation import (
     DeactivationRefused,
     check_deactivation,
@@ -21,7 +21,6 @@ from casushub.platform.identity.deactivation import (
 )
 from casushub.platform.identity.discovery import ProviderMetadataCache
 from casushub.platform.identity.errors import ProviderUnavailable
-from casushub.platform.identity.models import OidcProvider, Organisation
 from casushub.platform.identity.organisations import create_organisation
 from casushub.platform.identity.providers import DEFAULT_ALGORITHMS, DEFAULT_SCOPES, save_provider
 from casushub.platform.identity.roles import OrganisationType, Role
@@ -189,26 +188,11 @@ async def verbinding_testen(
 
 async def _organisatie(state: State, admin: HubAdmin, organisation_id: uuid.UUID) -> Any:
     async with state.engine.connect() as conn:
-        org = (
-            await conn.execute(select(Organisation).where(Organisation.id == organisation_id))
-        ).first()
+        org = await organisaties.organisatie(conn, organisation_id)
         if org is None:
             raise NotFoundException
         in_hub(org.hub_id, admin)
-        provider = (
-            await conn.execute(
-                select(
-                    OidcProvider.issuer,
-                    OidcProvider.client_id,
-                    OidcProvider.scopes,
-                    OidcProvider.allowed_algorithms,
-                    OidcProvider.required_acr,
-                    OidcProvider.trusted_audiences,
-                    OidcProvider.claim_mappings,
-                    OidcProvider.post_logout_redirect_uri,
-                ).where(OidcProvider.organisation_id == organisation_id)
-            )
-        ).first()
+        provider = await organisaties.inlogdienst(conn, organisation_id)
     return org, provider
 
 
@@ -220,13 +204,7 @@ class OrganisatiesController(Controller):
     async def overzicht(self, request: AnyRequest, state: State) -> Template:
         admin = hub_admin(request)
         async with state.engine.connect() as conn:
-            orgs = (
-                await conn.execute(
-                    select(Organisation)
-                    .where(Organisation.hub_id == admin.hub_id)
-                    .order_by(Organisation.name)
-                )
-            ).all()
+            orgs = await organisaties.organisaties_van_hub(conn, admin.hub_id)
         return render(
             request,
             "hub/organisaties.html",
@@ -302,19 +280,15 @@ class OrganisatiesController(Controller):
             fouten["email_domeinen"] = "Geef een of meer e-maildomeinen op."
         try:
             async with state.engine.begin() as conn:
-                if domeinen:
-                    clash = (
-                        await conn.execute(
-                            select(Organisation.name).where(
-                                Organisation.email_domains.overlap(domeinen),
-                                Organisation.id != organisation_id,
-                            )
-                        )
-                    ).first()
-                    if clash is not None:
-                        fouten["email_domeinen"] = (
-                            f"Een van deze e-maildomeinen is al in gebruik bij {clash.name}."
-                        )
+                clash = (
+                    await organisaties.domein_in_gebruik(conn, domeinen, organisation_id)
+                    if domeinen
+                    else None
+                )
+                if clash is not None:
+                    fouten["email_domeinen"] = (
+                        f"Een van deze e-maildomeinen is al in gebruik bij {clash}."
+                    )
                 if uitschakelen and not fouten:
                     await check_deactivation(conn, organisation_id)
                     if data.bevestigd != "ja":
@@ -330,21 +304,13 @@ class OrganisatiesController(Controller):
                             },
                         )
                 if not fouten:
-                    await conn.execute(
-                        update(Organisation)
-                        .where(Organisation.id == organisation_id)
-                        .values(name=naam[:200], email_domains=domeinen)
-                    )
+                    await organisaties.wijzig(conn, organisation_id, naam, domeinen)
                     if uitschakelen:
                         await deactivate_organisation(
                             conn, organisation_id, actor_user_id=admin.user_id, ip=admin.ip
                         )
                     elif actief and not org.active:
-                        await conn.execute(
-                            update(Organisation)
-                            .where(Organisation.id == organisation_id)
-                            .values(active=True)
-                        )
+                        await organisaties.activeer(conn, organisation_id)
         except DeactivationRefused as exc:
             fouten["actief"] = exc.message
         if not fouten:
