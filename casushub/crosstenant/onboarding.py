@@ -17,8 +17,9 @@ from sqlalchemy import insert, select
 
 from casushub.platform.fouten import RegelFouten
 from casushub.platform.hub.checklist import maak_checklist
+from casushub.platform.hub.gemeenten import gemeente_met
 from casushub.platform.hub.models import Situatie
-from casushub.platform.models import Hub, Tenant
+from casushub.platform.models import Hub
 from casushub.platform.registry import (
     RegistryError,
     create_tenant,
@@ -124,14 +125,7 @@ async def meld_gemeente_aan(
         raise OnboardingInvalid(fouten)
     async with admin_engine.connect() as conn:
         hub_slug = (await conn.execute(select(Hub.slug).where(Hub.id == hub_id))).scalar()
-        clash = (
-            await conn.execute(
-                select(Tenant.slug, Tenant.gemeentecode).where(
-                    (Tenant.slug == a.slug)
-                    | (Tenant.gemeentecode == validate_gemeentecode(a.gemeentecode))
-                )
-            )
-        ).first()
+        clash = await gemeente_met(conn, a.slug, validate_gemeentecode(a.gemeentecode))
     if hub_slug is None:
         raise OnboardingInvalid({"hub": "Onbekende hub."})
     if clash is not None:

@@ -16,10 +16,14 @@ __all__ = [
     "GemeenteOpHub",
     "actieve_gemeenten",
     "actieve_tenant_id",
+    "eigen_gemeenten",
+    "gemeente_id",
+    "gemeente_met",
     "gemeente_op_hub",
     "gemeentecode",
     "gemeentecodes",
     "gemeenten_op_hub",
+    "gemeenten_van_hub",
     "gemeentenaam",
     "hub_van",
     "tenantrij",
@@ -114,3 +118,40 @@ async def actieve_tenant_id(conn: AsyncConnection, slug: str) -> uuid.UUID | Non
     return await conn.scalar(
         select(Tenant.id).where(Tenant.slug == slug, Tenant.status == TenantStatus.ACTIVE.value)
     )
+
+
+async def gemeente_id(conn: AsyncConnection, slug: str) -> uuid.UUID | None:
+    """The id of the municipality with this slug, whatever its status."""
+    return await conn.scalar(select(Tenant.id).where(Tenant.slug == slug))
+
+
+async def gemeenten_van_hub(conn: AsyncConnection, hub_id: uuid.UUID) -> list[Any]:
+    """Every municipality of the hub, whatever its status (id, name, slug, status), by name."""
+    rows = await conn.execute(
+        select(Tenant.id, Tenant.name, Tenant.slug, Tenant.status)
+        .where(Tenant.hub_id == hub_id)
+        .order_by(Tenant.name)
+    )
+    return list(rows.all())
+
+
+async def eigen_gemeenten(
+    conn: AsyncConnection, hub_id: uuid.UUID, tenant_ids: list[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Those of ``tenant_ids`` that are municipalities of this hub."""
+    rows = await conn.execute(
+        select(Tenant.id).where(Tenant.hub_id == hub_id, Tenant.id.in_(tenant_ids))
+    )
+    return set(rows.scalars())
+
+
+async def gemeente_met(conn: AsyncConnection, slug: str, gemeentecode: str) -> Any:
+    """A municipality that already has this slug or this CBS code (slug, gemeentecode), or
+    None: checked before a new one is onboarded."""
+    return (
+        await conn.execute(
+            select(Tenant.slug, Tenant.gemeentecode).where(
+                (Tenant.slug == slug) | (Tenant.gemeentecode == gemeentecode)
+            )
+        )
+    ).first()

@@ -9,15 +9,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from litestar.datastructures import State
-from sqlalchemy import select
 
 from casushub.crosstenant.onboarding import (
     GemeenteAanmelding,
     aanmelding_naar_params,
     valideer,
 )
+from casushub.platform.hub.gemeenten import gemeente_met
 from casushub.platform.hub.models import Situatie, StapStatus
-from casushub.platform.models import Tenant, TenantStatus
+from casushub.platform.models import TenantStatus
 from casushub.platform.registry import RegistryError, validate_gemeentecode
 from casushub.web.formulieren import Formulier
 from casushub.web.hub.deps import datum
@@ -150,13 +150,7 @@ async def tenant_clash(state: State, a: GemeenteAanmelding) -> dict[str, str]:
     except RegistryError:
         code = a.gemeentecode
     async with state.engine.connect() as conn:
-        row = (
-            await conn.execute(
-                select(Tenant.slug, Tenant.gemeentecode).where(
-                    (Tenant.slug == a.slug) | (Tenant.gemeentecode == code)
-                )
-            )
-        ).first()
+        row = await gemeente_met(conn, a.slug, code)
     if row is None:
         return {}
     if row.slug == a.slug:
