@@ -10,25 +10,34 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from casushub.platform.hub.gemeenten import eigen_gemeenten
 from casushub.platform.hub.models import (
     Bijeenkomst,
     Casusoverleg,
     CasusoverlegGemeente,
     TenantDeelnemer,
 )
-from casushub.platform.identity.models import Organisation
-from casushub.platform.identity.roles import OrganisationType
+from casushub.platform.identity.models import Membership, Organisation, User
+from casushub.platform.identity.roles import OrganisationType, Role
 from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError
 
 __all__ = [
     "DEELNEMER_TYPES",
+    "bijeenkomsten",
+    "casusoverleg",
+    "casusoverleggen",
+    "deelnemers",
+    "gemeentenamen",
+    "leden_per_overleg",
     "maak_casusoverleg",
     "plan_bijeenkomst",
+    "voorzitterkeuzes",
     "zet_deelnemers",
 ]
 
@@ -48,13 +57,7 @@ DEELNEMER_TYPES = frozenset(
 async def _tenants_of_hub(
     conn: AsyncConnection, hub_id: uuid.UUID, tenant_ids: list[uuid.UUID]
 ) -> None:
-    found = set(
-        (
-            await conn.execute(
-                select(Tenant.id).where(Tenant.hub_id == hub_id, Tenant.id.in_(tenant_ids))
-            )
-        ).scalars()
-    )
+    found = await eigen_gemeenten(conn, hub_id, tenant_ids)
     if not tenant_ids or found != set(tenant_ids):
         msg = "Kies een of meer gemeenten van deze hub."
         raise RegistryError(msg, "gemeenten")
@@ -164,3 +167,79 @@ async def zet_deelnemers(
             insert(TenantDeelnemer),
             [{"tenant_id": tenant_id, "organisation_id": o} for o in set(organisation_ids)],
         )
+
+
+async def deelnemers(conn: AsyncConnection, tenant_id: uuid.UUID) -> set[uuid.UUID]:
+    """The organisations that take part in the municipality's casusoverleg."""
+    rows = await conn.execute(
+        select(TenantDeelnemer.organisation_id).where(TenantDeelnemer.tenant_id == tenant_id)
+    )
+    return set(rows.scalars())
+
+
+async def voorzitterkeuzes(conn: AsyncConnection, hub_id: uuid.UUID) -> list[Any]:
+    """Who may chair (id, name, email): a procesregisseur of one of the hub's municipalities."""
+    rows = await conn.execute(
+        select(User.id, User.name, User.email)
+        .join(Membership, Membership.user_id == User.id)
+        .join(Tenant, Tenant.id == Membership.tenant_id)
+        .where(Tenant.hub_id == hub_id, Membership.role == Role.PROCESREGISSEUR.value)
+        .distinct()
+        .order_by(User.name)
+    )
+    return list(rows.all())
+
+
+async def casusoverleggen(conn: AsyncConnection, hub_id: uuid.UUID) -> list[Any]:
+    """The hub's casusoverleggen (id, naam), by name."""
+    rows = await conn.execute(
+        select(Casusoverleg.id, Casusoverleg.naam)
+        .where(Casusoverleg.hub_id == hub_id)
+        .order_by(Casusoverleg.naam)
+    )
+    return list(rows.all())
+
+
+async def leden_per_overleg(conn: AsyncConnection, hub_id: uuid.UUID) -> dict[uuid.UUID, list[str]]:
+    """The names of the member municipalities of each of the hub's casusoverleggen."""
+    rows = await conn.execute(
+        select(CasusoverlegGemeente.casusoverleg_id, Tenant.name)
+        .join(Tenant, Tenant.id == CasusoverlegGemeente.tenant_id)
+        .where(Tenant.hub_id == hub_id)
+    )
+    per_overleg: dict[uuid.UUID, list[str]] = {}
+    for overleg_id, naam in rows:
+        per_overleg.setdefault(overleg_id, []).append(naam)
+    return per_overleg
+
+
+async def casusoverleg(conn: AsyncConnection, casusoverleg_id: uuid.UUID) -> Any:
+    """The casusoverleg (id, naam, hub_id), or None; the caller checks its hub."""
+    return (
+        await conn.execute(
+            select(Casusoverleg.id, Casusoverleg.naam, Casusoverleg.hub_id).where(
+                Casusoverleg.id == casusoverleg_id
+            )
+        )
+    ).first()
+
+
+async def bijeenkomsten(conn: AsyncConnection, casusoverleg_id: uuid.UUID) -> list[Any]:
+    """The meetings of a casusoverleg (whole rows), in time order."""
+    rows = await conn.execute(
+        select(Bijeenkomst)
+        .where(Bijeenkomst.casusoverleg_id == casusoverleg_id)
+        .order_by(Bijeenkomst.begint_op)
+    )
+    return list(rows.all())
+
+
+async def gemeentenamen(conn: AsyncConnection, casusoverleg_id: uuid.UUID) -> list[str]:
+    """The names of the casusoverleg's member municipalities, by name."""
+    rows = await conn.execute(
+        select(Tenant.name)
+        .join(CasusoverlegGemeente, CasusoverlegGemeente.tenant_id == Tenant.id)
+        .where(CasusoverlegGemeente.casusoverleg_id == casusoverleg_id)
+        .order_by(Tenant.name)
+    )
+    return list(rows.scalars())

@@ -12,15 +12,13 @@ from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 
 from casushub.platform import klok
+from casushub.platform.hub import casusoverleg
 from casushub.platform.hub.casusoverleg import maak_casusoverleg, plan_bijeenkomst
-from casushub.platform.hub.models import Bijeenkomst, Casusoverleg, CasusoverlegGemeente
+from casushub.platform.hub.gemeenten import gemeenten_van_hub
 from casushub.platform.identity.audit import record
-from casushub.platform.identity.models import Membership, User
 from casushub.platform.identity.roles import Role
-from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError
 from casushub.web.auth.guards import roles
 from casushub.web.formulieren import FORMULIER, Formulier, meerdere
@@ -54,22 +52,8 @@ class Bijeenkomstformulier(Formulier):
 
 async def _keuzes(state: State, hub_id: uuid.UUID) -> dict[str, Any]:
     async with state.engine.connect() as conn:
-        gemeenten = (
-            await conn.execute(
-                select(Tenant.id, Tenant.name).where(Tenant.hub_id == hub_id).order_by(Tenant.name)
-            )
-        ).all()
-        # The chair: a procesregisseur of one of the hub's municipalities.
-        voorzitters = (
-            await conn.execute(
-                select(User.id, User.name, User.email)
-                .join(Membership, Membership.user_id == User.id)
-                .join(Tenant, Tenant.id == Membership.tenant_id)
-                .where(Tenant.hub_id == hub_id, Membership.role == Role.PROCESREGISSEUR.value)
-                .distinct()
-                .order_by(User.name)
-            )
-        ).all()
+        gemeenten = await gemeenten_van_hub(conn, hub_id)
+        voorzitters = await casusoverleg.voorzitterkeuzes(conn, hub_id)
     return {"gemeenten": gemeenten, "voorzitters": voorzitters}
 
 
@@ -79,23 +63,8 @@ class OverleggenController(Controller):
 
     async def _overzicht(self, state: State, admin: HubAdmin) -> dict[str, Any]:
         async with state.engine.connect() as conn:
-            overleggen = (
-                await conn.execute(
-                    select(Casusoverleg.id, Casusoverleg.naam)
-                    .where(Casusoverleg.hub_id == admin.hub_id)
-                    .order_by(Casusoverleg.naam)
-                )
-            ).all()
-            leden = (
-                await conn.execute(
-                    select(CasusoverlegGemeente.casusoverleg_id, Tenant.name)
-                    .join(Tenant, Tenant.id == CasusoverlegGemeente.tenant_id)
-                    .where(Tenant.hub_id == admin.hub_id)
-                )
-            ).all()
-        per_overleg: dict[uuid.UUID, list[str]] = {}
-        for overleg_id, naam in leden:
-            per_overleg.setdefault(overleg_id, []).append(naam)
+            overleggen = await casusoverleg.casusoverleggen(conn, admin.hub_id)
+            per_overleg = await casusoverleg.leden_per_overleg(conn, admin.hub_id)
         return {
             "overleggen": overleggen,
             "leden": per_overleg,
@@ -167,35 +136,12 @@ class OverleggenController(Controller):
 
     async def _overleg(self, state: State, admin: HubAdmin, overleg_id: uuid.UUID) -> Any:
         async with state.engine.connect() as conn:
-            overleg = (
-                await conn.execute(
-                    select(Casusoverleg.id, Casusoverleg.naam, Casusoverleg.hub_id).where(
-                        Casusoverleg.id == overleg_id
-                    )
-                )
-            ).first()
+            overleg = await casusoverleg.casusoverleg(conn, overleg_id)
             if overleg is None:
                 raise NotFoundException
             in_hub(overleg.hub_id, admin)
-            bijeenkomsten = (
-                await conn.execute(
-                    select(Bijeenkomst)
-                    .where(Bijeenkomst.casusoverleg_id == overleg_id)
-                    .order_by(Bijeenkomst.begint_op)
-                )
-            ).all()
-            gemeenten = (
-                (
-                    await conn.execute(
-                        select(Tenant.name)
-                        .join(CasusoverlegGemeente, CasusoverlegGemeente.tenant_id == Tenant.id)
-                        .where(CasusoverlegGemeente.casusoverleg_id == overleg_id)
-                        .order_by(Tenant.name)
-                    )
-                )
-                .scalars()
-                .all()
-            )
+            bijeenkomsten = await casusoverleg.bijeenkomsten(conn, overleg_id)
+            gemeenten = await casusoverleg.gemeentenamen(conn, overleg_id)
         return {
             "overleg": overleg,
             "bijeenkomsten": bijeenkomsten,
