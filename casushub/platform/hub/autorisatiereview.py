@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -17,7 +18,7 @@ from casushub.platform.identity import audit
 from casushub.platform.identity.models import Membership, User
 from casushub.platform.identity.roles import Role
 
-__all__ = ["bevestig", "review_herinneringen", "reviews_verlopen"]
+__all__ = ["bevestig", "laatste_review", "review_herinneringen", "reviews_verlopen"]
 
 
 async def bevestig(
@@ -51,6 +52,18 @@ async def bevestig(
         details={"gebruikers": aantal, "volgende_review": volgende.isoformat()},
     )
     return volgende
+
+
+async def laatste_review(conn: AsyncConnection, organisation_id: uuid.UUID) -> Any:
+    """The organisation's latest review (bevestigd_op, volgende_op), or None."""
+    return (
+        await conn.execute(
+            select(AutorisatieReview.bevestigd_op, AutorisatieReview.volgende_op)
+            .where(AutorisatieReview.organisation_id == organisation_id)
+            .order_by(AutorisatieReview.bevestigd_op.desc())
+            .limit(1)
+        )
+    ).first()
 
 
 async def reviews_verlopen(conn: AsyncConnection, vandaag: date) -> list[uuid.UUID]:

@@ -28,6 +28,8 @@ __all__ = [
     "huidige",
     "leg_training_vast",
     "publiceer",
+    "trainingen",
+    "versies",
 ]
 
 
@@ -51,6 +53,16 @@ async def publiceer(
         insert(Instructie).values(hub_id=hub_id, versie=versie, tekst=tekst, gepubliceerd_door=door)
     )
     return int(versie)
+
+
+async def versies(conn: AsyncConnection, hub_id: uuid.UUID) -> list[Any]:
+    """The hub's published versions (versie, created_at), newest first."""
+    rows = await conn.execute(
+        select(Instructie.versie, Instructie.created_at)
+        .where(Instructie.hub_id == hub_id)
+        .order_by(Instructie.versie.desc())
+    )
+    return list(rows.all())
 
 
 @dataclass(frozen=True)
@@ -157,3 +169,14 @@ async def leg_training_vast(
             vastgelegd_door=door,
         )
     )
+
+
+async def trainingen(conn: AsyncConnection, hub_id: uuid.UUID) -> list[Any]:
+    """The training recorded on the hub (name, datum, omschrijving), newest first."""
+    rows = await conn.execute(
+        select(User.name, Training.datum, Training.omschrijving)
+        .join(User, User.id == Training.user_id)
+        .where(Training.hub_id == hub_id)
+        .order_by(Training.datum.desc())
+    )
+    return list(rows.all())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, get, post
@@ -12,24 +11,14 @@ from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from casushub.platform import klok
-from casushub.platform.hub.autorisatiereview import bevestig
-from casushub.platform.hub.models import AutorisatieReview
+from casushub.platform.hub import gebruikers
+from casushub.platform.hub.autorisatiereview import bevestig, laatste_review
 from casushub.platform.identity.audit import record
-from casushub.platform.identity.memberships import deactivate_user, invite
-from casushub.platform.identity.models import Invitation, Membership, Organisation, User
-from casushub.platform.identity.organisations import domain_of
-from casushub.platform.identity.roles import (
-    HUB_STAFF_ROLES,
-    ROLE_LABELS,
-    TENANT_ROLES,
-    OrganisationType,
-    Role,
-)
-from casushub.platform.models import Tenant
+from casushub.platform.identity.memberships import deactivate_user
+from casushub.platform.identity.roles import ROLE_LABELS, Role
 from casushub.web.auth.guards import roles
 from casushub.web.formulieren import FORMULIER, Formulier, meerdere
 from casushub.web.hub.deps import (
@@ -62,129 +51,22 @@ async def nodig_uit(
     gemeente_ids: list[uuid.UUID],
 ) -> dict[str, str]:
     """Invite; returns Dutch errors per field (nothing is saved when there is any)."""
-    fouten: dict[str, str] = {}
-    try:
-        role = Role(rol)
-    except ValueError:
-        return {"rol": "Kies een rol."}
-    if role == Role.PLATFORM_OPERATOR:
-        return {"rol": "Een hubbeheerder kan geen platformbeheerder aanwijzen."}
-    async with state.engine.begin() as conn:
-        org = (
-            await conn.execute(
-                select(Organisation.type, Organisation.email_domains).where(
-                    Organisation.id == organisation_id, Organisation.hub_id == hub_id
-                )
-            )
-        ).first()
-        if org is None:
-            return {"organisatie": "Kies een organisatie van deze hub."}
-        domein = domain_of(email)
-        if domein is None:
-            fouten["email"] = "Vul een geldig e-mailadres in."
-        elif domein not in org.email_domains:
-            fouten["email"] = "Het e-mailadres hoort niet bij een domein van deze organisatie."
-        if role in TENANT_ROLES:
-            if org.type == OrganisationType.HUB.value:
-                # The hub is the processor: its staff reach case data only via the municipality.
-                fouten["rol"] = (
-                    "Medewerkers van de hub krijgen toegang tot casusgegevens alleen via "
-                    "de gemeente."
-                )
-            eigen = set(
-                (
-                    await conn.execute(
-                        select(Tenant.id).where(
-                            Tenant.hub_id == hub_id, Tenant.id.in_(gemeente_ids)
-                        )
-                    )
-                ).scalars()
-            )
-            if not gemeente_ids or eigen != set(gemeente_ids):
-                fouten["gemeenten"] = "Kies een of meer gemeenten van deze hub voor deze rol."
-        elif role not in HUB_STAFF_ROLES:
-            fouten["rol"] = "Kies een rol."
-        if fouten:
-            return fouten
-        for tenant_id in gemeente_ids if role in TENANT_ROLES else [None]:
-            await invite(
-                conn,
-                organisation_id=organisation_id,
-                email=email,
-                role=role,
-                tenant_id=tenant_id,
-                hub_id=None if tenant_id else hub_id,
-                invited_by=door,
-            )
-    return {}
+    return await gebruikers.nodig_uit(
+        state.engine, hub_id, door, organisation_id, email, rol, gemeente_ids
+    )
 
 
 async def _gebruikers(
     state: State, hub_id: uuid.UUID, organisation_id: uuid.UUID | None = None
 ) -> dict[str, Any]:
     async with state.engine.connect() as conn:
-        query = (
-            select(
-                User.id,
-                User.name,
-                User.email,
-                User.active,
-                User.last_login_at,
-                Organisation.name.label("organisatie"),
-            )
-            .join(Organisation, Organisation.id == User.organisation_id)
-            .where(Organisation.hub_id == hub_id)
-            .order_by(Organisation.name, User.name)
-        )
-        if organisation_id is not None:
-            query = query.where(User.organisation_id == organisation_id)
-        users = (await conn.execute(query)).all()
-        rollen = (
-            await conn.execute(
-                select(Membership.user_id, Membership.role, Tenant.name)
-                .outerjoin(Tenant, Tenant.id == Membership.tenant_id)
-                .where(Membership.user_id.in_([u.id for u in users]))
-            )
-        ).all()
-        uitnodigingen = (
-            await conn.execute(
-                select(
-                    Invitation.id,
-                    Invitation.email,
-                    Invitation.role,
-                    Invitation.expires_at,
-                    Organisation.name.label("organisatie"),
-                    Tenant.name.label("gemeente"),
-                )
-                .join(Organisation, Organisation.id == Invitation.organisation_id)
-                .outerjoin(Tenant, Tenant.id == Invitation.tenant_id)
-                .where(Organisation.hub_id == hub_id, Invitation.accepted_at.is_(None))
-                .order_by(Invitation.created_at.desc())
-            )
-        ).all()
-        organisaties = (
-            await conn.execute(
-                select(Organisation.id, Organisation.name)
-                .where(Organisation.hub_id == hub_id, Organisation.active.is_(True))
-                .order_by(Organisation.name)
-            )
-        ).all()
-        gemeenten = (
-            await conn.execute(
-                select(Tenant.id, Tenant.name).where(Tenant.hub_id == hub_id).order_by(Tenant.name)
-            )
-        ).all()
-    per_user: dict[uuid.UUID, list[str]] = {}
-    for r in rollen:
-        per_user.setdefault(r.user_id, []).append(
-            ROLE_LABELS[Role(r.role)] + (f" ({r.name})" if r.name else "")
-        )
+        overzicht = await gebruikers.gebruikersoverzicht(conn, hub_id, organisation_id)
     return {
-        "gebruikers": users,
-        "rollen": per_user,
-        "uitnodigingen": uitnodigingen,
-        "organisaties": organisaties,
-        "gemeenten": gemeenten,
+        "gebruikers": overzicht.gebruikers,
+        "rollen": overzicht.rollen,
+        "uitnodigingen": overzicht.uitnodigingen,
+        "organisaties": overzicht.organisaties,
+        "gemeenten": overzicht.gemeenten,
         "rol_opties": [(r.value, ROLE_LABELS[r]) for r in Role if r != Role.PLATFORM_OPERATOR],
         "role_labels": {r.value: ROLE_LABELS[r] for r in Role},
         "fouten": {},
@@ -195,13 +77,7 @@ async def _gebruikers(
 
 async def _eigen_gebruiker(state: State, admin: HubAdmin, user_id: uuid.UUID) -> Any:
     async with state.engine.connect() as conn:
-        row = (
-            await conn.execute(
-                select(User.id, User.email, Organisation.hub_id)
-                .join(Organisation, Organisation.id == User.organisation_id)
-                .where(User.id == user_id)
-            )
-        ).first()
+        row = await gebruikers.gebruiker_met_hub(conn, user_id)
     if row is None:
         raise NotFoundException
     in_hub(row.hub_id, admin)
@@ -212,13 +88,7 @@ async def _open_uitnodiging(
     conn: AsyncConnection, admin: HubAdmin, invitation_id: uuid.UUID
 ) -> Any:
     """An invitation of this admin's hub that was not yet used; 404 otherwise."""
-    row = (
-        await conn.execute(
-            select(Invitation.email, Organisation.hub_id, Invitation.organisation_id)
-            .join(Organisation, Organisation.id == Invitation.organisation_id)
-            .where(Invitation.id == invitation_id, Invitation.accepted_at.is_(None))
-        )
-    ).first()
+    row = await gebruikers.open_uitnodiging(conn, invitation_id)
     if row is None:
         raise NotFoundException
     in_hub(row.hub_id, admin)
@@ -290,12 +160,7 @@ class GebruikersController(Controller):
         admin = hub_admin(request)
         async with state.engine.begin() as conn:
             row = await _open_uitnodiging(conn, admin, invitation_id)
-            # A resent invitation is valid for another 30 days from now.
-            await conn.execute(
-                update(Invitation)
-                .where(Invitation.id == invitation_id)
-                .values(expires_at=datetime.now(UTC) + timedelta(days=30))
-            )
+            await gebruikers.verleng_uitnodiging(conn, invitation_id)
             await record(
                 conn,
                 "uitnodiging_opnieuw_verstuurd",
@@ -317,7 +182,7 @@ class GebruikersController(Controller):
         admin = hub_admin(request)
         async with state.engine.begin() as conn:
             row = await _open_uitnodiging(conn, admin, invitation_id)
-            await conn.execute(delete(Invitation).where(Invitation.id == invitation_id))
+            await gebruikers.trek_uitnodiging_in(conn, invitation_id)
             await record(
                 conn,
                 "uitnodiging_ingetrokken",
@@ -365,14 +230,7 @@ class GebruikersController(Controller):
 async def _review_context(state: State, admin: HubAdmin) -> dict[str, Any]:
     context = await _gebruikers(state, admin.hub_id, admin.identity.organisation_id)
     async with state.engine.connect() as conn:
-        laatste = (
-            await conn.execute(
-                select(AutorisatieReview.bevestigd_op, AutorisatieReview.volgende_op)
-                .where(AutorisatieReview.organisation_id == admin.identity.organisation_id)
-                .order_by(AutorisatieReview.bevestigd_op.desc())
-                .limit(1)
-            )
-        ).first()
+        laatste = await laatste_review(conn, admin.identity.organisation_id)
     context["laatste"] = laatste
     context["organisatie"] = admin.identity.organisation_name
     return context

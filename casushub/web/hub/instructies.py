@@ -14,18 +14,16 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from casushub.platform import klok
 from casushub.platform.fouten import RegelFouten
 from casushub.platform.hub import instructies
-from casushub.platform.hub.models import Instructie, Training
+from casushub.platform.hub.gebruikers import actieve_gebruikers, gebruiker_van_hub
+from casushub.platform.hub.gemeenten import hub_van
 from casushub.platform.identity.access import Identity, InstructionsNotAccepted
 from casushub.platform.identity.audit import record
-from casushub.platform.identity.models import Organisation, User
 from casushub.platform.identity.roles import Role
-from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError
 from casushub.web.auth.guards import current_identity, roles, signed_in
 from casushub.web.formulieren import FORMULIER, Formulier, datumveld, of_opnieuw
@@ -70,9 +68,7 @@ async def _hub_of_context(conn: AsyncConnection, identity: Identity | None) -> u
         raise PermissionDeniedException
     if active.hub_id is not None:
         return active.hub_id
-    hub_id = (
-        await conn.execute(select(Tenant.hub_id).where(Tenant.id == active.tenant_id))
-    ).scalar()
+    hub_id = await hub_van(conn, active.tenant_id) if active.tenant_id else None
     if hub_id is None:
         raise PermissionDeniedException
     return hub_id
@@ -153,29 +149,9 @@ class InstructiesController(Controller):
     opt = roles(Role.HUB_ADMIN)
 
     async def _context(self, conn: AsyncConnection, hub_id: uuid.UUID) -> dict[str, Any]:
-        versies = (
-            await conn.execute(
-                select(Instructie.versie, Instructie.created_at)
-                .where(Instructie.hub_id == hub_id)
-                .order_by(Instructie.versie.desc())
-            )
-        ).all()
-        gebruikers = (
-            await conn.execute(
-                select(User.id, User.name, User.email)
-                .join(Organisation, Organisation.id == User.organisation_id)
-                .where(Organisation.hub_id == hub_id, User.active.is_(True))
-                .order_by(User.name)
-            )
-        ).all()
-        trainingen = (
-            await conn.execute(
-                select(User.name, Training.datum, Training.omschrijving)
-                .join(User, User.id == Training.user_id)
-                .where(Training.hub_id == hub_id)
-                .order_by(Training.datum.desc())
-            )
-        ).all()
+        versies = await instructies.versies(conn, hub_id)
+        gebruikers = await actieve_gebruikers(conn, hub_id)
+        trainingen = await instructies.trainingen(conn, hub_id)
         return {
             "huidige": await instructies.huidige(conn, hub_id),
             "versies": versies,
@@ -237,14 +213,7 @@ class InstructiesController(Controller):
             if fouten:
                 raise RegelFouten(fouten)
             async with state.engine.begin() as conn:
-                eigen = (
-                    await conn.execute(
-                        select(User.id)
-                        .join(Organisation, Organisation.id == User.organisation_id)
-                        .where(User.id == user_id, Organisation.hub_id == admin.hub_id)
-                    )
-                ).first()
-                if eigen is None:
+                if not await gebruiker_van_hub(conn, admin.hub_id, user_id):
                     raise RegistryError("Kies een gebruiker.", "gebruiker")
                 await instructies.leg_training_vast(
                     conn, admin.hub_id, user_id, gevolgd, data.omschrijving, admin.user_id
