@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -18,7 +19,14 @@ from casushub.platform.hub.models import Implementatiestap, Situatie, StapStatus
 from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError
 
-__all__ = ["STAPPEN", "gereed_voor_livegang", "maak_checklist", "voortgang", "werk_stap_bij"]
+__all__ = [
+    "STAPPEN",
+    "gereed_voor_livegang",
+    "maak_checklist",
+    "stappen",
+    "voortgang",
+    "werk_stap_bij",
+]
 
 _INTREKKEN = ("convenant_intrekken", "Trek het modelconvenant in: de Wet vervangt het.")
 _VERGELIJKEN = (
@@ -67,6 +75,16 @@ async def maak_checklist(conn: AsyncConnection, tenant_id: uuid.UUID, situatie: 
             for volgorde, (code, titel) in enumerate(STAPPEN[situatie], start=1)
         ],
     )
+
+
+async def stappen(conn: AsyncConnection, tenant_id: uuid.UUID) -> list[Any]:
+    """The municipality's steps (whole rows), in their order."""
+    rows = await conn.execute(
+        select(Implementatiestap)
+        .where(Implementatiestap.tenant_id == tenant_id)
+        .order_by(Implementatiestap.volgorde)
+    )
+    return list(rows.all())
 
 
 @dataclass(frozen=True)

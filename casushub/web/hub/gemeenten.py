@@ -15,20 +15,20 @@ from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import func, select
 
 from casushub.crosstenant import lifecycle
 from casushub.platform import klok
-from casushub.platform.hub import checklist
+from casushub.platform.hub import casusoverleg, checklist
 from casushub.platform.hub.casusoverleg import DEELNEMER_TYPES, zet_deelnemers
 from casushub.platform.hub.checklist import StapWijziging
-from casushub.platform.hub.models import Implementatiestap, Situatie, StapStatus, TenantDeelnemer
+from casushub.platform.hub.gebruikers import gebruikers_per_rol
+from casushub.platform.hub.gemeenten import gemeente_id, gemeenten_van_hub, tenantrij
+from casushub.platform.hub.models import Situatie, StapStatus
+from casushub.platform.hub.organisaties import actieve_organisaties, eigen_organisaties
 from casushub.platform.hub.overeenkomst import verwerkersovereenkomst_actief
 from casushub.platform.identity.audit import record
-from casushub.platform.identity.models import Membership, Organisation
 from casushub.platform.identity.roles import Role
 from casushub.platform.jobs import get_job
-from casushub.platform.models import Tenant
 from casushub.platform.registry import RegistryError
 from casushub.web.auth.guards import roles
 from casushub.web.formulieren import FORMULIER, meerdere
@@ -61,7 +61,7 @@ __all__ = ["GemeentenController"]
 
 async def _tenant(state: State, admin: HubAdmin, tenant_id: uuid.UUID) -> Any:
     async with state.engine.connect() as conn:
-        row = (await conn.execute(select(Tenant).where(Tenant.id == tenant_id))).first()
+        row = await tenantrij(conn, tenant_id)
     if row is None:
         raise NotFoundException
     in_hub(row.hub_id, admin)
@@ -77,13 +77,7 @@ class GemeentenController(Controller):
         admin = hub_admin(request)
         async with state.engine.connect() as conn:
             voortgang = {v.tenant_id: v for v in await checklist.voortgang(conn, admin.hub_id)}
-            tenants = (
-                await conn.execute(
-                    select(Tenant.id, Tenant.name, Tenant.slug, Tenant.status)
-                    .where(Tenant.hub_id == admin.hub_id)
-                    .order_by(Tenant.name)
-                )
-            ).all()
+            tenants = await gemeenten_van_hub(conn, admin.hub_id)
         rijen = [
             {
                 "id": t.id,
@@ -154,9 +148,7 @@ class GemeentenController(Controller):
         headers = {"Cache-Control": "no-store"}
         if job.status == "done":
             async with state.engine.connect() as conn:
-                tenant_id = (
-                    await conn.execute(select(Tenant.id).where(Tenant.slug == job.params["slug"]))
-                ).scalar()
+                tenant_id = await gemeente_id(conn, job.params["slug"])
             if tenant_id is not None:
                 # Done: the page ends on the new municipality's page.
                 headers["HX-Redirect"] = f"/hub/gemeenten/{tenant_id}"
@@ -251,15 +243,7 @@ class GemeentenController(Controller):
             ids = [uuid.UUID(o) for o in gekozen]
             async with state.engine.begin() as conn:
                 # Only this hub's organisations can be chosen.
-                eigen = set(
-                    (
-                        await conn.execute(
-                            select(Organisation.id).where(
-                                Organisation.hub_id == admin.hub_id, Organisation.id.in_(ids)
-                            )
-                        )
-                    ).scalars()
-                )
+                eigen = await eigen_organisaties(conn, admin.hub_id, ids)
                 if eigen != set(ids):
                     raise RegistryError("Onbekende organisatie gekozen.", "organisaties")
                 await zet_deelnemers(conn, admin.hub_id, tenant.id, ids)
@@ -340,42 +324,10 @@ async def _overgang(
 
 async def _gemeente_context(state: State, admin: HubAdmin, tenant: Any) -> dict[str, Any]:
     async with state.engine.connect() as conn:
-        stappen = (
-            await conn.execute(
-                select(Implementatiestap)
-                .where(Implementatiestap.tenant_id == tenant.id)
-                .order_by(Implementatiestap.volgorde)
-            )
-        ).all()
-        organisaties = (
-            await conn.execute(
-                select(Organisation.id, Organisation.name, Organisation.type)
-                .where(
-                    Organisation.hub_id == admin.hub_id,
-                    Organisation.type.in_([t.value for t in DEELNEMER_TYPES]),
-                    Organisation.active.is_(True),
-                )
-                .order_by(Organisation.name)
-            )
-        ).all()
-        deelnemers = set(
-            (
-                await conn.execute(
-                    select(TenantDeelnemer.organisation_id).where(
-                        TenantDeelnemer.tenant_id == tenant.id
-                    )
-                )
-            ).scalars()
-        )
-        gebruikers = dict(
-            (
-                await conn.execute(
-                    select(Membership.role, func.count(func.distinct(Membership.user_id)))
-                    .where(Membership.tenant_id == tenant.id)
-                    .group_by(Membership.role)
-                )
-            ).all()
-        )
+        stappen = await checklist.stappen(conn, tenant.id)
+        organisaties = await actieve_organisaties(conn, admin.hub_id, DEELNEMER_TYPES)
+        deelnemers = await casusoverleg.deelnemers(conn, tenant.id)
+        gebruikers = await gebruikers_per_rol(conn, tenant.id)
         gereed = await checklist.gereed_voor_livegang(conn, tenant.id)
     from casushub.platform.migrate.revisions import tenant_head
 
