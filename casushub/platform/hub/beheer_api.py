@@ -18,6 +18,7 @@ from casushub.platform.identity.models import Membership, OidcProvider, Organisa
 from casushub.platform.models import Tenant
 
 __all__ = [
+    "gebruiker_van_hub",
     "gebruikers_van_hub",
     "gemeente_van_hub",
     "gemeenten_van_hub",
@@ -134,18 +135,23 @@ async def gebruikers_van_hub(
     return [(r, per_user.get(r.id, [])) for r in rows]
 
 
-async def schakel_gebruiker_uit(
-    conn: AsyncConnection, hub_id: uuid.UUID, user_id: uuid.UUID
-) -> int | None:
-    """Switch off a user of one of the hub's organisations and end their sessions: how many
-    sessions ended, or None (and nothing changed) when the user is not of this hub."""
-    eigen = (
+async def gebruiker_van_hub(conn: AsyncConnection, hub_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+    """Whether the user belongs to one of the hub's organisations."""
+    row = (
         await conn.execute(
             select(User.id)
             .join(Organisation, Organisation.id == User.organisation_id)
             .where(User.id == user_id, Organisation.hub_id == hub_id)
         )
     ).first()
-    if eigen is None:
+    return row is not None
+
+
+async def schakel_gebruiker_uit(
+    conn: AsyncConnection, hub_id: uuid.UUID, user_id: uuid.UUID
+) -> int | None:
+    """Switch off a user of one of the hub's organisations and end their sessions: how many
+    sessions ended, or None (and nothing changed) when the user is not of this hub."""
+    if not await gebruiker_van_hub(conn, hub_id, user_id):
         return None
     return await deactivate_user(conn, user_id)

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from casushub.platform.hub.gemeenten import eigen_gemeenten, gemeenten_van_hub
+from casushub.platform.hub.beheer_api import gemeenten_van_hub
+from casushub.platform.hub.gemeenten import eigen_gemeenten
 from casushub.platform.hub.organisaties import actieve_organisaties
 from casushub.platform.identity.memberships import invite
 from casushub.platform.identity.models import Invitation, Membership, Organisation, User
@@ -29,7 +30,6 @@ __all__ = [
     "Gebruikersoverzicht",
     "actieve_gebruikers",
     "gebruiker_met_hub",
-    "gebruiker_van_hub",
     "gebruikers_per_rol",
     "gebruikersoverzicht",
     "nodig_uit",
@@ -105,7 +105,7 @@ class Gebruikersoverzicht:
     rollen: dict[uuid.UUID, list[str]]  # per user: "Rol (Gemeente)"
     uitnodigingen: list[Any]  # id, email, role, expires_at, organisatie, gemeente
     organisaties: list[tuple[uuid.UUID, str]]  # the active ones to invite into: (id, name)
-    gemeenten: list[Any]  # id, name, slug, status
+    gemeenten: list[Any]  # whole rows, read like a Tenant
 
 
 async def gebruikersoverzicht(
@@ -174,18 +174,6 @@ async def gebruiker_met_hub(conn: AsyncConnection, user_id: uuid.UUID) -> Any:
             .where(User.id == user_id)
         )
     ).first()
-
-
-async def gebruiker_van_hub(conn: AsyncConnection, hub_id: uuid.UUID, user_id: uuid.UUID) -> bool:
-    """Whether the user belongs to one of the hub's organisations."""
-    row = (
-        await conn.execute(
-            select(User.id)
-            .join(Organisation, Organisation.id == User.organisation_id)
-            .where(User.id == user_id, Organisation.hub_id == hub_id)
-        )
-    ).first()
-    return row is not None
 
 
 async def actieve_gebruikers(conn: AsyncConnection, hub_id: uuid.UUID) -> list[Any]:

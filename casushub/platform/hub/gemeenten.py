@@ -23,7 +23,6 @@ __all__ = [
     "gemeentecode",
     "gemeentecodes",
     "gemeenten_op_hub",
-    "gemeenten_van_hub",
     "gemeentenaam",
     "hub_van",
     "tenantrij",
@@ -123,16 +122,6 @@ async def actieve_tenant_id(conn: AsyncConnection, slug: str) -> uuid.UUID | Non
 async def gemeente_id(conn: AsyncConnection, slug: str) -> uuid.UUID | None:
     """The id of the municipality with this slug, whatever its status."""
     return await conn.scalar(select(Tenant.id).where(Tenant.slug == slug))
-
-
-async def gemeenten_van_hub(conn: AsyncConnection, hub_id: uuid.UUID) -> list[Any]:
-    """Every municipality of the hub, whatever its status (id, name, slug, status), by name."""
-    rows = await conn.execute(
-        select(Tenant.id, Tenant.name, Tenant.slug, Tenant.status)
-        .where(Tenant.hub_id == hub_id)
-        .order_by(Tenant.name)
-    )
-    return list(rows.all())
 
 
 async def eigen_gemeenten(

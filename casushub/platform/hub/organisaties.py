@@ -1,4 +1,5 @@
-"""The hub's organisations as its admin screens read and change them."""
+"""The hub's organisations as its admin screens read and change them (the list of them all:
+``beheer_api.organisaties_van_hub``)."""
 
 from __future__ import annotations
 
@@ -20,17 +21,8 @@ __all__ = [
     "hub_organisatie",
     "inlogdienst",
     "organisatie",
-    "organisaties_van_hub",
     "wijzig",
 ]
-
-
-async def organisaties_van_hub(conn: AsyncConnection, hub_id: uuid.UUID) -> list[Any]:
-    """Every organisation of the hub (whole rows), by name."""
-    rows = await conn.execute(
-        select(Organisation).where(Organisation.hub_id == hub_id).order_by(Organisation.name)
-    )
-    return list(rows.all())
 
 
 async def actieve_organisaties(

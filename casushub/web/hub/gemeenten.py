@@ -19,10 +19,11 @@ from litestar.response import Redirect, Template
 from casushub.crosstenant import lifecycle
 from casushub.platform import klok
 from casushub.platform.hub import casusoverleg, checklist
+from casushub.platform.hub.beheer_api import gemeenten_van_hub
 from casushub.platform.hub.casusoverleg import DEELNEMER_TYPES, zet_deelnemers
 from casushub.platform.hub.checklist import StapWijziging
 from casushub.platform.hub.gebruikers import gebruikers_per_rol
-from casushub.platform.hub.gemeenten import gemeente_id, gemeenten_van_hub, tenantrij
+from casushub.platform.hub.gemeenten import gemeente_id, tenantrij
 from casushub.platform.hub.models import Situatie, StapStatus
 from casushub.platform.hub.organisaties import actieve_organisaties, eigen_organisaties
 from casushub.platform.hub.overeenkomst import verwerkersovereenkomst_actief

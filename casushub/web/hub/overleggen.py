@@ -15,8 +15,8 @@ from litestar.response import Redirect, Template
 
 from casushub.platform import klok
 from casushub.platform.hub import casusoverleg
+from casushub.platform.hub.beheer_api import gemeenten_van_hub
 from casushub.platform.hub.casusoverleg import maak_casusoverleg, plan_bijeenkomst
-from casushub.platform.hub.gemeenten import gemeenten_van_hub
 from casushub.platform.identity.audit import record
 from casushub.platform.identity.roles import Role
 from casushub.platform.registry import RegistryError
