@@ -24,6 +24,7 @@ from casushub.platform.hub.beheer_api import (
     schakel_gebruiker_uit,
     wijzig_organisatie,
 )
+from casushub.platform.hub.gebruikers import nodig_uit
 from casushub.platform.identity.deactivation import DeactivationRefused
 from casushub.platform.identity.organisations import OrganisationClash, create_organisation
 from casushub.platform.identity.providers import save_provider
@@ -386,12 +387,16 @@ class UsersApi(Controller):
         self, request: AnyRequest, state: State, data: JSONBody[Uitnodiging]
     ) -> Response[Uitgenodigd | Probleem]:
         hub_id = api_hub_id(request)
-        from casushub.web.hub.gebruikers import nodig_uit
-
         if fouten := data.als_dan_fouten():
             return _problem(422, " ".join(fouten.values()), fouten)
         fouten = await nodig_uit(
-            state, hub_id, None, data.organisatie_id, data.email, data.rol.value, data.gemeente_ids
+            state.engine,
+            hub_id,
+            None,
+            data.organisatie_id,
+            data.email,
+            data.rol.value,
+            data.gemeente_ids,
         )
         if fouten:
             # What the schema cannot know: objects outside this hub (they do not exist here)

@@ -30,7 +30,7 @@ from casushub.web.hub.deps import (
     render,
 )
 
-__all__ = ["GebruikersController", "nodig_uit"]
+__all__ = ["GebruikersController"]
 
 
 @dataclass
@@ -39,21 +39,6 @@ class Gebruikeruitnodiging(Formulier):
     email: str = ""
     rol: str = ""
     gemeenten: list[str] | str = field(default_factory=list)
-
-
-async def nodig_uit(
-    state: State,
-    hub_id: uuid.UUID,
-    door: uuid.UUID | None,
-    organisation_id: uuid.UUID,
-    email: str,
-    rol: str,
-    gemeente_ids: list[uuid.UUID],
-) -> dict[str, str]:
-    """Invite; returns Dutch errors per field (nothing is saved when there is any)."""
-    return await gebruikers.nodig_uit(
-        state.engine, hub_id, door, organisation_id, email, rol, gemeente_ids
-    )
 
 
 async def _gebruikers(
@@ -123,8 +108,8 @@ class GebruikersController(Controller):
             fouten["organisatie"] = "Kies een organisatie van deze hub."
         email = data.email.strip()
         if not fouten:
-            fouten = await nodig_uit(
-                state,
+            fouten = await gebruikers.nodig_uit(
+                state.engine,
                 admin.hub_id,
                 admin.user_id,
                 organisation_id,
