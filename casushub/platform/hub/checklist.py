@@ -1,8 +1,8 @@
 """Implementation checklist per municipality, chosen by its situation.
 
-The steps follow the VNG letter to municipalities after the Wet came into force (see
-``../shared/seeds``). A municipality cannot go live — no casus can be created — until every
-step the hub marks as required is done (``gereed``) or does not apply (``nvt``).
+The steps follow the VNG letter to municipalities after the Wet came into force. A
+municipality cannot go live — no casus can be created — until every step the hub marks as
+required is done (``gereed``) or does not apply (``nvt``).
 """
 
 from __future__ import annotations

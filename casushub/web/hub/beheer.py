@@ -18,7 +18,7 @@ from casushub.platform.identity.audit import record
 from casushub.platform.identity.roles import Role
 from casushub.platform.registry import RegistryError
 from casushub.web.auth.guards import roles
-from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
+from casushub.web.formulieren import DATUM_FOUT, FORMULIER, Formulier, of_opnieuw
 from casushub.web.hub.deps import AnyRequest, datum, hub_admin, render
 
 __all__ = ["ApiTokensController", "AuditController"]
@@ -127,11 +127,11 @@ class AuditController(Controller):
         try:
             vanaf = datum(van)
         except ValueError:
-            vanaf, fouten["van"] = None, "Vul een datum in als dd-mm-jjjj."
+            vanaf, fouten["van"] = None, DATUM_FOUT
         try:
             tot_en_met = datum(tot)
         except ValueError:
-            tot_en_met, fouten["tot"] = None, "Vul een datum in als dd-mm-jjjj."
+            tot_en_met, fouten["tot"] = None, DATUM_FOUT
         async with state.engine.connect() as conn:
             regels = await auditregels(
                 conn, admin.hub_id, wie=wie, wat=wat, vanaf=vanaf, tot_en_met=tot_en_met

@@ -32,8 +32,6 @@ from casushub.web.hub.deps import AnyRequest, HubAdmin, hub_admin, render
 
 __all__ = ["InstructiesController", "instructies_handlers", "instructies_redirect"]
 
-DATUM_FOUT = "Vul een datum in als dd-mm-jjjj."
-
 
 @dataclass
 class Acceptatie(Formulier):
@@ -203,7 +201,7 @@ class InstructiesController(Controller):
         async def actie() -> Template:
             fouten: dict[str, str] = {}
             try:
-                gevolgd = datumveld(data.datum, "datum", DATUM_FOUT) or klok.vandaag()
+                gevolgd = datumveld(data.datum, "datum") or klok.vandaag()
             except RegelFouten as fout:
                 gevolgd = klok.vandaag()
                 fouten.update(fout.fouten)

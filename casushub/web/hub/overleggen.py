@@ -21,7 +21,7 @@ from casushub.platform.identity.audit import record
 from casushub.platform.identity.roles import Role
 from casushub.platform.registry import RegistryError
 from casushub.web.auth.guards import roles
-from casushub.web.formulieren import FORMULIER, Formulier, meerdere
+from casushub.web.formulieren import DATUM_FOUT, FORMULIER, Formulier, meerdere
 from casushub.web.hub.deps import (
     AnyRequest,
     HubAdmin,
@@ -181,7 +181,7 @@ class OverleggenController(Controller):
                 raise ValueError(waarden["datum"])
         except ValueError:
             dag = None
-            fouten["datum"] = "Vul de datum in als dd-mm-jjjj."
+            fouten["datum"] = DATUM_FOUT
         tijden: dict[str, datetime] = {}
         for veld in ("begin", "einde"):
             try:

@@ -402,7 +402,7 @@ class OvergangController(Controller):
         waarden["aanwezig"] = [a for a in _lijst(data.aanwezig) if a in soort]
 
         async def actie() -> Redirect:
-            weegdatum = datumveld(data.datum, "datum", "Vul de datum in als dd-mm-jjjj.")
+            weegdatum = datumveld(data.datum, "datum")
             if weegdatum is None:
                 raise RegelFout("Vul de datum van de weging in.", "datum")
             invoer = ZaakWeging(

@@ -8,9 +8,7 @@ from datetime import date
 from casushub.platform.fouten import RegelFouten
 from casushub.web.formulieren import datumveld
 
-__all__ = ["DATUM_FOUT", "datum_verplicht", "reden_verplicht"]
-
-DATUM_FOUT = "Vul een datum in als dd-mm-jjjj."
+__all__ = ["datum_verplicht", "reden_verplicht"]
 
 
 def reden_verplicht(reden: str, ontbreekt: str, maximum: int) -> str | None:
@@ -24,7 +22,7 @@ def reden_verplicht(reden: str, ontbreekt: str, maximum: int) -> str | None:
 
 def datum_verplicht(waarde: str, veld: str, ontbreekt: str) -> date:
     """A required date as people type it; a ``RegelFouten`` on ``veld`` when it is not one."""
-    dag = datumveld(waarde, veld, DATUM_FOUT)
+    dag = datumveld(waarde, veld)
     if dag is None:
         raise RegelFouten({veld: ontbreekt})
     return dag
