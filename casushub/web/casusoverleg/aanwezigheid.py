@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
@@ -15,7 +15,7 @@ from litestar.response import Template
 from casushub.tenants.overleg.services import lees_aanwezigheid, registreer_aanwezigheid
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijeenkomsten import bijeenkomst_of_404
-from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.deps import CasusoverlegBasis
 from casushub.web.casusoverleg.namen import soortnaam
 from casushub.web.casusoverleg.rollen import REGIE
 from casushub.web.casusoverleg.scherm import Scherm
@@ -50,10 +50,8 @@ async def _aanwezigheid(
     )
 
 
-class AanwezigheidController(Controller):
-    path = "/casusoverleg"
+class AanwezigheidController(CasusoverlegBasis):
     opt = roles(*REGIE)
-    dependencies = DEPS
 
     @get("/bijeenkomsten/{bijeenkomst_id:uuid}/aanwezigheid", name="aanwezigheid")
     async def aanwezigheid(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -34,7 +34,7 @@ from casushub.tenants.casus.services import (
 from casushub.tenants.instellingen.services import lees_instellingen
 from casushub.tenants.weging.rules import CRITERIA, Beoordeling, criteriafouten
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.deps import DEPS, datum, datum_in
+from casushub.web.casusoverleg.deps import CasusoverlegBasis, datum, datum_in
 from casushub.web.casusoverleg.namen import ANDERE_GEMEENTE, gekozen_gemeentecode, gemeenten
 from casushub.web.casusoverleg.rollen import REGIE
 from casushub.web.casusoverleg.scherm import Scherm
@@ -197,10 +197,8 @@ async def _heropenen_pagina(
     )
 
 
-class ActieController(Controller):
-    path = "/casusoverleg"
+class ActieController(CasusoverlegBasis):
     opt = roles(*REGIE)
-    dependencies = DEPS
 
     @get("/casussen/{casus_id:uuid}/herbeoordeling", name="casus-herbeoordeling-formulier")
     async def herbeoordeling_formulier(

@@ -7,7 +7,7 @@ import asyncio
 import uuid
 from typing import Any
 
-from litestar import Controller, Request, Response, get
+from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
@@ -30,7 +30,7 @@ from casushub.web.casusoverleg.bijeenkomsten import (
     ics,
     lees_bijeenkomst,
 )
-from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.deps import CasusoverlegBasis
 from casushub.web.casusoverleg.rollen import ALLEN, WERKERS
 from casushub.web.casusoverleg.scherm import Scherm
 
@@ -51,6 +51,22 @@ async def _pdf(request: Request[Any, Any, Any], template: str, context: dict[str
     html = engine.get_template(template).render(**context)
     pdf: bytes = await asyncio.to_thread(HTML(string=html).write_pdf, pdf_variant="pdf/ua-1")
     return pdf
+
+
+async def _log_afdruk(
+    scherm: Scherm, doel: str, items: list[ExportItem], casus_id: uuid.UUID | None
+) -> None:
+    """A print for the casusoverleg, through the export guard (purpose) and logged, in the
+    caller's transaction; ``ExportGeweigerd`` when the purpose does not hold."""
+    await exporteer(
+        scherm.db,
+        scherm.actor,
+        doel=doel,
+        bestemming=Bestemming.CASUSOVERLEG,
+        formaat=ExportFormaat.AFDRUK,
+        items=items,
+        casus_id=casus_id,
+    )
 
 
 async def _afdruk_geweigerd(scherm: Scherm, titel: str, actie: str, fout: str) -> Template:
@@ -78,10 +94,8 @@ async def _als_pdf(
     )
 
 
-class AfdrukController(Controller):
-    path = "/casusoverleg"
+class AfdrukController(CasusoverlegBasis):
     opt = roles(*WERKERS)
-    dependencies = DEPS
 
     @get("/bijeenkomsten/{bijeenkomst_id:uuid}/agenda.pdf", name="agenda-pdf")
     async def agenda_pdf(
@@ -104,15 +118,7 @@ class AfdrukController(Controller):
                     (r.casus_id, [ExportItem("agendapunt", r.agendapunt_id)]) for r in regels
                 ] or [(None, [])]
                 for casus_id, items in afdrukken:
-                    await exporteer(
-                        db,
-                        actor,
-                        doel=doel,
-                        bestemming=Bestemming.CASUSOVERLEG,
-                        formaat=ExportFormaat.AFDRUK,
-                        items=items,
-                        casus_id=casus_id,
-                    )
+                    await _log_afdruk(scherm, doel, items, casus_id)
         except ExportGeweigerd as fout:
             return await _afdruk_geweigerd(scherm, "Agenda afdrukken", actie, fout.message)
         return await _als_pdf(
@@ -131,14 +137,11 @@ class AfdrukController(Controller):
         try:
             async with db.begin():
                 weergave = await lees_agendapunt(db, actor, agendapunt_id, doel="notulen afdrukken")
-                await exporteer(
-                    db,
-                    actor,
-                    doel=doel,
-                    bestemming=Bestemming.CASUSOVERLEG,
-                    formaat=ExportFormaat.AFDRUK,
-                    items=[ExportItem("agendapunt", weergave.punt.id)],
-                    casus_id=weergave.punt.casus_id,
+                await _log_afdruk(
+                    scherm,
+                    doel,
+                    [ExportItem("agendapunt", weergave.punt.id)],
+                    weergave.punt.casus_id,
                 )
         except ExportGeweigerd as fout:
             return await _afdruk_geweigerd(scherm, "Notulen afdrukken", actie, fout.message)

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
@@ -38,7 +38,7 @@ from casushub.web.casusoverleg.bijeenkomsten import (
     komende_bijeenkomsten,
     lees_bijeenkomst,
 )
-from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.deps import CasusoverlegBasis
 from casushub.web.casusoverleg.namen import organisatienamen, organisaties_van_hub, soortnaam
 from casushub.web.casusoverleg.planscherm import (
     Interventie,
@@ -187,10 +187,8 @@ async def _na_agendapunt(
     return await of_opnieuw(gelukt, opnieuw, standaardveld="")
 
 
-class AgendaController(Controller):
-    path = "/casusoverleg"
+class AgendaController(CasusoverlegBasis):
     opt = roles(*REGIE)
-    dependencies = DEPS
 
     @get("/casussen/{casus_id:uuid}/bijeenkomsten", name="casus-bijeenkomsten", opt=roles(*WERKERS))
     async def casus_bijeenkomsten(

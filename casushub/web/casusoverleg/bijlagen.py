@@ -13,7 +13,7 @@ import uuid
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from litestar import Controller, Response, get, post
+from litestar import Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
@@ -32,7 +32,7 @@ from casushub.tenants.casus.bijlagen import (
 from casushub.tenants.casus.errors import RegelFout
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.controllers import informatie_fragment
-from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.deps import CasusoverlegBasis
 from casushub.web.casusoverleg.rollen import WERKERS
 from casushub.web.casusoverleg.scherm import Scherm
 
@@ -63,10 +63,8 @@ async def _weiger(scherm: Scherm, item_id: uuid.UUID, melding: str, status_code:
     return await scherm.sectie(casus_id, "informatie", fragment)
 
 
-class BijlageController(Controller):
-    path = "/casusoverleg"
+class BijlageController(CasusoverlegBasis):
     opt = roles(*WERKERS)
-    dependencies = DEPS
 
     @post(
         "/informatie/{item_id:uuid}/bijlagen",

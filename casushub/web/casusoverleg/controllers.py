@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -35,7 +35,7 @@ from casushub.tenants.uitnodigingen.services import accepteer, lees_uitnodiging,
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.agenda import LOKAAL
 from casushub.web.casusoverleg.bijeenkomsten import bijeenkomsten_info, komende_bijeenkomsten
-from casushub.web.casusoverleg.deps import DEPS, datum, datum_in
+from casushub.web.casusoverleg.deps import CasusoverlegBasis, datum, datum_in
 from casushub.web.casusoverleg.namen import (
     ANDERE_GEMEENTE,
     gekozen_gemeentecode,
@@ -158,10 +158,8 @@ async def _signaal_formulier(
     )
 
 
-class CasusoverlegController(Controller):
-    path = "/casusoverleg"
+class CasusoverlegController(CasusoverlegBasis):
     opt = roles(*WERKERS)
-    dependencies = DEPS
 
     @get("/", name="casusoverleg", opt=roles(*ALLEN))
     async def dashboard(

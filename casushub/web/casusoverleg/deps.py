@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from litestar import Controller
 from litestar.di import Provide
 
 from casushub.platform.fouten import RegelFouten
@@ -13,7 +14,7 @@ from casushub.web.formulieren import DATUM_FOUT, als_uuid, datumveld
 from casushub.web.invoer import datum
 from casushub.web.tenancy import provide_tenant, provide_tenant_db
 
-__all__ = ["DEPS", "als_uuid", "datum", "datum_in"]
+__all__ = ["DEPS", "CasusoverlegBasis", "als_uuid", "datum", "datum_in"]
 
 DEPS = {
     "tenant": Provide(provide_tenant),
@@ -21,6 +22,14 @@ DEPS = {
     "actor": Provide(provide_actor),
     "scherm": Provide(provide_scherm),
 }
+
+
+class CasusoverlegBasis(Controller):
+    """A screen area of the casusoverleg: below /casusoverleg, with the dependencies above.
+    Each subclass says which roles it opens to (``opt``)."""
+
+    path = "/casusoverleg"
+    dependencies = DEPS
 
 
 def datum_in(

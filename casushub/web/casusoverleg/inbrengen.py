@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -21,7 +21,7 @@ from casushub.platform.identity.roles import Role
 from casushub.tenants.casus.deelgronden import DEELGRONDEN
 from casushub.tenants.uitnodigingen.inbreng import breng_in, mag_inbrengen, persoonsnaam_van_casus
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.deps import CasusoverlegBasis
 from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 
@@ -74,10 +74,8 @@ async def _pagina(
     )
 
 
-class InbrengController(Controller):
-    path = "/casusoverleg"
+class InbrengController(CasusoverlegBasis):
     opt = roles(Role.INVITED_PARTY)
-    dependencies = DEPS
 
     @get("/uitnodigingen/{uitnodiging_id:uuid}/inbrengen", name="uitnodiging-inbrengen-formulier")
     async def inbrengen_formulier(

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -31,7 +31,7 @@ from casushub.tenants.maatregelen.services import (
     open_maatregelen,
 )
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.deps import CasusoverlegBasis
 from casushub.web.casusoverleg.inbrengen import samenvatting
 from casushub.web.casusoverleg.namen import organisatienamen
 from casushub.web.casusoverleg.rollen import WERKERS
@@ -99,10 +99,8 @@ async def _besluitpagina(
     )
 
 
-class MaatregelController(Controller):
-    path = "/casusoverleg"
+class MaatregelController(CasusoverlegBasis):
     opt = roles(*WERKERS)
-    dependencies = DEPS
 
     @get("/casussen/{casus_id:uuid}/maatregelen", name="casus-maatregelen")
     async def casus_maatregelen(

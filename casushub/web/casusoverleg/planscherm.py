@@ -13,7 +13,7 @@ from datetime import date
 from functools import partial
 from typing import Annotated
 
-from litestar import Controller, post
+from litestar import post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
@@ -31,7 +31,7 @@ from casushub.tenants.plan.services import (
     wijzig_interventie,
 )
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.deps import CasusoverlegBasis, datum
 from casushub.web.casusoverleg.namen import organisaties_van_hub, soortnaam
 from casushub.web.casusoverleg.rollen import REGIE
 from casushub.web.casusoverleg.scherm import Scherm
@@ -168,10 +168,8 @@ async def plan_sectie(
     return await scherm.sectie(casus_id, "plan", fragment)
 
 
-class PlanController(Controller):
-    path = "/casusoverleg"
+class PlanController(CasusoverlegBasis):
     opt = roles(*REGIE)
-    dependencies = DEPS
 
     @post("/casussen/{casus_id:uuid}/interventies", name="interventie-toevoegen")
     async def interventie_toevoegen(

@@ -50,12 +50,15 @@ class Scherm:
         )
 
     async def gelezen_sectie(
-        self, casus_id: uuid.UUID, naam: str, lees: Callable[[], Awaitable[Template]]
+        self,
+        casus_id: uuid.UUID,
+        naam: str,
+        lees: Callable[[AsyncSession, Actor, uuid.UUID], Awaitable[Template]],
     ) -> Template:
-        """Section ``naam`` of the casus page, its fragment ``lees()`` read in one transaction
-        with the summary."""
+        """Section ``naam`` of the casus page, its fragment read by ``lees(db, actor,
+        casus_id)`` in one transaction with the summary."""
         async with self.db.begin():
-            fragment = await lees()
+            fragment = await lees(self.db, self.actor, casus_id)
             kop = await self.kop(casus_id)
         return await self.sectie(casus_id, naam, fragment, kop)
 

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -30,7 +30,7 @@ from casushub.tenants.plan.rules import DEELNEMER_TYPES
 from casushub.tenants.uitnodigingen.services import casus_van_uitnodiging, nodig_uit, trek_in
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijeenkomsten import gekozen_bijeenkomst, komende_bijeenkomsten
-from casushub.web.casusoverleg.deps import DEPS, als_uuid
+from casushub.web.casusoverleg.deps import CasusoverlegBasis, als_uuid
 from casushub.web.casusoverleg.namen import adressen_van_uitgenodigden, organisaties_van_hub
 from casushub.web.casusoverleg.rollen import REGIE
 from casushub.web.casusoverleg.scherm import Scherm
@@ -126,10 +126,8 @@ async def uitnodiging_mailen(
     return verstuurd
 
 
-class UitnodigController(Controller):
-    path = "/casusoverleg"
+class UitnodigController(CasusoverlegBasis):
     opt = roles(*REGIE)
-    dependencies = DEPS
 
     @get("/casussen/{casus_id:uuid}/uitnodigen", name="casus-uitnodigen-formulier")
     async def uitnodigen_formulier(

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -31,7 +31,7 @@ from casushub.tenants.casus.toegang import controleer_casus_toegang, laad_casus
 from casushub.tenants.casus.verloop import Gebeurtenis, geschiedenis
 from casushub.tenants.personen.services import lees_derden, voeg_derde_toe
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.deps import CasusoverlegBasis
 from casushub.web.casusoverleg.namen import gebruikersnamen, organisatienamen
 from casushub.web.casusoverleg.rollen import REGIE, WERKERS
 from casushub.web.casusoverleg.scherm import Scherm
@@ -136,18 +136,14 @@ async def _derden(
     )
 
 
-class VerloopController(Controller):
-    path = "/casusoverleg"
+class VerloopController(CasusoverlegBasis):
     opt = roles(*WERKERS)
-    dependencies = DEPS
 
     @get("/casussen/{casus_id:uuid}", name="casus")
     async def casus_pagina(
         self, casus_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template:
-        return await scherm.gelezen_sectie(
-            casus_id, "overzicht", lambda: overzicht_fragment(scherm.db, scherm.actor, casus_id)
-        )
+        return await scherm.gelezen_sectie(casus_id, "overzicht", overzicht_fragment)
 
     @get("/casussen/{casus_id:uuid}/verloop", name="casus-verloop")
     async def casus_verloop(
@@ -197,9 +193,7 @@ class VerloopController(Controller):
     async def casus_derden(
         self, casus_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template:
-        return await scherm.gelezen_sectie(
-            casus_id, "derden", lambda: _derden(scherm.db, scherm.actor, casus_id)
-        )
+        return await scherm.gelezen_sectie(casus_id, "derden", _derden)
 
     @post("/casussen/{casus_id:uuid}/derden", name="casus-derde-toevoegen")
     async def casus_derde_toevoegen(

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -38,7 +38,7 @@ from casushub.tenants.weging.services import (
     weeg_signaal,
 )
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.deps import DEPS, datum_in
+from casushub.web.casusoverleg.deps import CasusoverlegBasis, datum_in
 from casushub.web.casusoverleg.namen import gemeentecode_van, organisaties_van_hub, soortnaam
 from casushub.web.casusoverleg.rollen import REGIE, WERKERS
 from casushub.web.casusoverleg.scherm import Scherm
@@ -125,10 +125,8 @@ NOG_NIET_LIVE = (
 )
 
 
-class WegingController(Controller):
-    path = "/casusoverleg"
+class WegingController(CasusoverlegBasis):
     opt = roles(*REGIE)
-    dependencies = DEPS
 
     @get("/signalen/{signaal_id:uuid}/weging", name="weging", opt=roles(*WERKERS))
     async def weging_formulier(
