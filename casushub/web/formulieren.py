@@ -11,6 +11,7 @@ with what was typed kept and each message beside its field.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, fields
 from datetime import date
@@ -29,6 +30,7 @@ __all__ = [
     "FORMULIER",
     "NO_STORE",
     "Formulier",
+    "als_uuid",
     "datumveld",
     "formulierscherm",
     "meerdere",
@@ -59,6 +61,14 @@ def datumveld(waarde: str, veld: str, melding: str = DATUM_FOUT) -> date | None:
         return datum(waarde)
     except ValueError:
         raise RegelFouten({veld: melding}) from None
+
+
+def als_uuid(waarde: str) -> uuid.UUID | None:
+    """A chosen id from a select or checkbox; anything else is None (no choice)."""
+    try:
+        return uuid.UUID(waarde)
+    except ValueError:
+        return None
 
 
 def meerdere(waarde: list[str] | str) -> list[str]:

@@ -7,21 +7,18 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from litestar import Controller, get, post
-from litestar.datastructures import State
+from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from casushub.platform.tenancy import TenantRef
-from casushub.tenants.actor import Actor
 from casushub.tenants.overleg.services import lees_aanwezigheid, registreer_aanwezigheid
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.agenda import REGIE
 from casushub.web.casusoverleg.bijeenkomsten import bijeenkomst_of_404
-from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.deps import CasusoverlegBasis
 from casushub.web.casusoverleg.namen import soortnaam
+from casushub.web.casusoverleg.rollen import REGIE
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.casusoverleg.weging import deelnemende_organisaties
 from casushub.web.formulieren import FORMULIER, Formulier, meerdere
 
@@ -34,17 +31,12 @@ class Aanwezigheid(Formulier):
 
 
 async def _aanwezigheid(
-    state: State,
-    tenant: TenantRef,
-    db: AsyncSession,
-    actor: Actor,
-    bijeenkomst_id: uuid.UUID,
-    *,
-    melding: str | None = None,
+    scherm: Scherm, bijeenkomst_id: uuid.UUID, *, melding: str | None = None
 ) -> Template:
+    state, tenant = scherm.state, scherm.tenant
     info = await bijeenkomst_of_404(state.engine, tenant.id, bijeenkomst_id)
-    async with db.begin():
-        aanwezig = await lees_aanwezigheid(db, actor, bijeenkomst_id)
+    async with scherm.db.begin():
+        aanwezig = await lees_aanwezigheid(scherm.db, scherm.actor, bijeenkomst_id)
     return Template(
         "casusoverleg/aanwezigheid.html",
         context={
@@ -58,39 +50,31 @@ async def _aanwezigheid(
     )
 
 
-class AanwezigheidController(Controller):
-    path = "/casusoverleg"
+class AanwezigheidController(CasusoverlegBasis):
     opt = roles(*REGIE)
-    dependencies = DEPS
 
     @get("/bijeenkomsten/{bijeenkomst_id:uuid}/aanwezigheid", name="aanwezigheid")
     async def aanwezigheid(
-        self,
-        bijeenkomst_id: FromPath[uuid.UUID],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, bijeenkomst_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template:
-        return await _aanwezigheid(state, tenant, db, actor, bijeenkomst_id)
+        return await _aanwezigheid(scherm, bijeenkomst_id)
 
     @post("/bijeenkomsten/{bijeenkomst_id:uuid}/aanwezigheid", name="aanwezigheid-opslaan")
     async def aanwezigheid_opslaan(
         self,
         bijeenkomst_id: FromPath[uuid.UUID],
         data: Annotated[Aanwezigheid, FORMULIER],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template:
+        state, tenant = scherm.state, scherm.tenant
         await bijeenkomst_of_404(state.engine, tenant.id, bijeenkomst_id)
         organisaties = [uuid.UUID(i) for i, _, _ in await deelnemende_organisaties(state, tenant)]
         aangevinkt = set(meerdere(data.aanwezig))
-        async with db.begin():
+        async with scherm.db.begin():
             await registreer_aanwezigheid(
-                db, actor, bijeenkomst_id, {o: str(o) in aangevinkt for o in organisaties}
+                scherm.db,
+                scherm.actor,
+                bijeenkomst_id,
+                {o: str(o) in aangevinkt for o in organisaties},
             )
-        return await _aanwezigheid(
-            state, tenant, db, actor, bijeenkomst_id, melding="De aanwezigheid is vastgelegd."
-        )
+        return await _aanwezigheid(scherm, bijeenkomst_id, melding="De aanwezigheid is vastgelegd.")

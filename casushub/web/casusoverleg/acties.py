@@ -11,20 +11,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get, post
-from litestar.datastructures import State
+from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.crosstenant.overdracht import meld_overdracht
 from casushub.platform import klok
-from casushub.platform.identity.roles import Role
-from casushub.platform.tenancy import TenantRef
-from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.rules import destroy_on
 from casushub.tenants.bewaartermijnen.services import bewaarparameters
 from casushub.tenants.casus.errors import RegelFout, RegelFouten
@@ -39,15 +34,14 @@ from casushub.tenants.casus.services import (
 from casushub.tenants.instellingen.services import lees_instellingen
 from casushub.tenants.weging.rules import CRITERIA, Beoordeling, criteriafouten
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.deps import DEPS, datum, datum_in
+from casushub.web.casusoverleg.deps import CasusoverlegBasis, datum, datum_in
 from casushub.web.casusoverleg.namen import ANDERE_GEMEENTE, gekozen_gemeentecode, gemeenten
+from casushub.web.casusoverleg.rollen import REGIE
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.casusoverleg.weging import KEUZE_BEOORDELING
 from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
-from casushub.web.meldingen import meld
 
 __all__ = ["ActieController"]
-
-REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 
 
 @dataclass
@@ -118,15 +112,12 @@ def _h_veld(naam: str) -> str:
 
 
 async def _herbeoordeling_pagina(
-    db: AsyncSession,
-    actor: Actor,
-    casus_id: uuid.UUID,
-    waarden: dict[str, str],
-    fouten: dict[str, str],
+    scherm: Scherm, casus_id: uuid.UUID, waarden: dict[str, str], fouten: dict[str, str]
 ) -> Template:
     """The page with the casus (a logged read) and the review interval, in one transaction."""
+    db = scherm.db
     async with db.begin():
-        casus = await lees_casus(db, actor, casus_id, doel="herbeoordeling")
+        casus = await lees_casus(db, scherm.actor, casus_id, doel="herbeoordeling")
         instelling = await lees_instellingen(db)
     op = _dag_of_vandaag(waarden.get("herbeoordeling_datum", ""))
     return Template(
@@ -147,17 +138,12 @@ async def _herbeoordeling_pagina(
 
 
 async def _verhuizing_pagina(
-    state: State,
-    db: AsyncSession,
-    actor: Actor,
-    casus_id: uuid.UUID,
-    waarden: dict[str, str],
-    fouten: dict[str, str],
+    scherm: Scherm, casus_id: uuid.UUID, waarden: dict[str, str], fouten: dict[str, str]
 ) -> Template:
     """The casus in a transaction of its own, the municipalities (platform) after it."""
-    async with db.begin():
-        casus = await lees_casus(db, actor, casus_id, doel="verhuizing")
-    namen = await gemeenten(state.engine)
+    async with scherm.db.begin():
+        casus = await lees_casus(scherm.db, scherm.actor, casus_id, doel="verhuizing")
+    namen = await gemeenten(scherm.state.engine)
     return Template(
         "casusoverleg/verhuizing.html",
         context={
@@ -174,14 +160,11 @@ async def _verhuizing_pagina(
 
 
 async def _afsluiten_pagina(
-    db: AsyncSession,
-    actor: Actor,
-    casus_id: uuid.UUID,
-    waarden: dict[str, str],
-    fouten: dict[str, str],
+    scherm: Scherm, casus_id: uuid.UUID, waarden: dict[str, str], fouten: dict[str, str]
 ) -> Template:
+    db = scherm.db
     async with db.begin():
-        casus = await lees_casus(db, actor, casus_id, doel="afsluiten")
+        casus = await lees_casus(db, scherm.actor, casus_id, doel="afsluiten")
         parameters = await bewaarparameters(db)
     op = _dag_of_vandaag(waarden.get("afsluit_datum", ""))
     return Template(
@@ -197,14 +180,11 @@ async def _afsluiten_pagina(
 
 
 async def _heropenen_pagina(
-    db: AsyncSession,
-    actor: Actor,
-    casus_id: uuid.UUID,
-    fout: str | None = None,
-    status_code: int = 200,
+    scherm: Scherm, casus_id: uuid.UUID, fout: str | None = None, status_code: int = 200
 ) -> Template:
+    db = scherm.db
     async with db.begin():
-        casus = await lees_casus(db, actor, casus_id, doel="heropenen")
+        casus = await lees_casus(db, scherm.actor, casus_id, doel="heropenen")
         instelling = await lees_instellingen(db)
     return Template(
         "casusoverleg/heropenen.html",
@@ -217,20 +197,15 @@ async def _heropenen_pagina(
     )
 
 
-class ActieController(Controller):
-    path = "/casusoverleg"
+class ActieController(CasusoverlegBasis):
     opt = roles(*REGIE)
-    dependencies = DEPS
 
     @get("/casussen/{casus_id:uuid}/herbeoordeling", name="casus-herbeoordeling-formulier")
     async def herbeoordeling_formulier(
-        self,
-        casus_id: FromPath[uuid.UUID],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, casus_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template:
         return await _herbeoordeling_pagina(
-            db, actor, casus_id, {"herbeoordeling_datum": _vandaag()}, {}
+            scherm, casus_id, {"herbeoordeling_datum": _vandaag()}, {}
         )
 
     @post("/casussen/{casus_id:uuid}/herbeoordeling", name="casus-herbeoordeling")
@@ -238,9 +213,7 @@ class ActieController(Controller):
         self,
         casus_id: FromPath[uuid.UUID],
         data: Annotated[Herbeoordeling, FORMULIER],
-        request: Request[Any, Any, Any],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
         """The periodic necessity review against the five criteria (moves the next review)."""
         criteria = data.criteria()
@@ -258,48 +231,46 @@ class ActieController(Controller):
                 if not data.h_redenering.strip():
                     fouten["redenering"] = "Leg de afweging vast (redenering)."
                 raise RegelFouten(fouten)
-            async with db.begin():
+            async with scherm.db.begin():
                 await registreer_herbeoordeling(
-                    db, actor, casus_id, datum=op, criteria=criteria, redenering=data.h_redenering
+                    scherm.db,
+                    scherm.actor,
+                    casus_id,
+                    datum=op,
+                    criteria=criteria,
+                    redenering=data.h_redenering,
                 )
-            meld(request, "Herbeoordeling vastgelegd. De volgende noodzaaktoets is verschoven.")
-            return Redirect(casus_url(casus_id), status_code=303)
+            return scherm.terug(
+                casus_url(casus_id),
+                "Herbeoordeling vastgelegd. De volgende noodzaaktoets is verschoven.",
+            )
 
         return await of_opnieuw(
             actie,
             lambda fouten: _herbeoordeling_pagina(
-                db, actor, casus_id, data.waarden(), {_h_veld(k): v for k, v in fouten.items()}
+                scherm, casus_id, data.waarden(), {_h_veld(k): v for k, v in fouten.items()}
             ),
             standaardveld="datum",
         )
 
     @get("/casussen/{casus_id:uuid}/verhuizing", name="casus-verhuizing-formulier")
     async def verhuizing_formulier(
-        self,
-        casus_id: FromPath[uuid.UUID],
-        state: State,
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, casus_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template:
-        return await _verhuizing_pagina(
-            state, db, actor, casus_id, {"verhuis_datum": _vandaag()}, {}
-        )
+        return await _verhuizing_pagina(scherm, casus_id, {"verhuis_datum": _vandaag()}, {})
 
     @post("/casussen/{casus_id:uuid}/verhuizing", name="casus-verhuizing")
     async def verhuizing_opslaan(
         self,
         casus_id: FromPath[uuid.UUID],
         data: Annotated[Verhuizing, FORMULIER],
-        request: Request[Any, Any, Any],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
         """Rule 10: the gemeente van verblijf changes, the contactpunt with it; a hand-over task."""
         waarden = data.waarden()
         anders = data.naar_gemeente == ANDERE_GEMEENTE
         code = gekozen_gemeentecode(data.naar_gemeente, data.andere_gemeentecode)
+        state = scherm.state
 
         async def actie() -> Redirect:
             fouten: dict[str, str] = {}
@@ -317,15 +288,17 @@ class ActieController(Controller):
             )
             if fouten or op is None:
                 raise RegelFouten(fouten)
-            async with db.begin():
-                taak = await verhuis(db, actor, casus_id, naar_gemeente=code, datum=op)
+            async with scherm.db.begin():
+                taak = await verhuis(
+                    scherm.db, scherm.actor, casus_id, naar_gemeente=code, datum=op
+                )
             # The new municipality sees the task when it is on the hub (a platform-level notice).
             naar = await meld_overdracht(
-                state.engine, state.settings, actor, van=tenant, taak_id=taak.id
+                state.engine, state.settings, scherm.actor, van=scherm.tenant, taak_id=taak.id
             )
             nieuwe = (await gemeenten(state.engine)).naam(code)
-            meld(
-                request,
+            return scherm.terug(
+                casus_url(casus_id),
                 f"Verhuizing vastgelegd: de gemeente van verblijf is nu {nieuwe}. "
                 + (
                     "De nieuwe gemeente ziet de overdrachtstaak op haar overzicht."
@@ -334,33 +307,27 @@ class ActieController(Controller):
                     "platform over."
                 ),
             )
-            return Redirect(casus_url(casus_id), status_code=303)
 
         async def opnieuw(fouten: dict[str, str]) -> Template:
             gemeld = {(k if k in waarden else "naar_gemeente"): v for k, v in fouten.items()}
             if anders and "naar_gemeente" in gemeld:
                 gemeld["andere_gemeentecode"] = gemeld.pop("naar_gemeente")
-            return await _verhuizing_pagina(state, db, actor, casus_id, waarden, gemeld)
+            return await _verhuizing_pagina(scherm, casus_id, waarden, gemeld)
 
         return await of_opnieuw(actie, opnieuw, standaardveld="naar_gemeente")
 
     @get("/casussen/{casus_id:uuid}/afsluiten", name="casus-afsluiten-formulier")
     async def afsluiten_formulier(
-        self,
-        casus_id: FromPath[uuid.UUID],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, casus_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template:
-        return await _afsluiten_pagina(db, actor, casus_id, {"afsluit_datum": _vandaag()}, {})
+        return await _afsluiten_pagina(scherm, casus_id, {"afsluit_datum": _vandaag()}, {})
 
     @post("/casussen/{casus_id:uuid}/afsluiten", name="casus-afsluiten")
     async def afsluiten_opslaan(
         self,
         casus_id: FromPath[uuid.UUID],
         data: Annotated[Afsluiting, FORMULIER],
-        request: Request[Any, Any, Any],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
         waarden = data.waarden()
 
@@ -376,11 +343,13 @@ class ActieController(Controller):
             )
             if fouten:
                 raise RegelFouten(fouten)
-            async with db.begin():
-                casus = await sluit_af(db, actor, casus_id, reden=data.afsluit_reden, datum=op)
+            async with scherm.db.begin():
+                casus = await sluit_af(
+                    scherm.db, scherm.actor, casus_id, reden=data.afsluit_reden, datum=op
+                )
                 vernietigen = casus.destroy_on
-            meld(
-                request,
+            return scherm.terug(
+                casus_url(casus_id),
                 "Casus afgesloten."
                 + (
                     f" De gegevens worden vernietigd op {vernietigen:%d-%m-%Y}."
@@ -388,41 +357,32 @@ class ActieController(Controller):
                     else ""
                 ),
             )
-            return Redirect(casus_url(casus_id), status_code=303)
 
         async def opnieuw(fouten: dict[str, str]) -> Template:
             veld = {"reden": "afsluit_reden", "datum": "afsluit_datum"}
             gemeld = {
                 veld.get(k, k if k in waarden else "afsluit_reden"): v for k, v in fouten.items()
             }
-            return await _afsluiten_pagina(db, actor, casus_id, waarden, gemeld)
+            return await _afsluiten_pagina(scherm, casus_id, waarden, gemeld)
 
         return await of_opnieuw(actie, opnieuw, standaardveld="afsluit_reden")
 
     @get("/casussen/{casus_id:uuid}/heropenen", name="casus-heropenen-formulier")
     async def heropenen_formulier(
-        self,
-        casus_id: FromPath[uuid.UUID],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, casus_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template:
-        return await _heropenen_pagina(db, actor, casus_id)
+        return await _heropenen_pagina(scherm, casus_id)
 
     @post("/casussen/{casus_id:uuid}/heropenen", name="casus-heropenen")
     async def heropenen_opslaan(
-        self,
-        casus_id: FromPath[uuid.UUID],
-        request: Request[Any, Any, Any],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, casus_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template | Redirect:
         try:
-            async with db.begin():
-                casus = await heropen(db, actor, casus_id)
+            async with scherm.db.begin():
+                casus = await heropen(scherm.db, scherm.actor, casus_id)
         except RegelFout as fout:
-            return await _heropenen_pagina(db, actor, casus_id, fout.message, 422)
-        meld(
-            request,
+            return await _heropenen_pagina(scherm, casus_id, fout.message, 422)
+        return scherm.terug(
+            casus_url(casus_id),
             f"Casus heropend met status '{casus.status}'. De vernietigingsdatum is vervallen.",
         )
-        return Redirect(casus_url(casus_id), status_code=303)

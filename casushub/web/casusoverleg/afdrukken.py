@@ -7,16 +7,12 @@ import asyncio
 import uuid
 from typing import Any
 
-from litestar import Controller, Request, Response, get
-from litestar.datastructures import State
+from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from casushub.platform.tenancy import TenantRef
-from casushub.tenants.actor import Actor
 from casushub.tenants.casus.toegang import log_weigering
 from casushub.tenants.exports.rules import Bestemming, ExportGeweigerd, ExportItem
 from casushub.tenants.exports.rules import Formaat as ExportFormaat
@@ -27,14 +23,16 @@ from casushub.tenants.overleg.services import (
     mag_bijeenkomst_zien,
 )
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.agenda import AFDRUK_DOELEN, ALLEN, WERKERS
+from casushub.web.casusoverleg.agenda import AFDRUK_DOELEN
 from casushub.web.casusoverleg.bijeenkomsten import (
     bijeenkomst_of_404,
     bijeenkomst_van_tenant,
     ics,
     lees_bijeenkomst,
 )
-from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.deps import CasusoverlegBasis
+from casushub.web.casusoverleg.rollen import ALLEN, WERKERS
+from casushub.web.casusoverleg.scherm import Scherm
 
 __all__ = ["AfdrukController"]
 
@@ -55,33 +53,61 @@ async def _pdf(request: Request[Any, Any, Any], template: str, context: dict[str
     return pdf
 
 
-def _afdruk_geweigerd(titel: str, actie: str, fout: str, status_code: int = 422) -> Template:
-    return Template(
-        "casusoverleg/afdruk.html",
-        context={"titel": titel, "actie": actie, "fout": fout, "doelen": AFDRUK_DOELEN},
-        status_code=status_code,
+async def _log_afdruk(
+    scherm: Scherm, doel: str, items: list[ExportItem], casus_id: uuid.UUID | None
+) -> None:
+    """A print for the casusoverleg, through the export guard (purpose) and logged, in the
+    caller's transaction; ``ExportGeweigerd`` when the purpose does not hold."""
+    await exporteer(
+        scherm.db,
+        scherm.actor,
+        doel=doel,
+        bestemming=Bestemming.CASUSOVERLEG,
+        formaat=ExportFormaat.AFDRUK,
+        items=items,
+        casus_id=casus_id,
     )
 
 
-class AfdrukController(Controller):
-    path = "/casusoverleg"
+async def _afdruk_geweigerd(scherm: Scherm, titel: str, actie: str, fout: str) -> Template:
+    """The export guard's refusal, logged in a transaction of its own, and the form to choose
+    the purpose again (422)."""
+    async with scherm.db.begin():
+        await log_weigering(
+            scherm.db, scherm.actor, gegevensgroep="export", casus_id=None, reden=fout
+        )
+    return Template(
+        "casusoverleg/afdruk.html",
+        context={"titel": titel, "actie": actie, "fout": fout, "doelen": AFDRUK_DOELEN},
+        status_code=422,
+    )
+
+
+async def _als_pdf(
+    scherm: Scherm, template: str, context: dict[str, Any], bestandsnaam: str
+) -> Response[bytes]:
+    pdf = await _pdf(scherm.request, template, context)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{bestandsnaam}"'},
+    )
+
+
+class AfdrukController(CasusoverlegBasis):
     opt = roles(*WERKERS)
-    dependencies = DEPS
 
     @get("/bijeenkomsten/{bijeenkomst_id:uuid}/agenda.pdf", name="agenda-pdf")
     async def agenda_pdf(
         self,
         bijeenkomst_id: FromPath[uuid.UUID],
-        request: Request[Any, Any, Any],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
         doel: FromQuery[str] = "",
     ) -> Response[bytes] | Template:
         """This municipality's part of the agenda, as the viewer may see it; the print is
         purpose-bound (export guard) and logged as a print per casus."""
-        info = await bijeenkomst_of_404(state.engine, tenant.id, bijeenkomst_id)
+        db, actor = scherm.db, scherm.actor
+        info = await bijeenkomst_of_404(scherm.state.engine, scherm.tenant.id, bijeenkomst_id)
         actie = f"/casusoverleg/bijeenkomsten/{bijeenkomst_id}/agenda.pdf"
         try:
             async with db.begin():
@@ -92,63 +118,36 @@ class AfdrukController(Controller):
                     (r.casus_id, [ExportItem("agendapunt", r.agendapunt_id)]) for r in regels
                 ] or [(None, [])]
                 for casus_id, items in afdrukken:
-                    await exporteer(
-                        db,
-                        actor,
-                        doel=doel,
-                        bestemming=Bestemming.CASUSOVERLEG,
-                        formaat=ExportFormaat.AFDRUK,
-                        items=items,
-                        casus_id=casus_id,
-                    )
+                    await _log_afdruk(scherm, doel, items, casus_id)
         except ExportGeweigerd as fout:
-            async with db.begin():
-                await log_weigering(
-                    db, actor, gegevensgroep="export", casus_id=None, reden=fout.message
-                )
-            return _afdruk_geweigerd("Agenda afdrukken", actie, fout.message)
-        pdf = await _pdf(request, "casusoverleg/agenda_pdf.html", {"info": info, "regels": regels})
-        return Response(
-            pdf,
-            media_type="application/pdf",
-            headers={"Content-Disposition": 'attachment; filename="agenda.pdf"'},
+            return await _afdruk_geweigerd(scherm, "Agenda afdrukken", actie, fout.message)
+        return await _als_pdf(
+            scherm, "casusoverleg/agenda_pdf.html", {"info": info, "regels": regels}, "agenda.pdf"
         )
 
     @get("/agendapunten/{agendapunt_id:uuid}/notulen.pdf", name="notulen-pdf")
     async def notulen_pdf(
         self,
         agendapunt_id: FromPath[uuid.UUID],
-        request: Request[Any, Any, Any],
-        state: State,
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
         doel: FromQuery[str] = "",
     ) -> Response[bytes] | Template:
+        db, actor = scherm.db, scherm.actor
         actie = f"/casusoverleg/agendapunten/{agendapunt_id}/notulen.pdf"
         try:
             async with db.begin():
                 weergave = await lees_agendapunt(db, actor, agendapunt_id, doel="notulen afdrukken")
-                await exporteer(
-                    db,
-                    actor,
-                    doel=doel,
-                    bestemming=Bestemming.CASUSOVERLEG,
-                    formaat=ExportFormaat.AFDRUK,
-                    items=[ExportItem("agendapunt", weergave.punt.id)],
-                    casus_id=weergave.punt.casus_id,
+                await _log_afdruk(
+                    scherm,
+                    doel,
+                    [ExportItem("agendapunt", weergave.punt.id)],
+                    weergave.punt.casus_id,
                 )
         except ExportGeweigerd as fout:
-            async with db.begin():
-                await log_weigering(
-                    db, actor, gegevensgroep="export", casus_id=None, reden=fout.message
-                )
-            return _afdruk_geweigerd("Notulen afdrukken", actie, fout.message)
-        info = await lees_bijeenkomst(state.engine, weergave.punt.bijeenkomst_id)
-        pdf = await _pdf(request, "casusoverleg/notulen_pdf.html", {"info": info, "w": weergave})
-        return Response(
-            pdf,
-            media_type="application/pdf",
-            headers={"Content-Disposition": 'attachment; filename="notulen.pdf"'},
+            return await _afdruk_geweigerd(scherm, "Notulen afdrukken", actie, fout.message)
+        info = await lees_bijeenkomst(scherm.state.engine, weergave.punt.bijeenkomst_id)
+        return await _als_pdf(
+            scherm, "casusoverleg/notulen_pdf.html", {"info": info, "w": weergave}, "notulen.pdf"
         )
 
     @get(
@@ -157,20 +156,18 @@ class AfdrukController(Controller):
         opt=roles(*ALLEN),
     )
     async def bijeenkomst_ics(
-        self,
-        bijeenkomst_id: FromPath[uuid.UUID],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, bijeenkomst_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Response[str]:
         """The calendar invitation: no personal data, so nothing to log; still only for a
         meeting of the viewer's casusoverleg (an invited party: inside its invitation's window,
         as on the meeting page)."""
-        info = await bijeenkomst_van_tenant(state.engine, tenant.id, bijeenkomst_id)
+        db = scherm.db
+        info = await bijeenkomst_van_tenant(scherm.state.engine, scherm.tenant.id, bijeenkomst_id)
         if info is not None:
             async with db.begin():
-                if not await mag_bijeenkomst_zien(db, actor, bijeenkomst_id, van_tenant=True):
+                if not await mag_bijeenkomst_zien(
+                    db, scherm.actor, bijeenkomst_id, van_tenant=True
+                ):
                     info = None
         if info is None:
             raise NotFoundException(detail="Deze bijeenkomst bestaat niet.", extra={"dutch": True})

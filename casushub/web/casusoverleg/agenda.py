@@ -11,17 +11,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
-from litestar.datastructures import State
+from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform import klok
-from casushub.platform.identity.roles import Role
-from casushub.platform.tenancy import TenantRef
-from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import RegelFout
 from casushub.tenants.casus.toegang import is_regie
 from casushub.tenants.exports.rules import ExportDoel
@@ -43,22 +38,20 @@ from casushub.web.casusoverleg.bijeenkomsten import (
     komende_bijeenkomsten,
     lees_bijeenkomst,
 )
-from casushub.web.casusoverleg.casuspagina import sectie
-from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.deps import CasusoverlegBasis
 from casushub.web.casusoverleg.namen import organisatienamen, organisaties_van_hub, soortnaam
 from casushub.web.casusoverleg.planscherm import (
     Interventie,
     interventie_invoer,
 )
+from casushub.web.casusoverleg.rollen import REGIE, WERKERS
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 
 __all__ = ["AgendaController"]
 
 LOKAAL = klok.TIJDZONE
 
-WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
-REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
-ALLEN = (*WERKERS, Role.INVITED_PARTY)
 # The only purpose a print of agenda or minutes serves (the export guard checks it).
 AFDRUK_DOELEN = [
     ("", "Kies een doel"),
@@ -87,10 +80,7 @@ class AgendaActie(Formulier):
 
 
 async def _bijeenkomsten_fragment(
-    state: State,
-    tenant: TenantRef,
-    db: AsyncSession,
-    actor: Actor,
+    scherm: Scherm,
     casus_id: uuid.UUID,
     *,
     waarden: dict[str, Any] | None = None,
@@ -100,6 +90,7 @@ async def _bijeenkomsten_fragment(
 ) -> Template:
     """The casus's agenda items and invitations (tenant, in a transaction of its own), with
     their meetings and the invited organisations' names (platform) read after it."""
+    state, db, actor = scherm.state, scherm.db, scherm.actor
     async with db.begin():
         punten = await agendapunten_van_casus(db, actor, casus_id)
         uitnodigingen = await uitnodigingen_van_casus(db, actor, casus_id)
@@ -131,7 +122,7 @@ async def _bijeenkomsten_fragment(
     ]
     if regie:
         async with state.engine.connect() as conn:
-            komend = await komende_bijeenkomsten(conn, tenant.id)
+            komend = await komende_bijeenkomsten(conn, scherm.tenant.id)
         context["bijeenkomsten"] = [("", "Kies een bijeenkomst")] + [
             (str(b.id), b.omschrijving) for b in komend
         ]
@@ -142,10 +133,7 @@ async def _bijeenkomsten_fragment(
 
 
 async def _agendapunt(
-    state: State,
-    tenant: TenantRef,
-    db: AsyncSession,
-    actor: Actor,
+    scherm: Scherm,
     agendapunt_id: uuid.UUID,
     *,
     waarden: dict[str, Any] | None = None,
@@ -153,9 +141,10 @@ async def _agendapunt(
     melding: str | None = None,
     status_code: int = 200,
 ) -> Template:
-    async with db.begin():
-        weergave = await lees_agendapunt(db, actor, agendapunt_id)
-    organisaties = await organisaties_van_hub(state.engine, tenant.id)
+    state, actor = scherm.state, scherm.actor
+    async with scherm.db.begin():
+        weergave = await lees_agendapunt(scherm.db, actor, agendapunt_id)
+    organisaties = await organisaties_van_hub(state.engine, scherm.tenant.id)
     return Template(
         "casusoverleg/agendapunt.html",
         context={
@@ -176,10 +165,7 @@ async def _agendapunt(
 
 
 async def _na_agendapunt(
-    state: State,
-    tenant: TenantRef,
-    db: AsyncSession,
-    actor: Actor,
+    scherm: Scherm,
     agendapunt_id: uuid.UUID,
     actie: Callable[[], Awaitable[object]],
     melding: str,
@@ -191,50 +177,32 @@ async def _na_agendapunt(
 
     async def gelukt() -> Template:
         await actie()
-        return await _agendapunt(state, tenant, db, actor, agendapunt_id, melding=melding)
+        return await _agendapunt(scherm, agendapunt_id, melding=melding)
 
     async def opnieuw(fouten: dict[str, str]) -> Template:
         return await _agendapunt(
-            state,
-            tenant,
-            db,
-            actor,
-            agendapunt_id,
-            waarden=waarden,
-            fouten={veld(k): v for k, v in fouten.items()},
+            scherm, agendapunt_id, waarden=waarden, fouten={veld(k): v for k, v in fouten.items()}
         )
 
     return await of_opnieuw(gelukt, opnieuw, standaardveld="")
 
 
-class AgendaController(Controller):
-    path = "/casusoverleg"
+class AgendaController(CasusoverlegBasis):
     opt = roles(*REGIE)
-    dependencies = DEPS
 
     @get("/casussen/{casus_id:uuid}/bijeenkomsten", name="casus-bijeenkomsten", opt=roles(*WERKERS))
     async def casus_bijeenkomsten(
-        self,
-        request: Request[Any, Any, Any],
-        casus_id: FromPath[uuid.UUID],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, casus_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template:
-        fragment = await _bijeenkomsten_fragment(state, tenant, db, actor, casus_id)
-        return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
+        fragment = await _bijeenkomsten_fragment(scherm, casus_id)
+        return await scherm.sectie(casus_id, "bijeenkomsten", fragment)
 
     @post("/casussen/{casus_id:uuid}/agenderen", name="casus-agenderen")
     async def casus_agenderen(
         self,
-        request: Request[Any, Any, Any],
         casus_id: FromPath[uuid.UUID],
         data: Annotated[Agendering, FORMULIER],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template:
         """The procesregisseur picks a meeting of this municipality's casusoverleg."""
 
@@ -242,23 +210,28 @@ class AgendaController(Controller):
             fouten: dict[str, str] | None = None, melding: str | None = None
         ) -> Template:
             fragment = await _bijeenkomsten_fragment(
-                state,
-                tenant,
-                db,
-                actor,
+                scherm,
                 casus_id,
                 waarden=data.waarden() if fouten else None,
                 fouten=fouten,
                 melding=melding,
             )
-            return await sectie(request, state, db, actor, casus_id, "bijeenkomsten", fragment)
+            return await scherm.sectie(casus_id, "bijeenkomsten", fragment)
 
         async def actie() -> Template:
-            info = await gekozen_bijeenkomst(state.engine, tenant.id, data.bijeenkomst)
+            info = await gekozen_bijeenkomst(
+                scherm.state.engine, scherm.tenant.id, data.bijeenkomst
+            )
             if info is None:
                 raise RegelFout("Kies een bijeenkomst van uw casusoverleg.", "bijeenkomst")
-            async with db.begin():
-                await agendeer(db, actor, casus_id=casus_id, bijeenkomst_id=info.id, doel=data.doel)
+            async with scherm.db.begin():
+                await agendeer(
+                    scherm.db,
+                    scherm.actor,
+                    casus_id=casus_id,
+                    bijeenkomst_id=info.id,
+                    doel=data.doel,
+                )
             return await pagina(melding="De casus staat op de agenda.")
 
         async def opnieuw(fouten: dict[str, str]) -> Template:
@@ -270,34 +243,23 @@ class AgendaController(Controller):
 
     @get("/agendapunten/{agendapunt_id:uuid}", name="agendapunt", opt=roles(*WERKERS))
     async def agendapunt(
-        self,
-        agendapunt_id: FromPath[uuid.UUID],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, agendapunt_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template:
-        return await _agendapunt(state, tenant, db, actor, agendapunt_id)
+        return await _agendapunt(scherm, agendapunt_id)
 
     @post("/agendapunten/{agendapunt_id:uuid}/notulen", name="agendapunt-notulen")
     async def agendapunt_notulen(
         self,
         agendapunt_id: FromPath[uuid.UUID],
         data: Annotated[Notulen, FORMULIER],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template:
         async def actie() -> None:
-            async with db.begin():
-                await notuleer(db, actor, agendapunt_id, data.notulen)
+            async with scherm.db.begin():
+                await notuleer(scherm.db, scherm.actor, agendapunt_id, data.notulen)
 
         return await _na_agendapunt(
-            state,
-            tenant,
-            db,
-            actor,
+            scherm,
             agendapunt_id,
             actie,
             "Notulen opgeslagen.",
@@ -310,20 +272,16 @@ class AgendaController(Controller):
         self,
         agendapunt_id: FromPath[uuid.UUID],
         data: Annotated[AgendaActie, FORMULIER],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template:
         async def actie() -> None:
-            async with db.begin():
-                await leg_actie_vast(db, actor, agendapunt_id, soort=data.soort, tekst=data.tekst)
+            async with scherm.db.begin():
+                await leg_actie_vast(
+                    scherm.db, scherm.actor, agendapunt_id, soort=data.soort, tekst=data.tekst
+                )
 
         return await _na_agendapunt(
-            state,
-            tenant,
-            db,
-            actor,
+            scherm,
             agendapunt_id,
             actie,
             "Besluit of actie vastgelegd.",
@@ -340,27 +298,21 @@ class AgendaController(Controller):
         agendapunt_id: FromPath[uuid.UUID],
         actie_id: FromPath[uuid.UUID],
         data: Annotated[Interventie, FORMULIER],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template:
         """An action agreed in the meeting becomes an intervention of the plan."""
 
         async def actie() -> None:
             invoer, fouten = interventie_invoer(
-                data.waarden(), await organisaties_van_hub(state.engine, tenant.id)
+                data.waarden(), await organisaties_van_hub(scherm.state.engine, scherm.tenant.id)
             )
             if invoer is None:
                 raise RegelFout(next(iter(fouten.values())), next(iter(fouten)))
-            async with db.begin():
-                await actie_naar_interventie(db, actor, actie_id, invoer)
+            async with scherm.db.begin():
+                await actie_naar_interventie(scherm.db, scherm.actor, actie_id, invoer)
 
         return await _na_agendapunt(
-            state,
-            tenant,
-            db,
-            actor,
+            scherm,
             agendapunt_id,
             actie,
             "De actie is als interventie aan het plan van aanpak toegevoegd.",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Request, get
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.params import FromPath
@@ -21,7 +21,7 @@ from casushub.tenants.actor import Actor
 from casushub.tenants.overleg.services import vergadering_voor
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijeenkomsten import lees_bijeenkomst, tenants_van_bijeenkomst
-from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.deps import CasusoverlegBasis
 
 __all__ = ["BijeenkomstController"]
 
@@ -59,10 +59,8 @@ async def _contexten(state: State, identity: Identity) -> list[tuple[TenantRef, 
     return result
 
 
-class BijeenkomstController(Controller):
-    path = "/casusoverleg"
+class BijeenkomstController(CasusoverlegBasis):
     opt = roles(*_AGENDA_ROLLEN)
-    dependencies = DEPS
 
     @get("/bijeenkomsten/{bijeenkomst_id:uuid}", name="BijeenkomstController")
     async def bijeenkomst(

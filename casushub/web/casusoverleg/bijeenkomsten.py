@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from casushub.platform import klok
 from casushub.platform.hub.models import Bijeenkomst, Casusoverleg, CasusoverlegGemeente
-from casushub.web.casusoverleg.deps import als_uuid
+from casushub.web.formulieren import als_uuid
 
 __all__ = [
     "BijeenkomstInfo",

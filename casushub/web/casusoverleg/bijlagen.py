@@ -13,8 +13,8 @@ import uuid
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import State, UploadFile
+from litestar import Response, get, post
+from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
@@ -31,10 +31,10 @@ from casushub.tenants.casus.bijlagen import (
 )
 from casushub.tenants.casus.errors import RegelFout
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.casuspagina import sectie
-from casushub.web.casusoverleg.controllers import WERKERS, informatie_fragment
-from casushub.web.casusoverleg.deps import DEPS
-from casushub.web.meldingen import meld
+from casushub.web.casusoverleg.controllers import informatie_fragment
+from casushub.web.casusoverleg.deps import CasusoverlegBasis
+from casushub.web.casusoverleg.rollen import WERKERS
+from casushub.web.casusoverleg.scherm import Scherm
 
 __all__ = ["BijlageController", "content_disposition"]
 
@@ -54,32 +54,17 @@ def content_disposition(naam: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(naam, safe='')}"
 
 
-async def _weiger(
-    request: Request[Any, Any, Any],
-    state: State,
-    db: AsyncSession,
-    actor: Actor,
-    item_id: uuid.UUID,
-    melding: str,
-    status_code: int,
-) -> Template:
-    async with db.begin():
-        casus_id = await casus_van_item(db, actor, item_id)
+async def _weiger(scherm: Scherm, item_id: uuid.UUID, melding: str, status_code: int) -> Template:
+    async with scherm.db.begin():
+        casus_id = await casus_van_item(scherm.db, scherm.actor, item_id)
     fragment = await informatie_fragment(
-        state,
-        db,
-        actor,
-        casus_id,
-        bijlage_fouten={str(item_id): melding},
-        status_code=status_code,
+        scherm, casus_id, bijlage_fouten={str(item_id): melding}, status_code=status_code
     )
-    return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
+    return await scherm.sectie(casus_id, "informatie", fragment)
 
 
-class BijlageController(Controller):
-    path = "/casusoverleg"
+class BijlageController(CasusoverlegBasis):
     opt = roles(*WERKERS)
-    dependencies = DEPS
 
     @post(
         "/informatie/{item_id:uuid}/bijlagen",
@@ -89,16 +74,14 @@ class BijlageController(Controller):
     async def bijlage_toevoegen(
         self,
         item_id: FromPath[uuid.UUID],
-        request: Request[Any, Any, State],
-        state: State,
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
-        max_bytes = state.settings.bijlage_max_bytes
+        request, db, actor = scherm.request, scherm.db, scherm.actor
+        max_bytes = scherm.state.settings.bijlage_max_bytes
         lengte = request.headers.get("content-length", "")
         if lengte.isdigit() and int(lengte) > max_bytes + _OMHULSEL:
             # Refused before the body is read: nothing of it is parsed or stored.
-            return await _weiger(request, state, db, actor, item_id, te_groot(max_bytes), 413)
+            return await _weiger(scherm, item_id, te_groot(max_bytes), 413)
         formulier = await request.form()
         naam, inhoud = "", b""
         try:
@@ -125,23 +108,14 @@ class BijlageController(Controller):
                 casus_id = await casus_van_item(db, actor, item_id)
         except RegelFout as fout:
             return await _weiger(
-                request,
-                state,
-                db,
-                actor,
-                item_id,
-                fout.message,
-                413 if len(inhoud) > max_bytes else 422,
+                scherm, item_id, fout.message, 413 if len(inhoud) > max_bytes else 422
             )
         if request.headers.get("hx-request") != "true":
-            meld(request, f"Bijlage {naam} toegevoegd.")
-            return Redirect(
+            return scherm.terug(
                 f"/casusoverleg/casussen/{casus_id}/informatie#item-{bijlage.item_id}",
-                status_code=303,
+                f"Bijlage {naam} toegevoegd.",
             )
-        return await informatie_fragment(
-            state, db, actor, casus_id, melding=f"Bijlage {naam} toegevoegd."
-        )
+        return await informatie_fragment(scherm, casus_id, melding=f"Bijlage {naam} toegevoegd.")
 
     @get("/bijlagen/{bijlage_id:uuid}", name="bijlage-downloaden")
     async def bijlage_downloaden(

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -35,8 +35,7 @@ from casushub.tenants.uitnodigingen.services import accepteer, lees_uitnodiging,
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.agenda import LOKAAL
 from casushub.web.casusoverleg.bijeenkomsten import bijeenkomsten_info, komende_bijeenkomsten
-from casushub.web.casusoverleg.casuspagina import sectie
-from casushub.web.casusoverleg.deps import DEPS, datum, datum_in
+from casushub.web.casusoverleg.deps import CasusoverlegBasis, datum, datum_in
 from casushub.web.casusoverleg.namen import (
     ANDERE_GEMEENTE,
     gekozen_gemeentecode,
@@ -45,14 +44,13 @@ from casushub.web.casusoverleg.namen import (
     organisatienamen,
 )
 from casushub.web.casusoverleg.planscherm import plan_sectie
+from casushub.web.casusoverleg.rollen import ALLEN, WERKERS
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
 from casushub.web.meldingen import meld
 from casushub.web.paginering import bladerlinks, gevraagde_paginas
 
 __all__ = ["CasusoverlegController"]
-
-WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
-ALLEN = (*WERKERS, Role.INVITED_PARTY)
 
 
 @dataclass
@@ -94,9 +92,7 @@ _CATEGORIEEN = [
 
 
 async def informatie_fragment(
-    state: State,
-    db: AsyncSession,
-    actor: Actor,
+    scherm: Scherm,
     casus_id: uuid.UUID,
     *,
     waarden: dict[str, str] | None = None,
@@ -108,8 +104,9 @@ async def informatie_fragment(
     """The casus's information items, the form for a new one, and an upload form on each item
     the actor may add files to (with an upload error next to its item's form). The items
     are read in a transaction of its own, the sources' names (platform) after it."""
-    async with db.begin():
-        items = await lijst_items(db, actor, casus_id)
+    state, actor = scherm.state, scherm.actor
+    async with scherm.db.begin():
+        items = await lijst_items(scherm.db, actor, casus_id)
     bronnen = await organisatienamen(
         state.engine, {i.bron_organisatie_id for i in items if i.bron_organisatie_id}
     )
@@ -161,10 +158,8 @@ async def _signaal_formulier(
     )
 
 
-class CasusoverlegController(Controller):
-    path = "/casusoverleg"
+class CasusoverlegController(CasusoverlegBasis):
     opt = roles(*WERKERS)
-    dependencies = DEPS
 
     @get("/", name="casusoverleg", opt=roles(*ALLEN))
     async def dashboard(
@@ -204,27 +199,20 @@ class CasusoverlegController(Controller):
 
     @get("/casussen/{casus_id:uuid}/informatie", name="casus-informatie")
     async def casus_informatie(
-        self,
-        casus_id: FromPath[uuid.UUID],
-        request: Request[Any, Any, Any],
-        state: State,
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, casus_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template:
-        fragment = await informatie_fragment(state, db, actor, casus_id)
-        return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
+        fragment = await informatie_fragment(scherm, casus_id)
+        return await scherm.sectie(casus_id, "informatie", fragment)
 
     @post("/casussen/{casus_id:uuid}/informatie", name="casus-informatie-toevoegen")
     async def casus_informatie_toevoegen(
         self,
         casus_id: FromPath[uuid.UUID],
         data: Annotated[Informatie, FORMULIER],
-        request: Request[Any, Any, Any],
-        state: State,
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template:
         """Add an item; the source is the actor's own organisation (rule 4)."""
+        db, actor = scherm.db, scherm.actor
         bron = actor.organisation_id
         if bron is None:
             raise GeenToegang
@@ -233,15 +221,13 @@ class CasusoverlegController(Controller):
             fouten: dict[str, str] | None = None, melding: str | None = None
         ) -> Template:
             fragment = await informatie_fragment(
-                state,
-                db,
-                actor,
+                scherm,
                 casus_id,
                 waarden=data.waarden() if fouten else None,
                 fouten=fouten,
                 melding=melding,
             )
-            return await sectie(request, state, db, actor, casus_id, "informatie", fragment)
+            return await scherm.sectie(casus_id, "informatie", fragment)
 
         async def actie() -> Template:
             async with db.begin():
@@ -288,15 +274,9 @@ class CasusoverlegController(Controller):
 
     @get("/casussen/{casus_id:uuid}/plan", name="casus-plan")
     async def casus_plan(
-        self,
-        casus_id: FromPath[uuid.UUID],
-        request: Request[Any, Any, Any],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, casus_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template:
-        return await plan_sectie(request, state, tenant, db, actor, casus_id)
+        return await plan_sectie(scherm, casus_id)
 
     @get("/signalen/nieuw", name="signaal-nieuw")
     async def signaal_nieuw(self, state: State, actor: NamedDependency[Actor]) -> Template:
@@ -306,13 +286,9 @@ class CasusoverlegController(Controller):
 
     @post("/signalen/nieuw", name="signaal-opslaan")
     async def signaal_opslaan(
-        self,
-        request: Request[Any, Any, Any],
-        data: Annotated[Signaal, FORMULIER],
-        state: State,
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, data: Annotated[Signaal, FORMULIER], scherm: NamedDependency[Scherm]
     ) -> Template | Redirect | Response[bytes]:
+        request, state, db, actor = scherm.request, scherm.state, scherm.db, scherm.actor
         bron = actor.organisation_id
         if bron is None:
             raise GeenToegang
@@ -429,20 +405,20 @@ class CasusoverlegController(Controller):
         self,
         uitnodiging_id: FromPath[uuid.UUID],
         data: Annotated[Geheimhouding, FORMULIER],
-        request: Request[Any, Any, Any],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
         async def actie() -> Redirect:
-            async with db.begin():
+            async with scherm.db.begin():
                 await accepteer(
-                    db, actor, uitnodiging_id, geheimhouding_geaccepteerd=data.geheimhouding == "ja"
+                    scherm.db,
+                    scherm.actor,
+                    uitnodiging_id,
+                    geheimhouding_geaccepteerd=data.geheimhouding == "ja",
                 )
-            meld(
-                request,
+            return scherm.terug(
+                f"/casusoverleg/uitnodigingen/{uitnodiging_id}",
                 "Geheimhoudingsplicht geaccepteerd. U ziet nu de informatie die met u is gedeeld.",
             )
-            return Redirect(f"/casusoverleg/uitnodigingen/{uitnodiging_id}", status_code=303)
 
         async def opnieuw(fouten: dict[str, str]) -> Template:
             return Template(

@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
+from litestar import Controller
 from litestar.di import Provide
 
 from casushub.platform.fouten import RegelFouten
 from casushub.web.casusoverleg.context import provide_actor
-from casushub.web.formulieren import DATUM_FOUT, datumveld
+from casushub.web.casusoverleg.scherm import provide_scherm
+from casushub.web.formulieren import DATUM_FOUT, als_uuid, datumveld
 from casushub.web.invoer import datum
 from casushub.web.tenancy import provide_tenant, provide_tenant_db
 
-__all__ = ["DEPS", "als_uuid", "datum", "datum_in"]
+__all__ = ["DEPS", "CasusoverlegBasis", "als_uuid", "datum", "datum_in"]
 
 DEPS = {
     "tenant": Provide(provide_tenant),
     "db": Provide(provide_tenant_db),
     "actor": Provide(provide_actor),
+    "scherm": Provide(provide_scherm),
 }
+
+
+class CasusoverlegBasis(Controller):
+    """A screen area of the casusoverleg: below /casusoverleg, with the dependencies above.
+    Each subclass says which roles it opens to (``opt``)."""
+
+    path = "/casusoverleg"
+    dependencies = DEPS
 
 
 def datum_in(
@@ -40,11 +50,3 @@ def datum_in(
     if dag is None and verplicht:
         fouten[veld] = verplicht
     return dag
-
-
-def als_uuid(waarde: str) -> uuid.UUID | None:
-    """A chosen id from a select or checkbox; anything else is None (no choice)."""
-    try:
-        return uuid.UUID(waarde)
-    except ValueError:
-        return None

@@ -10,22 +10,20 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get, post
+from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform.identity.roles import Role
-from casushub.tenants.actor import Actor
 from casushub.tenants.casus.deelgronden import DEELGRONDEN
 from casushub.tenants.uitnodigingen.inbreng import breng_in, mag_inbrengen, persoonsnaam_van_casus
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.deps import CasusoverlegBasis
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
-from casushub.web.meldingen import meld
 
 __all__ = ["KEUZEVELDEN", "InbrengController", "samenvatting"]
 
@@ -56,18 +54,17 @@ def samenvatting(fouten: dict[str, str], keuzevelden: dict[str, str]) -> dict[st
 
 
 async def _pagina(
-    db: AsyncSession,
-    actor: Actor,
-    uitnodiging_id: uuid.UUID,
-    waarden: dict[str, str],
-    fouten: dict[str, str],
+    scherm: Scherm, uitnodiging_id: uuid.UUID, waarden: dict[str, str], fouten: dict[str, str]
 ) -> Template:
-    uitnodiging = await mag_inbrengen(db, actor, uitnodiging_id)
+    db = scherm.db
+    async with db.begin():
+        uitnodiging = await mag_inbrengen(db, scherm.actor, uitnodiging_id)
+        naam = await persoonsnaam_van_casus(db, uitnodiging.casus_id)
     return Template(
         "casusoverleg/inbrengen.html",
         context={
             "uitnodiging_id": uitnodiging.id,
-            "naam": await persoonsnaam_van_casus(db, uitnodiging.casus_id),
+            "naam": naam,
             "categorieen": CATEGORIEEN,
             "deelgronden": list(DEELGRONDEN.items()),
             "waarden": waarden,
@@ -77,35 +74,27 @@ async def _pagina(
     )
 
 
-class InbrengController(Controller):
-    path = "/casusoverleg"
+class InbrengController(CasusoverlegBasis):
     opt = roles(Role.INVITED_PARTY)
-    dependencies = DEPS
 
     @get("/uitnodigingen/{uitnodiging_id:uuid}/inbrengen", name="uitnodiging-inbrengen-formulier")
     async def inbrengen_formulier(
-        self,
-        uitnodiging_id: FromPath[uuid.UUID],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, uitnodiging_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template:
-        async with db.begin():
-            return await _pagina(db, actor, uitnodiging_id, {}, {})
+        return await _pagina(scherm, uitnodiging_id, {}, {})
 
     @post("/uitnodigingen/{uitnodiging_id:uuid}/inbrengen", name="uitnodiging-inbrengen")
     async def inbrengen(
         self,
         uitnodiging_id: FromPath[uuid.UUID],
         data: Annotated[Inbreng, FORMULIER],
-        request: Request[Any, Any, Any],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
         async def actie() -> Redirect:
-            async with db.begin():
+            async with scherm.db.begin():
                 item = await breng_in(
-                    db,
-                    actor,
+                    scherm.db,
+                    scherm.actor,
                     uitnodiging_id,
                     tekst=data.tekst,
                     categorie=data.categorie,
@@ -114,8 +103,8 @@ class InbrengController(Controller):
                     deelbeperking=data.deelbeperking or None,
                 )
                 categorie = item.categorie
-            meld(
-                request,
+            return scherm.terug(
+                f"/casusoverleg/uitnodigingen/{uitnodiging_id}",
                 "Informatie ingebracht. Uw organisatie is als bron vastgelegd, met de grond "
                 "waarop u deelt."
                 + (
@@ -125,10 +114,8 @@ class InbrengController(Controller):
                     "niet."
                 ),
             )
-            return Redirect(f"/casusoverleg/uitnodigingen/{uitnodiging_id}", status_code=303)
 
         async def opnieuw(fouten: dict[str, str]) -> Template:
-            async with db.begin():
-                return await _pagina(db, actor, uitnodiging_id, data.waarden(), fouten)
+            return await _pagina(scherm, uitnodiging_id, data.waarden(), fouten)
 
         return await of_opnieuw(actie, opnieuw, standaardveld="tekst")

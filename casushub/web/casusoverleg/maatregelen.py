@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get, post
+from litestar import get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -31,16 +31,15 @@ from casushub.tenants.maatregelen.services import (
     open_maatregelen,
 )
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.casuspagina import lees_kop, sectie
-from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.deps import CasusoverlegBasis
 from casushub.web.casusoverleg.inbrengen import samenvatting
 from casushub.web.casusoverleg.namen import organisatienamen
+from casushub.web.casusoverleg.rollen import WERKERS
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.formulieren import FORMULIER, Formulier, datumveld, of_opnieuw
-from casushub.web.meldingen import meld
 
 __all__ = ["MaatregelController"]
 
-WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
 OPEN_LIJST = "/casusoverleg/maatregelen"  # also the werkruimte block's link
 BESLUITEN_OPTIES = [(str(k), v) for k, v in BESLUITEN.items()]
 KEUZEVELDEN = {"besluit": f"besluit-{BESLUITEN_OPTIES[0][0]}"}
@@ -64,15 +63,13 @@ def _sectie_pad(casus_id: uuid.UUID) -> str:
 
 
 async def _aankondiging(
-    db: AsyncSession,
-    actor: Actor,
-    casus_id: uuid.UUID,
-    waarden: dict[str, str],
-    fouten: dict[str, str],
+    scherm: Scherm, casus_id: uuid.UUID, waarden: dict[str, str], fouten: dict[str, str]
 ) -> Template:
-    async with db.begin():
-        vereis_jenv(actor)
-        casus = await lees_casus(db, actor, casus_id, doel="maatregel minister aankondigen")
+    async with scherm.db.begin():
+        vereis_jenv(scherm.actor)
+        casus = await lees_casus(
+            scherm.db, scherm.actor, casus_id, doel="maatregel minister aankondigen"
+        )
     return Template(
         "casusoverleg/maatregel_aankondigen.html",
         context={"casus": casus, "waarden": waarden, "fouten": fouten},
@@ -80,16 +77,11 @@ async def _aankondiging(
 
 
 async def _besluitpagina(
-    state: State,
-    db: AsyncSession,
-    actor: Actor,
-    maatregel_id: uuid.UUID,
-    waarden: dict[str, str],
-    fouten: dict[str, str],
+    scherm: Scherm, maatregel_id: uuid.UUID, waarden: dict[str, str], fouten: dict[str, str]
 ) -> Template:
-    async with db.begin():
-        maatregel, naam = await lees_maatregel(db, actor, maatregel_id)
-    orgnamen = await organisatienamen(state.engine, {maatregel.organisatie_id})
+    async with scherm.db.begin():
+        maatregel, naam = await lees_maatregel(scherm.db, scherm.actor, maatregel_id)
+    orgnamen = await organisatienamen(scherm.state.engine, {maatregel.organisatie_id})
     return Template(
         "casusoverleg/maatregel_besluit.html",
         context={
@@ -107,23 +99,17 @@ async def _besluitpagina(
     )
 
 
-class MaatregelController(Controller):
-    path = "/casusoverleg"
+class MaatregelController(CasusoverlegBasis):
     opt = roles(*WERKERS)
-    dependencies = DEPS
 
     @get("/casussen/{casus_id:uuid}/maatregelen", name="casus-maatregelen")
     async def casus_maatregelen(
-        self,
-        casus_id: FromPath[uuid.UUID],
-        request: Request[Any, Any, Any],
-        state: State,
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, casus_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template:
+        db, actor = scherm.db, scherm.actor
         async with db.begin():
             lijst = await maatregelen_van_casus(db, actor, casus_id)
-            kop = await lees_kop(request, db, actor, casus_id)
+            kop = await scherm.kop(casus_id)
         fragment = Template(
             "casusoverleg/_maatregelen.html",
             context={
@@ -132,10 +118,12 @@ class MaatregelController(Controller):
                 "jenv": is_jenv(actor),
                 "beslisser": actor.role == Role.GEMEENTE_REGIE,
                 "besluiten": BESLUITEN,
-                "namen": await organisatienamen(state.engine, {m.organisatie_id for m in lijst}),
+                "namen": await organisatienamen(
+                    scherm.state.engine, {m.organisatie_id for m in lijst}
+                ),
             },
         )
-        return await sectie(request, state, db, actor, casus_id, "maatregelen", fragment, kop)
+        return await scherm.sectie(casus_id, "maatregelen", fragment, kop)
 
     @get(
         "/casussen/{casus_id:uuid}/maatregelen/nieuw",
@@ -143,12 +131,9 @@ class MaatregelController(Controller):
         opt=roles(Role.PARTICIPANT),
     )
     async def aankondigen_formulier(
-        self,
-        casus_id: FromPath[uuid.UUID],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, casus_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template:
-        return await _aankondiging(db, actor, casus_id, {}, {})
+        return await _aankondiging(scherm, casus_id, {}, {})
 
     @post(
         "/casussen/{casus_id:uuid}/maatregelen/nieuw",
@@ -159,9 +144,7 @@ class MaatregelController(Controller):
         self,
         casus_id: FromPath[uuid.UUID],
         data: Annotated[Aankondiging, FORMULIER],
-        request: Request[Any, Any, Any],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
         async def actie() -> Redirect:
             voorgenomen_op = datumveld(
@@ -169,25 +152,24 @@ class MaatregelController(Controller):
                 "voorgenomen_op",
                 "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 01-03-2027.",
             )
-            async with db.begin():
+            async with scherm.db.begin():
                 await kondig_aan(
-                    db,
-                    actor,
+                    scherm.db,
+                    scherm.actor,
                     casus_id,
                     omschrijving=data.omschrijving,
                     bevoegdheid=data.bevoegdheid,
                     voorgenomen_op=voorgenomen_op,
                 )
-            meld(
-                request,
+            return scherm.terug(
+                _sectie_pad(casus_id),
                 "Maatregel aangekondigd. De gemeente ziet hem in haar werkruimte en besluit hoe "
                 "hij in het plan van aanpak past.",
             )
-            return Redirect(_sectie_pad(casus_id), status_code=303)
 
         return await of_opnieuw(
             actie,
-            lambda fouten: _aankondiging(db, actor, casus_id, data.waarden(), fouten),
+            lambda fouten: _aankondiging(scherm, casus_id, data.waarden(), fouten),
             standaardveld="omschrijving",
         )
 
@@ -217,13 +199,9 @@ class MaatregelController(Controller):
         opt=roles(Role.GEMEENTE_REGIE),
     )
     async def besluit_formulier(
-        self,
-        maatregel_id: FromPath[uuid.UUID],
-        state: State,
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, maatregel_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template:
-        return await _besluitpagina(state, db, actor, maatregel_id, {}, {})
+        return await _besluitpagina(scherm, maatregel_id, {}, {})
 
     @post(
         "/maatregelen/{maatregel_id:uuid}/besluit",
@@ -234,30 +212,26 @@ class MaatregelController(Controller):
         self,
         maatregel_id: FromPath[uuid.UUID],
         data: Annotated[Besluit, FORMULIER],
-        request: Request[Any, Any, Any],
-        state: State,
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
         async def actie() -> Redirect:
-            async with db.begin():
+            async with scherm.db.begin():
                 maatregel = await besluit_over(
-                    db, actor, maatregel_id, besluit=data.besluit, reden=data.reden
+                    scherm.db, scherm.actor, maatregel_id, besluit=data.besluit, reden=data.reden
                 )
-            meld(
-                request,
+            return scherm.terug(
+                _sectie_pad(maatregel.casus_id),
                 "Besluit vastgelegd: de maatregel staat nu als interventie van de minister in "
                 "het plan van aanpak."
                 if maatregel.interventie_id is not None
                 else "Besluit vastgelegd: de gemeente heeft kennisgenomen van de maatregel; hij "
                 "staat niet in het plan van aanpak.",
             )
-            return Redirect(_sectie_pad(maatregel.casus_id), status_code=303)
 
         async def opnieuw(fouten: dict[str, str]) -> Template:
             # A refusal from the plan's own rules (e.g. JenV no longer takes part) sits at the
             # choice.
             fouten = {(k if k in {"besluit", "reden"} else "besluit"): v for k, v in fouten.items()}
-            return await _besluitpagina(state, db, actor, maatregel_id, data.waarden(), fouten)
+            return await _besluitpagina(scherm, maatregel_id, data.waarden(), fouten)
 
         return await of_opnieuw(actie, opnieuw, standaardveld="besluit")

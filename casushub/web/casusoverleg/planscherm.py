@@ -11,19 +11,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, post
-from litestar.datastructures import State
+from litestar import post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform import klok
-from casushub.platform.identity.roles import Role
-from casushub.platform.tenancy import TenantRef
-from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import RegelFouten
 from casushub.tenants.casus.toegang import is_regie
 from casushub.tenants.plan.rules import DEELNEMER_TYPES, DOMEINEN, InterventieStatus
@@ -36,9 +31,10 @@ from casushub.tenants.plan.services import (
     wijzig_interventie,
 )
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.casuspagina import sectie
-from casushub.web.casusoverleg.deps import DEPS, datum
+from casushub.web.casusoverleg.deps import CasusoverlegBasis, datum
 from casushub.web.casusoverleg.namen import organisaties_van_hub, soortnaam
+from casushub.web.casusoverleg.rollen import REGIE
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.formulieren import FORMULIER, Formulier, datumveld, of_opnieuw
 
 __all__ = [
@@ -49,7 +45,6 @@ __all__ = [
     "plan_sectie",
 ]
 
-REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 INTERVENTIE_VELDEN = (
     "omschrijving",
     "domein",
@@ -124,11 +119,7 @@ def interventie_invoer(
 
 
 async def plan_sectie(
-    request: Request[Any, Any, Any],
-    state: State,
-    tenant: TenantRef,
-    db: AsyncSession,
-    actor: Actor,
+    scherm: Scherm,
     casus_id: uuid.UUID,
     *,
     waarden: dict[str, str] | None = None,
@@ -137,9 +128,10 @@ async def plan_sectie(
 ) -> Template:
     """The plan section (``sectie``): its fragment is a logged read of the plan group, in a
     transaction of its own, with the organisations (platform data) read after it."""
-    async with db.begin():
-        plan = await lees_plan(db, actor, casus_id)
-    organisaties = await organisaties_van_hub(state.engine, tenant.id)
+    actor = scherm.actor
+    async with scherm.db.begin():
+        plan = await lees_plan(scherm.db, actor, casus_id)
+    organisaties = await organisaties_van_hub(scherm.state.engine, scherm.tenant.id)
     namen = {i: n for i, n, _ in organisaties}
     vandaag = klok.vandaag()
     fragment = Template(
@@ -173,35 +165,29 @@ async def plan_sectie(
         },
         status_code=200,
     )
-    return await sectie(request, state, db, actor, casus_id, "plan", fragment)
+    return await scherm.sectie(casus_id, "plan", fragment)
 
 
-class PlanController(Controller):
-    path = "/casusoverleg"
+class PlanController(CasusoverlegBasis):
     opt = roles(*REGIE)
-    dependencies = DEPS
 
     @post("/casussen/{casus_id:uuid}/interventies", name="interventie-toevoegen")
     async def interventie_toevoegen(
         self,
-        request: Request[Any, Any, Any],
         casus_id: FromPath[uuid.UUID],
         data: Annotated[Interventie, FORMULIER],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template:
-        pagina = partial(plan_sectie, request, state, tenant, db, actor, casus_id)
+        pagina = partial(plan_sectie, scherm, casus_id)
 
         async def actie() -> Template:
             invoer, fouten = interventie_invoer(
-                data.waarden(), await organisaties_van_hub(state.engine, tenant.id)
+                data.waarden(), await organisaties_van_hub(scherm.state.engine, scherm.tenant.id)
             )
             if invoer is None:
                 raise RegelFouten(fouten)
-            async with db.begin():
-                await voeg_interventie_toe(db, actor, casus_id, invoer)
+            async with scherm.db.begin():
+                await voeg_interventie_toe(scherm.db, scherm.actor, casus_id, invoer)
             return await pagina(melding="Interventie toegevoegd aan het plan van aanpak.")
 
         return await of_opnieuw(
@@ -215,17 +201,13 @@ class PlanController(Controller):
     )
     async def interventie_bijwerken(
         self,
-        request: Request[Any, Any, Any],
         casus_id: FromPath[uuid.UUID],
         interventie_id: FromPath[uuid.UUID],
         data: Annotated[InterventieStand, FORMULIER],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template:
         veld = f"status-{interventie_id}"
-        pagina = partial(plan_sectie, request, state, tenant, db, actor, casus_id)
+        pagina = partial(plan_sectie, scherm, casus_id)
 
         async def actie() -> Template:
             review = datumveld(
@@ -233,10 +215,10 @@ class PlanController(Controller):
                 f"reviewdatum-{interventie_id}",
                 "Vul een datum in als dd-mm-jjjj.",
             )
-            async with db.begin():
+            async with scherm.db.begin():
                 await wijzig_interventie(
-                    db,
-                    actor,
+                    scherm.db,
+                    scherm.actor,
                     interventie_id,
                     status=data.status,
                     resultaat=data.resultaat or None,
@@ -254,19 +236,17 @@ class PlanController(Controller):
     @post("/casussen/{casus_id:uuid}/plan/vaststellen", name="plan-vaststellen")
     async def plan_vaststellen(
         self,
-        request: Request[Any, Any, Any],
         casus_id: FromPath[uuid.UUID],
         data: Annotated[Vaststelling, FORMULIER],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template:
-        pagina = partial(plan_sectie, request, state, tenant, db, actor, casus_id)
+        pagina = partial(plan_sectie, scherm, casus_id)
 
         async def actie() -> Template:
-            async with db.begin():
-                await stel_plan_vast(db, actor, casus_id, doel=data.doel, op=klok.vandaag())
+            async with scherm.db.begin():
+                await stel_plan_vast(
+                    scherm.db, scherm.actor, casus_id, doel=data.doel, op=klok.vandaag()
+                )
             return await pagina(melding="Plan van aanpak vastgesteld.")
 
         return await of_opnieuw(

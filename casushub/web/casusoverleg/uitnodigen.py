@@ -15,16 +15,13 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
-from litestar.datastructures import State
+from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from casushub.platform.identity.roles import Role
 from casushub.platform.mail import MailError, queue_mail
-from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.errors import RegelFout, RegelFouten
 from casushub.tenants.casus.items import lijst_items
@@ -33,14 +30,15 @@ from casushub.tenants.plan.rules import DEELNEMER_TYPES
 from casushub.tenants.uitnodigingen.services import casus_van_uitnodiging, nodig_uit, trek_in
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijeenkomsten import gekozen_bijeenkomst, komende_bijeenkomsten
-from casushub.web.casusoverleg.deps import DEPS, als_uuid
+from casushub.web.casusoverleg.deps import CasusoverlegBasis, als_uuid
 from casushub.web.casusoverleg.namen import adressen_van_uitgenodigden, organisaties_van_hub
+from casushub.web.casusoverleg.rollen import REGIE
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.formulieren import FORMULIER, Formulier, meerdere, of_opnieuw
 from casushub.web.meldingen import meld
 
 __all__ = ["UitnodigController", "uitnodiging_mailen"]
 
-REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 _log = logging.getLogger(__name__)
 
 
@@ -64,16 +62,11 @@ class Uitnodigen(Formulier):
 
 
 async def _pagina(
-    state: State,
-    tenant: TenantRef,
-    db: AsyncSession,
-    actor: Actor,
-    casus_id: uuid.UUID,
-    waarden: dict[str, Any],
-    fouten: dict[str, str],
+    scherm: Scherm, casus_id: uuid.UUID, waarden: dict[str, Any], fouten: dict[str, str]
 ) -> Template:
     """The form, with what can be shared and what cannot: the casus in a transaction of its
     own, the meetings and parties (platform) after it."""
+    state, tenant, db, actor = scherm.state, scherm.tenant, scherm.db, scherm.actor
     async with db.begin():
         casus = await lees_casus(db, actor, casus_id, doel="uitnodiging voorbereiden")
         items = await lijst_items(db, actor, casus_id, doel="uitnodiging voorbereiden")
@@ -133,35 +126,25 @@ async def uitnodiging_mailen(
     return verstuurd
 
 
-class UitnodigController(Controller):
-    path = "/casusoverleg"
+class UitnodigController(CasusoverlegBasis):
     opt = roles(*REGIE)
-    dependencies = DEPS
 
     @get("/casussen/{casus_id:uuid}/uitnodigen", name="casus-uitnodigen-formulier")
     async def uitnodigen_formulier(
-        self,
-        casus_id: FromPath[uuid.UUID],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, casus_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template:
-        return await _pagina(state, tenant, db, actor, casus_id, {"items": []}, {})
+        return await _pagina(scherm, casus_id, {"items": []}, {})
 
     @post("/casussen/{casus_id:uuid}/uitnodigen", name="casus-uitnodigen")
     async def casus_uitnodigen(
         self,
         casus_id: FromPath[uuid.UUID],
         data: Annotated[Uitnodigen, FORMULIER],
-        request: Request[Any, Any, Any],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
         """Invite a third party for one meeting: necessity, scope (items), window."""
         waarden = data.ingevuld()
+        state, tenant = scherm.state, scherm.tenant
 
         async def actie() -> Redirect:
             info = await gekozen_bijeenkomst(state.engine, tenant.id, data.uitnodiging_bijeenkomst)
@@ -186,10 +169,10 @@ class UitnodigController(Controller):
                 )
             if fouten or info is None:
                 raise RegelFouten(fouten)
-            async with db.begin():
+            async with scherm.db.begin():
                 uitnodiging = await nodig_uit(
-                    db,
-                    actor,
+                    scherm.db,
+                    scherm.actor,
                     casus_id=casus_id,
                     bijeenkomst_id=info.id,
                     einde_bijeenkomst=info.eindigt_op,
@@ -201,8 +184,8 @@ class UitnodigController(Controller):
             ontvangers = await uitnodiging_mailen(
                 state.engine, tenant.id, uitnodiging.organisatie_id, uitnodiging.id
             )
-            meld(
-                request,
+            return scherm.terug(
+                f"/casusoverleg/casussen/{casus_id}/bijeenkomsten",
                 "De partij is uitgenodigd"
                 + (
                     f" en heeft een e-mail met de link gekregen ({ontvangers} ontvanger"
@@ -214,12 +197,11 @@ class UitnodigController(Controller):
                 )
                 + ". Zij ziet pas iets na het accepteren van de geheimhoudingsplicht.",
             )
-            return Redirect(f"/casusoverleg/casussen/{casus_id}/bijeenkomsten", status_code=303)
 
         async def opnieuw(fouten: dict[str, str]) -> Template:
             veld = {"bijeenkomst": "uitnodiging_bijeenkomst", "items": "uitnodiging-items"}
             gemeld = {veld.get(k, k): v for k, v in fouten.items()}
-            return await _pagina(state, tenant, db, actor, casus_id, waarden, gemeld)
+            return await _pagina(scherm, casus_id, waarden, gemeld)
 
         return await of_opnieuw(actie, opnieuw, standaardveld="reden")
 

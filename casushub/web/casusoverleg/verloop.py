@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -31,16 +31,15 @@ from casushub.tenants.casus.toegang import controleer_casus_toegang, laad_casus
 from casushub.tenants.casus.verloop import Gebeurtenis, geschiedenis
 from casushub.tenants.personen.services import lees_derden, voeg_derde_toe
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.casuspagina import lees_kop, sectie
-from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.deps import CasusoverlegBasis
 from casushub.web.casusoverleg.namen import gebruikersnamen, organisatienamen
+from casushub.web.casusoverleg.rollen import REGIE, WERKERS
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.formulieren import FORMULIER, Formulier, datumveld, of_opnieuw
 from casushub.web.meldingen import meld
 
 __all__ = ["VerloopController", "overzicht_fragment"]
 
-WERKERS = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
-REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 _ZONE = klok.TIJDZONE
 
 
@@ -137,59 +136,45 @@ async def _derden(
     )
 
 
-class VerloopController(Controller):
-    path = "/casusoverleg"
+class VerloopController(CasusoverlegBasis):
     opt = roles(*WERKERS)
-    dependencies = DEPS
 
     @get("/casussen/{casus_id:uuid}", name="casus")
     async def casus_pagina(
-        self,
-        casus_id: FromPath[uuid.UUID],
-        request: Request[Any, Any, Any],
-        state: State,
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, casus_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template:
-        async with db.begin():
-            fragment = await overzicht_fragment(db, actor, casus_id)
-            kop = await lees_kop(request, db, actor, casus_id)
-        return await sectie(request, state, db, actor, casus_id, "overzicht", fragment, kop)
+        return await scherm.gelezen_sectie(casus_id, "overzicht", overzicht_fragment)
 
     @get("/casussen/{casus_id:uuid}/verloop", name="casus-verloop")
     async def casus_verloop(
-        self,
-        casus_id: FromPath[uuid.UUID],
-        request: Request[Any, Any, Any],
-        state: State,
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, casus_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template:
-        async with db.begin():
-            _, gebeurtenissen = await geschiedenis(db, actor, casus_id)
-            kop = await lees_kop(request, db, actor, casus_id)
+        async with scherm.db.begin():
+            _, gebeurtenissen = await geschiedenis(scherm.db, scherm.actor, casus_id)
+            kop = await scherm.kop(casus_id)
         # The names (platform) after the tenant transaction: one pooled connection at a time.
-        regels = await _regels(state, gebeurtenissen)
+        regels = await _regels(scherm.state, gebeurtenissen)
         fragment = Template("casusoverleg/_geschiedenis.html", context={"regels": regels})
-        return await sectie(request, state, db, actor, casus_id, "verloop", fragment, kop)
+        return await scherm.sectie(casus_id, "verloop", fragment, kop)
 
     @post("/casussen/{casus_id:uuid}/status", name="casus-status", opt=roles(*REGIE))
     async def casus_status(
         self,
         casus_id: FromPath[uuid.UUID],
         data: Annotated[Statuswissel, FORMULIER],
-        request: Request[Any, Any, Any],
-        state: State,
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
+        db, actor = scherm.db, scherm.actor
+
         async def actie() -> Redirect:
             if not data.naar:
                 raise RegelFout("Kies de nieuwe status.", "status")
             async with db.begin():
                 await wijzig_status(db, actor, casus_id, data.naar)
-            meld(request, f"Status gewijzigd: de casus is nu '{data.naar}'.")
-            return Redirect(f"/casusoverleg/casussen/{casus_id}", status_code=303)
+            return scherm.terug(
+                f"/casusoverleg/casussen/{casus_id}",
+                f"Status gewijzigd: de casus is nu '{data.naar}'.",
+            )
 
         async def opnieuw(fouten: dict[str, str]) -> Template:
             async with db.begin():
@@ -200,35 +185,25 @@ class VerloopController(Controller):
                     waarden=data.waarden(),
                     fouten={"status-keuze": next(iter(fouten.values()))},
                 )
-            return await sectie(request, state, db, actor, casus_id, "overzicht", fragment)
+            return await scherm.sectie(casus_id, "overzicht", fragment)
 
         return await of_opnieuw(actie, opnieuw, standaardveld="status-keuze")
 
     @get("/casussen/{casus_id:uuid}/derden", name="casus-derden")
     async def casus_derden(
-        self,
-        casus_id: FromPath[uuid.UUID],
-        request: Request[Any, Any, Any],
-        state: State,
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, casus_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template:
-        async with db.begin():
-            fragment = await _derden(db, actor, casus_id)
-            kop = await lees_kop(request, db, actor, casus_id)
-        return await sectie(request, state, db, actor, casus_id, "derden", fragment, kop)
+        return await scherm.gelezen_sectie(casus_id, "derden", _derden)
 
     @post("/casussen/{casus_id:uuid}/derden", name="casus-derde-toevoegen")
     async def casus_derde_toevoegen(
         self,
         casus_id: FromPath[uuid.UUID],
         data: Annotated[Derde, FORMULIER],
-        request: Request[Any, Any, Any],
-        state: State,
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template:
         """A linked person (parent, sibling, partner): same access scope and retention."""
+        db, actor = scherm.db, scherm.actor
 
         async def pagina(
             fouten: dict[str, str] | None = None, melding: str | None = None
@@ -237,7 +212,7 @@ class VerloopController(Controller):
                 fragment = await _derden(
                     db, actor, casus_id, data.waarden() if fouten else None, fouten, melding
                 )
-            return await sectie(request, state, db, actor, casus_id, "derden", fragment)
+            return await scherm.sectie(casus_id, "derden", fragment)
 
         async def actie() -> Template:
             geboren = datumveld(

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -38,15 +38,14 @@ from casushub.tenants.weging.services import (
     weeg_signaal,
 )
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.deps import DEPS, datum_in
+from casushub.web.casusoverleg.deps import CasusoverlegBasis, datum_in
 from casushub.web.casusoverleg.namen import gemeentecode_van, organisaties_van_hub, soortnaam
+from casushub.web.casusoverleg.rollen import REGIE, WERKERS
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.formulieren import FORMULIER, Formulier, meerdere, of_opnieuw
-from casushub.web.meldingen import meld
 
 __all__ = ["KEUZE_BEOORDELING", "OP_TE_NEMEN", "WegingController"]
 
-WEEGPLOEG = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR, Role.PARTICIPANT)
-REGIE = (Role.GEMEENTE_REGIE, Role.PROCESREGISSEUR)
 OP_TE_NEMEN = "/casusoverleg/op-te-nemen"  # also the werkruimte's link
 # A legal assessment starts empty: the first option chooses nothing (no "geen zorg" default).
 KEUZE_BEOORDELING = [("", "Kies een beoordeling"), *BEOORDELINGEN.items()]
@@ -126,24 +125,18 @@ NOG_NIET_LIVE = (
 )
 
 
-class WegingController(Controller):
-    path = "/casusoverleg"
+class WegingController(CasusoverlegBasis):
     opt = roles(*REGIE)
-    dependencies = DEPS
 
-    @get("/signalen/{signaal_id:uuid}/weging", name="weging", opt=roles(*WEEGPLOEG))
+    @get("/signalen/{signaal_id:uuid}/weging", name="weging", opt=roles(*WERKERS))
     async def weging_formulier(
-        self,
-        signaal_id: FromPath[uuid.UUID],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        self, signaal_id: FromPath[uuid.UUID], scherm: NamedDependency[Scherm]
     ) -> Template:
+        db, actor = scherm.db, scherm.actor
         async with db.begin():
             signaal = await lees_signaal(db, actor, signaal_id)
             concept = await lees_concept(db, actor, signaal_id)
-        organisaties = await deelnemende_organisaties(state, tenant)
+        organisaties = await deelnemende_organisaties(scherm.state, scherm.tenant)
         waarden: dict[str, Any] = {"datum": klok.vandaag().strftime("%d-%m-%Y")}
         if concept is not None:
             # The draft saved earlier: every answer as it was chosen then, nothing added.
@@ -162,18 +155,15 @@ class WegingController(Controller):
                 waarden[f"{key}_toelichting"] = str(item.get("toelichting", ""))
         return _scherm(signaal, organisaties, waarden, {}, concept=concept is not None)
 
-    @post("/signalen/{signaal_id:uuid}/weging", name="weging-opslaan", opt=roles(*WEEGPLOEG))
+    @post("/signalen/{signaal_id:uuid}/weging", name="weging-opslaan", opt=roles(*WERKERS))
     async def weging_opslaan(
         self,
         signaal_id: FromPath[uuid.UUID],
-        request: Request[Any, Any, Any],
         data: Annotated[Weging, FORMULIER],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
-        organisaties = await deelnemende_organisaties(state, tenant)
+        db, actor = scherm.db, scherm.actor
+        organisaties = await deelnemende_organisaties(scherm.state, scherm.tenant)
         soort = {i: t for i, _, t in organisaties}
         ingevuld = data.waarden()
         waarden: dict[str, Any] = {
@@ -221,18 +211,17 @@ class WegingController(Controller):
             async with db.begin():
                 weging = await weeg_signaal(db, actor, invoer, vaststellen=vaststellen)
             if not vaststellen:
-                meld(
-                    request, "Concept van de weging opgeslagen. U kunt de weging later vaststellen."
+                return scherm.terug(
+                    "/casusoverleg",
+                    "Concept van de weging opgeslagen. U kunt de weging later vaststellen.",
                 )
-                return Redirect("/casusoverleg", status_code=303)
             uitkomst = Uitkomst(weging.uitkomst or "")
-            meld(request, f"Weging vastgesteld met uitkomst: {uitkomst.label}.")
-            if uitkomst is Uitkomst.OPNAME:
-                return Redirect(f"/casusoverleg/wegingen/{weging.id}/opname", status_code=303)
-            if uitkomst is Uitkomst.NIET_ONDER_WET:
+            naar = {
+                Uitkomst.OPNAME: f"/casusoverleg/wegingen/{weging.id}/opname",
                 # Where the concerns go instead: the municipality's regular aanpak.
-                return Redirect("/grens-van-de-wet", status_code=303)
-            return Redirect("/casusoverleg", status_code=303)
+                Uitkomst.NIET_ONDER_WET: "/grens-van-de-wet",
+            }.get(uitkomst, "/casusoverleg")
+            return scherm.terug(naar, f"Weging vastgesteld met uitkomst: {uitkomst.label}.")
 
         async def opnieuw(gemeld: dict[str, str]) -> Template:
             # An unknown signal (or another tenant's id) is a 404 here too, not a 500.
@@ -256,16 +245,13 @@ class WegingController(Controller):
     async def opname_opslaan(
         self,
         weging_id: FromPath[uuid.UUID],
-        request: Request[Any, Any, Any],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
         """Take the person in: the participants are the organisations that weighed the signal."""
-        async with state.engine.connect() as conn:
-            code = await gemeentecode_van(conn, tenant.id)
-            live = await gereed_voor_livegang(conn, tenant.id)
+        db, actor = scherm.db, scherm.actor
+        async with scherm.state.engine.connect() as conn:
+            code = await gemeentecode_van(conn, scherm.tenant.id)
+            live = await gereed_voor_livegang(conn, scherm.tenant.id)
         if not live:
             # no casus before the hub has seen the required implementation steps done.
             return Template(
@@ -296,8 +282,10 @@ class WegingController(Controller):
                 context={"weging_id": weging_id, "fout": fout.message},
                 status_code=422,
             )
-        meld(request, "Casus aangemaakt. Stel binnen de termijn een plan van aanpak op.")
-        return Redirect(f"/casusoverleg/casussen/{casus.id}", status_code=303)
+        return scherm.terug(
+            f"/casusoverleg/casussen/{casus.id}",
+            "Casus aangemaakt. Stel binnen de termijn een plan van aanpak op.",
+        )
 
     @get(OP_TE_NEMEN.removeprefix("/casusoverleg"), name="op-te-nemen")
     async def op_te_nemen(
