@@ -46,7 +46,7 @@ from casushub.web.casusoverleg.namen import (
 from casushub.web.casusoverleg.planscherm import plan_sectie
 from casushub.web.casusoverleg.rollen import ALLEN, WERKERS
 from casushub.web.casusoverleg.scherm import Scherm
-from casushub.web.formulieren import FORMULIER, Formulier, of_opnieuw
+from casushub.web.formulieren import DATUM_FOUT, FORMULIER, Formulier, of_opnieuw
 from casushub.web.meldingen import meld
 from casushub.web.paginering import bladerlinks, gevraagde_paginas
 
@@ -358,7 +358,7 @@ class CasusoverlegController(CasusoverlegBasis):
             try:
                 geboren = datum(geboortedatum)
             except ValueError:
-                context["fouten"] = {"geboortedatum": "Vul een datum in als dd-mm-jjjj."}
+                context["fouten"] = {"geboortedatum": DATUM_FOUT}
                 return Template("casusoverleg/zoeken.html", context=context, status_code=422)
             async with db.begin():
                 context["treffers"] = await zoek_personen(

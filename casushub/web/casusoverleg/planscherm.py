@@ -35,7 +35,7 @@ from casushub.web.casusoverleg.deps import CasusoverlegBasis, datum
 from casushub.web.casusoverleg.namen import organisaties_van_hub, soortnaam
 from casushub.web.casusoverleg.rollen import REGIE
 from casushub.web.casusoverleg.scherm import Scherm
-from casushub.web.formulieren import FORMULIER, Formulier, datumveld, of_opnieuw
+from casushub.web.formulieren import DATUM_FOUT, FORMULIER, Formulier, datumveld, of_opnieuw
 
 __all__ = [
     "INTERVENTIE_VELDEN",
@@ -93,7 +93,7 @@ def interventie_invoer(
         try:
             datums[veld] = datum(waarden.get(veld, ""))
         except ValueError:
-            fouten[veld] = "Vul een datum in als dd-mm-jjjj."
+            fouten[veld] = DATUM_FOUT
     verantwoordelijke = waarden.get("verantwoordelijke", "")
     if verantwoordelijke not in soort:
         fouten["verantwoordelijke"] = "Kies wie verantwoordelijk is."
@@ -210,11 +210,7 @@ class PlanController(CasusoverlegBasis):
         pagina = partial(plan_sectie, scherm, casus_id)
 
         async def actie() -> Template:
-            review = datumveld(
-                data.reviewdatum,
-                f"reviewdatum-{interventie_id}",
-                "Vul een datum in als dd-mm-jjjj.",
-            )
+            review = datumveld(data.reviewdatum, f"reviewdatum-{interventie_id}")
             async with scherm.db.begin():
                 await wijzig_interventie(
                     scherm.db,

@@ -215,9 +215,7 @@ class VerloopController(CasusoverlegBasis):
             return await scherm.sectie(casus_id, "derden", fragment)
 
         async def actie() -> Template:
-            geboren = datumveld(
-                data.derde_geboortedatum, "derde_geboortedatum", "Vul een datum in als dd-mm-jjjj."
-            )
+            geboren = datumveld(data.derde_geboortedatum, "derde_geboortedatum")
             async with db.begin():
                 await voeg_derde_toe(
                     db,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import get, post
@@ -26,7 +26,6 @@ from casushub.tenants.weging.opname import wachtend_op_opname
 from casushub.tenants.weging.rules import (
     BEOORDELINGEN,
     CRITERIA,
-    Beoordeling,
     Uitkomst,
     vaststellingsfouten,
 )
@@ -42,7 +41,8 @@ from casushub.web.casusoverleg.deps import CasusoverlegBasis, datum_in
 from casushub.web.casusoverleg.namen import gemeentecode_van, organisaties_van_hub, soortnaam
 from casushub.web.casusoverleg.rollen import REGIE, WERKERS
 from casushub.web.casusoverleg.scherm import Scherm
-from casushub.web.formulieren import FORMULIER, Formulier, meerdere, of_opnieuw
+from casushub.web.formulieren import FORMULIER, meerdere, of_opnieuw
+from casushub.web.weegformulier import Weegformulier, veld_id
 
 __all__ = ["KEUZE_BEOORDELING", "OP_TE_NEMEN", "WegingController"]
 
@@ -60,37 +60,9 @@ async def deelnemende_organisaties(state: State, tenant: TenantRef) -> list[tupl
 
 
 @dataclass
-class Weging(Formulier):
-    datum: str = ""
-    aanwezig: list[str] | str = field(default_factory=list)
-    geweld_beoordeling: str = ""
-    geweld_toelichting: str = ""
-    denkbeelden_beoordeling: str = ""
-    denkbeelden_toelichting: str = ""
-    sociale_relaties_beoordeling: str = ""
-    sociale_relaties_toelichting: str = ""
-    identificatie_beoordeling: str = ""
-    identificatie_toelichting: str = ""
-    zelfredzaamheid_beoordeling: str = ""
-    zelfredzaamheid_toelichting: str = ""
-    redenering: str = ""
-    uitkomst: str = ""
+class Weging(Weegformulier):
     vervolgdatum: str = ""
     actie: str = ""
-
-
-def _veld_id(naam: str, organisaties: list[tuple[str, str, str]]) -> str:
-    """The id of the form control a rule's field name belongs to (the error summary links
-    there): ``criteria.geweld`` is the select ``geweld_beoordeling``, its note
-    ``geweld_toelichting``, the attendance the first checkbox."""
-    if naam.startswith("criteria."):
-        deel = naam.split(".")
-        return f"{deel[1]}_{'toelichting' if len(deel) > 2 else 'beoordeling'}"
-    if naam == "criteria":
-        return f"{next(iter(CRITERIA))}_beoordeling"
-    if naam == "aanwezigen":
-        return f"aanwezig-{organisaties[0][0]}" if organisaties else "aanwezigen"
-    return naam if naam in {"datum", "redenering", "uitkomst", "vervolgdatum"} else "redenering"
 
 
 def _scherm(
@@ -113,7 +85,7 @@ def _scherm(
             "criteria": CRITERIA,
             "beoordelingen": KEUZE_BEOORDELING,
             "uitkomsten": [("", "Kies een uitkomst")] + [(u.value, u.label) for u in Uitkomst],
-            "aanwezig_id": _veld_id("aanwezigen", organisaties),
+            "aanwezig_id": veld_id("aanwezigen", organisaties),
         },
         status_code=status_code,
     )
@@ -179,12 +151,7 @@ class WegingController(CasusoverlegBasis):
             signaal_id=signaal_id,
             datum=weegdatum or klok.vandaag(),
             aanwezigen=[Aanwezige(uuid.UUID(a), soort[a]) for a in waarden["aanwezig"]],
-            criteria={
-                key: Beoordeling(ingevuld[f"{key}_beoordeling"], ingevuld[f"{key}_toelichting"])
-                for key in CRITERIA
-                # A note without an assessment is kept (and refused as incomplete), not dropped.
-                if ingevuld[f"{key}_beoordeling"] or ingevuld[f"{key}_toelichting"]
-            },
+            criteria=data.beoordelingen(),
             redenering=data.redenering,
             uitkomst=data.uitkomst or None,
             vervolgdatum=vervolg,
@@ -227,7 +194,7 @@ class WegingController(CasusoverlegBasis):
             # An unknown signal (or another tenant's id) is a 404 here too, not a 500.
             async with db.begin():
                 signaal = await lees_signaal(db, actor, signaal_id)
-            velden = {naam: _veld_id(naam, organisaties) for naam in gemeld}
+            velden = {naam: veld_id(naam, organisaties) for naam in gemeld}
             return _scherm(
                 signaal,
                 organisaties,

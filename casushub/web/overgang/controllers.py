@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -40,14 +40,15 @@ from casushub.tenants.overgang.inlezen import (
 from casushub.tenants.overgang.lijst import HERINNER_DAGEN, lees_zaak, overgangslijst
 from casushub.tenants.overgang.models import ImportStatus
 from casushub.tenants.overgang.weging import ZaakWeging, weeg_zaak
-from casushub.tenants.weging.rules import BEOORDELINGEN, CRITERIA, Beoordeling, Uitkomst
+from casushub.tenants.weging.rules import BEOORDELINGEN, CRITERIA, Uitkomst
 from casushub.tenants.weging.services import Aanwezige
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijlagen import content_disposition
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.weging import deelnemende_organisaties
-from casushub.web.formulieren import FORMULIER, NO_STORE, Formulier, datumveld, of_opnieuw
+from casushub.web.formulieren import FORMULIER, NO_STORE, Formulier, datumveld, meerdere, of_opnieuw
 from casushub.web.jobs import job_context
+from casushub.web.weegformulier import Weegformulier, veld_id
 from casushub.workers.enqueue import send_job
 
 __all__ = ["overgang_handlers"]
@@ -79,36 +80,6 @@ KRUIMEL = {"label": "Overgangsvoorraad", "href": "/overgang"}
 @dataclass
 class Weegtermijn(Formulier):
     maanden: str = ""
-
-
-@dataclass
-class Weegformulier(Formulier):
-    """The weging of one case: each criterion of ``CRITERIA`` has a choice and an explanation
-    (``<criterion>_beoordeling``, ``<criterion>_toelichting``)."""
-
-    datum: str = ""
-    aanwezig: list[str] | str = field(default_factory=list)
-    redenering: str = ""
-    uitkomst: str = ""
-    geweld_beoordeling: str = ""
-    geweld_toelichting: str = ""
-    denkbeelden_beoordeling: str = ""
-    denkbeelden_toelichting: str = ""
-    sociale_relaties_beoordeling: str = ""
-    sociale_relaties_toelichting: str = ""
-    identificatie_beoordeling: str = ""
-    identificatie_toelichting: str = ""
-    zelfredzaamheid_beoordeling: str = ""
-    zelfredzaamheid_toelichting: str = ""
-
-    def beoordelingen(self) -> dict[str, Beoordeling]:
-        """The criteria given a choice, with their explanation."""
-        waarden = self.waarden()
-        return {
-            key: Beoordeling(waarden[f"{key}_beoordeling"], waarden[f"{key}_toelichting"])
-            for key in CRITERIA
-            if waarden[f"{key}_beoordeling"]
-        }
 
 
 async def bekende_gemeenten(state: State) -> set[str]:
@@ -195,15 +166,11 @@ def _weegscherm(
             "beoordelingen": [("", "Kies een beoordeling"), *BEOORDELINGEN.items()],
             "uitkomsten": UITKOMSTEN,
             "kruimel": KRUIMEL,
+            "aanwezig_id": veld_id("aanwezigen", organisaties),
         },
         status_code=status_code,
         headers=NO_STORE,
     )
-
-
-def _lijst(value: list[str] | str) -> list[str]:
-    """A multi-value field: a list when several were ticked, one text when one was."""
-    return [value] if isinstance(value, str) else value
 
 
 class OvergangController(Controller):
@@ -399,7 +366,7 @@ class OvergangController(Controller):
         organisaties = await deelnemende_organisaties(state, tenant)
         soort = {i: t for i, _, t in organisaties}
         waarden: dict[str, Any] = data.waarden()
-        waarden["aanwezig"] = [a for a in _lijst(data.aanwezig) if a in soort]
+        waarden["aanwezig"] = [a for a in meerdere(data.aanwezig) if a in soort]
 
         async def actie() -> Redirect:
             weegdatum = datumveld(data.datum, "datum")
@@ -430,8 +397,7 @@ class OvergangController(Controller):
         async def opnieuw(fouten: dict[str, str]) -> Template:
             async with db.begin():
                 zaak = await lees_zaak(db, actor, zaak_id)
-            # A criterion's field "criteria.geweld" is "criteria_geweld" in the page.
-            velden = {veld.replace(".", "_"): melding for veld, melding in fouten.items()}
+            velden = {veld_id(veld, organisaties): melding for veld, melding in fouten.items()}
             return _weegscherm(zaak, organisaties, waarden, velden)
 
         return await of_opnieuw(actie, opnieuw, standaardveld="redenering")
