@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -29,6 +29,7 @@ from casushub.tenants.verzoeken.beperkingen import actieve_beperkingen, grond_te
 from casushub.tenants.verzoeken.rules import Besluituitkomst, VerzoekType
 from casushub.tenants.verzoeken.verzoek import VerzoekNietGevonden
 from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.contactpunt.common import (
     KORTE_SOORT,
     STAF,
@@ -192,10 +193,9 @@ class BesluitController(Controller):
     async def besluit_pagina(
         self,
         verzoek_id: FromPath[uuid.UUID],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
-        state: State,
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
+        state, db, actor = scherm.state, scherm.db, scherm.actor
         return await _pagina(db, actor, state, verzoek_id)
 
     @post("/verzoek/{verzoek_id:uuid}/besluit", name="contactpunt-besluit")
@@ -203,15 +203,13 @@ class BesluitController(Controller):
         self,
         verzoek_id: FromPath[uuid.UUID],
         data: Annotated[Besluitformulier, FORMULIER],
-        request: Request[Any, Any, Any],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
-        state: State,
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
         """Record the one decision for all joint controllers and carry it out.
 
         A refusal comes back on the decision page, or, when the request is no longer open, on
         the request's page (so not through ``of_opnieuw``, which answers with the form only)."""
+        request, state, db, actor = scherm.request, scherm.state, scherm.db, scherm.actor
         waarden = waarden_van(data)
         try:
             try:
@@ -247,12 +245,10 @@ class BesluitController(Controller):
         self,
         verzoek_id: FromPath[uuid.UUID],
         data: Annotated[Opheffing, FORMULIER],
-        request: Request[Any, Any, Any],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
-        state: State,
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
         """Lift the hold of a granted restriction or objection; destruction resumes its schedule."""
+        request, state, db, actor = scherm.request, scherm.state, scherm.db, scherm.actor
         from casushub.web.contactpunt.verzoekscherm import detail_pagina
 
         reden = waarden_van(data)["reden"]
@@ -285,10 +281,10 @@ class BesluitController(Controller):
     async def rectificatie_pagina(
         self,
         rectificatie_id: FromPath[uuid.UUID],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template:
         """A recipient of the old value reads the correction (the link in its e-mail)."""
+        db, actor = scherm.db, scherm.actor
         async with db.begin():
             correctie = await rectificatie.rectificatie_voor(db, actor, rectificatie_id)
         return Template(

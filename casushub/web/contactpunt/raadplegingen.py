@@ -25,6 +25,7 @@ from casushub.tenants.verzoeken.beperkingen import beperk_inzage
 from casushub.tenants.verzoeken.consultaties import beantwoord_consultatie, open_consultaties
 from casushub.tenants.verzoeken.rules import BEPERKING_GRONDEN, VerzoekRegelFout, VerzoekType
 from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.contactpunt.common import (
     DEELNEMERS,
     STAF_DEPS,
@@ -116,9 +117,9 @@ class RaadplegingController(Controller):
         self,
         consultatie_id: FromPath[uuid.UUID],
         data: Annotated[Antwoord, FORMULIER],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
+        db, actor = scherm.db, scherm.actor
         veld = f"antwoord-{consultatie_id}"
 
         async def actie() -> Redirect:
@@ -139,10 +140,10 @@ class RaadplegingController(Controller):
     async def inzage_beperken(
         self,
         data: Annotated[Beperking, FORMULIER],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
         """The source withholds one of its items from inzage, on a legal ground, until review."""
+        db, actor = scherm.db, scherm.actor
         waarden = waarden_van(data)
         # Errors name the fields of the consultation the form belongs to (ids carry its id).
         try:

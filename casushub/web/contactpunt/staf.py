@@ -12,11 +12,10 @@ from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.response import Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.crosstenant.contactpunt import routeer
 from casushub.platform import klok
@@ -28,6 +27,7 @@ from casushub.tenants.verzoeken.rules import Kanaal, VerzoekType
 from casushub.tenants.verzoeken.schemas import Invoerfouten, lees_formulier
 from casushub.tenants.verzoeken.wachtrij import SORTEERBAAR, Statusfilter, wachtrij
 from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.contactpunt.common import (
     KORTE_SOORT,
     SOORTEN,
@@ -145,12 +145,10 @@ class StafController(Controller):
     @get("", name="contactpunt-taken")
     async def taken(
         self,
-        request: Request[Any, Any, Any],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
-        state: State,
+        scherm: NamedDependency[Scherm],
     ) -> Template:
         """The queue: overdue first, then sorted, filtered and searched as asked; names shown."""
+        request, state, db, actor = scherm.request, scherm.state, scherm.db, scherm.actor
         query = request.query_params
         zoek = str(query.get("zoek", ""))[:100]
         soort_raw = str(query.get("soort", ""))

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, NotFoundException
@@ -45,6 +45,7 @@ from casushub.tenants.verzoeken.rules import (
     VerzoekType,
 )
 from casushub.web.auth.guards import roles
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.contactpunt.common import (
     KORTE_SOORT,
     STAF,
@@ -287,11 +288,9 @@ class VerzoekController(Controller):
     async def verzoek_pagina(
         self,
         verzoek_id: FromPath[uuid.UUID],
-        request: Request[Any, Any, Any],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
-        state: State,
+        scherm: NamedDependency[Scherm],
     ) -> Template:
+        request, state, db, actor = scherm.request, scherm.state, scherm.db, scherm.actor
         zoek = {
             k: str(request.query_params.get(k, ""))[:200]
             for k in ("zoek_naam", "zoek_geboortedatum")
@@ -306,12 +305,10 @@ class VerzoekController(Controller):
         self,
         verzoek_id: FromPath[uuid.UUID],
         data: Annotated[Koppeling, FORMULIER],
-        request: Request[Any, Any, Any],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
-        state: State,
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
         """Link the person found; every participant that supplied data on them is consulted."""
+        request, state, db, actor = scherm.request, scherm.state, scherm.db, scherm.actor
         waarden = waarden_van(data)
         zoek = {k: waarden[k] for k in ("zoek_naam", "zoek_geboortedatum") if waarden.get(k)}
 
@@ -345,11 +342,9 @@ class VerzoekController(Controller):
     async def onbekend(
         self,
         verzoek_id: FromPath[uuid.UUID],
-        request: Request[Any, Any, Any],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
-        state: State,
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
+        request, state, db, actor = scherm.request, scherm.state, scherm.db, scherm.actor
         try:
             async with db.begin():
                 await services.persoon_onbekend(db, actor, verzoek_id)
@@ -369,10 +364,10 @@ class VerzoekController(Controller):
         self,
         verzoek_id: FromPath[uuid.UUID],
         data: Annotated[Verlenging, FORMULIER],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
-        state: State,
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
+        state, db, actor = scherm.state, scherm.db, scherm.actor
+
         async def actie() -> Redirect:
             if data.maanden not in {"1", "2"}:
                 raise RegelFouten({"maanden": "Kies één of twee maanden."})
@@ -395,11 +390,10 @@ class VerzoekController(Controller):
         self,
         verzoek_id: FromPath[uuid.UUID],
         formaat: FromPath[str],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
-        state: State,
+        scherm: NamedDependency[Scherm],
     ) -> Response[Any]:
         """The person's inzage as JSON or PDF; passes the export guard and is logged."""
+        state, db, actor = scherm.state, scherm.db, scherm.actor
         if formaat not in {"json", "pdf"}:
             raise NotFoundException
         try:

@@ -17,12 +17,10 @@ from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.platform import klok
 from casushub.platform.identity.roles import Role
 from casushub.platform.tenancy import TenantRef
-from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.rules import PLACEHOLDER_NOTE
 from casushub.tenants.bewaartermijnen.sweep import proefrun
 from casushub.tenants.casus.errors import RegelFout
@@ -31,6 +29,7 @@ from casushub.tenants.verwerkingenlog.fg import seen_by_user, viewers_of_casus
 from casushub.tenants.verwerkingenlog.fg_zoeken import casussen_op_naam
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.formulieren import NO_STORE
 
 __all__ = ["fg_handlers"]
@@ -103,14 +102,13 @@ class FgController(Controller):
     @get("/fg/casus", name="fg-casus")
     async def fg_casus(
         self,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
         casus: FromQuery[str | None] = None,
         van: FromQuery[str | None] = None,
         tot: FromQuery[str | None] = None,
         naam: FromQuery[str | None] = None,
     ) -> Template:
+        tenant, db, actor = scherm.tenant, scherm.db, scherm.actor
         if naam is not None and not (casus or "").strip():
             # First find the casus by the person's name; each result links to its answer.
             vraag = {"casus-naam": naam[:200]}
@@ -133,13 +131,12 @@ class FgController(Controller):
     @get("/fg/gebruiker", name="fg-gebruiker")
     async def fg_gebruiker(
         self,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
         gebruiker: FromQuery[str | None] = None,
         van: FromQuery[str | None] = None,
         tot: FromQuery[str | None] = None,
     ) -> Template:
+        tenant, db, actor = scherm.tenant, scherm.db, scherm.actor
         user_id, start, end, vraag, errors = _vraag(
             "gebruiker", gebruiker, "Vul het kenmerk van de gebruiker in.", van, tot
         )
@@ -152,13 +149,12 @@ class FgController(Controller):
     @get("/fg/export", name="fg-export")
     async def fg_export(
         self,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
         van: FromQuery[str | None] = None,
         tot: FromQuery[str | None] = None,
         vorm: FromQuery[str] = "csv",
     ) -> Response[Any] | Template:
+        tenant, db, actor = scherm.tenant, scherm.db, scherm.actor
         errors: dict[str, str] = {}
         start, end = _period(van, tot, errors, "export")
         if start is None and "export-van" not in errors:
@@ -191,10 +187,9 @@ class FgController(Controller):
     )
     async def vernietiging_proefrun(
         self,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template:
+        tenant, db, actor = scherm.tenant, scherm.db, scherm.actor
         async with db.begin():
             rapport = await proefrun(db, actor)
         return Template(

@@ -19,7 +19,6 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.crosstenant.cijfers import cijfers_per_gemeente
 from casushub.platform import klok
@@ -29,7 +28,6 @@ from casushub.platform.identity.organisations import organisatietypes
 from casushub.platform.identity.roles import Role
 from casushub.platform.migrate.revisions import servable_revision, tenant_head
 from casushub.platform.tenancy import TenantRef
-from casushub.tenants.actor import Actor
 from casushub.tenants.cijfers.rules import Cijfers, Weergave, weergave
 from casushub.tenants.cijfers.services import (
     FASEN,
@@ -44,6 +42,7 @@ from casushub.tenants.cijfers.services import (
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijlagen import content_disposition
 from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.formulieren import NO_STORE
 from casushub.web.hub.deps import NAVIGATIE, hub_admin, in_hub
 from casushub.web.overgang.grafiek import staafdiagram
@@ -220,11 +219,10 @@ class CijfersController(Controller):
     @get("/cijfers", name="cijfers", opt=roles(Role.GEMEENTE_REGIE), dependencies=DEPS)
     async def cijfers_gemeente(
         self,
-        state: State,
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
         jaar: FromQuery[str | None] = None,
     ) -> Template:
+        state, db, actor = scherm.state, scherm.db, scherm.actor
         context = {"titel": "Cijfers van uw gemeente", "actie": "/cijfers", "hub": False}
         try:
             gekozen = _jaar(jaar)
@@ -244,12 +242,10 @@ class CijfersController(Controller):
     )
     async def cijfers_gemeente_download(
         self,
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
         jaar: FromQuery[str | None] = None,
     ) -> Response[bytes] | Template:
+        state, tenant, db, actor = scherm.state, scherm.tenant, scherm.db, scherm.actor
         try:
             gekozen = _jaar(jaar)
         except OngeldigJaar:

@@ -45,6 +45,7 @@ from casushub.tenants.weging.services import Aanwezige
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijlagen import content_disposition
 from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.casusoverleg.weging import deelnemende_organisaties
 from casushub.web.formulieren import FORMULIER, NO_STORE, Formulier, datumveld, meerdere, of_opnieuw
 from casushub.web.jobs import job_context
@@ -183,10 +184,10 @@ class OvergangController(Controller):
     @get("", name="overgang")
     async def overgang_overzicht(
         self,
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
         gedaan: FromQuery[str | None] = None,
     ) -> Template:
+        db, actor = scherm.db, scherm.actor
         return await _overzicht(db, actor, melding=MELDINGEN.get(gedaan or ""))
 
     @get("/formaat", name="overgang-formaat", sync_to_thread=False)
@@ -221,11 +222,9 @@ class OvergangController(Controller):
     )
     async def overgang_proef(
         self,
-        request: Request[Any, Any, State],
-        state: State,
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
+        request, state, db, actor = scherm.request, scherm.state, scherm.db, scherm.actor
         naam, inhoud = await lees_bestand(request)
         gemeenten = await bekende_gemeenten(state)
         try:
@@ -250,10 +249,9 @@ class OvergangController(Controller):
     async def overgang_import(
         self,
         import_id: FromPath[uuid.UUID],
-        state: State,
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template:
+        state, db, actor = scherm.state, scherm.db, scherm.actor
         async with db.begin():
             upload = await lees_import(db, actor, import_id)
         job = await get_job(state.engine, upload.job_id) if upload.job_id else None
@@ -278,11 +276,9 @@ class OvergangController(Controller):
     async def overgang_bevestigen(
         self,
         import_id: FromPath[uuid.UUID],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Redirect:
+        state, tenant, db, actor = scherm.state, scherm.tenant, scherm.db, scherm.actor
         async with db.begin():
             upload = await lees_import(db, actor, import_id)
             if upload.status != ImportStatus.PROEF or not upload.rijen:
@@ -307,9 +303,9 @@ class OvergangController(Controller):
     async def overgang_verwerpen(
         self,
         import_id: FromPath[uuid.UUID],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Redirect:
+        db, actor = scherm.db, scherm.actor
         try:
             async with db.begin():
                 await verwerp(db, actor, import_id)
@@ -321,9 +317,9 @@ class OvergangController(Controller):
     async def overgang_termijn(
         self,
         data: Annotated[Weegtermijn, FORMULIER],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
+        db, actor = scherm.db, scherm.actor
         waarde = data.maanden.strip()
 
         async def actie() -> Redirect:
@@ -343,11 +339,9 @@ class OvergangController(Controller):
     async def overgang_weging(
         self,
         zaak_id: FromPath[uuid.UUID],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template:
+        state, tenant, db, actor = scherm.state, scherm.tenant, scherm.db, scherm.actor
         async with db.begin():
             zaak = await lees_zaak(db, actor, zaak_id)
         organisaties = await deelnemende_organisaties(state, tenant)
@@ -358,11 +352,9 @@ class OvergangController(Controller):
         self,
         zaak_id: FromPath[uuid.UUID],
         data: Annotated[Weegformulier, FORMULIER],
-        state: State,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
+        state, tenant, db, actor = scherm.state, scherm.tenant, scherm.db, scherm.actor
         organisaties = await deelnemende_organisaties(state, tenant)
         soort = {i: t for i, _, t in organisaties}
         waarden: dict[str, Any] = data.waarden()

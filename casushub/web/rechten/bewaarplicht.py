@@ -12,8 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
-from litestar.datastructures import State
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -22,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casushub.crosstenant.overdracht import overdrachten
 from casushub.platform import klok
 from casushub.platform.identity.roles import Role
-from casushub.platform.tenancy import TenantRef
 from casushub.tenants.actor import Actor
 from casushub.tenants.bewaartermijnen.models import Blokkadegrond
 from casushub.tenants.bewaartermijnen.overzicht import (
@@ -41,6 +39,7 @@ from casushub.tenants.casus.toegang import is_regie
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.formulieren import FORMULIER, Formulier, formulierscherm, of_opnieuw
 from casushub.web.rechten.invoer import reden_verplicht
 
@@ -110,14 +109,17 @@ class BewaarplichtController(Controller):
     @get("/rechten", name="casus-rechten", opt=roles(*WERKERS))
     async def casus_rechten(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
         casus_id: FromPath[uuid.UUID],
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template:
         """The casus page's section: holds, items that may be withheld, moves and hand-overs."""
+        request, state, tenant, db, actor = (
+            scherm.request,
+            scherm.state,
+            scherm.tenant,
+            scherm.db,
+            scherm.actor,
+        )
         async with db.begin():
             plicht = await bewaarplicht(db, actor, casus_id)
             items = await beperkbare_items(db, actor, casus_id, vandaag=klok.vandaag())
@@ -145,10 +147,10 @@ class BewaarplichtController(Controller):
     async def bewaarplicht_scherm(
         self,
         casus_id: FromPath[uuid.UUID],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
         gelukt: FromQuery[str | None] = None,
     ) -> Template:
+        db, actor = scherm.db, scherm.actor
         async with db.begin():
             return await _scherm(db, actor, casus_id, melding=MELDINGEN.get(gelukt or ""))
 
@@ -157,9 +159,9 @@ class BewaarplichtController(Controller):
         self,
         casus_id: FromPath[uuid.UUID],
         data: Annotated[Blokkade, FORMULIER],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
+        db, actor = scherm.db, scherm.actor
         waarden = {k: v[: _MAX_REDEN + 1] for k, v in data.waarden().items()}
 
         async def actie() -> Redirect:
@@ -206,9 +208,9 @@ class BewaarplichtController(Controller):
         casus_id: FromPath[uuid.UUID],
         blokkade_id: FromPath[uuid.UUID],
         data: Annotated[Opheffing, FORMULIER],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
+        db, actor = scherm.db, scherm.actor
         veld = f"opheffen-{blokkade_id}"
         reden = data.reden_opheffing[: _MAX_REDEN + 1]
 

@@ -25,6 +25,7 @@ from casushub.tenants.exports.interventie import exporteer_voor_interventie, int
 from casushub.tenants.exports.rules import ExportDoel, ExportGeweigerd
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.formulieren import FORMULIER, NO_STORE, Formulier, formulierscherm, of_opnieuw
 
 __all__ = ["export_handlers"]
@@ -84,9 +85,9 @@ class ExportController(Controller):
     async def export_scherm(
         self,
         casus_id: FromPath[uuid.UUID],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template:
+        db, actor = scherm.db, scherm.actor
         async with db.begin():
             return await _scherm(db, actor, casus_id)
 
@@ -95,9 +96,9 @@ class ExportController(Controller):
         self,
         casus_id: FromPath[uuid.UUID],
         data: Annotated[Exportkeuze, FORMULIER],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Response[bytes]:
+        db, actor = scherm.db, scherm.actor
         waarden = {k: v[:300] for k, v in data.waarden().items()}
         try:
             interventie_id = uuid.UUID(waarden["interventie"]) if waarden["interventie"] else None

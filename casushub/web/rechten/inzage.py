@@ -35,6 +35,7 @@ from casushub.tenants.verzoeken.rules import (
 )
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.formulieren import FORMULIER, Formulier, formulierscherm, of_opnieuw
 from casushub.web.rechten.invoer import datum_verplicht
 
@@ -149,10 +150,10 @@ class InzageController(Controller):
         self,
         casus_id: FromPath[uuid.UUID],
         item_id: FromPath[uuid.UUID],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
         gelukt: FromQuery[str | None] = None,
     ) -> Template:
+        db, actor = scherm.db, scherm.actor
         async with db.begin():
             return await _scherm(db, actor, casus_id, item_id, melding=MELDINGEN.get(gelukt or ""))
 
@@ -162,9 +163,9 @@ class InzageController(Controller):
         casus_id: FromPath[uuid.UUID],
         item_id: FromPath[uuid.UUID],
         data: Annotated[Inzagebeperking, FORMULIER],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
+        db, actor = scherm.db, scherm.actor
         waarden = {k: v[:2001] for k, v in data.waarden().items()}
         fouten: dict[str, str] = {}
         if waarden["grond"] not in BEPERKING_GRONDEN:
@@ -196,9 +197,9 @@ class InzageController(Controller):
         casus_id: FromPath[uuid.UUID],
         item_id: FromPath[uuid.UUID],
         data: Annotated[Herbeoordeling, FORMULIER],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
+        db, actor = scherm.db, scherm.actor
         waarden = {"nieuw_herzien_op": data.nieuw_herzien_op[:20]}
         fouten: dict[str, str] = {}
         herzien = _datum(waarden["nieuw_herzien_op"], "nieuw_herzien_op", fouten)
@@ -220,9 +221,10 @@ class InzageController(Controller):
         self,
         casus_id: FromPath[uuid.UUID],
         item_id: FromPath[uuid.UUID],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
+        db, actor = scherm.db, scherm.actor
+
         async def actie(session: AsyncSession) -> None:
             item = await item_inzage(session, actor, casus_id, item_id, vandaag=vandaag())
             if item.beperking is None or item.beperking.status != "actief":

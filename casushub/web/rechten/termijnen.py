@@ -30,6 +30,7 @@ from casushub.tenants.bewaartermijnen.services import wijzig_bewaartermijn
 from casushub.tenants.casus.errors import RegelFouten
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS
+from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.formulieren import FORMULIER, NO_STORE, Formulier, formulierscherm, of_opnieuw
 from casushub.web.rechten.invoer import reden_verplicht
 
@@ -86,11 +87,10 @@ class TermijnenController(Controller):
     @get("", name="bewaartermijnen")
     async def bewaartermijnen_scherm(
         self,
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
         gelukt: FromQuery[str | None] = None,
     ) -> Template:
+        tenant, db, actor = scherm.tenant, scherm.db, scherm.actor
         melding = "De bewaartermijn is gewijzigd." if gelukt == "gewijzigd" else None
         async with db.begin():
             return await _scherm(db, tenant, actor, melding=melding)
@@ -99,10 +99,9 @@ class TermijnenController(Controller):
     async def bewaartermijn_wijzigen(
         self,
         data: Annotated[Termijnwijziging, FORMULIER],
-        tenant: NamedDependency[TenantRef],
-        db: NamedDependency[AsyncSession],
-        actor: NamedDependency[Actor],
+        scherm: NamedDependency[Scherm],
     ) -> Template | Redirect:
+        tenant, db, actor = scherm.tenant, scherm.db, scherm.actor
         waarden = {k: v[: _MAX_REDEN + 1] for k, v in data.waarden().items()}
 
         async def actie() -> Redirect:
