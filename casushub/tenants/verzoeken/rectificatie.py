@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casushub.tenants.actor import Actor
 from casushub.tenants.casus.models import Casus, InformatieItem
+from casushub.tenants.maatregelen.models import VoorgenomenMaatregel
 from casushub.tenants.outbox.services import record as outbox
 from casushub.tenants.overleg.models import Agendapunt
 from casushub.tenants.personen.models import Persoon
@@ -83,6 +84,7 @@ VELDEN: dict[tuple[str, str], Veld] = {
     ("signaal", "omschrijving"): Veld(Signaal, "omschrijving", _tekst),
     ("informatie_item", "tekst"): Veld(InformatieItem, "tekst", _tekst),
     ("agendapunt", "notulen"): Veld(Agendapunt, "notulen", _tekst),
+    ("voorgenomen_maatregel", "omschrijving"): Veld(VoorgenomenMaatregel, "omschrijving", _tekst),
 }
 
 
@@ -94,6 +96,7 @@ OMSCHRIJVING: dict[tuple[str, str], str] = {
     ("signaal", "omschrijving"): "de omschrijving van een signaal",
     ("informatie_item", "tekst"): "een informatie-item bij de casus",
     ("agendapunt", "notulen"): "de notulen van een bespreking",
+    ("voorgenomen_maatregel", "omschrijving"): "een maatregel van de minister van JenV",
 }
 
 
@@ -276,6 +279,23 @@ async def verbeterbare_gegevens(session: AsyncSession, persoon_id: uuid.UUID) ->
     gevonden += [
         Verbeterbaar("agendapunt", p.id, "notulen", "Notulen van een bespreking", _kort(p.notulen))
         for p in punten
+    ]
+    maatregelen = (
+        await session.scalars(
+            select(VoorgenomenMaatregel)
+            .where(VoorgenomenMaatregel.casus_id.in_(casussen))
+            .order_by(VoorgenomenMaatregel.aangekondigd_op)
+        )
+    ).all()
+    gevonden += [
+        Verbeterbaar(
+            "voorgenomen_maatregel",
+            m.id,
+            "omschrijving",
+            f"Maatregel van de minister, aangekondigd op {m.aangekondigd_op:%d-%m-%Y}",
+            _kort(m.omschrijving),
+        )
+        for m in maatregelen
     ]
     return gevonden
 

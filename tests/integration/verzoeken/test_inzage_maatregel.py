@@ -1,5 +1,6 @@
 """A measure the Minister of JenV announced in a casus is part of the person's data: it is in
-the inzage, the Minister is consulted as its source, and only the Minister may withhold it."""
+the inzage, the Minister is consulted as its source, only the Minister may withhold it, and
+the contactpunt can correct it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from casushub.platform import klok
 from casushub.platform.settings import Settings
 from casushub.platform.tenancy import tenant_session
 from casushub.tenants.maatregelen.models import VoorgenomenMaatregel
-from casushub.tenants.verzoeken import bronnen, consultaties, services
+from casushub.tenants.verwerkingenlog.models import Actie
+from casushub.tenants.verwerkingenlog.services import record
+from casushub.tenants.verzoeken import bronnen, consultaties, rectificatie, services
 from casushub.tenants.verzoeken.beperkingen import beperk_inzage
 from casushub.tenants.verzoeken.besluit import neem_besluit
 from casushub.tenants.verzoeken.inzage import inzage_document, render_html, verzamel
@@ -103,3 +106,54 @@ async def test_an_announced_measure_is_in_the_inzage_and_its_source_may_withhold
     # Withheld by its source: gone from the document and from the export's items.
     assert OMSCHRIJVING not in json.dumps(beperkt.document, ensure_ascii=False)
     assert maatregel.id not in {i.id for i in beperkt.items}
+
+
+async def test_an_announced_measure_can_be_corrected_and_its_source_is_told(
+    app_engine: AsyncEngine,
+    settings: Settings,
+    nieuwe_gemeente: GemeenteFactory,
+    organisaties: Organisaties,
+) -> None:
+    jenv = uuid.uuid4()
+    gemeente = await nieuwe_gemeente()
+    contactpunt = organisaties.actor(organisaties.gemeente, "gemeente_regie")
+    async with tenant_session(app_engine, gemeente.ref, settings) as session:
+        async with session.begin():
+            data = await maak_casusdata(session, organisaties, gemeente.code, "Ruud Rectificatie")
+            maatregel = VoorgenomenMaatregel(
+                casus_id=data.casus.id,
+                organisatie_id=jenv,
+                omschrijving=OMSCHRIJVING,
+                bevoegdheid="Paspoortwet",
+                aangekondigd_op=klok.vandaag(),
+            )
+            session.add(maatregel)
+            # The Minister's participant saw the casus: a recipient of the old value.
+            await record(
+                session,
+                organisaties.actor(jenv),
+                actie=Actie.READ,
+                gegevensgroep="casus",
+                doel="test",
+                casus_id=data.casus.id,
+            )
+        async with session.begin():
+            te_verbeteren = await rectificatie.verbeterbare_gegevens(session, data.persoon.id)
+            correctie, meldingen = await rectificatie.rectificeer(
+                session,
+                contactpunt,
+                item_soort="voorgenomen_maatregel",
+                item_id=maatregel.id,
+                veld="omschrijving",
+                nieuwe_waarde="Weigeren van een nieuw paspoort.",
+            )
+        async with session.begin():
+            await session.refresh(maatregel)
+
+    assert ("voorgenomen_maatregel", maatregel.id, "omschrijving", OMSCHRIJVING) in {
+        (v.item_soort, v.item_id, v.veld, v.huidig) for v in te_verbeteren
+    }
+    assert maatregel.omschrijving == "Weigeren van een nieuw paspoort."
+    assert correctie.oude_waarde == OMSCHRIJVING
+    # Whoever had the old value is told of the correction (AVG art. 19), the Minister too.
+    assert jenv in {m.organisatie_id for m in meldingen}
