@@ -12,28 +12,20 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from casushub.platform.hub.gebruikers import gebruiker_van_hub
+from casushub.platform.hub.organisaties import activeer
 from casushub.platform.identity.deactivation import deactivate_organisation
 from casushub.platform.identity.memberships import deactivate_user
 from casushub.platform.identity.models import Membership, OidcProvider, Organisation, User
 from casushub.platform.models import Tenant
 
 __all__ = [
-    "gebruiker_van_hub",
     "gebruikers_van_hub",
     "gemeente_van_hub",
-    "gemeenten_van_hub",
     "organisatie_van_hub",
-    "organisaties_van_hub",
     "schakel_gebruiker_uit",
     "wijzig_organisatie",
 ]
-
-
-async def gemeenten_van_hub(conn: AsyncConnection, hub_id: uuid.UUID) -> list[Any]:
-    """Every municipality of the hub, whatever its status (whole rows, read like a
-    ``Tenant``), by name."""
-    rows = await conn.execute(select(Tenant).where(Tenant.hub_id == hub_id).order_by(Tenant.name))
-    return list(rows.all())
 
 
 async def gemeente_van_hub(conn: AsyncConnection, hub_id: uuid.UUID, tenant_id: uuid.UUID) -> Any:
@@ -41,14 +33,6 @@ async def gemeente_van_hub(conn: AsyncConnection, hub_id: uuid.UUID, tenant_id: 
     return (
         await conn.execute(select(Tenant).where(Tenant.id == tenant_id, Tenant.hub_id == hub_id))
     ).first()
-
-
-async def organisaties_van_hub(conn: AsyncConnection, hub_id: uuid.UUID) -> list[Any]:
-    """The hub's organisations (whole rows, read like an ``Organisation``), by name."""
-    rows = await conn.execute(
-        select(Organisation).where(Organisation.hub_id == hub_id).order_by(Organisation.name)
-    )
-    return list(rows.all())
 
 
 async def organisatie_van_hub(
@@ -90,9 +74,7 @@ async def wijzig_organisatie(
     if actief is False:
         await deactivate_organisation(conn, organisation_id)
     elif actief is True:
-        await conn.execute(
-            update(Organisation).where(Organisation.id == organisation_id).values(active=True)
-        )
+        await activeer(conn, organisation_id)
     if naam is not None and naam.strip():
         await conn.execute(
             update(Organisation)
@@ -133,18 +115,6 @@ async def gebruikers_van_hub(
     for m in rollen:
         per_user.setdefault(m.user_id, []).append(m)
     return [(r, per_user.get(r.id, [])) for r in rows]
-
-
-async def gebruiker_van_hub(conn: AsyncConnection, hub_id: uuid.UUID, user_id: uuid.UUID) -> bool:
-    """Whether the user belongs to one of the hub's organisations."""
-    row = (
-        await conn.execute(
-            select(User.id)
-            .join(Organisation, Organisation.id == User.organisation_id)
-            .where(User.id == user_id, Organisation.hub_id == hub_id)
-        )
-    ).first()
-    return row is not None
 
 
 async def schakel_gebruiker_uit(

@@ -11,8 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from casushub.platform.hub.beheer_api import gemeenten_van_hub
-from casushub.platform.hub.gemeenten import eigen_gemeenten
+from casushub.platform.hub.gemeenten import alle_gemeenten, eigen_gemeenten
 from casushub.platform.hub.organisaties import actieve_organisaties
 from casushub.platform.identity.memberships import invite
 from casushub.platform.identity.models import Invitation, Membership, Organisation, User
@@ -30,6 +29,7 @@ __all__ = [
     "Gebruikersoverzicht",
     "actieve_gebruikers",
     "gebruiker_met_hub",
+    "gebruiker_van_hub",
     "gebruikers_per_rol",
     "gebruikersoverzicht",
     "nodig_uit",
@@ -161,8 +161,20 @@ async def gebruikersoverzicht(
         rollen=per_user,
         uitnodigingen=uitnodigingen_lijst,
         organisaties=[(o.id, o.name) for o in await actieve_organisaties(conn, hub_id)],
-        gemeenten=await gemeenten_van_hub(conn, hub_id),
+        gemeenten=await alle_gemeenten(conn, hub_id),
     )
+
+
+async def gebruiker_van_hub(conn: AsyncConnection, hub_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+    """Whether the user belongs to one of the hub's organisations."""
+    row = (
+        await conn.execute(
+            select(User.id)
+            .join(Organisation, Organisation.id == User.organisation_id)
+            .where(User.id == user_id, Organisation.hub_id == hub_id)
+        )
+    ).first()
+    return row is not None
 
 
 async def gebruiker_met_hub(conn: AsyncConnection, user_id: uuid.UUID) -> Any:

@@ -16,6 +16,7 @@ __all__ = [
     "GemeenteOpHub",
     "actieve_gemeenten",
     "actieve_tenant_id",
+    "alle_gemeenten",
     "eigen_gemeenten",
     "gemeente_id",
     "gemeente_met",
@@ -144,3 +145,10 @@ async def gemeente_met(conn: AsyncConnection, slug: str, gemeentecode: str) -> A
             )
         )
     ).first()
+
+
+async def alle_gemeenten(conn: AsyncConnection, hub_id: uuid.UUID) -> list[Any]:
+    """Every municipality of the hub, whatever its status (whole rows, read like a
+    ``Tenant``), by name."""
+    rows = await conn.execute(select(Tenant).where(Tenant.hub_id == hub_id).order_by(Tenant.name))
+    return list(rows.all())

@@ -1,5 +1,4 @@
-"""The hub's organisations as its admin screens read and change them (the list of them all:
-``beheer_api.organisaties_van_hub``)."""
+"""The hub's organisations as its admin screens and the admin API read and change them."""
 
 from __future__ import annotations
 
@@ -16,6 +15,7 @@ from casushub.platform.identity.roles import OrganisationType
 __all__ = [
     "actieve_organisaties",
     "activeer",
+    "alle_organisaties",
     "domein_in_gebruik",
     "eigen_organisaties",
     "hub_organisatie",
@@ -39,6 +39,14 @@ async def actieve_organisaties(
     if types is not None:
         query = query.where(Organisation.type.in_([t.value for t in types]))
     return list((await conn.execute(query)).all())
+
+
+async def alle_organisaties(conn: AsyncConnection, hub_id: uuid.UUID) -> list[Any]:
+    """The hub's organisations (whole rows, read like an ``Organisation``), by name."""
+    rows = await conn.execute(
+        select(Organisation).where(Organisation.hub_id == hub_id).order_by(Organisation.name)
+    )
+    return list(rows.all())
 
 
 async def eigen_organisaties(

@@ -18,13 +18,13 @@ from casushub.crosstenant.onboarding import GemeenteAanmelding, valideer
 from casushub.platform.hub.beheer_api import (
     gebruikers_van_hub,
     gemeente_van_hub,
-    gemeenten_van_hub,
     organisatie_van_hub,
-    organisaties_van_hub,
     schakel_gebruiker_uit,
     wijzig_organisatie,
 )
 from casushub.platform.hub.gebruikers import nodig_uit
+from casushub.platform.hub.gemeenten import alle_gemeenten
+from casushub.platform.hub.organisaties import alle_organisaties
 from casushub.platform.identity.deactivation import DeactivationRefused
 from casushub.platform.identity.organisations import OrganisationClash, create_organisation
 from casushub.platform.identity.providers import save_provider
@@ -98,7 +98,7 @@ class TenantsApi(Controller):
     async def lijst(self, request: AnyRequest, state: State) -> list[Gemeente]:
         hub_id = api_hub_id(request)
         async with state.engine.connect() as conn:
-            rows = await gemeenten_van_hub(conn, hub_id)
+            rows = await alle_gemeenten(conn, hub_id)
         return [_tenant_json(t) for t in rows]
 
     @get("/{tenant_id:uuid}", summary="Eén gemeente", responses=probleem_antwoorden(400, 404))
@@ -240,7 +240,7 @@ class OrganisationsApi(Controller):
     async def lijst(self, request: AnyRequest, state: State) -> list[Organisatie]:
         hub_id = api_hub_id(request)
         async with state.engine.connect() as conn:
-            rows = await organisaties_van_hub(conn, hub_id)
+            rows = await alle_organisaties(conn, hub_id)
         return [_org_json(o) for o in rows]
 
     @get(

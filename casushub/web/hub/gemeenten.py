@@ -19,11 +19,10 @@ from litestar.response import Redirect, Template
 from casushub.crosstenant import lifecycle
 from casushub.platform import klok
 from casushub.platform.hub import casusoverleg, checklist
-from casushub.platform.hub.beheer_api import gemeenten_van_hub
 from casushub.platform.hub.casusoverleg import DEELNEMER_TYPES, zet_deelnemers
 from casushub.platform.hub.checklist import StapWijziging
 from casushub.platform.hub.gebruikers import gebruikers_per_rol
-from casushub.platform.hub.gemeenten import gemeente_id, tenantrij
+from casushub.platform.hub.gemeenten import alle_gemeenten, gemeente_id, tenantrij
 from casushub.platform.hub.models import Situatie, StapStatus
 from casushub.platform.hub.organisaties import actieve_organisaties, eigen_organisaties
 from casushub.platform.hub.overeenkomst import verwerkersovereenkomst_actief
@@ -78,7 +77,7 @@ class GemeentenController(Controller):
         admin = hub_admin(request)
         async with state.engine.connect() as conn:
             voortgang = {v.tenant_id: v for v in await checklist.voortgang(conn, admin.hub_id)}
-            tenants = await gemeenten_van_hub(conn, admin.hub_id)
+            tenants = await alle_gemeenten(conn, admin.hub_id)
         rijen = [
             {
                 "id": t.id,

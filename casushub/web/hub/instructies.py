@@ -19,8 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from casushub.platform import klok
 from casushub.platform.fouten import RegelFouten
 from casushub.platform.hub import instructies
-from casushub.platform.hub.beheer_api import gebruiker_van_hub
-from casushub.platform.hub.gebruikers import actieve_gebruikers
+from casushub.platform.hub.gebruikers import actieve_gebruikers, gebruiker_van_hub
 from casushub.platform.hub.gemeenten import hub_van
 from casushub.platform.identity.access import Identity, InstructionsNotAccepted
 from casushub.platform.identity.audit import record

@@ -13,7 +13,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from casushub.platform.hub import organisaties
-from casushub.platform.hub.beheer_api import organisaties_van_hub
+from casushub.platform.hub.organisaties import alle_organisaties
 from casushub.platform.identity.deactivation import (
     DeactivationRefused,
     check_deactivation,
@@ -205,7 +205,7 @@ class OrganisatiesController(Controller):
     async def overzicht(self, request: AnyRequest, state: State) -> Template:
         admin = hub_admin(request)
         async with state.engine.connect() as conn:
-            orgs = await organisaties_van_hub(conn, admin.hub_id)
+            orgs = await alle_organisaties(conn, admin.hub_id)
         return render(
             request,
             "hub/organisaties.html",

@@ -15,8 +15,8 @@ from litestar.response import Redirect, Template
 
 from casushub.platform import klok
 from casushub.platform.hub import casusoverleg
-from casushub.platform.hub.beheer_api import gemeenten_van_hub
 from casushub.platform.hub.casusoverleg import maak_casusoverleg, plan_bijeenkomst
+from casushub.platform.hub.gemeenten import alle_gemeenten
 from casushub.platform.identity.audit import record
 from casushub.platform.identity.roles import Role
 from casushub.platform.registry import RegistryError
@@ -52,7 +52,7 @@ class Bijeenkomstformulier(Formulier):
 
 async def _keuzes(state: State, hub_id: uuid.UUID) -> dict[str, Any]:
     async with state.engine.connect() as conn:
-        gemeenten = await gemeenten_van_hub(conn, hub_id)
+        gemeenten = await alle_gemeenten(conn, hub_id)
         voorzitters = await casusoverleg.voorzitterkeuzes(conn, hub_id)
     return {"gemeenten": gemeenten, "voorzitters": voorzitters}
 

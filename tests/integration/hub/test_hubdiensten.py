@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casushub.platform.hub import beheer_api, gebruikers, gemeenten, instructies, organisaties
+from casushub.platform.hub import gebruikers, gemeenten, instructies, organisaties
 from casushub.platform.hub.casusoverleg import (
     DEELNEMER_TYPES,
     gemeentenamen,
@@ -64,8 +64,8 @@ async def test_users_of_the_hub(
         ids = {u.id for u in await gebruikers.actieve_gebruikers(conn, hub_id)}
         assert actief in ids
         assert uit not in ids
-        assert await beheer_api.gebruiker_van_hub(conn, hub_id, uit)
-        assert not await beheer_api.gebruiker_van_hub(conn, other_hub_id, actief)
+        assert await gebruikers.gebruiker_van_hub(conn, hub_id, uit)
+        assert not await gebruikers.gebruiker_van_hub(conn, other_hub_id, actief)
         rij = await gebruikers.gebruiker_met_hub(conn, actief)
         assert (rij.id, rij.hub_id) == (actief, hub_id)
         assert await gebruikers.gebruiker_met_hub(conn, uuid.uuid4()) is None
@@ -84,7 +84,7 @@ async def test_municipality_taken_by_slug_or_code(
         op_code = await gemeenten.gemeente_met(conn, "nog-niet-in-gebruik", code)
         assert await gemeenten.gemeente_met(conn, "nog-niet-in-gebruik", "0000") is None
         assert await gemeenten.gemeente_id(conn, tenant_a.slug) == tenant_a.id
-        assert tenant_a.id in {g.id for g in await beheer_api.gemeenten_van_hub(conn, hub_id)}
+        assert tenant_a.id in {g.id for g in await gemeenten.alle_gemeenten(conn, hub_id)}
     assert op_slug is not None
     assert op_slug.slug == tenant_a.slug
     assert op_code is not None
