@@ -37,7 +37,6 @@ from casushub.tenants.bewaartermijnen.services import (
 from casushub.tenants.casus.errors import NietGevonden, RegelFout, RegelFouten
 from casushub.tenants.casus.toegang import is_regie
 from casushub.web.auth.guards import roles
-from casushub.web.casusoverleg.casuspagina import sectie
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.formulieren import FORMULIER, Formulier, formulierscherm, of_opnieuw
@@ -113,13 +112,7 @@ class BewaarplichtController(Controller):
         scherm: NamedDependency[Scherm],
     ) -> Template:
         """The casus page's section: holds, items that may be withheld, moves and hand-overs."""
-        request, state, tenant, db, actor = (
-            scherm.request,
-            scherm.state,
-            scherm.tenant,
-            scherm.db,
-            scherm.actor,
-        )
+        db, actor = scherm.db, scherm.actor
         async with db.begin():
             plicht = await bewaarplicht(db, actor, casus_id)
             items = await beperkbare_items(db, actor, casus_id, vandaag=klok.vandaag())
@@ -128,8 +121,8 @@ class BewaarplichtController(Controller):
         if verhuizingen:
             # The hand-over notices of these moves: to whom, and which requests followed. A
             # platform read, after the tenant's transaction (casushub.platform.een_verbinding).
-            async with state.engine.connect() as conn:
-                uit = await overdrachten(conn, tenant.id, richting="uit")
+            async with scherm.state.engine.connect() as conn:
+                uit = await overdrachten(conn, scherm.tenant.id, richting="uit")
             gemeld = {o.taak_id: o for o in uit}
         fragment = Template(
             "rechten/_casus.html",
@@ -141,7 +134,7 @@ class BewaarplichtController(Controller):
                 "regie": is_regie(actor),
             },
         )
-        return await sectie(request, state, db, actor, casus_id, "rechten", fragment)
+        return await scherm.sectie(casus_id, "rechten", fragment)
 
     @get("/bewaarplicht", name="casus-bewaarplicht")
     async def bewaarplicht_scherm(
