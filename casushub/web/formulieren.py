@@ -28,7 +28,6 @@ from casushub.web.invoer import datum
 __all__ = [
     "DATUM_FOUT",
     "FORMULIER",
-    "NO_STORE",
     "Formulier",
     "als_uuid",
     "datumveld",
@@ -39,8 +38,6 @@ __all__ = [
 ]
 
 FORMULIER = Body(media_type=RequestEncodingType.URL_ENCODED)
-# Screens with personal data stay out of every cache (the browser's back button included).
-NO_STORE = {"Cache-Control": "no-store"}
 DATUM_FOUT = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 05-03-2026."
 
 R = TypeVar("R")
@@ -110,10 +107,9 @@ def formulierscherm(
     melding: str | None = None,
     status_code: int = 200,
 ) -> Template:
-    """A screen with a form: what was typed, each message beside its field, never cached."""
+    """A screen with a form: what was typed, and each message beside its field."""
     return Template(
         template,
         context={**context, "waarden": waarden or {}, "fouten": fouten or {}, "melding": melding},
         status_code=status_code,
-        headers=NO_STORE,
     )

@@ -56,5 +56,4 @@ async def job_progress(
         "jobs/_inhoud.html",
         context=job_context(job),
         status_code=STOP_POLLING if job.finished else 200,
-        headers={"Cache-Control": "no-store"},
     )

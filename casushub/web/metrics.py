@@ -325,4 +325,4 @@ async def metrics(request: Request[object, object, State], state: State) -> Resp
     scrape = CollectorRegistry(auto_describe=False)
     scrape.register(_FiguresCollector(await read_figures(state.engine)))
     body = generate_latest(REGISTRY) + generate_latest(scrape)
-    return Response(body, media_type=CONTENT_TYPE_LATEST, headers={"cache-control": "no-store"})
+    return Response(body, media_type=CONTENT_TYPE_LATEST)

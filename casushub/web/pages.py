@@ -25,7 +25,6 @@ from casushub.web.werkruimte import Werk, blokken_voor
 __all__ = ["contactpunt_kiezen", "start", "werkruimte"]
 
 AnyRequest = Request[Any, Any, State]
-_NO_STORE = {"Cache-Control": "no-store"}
 _BEEINDIGD = {f"status {s.value}" for s in (TenantStatus.TERMINATING, TenantStatus.TERMINATED)}
 
 
@@ -75,7 +74,7 @@ async def werkruimte(request: AnyRequest, state: State) -> Response[Any]:
                 raise
             context["beeindigd"] = True
             context["export"] = any(export_dir(state.settings, exc.slug).glob("export-*.zip"))
-            return Template("werkruimte.html", context=context, headers=_NO_STORE)
+            return Template("werkruimte.html", context=context)
         actor = await provide_actor(request)
         # The blocks open their transactions on it (casushub.web.werkruimte.blokken_voor).
         async with tenant_session(state.engine, tenant, state.settings) as db:
@@ -83,4 +82,4 @@ async def werkruimte(request: AnyRequest, state: State) -> Response[Any]:
             context["blokken"] = await blokken_voor(werk)
     else:
         context["blokken"] = await blokken_voor(Werk(state, identity, active, None, None, None))
-    return Template("werkruimte.html", context=context, headers=_NO_STORE)
+    return Template("werkruimte.html", context=context)

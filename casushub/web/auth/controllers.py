@@ -311,7 +311,7 @@ class AuthController(Controller):
 
     @get("/session", opt=public())
     async def status(self, request: AnyRequest) -> Response[dict[str, Any]]:
-        return Response(session_status(request), headers={"cache-control": "no-store"})
+        return Response(session_status(request))
 
     @post("/session/verlengen", opt=signed_in(), status_code=HTTP_200_OK)
     async def extend(self, request: AnyRequest, state: State) -> Response[dict[str, Any]]:
@@ -321,7 +321,7 @@ class AuthController(Controller):
             check = await check_session(conn, state.settings, identity.session_id)
             if check.live and check.session is not None:
                 await touch_session(conn, check.session, force=True)
-        return Response({"extended": check.live}, headers={"cache-control": "no-store"})
+        return Response({"extended": check.live})
 
     @get("/context", opt=signed_in())
     async def context_page(

@@ -132,6 +132,5 @@ class BijlageController(CasusoverlegBasis):
             headers={
                 "Content-Disposition": content_disposition(bestand.bestandsnaam),
                 "X-Content-Type-Options": "nosniff",
-                "Cache-Control": "no-store",
             },
         )

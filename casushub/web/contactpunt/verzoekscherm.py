@@ -420,7 +420,6 @@ class VerzoekController(Controller):
         bestand = f"inzage-{found.ontvangstnummer}.{formaat}"
         headers = {
             "Content-Disposition": f'attachment; filename="{bestand}"',
-            "Cache-Control": "no-store",
         }
         if formaat == "pdf":
             pdf = await asyncio.to_thread(render_pdf, inzage.document)

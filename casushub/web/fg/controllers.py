@@ -30,7 +30,6 @@ from casushub.tenants.verwerkingenlog.fg_zoeken import casussen_op_naam
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.scherm import Scherm
-from casushub.web.formulieren import NO_STORE
 
 __all__ = ["fg_handlers"]
 
@@ -85,7 +84,7 @@ def _page(context: dict[str, Any]) -> Template:
         "inzagen": None,
         "treffers": None,
     }
-    return Template("fg/index.html", context={**base, **context}, headers=NO_STORE)
+    return Template("fg/index.html", context={**base, **context})
 
 
 class FgController(Controller):
@@ -177,7 +176,7 @@ class FgController(Controller):
         return Response(
             out.getvalue(),
             media_type=media,
-            headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'},
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
 
     @get(
@@ -195,7 +194,6 @@ class FgController(Controller):
         return Template(
             "fg/proefrun.html",
             context={"tenant": tenant, "rapport": rapport, "voorlopig": PLACEHOLDER_NOTE},
-            headers=NO_STORE,
         )
 
 

@@ -71,7 +71,6 @@ def render(
         name,
         context={"navigation": NAVIGATIE, **context},
         status_code=status_code,
-        headers={"Cache-Control": "no-store"},
     )
 
 

@@ -53,5 +53,4 @@ class GemeenteExportController(Controller):
             path=bestanden[-1],
             filename=bestanden[-1].name,
             media_type="application/zip",
-            headers={"Cache-Control": "no-store"},
         )

@@ -145,7 +145,7 @@ class GemeentenController(Controller):
             or job.params.get("hub_id") != str(admin.hub_id)
         ):
             raise NotFoundException
-        headers = {"Cache-Control": "no-store"}
+        headers: dict[str, str] = {}
         if job.status == "done":
             async with state.engine.connect() as conn:
                 tenant_id = await gemeente_id(conn, job.params["slug"])

@@ -54,7 +54,6 @@ def _page(name: str, context: dict[str, Any], status_code: int = 200) -> Templat
         name,
         context={"navigation": NAVIGATIE, "hub_types": HUB_TYPES, **context},
         status_code=status_code,
-        headers={"Cache-Control": "no-store"},
     )
 
 

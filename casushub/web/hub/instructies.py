@@ -93,7 +93,6 @@ class InstructieLezenController(Controller):
         return Template(
             "hub/instructies_lezen.html",
             context={"instructie": huidige, "volgende": _veilig(volgende), "fout": ""},
-            headers={"Cache-Control": "no-store"},
         )
 
     @post("/instructies/accepteren", name="instructies-accepteren", status_code=303)
@@ -138,7 +137,6 @@ class InstructieLezenController(Controller):
         return Template(
             "hub/instructies_fg.html",
             context={"acceptaties": lijst},
-            headers={"Cache-Control": "no-store"},
         )
 
 

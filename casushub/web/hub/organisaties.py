@@ -408,7 +408,6 @@ class OrganisatiesController(Controller):
         return Template(
             "hub/_verbindingstest.html",
             context={"regels": regels, "ok": ok},
-            headers={"Cache-Control": "no-store"},
         )
 
 

@@ -43,7 +43,6 @@ from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.bijlagen import content_disposition
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.scherm import Scherm
-from casushub.web.formulieren import NO_STORE
 from casushub.web.hub.deps import NAVIGATIE, hub_admin, in_hub
 from casushub.web.overgang.grafiek import staafdiagram
 from casushub.web.overgang.hub import _actor as hub_actor
@@ -114,7 +113,6 @@ def _csv(w: Weergave, wie: str, jaar: int) -> Response[bytes]:
         media_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": content_disposition(f"cijfers-{wie}-{jaar}.csv"),
-            "Cache-Control": "no-store",
         },
     )
 
@@ -134,7 +132,6 @@ def _pagina(
             "fout": fout,
         },
         status_code=422 if fout else 200,
-        headers=NO_STORE,
     )
 
 

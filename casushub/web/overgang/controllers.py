@@ -47,7 +47,7 @@ from casushub.web.casusoverleg.bijlagen import content_disposition
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.scherm import Scherm
 from casushub.web.casusoverleg.weging import deelnemende_organisaties
-from casushub.web.formulieren import FORMULIER, NO_STORE, Formulier, datumveld, meerdere, of_opnieuw
+from casushub.web.formulieren import FORMULIER, Formulier, datumveld, meerdere, of_opnieuw
 from casushub.web.jobs import job_context
 from casushub.web.weegformulier import Weegformulier, veld_id
 from casushub.workers.enqueue import send_job
@@ -129,7 +129,6 @@ async def _overzicht(
             "fouten": fouten or {},
             "melding": melding,
         },
-        headers=NO_STORE,
     )
 
 
@@ -170,7 +169,6 @@ def _weegscherm(
             "aanwezig_id": veld_id("aanwezigen", organisaties),
         },
         status_code=status_code,
-        headers=NO_STORE,
     )
 
 
@@ -269,7 +267,6 @@ class OvergangController(Controller):
                 "basis": "/overgang",
                 **(job_context(job) if job else {}),
             },
-            headers=NO_STORE,
         )
 
     @post("/imports/{import_id:uuid}/bevestigen", name="overgang-bevestigen", opt=roles(*UPLOAD))

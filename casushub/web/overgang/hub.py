@@ -41,7 +41,6 @@ from casushub.tenants.overgang.inlezen import (
 )
 from casushub.tenants.overgang.models import ImportStatus
 from casushub.web.auth.guards import current_identity, roles
-from casushub.web.formulieren import NO_STORE
 from casushub.web.hub.deps import NAVIGATIE, hub_admin, in_hub
 from casushub.web.jobs import job_context
 from casushub.web.overgang.controllers import (
@@ -105,7 +104,6 @@ def _pagina(row: Any, uploads: list[Any], fout: str | None, status_code: int = 2
             "basis": f"/hub/gemeenten/{row.id}/overgang",
         },
         status_code=status_code,
-        headers=NO_STORE,
     )
 
 
@@ -203,7 +201,6 @@ class HubOvergangController(Controller):
                 "basis": basis,
                 **(job_context(job) if job else {}),
             },
-            headers=NO_STORE,
         )
 
     @post(

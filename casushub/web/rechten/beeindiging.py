@@ -54,5 +54,4 @@ class BeeindigingController(Controller):
                 in {TenantStatus.TERMINATING.value, TenantStatus.TERMINATED.value},
                 "export": export,
             },
-            headers={"Cache-Control": "no-store"},
         )

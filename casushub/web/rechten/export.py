@@ -26,7 +26,7 @@ from casushub.tenants.exports.rules import ExportDoel, ExportGeweigerd
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.scherm import Scherm
-from casushub.web.formulieren import FORMULIER, NO_STORE, Formulier, formulierscherm, of_opnieuw
+from casushub.web.formulieren import FORMULIER, Formulier, formulierscherm, of_opnieuw
 
 __all__ = ["export_handlers"]
 
@@ -123,7 +123,7 @@ class ExportController(Controller):
             return Response(
                 json.dumps(document, ensure_ascii=False, indent=1).encode(),
                 media_type="application/json",
-                headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{naam}"'},
+                headers={"Content-Disposition": f'attachment; filename="{naam}"'},
             )
 
         async def opnieuw(fouten: dict[str, str]) -> Template:

@@ -31,7 +31,7 @@ from casushub.tenants.casus.errors import RegelFouten
 from casushub.web.auth.guards import roles
 from casushub.web.casusoverleg.deps import DEPS
 from casushub.web.casusoverleg.scherm import Scherm
-from casushub.web.formulieren import FORMULIER, NO_STORE, Formulier, formulierscherm, of_opnieuw
+from casushub.web.formulieren import FORMULIER, Formulier, formulierscherm, of_opnieuw
 from casushub.web.rechten.invoer import reden_verplicht
 
 __all__ = ["termijn_handlers"]
@@ -156,7 +156,6 @@ class TermijnenController(Controller):
                 "limiet": BEWIJS_LIMIET,
                 "soorten": SOORTEN,
             },
-            headers=NO_STORE,
         )
 
 
