@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from verzoeken_casusdata import GemeenteFactory, Organisaties, maak_casusdata
 
 from casushub.platform import klok
@@ -27,6 +28,23 @@ from casushub.tenants.verzoeken.schemas import NieuwVerzoek
 OMSCHRIJVING = "Ontnemen van het paspoort."
 
 
+async def _aangekondigd(
+    session: AsyncSession, casus_id: uuid.UUID, jenv: uuid.UUID, **besluit: Any
+) -> VoorgenomenMaatregel:
+    """A measure the Minister (organisation ``jenv``) announced today in the casus."""
+    maatregel = VoorgenomenMaatregel(
+        casus_id=casus_id,
+        organisatie_id=jenv,
+        omschrijving=OMSCHRIJVING,
+        bevoegdheid="Paspoortwet",
+        aangekondigd_op=klok.vandaag(),
+        **besluit,
+    )
+    session.add(maatregel)
+    await session.flush()
+    return maatregel
+
+
 async def test_an_announced_measure_is_in_the_inzage_and_its_source_may_withhold_it(
     app_engine: AsyncEngine,
     settings: Settings,
@@ -40,19 +58,15 @@ async def test_an_announced_measure_is_in_the_inzage_and_its_source_may_withhold
     async with tenant_session(app_engine, gemeente.ref, settings) as session:
         async with session.begin():
             data = await maak_casusdata(session, organisaties, gemeente.code, "Mees Maatregel")
-            maatregel = VoorgenomenMaatregel(
-                casus_id=data.casus.id,
-                organisatie_id=jenv,
-                omschrijving=OMSCHRIJVING,
-                bevoegdheid="Paspoortwet",
+            maatregel = await _aangekondigd(
+                session,
+                data.casus.id,
+                jenv,
                 voorgenomen_op=vandaag + timedelta(days=14),
-                aangekondigd_op=vandaag,
                 besluit="kennisnemen",
                 besluit_reden="Past niet in het plan.",
                 besloten_op=vandaag,
             )
-            session.add(maatregel)
-            await session.flush()
             verzoek = await services.registreer(
                 session,
                 contactpunt,
@@ -120,14 +134,7 @@ async def test_an_announced_measure_can_be_corrected_and_its_source_is_told(
     async with tenant_session(app_engine, gemeente.ref, settings) as session:
         async with session.begin():
             data = await maak_casusdata(session, organisaties, gemeente.code, "Ruud Rectificatie")
-            maatregel = VoorgenomenMaatregel(
-                casus_id=data.casus.id,
-                organisatie_id=jenv,
-                omschrijving=OMSCHRIJVING,
-                bevoegdheid="Paspoortwet",
-                aangekondigd_op=klok.vandaag(),
-            )
-            session.add(maatregel)
+            maatregel = await _aangekondigd(session, data.casus.id, jenv)
             # The Minister's participant saw the casus: a recipient of the old value.
             await record(
                 session,
