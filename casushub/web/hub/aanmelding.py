@@ -5,7 +5,7 @@ job that provisions it. Shared with the admin API (casushub.web.api)."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from litestar.datastructures import State
@@ -59,25 +59,12 @@ STAP_STATUS = [
     (StapStatus.GEREED.value, "gereed"),
     (StapStatus.NVT.value, "niet van toepassing"),
 ]
-VELDEN = (
-    "naam",
-    "gemeentecode",
-    "slug",
-    "contactpunt_functie",
-    "contactpunt_postadres",
-    "contactpunt_email",
-    "verwerkersovereenkomst",
-    "verwerkersovereenkomst_start",
-    "verwerkersovereenkomst_eind",
-    "situatie",
-    "bsn_grondslag",
-)
 DATUM_FOUT = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 01-07-2025."
 
 
 @dataclass
 class Aanmelding(Formulier):
-    """A new municipality (``VELDEN``, and whether it may record a BSN)."""
+    """A new municipality: its registration and whether it may record a BSN."""
 
     naam: str = ""
     gemeentecode: str = ""
@@ -91,6 +78,10 @@ class Aanmelding(Formulier):
     situatie: str = ""
     bsn_grondslag: str = ""
     bsn_toegestaan: str = ""
+
+
+# The registration's fields in the form's order (the BSN choice is a checkbox of its own).
+VELDEN = tuple(f.name for f in fields(Aanmelding) if f.name != "bsn_toegestaan")
 
 
 @dataclass
